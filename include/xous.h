@@ -1,0 +1,11 @@
+/*
+ * <xous.h>: the portable Xous API. The same source builds for the Xous
+ * kernel on rv32 and for the desktop runtime; see xous(3).
+ */
+#ifndef XOUS_H
+#define XOUS_H
+
+#include <xous/types.h>
+#include <xous/syscall.h>
+
+#endif /* XOUS_H */

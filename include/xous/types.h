@@ -1,0 +1,133 @@
+/*
+ * Types of the portable Xous API. Fixed-size C types only: no POSIX type
+ * appears here, so the same header serves rv32 bare metal and the desktop.
+ */
+#ifndef XOUS_TYPES_H
+#define XOUS_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xous/error_list.h>
+#include <xous/syscall_list.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A machine word: 32 bits on rv32, 64 on the desktop. */
+typedef uintptr_t xous_word_t;
+
+/* A 128-bit server ID, as the kernel's four 32-bit words. */
+typedef struct {
+  uint32_t w[4];
+} xous_sid_t;
+
+typedef uint32_t xous_cid_t;         /* connection ID, per process (2..33) */
+typedef uint8_t xous_pid_t;          /* 1..255; 1 is the kernel (the broker) */
+typedef xous_word_t xous_tid_t;      /* thread ID, per process; first is 2 */
+typedef xous_word_t xous_sender_t;   /* MessageSender: opaque reply handle */
+
+/* A MemoryRange: page aligned address and length. */
+typedef struct {
+  void *addr;
+  size_t len;
+} xous_range_t;
+
+/* Every Xous error, same numbers as the kernel's (error_list.h). */
+typedef enum {
+#define XOUS_ERROR_ENUM_(name, num, xname, text) XOUS_##name = num,
+  XOUS_ERROR_MAP(XOUS_ERROR_ENUM_)
+#undef XOUS_ERROR_ENUM_
+  XOUS_ERROR_COUNT = 40 /* one past the last code: a count, not an error */
+} xous_error_t;
+
+/* The syscall numbers (syscall_list.h): XOUS_SYSCALL_SEND_MESSAGE, ... */
+enum {
+#define XOUS_SYSCALL_ENUM_(name, num, xname) XOUS_SYSCALL_##name = num,
+  XOUS_SYSCALL_MAP(XOUS_SYSCALL_ENUM_)
+#undef XOUS_SYSCALL_ENUM_
+  XOUS_SYSCALL_COUNT = 47
+};
+
+/* The result tags (a0 of a result): XOUS_RESULT_SCALAR1, ... */
+enum {
+#define XOUS_RESULT_ENUM_(name, num, xname) XOUS_RESULT_##name = num,
+  XOUS_RESULT_MAP(XOUS_RESULT_ENUM_)
+#undef XOUS_RESULT_ENUM_
+  XOUS_RESULT_COUNT = 22
+};
+/* The tag of a result the kernel could not encode. */
+#define XOUS_RESULT_UNKNOWN 0xffffffffu
+
+/* How UnknownError is written into a result word. */
+#define XOUS_UNKNOWN_ERROR_WORD 0xffffffffu
+
+/* The SendMessage codes. A MessageEnvelope carries the same kinds 0-based. */
+typedef enum {
+  XOUS_MSG_LEND_MUT = 1,
+  XOUS_MSG_LEND = 2,
+  XOUS_MSG_SEND = 3,
+  XOUS_MSG_SCALAR = 4,
+  XOUS_MSG_BLOCKING_SCALAR = 5,
+} xous_msg_kind_t;
+
+typedef struct {
+  xous_word_t id, arg1, arg2, arg3, arg4;
+} xous_scalar_msg_t;
+
+typedef struct {
+  xous_word_t id;
+  xous_range_t buf;
+  size_t offset, valid; /* advisory words, never checked by the kernel */
+} xous_memory_msg_t;
+
+typedef struct {
+  xous_msg_kind_t kind;
+  union {
+    xous_scalar_msg_t scalar;
+    xous_memory_msg_t memory;
+  };
+} xous_message_t;
+
+typedef struct {
+  xous_sender_t sender;
+  xous_message_t body;
+} xous_envelope_t;
+
+/* A raw Result: the tag and the seven words after it. */
+typedef struct {
+  xous_word_t kind;
+  xous_word_t w[7];
+} xous_result_t;
+
+#define XOUS_PAGE_SIZE 4096
+
+/* MemoryFlags, same bits as the kernel's. */
+#define XOUS_MEM_FREE 0x00u
+#define XOUS_MEM_RESERVE 0x01u /* allocate now, not on first touch */
+#define XOUS_MEM_R 0x02u
+#define XOUS_MEM_W 0x04u
+#define XOUS_MEM_X 0x08u
+#define XOUS_MEM_DEV 0x10u
+#define XOUS_MEM_VIRT 0x20u
+#define XOUS_MEM_ALL 0x3fu /* larger values do not decode */
+
+/* Device limits (ABI.md). */
+#define XOUS_MAX_CONNECTIONS 32 /* per process; CID = slot + 2 */
+#define XOUS_FIRST_CID 2
+#define XOUS_MAX_SERVERS 128    /* system wide */
+#define XOUS_QUEUE_DEPTH 128    /* pending messages per server */
+#define XOUS_MAX_THREADS 31     /* per process */
+#define XOUS_KERNEL_PID 1
+
+/* Reply type word of ReplyAndReceiveNext for a memory reply: 0xffffffff
+ * on every target (not all ones on the 64-bit desktop). */
+#define XOUS_REPLY_MEMORY ((xous_word_t)0xffffffffu)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XOUS_TYPES_H */

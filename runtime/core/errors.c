@@ -1,0 +1,95 @@
+/*
+ * Names and texts of errors and syscalls, and how an error code travels in
+ * a result word. Everything here comes from the X-macro lists in
+ * <xous/error_list.h> and <xous/syscall_list.h>, so no number is written
+ * twice.
+ */
+#include "internal.h"
+
+/*
+ * XOUS_ERROR_COUNT and XOUS_SYSCALL_COUNT are written by hand in
+ * <xous/types.h>. Every listed number must lie below the count and one of
+ * them must equal count - 1, so the count is exactly one past the last
+ * code. Duplicated numbers are caught by the switch statements below,
+ * where a repeated case label does not compile.
+ */
+#define BELOW_ERROR_COUNT_(name, num, xname, text)                           \
+  _Static_assert((num) < XOUS_ERROR_COUNT,                                   \
+                 "error " xname " is not below XOUS_ERROR_COUNT");
+XOUS_ERROR_MAP(BELOW_ERROR_COUNT_)
+#undef BELOW_ERROR_COUNT_
+
+#define IS_LAST_ERROR_(name, num, xname, text) || (num) == XOUS_ERROR_COUNT - 1
+_Static_assert(0 XOUS_ERROR_MAP(IS_LAST_ERROR_),
+               "XOUS_ERROR_COUNT is not one past the last error code");
+#undef IS_LAST_ERROR_
+
+#define BELOW_SYSCALL_COUNT_(name, num, xname)                               \
+  _Static_assert((num) < XOUS_SYSCALL_COUNT,                                 \
+                 "syscall " xname " is not below XOUS_SYSCALL_COUNT");
+XOUS_SYSCALL_MAP(BELOW_SYSCALL_COUNT_)
+#undef BELOW_SYSCALL_COUNT_
+
+#define IS_LAST_SYSCALL_(name, num, xname) || (num) == XOUS_SYSCALL_COUNT - 1
+_Static_assert(0 XOUS_SYSCALL_MAP(IS_LAST_SYSCALL_),
+               "XOUS_SYSCALL_COUNT is not one past the last syscall");
+#undef IS_LAST_SYSCALL_
+
+/* UnknownError's code is the kernel's, but it never travels as 22. */
+_Static_assert(XOUS_UNKNOWN_ERROR == 22, "UnknownError is 22");
+
+const char *xous_strerror(xous_error_t err) {
+  switch (err) {
+#define TEXT_CASE_(name, num, xname, text)                                   \
+  case XOUS_##name:                                                          \
+    return text;
+    XOUS_ERROR_MAP(TEXT_CASE_)
+#undef TEXT_CASE_
+  default:
+    break;
+  }
+  /* A value outside the list is what the kernel would call UnknownError. */
+  return "unknown error";
+}
+
+const char *xous_error_name(xous_error_t err) {
+  switch (err) {
+#define NAME_CASE_(name, num, xname, text)                                   \
+  case XOUS_##name:                                                          \
+    return xname;
+    XOUS_ERROR_MAP(NAME_CASE_)
+#undef NAME_CASE_
+  default:
+    break;
+  }
+  return "UnknownError";
+}
+
+const char *xous_syscall_name(xous_word_t nr) {
+  switch (nr) {
+#define SYSCALL_CASE_(name, num, xname)                                      \
+  case XOUS_SYSCALL_##name:                                                  \
+    return xname;
+    XOUS_SYSCALL_MAP(SYSCALL_CASE_)
+#undef SYSCALL_CASE_
+  default:
+    break;
+  }
+  return NULL;
+}
+
+xous_word_t xous__error_word(xous_error_t err) {
+  /* The kernel writes UnknownError as all ones in 32 bits, never as 22;
+   * a code outside the list can only be sent as UnknownError. */
+  if (err == XOUS_UNKNOWN_ERROR || (unsigned)err >= XOUS_ERROR_COUNT)
+    return XOUS_UNKNOWN_ERROR_WORD;
+  return (xous_word_t)err;
+}
+
+xous_error_t xous__error_from_word(xous_word_t w) {
+  /* Every word the kernel does not know, 0xffffffff included, decodes as
+   * UnknownError, as Error::from_usize does. 22 itself is UnknownError. */
+  if (w >= XOUS_ERROR_COUNT)
+    return XOUS_UNKNOWN_ERROR;
+  return (xous_error_t)w;
+}

@@ -1,0 +1,134 @@
+/*
+ * The everyday message calls, built on xous_send_message(): scalars,
+ * blocking scalars, lends and sends.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+xous_error_t xous_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1,
+                         xous_word_t a2, xous_word_t a3, xous_word_t a4) {
+  const xous_message_t msg = {
+      .kind = XOUS_MSG_SCALAR,
+      .scalar = {.id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4},
+  };
+  return xous_send_message(cid, &msg, NULL);
+}
+
+xous_error_t xous_blocking_scalar(xous_cid_t cid, xous_word_t id,
+                                  xous_word_t a1, xous_word_t a2,
+                                  xous_word_t a3, xous_word_t a4,
+                                  xous_word_t ret[5]) {
+  const xous_message_t msg = {
+      .kind = XOUS_MSG_BLOCKING_SCALAR,
+      .scalar = {.id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4},
+  };
+  if (ret != NULL)
+    memset(ret, 0, 5 * sizeof(ret[0]));
+
+  xous_result_t res;
+  xous_error_t err = xous_send_message(cid, &msg, &res);
+  if (err != XOUS_OK)
+    return err;
+
+  int n;
+  switch (res.kind) {
+  case XOUS_RESULT_SCALAR1:
+    n = 1;
+    break;
+  case XOUS_RESULT_SCALAR2:
+    n = 2;
+    break;
+  case XOUS_RESULT_SCALAR5:
+    n = 5;
+    break;
+  default:
+    /* A BlockingScalar is answered only with ReturnScalar1/2/5. */
+    return XOUS_INTERNAL_ERROR;
+  }
+  if (ret != NULL)
+    memcpy(ret, res.w, (size_t)n * sizeof(ret[0]));
+  return XOUS_OK;
+}
+
+/*
+ * Lend, lend mutably or send len bytes at buf. A buffer the backend can
+ * hand over as it is goes unchanged; anything else (stack, static, an odd
+ * size) is bounced through freshly mapped pages: copied in before, and for
+ * a mutable lend copied back after. The bounce pages are unmapped after a
+ * lend; after a successful send they belong to the server.
+ */
+static xous_error_t send_memory(xous_cid_t cid, xous_msg_kind_t kind,
+                                xous_word_t id, void *buf, size_t len,
+                                size_t offset, size_t valid,
+                                size_t *ret_offset, size_t *ret_valid) {
+  if (ret_offset != NULL)
+    *ret_offset = 0;
+  if (ret_valid != NULL)
+    *ret_valid = 0;
+  if (buf == NULL || len == 0)
+    return XOUS_INVALID_ARGUMENT;
+
+  xous_range_t range = {buf, len};
+  bool bounced = !xous__lendable(buf, len);
+  if (bounced) {
+    if (len > SIZE_MAX - (XOUS_PAGE_SIZE - 1))
+      return XOUS_INVALID_ARGUMENT;
+    size_t size = (len + XOUS_PAGE_SIZE - 1) & ~(size_t)(XOUS_PAGE_SIZE - 1);
+    xous_error_t err =
+        xous_map_memory(0, 0, size, XOUS_MEM_R | XOUS_MEM_W, &range);
+    if (err != XOUS_OK)
+      return err;
+    memcpy(range.addr, buf, len);
+  }
+
+  const xous_message_t msg = {
+      .kind = kind,
+      .memory = {.id = id, .buf = range, .offset = offset, .valid = valid},
+  };
+  xous_result_t res;
+  xous_error_t err = xous_send_message(cid, &msg, &res);
+  if (err == XOUS_OK) {
+    if (kind == XOUS_MSG_SEND) {
+      if (res.kind != XOUS_RESULT_OK)
+        err = XOUS_INTERNAL_ERROR;
+    } else if (res.kind != XOUS_RESULT_MEMORY_RETURNED) {
+      err = XOUS_INTERNAL_ERROR;
+    } else {
+      if (ret_offset != NULL)
+        *ret_offset = res.w[0];
+      if (ret_valid != NULL)
+        *ret_valid = res.w[1];
+      if (bounced && kind == XOUS_MSG_LEND_MUT)
+        memcpy(buf, range.addr, len);
+    }
+  }
+
+  /* Moved pages are no longer ours to unmap; a failed send moved none. */
+  bool moved = kind == XOUS_MSG_SEND && err == XOUS_OK;
+  if (bounced && !moved)
+    (void)xous_unmap_memory(range);
+  return err;
+}
+
+xous_error_t xous_lend(xous_cid_t cid, xous_word_t id, const void *buf,
+                       size_t len, size_t offset, size_t valid,
+                       size_t *ret_offset, size_t *ret_valid) {
+  /* The server only reads a Borrow, so buf is never written: the cast
+   * only lets the shared path below carry it. */
+  return send_memory(cid, XOUS_MSG_LEND, id, (void *)buf, len, offset, valid,
+                     ret_offset, ret_valid);
+}
+
+xous_error_t xous_lend_mut(xous_cid_t cid, xous_word_t id, void *buf,
+                           size_t len, size_t offset, size_t valid,
+                           size_t *ret_offset, size_t *ret_valid) {
+  return send_memory(cid, XOUS_MSG_LEND_MUT, id, buf, len, offset, valid,
+                     ret_offset, ret_valid);
+}
+
+xous_error_t xous_send(xous_cid_t cid, xous_word_t id, void *buf, size_t len,
+                       size_t offset, size_t valid) {
+  return send_memory(cid, XOUS_MSG_SEND, id, buf, len, offset, valid, NULL,
+                     NULL);
+}

@@ -1,0 +1,33 @@
+/*
+ * The one internal contract between the target-neutral core (runtime/core)
+ * and a backend (runtime/hosted or runtime/riscv). The core encodes every
+ * syscall into eight words and calls xous_syscall(); a backend provides
+ * xous_syscall() and the two hooks below, nothing more.
+ */
+#ifndef XOUS_CORE_INTERNAL_H
+#define XOUS_CORE_INTERNAL_H
+
+#include <xous.h>
+
+/* Stack for a new thread. A backend whose threads bring their own stack
+ * (the desktop) sets *stack to {NULL, size}; bare metal maps one. */
+xous_error_t xous__thread_stack(size_t size, xous_range_t *stack);
+
+/* True when [buf, buf+len) can be lent or sent as it is, without a bounce
+ * copy: page aligned, a page multiple, and backed by memory the backend
+ * can hand to another process. */
+bool xous__lendable(const void *buf, size_t len);
+
+/* Decoding helpers shared by the wrappers (decode.c). */
+xous_error_t xous__result_error(const xous_word_t r[8]);
+void xous__words_to_result(const xous_word_t r[8], xous_result_t *res);
+xous_error_t xous__decode_envelope(const xous_word_t r[8],
+                                   xous_envelope_t *env);
+/* XOUS_OK when r carries the tag a call promises, else its error. */
+xous_error_t xous__expect(const xous_word_t r[8], xous_word_t tag);
+/* Encodes an error code into a result word (22 becomes 0xffffffff). */
+xous_word_t xous__error_word(xous_error_t err);
+/* Decodes an error word (unknown values become XOUS_UNKNOWN_ERROR). */
+xous_error_t xous__error_from_word(xous_word_t w);
+
+#endif /* XOUS_CORE_INTERNAL_H */

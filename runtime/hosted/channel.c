@@ -1,0 +1,258 @@
+/*
+ * The sockets between this process and xousd.
+ *
+ * Lifetimes:
+ *  1. The process socket is opened by the first syscall that needs the
+ *     broker and lives until the process ends: its hang-up is how the
+ *     broker learns that the process died.
+ *  2. Each thread has its own socket, opened on its first call, so that a
+ *     blocking call is a plain write and read: no demultiplexing. A thread
+ *     socket closes when its thread exits.
+ *  3. After fork() the child forgets both and joins as a new process.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "hosted/internal.h"
+
+static pthread_mutex_t join_lock = PTHREAD_MUTEX_INITIALIZER;
+static int process_sock = -1;
+static atomic_int process_pid;   /* 0 until joined */
+static atomic_int broker_lost;   /* said once that the broker is gone */
+static pthread_key_t sock_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static _Thread_local int thread_sock = -1;
+
+static void
+close_thread_sock(void *p)
+{
+  int fd = (int)(intptr_t)p - 1;
+
+  if (fd >= 0)
+    close(fd);
+}
+
+static void
+after_fork_child(void)
+{
+  /* The inherited sockets belong to the parent's identity: drop them. */
+  if (process_sock >= 0)
+    close(process_sock);
+  if (thread_sock >= 0)
+    close(thread_sock);
+  process_sock = -1;
+  thread_sock = -1;
+  atomic_store(&process_pid, 0);
+  pthread_mutex_init(&join_lock, NULL);
+  xous__threads_after_fork();
+  xous__memory_after_fork();
+}
+
+static void
+make_key(void)
+{
+  struct rlimit rl;
+
+  pthread_key_create(&sock_key, close_thread_sock);
+  pthread_atfork(NULL, NULL, after_fork_child);
+  /* Every mapping that can be lent keeps a memory-object fd open: allow
+   * as many as the system lets this user have. */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+static void
+say_lost(const char *path, int err)
+{
+  if (atomic_exchange(&broker_lost, 1) == 0)
+    fprintf(stderr,
+            "xous: cannot reach xousd at %s: %s\n"
+            "xous: start the broker with 'xousd' or run the program under "
+            "'xous-run'\n",
+            path, strerror(err));
+}
+
+static int
+dial(void)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (xous__socket_path(sa.sun_path, sizeof sa.sun_path) != 0) {
+    say_lost("(path too long)", ENAMETOOLONG);
+    return -1;
+  }
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    say_lost(sa.sun_path, errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* One request, one answer, on a fresh socket: the hello handshake. */
+static int
+hello(int fd, struct xous_wire_frame *f)
+{
+  int got_fd;
+  long n;
+
+  if (xous__wire_send(fd, f, -1) != 0)
+    return -1;
+  n = xous__wire_recv(fd, f, sizeof *f, &got_fd);
+  if (got_fd >= 0)
+    close(got_fd);
+  if (xous__wire_check(f, n) != 0 || f->type != XOUS_WIRE_WELCOME)
+    return -1;
+  return 0;
+}
+
+static const char *
+program_name(void)
+{
+  const char *env = getenv("XOUS_NAME");
+  extern char *program_invocation_short_name;
+
+  if (env != NULL && env[0] != '\0')
+    return env;
+  return program_invocation_short_name;
+}
+
+static int
+join_broker(void)
+{
+  struct xous_wire_frame f;
+  int fd;
+
+  pthread_once(&key_once, make_key);
+  pthread_mutex_lock(&join_lock);
+  if (atomic_load(&process_pid) != 0) {
+    pthread_mutex_unlock(&join_lock);
+    return 0;
+  }
+  fd = dial();
+  if (fd < 0) {
+    pthread_mutex_unlock(&join_lock);
+    return -1;
+  }
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_HELLO_PROCESS;
+  snprintf(f.name, sizeof f.name, "%s", program_name());
+  if (hello(fd, &f) != 0) {
+    if (f.type == XOUS_WIRE_ERROR)
+      fprintf(stderr, "xous: xousd refused this process: %s\n",
+              xous_strerror(xous__error_from_word(f.w[0])));
+    else
+      say_lost("xousd", EPROTO);
+    close(fd);
+    pthread_mutex_unlock(&join_lock);
+    return -1;
+  }
+  process_sock = fd;
+  atomic_store(&process_pid, (int)f.w[0]);
+  pthread_mutex_unlock(&join_lock);
+  return 0;
+}
+
+xous_pid_t
+xous__pid(void)
+{
+  if (atomic_load(&process_pid) == 0 && join_broker() != 0)
+    return 0;
+  return (xous_pid_t)atomic_load(&process_pid);
+}
+
+static int
+thread_socket(void)
+{
+  struct xous_wire_frame f;
+  int fd;
+
+  if (thread_sock >= 0)
+    return thread_sock;
+  if (xous__pid() == 0)
+    return -1;
+  fd = dial();
+  if (fd < 0)
+    return -1;
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_HELLO_THREAD;
+  f.tid = (uint32_t)xous__tid();
+  f.w[0] = (uint64_t)atomic_load(&process_pid);
+  if (hello(fd, &f) != 0) {
+    close(fd);
+    return -1;
+  }
+  thread_sock = fd;
+  pthread_setspecific(sock_key, (void *)(intptr_t)(fd + 1));
+  return fd;
+}
+
+void
+xous__thread_attach(xous_tid_t tid)
+{
+  (void)tid;
+  (void)thread_socket();
+}
+
+void
+xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
+                  uint64_t *mem_offset, int *fd_out)
+{
+  struct xous_wire_frame f;
+  int sock = thread_socket();
+  int got_fd = -1;
+  long n;
+  int i;
+
+  *fd_out = -1;
+  if (sock < 0)
+    goto lost;
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_SYSCALL;
+  f.tid = (uint32_t)xous__tid();
+  f.flags = fd >= 0 ? XOUS_WIRE_F_FD : 0;
+  for (i = 0; i < 8; i++)
+    f.w[i] = (uint64_t)args[i];
+  if (mem_offset != NULL)
+    f.mem_offset = *mem_offset;
+  if (xous__wire_send(sock, &f, fd) != 0)
+    goto lost;
+  n = xous__wire_recv(sock, &f, sizeof f, &got_fd);
+  if (xous__wire_check(&f, n) != 0 || f.type != XOUS_WIRE_RESULT ||
+      ((f.flags & XOUS_WIRE_F_FD) != 0) != (got_fd >= 0)) {
+    if (got_fd >= 0)
+      close(got_fd);
+    goto lost;
+  }
+  for (i = 0; i < 8; i++)
+    res[i] = (xous_word_t)f.w[i];
+  if (mem_offset != NULL)
+    *mem_offset = f.mem_offset;
+  *fd_out = got_fd;
+  return;
+
+lost:
+  if (atomic_exchange(&broker_lost, 1) == 0 && sock >= 0)
+    fprintf(stderr, "xous: lost the connection to xousd\n");
+  xous__set_error(res, XOUS_INTERNAL_ERROR);
+}

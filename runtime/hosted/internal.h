@@ -1,0 +1,103 @@
+/*
+ * The one internal contract of the hosted backend: how libxous reaches the
+ * broker, keeps its threads, and keeps the table of its memory.
+ */
+#ifndef XOUS_HOSTED_INTERNAL_H
+#define XOUS_HOSTED_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <xous.h>
+
+#include "core/internal.h"
+#include "hosted/wire.h"
+
+/* ---- channel.c: sockets to the broker ---------------------------------- */
+
+/* The Xous PID of this process, joining the broker on first use; 0 when
+ * the broker cannot be reached. */
+xous_pid_t xous__pid(void);
+/* Sends the syscall words (with fd, or -1) on the calling thread's socket
+ * and waits for the result. *fd_out receives an fd that came with the
+ * result, or -1; the caller owns it. When the broker cannot be reached
+ * or hangs up, result becomes Error(InternalError). */
+void xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
+                       uint64_t *mem_offset, int *fd_out);
+/* Registers the calling thread (tid) with the broker, for a new thread. */
+void xous__thread_attach(xous_tid_t tid);
+
+/* ---- threads.c ----------------------------------------------------------- */
+
+xous_tid_t xous__tid(void);
+void xous__create_thread(const xous_word_t a[8], xous_word_t r[8]);
+void xous__join_thread(const xous_word_t a[8], xous_word_t r[8]);
+void xous__threads_after_fork(void);
+
+/* ---- memory.c: the table of mappings ------------------------------------- */
+
+enum xous__map_kind {
+  XOUS__MAP_OWNED = 1,    /* from MapMemory, the heap, or a Send received */
+  XOUS__MAP_BORROWED = 2, /* lent to this process until ReturnMemory */
+};
+
+/* Where a range lives: its memory object and the byte offset in it. */
+struct xous__span {
+  int fd;              /* the object's fd, owned by the table: dup to keep */
+  uint64_t fd_offset;
+  int prot;            /* the range's protection now */
+  int kind;
+};
+
+void xous__map_memory(const xous_word_t a[8], xous_word_t r[8]);
+void xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8]);
+void xous__increase_heap(const xous_word_t a[8], xous_word_t r[8]);
+void xous__decrease_heap(const xous_word_t a[8], xous_word_t r[8]);
+void xous__update_memory_flags(const xous_word_t a[8], xous_word_t r[8]);
+void xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8]);
+
+/* Looks up [addr, addr+len) inside one mapping; XOUS_OK or the error to
+ * give the caller (BadAlignment, BadAddress). */
+xous_error_t xous__span_find(uintptr_t addr, size_t len,
+                             struct xous__span *span);
+/* Changes the protection of a range the table knows (lend bookkeeping). */
+int xous__span_protect(uintptr_t addr, size_t len, int prot);
+/* Forgets and unmaps a range that moved away with a Send. */
+void xous__span_release(uintptr_t addr, size_t len);
+/* Maps len bytes of a memory object received in a message; the table owns
+ * fd from here on. Returns the address, or 0 when it cannot be mapped. */
+uintptr_t xous__span_adopt(int fd, uint64_t offset, size_t len, int prot,
+                           int kind, xous_sender_t sender);
+/* Drops a borrowed range on ReturnMemory: XOUS_OK when [addr, len) is what
+ * the message from sender carried (it is now unmapped), XOUS_BAD_ADDRESS
+ * when sender lent something else, XOUS_DOUBLE_FREE when it lent nothing. */
+xous_error_t xous__span_return(xous_sender_t sender, uintptr_t addr,
+                               size_t len);
+void xous__memory_after_fork(void);
+
+/* Errors as result words. */
+static inline void
+xous__set_error(xous_word_t r[8], xous_error_t err)
+{
+  int i;
+
+  for (i = 0; i < 8; i++)
+    r[i] = 0;
+  r[0] = XOUS_RESULT_ERROR;
+  r[1] = xous__error_word(err);
+}
+
+static inline void
+xous__set_ok(xous_word_t r[8], xous_word_t tag)
+{
+  int i;
+
+  for (i = 0; i < 8; i++)
+    r[i] = 0;
+  r[0] = tag;
+}
+
+/* The one place where errno becomes a Xous error. */
+xous_error_t xous__errno_to_xous(int err);
+
+#endif /* XOUS_HOSTED_INTERNAL_H */

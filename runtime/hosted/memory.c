@@ -1,0 +1,604 @@
+/*
+ * The memory of a hosted Xous process: every range that MapMemory, the heap
+ * or a received message gave it lives in a memory object (memfd, or a POSIX
+ * shared-memory object where there is none), so that any page of it can be
+ * lent or sent to another process as a remap, never a copy.
+ *
+ * The table below records, for each mapped range, its object and offset.
+ * It is this process's own bookkeeping; no peer can write it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hosted/internal.h"
+
+#define PAGE ((uintptr_t)XOUS_PAGE_SIZE)
+#define HEAP_RESERVE ((size_t)64 << 20)     /* address space kept for it */
+#define HEAP_DEFAULT_MAX ((size_t)512 << 10) /* as the device: 512 KiB */
+
+struct entry {
+  uintptr_t addr;
+  size_t len;
+  int fd;
+  uint64_t fd_offset;
+  int prot;
+  int kind;
+  xous_sender_t sender; /* BORROWED: the message it came with */
+  int heap;             /* the heap: resized, never unmapped */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *table;
+static size_t used, cap;
+
+static uintptr_t heap_base;  /* start of the reservation, 0 until used */
+static size_t heap_size;     /* bytes usable now */
+static size_t heap_max = HEAP_DEFAULT_MAX;
+static int heap_fd = -1;
+
+xous_error_t
+xous__errno_to_xous(int err)
+{
+  switch (err) {
+  case 0:
+    return XOUS_OK;
+  case ENOMEM:
+  case EMFILE:
+  case ENFILE:
+  case ENOSPC:
+    return XOUS_OUT_OF_MEMORY;
+  case EINVAL:
+  case EFAULT:
+    return XOUS_BAD_ADDRESS;
+  case EEXIST:
+  case EBUSY:
+    return XOUS_MEMORY_IN_USE;
+  case EACCES:
+  case EPERM:
+    return XOUS_ACCESS_DENIED;
+  case EAGAIN:
+    return XOUS_SERVER_QUEUE_FULL;
+  default:
+    return XOUS_INTERNAL_ERROR;
+  }
+}
+
+static int
+new_object(size_t size)
+{
+  int fd;
+
+#ifdef HAVE_MEMFD_CREATE
+  fd = memfd_create("xous", MFD_CLOEXEC);
+#else
+  char name[64];
+
+  snprintf(name, sizeof name, "/xous-%ld-%p", (long)getpid(), (void *)&name);
+  fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    shm_unlink(name); /* nothing is left in /dev/shm, whatever happens */
+#endif
+  if (fd < 0)
+    return -1;
+  if (ftruncate(fd, (off_t)size) != 0) {
+    int e = errno;
+
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+static int
+prot_of(unsigned flags)
+{
+  int prot = 0;
+
+  if (flags & XOUS_MEM_R)
+    prot |= PROT_READ;
+  if (flags & XOUS_MEM_W)
+    prot |= PROT_READ | PROT_WRITE;
+  if (flags & XOUS_MEM_X)
+    prot |= PROT_READ | PROT_EXEC;
+  /* FREE (no R, W or X) maps a usable range, as xous-rs callers expect. */
+  return prot != 0 ? prot : PROT_READ | PROT_WRITE;
+}
+
+/* Caller holds lock. */
+static struct entry *
+add_entry(void)
+{
+  if (used == cap) {
+    size_t ncap = cap != 0 ? cap * 2 : 64;
+    struct entry *t = realloc(table, ncap * sizeof *t);
+
+    if (t == NULL)
+      return NULL;
+    table = t;
+    cap = ncap;
+  }
+  memset(&table[used], 0, sizeof table[used]);
+  return &table[used++];
+}
+
+/* Caller holds lock: the entry holding all of [addr, addr+len), or NULL. */
+static struct entry *
+find(uintptr_t addr, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < used; i++)
+    if (addr >= table[i].addr && len <= table[i].len &&
+        addr - table[i].addr <= table[i].len - len)
+      return &table[i];
+  return NULL;
+}
+
+/* Caller holds lock: forgets [addr, addr+len) of e, unmapping it, and
+ * keeps what is left on either side. */
+static xous_error_t
+cut(struct entry *e, uintptr_t addr, size_t len)
+{
+  uintptr_t end = addr + len, e_end = e->addr + e->len;
+
+  if (addr > e->addr && end < e_end) {
+    /* A hole in the middle: the tail becomes an entry of its own, with
+     * its own fd so that each entry closes exactly one. */
+    struct entry tail = *e;
+    struct entry *t;
+    ptrdiff_t idx = e - table;
+
+    tail.fd = dup(e->fd);
+    if (tail.fd < 0)
+      return XOUS_OUT_OF_MEMORY;
+    tail.fd_offset = e->fd_offset + (end - e->addr);
+    tail.addr = end;
+    tail.len = e_end - end;
+    t = add_entry();
+    if (t == NULL) {
+      close(tail.fd);
+      return XOUS_OUT_OF_MEMORY;
+    }
+    *t = tail;
+    e = &table[idx];
+    e->len = addr - e->addr;
+  } else if (addr == e->addr && end == e_end) {
+    close(e->fd);
+    *e = table[--used];
+  } else if (addr == e->addr) {
+    e->fd_offset += len;
+    e->addr = end;
+    e->len -= len;
+  } else {
+    e->len = addr - e->addr;
+  }
+  munmap((void *)addr, len);
+  return XOUS_OK;
+}
+
+static int
+check_range(uintptr_t addr, size_t len, xous_word_t r[8])
+{
+  if (len == 0 || (addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0) {
+    xous__set_error(r, XOUS_BAD_ALIGNMENT);
+    return -1;
+  }
+  if (addr == 0 || addr + len < addr) {
+    xous__set_error(r, XOUS_BAD_ADDRESS);
+    return -1;
+  }
+  return 0;
+}
+
+void
+xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
+{
+  uintptr_t virt = a[2];
+  size_t size = a[3];
+  unsigned flags = (unsigned)a[4];
+  int mflags = MAP_SHARED;
+  struct entry *e;
+  void *p;
+  int fd, prot;
+
+  if (size == 0 || (size & (PAGE - 1)) != 0 || (virt & (PAGE - 1)) != 0) {
+    xous__set_error(r, XOUS_BAD_ALIGNMENT);
+    return;
+  }
+  if (flags > XOUS_MEM_ALL) {
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+    return;
+  }
+  if (a[1] != 0) {
+    /* No physical memory to name on the desktop: device drivers run on
+     * the device only. */
+    xous__set_error(r, XOUS_BAD_ADDRESS);
+    return;
+  }
+  prot = prot_of(flags);
+  if (flags & XOUS_MEM_RESERVE)
+    mflags |= MAP_POPULATE;
+  if (virt != 0)
+    mflags |= MAP_FIXED_NOREPLACE;
+  fd = new_object(size);
+  if (fd < 0) {
+    xous__set_error(r, xous__errno_to_xous(errno));
+    return;
+  }
+  p = mmap((void *)virt, size, prot, mflags, fd, 0);
+  if (p == MAP_FAILED || (virt != 0 && (uintptr_t)p != virt)) {
+    xous_error_t err = p == MAP_FAILED ? xous__errno_to_xous(errno)
+                                       : XOUS_BAD_ADDRESS;
+
+    if (p != MAP_FAILED)
+      munmap(p, size);
+    close(fd);
+    xous__set_error(r, err);
+    return;
+  }
+  pthread_mutex_lock(&lock);
+  e = add_entry();
+  if (e == NULL) {
+    pthread_mutex_unlock(&lock);
+    munmap(p, size);
+    close(fd);
+    xous__set_error(r, XOUS_OUT_OF_MEMORY);
+    return;
+  }
+  e->addr = (uintptr_t)p;
+  e->len = size;
+  e->fd = fd;
+  e->prot = prot;
+  e->kind = XOUS__MAP_OWNED;
+  pthread_mutex_unlock(&lock);
+  xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
+  r[1] = (xous_word_t)p;
+  r[2] = size;
+}
+
+void
+xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8])
+{
+  uintptr_t addr = a[1];
+  size_t len = a[2];
+  struct entry *e;
+  xous_error_t err;
+
+  if (check_range(addr, len, r) != 0)
+    return;
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e == NULL || e->heap)
+    err = XOUS_BAD_ADDRESS;
+  else if (e->kind == XOUS__MAP_BORROWED)
+    err = XOUS_SHARE_VIOLATION; /* lent to us: give it back instead */
+  else
+    err = cut(e, addr, len);
+  pthread_mutex_unlock(&lock);
+  if (err != XOUS_OK)
+    xous__set_error(r, err);
+  else
+    xous__set_ok(r, XOUS_RESULT_OK);
+}
+
+/* Caller holds lock. Makes the first heap_size bytes usable. */
+static xous_error_t
+heap_resize(size_t size)
+{
+  struct entry *e = NULL;
+  size_t i;
+
+  if (heap_base == 0) {
+    void *p;
+
+    heap_fd = new_object(HEAP_RESERVE);
+    if (heap_fd < 0)
+      return XOUS_OUT_OF_MEMORY;
+    p = mmap(NULL, HEAP_RESERVE, PROT_NONE, MAP_SHARED, heap_fd, 0);
+    if (p == MAP_FAILED) {
+      close(heap_fd);
+      heap_fd = -1;
+      return XOUS_OUT_OF_MEMORY;
+    }
+    heap_base = (uintptr_t)p;
+  }
+  if (size > heap_size &&
+      mprotect((void *)(heap_base + heap_size), size - heap_size,
+               PROT_READ | PROT_WRITE) != 0)
+    return XOUS_OUT_OF_MEMORY;
+  if (size < heap_size) {
+    /* Give the pages back, and make the address fault as on the device. */
+    mprotect((void *)(heap_base + size), heap_size - size, PROT_NONE);
+    fallocate(heap_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+              (off_t)size, (off_t)(heap_size - size));
+  }
+  for (i = 0; i < used; i++)
+    if (table[i].heap)
+      e = &table[i];
+  if (e == NULL && size != 0) {
+    /* The table's entry owns a descriptor of its own. */
+    int fd = dup(heap_fd);
+
+    if (fd < 0 || (e = add_entry()) == NULL) {
+      if (fd >= 0)
+        close(fd);
+      return XOUS_OUT_OF_MEMORY;
+    }
+    e->addr = heap_base;
+    e->fd = fd;
+    e->prot = PROT_READ | PROT_WRITE;
+    e->kind = XOUS__MAP_OWNED;
+    e->heap = 1;
+  }
+  if (e != NULL)
+    e->len = size;
+  heap_size = size;
+  return XOUS_OK;
+}
+
+void
+xous__increase_heap(const xous_word_t a[8], xous_word_t r[8])
+{
+  size_t bytes = a[1];
+  size_t old;
+  xous_error_t err = XOUS_OK;
+
+  if ((bytes & (PAGE - 1)) != 0) {
+    xous__set_error(r, XOUS_BAD_ALIGNMENT);
+    return;
+  }
+  pthread_mutex_lock(&lock);
+  old = heap_size;
+  if (bytes == 0) {
+    if (heap_base == 0)
+      err = heap_resize(0);
+    pthread_mutex_unlock(&lock);
+    if (err != XOUS_OK) {
+      xous__set_error(r, err);
+      return;
+    }
+    xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
+    r[1] = heap_base;
+    r[2] = old != 0 ? old : PAGE;
+    return;
+  }
+  if (bytes > heap_max || heap_size > heap_max - bytes)
+    err = XOUS_OUT_OF_MEMORY;
+  else
+    err = heap_resize(heap_size + bytes);
+  pthread_mutex_unlock(&lock);
+  if (err != XOUS_OK) {
+    xous__set_error(r, err);
+    return;
+  }
+  xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
+  r[1] = heap_base + old;
+  r[2] = bytes;
+}
+
+void
+xous__decrease_heap(const xous_word_t a[8], xous_word_t r[8])
+{
+  size_t bytes = a[1];
+  xous_error_t err;
+
+  if ((bytes & (PAGE - 1)) != 0) {
+    xous__set_error(r, XOUS_BAD_ALIGNMENT);
+    return;
+  }
+  pthread_mutex_lock(&lock);
+  if (bytes >= heap_size)
+    err = XOUS_BAD_ADDRESS; /* the kernel panics here; we refuse */
+  else
+    err = heap_resize(heap_size - bytes);
+  pthread_mutex_unlock(&lock);
+  if (err != XOUS_OK) {
+    xous__set_error(r, err);
+    return;
+  }
+  xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
+  r[1] = heap_base;
+  r[2] = heap_size;
+}
+
+void
+xous__update_memory_flags(const xous_word_t a[8], xous_word_t r[8])
+{
+  uintptr_t addr = a[1];
+  size_t len = a[2];
+  unsigned flags = (unsigned)a[3];
+  struct entry *e;
+  int prot;
+
+  if (a[4] != 0 && a[4] != xous__pid()) {
+    xous__set_error(r, XOUS_PROCESS_NOT_CHILD);
+    return;
+  }
+  if (flags > XOUS_MEM_ALL) {
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+    return;
+  }
+  if (check_range(addr, len, r) != 0)
+    return;
+  prot = prot_of(flags);
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e == NULL || e->kind == XOUS__MAP_BORROWED) {
+    pthread_mutex_unlock(&lock);
+    xous__set_error(r, XOUS_BAD_ADDRESS);
+    return;
+  }
+  if (mprotect((void *)addr, len, prot) != 0) {
+    pthread_mutex_unlock(&lock);
+    xous__set_error(r, xous__errno_to_xous(errno));
+    return;
+  }
+  if (addr == e->addr && len == e->len)
+    e->prot = prot;
+  pthread_mutex_unlock(&lock);
+  xous__set_ok(r, XOUS_RESULT_OK);
+}
+
+void
+xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8])
+{
+  xous_word_t index = a[1], expected = a[2], proposed = a[3];
+  xous_word_t value;
+
+  pthread_mutex_lock(&lock);
+  if (index == 1) {
+    /* Heap maximum: as large as the reservation, never below the heap. */
+    if (expected == heap_max && (proposed & (PAGE - 1)) == 0 &&
+        proposed <= HEAP_RESERVE && proposed >= heap_size)
+      heap_max = proposed;
+    value = heap_max;
+  } else if (index == 2) {
+    if (expected == heap_size && proposed < heap_max &&
+        (proposed & (PAGE - 1)) == 0)
+      (void)heap_resize(proposed);
+    value = heap_size;
+  } else {
+    pthread_mutex_unlock(&lock);
+    xous__set_error(r, XOUS_INVALID_LIMIT);
+    return;
+  }
+  pthread_mutex_unlock(&lock);
+  xous__set_ok(r, XOUS_RESULT_SCALAR2);
+  r[1] = index;
+  r[2] = value;
+}
+
+xous_error_t
+xous__span_find(uintptr_t addr, size_t len, struct xous__span *span)
+{
+  struct entry *e;
+
+  if (len == 0 || (addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0)
+    return XOUS_BAD_ALIGNMENT;
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e == NULL) {
+    pthread_mutex_unlock(&lock);
+    return XOUS_BAD_ADDRESS;
+  }
+  span->fd = e->fd;
+  span->fd_offset = e->fd_offset + (addr - e->addr);
+  span->prot = e->prot;
+  span->kind = e->kind;
+  pthread_mutex_unlock(&lock);
+  return XOUS_OK;
+}
+
+bool
+xous__lendable(const void *buf, size_t len)
+{
+  struct xous__span s;
+
+  return xous__span_find((uintptr_t)buf, len, &s) == XOUS_OK &&
+         s.kind == XOUS__MAP_OWNED;
+}
+
+xous_error_t
+xous__thread_stack(size_t size, xous_range_t *stack)
+{
+  /* pthreads bring their own stacks. */
+  stack->addr = NULL;
+  stack->len = size;
+  return XOUS_OK;
+}
+
+int
+xous__span_protect(uintptr_t addr, size_t len, int prot)
+{
+  return mprotect((void *)addr, len, prot);
+}
+
+void
+xous__span_release(uintptr_t addr, size_t len)
+{
+  struct entry *e;
+
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e != NULL)
+    (void)cut(e, addr, len);
+  pthread_mutex_unlock(&lock);
+}
+
+uintptr_t
+xous__span_adopt(int fd, uint64_t offset, size_t len, int prot, int kind,
+                 xous_sender_t sender)
+{
+  struct entry *e;
+  void *p;
+
+  if (len == 0 || (len & (PAGE - 1)) != 0 || (offset & (PAGE - 1)) != 0) {
+    close(fd);
+    return 0;
+  }
+  p = mmap(NULL, len, prot, MAP_SHARED, fd, (off_t)offset);
+  if (p == MAP_FAILED) {
+    close(fd);
+    return 0;
+  }
+  pthread_mutex_lock(&lock);
+  e = add_entry();
+  if (e == NULL) {
+    pthread_mutex_unlock(&lock);
+    munmap(p, len);
+    close(fd);
+    return 0;
+  }
+  e->addr = (uintptr_t)p;
+  e->len = len;
+  e->fd = fd;
+  e->fd_offset = offset;
+  e->prot = prot;
+  e->kind = kind;
+  e->sender = sender;
+  pthread_mutex_unlock(&lock);
+  return (uintptr_t)p;
+}
+
+xous_error_t
+xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len)
+{
+  xous_error_t err = XOUS_DOUBLE_FREE;
+  size_t i;
+
+  pthread_mutex_lock(&lock);
+  for (i = 0; i < used; i++) {
+    struct entry *e = &table[i];
+
+    if (e->kind != XOUS__MAP_BORROWED || e->sender != sender)
+      continue;
+    if (e->addr != addr || e->len != len) {
+      err = XOUS_BAD_ADDRESS;
+      break;
+    }
+    err = cut(e, addr, len);
+    break;
+  }
+  pthread_mutex_unlock(&lock);
+  return err;
+}
+
+void
+xous__memory_after_fork(void)
+{
+  /* MAP_SHARED mappings stay shared with the parent after fork: a child
+   * joins as a new process and must not lend the parent's objects. */
+  size_t i;
+
+  pthread_mutex_init(&lock, NULL);
+  for (i = 0; i < used; i++)
+    close(table[i].fd);
+  used = 0;
+}

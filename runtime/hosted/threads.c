@@ -1,0 +1,161 @@
+/*
+ * Xous threads on pthreads. TIDs are small per-process numbers as on the
+ * device: the first thread is 2, and at most XOUS_MAX_THREADS live at once.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hosted/internal.h"
+
+#define FIRST_TID 2
+#define TID_LIMIT (FIRST_TID + XOUS_MAX_THREADS)
+
+struct slot {
+  int used;       /* a thread holds this TID */
+  int joinable;   /* created by CreateThread, not yet joined */
+  int joining;    /* somebody waits in JoinThread */
+  pthread_t thread;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct slot slots[TID_LIMIT];
+static _Thread_local xous_tid_t my_tid;
+
+struct start {
+  void *(*entry)(void *);
+  void *arg;
+  xous_tid_t tid;
+};
+
+xous_tid_t
+xous__tid(void)
+{
+  if (my_tid == 0) {
+    /* A thread that CreateThread did not start: the main thread takes 2,
+     * any other foreign thread (plain pthread_create) the lowest free. */
+    xous_tid_t t;
+
+    pthread_mutex_lock(&lock);
+    for (t = FIRST_TID; t < TID_LIMIT && slots[t].used; t++)
+      ;
+    if (t < TID_LIMIT)
+      slots[t].used = 1;
+    pthread_mutex_unlock(&lock);
+    my_tid = t < TID_LIMIT ? t : TID_LIMIT;
+  }
+  return my_tid;
+}
+
+static void *
+trampoline(void *p)
+{
+  struct start s = *(struct start *)p;
+
+  free(p);
+  my_tid = s.tid;
+  /* Tell the broker about the thread now, so that xousctl shows it. */
+  xous__thread_attach(s.tid);
+  return s.entry(s.arg);
+}
+
+void
+xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
+{
+  struct start *s;
+  pthread_attr_t attr;
+  xous_tid_t t;
+  size_t stack = (size_t)a[3];
+  int err;
+
+  if (a[1] == 0) {
+    xous__set_error(r, XOUS_INVALID_ARGUMENT);
+    return;
+  }
+  (void)xous__tid(); /* the caller keeps its TID below the new one's */
+  pthread_mutex_lock(&lock);
+  for (t = FIRST_TID; t < TID_LIMIT && slots[t].used; t++)
+    ;
+  if (t == TID_LIMIT) {
+    pthread_mutex_unlock(&lock);
+    xous__set_error(r, XOUS_THREAD_NOT_AVAILABLE);
+    return;
+  }
+  slots[t].used = 1;
+  slots[t].joinable = 1;
+  pthread_mutex_unlock(&lock);
+
+  s = malloc(sizeof *s);
+  if (s == NULL) {
+    err = ENOMEM;
+    goto fail;
+  }
+  s->entry = (void *(*)(void *))a[1];
+  s->arg = (void *)a[4];
+  s->tid = t;
+  pthread_attr_init(&attr);
+  if (stack >= 16384)
+    pthread_attr_setstacksize(&attr, stack);
+  err = pthread_create(&slots[t].thread, &attr, trampoline, s);
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    free(s);
+    goto fail;
+  }
+  xous__set_ok(r, XOUS_RESULT_THREAD_ID);
+  r[1] = t;
+  return;
+
+fail:
+  pthread_mutex_lock(&lock);
+  memset(&slots[t], 0, sizeof slots[t]);
+  pthread_mutex_unlock(&lock);
+  xous__set_error(r, err == ENOMEM ? XOUS_OUT_OF_MEMORY
+                                   : XOUS_THREAD_NOT_AVAILABLE);
+}
+
+void
+xous__join_thread(const xous_word_t a[8], xous_word_t r[8])
+{
+  xous_tid_t t = a[1];
+  pthread_t th;
+  void *ret = NULL;
+
+  if (t == xous__tid()) {
+    xous__set_error(r, XOUS_THREAD_NOT_AVAILABLE);
+    return;
+  }
+  pthread_mutex_lock(&lock);
+  if (t < FIRST_TID || t >= TID_LIMIT || !slots[t].joinable ||
+      slots[t].joining) {
+    /* As the kernel: an unknown TID joins at once with 0. */
+    pthread_mutex_unlock(&lock);
+    xous__set_ok(r, XOUS_RESULT_SCALAR1);
+    return;
+  }
+  slots[t].joining = 1;
+  th = slots[t].thread;
+  pthread_mutex_unlock(&lock);
+
+  pthread_join(th, &ret);
+
+  pthread_mutex_lock(&lock);
+  memset(&slots[t], 0, sizeof slots[t]);
+  pthread_mutex_unlock(&lock);
+  xous__set_ok(r, XOUS_RESULT_SCALAR1);
+  r[1] = (xous_word_t)ret;
+}
+
+void
+xous__threads_after_fork(void)
+{
+  /* Only the forking thread lives on in the child, with its TID. */
+  xous_tid_t keep = my_tid;
+
+  pthread_mutex_init(&lock, NULL);
+  memset(slots, 0, sizeof slots);
+  if (keep >= FIRST_TID && keep < TID_LIMIT)
+    slots[keep].used = 1;
+}

@@ -1,0 +1,252 @@
+/*
+ * xousd's one internal contract: the kernel's tables as the broker keeps
+ * them, and the functions that change them.
+ *
+ * Lifetimes:
+ *  1. A peer is one accepted socket. It becomes a process (the process
+ *     socket), a thread (one per Xous thread) or a control client.
+ *  2. A process lives as long as its process socket; when that hangs up,
+ *     every thread, server and connection of the process goes with it.
+ *  3. A server's queue has XOUS_QUEUE_DEPTH slots. A message holds a slot
+ *     from SendMessage until it is received (Scalar, Send) or answered
+ *     (BlockingScalar, lends), as on the device.
+ *  4. A memory object (fd) that travels with a message is owned by its
+ *     slot until it is handed to the receiver; the broker never maps it.
+ */
+#ifndef XOUSD_BROKER_H
+#define XOUSD_BROKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include <xous.h>
+
+#include "hosted/wire.h"
+
+#define XOUSD_MAX_PIDS 256 /* PIDs 2..255; 1 is the broker */
+
+struct xd_process;
+struct xd_server;
+
+/* Intrusive doubly linked list: for wait queues. */
+struct xd_link {
+  struct xd_link *prev, *next;
+};
+
+enum xd_peer_role { XD_PEER_NEW, XD_PEER_PROCESS, XD_PEER_THREAD, XD_PEER_CTL };
+
+enum xd_wait {
+  XD_WAIT_NONE,
+  XD_WAIT_RECEIVE, /* in ReceiveMessage on wait_server */
+  XD_WAIT_SPACE,   /* SendMessage on a full queue of wait_server */
+  XD_WAIT_CONNECT, /* Connect / ConnectForProcess until the SID exists */
+  XD_WAIT_REPLY,   /* sent a blocking message; holds slot wait_slot */
+};
+
+struct xd_peer {
+  uv_poll_t poll;
+  int fd;
+  enum xd_peer_role role;
+  pid_t os_pid;
+  struct xd_process *proc;   /* PROCESS and THREAD peers */
+  struct xd_thread *thread;  /* THREAD peers */
+  struct xd_thread *owned;   /* freed with the peer */
+  bool closing;
+  bool trace;                /* CTL peer subscribed to the trace stream */
+  struct xd_link link;       /* all peers */
+};
+
+struct xd_thread {
+  struct xd_peer *peer;
+  struct xd_process *proc;
+  uint32_t tid;
+  enum xd_wait wait;
+  struct xd_server *wait_server;
+  unsigned wait_slot;
+  xous_sid_t wait_sid;          /* XD_WAIT_CONNECT */
+  struct xd_process *for_proc;  /* XD_WAIT_CONNECT: ConnectForProcess */
+  uint8_t for_pid;
+  uint64_t held[8];             /* XD_WAIT_SPACE: the message to send */
+  uint64_t held_offset;
+  int held_fd;
+  bool held_try;
+  struct xd_link wait_link;     /* in the server's or the connect list */
+  struct xd_link proc_link;     /* in the process's thread list */
+};
+
+struct xd_conn {
+  bool used;
+  uint8_t server_index;
+  uint32_t server_gen;  /* a destroyed server is never confused with a new one */
+};
+
+struct xd_process {
+  xous_pid_t pid;
+  pid_t os_pid;
+  uid_t uid;
+  char name[XOUS_WIRE_NAME_MAX];
+  struct xd_peer *peer;
+  struct xd_link threads;
+  struct xd_conn conns[XOUS_MAX_CONNECTIONS];
+  uint64_t messages_sent;
+  uint64_t start_ms;
+};
+
+enum xd_slot_state { XD_SLOT_FREE, XD_SLOT_QUEUED, XD_SLOT_ACTIVE };
+
+struct xd_slot {
+  enum xd_slot_state state;
+  uint16_t gen;              /* 1..511: part of the sender word */
+  uint8_t kind;              /* SendMessage code 1..5 */
+  xous_pid_t client_pid;
+  struct xd_thread *client;  /* blocked caller; NULL when none or dead */
+  uint64_t w[6];             /* id, then addr,len,offset,valid or args */
+  int fd;                    /* memory object until delivered, else -1 */
+  uint64_t mem_offset;
+};
+
+struct xd_server {
+  bool used;
+  uint8_t index;
+  uint32_t gen;
+  xous_sid_t sid;
+  struct xd_process *owner;
+  struct xd_slot slots[XOUS_QUEUE_DEPTH];
+  uint8_t fifo[XOUS_QUEUE_DEPTH];  /* queued slot numbers, oldest first */
+  unsigned fifo_head, fifo_len;
+  unsigned in_use;                 /* slots not FREE */
+  unsigned lent;                   /* active lends */
+  struct xd_link receivers;        /* threads in ReceiveMessage */
+  struct xd_link senders;          /* threads waiting for a free slot */
+  uint64_t served;
+};
+
+struct xd_options {
+  const char *socket_path;
+  bool foreground;
+  int verbose;
+  unsigned max_servers;
+  unsigned max_connections;
+};
+
+struct xd_broker {
+  uv_loop_t *loop;
+  struct xd_options opt;
+  int listen_fd;
+  uv_poll_t listen_poll;
+  uv_signal_t sigint, sigterm;
+  char dir[4096];            /* the socket directory, if we made it */
+  struct xd_link peers;
+  struct xd_process *procs[XOUSD_MAX_PIDS];
+  struct xd_server servers[XOUS_MAX_SERVERS];
+  struct xd_link connecting; /* threads in Connect, waiting for a SID */
+  bool stopping;
+  uint64_t frames, messages;
+};
+
+extern struct xd_broker xd;
+
+/* ---- list.c-like helpers (inline) --------------------------------------- */
+
+static inline void
+xd_list_init(struct xd_link *l)
+{
+  l->prev = l->next = l;
+}
+static inline bool
+xd_list_empty(const struct xd_link *l)
+{
+  return l->next == l;
+}
+static inline void
+xd_list_add_tail(struct xd_link *head, struct xd_link *n)
+{
+  n->prev = head->prev;
+  n->next = head;
+  head->prev->next = n;
+  head->prev = n;
+}
+static inline void
+xd_list_del(struct xd_link *n)
+{
+  if (n->next != NULL && n->next != n) {
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+  }
+  n->prev = n->next = n;
+}
+#define xd_container_of(p, type, member)                                     \
+  ((type *)(void *)((char *)(p)-offsetof(type, member)))
+
+/* ---- listen.c: the socket, peers, frames --------------------------------- */
+
+int xd_listen(void);
+void xd_unlisten(void);
+/* Sends a RESULT frame with the eight words (and fd, -1 for none: the
+ * broker's copy is closed either way). A peer that cannot take it is
+ * closed. */
+void xd_reply(struct xd_thread *t, const uint64_t w[8], int fd,
+              uint64_t mem_offset);
+void xd_reply_error(struct xd_thread *t, xous_error_t err);
+void xd_peer_close(struct xd_peer *p);
+/* Frees closed peers; call when no callback holds one any more. */
+void xd_reap(void);
+
+/* ---- process.c ------------------------------------------------------------- */
+
+struct xd_process *xd_process_new(struct xd_peer *peer, const char *name,
+                                  xous_error_t *err);
+void xd_process_kill(struct xd_process *proc);
+struct xd_thread *xd_thread_new(struct xd_peer *peer, struct xd_process *proc,
+                                uint32_t tid);
+void xd_thread_gone(struct xd_thread *t);
+struct xd_process *xd_process_by_pid(unsigned pid);
+
+/* ---- server.c: SIDs and queues ------------------------------------------- */
+
+struct xd_server *xd_server_find(xous_sid_t sid);
+void xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
+                      bool id_only);
+void xd_destroy_server(struct xd_thread *t, const uint64_t a[8]);
+void xd_server_destroy(struct xd_server *s); /* owner died */
+void xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
+             uint64_t mem_offset);
+void xd_receive(struct xd_thread *t, const uint64_t a[8]);
+void xd_return(struct xd_thread *t, const uint64_t a[8]);
+void xd_reply_and_receive(struct xd_thread *t, const uint64_t a[8]);
+void xd_forget_client(struct xd_thread *t);
+
+/* ---- connection.c ------------------------------------------------------- */
+
+void xd_connect(struct xd_thread *t, const uint64_t a[8], bool try_only,
+                bool for_process);
+void xd_disconnect(struct xd_thread *t, const uint64_t a[8]);
+/* The live server behind a CID of proc, or NULL. */
+struct xd_server *xd_conn_server(struct xd_process *proc, uint64_t cid);
+/* Wakes threads waiting in Connect for the SID of a new server. */
+void xd_connect_wake(struct xd_server *s);
+
+/* ---- ctl.c: xousctl requests ---------------------------------------- */
+
+void xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f);
+void xd_ctl_gone(struct xd_peer *p);
+void xd_trace_emit(const char *json, size_t len);
+
+/* ---- main.c ------------------------------------------------------------ */
+
+/* Tells every process (their sockets close), removes the socket, stops. */
+void xd_shutdown(void);
+
+/* ---- dispatch.c ------------------------------------------------------------ */
+
+void xd_dispatch(struct xd_peer *p, const struct xous_wire_frame *f, int fd);
+
+/* ---- log.c -------------------------------------------------------------- */
+
+void xd_log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void xd_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* XOUSD_BROKER_H */

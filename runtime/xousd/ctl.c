@@ -1,0 +1,251 @@
+/*
+ * Control requests from xousctl: the live tables as JSON, kill, shutdown,
+ * and the trace stream. Each answer is one datagram: a frame header whose
+ * w[0] is the length of the JSON text that follows it.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "xousd/broker.h"
+#include "xousd/ctl.h"
+
+extern int xd_tracing;
+
+struct text {
+  char *buf;
+  size_t len, cap;
+  bool full;
+};
+
+static void
+put(struct text *t, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  if (t->full)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= t->cap - t->len)
+    t->full = true;
+  else
+    t->len += (size_t)n;
+}
+
+static void
+send_text(struct xd_peer *p, uint16_t type, const char *text, size_t len)
+{
+  struct xous_wire_frame f;
+  struct iovec iov[2];
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = type;
+  f.w[0] = len;
+  iov[0].iov_base = &f;
+  iov[0].iov_len = sizeof f;
+  iov[1].iov_base = (void *)text;
+  iov[1].iov_len = len;
+  if (sendmsg(p->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+      type != XOUS_WIRE_TRACE)
+    xd_peer_close(p);
+}
+
+static unsigned
+count_threads(const struct xd_process *proc)
+{
+  unsigned n = 0;
+
+  for (const struct xd_link *l = proc->threads.next; l != &proc->threads;
+       l = l->next)
+    n++;
+  return n;
+}
+
+static const char *
+state_of(const struct xd_process *proc)
+{
+  for (const struct xd_link *l = proc->threads.next; l != &proc->threads;
+       l = l->next) {
+    const struct xd_thread *t =
+        xd_container_of(l, struct xd_thread, proc_link);
+
+    if (t->wait == XD_WAIT_NONE)
+      return "running";
+  }
+  return xd_list_empty(&proc->threads) ? "idle" : "blocked";
+}
+
+static void
+list_processes(struct text *t)
+{
+  bool first = true;
+
+  put(t, "[");
+  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
+    const struct xd_process *proc = xd.procs[pid];
+    unsigned servers = 0, conns = 0;
+
+    if (proc == NULL)
+      continue;
+    for (unsigned i = 0; i < XOUS_MAX_SERVERS; i++)
+      servers += xd.servers[i].used && xd.servers[i].owner == proc;
+    for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++)
+      conns += proc->conns[i].used;
+    put(t,
+        "%s{\"pid\":%u,\"name\":\"%s\",\"os_pid\":%d,\"state\":\"%s\","
+        "\"threads\":%u,\"servers\":%u,\"connections\":%u,"
+        "\"messages_sent\":%llu}",
+        first ? "" : ",", pid, proc->name, (int)proc->os_pid,
+        state_of(proc), count_threads(proc), servers, conns,
+        (unsigned long long)proc->messages_sent);
+    first = false;
+  }
+  put(t, "]");
+}
+
+static void
+list_servers(struct text *t)
+{
+  bool first = true;
+
+  put(t, "[");
+  for (unsigned i = 0; i < XOUS_MAX_SERVERS; i++) {
+    const struct xd_server *s = &xd.servers[i];
+
+    if (!s->used)
+      continue;
+    put(t,
+        "%s{\"index\":%u,\"sid\":\"%08x%08x%08x%08x\",\"owner\":%u,"
+        "\"owner_name\":\"%s\",\"queued\":%u,\"in_use\":%u,\"lent\":%u,"
+        "\"served\":%llu}",
+        first ? "" : ",", i, s->sid.w[0], s->sid.w[1], s->sid.w[2],
+        s->sid.w[3], s->owner->pid, s->owner->name, s->fifo_len, s->in_use,
+        s->lent, (unsigned long long)s->served);
+    first = false;
+  }
+  put(t, "]");
+}
+
+static void
+list_connections(struct text *t)
+{
+  bool first = true;
+
+  put(t, "[");
+  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
+    const struct xd_process *proc = xd.procs[pid];
+
+    if (proc == NULL)
+      continue;
+    for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++) {
+      const struct xd_conn *c = &proc->conns[i];
+      const struct xd_server *s = &xd.servers[c->server_index];
+
+      if (!c->used)
+        continue;
+      put(t, "%s{\"pid\":%u,\"cid\":%u,\"server\":%u,\"live\":%s}",
+          first ? "" : ",", pid, i + XOUS_FIRST_CID, c->server_index,
+          (s->used && s->gen == c->server_gen) ? "true" : "false");
+      first = false;
+    }
+  }
+  put(t, "]");
+}
+
+void
+xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
+{
+  struct text t = { .cap = XOUS_WIRE_CTL_MAX };
+
+  t.buf = malloc(t.cap);
+  if (t.buf == NULL) {
+    xd_peer_close(p);
+    return;
+  }
+  switch (f->w[0]) {
+  case XOUS_CTL_PS:
+    list_processes(&t);
+    break;
+  case XOUS_CTL_SERVERS:
+    list_servers(&t);
+    break;
+  case XOUS_CTL_CONNS:
+    list_connections(&t);
+    break;
+  case XOUS_CTL_KILL: {
+    struct xd_process *proc =
+        xd_process_by_pid(f->w[1] <= 0xff ? (unsigned)f->w[1] : 0);
+
+    if (proc == NULL) {
+      put(&t, "{\"ok\":false,\"error\":\"no process %llu\"}",
+          (unsigned long long)f->w[1]);
+      break;
+    }
+    /* The OS process dies; its socket's hang-up does the rest. */
+    if (kill(proc->os_pid, SIGKILL) != 0)
+      put(&t, "{\"ok\":false,\"error\":\"%s\"}", strerror(errno));
+    else
+      put(&t, "{\"ok\":true,\"pid\":%u}", proc->pid);
+    break;
+  }
+  case XOUS_CTL_SHUTDOWN:
+    put(&t, "{\"ok\":true}");
+    send_text(p, XOUS_WIRE_CTL_REPLY, t.buf, t.len);
+    free(t.buf);
+    xd_shutdown();
+    return;
+  case XOUS_CTL_TRACE:
+    if (!p->trace) {
+      p->trace = true;
+      xd_tracing++;
+    }
+    put(&t, "{\"ok\":true}");
+    break;
+  default:
+    put(&t, "{\"ok\":false,\"error\":\"unknown request\"}");
+    break;
+  }
+  if (t.full)
+    t.len = (size_t)snprintf(t.buf, t.cap, "{\"ok\":false,\"error\":\"too long\"}");
+  send_text(p, XOUS_WIRE_CTL_REPLY, t.buf, t.len);
+  free(t.buf);
+}
+
+void
+xd_trace_emit(const char *json, size_t len)
+{
+  char buf[600];
+  int n;
+
+  /* Every event gets a timestamp in microseconds since the broker started. */
+  n = snprintf(buf, sizeof buf, "{\"ts\":%llu,%.*s",
+               (unsigned long long)(uv_hrtime() / 1000), (int)len - 1,
+               json + 1);
+  if (n < 0 || (size_t)n >= sizeof buf)
+    return;
+  for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
+    struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+
+    if (p->trace && !p->closing)
+      send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n);
+  }
+}
+
+void
+xd_ctl_gone(struct xd_peer *p)
+{
+  if (p->trace) {
+    p->trace = false;
+    xd_tracing--;
+  }
+}

@@ -1,0 +1,16 @@
+/*
+ * Control requests (XOUS_WIRE_CTL, w[0]) shared by xousd and xousctl.
+ */
+#ifndef XOUSD_CTL_H
+#define XOUSD_CTL_H
+
+enum xous_ctl_cmd {
+  XOUS_CTL_PS = 1,       /* processes */
+  XOUS_CTL_SERVERS = 2,  /* servers */
+  XOUS_CTL_CONNS = 3,    /* connection tables */
+  XOUS_CTL_KILL = 4,     /* w[1] = Xous PID */
+  XOUS_CTL_SHUTDOWN = 5,
+  XOUS_CTL_TRACE = 6,    /* subscribe: TRACE datagrams follow */
+};
+
+#endif /* XOUSD_CTL_H */

@@ -1,0 +1,181 @@
+/*
+ * What the broker does with each frame: hellos make processes and
+ * threads, syscalls go to the table that answers them.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "xousd/broker.h"
+
+
+static void
+answer_hello(struct xd_peer *p, uint16_t type, uint64_t w0)
+{
+  struct xous_wire_frame f;
+
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = type;
+  f.w[0] = w0;
+  if (xous__wire_send(p->fd, &f, -1) != 0 || type == XOUS_WIRE_ERROR)
+    xd_peer_close(p);
+}
+
+static void
+hello(struct xd_peer *p, const struct xous_wire_frame *f)
+{
+  xous_error_t err = XOUS_OK;
+
+  if (f->type == XOUS_WIRE_HELLO_PROCESS) {
+    char name[XOUS_WIRE_NAME_MAX + 1];
+    struct xd_process *proc;
+
+    /* SAFETY: the peer's name need not be terminated: copy and end it. */
+    memcpy(name, f->name, XOUS_WIRE_NAME_MAX);
+    name[XOUS_WIRE_NAME_MAX] = '\0';
+    proc = xd_process_new(p, name, &err);
+    if (proc == NULL) {
+      answer_hello(p, XOUS_WIRE_ERROR, err);
+      return;
+    }
+    p->role = XD_PEER_PROCESS;
+    p->proc = proc;
+    answer_hello(p, XOUS_WIRE_WELCOME, proc->pid);
+  } else if (f->type == XOUS_WIRE_HELLO_THREAD) {
+    struct xd_process *proc =
+        xd_process_by_pid(f->w[0] <= 0xff ? (unsigned)f->w[0] : 0);
+    struct xd_thread *t;
+
+    /* A thread joins only the process it really belongs to. */
+    if (proc == NULL || proc->os_pid != p->os_pid || f->tid == 0) {
+      answer_hello(p, XOUS_WIRE_ERROR, XOUS_ACCESS_DENIED);
+      return;
+    }
+    t = xd_thread_new(p, proc, f->tid);
+    if (t == NULL) {
+      answer_hello(p, XOUS_WIRE_ERROR, XOUS_OUT_OF_MEMORY);
+      return;
+    }
+    p->role = XD_PEER_THREAD;
+    p->thread = t;
+    p->owned = t;
+    answer_hello(p, XOUS_WIRE_WELCOME, proc->pid);
+  } else if (f->type == XOUS_WIRE_CTL) {
+    p->role = XD_PEER_CTL;
+    xd_ctl(p, f);
+  } else {
+    xd_peer_close(p);
+  }
+}
+
+static void
+do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
+{
+  const uint64_t *a = f->w;
+  uint64_t w[8] = { 0 };
+
+  if (a[0] != XOUS_SYSCALL_SEND_MESSAGE &&
+      a[0] != XOUS_SYSCALL_TRY_SEND_MESSAGE && fd >= 0) {
+    close(fd); /* only a memory message carries an object */
+    fd = -1;
+  }
+  switch (a[0]) {
+  case XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS:
+    xd_create_server(t, a, false, false);
+    break;
+  case XOUS_SYSCALL_CREATE_SERVER:
+    xd_create_server(t, a, true, false);
+    break;
+  case XOUS_SYSCALL_CREATE_SERVER_ID:
+    xd_create_server(t, a, true, true);
+    break;
+  case XOUS_SYSCALL_DESTROY_SERVER:
+    xd_destroy_server(t, a);
+    break;
+  case XOUS_SYSCALL_CONNECT:
+    xd_connect(t, a, false, false);
+    break;
+  case XOUS_SYSCALL_TRY_CONNECT:
+    xd_connect(t, a, true, false);
+    break;
+  case XOUS_SYSCALL_CONNECT_FOR_PROCESS:
+    xd_connect(t, a, false, true);
+    break;
+  case XOUS_SYSCALL_DISCONNECT:
+    xd_disconnect(t, a);
+    break;
+  case XOUS_SYSCALL_SEND_MESSAGE:
+  case XOUS_SYSCALL_TRY_SEND_MESSAGE:
+    xd_send(t, a, fd, f->mem_offset);
+    break;
+  case XOUS_SYSCALL_RECEIVE_MESSAGE:
+  case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
+    xd_receive(t, a);
+    break;
+  case XOUS_SYSCALL_RETURN_MEMORY:
+  case XOUS_SYSCALL_RETURN_SCALAR1:
+  case XOUS_SYSCALL_RETURN_SCALAR2:
+  case XOUS_SYSCALL_RETURN_SCALAR5:
+    xd_return(t, a);
+    break;
+  case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
+    xd_reply_and_receive(t, a);
+    break;
+  case XOUS_SYSCALL_GET_PROCESS_ID:
+    w[0] = XOUS_RESULT_PROCESS_ID;
+    w[1] = t->proc->pid;
+    xd_reply(t, w, -1, 0);
+    break;
+  case XOUS_SYSCALL_GET_THREAD_ID:
+    w[0] = XOUS_RESULT_THREAD_ID;
+    w[1] = t->tid;
+    xd_reply(t, w, -1, 0);
+    break;
+  case XOUS_SYSCALL_SHUTDOWN:
+    w[0] = XOUS_RESULT_OK;
+    xd_reply(t, w, -1, 0);
+    xd_log(1, "shutdown requested by process %u", t->proc->pid);
+    xd_shutdown();
+    break;
+  default:
+    xd_reply_error(t, XOUS_UNHANDLED_SYSCALL);
+    break;
+  }
+}
+
+void
+xd_dispatch(struct xd_peer *p, const struct xous_wire_frame *f, int fd)
+{
+  switch (p->role) {
+  case XD_PEER_NEW:
+    if (fd >= 0)
+      close(fd);
+    hello(p, f);
+    break;
+  case XD_PEER_THREAD:
+    if (f->type != XOUS_WIRE_SYSCALL || p->thread == NULL ||
+        p->thread->proc == NULL || p->thread->wait != XD_WAIT_NONE) {
+      /* One call at a time per thread: anything else breaks the protocol. */
+      if (fd >= 0)
+        close(fd);
+      xd_peer_close(p);
+      return;
+    }
+    do_syscall(p->thread, f, fd);
+    break;
+  case XD_PEER_CTL:
+    if (fd >= 0)
+      close(fd);
+    if (f->type == XOUS_WIRE_CTL)
+      xd_ctl(p, f);
+    else
+      xd_peer_close(p);
+    break;
+  default: /* a process socket only says hello, then stays quiet */
+    if (fd >= 0)
+      close(fd);
+    xd_peer_close(p);
+    break;
+  }
+}

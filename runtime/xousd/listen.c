@@ -1,0 +1,294 @@
+/*
+ * The broker's socket: where it listens, who may connect, and how frames
+ * are read from and written to peers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "xousd/broker.h"
+
+#define FRAMES_PER_WAKEUP 64 /* then let other peers have a turn */
+
+static int lock_fd = -1;
+static char lock_path[PATH_MAX];
+static struct xd_link doomed = { &doomed, &doomed };
+
+/* Makes the socket's directory, owner-only, when it does not exist; an
+ * existing one must be ours and 0700. */
+static int
+prepare_dir(const char *sock_path)
+{
+  char dir[PATH_MAX];
+  char *slash;
+  struct stat st;
+
+  snprintf(dir, sizeof dir, "%s", sock_path);
+  slash = strrchr(dir, '/');
+  if (slash == NULL)
+    return 0; /* relative to the working directory: the user chose it */
+  if (slash == dir)
+    return 0;
+  *slash = '\0';
+  if (mkdir(dir, 0700) == 0) {
+    snprintf(xd.dir, sizeof xd.dir, "%s", dir);
+    return 0;
+  }
+  if (errno != EEXIST || stat(dir, &st) != 0) {
+    xd_log(0, "cannot create %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+    xd_log(0, "%s is not a directory owned by you", dir);
+    return -1;
+  }
+  if ((st.st_mode & 077) != 0 && chmod(dir, 0700) != 0) {
+    xd_log(0, "cannot make %s private (0700): %s", dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static void on_accept(uv_poll_t *h, int status, int events);
+static void on_peer(uv_poll_t *h, int status, int events);
+
+int
+xd_listen(void)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  const char *path = xd.opt.socket_path;
+  int fd;
+
+  if (strlen(path) >= sizeof sa.sun_path) {
+    xd_log(0, "socket path too long (%zu bytes, at most %zu): %s",
+           strlen(path), sizeof sa.sun_path - 1, path);
+    return -1;
+  }
+  if (prepare_dir(path) != 0)
+    return -1;
+
+  /* One broker per socket: the lock says who owns it, and a socket file
+   * without a live lock holder is stale. */
+  snprintf(lock_path, sizeof lock_path, "%s.lock", path);
+  lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) {
+    xd_log(0, "cannot open %s: %s", lock_path, strerror(errno));
+    return -1;
+  }
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    xd_log(0, "another xousd is already serving %s (stop it with "
+              "'xousctl shutdown', or choose another --socket)", path);
+    close(lock_fd);
+    lock_fd = -1;
+    lock_path[0] = '\0'; /* not ours to remove */
+    return -1;
+  }
+  if (unlink(path) == 0)
+    xd_log(1, "removed a stale socket %s", path);
+
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    xd_log(0, "socket: %s", strerror(errno));
+    return -1;
+  }
+  memcpy(sa.sun_path, path, strlen(path) + 1);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+      chmod(path, 0600) != 0 || listen(fd, 512) != 0) {
+    xd_log(0, "cannot listen on %s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  xd.listen_fd = fd;
+  uv_poll_init(xd.loop, &xd.listen_poll, fd);
+  uv_poll_start(&xd.listen_poll, UV_READABLE, on_accept);
+  xd_list_init(&xd.peers);
+  return 0;
+}
+
+void
+xd_unlisten(void)
+{
+  if (xd.listen_fd >= 0) {
+    uv_poll_stop(&xd.listen_poll);
+    uv_close((uv_handle_t *)&xd.listen_poll, NULL);
+    close(xd.listen_fd);
+    xd.listen_fd = -1;
+    unlink(xd.opt.socket_path);
+  }
+  if (lock_fd >= 0) {
+    if (lock_path[0] != '\0')
+      unlink(lock_path);
+    close(lock_fd);
+    lock_fd = -1;
+  }
+  if (xd.dir[0] != '\0')
+    rmdir(xd.dir); /* only if empty: another user of it keeps it */
+}
+
+static void
+free_peer(uv_handle_t *h)
+{
+  struct xd_peer *p = xd_container_of(h, struct xd_peer, poll);
+
+  free(p->owned);
+  free(p);
+}
+
+/* Closes doomed peers once no callback is using them any more. */
+void
+xd_reap(void)
+{
+  while (!xd_list_empty(&doomed)) {
+    struct xd_peer *p = xd_container_of(doomed.next, struct xd_peer, link);
+
+    xd_list_del(&p->link);
+    uv_poll_stop(&p->poll);
+    close(p->fd);
+    p->fd = -1;
+    uv_close((uv_handle_t *)&p->poll, free_peer);
+  }
+}
+
+void
+xd_peer_close(struct xd_peer *p)
+{
+  if (p->closing)
+    return;
+  p->closing = true;
+  if (p->role == XD_PEER_PROCESS && p->proc != NULL)
+    xd_process_kill(p->proc); /* closes the thread peers too */
+  else if (p->role == XD_PEER_THREAD && p->thread != NULL)
+    xd_thread_gone(p->thread);
+  else if (p->role == XD_PEER_CTL)
+    xd_ctl_gone(p);
+  p->proc = NULL;
+  p->thread = NULL;
+  xd_list_del(&p->link);
+  xd_list_add_tail(&doomed, &p->link);
+}
+
+static void
+on_accept(uv_poll_t *h, int status, int events)
+{
+  (void)h;
+  (void)events;
+  if (status < 0)
+    return;
+  for (;;) {
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    struct xd_peer *p;
+    int fd = accept4(xd.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+    if (fd < 0)
+      break;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+        cred.uid != getuid()) {
+      /* Only the broker's own user may join this system. */
+      xd_log(1, "refused a connection from uid %d", (int)cred.uid);
+      close(fd);
+      continue;
+    }
+    p = calloc(1, sizeof *p);
+    if (p == NULL) {
+      close(fd);
+      continue;
+    }
+    p->fd = fd;
+    p->os_pid = cred.pid;
+    p->role = XD_PEER_NEW;
+    xd_list_add_tail(&xd.peers, &p->link);
+    uv_poll_init(xd.loop, &p->poll, fd);
+    uv_poll_start(&p->poll, UV_READABLE | UV_DISCONNECT, on_peer);
+  }
+  xd_reap();
+}
+
+static void
+on_peer(uv_poll_t *h, int status, int events)
+{
+  struct xd_peer *p = xd_container_of(h, struct xd_peer, poll);
+  int i;
+
+  (void)events;
+  if (status < 0) {
+    xd_peer_close(p);
+    xd_reap();
+    return;
+  }
+  for (i = 0; i < FRAMES_PER_WAKEUP && !p->closing; i++) {
+    struct xous_wire_frame f;
+    int fd;
+    long n = xous__wire_recv(p->fd, &f, sizeof f, &fd);
+
+    if (n == -EAGAIN || n == -EWOULDBLOCK)
+      break;
+    if (n == 0 || n == -ECONNRESET || n == -EPIPE) {
+      xd_peer_close(p); /* hang-up: the thread or process is gone */
+      break;
+    }
+    if (n < 0 || xous__wire_check(&f, n) != 0 ||
+        ((f.flags & XOUS_WIRE_F_FD) != 0) != (fd >= 0)) {
+      /* SAFETY: nothing of a malformed frame is used; the peer loses its
+       * socket, everyone else goes on. */
+      xd_log(1, "closing peer (os pid %d): malformed frame",
+             (int)p->os_pid);
+      if (fd >= 0)
+        close(fd);
+      xd_peer_close(p);
+      break;
+    }
+    xd.frames++;
+    xd_dispatch(p, &f, fd);
+  }
+  xd_reap();
+}
+
+void
+xd_reply(struct xd_thread *t, const uint64_t w[8], int fd,
+         uint64_t mem_offset)
+{
+  struct xous_wire_frame f;
+  int err;
+
+  if (t == NULL || t->peer == NULL || t->peer->closing) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_RESULT;
+  f.tid = t->tid;
+  f.flags = fd >= 0 ? XOUS_WIRE_F_FD : 0;
+  memcpy(f.w, w, sizeof f.w);
+  f.mem_offset = mem_offset;
+  err = xous__wire_send(t->peer->fd, &f, fd);
+  if (fd >= 0)
+    close(fd); /* the receiver has its own copy now */
+  if (err != 0) {
+    /* A thread that does not read its answers has broken the protocol
+     * (each thread has one call outstanding): drop it, never queue. */
+    xd_log(1, "closing pid %u tid %u: cannot answer (%s)",
+           t->proc != NULL ? t->proc->pid : 0, t->tid, strerror(-err));
+    xd_peer_close(t->peer);
+  }
+}
+
+void
+xd_reply_error(struct xd_thread *t, xous_error_t err)
+{
+  uint64_t w[8] = { XOUS_RESULT_ERROR };
+
+  w[1] = err == XOUS_UNKNOWN_ERROR ? XOUS_UNKNOWN_ERROR_WORD : (uint64_t)err;
+  xd_reply(t, w, -1, 0);
+}

@@ -1,0 +1,219 @@
+/*
+ * xousd: the broker that plays the Xous kernel for desktop processes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "config.h"
+#include "xousd/broker.h"
+
+struct xd_broker xd;
+
+static void
+usage(FILE *out)
+{
+  fprintf(out,
+          "usage: xousd [--foreground] [--verbose] [--socket PATH]\n"
+          "             [--max-connections N]\n"
+          "       xousd --help | --version\n"
+          "\n"
+          "The Xous kernel's broker: PIDs, servers, connections and messages\n"
+          "for Xous processes on this machine (see xousd(8)).\n"
+          "\n"
+          "  -f, --foreground        stay in the foreground (default: detach\n"
+          "                          once the socket is ready)\n"
+          "  -v, --verbose           say what the broker decides; twice: "
+          "trace\n"
+          "                          every message\n"
+          "  -s, --socket PATH       listen on PATH (default: $XOUS_SOCKET,\n"
+          "                          else $XDG_RUNTIME_DIR/xous/xousd.sock,\n"
+          "                          else /tmp/xous-UID/xousd.sock)\n"
+          "      --max-connections N connections per process (default 32, "
+          "as\n"
+          "                          the device; at most 32)\n"
+          "  -h, --help              this text\n"
+          "  -V, --version           the version\n");
+}
+
+static void
+close_all_peers(void)
+{
+  for (struct xd_link *l = xd.peers.next; l != &xd.peers;) {
+    struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+
+    l = l->next;
+    if (p->role == XD_PEER_PROCESS)
+      xd_peer_close(p);
+  }
+  for (struct xd_link *l = xd.peers.next; l != &xd.peers;) {
+    struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+
+    l = l->next;
+    xd_peer_close(p);
+  }
+}
+
+void
+xd_shutdown(void)
+{
+  if (xd.stopping)
+    return;
+  xd.stopping = true;
+  xd_log(1, "shutting down");
+  close_all_peers();
+  xd_reap();
+  xd_unlisten();
+  uv_signal_stop(&xd.sigint);
+  uv_signal_stop(&xd.sigterm);
+  uv_stop(xd.loop);
+}
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+  (void)h;
+  xd_log(1, "%s: shutting down", strsignal(signum));
+  xd_shutdown();
+}
+
+static void
+close_handle(uv_handle_t *h, void *arg)
+{
+  (void)arg;
+  if (!uv_is_closing(h))
+    uv_close(h, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    { "foreground", no_argument, NULL, 'f' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "socket", required_argument, NULL, 's' },
+    { "max-connections", required_argument, NULL, 'C' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+  };
+  static char path[PATH_MAX];
+  int ready[2] = { -1, -1 };
+  int c;
+
+  xd.opt.max_connections = XOUS_MAX_CONNECTIONS;
+  xd.opt.max_servers = XOUS_MAX_SERVERS;
+  while ((c = getopt_long(argc, argv, "fvs:hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      xd.opt.foreground = true;
+      break;
+    case 'v':
+      xd.opt.verbose++;
+      break;
+    case 's':
+      xd.opt.socket_path = optarg;
+      break;
+    case 'C': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+
+      if (*end != '\0' || n < 1 || n > XOUS_MAX_CONNECTIONS) {
+        fprintf(stderr, "xousd: --max-connections takes 1..%d\n",
+                XOUS_MAX_CONNECTIONS);
+        return 2;
+      }
+      xd.opt.max_connections = (unsigned)n;
+      break;
+    }
+    case 'h':
+      usage(stdout);
+      return 0;
+    case 'V':
+      printf("xousd %s\n", PACKAGE_VERSION);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind != argc) {
+    usage(stderr);
+    return 2;
+  }
+  if (xd.opt.socket_path == NULL) {
+    if (xous__socket_path(path, sizeof path) != 0) {
+      fprintf(stderr, "xousd: socket path too long\n");
+      return 1;
+    }
+    xd.opt.socket_path = path;
+  }
+  if (sodium_init() < 0) {
+    fprintf(stderr, "xousd: libsodium failed to start\n");
+    return 1;
+  }
+  signal(SIGPIPE, SIG_IGN);
+
+  if (!xd.opt.foreground) {
+    /* Detach, and let the parent exit only once the socket is ready, so
+     * that "xousd && client" never races the broker. */
+    pid_t pid;
+
+    if (pipe(ready) != 0) {
+      perror("xousd: pipe");
+      return 1;
+    }
+    pid = fork();
+    if (pid < 0) {
+      perror("xousd: fork");
+      return 1;
+    }
+    if (pid > 0) {
+      char ok = 0;
+
+      close(ready[1]);
+      if (read(ready[0], &ok, 1) != 1 || ok != 1)
+        return 1;
+      return 0;
+    }
+    close(ready[0]);
+    setsid();
+  }
+
+  xd.loop = uv_default_loop();
+  xd.listen_fd = -1;
+  xd_list_init(&xd.connecting);
+  xd_list_init(&xd.peers);
+  if (xd_listen() != 0)
+    return 1;
+  uv_signal_init(xd.loop, &xd.sigint);
+  uv_signal_init(xd.loop, &xd.sigterm);
+  uv_signal_start(&xd.sigint, on_signal, SIGINT);
+  uv_signal_start(&xd.sigterm, on_signal, SIGTERM);
+  xd_log(1, "listening on %s", xd.opt.socket_path);
+
+  if (ready[1] >= 0) {
+    char ok = 1;
+
+    if (write(ready[1], &ok, 1) != 1)
+      return 1;
+    close(ready[1]);
+    if (freopen("/dev/null", "r", stdin) == NULL)
+      return 1;
+  }
+
+  uv_run(xd.loop, UV_RUN_DEFAULT);
+
+  /* Close whatever is left, and let libuv finish the closes. */
+  uv_walk(xd.loop, close_handle, NULL);
+  uv_run(xd.loop, UV_RUN_DEFAULT);
+  uv_loop_close(xd.loop);
+  return 0;
+}
