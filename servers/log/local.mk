@@ -1,0 +1,1 @@
+# Build fragment for servers/log, included from Makefile.am (inside if XOUS_HOSTED).
