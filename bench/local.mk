@@ -1,1 +1,23 @@
 # Build fragment for bench, included from Makefile.am (inside if XOUS_HOSTED).
+# `make bench` builds the benchmarks and runs them against a private xousd;
+# figures go to stdout and bench/results.json. A missed target is a figure,
+# not a failure.
+noinst_PROGRAMS += bench/bench_ipc
+bench_programs += bench/bench_ipc
+bench_bench_ipc_SOURCES = bench/bench_ipc.c bench/bench.h bench/broker.c \
+	bench/server.c bench/limits.c
+bench_bench_ipc_LDADD = libxous.la
+EXTRA_DIST += bench/RESULTS.md
+CLEANFILES += bench/results.json
+
+# run-limits lives beside the source tree; $XOUS_LIMITS overrides it.
+BENCH_LIMITS = $(abs_top_srcdir)/../shared/limits/run-limits
+BENCH_FLAGS =
+
+.PHONY: bench
+bench: $(bench_programs) xousd
+	$(AM_V_at)$(MKDIR_P) bench
+	XOUS_BUILDDIR='$(abs_top_builddir)' \
+	  $(abs_top_builddir)/bench/bench_ipc $(BENCH_FLAGS) \
+	  --xousd '$(abs_top_builddir)/xousd' --limits '$(BENCH_LIMITS)' \
+	  --json bench/results.json

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
@@ -212,6 +213,39 @@ xous__thread_attach(xous_tid_t tid)
   (void)thread_socket();
 }
 
+/* An answer that comes within microseconds is cheaper to poll for than to
+ * sleep for. With XOUS_SPIN_NS set (nanoseconds), poll that long before
+ * sleeping in recvmsg. Off by default: on a machine with few cores the
+ * poller takes the CPU that the broker and the server need (bench/). */
+static long
+await_answer(int sock, struct xous_wire_frame *f, int *got_fd)
+{
+  static long spin_ns = -1;
+  struct timespec t0, t;
+  long n;
+
+  if (spin_ns < 0) {
+    const char *env = getenv("XOUS_SPIN_NS");
+
+    spin_ns = env != NULL ? atol(env) : 0;
+  }
+  if (spin_ns > 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (unsigned i = 1;; i++) {
+      n = xous__wire_recv_flags(sock, f, sizeof *f, got_fd, MSG_DONTWAIT);
+      if (n != -EAGAIN && n != -EWOULDBLOCK)
+        return n;
+      if ((i & 15) == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) >
+            spin_ns)
+          break;
+      }
+    }
+  }
+  return xous__wire_recv(sock, f, sizeof *f, got_fd);
+}
+
 void
 xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
                   uint64_t *mem_offset, int *fd_out)
@@ -237,7 +271,7 @@ xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
     f.mem_offset = *mem_offset;
   if (xous__wire_send(sock, &f, fd) != 0)
     goto lost;
-  n = xous__wire_recv(sock, &f, sizeof f, &got_fd);
+  n = await_answer(sock, &f, &got_fd);
   if (xous__wire_check(&f, n) != 0 || f.type != XOUS_WIRE_RESULT ||
       ((f.flags & XOUS_WIRE_F_FD) != 0) != (got_fd >= 0)) {
     if (got_fd >= 0)

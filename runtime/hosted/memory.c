@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "hosted/internal.h"
 
 #define PAGE ((uintptr_t)XOUS_PAGE_SIZE)
@@ -75,7 +76,9 @@ new_object(size_t size)
   int fd;
 
 #ifdef HAVE_MEMFD_CREATE
-  fd = memfd_create("xous", MFD_CLOEXEC);
+  /* Sealed against shrinking below: the broker accepts no object that a
+   * peer could shrink under the receiver's feet. */
+  fd = memfd_create("xous", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 #else
   char name[64];
 
@@ -93,6 +96,15 @@ new_object(size_t size)
     errno = e;
     return -1;
   }
+#ifdef HAVE_MEMFD_CREATE
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) != 0) {
+    int e = errno;
+
+    close(fd);
+    errno = e;
+    return -1;
+  }
+#endif
   return fd;
 }
 

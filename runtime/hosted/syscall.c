@@ -46,6 +46,17 @@ adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
                                         : XOUS__MAP_BORROWED,
                           r[1]);
   if (addr == 0) {
+    /* The pages cannot be mapped here: give a lend straight back, so that
+     * the lender is not left waiting for an answer nobody can give. */
+    if (env_kind != 2) {
+      xous_word_t ret[8] = { XOUS_SYSCALL_RETURN_MEMORY, r[1], 0, r[5] };
+      xous_word_t res[8];
+      int got;
+
+      xous__broker_call(ret, -1, res, NULL, &got);
+      if (got >= 0)
+        close(got);
+    }
     xous__set_error(r, XOUS_OUT_OF_MEMORY);
     return;
   }

@@ -60,6 +60,13 @@ xous__wire_send(int sock, const struct xous_wire_frame *f, int fd)
 long
 xous__wire_recv(int sock, struct xous_wire_frame *f, size_t size, int *fd)
 {
+  return xous__wire_recv_flags(sock, f, size, fd, 0);
+}
+
+long
+xous__wire_recv_flags(int sock, struct xous_wire_frame *f, size_t size,
+                      int *fd, int flags)
+{
   struct iovec iov = { .iov_base = f, .iov_len = size };
   union {
     char buf[CMSG_SPACE(sizeof(int) * 4)];
@@ -77,7 +84,7 @@ xous__wire_recv(int sock, struct xous_wire_frame *f, size_t size, int *fd)
 
   *fd = -1;
   do
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | flags);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return -errno;

@@ -92,6 +92,9 @@ int xous__wire_send(int sock, const struct xous_wire_frame *f, int fd);
  * control message, has every received fd closed and gives -EPROTO. */
 long xous__wire_recv(int sock, struct xous_wire_frame *f, size_t size,
                      int *fd);
+/* As xous__wire_recv, with recvmsg flags (MSG_DONTWAIT to poll). */
+long xous__wire_recv_flags(int sock, struct xous_wire_frame *f, size_t size,
+                           int *fd, int flags);
 /* Checks magic, version, type and flags of a received frame of n bytes;
  * returns 0 or -EPROTO. */
 int xous__wire_check(const struct xous_wire_frame *f, long n);

@@ -223,6 +223,9 @@ void xd_forget_client(struct xd_thread *t);
 void xd_connect(struct xd_thread *t, const uint64_t a[8], bool try_only,
                 bool for_process);
 void xd_disconnect(struct xd_thread *t, const uint64_t a[8]);
+/* The CID of s in proc's table, made if need be (a reconnect gives the
+ * same CID); 0 when the table is full. */
+uint64_t xd_conn_make(struct xd_process *proc, struct xd_server *s);
 /* The live server behind a CID of proc, or NULL. */
 struct xd_server *xd_conn_server(struct xd_process *proc, uint64_t cid);
 /* Wakes threads waiting in Connect for the SID of a new server. */

@@ -27,9 +27,8 @@ xd_conn_server(struct xd_process *proc, uint64_t cid)
   return conn_live(c) ? &xd.servers[c->server_index] : NULL;
 }
 
-/* The CID of s in proc's table, made if need be; 0 when the table is full. */
-static uint64_t
-conn_make(struct xd_process *proc, struct xd_server *s)
+uint64_t
+xd_conn_make(struct xd_process *proc, struct xd_server *s)
 {
   unsigned i, limit = xd.opt.max_connections;
   int free_slot = -1, stale_slot = -1;
@@ -62,7 +61,7 @@ finish_connect(struct xd_thread *t, struct xd_process *target,
                struct xd_server *s)
 {
   uint64_t w[8] = { XOUS_RESULT_CONNECTION_ID };
-  uint64_t cid = conn_make(target, s);
+  uint64_t cid = xd_conn_make(target, s);
 
   if (cid == 0) {
     xd_reply_error(t, XOUS_OUT_OF_MEMORY); /* all 32 slots used */

@@ -162,6 +162,28 @@ list_connections(struct text *t)
   put(t, "]");
 }
 
+/* Ends every process before the broker shuts down. Closing a process
+ * closes its thread peers too, which unlinks them from the peer list, so
+ * the walk starts again from the head after each close. */
+static void
+close_processes(void)
+{
+  bool again = true;
+
+  while (again) {
+    again = false;
+    for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
+      struct xd_peer *q = xd_container_of(l, struct xd_peer, link);
+
+      if (q->role == XD_PEER_PROCESS && !q->closing) {
+        xd_peer_close(q);
+        again = true;
+        break;
+      }
+    }
+  }
+}
+
 void
 xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
 {
@@ -202,6 +224,7 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     put(&t, "{\"ok\":true}");
     send_text(p, XOUS_WIRE_CTL_REPLY, t.buf, t.len);
     free(t.buf);
+    close_processes();
     xd_shutdown();
     return;
   case XOUS_CTL_TRACE:

@@ -42,16 +42,27 @@ prepare_dir(const char *sock_path)
     snprintf(xd.dir, sizeof xd.dir, "%s", dir);
     return 0;
   }
-  if (errno != EEXIST || stat(dir, &st) != 0) {
+  /* lstat: a planted symlink must not lead us to another directory. */
+  if (errno != EEXIST || lstat(dir, &st) != 0) {
     xd_log(0, "cannot create %s: %s", dir, strerror(errno));
     return -1;
   }
   if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
-    xd_log(0, "%s is not a directory owned by you", dir);
+    xd_log(0, "%s is not a directory owned by you: choose another socket "
+              "with --socket or $XOUS_SOCKET", dir);
     return -1;
   }
-  if ((st.st_mode & 077) != 0 && chmod(dir, 0700) != 0) {
-    xd_log(0, "cannot make %s private (0700): %s", dir, strerror(errno));
+  if ((st.st_mode & 077) != 0) {
+    /* The directory we make (xous/ or xous-UID/) is made private again;
+     * any other directory is the user's, and not ours to change. */
+    const char *base = strrchr(dir, '/');
+
+    base = base != NULL ? base + 1 : dir;
+    if ((strcmp(base, "xous") == 0 || strncmp(base, "xous-", 5) == 0) &&
+        chmod(dir, 0700) == 0)
+      return 0;
+    xd_log(0, "%s can be entered by other users: put the socket in a "
+              "private (0700) directory", dir);
     return -1;
   }
   return 0;
@@ -183,7 +194,7 @@ on_accept(uv_poll_t *h, int status, int events)
   if (status < 0)
     return;
   for (;;) {
-    struct ucred cred;
+    struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
     socklen_t len = sizeof cred;
     struct xd_peer *p;
     int fd = accept4(xd.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);

@@ -43,21 +43,24 @@ usage(FILE *out)
           "  -V, --version           the version\n");
 }
 
+/* Closing a process closes its thread peers too (they move to the doomed
+ * list), so each pass starts again from the head of the live list. */
 static void
 close_all_peers(void)
 {
-  for (struct xd_link *l = xd.peers.next; l != &xd.peers;) {
-    struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+  bool again = true;
 
-    l = l->next;
-    if (p->role == XD_PEER_PROCESS)
-      xd_peer_close(p);
-  }
-  for (struct xd_link *l = xd.peers.next; l != &xd.peers;) {
-    struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+  while (again) {
+    again = false;
+    for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
+      struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
 
-    l = l->next;
-    xd_peer_close(p);
+      if (!p->closing) {
+        xd_peer_close(p);
+        again = true;
+        break;
+      }
+    }
   }
 }
 

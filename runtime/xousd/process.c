@@ -42,7 +42,8 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   /* SAFETY: the name came from the peer; keep printable bytes only and
    * always terminate it. */
   for (size_t i = 0; i + 1 < sizeof proc->name && name[i] != '\0'; i++)
-    proc->name[i] = (name[i] >= 0x20 && name[i] < 0x7f) ? name[i] : '?';
+    proc->name[i] = (name[i] >= 0x20 && name[i] < 0x7f && name[i] != '"' &&
+                     name[i] != '\\') ? name[i] : '?';
   if (proc->name[0] == '\0')
     snprintf(proc->name, sizeof proc->name, "pid%u", pid);
   xd_list_init(&proc->threads);

@@ -499,18 +499,12 @@ xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
   xd_list_init(&s->senders);
 
   /* The creator is connected to its own server, as on the device. */
-  cid = 0;
-  for (i = 0; i < XOUS_MAX_CONNECTIONS; i++) {
-    struct xd_conn *c = &t->proc->conns[i];
-
-    if (!c->used || !xd.servers[c->server_index].used ||
-        xd.servers[c->server_index].gen != c->server_gen) {
-      c->used = true;
-      c->server_index = s->index;
-      c->server_gen = s->gen;
-      cid = i + XOUS_FIRST_CID;
-      break;
-    }
+  cid = xd_conn_make(t->proc, s);
+  if (cid == 0) {
+    s->used = false;
+    s->gen++;
+    xd_reply_error(t, XOUS_OUT_OF_MEMORY); /* no connection slot left */
+    return;
   }
   xd_log(1, "process %u created server %u", t->proc->pid, s->index);
   xd_trace("{\"ev\":\"server\",\"pid\":%u,\"server\":%u}", t->proc->pid,

@@ -1,0 +1,74 @@
+/*
+ * The IPC benchmark's parts: a private broker, the server process it
+ * measures against, and the machine's limits it compares with.
+ */
+#ifndef XOUS_BENCH_H
+#define XOUS_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <xous.h>
+
+/* The opcodes of the benchmark server. */
+enum bench_op {
+  BENCH_PING = 1,  /* BlockingScalar: answers arg1 + 1 */
+  BENCH_COUNT = 2, /* Scalar: counted, not answered */
+  BENCH_SYNC = 3,  /* BlockingScalar: answers the count and clears it */
+  BENCH_TOUCH = 4, /* memory: touches the first byte; returns or unmaps */
+  BENCH_QUIT = 5   /* Scalar: the server ends */
+};
+
+/* How the server answers a BlockingScalar or a lend. */
+enum bench_reply {
+  BENCH_REPLY_SEPARATE, /* xous_return_*() then xous_receive_message() */
+  BENCH_REPLY_COMBINED  /* xous_reply_and_receive_next() */
+};
+
+/* The well-known name of each server (16 bytes, no NUL). */
+#define BENCH_NAME_SEPARATE "bench-ipc-sep..."
+#define BENCH_NAME_COMBINED "bench-ipc-comb.."
+
+/* ---- the private broker (broker.c) ----------------------------------- */
+
+/* Makes a private directory, sets XOUS_SOCKET to a socket in it, starts
+ * `xousd --foreground` there and waits (bounded) until it accepts
+ * connections. Returns the OS pid, or -1 with a message on stderr. */
+pid_t bench_broker_start(const char *xousd);
+/* Stops the broker (SIGTERM, then SIGKILL after a bound) and removes the
+ * directory. Safe to call when nothing was started. */
+void bench_broker_stop(void);
+
+/* ---- the server process (server.c) ------------------------------------ */
+
+/* Forks a process that serves name with the given reply style until it
+ * gets BENCH_QUIT. Call before this process makes its first Xous call, so
+ * that the child joins the broker as a process of its own. */
+pid_t bench_server_spawn(const char *name, enum bench_reply style);
+
+/* ---- the machine's limits (limits.c) ---------------------------------- */
+
+struct bench_limits {
+  bool present;            /* run-limits was found and ran */
+  double futex_block_same; /* median ns, each 0 when missing */
+  double futex_block_cross;
+  double futex_spin_cross;
+  double unix_seqpacket_cross;
+  double memcpy_4k;
+  double memcpy_1m;
+  double memcpy_16m;
+  char raw[2048];          /* run-limits' JSON, for the results file */
+};
+
+/* Runs `NOPIN=1 path --json` and reads the figures. path may be NULL.
+ * Returns false (and says why on stderr) when it cannot. */
+bool bench_limits_run(const char *path, struct bench_limits *out);
+
+/* ---- time -------------------------------------------------------------- */
+
+double bench_now_ns(void);
+/* CPU time of OS process pid so far, in ns, or -1. */
+double bench_cpu_ns(pid_t pid);
+
+#endif /* XOUS_BENCH_H */

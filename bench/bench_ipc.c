@@ -1,0 +1,659 @@
+/*
+ * bench_ipc: the cost of Xous IPC on this machine, each figure set beside
+ * the machine's own limits measured in the same run (DESIGN.md section 4).
+ *
+ * The run, in order:
+ *  1. A private xousd starts in a temporary directory (XOUS_SOCKET).
+ *  2. Two server processes are forked before this process makes any Xous
+ *     call: one answers with xous_return_*() and then receives, the other
+ *     with xous_reply_and_receive_next(). This process is the client.
+ *  3. Each figure runs a short calibration, then five repetitions of about
+ *     the same duration; the median per operation is reported.
+ *  4. The broker and servers stop, and run-limits runs unpinned.
+ *  5. A table of ratios and targets is printed, and JSON written.
+ * A target that is missed is a figure, not a failure: the exit status is
+ * non-zero only when the benchmark itself could not run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define REPS 5
+#define KIB ((size_t)1024)
+#define MIB (KIB * KIB)
+#define XOUS_HOSTED_RATE 16800.0 /* msg/s, the Xous hosted mode */
+#define SCALAR_TARGET (50 * XOUS_HOSTED_RATE)
+#define CONNECT_TIMEOUT_NS 5e9
+
+static const size_t sizes[] = { 4 * KIB, 64 * KIB, MIB, 16 * MIB };
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+struct ctx {
+  xous_cid_t cid;          /* the server being measured */
+  xous_cid_t cid_separate; /* answers with xous_return_*() */
+  xous_cid_t cid_combined; /* answers with xous_reply_and_receive_next() */
+  pid_t broker, server, server_separate, server_combined;
+  xous_range_t lend_buf[NSIZES];
+  double target_ns;        /* wanted duration of one repetition */
+  const char *only;        /* measure only figures whose key holds this */
+};
+
+struct figure {
+  char key[40];
+  char label[48];
+  double median_ns, min_ns; /* per operation */
+  size_t iters;             /* per repetition */
+  double cpu_client, cpu_broker, cpu_server; /* ns per operation */
+  bool done;
+};
+
+/* Runs n operations of one kind; arg is a size index where one applies.
+ * Returns false (with a message) when an IPC call fails. */
+typedef bool (*op_fn)(struct ctx *c, size_t n, size_t arg);
+
+static bool
+fail(const char *what, xous_error_t err)
+{
+  fprintf(stderr, "bench: %s: %s\n", what, xous_strerror(err));
+  return false;
+}
+
+/* ---- the operations --------------------------------------------------- */
+
+static bool
+sync_count(struct ctx *c, size_t expected)
+{
+  xous_word_t ret[5];
+  xous_error_t err;
+
+  err = xous_blocking_scalar(c->cid, BENCH_SYNC, 0, 0, 0, 0, ret);
+  if (err != XOUS_OK)
+    return fail("sync", err);
+  if (ret[0] != expected) {
+    fprintf(stderr, "bench: the server got %lu messages of %zu\n",
+            (unsigned long)ret[0], expected);
+    return false;
+  }
+  return true;
+}
+
+static bool
+op_ping(struct ctx *c, size_t n, size_t arg)
+{
+  xous_word_t ret[5];
+  xous_error_t err;
+
+  (void)arg;
+  for (size_t i = 0; i < n; i++) {
+    err = xous_blocking_scalar(c->cid, BENCH_PING, i, 0, 0, 0, ret);
+    if (err != XOUS_OK)
+      return fail("BlockingScalar", err);
+    if (ret[0] != i + 1) {
+      fprintf(stderr, "bench: wrong answer %lu to %zu\n",
+              (unsigned long)ret[0], i);
+      return false;
+    }
+  }
+  return true;
+}
+
+static bool
+op_scalar(struct ctx *c, size_t n, size_t arg)
+{
+  xous_error_t err;
+
+  (void)arg;
+  for (size_t i = 0; i < n; i++) {
+    err = xous_scalar(c->cid, BENCH_COUNT, i, 0, 0, 0);
+    if (err != XOUS_OK)
+      return fail("Scalar", err);
+  }
+  return sync_count(c, n);
+}
+
+static bool
+op_lend(struct ctx *c, size_t n, size_t arg)
+{
+  xous_range_t b = c->lend_buf[arg];
+  xous_error_t err;
+
+  for (size_t i = 0; i < n; i++) {
+    err = xous_lend(c->cid, BENCH_TOUCH, b.addr, b.len, 0, b.len, NULL, NULL);
+    if (err != XOUS_OK)
+      return fail("Lend", err);
+  }
+  return true;
+}
+
+static bool
+op_lend_mut(struct ctx *c, size_t n, size_t arg)
+{
+  xous_range_t b = c->lend_buf[arg];
+  xous_error_t err;
+
+  for (size_t i = 0; i < n; i++) {
+    err = xous_lend_mut(c->cid, BENCH_TOUCH, b.addr, b.len, 0, b.len, NULL,
+                        NULL);
+    if (err != XOUS_OK)
+      return fail("MutableLend", err);
+  }
+  return true;
+}
+
+static bool
+op_send(struct ctx *c, size_t n, size_t arg)
+{
+  xous_range_t b;
+  xous_error_t err;
+
+  for (size_t i = 0; i < n; i++) {
+    err = xous_map_memory(0, 0, sizes[arg], XOUS_MEM_R | XOUS_MEM_W, &b);
+    if (err != XOUS_OK)
+      return fail("map_memory", err);
+    *(volatile uint8_t *)b.addr = 1;
+    err = xous_send(c->cid, BENCH_TOUCH, b.addr, b.len, 0, b.len);
+    if (err != XOUS_OK)
+      return fail("Send", err);
+  }
+  return sync_count(c, n);
+}
+
+/* ---- measuring -------------------------------------------------------- */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static bool
+timed(struct ctx *c, op_fn fn, size_t n, size_t arg, double *ns)
+{
+  double t0 = bench_now_ns();
+
+  if (!fn(c, n, arg))
+    return false;
+  *ns = bench_now_ns() - t0;
+  return true;
+}
+
+/* Calibrates n so that one repetition lasts about c->target_ns, then runs
+ * REPS repetitions and keeps the median and the minimum per operation. */
+static bool
+measure(struct ctx *c, struct figure *f, op_fn fn, size_t arg)
+{
+  double per[REPS], ns, cpu0[3], cpu1[3];
+  size_t n = 8, ops = 0;
+
+  if (c->only != NULL && strstr(f->key, c->only) == NULL)
+    return true;
+  if (!timed(c, fn, 16, arg, &ns))
+    return false;
+  for (;;) {
+    if (!timed(c, fn, n, arg, &ns))
+      return false;
+    if (ns >= c->target_ns / 4 || n >= ((size_t)1 << 24))
+      break;
+    n *= 4;
+  }
+  n = (size_t)(c->target_ns / (ns / (double)n));
+  if (n < 8)
+    n = 8;
+  cpu0[0] = bench_cpu_ns(getpid());
+  cpu0[1] = bench_cpu_ns(c->broker);
+  cpu0[2] = bench_cpu_ns(c->server);
+  for (int r = 0; r < REPS; r++) {
+    if (!timed(c, fn, n, arg, &ns))
+      return false;
+    per[r] = ns / (double)n;
+    ops += n;
+    /* A machine that slowed down must not stretch the run past its
+     * budget: later repetitions run fewer operations. */
+    if (ns > 3 * c->target_ns) {
+      n = (size_t)((double)n * c->target_ns / ns);
+      if (n < 8)
+        n = 8;
+    }
+  }
+  cpu1[0] = bench_cpu_ns(getpid());
+  cpu1[1] = bench_cpu_ns(c->broker);
+  cpu1[2] = bench_cpu_ns(c->server);
+  qsort(per, REPS, sizeof per[0], cmp_double);
+  f->median_ns = per[REPS / 2];
+  f->min_ns = per[0];
+  f->iters = n;
+  f->cpu_client = (cpu1[0] - cpu0[0]) / (double)ops;
+  f->cpu_broker = (cpu1[1] - cpu0[1]) / (double)ops;
+  f->cpu_server = (cpu1[2] - cpu0[2]) / (double)ops;
+  f->done = true;
+  printf("  %-34s %12.0f ns  (min %.0f, %zu x %d)\n", f->label, f->median_ns,
+         f->min_ns, n, REPS);
+  fflush(stdout);
+  return true;
+}
+
+static void
+use_server(struct ctx *c, bool combined)
+{
+  c->cid = combined ? c->cid_combined : c->cid_separate;
+  c->server = combined ? c->server_combined : c->server_separate;
+}
+
+/* ---- set-up and tear-down --------------------------------------------- */
+
+static bool
+connect_bounded(const char *name, xous_cid_t *cid)
+{
+  double deadline = bench_now_ns() + CONNECT_TIMEOUT_NS;
+  xous_error_t err;
+
+  for (;;) {
+    err = xous_try_connect(xous_sid_from_name(name), cid);
+    if (err == XOUS_OK)
+      return true;
+    if (bench_now_ns() > deadline)
+      return fail("connect to the bench server", err);
+    usleep(2000);
+  }
+}
+
+static bool
+start(struct ctx *c, const char *xousd)
+{
+  c->broker = bench_broker_start(xousd);
+  if (c->broker < 0)
+    return false;
+  c->server_separate = bench_server_spawn(BENCH_NAME_SEPARATE,
+                                          BENCH_REPLY_SEPARATE);
+  c->server_combined = bench_server_spawn(BENCH_NAME_COMBINED,
+                                          BENCH_REPLY_COMBINED);
+  if (c->server_separate < 0 || c->server_combined < 0) {
+    perror("bench: fork");
+    return false;
+  }
+  if (!connect_bounded(BENCH_NAME_SEPARATE, &c->cid_separate) ||
+      !connect_bounded(BENCH_NAME_COMBINED, &c->cid_combined))
+    return false;
+  for (size_t i = 0; i < NSIZES; i++) {
+    xous_error_t err = xous_map_memory(0, 0, sizes[i],
+                                       XOUS_MEM_R | XOUS_MEM_W,
+                                       &c->lend_buf[i]);
+
+    if (err != XOUS_OK)
+      return fail("map_memory", err);
+    /* The lender's pages exist, as in a program that filled its buffer. */
+    memset(c->lend_buf[i].addr, 0x5a, c->lend_buf[i].len);
+  }
+  return true;
+}
+
+static void
+reap(pid_t pid)
+{
+  for (int i = 0; i < 500; i++) {
+    if (waitpid(pid, NULL, WNOHANG) != 0)
+      return;
+    usleep(10000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+}
+
+static void
+stop(struct ctx *c)
+{
+  if (c->cid_separate != 0)
+    xous_scalar(c->cid_separate, BENCH_QUIT, 0, 0, 0, 0);
+  if (c->cid_combined != 0)
+    xous_scalar(c->cid_combined, BENCH_QUIT, 0, 0, 0, 0);
+  if (c->server_separate > 0)
+    reap(c->server_separate);
+  if (c->server_combined > 0)
+    reap(c->server_combined);
+  bench_broker_stop();
+}
+
+/* ---- the figures ------------------------------------------------------ */
+
+enum {
+  F_PING,
+  F_PING_COMBINED,
+  F_SCALAR,
+  F_LEND,                       /* NSIZES of each from here */
+  F_LEND_MUT = F_LEND + NSIZES,
+  F_LEND_MUT_4K_COMBINED = F_LEND_MUT + NSIZES,
+  F_SEND,
+  F_COUNT = F_SEND + NSIZES
+};
+
+static void
+size_name(size_t size, char *buf, size_t len)
+{
+  if (size >= MIB)
+    snprintf(buf, len, "%zum", size / MIB);
+  else
+    snprintf(buf, len, "%zuk", size / KIB);
+}
+
+static bool
+run_all(struct ctx *c, struct figure *f)
+{
+  char sz[16];
+
+  snprintf(f[F_PING].key, sizeof f[F_PING].key, "blocking_scalar_rtt");
+  snprintf(f[F_PING].label, sizeof f[F_PING].label,
+           "BlockingScalar round trip");
+  snprintf(f[F_PING_COMBINED].key, sizeof f[F_PING].key,
+           "blocking_scalar_rtt_reply_and_receive");
+  snprintf(f[F_PING_COMBINED].label, sizeof f[F_PING].label,
+           "  (server: reply_and_receive_next)");
+  snprintf(f[F_SCALAR].key, sizeof f[F_SCALAR].key, "scalar_one_way");
+  snprintf(f[F_SCALAR].label, sizeof f[F_SCALAR].label,
+           "Scalar one-way, per message");
+  for (size_t i = 0; i < NSIZES; i++) {
+    size_name(sizes[i], sz, sizeof sz);
+    snprintf(f[F_LEND + i].key, sizeof f[0].key, "lend_rtt_%s", sz);
+    snprintf(f[F_LEND + i].label, sizeof f[0].label, "Lend round trip, %s",
+             sz);
+    snprintf(f[F_LEND_MUT + i].key, sizeof f[0].key, "lend_mut_rtt_%s", sz);
+    snprintf(f[F_LEND_MUT + i].label, sizeof f[0].label,
+             "MutableLend round trip, %s", sz);
+    snprintf(f[F_SEND + i].key, sizeof f[0].key, "send_%s", sz);
+    snprintf(f[F_SEND + i].label, sizeof f[0].label,
+             "Send (map, send, unmap), %s", sz);
+  }
+  snprintf(f[F_LEND_MUT_4K_COMBINED].key, sizeof f[0].key,
+           "lend_mut_rtt_4k_reply_and_receive");
+  snprintf(f[F_LEND_MUT_4K_COMBINED].label, sizeof f[0].label,
+           "  (4k, reply_and_receive_next)");
+
+  use_server(c, false);
+  if (!measure(c, &f[F_PING], op_ping, 0))
+    return false;
+  use_server(c, true);
+  if (!measure(c, &f[F_PING_COMBINED], op_ping, 0))
+    return false;
+  use_server(c, false);
+  if (!measure(c, &f[F_SCALAR], op_scalar, 0))
+    return false;
+  for (size_t i = 0; i < NSIZES; i++)
+    if (!measure(c, &f[F_LEND + i], op_lend, i))
+      return false;
+  for (size_t i = 0; i < NSIZES; i++)
+    if (!measure(c, &f[F_LEND_MUT + i], op_lend_mut, i))
+      return false;
+  use_server(c, true);
+  if (!measure(c, &f[F_LEND_MUT_4K_COMBINED], op_lend_mut, 0))
+    return false;
+  use_server(c, false);
+  for (size_t i = 0; i < NSIZES; i++)
+    if (!measure(c, &f[F_SEND + i], op_send, i))
+      return false;
+  return true;
+}
+
+/* ---- the report ------------------------------------------------------- */
+
+struct target {
+  const char *figure;
+  double ours;
+  const char *ours_unit;
+  const char *limit_name;
+  double limit;
+  double ratio;     /* ours / limit, 0 when there is no limit */
+  const char *goal; /* as in DESIGN.md, or NULL when only reported */
+  bool pass;
+};
+
+static size_t
+targets(const struct figure *f, const struct bench_limits *lim,
+        struct target *t)
+{
+  double rtt = f[F_PING].median_ns;
+  double rate = 1e9 / f[F_SCALAR].median_ns;
+  size_t n = 0;
+
+  t[n] = (struct target){ "BlockingScalar RTT", rtt, "ns", "futex_block_same",
+                          lim->futex_block_same, 0, "<= 2x", false };
+  n++;
+  t[n] = (struct target){ "Scalar one-way rate", rate, "msg/s",
+                          "50 x 16800 msg/s", SCALAR_TARGET, 0, ">= 1x",
+                          false };
+  n++;
+  t[n] = (struct target){ "Scalar one-way, per msg", f[F_SCALAR].median_ns,
+                          "ns", "futex_spin_cross", lim->futex_spin_cross, 0,
+                          NULL, false };
+  n++;
+  t[n] = (struct target){ "MutableLend 16 MiB RTT",
+                          f[F_LEND_MUT + 3].median_ns, "ns", "memcpy_16m",
+                          lim->memcpy_16m, 0, "< 0.1x", false };
+  n++;
+  t[n] = (struct target){ "MutableLend 4 KiB RTT", f[F_LEND_MUT].median_ns,
+                          "ns", "our BlockingScalar RTT", rtt, 0, "<= 3x",
+                          false };
+  n++;
+  for (size_t i = 0; i < n; i++) {
+    if (t[i].limit > 0)
+      t[i].ratio = t[i].ours / t[i].limit;
+  }
+  t[0].pass = t[0].ratio > 0 && t[0].ratio <= 2;
+  t[1].pass = t[1].ratio >= 1;
+  t[3].pass = t[3].ratio > 0 && t[3].ratio < 0.1;
+  t[4].pass = t[4].ratio > 0 && t[4].ratio <= 3;
+  return n;
+}
+
+static void
+print_targets(const struct target *t, size_t n)
+{
+  printf("\n%-26s %14s  %-24s %12s %8s  %-7s %s\n", "figure", "ours",
+         "compared with", "limit", "ratio", "target", "");
+  for (size_t i = 0; i < n; i++) {
+    char ours[32], limit[32], ratio[16];
+
+    snprintf(ours, sizeof ours, "%.0f %s", t[i].ours, t[i].ours_unit);
+    if (t[i].limit > 0) {
+      snprintf(limit, sizeof limit, "%.0f", t[i].limit);
+      snprintf(ratio, sizeof ratio, "%.2fx", t[i].ratio);
+    } else {
+      snprintf(limit, sizeof limit, "n/a");
+      snprintf(ratio, sizeof ratio, "n/a");
+    }
+    printf("%-26s %14s  %-24s %12s %8s  %-7s %s\n", t[i].figure, ours,
+           t[i].limit_name, limit, ratio, t[i].goal != NULL ? t[i].goal : "-",
+           t[i].goal == NULL ? "reported"
+           : t[i].limit <= 0 ? "no limit"
+           : t[i].pass       ? "PASS"
+                             : "MISS");
+  }
+}
+
+static void
+print_cpu(const struct figure *f)
+{
+  printf("\nCPU time per operation (ns): client, broker, server\n");
+  for (int i = 0; i < F_COUNT; i++)
+    if (f[i].done)
+      printf("  %-34s %10.0f %10.0f %10.0f\n", f[i].label, f[i].cpu_client,
+             f[i].cpu_broker, f[i].cpu_server);
+}
+
+static bool
+write_json(const char *path, bool quick, double load_before,
+           double load_after, const struct figure *f,
+           const struct bench_limits *lim, const struct target *t, size_t n)
+{
+  FILE *out = fopen(path, "w");
+
+  if (out == NULL) {
+    fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
+    return false;
+  }
+  fprintf(out,
+          "{\n  \"quick\": %s,\n  \"reps\": %d,\n  \"cpus\": %ld,\n"
+          "  \"load_before\": %.2f,\n  \"load_after\": %.2f,\n"
+          "  \"figures\": {\n",
+          quick ? "true" : "false", REPS, sysconf(_SC_NPROCESSORS_ONLN),
+          load_before, load_after);
+  for (int i = 0; i < F_COUNT; i++)
+    fprintf(out,
+            "    \"%s\": {\"median_ns\": %.0f, \"min_ns\": %.0f, "
+            "\"iterations\": %zu, \"cpu_ns_per_op\": {\"client\": %.0f, "
+            "\"broker\": %.0f, \"server\": %.0f}}%s\n",
+            f[i].key, f[i].median_ns, f[i].min_ns, f[i].iters,
+            f[i].cpu_client, f[i].cpu_broker, f[i].cpu_server,
+            i + 1 < F_COUNT ? "," : "");
+  fprintf(out, "  },\n  \"scalar_msgs_per_s\": %.0f,\n",
+          1e9 / f[F_SCALAR].median_ns);
+  fprintf(out, "  \"limits\": %s,\n  \"targets\": [\n",
+          lim->present ? lim->raw : "null");
+  for (size_t i = 0; i < n; i++)
+    fprintf(out,
+            "    {\"figure\": \"%s\", \"ours\": %.0f, \"unit\": \"%s\", "
+            "\"compared_with\": \"%s\", \"limit\": %.0f, \"ratio\": %.4f, "
+            "\"target\": %s%s%s, \"result\": \"%s\"}%s\n",
+            t[i].figure, t[i].ours, t[i].ours_unit, t[i].limit_name,
+            t[i].limit, t[i].ratio, t[i].goal != NULL ? "\"" : "",
+            t[i].goal != NULL ? t[i].goal : "null",
+            t[i].goal != NULL ? "\"" : "",
+            t[i].goal == NULL ? "reported"
+            : t[i].limit <= 0 ? "no limit"
+            : t[i].pass       ? "PASS"
+                              : "MISS",
+            i + 1 < n ? "," : "");
+  fprintf(out, "  ]\n}\n");
+  return fclose(out) == 0;
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+/* The one-minute load average: figures taken on a busy machine say so. */
+static double
+load_average(void)
+{
+  FILE *f = fopen("/proc/loadavg", "r");
+  double load = -1;
+
+  if (f != NULL) {
+    if (fscanf(f, "%lf", &load) != 1)
+      load = -1;
+    fclose(f);
+  }
+  return load;
+}
+
+static void
+usage(FILE *out)
+{
+  fprintf(out,
+          "usage: bench_ipc [--quick] [--json FILE] [--xousd PATH] "
+          "[--limits PATH]\n"
+          "                 [--only KEY]\n"
+          "\n"
+          "  --quick        short repetitions (a smoke run, figures are "
+          "noisy)\n"
+          "  --json FILE    also write the results as JSON to FILE\n"
+          "  --xousd PATH   the broker to start (default: "
+          "$XOUS_BUILDDIR/xousd)\n"
+          "  --limits PATH  run-limits (default: $XOUS_LIMITS)\n"
+          "  --only KEY     measure only the figures whose key holds KEY "
+          "(for profiling:\n"
+          "                 no limits, no targets)\n");
+}
+
+int
+main(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "quick", no_argument, NULL, 'q' },
+    { "json", required_argument, NULL, 'j' },
+    { "xousd", required_argument, NULL, 'x' },
+    { "limits", required_argument, NULL, 'l' },
+    { "only", required_argument, NULL, 'o' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  static struct figure f[F_COUNT];
+  struct ctx c = { 0 };
+  struct bench_limits lim;
+  struct target t[8];
+  const char *json = NULL, *limits = getenv("XOUS_LIMITS");
+  char xousd[512];
+  bool quick = false, ok;
+  double load_before, load_after;
+  size_t nt;
+  int opt;
+
+  if (limits != NULL && limits[0] == '\0')
+    limits = NULL;
+  snprintf(xousd, sizeof xousd, "%s/xousd",
+           getenv("XOUS_BUILDDIR") != NULL ? getenv("XOUS_BUILDDIR") : ".");
+  while ((opt = getopt_long(argc, argv, "qj:x:l:o:h", opts, NULL)) != -1) {
+    switch (opt) {
+    case 'q':
+      quick = true;
+      break;
+    case 'j':
+      json = optarg;
+      break;
+    case 'x':
+      snprintf(xousd, sizeof xousd, "%s", optarg);
+      break;
+    case 'l':
+      /* $XOUS_LIMITS, when set, wins over the build's default. */
+      if (getenv("XOUS_LIMITS") == NULL || getenv("XOUS_LIMITS")[0] == '\0')
+        limits = optarg;
+      break;
+    case 'o':
+      c.only = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  c.target_ns = quick ? 30e6 : 200e6;
+
+  load_before = load_average();
+  printf("bench_ipc: %s run, processes unpinned, median of %d, "
+         "%ld CPUs, load %.2f\n",
+         quick ? "quick" : "full", REPS, sysconf(_SC_NPROCESSORS_ONLN),
+         load_before);
+  fflush(stdout);
+  ok = start(&c, xousd) && run_all(&c, f);
+  stop(&c);
+  if (!ok)
+    return 1;
+
+  if (c.only != NULL) {
+    print_cpu(f);
+    return 0;
+  }
+  printf("\nrunning %s (NOPIN=1) ...\n", limits != NULL ? limits : "limits");
+  fflush(stdout);
+  bench_limits_run(limits, &lim);
+  nt = targets(f, &lim, t);
+  print_targets(t, nt);
+  print_cpu(f);
+  load_after = load_average();
+  printf("\nload average %.2f before, %.2f after: with a load above the "
+         "CPU count,\nevery figure includes waiting for a CPU.\n",
+         load_before, load_after);
+  if (json != NULL &&
+      !write_json(json, quick, load_before, load_after, f, &lim, t, nt))
+    return 1;
+  return 0;
+}

@@ -1,0 +1,67 @@
+/*
+ * Process and thread entry for rv32 Xous user processes.
+ *
+ * The kernel starts a process at _start with sp set below the parameter
+ * block, a0 = the .eh_frame address, a1 = the parameter block, and every
+ * other register zero (ABI.md section 4). A thread made by CreateThread
+ * starts with sp at the top of its stack, a0..a3 = its four arguments,
+ * ra = 0xff80_3000 (returning there ends the thread, a0 being the value
+ * JoinThread sees) and gp = tp = 0. Both entries therefore set gp, carve a
+ * TLS block (errno and friends) off the top of their stack, fill it from
+ * the template and point tp at it.
+ *
+ * .bss is not cleared here: the Xous loader zero-fills NOCOPY (NOBITS)
+ * sections, and xous-emu maps fresh zero pages likewise.
+ */
+	.section .text._start, "ax", @progbits
+	.globl	_start
+	.type	_start, @function
+_start:
+	.option	push
+	.option	norelax
+	la	gp, __global_pointer$
+	.option	pop
+	mv	s0, a0			/* eh_frame */
+	mv	s1, a1			/* parameter block */
+	call	tls_on_stack
+	mv	a0, s0
+	mv	a1, s1
+	call	xous__start		/* never returns */
+1:	j	1b
+	.size	_start, . - _start
+
+	.section .text.xous__thread_trampoline, "ax", @progbits
+	.globl	xous__thread_trampoline
+	.type	xous__thread_trampoline, @function
+xous__thread_trampoline:
+	.option	push
+	.option	norelax
+	la	gp, __global_pointer$
+	.option	pop
+	mv	s0, a0			/* the caller's argument */
+	mv	s1, a1			/* the caller's entry */
+	mv	s2, ra			/* the kernel's thread-exit address */
+	call	tls_on_stack
+	mv	a0, s0
+	mv	ra, s2
+	jr	s1			/* entry(arg) returns to the exit address */
+	.size	xous__thread_trampoline, . - xous__thread_trampoline
+
+/* Lowers sp by the TLS size (rounded to 16) and makes that block the
+ * calling thread's TLS. Called before any C code that could use TLS; the
+ * return address is kept in s3 because sp moves under it. */
+	.section .text.tls_on_stack, "ax", @progbits
+	.type	tls_on_stack, @function
+tls_on_stack:
+	mv	s3, ra
+	la	t0, __tls_size
+	addi	t0, t0, 15
+	andi	t0, t0, -16
+	sub	sp, sp, t0
+	mv	a0, sp
+	call	_init_tls
+	mv	a0, sp
+	call	_set_tls
+	mv	ra, s3
+	ret
+	.size	tls_on_stack, . - tls_on_stack

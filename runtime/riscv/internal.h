@@ -1,0 +1,35 @@
+/*
+ * What the files of the rv32 backend share: the entry points written in
+ * assembly (crt0.S) and the parameter-block tag xous-emu adds.
+ */
+#ifndef XOUS_RISCV_INTERNAL_H
+#define XOUS_RISCV_INTERNAL_H
+
+#include <xous.h>
+
+#include "core/internal.h"
+
+/* Where every thread made by xous_create_thread() starts (crt0.S): a0 is
+ * the caller's argument, a1 the caller's entry; it sets gp and a TLS block
+ * and runs entry(arg) with ra still at the kernel's thread-exit address. */
+void xous__thread_trampoline(void);
+
+/* The C half of _start (start.c), entered with gp, tp and the TLS block
+ * set up; params is the loader's parameter block (may be 0). */
+_Noreturn void xous__start(const void *eh_frame, const void *params);
+
+/* Sends what stdout holds to the console; called before the process ends. */
+void xous__stdout_flush(void);
+
+/* The four-byte tag of a parameter block entry, as the loader writes it
+ * ("AppP" reads as the little-endian word 0x50707041). */
+#define XOUS_TAG(a, b, c, d)                                                  \
+  ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |                 \
+   (uint32_t)(d) << 24)
+
+/* An argument list in the parameter block: not written by the device's
+ * loader (there, argc is 0); xous-emu adds it. Data: u32 argc, then argc
+ * NUL-terminated strings. */
+#define XOUS_TAG_ARGS XOUS_TAG('A', 'r', 'g', 'V')
+
+#endif /* XOUS_RISCV_INTERNAL_H */

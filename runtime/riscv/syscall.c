@@ -1,0 +1,50 @@
+/*
+ * xous_syscall() on rv32 Xous: the whole bare-metal word-moving layer.
+ *
+ * a0 = syscall number and a1..a7 = the seven argument words go in; the
+ * kernel answers a0 = result tag and a1..a7 = seven result words
+ * (ABI.md section 1). The kernel restores every other register, so the
+ * ecall clobbers exactly a0..a7, which are all operands here.
+ */
+#include <xous.h>
+
+#include "riscv/internal.h"
+
+void
+xous_syscall(const xous_word_t args[8], xous_word_t result[8])
+{
+  register xous_word_t a0 __asm__("a0") = args[0];
+  register xous_word_t a1 __asm__("a1") = args[1];
+  register xous_word_t a2 __asm__("a2") = args[2];
+  register xous_word_t a3 __asm__("a3") = args[3];
+  register xous_word_t a4 __asm__("a4") = args[4];
+  register xous_word_t a5 __asm__("a5") = args[5];
+  register xous_word_t a6 __asm__("a6") = args[6];
+  register xous_word_t a7 __asm__("a7") = args[7];
+
+  /* New threads start with gp = tp = 0: they enter through the
+   * trampoline, which sets both before the caller's entry runs. The real
+   * entry rides in argument word a5 (arg2), which xous_create_thread()
+   * leaves 0; a raw CreateThread that uses arg2 goes to the kernel as it
+   * is, and its entry must set gp and tp itself. */
+  if (a0 == XOUS_SYSCALL_CREATE_THREAD && a5 == 0) {
+    a5 = a1;
+    a1 = (xous_word_t)xous__thread_trampoline;
+  }
+
+  /* "memory": a lend or a receive changes what the pages hold. */
+  __asm__ volatile("ecall"
+                   : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
+                     "+r"(a5), "+r"(a6), "+r"(a7)
+                   :
+                   : "memory");
+
+  result[0] = a0;
+  result[1] = a1;
+  result[2] = a2;
+  result[3] = a3;
+  result[4] = a4;
+  result[5] = a5;
+  result[6] = a6;
+  result[7] = a7;
+}

@@ -1,0 +1,192 @@
+/*
+ * Image files and command lines for xous-run (see manifest.h).
+ *
+ * An image has one process per line: an optional `wait`, the program and
+ * its arguments, separated by blanks; "double quotes" keep blanks inside
+ * one word; `#` at the start of a word starts a comment.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tools/manifest.h"
+
+#define MAX_WORDS 64
+
+static int
+add(struct manifest *m, bool wait, char **words, unsigned n)
+{
+  struct manifest_entry *e;
+  char **argv;
+
+  e = realloc(m->entries, (m->count + 1) * sizeof *e);
+  argv = calloc(n + 1, sizeof *argv);
+  if (e == NULL || argv == NULL) {
+    free(argv);
+    if (e != NULL)
+      m->entries = e;
+    fprintf(stderr, "xous-run: out of memory\n");
+    return -1;
+  }
+  m->entries = e;
+  for (unsigned i = 0; i < n; i++)
+    if ((argv[i] = strdup(words[i])) == NULL) {
+      for (unsigned j = 0; j < i; j++)
+        free(argv[j]);
+      free(argv);
+      fprintf(stderr, "xous-run: out of memory\n");
+      return -1;
+    }
+  e[m->count].wait = wait;
+  e[m->count].argv = argv;
+  m->count++;
+  return 0;
+}
+
+/* Splits line into words in place. Returns the count, or -1 on an
+ * unclosed quote or too many words. */
+static int
+split(char *line, char **words)
+{
+  int n = 0;
+  char *p = line;
+
+  for (;;) {
+    char *w;
+
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+      p++;
+    if (*p == '\0' || *p == '#')
+      return n;
+    if (n == MAX_WORDS)
+      return -1;
+    w = p;
+    words[n++] = w;
+    /* Copy the word onto itself, dropping quotes. */
+    for (char *q = p;; q++) {
+      if (*q == '"') {
+        for (q++; *q != '"'; q++) {
+          if (*q == '\0')
+            return -1;
+          *w++ = *q;
+        }
+        continue;
+      }
+      if (*q == '\0' || *q == ' ' || *q == '\t' || *q == '\r' ||
+          *q == '\n') {
+        p = *q == '\0' ? q : q + 1;
+        *w = '\0';
+        break;
+      }
+      *w++ = *q;
+    }
+  }
+}
+
+int
+manifest_load(struct manifest *m, const char *path)
+{
+  char dirbuf[PATH_MAX], prog[PATH_MAX * 2], *dir, *line = NULL;
+  char *words[MAX_WORDS];
+  size_t cap = 0;
+  unsigned lineno = 0;
+  FILE *f = fopen(path, "r");
+  int rc = 0;
+
+  if (f == NULL) {
+    fprintf(stderr, "xous-run: cannot read %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  snprintf(dirbuf, sizeof dirbuf, "%s", path);
+  dir = dirname(dirbuf);
+  while (rc == 0 && getline(&line, &cap, f) >= 0) {
+    int n = split(line, words);
+    bool wait = false;
+
+    lineno++;
+    if (n < 0) {
+      fprintf(stderr, "xous-run: %s:%u: unclosed quote or more than %d "
+                      "words\n", path, lineno, MAX_WORDS);
+      rc = -1;
+      break;
+    }
+    if (n > 0 && strcmp(words[0], "wait") == 0) {
+      wait = true;
+      memmove(words, words + 1, (size_t)(n - 1) * sizeof *words);
+      n--;
+      if (n == 0) {
+        fprintf(stderr, "xous-run: %s:%u: `wait` needs a program\n", path,
+                lineno);
+        rc = -1;
+        break;
+      }
+    }
+    if (n == 0)
+      continue;
+    /* A path is taken from the image's directory; a bare name too when
+     * the program is there, else it is looked up in PATH. */
+    if (words[0][0] != '/') {
+      snprintf(prog, sizeof prog, "%s/%s", dir, words[0]);
+      if (strchr(words[0], '/') != NULL || access(prog, X_OK) == 0)
+        words[0] = prog;
+    }
+    rc = add(m, wait, words, (unsigned)n);
+  }
+  free(line);
+  fclose(f);
+  if (rc != 0)
+    manifest_free(m);
+  return rc;
+}
+
+int
+manifest_from_argv(struct manifest *m, int argc, char **argv)
+{
+  int start = 0;
+
+  for (int i = 0; i <= argc; i++) {
+    if (i < argc && strcmp(argv[i], "--") != 0 && strcmp(argv[i], ":") != 0)
+      continue;
+    if (i > start && add(m, false, argv + start, (unsigned)(i - start)) != 0) {
+      manifest_free(m);
+      return -1;
+    }
+    start = i + 1;
+  }
+  return 0;
+}
+
+int
+manifest_demo(struct manifest *m, const char *dir)
+{
+  static const char *const progs[] = { "hello-server", "hello-client" };
+  char path[PATH_MAX];
+
+  for (size_t i = 0; i < 2; i++) {
+    char *words[1] = { path };
+
+    snprintf(path, sizeof path, "%s/%s", dir, progs[i]);
+    if (access(path, X_OK) != 0 || add(m, false, words, 1) != 0) {
+      manifest_free(m);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+void
+manifest_free(struct manifest *m)
+{
+  for (unsigned i = 0; i < m->count; i++) {
+    for (char **a = m->entries[i].argv; *a != NULL; a++)
+      free(*a);
+    free(m->entries[i].argv);
+  }
+  free(m->entries);
+  m->entries = NULL;
+  m->count = 0;
+}

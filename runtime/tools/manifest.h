@@ -1,0 +1,30 @@
+/*
+ * The list of processes xous-run starts: from an image file (documented in
+ * xous-run(1)), from the command line, or the built-in demo.
+ */
+#ifndef XOUS_TOOLS_MANIFEST_H
+#define XOUS_TOOLS_MANIFEST_H
+
+#include <stdbool.h>
+
+struct manifest_entry {
+  bool wait;   /* start the next line only once this process has ended */
+  char **argv; /* NULL terminated */
+};
+
+struct manifest {
+  struct manifest_entry *entries;
+  unsigned count;
+};
+
+/* Reads an image file; relative program paths are taken from the file's
+ * directory. Returns 0, or -1 after printing where it is wrong. */
+int manifest_load(struct manifest *m, const char *path);
+/* Programs separated by "--" or ":". Returns 0 or -1. */
+int manifest_from_argv(struct manifest *m, int argc, char **argv);
+/* dir/hello-server, then dir/hello-client. Returns -1 when either is not
+ * an executable file. */
+int manifest_demo(struct manifest *m, const char *dir);
+void manifest_free(struct manifest *m);
+
+#endif /* XOUS_TOOLS_MANIFEST_H */

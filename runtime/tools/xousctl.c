@@ -1,0 +1,629 @@
+/*
+ * xousctl: looks at and steers a running xousd over its control protocol
+ * (runtime/xousd/ctl.h): process, server and connection tables, kill,
+ * shutdown, and the live trace, printed or recorded for Perfetto.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "hosted/wire.h"
+#include "tools/chrome.h"
+#include "tools/json.h"
+#include "xousd/ctl.h"
+
+/* How long an answer may take before the broker counts as unreachable. */
+#define REPLY_TIMEOUT_MS 5000
+#define REPLY_BUF (XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX)
+
+enum { EXIT_BROKER = 1, EXIT_USAGE = 2 };
+
+struct options {
+  const char *socket;
+  bool json;
+  bool sids;
+  const char *chrome;
+  double duration; /* seconds; 0 = until SIGINT */
+};
+
+static char sock_path[PATH_MAX];
+static volatile sig_atomic_t stop_requested;
+
+static void
+usage(FILE *out)
+{
+  fprintf(out,
+          "usage: xousctl [--socket PATH] [--json] [--sids] COMMAND\n"
+          "       xousctl [--socket PATH] trace [--json] [--chrome FILE "
+          "[--duration SECONDS]]\n"
+          "       xousctl --help | --version\n"
+          "\n"
+          "Looks at and steers a running xousd (see xousctl(1)).\n"
+          "\n"
+          "commands:\n"
+          "  ps             processes: PID, name, state, threads, servers,\n"
+          "                 connections\n"
+          "  servers        servers: SID (short hash), owner, queue depth,\n"
+          "                 messages served\n"
+          "  conns          connections of every process\n"
+          "  kill PID       kills the Xous process PID\n"
+          "  shutdown       stops the broker and every process\n"
+          "  trace          prints every broker event as it happens\n"
+          "\n"
+          "options:\n"
+          "  -s, --socket PATH     the broker's socket (default: "
+          "$XOUS_SOCKET,\n"
+          "                        else $XDG_RUNTIME_DIR/xous/xousd.sock,\n"
+          "                        else /tmp/xous-UID/xousd.sock)\n"
+          "  -j, --json            print the broker's JSON\n"
+          "      --sids            show whole SIDs instead of short hashes\n"
+          "  -c, --chrome FILE     trace: record Chrome trace-event JSON\n"
+          "  -d, --duration SECS   trace: stop after SECS seconds\n"
+          "  -h, --help            this text\n"
+          "  -V, --version         the version\n");
+}
+
+/* ==== the socket ============================================================ */
+
+static int
+dial(void)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen(sock_path) >= sizeof sa.sun_path) {
+    fprintf(stderr, "xousctl: socket path too long: %s\n", sock_path);
+    return -1;
+  }
+  memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    fprintf(stderr,
+            "xousctl: cannot reach xousd at %s: is it running? start it "
+            "with 'xousd' or use 'xous-run'\n",
+            sock_path);
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static int
+request(int fd, unsigned cmd, uint64_t arg)
+{
+  struct xous_wire_frame f;
+
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_CTL;
+  f.w[0] = cmd;
+  f.w[1] = arg;
+  if (xous__wire_send(fd, &f, -1) != 0) {
+    fprintf(stderr, "xousctl: xousd at %s closed the connection\n",
+            sock_path);
+    return -1;
+  }
+  return 0;
+}
+
+/* Receives one datagram of the given type into buf (REPLY_BUF bytes) and
+ * returns its JSON text, NUL terminated, or NULL. timeout_ms < 0 waits
+ * until a signal; *timed_out tells a timeout from a failure. */
+static char *
+receive(int fd, char *buf, unsigned type, int timeout_ms, bool *timed_out)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  struct xous_wire_frame f;
+  ssize_t n;
+  int r;
+
+  *timed_out = false;
+  for (;;) {
+    r = poll(&pfd, 1, timeout_ms);
+    if (r < 0 && errno == EINTR) {
+      if (stop_requested) {
+        *timed_out = true;
+        return NULL;
+      }
+      continue;
+    }
+    if (r == 0) {
+      *timed_out = true;
+      return NULL;
+    }
+    if (r < 0)
+      return NULL;
+    n = recv(fd, buf, REPLY_BUF - 1, 0);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < (ssize_t)sizeof f)
+      return NULL; /* hang-up or a short datagram */
+    memcpy(&f, buf, sizeof f);
+    if (f.magic != XOUS_WIRE_MAGIC || f.version != XOUS_WIRE_VERSION ||
+        f.w[0] > (uint64_t)(n - (ssize_t)sizeof f))
+      return NULL;
+    if (f.type != type)
+      continue; /* e.g. a trace event before a reply */
+    buf[sizeof f + f.w[0]] = '\0';
+    return buf + sizeof f;
+  }
+}
+
+/* Asks for cmd and returns the broker's JSON (in buf), or NULL after saying
+ * why. */
+static char *
+ask(int fd, char *buf, unsigned cmd, uint64_t arg)
+{
+  bool timed_out;
+  char *json;
+
+  if (request(fd, cmd, arg) != 0)
+    return NULL;
+  json = receive(fd, buf, XOUS_WIRE_CTL_REPLY, REPLY_TIMEOUT_MS, &timed_out);
+  if (json == NULL)
+    fprintf(stderr, "xousctl: xousd at %s %s\n", sock_path,
+            timed_out ? "did not answer" : "sent no valid answer");
+  return json;
+}
+
+/* ==== SIDs ================================================================== */
+
+/* A short, stable stand-in for a SID: the first 32 bits of FNV-1a over its
+ * hex text. It tells servers apart without printing a capability. */
+static void
+sid_hash(const char *sid, char out[9])
+{
+  uint32_t h = 2166136261u;
+
+  for (; *sid != '\0'; sid++) {
+    h ^= (unsigned char)*sid;
+    h *= 16777619u;
+  }
+  snprintf(out, 9, "%08x", h);
+}
+
+/* Prints the broker's JSON with every "sid" value replaced by its hash. */
+static void
+print_hashed_json(const char *json)
+{
+  static const char key[] = "\"sid\":\"";
+  const char *p = json, *q;
+
+  while ((q = strstr(p, key)) != NULL) {
+    const char *v = q + sizeof key - 1, *e = strchr(v, '"');
+    char sid[64], h[9];
+
+    if (e == NULL || (size_t)(e - v) >= sizeof sid)
+      break;
+    memcpy(sid, v, (size_t)(e - v));
+    sid[e - v] = '\0';
+    sid_hash(sid, h);
+    fwrite(p, 1, (size_t)(v - p), stdout);
+    fputs(h, stdout);
+    p = e;
+  }
+  fputs(p, stdout);
+  fputc('\n', stdout);
+}
+
+/* ==== tables ================================================================ */
+
+static void
+print_ps(const char *json)
+{
+  struct json_obj o;
+  const char *p = json;
+  char name[64], state[32];
+
+  printf("%4s  %-20s %-8s %7s %7s %5s\n", "PID", "NAME", "STATE", "THREADS",
+         "SERVERS", "CONNS");
+  while (json_next_object(&p, &o)) {
+    if (!json_get(&o, "name", name, sizeof name))
+      snprintf(name, sizeof name, "?");
+    if (!json_get(&o, "state", state, sizeof state))
+      snprintf(state, sizeof state, "?");
+    printf("%4llu  %-20s %-8s %7llu %7llu %5llu\n", json_get_u(&o, "pid", 0),
+           name, state, json_get_u(&o, "threads", 0),
+           json_get_u(&o, "servers", 0), json_get_u(&o, "connections", 0));
+  }
+}
+
+static void
+print_servers(const char *json, bool sids)
+{
+  struct json_obj o;
+  const char *p = json;
+  char sid[64], h[9], owner[64];
+
+  printf("%5s  %-*s %-24s %6s %8s\n", "INDEX", sids ? 32 : 8, "SID",
+         "OWNER", "QUEUED", "SERVED");
+  while (json_next_object(&p, &o)) {
+    if (!json_get(&o, "sid", sid, sizeof sid))
+      snprintf(sid, sizeof sid, "?");
+    if (!json_get(&o, "owner_name", owner, sizeof owner))
+      snprintf(owner, sizeof owner, "?");
+    sid_hash(sid, h);
+    char who[96];
+
+    snprintf(who, sizeof who, "%llu %s", json_get_u(&o, "owner", 0), owner);
+    printf("%5llu  %-*s %-24s %6llu %8llu\n", json_get_u(&o, "index", 0),
+           sids ? 32 : 8, sids ? sid : h, who, json_get_u(&o, "queued", 0),
+           json_get_u(&o, "served", 0));
+  }
+}
+
+/* Connections, with the owner of each server looked up in the server
+ * table. */
+static void
+print_conns(const char *json, const char *servers)
+{
+  struct json_obj o, so;
+  const char *p = json;
+
+  printf("%4s %4s %6s  %-24s %s\n", "PID", "CID", "SERVER", "OWNER", "LIVE");
+  while (json_next_object(&p, &o)) {
+    unsigned long long index = json_get_u(&o, "server", ULLONG_MAX);
+    char live[8], owner[64] = "-", who[96] = "-";
+    const char *sp = servers;
+
+    while (servers != NULL && json_next_object(&sp, &so))
+      if (json_get_u(&so, "index", ULLONG_MAX) == index &&
+          json_get(&so, "owner_name", owner, sizeof owner)) {
+        snprintf(who, sizeof who, "%llu %s", json_get_u(&so, "owner", 0),
+                 owner);
+        break;
+      }
+    if (!json_get(&o, "live", live, sizeof live))
+      snprintf(live, sizeof live, "?");
+    printf("%4llu %4llu %6llu  %-24s %s\n", json_get_u(&o, "pid", 0),
+           json_get_u(&o, "cid", 0), index, who,
+           strcmp(live, "true") == 0 ? "yes" : "no");
+  }
+}
+
+/* An answer {"ok":false,"error":...}: says so and returns false. */
+static bool
+answer_ok(const char *json, const char *what)
+{
+  struct json_obj o;
+  const char *p = json;
+  char ok[8], err[256];
+
+  if (!json_next_object(&p, &o) || !json_get(&o, "ok", ok, sizeof ok)) {
+    fprintf(stderr, "xousctl: %s: unexpected answer: %s\n", what, json);
+    return false;
+  }
+  if (strcmp(ok, "true") == 0)
+    return true;
+  if (!json_get(&o, "error", err, sizeof err))
+    snprintf(err, sizeof err, "refused");
+  fprintf(stderr, "xousctl: %s: %s\n", what, err);
+  return false;
+}
+
+/* ==== trace ================================================================= */
+
+static void
+on_stop(int sig)
+{
+  (void)sig;
+  stop_requested = 1;
+}
+
+/* One event as a line: the time in seconds, the event, then key=value. */
+static void
+print_event(const char *json)
+{
+  struct json_obj o;
+  const char *p = json, *q;
+  char ev[32];
+  unsigned long long ts;
+
+  if (!json_next_object(&p, &o))
+    return;
+  ts = json_get_u(&o, "ts", 0);
+  if (!json_get(&o, "ev", ev, sizeof ev))
+    snprintf(ev, sizeof ev, "?");
+  printf("%llu.%06llu %-8s", ts / 1000000, ts % 1000000, ev);
+  /* Every other key, in the broker's order. */
+  for (q = o.begin + 1; q < o.end;) {
+    const char *k = strchr(q, '"');
+    char key[32], val[128];
+    size_t n;
+
+    if (k == NULL || k >= o.end)
+      break;
+    const char *ke = strchr(k + 1, '"');
+
+    if (ke == NULL || ke >= o.end)
+      break;
+    n = (size_t)(ke - k - 1);
+    if (n >= sizeof key)
+      n = sizeof key - 1;
+    memcpy(key, k + 1, n);
+    key[n] = '\0';
+    json_get(&o, key, val, sizeof val);
+    if (strcmp(key, "ts") != 0 && strcmp(key, "ev") != 0)
+      printf(" %s=%s", key, val);
+    /* Past the value: the next comma outside a string. */
+    q = ke + 1;
+    bool in_str = false;
+
+    for (; q < o.end; q++) {
+      if (in_str && *q == '\\')
+        q++;
+      else if (*q == '"')
+        in_str = !in_str;
+      else if (!in_str && *q == ',')
+        break;
+    }
+  }
+  putchar('\n');
+}
+
+static long long
+now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+run_trace(int fd, char *buf, const struct options *o)
+{
+  struct sigaction sa = { .sa_handler = on_stop };
+  struct chrome *ch = NULL;
+  long long deadline = 0;
+  unsigned long events = 0;
+  bool timed_out;
+  char *json;
+  int status = 0;
+
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: poll() returns */
+  sigaction(SIGTERM, &sa, NULL);
+  if (o->chrome != NULL) {
+    ch = chrome_open(o->chrome);
+    if (ch == NULL) {
+      fprintf(stderr, "xousctl: cannot write %s: %s\n", o->chrome,
+              strerror(errno));
+      return EXIT_BROKER;
+    }
+    /* The processes that exist already get their names from ps. */
+    json = ask(fd, buf, XOUS_CTL_PS, 0);
+    if (json == NULL) {
+      chrome_close(ch);
+      return EXIT_BROKER;
+    }
+    chrome_processes(ch, json);
+  }
+  json = ask(fd, buf, XOUS_CTL_TRACE, 0);
+  if (json == NULL || !answer_ok(json, "trace")) {
+    if (ch != NULL)
+      chrome_close(ch);
+    return EXIT_BROKER;
+  }
+  if (ch != NULL) {
+    fprintf(stderr, "xousctl: recording to %s; stop with Ctrl-C\n",
+            o->chrome);
+    if (o->duration > 0)
+      deadline = now_ms() + (long long)(o->duration * 1000);
+  }
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  while (!stop_requested) {
+    int wait_ms = -1;
+
+    if (deadline != 0) {
+      wait_ms = (int)(deadline - now_ms());
+      if (wait_ms <= 0)
+        break;
+    }
+    json = receive(fd, buf, XOUS_WIRE_TRACE, wait_ms, &timed_out);
+    if (json == NULL) {
+      if (timed_out)
+        break;
+      fprintf(stderr, "xousctl: xousd at %s went away\n", sock_path);
+      status = ch != NULL ? 0 : EXIT_BROKER; /* what we have is kept */
+      break;
+    }
+    events++;
+    if (ch != NULL)
+      chrome_event(ch, json);
+    else if (o->json)
+      puts(json);
+    else
+      print_event(json);
+  }
+  if (ch != NULL) {
+    if (chrome_close(ch) != 0) {
+      fprintf(stderr, "xousctl: cannot write %s: %s\n", o->chrome,
+              strerror(errno));
+      return EXIT_BROKER;
+    }
+    fprintf(stderr, "xousctl: %lu events written to %s\n", events,
+            o->chrome);
+  }
+  return status;
+}
+
+/* ==== main ================================================================== */
+
+static bool
+parse_pid(const char *s, uint64_t *pid)
+{
+  char *end;
+  unsigned long v;
+
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (errno != 0 || *end != '\0' || end == s || v < 1 || v > 255)
+    return false;
+  *pid = v;
+  return true;
+}
+
+int
+main(int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    { "socket", required_argument, NULL, 's' },
+    { "json", no_argument, NULL, 'j' },
+    { "sids", no_argument, NULL, 'S' },
+    { "chrome", required_argument, NULL, 'c' },
+    { "duration", required_argument, NULL, 'd' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+  };
+  struct options o = { 0 };
+  const char *cmd;
+  char *buf, *json, *end;
+  uint64_t pid = 0;
+  int c, fd, status = 0;
+
+  while ((c = getopt_long(argc, argv, "s:jc:d:hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 's':
+      o.socket = optarg;
+      break;
+    case 'j':
+      o.json = true;
+      break;
+    case 'S':
+      o.sids = true;
+      break;
+    case 'c':
+      o.chrome = optarg;
+      break;
+    case 'd':
+      o.duration = strtod(optarg, &end);
+      if (*end != '\0' || end == optarg || !(o.duration > 0)) {
+        fprintf(stderr, "xousctl: --duration takes a positive number of "
+                        "seconds\n");
+        return EXIT_USAGE;
+      }
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    case 'V':
+      printf("xousctl %s\n", PACKAGE_VERSION);
+      return 0;
+    default:
+      usage(stderr);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  cmd = argv[optind++];
+  if (strcmp(cmd, "kill") == 0) {
+    if (optind >= argc || !parse_pid(argv[optind], &pid)) {
+      fprintf(stderr, "xousctl: kill takes a Xous PID (1..255)\n");
+      return EXIT_USAGE;
+    }
+    optind++;
+  } else if (strcmp(cmd, "ps") != 0 && strcmp(cmd, "servers") != 0 &&
+             strcmp(cmd, "conns") != 0 && strcmp(cmd, "shutdown") != 0 &&
+             strcmp(cmd, "trace") != 0) {
+    fprintf(stderr, "xousctl: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  if (optind != argc) {
+    fprintf(stderr, "xousctl: unexpected argument '%s'\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+  if ((o.chrome != NULL || o.duration > 0) && strcmp(cmd, "trace") != 0) {
+    fprintf(stderr, "xousctl: --chrome and --duration go with trace\n");
+    return EXIT_USAGE;
+  }
+  if (o.duration > 0 && o.chrome == NULL) {
+    fprintf(stderr, "xousctl: --duration goes with --chrome\n");
+    return EXIT_USAGE;
+  }
+
+  if (o.socket != NULL)
+    snprintf(sock_path, sizeof sock_path, "%s", o.socket);
+  else if (xous__socket_path(sock_path, sizeof sock_path) != 0) {
+    fprintf(stderr, "xousctl: socket path too long\n");
+    return EXIT_BROKER;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  fd = dial();
+  if (fd < 0)
+    return EXIT_BROKER;
+  buf = malloc(REPLY_BUF);
+  if (buf == NULL) {
+    fprintf(stderr, "xousctl: out of memory\n");
+    close(fd);
+    return EXIT_BROKER;
+  }
+
+  if (strcmp(cmd, "trace") == 0) {
+    status = run_trace(fd, buf, &o);
+  } else if (strcmp(cmd, "ps") == 0) {
+    if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
+      status = EXIT_BROKER;
+    else if (o.json)
+      puts(json);
+    else
+      print_ps(json);
+  } else if (strcmp(cmd, "servers") == 0) {
+    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
+      status = EXIT_BROKER;
+    else if (o.json && o.sids)
+      puts(json);
+    else if (o.json)
+      print_hashed_json(json);
+    else
+      print_servers(json, o.sids);
+  } else if (strcmp(cmd, "conns") == 0) {
+    char *servers = NULL;
+
+    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) != NULL &&
+        (servers = strdup(json)) != NULL &&
+        (json = ask(fd, buf, XOUS_CTL_CONNS, 0)) != NULL) {
+      if (o.json)
+        puts(json);
+      else
+        print_conns(json, servers);
+    } else {
+      status = EXIT_BROKER;
+    }
+    free(servers);
+  } else {
+    bool kill_cmd = strcmp(cmd, "kill") == 0;
+
+    json = ask(fd, buf, kill_cmd ? XOUS_CTL_KILL : XOUS_CTL_SHUTDOWN, pid);
+    if (json == NULL)
+      status = EXIT_BROKER;
+    else if (o.json)
+      puts(json);
+    if (json != NULL && !answer_ok(json, cmd))
+      status = EXIT_BROKER;
+  }
+  free(buf);
+  close(fd);
+  if (fflush(stdout) != 0)
+    status = EXIT_BROKER;
+  return status;
+}

@@ -1,0 +1,143 @@
+/*
+ * The log server (xous-log(8)): levelled records from every process, with
+ * the sender's PID from the message envelope, to the terminal. Written
+ * against <xous.h> only; the output is behind terminal.h.
+ */
+#include <string.h>
+
+#include <xous.h>
+#include <xous/log.h>
+
+#include "record.h"
+#include "terminal.h"
+
+/* One record at a time: the entry is large for a stack. */
+static struct log_entry entry;
+
+static const char *const level_names[] = { "error", "warn", "info", "debug",
+                                           "trace" };
+
+/* The level named s, or 0. */
+static xous_log_level_t
+parse_level(const char *s)
+{
+  unsigned i;
+
+  for (i = 0; i < 5; i++)
+    if (strcmp(s, level_names[i]) == 0)
+      return (xous_log_level_t)(i + 1);
+  return (xous_log_level_t)0;
+}
+
+/* Gives a lent buffer back with status in offset, or frees moved pages. */
+static void
+finish(const xous_envelope_t *env, xous_error_t status)
+{
+  const xous_message_t *m = &env->body;
+
+  switch (m->kind) {
+  case XOUS_MSG_LEND:
+  case XOUS_MSG_LEND_MUT:
+    (void)xous_return_memory(env->sender, m->memory.buf, (size_t)status, 0);
+    break;
+  case XOUS_MSG_SEND:
+    (void)xous_unmap_memory(m->memory.buf);
+    break;
+  case XOUS_MSG_BLOCKING_SCALAR:
+    (void)xous_return_scalar1(env->sender, (xous_word_t)status);
+    break;
+  default:
+    break;
+  }
+}
+
+static void
+serve(const xous_envelope_t *env, xous_log_level_t max)
+{
+  const xous_memory_msg_t *m = &env->body.memory;
+  bool memory = env->body.kind == XOUS_MSG_LEND ||
+                env->body.kind == XOUS_MSG_LEND_MUT ||
+                env->body.kind == XOUS_MSG_SEND;
+  xous_error_t status;
+
+  if (!memory) {
+    /* No scalar opcode is served (Xous's EnableRx needs no work here). */
+    finish(env, XOUS_INVALID_ARGUMENT);
+    return;
+  }
+  switch (m->id) {
+  case XOUS_LOG_OP_RECORD:
+    status = log_record_read(m->buf.addr, m->buf.len, &entry);
+    /* Answered before printing: the sender need not wait for the tty. */
+    finish(env, status);
+    if (status == XOUS_OK && entry.level <= max)
+      log_term_entry(&entry, xous_sender_pid(env->sender));
+    break;
+  case XOUS_LOG_OP_STDOUT:
+  case XOUS_LOG_OP_STDERR: {
+    static uint8_t raw[XOUS_PAGE_SIZE];
+    size_t done = 0;
+
+    /* SAFETY: valid comes from the sender; only min(valid, len) bytes of
+     * the lent buffer are read, copied out a page at a time. */
+    size_t n = m->valid < m->buf.len ? m->valid : m->buf.len;
+
+    while (done < n) {
+      size_t k = n - done < sizeof raw ? n - done : sizeof raw;
+
+      memcpy(raw, (const uint8_t *)m->buf.addr + done, k);
+      log_term_raw(m->id == XOUS_LOG_OP_STDERR, raw, k);
+      done += k;
+    }
+    finish(env, XOUS_OK);
+    break;
+  }
+  default:
+    finish(env, XOUS_INVALID_ARGUMENT);
+    break;
+  }
+}
+
+int
+main(int argc, char **argv)
+{
+  xous_sid_t sid = xous_sid_from_name(XOUS_LOG_NAME);
+  xous_log_level_t max = XOUS_LOG_INFO;
+  xous_error_t err;
+  int i;
+
+  for (i = 1; i < argc; i++) {
+    const char *v = NULL;
+
+    if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc)
+      v = argv[++i];
+    else if (strncmp(argv[i], "--log-level=", 12) == 0)
+      v = argv[i] + 12;
+    if (v == NULL) {
+      log_term_usage(argv[i]);
+      return 2;
+    }
+    max = parse_level(v);
+    if (max == 0) {
+      log_term_usage(v);
+      return 2;
+    }
+  }
+
+  log_term_open();
+  err = xous_create_server_with_address(sid, NULL);
+  if (err != XOUS_OK) {
+    log_term_fatal("cannot create the server", err);
+    return 1;
+  }
+  for (;;) {
+    xous_envelope_t env;
+
+    err = xous_receive_message(sid, &env);
+    if (err != XOUS_OK) {
+      log_term_fatal("receive", err);
+      return 1;
+    }
+    serve(&env, max);
+  }
+}

@@ -1,0 +1,147 @@
+/*
+ * The name server's tables: registered names, disconnect tokens and the
+ * trusted names given on the command line.
+ */
+#include <string.h>
+
+#include "server.h"
+
+struct token {
+  bool used;
+  uint16_t entry; /* index into entries */
+  xous_pid_t pid; /* the process it was given to */
+  uint32_t w[4];
+};
+
+struct trusted {
+  struct names_name name;
+  bool seen;
+};
+
+static struct names_entry entries[NAMES_MAX_ENTRIES];
+static struct token tokens[NAMES_MAX_TOKENS];
+static struct trusted trusted[NAMES_MAX_TRUSTED];
+static unsigned ntrusted;
+
+static bool
+name_eq(const struct names_name *a, const struct names_name *b)
+{
+  return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+/* Compares two tokens without an early exit, so that the time taken says
+ * nothing about how much of a guess was right. */
+static bool
+token_eq(const uint32_t a[4], const uint32_t b[4])
+{
+  uint32_t diff = 0;
+
+  for (int i = 0; i < 4; i++)
+    diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
+void
+names__table_init(void)
+{
+  memset(entries, 0, sizeof entries);
+  memset(tokens, 0, sizeof tokens);
+}
+
+struct names_entry *
+names__find(const struct names_name *name)
+{
+  for (size_t i = 0; i < NAMES_MAX_ENTRIES; i++)
+    if (entries[i].used && name_eq(&entries[i].name, name))
+      return &entries[i];
+  return NULL;
+}
+
+struct names_entry *
+names__add(const struct names_name *name)
+{
+  for (size_t i = 0; i < NAMES_MAX_ENTRIES; i++)
+    if (!entries[i].used) {
+      memset(&entries[i], 0, sizeof entries[i]);
+      entries[i].used = true;
+      entries[i].name = *name;
+      return &entries[i];
+    }
+  return NULL;
+}
+
+void
+names__remove(struct names_entry *e)
+{
+  uint16_t idx = (uint16_t)(e - entries);
+
+  for (size_t i = 0; i < NAMES_MAX_TOKENS; i++)
+    if (tokens[i].used && tokens[i].entry == idx)
+      memset(&tokens[i], 0, sizeof tokens[i]);
+  memset(e, 0, sizeof *e);
+}
+
+xous_error_t
+names__token_add(struct names_entry *e, xous_pid_t pid, const uint32_t w[4])
+{
+  for (size_t i = 0; i < NAMES_MAX_TOKENS; i++)
+    if (!tokens[i].used) {
+      tokens[i].used = true;
+      tokens[i].entry = (uint16_t)(e - entries);
+      tokens[i].pid = pid;
+      memcpy(tokens[i].w, w, sizeof tokens[i].w);
+      return XOUS_OK;
+    }
+  return XOUS_OUT_OF_MEMORY;
+}
+
+bool
+names__token_spend(struct names_entry *e, xous_pid_t pid, const uint32_t w[4])
+{
+  uint16_t idx = (uint16_t)(e - entries);
+
+  for (size_t i = 0; i < NAMES_MAX_TOKENS; i++)
+    if (tokens[i].used && tokens[i].entry == idx && tokens[i].pid == pid &&
+        token_eq(tokens[i].w, w)) {
+      memset(&tokens[i], 0, sizeof tokens[i]);
+      return true;
+    }
+  return false;
+}
+
+bool
+names__trusted_add(const char *name)
+{
+  struct xous_names_msg msg;
+  struct names_name n;
+  size_t len = strlen(name);
+
+  if (ntrusted == NAMES_MAX_TRUSTED || len > XOUS_NAMES_MAX_NAME)
+    return false;
+  memset(&msg, 0, sizeof msg);
+  msg.name_len = (uint32_t)len;
+  memcpy(msg.name, name, len);
+  if (names__check_name(&msg, &n) != XOUS_OK)
+    return false;
+  trusted[ntrusted].name = n;
+  trusted[ntrusted].seen = false;
+  ntrusted++;
+  return true;
+}
+
+void
+names__trusted_seen(const struct names_name *name)
+{
+  for (unsigned i = 0; i < ntrusted; i++)
+    if (name_eq(&trusted[i].name, name))
+      trusted[i].seen = true;
+}
+
+bool
+names__trusted_done(void)
+{
+  for (unsigned i = 0; i < ntrusted; i++)
+    if (!trusted[i].seen)
+      return false;
+  return true;
+}

@@ -1,0 +1,25 @@
+/*
+ * What the ticktimer server needs from its platform: a clock and an alarm.
+ * The desktop versions are in hosted/; each names its device counterpart.
+ */
+#ifndef TICKTIMER_PLATFORM_H
+#define TICKTIMER_PLATFORM_H
+
+#include <xous.h>
+
+/* A deadline that never comes. */
+#define TT_NEVER UINT64_MAX
+
+/* Milliseconds since the first call; monotonic. */
+uint64_t tt_clock_ms(void);
+/* Returns once tt_clock_ms() >= ms, without receiving messages. */
+void tt_clock_wait_until(uint64_t ms);
+
+/* Starts the alarm. At each deadline set with tt_alarm_set() it sends a
+ * XOUS_TICKTIMER_RECALCULATE_SLEEP Scalar on self_cid, a connection of
+ * the server to itself, so that a server blocked in receive wakes up. */
+xous_error_t tt_alarm_start(xous_cid_t self_cid);
+/* Replaces the alarm's deadline (tt_clock_ms() time); TT_NEVER disarms. */
+void tt_alarm_set(uint64_t deadline_ms);
+
+#endif /* TICKTIMER_PLATFORM_H */

@@ -1,0 +1,343 @@
+/*
+ * The ticktimer server (xous-ticktimer(8)): time, sleep, and the mutex and
+ * condvar wake-ups through which bare-metal code blocks. Written against
+ * <xous.h> only; the clock and the alarm are in platform.h.
+ *
+ * Every request that waits (SleepMs, LockMutex, WaitForCondition) is
+ * parked and answered later (a deferred reply), so the server keeps
+ * serving everyone else. Timed requests are answered by the loop itself
+ * when the alarm's Scalar wakes it.
+ *
+ * A parked BlockingScalar keeps its slot in the server's queue until it is
+ * answered, as on the device. With every slot held, not even the alarm's
+ * Scalar could get in, so when nearly all are held the loop stops
+ * receiving and waits for the earliest deadline on the clock instead.
+ */
+#include <string.h>
+
+#include <xous.h>
+#include <xous/ticktimer.h>
+
+#include "platform.h"
+#include "waiters.h"
+
+#ifndef TT_VERSION
+#define TT_VERSION "unknown"
+#endif
+#define VERSION_TEXT "v" TT_VERSION "\nxous-posix ticktimer"
+
+/* At this many parked requests the loop waits on the clock (see above). */
+#define PARKED_LIMIT (XOUS_QUEUE_DEPTH - 4)
+
+static struct tt_state state;
+static xous_pid_t self_pid;
+static uint64_t watchdog_pings;
+
+/* ---- answers ------------------------------------------------------------- */
+
+/* Answers a blocking message with a Scalar1, or does nothing for the
+ * kinds that expect no answer. A lend gets its memory back. */
+static void
+answer(const xous_envelope_t *env, xous_word_t value)
+{
+  const xous_message_t *m = &env->body;
+
+  switch (m->kind) {
+  case XOUS_MSG_BLOCKING_SCALAR:
+    (void)xous_return_scalar1(env->sender, value);
+    break;
+  case XOUS_MSG_LEND:
+  case XOUS_MSG_LEND_MUT:
+    (void)xous_return_memory(env->sender, m->memory.buf, value, 0);
+    break;
+  case XOUS_MSG_SEND:
+    /* The pages are ours now; nobody waits for them. */
+    (void)xous_unmap_memory(m->memory.buf);
+    break;
+  default:
+    break;
+  }
+}
+
+/* Answers a parked request and forgets it. A client that died meanwhile
+ * makes the reply fail; there is nothing else to do for it. */
+static void
+wake(struct tt_waiter *w, xous_word_t value)
+{
+  (void)xous_return_scalar1(w->sender, value);
+  tt_release(&state, w);
+}
+
+/* Parks env's BlockingScalar, or answers OutOfMemory when full. */
+static void
+park(const xous_envelope_t *env, enum tt_kind kind, xous_word_t key,
+     uint64_t deadline)
+{
+  if (tt_park(&state, kind, xous_sender_pid(env->sender), key, env->sender,
+              deadline) == NULL)
+    (void)xous_return_scalar1(env->sender, XOUS_OUT_OF_MEMORY);
+}
+
+/* now + ms + 1: the clock counts whole milliseconds, and the request may
+ * have arrived just before the next one began. The +1 keeps "at least ms"
+ * true; a sum that would wrap means never. */
+static uint64_t
+deadline_after(xous_word_t ms)
+{
+  uint64_t now = tt_clock_ms();
+
+  if ((uint64_t)ms > TT_NEVER - now - 2)
+    return TT_NEVER - 1;
+  return now + (uint64_t)ms + 1;
+}
+
+/* Answers every timed request whose deadline has passed: sleepers with
+ * 0, condvar waiters with "timed out". */
+static void
+expire(void)
+{
+  uint64_t now;
+  size_t i;
+
+  if (state.timed == 0)
+    return;
+  now = tt_clock_ms();
+  for (i = 0; i < TT_MAX_WAITERS; i++) {
+    struct tt_waiter *w = &state.w[i];
+
+    if (w->kind == 0 || w->deadline > now)
+      continue;
+    wake(w, w->kind == TT_COND ? XOUS_TICKTIMER_TIMED_OUT : 0);
+  }
+}
+
+/* ---- opcodes ------------------------------------------------------------- */
+
+static void
+elapsed_ms(const xous_envelope_t *env)
+{
+  uint64_t ms = tt_clock_ms();
+
+  if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
+    (void)xous_return_scalar2(env->sender, (xous_word_t)(ms & 0xffffffffu),
+                              (xous_word_t)(ms >> 32));
+}
+
+static void
+sleep_ms(const xous_envelope_t *env)
+{
+  xous_word_t ms = env->body.scalar.arg1;
+
+  if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
+    return;
+  if (ms == 0) {
+    (void)xous_return_scalar1(env->sender, 0);
+    return;
+  }
+  park(env, TT_SLEEP, 0, deadline_after(ms));
+}
+
+static void
+get_version(const xous_envelope_t *env)
+{
+  const xous_memory_msg_t *m = &env->body.memory;
+  size_t n = sizeof VERSION_TEXT - 1;
+
+  if (env->body.kind != XOUS_MSG_LEND_MUT) {
+    answer(env, XOUS_INVALID_ARGUMENT);
+    return;
+  }
+  if (n > m->buf.len)
+    n = m->buf.len;
+  /* SAFETY: the lender cannot touch buf while it is lent mutably, and we
+   * write at most buf.len bytes into it. */
+  memcpy(m->buf.addr, VERSION_TEXT, n);
+  (void)xous_return_memory(env->sender, m->buf, 0, n);
+}
+
+static void
+lock_mutex(const xous_envelope_t *env)
+{
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  xous_word_t key = env->body.scalar.arg1;
+
+  if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
+    return;
+  if (tt_token_take(&state, pid, key))
+    (void)xous_return_scalar1(env->sender, 0);
+  else
+    park(env, TT_MUTEX, key, TT_NEVER);
+}
+
+static void
+unlock_mutex(const xous_envelope_t *env)
+{
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  xous_word_t key = env->body.scalar.arg1;
+  struct tt_waiter *w = tt_oldest(&state, TT_MUTEX, pid, key);
+
+  if (w != NULL) {
+    wake(w, 0);
+    answer(env, 1);
+  } else if (tt_token_put(&state, pid, key)) {
+    answer(env, 0);
+  } else {
+    answer(env, XOUS_OUT_OF_MEMORY);
+  }
+}
+
+/* Releases every parked request of kind for (pid, key) with value. */
+static xous_word_t
+release_all(enum tt_kind kind, xous_pid_t pid, xous_word_t key,
+            xous_word_t value, xous_word_t limit)
+{
+  xous_word_t n = 0;
+  struct tt_waiter *w;
+
+  while ((limit == 0 || n < limit) &&
+         (w = tt_oldest(&state, kind, pid, key)) != NULL) {
+    wake(w, value);
+    n++;
+  }
+  return n;
+}
+
+static void
+free_mutex(const xous_envelope_t *env)
+{
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  xous_word_t key = env->body.scalar.arg1;
+
+  tt_token_drop(&state, pid, key);
+  /* Waiters of a freed mutex would otherwise wait forever; 1 tells them
+   * the mutex is gone. */
+  answer(env, release_all(TT_MUTEX, pid, key, 1, 0));
+}
+
+static void
+wait_for_condition(const xous_envelope_t *env)
+{
+  xous_word_t key = env->body.scalar.arg1, ms = env->body.scalar.arg2;
+
+  if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
+    return;
+  park(env, TT_COND, key, ms == 0 ? TT_NEVER : deadline_after(ms));
+}
+
+static void
+notify_condition(const xous_envelope_t *env)
+{
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  xous_word_t key = env->body.scalar.arg1, count = env->body.scalar.arg2;
+
+  answer(env, release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED,
+                          count));
+}
+
+static void
+free_condition(const xous_envelope_t *env)
+{
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  xous_word_t key = env->body.scalar.arg1;
+
+  answer(env, release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED, 0));
+}
+
+static void
+dispatch(const xous_envelope_t *env)
+{
+  bool scalar = env->body.kind == XOUS_MSG_SCALAR ||
+                env->body.kind == XOUS_MSG_BLOCKING_SCALAR;
+  xous_word_t id = env->body.kind == XOUS_MSG_SCALAR ||
+                           env->body.kind == XOUS_MSG_BLOCKING_SCALAR
+                       ? env->body.scalar.id
+                       : env->body.memory.id;
+
+  if (id == XOUS_TICKTIMER_GET_VERSION) {
+    get_version(env);
+    return;
+  }
+  if (!scalar) {
+    /* Every other opcode is a scalar: give memory back untouched. */
+    answer(env, XOUS_INVALID_ARGUMENT);
+    return;
+  }
+  switch (id) {
+  case XOUS_TICKTIMER_ELAPSED_MS:
+    elapsed_ms(env);
+    break;
+  case XOUS_TICKTIMER_SLEEP_MS:
+    sleep_ms(env);
+    break;
+  case XOUS_TICKTIMER_RECALCULATE_SLEEP:
+    /* Only our own alarm may wake us this way; expire() runs anyway after
+     * every message, so the message itself needs no work. */
+    if (xous_sender_pid(env->sender) != self_pid)
+      answer(env, XOUS_ACCESS_DENIED);
+    break;
+  case XOUS_TICKTIMER_PING_WDT:
+    watchdog_pings++;
+    answer(env, 0);
+    break;
+  case XOUS_TICKTIMER_LOCK_MUTEX:
+    lock_mutex(env);
+    break;
+  case XOUS_TICKTIMER_UNLOCK_MUTEX:
+    unlock_mutex(env);
+    break;
+  case XOUS_TICKTIMER_WAIT_FOR_CONDITION:
+    wait_for_condition(env);
+    break;
+  case XOUS_TICKTIMER_NOTIFY_CONDITION:
+    notify_condition(env);
+    break;
+  case XOUS_TICKTIMER_FREE_MUTEX:
+    free_mutex(env);
+    break;
+  case XOUS_TICKTIMER_FREE_CONDITION:
+    free_condition(env);
+    break;
+  default:
+    /* SuspendResume and unknown opcodes: answered, so nobody hangs. */
+    answer(env, XOUS_INVALID_ARGUMENT);
+    break;
+  }
+}
+
+int
+main(void)
+{
+  xous_sid_t sid = xous_sid_from_name(XOUS_TICKTIMER_NAME);
+  xous_cid_t self = 0;
+  uint64_t armed = TT_NEVER;
+  xous_error_t err;
+
+  (void)tt_clock_ms(); /* time 0 is now */
+  err = xous_create_server_with_address(sid, &self);
+  if (err != XOUS_OK)
+    return 1;
+  self_pid = xous_get_process_id();
+  err = tt_alarm_start(self);
+  if (err != XOUS_OK)
+    return 1;
+
+  for (;;) {
+    xous_envelope_t env;
+    uint64_t next;
+
+    expire();
+    next = tt_earliest(&state);
+    if (state.parked >= PARKED_LIMIT && next != TT_NEVER) {
+      tt_clock_wait_until(next);
+      continue;
+    }
+    if (next != armed) {
+      tt_alarm_set(next);
+      armed = next;
+    }
+    err = xous_receive_message(sid, &env);
+    if (err != XOUS_OK)
+      return 1;
+    dispatch(&env);
+  }
+}

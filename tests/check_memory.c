@@ -1,0 +1,1104 @@
+/*
+ * Integration tests of memory messages (Lend, MutableLend, Send), of the
+ * memory calls (MapMemory, UnmapMemory, the heap, UpdateMemoryFlags) and
+ * of <xous/buffer.h>: a real xousd, real peer processes
+ * (tests/helpers/mem-peer) and the test process itself as a Xous process.
+ *
+ * Faults are part of what is tested: the test process and mem-peer catch
+ * SIGSEGV and SIGBUS with sigsetjmp around one access, and report whether
+ * it faulted. Every test runs in its own forked process (Check's fork
+ * mode) with its own broker; every wait is bounded.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include <xous.h>
+#include <xous/buffer.h>
+
+#include "support/harness.h"
+
+#define MEM_PEER "tests/helpers/mem-peer"
+#define BOUND_MS 2000
+#define STACK_SIZE (128 * 1024)
+#define PAGE XOUS_PAGE_SIZE
+
+/* The mem protocol of mem-peer (see tests/helpers/mem-peer.c). */
+enum {
+  MEM_ECHO = 1,
+  MEM_FILL = 2,
+  MEM_HOLD = 3,
+  MEM_RO_WRITE = 4,
+  MEM_SEND = 6,
+  MEM_BUFFER = 7,
+  MEM_RELEASE = 10,
+};
+#define HOLD_MARK "held by mem-peer"
+
+/* ==== helpers =============================================================== */
+
+static const char *
+name16(const char *stem, unsigned n)
+{
+  static char names[16][32];
+  static unsigned next;
+  char *s = names[next++ % 16];
+
+  snprintf(s, sizeof names[0], "%-11.11s%05u", stem, n % 100000);
+  return s;
+}
+
+static void
+expect_line(pid_t pid, const char *line)
+{
+  char *out;
+
+  if (harness_wait_line(pid, line, BOUND_MS))
+    return;
+  out = harness_output(pid);
+  ck_abort_msg("peer %d did not print '%s' within %d ms; it printed '%s'",
+               (int)pid, line, BOUND_MS, out);
+}
+
+/* Starts mem-peer's server role on a fresh name and connects to it. */
+static pid_t
+start_mem_server(const char *name, xous_cid_t *cid)
+{
+  pid_t pid = harness_spawn(MEM_PEER, "server", name, NULL);
+  xous_error_t err;
+
+  expect_line(pid, "ready");
+  err = xous_try_connect(xous_sid_from_name(name), cid);
+  ck_assert_msg(err == XOUS_OK, "try_connect: %s", xous_error_name(err));
+  return pid;
+}
+
+static xous_range_t
+map_pages(size_t pages)
+{
+  xous_range_t r;
+  xous_error_t err =
+      xous_map_memory(0, 0, pages * PAGE, XOUS_MEM_R | XOUS_MEM_W, &r);
+
+  ck_assert_msg(err == XOUS_OK, "map_memory: %s", xous_error_name(err));
+  return r;
+}
+
+/* ---- observing faults in this process --------------------------------------- */
+
+static sigjmp_buf probe_env;
+static volatile sig_atomic_t probing;
+
+static void
+on_fault(int sig)
+{
+  if (probing)
+    siglongjmp(probe_env, 1);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void
+catch_faults(void)
+{
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_fault;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
+}
+
+/* True when reading *p faults; call from the main thread only. */
+static bool
+read_faults(const volatile unsigned char *p)
+{
+  bool faulted = false;
+
+  catch_faults();
+  if (sigsetjmp(probe_env, 1) == 0) {
+    probing = 1;
+    (void)*p;
+  } else
+    faulted = true;
+  probing = 0;
+  return faulted;
+}
+
+/* True when writing v to *p faults; call from the main thread only. */
+static bool
+write_faults(volatile unsigned char *p, unsigned char v)
+{
+  bool faulted = false;
+
+  catch_faults();
+  if (sigsetjmp(probe_env, 1) == 0) {
+    probing = 1;
+    *p = v;
+  } else
+    faulted = true;
+  probing = 0;
+  return faulted;
+}
+
+/* ---- a second mapping of a range's memory object ----------------------------- */
+
+/* Maps the memory object behind [p, p+len) a second time, found from
+ * /proc/self/maps and the descriptors this process holds, so that a test
+ * can watch the very pages a peer writes without going through p. */
+static unsigned char *
+second_mapping(const void *p, size_t len)
+{
+  FILE *maps = fopen("/proc/self/maps", "r");
+  char line[512];
+  unsigned long long ino = 0, off = 0;
+  bool found = false;
+  DIR *d;
+  struct dirent *de;
+  void *q = MAP_FAILED;
+
+  ck_assert_ptr_nonnull(maps);
+  while (fgets(line, sizeof line, maps) != NULL) {
+    unsigned long long start, end;
+
+    if (sscanf(line, "%llx-%llx %*s %llx %*s %llu", &start, &end, &off,
+               &ino) == 4 &&
+        start <= (uintptr_t)p && (uintptr_t)p < end) {
+      off += (uintptr_t)p - start;
+      found = true;
+      break;
+    }
+  }
+  fclose(maps);
+  ck_assert_msg(found && ino != 0, "no file mapping at %p", p);
+  d = opendir("/proc/self/fd");
+  ck_assert_ptr_nonnull(d);
+  while ((de = readdir(d)) != NULL && q == MAP_FAILED) {
+    struct stat st;
+    int fd = atoi(de->d_name);
+
+    if (de->d_name[0] == '.' || fd == dirfd(d))
+      continue;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_ino == ino)
+      q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+               (off_t)off);
+  }
+  closedir(d);
+  ck_assert_msg(q != MAP_FAILED, "no descriptor of inode %llu to map", ino);
+  return q;
+}
+
+/* ---- calls that block, in a Xous thread ------------------------------------ */
+
+struct async {
+  xous_cid_t cid;
+  xous_msg_kind_t kind;
+  xous_word_t id;
+  void *buf;
+  size_t len, offset, valid;
+  xous_error_t err;
+  size_t ret_offset, ret_valid;
+  xous_tid_t tid;
+  atomic_bool done;
+};
+
+/* Static: a call still blocked when a test ends writes nowhere harmful. */
+static struct async call;
+
+static void *
+lend_entry(void *p)
+{
+  struct async *a = p;
+
+  if (a->kind == XOUS_MSG_LEND)
+    a->err = xous_lend(a->cid, a->id, a->buf, a->len, a->offset, a->valid,
+                       &a->ret_offset, &a->ret_valid);
+  else
+    a->err = xous_lend_mut(a->cid, a->id, a->buf, a->len, a->offset,
+                           a->valid, &a->ret_offset, &a->ret_valid);
+  atomic_store(&a->done, true);
+  return NULL;
+}
+
+static void
+lend_start(xous_cid_t cid, xous_msg_kind_t kind, xous_word_t id, void *buf,
+           size_t len)
+{
+  xous_error_t err;
+
+  memset(&call, 0, sizeof call);
+  call.cid = cid;
+  call.kind = kind;
+  call.id = id;
+  call.buf = buf;
+  call.len = len;
+  err = xous_create_thread(lend_entry, &call, STACK_SIZE, &call.tid);
+  ck_assert_msg(err == XOUS_OK, "create_thread: %s", xous_error_name(err));
+}
+
+static void
+lend_finish(void)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+
+  while (!atomic_load(&call.done)) {
+    ck_assert_msg(harness_now_ms() < deadline,
+                  "the lend did not return within %d ms", BOUND_MS);
+    harness_sleep_ms(1);
+  }
+  xous_join_thread(call.tid, NULL);
+}
+
+/* Receives one message on sid in this process, bounded. */
+static void
+receive_bounded(xous_sid_t sid, xous_envelope_t *env)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+
+  for (;;) {
+    bool got = false;
+    xous_error_t err = xous_try_receive_message(sid, env, &got);
+
+    ck_assert_msg(err == XOUS_OK, "try_receive: %s", xous_error_name(err));
+    if (got)
+      return;
+    ck_assert_msg(harness_now_ms() < deadline,
+                  "no message within %d ms", BOUND_MS);
+    harness_sleep_ms(1);
+  }
+}
+
+/* ---- counting memory objects ------------------------------------------------ */
+
+/* Descriptors of pid that name a memory object (memfd or /dev/shm). */
+static int
+memory_objects_of(pid_t pid)
+{
+  char path[64], target[256];
+  struct dirent *de;
+  int n = 0;
+  DIR *d;
+
+  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+  d = opendir(path);
+  ck_assert_msg(d != NULL, "cannot read %s: %s", path, strerror(errno));
+  while ((de = readdir(d)) != NULL) {
+    char link[320];
+    ssize_t len;
+
+    if (de->d_name[0] == '.')
+      continue;
+    snprintf(link, sizeof link, "%s/%s", path, de->d_name);
+    len = readlink(link, target, sizeof target - 1);
+    if (len <= 0)
+      continue;
+    target[len] = '\0';
+    if (strncmp(target, "/memfd:", 7) == 0 ||
+        strncmp(target, "/dev/shm/", 9) == 0)
+      n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* Entries of /dev/shm that libxous would have made (its fallback names
+ * them xous-...); other programs' entries come and go on their own. */
+static int
+dev_shm_entries(void)
+{
+  DIR *d = opendir("/dev/shm");
+  struct dirent *de;
+  int n = 0;
+
+  if (d == NULL)
+    return 0; /* no /dev/shm: nothing can be left there */
+  while ((de = readdir(d)) != NULL)
+    if (strncmp(de->d_name, "xous", 4) == 0)
+      n++;
+  closedir(d);
+  return n;
+}
+
+/* Waits (bounded) until the broker holds exactly want memory objects;
+ * returns how many it holds at the end. */
+static int
+broker_objects_settle(int want)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+  int n;
+
+  while ((n = memory_objects_of(harness_broker_pid())) != want &&
+         harness_now_ms() < deadline)
+    harness_sleep_ms(5);
+  return n;
+}
+
+/* ---- fixtures --------------------------------------------------------------- */
+
+static void
+setup(void)
+{
+  harness_start_broker();
+}
+
+static void
+teardown(void)
+{
+  harness_cleanup();
+}
+
+/* ==== lends: the bytes, the sharing, the protection ========================== */
+
+START_TEST(mutable_lend_leaves_the_server_bytes_at_the_address_lent)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  size_t off = 0, valid = 0, i;
+  unsigned char *p;
+  xous_error_t err;
+
+  start_mem_server(name16("mem-fill", 1), &cid);
+  r = map_pages(4);
+  p = r.addr;
+  memset(p, 'a', r.len);
+  err = xous_lend_mut(cid, MEM_FILL, p, r.len, 0x5a, 3, &off, &valid);
+  ck_assert_msg(err == XOUS_OK, "lend_mut: %s", xous_error_name(err));
+  ck_assert_uint_eq(off, 0x5a);
+  ck_assert_uint_eq(valid, r.len);
+  for (i = 0; i < r.len; i++)
+    ck_assert_msg(p[i] == 0x5a, "byte %zu is %#x, not the server's 0x5a", i,
+                  p[i]);
+  ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
+}
+END_TEST
+
+START_TEST(a_server_write_reaches_the_lender_pages_before_the_return)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *q;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-share", 1), &cid);
+  r = map_pages(2);
+  q = second_mapping(r.addr, r.len);
+  memset(r.addr, 'a', r.len);
+  lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, r.addr, r.len);
+  expect_line(srv, "holding 104"); /* 'h' of the mark the server wrote */
+  /* The lend is still held: only shared pages can show the mark yet. */
+  ck_assert_msg(memcmp(q, HOLD_MARK, sizeof HOLD_MARK) == 0,
+                "the lender's object does not hold the server's write "
+                "before the return (a copy?): '%.16s'", (const char *)q);
+  ck_assert(!atomic_load(&call.done));
+  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+  lend_finish();
+  ck_assert_int_eq(call.err, XOUS_OK);
+  ck_assert_uint_eq(call.ret_valid, 7);
+  ck_assert_mem_eq(r.addr, HOLD_MARK, sizeof HOLD_MARK);
+  munmap(q, r.len);
+}
+END_TEST
+
+START_TEST(a_lender_write_during_a_lend_is_seen_by_the_server)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *q;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-share", 2), &cid);
+  r = map_pages(1);
+  q = second_mapping(r.addr, r.len);
+  ((unsigned char *)r.addr)[0] = 'x';
+  lend_start(cid, XOUS_MSG_LEND, MEM_HOLD, r.addr, r.len);
+  expect_line(srv, "holding 120");
+  q[0] = 'y'; /* while the server holds the lend */
+  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+  expect_line(srv, "saw 121");
+  lend_finish();
+  ck_assert_int_eq(call.err, XOUS_OK);
+  munmap(q, r.len);
+}
+END_TEST
+
+START_TEST(a_mutable_lend_makes_the_lender_range_fault_until_the_return)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *p;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-prot", 1), &cid);
+  r = map_pages(2);
+  p = r.addr;
+  ck_assert(!write_faults(p + PAGE, 'b'));
+  lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
+  expect_line(srv, "holding 104");
+  /* Another thread of the lender (this one) touches the lent range. */
+  ck_assert_msg(read_faults(p), "reading a mutably lent page did not fault");
+  ck_assert_msg(read_faults(p + PAGE + 17),
+                "reading the second lent page did not fault");
+  ck_assert_msg(write_faults(p + 5, 'z'),
+                "writing a mutably lent page did not fault");
+  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+  lend_finish();
+  ck_assert_int_eq(call.err, XOUS_OK);
+  ck_assert_msg(!read_faults(p), "the range still faults after the return");
+  ck_assert_msg(!write_faults(p + PAGE, 'c'),
+                "the range is not writable after the return");
+  ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
+}
+END_TEST
+
+START_TEST(the_server_loses_access_after_return_memory)
+{
+  static const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND_MUT, XOUS_MSG_LEND };
+  xous_cid_t cid;
+  xous_range_t r;
+  pid_t srv;
+  size_t i;
+
+  srv = start_mem_server(name16("mem-after", 1), &cid);
+  r = map_pages(1);
+  for (i = 0; i < 2; i++) {
+    char *out;
+
+    lend_start(cid, kinds[i], MEM_HOLD, r.addr, r.len);
+    ck_assert_msg(harness_wait_nth_line(srv, 1 + 4 * i, (char[64]){ 0 }, 64,
+                                        BOUND_MS),
+                  "no holding line");
+    ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+    lend_finish();
+    ck_assert_int_eq(call.err, XOUS_OK);
+    ck_assert_msg(harness_wait_nth_line(srv, 4 + 4 * i, (char[64]){ 0 }, 64,
+                                        BOUND_MS),
+                  "the server did not report its access after the return");
+    out = harness_output(srv);
+    ck_assert_msg(strstr(out, "returned NoError\nafter-return faulted\n") !=
+                      NULL,
+                  "after return (kind %d) the server printed '%s'",
+                  (int)kinds[i], out);
+    ck_assert_msg(strstr(out, "after-return readable") == NULL,
+                  "the server could still read the pages: '%s'", out);
+    free(out);
+  }
+}
+END_TEST
+
+START_TEST(an_immutable_lend_is_mapped_read_only_in_the_server)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  size_t valid = 0;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-ro", 1), &cid);
+  r = map_pages(1);
+  memset(r.addr, 'q', r.len);
+  ck_assert_int_eq(xous_lend(cid, MEM_RO_WRITE, r.addr, r.len, 0, 0, NULL,
+                             &valid),
+                   XOUS_OK);
+  expect_line(srv, "ro-write faulted");
+  ck_assert_uint_eq(valid, 1);
+  ck_assert_uint_eq(((unsigned char *)r.addr)[0], 'q');
+  /* The lender itself keeps its pages as they were. */
+  ck_assert(!write_faults(r.addr, 'r'));
+}
+END_TEST
+
+START_TEST(offset_and_valid_travel_both_ways)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  size_t off = 0, valid = 0;
+  pid_t srv;
+  char want[128];
+
+  srv = start_mem_server(name16("mem-words", 1), &cid);
+  r = map_pages(1);
+  memset(r.addr, 1, r.len);
+  ck_assert_int_eq(xous_lend(cid, MEM_ECHO, r.addr, r.len, 17, 42, &off,
+                             &valid),
+                   XOUS_OK);
+  snprintf(want, sizeof want, "echo kind=%d len=4096 offset=17 valid=42 "
+           "sum=4096", (int)XOUS_MSG_LEND);
+  expect_line(srv, want);
+  ck_assert_uint_eq(off, 1017);
+  ck_assert_uint_eq(valid, 43);
+  ck_assert_int_eq(xous_lend_mut(cid, MEM_ECHO, r.addr, r.len, 99999, 0,
+                                 &off, &valid),
+                   XOUS_OK);
+  snprintf(want, sizeof want, "echo kind=%d len=4096 offset=99999 valid=0 "
+           "sum=4096", (int)XOUS_MSG_LEND_MUT);
+  expect_line(srv, want);
+  ck_assert_uint_eq(off, 100999);
+  ck_assert_uint_eq(valid, 1);
+}
+END_TEST
+
+/* ==== Send ==================================================================== */
+
+START_TEST(send_moves_the_pages_to_the_server_which_unmaps_them)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *p;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-send", 1), &cid);
+  r = map_pages(2);
+  p = r.addr;
+  memset(p, 2, r.len);
+  ck_assert_int_eq(xous_send(cid, MEM_SEND, p, r.len, 0, r.len), XOUS_OK);
+  ck_assert_msg(read_faults(p), "the sender can still read sent pages");
+  ck_assert_msg(read_faults(p + PAGE), "the second sent page is readable");
+  ck_assert_int_eq(xous_unmap_memory(r), XOUS_BAD_ADDRESS);
+  expect_line(srv, "send len=8192 sum=16384");
+  expect_line(srv, "send-write ok");
+  expect_line(srv, "unmap NoError");
+  expect_line(srv, "unmap-again BadAddress");
+  expect_line(srv, "after-unmap faulted");
+}
+END_TEST
+
+START_TEST(sending_part_of_a_range_keeps_the_rest)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *p;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-send", 2), &cid);
+  r = map_pages(3);
+  p = r.addr;
+  memset(p, 1, r.len);
+  ck_assert_int_eq(xous_send(cid, MEM_SEND, p + PAGE, PAGE, 0, 0), XOUS_OK);
+  expect_line(srv, "unmap NoError");
+  ck_assert(!write_faults(p, 7));
+  ck_assert(read_faults(p + PAGE));
+  ck_assert(!write_faults(p + 2 * PAGE, 7));
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }), XOUS_OK);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 2 * PAGE, PAGE }),
+                   XOUS_OK);
+}
+END_TEST
+
+/* ==== errors ================================================================== */
+
+static xous_error_t
+raw_memory(xous_cid_t cid, xous_msg_kind_t kind, void *addr, size_t len)
+{
+  xous_message_t msg;
+
+  memset(&msg, 0, sizeof msg);
+  msg.kind = kind;
+  msg.memory.id = MEM_ECHO;
+  msg.memory.buf.addr = addr;
+  msg.memory.buf.len = len;
+  return xous_send_message(cid, &msg, NULL);
+}
+
+START_TEST(bad_ranges_are_refused_by_every_memory_message)
+{
+  static const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND, XOUS_MSG_LEND_MUT,
+                                           XOUS_MSG_SEND };
+  xous_cid_t cid;
+  xous_range_t r, gone;
+  unsigned char *p, *foreign;
+  size_t i;
+
+  start_mem_server(name16("mem-errors", 1), &cid);
+  r = map_pages(2);
+  p = r.addr;
+  gone = map_pages(1);
+  ck_assert_int_eq(xous_unmap_memory(gone), XOUS_OK);
+  foreign = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ck_assert(foreign != MAP_FAILED);
+  for (i = 0; i < 3; i++) {
+    xous_msg_kind_t k = kinds[i];
+
+    ck_assert_int_eq(raw_memory(cid, k, p + 1, PAGE), XOUS_BAD_ALIGNMENT);
+    ck_assert_int_eq(raw_memory(cid, k, p, 100), XOUS_BAD_ALIGNMENT);
+    ck_assert_int_eq(raw_memory(cid, k, gone.addr, PAGE), XOUS_BAD_ADDRESS);
+    ck_assert_int_eq(raw_memory(cid, k, foreign, PAGE), XOUS_BAD_ADDRESS);
+    /* Past the end of the range: not all of it is ours. */
+    ck_assert_int_eq(raw_memory(cid, k, p + PAGE, 2 * PAGE),
+                     XOUS_BAD_ADDRESS);
+  }
+  /* A mutable lend that failed leaves the pages to the lender. */
+  ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_LEND_MUT, p, r.len),
+                   XOUS_SERVER_NOT_FOUND);
+  ck_assert(!write_faults(p, 1));
+  ck_assert(!write_faults(p + PAGE, 1));
+  /* A send that failed leaves them too. */
+  ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_SEND, p, r.len),
+                   XOUS_SERVER_NOT_FOUND);
+  ck_assert(!write_faults(p, 1));
+  /* And the server still serves. */
+  ck_assert_int_eq(raw_memory(cid, XOUS_MSG_LEND, p, r.len), XOUS_OK);
+  munmap(foreign, PAGE);
+}
+END_TEST
+
+START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
+{
+  const char *name = name16("mem-return", 1);
+  xous_sid_t sid = xous_sid_from_name(name);
+  xous_envelope_t env;
+  xous_range_t got;
+  pid_t client;
+  char *out;
+
+  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
+  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "5", "2", NULL);
+  receive_bounded(sid, &env);
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND_MUT);
+  got = env.body.memory.buf;
+  ck_assert_uint_eq(got.len, 2 * PAGE);
+  /* Wrong size, wrong address: BadAddress, and the lend is still ours. */
+  ck_assert_int_eq(xous_return_memory(env.sender,
+                                      (xous_range_t){ got.addr, PAGE }, 0, 0),
+                   XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(
+      xous_return_memory(env.sender,
+                         (xous_range_t){ (char *)got.addr + PAGE, PAGE }, 0,
+                         0),
+      XOUS_BAD_ADDRESS);
+  /* A sender word that names no lend: nothing to return. */
+  ck_assert_int_eq(xous_return_memory(env.sender ^ 1, got, 0, 0),
+                   XOUS_DOUBLE_FREE);
+  /* Borrowed pages are given back, never unmapped. */
+  ck_assert_int_eq(xous_unmap_memory(got), XOUS_SHARE_VIOLATION);
+  ck_assert_uint_eq(((unsigned char *)got.addr)[PAGE + 3], 'a');
+  ck_assert(!write_faults((unsigned char *)got.addr + 1, 'b'));
+  ck_assert_int_eq(xous_return_memory(env.sender, got, 11, 22), XOUS_OK);
+  ck_assert_int_eq(xous_return_memory(env.sender, got, 11, 22),
+                   XOUS_DOUBLE_FREE);
+  ck_assert_msg(read_faults(got.addr),
+                "the server can still read the pages after returning them");
+  expect_line(client, "lend-mut NoError 11 22");
+  ck_assert(harness_wait(client, BOUND_MS, NULL));
+  out = harness_output(client);
+  free(out);
+}
+END_TEST
+
+START_TEST(map_and_unmap_refuse_bad_ranges)
+{
+  xous_range_t r, out;
+  unsigned char *p;
+  size_t i;
+
+  ck_assert_int_eq(xous_map_memory(0, 0, 0, XOUS_MEM_R | XOUS_MEM_W, &out),
+                   XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(xous_map_memory(0, 0, 100, XOUS_MEM_R | XOUS_MEM_W, &out),
+                   XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(
+      xous_map_memory(0, 0x60000001, PAGE, XOUS_MEM_R | XOUS_MEM_W, &out),
+      XOUS_BAD_ALIGNMENT);
+  r = map_pages(3);
+  p = r.addr;
+  for (i = 0; i < r.len; i++)
+    ck_assert_msg(p[i] == 0, "mapped memory is not zeroed at %zu", i);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 1, PAGE }),
+                   XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, 0 }),
+                   XOUS_BAD_ALIGNMENT);
+  /* A hole in the middle; the rest stays usable. */
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + PAGE, PAGE }),
+                   XOUS_OK);
+  ck_assert(read_faults(p + PAGE));
+  ck_assert(!write_faults(p, 1));
+  ck_assert(!write_faults(p + 2 * PAGE, 1));
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + PAGE, PAGE }),
+                   XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }), XOUS_OK);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }),
+                   XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 2 * PAGE, PAGE }),
+                   XOUS_OK);
+  ck_assert(read_faults(p));
+}
+END_TEST
+
+/* ==== buffers that are not whole pages ========================================= */
+
+static unsigned char static_buf[300];
+
+START_TEST(stack_static_and_malloc_buffers_are_bounced_and_copied_back)
+{
+  struct {
+    unsigned char buf[100];
+    unsigned char canary[16];
+  } st;
+  unsigned char *heap = malloc(5000);
+  size_t off = 0, valid = 0, i;
+  xous_cid_t cid;
+  pid_t srv;
+
+  ck_assert_ptr_nonnull(heap);
+  srv = start_mem_server(name16("mem-bounce", 1), &cid);
+  memset(&st, 'c', sizeof st);
+  ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, st.buf, sizeof st.buf, 0x33,
+                                 0, &off, &valid),
+                   XOUS_OK);
+  for (i = 0; i < sizeof st.buf; i++)
+    ck_assert_uint_eq(st.buf[i], 0x33);
+  for (i = 0; i < sizeof st.canary; i++)
+    ck_assert_msg(st.canary[i] == 'c', "the copy back overran the buffer");
+  ck_assert_uint_eq(valid, PAGE); /* the server saw one bounce page */
+
+  memset(static_buf, 0, sizeof static_buf);
+  ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, static_buf,
+                                 sizeof static_buf, 0x44, 0, NULL, NULL),
+                   XOUS_OK);
+  ck_assert_uint_eq(static_buf[0], 0x44);
+  ck_assert_uint_eq(static_buf[sizeof static_buf - 1], 0x44);
+
+  memset(heap, 3, 5000);
+  ck_assert_int_eq(xous_lend(cid, MEM_ECHO, heap, 5000, 1, 2, &off, &valid),
+                   XOUS_OK);
+  /* Two bounce pages; what lies past the buffer in them is zero. */
+  expect_line(srv, "echo kind=2 len=8192 offset=1 valid=2 sum=15000");
+  ck_assert_uint_eq(off, 1001);
+  ck_assert_uint_eq(heap[0], 3);
+
+  /* Send of a stack buffer: fresh pages move, the caller keeps its own. */
+  ck_assert_int_eq(xous_send(cid, MEM_SEND, st.buf, sizeof st.buf, 0, 0),
+                   XOUS_OK);
+  expect_line(srv, "send len=4096 sum=5100");
+  expect_line(srv, "unmap NoError");
+  ck_assert_uint_eq(st.buf[0], 0x33);
+  free(heap);
+}
+END_TEST
+
+/* ==== death in the middle of a lend ============================================ */
+
+START_TEST(a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *p;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-death", 1), &cid);
+  r = map_pages(2);
+  p = r.addr;
+  lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
+  expect_line(srv, "holding 104");
+  ck_assert(read_faults(p));
+  harness_kill(srv, SIGKILL);
+  ck_assert(harness_wait(srv, BOUND_MS, NULL));
+  lend_finish();
+  ck_assert_msg(call.err == XOUS_SERVER_NOT_FOUND,
+                "the lender got %s", xous_error_name(call.err));
+  ck_assert_msg(!read_faults(p), "the lender's pages still fault");
+  ck_assert(!write_faults(p + PAGE, 9));
+  ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
+  ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
+}
+END_TEST
+
+START_TEST(a_client_killed_mid_lend_lets_the_server_return_quietly)
+{
+  const char *name = name16("mem-death", 2);
+  xous_sid_t sid = xous_sid_from_name(name);
+  xous_envelope_t env;
+  pid_t client;
+
+  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
+  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "5", "1", NULL);
+  receive_bounded(sid, &env);
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND_MUT);
+  harness_kill(client, SIGKILL);
+  ck_assert(harness_wait(client, BOUND_MS, NULL));
+  /* The pages stay usable while the server holds them. */
+  ck_assert(!write_faults(env.body.memory.buf.addr, 'k'));
+  ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 0, 1),
+                   XOUS_OK);
+  ck_assert(read_faults(env.body.memory.buf.addr));
+  ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 0, 1),
+                   XOUS_DOUBLE_FREE);
+  /* The server is unharmed: it can be destroyed, nothing is lent. */
+  ck_assert_int_eq(xous_destroy_server(sid), XOUS_OK);
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(death_mid_lend_or_send_leaves_no_memory_object_behind)
+{
+  const char *held = name16("mem-leak", 1), *stuck = name16("mem-leak", 2);
+  int shm_before, during;
+  pid_t srv, jam, c1, c2, c3;
+  xous_cid_t cid;
+
+  ck_assert_int_eq(broker_objects_settle(0), 0);
+  shm_before = dev_shm_entries();
+  srv = start_mem_server(held, &cid);
+  jam = harness_spawn(MEM_PEER, "stuck", stuck, NULL);
+  expect_line(jam, "ready");
+  c1 = harness_spawn(MEM_PEER, "lend", held, "lend-mut", "3", "4", NULL);
+  expect_line(srv, "holding 104");
+  c2 = harness_spawn(MEM_PEER, "lend", stuck, "lend", "1", "2", NULL);
+  c3 = harness_spawn(MEM_PEER, "lend", stuck, "send", "1", "2", NULL);
+  expect_line(c2, "connected");
+  expect_line(c3, "send NoError 0 0");
+  /* Two messages wait in the stuck server's queue with their objects:
+   * the count sees them, so it would see a leak. */
+  during = broker_objects_settle(2);
+  ck_assert_msg(during == 2, "the broker holds %d memory objects while two "
+                "messages are queued", during);
+
+  harness_kill(c1, SIGKILL);  /* a lender dies while its lend is held */
+  ck_assert(harness_wait(c1, BOUND_MS, NULL));
+  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+  expect_line(srv, "returned NoError");
+  harness_kill(jam, SIGKILL); /* a server dies with a lend and a send queued */
+  ck_assert(harness_wait(jam, BOUND_MS, NULL));
+  expect_line(c2, "lend ServerNotFound 0 0");
+
+  during = broker_objects_settle(0);
+  ck_assert_msg(during == 0, "the broker still holds %d memory objects",
+                during);
+  ck_assert_int_eq(dev_shm_entries(), shm_before);
+  harness_kill(srv, SIGKILL);
+  ck_assert(harness_wait(srv, BOUND_MS, NULL));
+  ck_assert_int_eq(broker_objects_settle(0), 0);
+  ck_assert_int_eq(dev_shm_entries(), shm_before);
+  harness_assert_broker_alive();
+}
+END_TEST
+
+/* ==== the heap and memory flags ================================================ */
+
+START_TEST(the_heap_grows_by_new_parts_up_to_its_maximum)
+{
+  xous_range_t first, part, again, down;
+  unsigned char *base;
+  size_t size;
+
+  ck_assert_int_eq(xous_increase_heap(0, XOUS_MEM_R | XOUS_MEM_W, &first),
+                   XOUS_OK);
+  ck_assert_ptr_nonnull(first.addr);
+  ck_assert_uint_eq(first.len, PAGE); /* empty: base and one page */
+  base = first.addr;
+  ck_assert_int_eq(xous_increase_heap(2 * PAGE, XOUS_MEM_R | XOUS_MEM_W,
+                                      &part),
+                   XOUS_OK);
+  ck_assert_ptr_eq(part.addr, base);
+  ck_assert_uint_eq(part.len, 2 * PAGE);
+  ck_assert_int_eq(xous_increase_heap(PAGE, XOUS_MEM_R | XOUS_MEM_W, &part),
+                   XOUS_OK);
+  ck_assert_ptr_eq(part.addr, base + 2 * PAGE); /* the new part only */
+  ck_assert_uint_eq(part.len, PAGE);
+  ck_assert(!write_faults(base + 3 * PAGE - 1, 5));
+  ck_assert(read_faults(base + 3 * PAGE));
+  ck_assert_int_eq(xous_increase_heap(0, 0, &again), XOUS_OK);
+  ck_assert_ptr_eq(again.addr, base);
+  ck_assert_uint_eq(again.len, 3 * PAGE);
+  ck_assert_int_eq(xous_increase_heap(100, 0, &part), XOUS_BAD_ALIGNMENT);
+
+  /* 512 KiB is the device's maximum. */
+  size = 512 * 1024 - 3 * PAGE;
+  ck_assert_int_eq(xous_increase_heap(size + PAGE, 0, &part),
+                   XOUS_OUT_OF_MEMORY);
+  ck_assert_int_eq(xous_increase_heap(size, 0, &part), XOUS_OK);
+  ck_assert_int_eq(xous_increase_heap(PAGE, 0, &part), XOUS_OUT_OF_MEMORY);
+
+  ck_assert_int_eq(xous_decrease_heap(size, &down), XOUS_OK);
+  ck_assert_ptr_eq(down.addr, base);
+  ck_assert_uint_eq(down.len, 3 * PAGE);
+  ck_assert(read_faults(base + 3 * PAGE));
+  ck_assert_uint_eq(base[3 * PAGE - 1], 5);
+}
+END_TEST
+
+START_TEST(update_memory_flags_to_read_only_makes_writes_fault)
+{
+  xous_range_t r = map_pages(2);
+  unsigned char *p = r.addr;
+
+  p[0] = 1;
+  ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 0), XOUS_OK);
+  ck_assert(!read_faults(p));
+  ck_assert_msg(write_faults(p, 2), "a read-only page took a write");
+  ck_assert(write_faults(p + PAGE, 2));
+  ck_assert_uint_eq(p[0], 1);
+  ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R | XOUS_MEM_W, 0),
+                   XOUS_OK);
+  ck_assert(!write_faults(p, 3));
+  ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 77),
+                   XOUS_PROCESS_NOT_CHILD);
+  ck_assert_int_eq(
+      xous_update_memory_flags((xous_range_t){ p + 1, PAGE }, XOUS_MEM_R, 0),
+      XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
+  ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 0),
+                   XOUS_BAD_ADDRESS);
+}
+END_TEST
+
+/* ==== <xous/buffer.h> and the upper example ===================================== */
+
+START_TEST(a_page_buffer_round_trips_through_the_server_helpers)
+{
+  xous_buffer_t b, sent;
+  xous_cid_t cid;
+  size_t valid;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-buffer", 1), &cid);
+  ck_assert_int_eq(xous_buffer_new(0, &b), XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(xous_buffer_new(10, &b), XOUS_OK);
+  ck_assert_uint_eq(b.len, PAGE);
+  memcpy(b.page, "abcdefghij", 10);
+  valid = 10;
+  ck_assert_int_eq(xous_buffer_lend_mut(&b, cid, MEM_BUFFER, &valid), XOUS_OK);
+  expect_line(srv, "buffer ok 10");
+  ck_assert_uint_eq(valid, 10);
+  ck_assert_mem_eq(b.page, "jihgfedcba", 10);
+
+  /* Too short, too long for the server: refused before any use. */
+  valid = 7;
+  ck_assert_int_eq(xous_buffer_lend_mut(&b, cid, MEM_BUFFER, &valid), XOUS_OK);
+  ck_assert_uint_eq(valid, 0);
+  valid = 65;
+  ck_assert_int_eq(xous_buffer_lend_mut(&b, cid, MEM_BUFFER, &valid), XOUS_OK);
+  ck_assert_uint_eq(valid, 0);
+  ck_assert_mem_eq(b.page, "jihgfedcba", 10);
+  /* A Borrow cannot be written back. */
+  valid = 10;
+  ck_assert_int_eq(xous_buffer_lend(&b, cid, MEM_BUFFER, &valid), XOUS_OK);
+  /* The client refuses a valid larger than its buffer. */
+  valid = PAGE + 1;
+  ck_assert_int_eq(xous_buffer_lend(&b, cid, MEM_BUFFER, &valid),
+                   XOUS_INVALID_ARGUMENT);
+  expect_line(srv, "buffer ShareViolation");
+  ck_assert_int_eq(xous_buffer_new(20, &sent), XOUS_OK);
+  memset(sent.page, 'z', 20);
+  ck_assert_int_eq(xous_buffer_send(&sent, cid, MEM_BUFFER, 20), XOUS_OK);
+  ck_assert_ptr_null(sent.page);
+  ck_assert_int_eq(xous_buffer_free(&b), XOUS_OK);
+  ck_assert_ptr_null(b.page);
+  ck_assert_int_eq(xous_buffer_free(&b), XOUS_INVALID_ARGUMENT);
+
+  {
+    char *out;
+    long long deadline = harness_now_ms() + BOUND_MS;
+
+    while (harness_line_count(srv) < 6 && harness_now_ms() < deadline)
+      harness_sleep_ms(2);
+    out = harness_output(srv);
+    ck_assert_str_eq(out, "ready\nbuffer ok 10\nbuffer InvalidArgument\n"
+                          "buffer InvalidArgument\nbuffer ShareViolation\n"
+                          "buffer ok 20\n");
+    free(out);
+  }
+}
+END_TEST
+
+START_TEST(a_server_refuses_a_valid_past_the_lent_buffer)
+{
+  const char *name = name16("mem-bufchk", 1);
+  pid_t srv, client;
+
+  srv = harness_spawn(MEM_PEER, "server", name, NULL);
+  expect_line(srv, "ready");
+  /* valid 5000 on a lend of one page. */
+  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "7", "1",
+                         "5000", NULL);
+  expect_line(client, "lend-mut NoError 0 0");
+  expect_line(srv, "buffer InvalidArgument");
+}
+END_TEST
+
+START_TEST(the_upper_example_upper_cases_a_string_in_place)
+{
+  pid_t srv, client;
+  int st;
+  char *out;
+
+  srv = harness_spawn("examples/upper/upper-server", NULL);
+  client = harness_spawn("examples/upper/upper-client", "--quit",
+                         "make me loud, 42!", NULL);
+  ck_assert(harness_wait(client, BOUND_MS, &st));
+  out = harness_output(client);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "client: %s", out);
+  ck_assert_str_eq(out, "upper-client: MAKE ME LOUD, 42!\n");
+  free(out);
+  ck_assert(harness_wait(srv, BOUND_MS, &st));
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
+/* ==== the suite ================================================================= */
+
+static Suite *
+memory_suite(void)
+{
+  Suite *s = suite_create("memory");
+  TCase *tc = tcase_create("memory");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, mutable_lend_leaves_the_server_bytes_at_the_address_lent);
+  tcase_add_test(tc, a_server_write_reaches_the_lender_pages_before_the_return);
+  tcase_add_test(tc, a_lender_write_during_a_lend_is_seen_by_the_server);
+  tcase_add_test(tc,
+                 a_mutable_lend_makes_the_lender_range_fault_until_the_return);
+  tcase_add_test(tc, the_server_loses_access_after_return_memory);
+  tcase_add_test(tc, an_immutable_lend_is_mapped_read_only_in_the_server);
+  tcase_add_test(tc, offset_and_valid_travel_both_ways);
+  tcase_add_test(tc, send_moves_the_pages_to_the_server_which_unmaps_them);
+  tcase_add_test(tc, sending_part_of_a_range_keeps_the_rest);
+  tcase_add_test(tc, bad_ranges_are_refused_by_every_memory_message);
+  tcase_add_test(tc, return_memory_refuses_what_was_not_lent_and_returns_once);
+  tcase_add_test(tc, map_and_unmap_refuse_bad_ranges);
+  tcase_add_test(tc,
+                 stack_static_and_malloc_buffers_are_bounced_and_copied_back);
+  tcase_add_test(
+      tc, a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back);
+  tcase_add_test(tc, a_client_killed_mid_lend_lets_the_server_return_quietly);
+  tcase_add_test(tc, death_mid_lend_or_send_leaves_no_memory_object_behind);
+  tcase_add_test(tc, the_heap_grows_by_new_parts_up_to_its_maximum);
+  tcase_add_test(tc, update_memory_flags_to_read_only_makes_writes_fault);
+  tcase_add_test(tc, a_page_buffer_round_trips_through_the_server_helpers);
+  tcase_add_test(tc, a_server_refuses_a_valid_past_the_lent_buffer);
+  tcase_add_test(tc, the_upper_example_upper_cases_a_string_in_place);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr;
+  int failed;
+
+  harness_global_init();
+  sr = srunner_create(memory_suite());
+  /* Every test needs a fresh process: libxous joins the broker once. */
+  srunner_set_fork_status(sr, CK_FORK);
+  srunner_run_all(sr, CK_ENV);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  harness_global_cleanup();
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,500 @@
+/*
+ * Integration tests of the ticktimer server: a real xousd, a real
+ * xous-ticktimer process, and this program as the client (through
+ * <xous/ticktimer.h>) and, started again with a role argument, as the
+ * helper processes (many sleepers, mutex contention).
+ *
+ * Times are checked only as lower bounds ("slept at least 50 ms"); how
+ * close a sleep comes to its target is a benchmark, not a test. Every wait
+ * is bounded.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include <xous.h>
+#include <xous/ticktimer.h>
+
+#include "support/harness.h"
+
+#define SELF "tests/check_ticktimer"
+#define SERVER "xous-ticktimer"
+/* A generous bound for anything that should happen at once. */
+#define BOUND_MS 5000
+#define STACK_SIZE (256 * 1024)
+
+/* ==== helper processes ====================================================== */
+
+static atomic_int failures;
+
+static void *
+sleeper(void *arg)
+{
+  xous_word_t ms = (xous_word_t)(uintptr_t)arg;
+  long long t0 = harness_now_ms();
+
+  if (xous_ticktimer_sleep_ms(ms) != XOUS_OK ||
+      harness_now_ms() - t0 < (long long)ms)
+    atomic_fetch_add(&failures, 1);
+  return NULL;
+}
+
+/* sleepers N MS: N threads sleep MS each; prints "woke N" when all did,
+ * none of them early. */
+static int
+role_sleepers(int n, int ms)
+{
+  xous_tid_t tids[32];
+  int i;
+
+  if (n > 30)
+    n = 30;
+  for (i = 0; i < n; i++)
+    if (xous_create_thread(sleeper, (void *)(uintptr_t)ms, STACK_SIZE,
+                           &tids[i]) != XOUS_OK)
+      return 3;
+  for (i = 0; i < n; i++)
+    xous_join_thread(tids[i], NULL);
+  printf("woke %d failures %d\n", n, atomic_load(&failures));
+  return atomic_load(&failures) == 0 ? 0 : 1;
+}
+
+static xous_ticktimer_mutex_t counter_lock = XOUS_TICKTIMER_MUTEX_INIT;
+/* Plain, not atomic: only the mutex keeps updates from being lost. */
+static volatile long counter;
+static int iterations;
+
+static void *
+incrementer(void *arg)
+{
+  int i;
+
+  (void)arg;
+  for (i = 0; i < iterations; i++) {
+    long v;
+
+    if (xous_ticktimer_mutex_lock(&counter_lock) != XOUS_OK) {
+      atomic_fetch_add(&failures, 1);
+      return NULL;
+    }
+    v = counter;
+    /* Give the others every chance to run inside the critical section. */
+    if (i % 4 == 0)
+      xous_yield();
+    counter = v + 1;
+    if (xous_ticktimer_mutex_unlock(&counter_lock) != XOUS_OK)
+      atomic_fetch_add(&failures, 1);
+  }
+  return NULL;
+}
+
+/* counter THREADS ITER: prints "count C failures F". */
+static int
+role_counter(int n, int iter)
+{
+  xous_tid_t tids[32];
+  int i;
+
+  if (n > 30)
+    n = 30;
+  iterations = iter;
+  for (i = 0; i < n; i++)
+    if (xous_create_thread(incrementer, NULL, STACK_SIZE, &tids[i]) !=
+        XOUS_OK)
+      return 3;
+  for (i = 0; i < n; i++)
+    xous_join_thread(tids[i], NULL);
+  xous_ticktimer_mutex_free(&counter_lock);
+  printf("count %ld failures %d\n", counter, atomic_load(&failures));
+  return 0;
+}
+
+static int
+run_role(int argc, char **argv)
+{
+  if (strcmp(argv[1], "sleepers") == 0 && argc == 4)
+    return role_sleepers(atoi(argv[2]), atoi(argv[3]));
+  if (strcmp(argv[1], "counter") == 0 && argc == 4)
+    return role_counter(atoi(argv[2]), atoi(argv[3]));
+  fprintf(stderr, "check_ticktimer: unknown role %s\n", argv[1]);
+  return 2;
+}
+
+/* ==== test helpers ========================================================== */
+
+static const char *
+status_text(int st)
+{
+  static char buf[64];
+
+  if (WIFEXITED(st))
+    snprintf(buf, sizeof buf, "exit status %d", WEXITSTATUS(st));
+  else if (WIFSIGNALED(st))
+    snprintf(buf, sizeof buf, "signal %d", WTERMSIG(st));
+  else
+    snprintf(buf, sizeof buf, "wait status %#x", (unsigned)st);
+  return buf;
+}
+
+/* Waits for pid to exit with status 0 and returns its output (free it). */
+static char *
+expect_success(pid_t pid, int timeout_ms)
+{
+  char *out;
+  int st;
+
+  if (!harness_wait(pid, timeout_ms, &st)) {
+    out = harness_output(pid);
+    ck_abort_msg("helper %d still running after %d ms; it printed '%s'",
+                 (int)pid, timeout_ms, out);
+  }
+  out = harness_output(pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "helper %d ended with %s; it printed '%s'", (int)pid,
+                status_text(st), out);
+  return out;
+}
+
+/* A call run in a Xous thread, so that the test can bound its wait. */
+struct async {
+  void (*fn)(struct async *);
+  xous_word_t ms;
+  xous_error_t err;
+  bool timed_out;
+  long long started, ended;
+  atomic_bool ready, done;
+  xous_tid_t tid;
+};
+
+static struct async calls[4];
+
+static void *
+async_entry(void *p)
+{
+  struct async *a = p;
+
+  a->started = harness_now_ms();
+  a->fn(a);
+  a->ended = harness_now_ms();
+  atomic_store(&a->done, true);
+  return NULL;
+}
+
+static void
+async_start(struct async *a, void (*fn)(struct async *))
+{
+  xous_error_t err;
+
+  a->fn = fn;
+  atomic_store(&a->done, false);
+  err = xous_create_thread(async_entry, a, STACK_SIZE, &a->tid);
+  ck_assert_msg(err == XOUS_OK, "create_thread: %s", xous_error_name(err));
+}
+
+static bool
+wait_flag(atomic_bool *flag, int timeout_ms)
+{
+  long long deadline = harness_now_ms() + timeout_ms;
+
+  while (!atomic_load(flag)) {
+    if (harness_now_ms() >= deadline)
+      return false;
+    harness_sleep_ms(1);
+  }
+  return true;
+}
+
+static void
+do_sleep(struct async *a)
+{
+  a->err = xous_ticktimer_sleep_ms(a->ms);
+}
+
+static uint64_t
+elapsed(void)
+{
+  uint64_t ms = 0;
+  xous_error_t err = xous_ticktimer_elapsed_ms(&ms);
+
+  ck_assert_msg(err == XOUS_OK, "elapsed_ms: %s", xous_error_name(err));
+  return ms;
+}
+
+/* ---- fixtures ----------------------------------------------------------- */
+
+static pid_t server;
+
+static void
+setup(void)
+{
+  harness_start_broker();
+  server = harness_spawn(SERVER, NULL);
+}
+
+static void
+teardown(void)
+{
+  harness_assert_broker_alive();
+  harness_cleanup();
+}
+
+static void
+assert_server_alive(void)
+{
+  ck_assert_msg(harness_running(server), "xous-ticktimer died");
+}
+
+/* ==== tests ================================================================= */
+
+START_TEST(elapsed_ms_grows_by_at_least_the_time_slept)
+{
+  uint64_t before, after;
+
+  before = elapsed();
+  ck_assert_int_eq(xous_ticktimer_sleep_ms(20), XOUS_OK);
+  after = elapsed();
+  ck_assert_msg(after >= before + 20,
+                "elapsed went from %llu to %llu over a 20 ms sleep",
+                (unsigned long long)before, (unsigned long long)after);
+}
+END_TEST
+
+START_TEST(sleep_50_ms_answers_after_at_least_50_ms)
+{
+  struct async *a = &calls[0];
+
+  a->ms = 50;
+  async_start(a, do_sleep);
+  ck_assert_msg(wait_flag(&a->done, BOUND_MS),
+                "a 50 ms sleep did not return within %d ms", BOUND_MS);
+  ck_assert_int_eq(a->err, XOUS_OK);
+  ck_assert_msg(a->ended - a->started >= 50, "slept only %lld ms",
+                a->ended - a->started);
+}
+END_TEST
+
+START_TEST(sleep_0_ms_answers_at_once)
+{
+  struct async *a = &calls[0];
+
+  a->ms = 0;
+  async_start(a, do_sleep);
+  ck_assert_msg(wait_flag(&a->done, BOUND_MS), "sleep 0 did not return");
+  ck_assert_int_eq(a->err, XOUS_OK);
+}
+END_TEST
+
+START_TEST(two_hundred_sleepers_in_eight_processes_all_wake)
+{
+  pid_t pids[8];
+  int i;
+
+  for (i = 0; i < 8; i++)
+    pids[i] = harness_spawn(SELF, "sleepers", "25", "50", NULL);
+  for (i = 0; i < 8; i++) {
+    char *out = expect_success(pids[i], 20000);
+
+    ck_assert_str_eq(out, "woke 25 failures 0\n");
+    free(out);
+  }
+  assert_server_alive();
+}
+END_TEST
+
+START_TEST(a_client_is_served_while_another_sleeps)
+{
+  struct async *a = &calls[0];
+  char version[128];
+  size_t len = 0;
+  uint64_t t;
+
+  a->ms = 60000;
+  async_start(a, do_sleep);
+  /* Let the sleep reach the server first. */
+  harness_sleep_ms(200);
+  t = elapsed();
+  ck_assert_int_eq(xous_ticktimer_ping_watchdog(), XOUS_OK);
+  ck_assert_int_eq(xous_ticktimer_version(version, sizeof version, &len),
+                   XOUS_OK);
+  ck_assert_msg(!atomic_load(&a->done),
+                "the 60 s sleep returned early (after %llu ms)",
+                (unsigned long long)t);
+}
+END_TEST
+
+START_TEST(version_is_a_string_starting_with_v)
+{
+  char version[128];
+  size_t len = 0;
+
+  ck_assert_int_eq(xous_ticktimer_version(version, sizeof version, &len),
+                   XOUS_OK);
+  ck_assert_uint_gt(len, 1);
+  ck_assert_uint_eq(strlen(version), len < sizeof version ? len : 127);
+  ck_assert_msg(version[0] == 'v', "version is '%s'", version);
+}
+END_TEST
+
+START_TEST(mutex_keeps_every_update_of_eight_threads_in_two_processes)
+{
+  pid_t a = harness_spawn(SELF, "counter", "8", "400", NULL);
+  pid_t b = harness_spawn(SELF, "counter", "8", "400", NULL);
+  char *out;
+
+  out = expect_success(a, 60000);
+  ck_assert_str_eq(out, "count 3200 failures 0\n");
+  free(out);
+  out = expect_success(b, 60000);
+  ck_assert_str_eq(out, "count 3200 failures 0\n");
+  free(out);
+  assert_server_alive();
+}
+END_TEST
+
+START_TEST(unlocking_a_free_mutex_is_refused)
+{
+  xous_ticktimer_mutex_t m = XOUS_TICKTIMER_MUTEX_INIT;
+
+  ck_assert_int_eq(xous_ticktimer_mutex_unlock(&m), XOUS_INVALID_ARGUMENT);
+  ck_assert_int_eq(xous_ticktimer_mutex_lock(&m), XOUS_OK);
+  ck_assert(!xous_ticktimer_mutex_try_lock(&m));
+  ck_assert_int_eq(xous_ticktimer_mutex_unlock(&m), XOUS_OK);
+  ck_assert(xous_ticktimer_mutex_try_lock(&m));
+}
+END_TEST
+
+static xous_ticktimer_mutex_t cv_lock = XOUS_TICKTIMER_MUTEX_INIT;
+static xous_ticktimer_cond_t cv = XOUS_TICKTIMER_COND_INIT;
+static atomic_bool go;
+
+START_TEST(cond_wait_with_a_timeout_times_out)
+{
+  bool timed_out = false;
+  long long t0;
+  xous_error_t err;
+
+  ck_assert_int_eq(xous_ticktimer_mutex_lock(&cv_lock), XOUS_OK);
+  t0 = harness_now_ms();
+  err = xous_ticktimer_cond_wait(&cv, &cv_lock, 100, &timed_out);
+  ck_assert_int_eq(err, XOUS_OK);
+  ck_assert_msg(timed_out, "the wait says it was notified");
+  ck_assert_msg(harness_now_ms() - t0 >= 100, "timed out after %lld ms",
+                harness_now_ms() - t0);
+  /* The mutex is held again. */
+  ck_assert(!xous_ticktimer_mutex_try_lock(&cv_lock));
+  ck_assert_int_eq(xous_ticktimer_mutex_unlock(&cv_lock), XOUS_OK);
+}
+END_TEST
+
+static void
+do_wait_forever(struct async *a)
+{
+  a->err = xous_ticktimer_mutex_lock(&cv_lock);
+  if (a->err != XOUS_OK)
+    return;
+  atomic_store(&a->ready, true);
+  while (!atomic_load(&go) && a->err == XOUS_OK)
+    a->err = xous_ticktimer_cond_wait(&cv, &cv_lock, 0, &a->timed_out);
+  xous_ticktimer_mutex_unlock(&cv_lock);
+}
+
+START_TEST(notify_wakes_a_waiter_that_waits_forever)
+{
+  struct async *a = &calls[0];
+  xous_word_t woken = 0;
+
+  atomic_store(&a->ready, false);
+  async_start(a, do_wait_forever);
+  ck_assert_msg(wait_flag(&a->ready, BOUND_MS), "the waiter did not start");
+  /* The waiter holds the mutex until it waits, so this lock returns only
+   * once it is waiting (or about to be). */
+  ck_assert_int_eq(xous_ticktimer_mutex_lock(&cv_lock), XOUS_OK);
+  atomic_store(&go, true);
+  ck_assert_int_eq(xous_ticktimer_cond_notify(&cv, 1, &woken), XOUS_OK);
+  ck_assert_int_eq(xous_ticktimer_mutex_unlock(&cv_lock), XOUS_OK);
+  ck_assert_msg(wait_flag(&a->done, BOUND_MS),
+                "the waiter was not woken within %d ms", BOUND_MS);
+  ck_assert_int_eq(a->err, XOUS_OK);
+  ck_assert(!a->timed_out);
+  ck_assert_uint_eq(woken, 1);
+}
+END_TEST
+
+START_TEST(notify_with_nobody_waiting_wakes_nobody)
+{
+  xous_word_t woken = 7;
+
+  ck_assert_int_eq(xous_ticktimer_cond_notify(&cv, 1, &woken), XOUS_OK);
+  ck_assert_uint_eq(woken, 0);
+  ck_assert_int_eq(xous_ticktimer_cond_free(&cv), XOUS_OK);
+}
+END_TEST
+
+START_TEST(only_the_server_itself_may_send_recalculate_sleep)
+{
+  xous_cid_t cid;
+  xous_word_t ret[5];
+
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME),
+                                &cid), XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid,
+                                        XOUS_TICKTIMER_RECALCULATE_SLEEP, 0,
+                                        0, 0, 0, ret), XOUS_OK);
+  ck_assert_uint_eq(ret[0], XOUS_ACCESS_DENIED);
+  ck_assert_int_eq(xous_blocking_scalar(cid, 999, 0, 0, 0, 0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], XOUS_INVALID_ARGUMENT);
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_TICKTIMER_ELAPSED_MS, 0, 0,
+                                        0, 0, ret), XOUS_OK);
+  assert_server_alive();
+}
+END_TEST
+
+/* ==== the suite ============================================================= */
+
+static Suite *
+ticktimer_suite(void)
+{
+  Suite *s = suite_create("ticktimer");
+  TCase *tc = tcase_create("server");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 90);
+  tcase_add_test(tc, elapsed_ms_grows_by_at_least_the_time_slept);
+  tcase_add_test(tc, sleep_50_ms_answers_after_at_least_50_ms);
+  tcase_add_test(tc, sleep_0_ms_answers_at_once);
+  tcase_add_test(tc, two_hundred_sleepers_in_eight_processes_all_wake);
+  tcase_add_test(tc, a_client_is_served_while_another_sleeps);
+  tcase_add_test(tc, version_is_a_string_starting_with_v);
+  tcase_add_test(tc,
+                 mutex_keeps_every_update_of_eight_threads_in_two_processes);
+  tcase_add_test(tc, unlocking_a_free_mutex_is_refused);
+  tcase_add_test(tc, cond_wait_with_a_timeout_times_out);
+  tcase_add_test(tc, notify_wakes_a_waiter_that_waits_forever);
+  tcase_add_test(tc, notify_with_nobody_waiting_wakes_nobody);
+  tcase_add_test(tc, only_the_server_itself_may_send_recalculate_sleep);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(int argc, char **argv)
+{
+  SRunner *sr;
+  int failed;
+
+  if (argc > 1)
+    return run_role(argc, argv);
+  harness_global_init();
+  sr = srunner_create(ticktimer_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  harness_global_cleanup();
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

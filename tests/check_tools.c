@@ -1,0 +1,843 @@
+/*
+ * Integration tests of the host tools: xous-run starting real brokers and
+ * real programs, and xousctl against a real xousd with the hello server.
+ *
+ * xous-run is started in a process group of its own with TMPDIR pointing
+ * into the test's directory, so that "nothing is left" can be checked
+ * exactly: no process of the group, no entry in that TMPDIR, nothing new
+ * in /dev/shm. Every wait is bounded.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <check.h>
+
+#include <xous.h>
+
+#include "support/harness.h"
+
+#define BOUND_MS 10000
+#define HELLO_SID_NAME "hello-example-sv"
+
+/* ==== helpers =============================================================== */
+
+static char *
+build_path(const char *rel)
+{
+  const char *top = getenv("XOUS_BUILDDIR");
+  char *p;
+
+  ck_assert(asprintf(&p, "%s/%s", top != NULL ? top : ".", rel) > 0);
+  return p;
+}
+
+/* A fresh, empty TMPDIR for xous-run inside the test's directory. */
+static const char *
+run_tmpdir(void)
+{
+  static char path[4096];
+
+  snprintf(path, sizeof path, "%s/tmp", harness_dir());
+  mkdir(path, 0700);
+  return path;
+}
+
+/* The names of entries in dir, joined by spaces ("" when empty). */
+static char *
+dir_entries(const char *dir, const char *containing)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char *out = calloc(1, 1);
+  size_t len = 0;
+
+  ck_assert_ptr_nonnull(out);
+  if (d == NULL)
+    return out;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (containing != NULL && strstr(e->d_name, containing) == NULL)
+      continue;
+    out = realloc(out, len + strlen(e->d_name) + 2);
+    ck_assert_ptr_nonnull(out);
+    len += (size_t)sprintf(out + len, "%s ", e->d_name);
+  }
+  closedir(d);
+  return out;
+}
+
+/* Starts argv with stdout and stderr into outfile, in a new process group,
+ * with TMPDIR set to tmpdir (when not NULL). */
+static pid_t
+start(const char *outfile, const char *tmpdir, const char *const argv[])
+{
+  pid_t pid;
+
+  fflush(NULL);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    setpgid(0, 0);
+    if (fd < 0)
+      _exit(126);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (tmpdir != NULL)
+      setenv("TMPDIR", tmpdir, 1);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  setpgid(pid, pid); /* either side may win the race; both say the same */
+  return pid;
+}
+
+/* Waits up to BOUND_MS; on a timeout the whole group is killed and the
+ * test fails. Returns the wait status. */
+static int
+finish(pid_t pid, const char *what)
+{
+  int st;
+
+  if (!harness_wait(pid, BOUND_MS, &st)) {
+    kill(-pid, SIGKILL);
+    harness_wait(pid, BOUND_MS, NULL);
+    ck_abort_msg("%s did not end within %d ms", what, BOUND_MS);
+  }
+  return st;
+}
+
+static char *
+slurp(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  char *buf = NULL;
+  size_t cap = 0, len = 0;
+
+  if (f == NULL)
+    return strdup("");
+  for (;;) {
+    if (len + 4096 + 1 > cap) {
+      cap = cap * 2 + 8192;
+      buf = realloc(buf, cap);
+      ck_assert_ptr_nonnull(buf);
+    }
+    size_t n = fread(buf + len, 1, 4096, f);
+
+    len += n;
+    if (n == 0)
+      break;
+  }
+  fclose(f);
+  buf[len] = '\0';
+  return buf;
+}
+
+static char *
+out_path(const char *name)
+{
+  char *p;
+
+  ck_assert(asprintf(&p, "%s/%s", harness_dir(), name) > 0);
+  return p;
+}
+
+/* Waits until the file holds text. */
+static bool
+wait_text(const char *path, const char *text)
+{
+  long long end = harness_now_ms() + BOUND_MS;
+
+  while (harness_now_ms() < end) {
+    char *s = slurp(path);
+    bool found = strstr(s, text) != NULL;
+
+    free(s);
+    if (found)
+      return true;
+    harness_sleep_ms(20);
+  }
+  return false;
+}
+
+/* No process of the group, nothing in TMPDIR, nothing new in /dev/shm. */
+static void
+assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
+{
+  char *left = dir_entries(tmpdir, NULL);
+  char *shm = dir_entries("/dev/shm", "xous");
+
+  ck_assert_msg(kill(-group, 0) != 0 && errno == ESRCH,
+                "a process of xous-run's group is still there");
+  ck_assert_msg(left[0] == '\0', "xous-run left in TMPDIR: %s", left);
+  ck_assert_msg(strcmp(shm, shm_before) == 0,
+                "/dev/shm changed: before '%s', after '%s'", shm_before, shm);
+  free(left);
+  free(shm);
+}
+
+/* Runs a tool to its end; returns its wait status and its output. */
+static int
+run_tool(char **output, const char *const argv[])
+{
+  char *out = out_path("tool.out");
+  pid_t pid = start(out, NULL, argv);
+  int st = finish(pid, argv[0]);
+
+  *output = slurp(out);
+  free(out);
+  return st;
+}
+
+static int
+xousctl(char **output, ...)
+{
+  const char *argv[16];
+  char *prog = build_path("xousctl");
+  va_list ap;
+  int n = 0, st;
+
+  argv[n++] = prog;
+  argv[n++] = "--socket";
+  argv[n++] = harness_socket_path();
+  va_start(ap, output);
+  while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
+    n++;
+  va_end(ap);
+  argv[n] = NULL;
+  st = run_tool(output, argv);
+  free(prog);
+  return st;
+}
+
+/* A broker with the hello server running; returns the server's OS pid. */
+static pid_t
+hello_system(void)
+{
+  char line[256];
+  pid_t server;
+
+  harness_start_broker();
+  server = harness_spawn("examples/hello/hello-server", NULL);
+  ck_assert_msg(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS),
+                "the hello server did not start");
+  ck_assert_msg(strstr(line, "serving") != NULL, "hello-server said: %s",
+                line);
+  return server;
+}
+
+/* The text value of "key" in the first object of json that has it. */
+static bool
+json_string_field(const char *json, const char *key, char *out, size_t size)
+{
+  char pat[64];
+  const char *p, *e;
+
+  snprintf(pat, sizeof pat, "\"%s\":\"", key);
+  p = strstr(json, pat);
+  if (p == NULL)
+    return false;
+  p += strlen(pat);
+  e = strchr(p, '"');
+  if (e == NULL || (size_t)(e - p) >= size)
+    return false;
+  memcpy(out, p, (size_t)(e - p));
+  out[e - p] = '\0';
+  return true;
+}
+
+/* ---- a tiny JSON validator (RFC 8259 grammar, no semantics) --------------- */
+
+static const char *json_value(const char *p, int depth);
+
+static const char *
+json_ws(const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
+
+static const char *
+json_string(const char *p)
+{
+  if (*p++ != '"')
+    return NULL;
+  while (*p != '"') {
+    if ((unsigned char)*p < 0x20)
+      return NULL;
+    if (*p == '\\') {
+      p++;
+      if (*p == 'u') {
+        for (int i = 1; i <= 4; i++)
+          if (strchr("0123456789abcdefABCDEF", p[i]) == NULL || p[i] == 0)
+            return NULL;
+        p += 4;
+      } else if (*p == '\0' || strchr("\"\\/bfnrt", *p) == NULL) {
+        return NULL;
+      }
+    }
+    p++;
+  }
+  return p + 1;
+}
+
+static const char *
+json_number(const char *p)
+{
+  const char *start;
+
+  if (*p == '-')
+    p++;
+  if (*p == '0')
+    p++;
+  else if (*p >= '1' && *p <= '9')
+    while (*p >= '0' && *p <= '9')
+      p++;
+  else
+    return NULL;
+  if (*p == '.') {
+    start = ++p;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (p == start)
+      return NULL;
+  }
+  if (*p == 'e' || *p == 'E') {
+    p++;
+    if (*p == '+' || *p == '-')
+      p++;
+    start = p;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (p == start)
+      return NULL;
+  }
+  return p;
+}
+
+static const char *
+json_members(const char *p, char close, int depth)
+{
+  p = json_ws(p + 1);
+  if (*p == close)
+    return p + 1;
+  for (;;) {
+    if (close == '}') {
+      p = json_string(p);
+      if (p == NULL)
+        return NULL;
+      p = json_ws(p);
+      if (*p++ != ':')
+        return NULL;
+    }
+    p = json_value(json_ws(p), depth + 1);
+    if (p == NULL)
+      return NULL;
+    p = json_ws(p);
+    if (*p == close)
+      return p + 1;
+    if (*p++ != ',')
+      return NULL;
+    p = json_ws(p);
+  }
+}
+
+static const char *
+json_value(const char *p, int depth)
+{
+  if (depth > 64)
+    return NULL;
+  switch (*p) {
+  case '{':
+    return json_members(p, '}', depth);
+  case '[':
+    return json_members(p, ']', depth);
+  case '"':
+    return json_string(p);
+  case 't':
+    return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
+  case 'f':
+    return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
+  case 'n':
+    return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
+  default:
+    return json_number(p);
+  }
+}
+
+static bool
+json_valid(const char *text)
+{
+  const char *end = json_value(json_ws(text), 0);
+
+  return end != NULL && *json_ws(end) == '\0';
+}
+
+/* ==== the validator itself ================================================= */
+
+START_TEST(json_checker_tells_valid_from_invalid)
+{
+  ck_assert(json_valid("{\"a\":[1,2.5,-3e2,true,false,null,\"x\\n\"]}"));
+  ck_assert(json_valid(" [ ] "));
+  ck_assert(!json_valid("{\"a\":1,}"));
+  ck_assert(!json_valid("[1,2"));
+  ck_assert(!json_valid("{\"a\" 1}"));
+  ck_assert(!json_valid("[01]"));
+  ck_assert(!json_valid("{} {}"));
+}
+END_TEST
+
+/* ==== xous-run ============================================================== */
+
+START_TEST(xous_run_demo_exits_zero_and_prefixes_lines_with_names)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  const char *argv[] = { prog, NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st = finish(pid, "xous-run");
+
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(strstr(text, "hello-server | hello-server: pid ") != NULL,
+                "no prefixed server line in:\n%s", text);
+  ck_assert_msg(strstr(text, "hello-client | hello-client: 1 + 2 + 3 + 4 = "
+                             "10\n") != NULL,
+                "no prefixed client line in:\n%s", text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_exits_with_the_first_programs_status)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *server = build_path("examples/hello/hello-server");
+  /* The first program fails once the server (second) has started. */
+  const char *argv[] = { prog, "--no-servers", "/bin/sh", "-c",
+                         "sleep 0.3; echo failing; exit 7", "--", server,
+                         NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st = finish(pid, "xous-run");
+
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+                "xous-run ended with %#x, not status 7:\n%s", (unsigned)st,
+                text);
+  {
+    const char *line = strstr(text, " | failing\n");
+
+    while (line != NULL && line > text && line[-1] != '\n')
+      line--;
+    ck_assert_msg(line != NULL && strncmp(line, "sh ", 3) == 0,
+                  "no prefixed line in:\n%s", text);
+  }
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(server);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_on_sigint_kills_its_children_and_removes_its_directory)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *server = build_path("examples/hello/hello-server");
+  const char *argv[] = { prog, server, NULL };
+  pid_t pid = start(out, tmp, argv);
+  char *inside;
+  int st;
+
+  ck_assert_msg(wait_text(out, "serving"), "the server did not start");
+  inside = dir_entries(tmp, NULL);
+  ck_assert_msg(inside[0] != '\0', "xous-run made no directory in TMPDIR");
+  free(inside);
+  kill(pid, SIGINT);
+  st = finish(pid, "xous-run after SIGINT");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(server);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_cleans_up_when_a_process_crashes)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *server = build_path("examples/hello/hello-server");
+  /* The server runs on; a second process dies of SIGKILL. */
+  const char *argv[] = { prog, "--no-servers", server, ":", "/bin/sh", "-c",
+                         "kill -KILL $$", NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st;
+
+  ck_assert_msg(wait_text(out, "sh was killed by signal 9"),
+                "the crash was not reported");
+  ck_assert_msg(wait_text(out, "serving"), "the server did not start");
+  kill(pid, SIGTERM);
+  st = finish(pid, "xous-run after SIGTERM");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(server);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_reports_a_first_program_killed_by_a_signal)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *server = build_path("examples/hello/hello-server");
+  const char *argv[] = { prog, "--no-servers", "/bin/sh", "-c",
+                         "sleep 0.2; kill -KILL $$", "--", server, NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st = finish(pid, "xous-run");
+
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(server);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *image = out_path("demo.image");
+  char *hello = build_path("examples/hello");
+  char *link = out_path("hello");
+  FILE *f;
+  const char *argv[] = { prog, "--no-servers", "--image", image, NULL };
+  pid_t pid;
+  int st;
+
+  ck_assert_int_eq(symlink(hello, link), 0);
+  f = fopen(image, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("# the hello demo\n"
+        "wait /bin/sh -c \"echo setting up\"\n"
+        "hello/hello-server   # serves until told to quit\n"
+        "\n"
+        "hello/hello-client\n",
+        f);
+  fclose(f);
+  pid = start(out, tmp, argv);
+  st = finish(pid, "xous-run --image");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(strstr(text, "| setting up\n") != NULL &&
+                    strstr(text, "hello-client | hello-client: done\n") !=
+                        NULL,
+                "unexpected output:\n%s", text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(hello);
+  free(link);
+  free(image);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+/* ==== xousctl =============================================================== */
+
+START_TEST(xousctl_ps_lists_the_hello_server)
+{
+  char *text;
+  int st;
+
+  hello_system();
+  st = xousctl(&text, "ps", "--json", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(json_valid(text), "not JSON: %s", text);
+  ck_assert_msg(strstr(text, "\"name\":\"hello-server\"") != NULL &&
+                    strstr(text, "\"threads\":") != NULL &&
+                    strstr(text, "\"state\":") != NULL,
+                "%s", text);
+  free(text);
+  st = xousctl(&text, "ps", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(strstr(text, "PID") != NULL && strstr(text, "THREADS") &&
+                    strstr(text, "hello-server") != NULL,
+                "%s", text);
+  free(text);
+}
+END_TEST
+
+START_TEST(xousctl_servers_hides_sids_unless_asked)
+{
+  char *text, sid[64], owner[64];
+  int st;
+
+  hello_system();
+  st = xousctl(&text, "servers", "--json", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(json_valid(text), "not JSON: %s", text);
+  ck_assert(json_string_field(text, "owner_name", owner, sizeof owner));
+  ck_assert_str_eq(owner, "hello-server");
+  ck_assert(json_string_field(text, "sid", sid, sizeof sid));
+  ck_assert_msg(strlen(sid) == 8, "the SID is shown whole: %s", sid);
+  ck_assert_msg(strstr(text, "\"served\":") && strstr(text, "\"queued\":"),
+                "%s", text);
+  free(text);
+  st = xousctl(&text, "servers", "--json", "--sids", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert(json_string_field(text, "sid", sid, sizeof sid));
+  ck_assert_msg(strlen(sid) == 32, "not a whole SID: %s", sid);
+  free(text);
+  st = xousctl(&text, "servers", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(strstr(text, "hello-server") != NULL &&
+                    strstr(text, sid) == NULL,
+                "%s", text);
+  free(text);
+}
+END_TEST
+
+START_TEST(xousctl_conns_shows_a_connection_to_the_server)
+{
+  xous_cid_t cid;
+  char *text, pat[64];
+  int st;
+
+  hello_system();
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(HELLO_SID_NAME), &cid),
+                   XOUS_OK);
+  st = xousctl(&text, "conns", "--json", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(json_valid(text), "not JSON: %s", text);
+  snprintf(pat, sizeof pat, "{\"pid\":%u,\"cid\":%u,",
+           (unsigned)xous_get_process_id(), (unsigned)cid);
+  ck_assert_msg(strstr(text, pat) != NULL, "no %s in %s", pat, text);
+  free(text);
+  st = xousctl(&text, "conns", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(strstr(text, "hello-server") != NULL, "%s", text);
+  free(text);
+}
+END_TEST
+
+START_TEST(xousctl_kill_kills_a_process)
+{
+  pid_t server = hello_system();
+  char *text, *p, num[16];
+  int st;
+
+  st = xousctl(&text, "ps", "--json", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  p = strstr(text, "\"name\":\"hello-server\"");
+  ck_assert_ptr_nonnull(p);
+  /* The object starts with its PID: {"pid":N,"name":... */
+  while (p > text && *p != '{')
+    p--;
+  ck_assert_int_eq(sscanf(p, "{\"pid\":%15[0-9]", num), 1);
+  free(text);
+  st = xousctl(&text, "kill", num, NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  free(text);
+  ck_assert_msg(harness_wait(server, BOUND_MS, &st), "the server lives");
+  ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+  /* A PID that is not there is an error. */
+  st = xousctl(&text, "kill", num, NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s", text);
+  free(text);
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(xousctl_shutdown_stops_the_broker)
+{
+  pid_t broker;
+  char *text;
+  int st;
+
+  hello_system();
+  broker = harness_broker_pid();
+  harness_forget_broker();
+  st = xousctl(&text, "shutdown", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  free(text);
+  ck_assert_msg(harness_wait(broker, BOUND_MS, &st), "xousd still runs");
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ck_assert(access(harness_socket_path(), F_OK) != 0);
+}
+END_TEST
+
+START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
+{
+  char *prog = build_path("xousctl"), *out = out_path("trace.out");
+  char *file = out_path("trace.json"), *text;
+  const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
+                         "--chrome", file, "--duration", "60", NULL };
+  pid_t tracer, server, client;
+  int st;
+
+  harness_start_broker();
+  tracer = start(out, NULL, argv);
+  ck_assert_msg(wait_text(out, "recording to"), "xousctl did not start");
+  server = harness_spawn("examples/hello/hello-server", NULL);
+  client = harness_spawn("examples/hello/hello-client", NULL);
+  ck_assert(harness_wait(client, BOUND_MS, &st));
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ck_assert(harness_wait(server, BOUND_MS, &st));
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  kill(tracer, SIGINT);
+  st = finish(tracer, "xousctl trace");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s",
+                (unsigned)st, text);
+  ck_assert_msg(strstr(text, "went away") == NULL, "%s", text);
+  free(text);
+  text = slurp(file);
+  ck_assert_msg(json_valid(text), "not valid JSON:\n%s", text);
+  ck_assert_msg(strstr(text, "\"traceEvents\":[") != NULL, "%s", text);
+  /* Tracks named after the processes; a blocking call on the client, its
+   * handling on the server, and the flow from send to receive to reply. */
+  ck_assert_msg(strstr(text, "\"name\":\"process_name\",\"args\":{\"name\":"
+                             "\"hello-client\"}") != NULL, "%s", text);
+  ck_assert_msg(strstr(text, "\"cat\":\"call\",\"name\":\"BlockingScalar") !=
+                    NULL, "%s", text);
+  ck_assert_msg(strstr(text, "\"cat\":\"serve\",\"name\":\"BlockingScalar") !=
+                    NULL, "%s", text);
+  ck_assert_msg(strstr(text, "{\"ph\":\"s\"") != NULL &&
+                    strstr(text, "{\"ph\":\"t\"") != NULL &&
+                    strstr(text, "{\"ph\":\"f\"") != NULL,
+                "no flow events:\n%s", text);
+  free(text);
+  free(file);
+  free(out);
+  free(prog);
+}
+END_TEST
+
+START_TEST(xousctl_without_a_broker_says_how_to_start_one)
+{
+  char *prog = build_path("xousctl"), *text, *sock;
+  int st;
+
+  ck_assert(asprintf(&sock, "%s/nobody.sock", harness_dir()) > 0);
+  {
+    const char *argv[] = { prog, "--socket", sock, "ps", NULL };
+
+    st = run_tool(&text, argv);
+  }
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%#x", (unsigned)st);
+  ck_assert_msg(strstr(text, "cannot reach xousd at ") != NULL &&
+                    strstr(text, sock) != NULL &&
+                    strstr(text, "is it running?") != NULL &&
+                    strstr(text, "xous-run") != NULL,
+                "%s", text);
+  free(text);
+  {
+    const char *argv[] = { prog, "--socket", sock, "frobnicate", NULL };
+
+    st = run_tool(&text, argv);
+  }
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "usage: %#x",
+                (unsigned)st);
+  free(text);
+  free(sock);
+  free(prog);
+}
+END_TEST
+
+/* ==== main ================================================================== */
+
+static void
+teardown(void)
+{
+  harness_cleanup();
+}
+
+int
+main(void)
+{
+  Suite *s = suite_create("tools");
+  TCase *run = tcase_create("xous-run");
+  TCase *ctl = tcase_create("xousctl");
+  SRunner *sr;
+  int failed;
+
+  harness_global_init();
+  tcase_add_test(run, json_checker_tells_valid_from_invalid);
+  tcase_add_checked_fixture(run, NULL, teardown);
+  tcase_set_timeout(run, 60);
+  tcase_add_test(run, xous_run_demo_exits_zero_and_prefixes_lines_with_names);
+  tcase_add_test(run, xous_run_exits_with_the_first_programs_status);
+  tcase_add_test(run,
+                 xous_run_on_sigint_kills_its_children_and_removes_its_directory);
+  tcase_add_test(run, xous_run_cleans_up_when_a_process_crashes);
+  tcase_add_test(run, xous_run_reports_a_first_program_killed_by_a_signal);
+  tcase_add_test(run, xous_run_runs_an_image_with_paths_relative_to_it);
+  suite_add_tcase(s, run);
+
+  tcase_add_checked_fixture(ctl, NULL, teardown);
+  tcase_set_timeout(ctl, 60);
+  tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
+  tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);
+  tcase_add_test(ctl, xousctl_conns_shows_a_connection_to_the_server);
+  tcase_add_test(ctl, xousctl_kill_kills_a_process);
+  tcase_add_test(ctl, xousctl_shutdown_stops_the_broker);
+  tcase_add_test(ctl, xousctl_trace_chrome_records_valid_json_with_messages);
+  tcase_add_test(ctl, xousctl_without_a_broker_says_how_to_start_one);
+  suite_add_tcase(s, ctl);
+
+  sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  harness_global_cleanup();
+  return failed == 0 ? 0 : 1;
+}

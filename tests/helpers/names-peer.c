@@ -1,0 +1,130 @@
+/*
+ * names-peer: a process for tests/check_names that uses the name server
+ * through <xous/names.h>. It prints one line per result, so that the test
+ * can follow it:
+ *
+ *   names-peer server NAME LIMIT   registers NAME, prints "sid W0 W1 W2 W3"
+ *                                  (hex; for the secrecy test only) and
+ *                                  "ready", then serves: opcode 1
+ *                                  (BlockingScalar) answers a1 + 1, opcode 2
+ *                                  unregisters NAME and answers its error,
+ *                                  opcode 3 ends
+ *   names-peer connect NAME        blocking lookup, then opcode 1 with 41;
+ *                                  prints "reply 42"
+ *   names-peer try NAME            non-blocking lookup; prints the error
+ *   names-peer token NAME          non-blocking lookup with a token; prints
+ *                                  the error and the token's words (hex)
+ *   names-peer disconnect NAME W0 W1 W2 W3
+ *                                  gives the token back; prints the error
+ *   names-peer unregister NAME     prints the error
+ *
+ * Errors print as the kernel's names ("AccessDenied"). The exit status is
+ * 0 when the peer did what it was asked, whatever the answer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xous.h>
+#include <xous/names.h>
+
+static int
+serve(const char *name, unsigned limit)
+{
+  xous_envelope_t env;
+  xous_sid_t sid;
+  xous_error_t err;
+
+  err = xous_names_register(name, limit, &sid);
+  if (err != XOUS_OK) {
+    printf("register %s\n", xous_error_name(err));
+    return 1;
+  }
+  printf("sid %08x %08x %08x %08x\nready\n", (unsigned)sid.w[0],
+         (unsigned)sid.w[1], (unsigned)sid.w[2], (unsigned)sid.w[3]);
+  fflush(stdout);
+  for (;;) {
+    const xous_scalar_msg_t *m = &env.body.scalar;
+
+    err = xous_receive_message(sid, &env);
+    if (err != XOUS_OK) {
+      printf("receive %s\n", xous_error_name(err));
+      return 1;
+    }
+    if (env.body.kind != XOUS_MSG_BLOCKING_SCALAR)
+      continue;
+    switch (m->id) {
+    case 1:
+      xous_return_scalar1(env.sender, m->arg1 + 1);
+      break;
+    case 2:
+      xous_return_scalar1(env.sender, xous_names_unregister(name));
+      break;
+    case 3:
+      xous_return_scalar1(env.sender, 0);
+      return 0;
+    default:
+      xous_return_scalar1(env.sender, 0);
+      break;
+    }
+  }
+}
+
+static int
+connect_and_call(const char *name)
+{
+  xous_word_t ret[5];
+  xous_cid_t cid;
+  xous_error_t err;
+
+  err = xous_names_connect(name, &cid);
+  printf("connect %s\n", xous_error_name(err));
+  fflush(stdout);
+  if (err != XOUS_OK)
+    return 0;
+  err = xous_blocking_scalar(cid, 1, 41, 0, 0, 0, ret);
+  if (err != XOUS_OK)
+    printf("call %s\n", xous_error_name(err));
+  else
+    printf("reply %lu\n", (unsigned long)ret[0]);
+  return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+  const char *role = argc > 1 ? argv[1] : "";
+  const char *name = argc > 2 ? argv[2] : "";
+  xous_names_token_t t;
+  xous_error_t err;
+
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (strcmp(role, "server") == 0 && argc == 4)
+    return serve(name, (unsigned)strtoul(argv[3], NULL, 0));
+  if (strcmp(role, "connect") == 0 && argc == 3)
+    return connect_and_call(name);
+  if (strcmp(role, "try") == 0 && argc == 3) {
+    printf("%s\n", xous_error_name(xous_names_try_connect(name, NULL)));
+    return 0;
+  }
+  if (strcmp(role, "token") == 0 && argc == 3) {
+    memset(&t, 0, sizeof t);
+    err = xous_names_try_connect_token(name, NULL, &t);
+    printf("%s %08x %08x %08x %08x\n", xous_error_name(err), (unsigned)t.w[0],
+           (unsigned)t.w[1], (unsigned)t.w[2], (unsigned)t.w[3]);
+    return 0;
+  }
+  if (strcmp(role, "disconnect") == 0 && argc == 7) {
+    for (int i = 0; i < 4; i++)
+      t.w[i] = (uint32_t)strtoul(argv[3 + i], NULL, 16);
+    printf("%s\n", xous_error_name(xous_names_disconnect(name, t)));
+    return 0;
+  }
+  if (strcmp(role, "unregister") == 0 && argc == 3) {
+    printf("%s\n", xous_error_name(xous_names_unregister(name)));
+    return 0;
+  }
+  fprintf(stderr, "usage: names-peer server|connect|try|token|disconnect|"
+                  "unregister NAME ...\n");
+  return 2;
+}

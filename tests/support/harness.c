@@ -1,0 +1,612 @@
+/*
+ * Integration-test harness: a real xousd and real peers per Check test.
+ * See harness.h for the lifetimes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "harness.h"
+
+#define MAX_CHILDREN 128
+#define MAX_ARGS 32
+
+struct child {
+  pid_t pid;
+  bool reaped;
+  int status;
+  char out[256]; /* the file that holds its stdout */
+};
+
+/* One harness per process. A forked Check test starts from the runner's
+ * copy, where only root is set. */
+static char root[128];          /* from harness_global_init(), or "" */
+static pid_t root_owner;        /* the process that made root */
+static char dir[192];           /* the test's directory, or "" */
+static char sock_path[256];     /* <dir>/xousd.sock */
+static pid_t dir_owner;         /* the process that made dir */
+static pid_t broker;            /* the broker's OS pid, or 0 */
+static pid_t atexit_owner;      /* the process whose atexit is registered */
+static struct child children[MAX_CHILDREN];
+static int nchildren;
+static unsigned out_seq;
+
+/* ---- small helpers -------------------------------------------------------- */
+
+long long
+harness_now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+harness_sleep_ms(int ms)
+{
+  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+    continue;
+}
+
+/* The directory under which temporary directories are made. A long $TMPDIR
+ * would not leave room for a socket path (108 bytes), so it falls back. */
+static const char *
+tmp_base(void)
+{
+  const char *t = getenv("TMPDIR");
+
+  if (t == NULL || t[0] != '/' || strlen(t) > 48)
+    return "/tmp";
+  return t;
+}
+
+static const char *
+build_dir(void)
+{
+  const char *b = getenv("XOUS_BUILDDIR");
+
+  return (b != NULL && b[0] != '\0') ? b : ".";
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  remove(path);
+  return 0;
+}
+
+static void
+remove_tree(const char *path)
+{
+  if (path[0] != '\0')
+    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static struct child *
+find_child(pid_t pid)
+{
+  int i;
+
+  for (i = 0; i < nchildren; i++)
+    if (children[i].pid == pid)
+      return &children[i];
+  return NULL;
+}
+
+static void
+atexit_cleanup(void)
+{
+  if (atexit_owner == getpid())
+    harness_cleanup();
+}
+
+/* ---- process-wide set-up -------------------------------------------------- */
+
+void
+harness_global_init(void)
+{
+  if (root[0] != '\0')
+    return;
+  snprintf(root, sizeof root, "%s/xous-check-XXXXXX", tmp_base());
+  if (mkdtemp(root) == NULL) {
+    perror("harness: mkdtemp");
+    root[0] = '\0';
+    return;
+  }
+  root_owner = getpid();
+}
+
+void
+harness_global_cleanup(void)
+{
+  if (root[0] != '\0' && root_owner == getpid())
+    remove_tree(root);
+  root[0] = '\0';
+}
+
+/* ---- the test's directory ------------------------------------------------- */
+
+const char *
+harness_dir(void)
+{
+  if (dir[0] != '\0' && dir_owner == getpid())
+    return dir;
+  if (root[0] != '\0')
+    snprintf(dir, sizeof dir, "%s/t-XXXXXX", root);
+  else
+    snprintf(dir, sizeof dir, "%s/xtest-XXXXXX", tmp_base());
+  if (mkdtemp(dir) == NULL) {
+    dir[0] = '\0';
+    ck_abort_msg("harness: mkdtemp: %s", strerror(errno));
+  }
+  dir_owner = getpid();
+  snprintf(sock_path, sizeof sock_path, "%s/xousd.sock", dir);
+  nchildren = 0;
+  broker = 0;
+  if (atexit_owner != getpid()) {
+    atexit_owner = getpid();
+    atexit(atexit_cleanup);
+  }
+  return dir;
+}
+
+const char *
+harness_socket_path(void)
+{
+  harness_dir();
+  return sock_path;
+}
+
+/* ---- spawning ------------------------------------------------------------- */
+
+pid_t
+harness_spawn_argv(const char *prog, const char *const argv[])
+{
+  char path[512];
+  const char *args[MAX_ARGS + 2];
+  struct child *c;
+  pid_t parent, pid;
+  int out, n = 0;
+
+  harness_dir();
+  ck_assert_msg(nchildren < MAX_CHILDREN, "harness: too many children");
+  if (prog[0] == '/')
+    snprintf(path, sizeof path, "%s", prog);
+  else
+    snprintf(path, sizeof path, "%s/%s", build_dir(), prog);
+  args[n++] = path;
+  for (; argv != NULL && argv[n - 1] != NULL; n++) {
+    ck_assert_msg(n <= MAX_ARGS, "harness: too many arguments");
+    args[n] = argv[n - 1];
+  }
+  args[n] = NULL;
+
+  c = &children[nchildren];
+  memset(c, 0, sizeof *c);
+  snprintf(c->out, sizeof c->out, "%s/out-%u.txt", dir, out_seq++);
+  out = open(c->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (out < 0)
+    ck_abort_msg("harness: open %s: %s", c->out, strerror(errno));
+
+  fflush(stdout);
+  fflush(stderr);
+  parent = getpid();
+  pid = fork();
+  if (pid < 0) {
+    close(out);
+    ck_abort_msg("harness: fork: %s", strerror(errno));
+  }
+  if (pid == 0) {
+    sigset_t all;
+
+    /* Only async-signal-safe calls here: the parent may have threads. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(127);
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    if (dup2(out, STDOUT_FILENO) < 0)
+      _exit(127);
+    execv(path, (char *const *)args);
+    _exit(127);
+  }
+  close(out);
+  c->pid = pid;
+  nchildren++;
+  return pid;
+}
+
+pid_t
+harness_spawn(const char *prog, ...)
+{
+  const char *argv[MAX_ARGS + 1];
+  va_list ap;
+  int n = 0;
+
+  va_start(ap, prog);
+  while (n < MAX_ARGS && (argv[n] = va_arg(ap, const char *)) != NULL)
+    n++;
+  va_end(ap);
+  argv[n] = NULL;
+  return harness_spawn_argv(prog, argv);
+}
+
+pid_t
+harness_peer(const char *role, ...)
+{
+  const char *argv[MAX_ARGS + 1];
+  va_list ap;
+  int n = 0;
+
+  argv[n++] = role;
+  va_start(ap, role);
+  while (n < MAX_ARGS && (argv[n] = va_arg(ap, const char *)) != NULL)
+    n++;
+  va_end(ap);
+  argv[n] = NULL;
+  return harness_spawn_argv(HARNESS_PEER, argv);
+}
+
+bool
+harness_wait(pid_t pid, int timeout_ms, int *status)
+{
+  long long deadline = harness_now_ms() + timeout_ms;
+  struct child *c = find_child(pid);
+
+  for (;;) {
+    int st;
+    pid_t r;
+
+    if (c != NULL && c->reaped) {
+      if (status != NULL)
+        *status = c->status;
+      return true;
+    }
+    r = waitpid(pid, &st, WNOHANG);
+    if (r == pid) {
+      if (c != NULL) {
+        c->reaped = true;
+        c->status = st;
+      }
+      if (status != NULL)
+        *status = st;
+      return true;
+    }
+    if (r < 0 && errno != EINTR)
+      ck_abort_msg("harness: waitpid(%d): %s", (int)pid, strerror(errno));
+    if (harness_now_ms() >= deadline)
+      return false;
+    harness_sleep_ms(1);
+  }
+}
+
+bool
+harness_running(pid_t pid)
+{
+  return !harness_wait(pid, 0, NULL);
+}
+
+void
+harness_kill(pid_t pid, int sig)
+{
+  struct child *c = find_child(pid);
+
+  if (pid > 0 && (c == NULL || !c->reaped))
+    kill(pid, sig);
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+char *
+harness_output(pid_t pid)
+{
+  struct child *c = find_child(pid);
+  char *buf;
+  size_t len = 0, cap = 4096;
+  FILE *f;
+
+  buf = malloc(cap);
+  ck_assert_ptr_nonnull(buf);
+  buf[0] = '\0';
+  if (c == NULL || (f = fopen(c->out, "r")) == NULL)
+    return buf;
+  for (;;) {
+    size_t n;
+
+    if (cap - len < 2048) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+      ck_assert_ptr_nonnull(buf);
+    }
+    n = fread(buf + len, 1, cap - len - 1, f);
+    if (n == 0)
+      break;
+    len += n;
+  }
+  fclose(f);
+  buf[len] = '\0';
+  return buf;
+}
+
+/* Finds complete line number index in text; returns its start and sets
+ * *len, or NULL. */
+static const char *
+nth_line(const char *text, size_t index, size_t *len)
+{
+  const char *p = text;
+
+  for (;;) {
+    const char *nl = strchr(p, '\n');
+
+    if (nl == NULL)
+      return NULL;
+    if (index == 0) {
+      *len = (size_t)(nl - p);
+      return p;
+    }
+    index--;
+    p = nl + 1;
+  }
+}
+
+size_t
+harness_line_count(pid_t pid)
+{
+  char *text = harness_output(pid);
+  size_t n = 0;
+  const char *p;
+
+  for (p = text; (p = strchr(p, '\n')) != NULL; p++)
+    n++;
+  free(text);
+  return n;
+}
+
+bool
+harness_wait_line(pid_t pid, const char *line, int timeout_ms)
+{
+  long long deadline = harness_now_ms() + timeout_ms;
+  size_t want = strlen(line);
+
+  for (;;) {
+    char *text = harness_output(pid);
+    const char *p;
+    size_t i, len;
+    bool found = false;
+
+    for (i = 0; (p = nth_line(text, i, &len)) != NULL; i++)
+      if (len == want && memcmp(p, line, len) == 0) {
+        found = true;
+        break;
+      }
+    free(text);
+    if (found)
+      return true;
+    if (harness_now_ms() >= deadline)
+      return false;
+    harness_sleep_ms(2);
+  }
+}
+
+bool
+harness_wait_nth_line(pid_t pid, size_t index, char *buf, size_t size,
+                      int timeout_ms)
+{
+  long long deadline = harness_now_ms() + timeout_ms;
+
+  for (;;) {
+    char *text = harness_output(pid);
+    size_t len;
+    const char *p = nth_line(text, index, &len);
+
+    if (p != NULL) {
+      if (len >= size)
+        len = size - 1;
+      memcpy(buf, p, len);
+      buf[len] = '\0';
+      free(text);
+      return true;
+    }
+    free(text);
+    if (harness_now_ms() >= deadline)
+      return false;
+    harness_sleep_ms(2);
+  }
+}
+
+/* ---- raw sockets ---------------------------------------------------------- */
+
+int
+harness_raw_try_connect(const char *path)
+{
+  struct sockaddr_un sa;
+  int fd;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof sa.sun_path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  strcpy(sa.sun_path, path);
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    int e = errno;
+
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+int
+harness_raw_connect(void)
+{
+  int fd = harness_raw_try_connect(harness_socket_path());
+
+  if (fd < 0)
+    ck_abort_msg("harness: connect %s: %s", sock_path, strerror(errno));
+  return fd;
+}
+
+/* ---- the broker ----------------------------------------------------------- */
+
+pid_t
+harness_start_broker_with(const char *socket_path, const char *const args[])
+{
+  const char *argv[MAX_ARGS + 1];
+  long long deadline;
+  const char *v = getenv("XTEST_VERBOSE");
+  pid_t pid;
+  int n = 0;
+
+  argv[n++] = "--foreground";
+  if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0)
+    argv[n++] = "--verbose";
+  for (; args != NULL && *args != NULL && n < MAX_ARGS; args++)
+    argv[n++] = *args;
+  argv[n] = NULL;
+
+  pid = harness_spawn_argv("xousd", argv);
+  broker = pid;
+  deadline = harness_now_ms() + HARNESS_START_TIMEOUT_MS;
+  for (;;) {
+    int st, fd;
+
+    if (harness_wait(pid, 0, &st)) {
+      broker = 0;
+      ck_abort_msg("harness: xousd exited before %s was ready (%s %d)",
+                   socket_path, WIFEXITED(st) ? "status" : "signal",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+    }
+    fd = harness_raw_try_connect(socket_path);
+    if (fd >= 0) {
+      close(fd);
+      return pid;
+    }
+    if (harness_now_ms() >= deadline)
+      break;
+    harness_sleep_ms(5);
+  }
+  ck_abort_msg("harness: xousd did not accept connections on %s within "
+               "%d ms", socket_path, HARNESS_START_TIMEOUT_MS);
+  return -1;
+}
+
+pid_t
+harness_start_broker(void)
+{
+  const char *args[] = { "--socket", NULL, NULL };
+
+  args[1] = harness_socket_path();
+  if (setenv("XOUS_SOCKET", sock_path, 1) < 0)
+    ck_abort_msg("harness: setenv: %s", strerror(errno));
+  return harness_start_broker_with(sock_path, args);
+}
+
+pid_t
+harness_broker_pid(void)
+{
+  return broker;
+}
+
+void
+harness_forget_broker(void)
+{
+  broker = 0;
+}
+
+void
+harness_stop_broker(void)
+{
+  pid_t pid = broker;
+  int st;
+
+  ck_assert_msg(pid > 0, "harness: no broker to stop");
+  broker = 0;
+  ck_assert_msg(harness_running(pid), "xousd had already exited");
+  kill(pid, SIGTERM);
+  if (!harness_wait(pid, HARNESS_STOP_TIMEOUT_MS, &st)) {
+    kill(pid, SIGKILL);
+    harness_wait(pid, HARNESS_STOP_TIMEOUT_MS, NULL);
+    ck_abort_msg("xousd did not exit within %d ms of SIGTERM",
+                 HARNESS_STOP_TIMEOUT_MS);
+  }
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xousd ended with %s %d after SIGTERM, not status 0",
+                WIFEXITED(st) ? "status" : "signal",
+                WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  ck_assert_msg(access(sock_path, F_OK) < 0 && errno == ENOENT,
+                "xousd left its socket %s behind", sock_path);
+}
+
+void
+harness_assert_broker_alive(void)
+{
+  int st;
+
+  if (broker <= 0)
+    return;
+  if (harness_wait(broker, 0, &st)) {
+    broker = 0;
+    ck_abort_msg("xousd died during the test (%s %d)",
+                 WIFEXITED(st) ? "status" : "signal",
+                 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+  }
+}
+
+/* ---- cleanup -------------------------------------------------------------- */
+
+void
+harness_cleanup(void)
+{
+  int i;
+
+  if (dir[0] == '\0' || dir_owner != getpid())
+    return;
+  for (i = 0; i < nchildren; i++) {
+    struct child *c = &children[i];
+
+    if (c->reaped || c->pid == broker)
+      continue;
+    kill(c->pid, SIGKILL);
+    harness_wait(c->pid, HARNESS_STOP_TIMEOUT_MS, NULL);
+  }
+  if (broker > 0) {
+    kill(broker, SIGTERM);
+    if (!harness_wait(broker, HARNESS_STOP_TIMEOUT_MS, NULL)) {
+      kill(broker, SIGKILL);
+      harness_wait(broker, HARNESS_STOP_TIMEOUT_MS, NULL);
+    }
+    broker = 0;
+  }
+  remove_tree(dir);
+  dir[0] = '\0';
+  sock_path[0] = '\0';
+  nchildren = 0;
+  unsetenv("XOUS_SOCKET");
+}
