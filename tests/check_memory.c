@@ -663,7 +663,6 @@ START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
   xous_envelope_t env;
   xous_range_t got;
   pid_t client;
-  char *out;
 
   ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
   client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "5", "2", NULL);
@@ -694,8 +693,6 @@ START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
                 "the server can still read the pages after returning them");
   expect_line(client, "lend-mut NoError 11 22");
   ck_assert(harness_wait(client, BOUND_MS, NULL));
-  out = harness_output(client);
-  free(out);
 }
 END_TEST
 

@@ -148,6 +148,27 @@ slurp(const char *path)
   }
   fclose(f);
   buf[len] = '\0';
+  /* xous-run pads names to one width ("name   | line"): fold the padding
+   * so that checks read "name | line" whatever the other names are. */
+  {
+    size_t r = 0, w = 0;
+
+    while (r < len) {
+      if (buf[r] == ' ') {
+        size_t e = r;
+
+        while (e < len && buf[e] == ' ')
+          e++;
+        if (e < len && buf[e] == '|') {
+          buf[w++] = ' ';
+          r = e;
+          continue;
+        }
+      }
+      buf[w++] = buf[r++];
+    }
+    buf[w] = '\0';
+  }
   return buf;
 }
 

@@ -32,7 +32,7 @@
 #ifndef XOUS_BUFFER_H
 #define XOUS_BUFFER_H
 
-#include <xous/syscall.h>
+#include <xous.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,1 @@
+# Build fragment for fuzz, included from Makefile.am (inside if XOUS_HOSTED).

@@ -1,0 +1,1 @@
+# Build fragment for pddb, included from Makefile.am (inside if XOUS_HOSTED).
