@@ -7,5 +7,6 @@
 
 #include <xous/types.h>
 #include <xous/syscall.h>
+#include <xous/buffer.h>
 
 #endif /* XOUS_H */
