@@ -259,6 +259,11 @@ on_peer(uv_poll_t *h, int status, int events)
     }
     xd.frames++;
     xd_dispatch(p, &f, fd);
+    /* A thread has one call outstanding at a time: after its frame there
+     * is nothing more to read, so skip the recvmsg that would say EAGAIN.
+     * Anything a peer sent beyond that is read at the next wake-up. */
+    if (p->role == XD_PEER_THREAD)
+      break;
   }
   xd_reap();
 }
