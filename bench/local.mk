@@ -21,3 +21,6 @@ bench: $(bench_programs) xousd
 	  $(abs_top_builddir)/bench/bench_ipc $(BENCH_FLAGS) \
 	  --xousd '$(abs_top_builddir)/xousd' --limits '$(BENCH_LIMITS)' \
 	  --json bench/results.json
+bench: bench-scale
+bench: bench-emu
+bench: bench-pddb

@@ -122,6 +122,29 @@ typedef struct {
 #define XOUS_MAX_THREADS 31     /* per process */
 #define XOUS_KERNEL_PID 1
 
+/* AdjustProcessLimit indices. 1 and 2 are the kernel's; 3 and up exist on
+ * the desktop only (the device answers InvalidLimit). Each answers
+ * Scalar2(index, value in force) and changes the value only when the
+ * caller's "current" word matches it.
+ *  3  servers the process may own (broker; default 32 = xousd
+ *     --process-servers, which is also the most it may ask for); past it
+ *     CreateServer* gives OutOfMemory.
+ *  4  bytes the process may hold from MapMemory at once (libxous; default
+ *     256 MiB, a page multiple, not below what is mapped now); past it
+ *     MapMemory gives OutOfMemory. A guard against runaway allocation in
+ *     the process's own library, not a security boundary.
+ *  5  connections (broker; default and most = xousd --max-connections,
+ *     32); past it Connect gives OutOfMemory.
+ *  6  live threads (libxous; 1..XOUS_MAX_THREADS, not below the threads
+ *     alive now); past it CreateThread gives ThreadNotAvailable. */
+#define XOUS_LIMIT_HEAP_MAX 1
+#define XOUS_LIMIT_HEAP_SIZE 2
+#define XOUS_LIMIT_SERVERS 3
+#define XOUS_LIMIT_MAPPED 4
+#define XOUS_LIMIT_CONNECTIONS 5
+#define XOUS_LIMIT_THREADS 6
+#define XOUS_MAPPED_DEFAULT ((size_t)256 << 20)
+
 /* Reply type word of ReplyAndReceiveNext for a memory reply: 0xffffffff
  * on every target (not all ones on the 64-bit desktop). */
 #define XOUS_REPLY_MEMORY ((xous_word_t)0xffffffffu)

@@ -28,6 +28,7 @@ static pthread_mutex_t join_lock = PTHREAD_MUTEX_INITIALIZER;
 static int process_sock = -1;
 static atomic_int process_pid;   /* 0 until joined */
 static atomic_int broker_lost;   /* said once that the broker is gone */
+static atomic_int refused;       /* the Xous error the broker refused us with */
 static pthread_key_t sock_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static _Thread_local int thread_sock = -1;
@@ -155,10 +156,20 @@ join_broker(void)
   f.type = XOUS_WIRE_HELLO_PROCESS;
   snprintf(f.name, sizeof f.name, "%s", program_name());
   if (hello(fd, &f) != 0) {
-    if (f.type == XOUS_WIRE_ERROR)
-      fprintf(stderr, "xous: xousd refused this process: %s\n",
-              xous_strerror(xous__error_from_word(f.w[0])));
-    else
+    if (f.type == XOUS_WIRE_ERROR) {
+      xous_error_t err = xous__error_from_word(f.w[0]);
+
+      /* Every later call fails with this error, not InternalError: the
+       * broker is there, it said no. */
+      atomic_store(&refused, (int)err);
+      if (atomic_exchange(&broker_lost, 1) == 0)
+        fprintf(stderr, "xous: xousd refused this process: %s%s\n",
+                xous_strerror(err),
+                err == XOUS_OUT_OF_MEMORY
+                    ? " (no free PID: Xous PIDs are 8 bits, and 254 "
+                      "processes are running)"
+                    : "");
+    } else
       say_lost("xousd", EPROTO);
     close(fd);
     pthread_mutex_unlock(&join_lock);
@@ -220,7 +231,10 @@ xous__thread_attach(xous_tid_t tid)
 static long
 await_answer(int sock, struct xous_wire_frame *f, int *got_fd)
 {
-  static long spin_ns = -1;
+  /* Read by every thread on every call: atomic, so that the first calls
+   * of two threads may both fill it in without a data race. */
+  static atomic_long spin_cache = -1;
+  long spin_ns = atomic_load_explicit(&spin_cache, memory_order_relaxed);
   struct timespec t0, t;
   long n;
 
@@ -228,6 +242,7 @@ await_answer(int sock, struct xous_wire_frame *f, int *got_fd)
     const char *env = getenv("XOUS_SPIN_NS");
 
     spin_ns = env != NULL ? atol(env) : 0;
+    atomic_store_explicit(&spin_cache, spin_ns, memory_order_relaxed);
   }
   if (spin_ns > 0) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -288,5 +303,7 @@ xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
 lost:
   if (atomic_exchange(&broker_lost, 1) == 0 && sock >= 0)
     fprintf(stderr, "xous: lost the connection to xousd\n");
-  xous__set_error(res, XOUS_INTERNAL_ERROR);
+  xous__set_error(res, atomic_load(&refused) != 0
+                           ? (xous_error_t)atomic_load(&refused)
+                           : XOUS_INTERNAL_ERROR);
 }

@@ -33,6 +33,8 @@ xous_tid_t xous__tid(void);
 void xous__create_thread(const xous_word_t a[8], xous_word_t r[8]);
 void xous__join_thread(const xous_word_t a[8], xous_word_t r[8]);
 void xous__threads_after_fork(void);
+/* AdjustProcessLimit XOUS_LIMIT_THREADS. */
+void xous__adjust_thread_limit(const xous_word_t a[8], xous_word_t r[8]);
 
 /* ---- memory.c: the table of mappings ------------------------------------- */
 

@@ -32,6 +32,7 @@ struct entry {
   int kind;
   xous_sender_t sender; /* BORROWED: the message it came with */
   int heap;             /* the heap: resized, never unmapped */
+  int counted;          /* from MapMemory: counts in XOUS_LIMIT_MAPPED */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -42,6 +43,8 @@ static uintptr_t heap_base;  /* start of the reservation, 0 until used */
 static size_t heap_size;     /* bytes usable now */
 static size_t heap_max = HEAP_DEFAULT_MAX;
 static int heap_fd = -1;
+static size_t mapped;        /* bytes from MapMemory held now */
+static size_t mapped_max = XOUS_MAPPED_DEFAULT; /* XOUS_LIMIT_MAPPED */
 
 xous_error_t
 xous__errno_to_xous(int err)
@@ -68,6 +71,15 @@ xous__errno_to_xous(int err)
   default:
     return XOUS_INTERNAL_ERROR;
   }
+}
+
+/* Gives back size bytes of the MapMemory allowance. */
+static void
+unmapped(size_t size)
+{
+  pthread_mutex_lock(&lock);
+  mapped = mapped >= size ? mapped - size : 0;
+  pthread_mutex_unlock(&lock);
 }
 
 static int
@@ -234,6 +246,14 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, XOUS_BAD_ADDRESS);
     return;
   }
+  pthread_mutex_lock(&lock);
+  if (size > mapped_max || mapped > mapped_max - size) {
+    pthread_mutex_unlock(&lock);
+    xous__set_error(r, XOUS_OUT_OF_MEMORY); /* XOUS_LIMIT_MAPPED */
+    return;
+  }
+  mapped += size; /* held now, so that two threads cannot both pass */
+  pthread_mutex_unlock(&lock);
   prot = prot_of(flags);
   if (flags & XOUS_MEM_RESERVE)
     mflags |= MAP_POPULATE;
@@ -242,6 +262,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   fd = new_object(size);
   if (fd < 0) {
     xous__set_error(r, xous__errno_to_xous(errno));
+    unmapped(size);
     return;
   }
   p = mmap((void *)virt, size, prot, mflags, fd, 0);
@@ -253,11 +274,13 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
       munmap(p, size);
     close(fd);
     xous__set_error(r, err);
+    unmapped(size);
     return;
   }
   pthread_mutex_lock(&lock);
   e = add_entry();
   if (e == NULL) {
+    mapped -= size;
     pthread_mutex_unlock(&lock);
     munmap(p, size);
     close(fd);
@@ -269,6 +292,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   e->fd = fd;
   e->prot = prot;
   e->kind = XOUS__MAP_OWNED;
+  e->counted = 1;
   pthread_mutex_unlock(&lock);
   xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
   r[1] = (xous_word_t)p;
@@ -291,8 +315,13 @@ xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8])
     err = XOUS_BAD_ADDRESS;
   else if (e->kind == XOUS__MAP_BORROWED)
     err = XOUS_SHARE_VIOLATION; /* lent to us: give it back instead */
-  else
+  else {
+    int counted = e->counted;
+
     err = cut(e, addr, len);
+    if (err == XOUS_OK && counted)
+      mapped = mapped >= len ? mapped - len : 0;
+  }
   pthread_mutex_unlock(&lock);
   if (err != XOUS_OK)
     xous__set_error(r, err);
@@ -476,6 +505,12 @@ xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8])
         (proposed & (PAGE - 1)) == 0)
       (void)heap_resize(proposed);
     value = heap_size;
+  } else if (index == XOUS_LIMIT_MAPPED) {
+    /* Any page multiple that is not below what is mapped now. */
+    if (expected == mapped_max && (proposed & (PAGE - 1)) == 0 &&
+        proposed >= mapped)
+      mapped_max = proposed;
+    value = mapped_max;
   } else {
     pthread_mutex_unlock(&lock);
     xous__set_error(r, XOUS_INVALID_LIMIT);
@@ -539,7 +574,9 @@ xous__span_release(uintptr_t addr, size_t len)
 
   pthread_mutex_lock(&lock);
   e = find(addr, len);
-  if (e != NULL)
+  if (e != NULL && e->counted && cut(e, addr, len) == XOUS_OK)
+    mapped = mapped >= len ? mapped - len : 0;
+  else if (e != NULL)
     (void)cut(e, addr, len);
   pthread_mutex_unlock(&lock);
 }
@@ -613,4 +650,5 @@ xous__memory_after_fork(void)
   for (i = 0; i < used; i++)
     close(table[i].fd);
   used = 0;
+  mapped = 0;
 }

@@ -180,7 +180,14 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     xous__update_memory_flags(args, r);
     break;
   case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT:
-    xous__adjust_limit(args, r);
+    /* The broker keeps the tables these limits guard; the rest are this
+     * process's own. */
+    if (args[1] == XOUS_LIMIT_SERVERS || args[1] == XOUS_LIMIT_CONNECTIONS)
+      forward(args, r);
+    else if (args[1] == XOUS_LIMIT_THREADS)
+      xous__adjust_thread_limit(args, r);
+    else
+      xous__adjust_limit(args, r);
     break;
   case XOUS_SYSCALL_YIELD:
   case XOUS_SYSCALL_WAIT_EVENT:

@@ -23,6 +23,18 @@ struct slot {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct slot slots[TID_LIMIT];
 static _Thread_local xous_tid_t my_tid;
+static unsigned thread_limit = XOUS_MAX_THREADS; /* XOUS_LIMIT_THREADS */
+
+/* Caller holds lock. */
+static unsigned
+live_threads(void)
+{
+  unsigned n = 0;
+
+  for (xous_tid_t t = FIRST_TID; t < TID_LIMIT; t++)
+    n += slots[t].used != 0;
+  return n;
+}
 
 struct start {
   void *(*entry)(void *);
@@ -78,7 +90,7 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
   pthread_mutex_lock(&lock);
   for (t = FIRST_TID; t < TID_LIMIT && slots[t].used; t++)
     ;
-  if (t == TID_LIMIT) {
+  if (t == TID_LIMIT || live_threads() >= thread_limit) {
     pthread_mutex_unlock(&lock);
     xous__set_error(r, XOUS_THREAD_NOT_AVAILABLE);
     return;
@@ -146,6 +158,21 @@ xous__join_thread(const xous_word_t a[8], xous_word_t r[8])
   pthread_mutex_unlock(&lock);
   xous__set_ok(r, XOUS_RESULT_SCALAR1);
   r[1] = (xous_word_t)ret;
+}
+
+void
+xous__adjust_thread_limit(const xous_word_t a[8], xous_word_t r[8])
+{
+  xous_word_t expected = a[2], proposed = a[3];
+
+  pthread_mutex_lock(&lock);
+  if (expected == thread_limit && proposed >= 1 &&
+      proposed <= XOUS_MAX_THREADS && proposed >= live_threads())
+    thread_limit = (unsigned)proposed;
+  xous__set_ok(r, XOUS_RESULT_SCALAR2);
+  r[1] = a[1];
+  r[2] = thread_limit;
+  pthread_mutex_unlock(&lock);
 }
 
 void

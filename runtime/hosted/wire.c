@@ -109,6 +109,10 @@ xous__wire_recv_flags(int sock, struct xous_wire_frame *f, size_t size,
       }
     }
   }
+  /* An empty datagram reads as a hang-up to the caller, which would then
+   * never close a descriptor that came with it. */
+  if (n == 0 && *fd >= 0)
+    bad = 1;
   if (bad || (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC))) {
     if (*fd >= 0)
       close(*fd);

@@ -88,8 +88,9 @@ int xous__socket_path(char *buf, size_t size);
  * Returns 0 or -errno. Retries EINTR. */
 int xous__wire_send(int sock, const struct xous_wire_frame *f, int fd);
 /* Receives one frame and its fd (-1 when none). Returns the byte count
- * (0 at hang-up) or -errno. A frame with more fds than one, or a cut
- * control message, has every received fd closed and gives -EPROTO. */
+ * (0 at hang-up) or -errno. A frame with more fds than one, an empty
+ * one with an fd, or a cut control message, has every received fd closed
+ * and gives -EPROTO. */
 long xous__wire_recv(int sock, struct xous_wire_frame *f, size_t size,
                      int *fd);
 /* As xous__wire_recv, with recvmsg flags (MSG_DONTWAIT to poll). */

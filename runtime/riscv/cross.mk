@@ -111,7 +111,8 @@ $(O)/obj/%.o: $(top)/%
 	@$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
 
 # The rv32 programs of tests/check_emu (make ... tests).
-TEST_PROGRAMS := $(O)/tests/rv32/conformance.elf
+TEST_PROGRAMS := $(O)/tests/rv32/conformance.elf $(O)/tests/rv32/abi.elf \
+  $(O)/tests/rv32/bench.elf
 tests: $(TEST_PROGRAMS) $(PROGRAMS)
 
 $(O)/tests/rv32/%.elf: $(O)/obj/tests/rv32/%.c.o $(LIB) $(top)/runtime/riscv/xous.ld

@@ -47,6 +47,33 @@ xous__thread_trampoline:
 	jr	s1			/* entry(arg) returns to the exit address */
 	.size	xous__thread_trampoline, . - xous__thread_trampoline
 
+/* An interrupt: a0 = irq, a1 = arg, ra = the kernel's IRQ-return address,
+ * sp = the interrupted thread's stack, gp unknown. Runs the handler that
+ * syscall.c recorded for a0 (the kernel only delivers claimed numbers,
+ * all below XOUS_IRQ_MAX). tp stays the interrupted thread's. */
+	.section .text.xous__irq_trampoline, "ax", @progbits
+	.globl	xous__irq_trampoline
+	.type	xous__irq_trampoline, @function
+xous__irq_trampoline:
+	addi	sp, sp, -16
+	sw	ra, 12(sp)
+	sw	gp, 8(sp)
+	.option	push
+	.option	norelax
+	la	gp, __global_pointer$
+	.option	pop
+	lla	t0, xous__irq_handlers
+	slli	t1, a0, 2
+	add	t0, t0, t1
+	lw	t0, 0(t0)
+	beqz	t0, 1f
+	jalr	t0
+1:	lw	gp, 8(sp)
+	lw	ra, 12(sp)
+	addi	sp, sp, 16
+	ret
+	.size	xous__irq_trampoline, . - xous__irq_trampoline
+
 /* Lowers sp by the TLS size (rounded to 16) and makes that block the
  * calling thread's TLS. Called before any C code that could use TLS; the
  * return address is kept in s3 because sp moves under it. */

@@ -14,6 +14,13 @@
  * and runs entry(arg) with ra still at the kernel's thread-exit address. */
 void xous__thread_trampoline(void);
 
+/* Where every interrupt handler claimed with xous_claim_interrupt()
+ * starts (crt0.S): it sets gp and calls xous__irq_handlers[a0](a0, a1),
+ * then returns to the kernel's IRQ-return address. */
+void xous__irq_trampoline(void);
+#define XOUS_IRQ_MAX 32
+extern void (*xous__irq_handlers[XOUS_IRQ_MAX])(unsigned irq, void *arg);
+
 /* The C half of _start (start.c), entered with gp, tp and the TLS block
  * set up; params is the loader's parameter block (may be 0). */
 _Noreturn void xous__start(const void *eh_frame, const void *params);

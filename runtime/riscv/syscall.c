@@ -10,9 +10,15 @@
 
 #include "riscv/internal.h"
 
+/* The handlers behind xous__irq_trampoline, by IRQ number (crt0.S). */
+void (*xous__irq_handlers[XOUS_IRQ_MAX])(unsigned irq, void *arg);
+
 void
 xous_syscall(const xous_word_t args[8], xous_word_t result[8])
 {
+  void (*old_handler)(unsigned, void *) = NULL;
+  bool claim = false;
+
   register xous_word_t a0 __asm__("a0") = args[0];
   register xous_word_t a1 __asm__("a1") = args[1];
   register xous_word_t a2 __asm__("a2") = args[2];
@@ -32,6 +38,16 @@ xous_syscall(const xous_word_t args[8], xous_word_t result[8])
     a1 = (xous_word_t)xous__thread_trampoline;
   }
 
+  /* An interrupt handler starts with only a0, a1, sp and ra set: it
+   * enters through a trampoline that sets gp and finds the handler by
+   * IRQ number. Put back if the kernel refuses the claim. */
+  if (a0 == XOUS_SYSCALL_CLAIM_INTERRUPT && a1 < XOUS_IRQ_MAX && a2 != 0) {
+    claim = true;
+    old_handler = xous__irq_handlers[a1];
+    xous__irq_handlers[a1] = (void (*)(unsigned, void *))a2;
+    a2 = (xous_word_t)xous__irq_trampoline;
+  }
+
   /* "memory": a lend or a receive changes what the pages hold. */
   __asm__ volatile("ecall"
                    : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
@@ -39,6 +55,8 @@ xous_syscall(const xous_word_t args[8], xous_word_t result[8])
                    :
                    : "memory");
 
+  if (claim && a0 != XOUS_RESULT_OK)
+    xous__irq_handlers[args[1]] = old_handler;
   result[0] = a0;
   result[1] = a1;
   result[2] = a2;

@@ -90,7 +90,28 @@ split(char *line, char **words)
 int
 manifest_load(struct manifest *m, const char *path)
 {
-  char dirbuf[PATH_MAX], prog[PATH_MAX * 2], *dir, *line = NULL;
+  char dirbuf[PATH_MAX];
+
+  snprintf(dirbuf, sizeof dirbuf, "%s", path);
+  return manifest_load_from(m, path, dirname(dirbuf));
+}
+
+/* True when path names a program to run: an executable, or an rv32 ELF
+ * file (.elf), which xous-run starts under xous-emu. */
+static bool
+runnable(const char *path)
+{
+  size_t n = strlen(path);
+
+  if (n > 4 && strcmp(path + n - 4, ".elf") == 0)
+    return access(path, R_OK) == 0;
+  return access(path, X_OK) == 0;
+}
+
+int
+manifest_load_from(struct manifest *m, const char *path, const char *dir)
+{
+  char prog[PATH_MAX * 2], *line = NULL;
   char *words[MAX_WORDS];
   size_t cap = 0;
   unsigned lineno = 0;
@@ -101,8 +122,6 @@ manifest_load(struct manifest *m, const char *path)
     fprintf(stderr, "xous-run: cannot read %s: %s\n", path, strerror(errno));
     return -1;
   }
-  snprintf(dirbuf, sizeof dirbuf, "%s", path);
-  dir = dirname(dirbuf);
   while (rc == 0 && getline(&line, &cap, f) >= 0) {
     int n = split(line, words);
     bool wait = false;
@@ -131,7 +150,7 @@ manifest_load(struct manifest *m, const char *path)
      * the program is there, else it is looked up in PATH. */
     if (words[0][0] != '/') {
       snprintf(prog, sizeof prog, "%s/%s", dir, words[0]);
-      if (strchr(words[0], '/') != NULL || access(prog, X_OK) == 0)
+      if (strchr(words[0], '/') != NULL || runnable(prog))
         words[0] = prog;
     }
     rc = add(m, wait, words, (unsigned)n);

@@ -20,6 +20,9 @@ struct manifest {
 /* Reads an image file; relative program paths are taken from the file's
  * directory. Returns 0, or -1 after printing where it is wrong. */
 int manifest_load(struct manifest *m, const char *path);
+/* As manifest_load(), with relative program paths taken from dir. */
+int manifest_load_from(struct manifest *m, const char *path,
+                       const char *dir);
 /* Programs separated by "--" or ":". Returns 0 or -1. */
 int manifest_from_argv(struct manifest *m, int argc, char **argv);
 /* dir/hello-server, then dir/hello-client. Returns -1 when either is not

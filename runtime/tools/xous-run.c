@@ -494,6 +494,119 @@ base_name(const char *path)
   return s != NULL ? s + 1 : path;
 }
 
+/* ==== rv32 programs and the demo image ====================================== */
+
+static bool
+is_elf(const char *path)
+{
+  size_t n = strlen(path);
+
+  return n > 4 && strcmp(path + n - 4, ".elf") == 0;
+}
+
+/* An rv32 program (.elf) runs under xous-emu: $XOUS_EMU, else the one
+ * beside xous-run. Returns argv itself for a native program, a new
+ * vector (free it) for an emulated one, NULL when there is no xous-emu. */
+static char **
+emulated(char **argv)
+{
+  static char emu[PATH_MAX];
+  const char *env = getenv("XOUS_EMU");
+  char **v;
+  size_t n = 0;
+
+  if (!is_elf(argv[0]))
+    return argv;
+  if (env != NULL && env[0] != '\0')
+    snprintf(emu, sizeof emu, "%s", env);
+  else if (!find_beside(emu, sizeof emu,
+                        (const char *const[]){ "xous-emu", NULL })) {
+    fprintf(stderr, "xous-run: %s is an rv32 program and there is no "
+                    "xous-emu beside %s (set XOUS_EMU)\n", argv[0],
+            self_dir);
+    return NULL;
+  }
+  while (argv[n] != NULL)
+    n++;
+  v = calloc(n + 2, sizeof *v);
+  if (v == NULL)
+    return NULL;
+  v[0] = emu;
+  memcpy(v + 1, argv, (n + 1) * sizeof *v);
+  return v;
+}
+
+/* The source tree of the build tree xous-run runs from: the
+ * abs_top_srcdir line of the Makefile beside it. */
+static bool
+build_srcdir(char *out, size_t size)
+{
+  char path[PATH_MAX + 16], *line = NULL;
+  size_t cap = 0;
+  bool found = false;
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/Makefile", self_dir);
+  if ((f = fopen(path, "r")) == NULL)
+    return false;
+  while (!found && getline(&line, &cap, f) >= 0)
+    if (strncmp(line, "abs_top_srcdir = ", 17) == 0) {
+      line[strcspn(line, "\n")] = '\0';
+      found = line[17] != '\0' &&
+              (size_t)snprintf(out, size, "%s", line + 17) < size;
+    }
+  free(line);
+  fclose(f);
+  return found;
+}
+
+/* examples/demo.image, the default run: from $XOUS_SRCDIR, the source
+ * tree of this build tree, or the installed data. Its programs are taken
+ * from the build tree's examples/ when xous-run runs there. Returns 1
+ * when loaded, 0 when there is no image, -1 when it is wrong. */
+static int
+load_demo_image(struct manifest *m)
+{
+  const char *src = getenv("XOUS_SRCDIR");
+  char dirs[4][PATH_MAX + 32], image[PATH_MAX + 64], progs[PATH_MAX + 16];
+  struct stat st;
+  int n = 0;
+
+  if (src != NULL && src[0] != '\0')
+    snprintf(dirs[n++], sizeof dirs[0], "%.*s/examples", PATH_MAX, src);
+  snprintf(dirs[n++], sizeof dirs[0], "%s/examples", self_dir);
+  if (build_srcdir(dirs[n], PATH_MAX) &&
+      strlen(dirs[n]) + 10 < PATH_MAX) {
+    strcat(dirs[n], "/examples");
+    n++;
+  }
+  snprintf(dirs[n++], sizeof dirs[0], "%s/../share/%s", self_dir, PACKAGE);
+  for (int i = 0; i < n; i++) {
+    snprintf(image, sizeof image, "%s/demo.image", dirs[i]);
+    if (access(image, R_OK) != 0)
+      continue;
+    snprintf(progs, sizeof progs, "%s/examples", self_dir);
+    if (stat(progs, &st) != 0 || !S_ISDIR(st.st_mode))
+      snprintf(progs, sizeof progs, "%s", dirs[i]);
+    if (manifest_load_from(m, image, progs) != 0)
+      return -1;
+    /* A demo whose programs are not all built falls back to hello. */
+    for (unsigned k = 0; k < m->count; k++) {
+      const char *p = m->entries[k].argv[0];
+
+      if (strchr(p, '/') != NULL &&
+          access(p, is_elf(p) ? R_OK : X_OK) != 0) {
+        fprintf(stderr, "xous-run: %s: %s is not built; running the hello "
+                        "demo instead\n", image, p);
+        manifest_free(m);
+        return 0;
+      }
+    }
+    return 1;
+  }
+  return 0;
+}
+
 /* ==== main ================================================================== */
 
 int
@@ -565,18 +678,27 @@ main(int argc, char **argv)
   } else {
     const char *demo = getenv("XOUS_DEMO_DIR");
     char dir[PATH_MAX];
+    int loaded = 0;
 
-    if (demo != NULL && demo[0] != '\0')
-      snprintf(dir, sizeof dir, "%s", demo);
-    else if ((size_t)snprintf(dir, sizeof dir, "%s/examples/hello",
-                              self_dir) >= sizeof dir)
-      dir[0] = '\0';
-    if (dir[0] == '\0' || manifest_demo(&m, dir) != 0) {
-      fprintf(stderr,
-              "xous-run: no program given and no demo in %s (build the "
-              "examples, set XOUS_DEMO_DIR, or give a program)\n",
-              dir);
+    /* The demo image when there is one (XOUS_DEMO_DIR asks for the
+     * hello pair of that directory instead). */
+    if (demo == NULL || demo[0] == '\0')
+      loaded = load_demo_image(&m);
+    if (loaded < 0)
       return 2;
+    if (loaded == 0) {
+      if (demo != NULL && demo[0] != '\0')
+        snprintf(dir, sizeof dir, "%s", demo);
+      else if ((size_t)snprintf(dir, sizeof dir, "%s/examples/hello",
+                                self_dir) >= sizeof dir)
+        dir[0] = '\0';
+      if (dir[0] == '\0' || manifest_demo(&m, dir) != 0) {
+        fprintf(stderr,
+                "xous-run: no program given and no demo in %s (build the "
+                "examples, set XOUS_DEMO_DIR, or give a program)\n",
+                dir);
+        return 2;
+      }
     }
   }
   if (m.count == 0) {
@@ -647,9 +769,13 @@ main(int argc, char **argv)
 
   /* The programs; a `wait` line ends before the next one starts. */
   for (unsigned i = 0; i < m.count && !got_signal; i++) {
-    struct proc *p = spawn(base_name(m.entries[i].argv[0]), ROLE_PROGRAM,
-                           m.entries[i].argv);
+    char **args = emulated(m.entries[i].argv);
+    struct proc *p = args == NULL ? NULL
+                                  : spawn(base_name(m.entries[i].argv[0]),
+                                          ROLE_PROGRAM, args);
 
+    if (args != m.entries[i].argv)
+      free(args);
     if (p == NULL) {
       status = 127;
       goto out;

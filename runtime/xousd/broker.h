@@ -26,6 +26,13 @@
 #include "hosted/wire.h"
 
 #define XOUSD_MAX_PIDS 256 /* PIDs 2..255; 1 is the broker */
+/* The server table: the sender word has 8 bits of server index (bits
+ * 23..16), so no more than 256 servers can ever be told apart. The device
+ * has XOUS_MAX_SERVERS (128); --max-servers raises it up to this. */
+#define XOUSD_MAX_SERVERS 256
+/* Servers one process may own unless --process-servers says otherwise:
+ * one process must not be able to take the whole table. */
+#define XOUSD_PROCESS_SERVERS 32
 
 struct xd_process;
 struct xd_server;
@@ -90,6 +97,8 @@ struct xd_process {
   struct xd_peer *peer;
   struct xd_link threads;
   struct xd_conn conns[XOUS_MAX_CONNECTIONS];
+  unsigned max_servers;      /* AdjustProcessLimit XOUS_LIMIT_SERVERS */
+  unsigned max_conns;        /* AdjustProcessLimit XOUS_LIMIT_CONNECTIONS */
   uint64_t messages_sent;
   uint64_t start_ms;
 };
@@ -127,8 +136,9 @@ struct xd_options {
   const char *socket_path;
   bool foreground;
   int verbose;
-  unsigned max_servers;
-  unsigned max_connections;
+  unsigned max_servers;      /* system wide, 1..XOUSD_MAX_SERVERS */
+  unsigned max_connections;  /* per process ceiling, 1..32 */
+  unsigned process_servers;  /* per process ceiling, 1..max_servers */
 };
 
 struct xd_broker {
@@ -140,7 +150,7 @@ struct xd_broker {
   char dir[4096];            /* the socket directory, if we made it */
   struct xd_link peers;
   struct xd_process *procs[XOUSD_MAX_PIDS];
-  struct xd_server servers[XOUS_MAX_SERVERS];
+  struct xd_server servers[XOUSD_MAX_SERVERS];
   struct xd_link connecting; /* threads in Connect, waiting for a SID */
   bool stopping;
   uint64_t frames, messages;
@@ -217,6 +227,11 @@ void xd_receive(struct xd_thread *t, const uint64_t a[8]);
 void xd_return(struct xd_thread *t, const uint64_t a[8]);
 void xd_reply_and_receive(struct xd_thread *t, const uint64_t a[8]);
 void xd_forget_client(struct xd_thread *t);
+/* Servers proc owns now. */
+unsigned xd_servers_owned(const struct xd_process *proc);
+/* AdjustProcessLimit for the limits the broker keeps (servers,
+ * connections); the others are answered inside the process. */
+void xd_adjust_limit(struct xd_thread *t, const uint64_t a[8]);
 
 /* ---- connection.c ------------------------------------------------------- */
 

@@ -30,7 +30,7 @@ xd_conn_server(struct xd_process *proc, uint64_t cid)
 uint64_t
 xd_conn_make(struct xd_process *proc, struct xd_server *s)
 {
-  unsigned i, limit = xd.opt.max_connections;
+  unsigned i, limit = proc->max_conns; /* XOUS_LIMIT_CONNECTIONS */
   int free_slot = -1, stale_slot = -1;
 
   if (limit > XOUS_MAX_CONNECTIONS)

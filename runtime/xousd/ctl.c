@@ -97,7 +97,7 @@ list_processes(struct text *t)
 
     if (proc == NULL)
       continue;
-    for (unsigned i = 0; i < XOUS_MAX_SERVERS; i++)
+    for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
       servers += xd.servers[i].used && xd.servers[i].owner == proc;
     for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++)
       conns += proc->conns[i].used;
@@ -119,7 +119,7 @@ list_servers(struct text *t)
   bool first = true;
 
   put(t, "[");
-  for (unsigned i = 0; i < XOUS_MAX_SERVERS; i++) {
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
     const struct xd_server *s = &xd.servers[i];
 
     if (!s->used)

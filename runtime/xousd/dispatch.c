@@ -132,6 +132,9 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
     w[1] = t->tid;
     xd_reply(t, w, -1, 0);
     break;
+  case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT:
+    xd_adjust_limit(t, a);
+    break;
   case XOUS_SYSCALL_SHUTDOWN:
     w[0] = XOUS_RESULT_OK;
     xd_reply(t, w, -1, 0);

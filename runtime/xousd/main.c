@@ -22,7 +22,8 @@ usage(FILE *out)
 {
   fprintf(out,
           "usage: xousd [--foreground] [--verbose] [--socket PATH]\n"
-          "             [--max-connections N]\n"
+          "             [--max-connections N] [--max-servers N]\n"
+          "             [--process-servers N]\n"
           "       xousd --help | --version\n"
           "\n"
           "The Xous kernel's broker: PIDs, servers, connections and messages\n"
@@ -39,6 +40,13 @@ usage(FILE *out)
           "      --max-connections N connections per process (default 32, "
           "as\n"
           "                          the device; at most 32)\n"
+          "      --max-servers N     servers system wide (default 128, as "
+          "the\n"
+          "                          device; at most 256: the sender word "
+          "has\n"
+          "                          8 bits of server index)\n"
+          "      --process-servers N servers one process may own (default "
+          "32)\n"
           "  -h, --help              this text\n"
           "  -V, --version           the version\n");
 }
@@ -103,6 +111,8 @@ main(int argc, char **argv)
     { "verbose", no_argument, NULL, 'v' },
     { "socket", required_argument, NULL, 's' },
     { "max-connections", required_argument, NULL, 'C' },
+    { "max-servers", required_argument, NULL, 'S' },
+    { "process-servers", required_argument, NULL, 'P' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -113,6 +123,7 @@ main(int argc, char **argv)
 
   xd.opt.max_connections = XOUS_MAX_CONNECTIONS;
   xd.opt.max_servers = XOUS_MAX_SERVERS;
+  xd.opt.process_servers = 0; /* XOUSD_PROCESS_SERVERS, within max */
   while ((c = getopt_long(argc, argv, "fvs:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'f':
@@ -136,6 +147,25 @@ main(int argc, char **argv)
       xd.opt.max_connections = (unsigned)n;
       break;
     }
+    case 'S':
+    case 'P': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+
+      /* Above 256 two servers would share a sender word's index bits. */
+      if (*end != '\0' || n < 1 || n > XOUSD_MAX_SERVERS) {
+        fprintf(stderr, "xousd: --%s takes 1..%d (the sender word has 8 "
+                        "bits of server index)\n",
+                c == 'S' ? "max-servers" : "process-servers",
+                XOUSD_MAX_SERVERS);
+        return 2;
+      }
+      if (c == 'S')
+        xd.opt.max_servers = (unsigned)n;
+      else
+        xd.opt.process_servers = (unsigned)n;
+      break;
+    }
     case 'h':
       usage(stdout);
       return 0;
@@ -147,6 +177,10 @@ main(int argc, char **argv)
       return 2;
     }
   }
+  if (xd.opt.process_servers == 0)
+    xd.opt.process_servers = XOUSD_PROCESS_SERVERS;
+  if (xd.opt.process_servers > xd.opt.max_servers)
+    xd.opt.process_servers = xd.opt.max_servers;
   if (optind != argc) {
     usage(stderr);
     return 2;

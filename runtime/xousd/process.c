@@ -25,8 +25,9 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   for (pid = 2; pid < XOUSD_MAX_PIDS && xd.procs[pid] != NULL; pid++)
     ;
   if (pid == XOUSD_MAX_PIDS) {
-    xd_log(0, "no free PID: %d processes are running already",
-           XOUSD_MAX_PIDS - 2);
+    /* The PID is 8 bits of the sender word: there is no 256th. */
+    xd_log(0, "refused a process: no free PID (%d processes are running, "
+              "all of PIDs 2..%d)", XOUSD_MAX_PIDS - 2, XOUSD_MAX_PIDS - 1);
     *err = XOUS_OUT_OF_MEMORY;
     return NULL;
   }
@@ -39,6 +40,8 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   proc->os_pid = peer->os_pid;
   proc->peer = peer;
   proc->start_ms = uv_now(xd.loop);
+  proc->max_servers = xd.opt.process_servers;
+  proc->max_conns = xd.opt.max_connections;
   /* SAFETY: the name came from the peer; keep printable bytes only and
    * always terminate it. */
   for (size_t i = 0; i + 1 < sizeof proc->name && name[i] != '\0'; i++)
@@ -113,7 +116,7 @@ xd_process_kill(struct xd_process *proc)
     }
   }
   /* Then its servers: every client waiting on them gets its error. */
-  for (i = 0; i < XOUS_MAX_SERVERS; i++)
+  for (i = 0; i < XOUSD_MAX_SERVERS; i++)
     if (xd.servers[i].used && xd.servers[i].owner == proc)
       xd_server_destroy(&xd.servers[i]);
   /* Threads of other processes waiting in ConnectForProcess for it. */

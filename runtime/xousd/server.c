@@ -50,7 +50,7 @@ sid_of(const uint64_t *w)
 struct xd_server *
 xd_server_find(xous_sid_t sid)
 {
-  for (unsigned i = 0; i < XOUS_MAX_SERVERS; i++)
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
     if (xd.servers[i].used && xous_sid_eq(xd.servers[i].sid, sid))
       return &xd.servers[i];
   return NULL;
@@ -308,7 +308,7 @@ answering(struct xd_thread *t, uint64_t sender, struct xd_server **sp,
   unsigned gen = (unsigned)(sender & 0xffff) >> SLOT_BITS;
   struct xd_server *s;
 
-  if ((sender >> 32) != 0 || idx >= XOUS_MAX_SERVERS)
+  if ((sender >> 32) != 0 || idx >= XOUSD_MAX_SERVERS)
     return XOUS_SERVER_NOT_FOUND;
   s = &xd.servers[idx];
   if (!s->used || s->owner != t->proc)
@@ -474,7 +474,15 @@ xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
     xd_reply_error(t, XOUS_SERVER_EXISTS);
     return;
   }
-  for (i = 0; i < XOUS_MAX_SERVERS && i < xd.opt.max_servers; i++)
+  if (xd_servers_owned(t->proc) >= t->proc->max_servers) {
+    /* The per-process limit (XOUS_LIMIT_SERVERS): one process must not
+     * take the table from everybody else. */
+    xd_log(1, "process %u owns %u servers: its limit", t->proc->pid,
+           t->proc->max_servers);
+    xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+    return;
+  }
+  for (i = 0; i < XOUSD_MAX_SERVERS && i < xd.opt.max_servers; i++)
     if (!xd.servers[i].used) {
       s = &xd.servers[i];
       break;
@@ -572,6 +580,42 @@ xd_destroy_server(struct xd_thread *t, const uint64_t a[8])
   /* Answer the caller first: it may be one of the receivers. */
   reply_words(t, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
   xd_server_destroy(s);
+}
+
+unsigned
+xd_servers_owned(const struct xd_process *proc)
+{
+  unsigned i, n = 0;
+
+  for (i = 0; i < XOUSD_MAX_SERVERS; i++)
+    n += xd.servers[i].used && xd.servers[i].owner == proc;
+  return n;
+}
+
+/* AdjustProcessLimit(index, expected, proposed): the limit changes only
+ * when expected is the value in force, and only within the ceiling the
+ * broker was started with, so a process can lower its own limits and
+ * raise them back, never past what the system allows. The answer is
+ * Scalar2(index, value in force), as the kernel's. */
+void
+xd_adjust_limit(struct xd_thread *t, const uint64_t a[8])
+{
+  uint64_t index = a[1], expected = a[2], proposed = a[3];
+  unsigned *value, ceiling;
+
+  if (index == XOUS_LIMIT_SERVERS) {
+    value = &t->proc->max_servers;
+    ceiling = xd.opt.process_servers;
+  } else if (index == XOUS_LIMIT_CONNECTIONS) {
+    value = &t->proc->max_conns;
+    ceiling = xd.opt.max_connections;
+  } else {
+    xd_reply_error(t, XOUS_INVALID_LIMIT);
+    return;
+  }
+  if (expected == *value && proposed >= 1 && proposed <= ceiling)
+    *value = (unsigned)proposed;
+  reply_words(t, XOUS_RESULT_SCALAR2, index, *value, 0, 0, 0);
 }
 
 void

@@ -475,15 +475,65 @@ harness_raw_connect(void)
 
 /* ---- the broker ----------------------------------------------------------- */
 
+/* The words of $XOUS_XOUSD_WRAPPER (for instance "valgrind -q
+ * --leak-check=full"), split at spaces into words[], and the first one
+ * found on $PATH into prog; the number of words, 0 when it is unset. */
+static int
+xousd_wrapper(char *prog, size_t size, const char *words[], int max)
+{
+  static char copy[1024];
+  const char *env = getenv("XOUS_XOUSD_WRAPPER");
+  const char *pathenv = getenv("PATH");
+  char *save = NULL, *w;
+  int n = 0;
+
+  if (env == NULL || env[0] == '\0')
+    return 0;
+  snprintf(copy, sizeof copy, "%s", env);
+  for (w = strtok_r(copy, " ", &save); w != NULL && n < max;
+       w = strtok_r(NULL, " ", &save))
+    words[n++] = w;
+  if (n == 0)
+    return 0;
+  snprintf(prog, size, "%s", words[0]);
+  if (strchr(words[0], '/') == NULL && pathenv != NULL) {
+    char dirs[4096];
+
+    snprintf(dirs, sizeof dirs, "%s", pathenv);
+    for (char *d = strtok_r(dirs, ":", &save); d != NULL;
+         d = strtok_r(NULL, ":", &save)) {
+      snprintf(prog, size, "%s/%s", d, words[0]);
+      if (access(prog, X_OK) == 0)
+        break;
+    }
+  }
+  ck_assert_msg(access(prog, X_OK) == 0,
+                "harness: XOUS_XOUSD_WRAPPER: cannot run %s", words[0]);
+  return n;
+}
+
 pid_t
 harness_start_broker_with(const char *socket_path, const char *const args[])
 {
   const char *argv[MAX_ARGS + 1];
+  const char *words[MAX_ARGS / 2];
+  char wrapper[512], xousd[512];
+  const char *prog = "xousd";
   long long deadline;
   const char *v = getenv("XTEST_VERBOSE");
   pid_t pid;
-  int n = 0;
+  int n = 0, nw, limit;
 
+  /* With a wrapper (a memory checker), xousd runs under it: the wrapper
+   * execs xousd in the same process, so the pid is still the broker's. */
+  nw = xousd_wrapper(wrapper, sizeof wrapper, words, MAX_ARGS / 2);
+  if (nw > 0) {
+    prog = wrapper;
+    for (int i = 1; i < nw; i++)
+      argv[n++] = words[i];
+    snprintf(xousd, sizeof xousd, "%s/xousd", build_dir());
+    argv[n++] = xousd;
+  }
   argv[n++] = "--foreground";
   if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0)
     argv[n++] = "--verbose";
@@ -491,9 +541,11 @@ harness_start_broker_with(const char *socket_path, const char *const args[])
     argv[n++] = *args;
   argv[n] = NULL;
 
-  pid = harness_spawn_argv("xousd", argv);
+  pid = harness_spawn_argv(prog, argv);
   broker = pid;
-  deadline = harness_now_ms() + HARNESS_START_TIMEOUT_MS;
+  /* A memory checker starts xousd many times slower. */
+  limit = HARNESS_START_TIMEOUT_MS * (nw > 0 ? 6 : 1);
+  deadline = harness_now_ms() + limit;
   for (;;) {
     int st, fd;
 
@@ -513,7 +565,7 @@ harness_start_broker_with(const char *socket_path, const char *const args[])
     harness_sleep_ms(5);
   }
   ck_abort_msg("harness: xousd did not accept connections on %s within "
-               "%d ms", socket_path, HARNESS_START_TIMEOUT_MS);
+               "%d ms", socket_path, limit);
   return -1;
 }
 

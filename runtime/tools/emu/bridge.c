@@ -32,11 +32,39 @@ is_error(const xous_word_t r[8], xous_error_t err)
   return r[0] == XOUS_RESULT_ERROR && r[1] == (xous_word_t)err;
 }
 
+/* MapMemory of a physical page: one of the emulated peripherals. */
+static void
+map_device(const xous_word_t a[8], xous_word_t r[8])
+{
+  int device = emu_device_at((uint32_t)a[1]);
+  uint32_t want = (uint32_t)a[2], guest;
+
+  if (device == 0 || a[3] != XOUS_PAGE_SIZE) {
+    set_error(r, XOUS_BAD_ADDRESS);
+    return;
+  }
+  guest = emu_map_find_free(want != 0 ? want : EMU_MAP_BASE, XOUS_PAGE_SIZE);
+  if (guest == 0 || (want != 0 && guest != want) ||
+      emu_map_add_device(guest, XOUS_PAGE_SIZE, device) != 0) {
+    set_error(r, XOUS_BAD_ADDRESS);
+    return;
+  }
+  for (int i = 0; i < 8; i++)
+    r[i] = 0;
+  r[0] = XOUS_RESULT_MEMORY_RANGE;
+  r[1] = guest;
+  r[2] = XOUS_PAGE_SIZE;
+}
+
 static void
 map_memory(xous_word_t a[8], xous_word_t r[8])
 {
   uint32_t want = (uint32_t)a[2], guest;
 
+  if (a[1] != 0) {
+    map_device(a, r);
+    return;
+  }
   a[2] = 0; /* the host picks its own address */
   xous_syscall(a, r);
   if (r[0] != XOUS_RESULT_MEMORY_RANGE)
@@ -165,10 +193,13 @@ void
 emu_syscall(const uint32_t in[8], uint32_t out[8])
 {
   xous_word_t a[8], r[8] = {0};
+  xous_error_t err;
   int i;
 
   for (i = 0; i < 8; i++)
     a[i] = in[i];
+  if (in[0] == XOUS_SYSCALL_TERMINATE_PROCESS)
+    emu_trace(in, NULL);
   switch (in[0]) {
   case XOUS_SYSCALL_MAP_MEMORY:
     map_memory(a, r);
@@ -234,7 +265,18 @@ emu_syscall(const uint32_t in[8], uint32_t out[8])
     create_thread(in, r);
     break;
   case XOUS_SYSCALL_CLAIM_INTERRUPT:
-    set_error(r, XOUS_INTERRUPT_NOT_FOUND); /* no interrupts to claim here */
+    err = emu_irq_claim(in[1], in[2], in[3]);
+    if (err != XOUS_OK)
+      set_error(r, err);
+    else
+      r[0] = XOUS_RESULT_OK;
+    break;
+  case XOUS_SYSCALL_FREE_INTERRUPT:
+    err = emu_irq_free(in[1]);
+    if (err != XOUS_OK)
+      set_error(r, err);
+    else
+      r[0] = XOUS_RESULT_OK;
     break;
   default:
     xous_syscall(a, r);
@@ -242,4 +284,5 @@ emu_syscall(const uint32_t in[8], uint32_t out[8])
   }
   for (i = 0; i < 8; i++)
     out[i] = (uint32_t)r[i];
+  emu_trace(in, out);
 }

@@ -46,6 +46,21 @@ emu_cpu_set(struct emu_cpu *cpu, int reg, uint32_t value)
   uc_reg_write(cpu->uc, reg, &value);
 }
 
+static uint64_t
+mmio_read(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+  (void)uc;
+  return emu_device_read((int)(intptr_t)user, offset, size);
+}
+
+static void
+mmio_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
+           void *user)
+{
+  (void)uc;
+  emu_device_write((int)(intptr_t)user, offset, size, value);
+}
+
 /* Shows the CPU the table as it is now. */
 static void
 sync_memory(struct emu_cpu *cpu)
@@ -57,8 +72,12 @@ sync_memory(struct emu_cpu *cpu)
   for (i = 0; i < cpu->nmapped; i++)
     uc_mem_unmap(cpu->uc, cpu->mapped[i].guest, cpu->mapped[i].len);
   for (i = 0; i < n; i++)
-    if (uc_mem_map_ptr(cpu->uc, now[i].guest, now[i].len, now[i].perms,
-                       now[i].host) != UC_ERR_OK)
+    if ((now[i].device != 0
+             ? uc_mmio_map(cpu->uc, now[i].guest, now[i].len, mmio_read,
+                           (void *)(intptr_t)now[i].device, mmio_write,
+                           (void *)(intptr_t)now[i].device)
+             : uc_mem_map_ptr(cpu->uc, now[i].guest, now[i].len,
+                              now[i].perms, now[i].host)) != UC_ERR_OK)
       fprintf(stderr, "xous-emu: cannot map guest 0x%08" PRIx32 "\n",
               now[i].guest);
   free(cpu->mapped);
@@ -167,6 +186,9 @@ crash(struct emu_cpu *cpu, uc_err err, uint32_t pc)
 uint32_t
 emu_cpu_run(struct emu_cpu *cpu, uint32_t pc)
 {
+  /* A CPU that ran before (an interrupt's) may have a stale table. */
+  if (emu_map_generation() != cpu->gen)
+    sync_memory(cpu);
   for (;;) {
     uc_err err = uc_emu_start(cpu->uc, pc, UINT64_MAX, 0, 0);
 
@@ -178,7 +200,8 @@ emu_cpu_run(struct emu_cpu *cpu, uint32_t pc)
       sync_memory(cpu);
       continue;
     }
-    if (err == UC_ERR_FETCH_UNMAPPED && pc == EMU_THREAD_EXIT)
+    if (err == UC_ERR_FETCH_UNMAPPED &&
+        (pc == EMU_THREAD_EXIT || pc == EMU_IRQ_RETURN))
       return get(cpu, UC_RISCV_REG_A0);
     if ((err == UC_ERR_READ_UNMAPPED || err == UC_ERR_WRITE_UNMAPPED ||
          err == UC_ERR_FETCH_UNMAPPED) &&

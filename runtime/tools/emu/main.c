@@ -29,6 +29,8 @@ main(int argc, char **argv)
     return help ? 0 : 2;
   }
   emu_program = argv[1];
+  if (emu_trace_open() != 0)
+    return 1;
   /* The guest's argv starts at its own name, as a native one would. */
   if (emu_load(argv[1], argc - 1, argv + 1, &entry, &sp, &params) != 0)
     return 1;

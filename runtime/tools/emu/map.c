@@ -27,7 +27,7 @@ overlaps(uint32_t guest, size_t len)
 
 /* Caller holds lock. */
 static int
-push(uint32_t guest, uint8_t *host, size_t len, uint32_t perms)
+push(uint32_t guest, uint8_t *host, size_t len, uint32_t perms, int device)
 {
   if (used == cap) {
     size_t ncap = cap ? cap * 2 : 32;
@@ -38,7 +38,7 @@ push(uint32_t guest, uint8_t *host, size_t len, uint32_t perms)
     table = t;
     cap = ncap;
   }
-  table[used++] = (struct emu_region){guest, host, len, perms};
+  table[used++] = (struct emu_region){guest, host, len, perms, device};
   generation++;
   return 0;
 }
@@ -53,7 +53,22 @@ emu_map_add(uint32_t guest, void *host, size_t len, uint32_t perms)
     return -1;
   pthread_mutex_lock(&lock);
   if (!overlaps(guest, len))
-    rc = push(guest, host, len, perms);
+    rc = push(guest, host, len, perms, 0);
+  pthread_mutex_unlock(&lock);
+  return rc;
+}
+
+int
+emu_map_add_device(uint32_t guest, size_t len, int device)
+{
+  int rc = -1;
+
+  if (len == 0 || guest % XOUS_PAGE_SIZE != 0 || len % XOUS_PAGE_SIZE != 0 ||
+      (uint64_t)guest + len > EMU_USER_END)
+    return -1;
+  pthread_mutex_lock(&lock);
+  if (!overlaps(guest, len))
+    rc = push(guest, NULL, len, UC_PROT_READ | UC_PROT_WRITE, device);
   pthread_mutex_unlock(&lock);
   return rc;
 }
@@ -77,10 +92,10 @@ emu_map_remove(uint32_t guest, size_t len)
     table[i] = table[--used];
     generation++;
     if (rlo < lo)
-      (void)push(r.guest, r.host, (size_t)(lo - rlo), r.perms);
+      (void)push(r.guest, r.host, (size_t)(lo - rlo), r.perms, r.device);
     if (hi < rhi)
-      (void)push((uint32_t)hi, r.host + (hi - rlo), (size_t)(rhi - hi),
-                 r.perms);
+      (void)push((uint32_t)hi, r.host ? r.host + (hi - rlo) : NULL,
+                 (size_t)(rhi - hi), r.perms, r.device);
   }
   pthread_mutex_unlock(&lock);
 }
@@ -93,7 +108,7 @@ emu_to_host(uint32_t guest, size_t len)
 
   pthread_mutex_lock(&lock);
   for (i = 0; i < used; i++)
-    if (guest >= table[i].guest &&
+    if (table[i].device == 0 && guest >= table[i].guest &&
         (uint64_t)guest + len <= (uint64_t)table[i].guest + table[i].len) {
       host = table[i].host + (guest - table[i].guest);
       break;

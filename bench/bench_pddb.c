@@ -1,0 +1,228 @@
+/*
+ * bench_pddb: PDDB engine figures beside the raw costs they are built
+ * from, in the same run: SQLite blob writes and reads (same pragmas, one
+ * transaction per sync) and libsodium XChaCha20-Poly1305. Prints each
+ * figure and the ratio PDDB / (raw SQLite + raw AEAD); the target is at
+ * most 2. A missed target is a figure, not a failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <xous.h>
+#include <xous/pddb.h>
+
+#include "../pddb/engine.h"
+
+static double
+now(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static sqlite3 *raw;
+static sqlite3_stmt *up, *rd;
+
+static void
+raw_open(const char *path, unsigned pages)
+{
+  unsigned i;
+  static unsigned char page[4096];
+  sqlite3_stmt *ins;
+
+  sqlite3_open(path, &raw);
+  sqlite3_exec(raw, "PRAGMA page_size=8192; PRAGMA journal_mode=DELETE;"
+                    "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
+                    "CREATE TABLE pages (id INTEGER PRIMARY KEY, data BLOB);"
+                    "BEGIN",
+               NULL, NULL, NULL);
+  sqlite3_prepare_v2(raw, "INSERT INTO pages VALUES (?1, ?2)", -1, &ins, NULL);
+  for (i = 0; i < pages; i++) {
+    randombytes_buf(page, sizeof page);
+    sqlite3_bind_int(ins, 1, (int)i);
+    sqlite3_bind_blob(ins, 2, page, 4096, SQLITE_STATIC);
+    sqlite3_step(ins);
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL);
+  sqlite3_prepare_v2(raw, "UPDATE pages SET data=?2 WHERE id=?1", -1, &up,
+                     NULL);
+  sqlite3_prepare_v2(raw, "SELECT data FROM pages WHERE id=?1", -1, &rd, NULL);
+}
+
+/* Seconds for one transaction writing n random-position blobs. */
+static double
+raw_write(unsigned n, unsigned pages)
+{
+  static unsigned char page[4096];
+  double t0 = now();
+  unsigned i;
+
+  sqlite3_exec(raw, "BEGIN", NULL, NULL, NULL);
+  for (i = 0; i < n; i++) {
+    sqlite3_bind_int(up, 1, (int)randombytes_uniform(pages));
+    sqlite3_bind_blob(up, 2, page, 4096, SQLITE_STATIC);
+    sqlite3_step(up);
+    sqlite3_reset(up);
+  }
+  sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL);
+  return now() - t0;
+}
+
+static double
+raw_read(unsigned n, unsigned pages)
+{
+  static unsigned char page[4096];
+  double t0 = now();
+  unsigned i;
+
+  for (i = 0; i < n; i++) {
+    sqlite3_bind_int(rd, 1, (int)randombytes_uniform(pages));
+    if (sqlite3_step(rd) == SQLITE_ROW)
+      memcpy(page, sqlite3_column_blob(rd, 0), 4096);
+    sqlite3_reset(rd);
+  }
+  return now() - t0;
+}
+
+/* Seconds to seal (or open) bytes in 4 KiB pages. */
+static double
+aead(size_t bytes, int open_)
+{
+  static unsigned char in[4096 + 16], out[4096 + 16], key[32], nonce[24];
+  unsigned long long len;
+  double t0 = now();
+  size_t done;
+
+  crypto_aead_xchacha20poly1305_ietf_encrypt(in, &len, out, 4080, NULL, 0,
+                                             NULL, nonce, key);
+  for (done = 0; done < bytes; done += 4080) {
+    if (open_)
+      (void)!crypto_aead_xchacha20poly1305_ietf_decrypt(out, &len, NULL, in,
+                                                 4080 + 16, NULL, 0, nonce,
+                                                 key);
+    else
+      crypto_aead_xchacha20poly1305_ietf_encrypt(out, &len, in, 4080, NULL, 0,
+                                                 NULL, nonce, key);
+  }
+  return now() - t0;
+}
+
+static void
+line(const char *what, double pddb_s, double raw_s, double bytes)
+{
+  printf("%-28s %10.2f ms  %8.1f MB/s   raw %9.2f ms  ratio %.2f%s\n", what,
+         pddb_s * 1e3, bytes / pddb_s / 1e6, raw_s * 1e3, pddb_s / raw_s,
+         pddb_s / raw_s <= 2.0 ? "" : "  (over the 2x target)");
+}
+
+int
+main(void)
+{
+  char dir[] = "/tmp/bench-pddb-XXXXXX", img[128], rawp[128];
+  enum { PAGES = 8192, ROUNDS = 20 };
+  static unsigned char big[1 << 20];
+  struct pddb_engine *e;
+  double t, sum_p, sum_r;
+  uint32_t h;
+  size_t got;
+  int i;
+
+  if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+    return 1;
+  snprintf(img, sizeof img, "%s/img", dir);
+  snprintf(rawp, sizeof rawp, "%s/raw", dir);
+  randombytes_buf(big, sizeof big);
+  pddb_format(img, PAGES, 0, 0, NULL, NULL);
+  raw_open(rawp, PAGES);
+  printf("bench_pddb: %u pages of 4 KiB, %d rounds each\n", PAGES, ROUNDS);
+
+  if (pddb_open(img, &e) != XOUS_OK)
+    return 1;
+  t = now();
+  if (pddb_basis_create(e, "bench", "pw", 2) != XOUS_OK)
+    return 1;
+  printf("%-28s %10.2f ms (Argon2id interactive cost + scan)\n",
+         "basis create", (now() - t) * 1e3);
+  pddb_basis_lock(e, "bench");
+  t = now();
+  pddb_basis_unlock(e, "bench", "pw", 2);
+  printf("%-28s %10.2f ms\n", "basis unlock", (now() - t) * 1e3);
+
+  /* 4 KiB keys: one write + sync. Raw: one transaction of 2 blobs (the
+   * data page and the catalog) + sealing 8 KiB. */
+  sum_p = sum_r = 0;
+  for (i = 0; i < ROUNDS; i++) {
+    char key[16];
+
+    snprintf(key, sizeof key, "k%d", i);
+    t = now();
+    pddb_key_open(e, "bench", "d", key, XOUS_PDDB_CREATE, 0, &h);
+    pddb_key_write(e, 0, h, 0, big, 4096);
+    pddb_sync(e);
+    pddb_key_close(e, 0, h);
+    sum_p += now() - t;
+    sum_r += raw_write(2, PAGES) + aead(8192, 0);
+  }
+  line("4 KiB write+sync", sum_p / ROUNDS, sum_r / ROUNDS, 4096);
+  sum_p = sum_r = 0;
+  for (i = 0; i < ROUNDS; i++) {
+    char key[16];
+
+    snprintf(key, sizeof key, "m%d", i % 4);
+    t = now();
+    pddb_key_open(e, "bench", "d", key, XOUS_PDDB_CREATE, 0, &h);
+    pddb_key_write(e, 0, h, 0, big, sizeof big);
+    pddb_sync(e);
+    pddb_key_close(e, 0, h);
+    sum_p += now() - t;
+    sum_r += raw_write(264, PAGES) + aead(sizeof big, 0);
+  }
+  line("1 MiB write+sync", sum_p / ROUNDS, sum_r / ROUNDS, sizeof big);
+  sum_p = sum_r = 0;
+  for (i = 0; i < ROUNDS; i++) {
+    char key[16];
+
+    snprintf(key, sizeof key, "k%d", i);
+    t = now();
+    pddb_key_open(e, "bench", "d", key, 0, 0, &h);
+    pddb_key_read(e, 0, h, 0, big, 4096, &got);
+    pddb_key_close(e, 0, h);
+    sum_p += now() - t;
+    sum_r += raw_read(1, PAGES) + aead(4096, 1);
+  }
+  line("4 KiB read", sum_p / ROUNDS, sum_r / ROUNDS, 4096);
+  sum_p = sum_r = 0;
+  for (i = 0; i < ROUNDS; i++) {
+    char key[16];
+
+    snprintf(key, sizeof key, "m%d", i % 4);
+    t = now();
+    pddb_key_open(e, "bench", "d", key, 0, 0, &h);
+    pddb_key_read(e, 0, h, 0, big, sizeof big, &got);
+    pddb_key_close(e, 0, h);
+    sum_p += now() - t;
+    sum_r += raw_read(264, PAGES) + aead(sizeof big, 1);
+  }
+  line("1 MiB read", sum_p / ROUNDS, sum_r / ROUNDS, sizeof big);
+  t = now();
+  aead(64u << 20, 0);
+  printf("%-28s %10.1f MB/s\n", "raw AEAD seal", 64.0 * 1048576 / (now() - t) / 1e6);
+  pddb_close(e);
+  sqlite3_finalize(up);
+  sqlite3_finalize(rd);
+  sqlite3_close(raw);
+  unlink(img);
+  unlink(rawp);
+  rmdir(dir);
+  return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * The shared fuzz helpers (fuzz.h).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+size_t
+fz_bytes(struct fz_reader *r, void *dst, size_t len)
+{
+  size_t k = len < r->n ? len : r->n;
+
+  memcpy(dst, r->p, k);
+  memset((uint8_t *)dst + k, 0, len - k);
+  r->p += k;
+  r->n -= k;
+  return k;
+}
+
+uint8_t
+fz_u8(struct fz_reader *r)
+{
+  uint8_t v;
+
+  fz_bytes(r, &v, sizeof v);
+  return v;
+}
+
+uint16_t
+fz_u16(struct fz_reader *r)
+{
+  uint16_t v;
+
+  fz_bytes(r, &v, sizeof v);
+  return v;
+}
+
+uint32_t
+fz_u32(struct fz_reader *r)
+{
+  uint32_t v;
+
+  fz_bytes(r, &v, sizeof v);
+  return v;
+}
+
+uint64_t
+fz_u64(struct fz_reader *r)
+{
+  uint64_t v;
+
+  fz_bytes(r, &v, sizeof v);
+  return v;
+}
+
+int
+fz_open_fds(void)
+{
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  int n = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.')
+      n++;
+  closedir(d);
+  return n - 1; /* the directory's own descriptor */
+}
+
+void
+fz_check_fds(int before, const char *target)
+{
+  int now = fz_open_fds();
+
+  if (before >= 0 && now != before) {
+    fprintf(stderr, "%s: file descriptor leak: %d open before the run, "
+                    "%d after\n", target, before, now);
+    if (getenv("FUZZ_FD_LIST") != NULL)
+      system("ls -l /proc/$PPID/fd >&2");
+    abort();
+  }
+}

@@ -1,0 +1,37 @@
+/*
+ * What every fuzz target shares: a reader that takes typed values from
+ * the input (zeros once it runs out, so every input is a whole run), and
+ * a count of open file descriptors to catch descriptor leaks, which
+ * LeakSanitizer cannot see.
+ */
+#ifndef XOUS_FUZZ_H
+#define XOUS_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fz_reader {
+  const uint8_t *p;
+  size_t n;
+};
+
+static inline size_t
+fz_left(const struct fz_reader *r)
+{
+  return r->n;
+}
+
+/* Copies up to len bytes into dst, zero-filling what the input lacks;
+ * returns how many came from the input. */
+size_t fz_bytes(struct fz_reader *r, void *dst, size_t len);
+uint8_t fz_u8(struct fz_reader *r);
+uint16_t fz_u16(struct fz_reader *r);
+uint32_t fz_u32(struct fz_reader *r);
+uint64_t fz_u64(struct fz_reader *r);
+
+/* The number of open file descriptors of this process. */
+int fz_open_fds(void);
+/* Aborts (a finding) when the count is not what it was before a run. */
+void fz_check_fds(int before, const char *target);
+
+#endif /* XOUS_FUZZ_H */

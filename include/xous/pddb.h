@@ -1,0 +1,175 @@
+/*
+ * <xous/pddb.h>: the Plausibly Deniable DataBase server, xous-pddb, and its
+ * client API, xous_pddb(3). The design is in pddb(7).
+ *
+ * A PDDB holds bases; a basis holds dictionaries; a dictionary holds keys;
+ * a key holds up to XOUS_PDDB_MAX_VALUE bytes, read and written like a file.
+ * The System basis is always open. A secret basis is opened (unlocked) with
+ * its password; while several are open, a name without a basis resolves in
+ * the most recently unlocked basis that has it, and new keys go to the most
+ * recently unlocked basis. Locking a basis makes its keys vanish at once:
+ * handles open on them answer XOUS_UNAVAILABLE.
+ *
+ * A wrong password and a basis that does not exist give the same answer,
+ * XOUS_NOT_FOUND.
+ *
+ * One xous_pddb_t is one connection with one page buffer: use it from one
+ * thread at a time. No type here is a POSIX type.
+ */
+#ifndef XOUS_PDDB_H
+#define XOUS_PDDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xous/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The name the server registers with xous-names(8). */
+#define XOUS_PDDB_SERVER_NAME "_pddb server_"
+
+/* Name limits in bytes of UTF-8 (no NUL), as in Xous. */
+#define XOUS_PDDB_MAX_BASIS_NAME 64
+#define XOUS_PDDB_MAX_DICT_NAME 111
+#define XOUS_PDDB_MAX_KEY_NAME 95
+#define XOUS_PDDB_MAX_PASSWORD 256
+/* The largest value of a key: 8 MiB. */
+#define XOUS_PDDB_MAX_VALUE (8u * 1024u * 1024u)
+/* The most bases open at once, the System basis included. */
+#define XOUS_PDDB_MAX_OPEN_BASES 16
+/* The name of the basis that is always open. */
+#define XOUS_PDDB_SYSTEM_BASIS ".System"
+
+/* Flags of xous_pddb_open(). */
+#define XOUS_PDDB_CREATE 1u   /* create the key (and its dictionary) */
+#define XOUS_PDDB_TRUNCATE 2u /* empty it */
+
+typedef struct {
+  xous_cid_t cid;
+  void *page; /* the page buffer of the connection */
+  size_t page_len;
+} xous_pddb_t;
+
+/* A key's description. */
+typedef struct {
+  uint64_t len;
+  char basis[XOUS_PDDB_MAX_BASIS_NAME + 1];
+} xous_pddb_stat_t;
+
+/* ==== client API ========================================================= */
+
+/* Connects to the PDDB server (waiting for it to register). */
+xous_error_t xous_pddb_connect(xous_pddb_t *db);
+/* As xous_pddb_connect(), but ServerNotFound at once when it is not up. */
+xous_error_t xous_pddb_try_connect(xous_pddb_t *db);
+/* Frees the connection's buffer; handles stay open on the server. */
+void xous_pddb_disconnect(xous_pddb_t *db);
+
+/* Creates a secret basis and leaves it unlocked. ServerExists when a basis
+ * of that name is open. */
+xous_error_t xous_pddb_create_basis(xous_pddb_t *db, const char *name,
+                                    const char *password);
+/* NotFound for a wrong password and for a basis that does not exist. */
+xous_error_t xous_pddb_unlock_basis(xous_pddb_t *db, const char *name,
+                                    const char *password);
+/* Syncs, then forgets the basis and wipes its key. NotFound when not open. */
+xous_error_t xous_pddb_lock_basis(xous_pddb_t *db, const char *name);
+/* Erases an unlocked basis and everything in it. */
+xous_error_t xous_pddb_delete_basis(xous_pddb_t *db, const char *name);
+
+/* Lists names NUL-separated into out (size bytes); *count gets how many.
+ * OutOfMemory when out is too small. basis may be NULL (the union). */
+xous_error_t xous_pddb_list_bases(xous_pddb_t *db, char *out, size_t size,
+                                  size_t *count);
+xous_error_t xous_pddb_list_dicts(xous_pddb_t *db, const char *basis,
+                                  char *out, size_t size, size_t *count);
+xous_error_t xous_pddb_list_keys(xous_pddb_t *db, const char *basis,
+                                 const char *dict, char *out, size_t size,
+                                 size_t *count);
+
+/* Opens a key; *handle is valid for the caller's process only. */
+xous_error_t xous_pddb_open(xous_pddb_t *db, const char *basis,
+                            const char *dict, const char *key, unsigned flags,
+                            uint32_t *handle);
+xous_error_t xous_pddb_read(xous_pddb_t *db, uint32_t handle, uint64_t offset,
+                            void *buf, size_t len, size_t *got);
+xous_error_t xous_pddb_write(xous_pddb_t *db, uint32_t handle,
+                             uint64_t offset, const void *buf, size_t len);
+xous_error_t xous_pddb_truncate(xous_pddb_t *db, uint32_t handle,
+                                uint64_t len);
+xous_error_t xous_pddb_stat(xous_pddb_t *db, uint32_t handle,
+                            xous_pddb_stat_t *st);
+xous_error_t xous_pddb_close(xous_pddb_t *db, uint32_t handle);
+xous_error_t xous_pddb_delete_key(xous_pddb_t *db, const char *basis,
+                                  const char *dict, const char *key);
+xous_error_t xous_pddb_delete_dict(xous_pddb_t *db, const char *basis,
+                                   const char *dict);
+/* Writes everything written so far to the image; on return it survives a
+ * crash. */
+xous_error_t xous_pddb_sync(xous_pddb_t *db);
+
+/* ==== wire format ========================================================= */
+
+/*
+ * Every request is a MutableLend of a page buffer that starts with a
+ * struct xous_pddb_msg; data follows at XOUS_PDDB_DATA_OFFSET. The server
+ * answers with ReturnMemory: offset = the xous_error_t, valid = the bytes
+ * it wrote after the header (read data, lists).
+ */
+enum xous_pddb_opcode {
+  XOUS_PDDB_OP_CREATE_BASIS = 1,
+  XOUS_PDDB_OP_UNLOCK_BASIS = 2,
+  XOUS_PDDB_OP_LOCK_BASIS = 3,
+  XOUS_PDDB_OP_DELETE_BASIS = 4,
+  XOUS_PDDB_OP_LIST_BASES = 5,
+  XOUS_PDDB_OP_LIST_DICTS = 6,
+  XOUS_PDDB_OP_LIST_KEYS = 7,
+  XOUS_PDDB_OP_OPEN = 8,
+  XOUS_PDDB_OP_READ = 9,
+  XOUS_PDDB_OP_WRITE = 10,
+  XOUS_PDDB_OP_TRUNCATE = 11,
+  XOUS_PDDB_OP_STAT = 12,
+  XOUS_PDDB_OP_CLOSE = 13,
+  XOUS_PDDB_OP_DELETE_KEY = 14,
+  XOUS_PDDB_OP_DELETE_DICT = 15,
+  XOUS_PDDB_OP_SYNC = 16,
+};
+
+/* The most data bytes one request carries. */
+#define XOUS_PDDB_IO_MAX (256u * 1024u)
+#define XOUS_PDDB_DATA_OFFSET 1024u
+
+/*
+ * The header (byte offsets, little-endian words). Lengths say how many
+ * bytes of each name are used; the password travels in the data area.
+ */
+struct xous_pddb_msg {
+  uint32_t handle;     /*   0 */
+  uint32_t flags;      /*   4 */
+  uint64_t offset;     /*   8 read/write position; truncate/stat length */
+  uint32_t len;        /*  16 data bytes after the header */
+  uint16_t basis_len;  /*  20 0: none given */
+  uint16_t dict_len;   /*  22 */
+  uint16_t key_len;    /*  24 */
+  uint16_t reserved;   /*  26 */
+  uint32_t count;      /*  28 answer: names in a list */
+  char basis[XOUS_PDDB_MAX_BASIS_NAME];  /*  32 */
+  char dict[XOUS_PDDB_MAX_DICT_NAME + 1]; /*  96 */
+  char key[XOUS_PDDB_MAX_KEY_NAME + 1];   /* 208 */
+};
+
+#ifndef __cplusplus
+_Static_assert(sizeof(struct xous_pddb_msg) == 304, "xous_pddb_msg is 304 bytes");
+_Static_assert(sizeof(struct xous_pddb_msg) <= XOUS_PDDB_DATA_OFFSET,
+               "the header fits before the data");
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XOUS_PDDB_H */

@@ -1,0 +1,267 @@
+/*
+ * xous-pddb: the PDDB server. Registers XOUS_PDDB_SERVER_NAME with the
+ * name server and serves <xous/pddb.h> requests from many clients, one
+ * at a time, on the engine. Written against <xous.h> only; the store and
+ * the crypto are behind platform.h.
+ *
+ * Written data is cached and goes to the image on sync, on lock, when the
+ * cache is large, and whenever the server's queue is empty: a client that
+ * dies with a key open loses nothing it wrote.
+ *
+ * Usage: xous-pddb [--format PAGES] IMAGE
+ */
+#include <string.h>
+
+#include <xous.h>
+#include <xous/names.h>
+#include <xous/pddb.h>
+
+#include "engine.h"
+
+#define MIN_BUF (XOUS_PDDB_DATA_OFFSET)
+
+static struct pddb_engine *engine;
+static char password[XOUS_PDDB_MAX_PASSWORD];
+
+/* The request after its checks: names NUL terminated. */
+struct request {
+  struct xous_pddb_msg m;
+  char basis[XOUS_PDDB_MAX_BASIS_NAME + 1];
+  char dict[XOUS_PDDB_MAX_DICT_NAME + 1];
+  char key[XOUS_PDDB_MAX_KEY_NAME + 1];
+};
+
+struct lister {
+  uint8_t *out;
+  size_t cap, len;
+  uint32_t count;
+  bool full;
+};
+
+static void
+add_name(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  struct lister *l = ctx;
+  size_t n = strlen(name) + 1;
+
+  (void)len;
+  (void)basis;
+  if (l->len + n > l->cap) {
+    l->full = true;
+    return;
+  }
+  memcpy(l->out + l->len, name, n);
+  l->len += n;
+  l->count++;
+}
+
+static const char *
+opt(const char *s)
+{
+  return s[0] != '\0' ? s : NULL;
+}
+
+/* Serves one checked request; *out_len gets the data bytes answered. */
+static xous_error_t
+serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
+      xous_pid_t pid, size_t *out_len)
+{
+  struct xous_pddb_msg *m = &r->m;
+  struct lister l = { page_data, cap, 0, 0, false };
+  const char *basis_name;
+  xous_error_t err;
+  size_t got;
+
+  *out_len = 0;
+  switch (op) {
+  case XOUS_PDDB_OP_CREATE_BASIS:
+  case XOUS_PDDB_OP_UNLOCK_BASIS:
+    if (m->len > XOUS_PDDB_MAX_PASSWORD)
+      return XOUS_INVALID_STRING;
+    /* SAFETY: the password is copied once out of the lent page. */
+    memcpy(password, page_data, m->len);
+    err = op == XOUS_PDDB_OP_CREATE_BASIS
+              ? pddb_basis_create(engine, r->basis, password, m->len)
+              : pddb_basis_unlock(engine, r->basis, password, m->len);
+    pddb_wipe(password, sizeof password);
+    return err;
+  case XOUS_PDDB_OP_LOCK_BASIS:
+    return pddb_basis_lock(engine, r->basis);
+  case XOUS_PDDB_OP_DELETE_BASIS:
+    return pddb_basis_delete(engine, r->basis);
+  case XOUS_PDDB_OP_LIST_BASES:
+  case XOUS_PDDB_OP_LIST_DICTS:
+  case XOUS_PDDB_OP_LIST_KEYS:
+    if (op == XOUS_PDDB_OP_LIST_BASES)
+      err = pddb_list_bases(engine, add_name, &l);
+    else if (op == XOUS_PDDB_OP_LIST_DICTS)
+      err = pddb_list_dicts(engine, opt(r->basis), add_name, &l);
+    else
+      err = pddb_list_keys(engine, opt(r->basis), r->dict, add_name, &l);
+    if (err == XOUS_OK && l.full)
+      err = XOUS_OUT_OF_MEMORY;
+    m->count = l.count;
+    *out_len = l.len;
+    return err;
+  case XOUS_PDDB_OP_OPEN:
+    return pddb_key_open(engine, opt(r->basis), r->dict, r->key, m->flags,
+                         pid, &m->handle);
+  case XOUS_PDDB_OP_READ:
+    if (m->count > cap)
+      return XOUS_INVALID_ARGUMENT;
+    err = pddb_key_read(engine, pid, m->handle, m->offset, page_data,
+                        m->count, &got);
+    *out_len = got;
+    return err;
+  case XOUS_PDDB_OP_WRITE:
+    /* SAFETY: value bytes are opaque; the engine copies them once into
+     * its cache and never looks at them again. */
+    return pddb_key_write(engine, pid, m->handle, m->offset, page_data,
+                          m->len);
+  case XOUS_PDDB_OP_TRUNCATE:
+    return pddb_key_truncate(engine, pid, m->handle, m->offset);
+  case XOUS_PDDB_OP_STAT:
+    err = pddb_key_stat(engine, pid, m->handle, &m->offset, &basis_name);
+    if (err == XOUS_OK) {
+      m->basis_len = (uint16_t)strlen(basis_name);
+      memset(m->basis, 0, sizeof m->basis);
+      memcpy(m->basis, basis_name, m->basis_len);
+    }
+    return err;
+  case XOUS_PDDB_OP_CLOSE:
+    return pddb_key_close(engine, pid, m->handle);
+  case XOUS_PDDB_OP_DELETE_KEY:
+    return pddb_key_delete(engine, opt(r->basis), r->dict, r->key);
+  case XOUS_PDDB_OP_DELETE_DICT:
+    return pddb_dict_delete(engine, opt(r->basis), r->dict);
+  case XOUS_PDDB_OP_SYNC:
+    return pddb_sync(engine);
+  default:
+    return XOUS_INVALID_ARGUMENT;
+  }
+}
+
+/* Copies a name field out of the header copy; false when too long. */
+static bool
+take(char *dst, const char *src, uint16_t len, size_t max)
+{
+  if (len > max)
+    return false;
+  memcpy(dst, src, len);
+  dst[len] = '\0';
+  return true;
+}
+
+static void
+handle(const xous_envelope_t *env)
+{
+  const xous_memory_msg_t *mm = &env->body.memory;
+  static struct request r;
+  xous_error_t err;
+  size_t out = 0, cap;
+  uint8_t *page;
+
+  if (env->body.kind == XOUS_MSG_SEND) {
+    (void)xous_unmap_memory(mm->buf);
+    return;
+  }
+  if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR) {
+    (void)xous_return_scalar1(env->sender, XOUS_INVALID_ARGUMENT);
+    return;
+  }
+  if (env->body.kind != XOUS_MSG_LEND_MUT) {
+    if (env->body.kind == XOUS_MSG_LEND)
+      (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT,
+                               0);
+    return;
+  }
+  page = mm->buf.addr;
+  if (mm->buf.len < MIN_BUF || page == NULL) {
+    (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT, 0);
+    return;
+  }
+  cap = mm->buf.len - XOUS_PDDB_DATA_OFFSET;
+  if (cap > XOUS_PDDB_IO_MAX)
+    cap = XOUS_PDDB_IO_MAX;
+  /* SAFETY: the header is copied once into r and only the copy is used. */
+  memcpy(&r.m, page, sizeof r.m);
+  if (r.m.len > cap ||
+      !take(r.basis, r.m.basis, r.m.basis_len, XOUS_PDDB_MAX_BASIS_NAME) ||
+      !take(r.dict, r.m.dict, r.m.dict_len, XOUS_PDDB_MAX_DICT_NAME) ||
+      !take(r.key, r.m.key, r.m.key_len, XOUS_PDDB_MAX_KEY_NAME)) {
+    (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT, 0);
+    return;
+  }
+  err = serve(mm->id, &r, page + XOUS_PDDB_DATA_OFFSET, cap,
+              xous_sender_pid(env->sender), &out);
+  memcpy(page, &r.m, sizeof r.m);
+  (void)xous_return_memory(env->sender, mm->buf, (size_t)err, out);
+}
+
+static bool
+parse_u32(const char *s, uint32_t *v)
+{
+  uint64_t n = 0;
+
+  if (*s == '\0')
+    return false;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || n > 0xffffffffu)
+      return false;
+    n = n * 10 + (uint64_t)(*s - '0');
+  }
+  if (n > 0xffffffffu)
+    return false;
+  *v = (uint32_t)n;
+  return true;
+}
+
+int
+main(int argc, char **argv)
+{
+  const char *image = NULL;
+  uint32_t format_pages = 0;
+  xous_envelope_t env;
+  xous_sid_t sid;
+  bool got;
+  int i;
+
+  for (i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+      if (!parse_u32(argv[++i], &format_pages))
+        return 2;
+    } else if (image == NULL && argv[i][0] != '-') {
+      image = argv[i];
+    } else {
+      return 2;
+    }
+  }
+  if (image == NULL)
+    return 2;
+  if (format_pages != 0) {
+    xous_error_t err = pddb_format(image, format_pages, 0, 0, NULL, NULL);
+
+    if (err != XOUS_OK && err != XOUS_SERVER_EXISTS)
+      return 1;
+  }
+  if (pddb_open(image, &engine) != XOUS_OK)
+    return 1;
+  if (xous_names_register(XOUS_PDDB_SERVER_NAME, 0, &sid) != XOUS_OK)
+    return 1;
+  for (;;) {
+    if (pddb_dirty(engine)) {
+      if (xous_try_receive_message(sid, &env, &got) != XOUS_OK)
+        break;
+      if (!got) {
+        /* Nothing waiting: write what is cached. */
+        (void)pddb_sync(engine);
+        continue;
+      }
+    } else if (xous_receive_message(sid, &env) != XOUS_OK) {
+      break;
+    }
+    handle(&env);
+  }
+  (void)pddb_close(engine);
+  return 0;
+}

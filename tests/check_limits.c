@@ -1,0 +1,385 @@
+/*
+ * Limits: per process (servers, connections, threads, mapped memory, each
+ * with its Xous error and adjustable with AdjustProcessLimit), system wide
+ * (the server table, the PID space), and the broker's flags for them.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include <xous.h>
+
+#include "hosted/wire.h"
+#include "support/harness.h"
+
+#define PEER "tests/helpers/hostile-peer"
+#define BOUND_MS 2000
+#define STACK_SIZE (64 * 1024)
+
+static void
+setup_broker(void)
+{
+  harness_start_broker();
+}
+
+static void
+teardown_broker(void)
+{
+  harness_assert_broker_alive();
+  harness_cleanup();
+}
+
+static void
+teardown_only(void)
+{
+  harness_cleanup();
+}
+
+static xous_word_t
+limit_of(unsigned index)
+{
+  xous_word_t v = 0;
+
+  /* Asking with a value that cannot be current changes nothing. */
+  ck_assert_int_eq(xous_adjust_process_limit(index, (xous_word_t)-3, 0, &v),
+                   XOUS_OK);
+  return v;
+}
+
+static xous_word_t
+set_limit(unsigned index, xous_word_t proposed)
+{
+  xous_word_t v = 0;
+
+  ck_assert_int_eq(
+      xous_adjust_process_limit(index, limit_of(index), proposed, &v),
+      XOUS_OK);
+  return v;
+}
+
+/* ==== per process ============================================================ */
+
+START_TEST(a_process_owns_at_most_32_servers_then_gets_out_of_memory)
+{
+  xous_sid_t sid;
+  xous_cid_t cid;
+  unsigned n = 0;
+  xous_error_t err = XOUS_OK;
+
+  ck_assert_uint_eq(limit_of(XOUS_LIMIT_SERVERS), 32);
+  while (n < 40 && (err = xous_create_server(&sid, &cid)) == XOUS_OK)
+    n++;
+  ck_assert_uint_eq(n, 32);
+  ck_assert_int_eq(err, XOUS_OUT_OF_MEMORY);
+  /* Destroying one makes room for one. */
+  ck_assert_int_eq(xous_destroy_server(sid), XOUS_OK);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+}
+END_TEST
+
+START_TEST(the_server_limit_can_be_lowered_and_raised_back_but_not_past_32)
+{
+  xous_sid_t sid;
+  xous_cid_t cid;
+
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_SERVERS, 2), 2);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OUT_OF_MEMORY);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_SERVERS, 33), 2); /* refused */
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_SERVERS, 0), 2);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_SERVERS, 3), 3);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+}
+END_TEST
+
+START_TEST(the_connection_limit_can_be_lowered_and_then_gives_out_of_memory)
+{
+  xous_sid_t sid;
+  xous_cid_t cid;
+
+  ck_assert_uint_eq(limit_of(XOUS_LIMIT_CONNECTIONS), XOUS_MAX_CONNECTIONS);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_CONNECTIONS, 2), 2);
+  /* A new server connects its creator: the third has no slot. */
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_uint_eq(cid, XOUS_FIRST_CID + 1);
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OUT_OF_MEMORY);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_CONNECTIONS, 33),
+                    2); /* past the CID space: refused */
+}
+END_TEST
+
+static void *
+park(void *arg)
+{
+  atomic_bool *go = arg;
+
+  while (!atomic_load(go))
+    harness_sleep_ms(1);
+  return NULL;
+}
+
+START_TEST(threads_stop_at_31_or_the_lowered_limit_with_thread_not_available)
+{
+  static atomic_bool go;
+  xous_tid_t tids[40];
+  unsigned n = 0;
+  xous_error_t err = XOUS_OK;
+
+  ck_assert_uint_eq(limit_of(XOUS_LIMIT_THREADS), XOUS_MAX_THREADS);
+  while (n < 40 &&
+         (err = xous_create_thread(park, &go, STACK_SIZE, &tids[n])) ==
+             XOUS_OK)
+    n++;
+  /* The main thread holds one of the 31. */
+  ck_assert_uint_eq(n, XOUS_MAX_THREADS - 1);
+  ck_assert_int_eq(err, XOUS_THREAD_NOT_AVAILABLE);
+  /* Not below what lives now; lowered once they are gone. */
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_THREADS, 3), XOUS_MAX_THREADS);
+  atomic_store(&go, true);
+  for (unsigned i = 0; i < n; i++)
+    xous_join_thread(tids[i], NULL);
+  atomic_store(&go, false);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_THREADS, 3), 3);
+  ck_assert_int_eq(xous_create_thread(park, &go, STACK_SIZE, &tids[0]),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_create_thread(park, &go, STACK_SIZE, &tids[1]),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_create_thread(park, &go, STACK_SIZE, &tids[2]),
+                   XOUS_THREAD_NOT_AVAILABLE);
+  atomic_store(&go, true);
+}
+END_TEST
+
+START_TEST(map_memory_stops_at_the_mapped_limit_with_out_of_memory)
+{
+  xous_range_t a, b;
+
+  ck_assert_uint_eq(limit_of(XOUS_LIMIT_MAPPED), XOUS_MAPPED_DEFAULT);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_MAPPED, 64 * 1024), 64 * 1024);
+  ck_assert_int_eq(xous_map_memory(0, 0, 48 * 1024, XOUS_MEM_R | XOUS_MEM_W,
+                                   &a),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, 32 * 1024, XOUS_MEM_R | XOUS_MEM_W,
+                                   &b),
+                   XOUS_OUT_OF_MEMORY);
+  /* Not below what is mapped now; unmapping gives the room back. */
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_MAPPED, 4096), 64 * 1024);
+  ck_assert_int_eq(xous_unmap_memory(a), XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, 64 * 1024, XOUS_MEM_R | XOUS_MEM_W,
+                                   &b),
+                   XOUS_OK);
+  /* A page more than the default is refused outright. */
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_MAPPED, XOUS_MAPPED_DEFAULT),
+                    XOUS_MAPPED_DEFAULT);
+  ck_assert_int_eq(xous_map_memory(0, 0, XOUS_MAPPED_DEFAULT + 4096,
+                                   XOUS_MEM_R | XOUS_MEM_W, &a),
+                   XOUS_OUT_OF_MEMORY);
+}
+END_TEST
+
+START_TEST(an_unknown_limit_index_gives_invalid_limit)
+{
+  xous_word_t v;
+
+  ck_assert_int_eq(xous_adjust_process_limit(7, 0, 0, &v),
+                   XOUS_INVALID_LIMIT);
+  ck_assert_int_eq(xous_adjust_process_limit(0, 0, 0, &v),
+                   XOUS_INVALID_LIMIT);
+}
+END_TEST
+
+/* ==== system wide ============================================================ */
+
+START_TEST(max_servers_256_holds_256_servers_of_many_processes)
+{
+  const char *args[] = { "--socket", NULL, "--max-servers", "256", NULL };
+  pid_t peers[8];
+  xous_sid_t sid;
+  xous_cid_t cid;
+  unsigned n = 0;
+  xous_error_t err = XOUS_OK;
+
+  args[1] = harness_socket_path();
+  setenv("XOUS_SOCKET", args[1], 1);
+  harness_start_broker_with(args[1], args);
+  /* 8 peers with 31 servers each (a creator is connected to each of its
+   * servers, so 32 CIDs bound what one process can create): 248. */
+  for (int i = 0; i < 8; i++) {
+    char first[16];
+
+    snprintf(first, sizeof first, "%d", i * 31);
+    peers[i] = harness_spawn("tests/helpers/xtest-peer", "many-servers",
+                             "rel-manysrv", first, "31", NULL);
+  }
+  for (int i = 0; i < 8; i++)
+    ck_assert_msg(harness_wait_line(peers[i], "ready", 10000),
+                  "peer %d did not make its 31 servers", i);
+  while (n < 10 && (err = xous_create_server(&sid, &cid)) == XOUS_OK)
+    n++;
+  /* 8 more fit, past the device's 128; then the table is full, and that
+   * gives ServerNotFound, as the kernel. */
+  ck_assert_uint_eq(n, 8);
+  ck_assert_int_eq(err, XOUS_SERVER_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(the_default_server_table_holds_128_as_the_device)
+{
+  pid_t peers[4];
+  xous_sid_t sid;
+  xous_cid_t cid;
+  unsigned n = 0;
+  xous_error_t err = XOUS_OK;
+
+  harness_start_broker();
+  for (int i = 0; i < 4; i++) {
+    char first[16];
+
+    snprintf(first, sizeof first, "%d", i * 31);
+    peers[i] = harness_spawn("tests/helpers/xtest-peer", "many-servers",
+                             "rel-manysrv", first, "31", NULL);
+  }
+  for (int i = 0; i < 4; i++)
+    ck_assert(harness_wait_line(peers[i], "ready", 10000));
+  while (n < 10 && (err = xous_create_server(&sid, &cid)) == XOUS_OK)
+    n++;
+  ck_assert_uint_eq(n, 4);
+  ck_assert_int_eq(err, XOUS_SERVER_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(max_servers_above_256_is_refused_at_start)
+{
+  static const char *bad[] = { "257", "0", "1000", "12x" };
+
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    pid_t p = harness_spawn("xousd", "--foreground", "--socket",
+                            harness_socket_path(), "--max-servers", bad[i],
+                            NULL);
+    int st;
+
+    ck_assert(harness_wait(p, BOUND_MS, &st));
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2,
+                  "--max-servers %s was accepted", bad[i]);
+  }
+}
+END_TEST
+
+/* Opens a raw process socket; returns it, and the answer in *f. */
+static int
+raw_process(struct xous_wire_frame *f)
+{
+  struct pollfd p;
+  int fd = harness_raw_connect();
+
+  memset(f, 0, sizeof *f);
+  f->magic = XOUS_WIRE_MAGIC;
+  f->version = XOUS_WIRE_VERSION;
+  f->type = XOUS_WIRE_HELLO_PROCESS;
+  snprintf(f->name, sizeof f->name, "rel-pid");
+  ck_assert_int_eq(send(fd, f, sizeof *f, MSG_NOSIGNAL), (ssize_t)sizeof *f);
+  p.fd = fd;
+  p.events = POLLIN;
+  ck_assert_int_eq(poll(&p, 1, BOUND_MS), 1);
+  ck_assert_int_eq(recv(fd, f, sizeof *f, 0), (ssize_t)sizeof *f);
+  return fd;
+}
+
+START_TEST(the_255th_process_is_refused_with_out_of_memory_and_a_clear_message)
+{
+  static int fds[260];
+  struct xous_wire_frame f;
+  unsigned n;
+  pid_t late;
+  int st;
+  char *out;
+
+  /* PIDs 2..255: 254 processes, each a raw process socket. */
+  for (n = 0; n < 254; n++) {
+    fds[n] = raw_process(&f);
+    ck_assert_msg(f.type == XOUS_WIRE_WELCOME, "process %u refused", n + 1);
+    ck_assert_uint_eq(f.w[0], n + 2);
+  }
+  close(raw_process(&f));
+  ck_assert_uint_eq(f.type, XOUS_WIRE_ERROR);
+  ck_assert_uint_eq(f.w[0], XOUS_OUT_OF_MEMORY);
+
+  /* What a program sees: OutOfMemory from its first call, and a line on
+   * stderr that names the cause. */
+  late = harness_spawn(PEER, "pid", NULL);
+  ck_assert(harness_wait(late, BOUND_MS, &st));
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+  out = harness_output(late);
+  ck_assert_str_eq(out, "pid 0 OutOfMemory\n");
+  free(out);
+
+  /* One leaves: the next comes in, with that PID. */
+  close(fds[100]);
+  harness_sleep_ms(50);
+  late = harness_spawn(PEER, "pid", NULL);
+  ck_assert(harness_wait(late, BOUND_MS, &st));
+  out = harness_output(late);
+  ck_assert_str_eq(out, "pid 102 NoError\n");
+  free(out);
+  harness_assert_broker_alive();
+}
+END_TEST
+
+static Suite *
+limits_suite(void)
+{
+  Suite *s = suite_create("limits");
+  TCase *tc = tcase_create("per process");
+
+  tcase_add_checked_fixture(tc, setup_broker, teardown_broker);
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, a_process_owns_at_most_32_servers_then_gets_out_of_memory);
+  tcase_add_test(
+      tc, the_server_limit_can_be_lowered_and_raised_back_but_not_past_32);
+  tcase_add_test(
+      tc, the_connection_limit_can_be_lowered_and_then_gives_out_of_memory);
+  tcase_add_test(
+      tc, threads_stop_at_31_or_the_lowered_limit_with_thread_not_available);
+  tcase_add_test(tc, map_memory_stops_at_the_mapped_limit_with_out_of_memory);
+  tcase_add_test(tc, an_unknown_limit_index_gives_invalid_limit);
+  tcase_add_test(
+      tc, the_255th_process_is_refused_with_out_of_memory_and_a_clear_message);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("system");
+  tcase_add_checked_fixture(tc, NULL, teardown_only);
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, max_servers_256_holds_256_servers_of_many_processes);
+  tcase_add_test(tc, the_default_server_table_holds_128_as_the_device);
+  tcase_add_test(tc, max_servers_above_256_is_refused_at_start);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr;
+  int failed;
+
+  harness_global_init();
+  sr = srunner_create(limits_suite());
+  srunner_set_fork_status(sr, CK_FORK);
+  srunner_run_all(sr, CK_ENV);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  harness_global_cleanup();
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,596 @@
+/*
+ * The crash soak: checking servers and clients (tests/helpers/hostile-peer)
+ * send every kind of message through a private xousd while random servers
+ * and clients are killed with SIGKILL and started again.
+ *
+ *   soak [--seconds N] [--servers N] [--clients N] [--seed N]
+ *
+ * What it checks, and reports:
+ *  - after each server kill, every client of that server that was blocked
+ *    in a held call gets its error: the delay from the kill to the error
+ *    is measured (both on the monotonic clock); the run fails when one is
+ *    missing or later than BOUND_MS, and reports the worst and the median
+ *    against the 100 ms target;
+ *  - every acknowledged message was delivered exactly once and in order:
+ *    the servers check each key's sequence numbers and bytes (a "BAD" line
+ *    fails the run), and each surviving client ends by asking its server
+ *    for the last number it saw of its key, which must be its own last;
+ *  - nothing leaked: at the end, with every peer gone, xousd holds as many
+ *    descriptors as before the first peer (and no memory object), /dev/shm
+ *    holds no more xous objects, the broker's process table is empty, and
+ *    xousd's RSS at the end of the traffic is within RSS_SLACK_KB of its
+ *    RSS after the warm-up.
+ * Exit status 0 when all held, 1 when not, 2 for bad usage or set-up.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hosted/wire.h"
+#include "xousd/ctl.h"
+
+#define MAX_CHILDREN 4096
+#define MAX_KILLS 8192
+#define BOUND_MS 1000      /* the pass criterion for a woken caller */
+#define TARGET_MS 100      /* the figure reported against */
+#define RSS_SLACK_KB 1024  /* broker RSS growth allowed at steady state */
+#define KILL_EVERY_MS 300
+
+struct child {
+  pid_t pid;
+  bool server;
+  unsigned index;  /* server number, or the client's server */
+  unsigned key;    /* clients */
+  long long start_us, end_us;
+  bool killed;
+  int status;
+  char out[PATH_MAX];
+};
+
+struct kill_event {
+  unsigned server;
+  long long at_us;
+};
+
+static struct child kids[MAX_CHILDREN];
+static unsigned nkids;
+static struct kill_event kills[MAX_KILLS];
+static unsigned nkills, client_kills;
+static char dir[64], sock_path[PATH_MAX];
+static const char *builddir;
+static pid_t broker;
+static unsigned next_key = 1;
+
+static long long
+now_us(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+sleep_ms(int ms)
+{
+  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    continue;
+}
+
+static pid_t
+spawn(const char *out, const char *const argv[])
+{
+  pid_t parent = getpid(), pid;
+  int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd < 0) {
+    perror("soak: open");
+    exit(2);
+  }
+  pid = fork();
+  if (pid < 0) {
+    perror("soak: fork");
+    exit(2);
+  }
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(127);
+    dup2(fd, STDOUT_FILENO);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  close(fd);
+  return pid;
+}
+
+static char *
+slurp(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  char *buf = NULL;
+  size_t cap = 0, len = 0, n;
+
+  if (f == NULL)
+    return strdup("");
+  do {
+    if (cap - len < 4096) {
+      cap = cap * 2 + 8192;
+      buf = realloc(buf, cap);
+      if (buf == NULL)
+        exit(2);
+    }
+    n = fread(buf + len, 1, cap - len - 1, f);
+    len += n;
+  } while (n > 0);
+  fclose(f);
+  buf[len] = '\0';
+  return buf;
+}
+
+static void
+server_name(unsigned i, char name[17])
+{
+  snprintf(name, 17, "rel-soak-srv%04u", i % 10000);
+}
+
+static struct child *
+start_peer(bool server, unsigned index)
+{
+  char peer[PATH_MAX], name[17], key[16];
+  struct child *c;
+
+  if (nkids == MAX_CHILDREN) {
+    fprintf(stderr, "soak: too many children\n");
+    exit(2);
+  }
+  c = &kids[nkids++];
+  memset(c, 0, sizeof *c);
+  c->server = server;
+  c->index = index;
+  snprintf(peer, sizeof peer, "%s/tests/helpers/hostile-peer", builddir);
+  snprintf(c->out, sizeof c->out, "%s/out-%u.txt", dir, nkids);
+  server_name(index, name);
+  c->start_us = now_us();
+  if (server) {
+    const char *argv[] = { peer, "server", name, NULL };
+
+    c->pid = spawn(c->out, argv);
+  } else {
+    const char *argv[] = { peer, "client", name, key, "0", "sblmdb", "soak",
+                           NULL };
+
+    c->key = next_key++;
+    snprintf(key, sizeof key, "%u", c->key);
+    c->pid = spawn(c->out, argv);
+  }
+  return c;
+}
+
+static void
+reap(struct child *c, int timeout_ms)
+{
+  long long deadline = now_us() + timeout_ms * 1000LL;
+
+  while (c->pid > 0) {
+    int st;
+    pid_t r = waitpid(c->pid, &st, WNOHANG);
+
+    if (r == c->pid) {
+      c->status = st;
+      c->pid = 0;
+      c->end_us = now_us();
+      return;
+    }
+    if (now_us() > deadline) {
+      kill(c->pid, SIGKILL);
+      waitpid(c->pid, &c->status, 0);
+      c->status = -1;
+      c->pid = 0;
+      c->end_us = now_us();
+      return;
+    }
+    sleep_ms(1);
+  }
+}
+
+/* ---- what the broker holds ----------------------------------------------- */
+
+static long
+rss_kb(pid_t pid)
+{
+  char path[64], line[256];
+  long kb = -1;
+  FILE *f;
+
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  f = fopen(path, "r");
+  while (f != NULL && fgets(line, sizeof line, f) != NULL)
+    if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+      break;
+  if (f != NULL)
+    fclose(f);
+  return kb;
+}
+
+/* Descriptors of pid, and how many of them are memory objects. */
+static int
+count_fds(pid_t pid, int *memfds)
+{
+  char path[64], link[PATH_MAX + 64], target[PATH_MAX];
+  struct dirent *e;
+  DIR *d;
+  int n = 0;
+
+  *memfds = 0;
+  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+  d = opendir(path);
+  if (d == NULL)
+    return -1;
+  while ((e = readdir(d)) != NULL) {
+    ssize_t len;
+
+    if (e->d_name[0] == '.')
+      continue;
+    n++;
+    snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+    len = readlink(link, target, sizeof target - 1);
+    if (len > 0) {
+      target[len] = '\0';
+      if (strstr(target, "memfd:") != NULL || strstr(target, "/dev/shm/"))
+        (*memfds)++;
+    }
+  }
+  closedir(d);
+  return n;
+}
+
+static int
+count_shm(void)
+{
+  DIR *d = opendir("/dev/shm");
+  struct dirent *e;
+  int n = 0;
+
+  if (d == NULL)
+    return 0;
+  while ((e = readdir(d)) != NULL)
+    n += strncmp(e->d_name, "xous", 4) == 0;
+  closedir(d);
+  return n;
+}
+
+/* The broker's process count (CTL_PS), or -1. */
+static int
+broker_processes(void)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  struct xous_wire_frame f;
+  static char buf[XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX];
+  struct pollfd p;
+  int fd, n = 0;
+  ssize_t len;
+  char *s;
+
+  memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_CTL;
+  f.w[0] = XOUS_CTL_PS;
+  p.fd = fd;
+  p.events = POLLIN;
+  if (send(fd, &f, sizeof f, MSG_NOSIGNAL) != (ssize_t)sizeof f ||
+      poll(&p, 1, 2000) != 1 ||
+      (len = recv(fd, buf, sizeof buf - 1, 0)) < XOUS_WIRE_FRAME_SIZE) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  buf[len] = '\0';
+  for (s = buf + XOUS_WIRE_FRAME_SIZE; (s = strstr(s, "\"pid\":")) != NULL;
+       s++)
+    n++;
+  return n;
+}
+
+/* ---- the run --------------------------------------------------------------- */
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+  long long x = *(const long long *)a, y = *(const long long *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+on_exit_kill(void)
+{
+  for (unsigned i = 0; i < nkids; i++)
+    if (kids[i].pid > 0)
+      kill(kids[i].pid, SIGKILL);
+  if (broker > 0)
+    kill(broker, SIGKILL);
+}
+
+int
+main(int argc, char **argv)
+{
+  unsigned seconds = 25, nservers = 3, nclients = 6, seed = 0;
+  unsigned *server_slot, *client_slot;
+  long rss0, rss_warm, rss_end, rss_idle;
+  int fds0, mem0, fds_end, mem_end, shm0, shm_end, procs_end;
+  long long t_end, next_kill;
+  unsigned long long acked_final = 0, acked_killed = 0;
+  unsigned finals = 0, bad_lines = 0, fails = 0, missing = 0;
+  long long *lat;
+  unsigned nlat = 0;
+  bool ok = true;
+  char xousd[PATH_MAX];
+
+  for (int i = 1; i < argc; i++) {
+    unsigned *v = NULL;
+
+    if (strcmp(argv[i], "--seconds") == 0)
+      v = &seconds;
+    else if (strcmp(argv[i], "--servers") == 0)
+      v = &nservers;
+    else if (strcmp(argv[i], "--clients") == 0)
+      v = &nclients;
+    else if (strcmp(argv[i], "--seed") == 0)
+      v = &seed;
+    if (v == NULL || i + 1 == argc) {
+      fprintf(stderr, "usage: soak [--seconds N] [--servers N] [--clients N] "
+                      "[--seed N]\n");
+      return 2;
+    }
+    *v = (unsigned)strtoul(argv[++i], NULL, 10);
+  }
+  if (seconds < 5 || nservers == 0 || nservers > 100 || nclients == 0 ||
+      nclients > 200) {
+    fprintf(stderr, "soak: at least 5 seconds, 1..100 servers and 1..200 "
+                    "clients\n");
+    return 2;
+  }
+  if (seed == 0)
+    seed = (unsigned)time(NULL);
+  srand(seed);
+  builddir = getenv("XOUS_BUILDDIR");
+  if (builddir == NULL)
+    builddir = ".";
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  snprintf(dir, sizeof dir, "/tmp/xous-soak-XXXXXX");
+  if (mkdtemp(dir) == NULL) {
+    perror("soak: mkdtemp");
+    return 2;
+  }
+  snprintf(sock_path, sizeof sock_path, "%s/xousd.sock", dir);
+  setenv("XOUS_SOCKET", sock_path, 1);
+  atexit(on_exit_kill);
+  signal(SIGPIPE, SIG_IGN);
+
+  /* The broker, and its figures before the first peer. */
+  {
+    char out[PATH_MAX + 16];
+    const char *args[] = { xousd, "--foreground", "--socket", sock_path,
+                           NULL };
+
+    snprintf(xousd, sizeof xousd, "%s/xousd", builddir);
+    snprintf(out, sizeof out, "%s/xousd.txt", dir);
+    broker = spawn(out, args);
+    for (int i = 0; i < 500 && broker_processes() < 0; i++)
+      sleep_ms(10);
+    if (broker_processes() != 0) {
+      fprintf(stderr, "soak: xousd did not start\n");
+      return 2;
+    }
+  }
+  sleep_ms(100); /* the broker closes the probe's socket meanwhile */
+  shm0 = count_shm();
+  fds0 = count_fds(broker, &mem0);
+  rss0 = rss_kb(broker);
+  printf("soak: %u s, %u servers, %u clients, seed %u\n", seconds, nservers,
+         nclients, seed);
+
+  server_slot = calloc(nservers, sizeof *server_slot);
+  client_slot = calloc(nclients, sizeof *client_slot);
+  lat = calloc(MAX_KILLS * 8, sizeof *lat);
+  for (unsigned i = 0; i < nservers; i++)
+    server_slot[i] = (unsigned)(start_peer(true, i) - kids);
+  for (unsigned i = 0; i < nclients; i++)
+    client_slot[i] = (unsigned)(start_peer(false, i % nservers) - kids);
+  sleep_ms(1000);
+  rss_warm = rss_kb(broker);
+
+  /* Kill and restart until the end, a victim every KILL_EVERY_MS. */
+  t_end = now_us() + (long long)(seconds - 3) * 1000000;
+  next_kill = now_us();
+  while (now_us() < t_end) {
+    bool server = rand() % 2 == 0;
+    unsigned *slot = server ? &server_slot[rand() % nservers]
+                            : &client_slot[rand() % nclients];
+    struct child *c = &kids[*slot];
+    long long at;
+
+    next_kill += KILL_EVERY_MS * 1000;
+    while (now_us() < next_kill)
+      sleep_ms(5);
+    if (nkills == MAX_KILLS)
+      break;
+    at = now_us();
+    kill(c->pid, SIGKILL);
+    c->killed = true;
+    reap(c, 2000);
+    if (server) {
+      kills[nkills].server = c->index;
+      kills[nkills].at_us = at;
+      nkills++;
+      sleep_ms(30); /* its clients wait in Connect meanwhile */
+    } else {
+      client_kills++;
+    }
+    *slot = (unsigned)(start_peer(server, c->index) - kids);
+  }
+  sleep_ms(500);
+  rss_end = rss_kb(broker);
+
+  /* The end: clients check their counts, then everybody leaves. */
+  for (unsigned i = 0; i < nclients; i++)
+    kill(kids[client_slot[i]].pid, SIGUSR1);
+  for (unsigned i = 0; i < nclients; i++)
+    reap(&kids[client_slot[i]], 10000);
+  for (unsigned i = 0; i < nservers; i++) {
+    kill(kids[server_slot[i]].pid, SIGKILL);
+    reap(&kids[server_slot[i]], 2000);
+  }
+  for (int i = 0; i < 200 && (procs_end = broker_processes()) != 0; i++)
+    sleep_ms(10);
+  sleep_ms(100);
+  fds_end = count_fds(broker, &mem_end);
+  shm_end = count_shm();
+  rss_idle = rss_kb(broker);
+
+  /* Every peer's output. */
+  for (unsigned i = 0; i < nkids; i++) {
+    struct child *c = &kids[i];
+    char *out = slurp(c->out), *p;
+
+    for (p = out; (p = strstr(p, "BAD ")) != NULL; p++) {
+      if (bad_lines++ < 5)
+        printf("soak: server %u: %.60s\n", c->index, p);
+    }
+    if (c->server) {
+      free(out);
+      continue;
+    }
+    if (!c->killed) {
+      unsigned n;
+
+      p = strstr(out, "\nok ");
+      if (p != NULL && sscanf(p, "\nok %u", &n) == 1 &&
+          WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0) {
+        acked_final += n;
+        finals++;
+      } else {
+        fails++;
+        printf("soak: client %u failed its final check: %.200s\n", c->key,
+               (p = strstr(out, "FAIL")) != NULL ? p : out);
+      }
+    } else {
+      /* Its last progress line: acknowledged before it was killed. */
+      unsigned n = 0;
+      char *last = NULL;
+
+      for (p = out; (p = strstr(p, "acked ")) != NULL; p++)
+        last = p;
+      if (last != NULL && sscanf(last, "acked %u", &n) == 1)
+        acked_killed += n;
+      if (strstr(out, "FAIL") != NULL) {
+        fails++;
+        printf("soak: killed client %u had failed: %.200s\n", c->key,
+               strstr(out, "FAIL"));
+      }
+    }
+    /* Delays from each kill of its server to its held call's error. */
+    for (unsigned k = 0; k < nkills; k++) {
+      long long at = kills[k].at_us, first = -1;
+      bool prev_close = false;
+
+      if (kills[k].server != c->index || c->start_us > at - 500000 ||
+          (c->end_us != 0 && c->end_us < at + BOUND_MS * 1000LL))
+        continue;
+      /* A holder is blocked again only once the last kill's error came
+       * and the server is back: skip kills too close to the one before. */
+      for (unsigned j = 0; j < k; j++)
+        if (kills[j].server == c->index && kills[j].at_us > at - 300000)
+          prev_close = true;
+      if (prev_close)
+        continue;
+      for (p = out; (p = strstr(p, "held-err ")) != NULL; p++) {
+        long long t;
+
+        if (sscanf(p, "held-err %lld", &t) == 1 && t >= at) {
+          first = t;
+          break;
+        }
+      }
+      if (first < 0 || first - at > BOUND_MS * 1000LL) {
+        missing++;
+        printf("soak: client %u: no error within %d ms of kill %u\n", c->key,
+               BOUND_MS, k);
+      } else if (nlat < MAX_KILLS * 8) {
+        lat[nlat++] = first - at;
+      }
+    }
+    free(out);
+  }
+  qsort(lat, nlat, sizeof *lat, cmp_ll);
+
+  printf("soak: kills survived: %u (%u servers, %u clients)\n",
+         nkills + client_kills, nkills, client_kills);
+  printf("soak: messages checked exactly once and in order: %llu by %u "
+         "surviving clients' final checks, %llu more acknowledged to "
+         "clients later killed; bad: %u; failed checks: %u\n",
+         acked_final, finals, acked_killed, bad_lines, fails);
+  if (nlat > 0)
+    printf("soak: blocked callers woken by a server kill: %u; delay median "
+           "%.2f ms, p99 %.2f ms, worst %.2f ms (target %d ms, bound %d ms); "
+           "missing %u\n",
+           nlat, lat[nlat / 2] / 1000.0, lat[(nlat * 99) / 100] / 1000.0,
+           lat[nlat - 1] / 1000.0, TARGET_MS, BOUND_MS, missing);
+  printf("soak: xousd fds %d -> %d (memory objects %d -> %d), /dev/shm xous* "
+         "%d -> %d, processes left %d\n",
+         fds0, fds_end, mem0, mem_end, shm0, shm_end, procs_end);
+  printf("soak: xousd RSS %ld KiB idle, %ld KiB after warm-up, %ld KiB at "
+         "the end of traffic (%+ld KiB, slack %d), %ld KiB idle at the end\n",
+         rss0, rss_warm, rss_end, rss_end - rss_warm, RSS_SLACK_KB, rss_idle);
+
+  ok = nkills > 0 && client_kills > 0 && finals == nclients && fails == 0 &&
+       bad_lines == 0 && missing == 0 && nlat > 0 && acked_final > 0 &&
+       fds_end == fds0 && mem_end == 0 && shm_end <= shm0 && procs_end == 0 &&
+       rss_end - rss_warm <= RSS_SLACK_KB;
+  if (kill(broker, SIGTERM) == 0) {
+    int st;
+
+    waitpid(broker, &st, 0);
+    broker = 0;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+      printf("soak: xousd ended badly (%#x)\n", (unsigned)st);
+      ok = false;
+    }
+  }
+  printf("soak: %s\n", ok ? "PASS" : "FAIL");
+  if (ok) {
+    char cmd[PATH_MAX + 16];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+      fprintf(stderr, "soak: could not remove %s\n", dir);
+  } else {
+    printf("soak: outputs kept in %s\n", dir);
+  }
+  return ok ? 0 : 1;
+}
