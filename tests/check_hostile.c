@@ -739,11 +739,15 @@ START_TEST(a_hostile_name_server_client_meets_every_limit_while_others_talk)
   }
   ck_assert_int_eq(err, XOUS_OUT_OF_MEMORY);
   ck_assert_uint_lt(n, 40);
-  /* Somebody else still registers and connects. */
+  /* Somebody else still registers, and this process connects to it. */
   {
-    pid_t other = harness_spawn(PEER, "pid", NULL);
+    pid_t other = harness_spawn("tests/helpers/names-peer", "server",
+                                "rel-other", "0", NULL);
 
-    ck_assert(harness_wait(other, BOUND_MS, NULL));
+    ck_assert_msg(harness_wait_line(other, "ready", BOUND_MS),
+                  "another process could not register a name");
+    ck_assert_int_eq(xous_names_try_connect("rel-other", &cid),
+                     XOUS_OUT_OF_MEMORY); /* our own table is full */
   }
   ck_assert(harness_running(names));
 }
