@@ -592,5 +592,8 @@ main(int argc, char **argv)
   } else {
     printf("soak: outputs kept in %s\n", dir);
   }
+  free(server_slot);
+  free(client_slot);
+  free(lat);
   return ok ? 0 : 1;
 }
