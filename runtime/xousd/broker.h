@@ -261,6 +261,11 @@ void xd_shutdown(void);
 
 void xd_dispatch(struct xd_peer *p, const struct xous_wire_frame *f, int fd);
 
+/* ---- spin.c: polling while messages flow ---------------------------- */
+
+void xd_spin_init(void);
+void xd_spin_activity(void);
+
 /* ---- log.c -------------------------------------------------------------- */
 
 void xd_log(int level, const char *fmt, ...)
