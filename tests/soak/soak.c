@@ -43,8 +43,8 @@
 #include "hosted/wire.h"
 #include "xousd/ctl.h"
 
-#define MAX_CHILDREN 4096
-#define MAX_KILLS 8192
+#define MAX_CHILDREN 65536 /* about five hours of kills, one per 300 ms */
+#define MAX_KILLS 65536
 #define BOUND_MS 1000      /* the pass criterion for a woken caller */
 #define TARGET_MS 100      /* the figure reported against */
 #define RSS_SLACK_KB 1024  /* broker RSS growth allowed at steady state */
@@ -58,12 +58,13 @@ struct child {
   long long start_us, end_us;
   bool killed;
   int status;
-  char out[PATH_MAX];
+  char out[128];
 };
 
 struct kill_event {
   unsigned server;
   long long at_us;
+  bool close; /* the kill before of that server was under 300 ms ago */
 };
 
 static struct child kids[MAX_CHILDREN];
@@ -447,6 +448,10 @@ main(int argc, char **argv)
     if (server) {
       kills[nkills].server = c->index;
       kills[nkills].at_us = at;
+      kills[nkills].close = false;
+      for (unsigned j = nkills; j-- > 0 && kills[j].at_us > at - 300000;)
+        if (kills[j].server == c->index)
+          kills[nkills].close = true;
       nkills++;
       sleep_ms(30); /* its clients wait in Connect meanwhile */
     } else {
@@ -517,17 +522,13 @@ main(int argc, char **argv)
     /* Delays from each kill of its server to its held call's error. */
     for (unsigned k = 0; k < nkills; k++) {
       long long at = kills[k].at_us, first = -1;
-      bool prev_close = false;
 
       if (kills[k].server != c->index || c->start_us > at - 500000 ||
           (c->end_us != 0 && c->end_us < at + BOUND_MS * 1000LL))
         continue;
       /* A holder is blocked again only once the last kill's error came
        * and the server is back: skip kills too close to the one before. */
-      for (unsigned j = 0; j < k; j++)
-        if (kills[j].server == c->index && kills[j].at_us > at - 300000)
-          prev_close = true;
-      if (prev_close)
+      if (kills[k].close)
         continue;
       for (p = out; (p = strstr(p, "held-err ")) != NULL; p++) {
         long long t;
