@@ -363,6 +363,35 @@ thread_value(void *arg)
   return (void *)(1000 + i);
 }
 
+static atomic_int threads_ended;
+
+static void *
+thread_ends_unjoined(void *arg)
+{
+  atomic_fetch_add(&threads_ended, 1);
+  return arg;
+}
+
+START_TEST(threads_nobody_joins_do_not_use_the_tids_up)
+{
+  xous_tid_t tid;
+  int i;
+
+  /* Far more threads than there are TIDs, one after the other, none
+   * joined: each must still get a TID, as the kernel frees it at exit. */
+  for (i = 0; i < 3 * XOUS_MAX_THREADS; i++) {
+    int before = atomic_load(&threads_ended);
+    xous_error_t err = xous_create_thread(thread_ends_unjoined, NULL,
+                                          STACK_SIZE, &tid);
+
+    ck_assert_msg(err == XOUS_OK, "thread %d: %s", i, xous_error_name(err));
+    for (int w = 0; w < 2000 && atomic_load(&threads_ended) == before; w++)
+      usleep(1000);
+    ck_assert_int_gt(atomic_load(&threads_ended), before);
+  }
+}
+END_TEST
+
 START_TEST(create_thread_and_join_thread_return_each_threads_value)
 {
   xous_tid_t main_tid = xous_get_thread_id(), tids[4];
@@ -1556,6 +1585,7 @@ broker_suite(void)
   tc = tcase(s, "processes", true);
   tcase_add_test(tc, get_process_id_gives_each_process_its_own_pid_from_2_up);
   tcase_add_test(tc, create_thread_and_join_thread_return_each_threads_value);
+  tcase_add_test(tc, threads_nobody_joins_do_not_use_the_tids_up);
   tcase_add_test(tc,
                  join_thread_on_the_calling_thread_gives_thread_not_available);
 

@@ -13,14 +13,20 @@
 #define FIRST_TID 2
 #define TID_LIMIT (FIRST_TID + XOUS_MAX_THREADS)
 
+/* A TID is live while its thread runs. A thread that CreateThread started
+ * and that ends before anybody joins it leaves its value behind (done), so
+ * that a JoinThread soon after still gets it; such a slot is taken again
+ * only when no other is free, so threads nobody joins never use TIDs up. */
 struct slot {
-  int used;       /* a thread holds this TID */
+  int used;       /* a thread holds this TID, or its value waits (done) */
   int joinable;   /* created by CreateThread, not yet joined */
   int joining;    /* somebody waits in JoinThread */
-  pthread_t thread;
+  int done;       /* the thread has ended; ret is its value */
+  void *ret;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ended = PTHREAD_COND_INITIALIZER;
 static struct slot slots[TID_LIMIT];
 static _Thread_local xous_tid_t my_tid;
 static unsigned thread_limit = XOUS_MAX_THREADS; /* XOUS_LIMIT_THREADS */
@@ -32,8 +38,27 @@ live_threads(void)
   unsigned n = 0;
 
   for (xous_tid_t t = FIRST_TID; t < TID_LIMIT; t++)
-    n += slots[t].used != 0;
+    n += slots[t].used != 0 && !slots[t].done;
   return n;
+}
+
+/* Caller holds lock. A free TID: an unused one, else the oldest value
+ * nobody joined; TID_LIMIT when every thread is alive. */
+static xous_tid_t
+free_slot(void)
+{
+  xous_tid_t t;
+
+  for (t = FIRST_TID; t < TID_LIMIT && slots[t].used; t++)
+    ;
+  if (t < TID_LIMIT)
+    return t;
+  for (t = FIRST_TID; t < TID_LIMIT; t++)
+    if (slots[t].done && !slots[t].joining) {
+      memset(&slots[t], 0, sizeof slots[t]);
+      return t;
+    }
+  return TID_LIMIT;
 }
 
 struct start {
@@ -51,8 +76,7 @@ xous__tid(void)
     xous_tid_t t;
 
     pthread_mutex_lock(&lock);
-    for (t = FIRST_TID; t < TID_LIMIT && slots[t].used; t++)
-      ;
+    t = free_slot();
     if (t < TID_LIMIT)
       slots[t].used = 1;
     pthread_mutex_unlock(&lock);
@@ -68,9 +92,17 @@ trampoline(void *p)
 
   free(p);
   my_tid = s.tid;
+  void *ret;
+
   /* Tell the broker about the thread now, so that xousctl shows it. */
   xous__thread_attach(s.tid);
-  return s.entry(s.arg);
+  ret = s.entry(s.arg);
+  pthread_mutex_lock(&lock);
+  slots[s.tid].done = 1;
+  slots[s.tid].ret = ret;
+  pthread_cond_broadcast(&ended);
+  pthread_mutex_unlock(&lock);
+  return NULL;
 }
 
 void
@@ -78,6 +110,7 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
 {
   struct start *s;
   pthread_attr_t attr;
+  pthread_t th;
   xous_tid_t t;
   size_t stack = (size_t)a[3];
   int err;
@@ -88,8 +121,7 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
   }
   (void)xous__tid(); /* the caller keeps its TID below the new one's */
   pthread_mutex_lock(&lock);
-  for (t = FIRST_TID; t < TID_LIMIT && slots[t].used; t++)
-    ;
+  t = free_slot();
   if (t == TID_LIMIT || live_threads() >= thread_limit) {
     pthread_mutex_unlock(&lock);
     xous__set_error(r, XOUS_THREAD_NOT_AVAILABLE);
@@ -108,9 +140,11 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
   s->arg = (void *)a[4];
   s->tid = t;
   pthread_attr_init(&attr);
+  /* Detached: JoinThread waits for the slot's value, not for pthreads. */
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   if (stack >= 16384)
     pthread_attr_setstacksize(&attr, stack);
-  err = pthread_create(&slots[t].thread, &attr, trampoline, s);
+  err = pthread_create(&th, &attr, trampoline, s);
   pthread_attr_destroy(&attr);
   if (err != 0) {
     free(s);
@@ -132,8 +166,7 @@ void
 xous__join_thread(const xous_word_t a[8], xous_word_t r[8])
 {
   xous_tid_t t = a[1];
-  pthread_t th;
-  void *ret = NULL;
+  void *ret;
 
   if (t == xous__tid()) {
     xous__set_error(r, XOUS_THREAD_NOT_AVAILABLE);
@@ -148,12 +181,9 @@ xous__join_thread(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   slots[t].joining = 1;
-  th = slots[t].thread;
-  pthread_mutex_unlock(&lock);
-
-  pthread_join(th, &ret);
-
-  pthread_mutex_lock(&lock);
+  while (!slots[t].done)
+    pthread_cond_wait(&ended, &lock);
+  ret = slots[t].ret;
   memset(&slots[t], 0, sizeof slots[t]);
   pthread_mutex_unlock(&lock);
   xous__set_ok(r, XOUS_RESULT_SCALAR1);
@@ -182,6 +212,7 @@ xous__threads_after_fork(void)
   xous_tid_t keep = my_tid;
 
   pthread_mutex_init(&lock, NULL);
+  pthread_cond_init(&ended, NULL);
   memset(slots, 0, sizeof slots);
   if (keep >= FIRST_TID && keep < TID_LIMIT)
     slots[keep].used = 1;
