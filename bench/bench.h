@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <xous.h>
@@ -64,6 +65,32 @@ struct bench_limits {
 /* Runs `NOPIN=1 path --json` and reads the figures. path may be NULL.
  * Returns false (and says why on stderr) when it cannot. */
 bool bench_limits_run(const char *path, struct bench_limits *out);
+
+/* ---- the comparison table (report.c) ---------------------------------- */
+
+/* One figure of ours beside the figure it is compared with. */
+struct bench_target {
+  const char *figure;
+  double ours;
+  const char *ours_unit;
+  const char *limit_name;
+  double limit;
+  double ratio;     /* ours / limit, 0 when there is no limit */
+  const char *goal; /* as in DESIGN.md, or NULL when only reported */
+  bool pass;
+};
+
+/* Sets each ratio where there is a limit to compare with. */
+void bench_target_ratios(struct bench_target *t, size_t n);
+/* "reported", "no limit", "PASS" or "MISS". */
+const char *bench_target_result(const struct bench_target *t);
+/* The table on stdout, one line per target. */
+void bench_print_targets(const struct bench_target *t, size_t n);
+/* The targets as the elements of a JSON array, each line led by indent. */
+void bench_json_targets(FILE *out, const char *indent,
+                        const struct bench_target *t, size_t n);
+/* qsort() order for doubles. */
+int bench_cmp_double(const void *a, const void *b);
 
 /* ---- time -------------------------------------------------------------- */
 

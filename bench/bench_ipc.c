@@ -168,14 +168,6 @@ op_send(struct ctx *c, size_t n, size_t arg)
 
 /* ---- measuring -------------------------------------------------------- */
 
-static int
-cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
-
 static bool
 timed(struct ctx *c, op_fn fn, size_t n, size_t arg, double *ns)
 {
@@ -228,7 +220,7 @@ measure(struct ctx *c, struct figure *f, op_fn fn, size_t arg)
   cpu1[0] = bench_cpu_ns(getpid());
   cpu1[1] = bench_cpu_ns(c->broker);
   cpu1[2] = bench_cpu_ns(c->server);
-  qsort(per, REPS, sizeof per[0], cmp_double);
+  qsort(per, REPS, sizeof per[0], bench_cmp_double);
   f->median_ns = per[REPS / 2];
   f->min_ns = per[0];
   f->iters = n;
@@ -404,78 +396,43 @@ run_all(struct ctx *c, struct figure *f)
 
 /* ---- the report ------------------------------------------------------- */
 
-struct target {
-  const char *figure;
-  double ours;
-  const char *ours_unit;
-  const char *limit_name;
-  double limit;
-  double ratio;     /* ours / limit, 0 when there is no limit */
-  const char *goal; /* as in DESIGN.md, or NULL when only reported */
-  bool pass;
-};
-
 static size_t
 targets(const struct figure *f, const struct bench_limits *lim,
-        struct target *t)
+        struct bench_target *t)
 {
   double rtt = f[F_PING].median_ns;
   double rate = 1e9 / f[F_SCALAR].median_ns;
   size_t n = 0;
 
-  t[n] = (struct target){ "BlockingScalar RTT", rtt, "ns", "futex_block_same",
-                          lim->futex_block_same, 0, "<= 2x", false };
+  t[n] = (struct bench_target){ "BlockingScalar RTT", rtt, "ns",
+                                "futex_block_same", lim->futex_block_same, 0,
+                                "<= 2x", false };
   n++;
-  t[n] = (struct target){ "Scalar one-way rate", rate, "msg/s",
-                          "50 x 16800 msg/s", SCALAR_TARGET, 0, ">= 1x",
-                          false };
+  t[n] = (struct bench_target){ "Scalar one-way rate", rate, "msg/s",
+                                "50 x 16800 msg/s", SCALAR_TARGET, 0,
+                                ">= 1x", false };
   n++;
-  t[n] = (struct target){ "Scalar one-way, per msg", f[F_SCALAR].median_ns,
-                          "ns", "futex_spin_cross", lim->futex_spin_cross, 0,
-                          NULL, false };
+  t[n] = (struct bench_target){ "Scalar one-way, per msg",
+                                f[F_SCALAR].median_ns, "ns",
+                                "futex_spin_cross", lim->futex_spin_cross, 0,
+                                NULL, false };
   n++;
-  t[n] = (struct target){ "MutableLend 16 MiB RTT",
-                          f[F_LEND_MUT + 3].median_ns, "ns", "memcpy_16m",
-                          lim->memcpy_16m, 0, "< 0.1x", false };
+  t[n] = (struct bench_target){ "MutableLend 16 MiB RTT",
+                                f[F_LEND_MUT + 3].median_ns, "ns",
+                                "memcpy_16m", lim->memcpy_16m, 0, "< 0.1x",
+                                false };
   n++;
-  t[n] = (struct target){ "MutableLend 4 KiB RTT", f[F_LEND_MUT].median_ns,
-                          "ns", "our BlockingScalar RTT", rtt, 0, "<= 3x",
-                          false };
+  t[n] = (struct bench_target){ "MutableLend 4 KiB RTT",
+                                f[F_LEND_MUT].median_ns, "ns",
+                                "our BlockingScalar RTT", rtt, 0, "<= 3x",
+                                false };
   n++;
-  for (size_t i = 0; i < n; i++) {
-    if (t[i].limit > 0)
-      t[i].ratio = t[i].ours / t[i].limit;
-  }
+  bench_target_ratios(t, n);
   t[0].pass = t[0].ratio > 0 && t[0].ratio <= 2;
   t[1].pass = t[1].ratio >= 1;
   t[3].pass = t[3].ratio > 0 && t[3].ratio < 0.1;
   t[4].pass = t[4].ratio > 0 && t[4].ratio <= 3;
   return n;
-}
-
-static void
-print_targets(const struct target *t, size_t n)
-{
-  printf("\n%-26s %14s  %-24s %12s %8s  %-7s %s\n", "figure", "ours",
-         "compared with", "limit", "ratio", "target", "");
-  for (size_t i = 0; i < n; i++) {
-    char ours[32], limit[32], ratio[16];
-
-    snprintf(ours, sizeof ours, "%.0f %s", t[i].ours, t[i].ours_unit);
-    if (t[i].limit > 0) {
-      snprintf(limit, sizeof limit, "%.0f", t[i].limit);
-      snprintf(ratio, sizeof ratio, "%.2fx", t[i].ratio);
-    } else {
-      snprintf(limit, sizeof limit, "n/a");
-      snprintf(ratio, sizeof ratio, "n/a");
-    }
-    printf("%-26s %14s  %-24s %12s %8s  %-7s %s\n", t[i].figure, ours,
-           t[i].limit_name, limit, ratio, t[i].goal != NULL ? t[i].goal : "-",
-           t[i].goal == NULL ? "reported"
-           : t[i].limit <= 0 ? "no limit"
-           : t[i].pass       ? "PASS"
-                             : "MISS");
-  }
 }
 
 static void
@@ -491,7 +448,8 @@ print_cpu(const struct figure *f)
 static bool
 write_json(const char *path, bool quick, double load_before,
            double load_after, const struct figure *f,
-           const struct bench_limits *lim, const struct target *t, size_t n)
+           const struct bench_limits *lim, const struct bench_target *t,
+           size_t n)
 {
   FILE *out = fopen(path, "w");
 
@@ -517,20 +475,7 @@ write_json(const char *path, bool quick, double load_before,
           1e9 / f[F_SCALAR].median_ns);
   fprintf(out, "  \"limits\": %s,\n  \"targets\": [\n",
           lim->present ? lim->raw : "null");
-  for (size_t i = 0; i < n; i++)
-    fprintf(out,
-            "    {\"figure\": \"%s\", \"ours\": %.0f, \"unit\": \"%s\", "
-            "\"compared_with\": \"%s\", \"limit\": %.0f, \"ratio\": %.4f, "
-            "\"target\": %s%s%s, \"result\": \"%s\"}%s\n",
-            t[i].figure, t[i].ours, t[i].ours_unit, t[i].limit_name,
-            t[i].limit, t[i].ratio, t[i].goal != NULL ? "\"" : "",
-            t[i].goal != NULL ? t[i].goal : "null",
-            t[i].goal != NULL ? "\"" : "",
-            t[i].goal == NULL ? "reported"
-            : t[i].limit <= 0 ? "no limit"
-            : t[i].pass       ? "PASS"
-                              : "MISS",
-            i + 1 < n ? "," : "");
+  bench_json_targets(out, "    ", t, n);
   fprintf(out, "  ]\n}\n");
   return fclose(out) == 0;
 }
@@ -586,7 +531,7 @@ main(int argc, char **argv)
   static struct figure f[F_COUNT];
   struct ctx c = { 0 };
   struct bench_limits lim;
-  struct target t[8];
+  struct bench_target t[8];
   const char *json = NULL, *limits = getenv("XOUS_LIMITS");
   char xousd[512];
   bool quick = false, ok;
@@ -646,7 +591,7 @@ main(int argc, char **argv)
   fflush(stdout);
   bench_limits_run(limits, &lim);
   nt = targets(f, &lim, t);
-  print_targets(t, nt);
+  bench_print_targets(t, nt);
   print_cpu(f);
   load_after = load_average();
   printf("\nload average %.2f before, %.2f after: with a load above the "

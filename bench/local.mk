@@ -5,8 +5,15 @@
 noinst_PROGRAMS += bench/bench_ipc
 bench_programs += bench/bench_ipc
 bench_bench_ipc_SOURCES = bench/bench_ipc.c bench/bench.h bench/broker.c \
-	bench/server.c bench/limits.c
+	bench/server.c bench/limits.c bench/report.c
 bench_bench_ipc_LDADD = libxous.la
+
+# The standard servers: sleep accuracy, connect by name, boot, log rate.
+noinst_PROGRAMS += bench/bench_servers
+bench_programs += bench/bench_servers
+bench_bench_servers_SOURCES = bench/bench_servers.c bench/bench.h \
+	bench/broker.c bench/report.c
+bench_bench_servers_LDADD = libxous.la
 EXTRA_DIST += bench/RESULTS.md
 CLEANFILES += bench/results.json
 
@@ -15,12 +22,15 @@ BENCH_LIMITS = $(abs_top_srcdir)/../shared/limits/run-limits
 BENCH_FLAGS =
 
 .PHONY: bench
-bench: $(bench_programs) xousd
+bench: $(bench_programs) xousd xous-names xous-ticktimer xous-log
 	$(AM_V_at)$(MKDIR_P) bench
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
 	  $(abs_top_builddir)/bench/bench_ipc $(BENCH_FLAGS) \
 	  --xousd '$(abs_top_builddir)/xousd' --limits '$(BENCH_LIMITS)' \
 	  --json bench/results.json
+	XOUS_BUILDDIR='$(abs_top_builddir)' \
+	  $(abs_top_builddir)/bench/bench_servers $(BENCH_FLAGS) \
+	  --xousd '$(abs_top_builddir)/xousd' --json bench/results.json
 bench: bench-scale
 bench: bench-emu
 bench: bench-pddb

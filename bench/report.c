@@ -1,0 +1,72 @@
+/*
+ * The comparison table every benchmark prints and writes: one figure of
+ * ours beside the figure it is compared with, their ratio and the target,
+ * so that all results read alike on the terminal and in results.json.
+ */
+#include <stdio.h>
+
+#include "bench.h"
+
+const char *
+bench_target_result(const struct bench_target *t)
+{
+  if (t->goal == NULL)
+    return "reported";
+  if (t->limit <= 0)
+    return "no limit";
+  return t->pass ? "PASS" : "MISS";
+}
+
+void
+bench_target_ratios(struct bench_target *t, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (t[i].limit > 0)
+      t[i].ratio = t[i].ours / t[i].limit;
+}
+
+void
+bench_print_targets(const struct bench_target *t, size_t n)
+{
+  printf("\n%-26s %14s  %-24s %12s %8s  %-7s %s\n", "figure", "ours",
+         "compared with", "limit", "ratio", "target", "");
+  for (size_t i = 0; i < n; i++) {
+    char ours[32], limit[32], ratio[16];
+
+    snprintf(ours, sizeof ours, "%.0f %s", t[i].ours, t[i].ours_unit);
+    if (t[i].limit > 0) {
+      snprintf(limit, sizeof limit, "%.0f", t[i].limit);
+      snprintf(ratio, sizeof ratio, "%.2fx", t[i].ratio);
+    } else {
+      snprintf(limit, sizeof limit, "n/a");
+      snprintf(ratio, sizeof ratio, "n/a");
+    }
+    printf("%-26s %14s  %-24s %12s %8s  %-7s %s\n", t[i].figure, ours,
+           t[i].limit_name, limit, ratio, t[i].goal != NULL ? t[i].goal : "-",
+           bench_target_result(&t[i]));
+  }
+}
+
+void
+bench_json_targets(FILE *out, const char *indent,
+                   const struct bench_target *t, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    fprintf(out,
+            "%s{\"figure\": \"%s\", \"ours\": %.0f, \"unit\": \"%s\", "
+            "\"compared_with\": \"%s\", \"limit\": %.0f, \"ratio\": %.4f, "
+            "\"target\": %s%s%s, \"result\": \"%s\"}%s\n",
+            indent, t[i].figure, t[i].ours, t[i].ours_unit, t[i].limit_name,
+            t[i].limit, t[i].ratio, t[i].goal != NULL ? "\"" : "",
+            t[i].goal != NULL ? t[i].goal : "null",
+            t[i].goal != NULL ? "\"" : "", bench_target_result(&t[i]),
+            i + 1 < n ? "," : "");
+}
+
+int
+bench_cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
