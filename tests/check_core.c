@@ -1206,6 +1206,44 @@ static TCase *new_tcase(Suite *s, const char *name) {
 
 /* forking is false under CK_FORK=no, where a test that exits would end the
  * whole run: the one exit test is left out then. */
+
+static void
+push_pid_and_cid(xous_word_t pid, xous_word_t cid)
+{
+  xous_word_t p[8] = { XOUS_RESULT_PROCESS_ID, pid };
+  xous_word_t c[8] = { XOUS_RESULT_CONNECTION_ID, cid };
+
+  rb_push_result(p);
+  if (cid != 0)
+    rb_push_result(c);
+}
+
+START_TEST(connect_cached_connects_once_per_process)
+{
+  static uint32_t cache;
+  xous_sid_t sid = xous_sid_from_name("ticktimer-server");
+  xous_cid_t cid = 0;
+
+  rb_reset();
+  cache = 0;
+  push_pid_and_cid(5, 7);
+  ck_assert_int_eq(xous_connect_cached(sid, &cache, &cid), XOUS_OK);
+  ck_assert_uint_eq(cid, 7);
+  ck_assert_uint_eq(rb_call(1)[0], XOUS_SYSCALL_CONNECT);
+  /* The same process again: no Connect. */
+  push_pid_and_cid(5, 0);
+  cid = 0;
+  ck_assert_int_eq(xous_connect_cached(sid, &cache, &cid), XOUS_OK);
+  ck_assert_uint_eq(cid, 7);
+  ck_assert_uint_eq(rb_call_count(), 3);
+  /* A forked child is another process: it connects again. */
+  push_pid_and_cid(6, 2);
+  ck_assert_int_eq(xous_connect_cached(sid, &cache, &cid), XOUS_OK);
+  ck_assert_uint_eq(cid, 2);
+  ck_assert_uint_eq(rb_call(4)[0], XOUS_SYSCALL_CONNECT);
+}
+END_TEST
+
 static Suite *core_suite(bool forking) {
   Suite *s = suite_create("core");
 
@@ -1226,6 +1264,7 @@ static Suite *core_suite(bool forking) {
   ADD(tc, sid_from_name_reads_each_group_little_endian);
   ADD(tc, sid_eq_compares_all_four_words);
   ADD(tc, sender_pid_is_bits_31_to_24_of_the_sender);
+  ADD(tc, connect_cached_connects_once_per_process);
 
   tc = new_tcase(s, "decode");
   ADD(tc, every_result_kind_round_trips_through_words_to_result);

@@ -2,10 +2,14 @@
  * Tests of xous-pddb under a real xousd and xous-names, through
  * <xous/pddb.h>: the model over IPC, locking under open handles, a client
  * killed with a key open, and key material gone from the server's memory
- * after a lock (read through /proc/PID/mem).
+ * after a lock (read through /proc/PID/mem); the server killed with
+ * SIGKILL at random moments and restarted on the same image, stopped
+ * with SIGTERM, freeing a dead client's handles; the pddb command and
+ * the notes example against the running server.
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +29,25 @@
 static char image[512];
 static pid_t server;
 
+static void start_with(const char *flag);
+
 static void
 start(void)
+{
+  start_with(NULL);
+}
+
+/* Starts the server on image (again), with one extra flag or none. */
+static pid_t
+spawn_server(const char *flag)
+{
+  if (flag != NULL)
+    return harness_spawn("xous-pddb", flag, image, NULL);
+  return harness_spawn("xous-pddb", image, NULL);
+}
+
+static void
+start_with(const char *flag)
 {
   char copy[1100];
 
@@ -36,7 +57,7 @@ start(void)
   ck_assert_int_eq(pddb_format(image, 512, 1, 8, NULL, NULL), XOUS_OK);
   snprintf(copy, sizeof copy, "cp %s %s.orig", image, image);
   ck_assert_int_eq(system(copy), 0);
-  server = harness_spawn("xous-pddb", image, NULL);
+  server = spawn_server(flag);
 }
 
 static void
@@ -142,7 +163,7 @@ START_TEST(server_keeps_what_a_killed_client_wrote)
   xous_pddb_t db;
   pid_t w[3];
   int i;
-  char key[8];
+  char key[16];
 
   start();
   connect_db(&db);
@@ -240,6 +261,360 @@ START_TEST(server_wipes_the_key_of_a_locked_basis)
 }
 END_TEST
 
+/* ==== crash soak against the server ======================================= */
+
+#define SOAK_ROUNDS 12
+#define SOAK_KEYS 100000u
+
+static size_t
+soak_len(unsigned i)
+{
+  return 1 + (i * 7919u) % 20000u;
+}
+
+static void
+soak_fill(uint8_t *v, size_t len, unsigned i)
+{
+  size_t j;
+
+  for (j = 0; j < len; j++)
+    v[j] = (uint8_t)(i * 131u + j * 7u + (j >> 8));
+}
+
+/* soaker FIRST: through the server, writes keys FIRST.. one by one, each
+ * synced, and prints "synced N" once the server acknowledged the sync;
+ * it also rewrites an older key in place, unsynced, with the same bytes,
+ * so crashes hit updates too and every state of it is the right one. */
+static int
+role_soaker(unsigned first)
+{
+  static uint8_t v[20000];
+  xous_pddb_t db;
+  char key[32];
+  unsigned i;
+  uint32_t h;
+
+  if (xous_pddb_connect(&db) != XOUS_OK)
+    return 3;
+  for (i = first; i < SOAK_KEYS; i++) {
+    snprintf(key, sizeof key, "k%u", i);
+    soak_fill(v, soak_len(i), i);
+    if (xous_pddb_open(&db, NULL, "soak", key,
+                       XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE, &h) != XOUS_OK ||
+        xous_pddb_write(&db, h, 0, v, soak_len(i)) != XOUS_OK ||
+        xous_pddb_close(&db, h) != XOUS_OK || xous_pddb_sync(&db) != XOUS_OK)
+      return 4;
+    printf("synced %u\n", i);
+    fflush(stdout);
+    if (i > 0) {
+      snprintf(key, sizeof key, "k%u", i / 2);
+      soak_fill(v, soak_len(i / 2), i / 2);
+      if (xous_pddb_open(&db, NULL, "soak", key, 0, &h) !=
+              XOUS_OK ||
+          xous_pddb_write(&db, h, 0, v, soak_len(i / 2)) != XOUS_OK ||
+          xous_pddb_close(&db, h) != XOUS_OK)
+        return 5;
+    }
+  }
+  return 0;
+}
+
+/* Checks keys 0..n-1 in e. */
+static void
+soak_check_image(unsigned n)
+{
+  static uint8_t want[20000], got[20000];
+  struct pddb_engine *e;
+  unsigned i;
+
+  ck_assert_int_eq(pddb_open(image, &e), XOUS_OK);
+  for (i = 0; i < n; i++) {
+    char key[32];
+    uint32_t h;
+    size_t len;
+
+    snprintf(key, sizeof key, "k%u", i);
+    soak_fill(want, soak_len(i), i);
+    ck_assert_msg(pddb_key_open(e, NULL, "soak", key, 0, 0, &h) == XOUS_OK,
+                  "acknowledged key %u lost", i);
+    ck_assert_int_eq(pddb_key_read(e, 0, h, 0, got, sizeof got, &len),
+                     XOUS_OK);
+    ck_assert_uint_eq(len, soak_len(i));
+    for (size_t j = 0; j < len; j++)
+      ck_assert_msg(got[j] == want[j], "key %u of %u damaged at %zu of %zu",
+                    i, n, j, len);
+    pddb_key_close(e, 0, h);
+  }
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+
+START_TEST(server_killed_at_random_keeps_every_acknowledged_sync)
+{
+  static uint8_t want[20000], got[20000];
+  unsigned round, next = 0, i;
+  xous_pddb_t db;
+  char first[16];
+
+  start();
+  srand((unsigned)getpid());
+  for (round = 0; round < SOAK_ROUNDS; round++) {
+    char *out, *line;
+    pid_t w;
+
+    if (round > 0)
+      server = spawn_server(NULL); /* restarted on the same image */
+    snprintf(first, sizeof first, "%u", next);
+    w = harness_spawn(SELF, "soaker", first, NULL);
+    /* Kill at a random moment once writing is under way. */
+    if (!harness_wait_nth_line(w, 0, first, sizeof first, BOUND_MS)) {
+      int ss = -1, ws = -1;
+
+      ck_abort_msg("round %u: the writer wrote nothing (server %s %#x, "
+                   "writer %s %#x)", round,
+                   harness_wait(server, 0, &ss) ? "ended" : "runs", ss,
+                   harness_wait(w, 0, &ws) ? "ended" : "runs", ws);
+    }
+    harness_sleep_ms(rand() % 120);
+    harness_kill(server, SIGKILL);
+    ck_assert(harness_wait(server, BOUND_MS, NULL));
+    ck_assert(harness_wait(w, BOUND_MS, NULL));
+    out = harness_output(w);
+    for (line = strstr(out, "synced "); line != NULL;
+         line = strstr(line + 1, "synced "))
+      next = (unsigned)atoi(line + 7) + 1;
+    free(out);
+    /* The image opens and holds every acknowledged key. */
+    soak_check_image(next);
+  }
+  ck_assert_uint_gt(next, SOAK_ROUNDS);
+  /* And the restarted server serves them. */
+  server = spawn_server(NULL);
+  connect_db(&db);
+  for (i = 0; i < next; i++) {
+    char key[32];
+    uint32_t h;
+    size_t len;
+
+    snprintf(key, sizeof key, "k%u", i);
+    soak_fill(want, soak_len(i), i);
+    ck_assert_int_eq(xous_pddb_open(&db, NULL, "soak", key, 0, &h), XOUS_OK);
+    ck_assert_int_eq(xous_pddb_read(&db, h, 0, got, sizeof got, &len),
+                     XOUS_OK);
+    ck_assert_uint_eq(len, soak_len(i));
+    ck_assert_msg(memcmp(got, want, len) == 0, "key %u damaged", i);
+    ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  }
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
+/* ==== handles of dead clients ============================================== */
+
+/* hog: writes a key, then opens handles until the server refuses one,
+ * prints "full", and waits to be killed. */
+static int
+role_hog(void)
+{
+  xous_pddb_t db;
+  xous_error_t err;
+  uint32_t h;
+  unsigned n = 0;
+
+  if (xous_pddb_connect(&db) != XOUS_OK ||
+      xous_pddb_open(&db, NULL, "d", "hog", XOUS_PDDB_CREATE, &h) != XOUS_OK ||
+      xous_pddb_write(&db, h, 0, "kept", 4) != XOUS_OK)
+    return 3;
+  while ((err = xous_pddb_open(&db, NULL, "d", "hog", 0, &h)) == XOUS_OK)
+    n++;
+  printf("%s %u\n", err == XOUS_OUT_OF_MEMORY ? "full" : "error", n);
+  fflush(stdout);
+  pause();
+  return 0;
+}
+
+START_TEST(server_frees_the_handles_of_a_dead_client)
+{
+  xous_pddb_t db;
+  char line[64];
+  uint32_t h;
+  pid_t hog;
+
+  start();
+  connect_db(&db);
+  hog = harness_spawn(SELF, "hog", NULL);
+  ck_assert(harness_wait_nth_line(hog, 0, line, sizeof line, BOUND_MS));
+  ck_assert_msg(strncmp(line, "full ", 5) == 0, "hog said %s", line);
+  /* A live client's handles are not taken from it. */
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "hog", 0, &h),
+                   XOUS_OUT_OF_MEMORY);
+  harness_kill(hog, SIGKILL);
+  ck_assert(harness_wait(hog, BOUND_MS, NULL));
+  /* Its process is gone: its handles are freed, its data kept. */
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "hog", 0, &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  ck_assert_str_eq(get(&db, NULL, "d", "hog"), "kept");
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
+/* ==== SIGTERM ================================================================ */
+
+/* True when image holds dict/key with value val. */
+static bool
+image_has(const char *key, const char *val)
+{
+  struct pddb_engine *e;
+  char buf[64];
+  uint32_t h;
+  size_t got = 0;
+  bool ok;
+
+  ck_assert_int_eq(pddb_open(image, &e), XOUS_OK);
+  ok = pddb_key_open(e, NULL, "d", key, 0, 0, &h) == XOUS_OK &&
+       pddb_key_read(e, 0, h, 0, buf, sizeof buf, &got) == XOUS_OK &&
+       got == strlen(val) && memcmp(buf, val, got) == 0;
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+  return ok;
+}
+
+START_TEST(server_syncs_when_stopped_with_sigterm)
+{
+  xous_pddb_t db;
+  int status;
+
+  /* Without idle syncs nothing written reaches the image before a sync:
+   * a SIGKILL loses it (so this test can fail)... */
+  start_with("--no-idle-sync");
+  connect_db(&db);
+  put(&db, NULL, "d", "lost", "gone");
+  ck_assert_str_eq(get(&db, NULL, "d", "lost"), "gone");
+  harness_kill(server, SIGKILL);
+  ck_assert(harness_wait(server, BOUND_MS, NULL));
+  xous_pddb_disconnect(&db);
+  ck_assert(!image_has("lost", "gone"));
+  /* ...while a SIGTERM makes the server sync and exit 0. */
+  server = spawn_server("--no-idle-sync");
+  connect_db(&db);
+  put(&db, NULL, "d", "kept", "here");
+  harness_kill(server, SIGTERM);
+  ck_assert(harness_wait(server, BOUND_MS, &status));
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "status %#x", status);
+  xous_pddb_disconnect(&db);
+  ck_assert(image_has("kept", "here"));
+  /* Restarted, the server serves it. */
+  server = spawn_server(NULL);
+  connect_db(&db);
+  ck_assert_str_eq(get(&db, NULL, "d", "kept"), "here");
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
+/* ==== the pddb command on a running server ================================ */
+
+/* Runs a shell command line with the build's pddb as $P; its output (stdout
+ * and stderr) into a static buffer; returns its exit status. */
+static int
+shell(const char *line, char **out)
+{
+  static char buf[8192];
+  char cmd[4096], path[600];
+  FILE *f;
+  size_t n;
+  int rc;
+
+  snprintf(path, sizeof path, "%s/shell.out", harness_dir());
+  snprintf(cmd, sizeof cmd,
+           "P='%s/pddb/pddb'; N='%s/examples/notes/notes'; (%s) >'%s' 2>&1",
+           getenv("XOUS_BUILDDIR") ? getenv("XOUS_BUILDDIR") : ".",
+           getenv("XOUS_BUILDDIR") ? getenv("XOUS_BUILDDIR") : ".", line,
+           path);
+  rc = system(cmd);
+  f = fopen(path, "r");
+  ck_assert_ptr_nonnull(f);
+  n = fread(buf, 1, sizeof buf - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+  if (out != NULL)
+    *out = buf;
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 255;
+}
+
+START_TEST(pddb_command_works_on_a_running_server)
+{
+  xous_pddb_t db;
+  char *out;
+
+  start();
+  unsetenv("PDDB_IMAGE");
+  connect_db(&db); /* waits until the server is up */
+  ck_assert_int_eq(shell("printf dark | $P put prefs theme", &out), 0);
+  ck_assert_int_eq(shell("$P get prefs theme", &out), 0);
+  ck_assert_str_eq(out, "dark");
+  ck_assert_int_eq(shell("$P ls prefs", &out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "theme"));
+  /* A secret basis made by the command stays unlocked in the server. */
+  ck_assert_int_eq(shell("echo pw | $P -p 0 create-basis b", &out), 0);
+  ck_assert_int_eq(shell("printf light | $P put b:prefs theme", &out), 0);
+  ck_assert_int_eq(shell("$P --json bases", &out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "\"b\""));
+  /* The server itself has what the command wrote. */
+  ck_assert_str_eq(get(&db, NULL, "prefs", "theme"), "light");
+  ck_assert_str_eq(get(&db, XOUS_PDDB_SYSTEM_BASIS, "prefs", "theme"),
+                   "dark");
+  ck_assert_int_eq(shell("$P lock b", &out), 0);
+  ck_assert_str_eq(get(&db, NULL, "prefs", "theme"), "dark");
+  ck_assert_int_eq(shell("echo nope | $P -p 0 unlock b", &out), 1);
+  ck_assert_int_eq(shell("$P rm prefs theme", &out), 0);
+  ck_assert_ptr_null(get(&db, NULL, "prefs", "theme"));
+  ck_assert_int_ne(shell("$P get prefs theme", &out), 0);
+  /* The image is the server's while it runs. */
+  {
+    char line[700];
+
+    snprintf(line, sizeof line, "$P -i '%s' ls prefs", image);
+    ck_assert_int_eq(shell(line, &out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "in use"));
+  }
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
+/* ==== the notes example ====================================================== */
+
+START_TEST(notes_keeps_notes_in_a_secret_basis_through_the_server)
+{
+  char *out, missing[4096];
+  int missing_rc;
+
+  xous_pddb_t db;
+
+  start();
+  connect_db(&db); /* waits until the server is up */
+  xous_pddb_disconnect(&db);
+  /* No basis yet: what a missing basis answers. */
+  missing_rc = shell("$N pw show groceries", &out);
+  snprintf(missing, sizeof missing, "%s", out);
+  ck_assert_int_ne(missing_rc, 0);
+  ck_assert_int_eq(shell("$N pw add groceries 'milk eggs'", &out), 0);
+  ck_assert_int_eq(shell("$N pw add todo 'call Bob'", &out), 0);
+  ck_assert_int_eq(shell("$N pw list | sort", &out), 0);
+  ck_assert_str_eq(out, "groceries\ntodo\n");
+  ck_assert_int_eq(shell("$N pw show groceries", &out), 0);
+  ck_assert_str_eq(out, "milk eggs\n");
+  /* A wrong password answers as the missing basis did. */
+  ck_assert_int_eq(shell("$N wrong show groceries", &out), missing_rc);
+  ck_assert_str_eq(out, missing);
+  ck_assert_int_eq(shell("$N wrong list", &out), 0);
+  ck_assert_str_eq(out, "");
+  /* The notes are locked away between runs, and still there. */
+  ck_assert_int_eq(shell("$P bases", &out), 0);
+  ck_assert_ptr_null(strstr(out, "notes"));
+  ck_assert_int_eq(shell("$N pw rm todo && $N pw list", &out), 0);
+  ck_assert_str_eq(out, "groceries\n");
+}
+END_TEST
+
 static Suite *
 server_suite(void)
 {
@@ -251,6 +626,11 @@ server_suite(void)
   tcase_add_test(tc, server_stores_and_finds_through_the_client_api);
   tcase_add_test(tc, server_keeps_what_a_killed_client_wrote);
   tcase_add_test(tc, server_wipes_the_key_of_a_locked_basis);
+  tcase_add_test(tc, server_killed_at_random_keeps_every_acknowledged_sync);
+  tcase_add_test(tc, server_frees_the_handles_of_a_dead_client);
+  tcase_add_test(tc, server_syncs_when_stopped_with_sigterm);
+  tcase_add_test(tc, pddb_command_works_on_a_running_server);
+  tcase_add_test(tc, notes_keeps_notes_in_a_secret_basis_through_the_server);
   suite_add_tcase(s, tc);
   return s;
 }
@@ -261,8 +641,14 @@ main(int argc, char **argv)
   SRunner *sr;
   int failed;
 
+  setenv("XOUS_PDDB_KDF_OPS", "1", 1);
+  setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
   if (argc == 3 && strcmp(argv[1], "writer") == 0)
     return role_writer(argv[2]);
+  if (argc == 3 && strcmp(argv[1], "soaker") == 0)
+    return role_soaker((unsigned)atoi(argv[2]));
+  if (argc == 2 && strcmp(argv[1], "hog") == 0)
+    return role_hog();
   harness_global_init();
   sr = srunner_create(server_suite());
   srunner_set_fork_status(sr, CK_FORK);

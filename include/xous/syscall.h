@@ -147,6 +147,12 @@ xous_error_t xous_lend(xous_cid_t cid, xous_word_t id, const void *buf,
 xous_error_t xous_lend_mut(xous_cid_t cid, xous_word_t id, void *buf,
                            size_t len, size_t offset, size_t valid,
                            size_t *ret_offset, size_t *ret_valid);
+/* A connection to sid made once per process: *cache is a zero-initialised
+ * word the caller keeps (static), remembering the CID with the PID it
+ * belongs to, so that threads share it and a forked child, a new process,
+ * connects again. Waits for the server as xous_connect(). */
+xous_error_t xous_connect_cached(xous_sid_t sid, uint32_t *cache,
+                                 xous_cid_t *cid);
 /* The pages move: a page-aligned range from xous_map_memory() leaves the
  * sender. Any other buffer is copied into fresh pages that move instead,
  * and the caller keeps its buffer. */

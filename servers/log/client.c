@@ -1,30 +1,19 @@
 /*
  * The log client API (xous_log(3)), part of libxous. Portable: <xous.h>,
- * C11 atomics and the formatter in format.c.
+ * the formatter in format.c.
  */
-#include <stdatomic.h>
 #include <string.h>
 
 #include <xous.h>
 #include <xous/log.h>
 
-/* The connection, made on first use; racing threads get the same CID. */
-static _Atomic xous_cid_t log_cid;
+/* The connection, made once per process (xous_connect_cached). */
+static uint32_t log_cid;
 
 static xous_error_t
 conn(xous_cid_t *cid)
 {
-  xous_cid_t c = atomic_load_explicit(&log_cid, memory_order_acquire);
-  xous_error_t err;
-
-  if (c == 0) {
-    err = xous_connect(xous_sid_from_name(XOUS_LOG_NAME), &c);
-    if (err != XOUS_OK)
-      return err;
-    atomic_store_explicit(&log_cid, c, memory_order_release);
-  }
-  *cid = c;
-  return XOUS_OK;
+  return xous_connect_cached(xous_sid_from_name(XOUS_LOG_NAME), &log_cid, cid);
 }
 
 xous_error_t

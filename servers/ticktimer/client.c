@@ -17,25 +17,14 @@
 /* How often notify asks the server for waiters that have not arrived. */
 #define NOTIFY_TRIES 64
 
-/* The connection, made on first use. Two threads racing to connect get
- * the same CID (a process has one connection per server), so the race is
- * harmless. */
-static _Atomic xous_cid_t tt_cid;
+/* The connection, made once per process (xous_connect_cached). */
+static uint32_t tt_cid;
 
 static xous_error_t
 conn(xous_cid_t *cid)
 {
-  xous_cid_t c = atomic_load_explicit(&tt_cid, memory_order_acquire);
-  xous_error_t err;
-
-  if (c == 0) {
-    err = xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME), &c);
-    if (err != XOUS_OK)
-      return err;
-    atomic_store_explicit(&tt_cid, c, memory_order_release);
-  }
-  *cid = c;
-  return XOUS_OK;
+  return xous_connect_cached(xous_sid_from_name(XOUS_TICKTIMER_NAME),
+                             &tt_cid, cid);
 }
 
 static xous_error_t
