@@ -1657,16 +1657,5 @@ broker_suite(void)
 int
 main(void)
 {
-  SRunner *sr;
-  int failed;
-
-  harness_global_init();
-  sr = srunner_create(broker_suite());
-  /* Every test needs a fresh process: libxous joins the broker once. */
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(broker_suite());
 }

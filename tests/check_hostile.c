@@ -900,15 +900,5 @@ hostile_suite(void)
 int
 main(void)
 {
-  SRunner *sr;
-  int failed;
-
-  harness_global_init();
-  sr = srunner_create(hostile_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(hostile_suite());
 }

@@ -745,15 +745,5 @@ names_suite(void)
 int
 main(void)
 {
-  SRunner *sr;
-  int failed;
-
-  harness_global_init();
-  sr = srunner_create(names_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(names_suite());
 }

@@ -662,3 +662,19 @@ harness_cleanup(void)
   nchildren = 0;
   unsetenv("XOUS_SOCKET");
 }
+
+int
+harness_run(Suite *s)
+{
+  SRunner *sr;
+  int failed;
+
+  harness_global_init();
+  sr = srunner_create(s);
+  srunner_set_fork_status(sr, CK_FORK);
+  srunner_run_all(sr, CK_ENV);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  harness_global_cleanup();
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

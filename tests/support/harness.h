@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <check.h>
+
 /* Bounds for every wait in the harness. */
 #define HARNESS_START_TIMEOUT_MS 5000
 #define HARNESS_STOP_TIMEOUT_MS 5000
@@ -42,6 +44,10 @@
 
 void harness_global_init(void);
 void harness_global_cleanup(void);
+/* Runs suite s the way every integration suite runs: one forked process
+ * per test (libxous joins the broker once per process), the root directory
+ * made before and removed after. Returns the exit status for main. */
+int harness_run(Suite *s);
 
 /* ---- the test's directory and broker ------------------------------------- */
 
