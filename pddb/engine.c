@@ -218,16 +218,21 @@ open_entry(const uint8_t *key, uint32_t nr, const uint8_t *head,
          get32(entry) == 1;
 }
 
-/* Reads and opens page nr of basis b into out. */
+/* Reads and opens page nr of basis b, which must hold (objid, index),
+ * into out. */
 static xous_error_t
-load_page(struct pddb_engine *e, struct basis *b, uint32_t nr, uint8_t *out)
+load_page(struct pddb_engine *e, struct basis *b, uint32_t nr,
+          uint64_t objid, uint32_t index, uint8_t *out)
 {
   uint8_t entry[ENTRY_BYTES], ad2[ENTRY_BYTES + 4];
   xous_error_t err = pddb_store_read(e->store, nr, e->page);
 
   if (err != XOUS_OK)
     return fail(e, err);
-  if (!open_entry(b->key, nr, e->page, entry))
+  /* A page of the basis that holds another part of it means the map is
+   * wrong: an error, never another object's bytes. */
+  if (!open_entry(b->key, nr, e->page, entry) ||
+      get64(entry + 8) != objid || get32(entry + 4) != index)
     return fail(e, XOUS_STORAGE_ERROR);
   memcpy(ad2, entry, ENTRY_BYTES);
   put32(ad2 + ENTRY_BYTES, nr);
@@ -621,7 +626,7 @@ read_object(struct pddb_engine *e, unsigned slot, uint64_t objid,
   xous_error_t err;
 
   while (hmap_get(&b->vmap, 0, objid, index, &nr)) {
-    err = load_page(e, b, (uint32_t)nr, e->plain);
+    err = load_page(e, b, (uint32_t)nr, objid, index, e->plain);
     if (err != XOUS_OK)
       return err;
     if (index == 0)
@@ -696,6 +701,30 @@ pddb_dirty(const struct pddb_engine *e)
   return false;
 }
 
+/* Gives the free-space list its pages (the first sync after format) and
+ * makes sure none of them is marked free. */
+static xous_error_t
+own_fscb_pages(struct pddb_engine *e, uint32_t pages)
+{
+  struct basis *b = &e->bases[SYSTEM];
+  uint32_t index, page;
+  uint64_t nr;
+  xous_error_t err;
+
+  for (index = 0; index < pages; index++) {
+    if (hmap_get(&b->vmap, 0, OBJ_FSCB, index, &nr)) {
+      if (fscb_get(e, (uint32_t)nr))
+        fscb_set(e, (uint32_t)nr, false);
+      continue;
+    }
+    if ((err = alloc_page(e, &page)) != XOUS_OK)
+      return err;
+    if (!hmap_put(&b->vmap, 0, OBJ_FSCB, index, page))
+      return XOUS_OUT_OF_MEMORY;
+  }
+  return XOUS_OK;
+}
+
 static xous_error_t
 sync_locked(struct pddb_engine *e)
 {
@@ -751,6 +780,12 @@ sync_locked(struct pddb_engine *e)
   if (e->fscb_dirty) {
     size_t n = 4 + (e->npages + 7) / 8;
     struct buf b = { 0 };
+
+    /* The list's own pages are taken before it is written down, so that
+     * it never lists them as free (and hands them to a key later). */
+    if ((err = own_fscb_pages(e, (uint32_t)((n + DATA_BYTES - 1) /
+                                            DATA_BYTES))) != XOUS_OK)
+      return err;
 
     buf_u32(&b, (uint32_t)n);
     buf_add(&b, e->fscb, n - 4);
@@ -810,6 +845,7 @@ struct scan_ctx {
   struct pddb_engine *e;
   struct basis *b;
   uint64_t maxgen;
+  struct hmap gens; /* (objid, index) -> generation of the page kept */
   bool oom;
 };
 
@@ -833,10 +869,17 @@ scan_page(uint32_t nr, const uint8_t *head, void *arg)
   /* Two pages for one place: only after a bug or tampering; the newer
    * generation wins and the other is freed at the next sync. */
   if (hmap_get(&c->b->vmap, 0, objid, index, &old)) {
-    (void)free_later(c->e, nr);
-    return true;
+    uint64_t oldgen = 0;
+
+    (void)hmap_get(&c->gens, 0, objid, index, &oldgen);
+    if (gen <= oldgen) {
+      (void)free_later(c->e, nr);
+      return true;
+    }
+    (void)free_later(c->e, (uint32_t)old);
   }
-  if (!hmap_put(&c->b->vmap, 0, objid, index, nr))
+  if (!hmap_put(&c->b->vmap, 0, objid, index, nr) ||
+      !hmap_put(&c->gens, 0, objid, index, gen))
     c->oom = true;
   return !c->oom;
 }
@@ -846,11 +889,14 @@ scan_page(uint32_t nr, const uint8_t *head, void *arg)
 static xous_error_t
 load_basis(struct pddb_engine *e, unsigned slot)
 {
-  struct scan_ctx c = { e, &e->bases[slot], 0, false };
+  struct scan_ctx c = { e, &e->bases[slot], 0, { NULL, 0, 0, 0 }, false };
   struct buf cat = { 0 };
   xous_error_t err;
 
   err = pddb_store_scan(e->store, HEAD_BYTES, scan_page, &c);
+  if (c.gens.slots != NULL)
+    pddb_wipe(c.gens.slots, c.gens.cap * sizeof *c.gens.slots);
+  hmap_free(&c.gens);
   if (err != XOUS_OK)
     return err;
   if (c.oom)
@@ -1003,6 +1049,14 @@ pddb_open(const char *path, struct pddb_engine **out)
     if (fscb_get(e, i))
       e->nfree++;
   e->fscb_dirty = e->npending > 0;
+  /* An image whose list names its own pages free is repaired here. */
+  {
+    uint64_t nr;
+
+    for (i = 0; hmap_get(&e->bases[SYSTEM].vmap, 0, OBJ_FSCB, i, &nr); i++)
+      if (fscb_get(e, (uint32_t)nr))
+        fscb_set(e, (uint32_t)nr, false);
+  }
   *out = e;
   return XOUS_OK;
 }
@@ -1579,8 +1633,8 @@ pddb_key_read(struct pddb_engine *e, uint32_t owner, uint32_t h,
     if (hmap_get(&e->dirty, DIRTY_TAG(slot), k->objid, index, &v)) {
       memcpy((uint8_t *)buf + done, (uint8_t *)(uintptr_t)v + in, chunk);
     } else if (hmap_get(&e->bases[slot].vmap, 0, k->objid, index, &v)) {
-      if ((err = load_page(e, &e->bases[slot], (uint32_t)v, e->plain)) !=
-          XOUS_OK)
+      if ((err = load_page(e, &e->bases[slot], (uint32_t)v, k->objid, index,
+                           e->plain)) != XOUS_OK)
         return err;
       memcpy((uint8_t *)buf + done, e->plain + in, chunk);
     } else {
@@ -1609,7 +1663,8 @@ dirty_page(struct pddb_engine *e, unsigned slot, uint64_t objid,
   if ((p = pddb_alloc(DATA_BYTES)) == NULL)
     return XOUS_OUT_OF_MEMORY;
   if (hmap_get(&e->bases[slot].vmap, 0, objid, index, &v) &&
-      (err = load_page(e, &e->bases[slot], (uint32_t)v, p)) != XOUS_OK) {
+      (err = load_page(e, &e->bases[slot], (uint32_t)v, objid, index, p)) !=
+          XOUS_OK) {
     pddb_free(p);
     return err;
   }
@@ -1724,4 +1779,31 @@ pddb_close_owner(struct pddb_engine *e, uint32_t owner)
   for (i = 0; i < MAX_HANDLES; i++)
     if (e->handles[i].used && e->handles[i].owner == owner)
       memset(&e->handles[i], 0, sizeof e->handles[i]);
+}
+
+bool
+pddb_handles_full(const struct pddb_engine *e)
+{
+  uint32_t i;
+
+  for (i = 0; i < MAX_HANDLES; i++)
+    if (!e->handles[i].used)
+      return false;
+  return true;
+}
+
+uint32_t
+pddb_handle_owners(const struct pddb_engine *e, uint32_t *out, uint32_t max)
+{
+  uint32_t i, j, n = 0;
+
+  for (i = 0; i < MAX_HANDLES && n < max; i++) {
+    if (!e->handles[i].used)
+      continue;
+    for (j = 0; j < n && out[j] != e->handles[i].owner; j++)
+      ;
+    if (j == n)
+      out[n++] = e->handles[i].owner;
+  }
+  return n;
 }

@@ -81,6 +81,11 @@ xous_error_t pddb_key_stat(struct pddb_engine *e, uint32_t owner, uint32_t h,
 xous_error_t pddb_key_close(struct pddb_engine *e, uint32_t owner, uint32_t h);
 /* Closes every handle of owner (a client that went away). */
 void pddb_close_owner(struct pddb_engine *e, uint32_t owner);
+/* True when every handle slot is taken, so that an open would fail. */
+bool pddb_handles_full(const struct pddb_engine *e);
+/* Up to max distinct owners of open handles into out; returns how many. */
+uint32_t pddb_handle_owners(const struct pddb_engine *e, uint32_t *out,
+                            uint32_t max);
 xous_error_t pddb_key_delete(struct pddb_engine *e, const char *basis,
                              const char *dict, const char *key);
 xous_error_t pddb_dict_delete(struct pddb_engine *e, const char *basis,

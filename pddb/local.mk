@@ -14,7 +14,7 @@ PDDB_HOST_LIBS = $(SQLITE_LIBS) $(SODIUM_LIBS)
 
 # The server.
 bin_PROGRAMS += xous-pddb
-xous_pddb_SOURCES = pddb/server.c $(pddb_engine_sources)
+xous_pddb_SOURCES = pddb/server.c pddb/hosted/stop.c $(pddb_engine_sources)
 xous_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)
 xous_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS)
 

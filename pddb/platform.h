@@ -89,4 +89,13 @@ void pddb_wipe(void *p, size_t len);
  * $XOUS_PDDB_KDF_OPS and $XOUS_PDDB_KDF_MEM_KIB. */
 void pddb_crypto_default_cost(uint32_t *ops, uint32_t *mem_kib);
 
+/* ---- stopping ---------------------------------------------------------------- */
+
+/* The Scalar id that asks the server to sync and exit; the server takes
+ * it only from its own process. */
+#define PDDB_OP_STOP 0x5354u
+/* Arranges for the host's request to stop (SIGTERM, SIGINT on the
+ * desktop) to reach server sid as a Scalar PDDB_OP_STOP. */
+xous_error_t pddb_stop_on_signal(xous_sid_t sid);
+
 #endif /* PDDB_PLATFORM_H */

@@ -6,9 +6,21 @@
  *
  * Written data is cached and goes to the image on sync, on lock, when the
  * cache is large, and whenever the server's queue is empty: a client that
- * dies with a key open loses nothing it wrote.
+ * dies with a key open loses nothing it wrote. With --no-idle-sync the
+ * idle writes are skipped (fewer, larger transactions); what is cached
+ * then goes to the image on sync, lock, a full cache or a stop.
  *
- * Usage: xous-pddb [--format PAGES] IMAGE
+ * Handles belong to the sender's PID. The kernel tells no server about a
+ * process that ended, so when the handle table is full the server asks,
+ * for every owner, whether its process still exists (ConnectForProcess
+ * to its own SID answers ProcessNotFound for an ended one, and gives a
+ * live client the CID it already has), and frees the handles of the
+ * ended ones.
+ *
+ * A Scalar PDDB_OP_STOP from the server's own process (see
+ * hosted/stop.c) makes it sync, close the image and exit 0.
+ *
+ * Usage: xous-pddb [--format PAGES] [--no-idle-sync] IMAGE
  */
 #include <string.h>
 
@@ -21,6 +33,7 @@
 #define MIN_BUF (XOUS_PDDB_DATA_OFFSET)
 
 static struct pddb_engine *engine;
+static xous_sid_t server_sid;
 static char password[XOUS_PDDB_MAX_PASSWORD];
 
 /* The request after its checks: names NUL terminated. */
@@ -59,6 +72,23 @@ static const char *
 opt(const char *s)
 {
   return s[0] != '\0' ? s : NULL;
+}
+
+/* Frees the handles of owners whose process has ended. */
+static void
+reclaim(xous_pid_t asking)
+{
+  uint32_t owners[256], n, i;
+  xous_cid_t cid;
+
+  n = pddb_handle_owners(engine, owners, 256);
+  for (i = 0; i < n; i++) {
+    if (owners[i] == asking)
+      continue;
+    if (xous_connect_for_process((xous_pid_t)owners[i], server_sid, &cid) ==
+        XOUS_PROCESS_NOT_FOUND)
+      pddb_close_owner(engine, owners[i]);
+  }
 }
 
 /* Serves one checked request; *out_len gets the data bytes answered. */
@@ -104,6 +134,8 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
     *out_len = l.len;
     return err;
   case XOUS_PDDB_OP_OPEN:
+    if (pddb_handles_full(engine))
+      reclaim(pid);
     return pddb_key_open(engine, opt(r->basis), r->dict, r->key, m->flags,
                          pid, &m->handle);
   case XOUS_PDDB_OP_READ:
@@ -152,7 +184,8 @@ take(char *dst, const char *src, uint16_t len, size_t max)
   return true;
 }
 
-static void
+/* Handles one message; false when the server is asked to stop. */
+static bool
 handle(const xous_envelope_t *env)
 {
   const xous_memory_msg_t *mm = &env->body.memory;
@@ -163,22 +196,27 @@ handle(const xous_envelope_t *env)
 
   if (env->body.kind == XOUS_MSG_SEND) {
     (void)xous_unmap_memory(mm->buf);
-    return;
+    return true;
   }
   if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR) {
     (void)xous_return_scalar1(env->sender, XOUS_INVALID_ARGUMENT);
-    return;
+    return true;
+  }
+  if (env->body.kind == XOUS_MSG_SCALAR) {
+    /* Only the server's own process may stop it. */
+    return !(env->body.scalar.id == PDDB_OP_STOP &&
+             xous_sender_pid(env->sender) == xous_get_process_id());
   }
   if (env->body.kind != XOUS_MSG_LEND_MUT) {
     if (env->body.kind == XOUS_MSG_LEND)
       (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT,
                                0);
-    return;
+    return true;
   }
   page = mm->buf.addr;
   if (mm->buf.len < MIN_BUF || page == NULL) {
     (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT, 0);
-    return;
+    return true;
   }
   cap = mm->buf.len - XOUS_PDDB_DATA_OFFSET;
   if (cap > XOUS_PDDB_IO_MAX)
@@ -190,12 +228,30 @@ handle(const xous_envelope_t *env)
       !take(r.dict, r.m.dict, r.m.dict_len, XOUS_PDDB_MAX_DICT_NAME) ||
       !take(r.key, r.m.key, r.m.key_len, XOUS_PDDB_MAX_KEY_NAME)) {
     (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT, 0);
-    return;
+    return true;
   }
   err = serve(mm->id, &r, page + XOUS_PDDB_DATA_OFFSET, cap,
               xous_sender_pid(env->sender), &out);
   memcpy(page, &r.m, sizeof r.m);
   (void)xous_return_memory(env->sender, mm->buf, (size_t)err, out);
+  return true;
+}
+
+/* Registers the server's name. A server restarted at once after a crash
+ * may find its name still held for the old one until the kernel has seen
+ * that process end: it asks again, a bounded number of times. */
+static bool
+register_name(void)
+{
+  int tries;
+
+  for (tries = 0; tries < 2000; tries++) {
+    if (xous_names_register(XOUS_PDDB_SERVER_NAME, 0, &server_sid) ==
+        XOUS_OK)
+      return true;
+    (void)xous_yield();
+  }
+  return false;
 }
 
 static bool
@@ -222,14 +278,15 @@ main(int argc, char **argv)
   const char *image = NULL;
   uint32_t format_pages = 0;
   xous_envelope_t env;
-  xous_sid_t sid;
-  bool got;
-  int i;
+  bool got, idle_sync = true;
+  int i, rc = 0;
 
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
       if (!parse_u32(argv[++i], &format_pages))
         return 2;
+    } else if (strcmp(argv[i], "--no-idle-sync") == 0) {
+      idle_sync = false;
     } else if (image == NULL && argv[i][0] != '-') {
       image = argv[i];
     } else {
@@ -246,22 +303,27 @@ main(int argc, char **argv)
   }
   if (pddb_open(image, &engine) != XOUS_OK)
     return 1;
-  if (xous_names_register(XOUS_PDDB_SERVER_NAME, 0, &sid) != XOUS_OK)
+  if (!register_name() || pddb_stop_on_signal(server_sid) != XOUS_OK) {
+    (void)pddb_close(engine);
     return 1;
+  }
   for (;;) {
-    if (pddb_dirty(engine)) {
-      if (xous_try_receive_message(sid, &env, &got) != XOUS_OK)
+    if (idle_sync && pddb_dirty(engine)) {
+      if (xous_try_receive_message(server_sid, &env, &got) != XOUS_OK)
         break;
       if (!got) {
         /* Nothing waiting: write what is cached. */
         (void)pddb_sync(engine);
         continue;
       }
-    } else if (xous_receive_message(sid, &env) != XOUS_OK) {
+    } else if (xous_receive_message(server_sid, &env) != XOUS_OK) {
       break;
     }
-    handle(&env);
+    if (!handle(&env))
+      break;
   }
-  (void)pddb_close(engine);
-  return 0;
+  /* pddb_close() syncs what is cached. */
+  if (pddb_close(engine) != XOUS_OK)
+    rc = 1;
+  return rc;
 }

@@ -196,6 +196,48 @@ START_TEST(engine_deletes_keys_dicts_and_bases_and_frees_their_pages)
 }
 END_TEST
 
+/* Every free page is handed out before the image is full, so a page that
+ * the free-space list wrongly names free (one of its own, or one a key
+ * still uses) is sure to be given to a key and overwritten by the list. */
+START_TEST(engine_fills_every_free_page_and_loses_no_key)
+{
+  const char *path = image_path("full.img");
+  struct pddb_engine *e;
+  uint8_t v[3000], r[3000];
+  char key[16];
+  unsigned n, i;
+  uint32_t h;
+  xous_error_t err = XOUS_OK;
+
+  ck_assert_int_eq(pddb_format(path, PAGES, 1, 8, NULL, NULL), XOUS_OK);
+  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
+  for (n = 0; n < PAGES && err == XOUS_OK; n++) {
+    snprintf(key, sizeof key, "k%u", n);
+    fill(v, sizeof v, n);
+    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE,
+                                   0, &h),
+                     XOUS_OK);
+    err = pddb_key_write(e, 0, h, 0, v, sizeof v);
+    if (err == XOUS_OK)
+      err = pddb_sync(e);
+    (void)pddb_key_close(e, 0, h);
+  }
+  /* The image ran full; the key of the last round was not synced. */
+  ck_assert_int_eq(err, XOUS_OUT_OF_MEMORY);
+  n--;
+  ck_assert_uint_gt(n, PAGES / 2);
+  (void)pddb_close(e);
+  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
+  for (i = 0; i < n; i++) {
+    snprintf(key, sizeof key, "k%u", i);
+    fill(v, sizeof v, i);
+    ck_assert_int_eq(get(e, NULL, "full", key, r, sizeof r), (long)sizeof r);
+    ck_assert_msg(memcmp(r, v, sizeof v) == 0, "key %u damaged", i);
+  }
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+END_TEST
+
 START_TEST(engine_handles_of_a_locked_basis_fail)
 {
   struct pddb_engine *e = fresh("lock.img");
@@ -559,6 +601,7 @@ pddb_suite(void)
   tcase_add_test(tc, engine_union_view_prefers_the_most_recently_unlocked_basis);
   tcase_add_test(tc, engine_keys_seek_read_write_truncate_and_persist);
   tcase_add_test(tc, engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
+  tcase_add_test(tc, engine_fills_every_free_page_and_loses_no_key);
   tcase_add_test(tc, engine_handles_of_a_locked_basis_fail);
   tcase_add_test(tc, engine_rejects_bad_names);
   tcase_add_test(tc, deniability_images_with_0_1_3_bases_look_alike);

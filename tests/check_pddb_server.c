@@ -291,19 +291,35 @@ role_soaker(unsigned first)
   static uint8_t v[20000];
   xous_pddb_t db;
   char key[32];
-  unsigned i;
+  unsigned i, retries = 0;
   uint32_t h;
 
-  if (xous_pddb_connect(&db) != XOUS_OK)
-    return 3;
+  while (xous_pddb_connect(&db) != XOUS_OK)
+    if (++retries > 250)
+      return 3;
+    else
+      usleep(20000);
   for (i = first; i < SOAK_KEYS; i++) {
     snprintf(key, sizeof key, "k%u", i);
     soak_fill(v, soak_len(i), i);
     if (xous_pddb_open(&db, NULL, "soak", key,
                        XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE, &h) != XOUS_OK ||
         xous_pddb_write(&db, h, 0, v, soak_len(i)) != XOUS_OK ||
-        xous_pddb_close(&db, h) != XOUS_OK || xous_pddb_sync(&db) != XOUS_OK)
-      return 4;
+        xous_pddb_close(&db, h) != XOUS_OK || xous_pddb_sync(&db) != XOUS_OK) {
+      /* Right after a restart the name can still lead to the killed
+       * server for a moment: look it up again (bounded). */
+      if (i != first || ++retries > 250)
+        return 4;
+      xous_pddb_disconnect(&db);
+      usleep(20000);
+      while (xous_pddb_connect(&db) != XOUS_OK)
+        if (++retries > 250)
+          return 3;
+        else
+          usleep(20000);
+      i--;
+      continue;
+    }
     printf("synced %u\n", i);
     fflush(stdout);
     if (i > 0) {
