@@ -299,18 +299,27 @@ role_soaker(unsigned first)
   unsigned i, retries = 0;
   uint32_t h;
 
-  while (xous_pddb_connect(&db) != XOUS_OK)
-    if (++retries > 250)
-      return 3;
-    else
-      usleep(20000);
+  {
+    xous_error_t ce;
+    while ((ce = xous_pddb_connect(&db)) != XOUS_OK) {
+      fprintf(stderr, "DBG soaker connect %d\n", (int)ce);
+      if (++retries > 250)
+        return 3;
+      else
+        usleep(20000);
+    }
+    fprintf(stderr, "DBG soaker pid %d connected cid %u\n", (int)getpid(), (unsigned)db.cid);
+  }
   for (i = first; i < SOAK_KEYS; i++) {
     snprintf(key, sizeof key, "k%u", i);
     soak_fill(v, soak_len(i), i);
-    if (xous_pddb_open(&db, NULL, "soak", key,
-                       XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE, &h) != XOUS_OK ||
-        xous_pddb_write(&db, h, 0, v, soak_len(i)) != XOUS_OK ||
-        xous_pddb_close(&db, h) != XOUS_OK || xous_pddb_sync(&db) != XOUS_OK) {
+    xous_error_t e1 = 0, e2 = 0, e3 = 0, e4 = 0;
+    if ((e1 = xous_pddb_open(&db, NULL, "soak", key,
+                       XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE, &h)) != XOUS_OK ||
+        (e2 = xous_pddb_write(&db, h, 0, v, soak_len(i))) != XOUS_OK ||
+        (e3 = xous_pddb_close(&db, h)) != XOUS_OK || (e4 = xous_pddb_sync(&db)) != XOUS_OK) {
+      fprintf(stderr, "DBG soaker pid %d i %u first %u retries %u cid %u: open %d write %d close %d sync %d\n",
+              (int)getpid(), i, first, retries, (unsigned)db.cid, (int)e1, (int)e2, (int)e3, (int)e4);
       /* Right after a restart the name can still lead to the killed
        * server for a moment: look it up again (bounded). */
       if (i != first || ++retries > 250)
@@ -389,7 +398,10 @@ START_TEST(server_killed_at_random_keeps_every_acknowledged_sync)
     /* Kill at a random moment once writing is under way. */
     if (!harness_wait_nth_line(w, 0, first, sizeof first, BOUND_MS)) {
       int ss = -1, ws = -1;
-
+      bool se = harness_wait(server, 0, &ss), we = harness_wait(w, 0, &ws);
+      char *o = harness_output(w);
+      { char cmd[1200]; snprintf(cmd, sizeof cmd, "cp %s /tmp/pddbsoak-failed.img; cp -r %s /tmp/pddbsoak-faildir", image, harness_dir()); (void)!system(cmd); }
+      fprintf(stderr, "DBG server %d %s %#x writer %d %s %#x out [%s]\n", (int)server, se ? "ended" : "runs", ss, (int)w, we ? "ended" : "runs", ws, o);
       ck_abort_msg("round %u: the writer wrote nothing (server %s %#x, "
                    "writer %s %#x)", round,
                    harness_wait(server, 0, &ss) ? "ended" : "runs", ss,

@@ -42,9 +42,29 @@ close_thread_sock(void *p)
     close(fd);
 }
 
+/* fork() with every lock of libxous held, taken in one order (join, then
+ * threads, then memory), so the child finds each table whole and owns its
+ * locks; it unlocks them instead of making them anew. */
+static void
+before_fork(void)
+{
+  pthread_mutex_lock(&join_lock);
+  xous__threads_fork_lock();
+  xous__memory_fork_lock();
+}
+
+static void
+after_fork_parent(void)
+{
+  xous__memory_fork_unlock();
+  xous__threads_fork_unlock();
+  pthread_mutex_unlock(&join_lock);
+}
+
 static void
 after_fork_child(void)
 {
+  after_fork_parent();
   /* The inherited sockets belong to the parent's identity: drop them. */
   if (process_sock >= 0)
     close(process_sock);
@@ -53,7 +73,6 @@ after_fork_child(void)
   process_sock = -1;
   thread_sock = -1;
   atomic_store(&process_pid, 0);
-  pthread_mutex_init(&join_lock, NULL);
   xous__threads_after_fork();
   xous__memory_after_fork();
 }
@@ -64,7 +83,7 @@ make_key(void)
   struct rlimit rl;
 
   pthread_key_create(&sock_key, close_thread_sock);
-  pthread_atfork(NULL, NULL, after_fork_child);
+  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   /* Every mapping that can be lent keeps a memory-object fd open: allow
    * as many as the system lets this user have. */
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {

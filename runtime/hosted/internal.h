@@ -32,6 +32,8 @@ void xous__thread_attach(xous_tid_t tid);
 xous_tid_t xous__tid(void);
 void xous__create_thread(const xous_word_t a[8], xous_word_t r[8]);
 void xous__join_thread(const xous_word_t a[8], xous_word_t r[8]);
+void xous__threads_fork_lock(void);
+void xous__threads_fork_unlock(void);
 void xous__threads_after_fork(void);
 /* AdjustProcessLimit XOUS_LIMIT_THREADS. */
 void xous__adjust_thread_limit(const xous_word_t a[8], xous_word_t r[8]);
@@ -75,6 +77,8 @@ uintptr_t xous__span_adopt(int fd, uint64_t offset, size_t len, int prot,
  * when sender lent something else, XOUS_DOUBLE_FREE when it lent nothing. */
 xous_error_t xous__span_return(xous_sender_t sender, uintptr_t addr,
                                size_t len);
+void xous__memory_fork_lock(void);
+void xous__memory_fork_unlock(void);
 void xous__memory_after_fork(void);
 
 /* Errors as result words. */

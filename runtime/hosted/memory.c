@@ -639,6 +639,19 @@ xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len)
   return err;
 }
 
+/* Held across fork() (channel.c): see xous__threads_fork_lock(). */
+void
+xous__memory_fork_lock(void)
+{
+  pthread_mutex_lock(&lock);
+}
+
+void
+xous__memory_fork_unlock(void)
+{
+  pthread_mutex_unlock(&lock);
+}
+
 void
 xous__memory_after_fork(void)
 {
@@ -646,7 +659,6 @@ xous__memory_after_fork(void)
    * joins as a new process and must not lend the parent's objects. */
   size_t i;
 
-  pthread_mutex_init(&lock, NULL);
   for (i = 0; i < used; i++)
     close(table[i].fd);
   used = 0;

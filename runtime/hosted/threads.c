@@ -205,14 +205,26 @@ xous__adjust_thread_limit(const xous_word_t a[8], xous_word_t r[8])
   pthread_mutex_unlock(&lock);
 }
 
+/* Held across fork() (channel.c), so that the child never inherits the
+ * table half changed; the child's copy is then unlocked, not re-made. */
+void
+xous__threads_fork_lock(void)
+{
+  pthread_mutex_lock(&lock);
+}
+
+void
+xous__threads_fork_unlock(void)
+{
+  pthread_mutex_unlock(&lock);
+}
+
 void
 xous__threads_after_fork(void)
 {
   /* Only the forking thread lives on in the child, with its TID. */
   xous_tid_t keep = my_tid;
 
-  pthread_mutex_init(&lock, NULL);
-  pthread_cond_init(&ended, NULL);
   memset(slots, 0, sizeof slots);
   if (keep >= FIRST_TID && keep < TID_LIMIT)
     slots[keep].used = 1;
