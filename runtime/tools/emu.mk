@@ -51,3 +51,9 @@ bench_bench_emu_LDADD = libxous.la
 bench-emu: bench/bench_emu xousd xous-emu
 	XOUS_BUILDDIR='$(abs_top_builddir)' XOUS_SRCDIR='$(abs_top_srcdir)' \
 	  $(abs_top_builddir)/bench/bench_emu --xousd '$(abs_top_builddir)/xousd'
+
+# The rv32 programs tests/check_emu builds for itself.
+clean-local: clean-local-emu
+clean-local-emu:
+	-rm -rf rv32
+.PHONY: clean-local-emu
