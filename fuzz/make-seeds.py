@@ -81,16 +81,23 @@ write("hosted", "error", bytes([0, 0x10]) + frame(RESULT, (ERROR, 15)))
 # ---- servers: split byte (where the kernel's answers begin, /256), then
 # envelopes: kind byte (kind%5: 0 MutableLend .. 4 BlockingScalar; bits
 # 3-4 pages-1; bits 5-7 PID-2), id byte, sender u16; for a scalar four u64
-# arguments, for memory offset u64, valid u64, fill u16 and fill bytes.
+# arguments, for memory fill u16, offset u64, valid u64 and fill bytes (the
+# order fk_envelope() reads them in).
+def kind_byte(kind, pid):
+    # The smallest byte whose top bits say the PID and whose value mod 5
+    # says the kind (the page count follows from it).
+    return next(b for b in range(pid << 5, (pid + 1) << 5) if b % 5 == kind)
+
+
 def scalar(id_, *args, blocking=True, pid=0):
     args = list(args) + [0] * (4 - len(args))
-    return struct.pack("<BBH4Q", (4 if blocking else 3) | pid << 5, id_, 1,
+    return struct.pack("<BBH4Q", kind_byte(4 if blocking else 3, pid), id_, 1,
                        *args)
 
 
 def memory(id_, payload, kind=0, pid=0, valid=0):
-    return struct.pack("<BBHQQH", kind | pid << 5, id_, 1, 0, valid,
-                       len(payload)) + payload
+    return struct.pack("<BBHHQQ", kind_byte(kind, pid), id_, 1, len(payload),
+                       0, valid) + payload
 
 
 def names_msg(name, max_conns=0, sid=(0, 0, 0, 0), token=(0, 0, 0, 0)):
@@ -142,3 +149,89 @@ write("log", "raw-output", bytes([240, 3]) +
       memory(1, b"to stdout\n", kind=1, valid=10) +
       memory(2, b"to stderr\n", kind=2, valid=10) +
       scalar(0) + scalar(1, blocking=False))
+
+
+# pddb: split, then (step byte, envelope, and for memory a u16 count and
+# that many data bytes at offset 1024 of the buffer)*. Step bits: 1 sync
+# when dirty, 2 restart, 4 fill the handle table. The envelope's fill is
+# the 304-byte request header (include/xous/pddb.h).
+(P_CREATE, P_UNLOCK, P_LOCK, P_DELBASIS, P_BASES, P_DICTS, P_KEYS, P_OPEN,
+ P_READ, P_WRITE, P_TRUNC, P_STAT, P_CLOSE, P_DELKEY, P_DELDICT,
+ P_SYNC) = range(1, 17)
+H1, H2 = 1 << 10, 2 << 10 | 1  # the first two handles of a fresh image
+
+
+def pddb_hdr(handle=0, flags=0, offset=0, length=0, count=0, basis=b"",
+             dict_=b"", key=b"", lens=None):
+    bl, dl, kl = lens or (len(basis), len(dict_), len(key))
+    return struct.pack("<IIQIHHHHI64s112s96s", handle, flags, offset, length,
+                       bl, dl, kl, 0, count, basis, dict_, key)
+
+
+def pddb_req(op, step=0, data=b"", pid=0, kind=0, **hdr):
+    hdr.setdefault("length", len(data))
+    # Trailing zeros of the header are left to the zero fill.
+    head = pddb_hdr(**hdr).rstrip(b"\0")
+    return (bytes([step]) + memory(op, head, kind=kind, pid=pid) +
+            struct.pack("<H", len(data)) + data)
+
+
+def pddb_seed(name, msgs, answers=b""):
+    # The split byte puts exactly the messages before the kernel's answers.
+    k = len(answers)
+    while (len(msgs) + k) * 240 // 256 != len(msgs):
+        k += 1
+    write("pddb", name, bytes([240]) + msgs + answers.ljust(k, b"\0"))
+
+
+pddb_seed("system-basis-keys",
+          pddb_req(P_OPEN, dict_=b"d", key=b"k", flags=1) +
+          pddb_req(P_WRITE, handle=H1, data=b"hello, pddb") +
+          pddb_req(P_READ, handle=H1, offset=2, count=100) +
+          pddb_req(P_STAT, handle=H1) +
+          pddb_req(P_TRUNC, handle=H1, offset=3) +
+          pddb_req(P_READ, step=1, handle=H1, count=100) +
+          pddb_req(P_DICTS) +
+          pddb_req(P_KEYS, dict_=b"d") +
+          pddb_req(P_CLOSE, handle=H1) +
+          pddb_req(P_OPEN, step=2, dict_=b"d", key=b"k", flags=2) +
+          pddb_req(P_DELKEY, dict_=b"d", key=b"k") +
+          pddb_req(P_DELDICT, dict_=b"d") +
+          pddb_req(P_SYNC))
+pddb_seed("secret-basis",
+          pddb_req(P_CREATE, basis=b"sec", data=b"pw") +
+          pddb_req(P_BASES) +
+          pddb_req(P_OPEN, basis=b"sec", dict_=b"d", key=b"k", flags=1) +
+          pddb_req(P_WRITE, handle=H1, offset=4000, data=b"x" * 200) +
+          pddb_req(P_LOCK, basis=b"sec") +
+          pddb_req(P_READ, handle=H1) +
+          pddb_req(P_UNLOCK, basis=b"sec", data=b"wrong") +
+          pddb_req(P_UNLOCK, basis=b"sec", data=b"pw") +
+          pddb_req(P_OPEN, step=2, basis=b"sec", dict_=b"d", key=b"k") +
+          pddb_req(P_UNLOCK, basis=b"sec", data=b"pw") +
+          pddb_req(P_OPEN, dict_=b"d", key=b"k") +
+          pddb_req(P_READ, handle=H1, offset=3990, count=1000) +
+          pddb_req(P_KEYS, basis=b"sec", dict_=b"d") +
+          pddb_req(P_DELBASIS, basis=b"sec") +
+          pddb_req(P_BASES))
+pddb_seed("owners-kinds-and-bad-headers",
+          pddb_req(P_OPEN, dict_=b"d", key=b"k", flags=1) +
+          pddb_req(P_READ, handle=H1, pid=1, count=1) +          # another process
+          pddb_req(P_CLOSE, handle=H1 + 1) +             # a stale handle
+          pddb_req(P_SYNC, kind=1) +                     # a Lend
+          pddb_req(P_SYNC, kind=2) +                     # a Send
+          b"\0" + scalar(1) + b"\0" + scalar(1, blocking=False) +
+          pddb_req(P_OPEN, dict_=b"d", key=b"k", lens=(0, 1, 96)) +
+          pddb_req(P_OPEN, basis=b"\xc0\xaf", dict_=b"d", key=b"k") +
+          pddb_req(P_OPEN, dict_=b"d\0e", key=b"k", flags=1) +
+          pddb_req(P_WRITE, handle=H2, length=1 << 20) +
+          pddb_req(P_CREATE, basis=b"b", length=300) +
+          pddb_req(99) +
+          b"\0" + struct.pack("<BBH5Q", 3, 0xff, 1, 0x5354, 0, 0, 0, 0))  # stop
+# The table full of handles: the open asks the kernel about every other
+# owner, and the answer ProcessNotFound (error 10: byte 9 << 3 | 7) frees
+# that owner's handles.
+pddb_seed("reclaim-ended-owners",
+          pddb_req(P_OPEN, step=4, dict_=b"d", key=b"k", flags=1) +
+          pddb_req(P_OPEN, dict_=b"d", key=b"k", pid=2),
+          bytes([79, 0, 79, 79, 0, 0, 79, 0, 0, 0]))

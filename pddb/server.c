@@ -177,7 +177,8 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
 static bool
 take(char *dst, const char *src, uint16_t len, size_t max)
 {
-  if (len > max)
+  /* A NUL inside would make the name another, shorter one. */
+  if (len > max || memchr(src, '\0', len) != NULL)
     return false;
   memcpy(dst, src, len);
   dst[len] = '\0';
