@@ -58,8 +58,9 @@ bench_bench_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS)
 bench-pddb: bench/bench_pddb
 	XOUS_BUILDDIR='$(abs_top_builddir)' $(abs_top_builddir)/bench/bench_pddb
 
-# The server crash soak (kill -9 of xous-pddb during writes), on demand.
+# The server tests alone, crash soak included (kill -9 of xous-pddb during
+# writes; also part of make check): `make soak-pddb`, to run them again.
 soak-pddb: tests/check_pddb_server
 	XOUS_BUILDDIR='$(abs_top_builddir)' XOUS_SRCDIR='$(abs_top_srcdir)' \
-	XOUS_PDDB_SOAK=1 CK_RUN_CASE=server ./tests/check_pddb_server
+	CK_RUN_CASE=server ./tests/check_pddb_server
 .PHONY: soak-pddb
