@@ -29,6 +29,9 @@
 #define MAX_HANDLES 1024u
 #define HANDLE_BITS 10u
 #define DIRTY_LIMIT 4096u /* pages cached before a write syncs by itself */
+/* Free pages kept for what a sync writes besides key data: the catalogs
+ * and the free-space list. */
+#define SYNC_RESERVE 8
 #define SYSTEM 0u
 #define DIRTY_TAG(slot) ((uint8_t)(slot))
 
@@ -73,6 +76,7 @@ struct pddb_engine {
   uint8_t salt[PDDB_SALT_BYTES];
   uint32_t kdf_ops, kdf_mem;
   struct hmap dirty; /* (slot, objid, index) -> uint8_t[DATA_BYTES] */
+  uint32_t nnew;     /* dirty pages that will need a free page at sync */
   size_t ndirty;
   uint32_t *pending; /* pages to free at the next sync */
   size_t npending, cappending;
@@ -832,6 +836,7 @@ pddb_sync(struct pddb_engine *e)
   }
   hmap_free(&e->dirty);
   e->ndirty = 0;
+  e->nnew = 0;
   e->npending = 0;
   e->fscb_dirty = false;
   for (s = 0; s < XOUS_PDDB_MAX_OPEN_BASES; s++)
@@ -1654,15 +1659,24 @@ dirty_page(struct pddb_engine *e, unsigned slot, uint64_t objid,
 {
   uint64_t v;
   uint8_t *p;
+  bool mapped;
   xous_error_t err;
 
   if (hmap_get(&e->dirty, DIRTY_TAG(slot), objid, index, &v)) {
     *out = (uint8_t *)(uintptr_t)v;
     return XOUS_OK;
   }
+  mapped = hmap_get(&e->bases[slot].vmap, 0, objid, index, &v);
+  /* A page the image does not have yet takes a free page at the next
+   * sync. Refuse the write now when there is none to spare, keeping a few
+   * for the catalog and the free-space list, so that a full image says
+   * OutOfMemory to this write and the sync still succeeds, instead of
+   * failing a sync half done. */
+  if (!mapped && e->nnew + SYNC_RESERVE >= e->nfree)
+    return XOUS_OUT_OF_MEMORY;
   if ((p = pddb_alloc(DATA_BYTES)) == NULL)
     return XOUS_OUT_OF_MEMORY;
-  if (hmap_get(&e->bases[slot].vmap, 0, objid, index, &v) &&
+  if (mapped &&
       (err = load_page(e, &e->bases[slot], (uint32_t)v, objid, index, p)) !=
           XOUS_OK) {
     pddb_free(p);
@@ -1673,6 +1687,8 @@ dirty_page(struct pddb_engine *e, unsigned slot, uint64_t objid,
     return XOUS_OUT_OF_MEMORY;
   }
   e->ndirty++;
+  if (!mapped)
+    e->nnew++;
   *out = p;
   return XOUS_OK;
 }

@@ -238,6 +238,54 @@ START_TEST(engine_fills_every_free_page_and_loses_no_key)
 }
 END_TEST
 
+START_TEST(engine_refuses_a_write_to_a_full_image_and_goes_on)
+{
+  const char *path = image_path("refuse.img");
+  struct pddb_engine *e;
+  uint8_t v[3000], r[3000];
+  char key[16];
+  unsigned n;
+  uint32_t h;
+  xous_error_t err = XOUS_OK;
+
+  ck_assert_int_eq(pddb_format(path, PAGES, 1, 8, NULL, NULL), XOUS_OK);
+  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
+  for (n = 0; n < PAGES && err == XOUS_OK; n++) {
+    snprintf(key, sizeof key, "k%u", n);
+    fill(v, sizeof v, n);
+    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE,
+                                   0, &h),
+                     XOUS_OK);
+    err = pddb_key_write(e, 0, h, 0, v, sizeof v);
+    (void)pddb_key_close(e, 0, h);
+    if (err == XOUS_OK)
+      ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  }
+  /* The write that found no room was refused; the engine still works:
+   * it syncs, and once a key is deleted there is room again. */
+  ck_assert_int_eq(err, XOUS_OUT_OF_MEMORY);
+  ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  ck_assert_int_eq(pddb_key_delete(e, NULL, "full", "k0"), XOUS_OK);
+  ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  fill(v, sizeof v, 7777);
+  ck_assert_int_eq(pddb_key_open(e, NULL, "full", "again", XOUS_PDDB_CREATE,
+                                 0, &h),
+                   XOUS_OK);
+  ck_assert_int_eq(pddb_key_write(e, 0, h, 0, v, sizeof v), XOUS_OK);
+  (void)pddb_key_close(e, 0, h);
+  ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
+  ck_assert_int_eq(get(e, NULL, "full", "again", r, sizeof r),
+                   (long)sizeof r);
+  ck_assert(memcmp(r, v, sizeof v) == 0);
+  fill(v, sizeof v, 1);
+  ck_assert_int_eq(get(e, NULL, "full", "k1", r, sizeof r), (long)sizeof r);
+  ck_assert(memcmp(r, v, sizeof v) == 0);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+END_TEST
+
 START_TEST(engine_handles_of_a_locked_basis_fail)
 {
   struct pddb_engine *e = fresh("lock.img");
@@ -602,6 +650,7 @@ pddb_suite(void)
   tcase_add_test(tc, engine_keys_seek_read_write_truncate_and_persist);
   tcase_add_test(tc, engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
   tcase_add_test(tc, engine_fills_every_free_page_and_loses_no_key);
+  tcase_add_test(tc, engine_refuses_a_write_to_a_full_image_and_goes_on);
   tcase_add_test(tc, engine_handles_of_a_locked_basis_fail);
   tcase_add_test(tc, engine_rejects_bad_names);
   tcase_add_test(tc, deniability_images_with_0_1_3_bases_look_alike);
