@@ -504,25 +504,39 @@ serialize(struct pddb_engine *e, unsigned slot, struct buf *out)
     put32(out->p, (uint32_t)out->len);
 }
 
+/* Makes room for one more element in an array of names, doubling it. The
+ * old array is wiped before it is freed: names of a secret basis must not
+ * stay behind in freed memory. */
+static bool
+grow_wiped(void **arr, uint32_t *cap, uint32_t n, size_t elem)
+{
+  uint32_t ncap;
+  void *p;
+
+  if (n < *cap)
+    return true;
+  ncap = *cap ? *cap * 2 : 8;
+  if ((p = pddb_alloc(ncap * elem)) == NULL)
+    return false;
+  if (*arr != NULL) {
+    memcpy(p, *arr, n * elem);
+    pddb_wipe(*arr, *cap * elem);
+    pddb_free(*arr);
+  }
+  *arr = p;
+  *cap = ncap;
+  return true;
+}
+
 static struct dict_ent *
 add_dict(struct basis *b, const char *name)
 {
   struct dict_ent *d;
+  void *arr = b->dicts;
 
-  if (b->ndicts == b->cap) {
-    uint32_t cap = b->cap ? b->cap * 2 : 8;
-    struct dict_ent *p = pddb_alloc(cap * sizeof *p);
-
-    if (p == NULL)
-      return NULL;
-    if (b->dicts != NULL) {
-      memcpy(p, b->dicts, b->ndicts * sizeof *p);
-      pddb_wipe(b->dicts, b->cap * sizeof *p);
-      pddb_free(b->dicts);
-    }
-    b->dicts = p;
-    b->cap = cap;
-  }
+  if (!grow_wiped(&arr, &b->cap, b->ndicts, sizeof *d))
+    return NULL;
+  b->dicts = arr;
   d = &b->dicts[b->ndicts++];
   memset(d, 0, sizeof *d);
   strcpy(d->name, name);
@@ -533,21 +547,11 @@ static struct key_ent *
 add_key(struct dict_ent *d, const char *name, uint64_t objid, uint64_t len)
 {
   struct key_ent *k;
+  void *arr = d->keys;
 
-  if (d->nkeys == d->cap) {
-    uint32_t cap = d->cap ? d->cap * 2 : 8;
-    struct key_ent *p = pddb_alloc(cap * sizeof *p);
-
-    if (p == NULL)
-      return NULL;
-    if (d->keys != NULL) {
-      memcpy(p, d->keys, d->nkeys * sizeof *p);
-      pddb_wipe(d->keys, d->cap * sizeof *p);
-      pddb_free(d->keys);
-    }
-    d->keys = p;
-    d->cap = cap;
-  }
+  if (!grow_wiped(&arr, &d->cap, d->nkeys, sizeof *k))
+    return NULL;
+  d->keys = arr;
   k = &d->keys[d->nkeys++];
   memset(k, 0, sizeof *k);
   strcpy(k->name, name);
