@@ -28,6 +28,7 @@
 #include <xous.h>
 
 #include "support/harness.h"
+#include "support/json.h"
 
 #define BOUND_MS 10000
 #define HELLO_SID_NAME "hello-example-sv"
@@ -287,130 +288,15 @@ json_string_field(const char *json, const char *key, char *out, size_t size)
 
 /* ---- a tiny JSON validator (RFC 8259 grammar, no semantics) --------------- */
 
-static const char *json_value(const char *p, int depth);
-
-static const char *
-json_ws(const char *p)
-{
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-    p++;
-  return p;
-}
-
-static const char *
-json_string(const char *p)
-{
-  if (*p++ != '"')
-    return NULL;
-  while (*p != '"') {
-    if ((unsigned char)*p < 0x20)
-      return NULL;
-    if (*p == '\\') {
-      p++;
-      if (*p == 'u') {
-        for (int i = 1; i <= 4; i++)
-          if (strchr("0123456789abcdefABCDEF", p[i]) == NULL || p[i] == 0)
-            return NULL;
-        p += 4;
-      } else if (*p == '\0' || strchr("\"\\/bfnrt", *p) == NULL) {
-        return NULL;
-      }
-    }
-    p++;
-  }
-  return p + 1;
-}
-
-static const char *
-json_number(const char *p)
-{
-  const char *start;
-
-  if (*p == '-')
-    p++;
-  if (*p == '0')
-    p++;
-  else if (*p >= '1' && *p <= '9')
-    while (*p >= '0' && *p <= '9')
-      p++;
-  else
-    return NULL;
-  if (*p == '.') {
-    start = ++p;
-    while (*p >= '0' && *p <= '9')
-      p++;
-    if (p == start)
-      return NULL;
-  }
-  if (*p == 'e' || *p == 'E') {
-    p++;
-    if (*p == '+' || *p == '-')
-      p++;
-    start = p;
-    while (*p >= '0' && *p <= '9')
-      p++;
-    if (p == start)
-      return NULL;
-  }
-  return p;
-}
-
-static const char *
-json_members(const char *p, char close, int depth)
-{
-  p = json_ws(p + 1);
-  if (*p == close)
-    return p + 1;
-  for (;;) {
-    if (close == '}') {
-      p = json_string(p);
-      if (p == NULL)
-        return NULL;
-      p = json_ws(p);
-      if (*p++ != ':')
-        return NULL;
-    }
-    p = json_value(json_ws(p), depth + 1);
-    if (p == NULL)
-      return NULL;
-    p = json_ws(p);
-    if (*p == close)
-      return p + 1;
-    if (*p++ != ',')
-      return NULL;
-    p = json_ws(p);
-  }
-}
-
-static const char *
-json_value(const char *p, int depth)
-{
-  if (depth > 64)
-    return NULL;
-  switch (*p) {
-  case '{':
-    return json_members(p, '}', depth);
-  case '[':
-    return json_members(p, ']', depth);
-  case '"':
-    return json_string(p);
-  case 't':
-    return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
-  case 'f':
-    return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
-  case 'n':
-    return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
-  default:
-    return json_number(p);
-  }
-}
-
+/* Whether text is one well-formed JSON document (tests/support/json.c). */
 static bool
 json_valid(const char *text)
 {
-  const char *end = json_value(json_ws(text), 0);
+  struct jval root;
+  bool ok = jvalid(text, &root);
 
-  return end != NULL && *json_ws(end) == '\0';
+  jfree(&root);
+  return ok;
 }
 
 /* ==== the validator itself ================================================= */

@@ -15,6 +15,7 @@ EXTRA_DIST += examples/counter/README.md examples/demo.image
 TESTS += tests/check_examples
 check_PROGRAMS += tests/check_examples
 tests_check_examples_SOURCES = tests/check_examples.c \
-	tests/support/harness.c tests/support/harness.h
+	tests/support/harness.c tests/support/harness.h \
+	tests/support/json.c tests/support/json.h
 tests_check_examples_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_examples_LDADD = libxous.la $(CHECK_LIBS)

@@ -28,6 +28,7 @@ TESTS += tests/check_tools
 check_PROGRAMS += tests/check_tools
 tests_check_tools_SOURCES = tests/check_tools.c \
 	tests/support/harness.c tests/support/harness.h \
+	tests/support/json.c tests/support/json.h \
 	runtime/tools/json.c runtime/tools/json.h
 tests_check_tools_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_tools_LDADD = libxous.la $(CHECK_LIBS)
