@@ -285,9 +285,11 @@ receive_bounded(xous_sid_t sid, xous_envelope_t *env)
 
 /* ---- counting memory objects ------------------------------------------------ */
 
-/* Descriptors of pid that name a memory object (memfd or /dev/shm). */
+/* Descriptors of pid that name a memory object (memfd or /dev/shm): the
+ * objects of messages when direct is false, the broker's rings and server
+ * pages of the direct path when it is true. */
 static int
-memory_objects_of(pid_t pid)
+objects_of(pid_t pid, bool direct)
 {
   char path[64], target[256];
   struct dirent *de;
@@ -308,12 +310,21 @@ memory_objects_of(pid_t pid)
     if (len <= 0)
       continue;
     target[len] = '\0';
-    if (strncmp(target, "/memfd:", 7) == 0 ||
-        strncmp(target, "/dev/shm/", 9) == 0)
+    if (strncmp(target, "/memfd:", 7) != 0 &&
+        strncmp(target, "/dev/shm/", 9) != 0)
+      continue;
+    if ((strncmp(target, "/memfd:xous-ring", 16) == 0 ||
+         strncmp(target, "/memfd:xous-server", 18) == 0) == direct)
       n++;
   }
   closedir(d);
   return n;
+}
+
+static int
+memory_objects_of(pid_t pid)
+{
+  return objects_of(pid, false);
 }
 
 /* Entries of /dev/shm that libxous would have made (its fallback names
@@ -343,6 +354,19 @@ broker_objects_settle(int want)
   int n;
 
   while ((n = memory_objects_of(harness_broker_pid())) != want &&
+         harness_now_ms() < deadline)
+    harness_sleep_ms(5);
+  return n;
+}
+
+/* The same for the rings and server pages of the direct path. */
+static int
+direct_objects_settle(int want)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+  int n;
+
+  while ((n = objects_of(harness_broker_pid(), true)) != want &&
          harness_now_ms() < deadline)
     harness_sleep_ms(5);
   return n;
@@ -842,12 +866,13 @@ END_TEST
 START_TEST(death_mid_lend_or_send_leaves_no_memory_object_behind)
 {
   const char *held = name16("mem-leak", 1), *stuck = name16("mem-leak", 2);
-  int shm_before, during;
+  int shm_before, during, direct_before;
   pid_t srv, jam, c1, c2, c3;
   xous_cid_t cid;
 
   ck_assert_int_eq(broker_objects_settle(0), 0);
   shm_before = dev_shm_entries();
+  direct_before = objects_of(harness_broker_pid(), true);
   srv = start_mem_server(held, &cid);
   jam = harness_spawn(MEM_PEER, "stuck", stuck, NULL);
   expect_line(jam, "ready");
@@ -879,6 +904,8 @@ START_TEST(death_mid_lend_or_send_leaves_no_memory_object_behind)
   ck_assert(harness_wait(srv, BOUND_MS, NULL));
   ck_assert_int_eq(broker_objects_settle(0), 0);
   ck_assert_int_eq(dev_shm_entries(), shm_before);
+  /* The servers' pages and their clients' rings went with them. */
+  ck_assert_int_eq(direct_objects_settle(direct_before), direct_before);
   harness_assert_broker_alive();
 }
 END_TEST

@@ -11,6 +11,7 @@
  *  3. After fork() the child forgets both and joins as a new process.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
@@ -51,11 +51,15 @@ before_fork(void)
   pthread_mutex_lock(&join_lock);
   xous__threads_fork_lock();
   xous__memory_fork_lock();
+  xous__direct_fork_lock();
+  xous__direct_server_fork_lock();
 }
 
 static void
 after_fork_parent(void)
 {
+  xous__direct_server_fork_unlock();
+  xous__direct_fork_unlock();
   xous__memory_fork_unlock();
   xous__threads_fork_unlock();
   pthread_mutex_unlock(&join_lock);
@@ -75,6 +79,8 @@ after_fork_child(void)
   atomic_store(&process_pid, 0);
   xous__threads_after_fork();
   xous__memory_after_fork();
+  xous__direct_after_fork();
+  xous__direct_server_after_fork();
 }
 
 static void
@@ -200,6 +206,18 @@ join_broker(void)
   return 0;
 }
 
+bool
+xous__broker_alive(void)
+{
+  struct pollfd p = { .fd = process_sock, .events = POLLIN };
+
+  /* The broker never writes on the process socket: a hang-up is all that
+   * can come, and it means the broker is gone. */
+  if (p.fd < 0 || poll(&p, 1, 0) < 0)
+    return true;
+  return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) == 0;
+}
+
 xous_pid_t
 xous__pid(void)
 {
@@ -243,43 +261,6 @@ xous__thread_attach(xous_tid_t tid)
   (void)thread_socket();
 }
 
-/* An answer that comes within microseconds is cheaper to poll for than to
- * sleep for. With XOUS_SPIN_NS set (nanoseconds), poll that long before
- * sleeping in recvmsg. Off by default: on a machine with few cores the
- * poller takes the CPU that the broker and the server need (bench/). */
-static long
-await_answer(int sock, struct xous_wire_frame *f, int *got_fd)
-{
-  /* Read by every thread on every call: atomic, so that the first calls
-   * of two threads may both fill it in without a data race. */
-  static atomic_long spin_cache = -1;
-  long spin_ns = atomic_load_explicit(&spin_cache, memory_order_relaxed);
-  struct timespec t0, t;
-  long n;
-
-  if (spin_ns < 0) {
-    const char *env = getenv("XOUS_SPIN_NS");
-
-    spin_ns = env != NULL ? atol(env) : 0;
-    atomic_store_explicit(&spin_cache, spin_ns, memory_order_relaxed);
-  }
-  if (spin_ns > 0) {
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (unsigned i = 1;; i++) {
-      n = xous__wire_recv_flags(sock, f, sizeof *f, got_fd, MSG_DONTWAIT);
-      if (n != -EAGAIN && n != -EWOULDBLOCK)
-        return n;
-      if ((i & 15) == 0) {
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) >
-            spin_ns)
-          break;
-      }
-    }
-  }
-  return xous__wire_recv(sock, f, sizeof *f, got_fd);
-}
-
 void
 xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
                   uint64_t *mem_offset, int *fd_out)
@@ -305,7 +286,7 @@ xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
     f.mem_offset = *mem_offset;
   if (xous__wire_send(sock, &f, fd) != 0)
     goto lost;
-  n = await_answer(sock, &f, &got_fd);
+  n = xous__wire_recv(sock, &f, sizeof f, &got_fd);
   if (xous__wire_check(&f, n) != 0 || f.type != XOUS_WIRE_RESULT ||
       ((f.flags & XOUS_WIRE_F_FD) != 0) != (got_fd >= 0)) {
     if (got_fd >= 0)

@@ -5,6 +5,7 @@
 #ifndef XOUS_HOSTED_INTERNAL_H
 #define XOUS_HOSTED_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,8 @@ xous_pid_t xous__pid(void);
  * or hangs up, result becomes Error(InternalError). */
 void xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
                        uint64_t *mem_offset, int *fd_out);
+/* False once the broker has hung up on this process (it died). */
+bool xous__broker_alive(void);
 /* Registers the calling thread (tid) with the broker, for a new thread. */
 void xous__thread_attach(xous_tid_t tid);
 
@@ -80,6 +83,40 @@ xous_error_t xous__span_return(xous_sender_t sender, uintptr_t addr,
 void xous__memory_fork_lock(void);
 void xous__memory_fork_unlock(void);
 void xous__memory_after_fork(void);
+
+/* ---- direct_send.c, direct_receive.c: the direct message path ---------- */
+
+uint64_t xous__spin_ns(void);
+uint64_t xous__now_ns(void);
+void xous__cpu_relax(void);
+/* Maps an object of the direct path (closing fd); NULL unless it is at
+ * least size bytes and starts with magic. */
+void *xous__map_object(int fd, size_t size, uint32_t magic);
+/* A XOUS__SYSCALL_HOSTED call whose answer carries such an object. */
+xous_error_t xous__hosted_object(const xous_word_t a[8], xous_word_t r[8],
+                                 size_t size, uint32_t magic, void **map);
+/* SendMessage/TrySendMessage of a Scalar or BlockingScalar: 1 when done
+ * here (r set), 0 when the broker must relay it. */
+int xous__direct_send(const xous_word_t a[8], xous_word_t r[8]);
+void xous__direct_disconnect(xous_word_t cid);
+void xous__direct_receive(const xous_word_t a[8], xous_word_t r[8]);
+void xous__direct_return(const xous_word_t a[8], xous_word_t r[8]);
+void xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8]);
+void xous__direct_destroyed(const xous_word_t a[8]);
+/* Reports a message to the broker while a trace is recorded. */
+void xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
+                 uint64_t id, unsigned peer);
+void xous__direct_fork_lock(void);
+void xous__direct_fork_unlock(void);
+void xous__direct_after_fork(void);
+void xous__direct_server_fork_lock(void);
+void xous__direct_server_fork_unlock(void);
+void xous__direct_server_after_fork(void);
+
+/* ---- syscall.c ------------------------------------------------------------ */
+
+/* Maps the memory a received message carries (fd, at mem_offset). */
+void xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset);
 
 /* Errors as result words. */
 static inline void

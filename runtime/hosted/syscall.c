@@ -23,8 +23,8 @@ is_memory_kind(xous_word_t send_kind)
 }
 
 /* A result that may carry a message: map what came with it. */
-static void
-adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
+void
+xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
 {
   xous_word_t env_kind = r[2]; /* 0-based in an envelope */
   int prot;
@@ -107,16 +107,6 @@ send_memory(const xous_word_t a[8], xous_word_t r[8])
 }
 
 static void
-receive(const xous_word_t a[8], xous_word_t r[8])
-{
-  uint64_t off = 0;
-  int fd;
-
-  xous__broker_call(a, -1, r, &off, &fd);
-  adopt_envelope(r, fd, off);
-}
-
-static void
 return_memory(const xous_word_t a[8], xous_word_t r[8])
 {
   xous_error_t err = xous__span_return(a[1], a[2], a[3]);
@@ -135,10 +125,7 @@ return_memory(const xous_word_t a[8], xous_word_t r[8])
 static void
 reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
 {
-  uint64_t off = 0;
-  int fd;
-
-  if (a[7] == XOUS_REPLY_MEMORY || a[7] == 0xffffffffu) {
+  if (a[7] == XOUS_REPLY_MEMORY) {
     xous_error_t err = xous__span_return(a[1], a[3], a[4]);
 
     if (err == XOUS_BAD_ADDRESS) {
@@ -146,8 +133,7 @@ reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
       return;
     }
   }
-  xous__broker_call(a, -1, r, &off, &fd);
-  adopt_envelope(r, fd, off);
+  xous__direct_reply_and_receive(a, r);
 }
 
 static void
@@ -228,12 +214,12 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
   case XOUS_SYSCALL_TRY_SEND_MESSAGE:
     if (is_memory_kind(args[2]))
       send_memory(args, r);
-    else
+    else if (!xous__direct_send(args, r))
       forward(args, r);
     break;
   case XOUS_SYSCALL_RECEIVE_MESSAGE:
   case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
-    receive(args, r);
+    xous__direct_receive(args, r);
     break;
   case XOUS_SYSCALL_RETURN_MEMORY:
     return_memory(args, r);
@@ -245,13 +231,23 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
   case XOUS_SYSCALL_CREATE_SERVER:
   case XOUS_SYSCALL_CREATE_SERVER_ID:
   case XOUS_SYSCALL_DESTROY_SERVER:
-  case XOUS_SYSCALL_CONNECT:
-  case XOUS_SYSCALL_TRY_CONNECT:
-  case XOUS_SYSCALL_CONNECT_FOR_PROCESS:
+    forward(args, r);
+    if (r[0] != XOUS_RESULT_ERROR)
+      xous__direct_destroyed(args);
+    break;
   case XOUS_SYSCALL_DISCONNECT:
+    /* Our mappings go first: no call may start on the old ring after. */
+    xous__direct_disconnect(args[1]);
+    forward(args, r);
+    break;
   case XOUS_SYSCALL_RETURN_SCALAR1:
   case XOUS_SYSCALL_RETURN_SCALAR2:
   case XOUS_SYSCALL_RETURN_SCALAR5:
+    xous__direct_return(args, r);
+    break;
+  case XOUS_SYSCALL_CONNECT:
+  case XOUS_SYSCALL_TRY_CONNECT:
+  case XOUS_SYSCALL_CONNECT_FOR_PROCESS:
   case XOUS_SYSCALL_SHUTDOWN:
     forward(args, r);
     break;

@@ -1,12 +1,13 @@
 /*
  * The Chrome trace-event writer (see chrome.h).
  *
- * A message is followed through its server queue slot: "send" gives the
- * client's PID and TID and the slot, "receive" the server's thread, and
- * "reply" the end of a blocking call. The pair (server index, slot) is
- * unique while the message is in flight, so it keys the table of open
- * messages; the flow id is that pair with a sequence number in the high
- * bits, as slots are reused.
+ * A message is followed by its key: "send" gives the client's PID and TID
+ * and the key, "receive" the server's thread, and "reply" the end of a
+ * blocking call. The key (the client's PID and the message's position in
+ * its ring) is unique per server while the message is in flight, so the
+ * pair (server index, key) finds it in the table of open messages, a
+ * hash table where a collision ends the older message early; the flow id
+ * is a sequence number.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -19,10 +20,14 @@
 #include "tools/json.h"
 
 #define MAX_SERVERS 256
-#define MAX_SLOTS 256
+#define NO_KEY (1ull << 40)
+#define OPEN_BITS 16
+#define MAX_OPEN (1u << OPEN_BITS)
 
 struct open_msg {
   bool used, received, blocking;
+  unsigned server;
+  unsigned long long key;
   unsigned kind;
   unsigned long long id, flow;
   unsigned client_pid, client_tid, server_pid, server_tid;
@@ -34,8 +39,17 @@ struct chrome {
   bool first;
   unsigned long long seq, last_ts;
   bool named[256];
-  struct open_msg msgs[MAX_SERVERS][MAX_SLOTS];
+  struct open_msg msgs[MAX_OPEN];
 };
+
+static struct open_msg *
+slot_of(struct chrome *ch, unsigned server, unsigned long long key)
+{
+  unsigned long long h = ((unsigned long long)server << 32 ^ key) *
+                         0x9e3779b97f4a7c15ull;
+
+  return &ch->msgs[h >> (64 - OPEN_BITS)];
+}
 
 static const char *const kinds[] = {
   "message", "MutableLend", "Lend", "Send", "Scalar", "BlockingScalar",
@@ -164,7 +178,8 @@ chrome_event(struct chrome *ch, const char *json)
   const char *p = json;
   char ev[32], name[64];
   unsigned long long ts;
-  unsigned pid, tid, server, slot;
+  unsigned pid, tid, server;
+  unsigned long long key;
   struct open_msg *m = NULL;
 
   if (!json_next_object(&p, &o) || !json_get(&o, "ev", ev, sizeof ev))
@@ -175,19 +190,26 @@ chrome_event(struct chrome *ch, const char *json)
   pid = (unsigned)json_get_u(&o, "pid", 1);
   tid = (unsigned)json_get_u(&o, "tid", 0);
   server = (unsigned)json_get_u(&o, "server", MAX_SERVERS);
-  slot = (unsigned)json_get_u(&o, "slot", MAX_SLOTS);
-  if (server < MAX_SERVERS && slot < MAX_SLOTS)
-    m = &ch->msgs[server][slot];
+  key = json_get_u(&o, "slot", NO_KEY);
+  if (server < MAX_SERVERS && key < NO_KEY) {
+    m = slot_of(ch, server, key);
+    /* Another message in the same place: not the one this event is of. */
+    if (m->used && (m->server != server || m->key != key) &&
+        strcmp(ev, "send") != 0)
+      m = NULL;
+  }
 
   if (strcmp(ev, "send") == 0 && m != NULL) {
     if (m->used && m->blocking)
-      finish(ch, m, server, ts); /* its end was missed */
+      finish(ch, m, m->server, ts); /* its end was missed */
     memset(m, 0, sizeof *m);
     m->used = true;
+    m->server = server;
+    m->key = key;
     m->kind = (unsigned)json_get_u(&o, "kind", 0);
     m->blocking = m->kind == 1 || m->kind == 2 || m->kind == 5;
     m->id = json_get_u(&o, "id", 0);
-    m->flow = (++ch->seq << 16) | (server << 8) | slot;
+    m->flow = ++ch->seq;
     m->client_pid = pid;
     m->client_tid = tid;
     m->send_ts = ts;
@@ -226,14 +248,15 @@ chrome_event(struct chrome *ch, const char *json)
     instant(ch, pid, 0, ts, "process", &o);
   } else if (strcmp(ev, "exit") == 0) {
     instant(ch, pid, 0, ts, "exit", &o);
-    /* Blocking calls of a process that died end here. */
-    for (unsigned s = 0; s < MAX_SERVERS; s++)
-      for (unsigned n = 0; n < MAX_SLOTS; n++) {
-        struct open_msg *x = &ch->msgs[s][n];
+    /* Calls a server that died was serving end here. A client's death
+     * ends nothing: the server still receives what it sent (and may
+     * tell the broker after the death), and answers into the void. */
+    for (unsigned n = 0; n < MAX_OPEN; n++) {
+      struct open_msg *x = &ch->msgs[n];
 
-        if (x->used && (x->client_pid == pid || x->server_pid == pid))
-          finish(ch, x, s, ts);
-      }
+      if (x->used && x->received && x->server_pid == pid)
+        finish(ch, x, x->server, ts);
+    }
   } else if (strcmp(ev, "destroy") == 0) {
     instant(ch, 1, 0, ts, "destroy", &o);
   } else {
@@ -247,10 +270,9 @@ chrome_close(struct chrome *ch)
 {
   int err = 0;
 
-  for (unsigned s = 0; s < MAX_SERVERS; s++)
-    for (unsigned n = 0; n < MAX_SLOTS; n++)
-      if (ch->msgs[s][n].used && ch->msgs[s][n].blocking)
-        finish(ch, &ch->msgs[s][n], s, ch->last_ts);
+  for (unsigned n = 0; n < MAX_OPEN; n++)
+    if (ch->msgs[n].used && ch->msgs[n].blocking)
+      finish(ch, &ch->msgs[n], ch->msgs[n].server, ch->last_ts);
   fputs("\n]}\n", ch->out);
   if (ferror(ch->out))
     err = EIO;

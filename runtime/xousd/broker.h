@@ -7,11 +7,16 @@
  *     socket), a thread (one per Xous thread) or a control client.
  *  2. A process lives as long as its process socket; when that hangs up,
  *     every thread, server and connection of the process goes with it.
- *  3. A server's queue has XOUS_QUEUE_DEPTH slots. A message holds a slot
- *     from SendMessage until it is received (Scalar, Send) or answered
- *     (BlockingScalar, lends), as on the device.
- *  4. A memory object (fd) that travels with a message is owned by its
- *     slot until it is handed to the receiver; the broker never maps it.
+ *  3. A server's queue has XOUS_QUEUE_DEPTH slots, counted in its server
+ *     page (hosted/ring.h): a message holds one from SendMessage until it
+ *     is received (Scalar, Send) or answered (BlockingScalar, lends), as on
+ *     the device. Scalars go straight from client to server through their
+ *     ring; the broker sees them only when tracing.
+ *  4. A message the broker relays (the memory messages, and anything sent
+ *     with a raw frame) is put in the client's ring by the broker, which
+ *     keeps a slot for it: the memory object (fd) until the server fetches
+ *     it, the waiting client until the answer. The broker never maps a
+ *     memory object.
  */
 #ifndef XOUSD_BROKER_H
 #define XOUSD_BROKER_H
@@ -23,6 +28,7 @@
 
 #include <xous.h>
 
+#include "hosted/ring.h"
 #include "hosted/wire.h"
 
 #define XOUSD_MAX_PIDS 256 /* PIDs 2..255; 1 is the broker */
@@ -46,7 +52,6 @@ enum xd_peer_role { XD_PEER_NEW, XD_PEER_PROCESS, XD_PEER_THREAD, XD_PEER_CTL };
 
 enum xd_wait {
   XD_WAIT_NONE,
-  XD_WAIT_RECEIVE, /* in ReceiveMessage on wait_server */
   XD_WAIT_SPACE,   /* SendMessage on a full queue of wait_server */
   XD_WAIT_CONNECT, /* Connect / ConnectForProcess until the SID exists */
   XD_WAIT_REPLY,   /* sent a blocking message; holds slot wait_slot */
@@ -103,6 +108,8 @@ struct xd_process {
   uint64_t start_ms;
 };
 
+/* QUEUED: a memory message whose object the server has not fetched yet;
+ * ACTIVE: a blocking message waiting for its answer. */
 enum xd_slot_state { XD_SLOT_FREE, XD_SLOT_QUEUED, XD_SLOT_ACTIVE };
 
 struct xd_slot {
@@ -112,8 +119,16 @@ struct xd_slot {
   xous_pid_t client_pid;
   struct xd_thread *client;  /* blocked caller; NULL when none or dead */
   uint64_t w[6];             /* id, then addr,len,offset,valid or args */
-  int fd;                    /* memory object until delivered, else -1 */
+  int fd;                    /* memory object until fetched, else -1 */
   uint64_t mem_offset;
+  uint32_t key;              /* client PID and ring position, for traces */
+};
+
+/* One ring of the direct path (hosted/ring.h), as the broker holds it. */
+struct xd_ring {
+  int fd;
+  struct xous_ring *map;
+  uint32_t gen;
 };
 
 struct xd_server {
@@ -122,14 +137,13 @@ struct xd_server {
   uint32_t gen;
   xous_sid_t sid;
   struct xd_process *owner;
-  struct xd_slot slots[XOUS_QUEUE_DEPTH];
-  uint8_t fifo[XOUS_QUEUE_DEPTH];  /* queued slot numbers, oldest first */
-  unsigned fifo_head, fifo_len;
+  struct xd_slot slots[XOUS_QUEUE_DEPTH]; /* relayed messages */
   unsigned in_use;                 /* slots not FREE */
   unsigned lent;                   /* active lends */
-  struct xd_link receivers;        /* threads in ReceiveMessage */
   struct xd_link senders;          /* threads waiting for a free slot */
-  uint64_t served;
+  int page_fd;                     /* the server page, -1 when none */
+  struct xous_server_page *page;
+  struct xd_ring *rings[XOUS_RING_PIDS]; /* by client PID */
 };
 
 struct xd_options {
@@ -152,6 +166,7 @@ struct xd_broker {
   struct xd_process *procs[XOUSD_MAX_PIDS];
   struct xd_server servers[XOUSD_MAX_SERVERS];
   struct xd_link connecting; /* threads in Connect, waiting for a SID */
+  uv_timer_t space_timer;    /* retries senders waiting for a queue slot */
   bool stopping;
   uint64_t frames, messages;
 };
@@ -223,9 +238,10 @@ void xd_destroy_server(struct xd_thread *t, const uint64_t a[8]);
 void xd_server_destroy(struct xd_server *s); /* owner died */
 void xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
              uint64_t mem_offset);
-void xd_receive(struct xd_thread *t, const uint64_t a[8]);
 void xd_return(struct xd_thread *t, const uint64_t a[8]);
-void xd_reply_and_receive(struct xd_thread *t, const uint64_t a[8]);
+/* XOUS__FETCH: the memory object of a relayed message, for its server. */
+void xd_fetch(struct xd_thread *t, uint64_t sender);
+void xd_space_init(void);
 void xd_forget_client(struct xd_thread *t);
 /* Servers proc owns now. */
 unsigned xd_servers_owned(const struct xd_process *proc);
@@ -261,10 +277,19 @@ void xd_shutdown(void);
 
 void xd_dispatch(struct xd_peer *p, const struct xous_wire_frame *f, int fd);
 
-/* ---- spin.c: polling while messages flow ---------------------------- */
+/* ---- direct.c: the shared memory of the direct path ------------------ */
 
-void xd_spin_init(void);
-void xd_spin_activity(void);
+int xd_direct_server_open(struct xd_server *s);
+void xd_direct_server_close(struct xd_server *s);
+/* The ring of client pid to s, made on first use; NULL when it cannot be. */
+struct xd_ring *xd_direct_ring(struct xd_server *s, unsigned pid);
+void xd_direct_client_gone(struct xd_process *proc);
+void xd_direct_trace_update(void);
+bool xd_direct_tracing(void);
+/* Messages proc put in its rings (the count its library keeps). */
+uint64_t xd_direct_sent(const struct xd_process *proc);
+/* XOUS__SYSCALL_HOSTED: the private calls of libxous. */
+void xd_hosted_call(struct xd_thread *t, const uint64_t a[8]);
 
 /* ---- log.c -------------------------------------------------------------- */
 

@@ -107,7 +107,7 @@ list_processes(struct text *t)
         "\"messages_sent\":%llu}",
         first ? "" : ",", pid, proc->name, (int)proc->os_pid,
         state_of(proc), count_threads(proc), servers, conns,
-        (unsigned long long)proc->messages_sent);
+        (unsigned long long)(proc->messages_sent + xd_direct_sent(proc)));
     first = false;
   }
   put(t, "]");
@@ -121,16 +121,34 @@ list_servers(struct text *t)
   put(t, "[");
   for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
     const struct xd_server *s = &xd.servers[i];
+    unsigned queued = 0, in_use = 0, served = 0;
 
     if (!s->used)
       continue;
+    if (s->page != NULL) {
+      /* SAFETY: counts that peers keep in shared memory: shown, never
+       * used; a queue of more than its depth is shown as full. */
+      in_use = atomic_load(&s->page->pending);
+      served = atomic_load(&s->page->served);
+      if (in_use > XOUS_QUEUE_DEPTH)
+        in_use = XOUS_QUEUE_DEPTH;
+      for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++) {
+        const struct xd_ring *r = s->rings[pid];
+        uint32_t n;
+
+        if (r == NULL)
+          continue;
+        n = atomic_load(&r->map->enq) - atomic_load(&r->map->deq);
+        queued += n <= XOUS_RING_CELLS ? n : 0;
+      }
+    }
     put(t,
         "%s{\"index\":%u,\"sid\":\"%08x%08x%08x%08x\",\"owner\":%u,"
         "\"owner_name\":\"%s\",\"queued\":%u,\"in_use\":%u,\"lent\":%u,"
         "\"served\":%llu}",
         first ? "" : ",", i, s->sid.w[0], s->sid.w[1], s->sid.w[2],
-        s->sid.w[3], s->owner->pid, s->owner->name, s->fifo_len, s->in_use,
-        s->lent, (unsigned long long)s->served);
+        s->sid.w[3], s->owner->pid, s->owner->name, queued, in_use, s->lent,
+        (unsigned long long)served);
     first = false;
   }
   put(t, "]");
@@ -231,6 +249,7 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     if (!p->trace) {
       p->trace = true;
       xd_tracing++;
+      xd_direct_trace_update();
     }
     put(&t, "{\"ok\":true}");
     break;
@@ -270,5 +289,6 @@ xd_ctl_gone(struct xd_peer *p)
   if (p->trace) {
     p->trace = false;
     xd_tracing--;
+    xd_direct_trace_update();
   }
 }

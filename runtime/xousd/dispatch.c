@@ -109,18 +109,14 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
   case XOUS_SYSCALL_TRY_SEND_MESSAGE:
     xd_send(t, a, fd, f->mem_offset);
     break;
-  case XOUS_SYSCALL_RECEIVE_MESSAGE:
-  case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
-    xd_receive(t, a);
-    break;
   case XOUS_SYSCALL_RETURN_MEMORY:
   case XOUS_SYSCALL_RETURN_SCALAR1:
   case XOUS_SYSCALL_RETURN_SCALAR2:
   case XOUS_SYSCALL_RETURN_SCALAR5:
     xd_return(t, a);
     break;
-  case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
-    xd_reply_and_receive(t, a);
+  case XOUS__SYSCALL_HOSTED:
+    xd_hosted_call(t, a);
     break;
   case XOUS_SYSCALL_GET_PROCESS_ID:
     w[0] = XOUS_RESULT_PROCESS_ID;
@@ -142,6 +138,8 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
     xd_shutdown();
     break;
   default:
+    /* ReceiveMessage and ReplyAndReceiveNext among them: a server's
+     * library takes its messages from shared memory, never from here. */
     xd_reply_error(t, XOUS_UNHANDLED_SYSCALL);
     break;
   }

@@ -258,7 +258,6 @@ on_peer(uv_poll_t *h, int status, int events)
       break;
     }
     xd.frames++;
-    xd_spin_activity();
     xd_dispatch(p, &f, fd);
     /* A thread has one call outstanding at a time: after its frame there
      * is nothing more to read, so skip the recvmsg that would say EAGAIN.

@@ -230,7 +230,7 @@ main(int argc, char **argv)
   xd_list_init(&xd.peers);
   if (xd_listen() != 0)
     return 1;
-  xd_spin_init();
+  xd_space_init();
   uv_signal_init(xd.loop, &xd.sigint);
   uv_signal_init(xd.loop, &xd.sigterm);
   uv_signal_start(&xd.sigint, on_signal, SIGINT);

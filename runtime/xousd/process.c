@@ -119,6 +119,8 @@ xd_process_kill(struct xd_process *proc)
   for (i = 0; i < XOUSD_MAX_SERVERS; i++)
     if (xd.servers[i].used && xd.servers[i].owner == proc)
       xd_server_destroy(&xd.servers[i]);
+  /* Its rings to other servers: their servers drop them. */
+  xd_direct_client_gone(proc);
   /* Threads of other processes waiting in ConnectForProcess for it. */
   for (struct xd_link *l = xd.connecting.next; l != &xd.connecting;) {
     struct xd_thread *t = xd_container_of(l, struct xd_thread, wait_link);

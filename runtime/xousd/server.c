@@ -11,6 +11,7 @@
  * A stale or forged word fails its generation check instead of answering
  * somebody else's message.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #include "xousd/broker.h"
 
 #define SLOT_BITS 7
-#define GEN_MAX 511
+#define GEN_MAX 255 /* 8 bits: bit 15 says the broker holds the slot */
 
 static bool
 is_blocking(unsigned kind)
@@ -56,16 +57,11 @@ xd_server_find(xous_sid_t sid)
   return NULL;
 }
 
-static uint64_t
-sender_word(const struct xd_server *s, unsigned n)
+/* The token of slot n: what the server's library gives back to name it. */
+static uint32_t
+slot_token(const struct xd_server *s, unsigned n)
 {
-  const struct xd_slot *sl = &s->slots[n];
-  uint64_t token = is_blocking(sl->kind)
-                       ? ((uint64_t)sl->gen << SLOT_BITS) | n
-                       : 0;
-
-  return ((uint64_t)sl->client_pid << 24) | ((uint64_t)s->index << 16) |
-         token;
+  return XOUS_TOKEN_BROKER | ((uint32_t)s->slots[n].gen << SLOT_BITS) | n;
 }
 
 static void
@@ -90,72 +86,72 @@ free_slot(struct xd_server *s, unsigned n)
   s->in_use--;
 }
 
-/* Hands the oldest queued message to receiver t. */
-static void
-deliver(struct xd_server *s, struct xd_thread *t)
-{
-  unsigned n = s->fifo[s->fifo_head];
-  struct xd_slot *sl = &s->slots[n];
-  uint64_t w[8];
-  uint64_t mem_offset = sl->mem_offset;
-  int fd = sl->fd;
-
-  s->fifo_head = (s->fifo_head + 1) % XOUS_QUEUE_DEPTH;
-  s->fifo_len--;
-  w[0] = XOUS_RESULT_MESSAGE_ENVELOPE;
-  w[1] = sender_word(s, n);
-  w[2] = sl->kind - 1u; /* envelopes count kinds from 0 */
-  w[3] = sl->w[0];
-  w[4] = is_memory(sl->kind) ? 0 : sl->w[1]; /* the receiver maps it */
-  w[5] = sl->w[2];
-  w[6] = sl->w[3];
-  w[7] = sl->w[4];
-  sl->fd = -1; /* xd_reply passes it on and closes ours */
-  t->wait = XD_WAIT_NONE;
-  xd_list_del(&t->wait_link);
-  s->served++;
-  xd.messages++;
-  xd_trace("{\"ev\":\"receive\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
-           "\"from\":%u,\"kind\":%u,\"id\":%llu,\"slot\":%u}",
-           s->owner->pid, t->tid, s->index, sl->client_pid, sl->kind,
-           (unsigned long long)sl->w[0], n);
-  if (is_blocking(sl->kind)) {
-    sl->state = XD_SLOT_ACTIVE;
-    if (sl->kind != XOUS_MSG_BLOCKING_SCALAR)
-      s->lent++;
-  } else {
-    free_slot(s, n);
-  }
-  xd_reply(t, w, fd, mem_offset);
-}
-
-/* Puts a message into a free slot. The queue must have room. */
+/* Puts a relayed message into the client's ring, with a queue slot of the
+ * server already taken for it (xous__page_reserve). */
 static void
 enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
         uint64_t mem_offset)
 {
-  unsigned n, kind = (unsigned)a[2];
-  struct xd_slot *sl;
+  unsigned n = XOUS_QUEUE_DEPTH, kind = (unsigned)a[2];
+  struct xd_ring *r = xd_direct_ring(s, t->proc->pid);
+  uint32_t token = 0, key = 0;
+  uint64_t w[5];
+  xous_error_t err = XOUS_OK;
 
-  for (n = 0; s->slots[n].state != XD_SLOT_FREE; n++)
-    ;
-  sl = &s->slots[n];
-  sl->gen = sl->gen >= GEN_MAX ? 1 : sl->gen + 1;
-  sl->kind = (uint8_t)kind;
-  sl->state = XD_SLOT_QUEUED;
-  sl->client_pid = t->proc->pid;
-  sl->client = is_blocking(kind) ? t : NULL;
-  memcpy(sl->w, &a[3], 5 * sizeof a[0]);
-  sl->fd = fd;
-  sl->mem_offset = mem_offset;
-  s->in_use++;
-  s->fifo[(s->fifo_head + s->fifo_len) % XOUS_QUEUE_DEPTH] = (uint8_t)n;
-  s->fifo_len++;
+  if (r == NULL)
+    err = XOUS_OUT_OF_MEMORY;
+  else if (kind != XOUS_MSG_SCALAR) {
+    /* A slot of our own for what the server must come back for: the
+     * object to fetch, the caller to answer. */
+    for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].state != XD_SLOT_FREE;
+         n++)
+      ;
+    if (n == XOUS_QUEUE_DEPTH)
+      err = XOUS_SERVER_QUEUE_FULL;
+  }
+  if (err == XOUS_OK && n < XOUS_QUEUE_DEPTH) {
+    struct xd_slot *sl = &s->slots[n];
+
+    sl->gen = sl->gen >= GEN_MAX ? 1 : sl->gen + 1;
+    sl->kind = (uint8_t)kind;
+    sl->state = is_memory(kind) ? XD_SLOT_QUEUED : XD_SLOT_ACTIVE;
+    sl->client_pid = t->proc->pid;
+    sl->client = is_blocking(kind) ? t : NULL;
+    memcpy(sl->w, &a[3], 5 * sizeof a[0]);
+    sl->fd = fd;
+    sl->mem_offset = mem_offset;
+    fd = -1; /* the slot owns it now */
+    s->in_use++;
+    token = slot_token(s, n);
+  }
+  memcpy(w, &a[3], sizeof w);
+  if (is_memory(kind))
+    w[1] = 0; /* an address in the lender: the server maps its own */
+  if (err == XOUS_OK)
+    key = xous__ring_next_key(r->map, t->proc->pid);
+  /* SAFETY: the client can break its own ring; the push then gives up and
+   * the client alone gets the error. */
+  if (err == XOUS_OK &&
+      xous__ring_push(r->map,
+                      kind | ((t->tid & 0xffu) << 8) | XOUS_CELL_F_BROKER,
+                      token, key, w) != 0)
+    err = XOUS_SERVER_QUEUE_FULL;
+  if (err != XOUS_OK) {
+    if (n < XOUS_QUEUE_DEPTH)
+      free_slot(s, n);
+    if (fd >= 0)
+      close(fd);
+    xous__page_release(s->page);
+    xd_reply_error(t, err);
+    return;
+  }
+  if (n < XOUS_QUEUE_DEPTH)
+    s->slots[n].key = key;
   t->proc->messages_sent++;
   xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"kind\":%u,\"id\":%llu,\"slot\":%u}",
-           t->proc->pid, t->tid, s->index, kind,
-           (unsigned long long)a[3], n);
+           t->proc->pid, t->tid, s->index, kind, (unsigned long long)a[3], key);
+  xous__page_ring_bell(s->page, t->proc->pid);
   if (is_blocking(kind)) {
     t->wait = XD_WAIT_REPLY;
     t->wait_server = s;
@@ -165,32 +161,45 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
   }
 }
 
-/* Moves messages along: waiting senders into free slots, queued messages
- * to waiting receivers, until neither can go on. */
-static void
-pump(struct xd_server *s)
+/* Lets waiting senders in while the queue has room; true when some still
+ * wait. */
+static bool
+admit_senders(struct xd_server *s)
 {
-  bool moved = true;
+  while (s->used && !xd_list_empty(&s->senders) &&
+         xous__page_reserve(s->page) == 0) {
+    struct xd_thread *t =
+        xd_container_of(s->senders.next, struct xd_thread, wait_link);
+    int fd = t->held_fd;
 
-  while (moved && s->used) {
-    moved = false;
-    while (s->in_use < XOUS_QUEUE_DEPTH && !xd_list_empty(&s->senders)) {
-      struct xd_thread *t =
-          xd_container_of(s->senders.next, struct xd_thread, wait_link);
-      int fd = t->held_fd;
-
-      xd_list_del(&t->wait_link);
-      t->wait = XD_WAIT_NONE;
-      t->held_fd = -1;
-      enqueue(s, t, t->held, fd, t->held_offset);
-      moved = true;
-    }
-    while (s->fifo_len > 0 && !xd_list_empty(&s->receivers)) {
-      deliver(s, xd_container_of(s->receivers.next, struct xd_thread,
-                                 wait_link));
-      moved = true;
-    }
+    xd_list_del(&t->wait_link);
+    t->wait = XD_WAIT_NONE;
+    t->held_fd = -1;
+    enqueue(s, t, t->held, fd, t->held_offset);
   }
+  return s->used && !xd_list_empty(&s->senders);
+}
+
+/* The queue slots are counted in shared memory, freed by the server's
+ * library without a word to the broker: a sender the broker holds for a
+ * slot looks again every millisecond. */
+static void
+on_space_timer(uv_timer_t *h)
+{
+  bool waiting = false;
+
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
+    if (xd.servers[i].used)
+      waiting |= admit_senders(&xd.servers[i]);
+  if (!waiting)
+    uv_timer_stop(h);
+}
+
+void
+xd_space_init(void)
+{
+  uv_timer_init(xd.loop, &xd.space_timer);
+  uv_unref((uv_handle_t *)&xd.space_timer);
 }
 
 /* Checks a memory object a client sent: a real shared-memory object,
@@ -235,9 +244,10 @@ xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
     err = check_object(fd, mem_offset, a[5]);
   else if (fd >= 0)
     err = XOUS_INVALID_ARGUMENT; /* a scalar carries no memory */
-  if (err == XOUS_OK && (s = xd_conn_server(t->proc, a[1])) == NULL)
+  if (err == XOUS_OK && ((s = xd_conn_server(t->proc, a[1])) == NULL ||
+                         s->page == NULL))
     err = XOUS_SERVER_NOT_FOUND;
-  if (err == XOUS_OK && s->in_use == XOUS_QUEUE_DEPTH) {
+  if (err == XOUS_OK && xous__page_reserve(s->page) != 0) {
     if (try_only)
       err = XOUS_SERVER_QUEUE_FULL;
     else {
@@ -248,6 +258,8 @@ xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
       t->wait = XD_WAIT_SPACE;
       t->wait_server = s;
       xd_list_add_tail(&s->senders, &t->wait_link);
+      if (!uv_is_active((uv_handle_t *)&xd.space_timer))
+        uv_timer_start(&xd.space_timer, on_space_timer, 1, 1);
       return;
     }
   }
@@ -258,7 +270,6 @@ xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
     return;
   }
   enqueue(s, t, a, fd, mem_offset);
-  pump(s);
 }
 
 static struct xd_server *
@@ -269,43 +280,16 @@ owned_server(struct xd_thread *t, const uint64_t *sid_words)
   return (s != NULL && s->owner == t->proc) ? s : NULL;
 }
 
-static void
-receive_on(struct xd_thread *t, struct xd_server *s, bool try_only)
-{
-  if (s->fifo_len > 0) {
-    deliver(s, t);
-    pump(s); /* a slot may have freed: let a waiting sender in */
-    return;
-  }
-  if (try_only) {
-    reply_words(t, XOUS_RESULT_NONE, 0, 0, 0, 0, 0);
-    return;
-  }
-  t->wait = XD_WAIT_RECEIVE;
-  t->wait_server = s;
-  xd_list_add_tail(&s->receivers, &t->wait_link);
-}
-
-void
-xd_receive(struct xd_thread *t, const uint64_t a[8])
-{
-  struct xd_server *s = owned_server(t, &a[1]);
-
-  if (s == NULL) {
-    xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
-    return;
-  }
-  receive_on(t, s, a[0] == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE);
-}
-
-/* Finds the message a sender word names, for its server's owner. */
+/* Finds the slot a sender word names, for its server's owner: only a
+ * token of ours (bit 15), of the right generation, for the client the
+ * word names. */
 static xous_error_t
-answering(struct xd_thread *t, uint64_t sender, struct xd_server **sp,
-          unsigned *np)
+slot_of(struct xd_thread *t, uint64_t sender, enum xd_slot_state state,
+        struct xd_server **sp, unsigned *np)
 {
   unsigned idx = (unsigned)(sender >> 16) & 0xff;
   unsigned n = (unsigned)sender & ((1u << SLOT_BITS) - 1);
-  unsigned gen = (unsigned)(sender & 0xffff) >> SLOT_BITS;
+  unsigned gen = (unsigned)(sender & 0x7fff) >> SLOT_BITS;
   struct xd_server *s;
 
   if ((sender >> 32) != 0 || idx >= XOUSD_MAX_SERVERS)
@@ -313,16 +297,54 @@ answering(struct xd_thread *t, uint64_t sender, struct xd_server **sp,
   s = &xd.servers[idx];
   if (!s->used || s->owner != t->proc)
     return XOUS_SERVER_NOT_FOUND;
-  if (gen == 0 || s->slots[n].state != XD_SLOT_ACTIVE ||
-      s->slots[n].gen != gen)
+  if ((sender & XOUS_TOKEN_BROKER) == 0 || gen == 0 ||
+      s->slots[n].state != state || s->slots[n].gen != gen ||
+      s->slots[n].client_pid != ((sender >> 24) & 0xff))
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
   *sp = s;
   *np = n;
   return XOUS_OK;
 }
 
-/* Applies one answer; the words are in ReplyAndReceiveNext order:
- * a[1] sender, a[2..6] values, type. */
+void
+xd_fetch(struct xd_thread *t, uint64_t sender)
+{
+  struct xd_server *s;
+  struct xd_slot *sl;
+  unsigned n;
+  xous_error_t err = slot_of(t, sender, XD_SLOT_QUEUED, &s, &n);
+  uint64_t w[8];
+  int fd;
+
+  if (err != XOUS_OK) {
+    xd_reply_error(t, err);
+    return;
+  }
+  sl = &s->slots[n];
+  w[0] = XOUS_RESULT_MESSAGE_ENVELOPE;
+  /* A Send needs no answer: its sender word has no slot, as a Scalar's. */
+  w[1] = sl->kind == XOUS_MSG_SEND ? (sender & ~0xffffull) : sender;
+  w[2] = sl->kind - 1u; /* envelopes count kinds from 0 */
+  w[3] = sl->w[0];
+  w[4] = 0; /* the receiver maps it */
+  w[5] = sl->w[2];
+  w[6] = sl->w[3];
+  w[7] = sl->w[4];
+  fd = sl->fd;
+  sl->fd = -1; /* xd_reply passes it on and closes ours */
+  if (sl->kind == XOUS_MSG_SEND) {
+    free_slot(s, n);
+    xous__page_release(s->page); /* received: its queue slot is free */
+    admit_senders(s);
+  } else {
+    sl->state = XD_SLOT_ACTIVE;
+    s->lent++;
+  }
+  xd_reply(t, w, fd, sl->mem_offset);
+}
+
+/* Applies one answer to a relayed blocking message; v holds the values
+ * in ReplyAndReceiveNext order. */
 static xous_error_t
 answer(struct xd_thread *t, uint64_t sender, bool memory, unsigned nwords,
        const uint64_t v[5])
@@ -331,7 +353,7 @@ answer(struct xd_thread *t, uint64_t sender, bool memory, unsigned nwords,
   struct xd_slot *sl;
   struct xd_thread *client;
   unsigned n;
-  xous_error_t err = answering(t, sender, &s, &n);
+  xous_error_t err = slot_of(t, sender, XD_SLOT_ACTIVE, &s, &n);
 
   if (err != XOUS_OK)
     return err;
@@ -341,7 +363,7 @@ answer(struct xd_thread *t, uint64_t sender, bool memory, unsigned nwords,
   client = sl->client;
   xd_trace("{\"ev\":\"reply\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"to\":%u,\"slot\":%u}",
-           t->proc->pid, t->tid, s->index, sl->client_pid, n);
+           t->proc->pid, t->tid, s->index, sl->client_pid, sl->key);
   if (memory) {
     s->lent--;
     if (client != NULL)
@@ -358,7 +380,8 @@ answer(struct xd_thread *t, uint64_t sender, bool memory, unsigned nwords,
   if (client != NULL)
     client->wait = XD_WAIT_NONE;
   free_slot(s, n);
-  pump(s);
+  xous__page_release(s->page);
+  admit_senders(s);
   return XOUS_OK;
 }
 
@@ -386,7 +409,7 @@ xd_return(struct xd_thread *t, const uint64_t a[8])
     struct xd_server *s;
     unsigned n;
 
-    err = answering(t, a[1], &s, &n);
+    err = slot_of(t, a[1], XD_SLOT_ACTIVE, &s, &n);
     if (err == XOUS_OK && is_memory(s->slots[n].kind) &&
         s->slots[n].w[2] != a[3])
       err = XOUS_BAD_ADDRESS; /* not the length that was lent */
@@ -402,45 +425,6 @@ xd_return(struct xd_thread *t, const uint64_t a[8])
     xd_reply_error(t, err);
   else
     reply_words(t, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
-}
-
-void
-xd_reply_and_receive(struct xd_thread *t, const uint64_t a[8])
-{
-  uint64_t type = a[7];
-  unsigned idx = (unsigned)(a[1] >> 16) & 0xff;
-  xous_error_t err;
-  uint64_t v[5] = { 0 };
-
-  if (type == XOUS_REPLY_MEMORY) {
-    struct xd_server *s;
-    unsigned n;
-
-    err = answering(t, a[1], &s, &n);
-    if (err == XOUS_OK && s->slots[n].w[2] != a[4])
-      err = XOUS_BAD_ADDRESS;
-    if (err == XOUS_OK) {
-      v[0] = a[5];
-      v[1] = a[6];
-      err = answer(t, a[1], true, 0, v);
-    }
-  } else if (type == 1) {
-    v[0] = a[3];
-    err = answer(t, a[1], false, 1, v);
-  } else if (type == 2) {
-    v[0] = a[3];
-    v[1] = a[4];
-    err = answer(t, a[1], false, 2, v);
-  } else {
-    memcpy(v, &a[2], sizeof v);
-    err = answer(t, a[1], false, 5, v);
-  }
-  if (err != XOUS_OK) {
-    xd_reply_error(t, err);
-    return;
-  }
-  /* The server the answer came from is the one to receive on next. */
-  receive_on(t, &xd.servers[idx], false);
 }
 
 static void
@@ -501,14 +485,22 @@ xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
   s->index = (uint8_t)i;
   s->sid = sid;
   s->owner = t->proc;
+  s->page_fd = -1;
   for (i = 0; i < XOUS_QUEUE_DEPTH; i++)
     s->slots[i].fd = -1;
-  xd_list_init(&s->receivers);
   xd_list_init(&s->senders);
+  if (xd_direct_server_open(s) != 0) {
+    xd_log(0, "cannot make a server page: %s", strerror(errno));
+    s->used = false;
+    s->gen++;
+    xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+    return;
+  }
 
   /* The creator is connected to its own server, as on the device. */
   cid = xd_conn_make(t->proc, s);
   if (cid == 0) {
+    xd_direct_server_close(s);
     s->used = false;
     s->gen++;
     xd_reply_error(t, XOUS_OUT_OF_MEMORY); /* no connection slot left */
@@ -551,15 +543,9 @@ xd_server_destroy(struct xd_server *s)
     t->held_fd = -1;
     xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
   }
-  while (!xd_list_empty(&s->receivers)) {
-    struct xd_thread *t =
-        xd_container_of(s->receivers.next, struct xd_thread, wait_link);
-
-    xd_list_del(&t->wait_link);
-    t->wait = XD_WAIT_NONE;
-    xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
-  }
-  s->fifo_len = 0;
+  /* Everyone on the direct path: receivers, callers waiting for an
+   * answer, senders waiting for a slot, all wake and find it dead. */
+  xd_direct_server_close(s);
   s->gen++;
   xd_trace("{\"ev\":\"destroy\",\"server\":%u}", s->index);
 }

@@ -1,0 +1,430 @@
+/*
+ * The client's half of the direct path: Scalar and BlockingScalar go
+ * straight into the ring this process shares with the server
+ * (hosted/ring.h), and the answer comes back in this thread's answer
+ * slot. The broker is asked once per connection for the ring and the
+ * server page, and never again while both live.
+ *
+ * Lifetimes:
+ *  1. A connection's mappings are made on its first message and dropped
+ *     on Disconnect, when the server is found gone, or in a forked child.
+ *  2. A sender holds a reference from lookup to the end of its call, so
+ *     the mappings it uses cannot go away under it; the table holds one
+ *     more. The lock guards only the table, never a wait.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hosted/internal.h"
+#include "hosted/ring.h"
+
+struct conn {
+  _Atomic int refs;
+  struct xous_ring *ring;
+  struct xous_server_page *page;
+  unsigned index; /* the server's, for traces */
+};
+
+static pthread_rwlock_t conn_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct conn *conns[XOUS_MAX_CONNECTIONS];
+static _Thread_local uint32_t call_number;
+
+/* How long a caller polls for its answer, and a server for its next
+ * message, before sleeping: a wake-up across cores costs far more than a
+ * few microseconds of polling when the peer answers at once. */
+uint64_t
+xous__spin_ns(void)
+{
+  static _Atomic int64_t cached = -1;
+  int64_t ns = atomic_load_explicit(&cached, memory_order_relaxed);
+
+  if (ns < 0) {
+    const char *env = getenv("XOUS_SPIN_NS");
+
+    if (env != NULL && env[0] != '\0')
+      ns = atoll(env);
+    else
+      ns = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 50000 : 0;
+    if (ns < 0)
+      ns = 0;
+    atomic_store_explicit(&cached, ns, memory_order_relaxed);
+  }
+  return (uint64_t)ns;
+}
+
+uint64_t
+xous__now_ns(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void
+xous__cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+/* Maps a memory object the broker handed us, checking that it is what it
+ * claims: at least size bytes, with the magic at its head. */
+void *
+xous__map_object(int fd, size_t size, uint32_t magic)
+{
+  struct stat st;
+  void *p;
+
+  if (fd < 0)
+    return NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      (uint64_t)st.st_size < size) {
+    close(fd);
+    return NULL;
+  }
+  p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED)
+    return NULL;
+  if (*(const uint32_t *)p != magic) {
+    munmap(p, size);
+    return NULL;
+  }
+  return p;
+}
+
+/* Asks the broker for one object of the hosted path. */
+xous_error_t
+xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
+                    uint32_t magic, void **map)
+{
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (r[0] == XOUS_RESULT_ERROR) {
+    if (fd >= 0)
+      close(fd);
+    return xous__error_from_word(r[1]);
+  }
+  *map = xous__map_object(fd, size, magic);
+  return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
+}
+
+static void
+conn_put(struct conn *c)
+{
+  if (c == NULL || atomic_fetch_sub(&c->refs, 1) != 1)
+    return;
+  munmap(c->ring, XOUS_RING_BYTES);
+  munmap(c->page, XOUS_SERVER_PAGE_BYTES);
+  free(c);
+}
+
+static xous_error_t
+conn_attach(xous_word_t cid, struct conn **out)
+{
+  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_CID, cid };
+  xous_word_t r[8];
+  struct conn *c = calloc(1, sizeof *c);
+  void *ring = NULL, *page = NULL;
+  xous_error_t err;
+
+  if (c == NULL)
+    return XOUS_OUT_OF_MEMORY;
+  err = xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &ring);
+  c->index = (unsigned)(r[1] & 0xff);
+  if (err == XOUS_OK) {
+    a[1] = XOUS__PAGE_OF_CID;
+    err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, XOUS_PAGE_MAGIC,
+                              &page);
+  }
+  if (err != XOUS_OK) {
+    if (ring != NULL)
+      munmap(ring, XOUS_RING_BYTES);
+    free(c);
+    return err;
+  }
+  c->ring = ring;
+  c->page = page;
+  atomic_store(&c->refs, 1);
+  *out = c;
+  return XOUS_OK;
+}
+
+static bool
+conn_dead(const struct conn *c)
+{
+  /* SAFETY: flags the broker sets; a peer that sets them only makes this
+   * process look again through the broker, which knows the truth. */
+  return atomic_load_explicit(&c->page->dead, memory_order_acquire) != 0 ||
+         (atomic_load_explicit(&c->ring->gone, memory_order_acquire) &
+          XOUS_RING_SERVER_GONE) != 0;
+}
+
+/* The connection behind cid, with a reference the caller puts back; made
+ * if need be. NULL with *err set when there is none. */
+static struct conn *
+conn_get(xous_word_t cid, xous_error_t *err)
+{
+  unsigned i = (unsigned)(cid - XOUS_FIRST_CID);
+  struct conn *c, *fresh = NULL, *old = NULL;
+
+  if (cid < XOUS_FIRST_CID || i >= XOUS_MAX_CONNECTIONS) {
+    *err = XOUS_SERVER_NOT_FOUND;
+    return NULL;
+  }
+  pthread_rwlock_rdlock(&conn_lock);
+  c = conns[i];
+  if (c != NULL && !conn_dead(c)) {
+    atomic_fetch_add(&c->refs, 1);
+    pthread_rwlock_unlock(&conn_lock);
+    return c;
+  }
+  pthread_rwlock_unlock(&conn_lock);
+  /* First use, or the server went: ask the broker what the CID is now. */
+  *err = conn_attach(cid, &fresh);
+  pthread_rwlock_wrlock(&conn_lock);
+  if (conns[i] == c) {
+    old = c;
+    conns[i] = fresh;
+    fresh = NULL;
+  }
+  c = conns[i];
+  if (c != NULL)
+    atomic_fetch_add(&c->refs, 1);
+  pthread_rwlock_unlock(&conn_lock);
+  conn_put(old);
+  conn_put(fresh); /* another thread was quicker */
+  if (c == NULL && *err == XOUS_OK)
+    *err = XOUS_SERVER_NOT_FOUND;
+  return c;
+}
+
+void
+xous__direct_disconnect(xous_word_t cid)
+{
+  unsigned i = (unsigned)(cid - XOUS_FIRST_CID);
+  struct conn *c;
+
+  if (cid < XOUS_FIRST_CID || i >= XOUS_MAX_CONNECTIONS)
+    return;
+  pthread_rwlock_wrlock(&conn_lock);
+  c = conns[i];
+  conns[i] = NULL;
+  pthread_rwlock_unlock(&conn_lock);
+  conn_put(c);
+}
+
+void
+xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
+            uint64_t id, unsigned peer)
+{
+  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__EVENT, ev, index, key,
+                       kind, (xous_word_t)id, peer };
+  xous_word_t r[8];
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (fd >= 0)
+    close(fd);
+}
+
+/* Takes a queue slot of the server, waiting for one unless try_only. */
+static xous_error_t
+reserve(struct conn *c, bool try_only)
+{
+  struct xous_server_page *pg = c->page;
+
+  while (xous__page_reserve(pg) != 0) {
+    uint32_t seen;
+
+    if (try_only)
+      return XOUS_SERVER_QUEUE_FULL;
+    /* SAFETY: space and space_waiters are hints; the wait is bounded and
+     * the queue is looked at again after it. */
+    seen = atomic_load(&pg->space);
+    atomic_fetch_add(&pg->space_waiters, 1);
+    if (xous__page_reserve(pg) == 0) {
+      atomic_fetch_sub(&pg->space_waiters, 1);
+      break;
+    }
+    xous__futex_wait(&pg->space, seen, 20000000);
+    atomic_fetch_sub(&pg->space_waiters, 1);
+    if (conn_dead(c))
+      return XOUS_SERVER_NOT_FOUND;
+    if (!xous__broker_alive())
+      return XOUS_INTERNAL_ERROR;
+  }
+  return XOUS_OK;
+}
+
+/* Waits in answer slot ans for the answer to call; XOUS_OK with the
+ * result in r, or the error when the server went. */
+static xous_error_t
+await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
+             xous_word_t r[8])
+{
+  uint64_t spin = xous__spin_ns(), t0 = 0;
+  uint32_t state;
+
+  for (unsigned i = 0;; i++) {
+    state = atomic_load_explicit(&ans->state, memory_order_acquire);
+    if (state == XOUS_ANSWER_READY || spin == 0)
+      break;
+    if ((i & 63) == 0) {
+      uint64_t now = xous__now_ns();
+
+      if (t0 == 0)
+        t0 = now;
+      else if (now - t0 > spin)
+        break;
+    }
+    xous__cpu_relax();
+  }
+  for (;;) {
+    /* SAFETY: the answer slot is this thread's, but the server (or a
+     * broken one) writes it: every value of state is handled, the words
+     * are copied once, and a wrong call number is not our answer. */
+    if (state == XOUS_ANSWER_READY) {
+      if (ans->call == call) {
+        uint32_t tag = ans->tag;
+
+        xous__set_ok(r, tag == XOUS_RESULT_SCALAR1 ||
+                                tag == XOUS_RESULT_SCALAR2
+                            ? tag
+                            : XOUS_RESULT_SCALAR5);
+        for (int k = 0; k < 5; k++)
+          r[1 + k] = (xous_word_t)ans->w[k];
+        atomic_store_explicit(&ans->state, XOUS_ANSWER_IDLE,
+                              memory_order_relaxed);
+        return XOUS_OK;
+      }
+      atomic_store(&ans->state, XOUS_ANSWER_WAITING);
+    }
+    state = XOUS_ANSWER_WAITING;
+    if (atomic_compare_exchange_strong(&ans->state, &state,
+                                       XOUS_ANSWER_ASLEEP) ||
+        state == XOUS_ANSWER_ASLEEP) {
+      if (conn_dead(c)) {
+        atomic_store(&ans->state, XOUS_ANSWER_IDLE);
+        return XOUS_SERVER_NOT_FOUND;
+      }
+      /* Bounded, so that a death the broker could not tell us about is
+       * still seen within the 100 ms the device's behaviour allows. */
+      xous__futex_wait(&ans->state, XOUS_ANSWER_ASLEEP, 50000000);
+      state = atomic_load_explicit(&ans->state, memory_order_acquire);
+      if (state != XOUS_ANSWER_READY && !xous__broker_alive()) {
+        /* No kernel, no answer: as every other call now, InternalError. */
+        atomic_store(&ans->state, XOUS_ANSWER_IDLE);
+        return XOUS_INTERNAL_ERROR;
+      }
+    } else if (state != XOUS_ANSWER_READY) {
+      state = XOUS_ANSWER_WAITING; /* a stray value: start over */
+      atomic_store(&ans->state, state);
+    }
+  }
+}
+
+int
+xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
+{
+  bool try_only = a[0] == XOUS_SYSCALL_TRY_SEND_MESSAGE;
+  bool blocking = a[2] == XOUS_MSG_BLOCKING_SCALAR;
+  xous_tid_t tid = xous__tid();
+  xous_pid_t pid = xous__pid();
+  struct xous_ring_answer *ans = NULL;
+  uint64_t w[5];
+  uint32_t call = 0, key;
+  xous_error_t err;
+  struct conn *c;
+
+  if (tid >= XOUS_RING_ANSWERS || pid == 0)
+    return 0; /* no answer slot of our own: the broker relays it */
+  c = conn_get(a[1], &err);
+  if (c == NULL) {
+    xous__set_error(r, err);
+    return 1;
+  }
+  err = reserve(c, try_only);
+  if (err != XOUS_OK) {
+    conn_put(c);
+    xous__set_error(r, err);
+    return 1;
+  }
+  for (int i = 0; i < 5; i++)
+    w[i] = (uint64_t)a[3 + i];
+  if (blocking) {
+    call = ++call_number;
+    ans = &c->ring->answers[tid];
+    atomic_store_explicit(&ans->state, XOUS_ANSWER_WAITING,
+                          memory_order_relaxed);
+  }
+  /* While a trace is recorded, the broker hears of the message before
+   * the server can: the send comes first in the trace. */
+  key = xous__ring_next_key(c->ring, pid);
+  if (atomic_load_explicit(&c->page->trace, memory_order_relaxed))
+    xous__event(XOUS__EV_SEND, c->index, key, (unsigned)a[2], w[0], 0);
+  /* SAFETY: our ring; if a broken peer jammed it, the push gives up and
+   * the queue slot goes back. */
+  while (xous__ring_push(c->ring, (uint32_t)a[2] | ((uint32_t)tid << 8), call,
+                         key, w) != 0) {
+    if (try_only || conn_dead(c)) {
+      xous__page_release(c->page);
+      if (ans != NULL)
+        atomic_store(&ans->state, XOUS_ANSWER_IDLE);
+      conn_put(c);
+      xous__set_error(r, try_only ? XOUS_SERVER_QUEUE_FULL
+                                  : XOUS_SERVER_NOT_FOUND);
+      return 1;
+    }
+    usleep(1000);
+  }
+  xous__page_ring_bell(c->page, pid);
+  if (!blocking) {
+    conn_put(c);
+    xous__set_ok(r, XOUS_RESULT_OK);
+    return 1;
+  }
+  err = await_answer(c, ans, call, r);
+  conn_put(c);
+  if (err != XOUS_OK)
+    xous__set_error(r, err);
+  return 1;
+}
+
+void
+xous__direct_fork_lock(void)
+{
+  pthread_rwlock_wrlock(&conn_lock);
+}
+
+void
+xous__direct_fork_unlock(void)
+{
+  pthread_rwlock_unlock(&conn_lock);
+}
+
+/* The child is a new process: the parent's rings are not its own. */
+void
+xous__direct_after_fork(void)
+{
+  for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++) {
+    struct conn *c = conns[i];
+
+    conns[i] = NULL;
+    if (c != NULL) {
+      atomic_store(&c->refs, 1); /* the parent's callers are not here */
+      conn_put(c);
+    }
+  }
+}

@@ -1,0 +1,289 @@
+/*
+ * The direct message path: the shared memory that a client, a server and
+ * the broker map, and the few atomic steps that move messages through it.
+ *
+ * xousd creates two kinds of memory object (sealed memfds, so no peer can
+ * shrink them under another's feet):
+ *
+ *  - a server page, one per server: the server's doorbell (a futex that
+ *    its receiving threads sleep on), the count of its 128 queue slots in
+ *    use, and hints of which clients have messages waiting. The server
+ *    and every connected client map it.
+ *  - a ring, one per (client process, server): 128 cells of requests the
+ *    client (or the broker, for the messages it relays) writes and the
+ *    server reads, and one answer slot per client thread. Only the client,
+ *    the server and the broker map it, so the ring a message came through
+ *    is who sent it: the sender's PID is never a field the sender writes.
+ *
+ * Everything in both is writable by a peer that may be hostile or dead.
+ * The rules that keep the server and the broker safe against that:
+ *  1. A reader copies a cell or an answer out once and validates the copy;
+ *     nothing read from shared memory is used as an index unchecked.
+ *  2. The consumer's position is its own (in its private memory); the one
+ *     in the ring is only for show. A producer that lies about a cell
+ *     sends garbage from itself, which is validated like any message.
+ *  3. Counters and hints (pending, ready bits, the bell) may be wrong:
+ *     they cost a wakeup or a retry, never memory safety. Every wait has a
+ *     timeout, after which the waiter looks again.
+ *  4. Loops over shared state are bounded.
+ */
+#ifndef XOUS_HOSTED_RING_H
+#define XOUS_HOSTED_RING_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <xous.h>
+
+#define XOUS_RING_MAGIC 0x58524e47u /* 'XRNG' */
+#define XOUS_PAGE_MAGIC 0x58535650u /* 'XSVP' */
+#define XOUS_RING_VERSION 1
+#define XOUS_RING_CELLS XOUS_QUEUE_DEPTH /* one queue's worth */
+#define XOUS_RING_ANSWERS 34             /* by client TID, 0..33 */
+#define XOUS_RING_PIDS 256               /* clients are told apart by PID */
+#define XOUS_LINE 64
+
+/* cell.kind: the message kind (1..5) in bits 7..0, the client TID that
+ * waits for the answer in bits 15..8, and who wrote it. */
+#define XOUS_CELL_KIND(k) ((k) & 0xffu)
+#define XOUS_CELL_TID(k) (((k) >> 8) & 0xffu)
+#define XOUS_CELL_F_BROKER 0x80000000u /* token is the broker's slot */
+
+/* The sender word's low 16 bits name the slot that holds a blocking
+ * message: bit 15 set when the broker holds it (a relayed message),
+ * clear when the server's own library does (a direct one). */
+#define XOUS_TOKEN_BROKER 0x8000u
+
+struct xous_ring_cell {
+  _Atomic uint32_t seq; /* pos: free for the producer at pos; pos+1: full */
+  uint32_t kind;        /* XOUS_CELL_* */
+  uint32_t token;       /* direct: the caller's call number; broker: slot */
+  uint32_t key;         /* the message's name in traces */
+  uint64_t w[5];        /* id, then arg1..arg4 or addr, len, offset, valid */
+  uint64_t pad2;
+};
+
+/* The answer slot of one client thread: state is its futex. */
+enum xous_answer_state {
+  XOUS_ANSWER_IDLE = 0,
+  XOUS_ANSWER_WAITING = 1, /* the caller polls */
+  XOUS_ANSWER_ASLEEP = 2,  /* the caller sleeps: wake it */
+  XOUS_ANSWER_READY = 3,
+};
+
+struct xous_ring_answer {
+  _Atomic uint32_t state;
+  uint32_t call;        /* the call number this answers */
+  uint32_t tag;         /* XOUS_RESULT_SCALAR1/2/5 */
+  uint32_t pad;
+  uint64_t w[5];
+  uint64_t pad2;
+};
+
+#define XOUS_RING_SERVER_GONE 0x1u
+#define XOUS_RING_CLIENT_GONE 0x2u
+
+struct xous_ring {
+  /* Written by the broker when it makes the ring. */
+  uint32_t magic, version;
+  uint32_t server_index, client_pid;
+  _Atomic uint32_t gone; /* XOUS_RING_*_GONE, set by the broker */
+  uint8_t pad0[XOUS_LINE - 20];
+  /* The producers' line. */
+  _Atomic uint32_t enq;
+  _Atomic uint32_t sent; /* messages the client put in, for xousctl */
+  uint8_t pad1[XOUS_LINE - 8];
+  /* The consumer's line: deq mirrors the server's private position. */
+  _Atomic uint32_t deq;
+  uint8_t pad2[XOUS_LINE - 4];
+  struct xous_ring_cell cells[XOUS_RING_CELLS];
+  struct xous_ring_answer answers[XOUS_RING_ANSWERS];
+};
+
+struct xous_server_page {
+  /* Written by the broker. */
+  uint32_t magic, version;
+  uint32_t index, gen;
+  _Atomic uint32_t dead;  /* the server is gone: fail, do not wait */
+  _Atomic uint32_t trace; /* a trace is being recorded: report messages */
+  uint8_t pad0[XOUS_LINE - 24];
+  /* The doorbell: bumped after every message, slept on by receivers. */
+  _Atomic uint32_t bell;
+  _Atomic uint32_t sleepers;
+  uint8_t pad1[XOUS_LINE - 8];
+  /* Queue slots in use (XOUS_QUEUE_DEPTH at most), and the futex that
+   * senders waiting for a free one sleep on. */
+  _Atomic uint32_t pending;
+  _Atomic uint32_t space;
+  _Atomic uint32_t space_waiters;
+  _Atomic uint32_t served;
+  uint8_t pad2[XOUS_LINE - 16];
+  /* Hints: bit p is set when the ring of client PID p may hold cells. */
+  _Atomic uint64_t ready[XOUS_RING_PIDS / 64];
+  uint8_t pad3[XOUS_LINE - 32];
+  /* ring_gen[p] changes when the broker makes or drops p's ring. */
+  _Atomic uint32_t ring_gen[XOUS_RING_PIDS];
+};
+
+#define XOUS_RING_BYTES                                                      \
+  ((sizeof(struct xous_ring) + XOUS_PAGE_SIZE - 1) / XOUS_PAGE_SIZE *         \
+   XOUS_PAGE_SIZE)
+#define XOUS_SERVER_PAGE_BYTES                                               \
+  ((sizeof(struct xous_server_page) + XOUS_PAGE_SIZE - 1) / XOUS_PAGE_SIZE *  \
+   XOUS_PAGE_SIZE)
+
+_Static_assert(sizeof(struct xous_ring_cell) == XOUS_LINE, "a cell a line");
+_Static_assert(sizeof(struct xous_ring_answer) == XOUS_LINE,
+               "an answer a line");
+
+/* The private syscall numbers of the hosted backend: libxous asks the
+ * broker for the memory objects above with these, on its thread socket.
+ * They are far from the Xous numbers so that no Xous call is mistaken for
+ * one. w[1] is the operation. */
+#define XOUS__SYSCALL_HOSTED 0x10000u
+enum xous__hosted_op {
+  XOUS__RING_OF_CID = 1,   /* w2 cid -> fd ring; w1 index, w2 gen, w3 pid */
+  XOUS__PAGE_OF_CID = 2,   /* w2 cid -> fd page */
+  XOUS__PAGE_OF_SID = 3,   /* w2..w5 SID (owner only) -> fd page; w1 index, w2 gen */
+  XOUS__RING_OF_PID = 4,   /* w2 index, w3 client pid (owner) -> fd ring; w1 ring gen */
+  XOUS__FETCH = 5,         /* w2 sender word (owner) -> envelope + memory */
+  XOUS__EVENT = 6,         /* w2 event, w3 index, w4 key, w5 kind, w6 id, w7 peer */
+};
+
+enum xous__event { XOUS__EV_SEND = 1, XOUS__EV_RECEIVE = 2, XOUS__EV_REPLY = 3 };
+
+/* ---- futex.c: sleeping on a word of shared memory --------------------- */
+
+/* Sleeps while *word == expected, at most timeout_ns (0: no limit).
+ * Returns when woken, on timeout, or at once when the word differs. */
+void xous__futex_wait(_Atomic uint32_t *word, uint32_t expected,
+                      uint64_t timeout_ns);
+/* Wakes up to n sleepers on word. */
+void xous__futex_wake(_Atomic uint32_t *word, int n);
+
+/* ---- the producer's and the consumer's step ------------------------------ */
+
+/* Puts one cell into ring r; returns 0, or -1 when no cell is free (after
+ * a bounded number of tries: a peer may have broken the ring). */
+static inline int
+xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
+                uint32_t key, const uint64_t w[5])
+{
+  /* SAFETY: enq and seq are peer-writable; at worst this gives up after
+   * the bounded tries, and the cell it writes is inside the ring. */
+  uint32_t pos = atomic_load_explicit(&r->enq, memory_order_relaxed);
+  struct xous_ring_cell *c;
+
+  for (int tries = 0;; tries++) {
+    uint32_t seq;
+    int32_t dif;
+
+    if (tries > 4 * XOUS_RING_CELLS)
+      return -1;
+    c = &r->cells[pos % XOUS_RING_CELLS];
+    seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+    dif = (int32_t)(seq - pos);
+    if (dif == 0) {
+      if (atomic_compare_exchange_weak_explicit(&r->enq, &pos, pos + 1,
+                                                memory_order_relaxed,
+                                                memory_order_relaxed))
+        break;
+    } else if (dif < 0) {
+      return -1; /* full */
+    } else {
+      pos = atomic_load_explicit(&r->enq, memory_order_relaxed);
+    }
+  }
+  c->kind = kind;
+  c->token = token;
+  c->key = key;
+  for (int i = 0; i < 5; i++)
+    c->w[i] = w[i];
+  atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+  return 0;
+}
+
+/* Takes the cell at the consumer's own position *pos, if it is full:
+ * copies it to *out and frees it. Returns 1, or 0 when it is empty. */
+static inline int
+xous__ring_take(struct xous_ring *r, uint32_t *pos, struct xous_ring_cell *out)
+{
+  /* SAFETY: only the cell at our private position is read, and copied
+   * once; its fields are validated by the caller. */
+  struct xous_ring_cell *c = &r->cells[*pos % XOUS_RING_CELLS];
+
+  if (atomic_load_explicit(&c->seq, memory_order_acquire) != *pos + 1)
+    return 0;
+  out->kind = c->kind;
+  out->token = c->token;
+  out->key = c->key;
+  for (int i = 0; i < 5; i++)
+    out->w[i] = c->w[i];
+  atomic_store_explicit(&c->seq, *pos + XOUS_RING_CELLS, memory_order_release);
+  *pos += 1;
+  atomic_store_explicit(&r->deq, *pos, memory_order_relaxed);
+  return 1;
+}
+
+/* Whether the cell at *pos is full, without taking it. */
+static inline int
+xous__ring_peek(struct xous_ring *r, uint32_t pos)
+{
+  return atomic_load_explicit(&r->cells[pos % XOUS_RING_CELLS].seq,
+                              memory_order_acquire) == pos + 1;
+}
+
+/* The name of the next message of client pid in traces: its PID and a
+ * count, unique while the message is in flight. */
+static inline uint32_t
+xous__ring_next_key(struct xous_ring *r, unsigned pid)
+{
+  return ((uint32_t)(pid & 0xff) << 16) |
+         (atomic_fetch_add_explicit(&r->sent, 1, memory_order_relaxed) &
+          0xffff);
+}
+
+/* Marks client pid's ring as holding cells and rings the server's bell;
+ * wakes one receiver if any sleeps. */
+static inline void
+xous__page_ring_bell(struct xous_server_page *pg, unsigned pid)
+{
+  /* SAFETY: pid < 256 always (it is ours, or the broker's table index). */
+  atomic_fetch_or(&pg->ready[(pid & 0xff) / 64], 1ull << (pid % 64));
+  atomic_fetch_add(&pg->bell, 1);
+  if (atomic_load(&pg->sleepers) != 0)
+    xous__futex_wake(&pg->bell, 1);
+}
+
+/* Takes one queue slot: 0, or -1 when all XOUS_QUEUE_DEPTH are in use. */
+static inline int
+xous__page_reserve(struct xous_server_page *pg)
+{
+  uint32_t n = atomic_load_explicit(&pg->pending, memory_order_relaxed);
+
+  for (int tries = 0; tries < 1000; tries++) {
+    if (n >= XOUS_QUEUE_DEPTH)
+      return -1;
+    if (atomic_compare_exchange_weak(&pg->pending, &n, n + 1))
+      return 0;
+  }
+  return -1;
+}
+
+/* Gives a queue slot back and lets a waiting sender in. */
+static inline void
+xous__page_release(struct xous_server_page *pg)
+{
+  uint32_t n = atomic_load_explicit(&pg->pending, memory_order_relaxed);
+
+  /* Never below zero, whatever a peer wrote. */
+  for (int tries = 0; n > 0 && tries < 1000; tries++)
+    if (atomic_compare_exchange_weak(&pg->pending, &n, n - 1))
+      break;
+  if (atomic_load(&pg->space_waiters) != 0) {
+    atomic_fetch_add(&pg->space, 1);
+    xous__futex_wake(&pg->space, 1 << 30);
+  }
+}
+
+#endif /* XOUS_HOSTED_RING_H */

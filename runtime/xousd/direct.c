@@ -1,0 +1,305 @@
+/*
+ * The direct path as the broker sees it: it makes the shared memory that
+ * clients and servers exchange messages through (hosted/ring.h), hands
+ * each piece only to the processes entitled to it, and marks it when a
+ * server or a client goes, so that nobody waits on a dead peer.
+ *
+ * Lifetimes:
+ *  1. A server page lives from CreateServer to the server's end.
+ *  2. A ring (client PID, server) is made on the first request for it and
+ *     lives until the server ends or the client process does; a
+ *     Disconnect keeps it, for the reconnect that gives the same CID.
+ *  3. The broker keeps each object's fd to hand it out, and its own
+ *     mapping to mark deaths and to put relayed messages in.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "xousd/broker.h"
+
+static uint32_t next_gen = 1;
+
+/* A sealed, zeroed shared-memory object of size bytes, mapped here. */
+static int
+make_object(const char *name, size_t size, void **map)
+{
+  int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  void *p;
+
+  if (fd < 0)
+    return -1;
+  /* Sealed against shrinking and growing: a peer that could shrink it
+   * would make every other mapper fault. */
+  if (ftruncate(fd, (off_t)size) != 0 ||
+      fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+    close(fd);
+    return -1;
+  }
+  p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) {
+    close(fd);
+    return -1;
+  }
+  *map = p;
+  return fd;
+}
+
+bool
+xd_direct_tracing(void)
+{
+  extern int xd_tracing;
+
+  return xd_tracing > 0 || xd.opt.verbose >= 2;
+}
+
+int
+xd_direct_server_open(struct xd_server *s)
+{
+  void *map;
+  int fd = make_object("xous-server", XOUS_SERVER_PAGE_BYTES, &map);
+
+  if (fd < 0)
+    return -1;
+  s->page_fd = fd;
+  s->page = map;
+  s->page->magic = XOUS_PAGE_MAGIC;
+  s->page->version = XOUS_RING_VERSION;
+  s->page->index = s->index;
+  s->page->gen = s->gen;
+  atomic_store(&s->page->trace, xd_direct_tracing());
+  return 0;
+}
+
+static void
+ring_drop(struct xd_server *s, unsigned pid, uint32_t gone)
+{
+  struct xd_ring *r = s->rings[pid];
+
+  if (r == NULL)
+    return;
+  /* SAFETY: our own mapping of the ring; gone and the answer words are
+   * only written and woken, never trusted. */
+  atomic_fetch_or(&r->map->gone, gone);
+  for (unsigned i = 0; i < XOUS_RING_ANSWERS; i++)
+    xous__futex_wake(&r->map->answers[i].state, 1 << 30);
+  /* Tell the server that this ring is no more: it drops its mapping. */
+  if (s->page != NULL)
+    atomic_store(&s->page->ring_gen[pid], next_gen++);
+  munmap(r->map, XOUS_RING_BYTES);
+  close(r->fd);
+  free(r);
+  s->rings[pid] = NULL;
+}
+
+void
+xd_direct_server_close(struct xd_server *s)
+{
+  if (s->page == NULL)
+    return;
+  /* SAFETY: our mapping; waking is all we do with the words. */
+  atomic_store(&s->page->dead, 1);
+  for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++)
+    ring_drop(s, pid, XOUS_RING_SERVER_GONE);
+  atomic_fetch_add(&s->page->bell, 1);
+  xous__futex_wake(&s->page->bell, 1 << 30);
+  atomic_fetch_add(&s->page->space, 1);
+  xous__futex_wake(&s->page->space, 1 << 30);
+  munmap(s->page, XOUS_SERVER_PAGE_BYTES);
+  close(s->page_fd);
+  s->page = NULL;
+  s->page_fd = -1;
+}
+
+struct xd_ring *
+xd_direct_ring(struct xd_server *s, unsigned pid)
+{
+  struct xd_ring *r;
+  void *map;
+
+  if (pid >= XOUS_RING_PIDS || s->page == NULL)
+    return NULL;
+  if (s->rings[pid] != NULL)
+    return s->rings[pid];
+  r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return NULL;
+  r->fd = make_object("xous-ring", XOUS_RING_BYTES, &map);
+  if (r->fd < 0) {
+    xd_log(0, "cannot make a message ring: %s", strerror(errno));
+    free(r);
+    return NULL;
+  }
+  r->map = map;
+  r->map->magic = XOUS_RING_MAGIC;
+  r->map->version = XOUS_RING_VERSION;
+  r->map->server_index = s->index;
+  r->map->client_pid = pid;
+  for (unsigned i = 0; i < XOUS_RING_CELLS; i++)
+    atomic_store_explicit(&r->map->cells[i].seq, i, memory_order_relaxed);
+  r->gen = next_gen++;
+  s->rings[pid] = r;
+  atomic_store(&s->page->ring_gen[pid], r->gen);
+  return r;
+}
+
+void
+xd_direct_client_gone(struct xd_process *proc)
+{
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
+    if (xd.servers[i].used)
+      ring_drop(&xd.servers[i], proc->pid, XOUS_RING_CLIENT_GONE);
+}
+
+void
+xd_direct_trace_update(void)
+{
+  uint32_t on = xd_direct_tracing();
+
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
+    if (xd.servers[i].used && xd.servers[i].page != NULL)
+      atomic_store(&xd.servers[i].page->trace, on);
+}
+
+uint64_t
+xd_direct_sent(const struct xd_process *proc)
+{
+  uint64_t n = 0;
+
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
+    const struct xd_ring *r = xd.servers[i].rings[proc->pid];
+
+    /* SAFETY: a count the client keeps; shown, never used. */
+    if (xd.servers[i].used && r != NULL)
+      n += atomic_load_explicit(&r->map->sent, memory_order_relaxed);
+  }
+  return n;
+}
+
+/* Replies with a dup of fd: the broker keeps its own. */
+static void
+reply_object(struct xd_thread *t, uint64_t w[8], int fd)
+{
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+  if (copy < 0) {
+    xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+    return;
+  }
+  xd_reply(t, w, copy, 0);
+}
+
+static struct xd_server *
+owned_index(struct xd_thread *t, uint64_t index)
+{
+  struct xd_server *s;
+
+  if (index >= XOUSD_MAX_SERVERS)
+    return NULL;
+  s = &xd.servers[index];
+  return s->used && s->owner == t->proc && s->page != NULL ? s : NULL;
+}
+
+static void
+trace_event(struct xd_thread *t, const uint64_t a[8])
+{
+  unsigned index = a[3] < XOUSD_MAX_SERVERS ? (unsigned)a[3] : 0;
+  unsigned peer = (unsigned)(a[7] & 0xff);
+  unsigned long long key = a[4] & 0xffffffu, id = a[6];
+  unsigned kind = (unsigned)(a[5] & 0xff);
+
+  switch (a[2]) {
+  case XOUS__EV_SEND:
+    t->proc->messages_sent++;
+    xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
+             "\"kind\":%u,\"id\":%llu,\"slot\":%llu}",
+             t->proc->pid, t->tid, index, kind, id, key);
+    break;
+  case XOUS__EV_RECEIVE:
+    xd_trace("{\"ev\":\"receive\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
+             "\"from\":%u,\"kind\":%u,\"id\":%llu,\"slot\":%llu}",
+             t->proc->pid, t->tid, index, peer, kind, id, key);
+    break;
+  case XOUS__EV_REPLY:
+    xd_trace("{\"ev\":\"reply\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
+             "\"to\":%u,\"slot\":%llu}",
+             t->proc->pid, t->tid, index, peer, key);
+    break;
+  default:
+    break;
+  }
+}
+
+void
+xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
+{
+  uint64_t w[8] = { XOUS_RESULT_OK };
+  struct xd_server *s;
+  struct xd_ring *r;
+
+  switch (a[1]) {
+  case XOUS__RING_OF_CID:
+  case XOUS__PAGE_OF_CID:
+    s = xd_conn_server(t->proc, a[2]);
+    if (s == NULL || s->page == NULL) {
+      xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
+      return;
+    }
+    if (a[1] == XOUS__PAGE_OF_CID) {
+      reply_object(t, w, s->page_fd);
+      return;
+    }
+    r = xd_direct_ring(s, t->proc->pid);
+    if (r == NULL) {
+      xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+      return;
+    }
+    w[1] = s->index;
+    w[2] = s->gen;
+    w[3] = t->proc->pid;
+    reply_object(t, w, r->fd);
+    return;
+  case XOUS__PAGE_OF_SID: {
+    xous_sid_t sid;
+
+    for (int i = 0; i < 4; i++)
+      sid.w[i] = (uint32_t)a[2 + i];
+    s = xd_server_find(sid);
+    if (s == NULL || s->owner != t->proc || s->page == NULL) {
+      xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
+      return;
+    }
+    w[1] = s->index;
+    w[2] = s->gen;
+    reply_object(t, w, s->page_fd);
+    return;
+  }
+  case XOUS__RING_OF_PID:
+    s = owned_index(t, a[2]);
+    if (s == NULL) {
+      xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
+      return;
+    }
+    r = a[3] < XOUS_RING_PIDS ? s->rings[a[3]] : NULL;
+    if (r == NULL) {
+      xd_reply_error(t, XOUS_PROCESS_NOT_FOUND); /* no such ring (now) */
+      return;
+    }
+    w[1] = r->gen;
+    reply_object(t, w, r->fd);
+    return;
+  case XOUS__FETCH:
+    xd_fetch(t, a[2]);
+    return;
+  case XOUS__EVENT:
+    trace_event(t, a);
+    xd_reply(t, w, -1, 0);
+    return;
+  default:
+    xd_reply_error(t, XOUS_UNHANDLED_SYSCALL);
+    return;
+  }
+}
