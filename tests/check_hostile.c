@@ -602,7 +602,9 @@ START_TEST(returning_memory_never_lent_twice_or_with_a_wrong_length_fails)
   ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
   ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND);
 
-  /* Wrong length, here and at the broker (a raw thread of this process). */
+  /* Wrong length, here and at the broker (a raw thread of this process):
+   * the lend came straight from the lender, so the broker holds nothing
+   * that a return could match. */
   wrong = env.body.memory.buf;
   wrong.len += 4096;
   ck_assert_int_eq(xous_return_memory(env.sender, wrong, 0, 0),
@@ -616,12 +618,15 @@ START_TEST(returning_memory_never_lent_twice_or_with_a_wrong_length_fails)
   w[3] = env.body.memory.buf.len * 2;
   f = raw_call(tsock, w);
   ck_assert_uint_eq(f.w[0], XOUS_RESULT_ERROR);
-  ck_assert_uint_eq(f.w[1], XOUS_BAD_ADDRESS);
+  ck_assert_uint_eq(f.w[1], XOUS_DOUBLE_FREE);
   /* A sender word of a message never sent: another generation. */
   w[1] = env.sender ^ (1u << 7);
   w[3] = env.body.memory.buf.len;
   f = raw_call(tsock, w);
   ck_assert_uint_eq(f.w[0], XOUS_RESULT_ERROR);
+  wrong = env.body.memory.buf;
+  ck_assert_int_eq(xous_return_memory(env.sender ^ (1u << 7), wrong, 0, 0),
+                   XOUS_DOUBLE_FREE);
 
   /* The right return, once (offset = seq & 0xffff for the checking
    * client); a second one finds nothing to return. */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
@@ -31,11 +32,19 @@
 #define SLOT_BITS 7
 #define GEN_MAX 255
 
+#define STASH 8 /* objects that came ahead of their cells */
+
 struct ring {
   struct xous_ring *map;
   uint32_t gen;
   uint32_t pos;   /* our own: the ring's deq is only for show */
   unsigned refs;  /* 1 while in the table, +1 per unanswered message */
+  int sock;       /* our end of the object socket */
+  struct {
+    uint32_t key;
+    int fd;
+  } stash[STASH];
+  unsigned nstash;
 };
 
 struct slot {
@@ -43,8 +52,10 @@ struct slot {
   uint8_t gen;
   uint8_t tid;
   uint8_t pid;
+  uint8_t kind;   /* BlockingScalar, or a lend */
   uint32_t call;
   uint32_t key;
+  uint64_t len;   /* a lend's length, which ReturnMemory must name */
   struct ring *ring;
 };
 
@@ -65,6 +76,8 @@ struct server {
 struct taken {
   xous_word_t env[8];
   bool fetch;      /* a memory message: its object is at the broker */
+  int fd;          /* a memory message's object, handed over directly */
+  uint64_t mem_offset;
   uint32_t key;
   unsigned kind, pid;
 };
@@ -77,8 +90,79 @@ ring_put(struct ring *r)
 {
   if (r != NULL && --r->refs == 0) {
     munmap(r->map, XOUS_RING_BYTES);
+    if (r->sock >= 0)
+      close(r->sock);
+    for (unsigned i = 0; i < r->nstash; i++)
+      close(r->stash[i].fd);
     free(r);
   }
+}
+
+/* The object the client sent ahead of the cell named key; -1 when none
+ * came (the cell is then no message). Lock held. */
+static int
+object_of(struct ring *r, uint32_t key)
+{
+  for (unsigned i = 0; i < r->nstash; i++)
+    if (r->stash[i].key == key) {
+      int fd = r->stash[i].fd;
+
+      r->stash[i] = r->stash[--r->nstash];
+      return fd;
+    }
+  /* SAFETY: the datagrams come from the client: only one of exactly our
+   * size with exactly one descriptor is taken; anything else is closed
+   * and dropped. The loop ends when the socket is empty. */
+  for (unsigned tries = 0; r->sock >= 0 && tries < 4 * STASH; tries++) {
+    struct xous_object_note note;
+    struct iovec iov = { .iov_base = &note, .iov_len = sizeof note };
+    union {
+      char buf[CMSG_SPACE(2 * sizeof(int))];
+      struct cmsghdr align;
+    } u;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = u.buf,
+                          .msg_controllen = sizeof u.buf };
+    int fd = -1, nfds = 0;
+    ssize_t n = recvmsg(r->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+         cm = CMSG_NXTHDR(&msg, cm))
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+        for (size_t j = 0; j < k; j++) {
+          int got;
+
+          memcpy(&got, CMSG_DATA(cm) + j * sizeof(int), sizeof got);
+          if (nfds++ == 0)
+            fd = got;
+          else
+            close(got);
+        }
+      }
+    if (n != (ssize_t)sizeof note || nfds != 1 ||
+        (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
+        note.magic != XOUS_OBJECT_MAGIC) {
+      if (fd >= 0)
+        close(fd);
+      continue;
+    }
+    if (note.key == key)
+      return fd;
+    if (r->nstash == STASH) {
+      close(r->stash[0].fd); /* the oldest: its cell never came */
+      r->stash[0] = r->stash[--r->nstash];
+    }
+    r->stash[r->nstash].key = note.key;
+    r->stash[r->nstash].fd = fd;
+    r->nstash++;
+  }
+  return -1;
 }
 
 static void
@@ -190,6 +274,7 @@ ring_of(struct server *s, unsigned pid)
   xous_word_t r[8];
   struct ring *ring = s->rings[pid];
   void *map;
+  int sock = -1;
 
   if (ring != NULL && ring->gen == gen)
     return ring;
@@ -200,6 +285,16 @@ ring_of(struct server *s, unsigned pid)
   if (xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
       XOUS_OK)
     map = NULL;
+  if (map != NULL) {
+    xous_word_t b[8] = { XOUS__SYSCALL_HOSTED, XOUS__SOCK_OF_PID, s->index,
+                         pid };
+    xous_word_t rs[8];
+
+    if (xous__hosted_socket(b, rs, &sock) != XOUS_OK) {
+      munmap(map, XOUS_RING_BYTES);
+      map = NULL;
+    }
+  }
   pthread_mutex_lock(&lock);
   if (map == NULL) {
     s->absent[pid] = gen;
@@ -208,15 +303,18 @@ ring_of(struct server *s, unsigned pid)
   ring = s->rings[pid];
   if (ring != NULL && ring->gen == (uint32_t)r[1]) {
     munmap(map, XOUS_RING_BYTES); /* another thread was quicker */
+    close(sock);
     return ring;
   }
   ring_drop(s, pid);
   ring = calloc(1, sizeof *ring);
   if (ring == NULL) {
     munmap(map, XOUS_RING_BYTES);
+    close(sock);
     return NULL;
   }
   ring->map = map;
+  ring->sock = sock;
   ring->gen = (uint32_t)r[1];
   ring->refs = 1;
   /* The broker made the ring empty at position 0; a client may have put
@@ -237,6 +335,7 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
   xous_word_t sender = ((xous_word_t)pid << 24) | ((xous_word_t)s->index << 16);
 
   t->fetch = false;
+  t->fd = -1;
   t->kind = kind;
   t->pid = pid;
   t->key = c->key; /* the client's word: only for traces */
@@ -251,39 +350,65 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
       return false;
     }
     t->fetch = kind != XOUS_MSG_BLOCKING_SCALAR && kind != XOUS_MSG_SCALAR;
-  } else if (kind == XOUS_MSG_BLOCKING_SCALAR) {
+    if (kind == XOUS_MSG_SCALAR)
+      xous__page_release(s->page);
+  } else if (kind == XOUS_MSG_SCALAR) {
+    xous__page_release(s->page); /* needs no answer: its slot is free */
+  } else if (kind >= XOUS_MSG_LEND_MUT && kind <= XOUS_MSG_BLOCKING_SCALAR) {
     unsigned n, tid = XOUS_CELL_TID(c->kind);
+    bool memory = kind != XOUS_MSG_BLOCKING_SCALAR;
     struct slot *sl;
 
     if (tid >= XOUS_RING_ANSWERS)
       return false;
-    for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].used; n++)
-      ;
-    if (n == XOUS_QUEUE_DEPTH)
-      return false;
-    sl = &s->slots[n];
-    sl->used = true;
-    sl->gen = sl->gen >= GEN_MAX ? 1 : sl->gen + 1;
-    sl->tid = (uint8_t)tid;
-    sl->pid = (uint8_t)pid;
-    sl->call = c->token;
-    sl->key = t->key;
-    sl->ring = r;
-    r->refs++;
-    s->active++;
-    sender |= ((xous_word_t)sl->gen << SLOT_BITS) | n;
-  } else if (kind != XOUS_MSG_SCALAR) {
+    if (memory) {
+      /* The object came ahead of the cell; it must hold what the cell
+       * says, or the mapping would fault here. */
+      t->fd = object_of(r, c->key);
+      if (t->fd < 0)
+        return false;
+      if (xous__check_object(t->fd, c->w[1], c->w[2]) != XOUS_OK) {
+        close(t->fd);
+        t->fd = -1;
+        return false;
+      }
+      t->mem_offset = c->w[1];
+    }
+    if (kind == XOUS_MSG_SEND) {
+      xous__page_release(s->page); /* moved: nothing to answer */
+    } else {
+      for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].used; n++)
+        ;
+      if (n == XOUS_QUEUE_DEPTH) {
+        if (t->fd >= 0)
+          close(t->fd);
+        t->fd = -1;
+        return false;
+      }
+      sl = &s->slots[n];
+      sl->used = true;
+      sl->gen = sl->gen >= GEN_MAX ? 1 : sl->gen + 1;
+      sl->tid = (uint8_t)tid;
+      sl->pid = (uint8_t)pid;
+      sl->kind = (uint8_t)kind;
+      sl->len = c->w[2];
+      sl->call = c->token;
+      sl->key = t->key;
+      sl->ring = r;
+      r->refs++;
+      s->active++;
+      sender |= ((xous_word_t)sl->gen << SLOT_BITS) | n;
+    }
+  } else {
     return false;
   }
-  /* A Scalar frees its queue slot now; a Send when the broker hands its
-   * memory over (until then the broker holds it). */
-  if (kind == XOUS_MSG_SCALAR)
-    xous__page_release(s->page);
   xous__set_ok(t->env, XOUS_RESULT_MESSAGE_ENVELOPE);
   t->env[1] = sender;
   t->env[2] = kind - 1u; /* envelopes count kinds from 0 */
   for (int i = 0; i < 5; i++)
     t->env[3 + i] = (xous_word_t)c->w[i];
+  if (t->fd >= 0)
+    t->env[4] = 0; /* the address is where we map it */
   return true;
 }
 
@@ -330,7 +455,9 @@ take(struct server *s, struct taken *t)
     s->cursor = pid + 1;
     if (accept_cell(s, pid, r, &c, t))
       return true;
-    xous__page_release(s->page); /* garbage: its slot goes back */
+    /* Garbage: its queue slot goes back (a Scalar's already went). */
+    if (XOUS_CELL_KIND(c.kind) != XOUS_MSG_SCALAR)
+      xous__page_release(s->page);
     k--;                         /* look at this ring again */
   }
   return false;
@@ -410,6 +537,8 @@ receive_on(struct server *s, bool try_only, xous_word_t r[8])
         if (traced)
           xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env[3], t.pid);
         memcpy(r, t.env, sizeof t.env);
+        if (t.fd >= 0)
+          xous__adopt_envelope(r, t.fd, t.mem_offset);
         return;
       }
       /* Still inside s (users counts us), so it stays while unlocked. */
@@ -480,20 +609,22 @@ xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
   receive_on(s, a[0] == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE, r);
 }
 
-/* Answers a direct BlockingScalar. XOUS_OK; XOUS_NOT_FOUND when the
- * sender word is not one of ours (the broker's, or nobody's: the broker
- * decides); or the error. */
+/* Answers a direct blocking message: a BlockingScalar with tag Scalar1/2/5,
+ * a lend with MemoryReturned (len is the length given back). XOUS_OK;
+ * XOUS_NOT_FOUND when the sender word is not one of ours (the broker's,
+ * or nobody's: the broker decides); or the error. */
 static xous_error_t
-answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5],
-       struct server **sp)
+answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
 {
   unsigned idx = (unsigned)(sender >> 16) & 0xff;
   unsigned token = (unsigned)sender & 0xffff;
   unsigned n = token & ((1u << SLOT_BITS) - 1), gen = token >> SLOT_BITS;
+  bool memory = tag == XOUS_RESULT_MEMORY_RETURNED;
   struct xous_ring_answer *ans;
   struct server *s;
   struct slot *sl;
-  struct taken t;
+  uint32_t key;
+  unsigned pid, kind;
 
   if ((token & XOUS_TOKEN_BROKER) != 0 || token == 0 ||
       (sender >> 32) != 0)
@@ -509,6 +640,14 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5],
     pthread_mutex_unlock(&lock);
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
   }
+  if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR)) {
+    pthread_mutex_unlock(&lock);
+    return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
+  }
+  if (memory && len != sl->len) {
+    pthread_mutex_unlock(&lock);
+    return XOUS_BAD_ADDRESS; /* not the length that was lent */
+  }
   /* SAFETY: the answer slot is in the client's ring, still mapped (the
    * slot holds a reference); the client may scribble on it, which only
    * garbles its own answer. tid < XOUS_RING_ANSWERS was checked. */
@@ -520,23 +659,20 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5],
   if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
                                memory_order_release) == XOUS_ANSWER_ASLEEP)
     xous__futex_wake(&ans->state, 1);
-  t.key = sl->key;
-  t.pid = sl->pid;
+  key = sl->key;
+  pid = sl->pid;
+  kind = sl->kind;
   sl->used = false;
   ring_put(sl->ring);
   sl->ring = NULL;
   s->active--;
   xous__page_release(s->page);
   if (atomic_load_explicit(&s->page->trace, memory_order_relaxed)) {
-    t.kind = XOUS_MSG_BLOCKING_SCALAR;
-    t.env[3] = 0;
     pthread_mutex_unlock(&lock);
-    xous__event(XOUS__EV_REPLY, idx, t.key, t.kind, 0, t.pid);
+    xous__event(XOUS__EV_REPLY, idx, key, kind, 0, pid);
   } else {
     pthread_mutex_unlock(&lock);
   }
-  if (sp != NULL)
-    *sp = s;
   return XOUS_OK;
 }
 
@@ -554,6 +690,7 @@ void
 xous__direct_return(const xous_word_t a[8], xous_word_t r[8])
 {
   xous_word_t v[5] = { 0 };
+  uint64_t len = 0;
   uint32_t tag;
   xous_error_t err;
 
@@ -567,12 +704,18 @@ xous__direct_return(const xous_word_t a[8], xous_word_t r[8])
     v[0] = a[2];
     v[1] = a[3];
     break;
+  case XOUS_SYSCALL_RETURN_MEMORY: /* sender, addr, len, offset, valid */
+    tag = XOUS_RESULT_MEMORY_RETURNED;
+    len = a[3];
+    v[0] = a[4];
+    v[1] = a[5];
+    break;
   default:
     tag = XOUS_RESULT_SCALAR5;
     memcpy(v, &a[2], sizeof v);
     break;
   }
-  err = answer(a[1], tag, v, NULL);
+  err = answer(a[1], tag, v, len);
   if (err == XOUS_NOT_FOUND)
     forward(a, r);
   else if (err != XOUS_OK)
@@ -586,46 +729,32 @@ xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8])
 {
   xous_word_t sender = a[1], type = a[7];
   unsigned idx = (unsigned)(sender >> 16) & 0xff;
-  xous_word_t v[5] = { 0 }, b[8] = { 0 };
-  xous_error_t err = XOUS_NOT_FOUND;
-  uint32_t tag;
+  xous_word_t b[8] = { 0 };
   struct server *s;
 
-  /* The words of ReplyAndReceiveNext, as the kernel reads them. */
+  /* The words of ReplyAndReceiveNext, as the kernel reads them, become
+   * the return they stand for. */
+  b[1] = sender;
   if (type == XOUS_REPLY_MEMORY) {
     b[0] = XOUS_SYSCALL_RETURN_MEMORY;
-    b[1] = sender;
     b[2] = a[3];
     b[3] = a[4];
     b[4] = a[5];
     b[5] = a[6];
+  } else if (type == 1) {
+    b[0] = XOUS_SYSCALL_RETURN_SCALAR1;
+    b[2] = a[3];
+  } else if (type == 2) {
+    b[0] = XOUS_SYSCALL_RETURN_SCALAR2;
+    b[2] = a[3];
+    b[3] = a[4];
   } else {
-    if (type == 1) {
-      tag = XOUS_RESULT_SCALAR1;
-      v[0] = a[3];
-    } else if (type == 2) {
-      tag = XOUS_RESULT_SCALAR2;
-      v[0] = a[3];
-      v[1] = a[4];
-    } else {
-      tag = XOUS_RESULT_SCALAR5;
-      memcpy(v, &a[2], sizeof v);
-    }
-    err = answer(sender, tag, v, NULL);
-    b[0] = tag == XOUS_RESULT_SCALAR1   ? XOUS_SYSCALL_RETURN_SCALAR1
-           : tag == XOUS_RESULT_SCALAR2 ? XOUS_SYSCALL_RETURN_SCALAR2
-                                        : XOUS_SYSCALL_RETURN_SCALAR5;
-    b[1] = sender;
-    memcpy(&b[2], v, sizeof v);
+    b[0] = XOUS_SYSCALL_RETURN_SCALAR5;
+    memcpy(&b[2], &a[2], 5 * sizeof a[0]);
   }
-  if (err == XOUS_NOT_FOUND) {
-    forward(b, r);
-    if (r[0] == XOUS_RESULT_ERROR)
-      return;
-  } else if (err != XOUS_OK) {
-    xous__set_error(r, err);
+  xous__direct_return(b, r);
+  if (r[0] == XOUS_RESULT_ERROR)
     return;
-  }
   /* The server the answer came from is the one to receive on next. */
   pthread_mutex_lock(&lock);
   s = servers[idx];
@@ -636,6 +765,22 @@ xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8])
   }
   s->users++;
   receive_on(s, false, r);
+}
+
+bool
+xous__direct_holds_lends(const xous_word_t sid_words[4])
+{
+  xous_sid_t sid = { { (uint32_t)sid_words[0], (uint32_t)sid_words[1],
+                       (uint32_t)sid_words[2], (uint32_t)sid_words[3] } };
+  struct server *s;
+  bool lent = false;
+
+  pthread_mutex_lock(&lock);
+  s = find_sid(sid);
+  for (unsigned n = 0; s != NULL && n < XOUS_QUEUE_DEPTH && !lent; n++)
+    lent = s->slots[n].used && s->slots[n].kind != XOUS_MSG_BLOCKING_SCALAR;
+  pthread_mutex_unlock(&lock);
+  return lent;
 }
 
 /* After DestroyServer: the broker marked the page dead; free what we can. */

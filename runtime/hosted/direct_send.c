@@ -1,9 +1,10 @@
 /*
- * The client's half of the direct path: Scalar and BlockingScalar go
- * straight into the ring this process shares with the server
- * (hosted/ring.h), and the answer comes back in this thread's answer
- * slot. The broker is asked once per connection for the ring and the
- * server page, and never again while both live.
+ * The client's half of the direct path: every message goes straight into
+ * the ring this process shares with the server (hosted/ring.h), a memory
+ * message's object ahead of it on the ring's socket, and the answer comes
+ * back in this thread's answer slot. The broker is asked once per
+ * connection for the ring, the server page and the socket, and never
+ * again while they live.
  *
  * Lifetimes:
  *  1. A connection's mappings are made on its first message and dropped
@@ -17,6 +18,8 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +29,7 @@
 
 struct conn {
   _Atomic int refs;
+  int sock; /* our end of the object socket */
   struct xous_ring *ring;
   struct xous_server_page *page;
   unsigned index; /* the server's, for traces */
@@ -120,6 +124,28 @@ xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
   return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
 }
 
+/* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
+xous_error_t
+xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8], int *sock)
+{
+  struct stat st;
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (r[0] == XOUS_RESULT_ERROR) {
+    if (fd >= 0)
+      close(fd);
+    return xous__error_from_word(r[1]);
+  }
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    if (fd >= 0)
+      close(fd);
+    return XOUS_INTERNAL_ERROR;
+  }
+  *sock = fd;
+  return XOUS_OK;
+}
+
 static void
 conn_put(struct conn *c)
 {
@@ -127,6 +153,7 @@ conn_put(struct conn *c)
     return;
   munmap(c->ring, XOUS_RING_BYTES);
   munmap(c->page, XOUS_SERVER_PAGE_BYTES);
+  close(c->sock);
   free(c);
 }
 
@@ -148,9 +175,16 @@ conn_attach(xous_word_t cid, struct conn **out)
     err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, XOUS_PAGE_MAGIC,
                               &page);
   }
+  c->sock = -1;
+  if (err == XOUS_OK) {
+    a[1] = XOUS__SOCK_OF_CID;
+    err = xous__hosted_socket(a, r, &c->sock);
+  }
   if (err != XOUS_OK) {
     if (ring != NULL)
       munmap(ring, XOUS_RING_BYTES);
+    if (page != NULL)
+      munmap(page, XOUS_SERVER_PAGE_BYTES);
     free(c);
     return err;
   }
@@ -300,7 +334,8 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
         uint32_t tag = ans->tag;
 
         xous__set_ok(r, tag == XOUS_RESULT_SCALAR1 ||
-                                tag == XOUS_RESULT_SCALAR2
+                                tag == XOUS_RESULT_SCALAR2 ||
+                                tag == XOUS_RESULT_MEMORY_RETURNED
                             ? tag
                             : XOUS_RESULT_SCALAR5);
         for (int k = 0; k < 5; k++)
@@ -335,11 +370,40 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
   }
 }
 
-int
-xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
+/* Hands a memory object to the server, ahead of its cell. */
+static int
+send_object(int sock, int fd, uint32_t key)
+{
+  struct xous_object_note note = { XOUS_OBJECT_MAGIC, key };
+  struct iovec iov = { .iov_base = &note, .iov_len = sizeof note };
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                        .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  ssize_t n;
+
+  memset(u.buf, 0, sizeof u.buf);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+  do
+    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n == (ssize_t)sizeof note ? 0 : -1;
+}
+
+/* One message on the direct path; fd is the memory object of a memory
+ * message (at fd_offset), -1 for a scalar. */
+static int
+direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
+            xous_word_t r[8])
 {
   bool try_only = a[0] == XOUS_SYSCALL_TRY_SEND_MESSAGE;
-  bool blocking = a[2] == XOUS_MSG_BLOCKING_SCALAR;
+  bool blocking = a[2] != XOUS_MSG_SCALAR && a[2] != XOUS_MSG_SEND;
   xous_tid_t tid = xous__tid();
   xous_pid_t pid = xous__pid();
   struct xous_ring_answer *ans = NULL;
@@ -363,6 +427,8 @@ xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
   }
   for (int i = 0; i < 5; i++)
     w[i] = (uint64_t)a[3 + i];
+  if (fd >= 0)
+    w[1] = fd_offset; /* our address means nothing there: the offset does */
   if (blocking) {
     call = ++call_number;
     ans = &c->ring->answers[tid];
@@ -374,20 +440,30 @@ xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
   key = xous__ring_next_key(c->ring, pid);
   if (atomic_load_explicit(&c->page->trace, memory_order_relaxed))
     xous__event(XOUS__EV_SEND, c->index, key, (unsigned)a[2], w[0], 0);
+  err = XOUS_OK;
+  if (fd >= 0 && send_object(c->sock, fd, key) != 0)
+    err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
   /* SAFETY: our ring; if a broken peer jammed it, the push gives up and
    * the queue slot goes back. */
-  while (xous__ring_push(c->ring, (uint32_t)a[2] | ((uint32_t)tid << 8), call,
+  while (err == XOUS_OK &&
+         xous__ring_push(c->ring, (uint32_t)a[2] | ((uint32_t)tid << 8), call,
                          key, w) != 0) {
-    if (try_only || conn_dead(c)) {
-      xous__page_release(c->page);
-      if (ans != NULL)
-        atomic_store(&ans->state, XOUS_ANSWER_IDLE);
-      conn_put(c);
-      xous__set_error(r, try_only ? XOUS_SERVER_QUEUE_FULL
-                                  : XOUS_SERVER_NOT_FOUND);
-      return 1;
-    }
-    usleep(1000);
+    if (try_only)
+      err = XOUS_SERVER_QUEUE_FULL;
+    else if (conn_dead(c))
+      err = XOUS_SERVER_NOT_FOUND;
+    else
+      usleep(1000);
+  }
+  if (err != XOUS_OK) {
+    /* An object already sent is freed with its socket, or dropped by the
+     * server when no cell names it. */
+    xous__page_release(c->page);
+    if (ans != NULL)
+      atomic_store(&ans->state, XOUS_ANSWER_IDLE);
+    conn_put(c);
+    xous__set_error(r, err);
+    return 1;
   }
   xous__page_ring_bell(c->page, pid);
   if (!blocking) {
@@ -400,6 +476,19 @@ xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
   if (err != XOUS_OK)
     xous__set_error(r, err);
   return 1;
+}
+
+int
+xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
+{
+  return direct_send(a, -1, 0, r);
+}
+
+int
+xous__direct_send_memory(const xous_word_t a[8], int fd, uint64_t fd_offset,
+                         xous_word_t r[8])
+{
+  return direct_send(a, fd, fd_offset, r);
 }
 
 void

@@ -98,8 +98,19 @@ xous_error_t xous__hosted_object(const xous_word_t a[8], xous_word_t r[8],
 /* SendMessage/TrySendMessage of a Scalar or BlockingScalar: 1 when done
  * here (r set), 0 when the broker must relay it. */
 int xous__direct_send(const xous_word_t a[8], xous_word_t r[8]);
+/* The same for a memory message whose object is fd, at fd_offset. */
+int xous__direct_send_memory(const xous_word_t a[8], int fd,
+                             uint64_t fd_offset, xous_word_t r[8]);
+/* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
+xous_error_t xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8],
+                                 int *sock);
+/* Whether a server of ours has memory lent to it now (DestroyServer must
+ * refuse then). */
+bool xous__direct_holds_lends(const xous_word_t sid_words[4]);
 void xous__direct_disconnect(xous_word_t cid);
 void xous__direct_receive(const xous_word_t a[8], xous_word_t r[8]);
+/* ReturnScalar1/2/5 and ReturnMemory: answered here when the message came
+ * directly, else by the broker. */
 void xous__direct_return(const xous_word_t a[8], xous_word_t r[8]);
 void xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8]);
 void xous__direct_destroyed(const xous_word_t a[8]);

@@ -148,9 +148,27 @@ enum xous__hosted_op {
   XOUS__RING_OF_PID = 4,   /* w2 index, w3 client pid (owner) -> fd ring; w1 ring gen */
   XOUS__FETCH = 5,         /* w2 sender word (owner) -> envelope + memory */
   XOUS__EVENT = 6,         /* w2 event, w3 index, w4 key, w5 kind, w6 id, w7 peer */
+  XOUS__SOCK_OF_CID = 7,   /* w2 cid -> fd: the client's end of the ring's socket */
+  XOUS__SOCK_OF_PID = 8,   /* w2 index, w3 client pid (owner) -> fd: the server's end */
+};
+
+/* Beside each ring, a socket pair carries the memory objects of lends and
+ * Sends from the client to the server: one datagram per message, sent
+ * before its cell, with the object's fd attached and the cell's key. */
+#define XOUS_OBJECT_MAGIC 0x58534f42u /* 'XSOB' */
+struct xous_object_note {
+  uint32_t magic;
+  uint32_t key;
 };
 
 enum xous__event { XOUS__EV_SEND = 1, XOUS__EV_RECEIVE = 2, XOUS__EV_REPLY = 3 };
+
+/* ---- object.c ------------------------------------------------------------ */
+
+/* Whether a memory object that came with a message may be mapped:
+ * [offset, offset+len) page aligned, inside it, and the object sealed
+ * against shrinking. XOUS_OK or the error to give. */
+xous_error_t xous__check_object(int fd, uint64_t offset, uint64_t len);
 
 /* ---- futex.c: sleeping on a word of shared memory --------------------- */
 

@@ -51,11 +51,8 @@ xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
     if (env_kind != 2) {
       xous_word_t ret[8] = { XOUS_SYSCALL_RETURN_MEMORY, r[1], 0, r[5] };
       xous_word_t res[8];
-      int got;
 
-      xous__broker_call(ret, -1, res, NULL, &got);
-      if (got >= 0)
-        close(got);
+      xous__direct_return(ret, res);
     }
     xous__set_error(r, XOUS_OUT_OF_MEMORY);
     return;
@@ -97,9 +94,11 @@ send_memory(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   off = span.fd_offset;
-  xous__broker_call(a, span.fd, r, &off, &got_fd);
-  if (got_fd >= 0)
-    close(got_fd);
+  if (!xous__direct_send_memory(a, span.fd, off, r)) {
+    xous__broker_call(a, span.fd, r, &off, &got_fd);
+    if (got_fd >= 0)
+      close(got_fd);
+  }
   if (a[2] == XOUS_MSG_LEND_MUT)
     (void)xous__span_protect(addr, len, span.prot);
   if (a[2] == XOUS_MSG_SEND && r[0] != XOUS_RESULT_ERROR)
@@ -110,16 +109,13 @@ static void
 return_memory(const xous_word_t a[8], xous_word_t r[8])
 {
   xous_error_t err = xous__span_return(a[1], a[2], a[3]);
-  int fd;
 
   if (err == XOUS_BAD_ADDRESS) {
     xous__set_error(r, err);
     return;
   }
-  /* Unmapped (or never ours): the broker decides what the lender gets. */
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (fd >= 0)
-    close(fd);
+  /* Unmapped (or never ours): the answer goes to the lender. */
+  xous__direct_return(a, r);
 }
 
 static void
@@ -231,6 +227,10 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
   case XOUS_SYSCALL_CREATE_SERVER:
   case XOUS_SYSCALL_CREATE_SERVER_ID:
   case XOUS_SYSCALL_DESTROY_SERVER:
+    if (xous__direct_holds_lends(&args[1])) {
+      xous__set_error(r, XOUS_SERVER_QUEUE_FULL); /* memory is still lent */
+      break;
+    }
     forward(args, r);
     if (r[0] != XOUS_RESULT_ERROR)
       xous__direct_destroyed(args);

@@ -129,6 +129,7 @@ struct xd_ring {
   int fd;
   struct xous_ring *map;
   uint32_t gen;
+  int sock[2]; /* the object socket: [0] the client's end, [1] the server's */
 };
 
 struct xd_server {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "xousd/broker.h"
@@ -91,6 +92,9 @@ ring_drop(struct xd_server *s, unsigned pid, uint32_t gone)
     atomic_store(&s->page->ring_gen[pid], next_gen++);
   munmap(r->map, XOUS_RING_BYTES);
   close(r->fd);
+  /* Objects still on their way in the socket are freed with it. */
+  close(r->sock[0]);
+  close(r->sock[1]);
   free(r);
   s->rings[pid] = NULL;
 }
@@ -127,12 +131,22 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
   r = calloc(1, sizeof *r);
   if (r == NULL)
     return NULL;
-  r->fd = make_object("xous-ring", XOUS_RING_BYTES, &map);
-  if (r->fd < 0) {
-    xd_log(0, "cannot make a message ring: %s", strerror(errno));
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) != 0) {
+    xd_log(0, "cannot make an object socket: %s", strerror(errno));
     free(r);
     return NULL;
   }
+  r->fd = make_object("xous-ring", XOUS_RING_BYTES, &map);
+  if (r->fd < 0) {
+    xd_log(0, "cannot make a message ring: %s", strerror(errno));
+    close(r->sock[0]);
+    close(r->sock[1]);
+    free(r);
+    return NULL;
+  }
+  /* Each end goes one way only. */
+  shutdown(r->sock[0], SHUT_RD);
+  shutdown(r->sock[1], SHUT_WR);
   r->map = map;
   r->map->magic = XOUS_RING_MAGIC;
   r->map->version = XOUS_RING_VERSION;
@@ -243,6 +257,7 @@ xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
   switch (a[1]) {
   case XOUS__RING_OF_CID:
   case XOUS__PAGE_OF_CID:
+  case XOUS__SOCK_OF_CID:
     s = xd_conn_server(t->proc, a[2]);
     if (s == NULL || s->page == NULL) {
       xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
@@ -255,6 +270,10 @@ xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
     r = xd_direct_ring(s, t->proc->pid);
     if (r == NULL) {
       xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+      return;
+    }
+    if (a[1] == XOUS__SOCK_OF_CID) {
+      reply_object(t, w, r->sock[0]);
       return;
     }
     w[1] = s->index;
@@ -278,6 +297,7 @@ xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
     return;
   }
   case XOUS__RING_OF_PID:
+  case XOUS__SOCK_OF_PID:
     s = owned_index(t, a[2]);
     if (s == NULL) {
       xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
@@ -289,7 +309,7 @@ xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
       return;
     }
     w[1] = r->gen;
-    reply_object(t, w, r->fd);
+    reply_object(t, w, a[1] == XOUS__SOCK_OF_PID ? r->sock[1] : r->fd);
     return;
   case XOUS__FETCH:
     xd_fetch(t, a[2]);

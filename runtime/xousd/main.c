@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -224,6 +225,16 @@ main(int argc, char **argv)
     setsid();
   }
 
+  {
+    /* Every ring keeps three descriptors here (its memory and the two
+     * ends of its object socket): allow what the system lets us have. */
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
+  }
   xd.loop = uv_default_loop();
   xd.listen_fd = -1;
   xd_list_init(&xd.connecting);

@@ -202,33 +202,6 @@ xd_space_init(void)
   uv_unref((uv_handle_t *)&xd.space_timer);
 }
 
-/* Checks a memory object a client sent: a real shared-memory object,
- * large enough, and unable to shrink under the receiver's feet (a shrunk
- * object would make the receiver fault on access). */
-static xous_error_t
-check_object(int fd, uint64_t offset, uint64_t len)
-{
-  struct stat st;
-
-  if (fd < 0)
-    return XOUS_BAD_ADDRESS;
-  if (len == 0 || (len % XOUS_PAGE_SIZE) != 0 ||
-      (offset % XOUS_PAGE_SIZE) != 0)
-    return XOUS_BAD_ALIGNMENT;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || offset + len < offset ||
-      (uint64_t)st.st_size < offset + len)
-    return XOUS_BAD_ADDRESS;
-#ifdef F_GET_SEALS
-  {
-    int seals = fcntl(fd, F_GET_SEALS);
-
-    if (seals >= 0 && (seals & F_SEAL_SHRINK) == 0)
-      return XOUS_BAD_ADDRESS;
-  }
-#endif
-  return XOUS_OK;
-}
-
 void
 xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
         uint64_t mem_offset)
@@ -241,7 +214,7 @@ xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
   if (kind < XOUS_MSG_LEND_MUT || kind > XOUS_MSG_BLOCKING_SCALAR)
     err = XOUS_UNHANDLED_SYSCALL; /* an unknown kind does not decode */
   else if (is_memory(kind))
-    err = check_object(fd, mem_offset, a[5]);
+    err = xous__check_object(fd, mem_offset, a[5]);
   else if (fd >= 0)
     err = XOUS_INVALID_ARGUMENT; /* a scalar carries no memory */
   if (err == XOUS_OK && ((s = xd_conn_server(t->proc, a[1])) == NULL ||
