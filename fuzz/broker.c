@@ -102,6 +102,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
   xd_list_init(&xd.peers);
   if (xd_listen() != 0)
     abort();
+  xd_space_init();
   atexit(cleanup);
   return 0;
 }
