@@ -32,7 +32,10 @@
 #define SLOT_BITS 7
 #define GEN_MAX 255
 
-#define STASH 8 /* objects that came ahead of their cells */
+/* Objects that came ahead of their cells: each thread of a client sends
+ * its object, then its cell, so no more than one per thread can be ahead
+ * of the cell we look for. */
+#define STASH (2 * XOUS_RING_ANSWERS)
 
 struct ring {
   struct xous_ring *map;
@@ -416,6 +419,8 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
 static bool
 take(struct server *s, struct taken *t)
 {
+  unsigned garbage = 0;
+
   /* SAFETY: the ready bits are hints: a bit set for nothing costs a look,
    * and a bit a peer cleared is found again by the sweep on every wait. */
   for (unsigned k = 0; k < XOUS_RING_PIDS; k++) {
@@ -458,7 +463,10 @@ take(struct server *s, struct taken *t)
     /* Garbage: its queue slot goes back (a Scalar's already went). */
     if (XOUS_CELL_KIND(c.kind) != XOUS_MSG_SCALAR)
       xous__page_release(s->page);
-    k--;                         /* look at this ring again */
+    /* Look at this ring again, but not forever: a client that writes
+     * garbage as fast as we read it must not hold the lock. */
+    if (++garbage < XOUS_RING_CELLS)
+      k--;
   }
   return false;
 }
@@ -665,7 +673,11 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
   sl->used = false;
   ring_put(sl->ring);
   sl->ring = NULL;
-  s->active--;
+  if (s->active-- == XOUS_QUEUE_DEPTH) {
+    /* Receivers stopped taking messages while every slot was held. */
+    atomic_fetch_add(&s->page->bell, 1);
+    xous__futex_wake(&s->page->bell, 1);
+  }
   xous__page_release(s->page);
   if (atomic_load_explicit(&s->page->trace, memory_order_relaxed)) {
     pthread_mutex_unlock(&lock);

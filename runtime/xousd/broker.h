@@ -126,8 +126,7 @@ struct xd_slot {
 
 /* One ring of the direct path (hosted/ring.h), as the broker holds it. */
 struct xd_ring {
-  int fd;
-  struct xous_ring *map;
+  int fd;      /* the ring's memory, mapped only while used (xd_ring_map) */
   uint32_t gen;
   int sock[2]; /* the object socket: [0] the client's end, [1] the server's */
 };
@@ -289,6 +288,11 @@ void xd_direct_trace_update(void);
 bool xd_direct_tracing(void);
 /* Messages proc put in its rings (the count its library keeps). */
 uint64_t xd_direct_sent(const struct xd_process *proc);
+/* Messages waiting in the rings of s. */
+unsigned xd_direct_queued(const struct xd_server *s);
+/* Maps a ring for a moment; NULL when it cannot be. */
+struct xous_ring *xd_ring_map(const struct xd_ring *r);
+void xd_ring_unmap(struct xous_ring *map);
 /* XOUS__SYSCALL_HOSTED: the private calls of libxous. */
 void xd_hosted_call(struct xd_thread *t, const uint64_t a[8]);
 

@@ -132,15 +132,7 @@ list_servers(struct text *t)
       served = atomic_load(&s->page->served);
       if (in_use > XOUS_QUEUE_DEPTH)
         in_use = XOUS_QUEUE_DEPTH;
-      for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++) {
-        const struct xd_ring *r = s->rings[pid];
-        uint32_t n;
-
-        if (r == NULL)
-          continue;
-        n = atomic_load(&r->map->enq) - atomic_load(&r->map->deq);
-        queued += n <= XOUS_RING_CELLS ? n : 0;
-      }
+      queued = xd_direct_queued(s);
     }
     put(t,
         "%s{\"index\":%u,\"sid\":\"%08x%08x%08x%08x\",\"owner\":%u,"

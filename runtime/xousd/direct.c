@@ -9,8 +9,10 @@
  *  2. A ring (client PID, server) is made on the first request for it and
  *     lives until the server ends or the client process does; a
  *     Disconnect keeps it, for the reconnect that gives the same CID.
- *  3. The broker keeps each object's fd to hand it out, and its own
- *     mapping to mark deaths and to put relayed messages in.
+ *  3. The broker keeps each object's fd to hand it out. It keeps the server
+ *     page mapped, but maps a ring only while it uses it (to put a relayed
+ *     message in, to mark a death): thousands of rings would otherwise
+ *     count as the broker's own memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,22 +77,42 @@ xd_direct_server_open(struct xd_server *s)
   return 0;
 }
 
+struct xous_ring *
+xd_ring_map(const struct xd_ring *r)
+{
+  void *p = mmap(NULL, XOUS_RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 r->fd, 0);
+
+  return p == MAP_FAILED ? NULL : p;
+}
+
+void
+xd_ring_unmap(struct xous_ring *map)
+{
+  if (map != NULL)
+    munmap(map, XOUS_RING_BYTES);
+}
+
 static void
 ring_drop(struct xd_server *s, unsigned pid, uint32_t gone)
 {
   struct xd_ring *r = s->rings[pid];
+  struct xous_ring *map;
 
   if (r == NULL)
     return;
-  /* SAFETY: our own mapping of the ring; gone and the answer words are
-   * only written and woken, never trusted. */
-  atomic_fetch_or(&r->map->gone, gone);
-  for (unsigned i = 0; i < XOUS_RING_ANSWERS; i++)
-    xous__futex_wake(&r->map->answers[i].state, 1 << 30);
+  map = xd_ring_map(r);
+  if (map != NULL) {
+    /* SAFETY: gone and the answer words are only written and woken,
+     * never trusted. */
+    atomic_fetch_or(&map->gone, gone);
+    for (unsigned i = 0; i < XOUS_RING_ANSWERS; i++)
+      xous__futex_wake(&map->answers[i].state, 1 << 30);
+    xd_ring_unmap(map);
+  }
   /* Tell the server that this ring is no more: it drops its mapping. */
   if (s->page != NULL)
     atomic_store(&s->page->ring_gen[pid], next_gen++);
-  munmap(r->map, XOUS_RING_BYTES);
   close(r->fd);
   /* Objects still on their way in the socket are freed with it. */
   close(r->sock[0]);
@@ -147,13 +169,17 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
   /* Each end goes one way only. */
   shutdown(r->sock[0], SHUT_RD);
   shutdown(r->sock[1], SHUT_WR);
-  r->map = map;
-  r->map->magic = XOUS_RING_MAGIC;
-  r->map->version = XOUS_RING_VERSION;
-  r->map->server_index = s->index;
-  r->map->client_pid = pid;
-  for (unsigned i = 0; i < XOUS_RING_CELLS; i++)
-    atomic_store_explicit(&r->map->cells[i].seq, i, memory_order_relaxed);
+  {
+    struct xous_ring *ring = map;
+
+    ring->magic = XOUS_RING_MAGIC;
+    ring->version = XOUS_RING_VERSION;
+    ring->server_index = s->index;
+    ring->client_pid = pid;
+    for (unsigned i = 0; i < XOUS_RING_CELLS; i++)
+      atomic_store_explicit(&ring->cells[i].seq, i, memory_order_relaxed);
+    xd_ring_unmap(ring);
+  }
   r->gen = next_gen++;
   s->rings[pid] = r;
   atomic_store(&s->page->ring_gen[pid], r->gen);
@@ -185,12 +211,36 @@ xd_direct_sent(const struct xd_process *proc)
 
   for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
     const struct xd_ring *r = xd.servers[i].rings[proc->pid];
+    struct xous_ring *map;
 
+    if (!xd.servers[i].used || r == NULL || (map = xd_ring_map(r)) == NULL)
+      continue;
     /* SAFETY: a count the client keeps; shown, never used. */
-    if (xd.servers[i].used && r != NULL)
-      n += atomic_load_explicit(&r->map->sent, memory_order_relaxed);
+    n += atomic_load_explicit(&map->sent, memory_order_relaxed);
+    xd_ring_unmap(map);
   }
   return n;
+}
+
+unsigned
+xd_direct_queued(const struct xd_server *s)
+{
+  unsigned queued = 0;
+
+  for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++) {
+    const struct xd_ring *r = s->rings[pid];
+    struct xous_ring *map;
+    uint32_t n;
+
+    if (r == NULL || (map = xd_ring_map(r)) == NULL)
+      continue;
+    /* SAFETY: positions peers keep: shown, never used; a count past the
+     * ring's size is a lie and counts as nothing. */
+    n = atomic_load(&map->enq) - atomic_load(&map->deq);
+    queued += n <= XOUS_RING_CELLS ? n : 0;
+    xd_ring_unmap(map);
+  }
+  return queued;
 }
 
 /* Replies with a dup of fd: the broker keeps its own. */

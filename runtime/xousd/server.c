@@ -94,6 +94,7 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
 {
   unsigned n = XOUS_QUEUE_DEPTH, kind = (unsigned)a[2];
   struct xd_ring *r = xd_direct_ring(s, t->proc->pid);
+  struct xous_ring *map = NULL;
   uint32_t token = 0, key = 0;
   uint64_t w[5];
   xous_error_t err = XOUS_OK;
@@ -127,15 +128,18 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
   memcpy(w, &a[3], sizeof w);
   if (is_memory(kind))
     w[1] = 0; /* an address in the lender: the server maps its own */
-  if (err == XOUS_OK)
-    key = xous__ring_next_key(r->map, t->proc->pid);
-  /* SAFETY: the client can break its own ring; the push then gives up and
-   * the client alone gets the error. */
-  if (err == XOUS_OK &&
-      xous__ring_push(r->map,
-                      kind | ((t->tid & 0xffu) << 8) | XOUS_CELL_F_BROKER,
-                      token, key, w) != 0)
-    err = XOUS_SERVER_QUEUE_FULL;
+  if (err == XOUS_OK && (map = xd_ring_map(r)) == NULL)
+    err = XOUS_OUT_OF_MEMORY;
+  if (err == XOUS_OK) {
+    key = xous__ring_next_key(map, t->proc->pid);
+    /* SAFETY: the client can break its own ring; the push then gives up
+     * and the client alone gets the error. */
+    if (xous__ring_push(map,
+                        kind | ((t->tid & 0xffu) << 8) | XOUS_CELL_F_BROKER,
+                        token, key, w) != 0)
+      err = XOUS_SERVER_QUEUE_FULL;
+    xd_ring_unmap(map);
+  }
   if (err != XOUS_OK) {
     if (n < XOUS_QUEUE_DEPTH)
       free_slot(s, n);
