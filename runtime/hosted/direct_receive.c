@@ -40,6 +40,7 @@
 struct ring {
   struct xous_ring *map;
   uint32_t gen;
+  uint32_t checked; /* a ring_gen the broker said is still this ring */
   uint32_t pos;   /* our own: the ring's deq is only for show */
   unsigned refs;  /* 1 while in the table, +1 per unanswered message */
   int sock;       /* our end of the object socket */
@@ -106,13 +107,24 @@ ring_put(struct ring *r)
 static int
 object_of(struct ring *r, uint32_t key)
 {
-  for (unsigned i = 0; i < r->nstash; i++)
+  for (unsigned i = 0; i < r->nstash;) {
+    /* How far this object's key is behind the one wanted: a client's keys
+     * count up, so one far behind belongs to a cell that never came. */
+    int16_t behind = (int16_t)(uint16_t)(key - r->stash[i].key);
+
     if (r->stash[i].key == key) {
       int fd = r->stash[i].fd;
 
       r->stash[i] = r->stash[--r->nstash];
       return fd;
     }
+    if ((r->stash[i].key >> 16) != (key >> 16) || behind > STASH) {
+      close(r->stash[i].fd);
+      r->stash[i] = r->stash[--r->nstash];
+      continue;
+    }
+    i++;
+  }
   /* SAFETY: the datagrams come from the client: only one of exactly our
    * size with exactly one descriptor is taken; anything else is closed
    * and dropped. The loop ends when the socket is empty. */
@@ -279,10 +291,9 @@ ring_of(struct server *s, unsigned pid)
   void *map;
   int sock = -1;
 
-  if (ring != NULL && ring->gen == gen)
+  if (ring != NULL && (ring->gen == gen || ring->checked == gen))
     return ring;
-  ring_drop(s, pid);
-  if (gen == 0 || s->absent[pid] == gen)
+  if (ring == NULL && (gen == 0 || s->absent[pid] == gen))
     return NULL;
   pthread_mutex_unlock(&lock);
   if (xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
@@ -300,12 +311,20 @@ ring_of(struct server *s, unsigned pid)
   }
   pthread_mutex_lock(&lock);
   if (map == NULL) {
+    /* No ring for pid at the broker: the one we have (if any) went with
+     * its client, once we took what it held. */
     s->absent[pid] = gen;
+    if (s->rings[pid] != NULL && !xous__ring_peek(s->rings[pid]->map,
+                                                   s->rings[pid]->pos))
+      ring_drop(s, pid);
     return s->rings[pid];
   }
   ring = s->rings[pid];
   if (ring != NULL && ring->gen == (uint32_t)r[1]) {
-    munmap(map, XOUS_RING_BYTES); /* another thread was quicker */
+    /* The same ring: the word in the page was wrong (or another thread
+     * was quicker). Remember it, so as not to ask again. */
+    ring->checked = gen;
+    munmap(map, XOUS_RING_BYTES);
     close(sock);
     return ring;
   }
@@ -325,6 +344,24 @@ ring_of(struct server *s, unsigned pid)
   ring->pos = 0;
   s->rings[pid] = ring;
   return ring;
+}
+
+/* Tells the caller waiting in answer slot tid that its message was
+ * refused, as the kernel refuses a bad lend at the send: it must not wait
+ * for an answer that will never come. Lock held. */
+static void
+refuse(struct ring *r, unsigned tid, uint32_t call, xous_error_t err)
+{
+  /* SAFETY: tid < XOUS_RING_ANSWERS was checked; the slot is the
+   * client's own, in its ring. */
+  struct xous_ring_answer *ans = &r->map->answers[tid];
+
+  ans->tag = XOUS_RESULT_ERROR;
+  ans->w[0] = xous__error_word(err);
+  ans->call = call;
+  if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
+                               memory_order_release) == XOUS_ANSWER_ASLEEP)
+    xous__futex_wake(&ans->state, 1);
 }
 
 /* Turns one cell of client pid into a message; false when the cell is
@@ -367,12 +404,17 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
     if (memory) {
       /* The object came ahead of the cell; it must hold what the cell
        * says, or the mapping would fault here. */
+      xous_error_t err;
+
       t->fd = object_of(r, c->key);
-      if (t->fd < 0)
-        return false;
-      if (xous__check_object(t->fd, c->w[1], c->w[2]) != XOUS_OK) {
-        close(t->fd);
+      err = t->fd < 0 ? XOUS_BAD_ADDRESS
+                      : xous__check_object(t->fd, c->w[1], c->w[2]);
+      if (err != XOUS_OK) {
+        if (t->fd >= 0)
+          close(t->fd);
         t->fd = -1;
+        if (kind != XOUS_MSG_SEND)
+          refuse(r, tid, c->token, err);
         return false;
       }
       t->mem_offset = c->w[1];
@@ -472,16 +514,31 @@ take(struct server *s, struct taken *t)
 }
 
 /* Sets every ready bit of a client whose ring we know or whose ring the
- * broker changed: nothing stays unseen for longer than one wait. */
+ * broker changed: nothing stays unseen for longer than one wait. Called
+ * when there is no message: the queue then holds only what waits for an
+ * answer, and a count of slots in use above that is a peer's lie (or a
+ * sender between its count and its cell), lowered so that no honest
+ * sender waits for room that is there. */
 static void
 sweep(struct server *s)
 {
+  uint32_t n = atomic_load(&s->page->pending);
+
+  for (int tries = 0; n > s->active && tries < 100; tries++)
+    if (atomic_compare_exchange_weak(&s->page->pending, &n, s->active))
+      break;
+  if (n > s->active && atomic_load(&s->page->space_waiters) != 0) {
+    atomic_fetch_add(&s->page->space, 1);
+    xous__futex_wake(&s->page->space, 1 << 30);
+  }
+
   for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++) {
     struct ring *r = s->rings[pid];
     uint32_t gen = atomic_load_explicit(&s->page->ring_gen[pid],
                                         memory_order_relaxed);
 
-    if ((r != NULL && (r->gen != gen || xous__ring_peek(r->map, r->pos))) ||
+    if ((r != NULL && ((r->gen != gen && r->checked != gen) ||
+                       xous__ring_peek(r->map, r->pos))) ||
         (r == NULL && gen != 0 && s->absent[pid] != gen))
       atomic_fetch_or(&s->page->ready[pid / 64], 1ull << (pid % 64));
   }
@@ -521,10 +578,8 @@ receive_on(struct server *s, bool try_only, xous_word_t r[8])
     uint32_t seen;
     bool got;
 
-    /* SAFETY: dead is the broker's word; a peer that sets it makes us
-     * answer ServerNotFound and look the server up again next time. */
-    if (atomic_load(&s->page->dead) != 0)
-      s->dead = true;
+    /* The page's dead word is not read: any client could write it. The
+     * server ends when this process destroys it (or dies). */
     if (s->dead) {
       server_leave(s);
       pthread_mutex_unlock(&lock);

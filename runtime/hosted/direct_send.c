@@ -198,10 +198,10 @@ conn_attach(xous_word_t cid, struct conn **out)
 static bool
 conn_dead(const struct conn *c)
 {
-  /* SAFETY: flags the broker sets; a peer that sets them only makes this
-   * process look again through the broker, which knows the truth. */
-  return atomic_load_explicit(&c->page->dead, memory_order_acquire) != 0 ||
-         (atomic_load_explicit(&c->ring->gone, memory_order_acquire) &
+  /* SAFETY: gone is in our own ring, which only the server and the broker
+   * map besides us; the server page's dead word is not read, since every
+   * client of the server could write it. */
+  return (atomic_load_explicit(&c->ring->gone, memory_order_acquire) &
           XOUS_RING_SERVER_GONE) != 0;
 }
 
@@ -292,6 +292,11 @@ reserve(struct conn *c, bool try_only)
       atomic_fetch_sub(&pg->space_waiters, 1);
       break;
     }
+    /* Wake an idle server: it recounts the slots in use when it finds no
+     * message, which undoes a count a broken peer inflated. */
+    atomic_fetch_add(&pg->bell, 1);
+    if (atomic_load(&pg->sleepers) != 0)
+      xous__futex_wake(&pg->bell, 1);
     xous__futex_wait(&pg->space, seen, 20000000);
     atomic_fetch_sub(&pg->space_waiters, 1);
     if (conn_dead(c))
@@ -333,6 +338,14 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
       if (ans->call == call) {
         uint32_t tag = ans->tag;
 
+        if (tag == XOUS_RESULT_ERROR) {
+          /* Refused by the server's library (a bad memory object). */
+          xous_error_t err = xous__error_from_word(ans->w[0]);
+
+          atomic_store_explicit(&ans->state, XOUS_ANSWER_IDLE,
+                                memory_order_relaxed);
+          return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
+        }
         xous__set_ok(r, tag == XOUS_RESULT_SCALAR1 ||
                                 tag == XOUS_RESULT_SCALAR2 ||
                                 tag == XOUS_RESULT_MEMORY_RETURNED

@@ -129,6 +129,7 @@ struct xd_ring {
   int fd;      /* the ring's memory, mapped only while used (xd_ring_map) */
   uint32_t gen;
   int sock[2]; /* the object socket: [0] the client's end, [1] the server's */
+  bool orphan; /* its client died with messages in it, kept for the server */
 };
 
 struct xd_server {

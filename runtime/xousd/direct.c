@@ -148,6 +148,8 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
 
   if (pid >= XOUS_RING_PIDS || s->page == NULL)
     return NULL;
+  if (s->rings[pid] != NULL && s->rings[pid]->orphan)
+    ring_drop(s, pid, XOUS_RING_CLIENT_GONE); /* the PID is another's now */
   if (s->rings[pid] != NULL)
     return s->rings[pid];
   r = calloc(1, sizeof *r);
@@ -186,12 +188,41 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
   return r;
 }
 
+/* Whether the server still has messages to take from r, as far as the
+ * positions in the ring say. */
+static bool
+ring_holds_messages(const struct xd_ring *r)
+{
+  struct xous_ring *map = xd_ring_map(r);
+  bool holds = false;
+
+  if (map != NULL) {
+    /* SAFETY: positions peers keep; a wrong answer keeps a ring a little
+     * longer or drops messages of a client that is dead anyway. */
+    holds = atomic_load(&map->enq) != atomic_load(&map->deq);
+    atomic_fetch_or(&map->gone, XOUS_RING_CLIENT_GONE);
+    xd_ring_unmap(map);
+  }
+  return holds;
+}
+
 void
 xd_direct_client_gone(struct xd_process *proc)
 {
-  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
-    if (xd.servers[i].used)
-      ring_drop(&xd.servers[i], proc->pid, XOUS_RING_CLIENT_GONE);
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
+    struct xd_server *s = &xd.servers[i];
+    struct xd_ring *r = s->used ? s->rings[proc->pid] : NULL;
+
+    if (r == NULL)
+      continue;
+    /* What a client queued before it died is still delivered, as from
+     * the kernel's queue: the ring stays for its server until its PID
+     * is given to another process. */
+    if (ring_holds_messages(r))
+      r->orphan = true;
+    else
+      ring_drop(s, proc->pid, XOUS_RING_CLIENT_GONE);
+  }
 }
 
 void
@@ -213,7 +244,8 @@ xd_direct_sent(const struct xd_process *proc)
     const struct xd_ring *r = xd.servers[i].rings[proc->pid];
     struct xous_ring *map;
 
-    if (!xd.servers[i].used || r == NULL || (map = xd_ring_map(r)) == NULL)
+    if (!xd.servers[i].used || r == NULL || r->orphan ||
+        (map = xd_ring_map(r)) == NULL)
       continue;
     /* SAFETY: a count the client keeps; shown, never used. */
     n += atomic_load_explicit(&map->sent, memory_order_relaxed);
