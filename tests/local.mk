@@ -1,1 +1,13 @@
 # Build fragment for tests, included from Makefile.am (inside if XOUS_HOSTED).
+
+# The direct message path against peers that break its shared memory.
+check_PROGRAMS += tests/check_direct tests/helpers/ring-vandal
+TESTS += tests/check_direct
+
+tests_check_direct_SOURCES = tests/check_direct.c \
+	tests/support/harness.c tests/support/harness.h
+tests_check_direct_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_direct_LDADD = libxous.la $(CHECK_LIBS)
+
+tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
+tests_helpers_ring_vandal_LDADD = libxous.la

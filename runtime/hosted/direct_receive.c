@@ -143,7 +143,9 @@ object_of(struct ring *r, uint32_t key)
 
     if (n < 0 && errno == EINTR)
       continue;
-    if (n <= 0)
+    /* Nothing more (or the client's end is closed); an empty datagram
+     * with descriptors is malformed, and its descriptors are closed. */
+    if (n < 0 || (n == 0 && msg.msg_controllen == 0))
       return -1;
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
          cm = CMSG_NXTHDR(&msg, cm))
@@ -220,8 +222,7 @@ server_enter(xous_sid_t sid, xous_error_t *err)
     return s;
   }
   pthread_mutex_unlock(&lock);
-  *err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, XOUS_PAGE_MAGIC,
-                             &page);
+  *err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, 0, &page);
   if (*err != XOUS_OK)
     return NULL;
   s = calloc(1, sizeof *s);

@@ -82,7 +82,8 @@ xous__cpu_relax(void)
 }
 
 /* Maps a memory object the broker handed us, checking that it is what it
- * claims: at least size bytes, with the magic at its head. */
+ * claims: at least size bytes, with the magic at its head (0: none to
+ * check, for a server page, whose head every client could overwrite). */
 void *
 xous__map_object(int fd, size_t size, uint32_t magic)
 {
@@ -100,7 +101,7 @@ xous__map_object(int fd, size_t size, uint32_t magic)
   close(fd);
   if (p == MAP_FAILED)
     return NULL;
-  if (*(const uint32_t *)p != magic) {
+  if (magic != 0 && *(const uint32_t *)p != magic) {
     munmap(p, size);
     return NULL;
   }
@@ -172,8 +173,7 @@ conn_attach(xous_word_t cid, struct conn **out)
   c->index = (unsigned)(r[1] & 0xff);
   if (err == XOUS_OK) {
     a[1] = XOUS__PAGE_OF_CID;
-    err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, XOUS_PAGE_MAGIC,
-                              &page);
+    err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, 0, &page);
   }
   c->sock = -1;
   if (err == XOUS_OK) {

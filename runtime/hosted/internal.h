@@ -90,7 +90,7 @@ uint64_t xous__spin_ns(void);
 uint64_t xous__now_ns(void);
 void xous__cpu_relax(void);
 /* Maps an object of the direct path (closing fd); NULL unless it is at
- * least size bytes and starts with magic. */
+ * least size bytes and starts with magic (0: not checked). */
 void *xous__map_object(int fd, size_t size, uint32_t magic);
 /* A XOUS__SYSCALL_HOSTED call whose answer carries such an object. */
 xous_error_t xous__hosted_object(const xous_word_t a[8], xous_word_t r[8],

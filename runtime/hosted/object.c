@@ -25,9 +25,10 @@ xous__check_object(int fd, uint64_t offset, uint64_t len)
     return XOUS_BAD_ADDRESS;
 #ifdef F_GET_SEALS
   {
+    /* A file that cannot carry seals (on a disk) could shrink too. */
     int seals = fcntl(fd, F_GET_SEALS);
 
-    if (seals >= 0 && (seals & F_SEAL_SHRINK) == 0)
+    if (seals < 0 || (seals & F_SEAL_SHRINK) == 0)
       return XOUS_BAD_ADDRESS;
   }
 #endif
