@@ -78,6 +78,163 @@ write("hosted", "lend-returned", bytes([4, 0x10]) + frame(
 write("hosted", "error", bytes([0, 0x10]) + frame(RESULT, (ERROR, 15)))
 
 
+# ---- ring: a client PID byte per ring (three), then operations: an op
+# byte (low nibble the operation, high nibble its argument, whose bits 0-2
+# pick the ring, mod 3) and the bytes it reads (the comment at the top of
+# fuzz/ring.c). A ring's keys start at its PID << 16 and count its cells;
+# an object sent without a key of its own names the next cell.
+(R_CELL, R_RAW, R_OBJECT, R_READY, R_WORD, R_GEN, R_DEAD, R_REMAKE,
+ R_RECEIVE, R_GIVE, R_SWEEP, R_POKE_RING, R_POKE_PAGE, R_FLOOD) = (
+    0, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15)
+LEND_MUT, LEND, SEND, SCALAR, BLOCKING = 1, 2, 3, 4, 5
+PIDS = bytes([2, 5, 200])
+
+
+def r_op(op, arg=0):
+    return bytes([op | arg << 4])
+
+
+def r_cell(kind, ring=0, tid=0, token=0, id_=1, args=(0, 0, 0, 0),
+           broker=False, broker_token=False, key=None, seq=None,
+           silent=False, pages=1):
+    kb = kind | (0x80 if broker else 0) | (0x40 if broker_token else 0)
+    kb |= (0x20 if key is not None else 0) | (0x08 if seq is not None else 0)
+    out = r_op(R_CELL, ring | (8 if silent else 0)) + bytes([kb, tid])
+    out += struct.pack("<HB", token, id_)
+    if kind in (LEND_MUT, LEND, SEND):
+        # Offset 0; a length byte with its top bit set asks for more pages.
+        out += bytes([0, 0x80 | (pages - 1) if pages > 1 else 0, 0, 0])
+    else:
+        out += struct.pack("<4Q", *args)
+    if key is not None:
+        out += struct.pack("<I", key)
+    if seq is not None:
+        out += struct.pack("<I", seq)
+    return out
+
+
+def r_object(ring=0, fds=1, pages=1, seals=0, eventfd=False, copies=0,
+             key=None, note=None):
+    # seals: 0 shrink (as a client's memory), 1 none, 2 shrink and write,
+    # 3 shrink only. copies: 2 * copies more datagrams, keys counting up.
+    sel = fds | (pages - 1) << 2 | seals << 4
+    sel |= (0x40 if note is not None else 0) | (0x80 if key is not None else 0)
+    out = r_op(R_OBJECT, ring) + bytes([sel, int(eventfd) | copies << 2])
+    if note is not None:
+        length, magic, more = note
+        out += bytes([length]) + struct.pack("<I", magic)
+        out += more.ljust(8, b"\0")
+    if key is not None:
+        out += struct.pack("<I", key)
+    return out
+
+
+def r_receive(fetch=0, fetch_kind=0, fetch_pages=1, return_error=False):
+    # fetch: how the broker answers FETCH (0 ProcessNotFound, 1
+    # InternalError, 2 a relayed message of fetch_kind, 0-based).
+    return (r_op(R_RECEIVE, fetch | (4 if return_error else 0)) +
+            bytes([fetch_kind | (fetch_pages - 1) << 2]))
+
+
+def r_give(j=0, how=0):
+    # how & 3: 0 right, 1 wrong sender (bit how >> 2 flipped), 2 wrong
+    # length, 3 wrong kind of answer.
+    return r_op(R_GIVE) + bytes([j, how])
+
+
+def r_word(field, value):
+    # field: 0 bell, 1 pending, 2 trace, 3 sleepers, 4 space_waiters,
+    # 5 served.
+    return r_op(R_WORD, field) + struct.pack("<I", value)
+
+
+def r_gen(value, ring=None, pid=0):
+    if ring is not None:
+        return r_op(R_GEN, ring) + bytes([0x80]) + struct.pack("<I", value)
+    return r_op(R_GEN) + bytes([0, pid]) + struct.pack("<I", value)
+
+
+def r_remake(ring, drop=False, no_sock=False):
+    # The ring is (arg & 7) % 3; 8 drops it, 4 remakes it without socket.
+    if no_sock:
+        return r_op(R_REMAKE, 4 | (ring + 2) % 3)
+    return r_op(R_REMAKE, ring | (8 if drop else 0))
+
+
+def r_poke_page(offset, value):
+    return r_op(R_POKE_PAGE) + struct.pack("<HI", offset, value)
+
+
+write("ring", "scalars", PIDS +
+      r_cell(SCALAR, ring=0, id_=3, args=(1, 2, 3, 4)) +
+      r_cell(BLOCKING, ring=1, tid=1, token=7, id_=4) +
+      r_receive() + r_receive() + r_give() + r_give() + r_receive())
+write("ring", "lends-and-a-send", PIDS +
+      r_object(ring=0) + r_cell(LEND_MUT, ring=0, tid=0, token=1) +
+      r_object(ring=0) + r_cell(LEND, ring=0, tid=1, token=2) +
+      r_object(ring=1, pages=2) + r_cell(SEND, ring=1, pages=2) +
+      r_receive() + r_receive() + r_receive() +
+      r_give() + r_give() + r_give())
+write("ring", "relayed-by-the-broker", PIDS +
+      r_word(2, 1) +                                   # a trace: events
+      r_cell(SCALAR, ring=2, broker=True) +
+      r_cell(BLOCKING, ring=2, token=1, broker=True, broker_token=True) +
+      r_cell(LEND, ring=2, token=2, broker=True, broker_token=True) +
+      r_cell(SEND, ring=2, token=3, broker=True, broker_token=True) +
+      r_cell(LEND_MUT, ring=2, token=4, broker=True, broker_token=True) +
+      r_cell(LEND, ring=2, token=5, broker=True, broker_token=True) +
+      r_receive() + r_receive() +
+      r_receive(fetch=2, fetch_kind=1) +               # the Lend, relayed
+      r_receive(fetch=1) +                             # InternalError
+      r_receive(fetch=2, fetch_kind=0, fetch_pages=2) +
+      r_receive(fetch=0) +                             # nothing by that name
+      r_give(0) + r_give(0) + r_give(0) + r_give(0))
+write("ring", "wrong-answers", PIDS +
+      r_object(ring=0) + r_cell(LEND, ring=0, tid=2, token=9) +
+      r_cell(BLOCKING, ring=1, tid=3 | 0x40, token=10) +  # caller asleep
+      r_receive() + r_receive(return_error=True) +
+      r_give(0, 1 | 3 << 2) + r_give(0, 2) + r_give(0, 3) +
+      r_give(1, 1 | 32 << 2) + r_give(1, 2) + r_give(1, 3) +
+      r_give(0) + r_give(0))
+write("ring", "hostile-hints", PIDS +
+      r_cell(SCALAR, ring=0) + r_receive() +
+      r_op(R_READY) + bytes([1]) + struct.pack("<Q", 0xffffffffffffffff) +
+      r_poke_page(64, 0xffffffff) +                    # the bell
+      r_word(1, 0xffffffff) +                          # pending
+      r_gen(77, pid=9) + r_gen(1234, ring=1) +
+      r_cell(BLOCKING, ring=0, tid=40) +               # no such answer slot
+      r_cell(7, ring=0) +                              # no such kind
+      r_cell(SCALAR, ring=0, seq=999) +                # a seq out of turn
+      r_op(R_RAW, 1) + b"\xff" * 64 + bytes([0]) +
+      r_op(R_SWEEP) + r_receive() + r_receive() +
+      r_remake(0) + r_remake(2, drop=True) + r_remake(1, no_sock=True) +
+      r_cell(SCALAR, ring=1) + r_cell(SCALAR, ring=0) +
+      r_op(R_SWEEP) + r_receive() + r_receive() + r_give() +
+      r_op(R_DEAD, 1) + r_receive() + r_op(R_DEAD, 0) + r_receive())
+write("ring", "strays-in-the-socket", PIDS +
+      r_object(ring=0, fds=0) +                        # no object
+      r_object(ring=0, fds=2) +                        # two
+      r_object(ring=0, seals=1, key=0x777) +           # may shrink
+      r_object(ring=0, eventfd=True, key=0x777) +      # no memory
+      r_object(ring=0, note=(3, 0x58534f42, b"")) +    # cut short
+      r_object(ring=0, note=(8, 0x12345678, b"")) +    # a wrong magic
+      r_object(ring=0, note=(16, 0x58534f42, b"x")) +  # too long
+      r_object(ring=0, key=0x1000, copies=40) +        # 81 that no cell names
+      r_object(ring=0, pages=4, seals=2) +
+      r_cell(LEND_MUT, ring=0, pages=4) +              # write-sealed: no map
+      r_object(ring=0) +
+      r_cell(LEND, ring=0, tid=1, key=0x1234) +        # not its key
+      r_object(ring=0) +
+      r_cell(LEND, ring=0, tid=1 | 0x40, pages=2) +    # more than it holds
+      r_object(ring=0, pages=2) +
+      r_cell(LEND, ring=0, tid=2, pages=2) +
+      r_receive() + r_receive() + r_receive() + r_give())
+write("ring", "full-slot-table", PIDS +
+      r_op(R_FLOOD, 0) + bytes([128]) + bytes(128) +
+      r_op(R_FLOOD, 1) + bytes([5]) + bytes(5) +
+      r_give(0) + r_receive() + r_give(3, 1 << 4) + r_give(7, 2 << 4) +
+      r_op(R_SWEEP) + r_receive())
+
 # ---- servers: split byte (where the kernel's answers begin, /256), then
 # envelopes: kind byte (kind%5: 0 MutableLend .. 4 BlockingScalar; bits
 # 3-4 pages-1; bits 5-7 PID-2), id byte, sender u16; for a scalar four u64

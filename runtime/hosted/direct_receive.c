@@ -31,6 +31,7 @@
 
 #define SLOT_BITS 7
 #define GEN_MAX 255
+#define RECHECK_NS 20000000u /* how often a client's hints may cost a call */
 
 /* Objects that came ahead of their cells: each thread of a client sends
  * its object, then its cell, so no more than one per thread can be ahead
@@ -41,6 +42,7 @@ struct ring {
   struct xous_ring *map;
   uint32_t gen;
   uint32_t checked; /* a ring_gen the broker said is still this ring */
+  uint64_t checked_at; /* when the broker last said so (ns) */
   uint32_t pos;   /* our own: the ring's deq is only for show */
   unsigned refs;  /* 1 while in the table, +1 per unanswered message */
   int sock;       /* our end of the object socket */
@@ -72,7 +74,7 @@ struct server {
   unsigned active;
   struct xous_server_page *page;
   struct ring *rings[XOUS_RING_PIDS];
-  uint32_t absent[XOUS_RING_PIDS]; /* ring_gen for which there is no ring */
+  uint64_t absent_at[XOUS_RING_PIDS]; /* when the broker said: no ring */
   struct slot slots[XOUS_QUEUE_DEPTH];
 };
 
@@ -283,19 +285,29 @@ ring_drop(struct server *s, unsigned pid)
 static struct ring *
 ring_of(struct server *s, unsigned pid)
 {
-  /* SAFETY: ring_gen is a hint any client could write; it only makes us
-   * ask the broker, which hands out the ring of that very PID. */
+  /* SAFETY: ring_gen is a hint any client could write, and so are the
+   * ready bits that bring us here: they only make us ask the broker (at
+   * most every RECHECK_NS per PID), which hands out the ring of that very
+   * PID. A ring whose client the broker marked gone is asked about too,
+   * whatever the hint says: its PID may be another process's now. */
   uint32_t gen = atomic_load(&s->page->ring_gen[pid]);
   xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_PID, s->index, pid };
   xous_word_t r[8];
   struct ring *ring = s->rings[pid];
+  uint64_t now = xous__now_ns();
   void *map;
   int sock = -1;
 
-  if (ring != NULL && (ring->gen == gen || ring->checked == gen))
-    return ring;
-  if (ring == NULL && (gen == 0 || s->absent[pid] == gen))
+  if (ring != NULL) {
+    bool orphaned = (atomic_load(&ring->map->gone) & XOUS_RING_CLIENT_GONE) != 0;
+
+    if ((ring->gen == gen || ring->checked == gen) && !orphaned)
+      return ring;
+    if (now - ring->checked_at < RECHECK_NS)
+      return ring;
+  } else if (now - s->absent_at[pid] < RECHECK_NS) {
     return NULL;
+  }
   pthread_mutex_unlock(&lock);
   if (xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
       XOUS_OK)
@@ -314,7 +326,7 @@ ring_of(struct server *s, unsigned pid)
   if (map == NULL) {
     /* No ring for pid at the broker: the one we have (if any) went with
      * its client, once we took what it held. */
-    s->absent[pid] = gen;
+    s->absent_at[pid] = xous__now_ns();
     if (s->rings[pid] != NULL && !xous__ring_peek(s->rings[pid]->map,
                                                    s->rings[pid]->pos))
       ring_drop(s, pid);
@@ -325,6 +337,7 @@ ring_of(struct server *s, unsigned pid)
     /* The same ring: the word in the page was wrong (or another thread
      * was quicker). Remember it, so as not to ask again. */
     ring->checked = gen;
+    ring->checked_at = xous__now_ns();
     munmap(map, XOUS_RING_BYTES);
     close(sock);
     return ring;
@@ -540,7 +553,7 @@ sweep(struct server *s)
 
     if ((r != NULL && ((r->gen != gen && r->checked != gen) ||
                        xous__ring_peek(r->map, r->pos))) ||
-        (r == NULL && gen != 0 && s->absent[pid] != gen))
+        (r == NULL && gen != 0))
       atomic_fetch_or(&s->page->ready[pid / 64], 1ull << (pid % 64));
   }
 }

@@ -108,6 +108,16 @@ xous__map_object(int fd, size_t size, uint32_t magic)
   return p;
 }
 
+/* The error of an Error result; one that names no error is the broker's
+ * mistake, not a success. */
+static xous_error_t
+answer_error(const xous_word_t r[8])
+{
+  xous_error_t err = xous__error_from_word(r[1]);
+
+  return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
+}
+
 /* Asks the broker for one object of the hosted path. */
 xous_error_t
 xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
@@ -119,7 +129,7 @@ xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
   if (r[0] == XOUS_RESULT_ERROR) {
     if (fd >= 0)
       close(fd);
-    return xous__error_from_word(r[1]);
+    return answer_error(r);
   }
   *map = xous__map_object(fd, size, magic);
   return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
@@ -136,7 +146,7 @@ xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8], int *sock)
   if (r[0] == XOUS_RESULT_ERROR) {
     if (fd >= 0)
       close(fd);
-    return xous__error_from_word(r[1]);
+    return answer_error(r);
   }
   if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
     if (fd >= 0)
@@ -371,6 +381,10 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
        * still seen within the 100 ms the device's behaviour allows. */
       xous__futex_wait(&ans->state, XOUS_ANSWER_ASLEEP, 50000000);
       state = atomic_load_explicit(&ans->state, memory_order_acquire);
+      if (state != XOUS_ANSWER_READY)
+        /* Ring again: a wake-up a broken peer swallowed (a ready bit it
+         * cleared) costs a delay, not the call. */
+        xous__page_ring_bell(c->page, xous__pid());
       if (state != XOUS_ANSWER_READY && !xous__broker_alive()) {
         /* No kernel, no answer: as every other call now, InternalError. */
         atomic_store(&ans->state, XOUS_ANSWER_IDLE);
