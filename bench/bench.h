@@ -53,6 +53,7 @@ pid_t bench_server_spawn(const char *name, enum bench_reply style);
 struct bench_limits {
   bool present;            /* run-limits was found and ran */
   double futex_block_same; /* median ns, each 0 when missing */
+  double futex_block_same_pinned; /* both ends on one CPU */
   double futex_block_cross;
   double futex_spin_cross;
   double unix_seqpacket_cross;

@@ -59,6 +59,20 @@ bench_limits_run(const char *path, struct bench_limits *out)
     return false;
   }
   out->futex_block_same = median_of(out->raw, "futex_block_same");
+  /* The same ping-pong with both ends on one CPU, the cheaper one the
+   * round-trip target is set against (an unpinned run mostly measures a
+   * wake-up across cores). */
+  snprintf(cmd, sizeof cmd, "'%s' --json futex_block_same", path);
+  fflush(NULL);
+  f = popen(cmd, "r");
+  if (f != NULL) {
+    char pinned[256];
+
+    n = fread(pinned, 1, sizeof pinned - 1, f);
+    pinned[n] = '\0';
+    if (pclose(f) == 0)
+      out->futex_block_same_pinned = median_of(pinned, "futex_block_same");
+  }
   out->futex_block_cross = median_of(out->raw, "futex_block_cross");
   out->futex_spin_cross = median_of(out->raw, "futex_spin_cross");
   out->unix_seqpacket_cross = median_of(out->raw, "unix_seqpacket_cross");
