@@ -7,10 +7,10 @@
  * the datagrams of its object socket (any length and bytes, none to
  * three descriptors, memory objects sealed or not, or no memory object
  * at all). The library reads them through xous_try_receive_message()
- * (server_enter, take, ring_of, accept_cell, object_of, fetch) and gets
- * what it received back as a server gives it (xous_return_scalar1/2/5,
- * xous_return_memory, xous_unmap_memory: answer, and the forward to the
- * broker), right or with a wrong sender, length or kind of answer. Every
+ * (server_enter, take, xous__srv_ring_of, accept_cell, xous__srv_object_of,
+ * fetch) and gets what it received back as a server gives it
+ * (xous_return_scalar1/2/5, xous_return_memory, xous_unmap_memory: answer,
+ * and the forward to the broker), right or with a wrong sender, length or kind of answer. Every
  * message received must name this server and the PID of one of the
  * rings: the ring a message came through is who sent it.
  *
@@ -720,10 +720,10 @@ give_back_held(struct fz_reader *in)
 static void
 run_sweep(void)
 {
-  pthread_mutex_lock(&lock);
-  if (servers[INDEX] != NULL)
-    sweep(servers[INDEX]);
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_lock(&xous__srv_lock);
+  if (xous__srv_table[INDEX] != NULL)
+    sweep(xous__srv_table[INDEX]);
+  pthread_mutex_unlock(&xous__srv_lock);
 }
 
 static void
@@ -845,13 +845,13 @@ run(const uint8_t *data, size_t size)
     fprintf(stderr, "ring: DestroyServer refused with nothing lent\n");
     abort();
   }
-  pthread_mutex_lock(&lock);
+  pthread_mutex_lock(&xous__srv_lock);
   for (unsigned i = 0; i < XOUS_RING_PIDS; i++)
-    if (servers[i] != NULL) {
+    if (xous__srv_table[i] != NULL) {
       fprintf(stderr, "ring: server %u outlived DestroyServer\n", i);
       abort();
     }
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&xous__srv_lock);
   objects_free();
 }
 

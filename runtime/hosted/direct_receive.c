@@ -1,7 +1,7 @@
 /*
- * The server's half of the direct path: ReceiveMessage takes messages out
- * of the rings of the server's clients (hosted/ring.h), and the answer to
- * a BlockingScalar goes straight into the caller's answer slot. The
+ * The server's half of the direct path, ReceiveMessage: it takes messages
+ * out of the rings of the server's clients (hosted/ring.h; the rings are
+ * kept by direct_rings.c, the answers given by direct_answer.c). The
  * broker is asked for the server page once, for each client's ring once,
  * and for the memory object of each memory message it relayed.
  *
@@ -26,183 +26,30 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hosted/internal.h"
-#include "hosted/ring.h"
+#include "hosted/direct_server.h"
 
-#define SLOT_BITS 7
-#define GEN_MAX 255
-#define RECHECK_NS 20000000u /* how often a client's hints may cost a call */
-
-/* Objects that came ahead of their cells: each thread of a client sends
- * its object, then its cell, so no more than one per thread can be ahead
- * of the cell we look for. */
-#define STASH (2 * XOUS_RING_ANSWERS)
-
-struct ring {
-  struct xous_ring *map;
-  uint32_t gen;
-  uint32_t checked; /* a ring_gen the broker said is still this ring */
-  uint64_t checked_at; /* when the broker last said so (ns) */
-  uint32_t pos;   /* our own: the ring's deq is only for show */
-  unsigned refs;  /* 1 while in the table, +1 per unanswered message */
-  int sock;       /* our end of the object socket */
-  struct {
-    uint32_t key;
-    int fd;
-  } stash[STASH];
-  unsigned nstash;
-};
-
-struct slot {
-  bool used;
-  uint8_t gen;
-  uint8_t tid;
-  uint8_t pid;
-  uint8_t kind;   /* BlockingScalar, or a lend */
-  uint32_t call;
-  uint32_t key;
-  uint64_t len;   /* a lend's length, which ReturnMemory must name */
-  struct ring *ring;
-};
-
-struct server {
-  xous_sid_t sid;
-  unsigned index;
-  bool dead;
-  unsigned users; /* threads inside ReceiveMessage on it */
-  unsigned cursor;
-  unsigned active;
-  struct xous_server_page *page;
-  struct ring *rings[XOUS_RING_PIDS];
-  uint64_t absent_at[XOUS_RING_PIDS]; /* when the broker said: no ring */
-  struct slot slots[XOUS_QUEUE_DEPTH];
-};
-
-/* One received message, as it leaves the lock. */
-struct taken {
-  xous_word_t env[8];
-  bool fetch;      /* a memory message: its object is at the broker */
-  int fd;          /* a memory message's object, handed over directly */
-  uint64_t mem_offset;
-  uint32_t key;
-  unsigned kind, pid;
-};
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct server *servers[XOUS_RING_PIDS]; /* by the broker's index */
-
-static void
-ring_put(struct ring *r)
-{
-  if (r != NULL && --r->refs == 0) {
-    munmap(r->map, XOUS_RING_BYTES);
-    if (r->sock >= 0)
-      close(r->sock);
-    for (unsigned i = 0; i < r->nstash; i++)
-      close(r->stash[i].fd);
-    free(r);
-  }
-}
-
-/* The object the client sent ahead of the cell named key; -1 when none
- * came (the cell is then no message). Lock held. */
-static int
-object_of(struct ring *r, uint32_t key)
-{
-  for (unsigned i = 0; i < r->nstash;) {
-    /* How far this object's key is behind the one wanted: a client's keys
-     * count up, so one far behind belongs to a cell that never came. */
-    int16_t behind = (int16_t)(uint16_t)(key - r->stash[i].key);
-
-    if (r->stash[i].key == key) {
-      int fd = r->stash[i].fd;
-
-      r->stash[i] = r->stash[--r->nstash];
-      return fd;
-    }
-    if ((r->stash[i].key >> 16) != (key >> 16) || behind > STASH) {
-      close(r->stash[i].fd);
-      r->stash[i] = r->stash[--r->nstash];
-      continue;
-    }
-    i++;
-  }
-  /* SAFETY: the datagrams come from the client: only one of exactly our
-   * size with exactly one descriptor is taken; anything else is closed
-   * and dropped. The loop ends when the socket is empty. */
-  for (unsigned tries = 0; r->sock >= 0 && tries < 4 * STASH; tries++) {
-    struct xous_object_note note;
-    struct iovec iov = { .iov_base = &note, .iov_len = sizeof note };
-    union {
-      char buf[CMSG_SPACE(2 * sizeof(int))];
-      struct cmsghdr align;
-    } u;
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                          .msg_control = u.buf,
-                          .msg_controllen = sizeof u.buf };
-    int fd = -1, nfds = 0;
-    ssize_t n = recvmsg(r->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    /* Nothing more (or the client's end is closed); an empty datagram
-     * with descriptors is malformed, and its descriptors are closed. */
-    if (n < 0 || (n == 0 && msg.msg_controllen == 0))
-      return -1;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-         cm = CMSG_NXTHDR(&msg, cm))
-      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-        for (size_t j = 0; j < k; j++) {
-          int got;
-
-          memcpy(&got, CMSG_DATA(cm) + j * sizeof(int), sizeof got);
-          if (nfds++ == 0)
-            fd = got;
-          else
-            close(got);
-        }
-      }
-    if (n != (ssize_t)sizeof note || nfds != 1 ||
-        (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
-        note.magic != XOUS_OBJECT_MAGIC) {
-      if (fd >= 0)
-        close(fd);
-      continue;
-    }
-    if (note.key == key)
-      return fd;
-    if (r->nstash == STASH) {
-      close(r->stash[0].fd); /* the oldest: its cell never came */
-      r->stash[0] = r->stash[--r->nstash];
-    }
-    r->stash[r->nstash].key = note.key;
-    r->stash[r->nstash].fd = fd;
-    r->nstash++;
-  }
-  return -1;
-}
+pthread_mutex_t xous__srv_lock = PTHREAD_MUTEX_INITIALIZER;
+struct server *xous__srv_table[XOUS_RING_PIDS];
 
 static void
 server_free(struct server *s)
 {
   for (unsigned n = 0; n < XOUS_QUEUE_DEPTH; n++)
     if (s->slots[n].used)
-      ring_put(s->slots[n].ring);
+      xous__srv_ring_put(s->slots[n].ring);
   for (unsigned p = 0; p < XOUS_RING_PIDS; p++)
-    ring_put(s->rings[p]);
+    xous__srv_ring_put(s->rings[p]);
   munmap(s->page, XOUS_SERVER_PAGE_BYTES);
   free(s);
 }
 
-static struct server *
-find_sid(xous_sid_t sid)
+struct server *
+xous__srv_find_sid(xous_sid_t sid)
 {
   for (unsigned i = 0; i < XOUS_RING_PIDS; i++)
-    if (servers[i] != NULL && !servers[i]->dead &&
-        xous_sid_eq(servers[i]->sid, sid))
-      return servers[i];
+    if (xous__srv_table[i] != NULL && !xous__srv_table[i]->dead &&
+        xous_sid_eq(xous__srv_table[i]->sid, sid))
+      return xous__srv_table[i];
   return NULL;
 }
 
@@ -217,13 +64,13 @@ server_enter(xous_sid_t sid, xous_error_t *err)
   struct server *s;
   void *page;
 
-  pthread_mutex_lock(&lock);
-  s = find_sid(sid);
+  pthread_mutex_lock(&xous__srv_lock);
+  s = xous__srv_find_sid(sid);
   if (s != NULL) {
     s->users++;
     return s;
   }
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&xous__srv_lock);
   *err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, 0, &page);
   if (*err != XOUS_OK)
     return NULL;
@@ -236,128 +83,31 @@ server_enter(xous_sid_t sid, xous_error_t *err)
   s->sid = sid;
   s->index = (unsigned)(r[1] & 0xff);
   s->page = page;
-  pthread_mutex_lock(&lock);
-  if (servers[s->index] != NULL && !servers[s->index]->dead) {
+  pthread_mutex_lock(&xous__srv_lock);
+  if (xous__srv_table[s->index] != NULL && !xous__srv_table[s->index]->dead) {
     /* Another thread was quicker (or the index is ours already). */
     server_free(s);
-    s = servers[s->index];
+    s = xous__srv_table[s->index];
   } else {
-    if (servers[s->index] != NULL) {
+    if (xous__srv_table[s->index] != NULL) {
       /* A dead one that threads are still leaving: they free it. */
-      servers[s->index]->index = XOUS_RING_PIDS;
+      xous__srv_table[s->index]->index = XOUS_RING_PIDS;
     }
-    servers[s->index] = s;
+    xous__srv_table[s->index] = s;
   }
   s->users++;
   return s;
 }
 
-static void
-server_leave(struct server *s)
+void
+xous__srv_leave(struct server *s)
 {
   s->users--;
   if (s->dead && s->users == 0) {
-    if (s->index < XOUS_RING_PIDS && servers[s->index] == s)
-      servers[s->index] = NULL;
+    if (s->index < XOUS_RING_PIDS && xous__srv_table[s->index] == s)
+      xous__srv_table[s->index] = NULL;
     server_free(s);
   }
-}
-
-/* Drops the ring of pid: the messages still in it are not delivered, and
- * their queue slots go back. */
-static void
-ring_drop(struct server *s, unsigned pid)
-{
-  struct ring *r = s->rings[pid];
-  struct xous_ring_cell c;
-
-  if (r == NULL)
-    return;
-  s->rings[pid] = NULL;
-  for (unsigned n = 0; n < XOUS_RING_CELLS && xous__ring_take(r->map, &r->pos, &c);
-       n++)
-    xous__page_release(s->page);
-  ring_put(r);
-}
-
-/* The ring of client pid as the broker has it now, mapped if need be.
- * Called with the lock held; drops it around the broker call. */
-static struct ring *
-ring_of(struct server *s, unsigned pid)
-{
-  /* SAFETY: ring_gen is a hint any client could write, and so are the
-   * ready bits that bring us here: they only make us ask the broker (at
-   * most every RECHECK_NS per PID), which hands out the ring of that very
-   * PID. A ring whose client the broker marked gone is asked about too,
-   * whatever the hint says: its PID may be another process's now. */
-  uint32_t gen = atomic_load(&s->page->ring_gen[pid]);
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_PID, s->index, pid };
-  xous_word_t r[8];
-  struct ring *ring = s->rings[pid];
-  uint64_t now = xous__now_ns();
-  void *map;
-  int sock = -1;
-
-  if (ring != NULL) {
-    bool orphaned = (atomic_load(&ring->map->gone) & XOUS_RING_CLIENT_GONE) != 0;
-
-    if ((ring->gen == gen || ring->checked == gen) && !orphaned)
-      return ring;
-    if (now - ring->checked_at < RECHECK_NS)
-      return ring;
-  } else if (now - s->absent_at[pid] < RECHECK_NS) {
-    return NULL;
-  }
-  pthread_mutex_unlock(&lock);
-  if (xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
-      XOUS_OK)
-    map = NULL;
-  if (map != NULL) {
-    xous_word_t b[8] = { XOUS__SYSCALL_HOSTED, XOUS__SOCK_OF_PID, s->index,
-                         pid };
-    xous_word_t rs[8];
-
-    if (xous__hosted_socket(b, rs, &sock) != XOUS_OK) {
-      munmap(map, XOUS_RING_BYTES);
-      map = NULL;
-    }
-  }
-  pthread_mutex_lock(&lock);
-  if (map == NULL) {
-    /* No ring for pid at the broker: the one we have (if any) went with
-     * its client, once we took what it held. */
-    s->absent_at[pid] = xous__now_ns();
-    if (s->rings[pid] != NULL && !xous__ring_peek(s->rings[pid]->map,
-                                                   s->rings[pid]->pos))
-      ring_drop(s, pid);
-    return s->rings[pid];
-  }
-  ring = s->rings[pid];
-  if (ring != NULL && ring->gen == (uint32_t)r[1]) {
-    /* The same ring: the word in the page was wrong (or another thread
-     * was quicker). Remember it, so as not to ask again. */
-    ring->checked = gen;
-    ring->checked_at = xous__now_ns();
-    munmap(map, XOUS_RING_BYTES);
-    close(sock);
-    return ring;
-  }
-  ring_drop(s, pid);
-  ring = calloc(1, sizeof *ring);
-  if (ring == NULL) {
-    munmap(map, XOUS_RING_BYTES);
-    close(sock);
-    return NULL;
-  }
-  ring->map = map;
-  ring->sock = sock;
-  ring->gen = (uint32_t)r[1];
-  ring->refs = 1;
-  /* The broker made the ring empty at position 0; a client may have put
-   * cells in since, which we take from there. */
-  ring->pos = 0;
-  s->rings[pid] = ring;
-  return ring;
 }
 
 /* Tells the caller waiting in answer slot tid that its message was
@@ -420,7 +170,7 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
        * says, or the mapping would fault here. */
       xous_error_t err;
 
-      t->fd = object_of(r, c->key);
+      t->fd = xous__srv_object_of(r, c->key);
       err = t->fd < 0 ? XOUS_BAD_ADDRESS
                       : xous__check_object(t->fd, c->w[1], c->w[2]);
       if (err != XOUS_OK) {
@@ -498,7 +248,7 @@ take(struct server *s, struct taken *t)
      * the kernel's queue keeps them, before its ring is let go. */
     r = s->rings[pid];
     if (r == NULL || !xous__ring_peek(r->map, r->pos))
-      r = ring_of(s, pid);
+      r = xous__srv_ring_of(s, pid);
     if (s->dead || r == NULL) {
       if (r == NULL)
         atomic_fetch_and(word, ~bit);
@@ -582,8 +332,8 @@ fetch(xous_word_t sender, xous_word_t r[8])
 
 /* Receives on s (entered), until a message comes or, for a try, at once.
  * Leaves s. */
-static void
-receive_on(struct server *s, bool try_only, xous_word_t r[8])
+void
+xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
 {
   uint64_t spin = xous__spin_ns();
   struct taken t;
@@ -595,8 +345,8 @@ receive_on(struct server *s, bool try_only, xous_word_t r[8])
     /* The page's dead word is not read: any client could write it. The
      * server ends when this process destroys it (or dies). */
     if (s->dead) {
-      server_leave(s);
-      pthread_mutex_unlock(&lock);
+      xous__srv_leave(s);
+      pthread_mutex_unlock(&xous__srv_lock);
       xous__set_error(r, XOUS_SERVER_NOT_FOUND);
       return;
     }
@@ -609,8 +359,8 @@ receive_on(struct server *s, bool try_only, xous_word_t r[8])
 
       atomic_fetch_add_explicit(&s->page->served, 1, memory_order_relaxed);
       if (!t.fetch) {
-        server_leave(s);
-        pthread_mutex_unlock(&lock);
+        xous__srv_leave(s);
+        pthread_mutex_unlock(&xous__srv_lock);
         if (traced)
           xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env[3], t.pid);
         memcpy(r, t.env, sizeof t.env);
@@ -619,26 +369,26 @@ receive_on(struct server *s, bool try_only, xous_word_t r[8])
         return;
       }
       /* Still inside s (users counts us), so it stays while unlocked. */
-      pthread_mutex_unlock(&lock);
+      pthread_mutex_unlock(&xous__srv_lock);
       if (traced)
         xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env[3], t.pid);
       if (fetch(t.env[1], r)) {
-        pthread_mutex_lock(&lock);
-        server_leave(s);
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_lock(&xous__srv_lock);
+        xous__srv_leave(s);
+        pthread_mutex_unlock(&xous__srv_lock);
         return;
       }
       /* A cell that named nothing the broker holds: not a message. */
-      pthread_mutex_lock(&lock);
+      pthread_mutex_lock(&xous__srv_lock);
       continue;
     }
     if (try_only) {
-      server_leave(s);
-      pthread_mutex_unlock(&lock);
+      xous__srv_leave(s);
+      pthread_mutex_unlock(&xous__srv_lock);
       xous__set_ok(r, XOUS_RESULT_NONE);
       return;
     }
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&xous__srv_lock);
     /* Nothing now: poll the bell a little, then sleep on it. */
     {
       uint64_t t0 = spin != 0 ? xous__now_ns() : 0;
@@ -654,17 +404,17 @@ receive_on(struct server *s, bool try_only, xous_word_t r[8])
     if (atomic_load(&s->page->bell) == seen) {
       atomic_fetch_add(&s->page->sleepers, 1);
       if (atomic_load(&s->page->bell) == seen) {
-        pthread_mutex_lock(&lock);
+        pthread_mutex_lock(&xous__srv_lock);
         sweep(s);
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_unlock(&xous__srv_lock);
         xous__futex_wait(&s->page->bell, seen, 100000000);
       }
       atomic_fetch_sub(&s->page->sleepers, 1);
     }
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&xous__srv_lock);
     if (atomic_load(&s->page->bell) == seen && !xous__broker_alive()) {
-      server_leave(s);
-      pthread_mutex_unlock(&lock);
+      xous__srv_leave(s);
+      pthread_mutex_unlock(&xous__srv_lock);
       xous__set_error(r, XOUS_INTERNAL_ERROR);
       return;
     }
@@ -683,217 +433,19 @@ xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, err);
     return;
   }
-  receive_on(s, a[0] == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE, r);
-}
-
-/* Answers a direct blocking message: a BlockingScalar with tag Scalar1/2/5,
- * a lend with MemoryReturned (len is the length given back). XOUS_OK;
- * XOUS_NOT_FOUND when the sender word is not one of ours (the broker's,
- * or nobody's: the broker decides); or the error. */
-static xous_error_t
-answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
-{
-  unsigned idx = (unsigned)(sender >> 16) & 0xff;
-  unsigned token = (unsigned)sender & 0xffff;
-  unsigned n = token & ((1u << SLOT_BITS) - 1), gen = token >> SLOT_BITS;
-  bool memory = tag == XOUS_RESULT_MEMORY_RETURNED;
-  struct xous_ring_answer *ans;
-  struct server *s;
-  struct slot *sl;
-  uint32_t key;
-  unsigned pid, kind;
-
-  if ((token & XOUS_TOKEN_BROKER) != 0 || token == 0 ||
-      (sender >> 32) != 0)
-    return XOUS_NOT_FOUND;
-  pthread_mutex_lock(&lock);
-  s = servers[idx];
-  if (s == NULL || s->dead) {
-    pthread_mutex_unlock(&lock);
-    return XOUS_NOT_FOUND;
-  }
-  sl = &s->slots[n];
-  if (!sl->used || sl->gen != gen || sl->pid != ((sender >> 24) & 0xff)) {
-    pthread_mutex_unlock(&lock);
-    return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
-  }
-  if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR)) {
-    pthread_mutex_unlock(&lock);
-    return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
-  }
-  if (memory && len != sl->len) {
-    pthread_mutex_unlock(&lock);
-    return XOUS_BAD_ADDRESS; /* not the length that was lent */
-  }
-  /* SAFETY: the answer slot is in the client's ring, still mapped (the
-   * slot holds a reference); the client may scribble on it, which only
-   * garbles its own answer. tid < XOUS_RING_ANSWERS was checked. */
-  ans = &sl->ring->map->answers[sl->tid];
-  ans->tag = tag;
-  for (int i = 0; i < 5; i++)
-    ans->w[i] = v[i];
-  ans->call = sl->call;
-  if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
-                               memory_order_release) == XOUS_ANSWER_ASLEEP)
-    xous__futex_wake(&ans->state, 1);
-  key = sl->key;
-  pid = sl->pid;
-  kind = sl->kind;
-  sl->used = false;
-  ring_put(sl->ring);
-  sl->ring = NULL;
-  if (s->active-- == XOUS_QUEUE_DEPTH) {
-    /* Receivers stopped taking messages while every slot was held. */
-    atomic_fetch_add(&s->page->bell, 1);
-    xous__futex_wake(&s->page->bell, 1);
-  }
-  xous__page_release(s->page);
-  if (atomic_load_explicit(&s->page->trace, memory_order_relaxed)) {
-    pthread_mutex_unlock(&lock);
-    xous__event(XOUS__EV_REPLY, idx, key, kind, 0, pid);
-  } else {
-    pthread_mutex_unlock(&lock);
-  }
-  return XOUS_OK;
-}
-
-static void
-forward(const xous_word_t a[8], xous_word_t r[8])
-{
-  int fd;
-
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (fd >= 0)
-    close(fd);
-}
-
-void
-xous__direct_return(const xous_word_t a[8], xous_word_t r[8])
-{
-  xous_word_t v[5] = { 0 };
-  uint64_t len = 0;
-  uint32_t tag;
-  xous_error_t err;
-
-  switch (a[0]) {
-  case XOUS_SYSCALL_RETURN_SCALAR1:
-    tag = XOUS_RESULT_SCALAR1;
-    v[0] = a[2];
-    break;
-  case XOUS_SYSCALL_RETURN_SCALAR2:
-    tag = XOUS_RESULT_SCALAR2;
-    v[0] = a[2];
-    v[1] = a[3];
-    break;
-  case XOUS_SYSCALL_RETURN_MEMORY: /* sender, addr, len, offset, valid */
-    tag = XOUS_RESULT_MEMORY_RETURNED;
-    len = a[3];
-    v[0] = a[4];
-    v[1] = a[5];
-    break;
-  default:
-    tag = XOUS_RESULT_SCALAR5;
-    memcpy(v, &a[2], sizeof v);
-    break;
-  }
-  err = answer(a[1], tag, v, len);
-  if (err == XOUS_NOT_FOUND)
-    forward(a, r);
-  else if (err != XOUS_OK)
-    xous__set_error(r, err);
-  else
-    xous__set_ok(r, XOUS_RESULT_OK);
-}
-
-void
-xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8])
-{
-  xous_word_t sender = a[1], type = a[7];
-  unsigned idx = (unsigned)(sender >> 16) & 0xff;
-  xous_word_t b[8] = { 0 };
-  struct server *s;
-
-  /* The words of ReplyAndReceiveNext, as the kernel reads them, become
-   * the return they stand for. */
-  b[1] = sender;
-  if (type == XOUS_REPLY_MEMORY) {
-    b[0] = XOUS_SYSCALL_RETURN_MEMORY;
-    b[2] = a[3];
-    b[3] = a[4];
-    b[4] = a[5];
-    b[5] = a[6];
-  } else if (type == 1) {
-    b[0] = XOUS_SYSCALL_RETURN_SCALAR1;
-    b[2] = a[3];
-  } else if (type == 2) {
-    b[0] = XOUS_SYSCALL_RETURN_SCALAR2;
-    b[2] = a[3];
-    b[3] = a[4];
-  } else {
-    b[0] = XOUS_SYSCALL_RETURN_SCALAR5;
-    memcpy(&b[2], &a[2], 5 * sizeof a[0]);
-  }
-  xous__direct_return(b, r);
-  if (r[0] == XOUS_RESULT_ERROR)
-    return;
-  /* The server the answer came from is the one to receive on next. */
-  pthread_mutex_lock(&lock);
-  s = servers[idx];
-  if (s == NULL || s->dead) {
-    pthread_mutex_unlock(&lock);
-    xous__set_error(r, XOUS_SERVER_NOT_FOUND);
-    return;
-  }
-  s->users++;
-  receive_on(s, false, r);
-}
-
-bool
-xous__direct_holds_lends(const xous_word_t sid_words[4])
-{
-  xous_sid_t sid = { { (uint32_t)sid_words[0], (uint32_t)sid_words[1],
-                       (uint32_t)sid_words[2], (uint32_t)sid_words[3] } };
-  struct server *s;
-  bool lent = false;
-
-  pthread_mutex_lock(&lock);
-  s = find_sid(sid);
-  for (unsigned n = 0; s != NULL && n < XOUS_QUEUE_DEPTH && !lent; n++)
-    lent = s->slots[n].used && s->slots[n].kind != XOUS_MSG_BLOCKING_SCALAR;
-  pthread_mutex_unlock(&lock);
-  return lent;
-}
-
-/* After DestroyServer: the broker marked the page dead; free what we can. */
-void
-xous__direct_destroyed(const xous_word_t a[8])
-{
-  xous_sid_t sid = { { (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
-                       (uint32_t)a[4] } };
-  struct server *s;
-
-  pthread_mutex_lock(&lock);
-  for (unsigned i = 0; i < XOUS_RING_PIDS; i++) {
-    s = servers[i];
-    if (s != NULL && xous_sid_eq(s->sid, sid)) {
-      s->dead = true;
-      s->users++;
-      server_leave(s);
-    }
-  }
-  pthread_mutex_unlock(&lock);
+  xous__srv_receive_on(s, a[0] == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE, r);
 }
 
 void
 xous__direct_server_fork_lock(void)
 {
-  pthread_mutex_lock(&lock);
+  pthread_mutex_lock(&xous__srv_lock);
 }
 
 void
 xous__direct_server_fork_unlock(void)
 {
-  pthread_mutex_unlock(&lock);
+  pthread_mutex_unlock(&xous__srv_lock);
 }
 
 /* The child owns none of the parent's servers. */
@@ -901,9 +453,9 @@ void
 xous__direct_server_after_fork(void)
 {
   for (unsigned i = 0; i < XOUS_RING_PIDS; i++) {
-    struct server *s = servers[i];
+    struct server *s = xous__srv_table[i];
 
-    servers[i] = NULL;
+    xous__srv_table[i] = NULL;
     if (s != NULL)
       server_free(s);
   }

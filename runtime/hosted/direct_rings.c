@@ -1,0 +1,205 @@
+/*
+ * The rings of a server's clients, as the server's library holds them:
+ * mapped on a client's first message, checked with the broker when a
+ * client's hints say they changed, and the memory objects that come ahead
+ * of their cells on each ring's socket.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hosted/direct_server.h"
+
+void
+xous__srv_ring_put(struct ring *r)
+{
+  if (r != NULL && --r->refs == 0) {
+    munmap(r->map, XOUS_RING_BYTES);
+    if (r->sock >= 0)
+      close(r->sock);
+    for (unsigned i = 0; i < r->nstash; i++)
+      close(r->stash[i].fd);
+    free(r);
+  }
+}
+
+/* The object the client sent ahead of the cell named key; -1 when none
+ * came (the cell is then no message). Lock held. */
+int
+xous__srv_object_of(struct ring *r, uint32_t key)
+{
+  for (unsigned i = 0; i < r->nstash;) {
+    /* How far this object's key is behind the one wanted: a client's keys
+     * count up, so one far behind belongs to a cell that never came. */
+    int16_t behind = (int16_t)(uint16_t)(key - r->stash[i].key);
+
+    if (r->stash[i].key == key) {
+      int fd = r->stash[i].fd;
+
+      r->stash[i] = r->stash[--r->nstash];
+      return fd;
+    }
+    if ((r->stash[i].key >> 16) != (key >> 16) || behind > STASH) {
+      close(r->stash[i].fd);
+      r->stash[i] = r->stash[--r->nstash];
+      continue;
+    }
+    i++;
+  }
+  /* SAFETY: the datagrams come from the client: only one of exactly our
+   * size with exactly one descriptor is taken; anything else is closed
+   * and dropped. The loop ends when the socket is empty. */
+  for (unsigned tries = 0; r->sock >= 0 && tries < 4 * STASH; tries++) {
+    struct xous_object_note note;
+    struct iovec iov = { .iov_base = &note, .iov_len = sizeof note };
+    union {
+      char buf[CMSG_SPACE(2 * sizeof(int))];
+      struct cmsghdr align;
+    } u;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = u.buf,
+                          .msg_controllen = sizeof u.buf };
+    int fd = -1, nfds = 0;
+    ssize_t n = recvmsg(r->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    /* Nothing more (or the client's end is closed); an empty datagram
+     * with descriptors is malformed, and its descriptors are closed. */
+    if (n < 0 || (n == 0 && msg.msg_controllen == 0))
+      return -1;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+         cm = CMSG_NXTHDR(&msg, cm))
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+        for (size_t j = 0; j < k; j++) {
+          int got;
+
+          memcpy(&got, CMSG_DATA(cm) + j * sizeof(int), sizeof got);
+          if (nfds++ == 0)
+            fd = got;
+          else
+            close(got);
+        }
+      }
+    if (n != (ssize_t)sizeof note || nfds != 1 ||
+        (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
+        note.magic != XOUS_OBJECT_MAGIC) {
+      if (fd >= 0)
+        close(fd);
+      continue;
+    }
+    if (note.key == key)
+      return fd;
+    if (r->nstash == STASH) {
+      close(r->stash[0].fd); /* the oldest: its cell never came */
+      r->stash[0] = r->stash[--r->nstash];
+    }
+    r->stash[r->nstash].key = note.key;
+    r->stash[r->nstash].fd = fd;
+    r->nstash++;
+  }
+  return -1;
+}
+
+/* Drops the ring of pid: the messages still in it are not delivered, and
+ * their queue slots go back. */
+void
+xous__srv_ring_drop(struct server *s, unsigned pid)
+{
+  struct ring *r = s->rings[pid];
+  struct xous_ring_cell c;
+
+  if (r == NULL)
+    return;
+  s->rings[pid] = NULL;
+  for (unsigned n = 0; n < XOUS_RING_CELLS && xous__ring_take(r->map, &r->pos, &c);
+       n++)
+    xous__page_release(s->page);
+  xous__srv_ring_put(r);
+}
+
+/* The ring of client pid as the broker has it now, mapped if need be.
+ * Called with the lock held; drops it around the broker call. */
+struct ring *
+xous__srv_ring_of(struct server *s, unsigned pid)
+{
+  /* SAFETY: ring_gen is a hint any client could write, and so are the
+   * ready bits that bring us here: they only make us ask the broker (at
+   * most every RECHECK_NS per PID), which hands out the ring of that very
+   * PID. A ring whose client the broker marked gone is asked about too,
+   * whatever the hint says: its PID may be another process's now. */
+  uint32_t gen = atomic_load(&s->page->ring_gen[pid]);
+  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_PID, s->index, pid };
+  xous_word_t r[8];
+  struct ring *ring = s->rings[pid];
+  uint64_t now = xous__now_ns();
+  void *map;
+  int sock = -1;
+
+  if (ring != NULL) {
+    bool orphaned = (atomic_load(&ring->map->gone) & XOUS_RING_CLIENT_GONE) != 0;
+
+    if ((ring->gen == gen || ring->checked == gen) && !orphaned)
+      return ring;
+    if (now - ring->checked_at < RECHECK_NS)
+      return ring;
+  } else if (now - s->absent_at[pid] < RECHECK_NS) {
+    return NULL;
+  }
+  pthread_mutex_unlock(&xous__srv_lock);
+  if (xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
+      XOUS_OK)
+    map = NULL;
+  if (map != NULL) {
+    xous_word_t b[8] = { XOUS__SYSCALL_HOSTED, XOUS__SOCK_OF_PID, s->index,
+                         pid };
+    xous_word_t rs[8];
+
+    if (xous__hosted_socket(b, rs, &sock) != XOUS_OK) {
+      munmap(map, XOUS_RING_BYTES);
+      map = NULL;
+    }
+  }
+  pthread_mutex_lock(&xous__srv_lock);
+  if (map == NULL) {
+    /* No ring for pid at the broker: the one we have (if any) went with
+     * its client, once we took what it held. */
+    s->absent_at[pid] = xous__now_ns();
+    if (s->rings[pid] != NULL && !xous__ring_peek(s->rings[pid]->map,
+                                                   s->rings[pid]->pos))
+      xous__srv_ring_drop(s, pid);
+    return s->rings[pid];
+  }
+  ring = s->rings[pid];
+  if (ring != NULL && ring->gen == (uint32_t)r[1]) {
+    /* The same ring: the word in the page was wrong (or another thread
+     * was quicker). Remember it, so as not to ask again. */
+    ring->checked = gen;
+    ring->checked_at = xous__now_ns();
+    munmap(map, XOUS_RING_BYTES);
+    close(sock);
+    return ring;
+  }
+  xous__srv_ring_drop(s, pid);
+  ring = calloc(1, sizeof *ring);
+  if (ring == NULL) {
+    munmap(map, XOUS_RING_BYTES);
+    close(sock);
+    return NULL;
+  }
+  ring->map = map;
+  ring->sock = sock;
+  ring->gen = (uint32_t)r[1];
+  ring->refs = 1;
+  /* The broker made the ring empty at position 0; a client may have put
+   * cells in since, which we take from there. */
+  ring->pos = 0;
+  s->rings[pid] = ring;
+  return ring;
+}
+

@@ -1,0 +1,103 @@
+/*
+ * The server's half of the direct path, as its three files share it:
+ * direct_receive.c (the table of servers and ReceiveMessage),
+ * direct_rings.c (the clients' rings and the objects on their sockets) and
+ * direct_answer.c (answers to direct messages, returns to the broker).
+ *
+ * One mutex, xous__srv_lock, guards everything below; nothing sleeps while
+ * holding it.
+ */
+#ifndef XOUS_HOSTED_DIRECT_SERVER_H
+#define XOUS_HOSTED_DIRECT_SERVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hosted/internal.h"
+#include "hosted/ring.h"
+
+#define SLOT_BITS 7
+#define GEN_MAX 255
+#define RECHECK_NS 20000000u /* how often a client's hints may cost a call */
+
+/* Objects that came ahead of their cells: each thread of a client sends
+ * its object, then its cell, so no more than one per thread can be ahead
+ * of the cell we look for. */
+#define STASH (2 * XOUS_RING_ANSWERS)
+
+struct ring {
+  struct xous_ring *map;
+  uint32_t gen;
+  uint32_t checked; /* a ring_gen the broker said is still this ring */
+  uint64_t checked_at; /* when the broker last said so (ns) */
+  uint32_t pos;   /* our own: the ring's deq is only for show */
+  unsigned refs;  /* 1 while in the table, +1 per unanswered message */
+  int sock;       /* our end of the object socket */
+  struct {
+    uint32_t key;
+    int fd;
+  } stash[STASH];
+  unsigned nstash;
+};
+
+struct slot {
+  bool used;
+  uint8_t gen;
+  uint8_t tid;
+  uint8_t pid;
+  uint8_t kind;   /* BlockingScalar, or a lend */
+  uint32_t call;
+  uint32_t key;
+  uint64_t len;   /* a lend's length, which ReturnMemory must name */
+  struct ring *ring;
+};
+
+struct server {
+  xous_sid_t sid;
+  unsigned index;
+  bool dead;
+  unsigned users; /* threads inside ReceiveMessage on it */
+  unsigned cursor;
+  unsigned active;
+  struct xous_server_page *page;
+  struct ring *rings[XOUS_RING_PIDS];
+  uint64_t absent_at[XOUS_RING_PIDS]; /* when the broker said: no ring */
+  struct slot slots[XOUS_QUEUE_DEPTH];
+};
+
+/* One received message, as it leaves the lock. */
+struct taken {
+  xous_word_t env[8];
+  bool fetch;      /* a memory message: its object is at the broker */
+  int fd;          /* a memory message's object, handed over directly */
+  uint64_t mem_offset;
+  uint32_t key;
+  unsigned kind, pid;
+};
+
+extern pthread_mutex_t xous__srv_lock;
+extern struct server *xous__srv_table[XOUS_RING_PIDS]; /* by broker index */
+
+/* ---- direct_rings.c ------------------------------------------------------- */
+
+/* Drops a reference; the last unmaps the ring and closes its socket. */
+void xous__srv_ring_put(struct ring *r);
+/* Takes the ring of pid out of s (what it still holds is not delivered). */
+void xous__srv_ring_drop(struct server *s, unsigned pid);
+/* The ring of client pid as the broker has it now, mapped if need be;
+ * drops the lock around the broker call. */
+struct ring *xous__srv_ring_of(struct server *s, unsigned pid);
+/* The object sent ahead of the cell named key, or -1. */
+int xous__srv_object_of(struct ring *r, uint32_t key);
+
+/* ---- direct_receive.c ----------------------------------------------------- */
+
+struct server *xous__srv_find_sid(xous_sid_t sid);
+/* A thread leaves s; the last one out frees a dead server. */
+void xous__srv_leave(struct server *s);
+/* Receives on s (entered, lock held) until a message or, for a try, at
+ * once; leaves s and the lock. */
+void xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8]);
+
+#endif /* XOUS_HOSTED_DIRECT_SERVER_H */
