@@ -81,16 +81,6 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
   return XOUS_OK;
 }
 
-static void
-forward(const xous_word_t a[8], xous_word_t r[8])
-{
-  int fd;
-
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (fd >= 0)
-    close(fd);
-}
-
 void
 xous__direct_return(const xous_word_t a[8], xous_word_t r[8])
 {
@@ -122,7 +112,7 @@ xous__direct_return(const xous_word_t a[8], xous_word_t r[8])
   }
   err = answer(a[1], tag, v, len);
   if (err == XOUS_NOT_FOUND)
-    forward(a, r);
+    xous__forward(a, r);
   else if (err != XOUS_OK)
     xous__set_error(r, err);
   else

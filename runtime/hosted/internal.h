@@ -126,6 +126,9 @@ void xous__direct_server_after_fork(void);
 
 /* ---- syscall.c ------------------------------------------------------------ */
 
+/* Hands the call to the broker as it is; an fd that came back is closed. */
+void xous__forward(const xous_word_t a[8], xous_word_t r[8]);
+
 /* Maps the memory a received message carries (fd, at mem_offset). */
 void xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset);
 

@@ -132,8 +132,8 @@ reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
   xous__direct_reply_and_receive(a, r);
 }
 
-static void
-forward(const xous_word_t a[8], xous_word_t r[8])
+void
+xous__forward(const xous_word_t a[8], xous_word_t r[8])
 {
   int fd;
 
@@ -165,7 +165,7 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     /* The broker keeps the tables these limits guard; the rest are this
      * process's own. */
     if (args[1] == XOUS_LIMIT_SERVERS || args[1] == XOUS_LIMIT_CONNECTIONS)
-      forward(args, r);
+      xous__forward(args, r);
     else if (args[1] == XOUS_LIMIT_THREADS)
       xous__adjust_thread_limit(args, r);
     else
@@ -211,7 +211,7 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     if (is_memory_kind(args[2]))
       send_memory(args, r);
     else if (!xous__direct_send(args, r))
-      forward(args, r);
+      xous__forward(args, r);
     break;
   case XOUS_SYSCALL_RECEIVE_MESSAGE:
   case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
@@ -231,14 +231,14 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
       xous__set_error(r, XOUS_SERVER_QUEUE_FULL); /* memory is still lent */
       break;
     }
-    forward(args, r);
+    xous__forward(args, r);
     if (r[0] != XOUS_RESULT_ERROR)
       xous__direct_destroyed(args);
     break;
   case XOUS_SYSCALL_DISCONNECT:
     /* Our mappings go first: no call may start on the old ring after. */
     xous__direct_disconnect(args[1]);
-    forward(args, r);
+    xous__forward(args, r);
     break;
   case XOUS_SYSCALL_RETURN_SCALAR1:
   case XOUS_SYSCALL_RETURN_SCALAR2:
@@ -249,7 +249,7 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
   case XOUS_SYSCALL_TRY_CONNECT:
   case XOUS_SYSCALL_CONNECT_FOR_PROCESS:
   case XOUS_SYSCALL_SHUTDOWN:
-    forward(args, r);
+    xous__forward(args, r);
     break;
   default:
     xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
