@@ -340,7 +340,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
 
   for (;;) {
     uint32_t seen;
-    bool got;
+    bool got, polls;
 
     /* The page's dead word is not read: any client could write it. The
      * server ends when this process destroys it (or dies). */
@@ -388,12 +388,16 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       xous__set_ok(r, XOUS_RESULT_NONE);
       return;
     }
+    /* Nothing now: poll the bell a little, then sleep on it. One thread
+     * of a pool polls; the others sleep at once, and leave the CPUs to
+     * the clients. */
+    polls = spin != 0 && s->spinners == 0;
+    s->spinners += polls;
     pthread_mutex_unlock(&xous__srv_lock);
-    /* Nothing now: poll the bell a little, then sleep on it. */
     {
-      uint64_t t0 = spin != 0 ? xous__now_ns() : 0;
+      uint64_t t0 = polls ? xous__now_ns() : 0;
 
-      for (unsigned i = 1; spin != 0; i++) {
+      for (unsigned i = 1; polls; i++) {
         if (atomic_load_explicit(&s->page->bell, memory_order_acquire) != seen)
           break;
         if ((i & 63) == 0 && xous__now_ns() - t0 > spin)
@@ -412,6 +416,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       atomic_fetch_sub(&s->page->sleepers, 1);
     }
     pthread_mutex_lock(&xous__srv_lock);
+    s->spinners -= polls;
     if (atomic_load(&s->page->bell) == seen && !xous__broker_alive()) {
       xous__srv_leave(s);
       pthread_mutex_unlock(&xous__srv_lock);

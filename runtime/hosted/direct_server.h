@@ -58,6 +58,7 @@ struct server {
   unsigned index;
   bool dead;
   unsigned users; /* threads inside ReceiveMessage on it */
+  unsigned spinners; /* of them, polling the bell (one is enough) */
   unsigned cursor;
   unsigned active;
   struct xous_server_page *page;
