@@ -191,12 +191,13 @@ ring_make(struct peer_ring *r, bool no_sock)
   atomic_store(&peer.page->ring_gen[r->pid], r->gen);
 }
 
-/* The broker drops a ring: its gen changes, as xousd's ring_drop does. */
+/* The broker drops a ring: its gen becomes 0, as xousd's ring_drop makes
+ * it. */
 static void
 ring_gone(struct peer_ring *r)
 {
   ring_close(r);
-  atomic_store(&peer.page->ring_gen[r->pid], peer.next_gen++);
+  atomic_store(&peer.page->ring_gen[r->pid], 0);
 }
 
 static void

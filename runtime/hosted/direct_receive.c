@@ -235,6 +235,7 @@ take(struct server *s, struct taken *t)
     uint64_t bit = 1ull << (pid % 64);
     struct xous_ring_cell c;
     struct ring *r;
+    bool later = false;
 
     if ((atomic_load_explicit(word, memory_order_acquire) & bit) == 0) {
       /* Skip the rest of an empty word at once. */
@@ -248,13 +249,16 @@ take(struct server *s, struct taken *t)
      * the kernel's queue keeps them, before its ring is let go. */
     r = s->rings[pid];
     if (r == NULL || !xous__ring_peek(r->map, r->pos))
-      r = xous__srv_ring_of(s, pid);
+      r = xous__srv_ring_of(s, pid, &later);
     if (s->dead || r == NULL) {
-      if (r == NULL)
+      /* No ring: the bit goes, unless the broker is to be asked later. */
+      if (r == NULL && !later)
         atomic_fetch_and(word, ~bit);
       continue;
     }
     if (!xous__ring_take(r->map, &r->pos, &c)) {
+      if (later)
+        continue; /* the broker may know of a newer ring: keep the bit */
       atomic_fetch_and(word, ~bit);
       /* A cell may have come between the look and the clear. */
       if (!xous__ring_peek(r->map, r->pos))
@@ -301,7 +305,9 @@ sweep(struct server *s)
     uint32_t gen = atomic_load_explicit(&s->page->ring_gen[pid],
                                         memory_order_relaxed);
 
-    if ((r != NULL && ((r->gen != gen && r->checked != gen) ||
+    /* A ring we hold that changed or has cells, or one the broker made
+     * that we have not mapped yet. */
+    if ((r != NULL && (!xous__srv_ring_current(r, gen) ||
                        xous__ring_peek(r->map, r->pos))) ||
         (r == NULL && gen != 0))
       atomic_fetch_or(&s->page->ready[pid / 64], 1ull << (pid % 64));
@@ -383,6 +389,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       continue;
     }
     if (try_only) {
+      sweep(s); /* as before a sleep: what a lost hint hid is seen next */
       xous__srv_leave(s);
       pthread_mutex_unlock(&xous__srv_lock);
       xous__set_ok(r, XOUS_RESULT_NONE);
@@ -394,17 +401,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
     polls = spin != 0 && s->spinners == 0;
     s->spinners += polls;
     pthread_mutex_unlock(&xous__srv_lock);
-    {
-      uint64_t t0 = polls ? xous__now_ns() : 0;
-
-      for (unsigned i = 1; polls; i++) {
-        if (atomic_load_explicit(&s->page->bell, memory_order_acquire) != seen)
-          break;
-        if ((i & 63) == 0 && xous__now_ns() - t0 > spin)
-          break;
-        xous__cpu_relax();
-      }
-    }
+    xous__poll_while(&s->page->bell, seen, polls ? spin : 0);
     if (atomic_load(&s->page->bell) == seen) {
       atomic_fetch_add(&s->page->sleepers, 1);
       if (atomic_load(&s->page->bell) == seen) {

@@ -123,16 +123,26 @@ xous__srv_ring_drop(struct server *s, unsigned pid)
   xous__srv_ring_put(r);
 }
 
+bool
+xous__srv_ring_current(const struct ring *ring, uint32_t gen)
+{
+  return gen != 0 && (ring->gen == gen || ring->checked == gen);
+}
+
 /* The ring of client pid as the broker has it now, mapped if need be.
- * Called with the lock held; drops it around the broker call. */
+ * Called with the lock held; drops it around the broker call. *later is
+ * set when it was too soon to ask the broker again (the ring we hold, or
+ * NULL, may then be out of date). */
 struct ring *
-xous__srv_ring_of(struct server *s, unsigned pid)
+xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
 {
   /* SAFETY: ring_gen is a hint any client could write, and so are the
-   * ready bits that bring us here: they only make us ask the broker (at
-   * most every RECHECK_NS per PID), which hands out the ring of that very
-   * PID. A ring whose client the broker marked gone is asked about too,
-   * whatever the hint says: its PID may be another process's now. */
+   * ready bits that bring us here: they only make us ask the broker,
+   * which hands out the ring of that very PID, and not more often than
+   * every RECHECK_NS per PID (every ms for a generation not seen before,
+   * so that a new client waits no longer). A ring whose client the broker
+   * marked gone is asked about too, whatever the hint says: its PID may
+   * be another process's now. */
   uint32_t gen = atomic_load(&s->page->ring_gen[pid]);
   xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_PID, s->index, pid };
   xous_word_t r[8];
@@ -141,14 +151,20 @@ xous__srv_ring_of(struct server *s, unsigned pid)
   void *map;
   int sock = -1;
 
+  *later = false;
   if (ring != NULL) {
     bool orphaned = (atomic_load(&ring->map->gone) & XOUS_RING_CLIENT_GONE) != 0;
 
-    if ((ring->gen == gen || ring->checked == gen) && !orphaned)
+    if (xous__srv_ring_current(ring, gen) && !orphaned)
       return ring;
-    if (now - ring->checked_at < RECHECK_NS)
+    if (now - ring->checked_at < RECHECK_NS) {
+      *later = true;
       return ring;
-  } else if (now - s->absent_at[pid] < RECHECK_NS) {
+    }
+  } else if (now - s->absent_at[pid] < RECHECK_NS &&
+             (gen == 0 || gen == s->absent_gen[pid] ||
+              now - s->absent_at[pid] < RECHECK_NEW_NS)) {
+    *later = true;
     return NULL;
   }
   pthread_mutex_unlock(&xous__srv_lock);
@@ -170,6 +186,7 @@ xous__srv_ring_of(struct server *s, unsigned pid)
     /* No ring for pid at the broker: the one we have (if any) went with
      * its client, once we took what it held. */
     s->absent_at[pid] = xous__now_ns();
+    s->absent_gen[pid] = gen;
     if (s->rings[pid] != NULL && !xous__ring_peek(s->rings[pid]->map,
                                                    s->rings[pid]->pos))
       xous__srv_ring_drop(s, pid);
@@ -195,6 +212,7 @@ xous__srv_ring_of(struct server *s, unsigned pid)
   ring->map = map;
   ring->sock = sock;
   ring->gen = (uint32_t)r[1];
+  ring->checked = ring->gen;
   ring->refs = 1;
   /* The broker made the ring empty at position 0; a client may have put
    * cells in since, which we take from there. */

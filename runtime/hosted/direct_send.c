@@ -71,16 +71,6 @@ xous__now_ns(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void
-xous__cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
 /* Maps a memory object the broker handed us, checking that it is what it
  * claims: at least size bytes, with the magic at its head (0: none to
  * check, for a server page, whose head every client could overwrite). */
@@ -323,23 +313,9 @@ static xous_error_t
 await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
              xous_word_t r[8])
 {
-  uint64_t spin = xous__spin_ns(), t0 = 0;
-  uint32_t state;
+  uint32_t state =
+      xous__poll_while(&ans->state, XOUS_ANSWER_WAITING, xous__spin_ns());
 
-  for (unsigned i = 0;; i++) {
-    state = atomic_load_explicit(&ans->state, memory_order_acquire);
-    if (state == XOUS_ANSWER_READY || spin == 0)
-      break;
-    if ((i & 63) == 0) {
-      uint64_t now = xous__now_ns();
-
-      if (t0 == 0)
-        t0 = now;
-      else if (now - t0 > spin)
-        break;
-    }
-    xous__cpu_relax();
-  }
   for (;;) {
     /* SAFETY: the answer slot is this thread's, but the server (or a
      * broken one) writes it: every value of state is handled, the words
@@ -381,10 +357,6 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
        * still seen within the 100 ms the device's behaviour allows. */
       xous__futex_wait(&ans->state, XOUS_ANSWER_ASLEEP, 50000000);
       state = atomic_load_explicit(&ans->state, memory_order_acquire);
-      if (state != XOUS_ANSWER_READY)
-        /* Ring again: a wake-up a broken peer swallowed (a ready bit it
-         * cleared) costs a delay, not the call. */
-        xous__page_ring_bell(c->page, xous__pid());
       if (state != XOUS_ANSWER_READY && !xous__broker_alive()) {
         /* No kernel, no answer: as every other call now, InternalError. */
         atomic_store(&ans->state, XOUS_ANSWER_IDLE);

@@ -20,6 +20,7 @@
 #define SLOT_BITS 7
 #define GEN_MAX 255
 #define RECHECK_NS 20000000u /* how often a client's hints may cost a call */
+#define RECHECK_NEW_NS 1000000u /* the same for a generation not seen yet */
 
 /* Objects that came ahead of their cells: each thread of a client sends
  * its object, then its cell, so no more than one per thread can be ahead
@@ -64,6 +65,7 @@ struct server {
   struct xous_server_page *page;
   struct ring *rings[XOUS_RING_PIDS];
   uint64_t absent_at[XOUS_RING_PIDS]; /* when the broker said: no ring */
+  uint32_t absent_gen[XOUS_RING_PIDS]; /* and the hint at that time */
   struct slot slots[XOUS_QUEUE_DEPTH];
 };
 
@@ -88,7 +90,9 @@ void xous__srv_ring_put(struct ring *r);
 void xous__srv_ring_drop(struct server *s, unsigned pid);
 /* The ring of client pid as the broker has it now, mapped if need be;
  * drops the lock around the broker call. */
-struct ring *xous__srv_ring_of(struct server *s, unsigned pid);
+struct ring *xous__srv_ring_of(struct server *s, unsigned pid, bool *later);
+/* Whether the page's hint gen agrees with ring (0 never does). */
+bool xous__srv_ring_current(const struct ring *ring, uint32_t gen);
 /* The object sent ahead of the cell named key, or -1. */
 int xous__srv_object_of(struct ring *r, uint32_t key);
 

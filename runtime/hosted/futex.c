@@ -1,6 +1,6 @@
 /*
- * Sleeping on a word of shared memory, one small file per OS: futex on
- * Linux, _umtx_op on FreeBSD. Both are the shared (not process-private)
+ * Waiting on a word of shared memory: polling it for a while, then
+ * sleeping on it, with futex on Linux and _umtx_op on FreeBSD. Both are the shared (not process-private)
  * kind, because the word lives in a memfd that other processes map.
  */
 #include <errno.h>
@@ -58,3 +58,40 @@ xous__futex_wake(_Atomic uint32_t *word, int n)
 #else
 #error "the hosted backend needs futex (Linux) or _umtx_op (FreeBSD)"
 #endif
+
+static uint64_t
+now_ns(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+uint32_t
+xous__poll_while(_Atomic uint32_t *word, uint32_t value, uint64_t ns)
+{
+  uint32_t now = atomic_load_explicit(word, memory_order_acquire);
+  uint64_t t0;
+
+  if (now != value || ns == 0)
+    return now;
+  t0 = now_ns();
+  for (unsigned i = 1;; i++) {
+    cpu_relax();
+    now = atomic_load_explicit(word, memory_order_acquire);
+    /* The clock only every 64 looks: it costs more than a look. */
+    if (now != value || ((i & 63) == 0 && now_ns() - t0 > ns))
+      return now;
+  }
+}

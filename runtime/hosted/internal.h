@@ -88,7 +88,6 @@ void xous__memory_after_fork(void);
 
 uint64_t xous__spin_ns(void);
 uint64_t xous__now_ns(void);
-void xous__cpu_relax(void);
 /* Maps an object of the direct path (closing fd); NULL unless it is at
  * least size bytes and starts with magic (0: not checked). */
 void *xous__map_object(int fd, size_t size, uint32_t magic);

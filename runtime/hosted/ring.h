@@ -74,7 +74,8 @@ enum xous_answer_state {
 struct xous_ring_answer {
   _Atomic uint32_t state;
   uint32_t call;        /* the call number this answers */
-  uint32_t tag;         /* XOUS_RESULT_SCALAR1/2/5 */
+  uint32_t tag;         /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or
+                         * ERROR (w[0] the error) for a refused message */
   uint32_t pad;
   uint64_t w[5];
   uint64_t pad2;
@@ -104,7 +105,8 @@ struct xous_server_page {
   /* Written by the broker. */
   uint32_t magic, version;
   uint32_t index, gen;
-  _Atomic uint32_t dead;  /* the server is gone: fail, do not wait */
+  _Atomic uint32_t dead;  /* the server is gone (shown; any client can
+                           * write it, so no reader trusts it) */
   _Atomic uint32_t trace; /* a trace is being recorded: report messages */
   uint8_t pad0[XOUS_LINE - 24];
   /* The doorbell: bumped after every message, slept on by receivers. */
@@ -121,7 +123,8 @@ struct xous_server_page {
   /* Hints: bit p is set when the ring of client PID p may hold cells. */
   _Atomic uint64_t ready[XOUS_RING_PIDS / 64];
   uint8_t pad3[XOUS_LINE - 32];
-  /* ring_gen[p] changes when the broker makes or drops p's ring. */
+  /* ring_gen[p]: the generation of p's ring, 0 when it has none. A hint:
+   * the server asks the broker before it believes a change. */
   _Atomic uint32_t ring_gen[XOUS_RING_PIDS];
 };
 
@@ -170,7 +173,13 @@ enum xous__event { XOUS__EV_SEND = 1, XOUS__EV_RECEIVE = 2, XOUS__EV_REPLY = 3 }
  * against shrinking. XOUS_OK or the error to give. */
 xous_error_t xous__check_object(int fd, uint64_t offset, uint64_t len);
 
-/* ---- futex.c: sleeping on a word of shared memory --------------------- */
+/* ---- futex.c: waiting on a word of shared memory ---------------------- */
+
+/* Polls *word for at most ns while it holds value (a wake-up across cores
+ * costs far more than a short poll when the peer acts at once); returns
+ * the word's last value. */
+uint32_t xous__poll_while(_Atomic uint32_t *word, uint32_t value,
+                          uint64_t ns);
 
 /* Sleeps while *word == expected, at most timeout_ns (0: no limit).
  * Returns when woken, on timeout, or at once when the word differs. */

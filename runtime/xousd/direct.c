@@ -110,9 +110,10 @@ ring_drop(struct xd_server *s, unsigned pid, uint32_t gone)
       xous__futex_wake(&map->answers[i].state, 1 << 30);
     xd_ring_unmap(map);
   }
-  /* Tell the server that this ring is no more: it drops its mapping. */
+  /* Tell the server that this ring is no more: it drops its mapping once
+   * it has taken what the ring holds, and looks no more for that PID. */
   if (s->page != NULL)
-    atomic_store(&s->page->ring_gen[pid], next_gen++);
+    atomic_store(&s->page->ring_gen[pid], 0);
   close(r->fd);
   /* Objects still on their way in the socket are freed with it. */
   close(r->sock[0]);
@@ -183,6 +184,8 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
     xd_ring_unmap(ring);
   }
   r->gen = next_gen++;
+  if (next_gen == 0)
+    next_gen = 1; /* 0 says: no ring */
   s->rings[pid] = r;
   atomic_store(&s->page->ring_gen[pid], r->gen);
   return r;
