@@ -167,39 +167,6 @@ dial(void)
   return s;
 }
 
-/* Sends len bytes of f on s, with a fresh memory object of pages pages
- * when pages > 0. */
-static void
-put(int s, const void *f, size_t len, unsigned pages)
-{
-  struct iovec iov = { .iov_base = (void *)f, .iov_len = len };
-  union {
-    char b[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-  int fd = -1;
-
-  if (pages > 0) {
-    struct cmsghdr *c;
-
-    fd = memfd_create("xous-fuzz", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, (off_t)pages * XOUS_PAGE_SIZE) != 0)
-      abort();
-    memset(&ctl, 0, sizeof ctl);
-    msg.msg_control = ctl.b;
-    msg.msg_controllen = sizeof ctl.b;
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  (void)sendmsg(s, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-  if (fd >= 0)
-    close(fd); /* the broker has its own copy, if it took the frame */
-}
-
 static void
 hello(int *socks)
 {
@@ -212,7 +179,7 @@ hello(int *socks)
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_HELLO_PROCESS;
   snprintf(f.name, sizeof f.name, "fuzz");
-  put(socks[0], &f, sizeof f, 0);
+  fz_send_pages(socks[0], &f, sizeof f, 0, MSG_DONTWAIT);
   pump();
   n = xous__wire_recv_flags(socks[0], &f, sizeof f, &fd, MSG_DONTWAIT);
   if (fd >= 0)
@@ -228,7 +195,7 @@ hello(int *socks)
     f.type = XOUS_WIRE_HELLO_THREAD;
     f.tid = (uint32_t)(i + 1);
     f.w[0] = pid;
-    put(socks[i], &f, sizeof f, 0);
+    fz_send_pages(socks[i], &f, sizeof f, 0, MSG_DONTWAIT);
     pump();
     n = xous__wire_recv_flags(socks[i], &f, sizeof f, &fd, MSG_DONTWAIT);
     if (fd >= 0)
@@ -308,7 +275,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       uint8_t raw[2 * sizeof f] = { 0 };
 
       memcpy(raw, &f, sizeof f);
-      put(s, raw, len, pages);
+      fz_send_pages(s, raw, len, pages, MSG_DONTWAIT);
     }
     pump();
     for (int i = 0; i < SOCKS; i++)

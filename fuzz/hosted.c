@@ -52,37 +52,6 @@ static struct {
   bool pending;
 } answer;
 
-static void
-send_with(int s, const void *buf, size_t len, unsigned pages)
-{
-  struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-  union {
-    char b[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-  int fd = -1;
-
-  if (pages > 0) {
-    struct cmsghdr *c;
-
-    fd = memfd_create("xous-fuzz", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, (off_t)pages * XOUS_PAGE_SIZE) != 0)
-      abort();
-    memset(&ctl, 0, sizeof ctl);
-    msg.msg_control = ctl.b;
-    msg.msg_controllen = sizeof ctl.b;
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  (void)sendmsg(s, &msg, MSG_NOSIGNAL);
-  if (fd >= 0)
-    close(fd);
-}
-
 /* Answers one frame from a client: hellos are welcome, the first syscall
  * of a run gets the input's datagram, any other Ok. */
 static void
@@ -102,18 +71,18 @@ serve_frame(int s)
   if (f.type == XOUS_WIRE_HELLO_PROCESS || f.type == XOUS_WIRE_HELLO_THREAD) {
     out.type = XOUS_WIRE_WELCOME;
     out.w[0] = 7;
-    send_with(s, &out, sizeof out, 0);
+    fz_send_pages(s, &out, sizeof out, 0, 0);
     return;
   }
   pthread_mutex_lock(&lock);
   if (answer.pending) {
     answer.pending = false;
-    send_with(s, answer.bytes, answer.len, answer.pages);
+    fz_send_pages(s, answer.bytes, answer.len, answer.pages, 0);
   } else {
     out.type = XOUS_WIRE_RESULT;
     out.tid = f.tid;
     out.w[0] = XOUS_RESULT_OK;
-    send_with(s, &out, sizeof out, 0);
+    fz_send_pages(s, &out, sizeof out, 0, 0);
   }
   pthread_mutex_unlock(&lock);
 }

@@ -5,8 +5,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <xous.h>
+
+#include "hosted/wire.h"
 #include "fuzz.h"
+
+void
+fz_send_pages(int s, const void *buf, size_t len, unsigned pages, int flags)
+{
+  int fd = -1;
+
+  if (pages > 0) {
+    fd = memfd_create("xous-fuzz", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, (off_t)pages * XOUS_PAGE_SIZE) != 0)
+      abort();
+  }
+  (void)xous__send_fd(s, buf, len, fd, flags);
+  if (fd >= 0)
+    close(fd); /* the receiver has its own copy, if it took the message */
+}
 
 size_t
 fz_bytes(struct fz_reader *r, void *dst, size_t len)

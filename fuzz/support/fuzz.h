@@ -29,6 +29,12 @@ uint16_t fz_u16(struct fz_reader *r);
 uint32_t fz_u32(struct fz_reader *r);
 uint64_t fz_u64(struct fz_reader *r);
 
+/* Sends len bytes of buf on socket s (sendmsg flags: MSG_NOSIGNAL and
+ * these), with a fresh memory object of pages pages attached when pages
+ * > 0; our copy of the object is closed either way. */
+void fz_send_pages(int s, const void *buf, size_t len, unsigned pages,
+                   int flags);
+
 /* The number of open file descriptors of this process. */
 int fz_open_fds(void);
 /* Aborts (a finding) when the count is not what it was before a run. */

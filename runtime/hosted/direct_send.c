@@ -374,25 +374,10 @@ static int
 send_object(int sock, int fd, uint32_t key)
 {
   struct xous_object_note note = { XOUS_OBJECT_MAGIC, key };
-  struct iovec iov = { .iov_base = &note, .iov_len = sizeof note };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  ssize_t n;
 
-  memset(u.buf, 0, sizeof u.buf);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-  do
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n == (ssize_t)sizeof note ? 0 : -1;
+  return xous__send_fd(sock, &note, sizeof note, fd, 0) == (long)sizeof note
+             ? 0
+             : -1;
 }
 
 /* One message on the direct path; fd is the memory object of a memory

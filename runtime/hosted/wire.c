@@ -26,10 +26,10 @@ xous__socket_path(char *buf, size_t size)
   return (n < 0 || (size_t)n >= size) ? -1 : 0;
 }
 
-int
-xous__wire_send(int sock, const struct xous_wire_frame *f, int fd)
+long
+xous__send_fd(int sock, const void *buf, size_t len, int fd, int flags)
 {
-  struct iovec iov = { .iov_base = (void *)f, .iov_len = sizeof *f };
+  struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
@@ -50,11 +50,19 @@ xous__wire_send(int sock, const struct xous_wire_frame *f, int fd)
     memcpy(CMSG_DATA(c), &fd, sizeof fd);
   }
   do
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    n = sendmsg(sock, &msg, MSG_NOSIGNAL | flags);
   while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : (long)n;
+}
+
+int
+xous__wire_send(int sock, const struct xous_wire_frame *f, int fd)
+{
+  long n = xous__send_fd(sock, f, sizeof *f, fd, 0);
+
   if (n < 0)
-    return -errno;
-  return n == (ssize_t)sizeof *f ? 0 : -EPROTO;
+    return (int)n;
+  return n == (long)sizeof *f ? 0 : -EPROTO;
 }
 
 long

@@ -84,6 +84,10 @@ _Static_assert(offsetof(struct xous_wire_frame, name) == 96, "name at 96");
  * Writes at most size bytes; returns 0, or -1 when it does not fit. */
 int xous__socket_path(char *buf, size_t size);
 
+/* Sends len bytes of buf as one datagram with an optional fd (-1 for
+ * none), with sendmsg flags besides MSG_NOSIGNAL. Returns the bytes sent
+ * or -errno. Retries EINTR. */
+long xous__send_fd(int sock, const void *buf, size_t len, int fd, int flags);
 /* Sends one frame with an optional fd (-1 for none), whole or not at all.
  * Returns 0 or -errno. Retries EINTR. */
 int xous__wire_send(int sock, const struct xous_wire_frame *f, int fd);
