@@ -561,6 +561,46 @@ START_TEST(xousctl_ps_lists_the_hello_server)
 }
 END_TEST
 
+/* messages_sent of this process in `xousctl ps --json`, or -1. */
+static long
+messages_sent_by_us(void)
+{
+  long pid = (long)xous_get_process_id(), sent = -1;
+  struct jval root;
+  char *text;
+  int st;
+
+  st = xousctl(&text, "ps", "--json", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(jvalid(text, &root) && root.type == J_ARR, "not JSON: %s",
+                text);
+  for (size_t i = 0; i < root.count; i++)
+    if (jnum(jget(&root.items[i], "pid")) == pid)
+      sent = jnum(jget(&root.items[i], "messages_sent"));
+  jfree(&root);
+  free(text);
+  return sent;
+}
+
+START_TEST(xousctl_ps_counts_each_message_a_process_sent_once)
+{
+  xous_sid_t sid = xous_sid_from_name("ctl-count-srv-01");
+  xous_envelope_t env;
+  xous_cid_t cid;
+
+  harness_start_broker();
+  ck_assert_int_eq(xous_create_server_with_address(sid, &cid), XOUS_OK);
+  for (unsigned i = 0; i < 7; i++) {
+    ck_assert_int_eq(xous_scalar(cid, 1, i, 0, 0, 0), XOUS_OK);
+    ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
+  }
+  ck_assert_int_eq(messages_sent_by_us(), 7);
+  /* The count outlives the server and its ring. */
+  ck_assert_int_eq(xous_destroy_server(sid), XOUS_OK);
+  ck_assert_int_eq(messages_sent_by_us(), 7);
+}
+END_TEST
+
 START_TEST(xousctl_servers_hides_sids_unless_asked)
 {
   char *text, sid[64], owner[64];
@@ -771,6 +811,7 @@ main(void)
   tcase_add_checked_fixture(ctl, NULL, teardown);
   tcase_set_timeout(ctl, 60);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
+  tcase_add_test(ctl, xousctl_ps_counts_each_message_a_process_sent_once);
   tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);
   tcase_add_test(ctl, xousctl_conns_shows_a_connection_to_the_server);
   tcase_add_test(ctl, xousctl_kill_kills_a_process);

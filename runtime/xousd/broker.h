@@ -104,7 +104,7 @@ struct xd_process {
   struct xd_conn conns[XOUS_MAX_CONNECTIONS];
   unsigned max_servers;      /* AdjustProcessLimit XOUS_LIMIT_SERVERS */
   unsigned max_conns;        /* AdjustProcessLimit XOUS_LIMIT_CONNECTIONS */
-  uint64_t messages_sent;
+  uint64_t messages_sent;    /* of rings since dropped; live ones count apart */
   uint64_t start_ms;
 };
 

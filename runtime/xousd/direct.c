@@ -105,9 +105,14 @@ ring_drop(struct xd_server *s, unsigned pid, uint32_t gone)
   if (map != NULL) {
     /* SAFETY: gone and the answer words are only written and woken,
      * never trusted. */
+    struct xd_process *client = xd_process_by_pid(pid);
+
     atomic_fetch_or(&map->gone, gone);
     for (unsigned i = 0; i < XOUS_RING_ANSWERS; i++)
       xous__futex_wake(&map->answers[i].state, 1 << 30);
+    /* A live client keeps its count of messages sent (xousctl ps). */
+    if (client != NULL)
+      client->messages_sent += atomic_load(&map->sent);
     xd_ring_unmap(map);
   }
   /* Tell the server that this ring is no more: it drops its mapping once
@@ -312,7 +317,6 @@ trace_event(struct xd_thread *t, const uint64_t a[8])
 
   switch (a[2]) {
   case XOUS__EV_SEND:
-    t->proc->messages_sent++;
     xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
              "\"kind\":%u,\"id\":%llu,\"slot\":%llu}",
              t->proc->pid, t->tid, index, kind, id, key);

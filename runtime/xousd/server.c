@@ -151,7 +151,6 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
   }
   if (n < XOUS_QUEUE_DEPTH)
     s->slots[n].key = key;
-  t->proc->messages_sent++;
   xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"kind\":%u,\"id\":%llu,\"slot\":%u}",
            t->proc->pid, t->tid, s->index, kind, (unsigned long long)a[3], key);
