@@ -62,6 +62,7 @@ server_enter(xous_sid_t sid, xous_error_t *err)
                        sid.w[0], sid.w[1], sid.w[2], sid.w[3] };
   xous_word_t r[8];
   struct server *s;
+  unsigned index;
   void *page;
 
   pthread_mutex_lock(&xous__srv_lock);
@@ -80,20 +81,21 @@ server_enter(xous_sid_t sid, xous_error_t *err)
     *err = XOUS_OUT_OF_MEMORY;
     return NULL;
   }
+  index = (unsigned)(r[1] & 0xff);
   s->sid = sid;
-  s->index = (unsigned)(r[1] & 0xff);
+  s->index = index;
   s->page = page;
   pthread_mutex_lock(&xous__srv_lock);
-  if (xous__srv_table[s->index] != NULL && !xous__srv_table[s->index]->dead) {
+  if (xous__srv_table[index] != NULL && !xous__srv_table[index]->dead) {
     /* Another thread was quicker (or the index is ours already). */
     server_free(s);
-    s = xous__srv_table[s->index];
+    s = xous__srv_table[index];
   } else {
-    if (xous__srv_table[s->index] != NULL) {
+    if (xous__srv_table[index] != NULL) {
       /* A dead one that threads are still leaving: they free it. */
-      xous__srv_table[s->index]->index = XOUS_RING_PIDS;
+      xous__srv_table[index]->index = XOUS_RING_PIDS;
     }
-    xous__srv_table[s->index] = s;
+    xous__srv_table[index] = s;
   }
   s->users++;
   return s;
