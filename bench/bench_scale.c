@@ -303,8 +303,9 @@ start_broker(const char *xousd)
   broker = fork();
   if (broker == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    execl(xousd, xousd, "--foreground", "--max-servers", "256", "--socket",
-          sock_path, (char *)NULL);
+    /* Past the device's 63 processes: the whole 8-bit PID space. */
+    execl(xousd, xousd, "--foreground", "--max-servers", "256",
+          "--max-processes", "254", "--socket", sock_path, (char *)NULL);
     _exit(127);
   }
   memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);

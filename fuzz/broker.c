@@ -98,6 +98,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
   xd.opt.foreground = true;
   xd.opt.max_connections = XOUS_MAX_CONNECTIONS;
   xd.opt.max_servers = XOUS_MAX_SERVERS;
+  xd.opt.max_processes = XOUS_MAX_PROCESSES;
   xd_list_init(&xd.connecting);
   xd_list_init(&xd.peers);
   if (xd_listen() != 0)

@@ -130,23 +130,30 @@ park(void *arg)
   return NULL;
 }
 
-START_TEST(threads_stop_at_31_or_the_lowered_limit_with_thread_not_available)
+START_TEST(threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available)
 {
   static atomic_bool go;
   xous_tid_t tids[40];
   unsigned n = 0;
   xous_error_t err = XOUS_OK;
 
-  ck_assert_uint_eq(limit_of(XOUS_LIMIT_THREADS), XOUS_MAX_THREADS);
+  ck_assert_uint_eq(limit_of(XOUS_LIMIT_THREADS), 29);
+  ck_assert_uint_eq(xous_get_thread_id(), 2);
   while (n < 40 &&
          (err = xous_create_thread(park, &go, STACK_SIZE, &tids[n])) ==
              XOUS_OK)
     n++;
-  /* The main thread holds one of the 31. */
-  ck_assert_uint_eq(n, XOUS_MAX_THREADS - 1);
+  /* As the device: TIDs 2..30, the main thread holding 2. */
+  ck_assert_uint_eq(n, 28);
   ck_assert_int_eq(err, XOUS_THREAD_NOT_AVAILABLE);
+  for (unsigned i = 0; i < n; i++) {
+    ck_assert_uint_ge(tids[i], 3);
+    ck_assert_uint_le(tids[i], 30);
+  }
   /* Not below what lives now; lowered once they are gone. */
-  ck_assert_uint_eq(set_limit(XOUS_LIMIT_THREADS, 3), XOUS_MAX_THREADS);
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_THREADS, 3), 29);
+  /* Nor above the device's. */
+  ck_assert_uint_eq(set_limit(XOUS_LIMIT_THREADS, 30), 29);
   atomic_store(&go, true);
   for (unsigned i = 0; i < n; i++)
     xous_join_thread(tids[i], NULL);
@@ -297,17 +304,18 @@ raw_process(struct xous_wire_frame *f)
   return fd;
 }
 
-START_TEST(the_255th_process_is_refused_with_out_of_memory_and_a_clear_message)
+/* Fills the PID space with raw process sockets: count of them get PIDs
+ * 2.. in turn, the next is refused with OutOfMemory. The sockets stay open
+ * in fds; then a real program is refused, with a message on stderr. */
+static void
+fill_pid_space(int *fds, unsigned count)
 {
-  static int fds[260];
   struct xous_wire_frame f;
-  unsigned n;
   pid_t late;
   int st;
   char *out;
 
-  /* PIDs 2..255: 254 processes, each a raw process socket. */
-  for (n = 0; n < 254; n++) {
+  for (unsigned n = 0; n < count; n++) {
     fds[n] = raw_process(&f);
     ck_assert_msg(f.type == XOUS_WIRE_WELCOME, "process %u refused", n + 1);
     ck_assert_uint_eq(f.w[0], n + 2);
@@ -324,16 +332,71 @@ START_TEST(the_255th_process_is_refused_with_out_of_memory_and_a_clear_message)
   out = harness_output(late);
   ck_assert_str_eq(out, "pid 0 OutOfMemory\n");
   free(out);
+}
 
+/* Waits until a program joins again, and returns the PID it got. */
+static unsigned
+next_pid_after_one_left(void)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+  unsigned pid = 0;
+
+  while (pid == 0 && harness_now_ms() < deadline) {
+    pid_t late = harness_spawn(PEER, "pid", NULL);
+    int st;
+    char *out;
+
+    ck_assert(harness_wait(late, BOUND_MS, &st));
+    out = harness_output(late);
+    if (sscanf(out, "pid %u NoError", &pid) != 1)
+      pid = 0;
+    free(out);
+  }
+  return pid;
+}
+
+START_TEST(the_64th_process_is_refused_with_out_of_memory_as_on_the_device)
+{
+  static int fds[70];
+
+  /* PIDs 2..64, as the device's 64 process slots with PID 1 the kernel. */
+  fill_pid_space(fds, 63);
   /* One leaves: the next comes in, with that PID. */
-  close(fds[100]);
-  harness_sleep_ms(50);
-  late = harness_spawn(PEER, "pid", NULL);
-  ck_assert(harness_wait(late, BOUND_MS, &st));
-  out = harness_output(late);
-  ck_assert_str_eq(out, "pid 102 NoError\n");
-  free(out);
+  close(fds[40]);
+  ck_assert_uint_eq(next_pid_after_one_left(), 42);
   harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(max_processes_254_fills_the_8_bit_pid_space_then_refuses)
+{
+  const char *args[] = { "--socket", NULL, "--max-processes", "254", NULL };
+  static int fds[260];
+
+  args[1] = harness_socket_path();
+  setenv("XOUS_SOCKET", args[1], 1);
+  harness_start_broker_with(args[1], args);
+  /* PIDs 2..255: the 256th would not fit the sender word's 8 bits. */
+  fill_pid_space(fds, 254);
+  close(fds[100]);
+  ck_assert_uint_eq(next_pid_after_one_left(), 102);
+}
+END_TEST
+
+START_TEST(max_processes_past_254_or_below_1_is_refused_at_start)
+{
+  static const char *bad[] = { "255", "0", "1000", "12x", "" };
+
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    pid_t p = harness_spawn("xousd", "--foreground", "--socket",
+                            harness_socket_path(), "--max-processes", bad[i],
+                            NULL);
+    int st;
+
+    ck_assert(harness_wait(p, BOUND_MS, &st));
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2,
+                  "--max-processes '%s' was accepted", bad[i]);
+  }
 }
 END_TEST
 
@@ -351,11 +414,12 @@ limits_suite(void)
   tcase_add_test(
       tc, the_connection_limit_can_be_lowered_and_then_gives_out_of_memory);
   tcase_add_test(
-      tc, threads_stop_at_31_or_the_lowered_limit_with_thread_not_available);
+      tc,
+      threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available);
   tcase_add_test(tc, map_memory_stops_at_the_mapped_limit_with_out_of_memory);
   tcase_add_test(tc, an_unknown_limit_index_gives_invalid_limit);
   tcase_add_test(
-      tc, the_255th_process_is_refused_with_out_of_memory_and_a_clear_message);
+      tc, the_64th_process_is_refused_with_out_of_memory_as_on_the_device);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("system");
@@ -364,6 +428,8 @@ limits_suite(void)
   tcase_add_test(tc, max_servers_256_holds_256_servers_of_many_processes);
   tcase_add_test(tc, the_default_server_table_holds_128_as_the_device);
   tcase_add_test(tc, max_servers_above_256_is_refused_at_start);
+  tcase_add_test(tc, max_processes_254_fills_the_8_bit_pid_space_then_refuses);
+  tcase_add_test(tc, max_processes_past_254_or_below_1_is_refused_at_start);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -25,7 +25,7 @@ typedef struct {
 } xous_sid_t;
 
 typedef uint32_t xous_cid_t;         /* connection ID, per process (2..33) */
-typedef uint8_t xous_pid_t;          /* 1..255; 1 is the kernel (the broker) */
+typedef uint8_t xous_pid_t;          /* 1 is the kernel (the broker) */
 typedef xous_word_t xous_tid_t;      /* thread ID, per process; first is 2 */
 typedef xous_word_t xous_sender_t;   /* MessageSender: opaque reply handle */
 
@@ -114,13 +114,20 @@ typedef struct {
 #define XOUS_MEM_VIRT 0x20u
 #define XOUS_MEM_ALL 0x3fu /* larger values do not decode */
 
-/* Device limits (ABI.md). */
+/* Device limits (ABI.md). The desktop keeps the same ones by default. */
 #define XOUS_MAX_CONNECTIONS 32 /* per process; CID = slot + 2 */
 #define XOUS_FIRST_CID 2
 #define XOUS_MAX_SERVERS 128    /* system wide */
 #define XOUS_QUEUE_DEPTH 128    /* pending messages per server */
-#define XOUS_MAX_THREADS 31     /* per process */
+/* Threads per process, the main thread included: the kernel's table has
+ * 31 slots and TIDs 0 (interrupts) and 1 (exceptions) are not threads, so
+ * TIDs run 2..30; the 30th CreateThread gives ThreadNotAvailable. */
+#define XOUS_MAX_THREADS 29
 #define XOUS_KERNEL_PID 1
+/* Processes besides the kernel: PIDs 2..64 (the kernel's 64 slots, PID 1
+ * its own); the next gives OutOfMemory. xousd --max-processes raises it on
+ * the desktop, up to 254 (8-bit PIDs). */
+#define XOUS_MAX_PROCESSES 63
 
 /* AdjustProcessLimit indices. 1 and 2 are the kernel's; 3 and up exist on
  * the desktop only (the device answers InvalidLimit). Each answers

@@ -191,8 +191,9 @@ join_broker(void)
         fprintf(stderr, "xous: xousd refused this process: %s%s\n",
                 xous_strerror(err),
                 err == XOUS_OUT_OF_MEMORY
-                    ? " (no free PID: Xous PIDs are 8 bits, and 254 "
-                      "processes are running)"
+                    ? " (no free PID: as many processes are running as "
+                      "xousd allows, 63 by default as on the device; "
+                      "xousd --max-processes raises it)"
                     : "");
     } else
       say_lost("xousd", EPROTO);

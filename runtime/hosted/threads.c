@@ -1,6 +1,7 @@
 /*
  * Xous threads on pthreads. TIDs are small per-process numbers as on the
- * device: the first thread is 2, and at most XOUS_MAX_THREADS live at once.
+ * device: the first thread is 2, and at most XOUS_MAX_THREADS (29, the main
+ * thread included) live at once, so TIDs stay within 2..30.
  */
 #include <errno.h>
 #include <pthread.h>

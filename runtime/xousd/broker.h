@@ -31,7 +31,10 @@
 #include "hosted/ring.h"
 #include "hosted/wire.h"
 
-#define XOUSD_MAX_PIDS 256 /* PIDs 2..255; 1 is the broker */
+/* The PID table: PIDs are 8 bits of the sender word, 1 is the broker, so
+ * --max-processes goes up to 254 (PIDs 2..255). The device's 63
+ * (XOUS_MAX_PROCESSES, PIDs 2..64) is the default. */
+#define XOUSD_MAX_PIDS 256
 /* The server table: the sender word has 8 bits of server index (bits
  * 23..16), so no more than 256 servers can ever be told apart. The device
  * has XOUS_MAX_SERVERS (128); --max-servers raises it up to this. */
@@ -154,6 +157,7 @@ struct xd_options {
   unsigned max_servers;      /* system wide, 1..XOUSD_MAX_SERVERS */
   unsigned max_connections;  /* per process ceiling, 1..32 */
   unsigned process_servers;  /* per process ceiling, 1..max_servers */
+  unsigned max_processes;    /* besides the broker, 1..XOUSD_MAX_PIDS - 2 */
 };
 
 struct xd_broker {

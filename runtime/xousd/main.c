@@ -24,7 +24,7 @@ usage(FILE *out)
   fprintf(out,
           "usage: xousd [--foreground] [--verbose] [--socket PATH]\n"
           "             [--max-connections N] [--max-servers N]\n"
-          "             [--process-servers N]\n"
+          "             [--process-servers N] [--max-processes N]\n"
           "       xousd --help | --version\n"
           "\n"
           "The Xous kernel's broker: PIDs, servers, connections and messages\n"
@@ -48,6 +48,11 @@ usage(FILE *out)
           "                          8 bits of server index)\n"
           "      --process-servers N servers one process may own (default "
           "32)\n"
+          "      --max-processes N   processes besides the broker (default "
+          "63, as\n"
+          "                          the device; at most 254, a desktop "
+          "extension\n"
+          "                          for scale work: PIDs are 8 bits)\n"
           "  -h, --help              this text\n"
           "  -V, --version           the version\n");
 }
@@ -114,6 +119,7 @@ main(int argc, char **argv)
     { "max-connections", required_argument, NULL, 'C' },
     { "max-servers", required_argument, NULL, 'S' },
     { "process-servers", required_argument, NULL, 'P' },
+    { "max-processes", required_argument, NULL, 'N' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -125,6 +131,7 @@ main(int argc, char **argv)
   xd.opt.max_connections = XOUS_MAX_CONNECTIONS;
   xd.opt.max_servers = XOUS_MAX_SERVERS;
   xd.opt.process_servers = 0; /* XOUSD_PROCESS_SERVERS, within max */
+  xd.opt.max_processes = XOUS_MAX_PROCESSES;
   while ((c = getopt_long(argc, argv, "fvs:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'f':
@@ -146,6 +153,21 @@ main(int argc, char **argv)
         return 2;
       }
       xd.opt.max_connections = (unsigned)n;
+      break;
+    }
+    case 'N': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+
+      /* PID 1 is the broker and PIDs are 8 bits: 254 others at most. */
+      if (*end != '\0' || end == optarg || n < 1 ||
+          n > XOUSD_MAX_PIDS - 2) {
+        fprintf(stderr, "xousd: --max-processes takes 1..%d (the device "
+                        "allows %d; PIDs are 8 bits)\n",
+                XOUSD_MAX_PIDS - 2, XOUS_MAX_PROCESSES);
+        return 2;
+      }
+      xd.opt.max_processes = (unsigned)n;
       break;
     }
     case 'S':

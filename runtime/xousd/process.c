@@ -22,12 +22,21 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
 
   /* The lowest free PID, as small numbers are what the device hands out;
    * 1 is the kernel. */
-  for (pid = 2; pid < XOUSD_MAX_PIDS && xd.procs[pid] != NULL; pid++)
+  for (pid = 2; pid < 2 + xd.opt.max_processes && xd.procs[pid] != NULL;
+       pid++)
     ;
-  if (pid == XOUSD_MAX_PIDS) {
-    /* The PID is 8 bits of the sender word: there is no 256th. */
-    xd_log(0, "refused a process: no free PID (%d processes are running, "
-              "all of PIDs 2..%d)", XOUSD_MAX_PIDS - 2, XOUSD_MAX_PIDS - 1);
+  if (pid == 2 + xd.opt.max_processes) {
+    if (xd.opt.max_processes == XOUS_MAX_PROCESSES)
+      xd_log(0, "refused a process: no free PID (%u processes are "
+                "running, all of PIDs 2..%u: the device's limit; xousd "
+                "--max-processes raises it up to %d)",
+             xd.opt.max_processes, 1 + xd.opt.max_processes,
+             XOUSD_MAX_PIDS - 2);
+    else
+      xd_log(0, "refused a process: no free PID (%u processes are "
+                "running, all of PIDs 2..%u, as xousd --max-processes "
+                "says)",
+             xd.opt.max_processes, 1 + xd.opt.max_processes);
     *err = XOUS_OUT_OF_MEMORY;
     return NULL;
   }
