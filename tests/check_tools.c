@@ -412,7 +412,7 @@ START_TEST(xous_run_exits_with_the_first_programs_status)
 }
 END_TEST
 
-START_TEST(xous_run_on_sigint_kills_its_children_and_removes_its_directory)
+START_TEST(xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
 {
   const char *tmp = run_tmpdir();
   char *shm = dir_entries("/dev/shm", "xous");
@@ -427,11 +427,14 @@ START_TEST(xous_run_on_sigint_kills_its_children_and_removes_its_directory)
   inside = dir_entries(tmp, NULL);
   ck_assert_msg(inside[0] != '\0', "xous-run made no directory in TMPDIR");
   free(inside);
-  kill(pid, SIGINT);
+  /* As Ctrl-C does: to the whole foreground group. */
+  kill(-pid, SIGINT);
   st = finish(pid, "xous-run after SIGINT");
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(strstr(text, "killed by signal") == NULL,
+                "Ctrl-C reported as a crash:\n%s", text);
   assert_nothing_left(pid, tmp, shm);
   free(text);
   free(shm);
@@ -447,19 +450,18 @@ START_TEST(xous_run_cleans_up_when_a_process_crashes)
   char *shm = dir_entries("/dev/shm", "xous");
   char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
   char *server = build_path("examples/hello/hello-server");
-  /* The server runs on; a second process dies of SIGKILL. */
+  /* The server runs on; the other program dies of SIGKILL, which leaves
+   * only a server: the run ends with the crash's status. */
   const char *argv[] = { prog, "--no-servers", server, ":", "/bin/sh", "-c",
                          "kill -KILL $$", NULL };
   pid_t pid = start(out, tmp, argv);
   int st;
 
-  ck_assert_msg(wait_text(out, "sh was killed by signal 9"),
-                "the crash was not reported");
-  ck_assert_msg(wait_text(out, "serving"), "the server did not start");
-  kill(pid, SIGTERM);
-  st = finish(pid, "xous-run after SIGTERM");
+  st = finish(pid, "xous-run");
   text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM,
+  ck_assert_msg(strstr(text, "sh was killed by signal 9") != NULL,
+                "the crash was not reported:\n%s", text);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
   assert_nothing_left(pid, tmp, shm);
   free(text);
@@ -531,6 +533,237 @@ START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
   free(hello);
   free(link);
   free(image);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_ends_when_the_client_ends_and_stops_the_server)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *server = build_path("examples/counter/counter-server");
+  char *client = build_path("examples/counter/counter-client");
+  /* The counter server serves until told to quit; this client does not
+   * tell it. */
+  const char *argv[] = { prog, server, "--", client, NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st = finish(pid, "xous-run server -- client");
+
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(strstr(text, "counter-client | counter-client: added 10") !=
+                    NULL,
+                "the client did not run to its end:\n%s", text);
+  ck_assert_msg(strstr(text, "killed by signal") == NULL &&
+                    strstr(text, "exited with status") == NULL,
+                "a stopped server was reported:\n%s", text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(server);
+  free(client);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_until_ends_the_run_when_that_program_ends)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  /* sleep is no server: without --until the run would last its 600 s,
+   * longer than finish() waits. */
+  const char *argv[] = { prog, "--no-servers", "--until", "false",
+                         "/bin/sleep", "600", "--", "/bin/false", NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st = finish(pid, "xous-run --until");
+
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+                "xous-run ended with %#x, not false's 1:\n%s", (unsigned)st,
+                text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *peer = build_path("tests/helpers/names-peer"), *script;
+  pid_t pid;
+  int st;
+
+  /* The server registers late; the client looks the name up without
+   * waiting, and the name allows one connection only, so the client gets
+   * it only if xous-run gave back the place its own look-up took. */
+  ck_assert(asprintf(&script, "sleep 0.5; exec %s server late-name 1",
+                     peer) > 0);
+  {
+    const char *argv[] = { prog, "--after", "late-name", "/bin/sh", "-c",
+                           script, "--", peer, "token", "late-name", NULL };
+
+    pid = start(out, tmp, argv);
+    st = finish(pid, "xous-run --after");
+  }
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(strstr(text, "names-peer | NoError ") != NULL,
+                "the client started before the name was there, or found "
+                "its place taken:\n%s", text);
+  assert_nothing_left(pid, tmp, shm);
+  free(script);
+  free(text);
+  free(shm);
+  free(peer);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_image_keywords_after_and_until)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *peer = build_path("tests/helpers/names-peer");
+  char *image = out_path("keywords.image");
+  const char *argv[] = { prog, "--image", image, NULL };
+  FILE *f = fopen(image, "w");
+  pid_t pid;
+  int st;
+
+  ck_assert_ptr_nonnull(f);
+  fprintf(f,
+          "/bin/sleep 600                          # no server, not awaited\n"
+          "/bin/sh -c \"sleep 0.5; exec %s server img-name 0\"\n"
+          "until after img-name %s try img-name\n",
+          peer, peer);
+  fclose(f);
+  pid = start(out, tmp, argv);
+  st = finish(pid, "xous-run --image");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(strstr(text, "names-peer | NoError\n") != NULL,
+                "the `after` line started too early:\n%s", text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(image);
+  free(peer);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_children_print_line_by_line)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *peer = build_path("tests/helpers/xtest-peer");
+  /* The peer leaves its stdout as libxous makes it: on a pipe, only
+   * XOUS_LINE_BUFFERED brings "ready" out while it still runs. */
+  const char *argv[] = { prog, "--no-servers", peer, "--stdio-default",
+                         "echo-server", "line-buffered-sv", NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st;
+
+  ck_assert_msg(wait_text(out, "| ready\n"),
+                "the server's line did not come out while it ran");
+  kill(pid, SIGINT);
+  st = finish(pid, "xous-run after SIGINT");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(peer);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_socket_lets_xousctl_reach_the_run)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *server = build_path("examples/hello/hello-server");
+  char *sock = out_path("run.sock"), *ps;
+  const char *argv[] = { prog, "--no-servers", "--socket", sock, server,
+                         NULL };
+  const char *ctl[] = { NULL, "--socket", sock, "ps", NULL };
+  pid_t pid = start(out, tmp, argv);
+  int st;
+
+  ck_assert_msg(wait_text(out, "serving"), "the server did not start");
+  ctl[0] = build_path("xousctl");
+  st = run_tool(&ps, ctl);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+                    strstr(ps, "hello-server") != NULL,
+                "xousctl --socket %s ps:\n%s", sock, ps);
+  kill(pid, SIGINT);
+  st = finish(pid, "xous-run after SIGINT");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  ck_assert_msg(access(sock, F_OK) != 0, "the socket is still there");
+  assert_nothing_left(pid, tmp, shm);
+  free((char *)ctl[0]);
+  free(ps);
+  free(text);
+  free(shm);
+  free(sock);
+  free(server);
+  free(prog);
+  free(out);
+}
+END_TEST
+
+START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
+{
+  const char *tmp = run_tmpdir();
+  char *shm = dir_entries("/dev/shm", "xous");
+  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  char *ctl = build_path("xousctl"), *shell = out_path("shell.sh");
+  const char *argv[] = { prog, "--no-servers", "--shell", NULL };
+  FILE *f = fopen(shell, "w");
+  pid_t pid;
+  int st;
+
+  ck_assert_ptr_nonnull(f);
+  /* A shell that asks the run's broker, through $XOUS_SOCKET, and ends
+   * with a status of its own. */
+  fprintf(f, "#!/bin/sh\n%s ps >/dev/null || exit 9\necho asked\nexit 3\n",
+          ctl);
+  fclose(f);
+  ck_assert_int_eq(chmod(shell, 0700), 0);
+  setenv("SHELL", shell, 1);
+  pid = start(out, tmp, argv);
+  unsetenv("SHELL");
+  st = finish(pid, "xous-run --shell");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 3 &&
+                    strstr(text, "asked\n") != NULL,
+                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  assert_nothing_left(pid, tmp, shm);
+  free(text);
+  free(shm);
+  free(shell);
+  free(ctl);
   free(prog);
   free(out);
 }
@@ -802,10 +1035,18 @@ main(void)
   tcase_add_test(run, xous_run_demo_exits_zero_and_prefixes_lines_with_names);
   tcase_add_test(run, xous_run_exits_with_the_first_programs_status);
   tcase_add_test(run,
-                 xous_run_on_sigint_kills_its_children_and_removes_its_directory);
+                 xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory);
   tcase_add_test(run, xous_run_cleans_up_when_a_process_crashes);
   tcase_add_test(run, xous_run_reports_a_first_program_killed_by_a_signal);
   tcase_add_test(run, xous_run_runs_an_image_with_paths_relative_to_it);
+  tcase_add_test(run, xous_run_ends_when_the_client_ends_and_stops_the_server);
+  tcase_add_test(run, xous_run_until_ends_the_run_when_that_program_ends);
+  tcase_add_test(run,
+                 xous_run_after_starts_a_program_once_its_name_is_registered);
+  tcase_add_test(run, xous_run_image_keywords_after_and_until);
+  tcase_add_test(run, xous_run_children_print_line_by_line);
+  tcase_add_test(run, xous_run_socket_lets_xousctl_reach_the_run);
+  tcase_add_test(run, xous_run_shell_runs_a_shell_inside_the_system);
   suite_add_tcase(s, run);
 
   tcase_add_checked_fixture(ctl, NULL, teardown);

@@ -18,8 +18,13 @@ bin_PROGRAMS += xous-run
 xous_run_SOURCES = \
 	runtime/tools/xous-run.c \
 	runtime/tools/manifest.c \
-	runtime/tools/manifest.h
+	runtime/tools/manifest.h \
+	runtime/tools/run_system.c \
+	runtime/tools/run_system.h \
+	runtime/tools/json.c \
+	runtime/tools/json.h
 xous_run_CFLAGS = $(AM_CFLAGS)
+xous_run_LDADD = libxous.la
 
 dist_man_MANS += man/xous-run.1 man/xousctl.1
 

@@ -1,9 +1,10 @@
 /*
  * Image files and command lines for xous-run (see manifest.h).
  *
- * An image has one process per line: an optional `wait`, the program and
- * its arguments, separated by blanks; "double quotes" keep blanks inside
- * one word; `#` at the start of a word starts a comment.
+ * An image has one process per line: optional keywords (`wait`, `until`,
+ * `after NAME`), the program and its arguments, separated by blanks;
+ * "double quotes" keep blanks inside one word; `#` at the start of a word
+ * starts a comment.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -17,8 +18,15 @@
 
 #define MAX_WORDS 64
 
+/* The keywords that may start a line of an image, before its program. */
+struct line_keywords {
+  bool wait, until;
+  const char *after;
+};
+
 static int
-add(struct manifest *m, bool wait, char **words, unsigned n)
+add(struct manifest *m, const struct line_keywords *kw, char **words,
+    unsigned n)
 {
   struct manifest_entry *e;
   char **argv;
@@ -41,10 +49,57 @@ add(struct manifest *m, bool wait, char **words, unsigned n)
       fprintf(stderr, "xous-run: out of memory\n");
       return -1;
     }
-  e[m->count].wait = wait;
+  memset(&e[m->count], 0, sizeof e[m->count]);
+  if (kw->after != NULL &&
+      (e[m->count].after = strdup(kw->after)) == NULL) {
+    for (unsigned j = 0; j < n; j++)
+      free(argv[j]);
+    free(argv);
+    fprintf(stderr, "xous-run: out of memory\n");
+    return -1;
+  }
+  e[m->count].wait = kw->wait;
+  e[m->count].until = kw->until;
   e[m->count].argv = argv;
   m->count++;
   return 0;
+}
+
+/* Takes the keywords off the front of words. Returns the number of words
+ * they took, or -1 after saying what is wrong. */
+static int
+take_keywords(char **words, int n, struct line_keywords *kw,
+              const char *path, unsigned lineno)
+{
+  int i = 0;
+
+  while (i < n) {
+    if (strcmp(words[i], "wait") == 0)
+      kw->wait = true;
+    else if (strcmp(words[i], "until") == 0)
+      kw->until = true;
+    else if (strcmp(words[i], "after") == 0) {
+      if (i + 1 >= n) {
+        fprintf(stderr, "xous-run: %s:%u: `after` needs a name registered "
+                        "with xous-names, then a program\n", path, lineno);
+        return -1;
+      }
+      kw->after = words[++i];
+    } else
+      break;
+    i++;
+  }
+  if (i > 0 && i == n) {
+    fprintf(stderr, "xous-run: %s:%u: `%s` needs a program after it\n",
+            path, lineno, words[i - 1]);
+    return -1;
+  }
+  if (kw->wait && kw->until) {
+    fprintf(stderr, "xous-run: %s:%u: a line is `wait` or `until`, not "
+                    "both\n", path, lineno);
+    return -1;
+  }
+  return i;
 }
 
 /* Splits line into words in place. Returns the count, or -1 on an
@@ -123,8 +178,8 @@ manifest_load_from(struct manifest *m, const char *path, const char *dir)
     return -1;
   }
   while (rc == 0 && getline(&line, &cap, f) >= 0) {
-    int n = split(line, words);
-    bool wait = false;
+    int n = split(line, words), taken;
+    struct line_keywords kw = { 0 };
 
     lineno++;
     if (n < 0) {
@@ -133,17 +188,12 @@ manifest_load_from(struct manifest *m, const char *path, const char *dir)
       rc = -1;
       break;
     }
-    if (n > 0 && strcmp(words[0], "wait") == 0) {
-      wait = true;
-      memmove(words, words + 1, (size_t)(n - 1) * sizeof *words);
-      n--;
-      if (n == 0) {
-        fprintf(stderr, "xous-run: %s:%u: `wait` needs a program\n", path,
-                lineno);
-        rc = -1;
-        break;
-      }
+    if ((taken = take_keywords(words, n, &kw, path, lineno)) < 0) {
+      rc = -1;
+      break;
     }
+    memmove(words, words + taken, (size_t)(n - taken) * sizeof *words);
+    n -= taken;
     if (n == 0)
       continue;
     /* A path is taken from the image's directory; a bare name too when
@@ -153,7 +203,7 @@ manifest_load_from(struct manifest *m, const char *path, const char *dir)
       if (strchr(words[0], '/') != NULL || runnable(prog))
         words[0] = prog;
     }
-    rc = add(m, wait, words, (unsigned)n);
+    rc = add(m, &kw, words, (unsigned)n);
   }
   free(line);
   fclose(f);
@@ -165,12 +215,13 @@ manifest_load_from(struct manifest *m, const char *path, const char *dir)
 int
 manifest_from_argv(struct manifest *m, int argc, char **argv)
 {
+  const struct line_keywords none = { 0 };
   int start = 0;
 
   for (int i = 0; i <= argc; i++) {
     if (i < argc && strcmp(argv[i], "--") != 0 && strcmp(argv[i], ":") != 0)
       continue;
-    if (i > start && add(m, false, argv + start, (unsigned)(i - start)) != 0) {
+    if (i > start && add(m, &none, argv + start, (unsigned)(i - start)) != 0) {
       manifest_free(m);
       return -1;
     }
@@ -183,16 +234,51 @@ int
 manifest_demo(struct manifest *m, const char *dir)
 {
   static const char *const progs[] = { "hello-server", "hello-client" };
+  const struct line_keywords none = { 0 };
   char path[PATH_MAX];
 
   for (size_t i = 0; i < 2; i++) {
     char *words[1] = { path };
 
     snprintf(path, sizeof path, "%s/%s", dir, progs[i]);
-    if (access(path, X_OK) != 0 || add(m, false, words, 1) != 0) {
+    if (access(path, X_OK) != 0 || add(m, &none, words, 1) != 0) {
       manifest_free(m);
       return -1;
     }
+  }
+  return 0;
+}
+
+unsigned
+manifest_mark_until(struct manifest *m, const char *prog)
+{
+  unsigned marked = 0;
+
+  for (unsigned i = 0; i < m->count; i++) {
+    const char *path = m->entries[i].argv[0];
+    const char *slash = strrchr(path, '/');
+
+    if (strcmp(path, prog) == 0 ||
+        (slash != NULL && strcmp(slash + 1, prog) == 0)) {
+      m->entries[i].until = true;
+      marked++;
+    }
+  }
+  return marked;
+}
+
+int
+manifest_set_after(struct manifest *m, const char *name)
+{
+  for (unsigned i = 1; i < m->count; i++) {
+    char *copy = strdup(name);
+
+    if (copy == NULL) {
+      fprintf(stderr, "xous-run: out of memory\n");
+      return -1;
+    }
+    free(m->entries[i].after);
+    m->entries[i].after = copy;
   }
   return 0;
 }
@@ -201,6 +287,7 @@ void
 manifest_free(struct manifest *m)
 {
   for (unsigned i = 0; i < m->count; i++) {
+    free(m->entries[i].after);
     for (char **a = m->entries[i].argv; *a != NULL; a++)
       free(*a);
     free(m->entries[i].argv);

@@ -9,6 +9,10 @@
 
 struct manifest_entry {
   bool wait;   /* start the next line only once this process has ended */
+  bool until;  /* the run ends when this process (and every other such
+                  process) has ended */
+  char *after; /* start only once this name is registered with xous-names;
+                  NULL for no wait */
   char **argv; /* NULL terminated */
 };
 
@@ -25,6 +29,12 @@ int manifest_load_from(struct manifest *m, const char *path,
                        const char *dir);
 /* Programs separated by "--" or ":". Returns 0 or -1. */
 int manifest_from_argv(struct manifest *m, int argc, char **argv);
+/* Marks every entry whose program is prog (its path, or the last part of
+ * it) as `until`. Returns the number of entries marked. */
+unsigned manifest_mark_until(struct manifest *m, const char *prog);
+/* Makes every entry but the first start `after` name (kept as given).
+ * Returns 0 or -1 (out of memory). */
+int manifest_set_after(struct manifest *m, const char *name);
 /* dir/hello-server, then dir/hello-client. Returns -1 when either is not
  * an executable file. */
 int manifest_demo(struct manifest *m, const char *dir);

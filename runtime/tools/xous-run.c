@@ -1,9 +1,12 @@
 /*
- * xous-run: runs a Xous system on this machine for as long as a program
- * needs it: a private xousd in a fresh directory, the standard servers,
+ * xous-run: runs a Xous system on this machine for as long as its programs
+ * need it: a private xousd in a fresh directory, the standard servers,
  * then the programs, each line of their output prefixed with their name.
- * When the first program ends (or on Ctrl-C) everything it started is
- * stopped and the directory removed.
+ *
+ * The run ends when the work is done: once a program has ended and every
+ * program still running is a server (a process the broker knows as the
+ * owner of a server), or once the `until` programs have ended, or on
+ * Ctrl-C. Then everything it started is stopped and the directory removed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,14 +31,21 @@
 
 #include "config.h"
 #include "tools/manifest.h"
+#include "tools/run_system.h"
 
 #define MAX_PROCS 64
 #define START_TIMEOUT_MS 5000
-/* How long the other programs may take to end by themselves once the first
- * has ended, and how long anything may take to obey SIGTERM. */
+/* How long programs that are not servers may take to end by themselves
+ * once the `until` programs have ended, and how long anything may take to
+ * obey SIGTERM. */
 #define GRACE_MS 1000
 #define STOP_TIMEOUT_MS 2000
 #define LINE_MAX_BYTES 4096
+/* How often the broker is asked who is a server, and a name server about
+ * an `after` name, while the answer matters. */
+#define ASK_EVERY_MS 50
+/* When a program still waits for its `after` name, a word on stderr. */
+#define AFTER_NOTE_MS 5000
 
 enum role { ROLE_BROKER, ROLE_SERVER, ROLE_PROGRAM };
 
@@ -52,7 +62,10 @@ struct proc {
   pid_t pid;      /* 0 once reaped */
   int status;     /* as from waitpid(), once reaped */
   bool waited;    /* a `wait` line of an image */
+  bool until;     /* the run ends when the `until` programs have ended */
+  bool server;    /* the broker knows it as the owner of a server */
   bool stopped;   /* we signalled it: its end is no news */
+  bool interactive; /* on the terminal (--shell): its status is the run's */
   struct stream out, err;
 };
 
@@ -61,27 +74,46 @@ static unsigned nprocs;
 static size_t name_width = 5;
 static char run_dir[PATH_MAX];
 static char sock_path[PATH_MAX];
+static bool own_socket;  /* --socket: the path is the user's, no run_dir */
+static bool shell_mode;  /* --shell: the terminal belongs to the shell */
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_signal;
+
+struct run_options {
+  const char *image;
+  const char *socket;
+  const char *until;
+  const char *after;
+  bool no_servers, keep_going, verbose, shell;
+};
 
 static void
 usage(FILE *out)
 {
   fprintf(out,
           "usage: xous-run [--no-servers] [--verbose] [--keep-going]\n"
-          "                [--image FILE] [PROGRAM [ARG ...] [-- PROGRAM "
-          "[ARG ...]] ...]\n"
+          "                [--until PROG] [--after NAME] [--socket PATH]\n"
+          "                [--shell] [--image FILE]\n"
+          "                [PROGRAM [ARG ...] [-- PROGRAM [ARG ...]] ...]\n"
           "       xous-run --help | --version\n"
           "\n"
           "Starts a private xousd, the standard servers (xous-names,\n"
           "xous-ticktimer, xous-log) and the programs, separated by '--' or\n"
-          "':', and prefixes their output with their names. Exits with the\n"
-          "first program's status. Without a program, runs the hello demo\n"
+          "':', and prefixes their output with their names. The run ends\n"
+          "once a program has ended and all that still run are servers;\n"
+          "those are stopped then. Exits with the status of the first\n"
+          "program that failed, else 0. Without a program, runs the demo\n"
           "(see xous-run(1)).\n"
           "\n"
           "  -i, --image FILE   run the processes listed in FILE\n"
+          "  -u, --until PROG   end the run when PROG (its name or path) ends\n"
+          "  -a, --after NAME   start the programs after the first once NAME\n"
+          "                     is registered with xous-names\n"
+          "  -s, --socket PATH  the broker's socket (for xousctl --socket)\n"
+          "  -S, --shell        run $SHELL inside the system; the run ends\n"
+          "                     with it\n"
           "  -n, --no-servers   do not start the standard servers\n"
-          "  -k, --keep-going   wait for every program, not only the first\n"
+          "  -k, --keep-going   wait for every program to end by itself\n"
           "  -v, --verbose      pass --verbose to xousd\n"
           "  -h, --help         this text\n"
           "  -V, --version      the version\n");
@@ -103,6 +135,7 @@ on_signal(int sig)
   errno = saved;
 }
 
+/* With --shell, Ctrl-C is the shell's: it does not end the run. */
 static int
 setup_signals(void)
 {
@@ -112,7 +145,10 @@ setup_signals(void)
     return -1;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &sa, NULL);
+  if (shell_mode)
+    signal(SIGINT, SIG_IGN);
+  else
+    sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
   sigaction(SIGCHLD, &sa, NULL);
@@ -170,7 +206,8 @@ drain(struct proc *p, struct stream *s)
 static void describe_end(const struct proc *p);
 
 /* Collects every child that ended, and says so when one ended on its own
- * in a way worth knowing. */
+ * in a way worth knowing. Once a signal ends the run (Ctrl-C reaches the
+ * whole process group), the children's deaths by it are no news. */
 static void
 reap(void)
 {
@@ -182,7 +219,9 @@ reap(void)
       if (procs[i].pid == pid) {
         procs[i].pid = 0;
         procs[i].status = st;
-        if (!procs[i].stopped)
+        if (got_signal)
+          procs[i].stopped = true;
+        if (!procs[i].stopped && !procs[i].interactive)
           describe_end(&procs[i]);
       }
 }
@@ -243,13 +282,35 @@ pump(int timeout_ms)
   reap();
 }
 
-/* Starts argv[0] with its output on two pipes. Returns the entry or NULL
- * after saying why. */
+/* In the child: stdout and stderr to the pipes (an interactive process
+ * keeps the terminal). With --shell, the others get a process group of
+ * their own and no terminal input, so that the shell's Ctrl-C and job
+ * control are the shell's alone. */
+static void
+child_stdio(bool interactive, const int out[2], const int err[2])
+{
+  int null;
+
+  if (interactive)
+    return;
+  dup2(out[1], STDOUT_FILENO);
+  dup2(err[1], STDERR_FILENO);
+  if (shell_mode) {
+    setpgid(0, 0);
+    if ((null = open("/dev/null", O_RDONLY)) >= 0) {
+      dup2(null, STDIN_FILENO);
+      close(null);
+    }
+  }
+}
+
+/* Starts argv[0] with its output on two pipes, or on the terminal when
+ * interactive. Returns the entry or NULL after saying why. */
 static struct proc *
-spawn(const char *name, enum role role, char *const argv[])
+spawn(const char *name, enum role role, char *const argv[], bool interactive)
 {
   struct proc *p;
-  int out[2], err[2], ready[2];
+  int out[2] = { -1, -1 }, err[2] = { -1, -1 }, ready[2];
   pid_t pid;
   int child_errno = 0;
 
@@ -258,7 +319,8 @@ spawn(const char *name, enum role role, char *const argv[])
             MAX_PROCS);
     return NULL;
   }
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
+  if ((!interactive &&
+       (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)) ||
       pipe2(ready, O_CLOEXEC) != 0) {
     fprintf(stderr, "xous-run: pipe: %s\n", strerror(errno));
     return NULL;
@@ -283,8 +345,7 @@ spawn(const char *name, enum role role, char *const argv[])
     /* Nothing outlives a xous-run that is killed outright. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
-    dup2(out[1], STDOUT_FILENO);
-    dup2(err[1], STDERR_FILENO);
+    child_stdio(interactive, out, err);
     execvp(argv[0], argv);
     child_errno = errno;
     if (write(ready[1], &child_errno, sizeof child_errno) < 0) {
@@ -292,8 +353,10 @@ spawn(const char *name, enum role role, char *const argv[])
     }
     _exit(127);
   }
-  close(out[1]);
-  close(err[1]);
+  if (!interactive) {
+    close(out[1]);
+    close(err[1]);
+  }
   close(ready[1]);
   /* The exec's outcome: EOF when it worked, the errno when it did not. */
   while (read(ready[0], &child_errno, sizeof child_errno) < 0 &&
@@ -307,10 +370,13 @@ spawn(const char *name, enum role role, char *const argv[])
     name_width = strlen(p->name);
   p->role = role;
   p->pid = pid;
+  p->interactive = interactive;
   p->out = (struct stream){ .fd = out[0], .to = stdout };
   p->err = (struct stream){ .fd = err[0], .to = stderr };
-  fcntl(out[0], F_SETFL, O_NONBLOCK);
-  fcntl(err[0], F_SETFL, O_NONBLOCK);
+  if (!interactive) {
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    fcntl(err[0], F_SETFL, O_NONBLOCK);
+  }
   if (child_errno != 0) {
     fprintf(stderr, "xous-run: cannot run %s: %s\n", argv[0],
             strerror(child_errno));
@@ -394,11 +460,25 @@ stop_everything(void)
 
 /* ==== the run directory ===================================================== */
 
+/* The broker's socket: the user's path (--socket), else one in a fresh
+ * directory of our own. */
 static int
-make_run_dir(void)
+make_run_dir(const char *socket_path)
 {
   const char *tmp = getenv("TMPDIR");
 
+  if (socket_path != NULL) {
+    own_socket = true;
+    if ((size_t)snprintf(sock_path, sizeof sock_path, "%s", socket_path) >=
+            sizeof sock_path ||
+        strlen(sock_path) >= sizeof((struct sockaddr_un *)0)->sun_path) {
+      fprintf(stderr, "xous-run: socket path too long: %s (at most %zu "
+                      "bytes)\n", socket_path,
+              sizeof((struct sockaddr_un *)0)->sun_path - 1);
+      return -1;
+    }
+    return 0;
+  }
   if (tmp == NULL || tmp[0] == '\0')
     tmp = "/tmp";
   if ((size_t)snprintf(run_dir, sizeof run_dir, "%s/xous-run.XXXXXX", tmp) >=
@@ -429,6 +509,16 @@ remove_run_dir(void)
   static const char *const leftovers[] = { "xousd.sock", "xousd.sock.lock" };
   char path[PATH_MAX + 32];
 
+  if (own_socket) {
+    /* The broker removes them as it ends; a crashed one leaves them. */
+    if (nprocs > 0 && procs[0].role == ROLE_BROKER && procs[0].pid == 0 &&
+        WIFSIGNALED(procs[0].status) && WTERMSIG(procs[0].status) == SIGKILL) {
+      unlink(sock_path);
+      snprintf(path, sizeof path, "%s.lock", sock_path);
+      unlink(path);
+    }
+    return;
+  }
   if (run_dir[0] == '\0')
     return;
   for (size_t i = 0; i < sizeof leftovers / sizeof leftovers[0]; i++) {
@@ -471,6 +561,10 @@ find_self(const char *argv0)
   else if (realpath(argv0, buf) == NULL)
     snprintf(buf, sizeof buf, "%s", argv0);
   snprintf(self_dir, sizeof self_dir, "%s", dirname(buf));
+  /* In the build tree, libtool's wrapper runs the program from .libs. */
+  if (strlen(self_dir) > 6 &&
+      strcmp(self_dir + strlen(self_dir) - 6, "/.libs") == 0)
+    self_dir[strlen(self_dir) - 6] = '\0';
 }
 
 /* The first executable of self_dir/candidates[i]; false when none. */
@@ -607,20 +701,120 @@ load_demo_image(struct manifest *m)
   return 0;
 }
 
-/* ==== main ================================================================== */
+/* ==== starting ============================================================== */
 
-int
-main(int argc, char **argv)
+/* Which programs to run: the command line, an image, the demo, or none
+ * (--shell alone). Returns 0, or an exit status after saying why. */
+static int
+choose_programs(const struct run_options *o, int argc, char **argv,
+                struct manifest *m)
 {
-  static const struct option longopts[] = {
-    { "image", required_argument, NULL, 'i' },
-    { "no-servers", no_argument, NULL, 'n' },
-    { "keep-going", no_argument, NULL, 'k' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
-  };
+  if (o->image != NULL && argc > 0) {
+    fprintf(stderr, "xous-run: give programs or --image, not both\n");
+    return 2;
+  }
+  if (o->image != NULL)
+    return manifest_load(m, o->image) != 0 ? 2 : 0;
+  if (argc > 0)
+    return manifest_from_argv(m, argc, argv) != 0 ? 2 : 0;
+  if (o->shell)
+    return 0;
+  {
+    const char *demo = getenv("XOUS_DEMO_DIR");
+    char dir[PATH_MAX];
+    int loaded = 0;
+
+    /* The demo image when there is one (XOUS_DEMO_DIR asks for the
+     * hello pair of that directory instead). */
+    if (demo == NULL || demo[0] == '\0')
+      loaded = load_demo_image(m);
+    if (loaded < 0)
+      return 2;
+    if (loaded > 0)
+      return 0;
+    if (demo != NULL && demo[0] != '\0')
+      snprintf(dir, sizeof dir, "%s", demo);
+    else if ((size_t)snprintf(dir, sizeof dir, "%s/examples/hello",
+                              self_dir) >= sizeof dir)
+      dir[0] = '\0';
+    if (dir[0] == '\0' || manifest_demo(m, dir) != 0) {
+      fprintf(stderr,
+              "xous-run: no program given and no demo in %s (build the "
+              "examples, set XOUS_DEMO_DIR, or give a program)\n",
+              dir);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+/* --until and --after, applied to the programs chosen. Returns 0 or 2. */
+static int
+apply_options(const struct run_options *o, struct manifest *m)
+{
+  if (o->until != NULL && manifest_mark_until(m, o->until) == 0) {
+    fprintf(stderr, "xous-run: --until %s: no program of that name or path "
+                    "(the name is the part after the last '/')\n", o->until);
+    return 2;
+  }
+  if (o->after != NULL) {
+    if (m->count < 2) {
+      fprintf(stderr, "xous-run: --after %s: it delays the programs after "
+                      "the first, and there is no second program\n",
+              o->after);
+      return 2;
+    }
+    if (manifest_set_after(m, o->after) != 0)
+      return 1;
+  }
+  if (m->count == 0 && !o->shell) {
+    fprintf(stderr, "xous-run: nothing to run\n");
+    return 2;
+  }
+  return 0;
+}
+
+/* The broker, and a bounded wait for its socket. Returns 0 or 1. */
+static int
+start_broker(bool verbose)
+{
+  const char *env = getenv("XOUS_XOUSD");
+  char path[PATH_MAX], *args[6];
+  int n = 0;
+  long long deadline = now_ms() + START_TIMEOUT_MS;
+
+  if (env != NULL && env[0] != '\0')
+    snprintf(path, sizeof path, "%s", env);
+  else if (!find_beside(path, sizeof path,
+                        (const char *const[]){ "xousd", NULL })) {
+    fprintf(stderr, "xous-run: no xousd beside %s (set XOUS_XOUSD)\n",
+            self_dir);
+    return 1;
+  }
+  args[n++] = path;
+  args[n++] = "--foreground";
+  args[n++] = "--socket";
+  args[n++] = sock_path;
+  if (verbose)
+    args[n++] = "--verbose";
+  args[n] = NULL;
+  if (spawn("xousd", ROLE_BROKER, args, false) == NULL)
+    return 1;
+  while (!socket_ready()) {
+    if (!any_alive(ROLE_BROKER) || got_signal || now_ms() > deadline) {
+      fprintf(stderr, "xous-run: xousd did not start\n");
+      return 1;
+    }
+    pump(20);
+  }
+  return 0;
+}
+
+/* The standard servers, in the order that lets each find the last.
+ * Returns 0 or 1. */
+static int
+start_standard_servers(void)
+{
   static const struct {
     const char *name;
     const char *paths[3];
@@ -630,26 +824,253 @@ main(int argc, char **argv)
       { "servers/ticktimer/xous-ticktimer", "xous-ticktimer", NULL } },
     { "xous-log", { "servers/log/xous-log", "xous-log", NULL } },
   };
-  const char *image = NULL;
-  bool no_servers = false, keep_going = false, verbose = false;
-  struct manifest m = { 0 };
   char path[PATH_MAX];
-  struct proc *first = NULL;
-  int c, status = 0;
 
-  while ((c = getopt_long(argc, argv, "+i:nkvhV", longopts, NULL)) != -1) {
+  for (size_t i = 0; i < sizeof standard / sizeof standard[0]; i++) {
+    char *args[2] = { path, NULL };
+    struct proc *p;
+
+    if (!find_beside(path, sizeof path, standard[i].paths)) {
+      fprintf(stderr, "xous-run: warning: %s is not built; skipping it\n",
+              standard[i].name);
+      continue;
+    }
+    if ((p = spawn(standard[i].name, ROLE_SERVER, args, false)) == NULL)
+      return 1;
+  }
+  return 0;
+}
+
+/* Pumps output until name is registered with xous-names. Returns false on
+ * a signal or when the broker died. */
+static bool
+wait_for_name(const char *name, const char *prog)
+{
+  long long note_at = now_ms() + AFTER_NOTE_MS;
+
+  while (!run_name_registered(name)) {
+    if (got_signal || procs[0].pid == 0)
+      return false;
+    if (note_at != 0 && now_ms() > note_at) {
+      fprintf(stderr, "xous-run: %s still waits for \"%s\" to be registered "
+                      "with xous-names\n", prog, name);
+      note_at = 0;
+    }
+    pump(ASK_EVERY_MS);
+  }
+  return true;
+}
+
+/* The programs, in order; a `wait` line ends before the next one starts,
+ * an `after` line starts once its name is registered. Returns 0, or the
+ * status to end the run with. */
+static int
+start_programs(const struct manifest *m)
+{
+  for (unsigned i = 0; i < m->count && !got_signal; i++) {
+    const struct manifest_entry *e = &m->entries[i];
+    char **args;
+    struct proc *p;
+
+    if (e->after != NULL && !wait_for_name(e->after, base_name(e->argv[0])))
+      return got_signal ? 128 + got_signal : 1;
+    args = emulated(e->argv);
+    p = args == NULL ? NULL
+                     : spawn(base_name(e->argv[0]), ROLE_PROGRAM, args, false);
+    if (args != e->argv)
+      free(args);
+    if (p == NULL)
+      return 127;
+    p->waited = e->wait;
+    p->until = e->until;
+    if (p->waited) {
+      while (p->pid > 0 && !got_signal)
+        pump(-1);
+      if (p->pid == 0 && exit_code(p->status) != 0)
+        return exit_code(p->status);
+    }
+  }
+  return got_signal ? 128 + got_signal : 0;
+}
+
+/* --shell: $SHELL (else /bin/sh) on the terminal, as an `until` program. */
+static int
+start_shell(void)
+{
+  const char *sh = getenv("SHELL");
+  char *args[2];
+  struct proc *p;
+
+  if (sh == NULL || sh[0] == '\0')
+    sh = "/bin/sh";
+  args[0] = (char *)sh;
+  args[1] = NULL;
+  fprintf(stderr, "xous-run: a shell in the run's system (XOUS_SOCKET=%s); "
+                  "leave it to end the run\n", sock_path);
+  if ((p = spawn(base_name(sh), ROLE_PROGRAM, args, true)) == NULL)
+    return 127;
+  p->until = true;
+  return 0;
+}
+
+/* ==== the end of the run ==================================================== */
+
+/* Learns which live programs are servers. Returns false when the broker
+ * cannot be asked. */
+static bool
+learn_servers(void)
+{
+  pid_t pids[MAX_PROCS * 2];
+  int n = run_server_pids(sock_path, pids, MAX_PROCS * 2);
+
+  if (n < 0)
+    return false;
+  for (unsigned i = 0; i < nprocs; i++)
+    for (int k = 0; k < n; k++)
+      if (procs[i].pid > 0 && procs[i].pid == pids[k])
+        procs[i].server = true;
+  return true;
+}
+
+/* Whether the work is done (see the top of the file and xous-run(1)):
+ *  - with `until` programs: when they have all ended;
+ *  - with --keep-going: when every program has ended;
+ *  - else: when a program has ended and every program still running is a
+ *    server. */
+static bool
+work_done(bool keep_going, long long *next_ask)
+{
+  bool any_until = false, any_ended = false, waiting_on_other = false;
+
+  for (unsigned i = 0; i < nprocs; i++) {
+    const struct proc *p = &procs[i];
+
+    if (p->role != ROLE_PROGRAM)
+      continue;
+    if (p->until) {
+      any_until = true;
+      waiting_on_other |= p->pid > 0;
+    }
+  }
+  if (any_until)
+    return !waiting_on_other;
+  if (keep_going)
+    return !any_alive(ROLE_PROGRAM);
+  /* A `wait` line is set-up, not the work. */
+  for (unsigned i = 0; i < nprocs; i++)
+    if (procs[i].role == ROLE_PROGRAM && procs[i].pid == 0 &&
+        !procs[i].waited)
+      any_ended = true;
+  if (!any_ended)
+    return false;
+  if (now_ms() >= *next_ask) {
+    *next_ask = now_ms() + ASK_EVERY_MS;
+    learn_servers();
+  }
+  for (unsigned i = 0; i < nprocs; i++)
+    if (procs[i].role == ROLE_PROGRAM && procs[i].pid > 0 &&
+        !procs[i].server)
+      return false;
+  return true;
+}
+
+/* The status of the run: that of the first program, in the order given,
+ * that failed on its own; else 0. */
+static int
+run_status(void)
+{
+  for (unsigned i = 0; i < nprocs; i++)
+    if (procs[i].role == ROLE_PROGRAM && procs[i].pid == 0 &&
+        !procs[i].stopped && exit_code(procs[i].status) != 0)
+      return exit_code(procs[i].status);
+  return 0;
+}
+
+/* Pumps output until the work is done, a signal, or the broker's death.
+ * Returns the run's status. */
+static int
+await_end(bool keep_going)
+{
+  long long next_ask = 0;
+
+  for (;;) {
+    if (got_signal)
+      return 128 + got_signal;
+    if (work_done(keep_going, &next_ask))
+      break;
+    if (procs[0].pid == 0) {
+      fprintf(stderr, "xous-run: xousd ended unexpectedly\n");
+      return 1;
+    }
+    pump(ASK_EVERY_MS);
+  }
+  /* Programs that are not servers may be finishing what the others
+   * asked of them. */
+  {
+    long long end = now_ms() + GRACE_MS;
+
+    for (;;) {
+      bool others = false;
+
+      for (unsigned i = 0; i < nprocs; i++)
+        others |= procs[i].role == ROLE_PROGRAM && procs[i].pid > 0 &&
+                  !procs[i].server;
+      if (!others || got_signal || now_ms() >= end)
+        break;
+      pump(ASK_EVERY_MS);
+    }
+  }
+  return run_status();
+}
+
+/* ==== main ================================================================== */
+
+/* Returns -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct run_options *o)
+{
+  static const struct option longopts[] = {
+    { "image", required_argument, NULL, 'i' },
+    { "until", required_argument, NULL, 'u' },
+    { "after", required_argument, NULL, 'a' },
+    { "socket", required_argument, NULL, 's' },
+    { "shell", no_argument, NULL, 'S' },
+    { "no-servers", no_argument, NULL, 'n' },
+    { "keep-going", no_argument, NULL, 'k' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+:i:u:a:s:SnkvhV", longopts, NULL)) !=
+         -1) {
     switch (c) {
     case 'i':
-      image = optarg;
+      o->image = optarg;
+      break;
+    case 'u':
+      o->until = optarg;
+      break;
+    case 'a':
+      o->after = optarg;
+      break;
+    case 's':
+      o->socket = optarg;
+      break;
+    case 'S':
+      o->shell = true;
       break;
     case 'n':
-      no_servers = true;
+      o->no_servers = true;
       break;
     case 'k':
-      keep_going = true;
+      o->keep_going = true;
       break;
     case 'v':
-      verbose = true;
+      o->verbose = true;
       break;
     case 'h':
       usage(stdout);
@@ -657,185 +1078,66 @@ main(int argc, char **argv)
     case 'V':
       printf("xous-run %s\n", PACKAGE_VERSION);
       return 0;
+    case ':':
+      fprintf(stderr, "xous-run: %s needs a value\n", argv[optind - 1]);
+      usage(stderr);
+      return 2;
     default:
+      if (optopt != 0)
+        fprintf(stderr, "xous-run: unknown option -%c\n", optopt);
+      else
+        fprintf(stderr, "xous-run: unknown option %s\n", argv[optind - 1]);
       usage(stderr);
       return 2;
     }
   }
+  return -1;
+}
+
+/* Children print line by line (libxous honours it, see xous(3)), so that
+ * their lines reach us, and the terminal, in the order they were written. */
+static void
+export_environment(void)
+{
+  setenv("XOUS_SOCKET", sock_path, 1);
+  setenv("XOUS_LINE_BUFFERED", "1", 0);
+}
+
+int
+main(int argc, char **argv)
+{
+  struct run_options o = { 0 };
+  struct manifest m = { 0 };
+  int status;
+
+  if ((status = parse_options(argc, argv, &o)) >= 0)
+    return status;
   find_self(argv[0]);
-
-  /* What to run: the command line, an image, or the demo. */
-  if (image != NULL && optind < argc) {
-    fprintf(stderr, "xous-run: give programs or --image, not both\n");
-    return 2;
-  }
-  if (image != NULL) {
-    if (manifest_load(&m, image) != 0)
-      return 2;
-  } else if (optind < argc) {
-    if (manifest_from_argv(&m, argc - optind, argv + optind) != 0)
-      return 2;
-  } else {
-    const char *demo = getenv("XOUS_DEMO_DIR");
-    char dir[PATH_MAX];
-    int loaded = 0;
-
-    /* The demo image when there is one (XOUS_DEMO_DIR asks for the
-     * hello pair of that directory instead). */
-    if (demo == NULL || demo[0] == '\0')
-      loaded = load_demo_image(&m);
-    if (loaded < 0)
-      return 2;
-    if (loaded == 0) {
-      if (demo != NULL && demo[0] != '\0')
-        snprintf(dir, sizeof dir, "%s", demo);
-      else if ((size_t)snprintf(dir, sizeof dir, "%s/examples/hello",
-                                self_dir) >= sizeof dir)
-        dir[0] = '\0';
-      if (dir[0] == '\0' || manifest_demo(&m, dir) != 0) {
-        fprintf(stderr,
-                "xous-run: no program given and no demo in %s (build the "
-                "examples, set XOUS_DEMO_DIR, or give a program)\n",
-                dir);
-        return 2;
-      }
-    }
-  }
-  if (m.count == 0) {
-    fprintf(stderr, "xous-run: nothing to run\n");
+  shell_mode = o.shell;
+  if ((status = choose_programs(&o, argc - optind, argv + optind, &m)) != 0 ||
+      (status = apply_options(&o, &m)) != 0) {
     manifest_free(&m);
-    return 2;
+    return status;
   }
-
-  if (setup_signals() != 0 || make_run_dir() != 0) {
+  if (setup_signals() != 0 || make_run_dir(o.socket) != 0) {
     remove_run_dir();
     manifest_free(&m);
     return 1;
   }
-  setenv("XOUS_SOCKET", sock_path, 1);
+  export_environment();
+  if ((status = start_broker(o.verbose)) == 0 &&
+      (o.no_servers || (status = start_standard_servers()) == 0) &&
+      (status = start_programs(&m)) == 0 &&
+      (!o.shell || (status = start_shell()) == 0)) {
+    bool programs = false;
 
-  /* The broker, and a bounded wait for its socket. */
-  {
-    const char *env = getenv("XOUS_XOUSD");
-    char *args[6];
-    int n = 0;
-    long long deadline = now_ms() + START_TIMEOUT_MS;
-
-    if (env != NULL && env[0] != '\0')
-      snprintf(path, sizeof path, "%s", env);
-    else if (!find_beside(path, sizeof path,
-                          (const char *const[]){ "xousd", NULL })) {
-      fprintf(stderr, "xous-run: no xousd beside %s (set XOUS_XOUSD)\n",
-              self_dir);
-      status = 1;
-      goto out;
-    }
-    args[n++] = path;
-    args[n++] = "--foreground";
-    args[n++] = "--socket";
-    args[n++] = sock_path;
-    if (verbose)
-      args[n++] = "--verbose";
-    args[n] = NULL;
-    if (spawn("xousd", ROLE_BROKER, args) == NULL) {
-      status = 1;
-      goto out;
-    }
-    while (!socket_ready()) {
-      if (!any_alive(ROLE_BROKER) || got_signal || now_ms() > deadline) {
-        fprintf(stderr, "xous-run: xousd did not start\n");
-        status = 1;
-        goto out;
-      }
-      pump(20);
-    }
+    for (unsigned i = 0; i < nprocs; i++)
+      programs |= procs[i].role == ROLE_PROGRAM &&
+                  (!procs[i].waited || procs[i].pid > 0);
+    /* Only `wait` lines, and they all succeeded: done. */
+    if (programs)
+      status = await_end(o.keep_going);
   }
-
-  /* The standard servers, in the order that lets each find the last. */
-  for (size_t i = 0; !no_servers && i < sizeof standard / sizeof standard[0];
-       i++) {
-    char *args[2] = { path, NULL };
-
-    if (!find_beside(path, sizeof path, standard[i].paths)) {
-      fprintf(stderr, "xous-run: warning: %s is not built; skipping it\n",
-              standard[i].name);
-      continue;
-    }
-    if (spawn(standard[i].name, ROLE_SERVER, args) == NULL) {
-      status = 1;
-      goto out;
-    }
-  }
-
-  /* The programs; a `wait` line ends before the next one starts. */
-  for (unsigned i = 0; i < m.count && !got_signal; i++) {
-    char **args = emulated(m.entries[i].argv);
-    struct proc *p = args == NULL ? NULL
-                                  : spawn(base_name(m.entries[i].argv[0]),
-                                          ROLE_PROGRAM, args);
-
-    if (args != m.entries[i].argv)
-      free(args);
-    if (p == NULL) {
-      status = 127;
-      goto out;
-    }
-    p->waited = m.entries[i].wait;
-    if (first == NULL && !p->waited)
-      first = p;
-    if (p->waited) {
-      while (p->pid > 0 && !got_signal)
-        pump(-1);
-      if (p->pid == 0 && exit_code(p->status) != 0) {
-        status = exit_code(p->status);
-        goto out;
-      }
-    }
-  }
-
-  if (got_signal) {
-    status = 128 + got_signal;
-    goto out;
-  }
-  if (first == NULL) /* only `wait` lines, and they all succeeded */
-    goto out;
-  /* Until the first program ends (or, with --keep-going, every program),
-   * or a signal. */
-  for (;;) {
-    bool done;
-
-    if (got_signal)
-      break;
-    if (keep_going)
-      done = !any_alive(ROLE_PROGRAM);
-    else
-      done = first->pid == 0;
-    if (done)
-      break;
-    if (procs[0].pid == 0) {
-      fprintf(stderr, "xous-run: xousd ended unexpectedly\n");
-      break;
-    }
-    pump(-1);
-  }
-  if (got_signal) {
-    status = 128 + got_signal;
-  } else if (first->pid == 0) {
-    status = exit_code(first->status);
-    if (keep_going && status == 0)
-      for (unsigned i = 0; i < nprocs; i++)
-        if (procs[i].role == ROLE_PROGRAM && procs[i].pid == 0 &&
-            exit_code(procs[i].status) != 0) {
-          status = exit_code(procs[i].status);
-          break;
-        }
-    /* The others may be finishing what the first one asked of them. */
-    wait_role(ROLE_PROGRAM, GRACE_MS);
-  } else {
-    status = 1; /* the broker died */
-  }
-
-out:
   stop_everything();
   remove_run_dir();
   manifest_free(&m);

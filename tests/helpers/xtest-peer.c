@@ -2,8 +2,10 @@
  * xtest-peer: one program, many roles, for the integration tests. It uses
  * only <xous.h> and the C library, as a portable Xous program would.
  *
- *   xtest-peer ROLE ARGS...
+ *   xtest-peer [--stdio-default] ROLE ARGS...
  *
+ * --stdio-default leaves stdout buffered as the C library and libxous
+ * make it (XOUS_LINE_BUFFERED), for the test of that knob.
  * Every result is one line on stdout (line buffered, so a test can read it
  * while the peer runs). A server prints "ready" once its server exists.
  * NAME16 is a 16-byte well-known name, turned into a SID with
@@ -543,7 +545,12 @@ main(int argc, char **argv)
 {
   size_t i;
 
-  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc >= 2 && strcmp(argv[1], "--stdio-default") == 0) {
+    argv[1] = argv[0];
+    argv++;
+    argc--;
+  } else
+    setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2)
     usage();
   for (i = 0; i < sizeof roles / sizeof roles[0]; i++)
