@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the server side of the direct message path
- * (runtime/hosted/direct_receive.c) against hostile clients. Everything
+ * (runtime/hosted/server_recv.c) against hostile clients. Everything
  * a client can write reaches the server's library here: the cells, the
  * header and the answer slots of its ring, every word of the server page
  * (the ready bits, the bell, the counters, ring_gen, dead, trace), and
@@ -23,7 +23,7 @@
  *
  * The blocking receive is never called (it waits when nothing comes), so
  * sweep(), which it runs before each sleep, is called here directly
- * under the library's lock: this file includes direct_receive.c for it,
+ * under the library's lock: this file includes server_recv.c for it,
  * and to check that the server's state is gone at the end of a run.
  *
  * Input: one byte per ring (RINGS of them) for its client PID, then
@@ -77,7 +77,7 @@
 
 #include <xous.h>
 
-#include "hosted/direct_receive.c" /* sweep() and the table of servers */
+#include "hosted/server_recv.c" /* sweep() and the table of servers */
 #include "hosted/ring.h"
 #include "hosted/wire.h"
 #include "support/fuzz.h"

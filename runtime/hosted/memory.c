@@ -639,7 +639,7 @@ xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len)
   return err;
 }
 
-/* Held across fork() (channel.c): see xous__threads_fork_lock(). */
+/* Held across fork() (fork.c): see xous__threads_fork_lock(). */
 void
 xous__memory_fork_lock(void)
 {

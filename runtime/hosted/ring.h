@@ -166,7 +166,7 @@ struct xous_object_note {
 
 enum xous__event { XOUS__EV_SEND = 1, XOUS__EV_RECEIVE = 2, XOUS__EV_REPLY = 3 };
 
-/* ---- object.c ------------------------------------------------------------ */
+/* ---- objects.c ----------------------------------------------------------- */
 
 /* Whether a memory object that came with a message may be mapped:
  * [offset, offset+len) page aligned, inside it, and the object sealed

@@ -206,7 +206,7 @@ xous__adjust_thread_limit(const xous_word_t a[8], xous_word_t r[8])
   pthread_mutex_unlock(&lock);
 }
 
-/* Held across fork() (channel.c), so that the child never inherits the
+/* Held across fork() (fork.c), so that the child never inherits the
  * table half changed; the child's copy is then unlocked, not re-made. */
 void
 xous__threads_fork_lock(void)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hosted/direct_server.h"
+#include "hosted/server.h"
 
 /* Answers a direct blocking message: a BlockingScalar with tag Scalar1/2/5,
  * a lend with MemoryReturned (len is the length given back). XOUS_OK;

@@ -1,7 +1,7 @@
 /*
  * The server's half of the direct path, ReceiveMessage: it takes messages
  * out of the rings of the server's clients (hosted/ring.h; the rings are
- * kept by direct_rings.c, the answers given by direct_answer.c). The
+ * kept by server_rings.c, the answers given by server_reply.c). The
  * broker is asked for the server page once, for each client's ring once,
  * and for the memory object of each memory message it relayed.
  *
@@ -26,7 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hosted/direct_server.h"
+#include "hosted/server.h"
 
 pthread_mutex_t xous__srv_lock = PTHREAD_MUTEX_INITIALIZER;
 struct server *xous__srv_table[XOUS_RING_PIDS];

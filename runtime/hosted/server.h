@@ -1,8 +1,8 @@
 /*
  * The server's half of the direct path, as its three files share it:
- * direct_receive.c (the table of servers and ReceiveMessage),
- * direct_rings.c (the clients' rings and the objects on their sockets) and
- * direct_answer.c (answers to direct messages, returns to the broker).
+ * server_recv.c (the table of servers and ReceiveMessage),
+ * server_rings.c (the clients' rings and the objects on their sockets) and
+ * server_reply.c (answers to direct messages, returns to the broker).
  *
  * One mutex, xous__srv_lock, guards everything below; nothing sleeps while
  * holding it.
@@ -82,7 +82,7 @@ struct taken {
 extern pthread_mutex_t xous__srv_lock;
 extern struct server *xous__srv_table[XOUS_RING_PIDS]; /* by broker index */
 
-/* ---- direct_rings.c ------------------------------------------------------- */
+/* ---- server_rings.c -------------------------------------------------------- */
 
 /* Drops a reference; the last unmaps the ring and closes its socket. */
 void xous__srv_ring_put(struct ring *r);
@@ -96,7 +96,7 @@ bool xous__srv_ring_current(const struct ring *ring, uint32_t gen);
 /* The object sent ahead of the cell named key, or -1. */
 int xous__srv_object_of(struct ring *r, uint32_t key);
 
-/* ---- direct_receive.c ----------------------------------------------------- */
+/* ---- server_recv.c ------------------------------------------------------- */
 
 struct server *xous__srv_find_sid(xous_sid_t sid);
 /* A thread leaves s; the last one out frees a dead server. */

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hosted/direct_server.h"
+#include "hosted/server.h"
 
 void
 xous__srv_ring_put(struct ring *r)
