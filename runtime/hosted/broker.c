@@ -1,5 +1,7 @@
 /*
- * The sockets between this process and xousd.
+ * The sockets between this process and xousd, and the calls made on
+ * them: any syscall the broker answers (xous__broker_call, xous__forward)
+ * and the private calls of the direct path (hosted/calls.h).
  *
  * Lifetimes:
  *  1. The process socket is opened by the first syscall that needs the
@@ -19,10 +21,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
+#include "hosted/ring.h"
 
 static pthread_mutex_t join_lock = PTHREAD_MUTEX_INITIALIZER;
 static int process_sock = -1;
@@ -42,34 +46,24 @@ close_thread_sock(void *p)
     close(fd);
 }
 
-/* fork() with every lock of libxous held, taken in one order (join, then
- * threads, then memory), so the child finds each table whole and owns its
- * locks; it unlocks them instead of making them anew. */
-static void
-before_fork(void)
+/* Held across fork() (fork.c): the join is taken first. */
+void
+xous__broker_fork_lock(void)
 {
   pthread_mutex_lock(&join_lock);
-  xous__threads_fork_lock();
-  xous__memory_fork_lock();
-  xous__direct_fork_lock();
-  xous__direct_server_fork_lock();
 }
 
-static void
-after_fork_parent(void)
+void
+xous__broker_fork_unlock(void)
 {
-  xous__direct_server_fork_unlock();
-  xous__direct_fork_unlock();
-  xous__memory_fork_unlock();
-  xous__threads_fork_unlock();
   pthread_mutex_unlock(&join_lock);
 }
 
-static void
-after_fork_child(void)
+/* The inherited sockets belong to the parent's identity: the child drops
+ * them and joins as a new process on its first call. */
+void
+xous__broker_after_fork(void)
 {
-  after_fork_parent();
-  /* The inherited sockets belong to the parent's identity: drop them. */
   if (process_sock >= 0)
     close(process_sock);
   if (thread_sock >= 0)
@@ -77,10 +71,6 @@ after_fork_child(void)
   process_sock = -1;
   thread_sock = -1;
   atomic_store(&process_pid, 0);
-  xous__threads_after_fork();
-  xous__memory_after_fork();
-  xous__direct_after_fork();
-  xous__direct_server_after_fork();
 }
 
 static void
@@ -89,7 +79,7 @@ make_key(void)
   struct rlimit rl;
 
   pthread_key_create(&sock_key, close_thread_sock);
-  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+  xous__fork_install();
   /* Every mapping that can be lent keeps a memory-object fd open: allow
    * as many as the system lets this user have. */
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -307,4 +297,79 @@ lost:
   xous__set_error(res, atomic_load(&refused) != 0
                            ? (xous_error_t)atomic_load(&refused)
                            : XOUS_INTERNAL_ERROR);
+}
+
+/* ---- calls on the thread socket ---------------------------------------- */
+
+void
+xous__forward(const xous_word_t a[8], xous_word_t r[8])
+{
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (fd >= 0)
+    close(fd);
+}
+
+/* The error of an Error result; one that names no error is the broker's
+ * mistake, not a success. */
+static xous_error_t
+answer_error(const xous_word_t r[8])
+{
+  xous_error_t err = xous__error_from_word(r[1]);
+
+  return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
+}
+
+/* Asks the broker for one object of the hosted path. */
+xous_error_t
+xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
+                    uint32_t magic, void **map)
+{
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (r[0] == XOUS_RESULT_ERROR) {
+    if (fd >= 0)
+      close(fd);
+    return answer_error(r);
+  }
+  *map = xous__map_object(fd, size, magic);
+  return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
+}
+
+/* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
+xous_error_t
+xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8], int *sock)
+{
+  struct stat st;
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (r[0] == XOUS_RESULT_ERROR) {
+    if (fd >= 0)
+      close(fd);
+    return answer_error(r);
+  }
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    if (fd >= 0)
+      close(fd);
+    return XOUS_INTERNAL_ERROR;
+  }
+  *sock = fd;
+  return XOUS_OK;
+}
+
+void
+xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
+            uint64_t id, unsigned peer)
+{
+  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__EVENT, ev, index, key,
+                       kind, (xous_word_t)id, peer };
+  xous_word_t r[8];
+  int fd;
+
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (fd >= 0)
+    close(fd);
 }

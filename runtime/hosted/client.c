@@ -15,13 +15,10 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
@@ -38,114 +35,6 @@ struct conn {
 static pthread_rwlock_t conn_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct conn *conns[XOUS_MAX_CONNECTIONS];
 static _Thread_local uint32_t call_number;
-
-/* How long a caller polls for its answer, and a server for its next
- * message, before sleeping: a wake-up across cores costs far more than a
- * few microseconds of polling when the peer answers at once. */
-uint64_t
-xous__spin_ns(void)
-{
-  static _Atomic int64_t cached = -1;
-  int64_t ns = atomic_load_explicit(&cached, memory_order_relaxed);
-
-  if (ns < 0) {
-    const char *env = getenv("XOUS_SPIN_NS");
-
-    if (env != NULL && env[0] != '\0')
-      ns = atoll(env);
-    else
-      ns = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 50000 : 0;
-    if (ns < 0)
-      ns = 0;
-    atomic_store_explicit(&cached, ns, memory_order_relaxed);
-  }
-  return (uint64_t)ns;
-}
-
-uint64_t
-xous__now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Maps a memory object the broker handed us, checking that it is what it
- * claims: at least size bytes, with the magic at its head (0: none to
- * check, for a server page, whose head every client could overwrite). */
-void *
-xous__map_object(int fd, size_t size, uint32_t magic)
-{
-  struct stat st;
-  void *p;
-
-  if (fd < 0)
-    return NULL;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-      (uint64_t)st.st_size < size) {
-    close(fd);
-    return NULL;
-  }
-  p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  close(fd);
-  if (p == MAP_FAILED)
-    return NULL;
-  if (magic != 0 && *(const uint32_t *)p != magic) {
-    munmap(p, size);
-    return NULL;
-  }
-  return p;
-}
-
-/* The error of an Error result; one that names no error is the broker's
- * mistake, not a success. */
-static xous_error_t
-answer_error(const xous_word_t r[8])
-{
-  xous_error_t err = xous__error_from_word(r[1]);
-
-  return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
-}
-
-/* Asks the broker for one object of the hosted path. */
-xous_error_t
-xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
-                    uint32_t magic, void **map)
-{
-  int fd;
-
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (r[0] == XOUS_RESULT_ERROR) {
-    if (fd >= 0)
-      close(fd);
-    return answer_error(r);
-  }
-  *map = xous__map_object(fd, size, magic);
-  return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
-}
-
-/* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
-xous_error_t
-xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8], int *sock)
-{
-  struct stat st;
-  int fd;
-
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (r[0] == XOUS_RESULT_ERROR) {
-    if (fd >= 0)
-      close(fd);
-    return answer_error(r);
-  }
-  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
-    if (fd >= 0)
-      close(fd);
-    return XOUS_INTERNAL_ERROR;
-  }
-  *sock = fd;
-  return XOUS_OK;
-}
 
 static void
 conn_put(struct conn *c)
@@ -257,20 +146,6 @@ xous__direct_disconnect(xous_word_t cid)
   conns[i] = NULL;
   pthread_rwlock_unlock(&conn_lock);
   conn_put(c);
-}
-
-void
-xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
-            uint64_t id, unsigned peer)
-{
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__EVENT, ev, index, key,
-                       kind, (xous_word_t)id, peer };
-  xous_word_t r[8];
-  int fd;
-
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (fd >= 0)
-    close(fd);
 }
 
 /* Takes a queue slot of the server, waiting for one unless try_only. */

@@ -1,6 +1,24 @@
 /*
- * The one internal contract of the hosted backend: how libxous reaches the
- * broker, keeps its threads, and keeps the table of its memory.
+ * The one internal contract of the hosted backend (libxous on the
+ * desktop). The path of a message, and the file for each step:
+ *
+ *   xous_send_message()  core/ encodes the eight words, calls
+ *   xous_syscall()       syscall.c: local calls answered here (memory.c,
+ *                        threads.c); a memory message goes by lend.c
+ *   direct, client side  client.c: the connection's ring and server page
+ *                        (mapped by objects.c, asked for through the
+ *                        private calls of calls.h), a queue slot, the cell;
+ *                        a lend's object ahead of it on the ring's socket
+ *   direct, server side  server_recv.c takes the cell (server_rings.c maps
+ *                        the client's ring and takes its objects), makes
+ *                        the envelope; server_reply.c writes the answer
+ *                        into the caller's answer slot, where client.c waits
+ *   relayed              broker.c: one frame (wire.h) on the thread's
+ *                        socket to xousd, which puts the cell in the ring
+ *                        itself; the answer comes back the same way
+ *   waiting              futex.c (a word of shared memory), clock.c
+ *   errors               errno.c: errno becomes a Xous error only there
+ *   fork()               fork.c holds every lock across it
  */
 #ifndef XOUS_HOSTED_INTERNAL_H
 #define XOUS_HOSTED_INTERNAL_H
@@ -12,9 +30,10 @@
 #include <xous.h>
 
 #include "core/internal.h"
+#include "hosted/calls.h"
 #include "hosted/wire.h"
 
-/* ---- channel.c: sockets to the broker ---------------------------------- */
+/* ---- broker.c: the sockets to xousd and the calls on them --------------- */
 
 /* The Xous PID of this process, joining the broker on first use; 0 when
  * the broker cannot be reached. */
@@ -25,10 +44,30 @@ xous_pid_t xous__pid(void);
  * or hangs up, result becomes Error(InternalError). */
 void xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
                        uint64_t *mem_offset, int *fd_out);
+/* Hands the call to the broker as it is; an fd that came back is closed. */
+void xous__forward(const xous_word_t a[8], xous_word_t r[8]);
 /* False once the broker has hung up on this process (it died). */
 bool xous__broker_alive(void);
 /* Registers the calling thread (tid) with the broker, for a new thread. */
 void xous__thread_attach(xous_tid_t tid);
+/* A XOUS__SYSCALL_HOSTED call whose answer carries an object of the
+ * direct path, mapped with xous__map_object() into *map. */
+xous_error_t xous__hosted_object(const xous_word_t a[8], xous_word_t r[8],
+                                 size_t size, uint32_t magic, void **map);
+/* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
+xous_error_t xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8],
+                                 int *sock);
+/* Reports a message to the broker while a trace is recorded. */
+void xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
+                 uint64_t id, unsigned peer);
+void xous__broker_fork_lock(void);
+void xous__broker_fork_unlock(void);
+void xous__broker_after_fork(void);
+
+/* ---- fork.c ----------------------------------------------------------------- */
+
+/* Installs the fork() handlers (once, before the first fork can matter). */
+void xous__fork_install(void);
 
 /* ---- threads.c ----------------------------------------------------------- */
 
@@ -84,52 +123,55 @@ void xous__memory_fork_lock(void);
 void xous__memory_fork_unlock(void);
 void xous__memory_after_fork(void);
 
-/* ---- direct_send.c, direct_receive.c: the direct message path ---------- */
+/* ---- clock.c ----------------------------------------------------------- */
 
+/* How long to poll before sleeping (XOUS_SPIN_NS). */
 uint64_t xous__spin_ns(void);
 uint64_t xous__now_ns(void);
-/* Maps an object of the direct path (closing fd); NULL unless it is at
- * least size bytes and starts with magic (0: not checked). */
-void *xous__map_object(int fd, size_t size, uint32_t magic);
-/* A XOUS__SYSCALL_HOSTED call whose answer carries such an object. */
-xous_error_t xous__hosted_object(const xous_word_t a[8], xous_word_t r[8],
-                                 size_t size, uint32_t magic, void **map);
+
+/* ---- lend.c: memory messages ------------------------------------------- */
+
+/* SendMessage/TrySendMessage of a lend, a mutable lend or a Send. */
+void xous__send_memory(const xous_word_t a[8], xous_word_t r[8]);
+void xous__return_memory(const xous_word_t a[8], xous_word_t r[8]);
+void xous__reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8]);
+/* Maps the memory a received message carries (fd, at mem_offset). */
+void xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset);
+
+/* ---- client.c: the client's half of the direct path -------------------- */
+
 /* SendMessage/TrySendMessage of a Scalar or BlockingScalar: 1 when done
  * here (r set), 0 when the broker must relay it. */
 int xous__direct_send(const xous_word_t a[8], xous_word_t r[8]);
 /* The same for a memory message whose object is fd, at fd_offset. */
 int xous__direct_send_memory(const xous_word_t a[8], int fd,
                              uint64_t fd_offset, xous_word_t r[8]);
-/* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
-xous_error_t xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8],
-                                 int *sock);
-/* Whether a server of ours has memory lent to it now (DestroyServer must
- * refuse then). */
-bool xous__direct_holds_lends(const xous_word_t sid_words[4]);
 void xous__direct_disconnect(xous_word_t cid);
+void xous__direct_fork_lock(void);
+void xous__direct_fork_unlock(void);
+void xous__direct_after_fork(void);
+
+/* ---- server_*.c: the server's half (the rest in server.h) -------------- */
+
 void xous__direct_receive(const xous_word_t a[8], xous_word_t r[8]);
 /* ReturnScalar1/2/5 and ReturnMemory: answered here when the message came
  * directly, else by the broker. */
 void xous__direct_return(const xous_word_t a[8], xous_word_t r[8]);
 void xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8]);
+/* Whether a server of ours has memory lent to it now (DestroyServer must
+ * refuse then). */
+bool xous__direct_holds_lends(const xous_word_t sid_words[4]);
 void xous__direct_destroyed(const xous_word_t a[8]);
-/* Reports a message to the broker while a trace is recorded. */
-void xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
-                 uint64_t id, unsigned peer);
-void xous__direct_fork_lock(void);
-void xous__direct_fork_unlock(void);
-void xous__direct_after_fork(void);
 void xous__direct_server_fork_lock(void);
 void xous__direct_server_fork_unlock(void);
 void xous__direct_server_after_fork(void);
 
-/* ---- syscall.c ------------------------------------------------------------ */
+/* ---- errno.c ------------------------------------------------------------ */
 
-/* Hands the call to the broker as it is; an fd that came back is closed. */
-void xous__forward(const xous_word_t a[8], xous_word_t r[8]);
+/* The one place where errno becomes a Xous error. */
+xous_error_t xous__errno_to_xous(int err);
 
-/* Maps the memory a received message carries (fd, at mem_offset). */
-void xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset);
+/* ---- result words --------------------------------------------------------- */
 
 /* Errors as result words. */
 static inline void
@@ -152,8 +194,5 @@ xous__set_ok(xous_word_t r[8], xous_word_t tag)
     r[i] = 0;
   r[0] = tag;
 }
-
-/* The one place where errno becomes a Xous error. */
-xous_error_t xous__errno_to_xous(int err);
 
 #endif /* XOUS_HOSTED_INTERNAL_H */

@@ -46,33 +46,6 @@ static int heap_fd = -1;
 static size_t mapped;        /* bytes from MapMemory held now */
 static size_t mapped_max = XOUS_MAPPED_DEFAULT; /* XOUS_LIMIT_MAPPED */
 
-xous_error_t
-xous__errno_to_xous(int err)
-{
-  switch (err) {
-  case 0:
-    return XOUS_OK;
-  case ENOMEM:
-  case EMFILE:
-  case ENFILE:
-  case ENOSPC:
-    return XOUS_OUT_OF_MEMORY;
-  case EINVAL:
-  case EFAULT:
-    return XOUS_BAD_ADDRESS;
-  case EEXIST:
-  case EBUSY:
-    return XOUS_MEMORY_IN_USE;
-  case EACCES:
-  case EPERM:
-    return XOUS_ACCESS_DENIED;
-  case EAGAIN:
-    return XOUS_SERVER_QUEUE_FULL;
-  default:
-    return XOUS_INTERNAL_ERROR;
-  }
-}
-
 /* Gives back size bytes of the MapMemory allowance. */
 static void
 unmapped(size_t size)

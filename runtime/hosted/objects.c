@@ -1,10 +1,14 @@
 /*
- * The check every receiver of a memory object makes before mapping it:
- * the broker for what it relays, a server's library for what a client
- * hands it directly.
+ * The memory objects of the hosted backend as their receivers take them:
+ * the check every receiver of a message's object makes before mapping it
+ * (the broker for what it relays, a server's library for what a client
+ * hands it directly), and the mapping of the objects the broker makes for
+ * the direct path (rings and server pages).
  */
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hosted/ring.h"
 
@@ -33,4 +37,31 @@ xous__check_object(int fd, uint64_t offset, uint64_t len)
   }
 #endif
   return XOUS_OK;
+}
+
+/* Maps a memory object the broker handed us, checking that it is what it
+ * claims: at least size bytes, with the magic at its head (0: none to
+ * check, for a server page, whose head every client could overwrite). */
+void *
+xous__map_object(int fd, size_t size, uint32_t magic)
+{
+  struct stat st;
+  void *p;
+
+  if (fd < 0)
+    return NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      (uint64_t)st.st_size < size) {
+    close(fd);
+    return NULL;
+  }
+  p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED)
+    return NULL;
+  if (magic != 0 && *(const uint32_t *)p != magic) {
+    munmap(p, size);
+    return NULL;
+  }
+  return p;
 }

@@ -31,6 +31,7 @@
 #define XOUS_HOSTED_RING_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <xous.h>
@@ -139,22 +140,6 @@ _Static_assert(sizeof(struct xous_ring_cell) == XOUS_LINE, "a cell a line");
 _Static_assert(sizeof(struct xous_ring_answer) == XOUS_LINE,
                "an answer a line");
 
-/* The private syscall numbers of the hosted backend: libxous asks the
- * broker for the memory objects above with these, on its thread socket.
- * They are far from the Xous numbers so that no Xous call is mistaken for
- * one. w[1] is the operation. */
-#define XOUS__SYSCALL_HOSTED 0x10000u
-enum xous__hosted_op {
-  XOUS__RING_OF_CID = 1,   /* w2 cid -> fd ring; w1 index, w2 gen, w3 pid */
-  XOUS__PAGE_OF_CID = 2,   /* w2 cid -> fd page */
-  XOUS__PAGE_OF_SID = 3,   /* w2..w5 SID (owner only) -> fd page; w1 index, w2 gen */
-  XOUS__RING_OF_PID = 4,   /* w2 index, w3 client pid (owner) -> fd ring; w1 ring gen */
-  XOUS__FETCH = 5,         /* w2 sender word (owner) -> envelope + memory */
-  XOUS__EVENT = 6,         /* w2 event, w3 index, w4 key, w5 kind, w6 id, w7 peer */
-  XOUS__SOCK_OF_CID = 7,   /* w2 cid -> fd: the client's end of the ring's socket */
-  XOUS__SOCK_OF_PID = 8,   /* w2 index, w3 client pid (owner) -> fd: the server's end */
-};
-
 /* Beside each ring, a socket pair carries the memory objects of lends and
  * Sends from the client to the server: one datagram per message, sent
  * before its cell, with the object's fd attached and the cell's key. */
@@ -164,14 +149,15 @@ struct xous_object_note {
   uint32_t key;
 };
 
-enum xous__event { XOUS__EV_SEND = 1, XOUS__EV_RECEIVE = 2, XOUS__EV_REPLY = 3 };
-
 /* ---- objects.c ----------------------------------------------------------- */
 
 /* Whether a memory object that came with a message may be mapped:
  * [offset, offset+len) page aligned, inside it, and the object sealed
  * against shrinking. XOUS_OK or the error to give. */
 xous_error_t xous__check_object(int fd, uint64_t offset, uint64_t len);
+/* Maps an object of the direct path (closing fd); NULL unless it is at
+ * least size bytes and starts with magic (0: not checked). */
+void *xous__map_object(int fd, size_t size, uint32_t magic);
 
 /* ---- futex.c: waiting on a word of shared memory ---------------------- */
 

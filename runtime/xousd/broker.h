@@ -28,6 +28,7 @@
 
 #include <xous.h>
 
+#include "hosted/calls.h"
 #include "hosted/ring.h"
 #include "hosted/wire.h"
 

@@ -1,0 +1,127 @@
+/*
+ * Memory messages on the desktop: what may be lent or sent, and what
+ * happens to the pages on both sides. Memory messages carry their memory
+ * object along: the lender passes the object's fd with the words, and the
+ * receiver maps the same pages, so nothing is copied.
+ *
+ *  1. A range lent to us may be lent on within what we were allowed; it
+ *     can never be moved away with a Send.
+ *  2. While mutably lent, the lender's pages are not accessible to it.
+ *  3. Sent pages leave the sender; lent pages come back on ReturnMemory
+ *     (or ReplyAndReceiveNext with a memory answer).
+ */
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hosted/internal.h"
+
+/* A result that may carry a message: map what came with it. */
+void
+xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
+{
+  xous_word_t env_kind = r[2]; /* 0-based in an envelope */
+  int prot;
+  uintptr_t addr;
+
+  if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE || env_kind > 2) {
+    if (fd >= 0)
+      close(fd); /* nothing should have come: do not keep it */
+    return;
+  }
+  if (fd < 0) {
+    /* The broker always sends the object with a memory message. */
+    xous__set_error(r, XOUS_INTERNAL_ERROR);
+    return;
+  }
+  prot = env_kind == 1 ? PROT_READ : PROT_READ | PROT_WRITE;
+  addr = xous__span_adopt(fd, mem_offset, (size_t)r[5], prot,
+                          env_kind == 2 ? XOUS__MAP_OWNED
+                                        : XOUS__MAP_BORROWED,
+                          r[1]);
+  if (addr == 0) {
+    /* The pages cannot be mapped here: give a lend straight back, so that
+     * the lender is not left waiting for an answer nobody can give. */
+    if (env_kind != 2) {
+      xous_word_t ret[8] = { XOUS_SYSCALL_RETURN_MEMORY, r[1], 0, r[5] };
+      xous_word_t res[8];
+
+      xous__direct_return(ret, res);
+    }
+    xous__set_error(r, XOUS_OUT_OF_MEMORY);
+    return;
+  }
+  r[4] = addr;
+}
+
+/* SendMessage / TrySendMessage of a memory message. */
+void
+xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
+{
+  uintptr_t addr = a[4];
+  size_t len = a[5];
+  struct xous__span span;
+  xous_error_t err;
+  uint64_t off;
+  int got_fd;
+
+  if (len == 0) {
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* does not decode */
+    return;
+  }
+  err = xous__span_find(addr, len, &span);
+  /* Memory lent to us may be lent on, within what we were allowed; it can
+   * never be moved away. */
+  if (err == XOUS_OK && span.kind == XOUS__MAP_BORROWED &&
+      (a[2] == XOUS_MSG_SEND ||
+       (a[2] == XOUS_MSG_LEND_MUT && (span.prot & PROT_WRITE) == 0)))
+    err = XOUS_SHARE_VIOLATION;
+  if (err != XOUS_OK) {
+    xous__set_error(r, err);
+    return;
+  }
+  /* While mutably lent, the lender cannot touch the pages, as on the
+   * device: a use-after-lend bug faults here too. */
+  if (a[2] == XOUS_MSG_LEND_MUT &&
+      xous__span_protect(addr, len, PROT_NONE) != 0) {
+    xous__set_error(r, xous__errno_to_xous(errno));
+    return;
+  }
+  off = span.fd_offset;
+  if (!xous__direct_send_memory(a, span.fd, off, r)) {
+    xous__broker_call(a, span.fd, r, &off, &got_fd);
+    if (got_fd >= 0)
+      close(got_fd);
+  }
+  if (a[2] == XOUS_MSG_LEND_MUT)
+    (void)xous__span_protect(addr, len, span.prot);
+  if (a[2] == XOUS_MSG_SEND && r[0] != XOUS_RESULT_ERROR)
+    xous__span_release(addr, len); /* the pages moved */
+}
+
+void
+xous__return_memory(const xous_word_t a[8], xous_word_t r[8])
+{
+  xous_error_t err = xous__span_return(a[1], a[2], a[3]);
+
+  if (err == XOUS_BAD_ADDRESS) {
+    xous__set_error(r, err);
+    return;
+  }
+  /* Unmapped (or never ours): the answer goes to the lender. */
+  xous__direct_return(a, r);
+}
+
+void
+xous__reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
+{
+  if (a[7] == XOUS_REPLY_MEMORY) {
+    xous_error_t err = xous__span_return(a[1], a[3], a[4]);
+
+    if (err == XOUS_BAD_ADDRESS) {
+      xous__set_error(r, err);
+      return;
+    }
+  }
+  xous__direct_reply_and_receive(a, r);
+}
