@@ -4,7 +4,10 @@
  * decoders. The backend is tests/support/recording_backend.c, which
  * records each call and answers with results queued by the test.
  */
+#include "config.h"
+
 #include <check.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1193,6 +1196,22 @@ START_TEST(send_unmaps_the_bounce_pages_after_a_failed_send) {
 }
 END_TEST
 
+/* ---- version --------------------------------------------------------------- */
+
+START_TEST(version_of_library_headers_and_package_agree) {
+  char numbers[32];
+
+  ck_assert_str_eq(xous_version_string(), XOUS_VERSION_STRING);
+  ck_assert_str_eq(xous_version_string(), PACKAGE_VERSION);
+  snprintf(numbers, sizeof numbers, "%d.%d.%d", XOUS_VERSION_MAJOR,
+           XOUS_VERSION_MINOR, XOUS_VERSION_PATCH);
+  ck_assert_str_eq(numbers, XOUS_VERSION_STRING);
+  ck_assert_int_eq(XOUS_VERSION_NUMBER, (XOUS_VERSION_MAJOR << 16) |
+                                            (XOUS_VERSION_MINOR << 8) |
+                                            XOUS_VERSION_PATCH);
+}
+END_TEST
+
 /* ---- the suite ----------------------------------------------------------- */
 
 #define ADD(tc, t) tcase_add_test((tc), (t))
@@ -1248,6 +1267,7 @@ static Suite *core_suite(bool forking) {
   Suite *s = suite_create("core");
 
   TCase *tc = new_tcase(s, "errors");
+  ADD(tc, version_of_library_headers_and_package_agree);
   ADD(tc, every_error_code_round_trips_through_its_result_word);
   ADD(tc, unknown_error_is_written_as_0xffffffff_and_read_back);
   ADD(tc, words_the_kernel_does_not_know_decode_as_unknown_error);

@@ -11,3 +11,7 @@ tests_check_direct_LDADD = libxous.la $(CHECK_LIBS)
 
 tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
 tests_helpers_ring_vandal_LDADD = libxous.la
+
+# The public headers alone, as C11 -Wpedantic and as C++17.
+TESTS += tests/headers.sh
+EXTRA_DIST += tests/headers.sh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * <xous/buffer.h>: a page buffer for memory messages, the C counterpart of
  * Xous's Buffer, and the helpers of the everyday server pattern.

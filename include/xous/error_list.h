@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * The Xous kernel's error codes, one line each: the single source of the
  * error enum, xous_strerror() and the error lists of the man pages.

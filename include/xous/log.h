@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * <xous/log.h>: the log server and its client API; see xous_log(3) and
  * xous-log(8).
@@ -72,13 +73,13 @@ typedef struct {
   uint8_t args[XOUS_LOG_TEXT_MAX];
 } xous_log_record_t;
 
-_Static_assert(sizeof(xous_log_record_t) == XOUS_PAGE_SIZE,
-               "a log record is one page");
-_Static_assert(offsetof(xous_log_record_t, line) == 132, "LogRecord.line");
-_Static_assert(offsetof(xous_log_record_t, module_length) == 136,
-               "LogRecord.module_length");
-_Static_assert(offsetof(xous_log_record_t, level) == 268, "LogRecord.level");
-_Static_assert(offsetof(xous_log_record_t, args) == 276, "LogRecord.args");
+XOUS_STATIC_ASSERT(sizeof(xous_log_record_t) == XOUS_PAGE_SIZE,
+                   "a log record is one page");
+XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, line) == 132, "LogRecord.line");
+XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, module_length) == 136,
+                   "LogRecord.module_length");
+XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, level) == 268, "LogRecord.level");
+XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, args) == 276, "LogRecord.args");
 
 /*
  * Sends one record: fmt is formatted with a small freestanding formatter

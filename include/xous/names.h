@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * <xous/names.h>: the Xous name server, xous-names(8), and its client API,
  * xous_names(3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * <xous/pddb.h>: the Plausibly Deniable DataBase server, xous-pddb, and its
  * client API, xous_pddb(3). The design is in pddb(7).

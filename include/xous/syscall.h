@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * The Xous syscalls, one wrapper each, named after the syscall it wraps.
  *
@@ -112,7 +113,7 @@ xous_pid_t xous_get_process_id(void);
 xous_tid_t xous_get_thread_id(void);
 xous_error_t xous_yield(void);
 xous_error_t xous_wait_event(void);
-_Noreturn void xous_terminate_process(uint32_t code);
+XOUS_NORETURN void xous_terminate_process(uint32_t code);
 xous_error_t xous_shutdown(void);
 xous_error_t xous_claim_interrupt(unsigned irq,
                                   void (*handler)(unsigned irq, void *arg),

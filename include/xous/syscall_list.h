@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * The Xous syscall numbers, one line each: the single source of the
  * XOUS_SYSCALL_* constants and of xous_syscall_name().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * <xous/ticktimer.h>: the ticktimer server and its client API; see
  * xous_ticktimer(3) and xous-ticktimer(8).
@@ -76,8 +77,8 @@ enum {
  * the server is the mutex's address, so a mutex must not move while used.
  */
 typedef struct {
-  _Atomic xous_word_t locked;
-  _Atomic xous_word_t contended;
+  XOUS_ATOMIC(xous_word_t) locked;
+  XOUS_ATOMIC(xous_word_t) contended;
 } xous_ticktimer_mutex_t;
 #define XOUS_TICKTIMER_MUTEX_INIT { 0, 0 }
 
@@ -87,8 +88,8 @@ typedef struct {
  * gave up, not yet subtracted. Initialise with XOUS_TICKTIMER_COND_INIT.
  */
 typedef struct {
-  _Atomic xous_word_t counter;
-  _Atomic xous_word_t timed_out;
+  XOUS_ATOMIC(xous_word_t) counter;
+  XOUS_ATOMIC(xous_word_t) timed_out;
 } xous_ticktimer_cond_t;
 #define XOUS_TICKTIMER_COND_INIT { 0, 0 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * Types of the portable Xous API. Fixed-size C types only: no POSIX type
  * appears here, so the same header serves rv32 bare metal and the desktop.
@@ -8,6 +9,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#if !defined(__cplusplus) && \
+    (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L)
+#error "the Xous headers need C11 (-std=c11 or later) or C++11"
+#endif
+
+/* The few C11 words the headers use, spelled so that C++ takes them too. */
+#ifdef __cplusplus
+#define XOUS_NORETURN [[noreturn]]
+#define XOUS_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+/* C++ before C++23 has no _Atomic: there the word is plain, of the same
+ * size and alignment; only libxous's functions touch it. */
+#define XOUS_ATOMIC(type) type
+#else
+#define XOUS_NORETURN _Noreturn
+#define XOUS_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#define XOUS_ATOMIC(type) _Atomic type
+#endif
 
 #include <xous/error_list.h>
 #include <xous/syscall_list.h>
