@@ -769,6 +769,80 @@ START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
 }
 END_TEST
 
+/* Runs prog with one argument, stdout and stderr to files of their own.
+ * Returns the wait status. */
+static int
+run_split(const char *prog, const char *arg, char **out, char **err)
+{
+  char *out_file = out_path("split.out"), *err_file = out_path("split.err");
+  pid_t pid;
+  int st;
+
+  fflush(NULL);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int o = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    if (o < 0 || e < 0)
+      _exit(126);
+    dup2(o, STDOUT_FILENO);
+    dup2(e, STDERR_FILENO);
+    /* No broker: a program that tried to reach one would say so. */
+    setenv("XOUS_SOCKET", "/nonexistent/xousd.sock", 1);
+    execl(prog, prog, arg, (char *)NULL);
+    _exit(127);
+  }
+  st = finish(pid, prog);
+  *out = slurp(out_file);
+  *err = slurp(err_file);
+  free(out_file);
+  free(err_file);
+  return st;
+}
+
+START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
+{
+  /* xous-pddb and pddb have tests of their own (check_pddb*). */
+  static const char *const progs[] = { "xousd", "xous-run", "xousctl",
+                                       "xous-emu", "xous-names",
+                                       "xous-ticktimer", "xous-log" };
+
+  for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+    char *prog = build_path(progs[i]), *out, *err, *want;
+    int st;
+
+    st = run_split(prog, "--help", &out, &err);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+                      strstr(out, "usage: ") != NULL && err[0] == '\0',
+                  "%s --help: status %#x, stdout:\n%s\nstderr:\n%s",
+                  progs[i], (unsigned)st, out, err);
+    free(out);
+    free(err);
+
+    st = run_split(prog, "--version", &out, &err);
+    ck_assert(asprintf(&want, "%s %s\n", progs[i], XOUS_VERSION_STRING) > 0);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+                      strcmp(out, want) == 0,
+                  "%s --version: status %#x, stdout '%s'", progs[i],
+                  (unsigned)st, out);
+    free(want);
+    free(out);
+    free(err);
+
+    st = run_split(prog, "--no-such-option", &out, &err);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2 &&
+                      strstr(err, "no-such-option") != NULL,
+                  "%s --no-such-option: status %#x, stderr:\n%s", progs[i],
+                  (unsigned)st, err);
+    free(out);
+    free(err);
+    free(prog);
+  }
+}
+END_TEST
+
 /* ==== xousctl =============================================================== */
 
 START_TEST(xousctl_ps_lists_the_hello_server)
@@ -1051,6 +1125,8 @@ main(void)
 
   tcase_add_checked_fixture(ctl, NULL, teardown);
   tcase_set_timeout(ctl, 60);
+  tcase_add_test(ctl,
+                 every_program_has_help_on_stdout_version_and_says_what_was_wrong);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
   tcase_add_test(ctl, xousctl_ps_counts_each_message_a_process_sent_once);
   tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);

@@ -109,6 +109,16 @@ main(int argc, char **argv)
   for (i = 1; i < argc; i++) {
     const char *v = NULL;
 
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      log_term_help();
+      return 0;
+    }
+    if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+      static const char version[] = "xous-log " XOUS_VERSION_STRING "\n";
+
+      log_term_raw(false, version, sizeof version - 1);
+      return 0;
+    }
     if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc)
       v = argv[++i];
     else if (strncmp(argv[i], "--log-level=", 12) == 0)

@@ -19,6 +19,8 @@ void log_term_entry(const struct log_entry *e, xous_pid_t pid);
 void log_term_raw(bool err, const void *bytes, size_t n);
 /* Reports a usage error and the synopsis on the standard error. */
 void log_term_usage(const char *what);
+/* The usage, where --help shows it (standard output on the desktop). */
+void log_term_help(void);
 /* Reports a fatal error of the server. */
 void log_term_fatal(const char *what, xous_error_t err);
 

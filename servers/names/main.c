@@ -7,10 +7,24 @@
 
 #include "server.h"
 
+static const char usage_text[] =
+    "usage: xous-names [--trusted NAME] ...\n"
+    "       xous-names --help | --version\n"
+    "\n"
+    "The Xous name server (see xous-names(8)).\n"
+    "\n"
+    "  --trusted NAME  a name that must be registered before\n"
+    "                  xous_names_trusted_init_done() says done\n"
+    "                  (at most 32, each 1 to 64 bytes of UTF-8)\n"
+    "  -h, --help      this text\n"
+    "  -V, --version   the version";
+
 static int
-usage(void)
+usage_error(const char *what, const char *arg)
 {
-  names__say("usage: xous-names [--trusted name] ...");
+  names__say(what);
+  names__say(arg);
+  names__say(usage_text);
   return 2;
 }
 
@@ -23,8 +37,18 @@ main(int argc, char **argv)
 
   names__table_init();
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--trusted") != 0 || i + 1 == argc)
-      return usage();
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      names__say_out(usage_text);
+      return 0;
+    }
+    if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+      names__say_out("xous-names " XOUS_VERSION_STRING);
+      return 0;
+    }
+    if (strcmp(argv[i], "--trusted") != 0)
+      return usage_error("xous-names: unknown argument:", argv[i]);
+    if (i + 1 == argc)
+      return usage_error("xous-names: --trusted needs a name:", argv[i]);
     if (!names__trusted_add(argv[++i])) {
       names__say("xous-names: a trusted name is 1 to 64 bytes of UTF-8, "
                  "at most 32 of them");

@@ -85,5 +85,7 @@ void names__serve(xous_envelope_t *env);
 
 /* Writes one line of diagnostics for the operator. */
 void names__say(const char *line);
+/* As names__say(), on standard output where there is one (--help). */
+void names__say_out(const char *line);
 
 #endif /* XOUS_NAMES_SERVER_H */

@@ -8,7 +8,8 @@ xous_ticktimer_SOURCES = \
 	servers/ticktimer/waiters.h \
 	servers/ticktimer/platform.h \
 	servers/ticktimer/hosted/clock.c \
-	servers/ticktimer/hosted/alarm.c
+	servers/ticktimer/hosted/alarm.c \
+	servers/ticktimer/hosted/say.c
 xous_ticktimer_CPPFLAGS = $(AM_CPPFLAGS) -DTT_VERSION='"$(PACKAGE_VERSION)"'
 xous_ticktimer_LDADD = libxous.la
 

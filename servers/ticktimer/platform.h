@@ -12,6 +12,9 @@
 
 /* Milliseconds since the first call; monotonic. */
 uint64_t tt_clock_ms(void);
+/* One line for the person who started the server: on standard error when
+ * err, else on standard output (the desktop); the console (the device). */
+void tt_say(bool err, const char *line);
 /* Returns once tt_clock_ms() >= ms, without receiving messages. */
 void tt_clock_wait_until(uint64_t ms);
 

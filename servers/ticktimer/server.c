@@ -305,13 +305,32 @@ dispatch(const xous_envelope_t *env)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
   xous_sid_t sid = xous_sid_from_name(XOUS_TICKTIMER_NAME);
   xous_cid_t self = 0;
   uint64_t armed = TT_NEVER;
   xous_error_t err;
 
+  if (argc > 1) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+      tt_say(false, "usage: xous-ticktimer\n"
+                    "       xous-ticktimer --help | --version\n"
+                    "\n"
+                    "The Xous ticktimer server (see xous-ticktimer(8)): the\n"
+                    "clock, sleeps, and the mutexes and condition variables\n"
+                    "of Rust's std. It takes no arguments.");
+      return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+      tt_say(false, "xous-ticktimer " XOUS_VERSION_STRING);
+      return 0;
+    }
+    tt_say(true, "xous-ticktimer: it takes no arguments (see "
+                 "xous-ticktimer --help); got:");
+    tt_say(true, argv[1]);
+    return 2;
+  }
   (void)tt_clock_ms(); /* time 0 is now */
   err = xous_create_server_with_address(sid, &self);
   if (err != XOUS_OK)

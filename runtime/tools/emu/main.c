@@ -2,8 +2,11 @@
  * xous-emu PROGRAM.elf [ARG...]: runs an rv32 Xous program on the desktop
  * as an ordinary hosted Xous process (see xous-emu(1)).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "config.h"
 
 #include "emu/emu.h"
 
@@ -12,7 +15,49 @@ const char *emu_program = "xous-emu";
 static void
 usage(FILE *f)
 {
-  fprintf(f, "usage: xous-emu PROGRAM.elf [ARG...]\n");
+  fprintf(f, "usage: xous-emu PROGRAM.elf [ARG...]\n"
+             "       xous-emu --help | --version\n"
+             "\n"
+             "Runs an rv32 Xous program on this machine as an ordinary Xous\n"
+             "process of the running xousd (see xous-emu(1)).\n"
+             "\n"
+             "  -h, --help     this text\n"
+             "  -V, --version  the version\n");
+}
+
+/* Returns -1 to go on with argv[optind], else the exit status. */
+static int
+parse_options(int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+
+  opterr = 0;
+  /* "+": the options after the program are the guest's. */
+  while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'h':
+      usage(stdout);
+      return 0;
+    case 'V':
+      printf("xous-emu %s\n", PACKAGE_VERSION);
+      return 0;
+    default:
+      fprintf(stderr, "xous-emu: unknown option %s\n", argv[optind - 1]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "xous-emu: no program given\n");
+    usage(stderr);
+    return 2;
+  }
+  return -1;
 }
 
 int
@@ -21,18 +66,16 @@ main(int argc, char **argv)
   struct emu_cpu *cpu;
   uint32_t entry, sp, params;
 
-  if (argc < 2 || argv[1][0] == '-') {
-    int help = argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-                             strcmp(argv[1], "--help") == 0);
+  int status = parse_options(argc, argv);
 
-    usage(help ? stdout : stderr);
-    return help ? 0 : 2;
-  }
-  emu_program = argv[1];
+  if (status >= 0)
+    return status;
+  emu_program = argv[optind];
   if (emu_trace_open() != 0)
     return 1;
   /* The guest's argv starts at its own name, as a native one would. */
-  if (emu_load(argv[1], argc - 1, argv + 1, &entry, &sp, &params) != 0)
+  if (emu_load(argv[optind], argc - optind, argv + optind, &entry, &sp,
+               &params) != 0)
     return 1;
   cpu = emu_cpu_new();
   if (cpu == NULL) {

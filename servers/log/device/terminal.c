@@ -129,6 +129,12 @@ log_term_usage(const char *what)
 }
 
 void
+log_term_help(void)
+{
+  puts_raw("usage: xous-log [--log-level error|warn|info|debug|trace]\n");
+}
+
+void
 log_term_fatal(const char *what, xous_error_t err)
 {
   puts_raw("xous-log: ");

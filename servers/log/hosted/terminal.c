@@ -84,9 +84,22 @@ log_term_raw(bool err, const void *bytes, size_t n)
 void
 log_term_usage(const char *what)
 {
-  fprintf(stderr, "xous-log: bad argument: %s\n"
-          "usage: xous-log [--log-level error|warn|info|debug|trace]\n",
+  fprintf(stderr, "xous-log: bad argument: %s (see xous-log --help)\n",
           what);
+}
+
+void
+log_term_help(void)
+{
+  printf("usage: xous-log [--log-level error|warn|info|debug|trace]\n"
+         "       xous-log --help | --version\n"
+         "\n"
+         "The Xous log server (see xous-log(8)): prints every record at or\n"
+         "above the level (default info) on standard output.\n"
+         "\n"
+         "  --log-level LEVEL  the least level printed\n"
+         "  -h, --help         this text\n"
+         "  -V, --version      the version\n");
 }
 
 void

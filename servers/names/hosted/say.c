@@ -11,3 +11,9 @@ names__say(const char *line)
 {
   fprintf(stderr, "%s\n", line);
 }
+
+void
+names__say_out(const char *line)
+{
+  printf("%s\n", line);
+}
