@@ -1127,6 +1127,18 @@ pddb_derive_key(struct pddb_engine *e, const char *name, const void *pw,
   return derive_into(e, name, pw, pwlen, key);
 }
 
+/* Compares two keys in a time that does not depend on where they differ. */
+static bool
+keys_equal(const uint8_t *a, const uint8_t *b)
+{
+  uint8_t diff = 0;
+  unsigned i;
+
+  for (i = 0; i < PDDB_KEY_BYTES; i++)
+    diff |= (uint8_t)(a[i] ^ b[i]);
+  return diff == 0;
+}
+
 /* Derives the key of name into a new slot and loads it. On success the
  * slot is open; otherwise it is wiped. */
 static xous_error_t
@@ -1227,7 +1239,7 @@ pddb_basis_unlock(struct pddb_engine *e, const char *name, const void *pw,
     if (k == NULL)
       return XOUS_OUT_OF_MEMORY;
     err = derive_into(e, name, pw, pwlen, k);
-    same = err == XOUS_OK && memcmp(k, e->bases[slot].key, PDDB_KEY_BYTES) == 0;
+    same = err == XOUS_OK && keys_equal(k, e->bases[slot].key);
     pddb_secure_free(k, PDDB_KEY_BYTES);
     if (err != XOUS_OK)
       return err;

@@ -8,7 +8,9 @@ pddb_engine_sources = \
 	pddb/hmap.h \
 	pddb/platform.h \
 	pddb/hosted/store.c \
-	pddb/hosted/crypto.c
+	pddb/hosted/crypto.c \
+	pddb/hosted/secure.c \
+	pddb/hosted/secure.h
 PDDB_HOST_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 PDDB_HOST_LIBS = $(SQLITE_LIBS) $(SODIUM_LIBS)
 

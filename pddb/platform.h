@@ -80,11 +80,18 @@ bool pddb_crypto_open(uint8_t *out, const uint8_t *in, size_t len,
                       const uint8_t *ad, size_t adlen,
                       const uint8_t nonce[PDDB_NONCE_BYTES],
                       const uint8_t key[PDDB_KEY_BYTES]);
-/* Memory for key material: locked (never swapped) and wiped when freed. */
+/* ---- secrets ------------------------------------------------------------------ */
+
+/* Memory for keys and passwords, zeroed: locked (never swapped), guarded,
+ * out of core dumps, and wiped when freed. Secrets live only there: they
+ * are derived or read straight into it and never copied out. */
 void *pddb_secure_alloc(size_t size);
 void pddb_secure_free(void *p, size_t size);
 /* Wipes len bytes at p in a way the compiler cannot drop. */
 void pddb_wipe(void *p, size_t len);
+/* Makes the process unreadable to other processes of its user (no core
+ * dumps, no ptrace, no /proc/PID/mem); its administrator still can. */
+void pddb_protect_process(void);
 /* The default Argon2id cost, or the one set for tests with
  * $XOUS_PDDB_KDF_OPS and $XOUS_PDDB_KDF_MEM_KIB. */
 void pddb_crypto_default_cost(uint32_t *ops, uint32_t *mem_kib);

@@ -34,7 +34,9 @@
 
 static struct pddb_engine *engine;
 static xous_sid_t server_sid;
-static char password[XOUS_PDDB_MAX_PASSWORD];
+/* The password of a request, in secret memory (platform.h) from the first
+ * one on; wiped after each use. */
+static uint8_t *password;
 
 /* The request after its checks: names NUL terminated. */
 struct request {
@@ -108,12 +110,17 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
   case XOUS_PDDB_OP_UNLOCK_BASIS:
     if (m->len > XOUS_PDDB_MAX_PASSWORD)
       return XOUS_INVALID_STRING;
-    /* SAFETY: the password is copied once out of the lent page. */
+    if (password == NULL &&
+        (password = pddb_secure_alloc(XOUS_PDDB_MAX_PASSWORD)) == NULL)
+      return XOUS_OUT_OF_MEMORY;
+    /* SAFETY: the password is copied once out of the lent page, which is
+     * wiped at once: the only copy left is the secret one. */
     memcpy(password, page_data, m->len);
+    pddb_wipe(page_data, m->len);
     err = op == XOUS_PDDB_OP_CREATE_BASIS
               ? pddb_basis_create(engine, r->basis, password, m->len)
               : pddb_basis_unlock(engine, r->basis, password, m->len);
-    pddb_wipe(password, sizeof password);
+    pddb_wipe(password, XOUS_PDDB_MAX_PASSWORD);
     return err;
   case XOUS_PDDB_OP_LOCK_BASIS:
     return pddb_basis_lock(engine, r->basis);
@@ -282,6 +289,7 @@ main(int argc, char **argv)
   bool got, idle_sync = true;
   int i, rc = 0;
 
+  pddb_protect_process();
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
       if (!parse_u32(argv[++i], &format_pages))

@@ -7,7 +7,9 @@
  * with SIGTERM, freeing a dead client's handles; the pddb command and
  * the notes example against the running server.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -43,13 +45,15 @@ start_with(const char *flag)
   start_sized(512, flag);
 }
 
-/* Starts the server on image (again), with one extra flag or none. */
+/* Starts the server on image (again), with one extra flag or none, in a
+ * user namespace of its own (role_in_userns) so that its memory can be
+ * searched. */
 static pid_t
 spawn_server(const char *flag)
 {
   if (flag != NULL)
-    return harness_spawn("xous-pddb", flag, image, NULL);
-  return harness_spawn("xous-pddb", image, NULL);
+    return harness_spawn(SELF, "in-userns", "xous-pddb", flag, image, NULL);
+  return harness_spawn(SELF, "in-userns", "xous-pddb", image, NULL);
 }
 
 /* Formats a new image of pages pages and starts the server on it. */
@@ -206,10 +210,57 @@ START_TEST(server_keeps_what_a_killed_client_wrote)
 }
 END_TEST
 
-/* True when the key bytes are somewhere in pid's writable memory. */
+/* Writes text to the file at path; false when it cannot. */
 static bool
-in_memory(pid_t pid, const uint8_t key[PDDB_KEY_BYTES])
+write_file(const char *path, const char *text)
 {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  bool ok;
+
+  if (fd < 0)
+    return false;
+  ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+  close(fd);
+  return ok;
+}
+
+/* in-userns PROG ARGS...: runs the build's PROG in a new user namespace,
+ * as its root mapped to this user. The PDDB programs make themselves
+ * undumpable, which closes their memory to every other process of the
+ * user, this test included; the user that owns a namespace keeps every
+ * capability over the processes inside it, CAP_SYS_PTRACE among them, so
+ * the test can still read /proc/PID/mem. Where user namespaces are not
+ * allowed, PROG runs as it is (then only root can search it). */
+static int
+role_in_userns(char **argv)
+{
+  const char *dir = getenv("XOUS_BUILDDIR");
+  char path[4096], map[64];
+  uid_t uid = geteuid();
+  gid_t gid = getegid();
+
+  if (unshare(CLONE_NEWUSER) == 0) {
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    if (!write_file("/proc/self/uid_map", map))
+      return 126;
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    (void)write_file("/proc/self/setgroups", "deny");
+    if (!write_file("/proc/self/gid_map", map))
+      return 126;
+  }
+  snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : ".", argv[0]);
+  argv[0] = path;
+  execv(path, argv);
+  perror(path);
+  return 127;
+}
+
+/* True when the len bytes at needle are somewhere in pid's writable
+ * memory. */
+static bool
+in_memory(pid_t pid, const void *needle, size_t len)
+{
+  const uint8_t *key = needle;
   char path[64], line[512];
   FILE *maps;
   int mem;
@@ -220,7 +271,8 @@ in_memory(pid_t pid, const uint8_t key[PDDB_KEY_BYTES])
   ck_assert_ptr_nonnull(maps);
   snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
   mem = open(path, O_RDONLY);
-  ck_assert_int_ge(mem, 0);
+  ck_assert_msg(mem >= 0, "%s: %s (the test reads it through a user "
+                "namespace of its own, or as root)", path, strerror(errno));
   while (!found && fgets(line, sizeof line, maps) != NULL) {
     unsigned long lo, hi;
     char perms[8];
@@ -237,8 +289,8 @@ in_memory(pid_t pid, const uint8_t key[PDDB_KEY_BYTES])
       size_t n = hi - lo < sizeof chunk ? hi - lo : sizeof chunk, i;
       ssize_t r = pread(mem, chunk, n, (off_t)lo);
 
-      for (i = 0; r >= PDDB_KEY_BYTES && i + PDDB_KEY_BYTES <= (size_t)r; i++)
-        if (chunk[i] == key[0] && memcmp(chunk + i, key, PDDB_KEY_BYTES) == 0) {
+      for (i = 0; r >= (ssize_t)len && i + len <= (size_t)r; i++)
+        if (chunk[i] == key[0] && memcmp(chunk + i, key, len) == 0) {
           found = true;
           break;
         }
@@ -249,26 +301,54 @@ in_memory(pid_t pid, const uint8_t key[PDDB_KEY_BYTES])
   return found;
 }
 
+/* The key basis and password stretch to in the image of the test, from
+ * the pristine copy that start() made (the server holds the image). */
+static void
+derive(const char *basis, const char *pw, uint8_t key[PDDB_KEY_BYTES])
+{
+  struct pddb_engine *e;
+  char orig[600];
+
+  snprintf(orig, sizeof orig, "%s.orig", image);
+  ck_assert_int_eq(pddb_open(orig, &e), XOUS_OK);
+  ck_assert_int_eq(pddb_derive_key(e, basis, pw, strlen(pw), key), XOUS_OK);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+
+/* Long and unusual enough never to be in memory by chance. */
+#define VAULT_PW "correct horse battery staple 42"
+#define WRONG_PW "incorrect donkey pin paperclip 17"
+
 START_TEST(server_wipes_the_key_of_a_locked_basis)
 {
   xous_pddb_t db;
-  struct pddb_engine *e;
-  uint8_t key[PDDB_KEY_BYTES];
-  char orig[600];
+  uint8_t key[PDDB_KEY_BYTES], wrong[PDDB_KEY_BYTES];
 
   start();
   connect_db(&db);
-  ck_assert_int_eq(xous_pddb_create_basis(&db, "vault", "hunter2"), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_create_basis(&db, "vault", VAULT_PW), XOUS_OK);
   put(&db, "vault", "d", "k", "secret");
-  /* The key as the server derives it, from a copy of the image. */
-  snprintf(orig, sizeof orig, "%s.orig", image);
-  ck_assert_int_eq(pddb_open(orig, &e), XOUS_OK);
-  ck_assert_int_eq(pddb_derive_key(e, "vault", "hunter2", 7, key), XOUS_OK);
-  pddb_close(e);
+  derive("vault", VAULT_PW, key);
+  derive("vault", WRONG_PW, wrong);
   /* While unlocked it is there: the search works. */
-  ck_assert(in_memory(server, key));
+  ck_assert(in_memory(server, key, sizeof key));
+  ck_assert(!in_memory(server, VAULT_PW, strlen(VAULT_PW)));
   ck_assert_int_eq(xous_pddb_lock_basis(&db, "vault"), XOUS_OK);
-  ck_assert(!in_memory(server, key));
+  ck_assert(!in_memory(server, key, sizeof key));
+  ck_assert(!in_memory(server, VAULT_PW, strlen(VAULT_PW)));
+  /* A failed unlock leaves neither the password nor what it stretched
+   * to; a good one brings the key back, and a lock takes it again. */
+  ck_assert_int_eq(xous_pddb_unlock_basis(&db, "vault", WRONG_PW),
+                   XOUS_NOT_FOUND);
+  ck_assert(!in_memory(server, wrong, sizeof wrong));
+  ck_assert(!in_memory(server, WRONG_PW, strlen(WRONG_PW)));
+  ck_assert(!in_memory(server, key, sizeof key));
+  ck_assert_int_eq(xous_pddb_unlock_basis(&db, "vault", VAULT_PW), XOUS_OK);
+  ck_assert_str_eq(get(&db, "vault", "d", "k"), "secret");
+  ck_assert(in_memory(server, key, sizeof key));
+  ck_assert_int_eq(xous_pddb_lock_basis(&db, "vault"), XOUS_OK);
+  ck_assert(!in_memory(server, key, sizeof key));
+  ck_assert(!in_memory(server, VAULT_PW, strlen(VAULT_PW)));
   xous_pddb_disconnect(&db);
 }
 END_TEST
@@ -715,6 +795,8 @@ main(int argc, char **argv)
     return role_soaker((unsigned)atoi(argv[2]));
   if (argc == 2 && strcmp(argv[1], "hog") == 0)
     return role_hog();
+  if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
+    return role_in_userns(argv + 2);
   harness_global_init();
   sr = srunner_create(server_suite());
   srunner_set_fork_status(sr, CK_FORK);

@@ -1,6 +1,9 @@
 /*
  * The PDDB crypto on libsodium (device counterpart: the same primitives in
- * the firmware's crypto engine), and the heap.
+ * the firmware's crypto engine), and the heap. Every call that takes a key
+ * or a password scrubs the stack after libsodium returns (secure.c): its
+ * hashing leaves register spills of its state behind, and after Argon2id
+ * they hold the derived key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,7 @@
 #include <sodium.h>
 
 #include "../platform.h"
+#include "secure.h"
 
 static void
 ensure_init(void)
@@ -65,15 +69,19 @@ pddb_crypto_kdf(uint8_t key[PDDB_KEY_BYTES], const void *pw, size_t pwlen,
                 const uint8_t salt[PDDB_SALT_BYTES], uint32_t ops,
                 uint32_t mem_kib)
 {
+  int rc;
+
   ensure_init();
   if (ops < crypto_pwhash_OPSLIMIT_MIN)
     ops = crypto_pwhash_OPSLIMIT_MIN;
   if ((size_t)mem_kib * 1024u < crypto_pwhash_MEMLIMIT_MIN)
     mem_kib = crypto_pwhash_MEMLIMIT_MIN / 1024u;
-  if (crypto_pwhash(key, PDDB_KEY_BYTES, pw, pwlen, salt, ops,
-                    (size_t)mem_kib * 1024u, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return XOUS_OUT_OF_MEMORY;
-  return XOUS_OK;
+  /* Straight into the caller's locked memory; libsodium's own copy of the
+   * result is wiped by it, the stack by the scrub. */
+  rc = crypto_pwhash(key, PDDB_KEY_BYTES, pw, pwlen, salt, ops,
+                     (size_t)mem_kib * 1024u, crypto_pwhash_ALG_ARGON2ID13);
+  xous__pddb_scrub_stack(PDDB_SCRUB_KDF);
+  return rc == 0 ? XOUS_OK : XOUS_OUT_OF_MEMORY;
 }
 
 void
@@ -86,6 +94,7 @@ pddb_crypto_seal(uint8_t *out, const uint8_t *in, size_t len,
 
   crypto_aead_xchacha20poly1305_ietf_encrypt(out, &clen, in, len, ad, adlen,
                                              NULL, nonce, key);
+  xous__pddb_scrub_stack(PDDB_SCRUB_AEAD);
 }
 
 bool
@@ -95,41 +104,11 @@ pddb_crypto_open(uint8_t *out, const uint8_t *in, size_t len,
                  const uint8_t key[PDDB_KEY_BYTES])
 {
   unsigned long long mlen;
+  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
+      out, &mlen, NULL, in, len + PDDB_TAG_BYTES, ad, adlen, nonce, key);
 
-  return crypto_aead_xchacha20poly1305_ietf_decrypt(
-             out, &mlen, NULL, in, len + PDDB_TAG_BYTES, ad, adlen, nonce,
-             key) == 0;
-}
-
-void *
-pddb_secure_alloc(size_t size)
-{
-  void *p;
-
-  ensure_init();
-  p = calloc(1, size);
-  if (p == NULL)
-    return NULL;
-  /* A failed lock (RLIMIT_MEMLOCK) still leaves usable, wiped memory. */
-  (void)sodium_mlock(p, size);
-  return p;
-}
-
-void
-pddb_secure_free(void *p, size_t size)
-{
-  if (p == NULL)
-    return;
-  /* sodium_munlock() zeroes the range before unlocking it. */
-  sodium_munlock(p, size);
-  sodium_memzero(p, size);
-  free(p);
-}
-
-void
-pddb_wipe(void *p, size_t len)
-{
-  sodium_memzero(p, len);
+  xous__pddb_scrub_stack(PDDB_SCRUB_AEAD);
+  return rc == 0;
 }
 
 static uint32_t

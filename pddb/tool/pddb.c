@@ -65,21 +65,35 @@ split(char *arg, char **basis, char **dict)
   }
 }
 
+/* Room for the longest password, its NUL and one byte more to tell a
+ * longer one. */
+#define PW_BYTES (XOUS_PDDB_MAX_PASSWORD + 2u)
+
+/* Reads the password of basis name into pw (PW_BYTES of secret memory);
+ * twice on a terminal when it is a new one. */
 static int
-ask(const char *name, bool twice, char *pw, size_t size)
+ask(const char *name, bool twice, char *pw)
 {
-  char prompt[160], again[XOUS_PDDB_MAX_PASSWORD + 2];
+  char prompt[160], *again;
   int n;
 
   snprintf(prompt, sizeof prompt, "Password for basis %s: ", name);
-  n = term_password(password_fd, prompt, pw, size);
+  n = term_password(password_fd, prompt, pw, PW_BYTES);
   if (n < 0) {
     fprintf(stderr, "pddb: no password\n");
     return -1;
   }
   if (twice && password_fd < 0) {
-    if (term_password(-1, "Again: ", again, sizeof again) < 0 ||
-        strcmp(again, pw) != 0) {
+    bool same;
+
+    if ((again = pddb_secure_alloc(PW_BYTES)) == NULL) {
+      fprintf(stderr, "pddb: no memory for the password\n");
+      return -1;
+    }
+    same = term_password(-1, "Again: ", again, PW_BYTES) >= 0 &&
+           strcmp(again, pw) == 0;
+    pddb_secure_free(again, PW_BYTES);
+    if (!same) {
       fprintf(stderr, "pddb: the passwords differ\n");
       return -1;
     }
@@ -412,15 +426,20 @@ cmd_stat(int argc, char **argv)
 static int
 cmd_basis(const char *cmd, int argc, char **argv)
 {
-  char pw[XOUS_PDDB_MAX_PASSWORD + 2];
+  char *pw;
   int n = 0;
   xous_error_t err;
 
   if (argc != 1)
     return usage();
+  /* The password lives in secret memory only, wiped when freed. */
+  if ((pw = pddb_secure_alloc(PW_BYTES)) == NULL)
+    return report(argv[0], XOUS_OUT_OF_MEMORY);
   if (strcmp(cmd, "create-basis") == 0 || strcmp(cmd, "unlock") == 0) {
-    if ((n = ask(argv[0], cmd[0] == 'c', pw, sizeof pw)) < 0)
+    if ((n = ask(argv[0], cmd[0] == 'c', pw)) < 0) {
+      pddb_secure_free(pw, PW_BYTES);
       return 1;
+    }
   }
   if (strcmp(cmd, "create-basis") == 0)
     err = eng ? pddb_basis_create(eng, argv[0], pw, (size_t)n)
@@ -434,7 +453,7 @@ cmd_basis(const char *cmd, int argc, char **argv)
   else
     err = eng ? pddb_basis_delete(eng, argv[0])
               : xous_pddb_delete_basis(&db, argv[0]);
-  memset(pw, 0, sizeof pw);
+  pddb_secure_free(pw, PW_BYTES);
   return report(argv[0], err);
 }
 
@@ -512,6 +531,7 @@ main(int argc, char **argv)
   const char *cmd;
   xous_error_t err;
 
+  pddb_protect_process();
   if (argc > 1 && strcmp(argv[1], "format") == 0)
     return cmd_format(argc - 1, argv + 1);
   while ((c = getopt_long(argc, argv, "+i:u:p:jh", opts, NULL)) != -1) {
