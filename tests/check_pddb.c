@@ -609,7 +609,11 @@ START_TEST(crash_kill_9_during_writes_loses_nothing_synced)
 
     snprintf(first, sizeof first, "%u", next);
     pid = harness_spawn(SELF, "writer", path, first, NULL);
-    harness_sleep_ms(20 + rand() % 150);
+    /* Killed at a random moment once writing is under way (a loaded
+     * machine may take longer than any fixed delay to get there). */
+    if (next < SOAK_KEYS)
+      ck_assert(harness_wait_nth_line(pid, 0, first, sizeof first, 10000));
+    harness_sleep_ms(rand() % 150);
     harness_kill(pid, SIGKILL);
     out = harness_output(pid);
     ck_assert(harness_wait(pid, 5000, NULL));
