@@ -417,7 +417,8 @@ broker(void *arg)
  * raw words; 0x20 a key u32 comes before the seq, else the ring's next
  * key; 0x40 the token gets the broker's bit; 0x80 the broker's flag),
  * the TID byte (& 0x3f; 0x40 the caller sleeps in its answer slot,
- * else it polls), the token u16, the id byte, then for a memory
+ * else it polls; 0x80 an order stamp u64 comes after the words, else the
+ * clock's), the token u16, the id byte, then for a memory
  * kind without 0x10 an offset byte (top bit set: byte % 4 pages, else
  * 0), a length byte (top bit set: 1 + byte % 4 pages, else one page) and
  * two bytes for the last words, else four u64 words. */
@@ -450,6 +451,7 @@ put_cell(struct fz_reader *in, struct peer_ring *r, bool silent)
     for (int i = 1; i < 5; i++)
       w[i] = fz_u64(in);
   }
+  c->order = (tb & 0x80) ? fz_u64(in) : xous__ring_clock();
   c->kind = kind;
   c->token = token;
   c->key = (kb & 0x20) ? fz_u32(in) : r->key;

@@ -9,8 +9,9 @@
  * intact, and whatever garbage gets through must come from the vandal's
  * PID. Also here: the promises the path makes that no garbage is needed to
  * break - messages of a client that died are delivered, an answer for a
- * dead process never reaches the process that took its PID, and the
- * queue holds 128 messages for all clients together.
+ * dead process never reaches the process that took its PID, the queue
+ * holds 128 messages for all clients together, and a server takes them
+ * in the order they were sent, across clients (tests/helpers/order-peer).
  *
  * Every test starts its own xousd and its own peers; every wait is
  * bounded, and the bounds are generous: they say "it never comes", not
@@ -526,6 +527,125 @@ START_TEST(the_queue_is_128_messages_for_all_clients_together)
 }
 END_TEST
 
+/* ==== one queue for all clients =========================================== */
+
+#define ORDER_PEER "tests/helpers/order-peer"
+#define COLLECT "order-collect-01"
+#define DONE "order-done-00001"
+#define SENDERS 4
+#define BATCH 100 /* hops per batch: below the 128 the queue holds */
+
+static pid_t senders[SENDERS];
+
+/* Starts the relay: sender i passes the token to sender i - 1, so that
+ * the token goes against the order of their PIDs (a server that took its
+ * clients in turn, by PID, would see the numbers out of order). */
+static xous_cid_t
+start_relay(xous_sid_t *collect, xous_sid_t *done)
+{
+  xous_cid_t first;
+
+  harness_start_broker();
+  *collect = sid16(COLLECT);
+  *done = sid16(DONE);
+  ck_assert_int_eq(xous_create_server_with_address(*collect, NULL), XOUS_OK);
+  ck_assert_int_eq(xous_create_server_with_address(*done, NULL), XOUS_OK);
+  for (int i = 0; i < SENDERS; i++) {
+    char self[32], next[32];
+
+    snprintf(self, sizeof self, "order-sender-%03u", (unsigned)i);
+    snprintf(next, sizeof next, "order-sender-%03u",
+             (unsigned)(i + SENDERS - 1) % SENDERS);
+    senders[i] = harness_spawn(ORDER_PEER, COLLECT, DONE, self, next, NULL);
+    expect_line(senders[i], "ready", HARNESS_START_TIMEOUT_MS);
+  }
+  ck_assert_int_eq(xous_connect(sid16("order-sender-000"), &first), XOUS_OK);
+  return first;
+}
+
+/* Runs hops numbered from..from+count-1 through the relay while nobody
+ * receives on the collector, then takes them all: they must come in
+ * order. Messages of pid other (0: none) are not the relay's and are
+ * counted in *others. */
+static void
+relay_batch(xous_cid_t first, xous_sid_t collect, xous_sid_t done,
+            unsigned from, unsigned count, unsigned other, unsigned *others)
+{
+  xous_envelope_t env;
+  unsigned got = 0;
+
+  ck_assert_int_eq(xous_scalar(first, 1, from, count - 1, 0, 0), XOUS_OK);
+  ck_assert_msg(receive_within(done, &env, BOUND_MS),
+                "the relay did not finish hops %u..%u", from,
+                from + count - 1);
+  ck_assert_uint_eq(env.body.scalar.id, 2);
+  ck_assert_uint_eq(env.body.scalar.arg1, from + count - 1);
+  /* Every hop's send returned before the next began, so all of them
+   * are queued by now. */
+  while (got < count) {
+    ck_assert_msg(receive_within(collect, &env, BOUND_MS),
+                  "hop %u never came", from + got);
+    if (other != 0 && xous_sender_pid(env.sender) == other) {
+      (*others)++;
+      continue;
+    }
+    ck_assert_uint_eq(env.body.kind, XOUS_MSG_SCALAR);
+    ck_assert_msg(env.body.scalar.arg1 == from + got,
+                  "hop %u came where hop %u was due (from pid %u)",
+                  (unsigned)env.body.scalar.arg1, from + got,
+                  (unsigned)env.body.scalar.arg2);
+    got++;
+  }
+}
+
+static void
+stop_relay(void)
+{
+  for (int i = 0; i < SENDERS; i++) {
+    xous_cid_t cid;
+    char name[32];
+    int st;
+
+    snprintf(name, sizeof name, "order-sender-%03u", (unsigned)i);
+    ck_assert_int_eq(xous_connect(sid16(name), &cid), XOUS_OK);
+    ck_assert_int_eq(xous_scalar(cid, 3, 0, 0, 0, 0), XOUS_OK);
+    ck_assert_msg(harness_wait(senders[i], BOUND_MS, &st),
+                  "sender %d did not end", i);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  }
+}
+
+START_TEST(a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent)
+{
+  xous_sid_t collect, done;
+  xous_cid_t first = start_relay(&collect, &done);
+
+  /* 1,000 rounds of: A sends, then tells B, then B sends. */
+  for (unsigned b = 0; b < 1000 / BATCH; b++)
+    relay_batch(first, collect, done, b * BATCH, BATCH, 0, NULL);
+  stop_relay();
+}
+END_TEST
+
+START_TEST(a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages)
+{
+  xous_sid_t collect, done;
+  xous_cid_t first = start_relay(&collect, &done);
+  pid_t v = harness_spawn(VANDAL, "stamps", COLLECT, "400", "stay", NULL);
+  unsigned vp = vandal_pid(v), others = 0;
+  xous_envelope_t env;
+
+  for (unsigned b = 0; b < 5; b++)
+    relay_batch(first, collect, done, b * BATCH, BATCH, vp, &others);
+  expect_line(v, "done", BOUND_MS);
+  /* And the liar's own messages are not stuck behind its lies. */
+  while (others == 0 && receive_within(collect, &env, BOUND_MS))
+    others += xous_sender_pid(env.sender) == vp;
+  ck_assert_uint_gt(others, 0);
+  stop_relay();
+}
+END_TEST
+
 /* ==== the suite =========================================================== */
 
 static void
@@ -567,6 +687,11 @@ direct_suite(void)
   tcase_add_test(
       tc, a_reused_pid_never_receives_answers_meant_for_the_dead_process);
   tcase_add_test(tc, the_queue_is_128_messages_for_all_clients_together);
+  tcase_add_test(
+      tc,
+      a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent);
+  tcase_add_test(
+      tc, a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,7 +1,8 @@
 # Build fragment for tests, included from Makefile.am (inside if XOUS_HOSTED).
 
 # The direct message path against peers that break its shared memory.
-check_PROGRAMS += tests/check_direct tests/helpers/ring-vandal
+check_PROGRAMS += tests/check_direct tests/helpers/ring-vandal \
+	tests/helpers/order-peer
 TESTS += tests/check_direct
 
 tests_check_direct_SOURCES = tests/check_direct.c \
@@ -11,6 +12,8 @@ tests_check_direct_LDADD = libxous.la $(CHECK_LIBS)
 
 tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
 tests_helpers_ring_vandal_LDADD = libxous.la
+tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c
+tests_helpers_order_peer_LDADD = libxous.la
 
 # The public headers alone, as C11 -Wpedantic and as C++17.
 TESTS += tests/headers.sh

@@ -26,6 +26,11 @@
 
 struct conn {
   _Atomic int refs;
+  /* Our threads put their cells in one at a time, each claimed and
+   * published before the next is claimed: a cell behind one that is
+   * claimed but not yet written cannot be taken, and a message whose send
+   * returned must be there for the server to see. */
+  pthread_mutex_t push_lock;
   int sock; /* our end of the object socket */
   struct xous_ring *ring;
   struct xous_server_page *page;
@@ -44,6 +49,7 @@ conn_put(struct conn *c)
   munmap(c->ring, XOUS_RING_BYTES);
   munmap(c->page, XOUS_SERVER_PAGE_BYTES);
   close(c->sock);
+  pthread_mutex_destroy(&c->push_lock);
   free(c);
 }
 
@@ -79,6 +85,7 @@ conn_attach(xous_word_t cid, struct conn **out)
   }
   c->ring = ring;
   c->page = page;
+  pthread_mutex_init(&c->push_lock, NULL);
   atomic_store(&c->refs, 1);
   *out = c;
   return XOUS_OK;
@@ -304,6 +311,7 @@ direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
     err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
   /* SAFETY: our ring; if a broken peer jammed it, the push gives up and
    * the queue slot goes back. */
+  pthread_mutex_lock(&c->push_lock);
   while (err == XOUS_OK &&
          xous__ring_push(c->ring, (uint32_t)a[2] | ((uint32_t)tid << 8), call,
                          key, w) != 0) {
@@ -314,6 +322,7 @@ direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
     else
       usleep(1000);
   }
+  pthread_mutex_unlock(&c->push_lock);
   if (err != XOUS_OK) {
     /* An object already sent is freed with its socket, or dropped by the
      * server when no cell names it. */

@@ -26,6 +26,17 @@
  *     they cost a wakeup or a retry, never memory safety. Every wait has a
  *     timeout, after which the waiter looks again.
  *  4. Loops over shared state are bounded.
+ *
+ * Order: a server takes its messages in the order their SendMessage calls
+ * were made, across all its clients, as the device's single queue does.
+ * Each cell carries a stamp of the monotonic clock, read when its producer
+ * claimed the cell (so stamps grow along a ring), and the server takes the
+ * published head with the oldest stamp among its rings. A message whose
+ * send returned before another's began is therefore taken first. The
+ * stamp is no counter in shared memory: no peer can move another's
+ * messages by writing one, only its own (the server bounds what a stamp
+ * may claim, direct_receive.c), and a sender that died between claim and
+ * publish leaves no gap for anyone to wait on.
  */
 #ifndef XOUS_HOSTED_RING_H
 #define XOUS_HOSTED_RING_H
@@ -33,6 +44,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <xous.h>
 
@@ -61,7 +73,7 @@ struct xous_ring_cell {
   uint32_t token;       /* direct: the caller's call number; broker: slot */
   uint32_t key;         /* the message's name in traces */
   uint64_t w[5];        /* id, then arg1..arg4 or addr, len, offset, valid */
-  uint64_t pad2;
+  uint64_t order;       /* the monotonic clock (ns) when it was claimed */
 };
 
 /* The answer slot of one client thread: state is its futex. */
@@ -176,6 +188,17 @@ void xous__futex_wake(_Atomic uint32_t *word, int n);
 
 /* ---- the producer's and the consumer's step ------------------------------ */
 
+/* The clock of the cells' order stamps: CLOCK_MONOTONIC, which is one
+ * clock for every process on the machine and never goes back. */
+static inline uint64_t
+xous__ring_clock(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Puts one cell into ring r; returns 0, or -1 when no cell is free (after
  * a bounded number of tries: a peer may have broken the ring). */
 static inline int
@@ -186,6 +209,7 @@ xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
    * the bounded tries, and the cell it writes is inside the ring. */
   uint32_t pos = atomic_load_explicit(&r->enq, memory_order_relaxed);
   struct xous_ring_cell *c;
+  uint64_t order;
 
   for (int tries = 0;; tries++) {
     uint32_t seq;
@@ -197,8 +221,11 @@ xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
     seq = atomic_load_explicit(&c->seq, memory_order_acquire);
     dif = (int32_t)(seq - pos);
     if (dif == 0) {
+      /* Read between seeing the cell free and claiming it: later than
+       * the consumer freed it, and than any claim before ours. */
+      order = xous__ring_clock();
       if (atomic_compare_exchange_weak_explicit(&r->enq, &pos, pos + 1,
-                                                memory_order_relaxed,
+                                                memory_order_seq_cst,
                                                 memory_order_relaxed))
         break;
     } else if (dif < 0) {
@@ -212,6 +239,7 @@ xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
   c->key = key;
   for (int i = 0; i < 5; i++)
     c->w[i] = w[i];
+  c->order = order;
   atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
   return 0;
 }
@@ -232,10 +260,19 @@ xous__ring_take(struct xous_ring *r, uint32_t *pos, struct xous_ring_cell *out)
   out->key = c->key;
   for (int i = 0; i < 5; i++)
     out->w[i] = c->w[i];
+  out->order = c->order;
   atomic_store_explicit(&c->seq, *pos + XOUS_RING_CELLS, memory_order_release);
   *pos += 1;
   atomic_store_explicit(&r->deq, *pos, memory_order_relaxed);
   return 1;
+}
+
+/* The order stamp of the cell at pos, which xous__ring_peek found full
+ * (a peer's word: a bound is the caller's). */
+static inline uint64_t
+xous__ring_order(struct xous_ring *r, uint32_t pos)
+{
+  return r->cells[pos % XOUS_RING_CELLS].order;
 }
 
 /* Whether the cell at *pos is full, without taking it. */

@@ -33,6 +33,11 @@ struct ring {
   uint32_t checked; /* a ring_gen the broker said is still this ring */
   uint64_t checked_at; /* when the broker last said so (ns) */
   uint32_t pos;   /* our own: the ring's deq is only for show */
+  /* floor[i]: when we last freed cell i (0 before its first use). An
+   * honest producer claims it later than that, so its stamp can claim no
+   * earlier time: a client that lies jumps ahead of older messages for
+   * one lap of its ring at most. */
+  uint64_t floor[XOUS_RING_CELLS];
   unsigned refs;  /* 1 while in the table, +1 per unanswered message */
   int sock;       /* our end of the object socket */
   struct {
@@ -60,7 +65,6 @@ struct server {
   bool dead;
   unsigned users; /* threads inside ReceiveMessage on it */
   unsigned spinners; /* of them, polling the bell (one is enough) */
-  unsigned cursor;
   unsigned active;
   struct xous_server_page *page;
   struct ring *rings[XOUS_RING_PIDS];

@@ -223,62 +223,127 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
   return true;
 }
 
-/* Takes the next message of s, if any. Lock held. */
-static bool
-take(struct server *s, struct taken *t)
+/* The ring of client pid if a cell waits at its head; NULL otherwise,
+ * and then its ready bit is cleared if the ring is empty. Lock held; it
+ * may be let go around a call to the broker (xous__srv_ring_of). */
+static struct ring *
+ring_with_head(struct server *s, unsigned pid)
 {
-  unsigned garbage = 0;
+  _Atomic uint64_t *word = &s->page->ready[pid / 64];
+  uint64_t bit = 1ull << (pid % 64);
+  struct ring *r = s->rings[pid];
+  bool later = false;
+
+  /* A client that went may have left messages: they are delivered, as
+   * the kernel's queue keeps them, before its ring is let go. */
+  if (r == NULL || !xous__ring_peek(r->map, r->pos))
+    r = xous__srv_ring_of(s, pid, &later);
+  if (s->dead || r == NULL) {
+    /* No ring: the bit goes, unless the broker is to be asked later. */
+    if (r == NULL && !later)
+      atomic_fetch_and(word, ~bit);
+    return NULL;
+  }
+  if (xous__ring_peek(r->map, r->pos))
+    return r;
+  if (later)
+    return NULL; /* the broker may know of a newer ring: keep the bit */
+  atomic_fetch_and(word, ~bit);
+  /* A cell may have come between the look and the clear. */
+  if (!xous__ring_peek(r->map, r->pos))
+    return NULL;
+  atomic_fetch_or(word, bit);
+  return r;
+}
+
+/* The stamp of r's head cell, as the queue counts it. */
+static uint64_t
+head_order(const struct ring *r)
+{
+  /* SAFETY: the stamp is the client's word, and only places the client's
+   * own message: never earlier than its cell was freed (floor), so no
+   * client stays ahead of the others by lying. */
+  uint64_t order = xous__ring_order(r->map, r->pos);
+  uint64_t floor = r->floor[r->pos % XOUS_RING_CELLS];
+
+  return order < floor ? floor : order;
+}
+
+/* The client whose head cell is the oldest, with its stamp in *order;
+ * XOUS_RING_PIDS when no ring holds a cell. Lock held (see above). */
+static unsigned
+oldest_head(struct server *s, uint64_t *order)
+{
+  unsigned best = XOUS_RING_PIDS;
 
   /* SAFETY: the ready bits are hints: a bit set for nothing costs a look,
    * and a bit a peer cleared is found again by the sweep on every wait. */
-  for (unsigned k = 0; k < XOUS_RING_PIDS; k++) {
-    unsigned pid = (s->cursor + k) % XOUS_RING_PIDS;
-    _Atomic uint64_t *word = &s->page->ready[pid / 64];
-    uint64_t bit = 1ull << (pid % 64);
+  for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++) {
+    uint64_t bits = atomic_load_explicit(&s->page->ready[pid / 64],
+                                         memory_order_acquire);
+    struct ring *r;
+    uint64_t o;
+
+    if ((bits & (1ull << (pid % 64))) == 0) {
+      if (bits == 0)
+        pid += 63 - pid % 64; /* skip the rest of an empty word at once */
+      continue;
+    }
+    r = ring_with_head(s, pid);
+    if (r == NULL)
+      continue;
+    o = head_order(r);
+    if (best == XOUS_RING_PIDS || o < *order) {
+      best = pid;
+      *order = o;
+    }
+  }
+  return best;
+}
+
+/* Takes the next message of s, if any: the oldest of the cells at the
+ * heads of its clients' rings, so that the server sees its messages in
+ * the order they were sent, as from the device's one queue. Lock held. */
+static bool
+take(struct server *s, struct taken *t)
+{
+  unsigned pass = 0;
+
+  /* Bounded: a client that writes garbage as fast as we read it, or
+   * threads that take what we looked at while the lock was let go, must
+   * not keep us here. */
+  for (unsigned tries = 0; tries < 2 * XOUS_RING_CELLS; tries++) {
+    uint64_t start = xous__ring_clock(), order = 0;
     struct xous_ring_cell c;
     struct ring *r;
-    bool later = false;
+    unsigned pid;
 
-    if ((atomic_load_explicit(word, memory_order_acquire) & bit) == 0) {
-      /* Skip the rest of an empty word at once. */
-      if (atomic_load_explicit(word, memory_order_relaxed) == 0)
-        k += 63 - pid % 64;
-      continue;
-    }
-    if (s->active >= XOUS_QUEUE_DEPTH)
+    if (s->dead || s->active >= XOUS_QUEUE_DEPTH)
       return false; /* every slot waits for an answer: nothing fits */
-    /* A client that went may have left messages: they are delivered, as
-     * the kernel's queue keeps them, before its ring is let go. */
-    r = s->rings[pid];
-    if (r == NULL || !xous__ring_peek(r->map, r->pos))
-      r = xous__srv_ring_of(s, pid, &later);
-    if (s->dead || r == NULL) {
-      /* No ring: the bit goes, unless the broker is to be asked later. */
-      if (r == NULL && !later)
-        atomic_fetch_and(word, ~bit);
+    pid = oldest_head(s, &order);
+    if (pid == XOUS_RING_PIDS)
+      return false;
+    /* A head stamped after this look began may have come after an older
+     * cell that the look had already passed by: look once more. What the
+     * second look finds is older than its start (a message sent before
+     * it began is in plain sight), or a stamp from the future, a lie that
+     * is taken as it comes. */
+    if (order >= start && pass++ == 0)
       continue;
-    }
-    if (!xous__ring_take(r->map, &r->pos, &c)) {
-      if (later)
-        continue; /* the broker may know of a newer ring: keep the bit */
-      atomic_fetch_and(word, ~bit);
-      /* A cell may have come between the look and the clear. */
-      if (!xous__ring_peek(r->map, r->pos))
-        continue;
-      atomic_fetch_or(word, bit);
-      if (!xous__ring_take(r->map, &r->pos, &c))
-        continue;
-    }
-    s->cursor = pid + 1;
+    pass = 0;
+    r = s->rings[pid];
+    /* The lock may have been let go during the look. */
+    if (s->dead || r == NULL || !xous__ring_peek(r->map, r->pos) ||
+        head_order(r) != order)
+      continue;
+    r->floor[r->pos % XOUS_RING_CELLS] = start;
+    if (!xous__ring_take(r->map, &r->pos, &c))
+      continue;
     if (accept_cell(s, pid, r, &c, t))
       return true;
     /* Garbage: its queue slot goes back (a Scalar's already went). */
     if (XOUS_CELL_KIND(c.kind) != XOUS_MSG_SCALAR)
       xous__page_release(s->page);
-    /* Look at this ring again, but not forever: a client that writes
-     * garbage as fast as we read it must not hold the lock. */
-    if (++garbage < XOUS_RING_CELLS)
-      k--;
   }
   return false;
 }

@@ -26,6 +26,9 @@
  *            socket, with memory cells that make the server read them
  *   shrink   lends of a file on disk (not sealed) that it keeps shrinking
  *            and growing while the server maps it
+ *   stamps   well-formed Scalars (id 1001) in the free cells of its own
+ *            ring, whose order stamps lie: 0, all ones, random, far in
+ *            the past or the future
  * It prints "pid N" and "seed S" first (the garbage is drawn from S, which
  * $RING_VANDAL_SEED sets to run a failure again), and "vandalised PHASE"
  * after each phase; after the ring phases (cells, answers, socket, shrink)
@@ -236,6 +239,7 @@ garbage_cell(struct xous_ring_cell *c, unsigned v)
   for (int i = 0; i < 5; i++)
     c->w[i] = rnd();
   c->w[0] = SAFE_ID + rnd() % 1000000;
+  c->order = v % 3 == 0 ? 0 : v % 3 == 1 ? UINT64_MAX : rnd();
   switch (v % 12) {
   case 0: /* anything at all */
     c->kind = (uint32_t)rnd();
@@ -316,6 +320,36 @@ phase_cells(unsigned round)
     atomic_store(&c->seq, seq);
   }
   atomic_store(&ring->enq, pos + XOUS_RING_CELLS);
+  ring_bell();
+}
+
+/* ==== stamps ============================================================== */
+
+static void
+phase_stamps(unsigned round)
+{
+  /* SAFETY: only our own ring's cells, indexed modulo the ring; a cell is
+   * written only when it is free, as an honest producer would. */
+  uint64_t now = xous__ring_clock();
+  const uint64_t lies[] = { 0, UINT64_MAX, rnd(), now - 1000000000000ull,
+                            now + 1000000000000ull, 1 };
+
+  for (unsigned i = 0; i < 8; i++) {
+    uint32_t pos = atomic_load(&ring->enq);
+    struct xous_ring_cell *c = &ring->cells[pos % XOUS_RING_CELLS];
+
+    if (atomic_load(&c->seq) != pos)
+      break; /* full: the server has not taken them yet */
+    c->kind = XOUS_MSG_SCALAR;
+    c->token = 0;
+    c->key = (uint32_t)rnd();
+    c->w[0] = SAFE_ID + 1;
+    for (int k = 1; k < 5; k++)
+      c->w[k] = round;
+    c->order = lies[(round + i) % (sizeof lies / sizeof lies[0])];
+    atomic_store(&ring->enq, pos + 1);
+    atomic_store(&c->seq, pos + 1);
+  }
   ring_bell();
 }
 
@@ -584,7 +618,7 @@ static const struct phase {
   { "page", phase_page, false },     { "gens", phase_gens, false },
   { "dead", phase_dead, false },     { "full", phase_full, false },
   { "header", phase_header, false }, { "socket", phase_socket, true },
-  { "shrink", phase_shrink, true },
+  { "shrink", phase_shrink, true },  { "stamps", phase_stamps, false },
 };
 
 static const struct phase *

@@ -34,7 +34,7 @@ SOAK_SECONDS = 25
 SOAK_FLAGS =
 
 .PHONY: soak
-soak: tests/soak/soak tests/helpers/hostile-peer xousd
+soak: tests/soak/soak tests/helpers/hostile-peer tests/helpers/order-peer xousd
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
 	  $(abs_top_builddir)/tests/soak/soak --seconds $(SOAK_SECONDS) \
 	  $(SOAK_FLAGS)

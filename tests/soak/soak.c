@@ -15,6 +15,10 @@
  *    the servers check each key's sequence numbers and bytes (a "BAD" line
  *    fails the run), and each surviving client ends by asking its server
  *    for the last number it saw of its key, which must be its own last;
+ *  - one queue per server: beside the kills, a relay of ORDER_SENDERS
+ *    processes (tests/helpers/order-peer) passes a token from one to the
+ *    next, each sending its server a number before it passes it on, and
+ *    the server must take the numbers in order;
  *  - nothing leaked: at the end, with every peer gone, xousd holds as many
  *    descriptors as before the first peer (and no memory object), /dev/shm
  *    holds no more xous objects, the broker's process table is empty, and
@@ -49,6 +53,7 @@
 #define TARGET_MS 100      /* the figure reported against */
 #define RSS_SLACK_KB 1024  /* broker RSS growth allowed at steady state */
 #define KILL_EVERY_MS 300
+#define ORDER_SENDERS 4
 
 struct child {
   pid_t pid;
@@ -182,6 +187,67 @@ start_peer(bool server, unsigned index)
     c->pid = spawn(c->out, argv);
   }
   return c;
+}
+
+/* The relay of the order check: its server, then senders that pass the
+ * token against the order of their PIDs. pids[0] is the server. */
+static void
+start_relay(pid_t pids[ORDER_SENDERS + 1])
+{
+  char peer[PATH_MAX], out[PATH_MAX + 32], self[32], next[32];
+
+  snprintf(peer, sizeof peer, "%s/tests/helpers/order-peer", builddir);
+  snprintf(out, sizeof out, "%s/order-collect.txt", dir);
+  {
+    const char *argv[] = { peer, "collect", "soak-order-col01",
+                           "soak-order-don01", "soak-order-snd00", "50",
+                           NULL };
+
+    pids[0] = spawn(out, argv);
+  }
+  for (unsigned i = 0; i < ORDER_SENDERS; i++) {
+    const char *argv[] = { peer, "soak-order-col01", "soak-order-don01", self,
+                           next, NULL };
+
+    snprintf(self, sizeof self, "soak-order-snd%02u", i);
+    snprintf(next, sizeof next, "soak-order-snd%02u",
+             (i + ORDER_SENDERS - 1) % ORDER_SENDERS);
+    snprintf(out, sizeof out, "%s/order-send-%u.txt", dir, i);
+    pids[1 + i] = spawn(out, argv);
+  }
+}
+
+/* Stops the relay; returns the hops its server checked (0 when it did
+ * not end well), and the lines out of order in *bad. */
+static unsigned long
+stop_relay(pid_t pids[ORDER_SENDERS + 1], unsigned *bad)
+{
+  char path[PATH_MAX + 32], *out, *p;
+  unsigned long hops = 0;
+  long long deadline = now_us() + 10000000;
+  int st = 0;
+
+  kill(pids[0], SIGUSR1);
+  while (waitpid(pids[0], &st, WNOHANG) == 0 && now_us() < deadline)
+    sleep_ms(10);
+  kill(pids[0], SIGKILL);
+  waitpid(pids[0], NULL, WNOHANG);
+  for (unsigned i = 1; i <= ORDER_SENDERS; i++) {
+    kill(pids[i], SIGKILL);
+    waitpid(pids[i], NULL, 0);
+  }
+  snprintf(path, sizeof path, "%s/order-collect.txt", dir);
+  out = slurp(path);
+  *bad = 0;
+  for (p = out; (p = strstr(p, "BAD ")) != NULL; p++)
+    if ((*bad)++ < 5)
+      printf("soak: order: %.60s\n", p);
+  p = strstr(out, "ok ");
+  if (p == NULL || sscanf(p, "ok %lu", &hops) != 1 || !WIFEXITED(st) ||
+      WEXITSTATUS(st) != 0)
+    hops = 0;
+  free(out);
+  return hops;
 }
 
 static void
@@ -348,7 +414,9 @@ main(int argc, char **argv)
   unsigned long long acked_final = 0, acked_killed = 0;
   unsigned finals = 0, bad_lines = 0, fails = 0, missing = 0;
   long long *lat;
-  unsigned nlat = 0;
+  unsigned nlat = 0, order_bad = 0;
+  unsigned long order_hops;
+  pid_t relay[ORDER_SENDERS + 1];
   bool ok = true;
   char xousd[PATH_MAX];
 
@@ -423,6 +491,7 @@ main(int argc, char **argv)
     server_slot[i] = (unsigned)(start_peer(true, i) - kids);
   for (unsigned i = 0; i < nclients; i++)
     client_slot[i] = (unsigned)(start_peer(false, i % nservers) - kids);
+  start_relay(relay);
   sleep_ms(1000);
   rss_warm = rss_kb(broker);
 
@@ -461,6 +530,7 @@ main(int argc, char **argv)
   }
   sleep_ms(500);
   rss_end = rss_kb(broker);
+  order_hops = stop_relay(relay, &order_bad);
 
   /* The end: clients check their counts, then everybody leaves. */
   for (unsigned i = 0; i < nclients; i++)
@@ -562,6 +632,9 @@ main(int argc, char **argv)
            "missing %u\n",
            nlat, lat[nlat / 2] / 1000.0, lat[(nlat * 99) / 100] / 1000.0,
            lat[nlat - 1] / 1000.0, TARGET_MS, BOUND_MS, missing);
+  printf("soak: one queue per server: %lu hops of a %u-process relay taken "
+         "in order; out of order: %u\n",
+         order_hops, ORDER_SENDERS, order_bad);
   printf("soak: xousd fds %d -> %d (memory objects %d -> %d), /dev/shm xous* "
          "%d -> %d, processes left %d\n",
          fds0, fds_end, mem0, mem_end, shm0, shm_end, procs_end);
@@ -571,6 +644,7 @@ main(int argc, char **argv)
 
   ok = nkills > 0 && client_kills > 0 && finals == nclients && fails == 0 &&
        bad_lines == 0 && missing == 0 && nlat > 0 && acked_final > 0 &&
+       order_hops > 0 && order_bad == 0 &&
        fds_end == fds0 && mem_end == 0 && shm_end <= shm0 && procs_end == 0 &&
        rss_end - rss_warm <= RSS_SLACK_KB;
   if (kill(broker, SIGTERM) == 0) {
