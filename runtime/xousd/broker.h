@@ -110,6 +110,7 @@ struct xd_process {
   unsigned max_conns;        /* AdjustProcessLimit XOUS_LIMIT_CONNECTIONS */
   uint64_t messages_sent;    /* of rings since dropped; live ones count apart */
   uint64_t start_ms;
+  bool hosted;               /* a hosted-mode (TCP) program */
 };
 
 /* QUEUED: a memory message whose object the server has not fetched yet;

@@ -13,6 +13,7 @@
 
 #include "xousd/broker.h"
 #include "xousd/ctl.h"
+#include "xousd/hosted_listen.h"
 
 extern int xd_tracing;
 
@@ -74,6 +75,8 @@ count_threads(const struct xd_process *proc)
 static const char *
 state_of(const struct xd_process *proc)
 {
+  if (proc->peer == NULL)
+    return "starting"; /* reserved for a hosted-mode program */
   for (const struct xd_link *l = proc->threads.next; l != &proc->threads;
        l = l->next) {
     const struct xd_thread *t =
@@ -104,10 +107,11 @@ list_processes(struct text *t)
     put(t,
         "%s{\"pid\":%u,\"name\":\"%s\",\"os_pid\":%d,\"state\":\"%s\","
         "\"threads\":%u,\"servers\":%u,\"connections\":%u,"
-        "\"messages_sent\":%llu}",
+        "\"messages_sent\":%llu,\"hosted\":%s}",
         first ? "" : ",", pid, proc->name, (int)proc->os_pid,
         state_of(proc), count_threads(proc), servers, conns,
-        (unsigned long long)(proc->messages_sent + xd_direct_sent(proc)));
+        (unsigned long long)(proc->messages_sent + xd_direct_sent(proc)),
+        proc->hosted ? "true" : "false");
     first = false;
   }
   put(t, "]");
@@ -223,8 +227,15 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
           (unsigned long long)f->w[1]);
       break;
     }
-    /* The OS process dies; its socket's hang-up does the rest. */
-    if (kill(proc->os_pid, SIGKILL) != 0)
+    /* The OS process dies; its socket's hang-up does the rest. A PID
+     * reserved for a hosted-mode program that has not connected has no
+     * OS process (and kill(0) would be the broker's own group). */
+    if (proc->os_pid <= 0) {
+      unsigned pid = proc->pid;
+
+      xd_process_kill(proc);
+      put(&t, "{\"ok\":true,\"pid\":%u}", pid);
+    } else if (kill(proc->os_pid, SIGKILL) != 0)
       put(&t, "{\"ok\":false,\"error\":\"%s\"}", strerror(errno));
     else
       put(&t, "{\"ok\":true,\"pid\":%u}", proc->pid);
@@ -237,6 +248,17 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     close_processes();
     xd_shutdown();
     return;
+  case XOUS_CTL_HOSTED_ENV: {
+    char name[XOUS_WIRE_NAME_MAX + 1], answer[512];
+
+    /* SAFETY: the name need not be terminated: copy and end it (the
+     * process table keeps printable bytes only). */
+    memcpy(name, f->name, XOUS_WIRE_NAME_MAX);
+    name[XOUS_WIRE_NAME_MAX] = '\0';
+    xd_hosted_env(name, answer, sizeof answer);
+    put(&t, "%s", answer);
+    break;
+  }
   case XOUS_CTL_TRACE:
     if (!p->trace) {
       p->trace = true;

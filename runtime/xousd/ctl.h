@@ -11,6 +11,7 @@ enum xous_ctl_cmd {
   XOUS_CTL_KILL = 4,     /* w[1] = Xous PID */
   XOUS_CTL_SHUTDOWN = 5,
   XOUS_CTL_TRACE = 6,    /* subscribe: TRACE datagrams follow */
+  XOUS_CTL_HOSTED_ENV = 7, /* name = program: reserve a PID and a key */
 };
 
 #endif /* XOUSD_CTL_H */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "xousd/broker.h"
+#include "xousd/hosted_listen.h"
 
 
 static void
@@ -34,7 +35,12 @@ hello(struct xd_peer *p, const struct xous_wire_frame *f)
     /* SAFETY: the peer's name need not be terminated: copy and end it. */
     memcpy(name, f->name, XOUS_WIRE_NAME_MAX);
     name[XOUS_WIRE_NAME_MAX] = '\0';
-    proc = xd_process_new(p, name, &err);
+    /* A hosted-mode bridge joins as the PID reserved for its program. */
+    proc = xd_hosted_claim(p->os_pid);
+    if (proc != NULL)
+      proc->peer = p;
+    else
+      proc = xd_process_new(p, name, &err);
     if (proc == NULL) {
       answer_hello(p, XOUS_WIRE_ERROR, err);
       return;

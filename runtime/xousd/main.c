@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "xousd/broker.h"
+#include "xousd/hosted_listen.h"
 
 struct xd_broker xd;
 
@@ -25,6 +26,7 @@ usage(FILE *out)
           "usage: xousd [--foreground] [--verbose] [--socket PATH]\n"
           "             [--max-connections N] [--max-servers N]\n"
           "             [--process-servers N] [--max-processes N]\n"
+          "             [--hosted ADDR:PORT]\n"
           "       xousd --help | --version\n"
           "\n"
           "The Xous kernel's broker: PIDs, servers, connections and messages\n"
@@ -53,6 +55,9 @@ usage(FILE *out)
           "                          the device; at most 254, a desktop "
           "extension\n"
           "                          for scale work: PIDs are 8 bits)\n"
+          "      --hosted ADDR:PORT  also accept Rust programs of the Xous\n"
+          "                          hosted mode over TCP on ADDR:PORT\n"
+          "                          (loopback only; port 0 picks one)\n"
           "  -h, --help              this text\n"
           "  -V, --version           the version\n");
 }
@@ -87,6 +92,7 @@ xd_shutdown(void)
   xd_log(1, "shutting down");
   close_all_peers();
   xd_reap();
+  xd_hosted_stop();
   xd_unlisten();
   uv_signal_stop(&xd.sigint);
   uv_signal_stop(&xd.sigterm);
@@ -120,11 +126,13 @@ main(int argc, char **argv)
     { "max-servers", required_argument, NULL, 'S' },
     { "process-servers", required_argument, NULL, 'P' },
     { "max-processes", required_argument, NULL, 'N' },
+    { "hosted", required_argument, NULL, 'H' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
   };
   static char path[PATH_MAX];
+  const char *hosted = NULL;
   int ready[2] = { -1, -1 };
   int c;
 
@@ -189,6 +197,9 @@ main(int argc, char **argv)
         xd.opt.process_servers = (unsigned)n;
       break;
     }
+    case 'H':
+      hosted = optarg;
+      break;
     case 'h':
       usage(stdout);
       return 0;
@@ -263,6 +274,12 @@ main(int argc, char **argv)
   xd_list_init(&xd.peers);
   if (xd_listen() != 0)
     return 1;
+  if (hosted != NULL) {
+    if (xd_hosted_listen(hosted) != 0)
+      return 1;
+    /* Said always: with port 0 nobody knows the port otherwise. */
+    fprintf(stderr, "xousd: hosted mode on %s\n", xd_hosted_address());
+  }
   xd_space_init();
   uv_signal_init(xd.loop, &xd.sigint);
   uv_signal_init(xd.loop, &xd.sigterm);

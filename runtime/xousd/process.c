@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "xousd/broker.h"
+#include "xousd/hosted_listen.h"
 
 struct xd_process *
 xd_process_by_pid(unsigned pid)
@@ -46,7 +47,8 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
     return NULL;
   }
   proc->pid = (xous_pid_t)pid;
-  proc->os_pid = peer->os_pid;
+  /* No peer yet: a PID reserved for a hosted-mode program. */
+  proc->os_pid = peer != NULL ? peer->os_pid : 0;
   proc->peer = peer;
   proc->start_ms = uv_now(xd.loop);
   proc->max_servers = xd.opt.process_servers;
@@ -61,7 +63,7 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   xd_list_init(&proc->threads);
   xd.procs[pid] = proc;
   xd_log(1, "process %u (%s, os pid %d) joined", pid, proc->name,
-         (int)peer->os_pid);
+         (int)proc->os_pid);
   xd_trace("{\"ev\":\"process\",\"pid\":%u,\"name\":\"%s\"}", pid,
            proc->name);
   return proc;
@@ -110,6 +112,8 @@ xd_process_kill(struct xd_process *proc)
   xd_log(1, "process %u (%s) ended", proc->pid, proc->name);
   xd_trace("{\"ev\":\"exit\",\"pid\":%u}", proc->pid);
   xd.procs[proc->pid] = NULL;
+  if (proc->hosted)
+    xd_hosted_gone(proc);
 
   /* Its threads first: nothing may be answered to them any more. */
   while (!xd_list_empty(&proc->threads)) {

@@ -1,0 +1,575 @@
+/*
+ * xous-hosted: one Rust Xous program, connected over TCP in the Xous
+ * hosted-mode protocol, as a process of a xous-posix system.
+ *
+ * xousd accepts the TCP connection, checks its key, answers its PID and
+ * starts this program with the socket as descriptor 3. From then on this
+ * process IS that Xous process for the broker: it joined with libxous as
+ * any native process does (the broker knows it by its OS pid and gives it
+ * the PID reserved for the key), so every call the Rust program makes is
+ * decided by the same authority as a C program's, and its messages go
+ * through the same rings. What the protocol cannot carry, shared memory,
+ * is made here: the bytes of a lend are read into memory of our own that
+ * we lend on (the server maps those pages), and what comes back is
+ * written to the socket.
+ *
+ * Threads: the main thread reads frames; each client TID gets a thread
+ * of ours that makes its calls, so a blocked call blocks only its TID.
+ * Replies go out whole, one frame at a time, under one lock.
+ *
+ * Lifetimes:
+ *  1. The process lives as long as the TCP connection: at its end (or at
+ *     anything the protocol does not allow) we exit, and the broker sees
+ *     the process die, as for any native process.
+ *  2. A lend's memory is ours from the frame that brings it until its
+ *     answer has been written back.
+ *  3. Memory a client lent to our server (a received lend) stays mapped
+ *     until the program returns it; a Move received is unmapped once its
+ *     bytes are sent, since the program has its own copy.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <xous.h>
+
+#include "config.h"
+#include "xousd/hosted_frame.h"
+
+#define SOCK_FD 3
+/* TIDs given out, as the Xous hosted kernel does: 1 is taken at connect,
+ * threads get 2 up to this. */
+#define MAX_TID 32
+/* Received lends the program has not returned yet. */
+#define MAX_HELD XOUS_QUEUE_DEPTH
+#define FAKE_ADDR 0x40000000ull /* MapMemory's answer: the client ignores it */
+
+struct worker {
+  uint32_t tid;
+  bool started;
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t cond; /* a call is ready */
+  pthread_cond_t idle; /* the call is answered */
+  bool busy;      /* a call handed over and not answered yet */
+  bool ready;     /* the call is for the thread to take */
+  uint64_t w[8];
+  uint8_t *payload; /* malloc'd, the bytes after the words, or NULL */
+  size_t payload_len;
+};
+
+/* A lend a client made to our server, mapped here, until it is returned. */
+struct held {
+  bool used;
+  xous_sender_t sender;
+  uintptr_t addr;
+  size_t len;
+  unsigned kind; /* envelope kind: 0 MutableBorrow, 1 Borrow */
+};
+
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct worker workers[MAX_TID + 1];
+static unsigned next_tid = 2;
+static struct held held[MAX_HELD];
+
+static void
+die_quietly(void)
+{
+  /* The connection is the process: its end is our death, which the
+   * broker handles as any process's. */
+  _exit(0);
+}
+
+static void
+page_round(size_t *len)
+{
+  *len = (*len + XOUS_PAGE_SIZE - 1) / XOUS_PAGE_SIZE * XOUS_PAGE_SIZE;
+}
+
+/* ---- the socket --------------------------------------------------------- */
+
+static int
+read_all(void *buf, size_t len)
+{
+  uint8_t *p = buf;
+
+  while (len > 0) {
+    ssize_t n = read(SOCK_FD, p, len);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Writes one reply: its words, then len bytes of data (may be NULL for
+ * none). A frame is never split by another's. */
+static void
+reply(uint64_t tid, const uint64_t r[8], const void *data, size_t len)
+{
+  struct xous_hosted_frame f = { .tid = tid };
+  uint8_t raw[XOUS_HOSTED_HEADER_BYTES];
+  struct iovec iov[2] = { { raw, sizeof raw }, { (void *)data, len } };
+  int n = data != NULL && len > 0 ? 2 : 1;
+
+  memcpy(f.w, r, sizeof f.w);
+  xous__hosted_encode(&f, raw);
+  pthread_mutex_lock(&write_lock);
+  while (n > 0) {
+    ssize_t k = writev(SOCK_FD, iov, n);
+
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k < 0)
+      die_quietly(); /* the client is gone */
+    while (n > 0 && (size_t)k >= iov[0].iov_len) {
+      k -= (ssize_t)iov[0].iov_len;
+      iov[0] = iov[1];
+      n--;
+    }
+    if (n > 0) {
+      iov[0].iov_base = (uint8_t *)iov[0].iov_base + k;
+      iov[0].iov_len -= (size_t)k;
+    }
+  }
+  pthread_mutex_unlock(&write_lock);
+}
+
+static void
+reply_words(uint64_t tid, uint64_t r0, uint64_t r1, uint64_t r2)
+{
+  uint64_t r[8] = { r0, r1, r2 };
+
+  reply(tid, r, NULL, 0);
+}
+
+static void
+reply_error(uint64_t tid, xous_error_t err)
+{
+  reply_words(tid, XOUS_RESULT_ERROR, (uint64_t)err, 0);
+}
+
+/* ---- received lends --------------------------------------------------- */
+
+static void
+hold(xous_sender_t sender, uintptr_t addr, size_t len, unsigned kind)
+{
+  pthread_mutex_lock(&table_lock);
+  for (unsigned i = 0; i < MAX_HELD; i++)
+    if (!held[i].used) {
+      held[i] = (struct held){ true, sender, addr, len, kind };
+      break;
+    }
+  pthread_mutex_unlock(&table_lock);
+}
+
+static bool
+unhold(xous_sender_t sender, struct held *out)
+{
+  bool found = false;
+
+  pthread_mutex_lock(&table_lock);
+  for (unsigned i = 0; i < MAX_HELD && !found; i++)
+    if (held[i].used && held[i].sender == sender) {
+      *out = held[i];
+      held[i].used = false;
+      found = true;
+    }
+  pthread_mutex_unlock(&table_lock);
+  return found;
+}
+
+/* Sends a result that may be a message: an envelope of a memory kind
+ * carries the bytes received, and a lend is remembered for its return. */
+static void
+reply_envelope(uint64_t tid, xous_word_t r[8])
+{
+  uint64_t words[8];
+  uint64_t len;
+
+  for (int i = 0; i < 8; i++)
+    words[i] = r[i];
+  if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE || r[2] > 2) {
+    reply(tid, words, NULL, 0);
+    return;
+  }
+  if (xous__hosted_envelope_payload(words, &len) != 0 || r[4] == 0) {
+    /* Memory we could not map, or more than the protocol may carry. */
+    reply_error(tid, XOUS_INTERNAL_ERROR);
+    return;
+  }
+  if (r[2] <= 1)
+    hold(r[1], r[4], (size_t)r[5], (unsigned)r[2]);
+  reply(tid, words, (const void *)r[4], (size_t)len);
+  if (r[2] == 2) {
+    /* A Move: the program has the bytes; ours can go. */
+    xous_range_t range = { (void *)r[4], (size_t)r[5] };
+
+    (void)xous_unmap_memory(range);
+  }
+}
+
+/* ReturnMemory, or ReplyAndReceiveNext with memory: the program's bytes
+ * go into the pages it was lent, then the answer goes to the lender. */
+static void
+return_memory(struct worker *wk, xous_word_t a[8], unsigned len_index,
+              unsigned addr_index)
+{
+  struct held h;
+  xous_word_t r[8] = { 0 };
+
+  if (!unhold(a[1], &h)) {
+    reply_error(wk->tid, XOUS_BAD_ADDRESS); /* nothing was lent with it */
+    return;
+  }
+  /* SAFETY: at most the length lent is copied, whatever the frame said;
+   * a Borrow's pages are read-only here, and its bytes are dropped. */
+  if (h.kind == 0 && wk->payload != NULL)
+    memcpy((void *)h.addr, wk->payload,
+           wk->payload_len < h.len ? wk->payload_len : h.len);
+  a[addr_index] = h.addr;
+  a[len_index] = h.len;
+  xous_syscall(a, r);
+  if (r[0] == XOUS_RESULT_ERROR && r[1] == XOUS_BAD_ADDRESS)
+    hold(h.sender, h.addr, h.len, h.kind); /* still ours */
+  reply_envelope(wk->tid, r);
+}
+
+/* SendMessage or TrySendMessage of a lend or a Move: the bytes go into
+ * memory of ours, which is what is lent; what comes back is written back.
+ */
+static void
+send_memory(struct worker *wk, xous_word_t a[8])
+{
+  size_t len = wk->payload_len, mapped = len;
+  xous_range_t range;
+  xous_word_t r[8] = { 0 };
+  uint64_t words[8];
+  unsigned kind = (unsigned)a[2];
+  bool lend = kind != XOUS_MSG_SEND;
+  xous_error_t err;
+
+  if (len == 0) {
+    reply_error(wk->tid, XOUS_INVALID_ARGUMENT); /* no such memory range */
+    return;
+  }
+  page_round(&mapped);
+  err = xous_map_memory(0, 0, mapped, XOUS_MEM_R | XOUS_MEM_W, &range);
+  if (err != XOUS_OK) {
+    r[0] = XOUS_RESULT_ERROR;
+    r[1] = err;
+  } else {
+    memcpy(range.addr, wk->payload, len);
+    /* A lend here is of whole pages: the server sees the length rounded
+     * up, zeroes past the client's bytes. */
+    a[4] = (xous_word_t)range.addr;
+    a[5] = mapped;
+    xous_syscall(a, r);
+  }
+  for (int i = 0; i < 8; i++)
+    words[i] = r[i];
+  if (lend) {
+    /* Whatever the answer, the client reads its buffer back: the
+     * server's bytes for a MutableBorrow, the original ones for a
+     * Borrow and after a failure, so the stream stays whole. */
+    const void *back = kind == XOUS_MSG_LEND_MUT && err == XOUS_OK &&
+                               r[0] != XOUS_RESULT_ERROR
+                           ? range.addr
+                           : wk->payload;
+
+    reply(wk->tid, words, back, len);
+  } else {
+    reply(wk->tid, words, NULL, 0);
+  }
+  /* A Move that went is the server's now; anything else is ours. */
+  if (err == XOUS_OK && (lend || r[0] == XOUS_RESULT_ERROR))
+    (void)xous_unmap_memory(range);
+}
+
+/* One call of a client thread, made by its worker. */
+static void
+run_call(struct worker *wk)
+{
+  xous_word_t a[8], r[8] = { 0 };
+
+  for (int i = 0; i < 8; i++)
+    a[i] = (xous_word_t)wk->w[i];
+  switch (a[0]) {
+  case XOUS_SYSCALL_MAP_MEMORY:
+    /* The client maps its own memory and ignores the range. */
+    reply_words(wk->tid, XOUS_RESULT_MEMORY_RANGE, FAKE_ADDR,
+                a[3] != 0 ? a[3] : XOUS_PAGE_SIZE);
+    return;
+  case XOUS_SYSCALL_UNMAP_MEMORY:
+  case XOUS_SYSCALL_UPDATE_MEMORY_FLAGS:
+  case XOUS_SYSCALL_YIELD:
+  case XOUS_SYSCALL_WAIT_EVENT:
+  case XOUS_SYSCALL_JOIN_THREAD:
+    reply_words(wk->tid, XOUS_RESULT_OK, 0, 0);
+    return;
+  case XOUS_SYSCALL_INCREASE_HEAP:
+  case XOUS_SYSCALL_DECREASE_HEAP:
+  case XOUS_SYSCALL_CREATE_PROCESS:
+    /* A hosted program uses the host's allocator, and its children are
+     * started by xous-run, not by a call. */
+    reply_error(wk->tid, XOUS_UNHANDLED_SYSCALL);
+    return;
+  case XOUS_SYSCALL_GET_THREAD_ID:
+    reply_words(wk->tid, XOUS_RESULT_THREAD_ID, wk->tid, 0);
+    return;
+  case XOUS_SYSCALL_TERMINATE_PROCESS:
+    /* Never answered: the process is gone. */
+    _exit((int)(a[1] & 0xff));
+  case XOUS_SYSCALL_SHUTDOWN:
+    /* The broker's end (PR_SET_PDEATHSIG) must not take us before the
+     * client has its Ok. */
+    signal(SIGTERM, SIG_IGN);
+    xous_syscall(a, r);
+    reply(wk->tid, (uint64_t[8]){ r[0], r[1], r[2], r[3] }, NULL, 0);
+    if (r[0] != XOUS_RESULT_ERROR)
+      die_quietly(); /* the system ends: the client sees its socket close */
+    return;
+  case XOUS_SYSCALL_SEND_MESSAGE:
+  case XOUS_SYSCALL_TRY_SEND_MESSAGE:
+    if (a[2] == XOUS_MSG_LEND_MUT || a[2] == XOUS_MSG_LEND ||
+        a[2] == XOUS_MSG_SEND) {
+      send_memory(wk, a);
+      return;
+    }
+    break;
+  case XOUS_SYSCALL_RETURN_MEMORY:
+    return_memory(wk, a, 3, 2);
+    return;
+  case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
+    if (a[7] == (xous_word_t)XOUS_HOSTED_REPLY_MEMORY) {
+      a[7] = XOUS_REPLY_MEMORY;
+      return_memory(wk, a, 4, 3);
+      return;
+    }
+    break;
+  default:
+    break;
+  }
+  xous_syscall(a, r);
+  reply_envelope(wk->tid, r);
+}
+
+static void *
+worker_main(void *arg)
+{
+  struct worker *wk = arg;
+
+  for (;;) {
+    pthread_mutex_lock(&wk->lock);
+    while (!wk->ready)
+      pthread_cond_wait(&wk->cond, &wk->lock);
+    wk->ready = false;
+    pthread_mutex_unlock(&wk->lock);
+    run_call(wk);
+    free(wk->payload);
+    wk->payload = NULL;
+    pthread_mutex_lock(&wk->lock);
+    wk->busy = false;
+    pthread_cond_signal(&wk->idle);
+    pthread_mutex_unlock(&wk->lock);
+  }
+  return NULL;
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+/* A TID for a thread that asks for one; 0 when all are given. */
+static uint32_t
+new_tid(void)
+{
+  uint32_t tid;
+
+  pthread_mutex_lock(&table_lock);
+  tid = next_tid <= MAX_TID ? next_tid++ : 0;
+  pthread_mutex_unlock(&table_lock);
+  return tid;
+}
+
+static bool
+tid_given(uint64_t tid)
+{
+  bool given;
+
+  pthread_mutex_lock(&table_lock);
+  given = tid >= 1 && tid < next_tid && tid <= MAX_TID;
+  pthread_mutex_unlock(&table_lock);
+  return given;
+}
+
+/* A call that cannot be made: its error, and for a lend the bytes the
+ * client will read back. */
+static void
+refuse(const struct xous_hosted_frame *f, const uint8_t *payload,
+       size_t len, xous_error_t err)
+{
+  uint64_t r[8] = { XOUS_RESULT_ERROR, (uint64_t)err };
+
+  reply(f->tid, r, xous__hosted_is_lend(f->w) ? payload : NULL,
+        xous__hosted_is_lend(f->w) ? len : 0);
+}
+
+static void
+hand_over(struct worker *wk, const struct xous_hosted_frame *f,
+          uint8_t *payload, size_t len)
+{
+  pthread_mutex_lock(&wk->lock);
+  /* The answer to the last call goes out just before the thread is free
+   * again, so the next call may come a moment early. A client that sends
+   * two calls on one TID (which the protocol does not allow) waits for
+   * the first to end: only its own stream stops. */
+  while (wk->busy)
+    pthread_cond_wait(&wk->idle, &wk->lock);
+  memcpy(wk->w, f->w, sizeof wk->w);
+  wk->payload = payload;
+  wk->payload_len = len;
+  wk->busy = true;
+  wk->ready = true;
+  pthread_cond_signal(&wk->cond);
+  pthread_mutex_unlock(&wk->lock);
+}
+
+static struct worker *
+worker_of(uint32_t tid)
+{
+  struct worker *wk = &workers[tid];
+
+  if (!wk->started) {
+    wk->tid = tid;
+    pthread_mutex_init(&wk->lock, NULL);
+    pthread_cond_init(&wk->cond, NULL);
+    pthread_cond_init(&wk->idle, NULL);
+    if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0)
+      return NULL;
+    pthread_detach(wk->thread);
+    wk->started = true;
+  }
+  return wk;
+}
+
+static void
+serve(void)
+{
+  for (;;) {
+    uint8_t raw[XOUS_HOSTED_HEADER_BYTES];
+    struct xous_hosted_frame f;
+    uint8_t *payload = NULL;
+    uint64_t len;
+
+    if (read_all(raw, sizeof raw) != 0)
+      die_quietly();
+    /* SAFETY: the nine words are copied out once; the payload length
+     * they imply is bounded before anything is allocated. */
+    xous__hosted_decode(raw, &f);
+    if (xous__hosted_request_payload(f.w, &len) != 0) {
+      fprintf(stderr, "xous-hosted: a frame of %llu payload bytes (at "
+                      "most %u): closing\n",
+              (unsigned long long)len, XOUS_HOSTED_PAYLOAD_MAX);
+      die_quietly();
+    }
+    if (len > 0) {
+      payload = malloc((size_t)len);
+      if (payload == NULL || read_all(payload, (size_t)len) != 0)
+        die_quietly();
+    }
+    if (f.w[0] == XOUS_SYSCALL_CREATE_THREAD) {
+      /* From a thread that has no TID yet (a made-up one) or from a
+       * parent: either way a new TID, answered to the asker. */
+      uint32_t tid = new_tid();
+
+      free(payload);
+      if (tid == 0)
+        reply_error(f.tid, XOUS_THREAD_NOT_AVAILABLE);
+      else
+        reply_words(f.tid, XOUS_RESULT_THREAD_ID, tid, 0);
+      continue;
+    }
+    if (f.tid == 0 || f.tid > UINT32_MAX || f.tid >= XOUS_HOSTED_FAKE_TID) {
+      /* No client sends these: TID 0, a TID past 32 bits, or a call
+       * other than CreateThread from a thread with no TID yet. The
+       * stream is garbage from here on. */
+      fprintf(stderr, "xous-hosted: a frame from tid %llu (call %llu): "
+                      "closing\n",
+              (unsigned long long)f.tid, (unsigned long long)f.w[0]);
+      die_quietly();
+    }
+    if (!tid_given(f.tid)) {
+      refuse(&f, payload, (size_t)len, XOUS_THREAD_NOT_AVAILABLE);
+      free(payload);
+      continue;
+    }
+    {
+      struct worker *wk = worker_of((uint32_t)f.tid);
+
+      if (wk == NULL) {
+        refuse(&f, payload, (size_t)len, XOUS_OUT_OF_MEMORY);
+        free(payload);
+        continue;
+      }
+      hand_over(wk, &f, payload, (size_t)len);
+    }
+  }
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+    printf("xous-hosted %s\n", PACKAGE_VERSION);
+    return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+    printf("usage: xous-hosted\n"
+           "\n"
+           "Started by xousd for each Rust program that joins over the Xous\n"
+           "hosted-mode protocol, with its TCP connection as descriptor 3;\n"
+           "not meant to be run by hand (see xousd(8), --hosted).\n");
+    return 0;
+  }
+  if (argc > 1) {
+    fprintf(stderr, "xous-hosted: no arguments (try --help)\n");
+    return 2;
+  }
+  /* The broker's end is ours: when it goes, so do we, and the client
+   * sees its connection close. */
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  signal(SIGPIPE, SIG_IGN);
+  {
+    int type;
+    socklen_t tlen = sizeof type;
+
+    if (getsockopt(SOCK_FD, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 ||
+        type != SOCK_STREAM) {
+      fprintf(stderr, "xous-hosted: descriptor 3 is not a connection "
+                      "(this program is started by xousd)\n");
+      return 2;
+    }
+  }
+  /* Join the broker now, so that the process exists as soon as the
+   * client does, before its first call. */
+  {
+    xous_word_t a[8] = { XOUS_SYSCALL_GET_PROCESS_ID }, r[8] = { 0 };
+
+    xous_syscall(a, r);
+    if (r[0] != XOUS_RESULT_PROCESS_ID)
+      return 1;
+  }
+  serve();
+  return 0;
+}
