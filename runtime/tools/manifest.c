@@ -2,7 +2,7 @@
  * Image files and command lines for xous-run (see manifest.h).
  *
  * An image has one process per line: optional keywords (`wait`, `until`,
- * `after NAME`), the program and its arguments, separated by blanks;
+ * `after NAME`, `hosted`), the program and its arguments, separated by blanks;
  * "double quotes" keep blanks inside one word; `#` at the start of a word
  * starts a comment.
  */
@@ -20,7 +20,7 @@
 
 /* The keywords that may start a line of an image, before its program. */
 struct line_keywords {
-  bool wait, until;
+  bool wait, until, hosted;
   const char *after;
 };
 
@@ -60,6 +60,7 @@ add(struct manifest *m, const struct line_keywords *kw, char **words,
   }
   e[m->count].wait = kw->wait;
   e[m->count].until = kw->until;
+  e[m->count].hosted = kw->hosted;
   e[m->count].argv = argv;
   m->count++;
   return 0;
@@ -78,6 +79,8 @@ take_keywords(char **words, int n, struct line_keywords *kw,
       kw->wait = true;
     else if (strcmp(words[i], "until") == 0)
       kw->until = true;
+    else if (strcmp(words[i], "hosted") == 0)
+      kw->hosted = true; /* a Rust program of the Xous hosted mode */
     else if (strcmp(words[i], "after") == 0) {
       if (i + 1 >= n) {
         fprintf(stderr, "xous-run: %s:%u: `after` needs a name registered "
@@ -215,13 +218,22 @@ manifest_load_from(struct manifest *m, const char *path, const char *dir)
 int
 manifest_from_argv(struct manifest *m, int argc, char **argv)
 {
-  const struct line_keywords none = { 0 };
+  const struct line_keywords none = { 0 }, hosted = { .hosted = true };
   int start = 0;
 
   for (int i = 0; i <= argc; i++) {
+    bool is_hosted;
+
     if (i < argc && strcmp(argv[i], "--") != 0 && strcmp(argv[i], ":") != 0)
       continue;
-    if (i > start && add(m, &none, argv + start, (unsigned)(i - start)) != 0) {
+    is_hosted = i > start && strcmp(argv[start], "--hosted") == 0;
+    if (is_hosted && ++start == i) {
+      fprintf(stderr, "xous-run: --hosted needs a program\n");
+      manifest_free(m);
+      return -1;
+    }
+    if (i > start && add(m, is_hosted ? &hosted : &none, argv + start,
+                         (unsigned)(i - start)) != 0) {
       manifest_free(m);
       return -1;
     }

@@ -13,6 +13,7 @@ struct manifest_entry {
                   process) has ended */
   char *after; /* start only once this name is registered with xous-names;
                   NULL for no wait */
+  bool hosted; /* a Rust program of the Xous hosted mode (TCP) */
   char **argv; /* NULL terminated */
 };
 
@@ -27,7 +28,8 @@ int manifest_load(struct manifest *m, const char *path);
 /* As manifest_load(), with relative program paths taken from dir. */
 int manifest_load_from(struct manifest *m, const char *path,
                        const char *dir);
-/* Programs separated by "--" or ":". Returns 0 or -1. */
+/* Programs separated by "--" or ":"; one whose first word is --hosted is
+ * a hosted-mode program. Returns 0 or -1. */
 int manifest_from_argv(struct manifest *m, int argc, char **argv);
 /* Marks every entry whose program is prog (its path, or the last part of
  * it) as `until`. Returns the number of entries marked. */

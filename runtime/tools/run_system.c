@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -44,7 +45,7 @@ dial(const char *sock_path)
 /* The JSON text of the answer to cmd, NUL terminated, in buf (size
  * bytes), or NULL. */
 static const char *
-ask(int fd, unsigned cmd, char *buf, size_t size)
+ask_named(int fd, unsigned cmd, const char *name, char *buf, size_t size)
 {
   struct xous_wire_frame f;
   struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -55,6 +56,7 @@ ask(int fd, unsigned cmd, char *buf, size_t size)
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_CTL;
   f.w[0] = cmd;
+  snprintf(f.name, sizeof f.name, "%s", name);
   if (xous__wire_send(fd, &f, -1) != 0)
     return NULL;
   for (;;) {
@@ -80,6 +82,40 @@ ask(int fd, unsigned cmd, char *buf, size_t size)
     buf[sizeof f + f.w[0]] = '\0';
     return buf + sizeof f;
   }
+}
+
+static const char *
+ask(int fd, unsigned cmd, char *buf, size_t size)
+{
+  return ask_named(fd, cmd, "", buf, size);
+}
+
+int
+run_hosted_env(const char *sock_path, const char *name)
+{
+  static char buf[XOUS_WIRE_FRAME_SIZE + 1024];
+  char server[96], pid[8], key[40];
+  const char *json, *pos;
+  struct json_obj o;
+  int fd = dial(sock_path);
+
+  if (fd < 0)
+    return -1;
+  json = ask_named(fd, XOUS_CTL_HOSTED_ENV, name, buf, sizeof buf);
+  close(fd);
+  pos = json;
+  if (json == NULL || !json_next_object(&pos, &o) ||
+      !json_get(&o, "server", server, sizeof server) ||
+      !json_get(&o, "pid", pid, sizeof pid) ||
+      !json_get(&o, "key", key, sizeof key)) {
+    fprintf(stderr, "xous-run: the broker gave no hosted-mode key: %s\n",
+            json != NULL ? json : "no answer");
+    return -1;
+  }
+  setenv("XOUS_SERVER", server, 1);
+  setenv("XOUS_PID", pid, 1);
+  setenv("XOUS_PROCESS_KEY", key, 1);
+  return 0;
 }
 
 int

@@ -13,6 +13,12 @@
  * how many, or -1 when the broker cannot be asked. */
 int run_server_pids(const char *sock_path, pid_t *pids, unsigned max);
 
+/* Reserves a PID and a key for a hosted-mode program called name from the
+ * broker at sock_path and puts XOUS_SERVER, XOUS_PID and XOUS_PROCESS_KEY
+ * in the environment, for the child about to start. Returns 0, or -1
+ * after saying why. */
+int run_hosted_env(const char *sock_path, const char *name);
+
 /* True once name is registered with xous-names (false while xous-names
  * itself is not there yet). Asks without waiting, through the client API
  * of <xous/names.h>, and gives back the place it took. */

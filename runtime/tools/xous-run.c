@@ -85,6 +85,7 @@ struct run_options {
   const char *until;
   const char *after;
   bool no_servers, keep_going, verbose, shell;
+  bool hosted; /* the first program is a hosted-mode (TCP) program */
 };
 
 static void
@@ -93,7 +94,7 @@ usage(FILE *out)
   fprintf(out,
           "usage: xous-run [--no-servers] [--verbose] [--keep-going]\n"
           "                [--until PROG] [--after NAME] [--socket PATH]\n"
-          "                [--shell] [--image FILE]\n"
+          "                [--shell] [--hosted] [--image FILE]\n"
           "                [PROGRAM [ARG ...] [-- PROGRAM [ARG ...]] ...]\n"
           "       xous-run --help | --version\n"
           "\n"
@@ -115,6 +116,9 @@ usage(FILE *out)
           "  -n, --no-servers   do not start the standard servers\n"
           "  -k, --keep-going   wait for every program to end by itself\n"
           "  -v, --verbose      pass --verbose to xousd\n"
+          "      --hosted       the first program is a Rust program of the\n"
+          "                     Xous hosted mode (TCP); after '--', a\n"
+          "                     program may start with --hosted too\n"
           "  -h, --help         this text\n"
           "  -V, --version      the version\n");
 }
@@ -771,15 +775,22 @@ apply_options(const struct run_options *o, struct manifest *m)
     fprintf(stderr, "xous-run: nothing to run\n");
     return 2;
   }
+  if (o->hosted && (o->image != NULL || m->count == 0)) {
+    fprintf(stderr, "xous-run: --hosted goes with a program; in an image, "
+                    "write `hosted PROGRAM`\n");
+    return 2;
+  }
+  if (o->hosted)
+    m->entries[0].hosted = true;
   return 0;
 }
 
 /* The broker, and a bounded wait for its socket. Returns 0 or 1. */
 static int
-start_broker(bool verbose)
+start_broker(bool verbose, bool hosted)
 {
   const char *env = getenv("XOUS_XOUSD");
-  char path[PATH_MAX], *args[6];
+  char path[PATH_MAX], *args[8];
   int n = 0;
   long long deadline = now_ms() + START_TIMEOUT_MS;
 
@@ -797,6 +808,11 @@ start_broker(bool verbose)
   args[n++] = sock_path;
   if (verbose)
     args[n++] = "--verbose";
+  if (hosted) {
+    /* Rust programs of the hosted mode dial a loopback port. */
+    args[n++] = "--hosted";
+    args[n++] = "127.0.0.1:0";
+  }
   args[n] = NULL;
   if (spawn("xousd", ROLE_BROKER, args, false) == NULL)
     return 1;
@@ -874,11 +890,22 @@ start_programs(const struct manifest *m)
 
     if (e->after != NULL && !wait_for_name(e->after, base_name(e->argv[0])))
       return got_signal ? 128 + got_signal : 1;
-    args = emulated(e->argv);
-    p = args == NULL ? NULL
-                     : spawn(base_name(e->argv[0]), ROLE_PROGRAM, args, false);
-    if (args != e->argv)
-      free(args);
+    if (e->hosted) {
+      /* The three variables of a hosted-mode program, for this child. */
+      if (run_hosted_env(sock_path, base_name(e->argv[0])) != 0)
+        return 127;
+      p = spawn(base_name(e->argv[0]), ROLE_PROGRAM, e->argv, false);
+      unsetenv("XOUS_SERVER");
+      unsetenv("XOUS_PID");
+      unsetenv("XOUS_PROCESS_KEY");
+    } else {
+      args = emulated(e->argv);
+      p = args == NULL
+              ? NULL
+              : spawn(base_name(e->argv[0]), ROLE_PROGRAM, args, false);
+      if (args != e->argv)
+        free(args);
+    }
     if (p == NULL)
       return 127;
     p->waited = e->wait;
@@ -1038,6 +1065,7 @@ parse_options(int argc, char **argv, struct run_options *o)
     { "no-servers", no_argument, NULL, 'n' },
     { "keep-going", no_argument, NULL, 'k' },
     { "verbose", no_argument, NULL, 'v' },
+    { "hosted", no_argument, NULL, 'H' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -1071,6 +1099,9 @@ parse_options(int argc, char **argv, struct run_options *o)
       break;
     case 'v':
       o->verbose = true;
+      break;
+    case 'H':
+      o->hosted = true;
       break;
     case 'h':
       usage(stdout);
@@ -1125,7 +1156,9 @@ main(int argc, char **argv)
     return 1;
   }
   export_environment();
-  if ((status = start_broker(o.verbose)) == 0 &&
+  for (unsigned i = 0; i < m.count; i++)
+    o.hosted |= m.entries[i].hosted;
+  if ((status = start_broker(o.verbose, o.hosted)) == 0 &&
       (o.no_servers || (status = start_standard_servers()) == 0) &&
       (status = start_programs(&m)) == 0 &&
       (!o.shell || (status = start_shell()) == 0)) {

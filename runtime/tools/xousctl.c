@@ -39,6 +39,7 @@ struct options {
 };
 
 static char sock_path[PATH_MAX];
+static const char *request_name = ""; /* the name a request carries */
 static volatile sig_atomic_t stop_requested;
 
 static void
@@ -61,6 +62,12 @@ usage(FILE *out)
           "  kill PID       kills the Xous process PID\n"
           "  shutdown       stops the broker and every process\n"
           "  trace          prints every broker event as it happens\n"
+          "  hosted-env [--name NAME]\n"
+          "                 reserves a PID and a one-time key for a Rust\n"
+          "                 program of the Xous hosted mode, and prints\n"
+          "                 XOUS_SERVER=, XOUS_PID=, XOUS_PROCESS_KEY= for\n"
+          "                 'env $(xousctl hosted-env) PROGRAM' (the key\n"
+          "                 expires unused after a minute)\n"
           "\n"
           "options:\n"
           "  -s, --socket PATH     the broker's socket (default: "
@@ -71,6 +78,7 @@ usage(FILE *out)
           "      --sids            show whole SIDs instead of short hashes\n"
           "  -c, --chrome FILE     trace: record Chrome trace-event JSON\n"
           "  -d, --duration SECS   trace: stop after SECS seconds\n"
+          "  -n, --name NAME       hosted-env: the program's name in ps\n"
           "  -h, --help            this text\n"
           "  -V, --version         the version\n");
 }
@@ -112,6 +120,7 @@ request(int fd, unsigned cmd, uint64_t arg)
   f.type = XOUS_WIRE_CTL;
   f.w[0] = cmd;
   f.w[1] = arg;
+  snprintf(f.name, sizeof f.name, "%s", request_name);
   if (xous__wire_send(fd, &f, -1) != 0) {
     fprintf(stderr, "xousctl: xousd at %s closed the connection\n",
             sock_path);
@@ -222,6 +231,30 @@ print_hashed_json(const char *json)
 
 /* ==== tables ================================================================ */
 
+static bool
+json_is_true(const struct json_obj *o, const char *key)
+{
+  char v[8];
+
+  return json_get(o, key, v, sizeof v) && strcmp(v, "true") == 0;
+}
+
+/* The variables a hosted-mode program reads, one per line. */
+static void
+print_hosted_env(const char *json)
+{
+  struct json_obj o;
+  const char *p = json;
+  char server[96], key[40];
+
+  if (!json_next_object(&p, &o) ||
+      !json_get(&o, "server", server, sizeof server) ||
+      !json_get(&o, "key", key, sizeof key))
+    return;
+  printf("XOUS_SERVER=%s\nXOUS_PID=%llu\nXOUS_PROCESS_KEY=%s\n", server,
+         json_get_u(&o, "pid", 0), key);
+}
+
 static void
 print_ps(const char *json)
 {
@@ -229,16 +262,18 @@ print_ps(const char *json)
   const char *p = json;
   char name[64], state[32];
 
-  printf("%4s  %-20s %-8s %7s %7s %5s\n", "PID", "NAME", "STATE", "THREADS",
-         "SERVERS", "CONNS");
+  printf("%4s  %-20s %-8s %7s %7s %5s  %s\n", "PID", "NAME", "STATE",
+         "THREADS", "SERVERS", "CONNS", "KIND");
   while (json_next_object(&p, &o)) {
     if (!json_get(&o, "name", name, sizeof name))
       snprintf(name, sizeof name, "?");
     if (!json_get(&o, "state", state, sizeof state))
       snprintf(state, sizeof state, "?");
-    printf("%4llu  %-20s %-8s %7llu %7llu %5llu\n", json_get_u(&o, "pid", 0),
-           name, state, json_get_u(&o, "threads", 0),
-           json_get_u(&o, "servers", 0), json_get_u(&o, "connections", 0));
+    printf("%4llu  %-20s %-8s %7llu %7llu %5llu  %s\n",
+           json_get_u(&o, "pid", 0), name, state,
+           json_get_u(&o, "threads", 0), json_get_u(&o, "servers", 0),
+           json_get_u(&o, "connections", 0),
+           json_is_true(&o, "hosted") ? "hosted" : "native");
   }
 }
 
@@ -489,15 +524,17 @@ main(int argc, char **argv)
     { "duration", required_argument, NULL, 'd' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
+    { "name", required_argument, NULL, 'n' },
     { NULL, 0, NULL, 0 },
   };
   struct options o = { 0 };
+  const char *name = NULL;
   const char *cmd;
   char *buf, *json, *end;
   uint64_t pid = 0;
   int c, fd, status = 0;
 
-  while ((c = getopt_long(argc, argv, "s:jc:d:hV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "s:jc:d:n:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 's':
       o.socket = optarg;
@@ -518,6 +555,9 @@ main(int argc, char **argv)
                         "seconds\n");
         return EXIT_USAGE;
       }
+      break;
+    case 'n':
+      name = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -543,7 +583,7 @@ main(int argc, char **argv)
     optind++;
   } else if (strcmp(cmd, "ps") != 0 && strcmp(cmd, "servers") != 0 &&
              strcmp(cmd, "conns") != 0 && strcmp(cmd, "shutdown") != 0 &&
-             strcmp(cmd, "trace") != 0) {
+             strcmp(cmd, "trace") != 0 && strcmp(cmd, "hosted-env") != 0) {
     fprintf(stderr, "xousctl: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
@@ -554,6 +594,15 @@ main(int argc, char **argv)
   }
   if ((o.chrome != NULL || o.duration > 0) && strcmp(cmd, "trace") != 0) {
     fprintf(stderr, "xousctl: --chrome and --duration go with trace\n");
+    return EXIT_USAGE;
+  }
+  if (name != NULL && strcmp(cmd, "hosted-env") != 0) {
+    fprintf(stderr, "xousctl: --name goes with hosted-env\n");
+    return EXIT_USAGE;
+  }
+  if (name != NULL && (name[0] == '\0' || strlen(name) >= XOUS_WIRE_NAME_MAX)) {
+    fprintf(stderr, "xousctl: --name takes 1 to %d bytes\n",
+            XOUS_WIRE_NAME_MAX - 1);
     return EXIT_USAGE;
   }
   if (o.duration > 0 && o.chrome == NULL) {
@@ -580,6 +629,15 @@ main(int argc, char **argv)
 
   if (strcmp(cmd, "trace") == 0) {
     status = run_trace(fd, buf, &o);
+  } else if (strcmp(cmd, "hosted-env") == 0) {
+    request_name = name != NULL ? name : "";
+    if ((json = ask(fd, buf, XOUS_CTL_HOSTED_ENV, 0)) == NULL ||
+        !answer_ok(json, cmd))
+      status = EXIT_BROKER;
+    else if (o.json)
+      puts(json);
+    else
+      print_hosted_env(json);
   } else if (strcmp(cmd, "ps") == 0) {
     if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
       status = EXIT_BROKER;
