@@ -142,6 +142,7 @@ jparse(const char *p, struct jval *v, int depth)
     return jstring(p, v);
   case 't':
     v->type = J_BOOL;
+    v->num = 1; /* true */
     return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
   case 'f':
     v->type = J_BOOL;

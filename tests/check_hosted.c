@@ -1,0 +1,778 @@
+/*
+ * Integration tests of the hosted-mode listener: programs that speak the
+ * Xous hosted-mode TCP protocol (as Rust programs built with the xous
+ * crate do) join a real xousd started with --hosted, and talk to C
+ * servers and C clients, and to each other.
+ *
+ * The hosted side is tests/helpers/hosted-peer, which speaks the client
+ * side of the protocol from the specification (XOUS-WIRE.md section 7);
+ * the C side is xtest-peer, mem-peer and the examples. Every wait is
+ * bounded and nothing here asserts how long anything took.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include <xous.h>
+
+#include "support/harness.h"
+#include "support/json.h"
+
+#define BOUND_MS 10000
+#define HOSTED "tests/helpers/hosted-peer"
+#define MEM "tests/helpers/mem-peer"
+#define C_SERVER "c-echo-server-01"
+#define H_SERVER "hosted-server-01"
+
+/* ==== helpers =============================================================== */
+
+/* Starts xousd with the hosted listener on a free loopback port. */
+static void
+start_broker(void)
+{
+  static const char *const args[] = { "--hosted", "127.0.0.1:0", NULL };
+
+  setenv("XOUS_SOCKET", harness_socket_path(), 1);
+  harness_start_broker_with(harness_socket_path(), args);
+}
+
+/* Runs xousctl with args (NULL terminated) and returns its output. */
+static char *
+xousctl(const char *const args[])
+{
+  const char *argv[8] = { "--socket", harness_socket_path() };
+  pid_t pid;
+  int st, n = 2;
+  char *out;
+
+  for (int i = 0; args[i] != NULL && n < 7; i++)
+    argv[n++] = args[i];
+  argv[n] = NULL;
+  pid = harness_spawn_argv("xousctl", argv);
+  ck_assert_msg(harness_wait(pid, BOUND_MS, &st), "xousctl did not end");
+  out = harness_output(pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "xousctl %s failed: %s", args[0], out);
+  return out;
+}
+
+/* The value of VAR= in text, copied into buf. */
+static void
+var_of(const char *text, const char *var, char *buf, size_t size)
+{
+  const char *p = strstr(text, var);
+  size_t n;
+
+  ck_assert_msg(p != NULL, "no %s in: %s", var, text);
+  p += strlen(var);
+  n = strcspn(p, "\n");
+  ck_assert(n < size);
+  memcpy(buf, p, n);
+  buf[n] = '\0';
+}
+
+/* Reserves a PID and key with `xousctl hosted-env` and puts the three
+ * variables in our environment, for the next peer we start. Returns the
+ * PID. */
+static unsigned
+reserve(const char *name)
+{
+  const char *args[] = { "hosted-env", "--name", name, NULL };
+  char *out = xousctl(args);
+  char v[128];
+  unsigned pid;
+
+  var_of(out, "XOUS_SERVER=", v, sizeof v);
+  ck_assert_msg(strncmp(v, "127.0.0.1:", 10) == 0 && atoi(v + 10) > 0,
+                "XOUS_SERVER=%s", v);
+  setenv("XOUS_SERVER", v, 1);
+  var_of(out, "XOUS_PID=", v, sizeof v);
+  pid = (unsigned)atoi(v);
+  ck_assert_uint_ge(pid, 2);
+  setenv("XOUS_PID", v, 1);
+  var_of(out, "XOUS_PROCESS_KEY=", v, sizeof v);
+  ck_assert_uint_eq(strlen(v), 32);
+  setenv("XOUS_PROCESS_KEY", v, 1);
+  free(out);
+  return pid;
+}
+
+/* Starts a hosted peer with a fresh reservation. */
+static pid_t
+hosted(const char *name, const char *const args[])
+{
+  const char *argv[12];
+  int n = 0;
+
+  reserve(name);
+  while (args[n] != NULL && n < 11) {
+    argv[n] = args[n];
+    n++;
+  }
+  argv[n] = NULL;
+  return harness_spawn_argv(HOSTED, argv);
+}
+
+static void
+expect_line(pid_t pid, const char *line)
+{
+  char *out;
+
+  if (harness_wait_line(pid, line, BOUND_MS))
+    return;
+  out = harness_output(pid);
+  ck_abort_msg("expected \"%s\", got:\n%s", line, out);
+}
+
+/* Waits until pid's output holds text somewhere. */
+static void
+expect_text(pid_t pid, const char *text)
+{
+  long long end = harness_now_ms() + BOUND_MS;
+  char *out = harness_output(pid);
+
+  while (strstr(out, text) == NULL && harness_now_ms() < end) {
+    free(out);
+    harness_sleep_ms(20);
+    out = harness_output(pid);
+  }
+  ck_assert_msg(strstr(out, text) != NULL, "no \"%s\" in:\n%s", text, out);
+  free(out);
+}
+
+/* Waits for pid to end and asserts its exit status. */
+static void
+expect_exit(pid_t pid, int status)
+{
+  int st;
+  char *out;
+
+  ck_assert_msg(harness_wait(pid, BOUND_MS, &st), "a peer did not end");
+  out = harness_output(pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == status,
+                "exit status %d, not %d; output:\n%s",
+                WIFEXITED(st) ? WEXITSTATUS(st) : -1, status, out);
+  free(out);
+}
+
+static pid_t
+c_echo_server(const char *name)
+{
+  pid_t pid = harness_peer("echo-server", name, NULL);
+
+  expect_line(pid, "ready");
+  return pid;
+}
+
+static pid_t
+hosted_echo_server(const char *name, bool rarn)
+{
+  const char *args[] = { "echo-server", name, rarn ? "rarn" : NULL, NULL };
+  pid_t pid = hosted("hosted-server", args);
+
+  expect_line(pid, "ready");
+  return pid;
+}
+
+/* The ps entry of PID pid, summed up as "NAME STATE hosted|native CONNS",
+ * or NULL when there is none. */
+static char *
+ps_entry(unsigned pid)
+{
+  const char *args[] = { "--json", "ps", NULL };
+  char *out = xousctl(args), *found = NULL;
+  struct jval root;
+
+  ck_assert_msg(jvalid(out, &root) && root.type == J_ARR, "%s", out);
+  for (size_t i = 0; i < root.count; i++) {
+    const struct jval *e = &root.items[i], *name = jget(e, "name"),
+                      *state = jget(e, "state"), *h = jget(e, "hosted");
+
+    if (jnum(jget(e, "pid")) != (long)pid || name == NULL || state == NULL)
+      continue;
+    ck_assert(asprintf(&found, "%.*s %.*s %s %ld", (int)name->len, name->s,
+                       (int)state->len, state->s,
+                       h != NULL && h->type == J_BOOL && h->num != 0
+                           ? "hosted"
+                           : "native",
+                       jnum(jget(e, "connections"))) > 0);
+  }
+  jfree(&root);
+  free(out);
+  return found;
+}
+
+/* Waits until PID pid is gone from ps. */
+static void
+expect_gone(unsigned pid)
+{
+  long long end = harness_now_ms() + BOUND_MS;
+  char *e;
+
+  while ((e = ps_entry(pid)) != NULL && harness_now_ms() < end) {
+    free(e);
+    harness_sleep_ms(20);
+  }
+  ck_assert_msg(e == NULL, "process %u is still there: %s", pid, e);
+}
+
+/* ==== Rust client, C server ================================================= */
+
+START_TEST(a_hosted_client_calls_a_c_server_with_every_scalar_kind)
+{
+  pid_t a, b, c;
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  a = hosted("scalars", (const char *[]){ "client", C_SERVER, "call", "1",
+                                          "2", "3", "4", "5", NULL });
+  expect_line(a, "NoError 14 0 0 0 0");
+  b = hosted("scalar5", (const char *[]){ "client", C_SERVER, "call", "5",
+                                          "1", "2", "3", "4", NULL });
+  expect_line(b, "NoError 1 2 3 4 5");
+  c = hosted("many", (const char *[]){ "client", C_SERVER, "scalars", "300",
+                                       NULL });
+  expect_line(c, "sum 10");
+  expect_exit(a, 0);
+  expect_exit(b, 0);
+  expect_exit(c, 0);
+}
+END_TEST
+
+START_TEST(a_c_server_sees_the_hosted_clients_reserved_pid)
+{
+  unsigned pid;
+  pid_t p;
+  char line[64];
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  pid = reserve("sender");
+  p = harness_spawn(HOSTED, "client", C_SERVER, "call", "8", NULL);
+  snprintf(line, sizeof line, "NoError %u 0 0 0 0", pid);
+  expect_line(p, line);
+}
+END_TEST
+
+START_TEST(a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
+{
+  pid_t server, p;
+
+  start_broker();
+  server = harness_spawn("examples/upper/upper-server", NULL);
+  ck_assert(harness_wait_nth_line(server, 0, (char[128]){ 0 }, 128,
+                                  BOUND_MS));
+  /* Not a page multiple: the server sees whole pages, the client its own
+   * bytes. */
+  p = hosted("upper", (const char *[]){ "upper", "hello, rust", NULL });
+  expect_line(p, "upper HELLO, RUST");
+  expect_exit(p, 0);
+}
+END_TEST
+
+START_TEST(a_hosted_borrow_comes_back_with_its_original_bytes)
+{
+  pid_t p, q;
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  p = hosted("lend", (const char *[]){ "client", C_SERVER, "lend",
+                                       "read only", NULL });
+  expect_line(p, "NoError 0 0 same");
+  q = hosted("move", (const char *[]){ "client", C_SERVER, "move", "10000",
+                                       NULL });
+  expect_line(q, "NoError");
+  expect_exit(p, 0);
+  expect_exit(q, 0);
+}
+END_TEST
+
+START_TEST(a_hosted_peer_drives_the_hello_example)
+{
+  pid_t server, p;
+  char line[64];
+  unsigned pid;
+
+  start_broker();
+  server = harness_spawn("examples/hello/hello-server", NULL);
+  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  pid = reserve("hello-rs");
+  p = harness_spawn(HOSTED, "hello", NULL);
+  expect_line(p, "sum 14");
+  snprintf(line, sizeof line, "hello-server: hello, process %u (greeting #7)",
+           pid);
+  expect_line(server, line);
+  snprintf(line, sizeof line, "uptime 3 from %u", pid);
+  expect_line(p, line);
+}
+END_TEST
+
+/* ==== C client, Rust server ================================================= */
+
+START_TEST(a_c_client_calls_a_hosted_server)
+{
+  pid_t a, b, c;
+  char line[64];
+
+  start_broker();
+  hosted_echo_server(H_SERVER, false);
+  a = harness_peer("client", H_SERVER, "call", "1", "2", "3", "4", "5", NULL);
+  expect_line(a, "NoError 14 0 0 0 0");
+  b = harness_peer("client", H_SERVER, "call", "5", "1", "2", "3", "4", NULL);
+  expect_line(b, "NoError 1 2 3 4 5");
+  c = harness_peer("pid", NULL);
+  ck_assert(harness_wait_nth_line(c, 0, line, sizeof line, BOUND_MS));
+  c = harness_peer("client", H_SERVER, "scalars", "200", NULL);
+  expect_line(c, "sum 10");
+}
+END_TEST
+
+START_TEST(c_lends_to_a_hosted_server_come_back_as_it_wrote_them)
+{
+  pid_t server, p;
+
+  start_broker();
+  server = hosted_echo_server("upper-example-sv", false);
+  p = harness_spawn("examples/upper/upper-client", "make me loud", NULL);
+  expect_line(p, "upper-client: MAKE ME LOUD");
+  p = harness_spawn(MEM, "lend", "upper-example-sv", "lend-mut", "1", "2",
+                    NULL);
+  expect_line(p, "lend-mut NoError 0 8192");
+  /* A Borrow: the offset the server answers is the sum of the bytes
+   * ('a' x 4096, & 0xffff). */
+  p = harness_spawn(MEM, "lend", "upper-example-sv", "lend", "1", "1", NULL);
+  expect_line(p, "lend NoError 4096 4096");
+  p = harness_spawn(MEM, "lend", "upper-example-sv", "send", "1", "3", NULL);
+  expect_line(p, "send NoError 0 0");
+  expect_line(server, "moved 12288 1191936");
+}
+END_TEST
+
+START_TEST(a_hosted_server_answers_with_reply_and_receive_next)
+{
+  pid_t a, b, c;
+
+  start_broker();
+  hosted_echo_server(H_SERVER, true);
+  a = harness_peer("client", H_SERVER, "call", "1", "2", "3", "4", "5", NULL);
+  expect_line(a, "NoError 14 0 0 0 0");
+  b = harness_peer("client", H_SERVER, "call", "2", "7", "8", NULL);
+  expect_line(b, "NoError 7 8 0 0 0");
+  c = harness_peer("client", H_SERVER, "call", "5", "1", "2", "3", "4", NULL);
+  expect_line(c, "NoError 1 2 3 4 5");
+  c = harness_spawn(MEM, "lend", H_SERVER, "lend-mut", "1", "1", NULL);
+  expect_line(c, "lend-mut NoError 0 4096");
+  c = harness_spawn(MEM, "lend", H_SERVER, "lend", "1", "1", NULL);
+  expect_line(c, "lend NoError 4096 4096");
+}
+END_TEST
+
+/* ==== Rust and Rust ======================================================= */
+
+START_TEST(two_hosted_programs_talk_through_the_broker)
+{
+  pid_t p;
+
+  start_broker();
+  hosted_echo_server(H_SERVER, false);
+  p = hosted("c1", (const char *[]){ "client", H_SERVER, "call", "1", "10",
+                                     "20", "30", "40", NULL });
+  expect_line(p, "NoError 100 0 0 0 0");
+  p = hosted("c2", (const char *[]){ "client", H_SERVER, "lend-mut",
+                                     "quiet words", NULL });
+  expect_line(p, "NoError QUIET WORDS 0 11");
+  p = hosted("c3", (const char *[]){ "client", H_SERVER, "lend", "abc",
+                                     NULL });
+  expect_line(p, "NoError 294 3 same");
+  p = hosted("c4", (const char *[]){ "threads", H_SERVER, "4", NULL });
+  expect_line(p, "threads ok");
+}
+END_TEST
+
+START_TEST(hosted_threads_get_their_own_tids_and_answers)
+{
+  pid_t p;
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  p = hosted("threads", (const char *[]){ "threads", C_SERVER, "8", NULL });
+  expect_line(p, "threads ok");
+  expect_exit(p, 0);
+}
+END_TEST
+
+/* ==== the process ========================================================= */
+
+START_TEST(a_hosted_program_is_a_process_in_ps_marked_hosted)
+{
+  unsigned pid;
+  pid_t p;
+  char *e, line[64];
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  pid = reserve("rusty");
+  e = ps_entry(pid);
+  ck_assert_msg(e != NULL && strcmp(e, "rusty starting hosted 0") == 0, "%s",
+                e);
+  free(e);
+  p = harness_spawn(HOSTED, "blocked-client", C_SERVER, "3", "1", NULL);
+  expect_line(p, "connected");
+  e = ps_entry(pid);
+  ck_assert_msg(e != NULL && strncmp(e, "rusty ", 6) == 0 &&
+                    strstr(e, " hosted 1") != NULL,
+                "%s", e);
+  free(e);
+  {
+    const char *args[] = { "ps", NULL };
+    char *out = xousctl(args);
+
+    snprintf(line, sizeof line, "%4u  %-20s", pid, "rusty");
+    ck_assert_msg(strstr(out, line) != NULL && strstr(out, "hosted"), "%s",
+                  out);
+    free(out);
+  }
+  /* The end of its connection is its death. */
+  harness_kill(p, SIGKILL);
+  expect_gone(pid);
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(a_key_is_good_for_one_connection_and_a_wrong_one_for_none)
+{
+  pid_t p;
+
+  start_broker();
+  reserve("once");
+  p = harness_spawn(HOSTED, "pid", NULL);
+  expect_exit(p, 0);
+  /* The same key again. */
+  p = harness_spawn(HOSTED, "pid", NULL);
+  expect_line(p, "closed");
+  expect_exit(p, 2);
+  p = harness_spawn(HOSTED, "bad-key", NULL);
+  expect_line(p, "closed");
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(killing_a_reserved_pid_before_it_connects_ends_the_reservation)
+{
+  unsigned pid;
+  char num[16];
+  pid_t p;
+
+  start_broker();
+  pid = reserve("never");
+  snprintf(num, sizeof num, "%u", pid);
+  free(xousctl((const char *[]){ "kill", num, NULL }));
+  expect_gone(pid);
+  p = harness_spawn(HOSTED, "pid", NULL);
+  expect_line(p, "closed");
+  harness_assert_broker_alive();
+}
+END_TEST
+
+/* ==== deaths ================================================================ */
+
+START_TEST(c_callers_of_a_hosted_server_that_dies_get_server_not_found)
+{
+  pid_t server, c;
+
+  start_broker();
+  server = hosted_echo_server(H_SERVER, false);
+  c = harness_peer("blocked-client", H_SERVER, "3", "1", NULL);
+  expect_line(c, "connected");
+  expect_line(server, "held 1");
+  harness_kill(server, SIGKILL);
+  expect_line(c, "ServerNotFound");
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error)
+{
+  pid_t server, c;
+
+  start_broker();
+  server = c_echo_server(C_SERVER);
+  c = hosted("waiter", (const char *[]){ "blocked-client", C_SERVER, "3",
+                                         "1", NULL });
+  expect_line(c, "connected");
+  expect_line(server, "held 1");
+  harness_kill(server, SIGKILL);
+  expect_line(c, "ServerNotFound");
+  expect_exit(c, 0);
+}
+END_TEST
+
+/* ==== faults ================================================================ */
+
+static void
+expect_closed_and_others_fine(const char *kind)
+{
+  pid_t bad, good;
+  unsigned pid;
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  pid = reserve("vandal");
+  bad = harness_spawn(HOSTED, "fault", kind, NULL);
+  expect_line(bad, "connection ended");
+  expect_exit(bad, 2);
+  expect_gone(pid);
+  good = hosted("good", (const char *[]){ "client", C_SERVER, "call", "1",
+                                          "1", "1", NULL });
+  expect_line(good, "NoError 2 0 0 0 0");
+  harness_assert_broker_alive();
+}
+
+START_TEST(garbage_on_the_socket_closes_only_that_connection)
+{
+  expect_closed_and_others_fine("garbage");
+}
+END_TEST
+
+START_TEST(a_frame_cut_short_closes_only_that_connection)
+{
+  expect_closed_and_others_fine("short");
+}
+END_TEST
+
+START_TEST(a_payload_over_the_limit_closes_only_that_connection)
+{
+  expect_closed_and_others_fine("huge");
+}
+END_TEST
+
+START_TEST(frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on)
+{
+  pid_t p;
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  p = hosted("bad-tid", (const char *[]){ "fault", "bad-tid", NULL });
+  expect_line(p, "bad-tid ThreadNotAvailable");
+  expect_line(p, "after NoError");
+  p = hosted("zero", (const char *[]){ "fault", "zero-lend", NULL });
+  expect_line(p, "zero-lend InvalidArgument");
+  expect_line(p, "after NoError");
+  p = hosted("unknown", (const char *[]){ "fault", "unknown-call", NULL });
+  expect_line(p, "unknown UnhandledSyscall");
+  expect_line(p, "after NoError");
+}
+END_TEST
+
+/* Opens a TCP connection to the listener and returns it. */
+static int
+tcp_dial(void)
+{
+  const char *args[] = { "hosted-env", NULL };
+  char *out = xousctl(args), v[64];
+  struct sockaddr_in sa = { .sin_family = AF_INET };
+  int fd;
+
+  var_of(out, "XOUS_SERVER=127.0.0.1:", v, sizeof v);
+  free(out);
+  sa.sin_port = htons((uint16_t)atoi(v));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  return fd;
+}
+
+/* Whether the peer closes fd within the bound. */
+static bool
+closed_by_peer(int fd, int bound_ms)
+{
+  struct timeval tv = { bound_ms / 1000, (bound_ms % 1000) * 1000 };
+  char c;
+
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return recv(fd, &c, 1, 0) == 0;
+}
+
+START_TEST(a_silent_connection_is_closed_and_unshown_keys_are_bounded)
+{
+  int fds[20];
+
+  start_broker();
+  fds[0] = tcp_dial();
+  /* The handshake has a deadline. */
+  ck_assert_msg(closed_by_peer(fds[0], BOUND_MS),
+                "a connection that never showed a key stayed open");
+  close(fds[0]);
+  /* At most 16 at a time: the 17th is closed at once, the others wait. */
+  for (int i = 0; i < 17; i++)
+    fds[i] = tcp_dial();
+  ck_assert(closed_by_peer(fds[16], BOUND_MS));
+  for (int i = 0; i < 17; i++)
+    close(fds[i]);
+  {
+    pid_t p;
+
+    c_echo_server(C_SERVER);
+    p = hosted("after", (const char *[]){ "client", C_SERVER, "call", "1",
+                                          "1", NULL });
+    expect_line(p, "NoError 1 0 0 0 0");
+  }
+  harness_assert_broker_alive();
+}
+END_TEST
+
+/* ==== the system ======================================================== */
+
+START_TEST(shutdown_from_a_hosted_program_ends_the_system)
+{
+  pid_t p, server;
+  int st;
+
+  start_broker();
+  server = hosted_echo_server(H_SERVER, false);
+  p = hosted("stopper", (const char *[]){ "shutdown", NULL });
+  expect_line(p, "shutdown NoError");
+  ck_assert(harness_wait(harness_broker_pid(), BOUND_MS, &st));
+  harness_forget_broker();
+  /* Every hosted program sees its connection end. */
+  expect_line(server, "connection ended");
+}
+END_TEST
+
+START_TEST(the_listener_takes_loopback_addresses_only)
+{
+  const char *argv[] = { "--foreground", "--socket", harness_socket_path(),
+                         "--hosted", "192.0.2.1:0", NULL };
+  pid_t p = harness_spawn_argv("xousd", argv);
+  int st;
+
+  ck_assert(harness_wait(p, BOUND_MS, &st));
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+}
+END_TEST
+
+START_TEST(a_broker_without_the_listener_says_how_to_start_it)
+{
+  const char *args[] = { "--socket", harness_socket_path(), "hosted-env",
+                         NULL };
+  pid_t p;
+  int st;
+
+  harness_start_broker();
+  p = harness_spawn_argv("xousctl", args);
+  ck_assert(harness_wait(p, BOUND_MS, &st));
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+}
+END_TEST
+
+/* ==== xous-run ============================================================ */
+
+START_TEST(xous_run_starts_a_hosted_program_beside_c_programs)
+{
+  const char *argv[] = { "--no-servers", "--hosted", HOSTED, "hello", "--",
+                         "examples/hello/hello-server", NULL };
+  pid_t p = harness_spawn_argv("xous-run", argv);
+
+  expect_text(p, "| sum 14\n");
+  expect_exit(p, 0);
+}
+END_TEST
+
+START_TEST(an_image_line_hosted_starts_a_hosted_program)
+{
+  char *image;
+  FILE *f;
+  const char *argv[] = { "--no-servers", "--image", NULL, NULL };
+  const char *top = getenv("XOUS_BUILDDIR");
+  pid_t p;
+
+  ck_assert(asprintf(&image, "%s/hosted.image", harness_dir()) > 0);
+  f = fopen(image, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "%s/examples/upper/upper-server\n"
+             "hosted %s/%s upper \"from an image\"\n",
+          top != NULL ? top : ".", top != NULL ? top : ".", HOSTED);
+  fclose(f);
+  argv[2] = image;
+  p = harness_spawn_argv("xous-run", argv);
+  expect_text(p, "| upper FROM AN IMAGE\n");
+  harness_kill(p, SIGTERM);
+  free(image);
+}
+END_TEST
+
+/* ==== the suite =========================================================== */
+
+static void
+teardown(void)
+{
+  harness_cleanup();
+}
+
+static Suite *
+hosted_suite(void)
+{
+  Suite *s = suite_create("hosted");
+  TCase *tc = tcase_create("pairings");
+
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, a_hosted_client_calls_a_c_server_with_every_scalar_kind);
+  tcase_add_test(tc, a_c_server_sees_the_hosted_clients_reserved_pid);
+  tcase_add_test(tc, a_hosted_mutable_lend_comes_back_changed_by_the_c_server);
+  tcase_add_test(tc, a_hosted_borrow_comes_back_with_its_original_bytes);
+  tcase_add_test(tc, a_hosted_peer_drives_the_hello_example);
+  tcase_add_test(tc, a_c_client_calls_a_hosted_server);
+  tcase_add_test(tc, c_lends_to_a_hosted_server_come_back_as_it_wrote_them);
+  tcase_add_test(tc, a_hosted_server_answers_with_reply_and_receive_next);
+  tcase_add_test(tc, two_hosted_programs_talk_through_the_broker);
+  tcase_add_test(tc, hosted_threads_get_their_own_tids_and_answers);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("processes");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, a_hosted_program_is_a_process_in_ps_marked_hosted);
+  tcase_add_test(tc, a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
+  tcase_add_test(
+      tc, killing_a_reserved_pid_before_it_connects_ends_the_reservation);
+  tcase_add_test(tc,
+                 c_callers_of_a_hosted_server_that_dies_get_server_not_found);
+  tcase_add_test(tc,
+                 a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error);
+  tcase_add_test(tc, shutdown_from_a_hosted_program_ends_the_system);
+  tcase_add_test(tc, the_listener_takes_loopback_addresses_only);
+  tcase_add_test(tc, a_broker_without_the_listener_says_how_to_start_it);
+  tcase_add_test(tc, xous_run_starts_a_hosted_program_beside_c_programs);
+  tcase_add_test(tc, an_image_line_hosted_starts_a_hosted_program);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("faults");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, garbage_on_the_socket_closes_only_that_connection);
+  tcase_add_test(tc, a_frame_cut_short_closes_only_that_connection);
+  tcase_add_test(tc, a_payload_over_the_limit_closes_only_that_connection);
+  tcase_add_test(
+      tc,
+      frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
+  tcase_add_test(tc,
+                 a_silent_connection_is_closed_and_unshown_keys_are_bounded);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  return harness_run(hosted_suite());
+}
