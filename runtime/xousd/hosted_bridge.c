@@ -44,9 +44,10 @@
 #include "xousd/hosted_frame.h"
 
 #define SOCK_FD 3
-/* TIDs given out, as the Xous hosted kernel does: 1 is taken at connect,
- * threads get 2 up to this. */
-#define MAX_TID 32
+/* TIDs given out: 1 is taken at connect, as by the Xous hosted kernel,
+ * and threads get 2 up to this, the device's TIDs (29 threads, the limit
+ * a native process has too). */
+#define MAX_TID 30
 /* Received lends the program has not returned yet. */
 #define MAX_HELD XOUS_QUEUE_DEPTH
 #define FAKE_ADDR 0x40000000ull /* MapMemory's answer: the client ignores it */
