@@ -392,3 +392,21 @@ pddb_seed("reclaim-ended-owners",
           pddb_req(P_OPEN, step=4, dict_=b"d", key=b"k", flags=1) +
           pddb_req(P_OPEN, dict_=b"d", key=b"k", pid=2),
           bytes([79, 0, 79, 79, 0, 0, 79, 0, 0, 0]))
+
+
+# ---- tcp: a client's stream, frames of a TID and 8 words (little-endian
+# u64), then the payload the words imply.
+def hf(tid, *w, payload=b""):
+    w = list(w) + [0] * (8 - len(w))
+    return struct.pack("<9Q", tid, *w) + payload
+
+
+write("tcp", "thread-then-scalar",
+      hf(65536, 18) + hf(2, 17, *SID) + hf(2, 16, 2, 5, 1, 2, 3, 4, 5))
+write("tcp", "lend-mut", hf(65536, 18) +
+      hf(2, 16, 2, 1, 1, 0x1000, 5, 0, 5, payload=b"hello"))
+write("tcp", "return-memory", hf(65536, 18) +
+      hf(2, 20, 0x02000081, 0x1000, 3, 0, 3, payload=b"abc"))
+write("tcp", "reply-and-receive-next-memory", hf(65536, 18) +
+      hf(2, 41, 0x02000081, 1, 0x1000, 4, 0, 4, 2**64 - 1, payload=b"abcd"))
+write("tcp", "huge", hf(65536, 18) + hf(2, 16, 2, 1, 1, 0x1000, 2**40))

@@ -470,6 +470,7 @@ serve(void)
   for (;;) {
     uint8_t raw[XOUS_HOSTED_HEADER_BYTES];
     struct xous_hosted_frame f;
+    enum xous_hosted_verdict verdict;
     uint8_t *payload = NULL;
     uint64_t len;
 
@@ -478,9 +479,11 @@ serve(void)
     /* SAFETY: the nine words are copied out once; the payload length
      * they imply is bounded before anything is allocated. */
     xous__hosted_decode(raw, &f);
-    if (xous__hosted_request_payload(f.w, &len) != 0) {
-      fprintf(stderr, "xous-hosted: a frame of %llu payload bytes (at "
-                      "most %u): closing\n",
+    verdict = xous__hosted_classify(&f, &len);
+    if (verdict == XOUS_HOSTED_CLOSE) {
+      fprintf(stderr, "xous-hosted: a frame no client sends (tid %llu, call "
+                      "%llu, %llu payload bytes; at most %u): closing\n",
+              (unsigned long long)f.tid, (unsigned long long)f.w[0],
               (unsigned long long)len, XOUS_HOSTED_PAYLOAD_MAX);
       die_quietly();
     }
@@ -489,7 +492,7 @@ serve(void)
       if (payload == NULL || read_all(payload, (size_t)len) != 0)
         die_quietly();
     }
-    if (f.w[0] == XOUS_SYSCALL_CREATE_THREAD) {
+    if (verdict == XOUS_HOSTED_NEW_THREAD) {
       /* From a thread that has no TID yet (a made-up one) or from a
        * parent: either way a new TID, answered to the asker. */
       uint32_t tid = new_tid();
@@ -500,15 +503,6 @@ serve(void)
       else
         reply_words(f.tid, XOUS_RESULT_THREAD_ID, tid, 0);
       continue;
-    }
-    if (f.tid == 0 || f.tid > UINT32_MAX || f.tid >= XOUS_HOSTED_FAKE_TID) {
-      /* No client sends these: TID 0, a TID past 32 bits, or a call
-       * other than CreateThread from a thread with no TID yet. The
-       * stream is garbage from here on. */
-      fprintf(stderr, "xous-hosted: a frame from tid %llu (call %llu): "
-                      "closing\n",
-              (unsigned long long)f.tid, (unsigned long long)f.w[0]);
-      die_quietly();
     }
     if (!tid_given(f.tid)) {
       refuse(&f, payload, (size_t)len, XOUS_THREAD_NOT_AVAILABLE);

@@ -85,6 +85,20 @@ xous__hosted_envelope_payload(const uint64_t r[8], uint64_t *len)
   return n > XOUS_HOSTED_PAYLOAD_MAX ? -1 : 0;
 }
 
+enum xous_hosted_verdict
+xous__hosted_classify(const struct xous_hosted_frame *f, uint64_t *len)
+{
+  if (xous__hosted_request_payload(f->w, len) != 0)
+    return XOUS_HOSTED_CLOSE;
+  if (f->w[0] == XOUS_SYSCALL_CREATE_THREAD && f->tid != 0 &&
+      f->tid <= UINT32_MAX)
+    return XOUS_HOSTED_NEW_THREAD;
+  /* A made-up TID asks for a real one and nothing else. */
+  if (f->tid == 0 || f->tid > UINT32_MAX || f->tid >= XOUS_HOSTED_FAKE_TID)
+    return XOUS_HOSTED_CLOSE;
+  return XOUS_HOSTED_CALL;
+}
+
 bool
 xous__hosted_is_lend(const uint64_t w[8])
 {

@@ -51,6 +51,19 @@ int xous__hosted_request_payload(const uint64_t w[8], uint64_t *len);
  * caller knows that from its call, not from the words. */
 int xous__hosted_envelope_payload(const uint64_t r[8], uint64_t *len);
 
+/* What a listener does with a request it has read the words of. */
+enum xous_hosted_verdict {
+  XOUS_HOSTED_CALL,       /* a call of a client thread */
+  XOUS_HOSTED_NEW_THREAD, /* CreateThread: a new TID, for any asker */
+  XOUS_HOSTED_CLOSE,      /* no client sends this: the stream is garbage */
+};
+
+/* Classifies a request and gives its payload length: CLOSE for a payload
+ * over the limit, TID 0, a TID past 32 bits, or a call other than
+ * CreateThread from a made-up TID. */
+enum xous_hosted_verdict
+xous__hosted_classify(const struct xous_hosted_frame *f, uint64_t *len);
+
 /* Whether a request is a lend (MutableBorrow or Borrow) whose answer, of
  * whatever kind but RetryCall, is followed by the lent bytes. */
 bool xous__hosted_is_lend(const uint64_t w[8]);

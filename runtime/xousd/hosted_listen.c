@@ -38,6 +38,10 @@
 #include "xousd/hosted_frame.h"
 #include "xousd/hosted_listen.h"
 
+#ifndef XOUS_PKGLIBEXECDIR
+#define XOUS_PKGLIBEXECDIR "/usr/local/libexec/xous-posix"
+#endif
+
 #define XD_HOSTED_KEY_MS 60000u      /* an unused key expires */
 #define XD_HOSTED_HANDSHAKE_MS 2000u /* a connection shows its key */
 #define XD_HOSTED_PENDING 16         /* connections showing their keys */
