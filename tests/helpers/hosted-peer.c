@@ -672,6 +672,8 @@ role_client(int argc, char **argv)
       printf("%s %llu %llu %s\n", result_name(r), (unsigned long long)r[1],
              (unsigned long long)r[2],
              memcmp(buf, back, len) == 0 ? "same" : "changed");
+    free(buf);
+    free(back);
     return 0;
   }
   if (strcmp(argv[1], "move") == 0 && argc == 3) {
@@ -681,6 +683,7 @@ role_client(int argc, char **argv)
     memset(buf, 'm', len);
     send_memory(tid, cid, XOUS_MSG_SEND, 1, buf, len, len, NULL, r);
     printf("%s\n", result_name(r));
+    free(buf);
     return 0;
   }
   if (strcmp(argv[1], "quit") == 0 && argc == 2) {
@@ -775,12 +778,13 @@ role_upper(int argc, char **argv)
   buf = strdup(argv[0]);
   back = calloc(1, len + 1);
   send_memory(tid, cid, XOUS_MSG_LEND_MUT, 1, buf, len, len, back, r);
-  if (r[0] == XOUS_RESULT_ERROR) {
+  if (r[0] == XOUS_RESULT_ERROR)
     printf("upper %s\n", result_name(r));
-    return 1;
-  }
-  printf("upper %.*s\n", (int)(r[2] <= len ? r[2] : len), back);
-  return 0;
+  else
+    printf("upper %.*s\n", (int)(r[2] <= len ? r[2] : len), back);
+  free(buf);
+  free(back);
+  return r[0] == XOUS_RESULT_ERROR;
 }
 
 /* Breaks the protocol in one way; prints what came back, if anything. */
@@ -927,6 +931,8 @@ role_bench(int argc, char **argv)
   if (strcmp(argv[0], "scalar") == 0)
     blocking_scalar(tid, cid, 1, a, r); /* all taken */
   printf("ns %.0f\n", (now_ns() - t0) / (double)n);
+  free(buf);
+  free(back);
   return 0;
 }
 
