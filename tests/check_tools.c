@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -889,6 +890,34 @@ messages_sent_by_us(void)
   return sent;
 }
 
+START_TEST(xousctl_ps_keeps_utf8_process_names)
+{
+  char *text, line[256];
+  pid_t good, bad;
+  int st;
+
+  harness_start_broker();
+  /* A name in UTF-8 stays as it is; bytes that are no character, and a
+   * quote, become '?'. */
+  setenv("XOUS_NAME", "z\xc3\xa4hler-\xe2\x82\xac", 1);
+  good = harness_peer("echo-server", "utf8-name-one-sv", NULL);
+  setenv("XOUS_NAME", "bad\xff\xc3\"name", 1);
+  bad = harness_peer("echo-server", "utf8-name-two-sv", NULL);
+  unsetenv("XOUS_NAME");
+  ck_assert(harness_wait_nth_line(good, 0, line, sizeof line, BOUND_MS));
+  ck_assert(harness_wait_nth_line(bad, 0, line, sizeof line, BOUND_MS));
+  st = xousctl(&text, "ps", "--json", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(json_valid(text), "not JSON: %s", text);
+  ck_assert_msg(strstr(text, "\"name\":\"z\xc3\xa4hler-\xe2\x82\xac\"") !=
+                    NULL,
+                "the UTF-8 name is not kept: %s", text);
+  ck_assert_msg(strstr(text, "\"name\":\"bad???name\"") != NULL,
+                "bad bytes are not replaced: %s", text);
+  free(text);
+}
+END_TEST
+
 START_TEST(xousctl_ps_counts_each_message_a_process_sent_once)
 {
   xous_sid_t sid = xous_sid_from_name("ctl-count-srv-01");
@@ -1054,6 +1083,214 @@ START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
 }
 END_TEST
 
+/* ---- the nesting check of a Chrome trace ------------------------------------ */
+
+struct track_slice {
+  long pid, tid;
+  long long start, end; /* ns */
+};
+
+static long long
+ns_of(const struct jval *v)
+{
+  return v != NULL && v->type == J_NUM ? llround(v->num * 1000) : -1;
+}
+
+static int
+by_track_then_start(const void *a, const void *b)
+{
+  const struct track_slice *x = a, *y = b;
+
+  if (x->pid != y->pid)
+    return x->pid < y->pid ? -1 : 1;
+  if (x->tid != y->tid)
+    return x->tid < y->tid ? -1 : 1;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  /* The longer of two that start together is the parent. */
+  return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* Slices of one thread nest: each one ends before the next starts, or
+ * lies inside it. Returns a description of the first that does not, or
+ * NULL. */
+static char *
+crossing_slices(struct track_slice *sl, size_t n)
+{
+  long long stack[64];
+  size_t depth = 0;
+  char *why = NULL;
+
+  qsort(sl, n, sizeof *sl, by_track_then_start);
+  for (size_t i = 0; i < n && why == NULL; i++) {
+    if (i > 0 && (sl[i].pid != sl[i - 1].pid || sl[i].tid != sl[i - 1].tid))
+      depth = 0;
+    while (depth > 0 && stack[depth - 1] <= sl[i].start)
+      depth--;
+    if (depth > 0 && sl[i].end > stack[depth - 1])
+      ck_assert(asprintf(&why, "pid %ld tid %ld: a slice [%lld, %lld] ns "
+                               "crosses the end of its parent at %lld ns",
+                         sl[i].pid, sl[i].tid, sl[i].start, sl[i].end,
+                         stack[depth - 1]) > 0);
+    else if (depth < sizeof stack / sizeof stack[0])
+      stack[depth++] = sl[i].end;
+  }
+  return why;
+}
+
+/* Whether a slice of the thread encloses t. */
+static bool
+inside_a_slice(const struct track_slice *sl, size_t n, long pid, long tid,
+               long long t)
+{
+  for (size_t i = 0; i < n; i++)
+    if (sl[i].pid == pid && sl[i].tid == tid && sl[i].start <= t &&
+        t <= sl[i].end)
+      return true;
+  return false;
+}
+
+START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
+{
+  enum { CLIENTS = 4, CALLS = 100 };
+  char *prog = build_path("xousctl"), *out = out_path("trace.out");
+  char *file = out_path("trace.json"), *text;
+  const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
+                         "--chrome", file, "--duration", "120", NULL };
+  pid_t tracer, server, clients[CLIENTS];
+  struct track_slice *slices;
+  const struct jval *events;
+  struct jval root;
+  size_t n = 0, calls = 0, serves = 0, flows = 0, answers = 0, counters = 0;
+  size_t thread_names = 0;
+  char line[64], *why;
+  int st;
+
+  harness_start_broker();
+  tracer = start(out, NULL, argv);
+  ck_assert_msg(wait_text(out, "recording to"), "xousctl did not start");
+  server = harness_peer("echo-server", "trace-nesting-sv", NULL);
+  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  for (int i = 0; i < CLIENTS; i++)
+    clients[i] = harness_peer("client", "trace-nesting-sv", "calls", "100",
+                              NULL);
+  for (int i = 0; i < CLIENTS; i++) {
+    ck_assert(harness_wait(clients[i], 4 * BOUND_MS, &st));
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                  "client %d: %#x: %s", i, (unsigned)st,
+                  harness_output(clients[i]));
+  }
+  harness_kill(server, SIGTERM);
+  harness_wait(server, BOUND_MS, NULL);
+  kill(tracer, SIGINT);
+  st = finish(tracer, "xousctl trace");
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s",
+                (unsigned)st, text);
+  free(text);
+
+  text = slurp(file);
+  ck_assert_msg(jvalid(text, &root), "%s is not valid JSON", file);
+  events = jget(&root, "traceEvents");
+  ck_assert(events != NULL && events->type == J_ARR);
+  slices = calloc(events->count + 1, sizeof *slices);
+  ck_assert_ptr_nonnull(slices);
+  for (size_t i = 0; i < events->count; i++) {
+    const struct jval *e = &events->items[i];
+    const struct jval *ph = jget(e, "ph"), *cat = jget(e, "cat");
+
+    if (jis(ph, "X")) {
+      slices[n].pid = jnum(jget(e, "pid"));
+      slices[n].tid = jnum(jget(e, "tid"));
+      slices[n].start = ns_of(jget(e, "ts"));
+      slices[n].end = slices[n].start + ns_of(jget(e, "dur"));
+      ck_assert_msg(slices[n].start >= 0 && slices[n].end >= slices[n].start,
+                    "slice %zu has no time or a negative length", i);
+      n++;
+      calls += jis(cat, "call") && jstarts(jget(e, "name"),
+                                           "BlockingScalar 1");
+      serves += jis(cat, "serve") && jstarts(jget(e, "name"),
+                                             "BlockingScalar 1");
+    }
+    counters += jis(ph, "C");
+    thread_names += jis(ph, "M") && jis(jget(e, "name"), "thread_name");
+  }
+  why = crossing_slices(slices, n);
+  ck_assert_msg(why == NULL, "%s", why);
+  /* Every flow point lies on a slice of its thread. */
+  for (size_t i = 0; i < events->count; i++) {
+    const struct jval *e = &events->items[i];
+    const struct jval *ph = jget(e, "ph");
+
+    if (!jis(ph, "s") && !jis(ph, "t") && !jis(ph, "f"))
+      continue;
+    ck_assert_msg(inside_a_slice(slices, n, jnum(jget(e, "pid")),
+                                 jnum(jget(e, "tid")), ns_of(jget(e, "ts"))),
+                  "flow event %zu (pid %ld tid %ld) is on no slice", i,
+                  jnum(jget(e, "pid")), jnum(jget(e, "tid")));
+    flows++;
+    answers += jis(ph, "f") && jis(jget(e, "cat"), "answer");
+  }
+  ck_assert_msg(calls == CLIENTS * CALLS && serves == CLIENTS * CALLS,
+                "%zu calls and %zu serves traced, not %d", calls, serves,
+                CLIENTS * CALLS);
+  ck_assert_msg(answers == CLIENTS * CALLS,
+                "%zu flows back to a caller's wake-up, not %d", answers,
+                CLIENTS * CALLS);
+  ck_assert_msg(thread_names >= CLIENTS + 1, "%zu thread names",
+                thread_names);
+  ck_assert_msg(counters > 0 && flows > 0, "no counter tracks");
+  free(slices);
+  jfree(&root);
+  free(text);
+  free(file);
+  free(out);
+  free(prog);
+}
+END_TEST
+
+START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
+{
+  char *prog = build_path("xousctl"), *out = out_path("trace.out"), *text;
+  const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
+                         NULL };
+  char line[64];
+  pid_t server, tracer;
+  long long end;
+  bool seen = false;
+  int st;
+
+  harness_start_broker();
+  setenv("XOUS_NAME", "named-echo", 1);
+  server = harness_peer("echo-server", "trace-text-echo1", NULL);
+  unsetenv("XOUS_NAME");
+  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  tracer = start(out, NULL, argv);
+  /* The tracer subscribes at its own pace: call until a call shows. */
+  end = harness_now_ms() + BOUND_MS;
+  while (!seen && harness_now_ms() < end) {
+    pid_t client = harness_peer("client", "trace-text-echo1", "call", "1",
+                                "2", NULL);
+
+    ck_assert(harness_wait(client, BOUND_MS, &st));
+    text = slurp(out);
+    seen = strstr(text, "kind=BlockingScalar") != NULL;
+    free(text);
+  }
+  kill(tracer, SIGINT);
+  st = finish(tracer, "xousctl trace");
+  text = slurp(out);
+  ck_assert_msg(seen, "no BlockingScalar in the text trace:\n%s", text);
+  ck_assert_msg(strstr(text, "server=named-echo#") != NULL &&
+                    strstr(text, "pid=named-echo(") != NULL &&
+                    strstr(text, "pid=xtest-peer(") != NULL,
+                "numbers without names in:\n%s", text);
+  free(text);
+  free(out);
+  free(prog);
+}
+END_TEST
+
 START_TEST(xousctl_without_a_broker_says_how_to_start_one)
 {
   char *prog = build_path("xousctl"), *text, *sock;
@@ -1128,12 +1365,15 @@ main(void)
   tcase_add_test(ctl,
                  every_program_has_help_on_stdout_version_and_says_what_was_wrong);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
+  tcase_add_test(ctl, xousctl_ps_keeps_utf8_process_names);
   tcase_add_test(ctl, xousctl_ps_counts_each_message_a_process_sent_once);
   tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);
   tcase_add_test(ctl, xousctl_conns_shows_a_connection_to_the_server);
   tcase_add_test(ctl, xousctl_kill_kills_a_process);
   tcase_add_test(ctl, xousctl_shutdown_stops_the_broker);
   tcase_add_test(ctl, xousctl_trace_chrome_records_valid_json_with_messages);
+  tcase_add_test(ctl, xousctl_trace_of_four_clients_nests_and_flows);
+  tcase_add_test(ctl, xousctl_trace_text_names_processes_servers_and_kinds);
   tcase_add_test(ctl, xousctl_without_a_broker_says_how_to_start_one);
   suite_add_tcase(s, ctl);
 

@@ -24,8 +24,6 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
   struct xous_ring_answer *ans;
   struct server *s;
   struct slot *sl;
-  uint32_t key;
-  unsigned pid, kind;
 
   if ((token & XOUS_TOKEN_BROKER) != 0 || token == 0 ||
       (sender >> 32) != 0)
@@ -49,6 +47,10 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
     pthread_mutex_unlock(&xous__srv_lock);
     return XOUS_BAD_ADDRESS; /* not the length that was lent */
   }
+  /* Traced, the broker hears of the answer before the caller can wake and
+   * send again, so that the trace has the two in their order. */
+  if (atomic_load_explicit(&s->page->trace, memory_order_relaxed))
+    xous__event(XOUS__EV_REPLY, idx, sl->key, sl->kind, 0, sl->pid);
   /* SAFETY: the answer slot is in the client's ring, still mapped (the
    * slot holds a reference); the client may scribble on it, which only
    * garbles its own answer. tid < XOUS_RING_ANSWERS was checked. */
@@ -60,9 +62,6 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
   if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
                                memory_order_release) == XOUS_ANSWER_ASLEEP)
     xous__futex_wake(&ans->state, 1);
-  key = sl->key;
-  pid = sl->pid;
-  kind = sl->kind;
   sl->used = false;
   xous__srv_ring_put(sl->ring);
   sl->ring = NULL;
@@ -72,12 +71,7 @@ answer(xous_word_t sender, uint32_t tag, const xous_word_t v[5], uint64_t len)
     xous__futex_wake(&s->page->bell, 1);
   }
   xous__page_release(s->page);
-  if (atomic_load_explicit(&s->page->trace, memory_order_relaxed)) {
-    pthread_mutex_unlock(&xous__srv_lock);
-    xous__event(XOUS__EV_REPLY, idx, key, kind, 0, pid);
-  } else {
-    pthread_mutex_unlock(&xous__srv_lock);
-  }
+  pthread_mutex_unlock(&xous__srv_lock);
   return XOUS_OK;
 }
 

@@ -8,6 +8,17 @@
  * pair (server index, key) finds it in the table of open messages, a
  * hash table where a collision ends the older message early; the flow id
  * is a sequence number.
+ *
+ * Slices of one thread must nest, as Perfetto and the catapult viewer
+ * require. The broker stamps events in microseconds, in the order it
+ * handles them, and many fall in one microsecond; so every event gets a
+ * time of its own in nanoseconds, 10 ns after the one before within the
+ * same microsecond, and a slice runs from its first event to 2 ns past
+ * its last, with its flow points 1 ns inside. A caller that sends again
+ * was answered, whatever the order its reply came in: its call ends just
+ * before. A server thread that receives again is done with what it held:
+ * an answer it gives later, or one another thread gives, is a slice of
+ * its own on the answering thread.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,25 +31,42 @@
 #include "tools/json.h"
 
 #define MAX_SERVERS 256
+#define MAX_PIDS 256
+#define MAX_TIDS 64
 #define NO_KEY (1ull << 40)
 #define OPEN_BITS 16
 #define MAX_OPEN (1u << OPEN_BITS)
+/* The spacing of events within one microsecond, and how many fit. */
+#define STEP_NS 10
+#define STEPS_PER_US (1000 / STEP_NS)
 
 struct open_msg {
   bool used, received, blocking;
+  bool call_done, serve_done; /* their slices are written */
   unsigned server;
   unsigned long long key;
   unsigned kind;
   unsigned long long id, flow;
   unsigned client_pid, client_tid, server_pid, server_tid;
-  unsigned long long send_ts, recv_ts;
+  unsigned long long send_ns, recv_ns;
+};
+
+/* What a thread is in the middle of. */
+struct thread_state {
+  bool named;
+  struct open_msg *call;  /* its blocking call, unanswered */
+  struct open_msg *serve; /* the message it received and holds */
 };
 
 struct chrome {
   FILE *out;
   bool first;
-  unsigned long long seq, last_ts;
-  bool named[256];
+  unsigned long long seq, last_us, last_ns;
+  unsigned step;
+  bool named[MAX_PIDS];
+  struct thread_state threads[MAX_PIDS][MAX_TIDS];
+  unsigned queued[MAX_SERVERS];
+  unsigned lends;
   struct open_msg msgs[MAX_OPEN];
 };
 
@@ -61,13 +89,44 @@ kind_name(unsigned kind)
   return kind < sizeof kinds / sizeof kinds[0] ? kinds[kind] : kinds[0];
 }
 
-/* Starts one event object; the caller writes the rest and the brace. */
+static bool
+is_lend(unsigned kind)
+{
+  return kind == 1 || kind == 2;
+}
+
+static struct thread_state *
+thread_of(struct chrome *ch, unsigned pid, unsigned tid)
+{
+  return pid < MAX_PIDS && tid < MAX_TIDS ? &ch->threads[pid][tid] : NULL;
+}
+
+/* The event's own time in nanoseconds (see the top of the file). */
+static unsigned long long
+event_ns(struct chrome *ch, unsigned long long us)
+{
+  if (us < ch->last_us)
+    us = ch->last_us; /* never back in time */
+  if (us == ch->last_us && ch->last_ns != 0) {
+    if (ch->step + 1 < STEPS_PER_US)
+      ch->step++;
+  } else {
+    ch->step = 0;
+  }
+  ch->last_us = us;
+  ch->last_ns = us * 1000 + ch->step * STEP_NS;
+  return ch->last_ns;
+}
+
+/* Starts one event object; the caller writes the rest and the brace. The
+ * time is written in microseconds with nanosecond digits. */
 static void
 begin(struct chrome *ch, const char *ph, unsigned pid, unsigned tid,
-      unsigned long long ts)
+      unsigned long long ns)
 {
-  fprintf(ch->out, "%s\n{\"ph\":\"%s\",\"pid\":%u,\"tid\":%u,\"ts\":%llu",
-          ch->first ? "" : ",", ph, pid, tid, ts);
+  fprintf(ch->out,
+          "%s\n{\"ph\":\"%s\",\"pid\":%u,\"tid\":%u,\"ts\":%llu.%03llu",
+          ch->first ? "" : ",", ph, pid, tid, ns / 1000, ns % 1000);
   ch->first = false;
 }
 
@@ -81,8 +140,25 @@ name_process(struct chrome *ch, unsigned pid, const char *name)
   begin(ch, "M", pid, 0, 0);
   fprintf(ch->out, ",\"name\":\"process_sort_index\",\"args\":"
                    "{\"sort_index\":%u}}", pid);
-  if (pid < 256)
+  if (pid < MAX_PIDS)
     ch->named[pid] = true;
+}
+
+/* thread_name metadata, once per thread: the Xous TID (2 is the first). */
+static void
+name_thread(struct chrome *ch, unsigned pid, unsigned tid)
+{
+  struct thread_state *t = thread_of(ch, pid, tid);
+
+  if (t == NULL || t->named || tid == 0)
+    return;
+  t->named = true;
+  begin(ch, "M", pid, tid, 0);
+  fprintf(ch->out, ",\"name\":\"thread_name\",\"args\":{\"name\":"
+                   "\"thread %u%s\"}}", tid, tid == 2 ? " (main)" : "");
+  begin(ch, "M", pid, tid, 0);
+  fprintf(ch->out, ",\"name\":\"thread_sort_index\",\"args\":"
+                   "{\"sort_index\":%u}}", tid);
 }
 
 struct chrome *
@@ -117,58 +193,235 @@ chrome_processes(struct chrome *ch, const char *ps_json)
       name_process(ch, (unsigned)json_get_u(&o, "pid", 0), name);
 }
 
-/* A complete slice: [ts, ts + dur) on pid/tid. */
+/* A complete slice: [ns, end_ns] on pid/tid. */
 static void
-slice(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ts,
-      unsigned long long dur, const char *cat, const char *name,
-      const struct open_msg *m, unsigned server)
+slice(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ns,
+      unsigned long long end_ns, const char *cat, const struct open_msg *m)
 {
-  begin(ch, "X", pid, tid, ts);
-  fprintf(ch->out, ",\"dur\":%llu,\"cat\":\"%s\",\"name\":\"%s\"", dur, cat,
-          name);
-  if (m != NULL)
-    fprintf(ch->out, ",\"args\":{\"server\":%u,\"id\":%llu,\"from\":%u}",
-            server, m->id, m->client_pid);
-  fputc('}', ch->out);
+  unsigned long long dur = end_ns > ns ? end_ns - ns : 0;
+
+  begin(ch, "X", pid, tid, ns);
+  fprintf(ch->out, ",\"dur\":%llu.%03llu,\"cat\":\"%s\",\"name\":\"%s %llu\"",
+          dur / 1000, dur % 1000, cat, kind_name(m->kind), m->id);
+  fprintf(ch->out, ",\"args\":{\"server\":%u,\"id\":%llu,\"from\":%u}}",
+          m->server, m->id, m->client_pid);
 }
 
-/* One point of a flow arrow; "e" binds it to the slice around ts. */
+/* One point of a flow arrow; "e" binds it to the slice around ns. */
 static void
-flow(struct chrome *ch, const char *ph, unsigned pid, unsigned tid,
-     unsigned long long ts, unsigned long long id)
+flow(struct chrome *ch, const char *ph, const char *cat, unsigned pid,
+     unsigned tid, unsigned long long ns, unsigned long long id)
 {
-  begin(ch, ph, pid, tid, ts);
-  fprintf(ch->out, ",\"cat\":\"message\",\"name\":\"message\",\"id\":%llu,"
+  begin(ch, ph, pid, tid, ns);
+  fprintf(ch->out, ",\"cat\":\"%s\",\"name\":\"%s\",\"id\":%llu,"
                    "\"bp\":\"e\"}",
-          id);
+          cat, cat, id);
 }
 
 static void
-instant(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ts,
+instant(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ns,
         const char *name, const struct json_obj *o)
 {
-  begin(ch, "i", pid, tid, ts);
+  begin(ch, "i", pid, tid, ns);
   fprintf(ch->out, ",\"s\":\"p\",\"cat\":\"broker\",\"name\":\"%s\"", name);
   fprintf(ch->out, ",\"args\":{\"event\":");
   fwrite(o->begin, 1, (size_t)(o->end - o->begin), ch->out);
   fputs("}}", ch->out);
 }
 
-/* The client's side of a finished blocking call, and the server's time
- * handling it. */
+/* Counter tracks on the broker's process: each server's queue (sent, not
+ * yet received) and the lends in flight (lent, not yet given back). */
 static void
-finish(struct chrome *ch, struct open_msg *m, unsigned server,
-       unsigned long long ts)
+counters(struct chrome *ch, unsigned server, unsigned long long ns)
 {
-  char name[64];
+  if (server < MAX_SERVERS) {
+    begin(ch, "C", 1, 0, ns);
+    fprintf(ch->out, ",\"name\":\"queue of server %u\",\"args\":"
+                     "{\"messages\":%u}}", server, ch->queued[server]);
+  }
+  begin(ch, "C", 1, 0, ns);
+  fprintf(ch->out, ",\"name\":\"lends in flight\",\"args\":{\"lends\":%u}}",
+          ch->lends);
+}
 
-  snprintf(name, sizeof name, "%s %llu", kind_name(m->kind), m->id);
-  slice(ch, m->client_pid, m->client_tid, m->send_ts, ts - m->send_ts + 1,
-        "call", name, m, server);
-  if (m->received)
-    slice(ch, m->server_pid, m->server_tid, m->recv_ts,
-          ts - m->recv_ts + 1, "serve", name, m, server);
+/* The caller's slice of a blocking call, ended at end_ns. */
+static void
+end_call(struct chrome *ch, struct open_msg *m, unsigned long long end_ns)
+{
+  struct thread_state *t = thread_of(ch, m->client_pid, m->client_tid);
+
+  if (m->call_done)
+    return;
+  slice(ch, m->client_pid, m->client_tid, m->send_ns, end_ns, "call", m);
+  m->call_done = true;
+  if (t != NULL && t->call == m)
+    t->call = NULL;
+}
+
+/* The server thread's slice of a message it received, ended at end_ns. */
+static void
+end_serve(struct chrome *ch, struct open_msg *m, unsigned long long end_ns)
+{
+  struct thread_state *t = thread_of(ch, m->server_pid, m->server_tid);
+
+  if (m->serve_done || !m->received)
+    return;
+  slice(ch, m->server_pid, m->server_tid, m->recv_ns, end_ns, "serve", m);
+  m->serve_done = true;
+  if (t != NULL && t->serve == m)
+    t->serve = NULL;
+}
+
+static void
+forget(struct chrome *ch, struct open_msg *m)
+{
+  if (m->used && m->blocking && is_lend(m->kind) && ch->lends > 0)
+    ch->lends--;
+  if (m->used && !m->received && m->server < MAX_SERVERS &&
+      ch->queued[m->server] > 0)
+    ch->queued[m->server]--;
   m->used = false;
+}
+
+/* A blocking call whose end was not seen (a death, the end of the
+ * recording, a message that took its place): both slices end at ns. */
+static void
+abandon(struct chrome *ch, struct open_msg *m, unsigned long long ns)
+{
+  end_call(ch, m, ns);
+  end_serve(ch, m, ns);
+  forget(ch, m);
+}
+
+/* A thread's next send: a call it still had open was answered before
+ * (a thread in a blocking call sends nothing). */
+static void
+caller_moves_on(struct chrome *ch, unsigned pid, unsigned tid,
+                unsigned long long ns)
+{
+  struct thread_state *t = thread_of(ch, pid, tid);
+
+  if (t != NULL && t->call != NULL)
+    end_call(ch, t->call, ns - 1);
+}
+
+/* A server thread's next receive: it is done with the message it held
+ * (any answer to it comes later, as a slice of its own). */
+static void
+server_moves_on(struct chrome *ch, unsigned pid, unsigned tid,
+                unsigned long long ns)
+{
+  struct thread_state *t = thread_of(ch, pid, tid);
+
+  if (t != NULL && t->serve != NULL)
+    end_serve(ch, t->serve, ns - 1);
+}
+
+static void
+on_send(struct chrome *ch, struct open_msg *m, const struct json_obj *o,
+        unsigned pid, unsigned tid, unsigned server, unsigned long long key,
+        unsigned long long ns)
+{
+  struct thread_state *t = thread_of(ch, pid, tid);
+
+  if (m->used)
+    abandon(ch, m, ns - 1);
+  memset(m, 0, sizeof *m);
+  m->used = true;
+  m->server = server;
+  m->key = key;
+  m->kind = (unsigned)json_get_u(o, "kind", 0);
+  m->blocking = m->kind == 1 || m->kind == 2 || m->kind == 5;
+  m->id = json_get_u(o, "id", 0);
+  m->flow = ++ch->seq;
+  m->client_pid = pid;
+  m->client_tid = tid;
+  m->send_ns = ns;
+  ch->queued[server]++;
+  if (m->blocking && is_lend(m->kind))
+    ch->lends++;
+  if (m->blocking) {
+    if (t != NULL)
+      t->call = m;
+  } else {
+    slice(ch, pid, tid, ns, ns + 2, "call", m);
+    m->call_done = true;
+  }
+  flow(ch, "s", "message", pid, tid, ns + 1, m->flow);
+  counters(ch, server, ns);
+}
+
+static void
+on_receive(struct chrome *ch, struct open_msg *m, unsigned pid, unsigned tid,
+           unsigned long long ns)
+{
+  struct thread_state *t = thread_of(ch, pid, tid);
+
+  m->received = true;
+  m->server_pid = pid;
+  m->server_tid = tid;
+  m->recv_ns = ns;
+  if (ch->queued[m->server] > 0)
+    ch->queued[m->server]--;
+  if (m->blocking) {
+    if (t != NULL)
+      t->serve = m;
+    flow(ch, "t", "message", pid, tid, ns + 1, m->flow);
+  } else {
+    slice(ch, pid, tid, ns, ns + 2, "serve", m);
+    m->serve_done = true;
+    flow(ch, "f", "message", pid, tid, ns + 1, m->flow);
+    m->used = false;
+  }
+  counters(ch, m->server, ns);
+}
+
+/* The answer: the end of the call on the caller's thread, of the serve
+ * slice on the answering thread (or a slice of its own there, for an
+ * answer given later or by another thread), and a flow from the answer
+ * to the caller's wake-up. */
+static void
+on_reply(struct chrome *ch, struct open_msg *m, unsigned pid, unsigned tid,
+         unsigned long long ns)
+{
+  bool same_thread = m->received && m->server_pid == pid &&
+                     m->server_tid == tid && !m->serve_done;
+
+  if (!m->received) {
+    m->received = true;
+    m->recv_ns = ns;
+    if (ch->queued[m->server] > 0)
+      ch->queued[m->server]--;
+  }
+  if (same_thread) {
+    flow(ch, "f", "message", pid, tid, ns + 1, m->flow);
+    end_serve(ch, m, ns + 2);
+  } else {
+    struct thread_state *t = thread_of(ch, m->server_pid, m->server_tid);
+    unsigned long long end = ns - 1;
+
+    /* The thread that received it ends its slice now, before a call of
+     * its own that is still open, so that the two nest. */
+    if (t != NULL && t->call != NULL && t->call->send_ns <= end &&
+        t->call->send_ns > m->recv_ns)
+      end = t->call->send_ns - 1;
+    end_serve(ch, m, end);
+    m->server_pid = pid;
+    m->server_tid = tid;
+    m->recv_ns = ns;
+    m->serve_done = false;
+    flow(ch, "f", "message", pid, tid, ns + 1, m->flow);
+    end_serve(ch, m, ns + 2);
+  }
+  if (!m->call_done) {
+    unsigned long long answer = ++ch->seq;
+
+    flow(ch, "s", "answer", pid, tid, ns + 1, answer);
+    flow(ch, "f", "answer", m->client_pid, m->client_tid, ns + 1, answer);
+    end_call(ch, m, ns + 2);
+  }
+  forget(ch, m);
+  counters(ch, m->server, ns);
 }
 
 void
@@ -177,16 +430,14 @@ chrome_event(struct chrome *ch, const char *json)
   struct json_obj o;
   const char *p = json;
   char ev[32], name[64];
-  unsigned long long ts;
+  unsigned long long ns;
   unsigned pid, tid, server;
   unsigned long long key;
   struct open_msg *m = NULL;
 
   if (!json_next_object(&p, &o) || !json_get(&o, "ev", ev, sizeof ev))
     return;
-  ts = json_get_u(&o, "ts", ch->last_ts);
-  if (ts > ch->last_ts)
-    ch->last_ts = ts;
+  ns = event_ns(ch, json_get_u(&o, "ts", ch->last_us));
   pid = (unsigned)json_get_u(&o, "pid", 1);
   tid = (unsigned)json_get_u(&o, "tid", 0);
   server = (unsigned)json_get_u(&o, "server", MAX_SERVERS);
@@ -198,56 +449,23 @@ chrome_event(struct chrome *ch, const char *json)
         strcmp(ev, "send") != 0)
       m = NULL;
   }
+  if (tid != 0)
+    name_thread(ch, pid, tid);
 
   if (strcmp(ev, "send") == 0 && m != NULL) {
-    if (m->used && m->blocking)
-      finish(ch, m, m->server, ts); /* its end was missed */
-    memset(m, 0, sizeof *m);
-    m->used = true;
-    m->server = server;
-    m->key = key;
-    m->kind = (unsigned)json_get_u(&o, "kind", 0);
-    m->blocking = m->kind == 1 || m->kind == 2 || m->kind == 5;
-    m->id = json_get_u(&o, "id", 0);
-    m->flow = ++ch->seq;
-    m->client_pid = pid;
-    m->client_tid = tid;
-    m->send_ts = ts;
-    if (!m->blocking) {
-      snprintf(name, sizeof name, "%s %llu", kind_name(m->kind), m->id);
-      slice(ch, pid, tid, ts, 1, "call", name, m, server);
-    }
-    flow(ch, "s", pid, tid, ts, m->flow);
+    caller_moves_on(ch, pid, tid, ns);
+    on_send(ch, m, &o, pid, tid, server, key, ns);
   } else if (strcmp(ev, "receive") == 0 && m != NULL && m->used) {
-    m->received = true;
-    m->server_pid = pid;
-    m->server_tid = tid;
-    m->recv_ts = ts;
-    if (m->blocking) {
-      flow(ch, "t", pid, tid, ts, m->flow);
-    } else {
-      snprintf(name, sizeof name, "%s %llu", kind_name(m->kind), m->id);
-      slice(ch, pid, tid, ts, 1, "serve", name, m, server);
-      flow(ch, "f", pid, tid, ts, m->flow);
-      m->used = false;
-    }
+    server_moves_on(ch, pid, tid, ns);
+    on_receive(ch, m, pid, tid, ns);
   } else if (strcmp(ev, "reply") == 0 && m != NULL && m->used) {
-    /* The reply comes from the thread that answers, which need not be the
-     * one that received. */
-    if (!m->received) {
-      m->received = true;
-      m->recv_ts = ts;
-    }
-    m->server_pid = pid;
-    m->server_tid = tid;
-    flow(ch, "f", pid, tid, ts, m->flow);
-    finish(ch, m, server, ts);
+    on_reply(ch, m, pid, tid, ns);
   } else if (strcmp(ev, "process") == 0) {
     if (json_get(&o, "name", name, sizeof name))
       name_process(ch, pid, name);
-    instant(ch, pid, 0, ts, "process", &o);
+    instant(ch, pid, 0, ns, "process", &o);
   } else if (strcmp(ev, "exit") == 0) {
-    instant(ch, pid, 0, ts, "exit", &o);
+    instant(ch, pid, 0, ns, "exit", &o);
     /* Calls a server that died was serving end here. A client's death
      * ends nothing: the server still receives what it sent (and may
      * tell the broker after the death), and answers into the void. */
@@ -255,13 +473,18 @@ chrome_event(struct chrome *ch, const char *json)
       struct open_msg *x = &ch->msgs[n];
 
       if (x->used && x->received && x->server_pid == pid)
-        finish(ch, x, x->server, ts);
+        abandon(ch, x, ns);
     }
+    /* Its PID may come back as another process, with threads of its
+     * own. */
+    if (pid < MAX_PIDS)
+      for (unsigned t = 0; t < MAX_TIDS; t++)
+        ch->threads[pid][t].named = false;
   } else if (strcmp(ev, "destroy") == 0) {
-    instant(ch, 1, 0, ts, "destroy", &o);
+    instant(ch, 1, 0, ns, "destroy", &o);
   } else {
     /* server, connect, and anything newer: a marker on the process. */
-    instant(ch, pid, tid, ts, ev, &o);
+    instant(ch, pid, tid, ns, ev, &o);
   }
 }
 
@@ -269,10 +492,11 @@ int
 chrome_close(struct chrome *ch)
 {
   int err = 0;
+  unsigned long long end = ch->last_ns + STEP_NS;
 
   for (unsigned n = 0; n < MAX_OPEN; n++)
     if (ch->msgs[n].used && ch->msgs[n].blocking)
-      finish(ch, &ch->msgs[n], ch->msgs[n].server, ch->last_ts);
+      abandon(ch, &ch->msgs[n], end);
   fputs("\n]}\n", ch->out);
   if (ferror(ch->out))
     err = EIO;

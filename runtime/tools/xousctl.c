@@ -359,9 +359,99 @@ on_stop(int sig)
   stop_requested = 1;
 }
 
-/* One event as a line: the time in seconds, the event, then key=value. */
+/* What the text trace shows instead of numbers: process names by Xous
+ * PID, and each server's owner, learnt from ps and servers at the start
+ * and from the events themselves. */
+struct trace_names {
+  char process[256][32];
+  int owner[256]; /* Xous PID, or -1 */
+};
+
 static void
-print_event(const char *json)
+names_from_ps(struct trace_names *tn, const char *json)
+{
+  struct json_obj o;
+  const char *p = json;
+
+  while (json_next_object(&p, &o)) {
+    unsigned long long pid = json_get_u(&o, "pid", 256);
+
+    if (pid < 256)
+      json_get(&o, "name", tn->process[pid], sizeof tn->process[pid]);
+  }
+}
+
+static void
+owners_from_servers(struct trace_names *tn, const char *json)
+{
+  struct json_obj o;
+  const char *p = json;
+
+  while (json_next_object(&p, &o)) {
+    unsigned long long index = json_get_u(&o, "index", 256);
+
+    if (index < 256)
+      tn->owner[index] = (int)json_get_u(&o, "owner", 0);
+  }
+}
+
+/* What an event teaches: a process's name, a server's owner. */
+static void
+names_learn(struct trace_names *tn, const struct json_obj *o, const char *ev)
+{
+  unsigned long long pid = json_get_u(o, "pid", 256);
+  unsigned long long server = json_get_u(o, "server", 256);
+
+  if (pid >= 256)
+    return;
+  if (strcmp(ev, "process") == 0)
+    json_get(o, "name", tn->process[pid], sizeof tn->process[pid]);
+  else if (strcmp(ev, "server") == 0 && server < 256)
+    tn->owner[server] = (int)pid;
+  else if (strcmp(ev, "destroy") == 0 && server < 256)
+    tn->owner[server] = -1;
+}
+
+static const char *
+message_kind(unsigned long long kind)
+{
+  static const char *const kinds[] = { "?", "MutableLend", "Lend", "Send",
+                                       "Scalar", "BlockingScalar" };
+
+  return kind < sizeof kinds / sizeof kinds[0] ? kinds[kind] : "?";
+}
+
+/* One value, with its name where the number stands for one. */
+static void
+print_value(const struct trace_names *tn, const char *key, const char *val)
+{
+  char *end;
+  unsigned long long n = strtoull(val, &end, 10);
+  bool number = val[0] >= '0' && val[0] <= '9' && *end == '\0';
+
+  if (number && strcmp(key, "kind") == 0) {
+    printf(" %s=%s", key, message_kind(n));
+    return;
+  }
+  if (number && n < 256 &&
+      (strcmp(key, "pid") == 0 || strcmp(key, "from") == 0 ||
+       strcmp(key, "to") == 0) && tn->process[n][0] != '\0') {
+    printf(" %s=%s(%llu)", key, tn->process[n], n);
+    return;
+  }
+  if (number && n < 256 && strcmp(key, "server") == 0 &&
+      tn->owner[n] > 0 && tn->process[tn->owner[n]][0] != '\0') {
+    printf(" %s=%s#%llu", key, tn->process[tn->owner[n]], n);
+    return;
+  }
+  printf(" %s=%s", key, val);
+}
+
+/* One event as a line: the time in seconds, the event, then key=value,
+ * with names for the numbers that stand for processes, servers and
+ * message kinds. */
+static void
+print_event(struct trace_names *tn, const char *json)
 {
   struct json_obj o;
   const char *p = json, *q;
@@ -373,6 +463,7 @@ print_event(const char *json)
   ts = json_get_u(&o, "ts", 0);
   if (!json_get(&o, "ev", ev, sizeof ev))
     snprintf(ev, sizeof ev, "?");
+  names_learn(tn, &o, ev);
   printf("%llu.%06llu %-8s", ts / 1000000, ts % 1000000, ev);
   /* Every other key, in the broker's order. */
   for (q = o.begin + 1; q < o.end;) {
@@ -393,7 +484,7 @@ print_event(const char *json)
     key[n] = '\0';
     json_get(&o, key, val, sizeof val);
     if (strcmp(key, "ts") != 0 && strcmp(key, "ev") != 0)
-      printf(" %s=%s", key, val);
+      print_value(tn, key, val);
     /* Past the value: the next comma outside a string. */
     q = ke + 1;
     bool in_str = false;
@@ -422,6 +513,8 @@ now_ms(void)
 static int
 run_trace(int fd, char *buf, const struct options *o)
 {
+  static struct trace_names names;
+  struct trace_names *tn = &names;
   struct sigaction sa = { .sa_handler = on_stop };
   struct chrome *ch = NULL;
   long long deadline = 0;
@@ -447,6 +540,15 @@ run_trace(int fd, char *buf, const struct options *o)
       return EXIT_BROKER;
     }
     chrome_processes(ch, json);
+  }
+  if (ch == NULL && !o->json) {
+    memset(tn->owner, 0xff, sizeof tn->owner);
+    if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
+      return EXIT_BROKER;
+    names_from_ps(tn, json);
+    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
+      return EXIT_BROKER;
+    owners_from_servers(tn, json);
   }
   json = ask(fd, buf, XOUS_CTL_TRACE, 0);
   if (json == NULL || !answer_ok(json, "trace")) {
@@ -483,7 +585,7 @@ run_trace(int fd, char *buf, const struct options *o)
     else if (o->json)
       puts(json);
     else
-      print_event(json);
+      print_event(tn, json);
   }
   if (ch != NULL) {
     if (chrome_close(ch) != 0) {

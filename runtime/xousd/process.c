@@ -15,6 +15,56 @@ xd_process_by_pid(unsigned pid)
   return pid < XOUSD_MAX_PIDS ? xd.procs[pid] : NULL;
 }
 
+/* The length of the well-formed UTF-8 sequence of a non-ASCII character
+ * at s (at most avail bytes), or 0: no overlong forms, no surrogates,
+ * nothing past U+10FFFF. */
+static size_t
+utf8_length(const unsigned char *s, size_t avail)
+{
+  unsigned c = s[0];
+  size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+  if (n == 0 || n > avail)
+    return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+      (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+    return 0;
+  return n;
+}
+
+/* SAFETY: the name came from the peer. It is kept as UTF-8 where it is
+ * well formed; a control character, a quote, a backslash or a byte that
+ * is no part of a character becomes '?', so that the name goes into JSON
+ * and logs as it is. Always terminated. */
+static void
+copy_name(char *out, size_t size, const char *name)
+{
+  const unsigned char *s = (const unsigned char *)name;
+  size_t len = 0, o = 0;
+
+  while (len + 1 < size && s[len] != '\0')
+    len++;
+  for (size_t i = 0; i < len;) {
+    size_t n = s[i] >= 0x80 ? utf8_length(s + i, len - i) : 1;
+
+    if (n > 1) {
+      memcpy(out + o, s + i, n);
+      o += n;
+      i += n;
+      continue;
+    }
+    out[o++] = (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+                   ? (char)s[i]
+                   : '?';
+    i++;
+  }
+  out[o] = '\0';
+}
+
 struct xd_process *
 xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
 {
@@ -53,11 +103,7 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   proc->start_ms = uv_now(xd.loop);
   proc->max_servers = xd.opt.process_servers;
   proc->max_conns = xd.opt.max_connections;
-  /* SAFETY: the name came from the peer; keep printable bytes only and
-   * always terminate it. */
-  for (size_t i = 0; i + 1 < sizeof proc->name && name[i] != '\0'; i++)
-    proc->name[i] = (name[i] >= 0x20 && name[i] < 0x7f && name[i] != '"' &&
-                     name[i] != '\\') ? name[i] : '?';
+  copy_name(proc->name, sizeof proc->name, name);
   if (proc->name[0] == '\0')
     snprintf(proc->name, sizeof proc->name, "pid%u", pid);
   xd_list_init(&proc->threads);

@@ -52,9 +52,11 @@ usage(void)
           "       %s many-servers PREFIX11 FIRST COUNT\n"
           "       %s client NAME16 call ID [ARG1 [ARG2 [ARG3 [ARG4]]]]\n"
           "       %s client NAME16 scalars COUNT\n"
+          "       %s client NAME16 calls COUNT\n"
           "       %s blocked-client NAME16 [ID [ARG1]]\n"
           "       %s shutdown\n",
-          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
+          prog);
   exit(64);
 }
 
@@ -442,6 +444,25 @@ role_client(int argc, char **argv)
            (unsigned long long)ret[2], (unsigned long long)ret[3],
            (unsigned long long)ret[4]);
     return err == XOUS_OK ? 0 : 1;
+  }
+  if (strcmp(argv[1], "calls") == 0) {
+    xous_word_t i, n, ret[5];
+
+    if (argc != 3)
+      usage();
+    n = word_arg(argv[2]);
+    for (i = 0; i < n; i++) {
+      err = xous_blocking_scalar(cid, 1, i, 1, 0, 0, ret);
+      if (err != XOUS_OK)
+        fail("blocking_scalar", err);
+      if (ret[0] != i + 1) {
+        printf("call %llu answered %llu\n", (unsigned long long)i,
+               (unsigned long long)ret[0]);
+        return 1;
+      }
+    }
+    printf("calls %llu\n", (unsigned long long)n);
+    return 0;
   }
   if (strcmp(argv[1], "scalars") == 0) {
     xous_word_t i, n, ret[5];
