@@ -195,4 +195,7 @@ xous__set_ok(xous_word_t r[8], xous_word_t tag)
   r[0] = tag;
 }
 
+/* Defined by stdio.c (XOUS_LINE_BUFFERED), referred to by syscall.c. */
+extern const char xous__stdio_linked;
+
 #endif /* XOUS_HOSTED_INTERNAL_H */

@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hosted/internal.h"
+
+/* syscall.c refers to this, so that a static link, which takes from
+ * libxous.a only what is referred to, keeps the constructor too. */
+const char xous__stdio_linked = 1;
+
 __attribute__((constructor)) static void
 line_buffer_stdout(void)
 {

@@ -11,6 +11,11 @@
 
 #include "hosted/internal.h"
 
+/* Every program that makes a Xous call links this file: it brings
+ * stdio.c's XOUS_LINE_BUFFERED constructor along in a static link. */
+__attribute__((used)) static const char *const pull_stdio =
+    &xous__stdio_linked;
+
 static int
 is_memory_kind(xous_word_t send_kind)
 {
