@@ -122,8 +122,10 @@ bench_broker_start(const char *xousd)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (null >= 0)
       dup2(null, STDOUT_FILENO);
+    /* BENCH_HOSTED: with the hosted-mode listener (bench_hosted). */
     execl(xousd, "xousd", "--foreground", "--socket", sock_path,
-          (char *)NULL);
+          getenv("BENCH_HOSTED") != NULL ? "--hosted" : (char *)NULL,
+          "127.0.0.1:0", (char *)NULL);
     fprintf(stderr, "bench: cannot run %s: %s\n", xousd, strerror(errno));
     _exit(127);
   }

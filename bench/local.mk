@@ -14,6 +14,13 @@ bench_programs += bench/bench_servers
 bench_bench_servers_SOURCES = bench/bench_servers.c bench/bench.h \
 	bench/broker.c bench/report.c
 bench_bench_servers_LDADD = libxous.la
+# Programs of the Xous hosted mode (TCP) beside native clients.
+noinst_PROGRAMS += bench/bench_hosted
+bench_programs += bench/bench_hosted
+bench_bench_hosted_SOURCES = bench/bench_hosted.c bench/bench.h \
+	bench/broker.c bench/server.c bench/report.c \
+	runtime/tools/json.c runtime/tools/json.h
+bench_bench_hosted_LDADD = libxous.la
 EXTRA_DIST += bench/RESULTS.md
 CLEANFILES += bench/results.json
 
@@ -31,6 +38,12 @@ bench: $(bench_programs) xousd xous-names xous-ticktimer xous-log
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
 	  $(abs_top_builddir)/bench/bench_servers $(BENCH_FLAGS) \
 	  --xousd '$(abs_top_builddir)/xousd' --json bench/results.json
+bench: bench-hosted
+bench-hosted: bench/bench_hosted xousd xous-hosted tests/helpers/hosted-peer
+	XOUS_BUILDDIR='$(abs_top_builddir)' \
+	  $(abs_top_builddir)/bench/bench_hosted $(BENCH_FLAGS) \
+	  --xousd '$(abs_top_builddir)/xousd'
+.PHONY: bench-hosted
 bench: bench-scale
 bench: bench-emu
 bench: bench-pddb

@@ -39,7 +39,12 @@
  *   bad-key                    shows a wrong key: "closed" when the
  *                              listener closes the connection
  *   shutdown                   Shutdown: "shutdown ERR"
- *   bench MODE NAME16 N        timing for bench/ (see bench_hosted.c)
+ *   bench MODE NAME16 N        timing for bench/bench_hosted.c: MODE rtt
+ *                              (BlockingScalar id 1), scalar (Scalar id 2,
+ *                              then BlockingScalar id 1), lend4k or
+ *                              lend1m (MutableBorrow id 4), or first (the
+ *                              time from main() to the first answer);
+ *                              prints "ns PER-OPERATION"
  *
  * Exit status: 0 done, 1 a call failed, 2 the connection ended, 64 usage.
  */
@@ -66,6 +71,7 @@
 #define UPPER_NAME "upper-example-sv"
 
 static const char *prog = "hosted-peer";
+static double started_ns;
 static int sock = -1;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t box_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -83,6 +89,15 @@ struct box {
   size_t env_len;
 };
 static struct box boxes[MAX_BOX];
+
+static double
+now_ns(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
 
 static _Noreturn void
 usage(void)
@@ -885,15 +900,6 @@ role_shutdown(void)
 
 /* ---- timing, for bench/ -------------------------------------------------- */
 
-static double
-now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* bench rtt|scalar|lend4k|lend1m NAME16 N: prints "ns PER-OPERATION". */
 static int
 role_bench(int argc, char **argv)
@@ -907,6 +913,12 @@ role_bench(int argc, char **argv)
     usage();
   tid = new_tid();
   cid = connect_to(tid, argv[1]);
+  if (strcmp(argv[0], "first") == 0) {
+    /* From the start of main() to the first answer of a server. */
+    blocking_scalar(tid, cid, 1, a, r);
+    printf("ns %.0f\n", now_ns() - started_ns);
+    return 0;
+  }
   n = number(argv[2]);
   if (strcmp(argv[0], "lend4k") == 0)
     len = 4096;
@@ -922,9 +934,9 @@ role_bench(int argc, char **argv)
     if (strcmp(argv[0], "rtt") == 0)
       blocking_scalar(tid, cid, 1, a, r);
     else if (strcmp(argv[0], "scalar") == 0)
-      scalar(tid, cid, 7, i);
+      scalar(tid, cid, 2, i);
     else if (len > 0)
-      send_memory(tid, cid, XOUS_MSG_LEND_MUT, 1, buf, len, len, back, r);
+      send_memory(tid, cid, XOUS_MSG_LEND_MUT, 4, buf, len, len, back, r);
     else
       usage();
   }
@@ -941,6 +953,7 @@ main(int argc, char **argv)
 {
   const char *role;
 
+  started_ns = now_ns();
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2)
     usage();
