@@ -13,9 +13,9 @@
  * we lend on (the server maps those pages), and what comes back is
  * written to the socket.
  *
- * Threads: the main thread reads frames; each client TID gets a thread
- * of ours that makes its calls, so a blocked call blocks only its TID.
- * Replies go out whole, one frame at a time, under one lock.
+ * Threads: a pool whose threads take turns at the socket (see the pool
+ * below); a blocked call blocks only the thread making it. Replies go out
+ * whole, one frame at a time, under one lock.
  *
  * Lifetimes:
  *  1. The process lives as long as the TCP connection: at its end (or at
@@ -52,15 +52,9 @@
 #define MAX_HELD XOUS_QUEUE_DEPTH
 #define FAKE_ADDR 0x40000000ull /* MapMemory's answer: the client ignores it */
 
-struct worker {
+/* One call of a client thread, read from the socket. */
+struct call {
   uint32_t tid;
-  bool started;
-  pthread_t thread;
-  pthread_mutex_t lock;
-  pthread_cond_t cond; /* a call is ready */
-  pthread_cond_t idle; /* the call is answered */
-  bool busy;      /* a call handed over and not answered yet */
-  bool ready;     /* the call is for the thread to take */
   uint64_t w[8];
   uint8_t *payload; /* malloc'd, the bytes after the words, or NULL */
   size_t payload_len;
@@ -77,7 +71,6 @@ struct held {
 
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct worker workers[MAX_TID + 1];
 static unsigned next_tid = 2;
 static struct held held[MAX_HELD];
 
@@ -225,7 +218,7 @@ reply_envelope(uint64_t tid, xous_word_t r[8])
 /* ReturnMemory, or ReplyAndReceiveNext with memory: the program's bytes
  * go into the pages it was lent, then the answer goes to the lender. */
 static void
-return_memory(struct worker *wk, xous_word_t a[8], unsigned len_index,
+return_memory(struct call *wk, xous_word_t a[8], unsigned len_index,
               unsigned addr_index)
 {
   struct held h;
@@ -252,7 +245,7 @@ return_memory(struct worker *wk, xous_word_t a[8], unsigned len_index,
  * memory of ours, which is what is lent; what comes back is written back.
  */
 static void
-send_memory(struct worker *wk, xous_word_t a[8])
+send_memory(struct call *wk, xous_word_t a[8])
 {
   size_t len = wk->payload_len, mapped = len;
   xous_range_t range;
@@ -299,9 +292,9 @@ send_memory(struct worker *wk, xous_word_t a[8])
     (void)xous_unmap_memory(range);
 }
 
-/* One call of a client thread, made by its worker. */
+/* One call of a client thread, made by a thread of the pool. */
 static void
-run_call(struct worker *wk)
+run_call(struct call *wk)
 {
   xous_word_t a[8], r[8] = { 0 };
 
@@ -367,28 +360,6 @@ run_call(struct worker *wk)
   reply_envelope(wk->tid, r);
 }
 
-static void *
-worker_main(void *arg)
-{
-  struct worker *wk = arg;
-
-  for (;;) {
-    pthread_mutex_lock(&wk->lock);
-    while (!wk->ready)
-      pthread_cond_wait(&wk->cond, &wk->lock);
-    wk->ready = false;
-    pthread_mutex_unlock(&wk->lock);
-    run_call(wk);
-    free(wk->payload);
-    wk->payload = NULL;
-    pthread_mutex_lock(&wk->lock);
-    wk->busy = false;
-    pthread_cond_signal(&wk->idle);
-    pthread_mutex_unlock(&wk->lock);
-  }
-  return NULL;
-}
-
 /* ---- the reader --------------------------------------------------------- */
 
 /* A TID for a thread that asks for one; 0 when all are given. */
@@ -426,46 +397,27 @@ refuse(const struct xous_hosted_frame *f, const uint8_t *payload,
         xous__hosted_is_lend(f->w) ? len : 0);
 }
 
+/* ---- the pool -------------------------------------------------------- */
+
+/* The threads take turns at the socket: one reads a call, hands the
+ * socket to another and makes the call itself, so a call costs no hand-
+ * over from a reader to a worker, and a blocked call blocks only its own
+ * thread. There are as many threads as calls in progress plus one, up to
+ * one per TID plus the reader. */
+#define MAX_THREADS (MAX_TID + 1)
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_turn = PTHREAD_COND_INITIALIZER;
+static bool reading;     /* a thread holds the socket */
+static unsigned waiting; /* threads waiting for their turn at it */
+static unsigned threads = 1;
+
+static void *pool_main(void *arg);
+
+/* Reads frames until one is a call for a thread of ours to make;
+ * CreateThread and refusals are answered on the way. */
 static void
-hand_over(struct worker *wk, const struct xous_hosted_frame *f,
-          uint8_t *payload, size_t len)
-{
-  pthread_mutex_lock(&wk->lock);
-  /* The answer to the last call goes out just before the thread is free
-   * again, so the next call may come a moment early. A client that sends
-   * two calls on one TID (which the protocol does not allow) waits for
-   * the first to end: only its own stream stops. */
-  while (wk->busy)
-    pthread_cond_wait(&wk->idle, &wk->lock);
-  memcpy(wk->w, f->w, sizeof wk->w);
-  wk->payload = payload;
-  wk->payload_len = len;
-  wk->busy = true;
-  wk->ready = true;
-  pthread_cond_signal(&wk->cond);
-  pthread_mutex_unlock(&wk->lock);
-}
-
-static struct worker *
-worker_of(uint32_t tid)
-{
-  struct worker *wk = &workers[tid];
-
-  if (!wk->started) {
-    wk->tid = tid;
-    pthread_mutex_init(&wk->lock, NULL);
-    pthread_cond_init(&wk->cond, NULL);
-    pthread_cond_init(&wk->idle, NULL);
-    if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0)
-      return NULL;
-    pthread_detach(wk->thread);
-    wk->started = true;
-  }
-  return wk;
-}
-
-static void
-serve(void)
+read_call(struct call *c)
 {
   for (;;) {
     uint8_t raw[XOUS_HOSTED_HEADER_BYTES];
@@ -509,17 +461,49 @@ serve(void)
       free(payload);
       continue;
     }
-    {
-      struct worker *wk = worker_of((uint32_t)f.tid);
-
-      if (wk == NULL) {
-        refuse(&f, payload, (size_t)len, XOUS_OUT_OF_MEMORY);
-        free(payload);
-        continue;
-      }
-      hand_over(wk, &f, payload, (size_t)len);
-    }
+    c->tid = (uint32_t)f.tid;
+    memcpy(c->w, f.w, sizeof c->w);
+    c->payload = payload;
+    c->payload_len = (size_t)len;
+    return;
   }
+}
+
+static void *
+pool_main(void *arg)
+{
+  (void)arg;
+  for (;;) {
+    struct call c;
+    pthread_t t;
+
+    pthread_mutex_lock(&pool_lock);
+    waiting++;
+    while (reading)
+      pthread_cond_wait(&pool_turn, &pool_lock);
+    waiting--;
+    reading = true;
+    pthread_mutex_unlock(&pool_lock);
+
+    read_call(&c);
+
+    /* The socket to the next thread, a new one if none waits, while
+     * this one makes its call. */
+    pthread_mutex_lock(&pool_lock);
+    reading = false;
+    if (waiting > 0)
+      pthread_cond_signal(&pool_turn);
+    else if (threads < MAX_THREADS &&
+             pthread_create(&t, NULL, pool_main, NULL) == 0) {
+      pthread_detach(t);
+      threads++;
+    }
+    pthread_mutex_unlock(&pool_lock);
+
+    run_call(&c);
+    free(c.payload);
+  }
+  return NULL;
 }
 
 int
@@ -565,6 +549,6 @@ main(int argc, char **argv)
     if (r[0] != XOUS_RESULT_PROCESS_ID)
       return 1;
   }
-  serve();
+  pool_main(NULL);
   return 0;
 }
