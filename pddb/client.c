@@ -272,6 +272,8 @@ xous_pddb_write(xous_pddb_t *db, uint32_t handle, uint64_t offset,
     m = header(db);
     m->handle = handle;
     m->offset = offset + done;
+    /* A write of several requests lands whole or not at all. */
+    m->flags = done + chunk < len ? XOUS_PDDB_MORE : 0;
     if (chunk > 0)
       memcpy(data(db), (const uint8_t *)buf + done, chunk);
     if ((err = call(db, XOUS_PDDB_OP_WRITE, chunk, NULL)) != XOUS_OK)

@@ -35,15 +35,20 @@
 #define SYSTEM 0u
 #define DIRTY_TAG(slot) ((uint8_t)(slot))
 
+/* A key (or a dictionary) is tentative from its creation by an open
+ * until a write through it completes or it is closed: the catalog on the
+ * image leaves it out, so that a creator that dies first leaves no key. */
 struct key_ent {
   char name[XOUS_PDDB_MAX_KEY_NAME + 1];
   uint64_t objid, len;
+  bool tentative;
 };
 
 struct dict_ent {
   char name[XOUS_PDDB_MAX_DICT_NAME + 1];
   struct key_ent *keys;
   uint32_t nkeys, cap;
+  bool tentative;
 };
 
 struct basis {
@@ -58,11 +63,22 @@ struct basis {
   bool catalog_dirty;
 };
 
+/* Bytes all handles together may keep aside for writes still arriving. */
+#define STAGE_LIMIT (64u * 1024u * 1024u)
+
 struct handle {
   bool used;
+  /* Opened to be emptied: that happens with its first complete write,
+   * or its close, so that a writer that dies first leaves the old value. */
+  bool truncate;
   uint8_t slot;
   uint32_t epoch, owner, seq;
   uint64_t objid;
+  /* The parts of a write still arriving (pddb_key_write_part()): staged
+   * bytes from stage_at on, in plain heap, wiped when dropped. */
+  uint8_t *stage;
+  size_t staged, stage_cap;
+  uint64_t stage_at;
 };
 
 struct pddb_engine {
@@ -81,6 +97,7 @@ struct pddb_engine {
   uint32_t *pending; /* pages to free at the next sync */
   size_t npending, cappending;
   struct handle handles[MAX_HANDLES];
+  size_t staged_total; /* stage_cap of every handle */
   uint32_t seq;
   pddb_progress_fn progress;
   void *progress_ctx;
@@ -360,6 +377,30 @@ drop_dirty_of(struct pddb_engine *e, unsigned slot, uint64_t objid,
   }
 }
 
+/* Drops the parts of a write that handle hd kept aside. */
+static void
+drop_stage(struct pddb_engine *e, struct handle *hd)
+{
+  if (hd->stage != NULL) {
+    pddb_wipe(hd->stage, hd->stage_cap);
+    pddb_free(hd->stage);
+    e->staged_total -= hd->stage_cap;
+  }
+  hd->stage = NULL;
+  hd->staged = hd->stage_cap = 0;
+}
+
+/* A basis that goes takes the writes its handles kept aside with it. */
+static void
+drop_stages_of(struct pddb_engine *e, unsigned slot)
+{
+  uint32_t i;
+
+  for (i = 0; i < MAX_HANDLES; i++)
+    if (e->handles[i].used && e->handles[i].slot == slot)
+      drop_stage(e, &e->handles[i]);
+}
+
 /* Forgets basis slot: wipes its key, names and page map. */
 static void
 forget_basis(struct pddb_engine *e, unsigned slot)
@@ -368,6 +409,7 @@ forget_basis(struct pddb_engine *e, unsigned slot)
   uint32_t i;
 
   drop_dirty_of(e, slot, 0, 0, true);
+  drop_stages_of(e, slot);
   pddb_secure_free(b->key, PDDB_KEY_BYTES);
   for (i = 0; i < b->ndicts; i++) {
     if (b->dicts[i].keys != NULL) {
@@ -473,7 +515,7 @@ static void
 serialize(struct pddb_engine *e, unsigned slot, struct buf *out)
 {
   struct basis *b = &e->bases[slot];
-  uint32_t i, j;
+  uint32_t i, j, n;
 
   buf_u32(out, 0); /* the total length, filled in below */
   buf_u32(out, CATALOG_MAGIC);
@@ -488,13 +530,21 @@ serialize(struct pddb_engine *e, unsigned slot, struct buf *out)
 
     buf_add(out, zero, sizeof zero);
   }
-  buf_u32(out, b->ndicts);
+  for (i = 0, n = 0; i < b->ndicts; i++)
+    n += !b->dicts[i].tentative;
+  buf_u32(out, n);
   for (i = 0; i < b->ndicts; i++) {
     struct dict_ent *d = &b->dicts[i];
 
+    if (d->tentative)
+      continue;
     buf_name(out, d->name);
-    buf_u32(out, d->nkeys);
+    for (j = 0, n = 0; j < d->nkeys; j++)
+      n += !d->keys[j].tentative;
+    buf_u32(out, n);
     for (j = 0; j < d->nkeys; j++) {
+      if (d->keys[j].tentative)
+        continue;
       buf_name(out, d->keys[j].name);
       buf_u64(out, d->keys[j].objid);
       buf_u64(out, d->keys[j].len);
@@ -961,6 +1011,8 @@ free_engine(struct pddb_engine *e)
     if (e->bases[i].open)
       forget_basis(e, i);
   drop_dirty_of(e, 0, 0, 0, true);
+  for (i = 0; i < MAX_HANDLES; i++)
+    drop_stage(e, &e->handles[i]);
   hmap_free(&e->dirty);
   pddb_free(e->pending);
   pddb_free(e->fscb);
@@ -1026,6 +1078,30 @@ pddb_format(const char *path, uint32_t npages, uint32_t kdf_ops,
   return err;
 }
 
+/* Why pddb_open() failed, when the store did not say. */
+static const char *open_why;
+
+const char *
+pddb_open_error(xous_error_t err)
+{
+  const char *store = pddb_store_error();
+
+  if (open_why != NULL)
+    return open_why;
+  if (store != NULL)
+    return store;
+  switch (err) {
+  case XOUS_INVALID_CODING:
+    return "not a PDDB image";
+  case XOUS_ACCESS_DENIED:
+    return "in use by another process";
+  case XOUS_NOT_FOUND:
+    return "no such file";
+  default:
+    return xous_strerror(err);
+  }
+}
+
 xous_error_t
 pddb_open(const char *path, struct pddb_engine **out)
 {
@@ -1035,6 +1111,7 @@ pddb_open(const char *path, struct pddb_engine **out)
   xous_error_t err;
   uint32_t i;
 
+  open_why = NULL;
   if ((err = pddb_store_open(path, &s)) != XOUS_OK)
     return err;
   if ((err = new_engine(s, &e)) != XOUS_OK) {
@@ -1042,10 +1119,19 @@ pddb_open(const char *path, struct pddb_engine **out)
     return err;
   }
   err = load_basis(e, SYSTEM);
-  if (err == XOUS_OK)
-    err = read_object(e, SYSTEM, OBJ_FSCB, &b);
-  if (err == XOUS_OK && b.len != 4 + (e->npages + 7) / 8)
+  if (err == XOUS_NOT_FOUND)
+    open_why = "not a PDDB image (no System basis in its pages)";
+  else if (err == XOUS_INVALID_CODING)
+    open_why = "damaged or of another size (its System basis was made "
+               "for another number of pages)";
+  if (err == XOUS_OK && (err = read_object(e, SYSTEM, OBJ_FSCB, &b)) !=
+                            XOUS_OK)
+    open_why = "damaged (no free-space list)";
+  if (err == XOUS_OK && b.len != 4 + (e->npages + 7) / 8) {
     err = XOUS_INVALID_CODING;
+    open_why = "of another size (its free-space list is for another "
+               "number of pages)";
+  }
   if (err != XOUS_OK) {
     buf_free(&b);
     free_engine(e);
@@ -1080,6 +1166,13 @@ pddb_close(struct pddb_engine *e)
   err = pddb_sync(e);
   free_engine(e);
   return err;
+}
+
+void
+pddb_abandon(struct pddb_engine *e)
+{
+  if (e != NULL)
+    free_engine(e);
 }
 
 void
@@ -1575,10 +1668,14 @@ pddb_key_open(struct pddb_engine *e, const char *basis, const char *dict,
   err = lookup(e, basis, dict, key, &slot, &k);
   if (err == XOUS_NOT_FOUND && (flags & XOUS_PDDB_CREATE) && slot >= 0) {
     b = &e->bases[slot];
-    if ((d = dict_in(b, dict)) == NULL && (d = add_dict(b, dict)) == NULL)
-      return XOUS_OUT_OF_MEMORY;
+    if ((d = dict_in(b, dict)) == NULL) {
+      if ((d = add_dict(b, dict)) == NULL)
+        return XOUS_OUT_OF_MEMORY;
+      d->tentative = true;
+    }
     if ((k = add_key(d, key, b->next_objid++, 0)) == NULL)
       return XOUS_OUT_OF_MEMORY;
+    k->tentative = true;
     b->catalog_dirty = true;
     err = XOUS_OK;
   }
@@ -1588,12 +1685,6 @@ pddb_key_open(struct pddb_engine *e, const char *basis, const char *dict,
     ;
   if (i == MAX_HANDLES)
     return XOUS_OUT_OF_MEMORY;
-  if ((flags & XOUS_PDDB_TRUNCATE) && k->len > 0) {
-    if ((err = drop_pages(e, (unsigned)slot, k->objid, 0, k->len)) != XOUS_OK)
-      return err;
-    k->len = 0;
-    e->bases[slot].catalog_dirty = true;
-  }
   e->seq = (e->seq + 1) & ((1u << (32 - HANDLE_BITS)) - 1);
   if (e->seq == 0)
     e->seq = 1;
@@ -1603,21 +1694,35 @@ pddb_key_open(struct pddb_engine *e, const char *basis, const char *dict,
   e->handles[i].owner = owner;
   e->handles[i].seq = e->seq;
   e->handles[i].objid = k->objid;
+  e->handles[i].truncate = (flags & XOUS_PDDB_TRUNCATE) != 0;
   *handle = e->seq << HANDLE_BITS | i;
   return XOUS_OK;
 }
 
-/* The key behind handle h of owner. */
-static xous_error_t
-resolve(struct pddb_engine *e, uint32_t owner, uint32_t h, unsigned *slot,
-        struct key_ent **k)
+/* The handle h of owner, or NULL. */
+static struct handle *
+handle_of(struct pddb_engine *e, uint32_t owner, uint32_t h)
 {
   struct handle *hd = &e->handles[h & (MAX_HANDLES - 1)];
+
+  if (!hd->used || hd->seq != h >> HANDLE_BITS || hd->owner != owner)
+    return NULL;
+  return hd;
+}
+
+/* The key behind handle h of owner; *hdp (may be NULL) gets the handle. */
+static xous_error_t
+resolve_handle(struct pddb_engine *e, uint32_t owner, uint32_t h,
+               struct handle **hdp, unsigned *slot, struct key_ent **k)
+{
+  struct handle *hd = handle_of(e, owner, h);
   struct basis *b;
 
+  if (hdp != NULL)
+    *hdp = hd;
   if (e->failed)
     return XOUS_STORAGE_ERROR;
-  if (!hd->used || hd->seq != h >> HANDLE_BITS || hd->owner != owner)
+  if (hd == NULL)
     return XOUS_INVALID_ARGUMENT;
   b = &e->bases[hd->slot];
   /* Every basis opened gets a new epoch: a handle of another epoch
@@ -1627,6 +1732,80 @@ resolve(struct pddb_engine *e, uint32_t owner, uint32_t h, unsigned *slot,
   *slot = hd->slot;
   *k = key_by_objid(b, hd->objid, NULL);
   return *k != NULL ? XOUS_OK : XOUS_NOT_FOUND;
+}
+
+/* A tentative key used for good: the catalog keeps it from now on. */
+static void
+make_real(struct pddb_engine *e, unsigned slot, struct key_ent *k)
+{
+  struct dict_ent *d;
+
+  if (key_by_objid(&e->bases[slot], k->objid, &d) != NULL)
+    d->tentative = false;
+  k->tentative = false;
+  e->bases[slot].catalog_dirty = true;
+}
+
+/* Forgets the key of a handle whose owner went away before it used a key
+ * it created, unless another handle has it open. */
+static void
+drop_tentative(struct pddb_engine *e, struct handle *gone)
+{
+  struct basis *b = &e->bases[gone->slot];
+  struct dict_ent *d;
+  struct key_ent *k;
+  uint32_t i;
+
+  if (!b->open || gone->epoch != b->epoch ||
+      (k = key_by_objid(b, gone->objid, &d)) == NULL || !k->tentative)
+    return;
+  for (i = 0; i < MAX_HANDLES; i++)
+    if (&e->handles[i] != gone && e->handles[i].used &&
+        e->handles[i].slot == gone->slot &&
+        e->handles[i].objid == gone->objid)
+      return;
+  (void)remove_key(e, gone->slot, d, k);
+  if (d->nkeys == 0 && d->tentative) {
+    pddb_free(d->keys);
+    memmove(d, d + 1,
+            (size_t)(b->ndicts - (uint32_t)(d - b->dicts) - 1) * sizeof *d);
+    b->ndicts--;
+  }
+}
+
+/* Empties the key of a handle opened to be emptied, once. */
+static xous_error_t
+settle(struct pddb_engine *e, struct handle *hd, unsigned slot,
+       struct key_ent *k)
+{
+  xous_error_t err;
+
+  if (k->tentative)
+    make_real(e, slot, k);
+  if (!hd->truncate)
+    return XOUS_OK;
+  if (k->len > 0) {
+    if ((err = drop_pages(e, slot, k->objid, 0, k->len)) != XOUS_OK)
+      return err;
+    k->len = 0;
+    e->bases[slot].catalog_dirty = true;
+  }
+  hd->truncate = false;
+  return XOUS_OK;
+}
+
+/* The key behind handle h of owner, emptied first if it was opened so:
+ * for every use of a handle but a write still arriving. */
+static xous_error_t
+resolve(struct pddb_engine *e, uint32_t owner, uint32_t h, unsigned *slot,
+        struct key_ent **k)
+{
+  struct handle *hd;
+  xous_error_t err = resolve_handle(e, owner, h, &hd, slot, k);
+
+  if (err != XOUS_OK)
+    return err;
+  return settle(e, hd, *slot, *k);
 }
 
 xous_error_t
@@ -1709,19 +1888,33 @@ dirty_page(struct pddb_engine *e, unsigned slot, uint64_t objid,
   return XOUS_OK;
 }
 
-xous_error_t
-pddb_key_write(struct pddb_engine *e, uint32_t owner, uint32_t h,
-               uint64_t offset, const void *buf, size_t len)
+/* The pages a write of [from, to) into objid needs that the image does
+ * not give it yet (all of them once the key is emptied first). */
+static uint32_t
+pages_to_make(struct pddb_engine *e, unsigned slot, uint64_t objid,
+              uint64_t from, uint64_t to, bool emptied)
 {
-  struct key_ent *k;
-  unsigned slot;
-  size_t done = 0;
-  xous_error_t err = resolve(e, owner, h, &slot, &k);
+  uint32_t index, last, n = 0;
+  uint64_t v;
 
-  if (err != XOUS_OK)
-    return err;
-  if (offset > XOUS_PDDB_MAX_VALUE || len > XOUS_PDDB_MAX_VALUE - offset)
-    return XOUS_INVALID_ARGUMENT;
+  if (to <= from)
+    return 0;
+  last = (uint32_t)((to - 1) / DATA_BYTES);
+  for (index = (uint32_t)(from / DATA_BYTES); index <= last; index++)
+    if (emptied || (!hmap_get(&e->dirty, DIRTY_TAG(slot), objid, index, &v) &&
+                    !hmap_get(&e->bases[slot].vmap, 0, objid, index, &v)))
+      n++;
+  return n;
+}
+
+/* Copies len bytes at offset into the cached pages of key k. */
+static xous_error_t
+put_bytes(struct pddb_engine *e, unsigned slot, struct key_ent *k,
+          uint64_t offset, const uint8_t *buf, size_t len)
+{
+  size_t done = 0;
+  xous_error_t err;
+
   while (done < len) {
     uint64_t pos = offset + done;
     uint32_t index = (uint32_t)(pos / DATA_BYTES);
@@ -1731,16 +1924,105 @@ pddb_key_write(struct pddb_engine *e, uint32_t owner, uint32_t h,
 
     if ((err = dirty_page(e, slot, k->objid, index, &p)) != XOUS_OK)
       return err;
-    memcpy(p + in, (const uint8_t *)buf + done, chunk);
+    memcpy(p + in, buf + done, chunk);
     done += chunk;
   }
   if (offset + len > k->len) {
     k->len = offset + len;
     e->bases[slot].catalog_dirty = true;
   }
+  return XOUS_OK;
+}
+
+/* Keeps a part of a write aside in the handle's stage. */
+static xous_error_t
+stage_part(struct pddb_engine *e, struct handle *hd, uint64_t offset,
+           const void *buf, size_t len)
+{
+  size_t need = hd->staged + len, cap;
+  uint8_t *p;
+
+  if (hd->staged == 0)
+    hd->stage_at = offset;
+  if (need > hd->stage_cap) {
+    cap = hd->stage_cap ? hd->stage_cap : 64u * 1024u;
+    while (cap < need)
+      cap *= 2;
+    if (e->staged_total - hd->stage_cap + cap > STAGE_LIMIT ||
+        (p = pddb_alloc(cap)) == NULL)
+      return XOUS_OUT_OF_MEMORY;
+    if (hd->stage != NULL) {
+      memcpy(p, hd->stage, hd->staged);
+      pddb_wipe(hd->stage, hd->stage_cap);
+      pddb_free(hd->stage);
+    }
+    e->staged_total += cap - hd->stage_cap;
+    hd->stage = p;
+    hd->stage_cap = cap;
+  }
+  memcpy(hd->stage + hd->staged, buf, len);
+  hd->staged = need;
+  return XOUS_OK;
+}
+
+xous_error_t
+pddb_key_write_part(struct pddb_engine *e, uint32_t owner, uint32_t h,
+                    uint64_t offset, const void *buf, size_t len, bool more)
+{
+  struct handle *hd;
+  struct key_ent *k;
+  unsigned slot;
+  uint64_t from;
+  uint32_t need;
+  xous_error_t err = resolve_handle(e, owner, h, &hd, &slot, &k);
+
+  if (err != XOUS_OK)
+    goto refused;
+  err = XOUS_INVALID_ARGUMENT;
+  if (offset > XOUS_PDDB_MAX_VALUE || len > XOUS_PDDB_MAX_VALUE - offset)
+    goto refused;
+  /* The parts of one write follow each other. */
+  if (hd->staged > 0 && offset != hd->stage_at + hd->staged)
+    goto refused;
+  if (more) {
+    if ((err = stage_part(e, hd, offset, buf, len)) != XOUS_OK)
+      goto refused;
+    return XOUS_OK;
+  }
+  /* The last part: the whole write lands now, or nothing of it. Only a
+   * full image can refuse it, and that is known before anything moves. */
+  from = hd->staged > 0 ? hd->stage_at : offset;
+  need = pages_to_make(e, slot, k->objid, from, offset + len,
+                       hd->truncate && k->len > 0);
+  err = XOUS_OUT_OF_MEMORY;
+  if (need > 0 && e->nnew + need + SYNC_RESERVE >= e->nfree)
+    goto refused;
+  err = settle(e, hd, slot, k);
+  if (err == XOUS_OK && hd->staged > 0)
+    err = put_bytes(e, slot, k, hd->stage_at, hd->stage, hd->staged);
+  if (err == XOUS_OK)
+    err = put_bytes(e, slot, k, offset, buf, len);
+  drop_stage(e, hd);
+  if (err != XOUS_OK) {
+    /* Out of heap half way: the cache holds half a write, which must
+     * never reach the image. The image stays as the last sync left it. */
+    e->failed = true;
+    return err;
+  }
   if (e->ndirty >= DIRTY_LIMIT)
     return pddb_sync(e);
   return XOUS_OK;
+refused:
+  if (hd != NULL)
+    drop_stage(e, hd);
+  return err;
+}
+
+xous_error_t
+pddb_key_write(struct pddb_engine *e, uint32_t owner, uint32_t h,
+               uint64_t offset, const void *buf, size_t len)
+{
+  return pddb_key_write_part(e, owner, h, offset, buf, len, false);
 }
 
 xous_error_t
@@ -1795,10 +2077,17 @@ pddb_key_stat(struct pddb_engine *e, uint32_t owner, uint32_t h,
 xous_error_t
 pddb_key_close(struct pddb_engine *e, uint32_t owner, uint32_t h)
 {
-  struct handle *hd = &e->handles[h & (MAX_HANDLES - 1)];
+  struct handle *hd = handle_of(e, owner, h);
+  struct key_ent *k;
+  unsigned slot;
 
-  if (!hd->used || hd->seq != h >> HANDLE_BITS || hd->owner != owner)
+  if (hd == NULL)
     return XOUS_INVALID_ARGUMENT;
+  /* A key opened to be emptied and closed unwritten is empty now; a write
+   * whose last part never came is dropped. */
+  if (resolve_handle(e, owner, h, NULL, &slot, &k) == XOUS_OK)
+    (void)settle(e, hd, slot, k);
+  drop_stage(e, hd);
   memset(hd, 0, sizeof *hd);
   return XOUS_OK;
 }
@@ -1808,9 +2097,14 @@ pddb_close_owner(struct pddb_engine *e, uint32_t owner)
 {
   uint32_t i;
 
+  /* The owner went away: what it had not finished writing is dropped,
+   * and keys it meant to empty keep their values. */
   for (i = 0; i < MAX_HANDLES; i++)
-    if (e->handles[i].used && e->handles[i].owner == owner)
+    if (e->handles[i].used && e->handles[i].owner == owner) {
+      drop_stage(e, &e->handles[i]);
+      drop_tentative(e, &e->handles[i]);
       memset(&e->handles[i], 0, sizeof e->handles[i]);
+    }
 }
 
 bool

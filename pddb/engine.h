@@ -43,8 +43,14 @@ xous_error_t pddb_format(const char *path, uint32_t npages, uint32_t kdf_ops,
                          uint32_t kdf_mem_kib, pddb_progress_fn progress,
                          void *ctx);
 xous_error_t pddb_open(const char *path, struct pddb_engine **out);
+/* Why the last pddb_open() or pddb_format() failed with err, in a few
+ * words for a message that names the file. */
+const char *pddb_open_error(xous_error_t err);
 /* Syncs, wipes every key and frees everything. */
 xous_error_t pddb_close(struct pddb_engine *e);
+/* Wipes every key and frees everything without syncing: the image stays
+ * as the last sync left it. */
+void pddb_abandon(struct pddb_engine *e);
 void pddb_set_progress(struct pddb_engine *e, pddb_progress_fn fn, void *ctx);
 uint32_t pddb_page_count(const struct pddb_engine *e);
 /* Pages known free (in the System basis's free-space list). */
@@ -72,8 +78,19 @@ xous_error_t pddb_key_open(struct pddb_engine *e, const char *basis,
 xous_error_t pddb_key_read(struct pddb_engine *e, uint32_t owner, uint32_t h,
                            uint64_t offset, void *buf, size_t len,
                            size_t *got);
+/* Writes all len bytes, or (OutOfMemory: the image is full) none. A key
+ * opened with XOUS_PDDB_TRUNCATE is emptied by its first write, read,
+ * stat or close, so that until then it keeps its old value. */
 xous_error_t pddb_key_write(struct pddb_engine *e, uint32_t owner, uint32_t h,
                             uint64_t offset, const void *buf, size_t len);
+/* One part of a write that arrives in several: the parts with more set
+ * are kept aside (they must follow each other) and land, with the last
+ * part, as one pddb_key_write(). A write whose last part never comes
+ * (its handle closed, its owner gone, its basis locked) changes nothing.
+ * OutOfMemory when more than 64 MiB would be kept aside. */
+xous_error_t pddb_key_write_part(struct pddb_engine *e, uint32_t owner,
+                                 uint32_t h, uint64_t offset, const void *buf,
+                                 size_t len, bool more);
 xous_error_t pddb_key_truncate(struct pddb_engine *e, uint32_t owner,
                                uint32_t h, uint64_t len);
 xous_error_t pddb_key_stat(struct pddb_engine *e, uint32_t owner, uint32_t h,

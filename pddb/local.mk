@@ -16,7 +16,8 @@ PDDB_HOST_LIBS = $(SQLITE_LIBS) $(SODIUM_LIBS)
 
 # The server.
 bin_PROGRAMS += xous-pddb
-xous_pddb_SOURCES = pddb/server.c pddb/hosted/stop.c $(pddb_engine_sources)
+xous_pddb_SOURCES = pddb/server.c pddb/hosted/stop.c pddb/hosted/say.c \
+	$(pddb_engine_sources)
 xous_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)
 xous_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS)
 
@@ -24,14 +25,14 @@ xous_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS)
 bin_PROGRAMS += pddb/pddb
 pddb_pddb_SOURCES = pddb/tool/pddb.c pddb/tool/term.c pddb/tool/term.h \
 	$(pddb_engine_sources)
-pddb_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)
-pddb_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS)
+pddb_pddb_CFLAGS = $(PDDB_HOST_CFLAGS) $(BSD_CFLAGS)
+pddb_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS) $(BSD_LIBS)
 
 # The client API, part of libxous.
 libxous_la_SOURCES += pddb/client.c
 xousinclude_HEADERS += include/xous/pddb.h
 
-dist_man_MANS += man/pddb.1 man/pddb.7 man/xous_pddb.3
+dist_man_MANS += man/pddb.1 man/pddb.7 man/xous_pddb.3 man/xous-pddb.8
 
 # The example.
 noinst_PROGRAMS += examples/notes/notes

@@ -36,6 +36,13 @@ struct pddb_store;
 xous_error_t pddb_store_create(const char *path, struct pddb_store **out);
 /* Opens an existing image; AccessDenied when another process holds it. */
 xous_error_t pddb_store_open(const char *path, struct pddb_store **out);
+/* Why the last pddb_store_create() or pddb_store_open() failed, in a few
+ * words ("no such file", "truncated: ..."), or NULL when it did not. */
+const char *pddb_store_error(void);
+/* The pages an image of about bytes holds in this store, and the bytes an
+ * image of pages takes: what a size asked for at format becomes. */
+uint32_t pddb_store_pages_for(uint64_t bytes);
+uint64_t pddb_store_bytes_for(uint32_t pages);
 void pddb_store_close(struct pddb_store *s);
 /* Number of pages in the image. */
 uint32_t pddb_store_pages(const struct pddb_store *s);
@@ -95,6 +102,12 @@ void pddb_protect_process(void);
 /* The default Argon2id cost, or the one set for tests with
  * $XOUS_PDDB_KDF_OPS and $XOUS_PDDB_KDF_MEM_KIB. */
 void pddb_crypto_default_cost(uint32_t *ops, uint32_t *mem_kib);
+
+/* ---- speaking ---------------------------------------------------------------- */
+
+/* Writes one line made of the strings given (a NULL ends them) to the
+ * standard output (to_stdout) or the standard error. */
+void pddb_say(bool to_stdout, const char *first, ...);
 
 /* ---- stopping ---------------------------------------------------------------- */
 

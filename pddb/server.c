@@ -6,7 +6,9 @@
  *
  * Written data is cached and goes to the image on sync, on lock, when the
  * cache is large, and whenever the server's queue is empty: a client that
- * dies with a key open loses nothing it wrote. With --no-idle-sync the
+ * dies with a key open loses nothing it wrote. A write sent in several
+ * requests (XOUS_PDDB_MORE on all but the last) lands whole when its last
+ * part arrives; until then no sync sees any of it. With --no-idle-sync the
  * idle writes are skipped (fewer, larger transactions); what is cached
  * then goes to the image on sync, lock, a full cache or a stop.
  *
@@ -27,6 +29,7 @@
 #include <xous.h>
 #include <xous/names.h>
 #include <xous/pddb.h>
+#include <xous/version.h>
 
 #include "engine.h"
 
@@ -154,9 +157,10 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
     return err;
   case XOUS_PDDB_OP_WRITE:
     /* SAFETY: value bytes are opaque; the engine copies them once into
-     * its cache and never looks at them again. */
-    return pddb_key_write(engine, pid, m->handle, m->offset, page_data,
-                          m->len);
+     * its cache (or, for a part with more to come, aside until the last
+     * part) and never looks at them again. */
+    return pddb_key_write_part(engine, pid, m->handle, m->offset, page_data,
+                               m->len, (m->flags & XOUS_PDDB_MORE) != 0);
   case XOUS_PDDB_OP_TRUNCATE:
     return pddb_key_truncate(engine, pid, m->handle, m->offset);
   case XOUS_PDDB_OP_STAT:
@@ -280,6 +284,16 @@ parse_u32(const char *s, uint32_t *v)
   return true;
 }
 
+#define USAGE "usage: xous-pddb [--format PAGES] [--no-idle-sync] IMAGE"
+
+static int
+usage_error(const char *what, const char *arg)
+{
+  pddb_say(false, "xous-pddb: ", what, arg, NULL);
+  pddb_say(false, USAGE, NULL);
+  return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,32 +301,60 @@ main(int argc, char **argv)
   uint32_t format_pages = 0;
   xous_envelope_t env;
   bool got, idle_sync = true;
+  xous_error_t err;
   int i, rc = 0;
 
   pddb_protect_process();
   for (i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-      if (!parse_u32(argv[++i], &format_pages))
-        return 2;
+    if (strcmp(argv[i], "--help") == 0) {
+      pddb_say(true, USAGE, NULL);
+      pddb_say(true, "Serves the PDDB in IMAGE as \"" XOUS_PDDB_SERVER_NAME
+                     "\"; --format makes IMAGE first (PAGES of 4 KiB) when "
+                     "it does not exist. See xous-pddb(8).", NULL);
+      return 0;
+    } else if (strcmp(argv[i], "--version") == 0) {
+      pddb_say(true, "xous-pddb ", xous_version_string(), NULL);
+      return 0;
+    } else if (strcmp(argv[i], "--format") == 0) {
+      if (i + 1 == argc)
+        return usage_error("--format needs a number of pages", "");
+      if (!parse_u32(argv[++i], &format_pages) ||
+          format_pages < PDDB_MIN_PAGES || format_pages > PDDB_MAX_PAGES)
+        return usage_error("--format: not a number of pages from 64 to "
+                           "4194304: ", argv[i]);
     } else if (strcmp(argv[i], "--no-idle-sync") == 0) {
       idle_sync = false;
-    } else if (image == NULL && argv[i][0] != '-') {
-      image = argv[i];
+    } else if (argv[i][0] == '-') {
+      return usage_error("unknown option ", argv[i]);
+    } else if (image != NULL) {
+      return usage_error("one IMAGE only; one too many: ", argv[i]);
     } else {
-      return 2;
+      image = argv[i];
     }
   }
   if (image == NULL)
-    return 2;
+    return usage_error("no IMAGE given", "");
   if (format_pages != 0) {
-    xous_error_t err = pddb_format(image, format_pages, 0, 0, NULL, NULL);
-
-    if (err != XOUS_OK && err != XOUS_SERVER_EXISTS)
+    err = pddb_format(image, format_pages, 0, 0, NULL, NULL);
+    if (err != XOUS_OK && err != XOUS_SERVER_EXISTS) {
+      pddb_say(false, "xous-pddb: ", image, ": cannot format: ",
+               pddb_open_error(err), NULL);
       return 1;
+    }
   }
-  if (pddb_open(image, &engine) != XOUS_OK)
+  if ((err = pddb_open(image, &engine)) != XOUS_OK) {
+    pddb_say(false, "xous-pddb: ", image, ": ", pddb_open_error(err), NULL);
     return 1;
-  if (!register_name() || pddb_stop_on_signal(server_sid) != XOUS_OK) {
+  }
+  if (!register_name()) {
+    pddb_say(false, "xous-pddb: cannot register \"" XOUS_PDDB_SERVER_NAME
+                    "\" with the name server (is xous-names running, and no "
+                    "other xous-pddb?)", NULL);
+    pddb_abandon(engine);
+    return 1;
+  }
+  if (pddb_stop_on_signal(server_sid) != XOUS_OK) {
+    pddb_say(false, "xous-pddb: cannot arrange to stop on a signal", NULL);
     (void)pddb_close(engine);
     return 1;
   }
@@ -332,7 +374,10 @@ main(int argc, char **argv)
       break;
   }
   /* pddb_close() syncs what is cached. */
-  if (pddb_close(engine) != XOUS_OK)
+  if ((err = pddb_close(engine)) != XOUS_OK) {
+    pddb_say(false, "xous-pddb: ", image, ": the last sync failed: ",
+             xous_strerror(err), NULL);
     rc = 1;
+  }
   return rc;
 }

@@ -642,6 +642,23 @@ START_TEST(crash_kill_9_during_writes_loses_nothing_synced)
 }
 END_TEST
 
+START_TEST(format_makes_a_file_of_the_size_asked)
+{
+  const char *path = image_path("sized.img");
+  char cmd[1200];
+  struct stat st;
+  long long want = 4ll << 20;
+
+  snprintf(cmd, sizeof cmd, "%s/pddb/pddb format '%s' --size 4M",
+           getenv("XOUS_BUILDDIR"), path);
+  ck_assert_int_eq(system(cmd), 0);
+  ck_assert_int_eq(stat(path, &st), 0);
+  /* Within 2%: a row per SQLite page, and the table's few inner pages. */
+  ck_assert_msg(st.st_size <= want && st.st_size >= want - want / 50,
+                "%lld bytes for 4 MiB", (long long)st.st_size);
+}
+END_TEST
+
 static Suite *
 pddb_suite(void)
 {
@@ -661,6 +678,7 @@ pddb_suite(void)
   tcase_add_test(tc, deniability_check_catches_a_plain_page);
   tcase_add_test(tc, wrong_password_and_missing_basis_answer_alike);
   tcase_add_test(tc, crash_kill_9_during_writes_loses_nothing_synced);
+  tcase_add_test(tc, format_makes_a_file_of_the_size_asked);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -10,14 +10,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <check.h>
+#include <sqlite3.h>
 
 #include <xous.h>
 #include <xous/pddb.h>
@@ -32,6 +37,7 @@ static char image[512];
 static pid_t server;
 
 static void start_sized(uint32_t pages, const char *flag);
+static void vault_image(void);
 
 static void
 start(void)
@@ -761,6 +767,520 @@ START_TEST(notes_keeps_notes_in_a_secret_basis_through_the_server)
 }
 END_TEST
 
+/* ==== writes that do not arrive whole ======================================= */
+
+#define OLD_LEN 100000u
+#define NEW_LEN 600000u
+
+static void
+pattern(uint8_t *v, size_t len, uint8_t seed)
+{
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    v[i] = (uint8_t)(seed + i * 13u + (i >> 9));
+}
+
+/* half-writer KEY: opens KEY to empty it and sends the first part of a
+ * 600,000-byte write (the rest "to follow"), says so, and waits to be
+ * killed: a writer that dies half way. */
+static int
+role_half_writer(const char *key)
+{
+  static uint8_t v[XOUS_PDDB_IO_MAX];
+  struct xous_pddb_msg *m;
+  xous_pddb_t db;
+  size_t off = 0, valid = 0;
+  uint32_t h;
+
+  if (xous_pddb_connect(&db) != XOUS_OK ||
+      xous_pddb_open(&db, NULL, "d", key, XOUS_PDDB_TRUNCATE, &h) != XOUS_OK)
+    return 3;
+  pattern(v, sizeof v, 2);
+  m = db.page;
+  memset(m, 0, sizeof *m);
+  m->handle = h;
+  m->flags = XOUS_PDDB_MORE;
+  m->len = sizeof v;
+  memcpy((uint8_t *)db.page + XOUS_PDDB_DATA_OFFSET, v, sizeof v);
+  if (xous_lend_mut(db.cid, XOUS_PDDB_OP_WRITE, db.page, db.page_len, 0,
+                    XOUS_PDDB_DATA_OFFSET + sizeof v, &off, &valid) !=
+          XOUS_OK ||
+      off != XOUS_OK)
+    return 4;
+  printf("half\n");
+  fflush(stdout);
+  pause();
+  return 0;
+}
+
+/* True when key d:key reads as OLD_LEN bytes of pattern 1 through db. */
+static bool
+holds_old(xous_pddb_t *db, const char *key)
+{
+  static uint8_t want[NEW_LEN], got[NEW_LEN];
+  uint32_t h;
+  size_t n = 0;
+
+  pattern(want, OLD_LEN, 1);
+  if (xous_pddb_open(db, NULL, "d", key, 0, &h) != XOUS_OK)
+    return false;
+  ck_assert_int_eq(xous_pddb_read(db, h, 0, got, sizeof got, &n), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_close(db, h), XOUS_OK);
+  return n == OLD_LEN && memcmp(got, want, n) == 0;
+}
+
+START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
+{
+  static uint8_t v[NEW_LEN], got[NEW_LEN];
+  struct pddb_engine *e;
+  xous_pddb_t db;
+  uint32_t h;
+  size_t n;
+  pid_t w;
+
+  start();
+  connect_db(&db);
+  pattern(v, OLD_LEN, 1);
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", XOUS_PDDB_CREATE, &h),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_pddb_write(&db, h, 0, v, OLD_LEN), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
+  w = harness_spawn(SELF, "half-writer", "k", NULL);
+  ck_assert(harness_wait_line(w, "half", BOUND_MS));
+  /* Half a write is nobody's value, and no sync (the server's idle ones,
+   * or this one) writes it. */
+  ck_assert(holds_old(&db, "k"));
+  ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
+  harness_kill(w, SIGKILL);
+  ck_assert(harness_wait(w, BOUND_MS, NULL));
+  ck_assert(holds_old(&db, "k"));
+  /* The server killed now: the image has the old value too. */
+  harness_kill(server, SIGKILL);
+  ck_assert(harness_wait(server, BOUND_MS, NULL));
+  xous_pddb_disconnect(&db);
+  ck_assert_int_eq(pddb_open(image, &e), XOUS_OK);
+  ck_assert_int_eq(pddb_key_open(e, NULL, "d", "k", 0, 0, &h), XOUS_OK);
+  ck_assert_int_eq(pddb_key_read(e, 0, h, 0, got, sizeof got, &n), XOUS_OK);
+  ck_assert_uint_eq(n, OLD_LEN);
+  ck_assert(memcmp(got, v, OLD_LEN) == 0);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+  /* And a whole write of several requests replaces it. */
+  server = spawn_server(NULL);
+  connect_db(&db);
+  pattern(v, NEW_LEN, 3);
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", XOUS_PDDB_TRUNCATE,
+                                  &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_write(&db, h, 0, v, NEW_LEN), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_read(&db, h, 0, got, sizeof got, &n), XOUS_OK);
+  ck_assert_uint_eq(n, NEW_LEN);
+  ck_assert(memcmp(got, v, NEW_LEN) == 0);
+  ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
+START_TEST(pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old)
+{
+  char line[1400], *out;
+
+  start();
+  unsetenv("PDDB_IMAGE");
+  ck_assert_int_eq(shell("printf old | $P put d k", &out), 0);
+  ck_assert_int_eq(shell("head -c 9000000 /dev/zero | $P put d k", &out), 1);
+  ck_assert_ptr_nonnull(strstr(out, "key k in d: the value is larger than "
+                                    "8388608 bytes"));
+  ck_assert_int_eq(shell("$P get d k", &out), 0);
+  ck_assert_str_eq(out, "old");
+  ck_assert_int_eq(shell("$P get d nokey", &out), 1);
+  ck_assert_str_eq(out, "pddb: key nokey in d: not found\n");
+  /* On an image, the same. */
+  vault_image();
+  snprintf(line, sizeof line, "printf old | $P -i '%s' put d k", image);
+  ck_assert_int_eq(shell(line, &out), 0);
+  snprintf(line, sizeof line,
+           "head -c 9000000 /dev/zero | $P -i '%s' put d k", image);
+  ck_assert_int_eq(shell(line, &out), 1);
+  snprintf(line, sizeof line, "$P -i '%s' get d k", image);
+  ck_assert_int_eq(shell(line, &out), 0);
+  ck_assert_str_eq(out, "old");
+}
+END_TEST
+
+/* ==== the pddb command at a password prompt ============================== */
+
+/* A program on a pseudo-terminal of its own: the session leader with the
+ * pty as its controlling terminal, as in a login shell. */
+struct pty_child {
+  pid_t pid;
+  int master;
+  char out[8192];
+  size_t len;
+};
+
+/* Starts the build's argv[0] with argv on a new pty. */
+static void
+pty_spawn(struct pty_child *c, const char *const argv[])
+{
+  const char *dir = getenv("XOUS_BUILDDIR");
+  char path[4096], *name;
+
+  memset(c, 0, sizeof *c);
+  c->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ck_assert_int_ge(c->master, 0);
+  ck_assert_int_eq(grantpt(c->master), 0);
+  ck_assert_int_eq(unlockpt(c->master), 0);
+  name = ptsname(c->master);
+  ck_assert_ptr_nonnull(name);
+  snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : ".", argv[0]);
+  c->pid = fork();
+  ck_assert_int_ge(c->pid, 0);
+  if (c->pid == 0) {
+    int slave;
+
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (setsid() < 0 || (slave = open(name, O_RDWR)) < 0 ||
+        ioctl(slave, TIOCSCTTY, 0) != 0)
+      _exit(126);
+    dup2(slave, 0);
+    dup2(slave, 1);
+    dup2(slave, 2);
+    if (slave > 2)
+      close(slave);
+    execv(path, (char *const *)argv);
+    _exit(127);
+  }
+}
+
+/* Reads the child's terminal output until it holds text (after what was
+ * already matched is dropped); false after BOUND_MS without it. */
+static bool
+pty_wait_for(struct pty_child *c, const char *text)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+
+  for (;;) {
+    struct pollfd p = { c->master, POLLIN, 0 };
+    char *at;
+    ssize_t n;
+    long long left;
+
+    c->out[c->len] = '\0';
+    if ((at = strstr(c->out, text)) != NULL) {
+      size_t used = (size_t)(at - c->out) + strlen(text);
+
+      memmove(c->out, c->out + used, c->len - used + 1);
+      c->len -= used;
+      return true;
+    }
+    left = deadline - harness_now_ms();
+    if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+      return false;
+    if (c->len + 1 >= sizeof c->out) {
+      memmove(c->out, c->out + sizeof c->out / 2, sizeof c->out / 2);
+      c->len -= sizeof c->out / 2;
+    }
+    n = read(c->master, c->out + c->len, sizeof c->out - 1 - c->len);
+    if (n <= 0)
+      return false; /* EIO: the child closed the terminal */
+    c->len += (size_t)n;
+  }
+}
+
+static void
+pty_type(struct pty_child *c, const char *text)
+{
+  ck_assert_int_eq(write(c->master, text, strlen(text)),
+                   (ssize_t)strlen(text));
+}
+
+/* True when the terminal echoes what is typed. */
+static bool
+pty_echoes(struct pty_child *c)
+{
+  struct termios t;
+
+  ck_assert_int_eq(tcgetattr(c->master, &t), 0);
+  return (t.c_lflag & ECHO) != 0;
+}
+
+/* Waits (bounded) for the child to end; its status. */
+static int
+pty_end(struct pty_child *c)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+  int status = -1;
+
+  while (waitpid(c->pid, &status, WNOHANG) == 0) {
+    ck_assert_msg(harness_now_ms() < deadline, "pddb did not end");
+    harness_sleep_ms(10);
+  }
+  close(c->master);
+  return status;
+}
+
+/* An image with the basis vault (VAULT_PW) holding d:k. */
+static void
+vault_image(void)
+{
+  struct pddb_engine *e;
+  uint32_t h;
+  char copy[1100];
+
+  snprintf(image, sizeof image, "%s/tool.img", harness_dir());
+  ck_assert_int_eq(pddb_format(image, 256, 1, 8, NULL, NULL), XOUS_OK);
+  ck_assert_int_eq(pddb_open(image, &e), XOUS_OK);
+  ck_assert_int_eq(pddb_basis_create(e, "vault", VAULT_PW, strlen(VAULT_PW)),
+                   XOUS_OK);
+  ck_assert_int_eq(pddb_key_open(e, "vault", "d", "k", XOUS_PDDB_CREATE, 0,
+                                 &h), XOUS_OK);
+  ck_assert_int_eq(pddb_key_write(e, 0, h, 0, "secret", 6), XOUS_OK);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+  snprintf(copy, sizeof copy, "cp %s %s.orig", image, image);
+  ck_assert_int_eq(system(copy), 0);
+}
+
+/* True when pid's core limit is 0 (/proc/PID/limits). */
+static bool
+no_core(pid_t pid)
+{
+  char path[64], line[256];
+  bool zero = false;
+  FILE *f;
+
+  snprintf(path, sizeof path, "/proc/%d/limits", (int)pid);
+  ck_assert_ptr_nonnull(f = fopen(path, "r"));
+  while (fgets(line, sizeof line, f) != NULL)
+    if (strncmp(line, "Max core file size", 18) == 0)
+      zero = strstr(line + 18, " 0 ") != NULL;
+  fclose(f);
+  return zero;
+}
+
+START_TEST(pddb_command_keeps_no_password_or_key_at_a_prompt)
+{
+  const char *argv[] = { SELF, "in-userns", "pddb/pddb", "-i", image, "-u",
+                         "vault", "ls", "d", NULL };
+  uint8_t key[PDDB_KEY_BYTES], wrong[PDDB_KEY_BYTES];
+  struct pty_child c;
+
+  vault_image();
+  derive("vault", VAULT_PW, key);
+  derive("vault", WRONG_PW, wrong);
+  pty_spawn(&c, argv);
+  ck_assert(pty_wait_for(&c, "Password for basis vault: "));
+  ck_assert(!pty_echoes(&c));
+  ck_assert(no_core(c.pid));
+  pty_type(&c, WRONG_PW "\n");
+  /* Asked again: the wrong password and its key are gone meanwhile. */
+  ck_assert(pty_wait_for(&c, "try again"));
+  ck_assert(pty_wait_for(&c, "Password for basis vault: "));
+  ck_assert(!in_memory(c.pid, WRONG_PW, strlen(WRONG_PW)));
+  ck_assert(!in_memory(c.pid, wrong, sizeof wrong));
+  ck_assert(!in_memory(c.pid, key, sizeof key));
+  pty_type(&c, VAULT_PW "\n");
+  ck_assert(pty_wait_for(&c, "k\t6\tvault"));
+  ck_assert_int_eq(pty_end(&c), 0);
+}
+END_TEST
+
+/* Waits (bounded) until pid sleeps: after its prompt, in the read of the
+ * password. A signal that came between the prompt and the read would be
+ * seen by readpassphrase(3) only after a whole line. */
+static void
+wait_asleep(pid_t pid)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+  char path[64], buf[256], *state;
+
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  for (;;) {
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    ck_assert_ptr_nonnull(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    state = strrchr(buf, ')');
+    if (state != NULL && state[1] == ' ' && state[2] == 'S')
+      return;
+    ck_assert_msg(harness_now_ms() < deadline, "pddb never waited");
+    harness_sleep_ms(5);
+  }
+}
+
+/* Stops pddb with sig at its password prompt; the terminal echoes again. */
+static void
+interrupt_prompt(const char *how, int sig)
+{
+  const char *argv[] = { "pddb/pddb", "-i", image, "unlock", "vault", NULL };
+  struct pty_child c;
+  int status;
+
+  vault_image();
+  pty_spawn(&c, argv);
+  ck_assert(pty_wait_for(&c, "Password for basis vault: "));
+  ck_assert(!pty_echoes(&c));
+  pty_type(&c, "half a pass");
+  wait_asleep(c.pid);
+  if (how != NULL)
+    pty_type(&c, how);
+  else
+    ck_assert_int_eq(kill(c.pid, sig), 0);
+  /* The process ends by the signal, after it put the terminal back. */
+  {
+    long long deadline = harness_now_ms() + BOUND_MS;
+
+    while (waitpid(c.pid, &status, WNOHANG) == 0) {
+      ck_assert_msg(harness_now_ms() < deadline, "pddb did not end");
+      harness_sleep_ms(10);
+    }
+  }
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == sig,
+                "status %#x", status);
+  ck_assert(pty_echoes(&c));
+  close(c.master);
+}
+
+START_TEST(pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt)
+{
+  interrupt_prompt("\003", SIGINT);
+}
+END_TEST
+
+START_TEST(pddb_command_restores_the_terminal_after_sigterm_at_the_prompt)
+{
+  interrupt_prompt(NULL, SIGTERM);
+}
+END_TEST
+
+/* ==== the pddb command finds no server ===================================== */
+
+START_TEST(pddb_command_without_a_server_says_so_and_returns)
+{
+  char *out;
+
+  unsetenv("PDDB_IMAGE");
+  /* A broker and nothing else: no name server. */
+  harness_start_broker();
+  ck_assert_int_eq(shell("$P ls", &out), 1);
+  ck_assert_ptr_nonnull(strstr(out, "no PDDB server registered: start "
+                                    "xous-pddb or give -i IMAGE"));
+  /* A name server, and no PDDB server. */
+  harness_spawn("xous-names", NULL);
+  ck_assert_int_eq(shell("$P bases", &out), 1);
+  ck_assert_ptr_nonnull(strstr(out, "no PDDB server registered: start "
+                                    "xous-pddb or give -i IMAGE"));
+  /* A wrong command line is refused before anything is looked for. */
+  ck_assert_int_eq(shell("$P frobnicate", &out), 2);
+  ck_assert_ptr_nonnull(strstr(out, "unknown command 'frobnicate'"));
+  ck_assert_int_eq(shell("$P get onlydict", &out), 2);
+  ck_assert_ptr_nonnull(strstr(out, "get takes [BASIS:]DICT KEY [FILE], "
+                                    "not 1 argument"));
+  ck_assert_int_eq(shell("$P --password-fd x ls", &out), 2);
+  ck_assert_ptr_nonnull(strstr(out, "--password-fd x: not a file "
+                                    "descriptor"));
+  ck_assert_int_eq(shell("$P --help", &out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "usage: pddb"));
+}
+END_TEST
+
+/* ==== xous-pddb's own words ================================================== */
+
+/* Runs xous-pddb with args (a shell fragment); its status and output. */
+static int
+xous_pddb(const char *args, char **out)
+{
+  char line[2100];
+
+  snprintf(line, sizeof line, "\"$(dirname $P)/../xous-pddb\" %s", args);
+  return shell(line, out);
+}
+
+/* Asserts that xous-pddb on path fails with one line naming it and why. */
+static void
+refused_image(const char *path, const char *cause)
+{
+  char args[1200], want[1200], *out;
+
+  snprintf(args, sizeof args, "'%s'", path);
+  ck_assert_int_eq(xous_pddb(args, &out), 1);
+  snprintf(want, sizeof want, "xous-pddb: %s: %s", path, cause);
+  ck_assert_msg(strncmp(out, want, strlen(want)) == 0 &&
+                    strchr(out, '\n') == out + strlen(out) - 1,
+                "said: %s (wanted %s...)", out, want);
+}
+
+START_TEST(xous_pddb_says_what_is_wrong_with_an_image)
+{
+  char path[700], cmd[2000], *out;
+  sqlite3 *db;
+  FILE *f;
+
+  harness_start_broker();
+  harness_spawn("xous-names", NULL);
+  ck_assert_int_eq(xous_pddb("--help", &out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "usage: xous-pddb"));
+  ck_assert_int_eq(xous_pddb("--version", &out), 0);
+  ck_assert_ptr_nonnull(strstr(out, "xous-pddb "));
+  ck_assert_int_eq(xous_pddb("", &out), 2);
+  ck_assert_ptr_nonnull(strstr(out, "no IMAGE given"));
+  ck_assert_int_eq(xous_pddb("--frob x.img", &out), 2);
+  ck_assert_ptr_nonnull(strstr(out, "unknown option --frob"));
+
+  snprintf(path, sizeof path, "%s/missing.img", harness_dir());
+  refused_image(path, "no such file");
+
+  snprintf(path, sizeof path, "%s/random.img", harness_dir());
+  ck_assert_ptr_nonnull(f = fopen(path, "w"));
+  fputs("this is not a database, only some text of no use at all to "
+        "anyone: it is here to be refused by xous-pddb\n", f);
+  fclose(f);
+  refused_image(path, "not a PDDB image (not an SQLite database)");
+
+  vault_image();
+  snprintf(path, sizeof path, "%s/short.img", harness_dir());
+  snprintf(cmd, sizeof cmd, "head -c 300000 '%s' >'%s'", image, path);
+  ck_assert_int_eq(system(cmd), 0);
+  refused_image(path, "truncated: 300000 bytes of the");
+
+  /* A page less than its System basis was made for. */
+  snprintf(path, sizeof path, "%s/smaller.img", harness_dir());
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s'", image, path);
+  ck_assert_int_eq(system(cmd), 0);
+  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM pages WHERE id = "
+                                    "(SELECT max(id) FROM pages)",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  refused_image(path, "damaged or of another size");
+
+  /* One it may not read and write. */
+  snprintf(path, sizeof path, "%s/locked.img", harness_dir());
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod 0 '%s'", image, path,
+           path);
+  ck_assert_int_eq(system(cmd), 0);
+  if (geteuid() == 0) {
+    /* Root may read anything: the server runs as nobody for this one. */
+    if (system("setpriv --reuid=65534 --regid=65534 --clear-groups true") !=
+        0)
+      return; /* no setpriv: nothing more to see as root */
+    snprintf(cmd, sizeof cmd, "setpriv --reuid=65534 --regid=65534 "
+             "--clear-groups \"$(dirname $P)/../xous-pddb\" '%s'", path);
+    ck_assert_int_eq(shell(cmd, &out), 1);
+  } else {
+    snprintf(cmd, sizeof cmd, "'%s'", path);
+    ck_assert_int_eq(xous_pddb(cmd, &out), 1);
+  }
+  /* As the file's owner it cannot open it; as nobody, not even reach it. */
+  ck_assert_msg(strstr(out, path) != NULL &&
+                    strstr(out, "Permission denied") != NULL,
+                "said: %s", out);
+}
+END_TEST
+
 static Suite *
 server_suite(void)
 {
@@ -777,6 +1297,15 @@ server_suite(void)
   tcase_add_test(tc, server_syncs_when_stopped_with_sigterm);
   tcase_add_test(tc, pddb_command_works_on_a_running_server);
   tcase_add_test(tc, notes_keeps_notes_in_a_secret_basis_through_the_server);
+  tcase_add_test(tc, pddb_command_keeps_no_password_or_key_at_a_prompt);
+  tcase_add_test(tc,
+                 pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
+  tcase_add_test(tc,
+                 pddb_command_restores_the_terminal_after_sigterm_at_the_prompt);
+  tcase_add_test(tc, pddb_command_without_a_server_says_so_and_returns);
+  tcase_add_test(tc, xous_pddb_says_what_is_wrong_with_an_image);
+  tcase_add_test(tc, server_keeps_the_old_value_while_a_write_is_half_sent);
+  tcase_add_test(tc, pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old);
   suite_add_tcase(s, tc);
   return s;
 }
@@ -795,6 +1324,8 @@ main(int argc, char **argv)
     return role_soaker((unsigned)atoi(argv[2]));
   if (argc == 2 && strcmp(argv[1], "hog") == 0)
     return role_hog();
+  if (argc == 3 && strcmp(argv[1], "half-writer") == 0)
+    return role_half_writer(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
     return role_in_userns(argv + 2);
   harness_global_init();

@@ -140,6 +140,12 @@ enum xous_pddb_opcode {
   XOUS_PDDB_OP_SYNC = 16,
 };
 
+/* Flag of a WRITE request: more parts of the same write follow. The
+ * server keeps the parts aside and the write replaces what it covers
+ * only when the last part (without the flag) arrives, so that a writer
+ * killed half way changes nothing. */
+#define XOUS_PDDB_MORE 1u
+
 /* The most data bytes one request carries. */
 #define XOUS_PDDB_IO_MAX (256u * 1024u)
 #define XOUS_PDDB_DATA_OFFSET 1024u
@@ -150,7 +156,7 @@ enum xous_pddb_opcode {
  */
 struct xous_pddb_msg {
   uint32_t handle;     /*   0 */
-  uint32_t flags;      /*   4 */
+  uint32_t flags;      /*   4 open: XOUS_PDDB_CREATE...; write: XOUS_PDDB_MORE */
   uint64_t offset;     /*   8 read/write position; truncate/stat length */
   uint32_t len;        /*  16 data bytes after the header */
   uint16_t basis_len;  /*  20 0: none given */

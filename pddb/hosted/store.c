@@ -5,17 +5,63 @@
  * removed after format: an update rewrites a row in place, so the file's
  * structure depends only on the page count. The pragmas are explained in
  * pddb(7): rollback journal (DELETE), synchronous FULL, secure_delete ON,
- * one row per 8 KiB SQLite page.
+ * one row per 8 KiB SQLite page (a row of 4 KiB and its header cannot
+ * share one, so the file takes 8 KiB and a little more per page).
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "../platform.h"
+
+/* The SQLite page, and what one PDDB page costs in the file: its own
+ * SQLite page and about 10 bytes of the table's interior pages. */
+#define SQL_PAGE 8192u
+#define FILE_BYTES_PER_PAGE (SQL_PAGE + 10u)
+/* The schema's page, the table's root and the journal's rounding. */
+#define FILE_FIXED_BYTES (3u * SQL_PAGE)
+
+static char why[160];
+static const char *why_set;
+
+/* Records why an open failed; returns err. */
+static xous_error_t
+failed(xous_error_t err, const char *fmt, const char *arg1, long long a,
+       long long b)
+{
+  snprintf(why, sizeof why, fmt, arg1, a, b);
+  why_set = why;
+  return err;
+}
+
+const char *
+pddb_store_error(void)
+{
+  return why_set;
+}
+
+uint32_t
+pddb_store_pages_for(uint64_t bytes)
+{
+  uint64_t n = bytes > FILE_FIXED_BYTES
+                   ? (bytes - FILE_FIXED_BYTES) / FILE_BYTES_PER_PAGE
+                   : 0;
+
+  return n > 0xffffffffu ? 0xffffffffu : (uint32_t)n;
+}
+
+uint64_t
+pddb_store_bytes_for(uint32_t pages)
+{
+  return FILE_FIXED_BYTES + (uint64_t)pages * FILE_BYTES_PER_PAGE;
+}
 
 struct pddb_store {
   sqlite3 *db;
@@ -52,9 +98,10 @@ lock_image(struct pddb_store *s, const char *path)
 {
   s->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
   if (s->lock_fd < 0)
-    return XOUS_NOT_FOUND;
+    return failed(XOUS_NOT_FOUND, "%s", strerror(errno), 0, 0);
   if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    return XOUS_ACCESS_DENIED;
+    return failed(XOUS_ACCESS_DENIED, "in use by another process%s", "", 0,
+                  0);
   return XOUS_OK;
 }
 
@@ -68,8 +115,12 @@ open_db(const char *path, int flags, struct pddb_store **out)
     return XOUS_OUT_OF_MEMORY;
   s->lock_fd = -1;
   if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+    err = failed((flags & SQLITE_OPEN_CREATE) ? XOUS_STORAGE_ERROR
+                                              : XOUS_NOT_FOUND,
+                 "SQLite cannot open it: %s",
+                 s->db ? sqlite3_errmsg(s->db) : "no memory", 0, 0);
     pddb_store_close(s);
-    return (flags & SQLITE_OPEN_CREATE) ? XOUS_STORAGE_ERROR : XOUS_NOT_FOUND;
+    return err;
   }
   sqlite3_busy_timeout(s->db, 5000);
   err = exec(s->db, "PRAGMA page_size = 8192;"
@@ -90,8 +141,10 @@ pddb_store_create(const char *path, struct pddb_store **out)
   struct pddb_store *s;
   xous_error_t err;
 
+  why_set = NULL;
   if (access(path, F_OK) == 0)
-    return XOUS_SERVER_EXISTS;
+    return failed(XOUS_SERVER_EXISTS, "exists already; remove it first, or "
+                  "use it%s", "", 0, 0);
   err = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s);
   if (err != XOUS_OK)
     return err;
@@ -106,6 +159,54 @@ pddb_store_create(const char *path, struct pddb_store **out)
   return XOUS_OK;
 }
 
+static uint32_t
+be(const uint8_t *p, unsigned n)
+{
+  uint32_t v = 0;
+
+  while (n-- > 0)
+    v = v << 8 | *p++;
+  return v;
+}
+
+/* Checks what SQLite would not say clearly: that path is a readable and
+ * writable file holding a whole SQLite database. */
+static xous_error_t
+check_file(const char *path)
+{
+  uint8_t head[100];
+  struct stat st;
+  uint64_t pagesize, want;
+  ssize_t n;
+  int fd;
+
+  if (stat(path, &st) != 0)
+    return failed(errno == ENOENT ? XOUS_NOT_FOUND : XOUS_ACCESS_DENIED,
+                  "%s", errno == ENOENT ? "no such file" : strerror(errno),
+                  0, 0);
+  if (!S_ISREG(st.st_mode))
+    return failed(XOUS_INVALID_CODING, "not a regular file%s", "", 0, 0);
+  if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+    return failed(XOUS_ACCESS_DENIED, "cannot be opened to read and write: "
+                  "%s", strerror(errno), 0, 0);
+  n = read(fd, head, sizeof head);
+  close(fd);
+  if (st.st_size == 0)
+    return failed(XOUS_INVALID_CODING, "empty: not a PDDB image%s", "", 0,
+                  0);
+  if (n != (ssize_t)sizeof head ||
+      memcmp(head, "SQLite format 3", 16) != 0)
+    return failed(XOUS_INVALID_CODING, "not a PDDB image (not an SQLite "
+                  "database)%s", "", 0, 0);
+  pagesize = be(head + 16, 2) == 1 ? 65536u : be(head + 16, 2);
+  want = pagesize * be(head + 28, 4);
+  if (want > (uint64_t)st.st_size)
+    return failed(XOUS_INVALID_CODING, "truncated: %s%lld bytes of the "
+                  "%lld its header counts", "", (long long)st.st_size,
+                  (long long)want);
+  return XOUS_OK;
+}
+
 xous_error_t
 pddb_store_open(const char *path, struct pddb_store **out)
 {
@@ -113,13 +214,18 @@ pddb_store_open(const char *path, struct pddb_store **out)
   sqlite3_stmt *st;
   xous_error_t err;
 
+  why_set = NULL;
+  if ((err = check_file(path)) != XOUS_OK)
+    return err;
   err = open_db(path, SQLITE_OPEN_READWRITE, &s);
   if (err != XOUS_OK)
     return err;
-  if ((err = lock_image(s, path)) != XOUS_OK ||
-      (err = prepare(s)) != XOUS_OK) {
-    pddb_store_close(s);
-    return err == XOUS_STORAGE_ERROR ? XOUS_INVALID_CODING : err;
+  if ((err = lock_image(s, path)) != XOUS_OK)
+    goto out;
+  if (prepare(s) != XOUS_OK) {
+    err = failed(XOUS_INVALID_CODING, "not a PDDB image (SQLite: %s)",
+                 sqlite3_errmsg(s->db), 0, 0);
+    goto out;
   }
   if (sqlite3_prepare_v2(s->db,
                          "SELECT count(*), coalesce(max(id), -1), "
@@ -127,16 +233,27 @@ pddb_store_open(const char *path, struct pddb_store **out)
                          "coalesce(max(length(data)), 0) FROM pages",
                          -1, &st, NULL) != SQLITE_OK ||
       sqlite3_step(st) != SQLITE_ROW) {
+    err = failed(XOUS_INVALID_CODING, "damaged (SQLite: %s)",
+                 sqlite3_errmsg(s->db), 0, 0);
     sqlite3_finalize(st);
-    pddb_store_close(s);
-    return XOUS_INVALID_CODING;
+    goto out;
   }
   s->pages = (uint32_t)sqlite3_column_int64(st, 0);
-  if (sqlite3_column_int64(st, 1) != (sqlite3_int64)s->pages - 1 ||
-      sqlite3_column_int64(st, 2) != PDDB_PAGE_SIZE ||
-      sqlite3_column_int64(st, 3) != PDDB_PAGE_SIZE || s->pages == 0)
-    err = XOUS_INVALID_CODING;
+  if (s->pages == 0)
+    err = failed(XOUS_INVALID_CODING, "not a PDDB image (no pages)%s", "",
+                 0, 0);
+  else if (sqlite3_column_int64(st, 1) != (sqlite3_int64)s->pages - 1)
+    err = failed(XOUS_INVALID_CODING, "damaged: %s%lld pages numbered up "
+                 "to %lld", "", (long long)s->pages,
+                 (long long)sqlite3_column_int64(st, 1));
+  else if (sqlite3_column_int64(st, 2) != PDDB_PAGE_SIZE ||
+           sqlite3_column_int64(st, 3) != PDDB_PAGE_SIZE)
+    err = failed(XOUS_INVALID_CODING, "not a PDDB image: %spages of %lld "
+                 "to %lld bytes, not 4096", "",
+                 (long long)sqlite3_column_int64(st, 2),
+                 (long long)sqlite3_column_int64(st, 3));
   sqlite3_finalize(st);
+out:
   if (err != XOUS_OK) {
     pddb_store_close(s);
     return err;

@@ -5,13 +5,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xous.h>
+#include <xous/names.h>
 #include <xous/pddb.h>
+#include <xous/version.h>
 
 #include "../engine.h"
 #include "term.h"
@@ -23,11 +27,12 @@ static struct pddb_engine *eng; /* image mode */
 static xous_pddb_t db;          /* server mode */
 static int password_fd = -1;
 static int json;
+static bool put_failed; /* image mode: close without syncing */
 
-static int
-usage(void)
+static void
+print_usage(FILE *f)
 {
-  fprintf(stderr,
+  fprintf(f,
           "usage: pddb format IMAGE [--size BYTES] [--kdf-ops N] "
           "[--kdf-mem-kib N]\n"
           "       pddb [--image IMAGE] [--unlock BASIS]... [--password-fd N] "
@@ -36,6 +41,20 @@ usage(void)
           "          lock NAME | bases | ls [[BASIS:]DICT] |\n"
           "          get [BASIS:]DICT KEY [FILE] | put [BASIS:]DICT KEY [FILE] |\n"
           "          rm [BASIS:]DICT [KEY] | stat [[BASIS:]DICT KEY] | sync\n");
+}
+
+/* A usage error: what was wrong, then the usage. */
+static int __attribute__((format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+  va_list ap;
+
+  fputs("pddb: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  print_usage(stderr);
   return 2;
 }
 
@@ -47,6 +66,20 @@ report(const char *what, xous_error_t err)
   fprintf(stderr, "pddb: %s: %s\n", what,
           err == XOUS_NOT_FOUND ? "not found" : xous_strerror(err));
   return 1;
+}
+
+/* Room for "key K in BASIS:DICT" with the longest names (arguments are
+ * cut there; longer ones are refused as names anyway). */
+#define KEY_NAME_BYTES 512
+
+/* Names a key for a message: "key K in BASIS:DICT". */
+static const char *
+key_name(const char *dictarg, const char *key)
+{
+  static char buf[KEY_NAME_BYTES];
+
+  snprintf(buf, sizeof buf, "key %s in %s", key, dictarg);
+  return buf;
 }
 
 /* Splits "basis:dict" (the basis part may be absent). */
@@ -169,11 +202,10 @@ print_names(const char *buf, size_t count)
 static int
 cmd_ls(int argc, char **argv)
 {
-  char *basis = NULL, *dict = NULL;
+  char *basis = NULL, *dict = NULL, what[KEY_NAME_BYTES];
   xous_error_t err;
 
-  if (argc > 1)
-    return usage();
+  snprintf(what, sizeof what, "%s", argc == 1 ? argv[0] : "ls");
   if (argc == 1)
     split(argv[0], &basis, &dict);
   if (eng != NULL) {
@@ -212,7 +244,7 @@ cmd_ls(int argc, char **argv)
   }
   if (err == XOUS_OK)
     end_list();
-  return report("ls", err);
+  return report(what, err);
 }
 
 static int
@@ -220,9 +252,8 @@ cmd_bases(int argc, char **argv)
 {
   xous_error_t err;
 
+  (void)argc;
   (void)argv;
-  if (argc != 0)
-    return usage();
   if (eng != NULL) {
     err = pddb_list_bases(eng, print_name, NULL);
   } else {
@@ -290,16 +321,18 @@ cmd_get(int argc, char **argv)
   int fd = 1;
   xous_error_t err;
 
-  if (argc < 2 || argc > 3)
-    return usage();
+  const char *what = key_name(argv[0], argv[1]);
+
   split(argv[0], &basis, &dict);
+  if ((err = key_open(basis, dict, argv[1], 0, &h)) != XOUS_OK)
+    return report(what, err);
+  /* The file is made only for a key that exists. */
   if (argc == 3 &&
       (fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-    perror(argv[2]);
+    fprintf(stderr, "pddb: %s: %s\n", argv[2], strerror(errno));
+    key_close(h);
     return 1;
   }
-  if ((err = key_open(basis, dict, argv[1], 0, &h)) != XOUS_OK)
-    return report(argv[1], err);
   buf = malloc(CHUNK);
   while (buf != NULL && (err = key_read(h, off, buf, CHUNK, &got)) == XOUS_OK &&
          got > 0) {
@@ -314,53 +347,109 @@ cmd_get(int argc, char **argv)
   key_close(h);
   if (fd != 1)
     close(fd);
-  return report(argv[1], buf == NULL ? XOUS_OUT_OF_MEMORY : err);
+  return report(what, buf == NULL ? XOUS_OUT_OF_MEMORY : err);
+}
+
+/* Reads all of fd into *out (malloc()ed), at most XOUS_PDDB_MAX_VALUE
+ * bytes: InvalidArgument for more, before anything is stored. */
+static xous_error_t
+slurp(int fd, uint8_t **out, size_t *len)
+{
+  size_t cap = 64u * 1024u, n = 0;
+  uint8_t *buf = malloc(cap), *p;
+  ssize_t r;
+
+  while (buf != NULL) {
+    if (n == cap) {
+      /* One byte past the limit is enough to know it is too much. */
+      cap = cap * 2 > XOUS_PDDB_MAX_VALUE + 1u ? XOUS_PDDB_MAX_VALUE + 1u
+                                               : cap * 2;
+      if (n == cap || (p = realloc(buf, cap)) == NULL) {
+        free(buf);
+        return n == cap ? XOUS_INVALID_ARGUMENT : XOUS_OUT_OF_MEMORY;
+      }
+      buf = p;
+    }
+    r = read(fd, buf + n, cap - n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      free(buf);
+      return XOUS_STORAGE_ERROR;
+    }
+    if (r == 0)
+      break;
+    n += (size_t)r;
+  }
+  if (buf == NULL)
+    return XOUS_OUT_OF_MEMORY;
+  if (n > XOUS_PDDB_MAX_VALUE) {
+    free(buf);
+    return XOUS_INVALID_ARGUMENT;
+  }
+  *out = buf;
+  *len = n;
+  return XOUS_OK;
 }
 
 static int
 cmd_put(int argc, char **argv)
 {
-  char *basis, *dict, *buf;
-  uint64_t off = 0;
+  const char *what = key_name(argv[0], argv[1]);
+  char *basis, *dict;
+  uint8_t *value;
+  size_t len;
   uint32_t h;
-  ssize_t n;
   int fd = 0;
   xous_error_t err;
 
-  if (argc < 2 || argc > 3)
-    return usage();
   split(argv[0], &basis, &dict);
   if (argc == 3 && (fd = open(argv[2], O_RDONLY | O_CLOEXEC)) < 0) {
-    perror(argv[2]);
+    fprintf(stderr, "pddb: %s: %s\n", argv[2], strerror(errno));
     return 1;
   }
-  err = key_open(basis, dict, argv[1], XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE,
-                 &h);
-  if (err != XOUS_OK)
-    return report(argv[1], err);
-  buf = malloc(CHUNK);
-  while (buf != NULL && (n = read(fd, buf, CHUNK)) > 0) {
-    if ((err = key_write(h, off, buf, (size_t)n)) != XOUS_OK)
-      break;
-    off += (uint64_t)n;
-  }
-  free(buf);
-  key_close(h);
+  /* The whole value first: one too large, or a read that fails, is
+   * refused before the key is touched. */
+  err = slurp(fd, &value, &len);
   if (fd != 0)
     close(fd);
+  if (err == XOUS_INVALID_ARGUMENT) {
+    fprintf(stderr, "pddb: %s: the value is larger than %u bytes (8 MiB); "
+                    "nothing was stored\n", what, XOUS_PDDB_MAX_VALUE);
+    return 1;
+  }
+  if (err == XOUS_STORAGE_ERROR) {
+    fprintf(stderr, "pddb: %s: reading %s: %s\n", what,
+            argc == 3 ? argv[2] : "standard input", strerror(errno));
+    return 1;
+  }
+  if (err != XOUS_OK)
+    return report(what, err);
+  /* Opened, emptied and written in one go: the write lands whole or not
+   * at all (the engine and the server replace the old value in one
+   * transaction). */
+  err = key_open(basis, dict, argv[1], XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE,
+                 &h);
+  if (err == XOUS_OK) {
+    err = key_write(h, 0, value, len);
+    key_close(h);
+  }
+  free(value);
   if (err == XOUS_OK)
     err = sync_all();
-  return report(argv[1], buf == NULL ? XOUS_OUT_OF_MEMORY : err);
+  else
+    put_failed = true;
+  return report(what, err);
 }
 
 static int
 cmd_rm(int argc, char **argv)
 {
-  char *basis, *dict;
+  char *basis, *dict, what[KEY_NAME_BYTES];
   xous_error_t err;
 
-  if (argc < 1 || argc > 2)
-    return usage();
+  snprintf(what, sizeof what, "%s",
+           argc == 2 ? key_name(argv[0], argv[1]) : argv[0]);
   split(argv[0], &basis, &dict);
   if (eng != NULL)
     err = argc == 2 ? pddb_key_delete(eng, basis, dict, argv[1])
@@ -368,7 +457,7 @@ cmd_rm(int argc, char **argv)
   else
     err = argc == 2 ? xous_pddb_delete_key(&db, basis, dict, argv[1])
                     : xous_pddb_delete_dict(&db, basis, dict);
-  return report("rm", err);
+  return report(what, err);
 }
 
 static int
@@ -377,13 +466,16 @@ cmd_stat(int argc, char **argv)
   char *basis, *dict;
   uint32_t h;
   uint64_t len = 0;
-  const char *in = "";
+  const char *in = "", *what;
   xous_pddb_stat_t st;
   xous_error_t err;
 
   if (argc == 0) {
-    if (eng == NULL)
-      return report("stat", XOUS_INVALID_ARGUMENT);
+    if (eng == NULL) {
+      fprintf(stderr, "pddb: stat of the image needs --image IMAGE (the "
+                      "server does not say)\n");
+      return 1;
+    }
     if (json)
       printf("{\"pages\":%u,\"page_size\":%u,\"free_pages\":%u}\n",
              pddb_page_count(eng), PDDB_PAGE_SIZE, pddb_free_pages(eng));
@@ -392,11 +484,10 @@ cmd_stat(int argc, char **argv)
              pddb_page_count(eng), PDDB_PAGE_SIZE, pddb_free_pages(eng));
     return 0;
   }
-  if (argc != 2)
-    return usage();
+  what = key_name(argv[0], argv[1]);
   split(argv[0], &basis, &dict);
   if ((err = key_open(basis, dict, argv[1], 0, &h)) != XOUS_OK)
-    return report(argv[1], err);
+    return report(what, err);
   if (eng != NULL) {
     err = pddb_key_stat(eng, 0, h, &len, &in);
   } else {
@@ -406,7 +497,7 @@ cmd_stat(int argc, char **argv)
   }
   key_close(h);
   if (err != XOUS_OK)
-    return report(argv[1], err);
+    return report(what, err);
   if (json) {
     printf("{\"name\":");
     json_string(argv[1]);
@@ -423,38 +514,64 @@ cmd_stat(int argc, char **argv)
 
 /* ---- bases ---------------------------------------------------------------------- */
 
+/* A wrong password at the terminal is asked again, this many times in
+ * all (from --password-fd, once). */
+#define PW_TRIES 3
+
 static int
 cmd_basis(const char *cmd, int argc, char **argv)
 {
-  char *pw;
-  int n = 0;
+  bool create = strcmp(cmd, "create-basis") == 0;
+  bool unlock = strcmp(cmd, "unlock") == 0;
+  char what[XOUS_PDDB_MAX_BASIS_NAME + 16], *pw;
+  int n = 0, tries = 0;
   xous_error_t err;
 
-  if (argc != 1)
-    return usage();
+  (void)argc;
+  snprintf(what, sizeof what, "basis %s", argv[0]);
   /* The password lives in secret memory only, wiped when freed. */
   if ((pw = pddb_secure_alloc(PW_BYTES)) == NULL)
-    return report(argv[0], XOUS_OUT_OF_MEMORY);
-  if (strcmp(cmd, "create-basis") == 0 || strcmp(cmd, "unlock") == 0) {
-    if ((n = ask(argv[0], cmd[0] == 'c', pw)) < 0) {
-      pddb_secure_free(pw, PW_BYTES);
-      return 1;
+    return report(what, XOUS_OUT_OF_MEMORY);
+  for (;;) {
+    if (create || unlock) {
+      /* Nothing of the last try stays behind the new one. */
+      pddb_wipe(pw, PW_BYTES);
+      if ((n = ask(argv[0], create, pw)) < 0) {
+        pddb_secure_free(pw, PW_BYTES);
+        return 1;
+      }
     }
+    if (create)
+      err = eng ? pddb_basis_create(eng, argv[0], pw, (size_t)n)
+                : xous_pddb_create_basis(&db, argv[0], pw);
+    else if (unlock)
+      err = eng ? pddb_basis_unlock(eng, argv[0], pw, (size_t)n)
+                : xous_pddb_unlock_basis(&db, argv[0], pw);
+    else if (strcmp(cmd, "lock") == 0)
+      err = eng ? pddb_basis_lock(eng, argv[0])
+                : xous_pddb_lock_basis(&db, argv[0]);
+    else
+      err = eng ? pddb_basis_delete(eng, argv[0])
+                : xous_pddb_delete_basis(&db, argv[0]);
+    pddb_wipe(pw, PW_BYTES);
+    if (!unlock || err != XOUS_NOT_FOUND || password_fd >= 0 ||
+        ++tries == PW_TRIES)
+      break;
+    fprintf(stderr, "pddb: %s: not found (no such basis, or a wrong "
+                    "password); try again\n", what);
   }
-  if (strcmp(cmd, "create-basis") == 0)
-    err = eng ? pddb_basis_create(eng, argv[0], pw, (size_t)n)
-              : xous_pddb_create_basis(&db, argv[0], pw);
-  else if (strcmp(cmd, "unlock") == 0)
-    err = eng ? pddb_basis_unlock(eng, argv[0], pw, (size_t)n)
-              : xous_pddb_unlock_basis(&db, argv[0], pw);
-  else if (strcmp(cmd, "lock") == 0)
-    err = eng ? pddb_basis_lock(eng, argv[0])
-              : xous_pddb_lock_basis(&db, argv[0]);
-  else
-    err = eng ? pddb_basis_delete(eng, argv[0])
-              : xous_pddb_delete_basis(&db, argv[0]);
   pddb_secure_free(pw, PW_BYTES);
-  return report(argv[0], err);
+  if (unlock && err == XOUS_NOT_FOUND) {
+    fprintf(stderr, "pddb: %s: not found (no such basis, or a wrong "
+                    "password)\n", what);
+    return 1;
+  }
+  if (create && err == XOUS_SERVER_EXISTS) {
+    fprintf(stderr, "pddb: %s: exists already (with this password)\n",
+            what);
+    return 1;
+  }
+  return report(what, err);
 }
 
 static uint64_t
@@ -472,6 +589,23 @@ parse_size(const char *s)
   return *end == '\0' ? v : 0;
 }
 
+/* A whole number of at most max; false when s is not one. */
+static bool
+parse_count(const char *s, unsigned long max, uint32_t *out)
+{
+  char *end;
+  unsigned long v;
+
+  if (*s < '0' || *s > '9')
+    return false;
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v > max)
+    return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
 static int
 cmd_format(int argc, char **argv)
 {
@@ -482,36 +616,145 @@ cmd_format(int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   uint64_t size = 16u << 20;
-  uint32_t ops = 0, mem = 0;
+  uint32_t ops = 0, mem = 0, pages;
   int c;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":s:", opts, NULL)) != -1) {
     switch (c) {
     case 's':
-      size = parse_size(optarg);
+      if ((size = parse_size(optarg)) == 0)
+        return usage_error("--size %s: not a size (a number of bytes, with "
+                           "K, M or G after it)", optarg);
       break;
     case 'o':
-      ops = (uint32_t)strtoul(optarg, NULL, 10);
+      if (!parse_count(optarg, 0xffffffffUL, &ops) || ops == 0)
+        return usage_error("--kdf-ops %s: not a number of passes", optarg);
       break;
     case 'm':
-      mem = (uint32_t)strtoul(optarg, NULL, 10);
+      if (!parse_count(optarg, 0xffffffffUL, &mem) || mem == 0)
+        return usage_error("--kdf-mem-kib %s: not a number of KiB", optarg);
       break;
+    case ':':
+      return usage_error("%s needs a value", argv[optind - 1]);
     default:
-      return usage();
+      return usage_error("format: unknown option %s", argv[optind - 1]);
     }
   }
+  if (optind == argc)
+    return usage_error("format needs the IMAGE to make");
   if (optind + 1 != argc)
-    return usage();
-  if (size / PDDB_PAGE_SIZE < PDDB_MIN_PAGES ||
-      size / PDDB_PAGE_SIZE > PDDB_MAX_PAGES) {
-    fprintf(stderr, "pddb: the size must be %u KiB to %u MiB\n",
-            PDDB_MIN_PAGES * 4, PDDB_MAX_PAGES / 256);
+    return usage_error("format: one IMAGE only (%s is one too many)",
+                       argv[optind + 1]);
+  pages = pddb_store_pages_for(size);
+  if (pages < PDDB_MIN_PAGES || pages > PDDB_MAX_PAGES) {
+    fprintf(stderr, "pddb: the size must be %llu KiB to %llu MiB\n",
+            (unsigned long long)pddb_store_bytes_for(PDDB_MIN_PAGES) / 1024u,
+            (unsigned long long)pddb_store_bytes_for(PDDB_MAX_PAGES) >> 20);
     return 2;
   }
   return report(argv[optind],
-                pddb_format(argv[optind], (uint32_t)(size / PDDB_PAGE_SIZE),
-                            ops, mem, term_progress, "format"));
+                pddb_format(argv[optind], pages, ops, mem, term_progress,
+                            "format"));
+}
+
+/* ---- the command line ----------------------------------------------------------- */
+
+struct command {
+  const char *name;
+  int min, max; /* arguments */
+  const char *args;
+};
+
+static const struct command commands[] = {
+  { "create-basis", 1, 1, "NAME" },
+  { "delete-basis", 1, 1, "NAME" },
+  { "unlock", 1, 1, "NAME" },
+  { "lock", 1, 1, "NAME" },
+  { "bases", 0, 0, "" },
+  { "ls", 0, 1, "[[BASIS:]DICT]" },
+  { "get", 2, 3, "[BASIS:]DICT KEY [FILE]" },
+  { "put", 2, 3, "[BASIS:]DICT KEY [FILE]" },
+  { "rm", 1, 2, "[BASIS:]DICT [KEY]" },
+  { "stat", 0, 2, "[[BASIS:]DICT KEY]" },
+  { "sync", 0, 0, "" },
+};
+
+/* Checks the command and its arguments before anything is opened. */
+static int
+check_command(const char *cmd, int argc)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    const struct command *c = &commands[i];
+
+    if (strcmp(cmd, c->name) != 0)
+      continue;
+    /* stat takes a dictionary and a key, or nothing. */
+    if (argc < c->min || argc > c->max ||
+        (strcmp(cmd, "stat") == 0 && argc == 1))
+      return usage_error("%s takes %s, not %d argument%s", cmd,
+                         c->args[0] ? c->args : "no arguments", argc,
+                         argc == 1 ? "" : "s");
+    return 0;
+  }
+  return usage_error("unknown command '%s'", cmd);
+}
+
+/* How long a command looks for the server before it gives up. */
+#define CONNECT_MS 3000
+
+static long long
+now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Finds the PDDB server through the name server, waiting a bounded time
+ * for either to come up (a script may start them just before). */
+static int
+connect_server(void)
+{
+  long long deadline = now_ms() + CONNECT_MS;
+  bool names = false;
+  xous_error_t err = XOUS_SERVER_NOT_FOUND;
+  xous_cid_t cid;
+
+  for (;;) {
+    /* xous_connect() to the name server would wait for ever. */
+    if (!names)
+      names = xous_try_connect(xous_sid_from_name(XOUS_NAMES_SERVER_NAME),
+                               &cid) == XOUS_OK;
+    if (names && (err = xous_pddb_try_connect(&db)) == XOUS_OK)
+      return 0;
+    if (now_ms() >= deadline)
+      break;
+    usleep(20000);
+  }
+  if (!names)
+    fprintf(stderr, "pddb: no PDDB server registered: start xous-pddb or "
+                    "give -i IMAGE (no name server runs either: start "
+                    "xous-names, or use xous-run)\n");
+  else if (err == XOUS_SERVER_NOT_FOUND)
+    fprintf(stderr, "pddb: no PDDB server registered: start xous-pddb or "
+                    "give -i IMAGE\n");
+  else
+    fprintf(stderr, "pddb: the PDDB server: %s\n", xous_strerror(err));
+  return 1;
+}
+
+static int
+help(void)
+{
+  print_usage(stdout);
+  printf("Without --image (or PDDB_IMAGE), the command goes to the running "
+         "xous-pddb server.\nSee pddb(1).\n");
+  return 0;
 }
 
 int
@@ -523,54 +766,68 @@ main(int argc, char **argv)
     { "password-fd", required_argument, NULL, 'p' },
     { "json", no_argument, NULL, 'j' },
     { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
   };
   const char *image = getenv("PDDB_IMAGE");
   char *unlocks[XOUS_PDDB_MAX_OPEN_BASES];
   int nunlock = 0, c, i, rc;
+  uint32_t fd;
   const char *cmd;
   xous_error_t err;
 
   pddb_protect_process();
   if (argc > 1 && strcmp(argv[1], "format") == 0)
     return cmd_format(argc - 1, argv + 1);
-  while ((c = getopt_long(argc, argv, "+i:u:p:jh", opts, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+:i:u:p:jh", opts, NULL)) != -1) {
     switch (c) {
     case 'i':
       image = optarg;
       break;
     case 'u':
       if (nunlock == XOUS_PDDB_MAX_OPEN_BASES - 1)
-        return usage();
+        return usage_error("at most %d --unlock", nunlock);
       unlocks[nunlock++] = optarg;
       break;
     case 'p':
-      password_fd = atoi(optarg);
+      if (!parse_count(optarg, 1u << 20, &fd))
+        return usage_error("--password-fd %s: not a file descriptor",
+                           optarg);
+      password_fd = (int)fd;
       break;
     case 'j':
       json = 1;
       break;
+    case 'h':
+      return help();
+    case 'V':
+      printf("pddb %s\n", xous_version_string());
+      return 0;
+    case ':':
+      return usage_error("%s needs a value", argv[optind - 1]);
     default:
-      return usage();
+      return usage_error("unknown option %s", argv[optind - 1]);
     }
   }
   if (optind >= argc)
-    return usage();
+    return usage_error("no command given");
   cmd = argv[optind++];
   argc -= optind;
   argv += optind;
+  if ((rc = check_command(cmd, argc)) != 0)
+    return rc;
   if (image != NULL && image[0] != '\0') {
     if ((err = pddb_open(image, &eng)) != XOUS_OK) {
-      fprintf(stderr, "pddb: %s: %s\n", image,
-              err == XOUS_INVALID_CODING ? "not a PDDB image"
-              : err == XOUS_ACCESS_DENIED ? "in use by another process"
-                                          : xous_strerror(err));
+      fprintf(stderr, "pddb: %s: %s\n", image, pddb_open_error(err));
       return 1;
     }
     pddb_set_progress(eng, term_progress, "scan");
-  } else if ((err = xous_pddb_try_connect(&db)) != XOUS_OK) {
-    fprintf(stderr, "pddb: no image given and no PDDB server: %s\n",
-            xous_strerror(err));
+  } else if (strcmp(cmd, "stat") == 0 && argc == 0) {
+    fprintf(stderr, "pddb: stat of the image needs --image IMAGE (the "
+                    "server does not say)\n");
+    return 1;
+  } else if (connect_server() != 0) {
     return 1;
   }
   rc = 0;
@@ -595,16 +852,17 @@ main(int argc, char **argv)
     rc = cmd_stat(argc, argv);
   else if (strcmp(cmd, "sync") == 0)
     rc = report("sync", sync_all());
-  else if (strcmp(cmd, "create-basis") == 0 ||
-           strcmp(cmd, "delete-basis") == 0 || strcmp(cmd, "unlock") == 0 ||
-           strcmp(cmd, "lock") == 0)
-    rc = cmd_basis(cmd, argc, argv);
   else
-    rc = usage();
+    rc = cmd_basis(cmd, argc, argv);
   if (eng != NULL) {
-    err = pddb_close(eng);
-    if (rc == 0)
-      rc = report("close", err);
+    /* A failed put leaves the image as it was: nothing more is synced. */
+    if (put_failed) {
+      pddb_abandon(eng);
+    } else {
+      err = pddb_close(eng);
+      if (rc == 0)
+        rc = report("close", err);
+    }
   } else {
     xous_pddb_disconnect(&db);
   }

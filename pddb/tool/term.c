@@ -1,9 +1,9 @@
 /* Terminal helpers of the pddb command (term.h). */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
+
+#include <bsd/readpassphrase.h>
 
 #include "term.h"
 
@@ -31,29 +31,17 @@ read_line(int fd, char *buf, size_t size)
 int
 term_password(int fd, const char *prompt, char *buf, size_t size)
 {
-  struct termios old, quiet;
-  int tty, n;
-
   if (fd >= 0)
     return read_line(fd, buf, size);
-  tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-  if (tty < 0) {
+  /* readpassphrase(3) turns echo off on /dev/tty and puts the terminal
+   * back on every way out, signals included (SIGINT, SIGTERM, SIGTSTP...,
+   * which it then raises again). */
+  if (readpassphrase(prompt, buf, size, RPP_REQUIRE_TTY) == NULL) {
     fprintf(stderr, "pddb: no terminal to read the password from; "
                     "use --password-fd\n");
     return -1;
   }
-  (void)!write(tty, prompt, strlen(prompt));
-  if (tcgetattr(tty, &old) == 0) {
-    quiet = old;
-    quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
-    quiet.c_lflag |= ICANON;
-    (void)tcsetattr(tty, TCSAFLUSH, &quiet);
-  }
-  n = read_line(tty, buf, size);
-  (void)tcsetattr(tty, TCSAFLUSH, &old);
-  (void)!write(tty, "\n", 1);
-  close(tty);
-  return n;
+  return (int)strlen(buf);
 }
 
 void
