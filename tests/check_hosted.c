@@ -409,6 +409,20 @@ START_TEST(hosted_threads_get_their_own_tids_and_answers)
 }
 END_TEST
 
+START_TEST(a_hosted_program_gets_28_tids_and_no_more)
+{
+  pid_t p;
+
+  start_broker();
+  c_echo_server(C_SERVER);
+  p = hosted("tids", (const char *[]){ "tids", "40", NULL });
+  expect_line(p, "tids 28");
+  /* Sixteen of them at once, each with calls of its own. */
+  p = hosted("threads", (const char *[]){ "threads", C_SERVER, "16", NULL });
+  expect_line(p, "threads ok");
+}
+END_TEST
+
 /* ==== the process ========================================================= */
 
 START_TEST(a_hosted_program_is_a_process_in_ps_marked_hosted)
@@ -736,6 +750,7 @@ hosted_suite(void)
   tcase_add_test(tc, a_hosted_server_answers_with_reply_and_receive_next);
   tcase_add_test(tc, two_hosted_programs_talk_through_the_broker);
   tcase_add_test(tc, hosted_threads_get_their_own_tids_and_answers);
+  tcase_add_test(tc, a_hosted_program_gets_28_tids_and_no_more);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("processes");

@@ -45,9 +45,10 @@
 
 #define SOCK_FD 3
 /* TIDs given out: 1 is taken at connect, as by the Xous hosted kernel,
- * and threads get 2 up to this, the device's TIDs (29 threads, the limit
- * a native process has too). */
-#define MAX_TID 30
+ * and threads get 2 up to this: 28 threads, since each needs a thread of
+ * ours making its calls, and one more reads the socket, within the 29
+ * threads (XOUS_MAX_THREADS) that this process has, as any. */
+#define MAX_TID (XOUS_MAX_THREADS)
 /* Received lends the program has not returned yet. */
 #define MAX_HELD XOUS_QUEUE_DEPTH
 #define FAKE_ADDR 0x40000000ull /* MapMemory's answer: the client ignores it */
@@ -402,9 +403,20 @@ refuse(const struct xous_hosted_frame *f, const uint8_t *payload,
 /* The threads take turns at the socket: one reads a call, hands the
  * socket to another and makes the call itself, so a call costs no hand-
  * over from a reader to a worker, and a blocked call blocks only its own
- * thread. There are as many threads as calls in progress plus one, up to
- * one per TID plus the reader. */
-#define MAX_THREADS (MAX_TID + 1)
+ * thread. A thread is added when none waits for its turn, up to one per
+ * TID given plus the reader: each TID has one call at a time, so that is
+ * enough, and it keeps us within our XOUS_MAX_THREADS threads (each of
+ * ours has a libxous TID of its own). */
+static unsigned
+pool_cap(void)
+{
+  unsigned given;
+
+  pthread_mutex_lock(&table_lock);
+  given = next_tid - 2;
+  pthread_mutex_unlock(&table_lock);
+  return given + 1 < XOUS_MAX_THREADS ? given + 1 : XOUS_MAX_THREADS;
+}
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_turn = PTHREAD_COND_INITIALIZER;
@@ -493,7 +505,7 @@ pool_main(void *arg)
     reading = false;
     if (waiting > 0)
       pthread_cond_signal(&pool_turn);
-    else if (threads < MAX_THREADS &&
+    else if (threads < pool_cap() &&
              pthread_create(&t, NULL, pool_main, NULL) == 0) {
       pthread_detach(t);
       threads++;

@@ -32,6 +32,7 @@
  *   threads NAME16 N           N threads, each of its own TID (made up
  *                              first, as Rust std threads do), 50
  *                              BlockingScalars each: "threads ok"
+ *   tids N                     N CreateThreads: "tids GIVEN"
  *   hello                      drives examples/hello: "sum S", "uptime"
  *   upper TEXT                 drives examples/upper: "upper TEXT'"
  *   fault garbage|short|huge|bad-tid|zero-lend|unknown-call
@@ -764,6 +765,23 @@ role_threads(int argc, char **argv)
 }
 
 static int
+role_tids(int argc, char **argv)
+{
+  unsigned n, given = 0;
+
+  if (argc != 1 || (n = (unsigned)number(argv[0])) == 0 || n > 60)
+    usage();
+  for (unsigned i = 0; i < n; i++) {
+    uint64_t w[8] = { XOUS_SYSCALL_CREATE_THREAD }, r[8];
+
+    call_words(XOUS_HOSTED_FAKE_TID + i, w, r);
+    given += r[0] == XOUS_RESULT_THREAD_ID;
+  }
+  printf("tids %u\n", given);
+  return 0;
+}
+
+static int
 role_hello(void)
 {
   uint64_t tid = new_tid(), cid = connect_to(tid, HELLO_NAME), r[8];
@@ -975,6 +993,8 @@ main(int argc, char **argv)
     return role_threads(argc, argv);
   if (strcmp(role, "hello") == 0)
     return role_hello();
+  if (strcmp(role, "tids") == 0)
+    return role_tids(argc, argv);
   if (strcmp(role, "upper") == 0)
     return role_upper(argc, argv);
   if (strcmp(role, "fault") == 0)
