@@ -701,6 +701,19 @@ START_TEST(xous_run_starts_a_hosted_program_beside_c_programs)
 }
 END_TEST
 
+START_TEST(xous_run_ends_when_only_a_hosted_server_is_left)
+{
+  const char *argv[] = { "--no-servers", "--hosted", HOSTED, "echo-server",
+                         H_SERVER, "--", HARNESS_PEER, "client", H_SERVER,
+                         "call", "1", "20", "22", NULL };
+  pid_t p = harness_spawn_argv("xous-run", argv);
+
+  expect_text(p, "| NoError 42 0 0 0 0\n");
+  /* The hosted program is known as a server: the run ends with it. */
+  expect_exit(p, 0);
+}
+END_TEST
+
 START_TEST(an_image_line_hosted_starts_a_hosted_program)
 {
   char *image;
@@ -719,7 +732,7 @@ START_TEST(an_image_line_hosted_starts_a_hosted_program)
   argv[2] = image;
   p = harness_spawn_argv("xous-run", argv);
   expect_text(p, "| upper FROM AN IMAGE\n");
-  harness_kill(p, SIGTERM);
+  expect_exit(p, 0);
   free(image);
 }
 END_TEST
@@ -769,6 +782,7 @@ hosted_suite(void)
   tcase_add_test(tc, a_broker_without_the_listener_says_how_to_start_it);
   tcase_add_test(tc, xous_run_starts_a_hosted_program_beside_c_programs);
   tcase_add_test(tc, an_image_line_hosted_starts_a_hosted_program);
+  tcase_add_test(tc, xous_run_ends_when_only_a_hosted_server_is_left);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("faults");

@@ -115,11 +115,12 @@ run_hosted_env(const char *sock_path, const char *name)
   setenv("XOUS_SERVER", server, 1);
   setenv("XOUS_PID", pid, 1);
   setenv("XOUS_PROCESS_KEY", key, 1);
-  return 0;
+  return atoi(pid);
 }
 
 int
-run_server_pids(const char *sock_path, pid_t *pids, unsigned max)
+run_server_pids(const char *sock_path, pid_t *pids, unsigned *xous_pids,
+                unsigned max)
 {
   size_t size = XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX + 1;
   char *buf = malloc(size);
@@ -142,8 +143,10 @@ run_server_pids(const char *sock_path, pid_t *pids, unsigned max)
   }
   pos = json;
   while (n < max && json_next_object(&pos, &o))
-    if (json_get_u(&o, "servers", 0) > 0)
+    if (json_get_u(&o, "servers", 0) > 0) {
+      xous_pids[n] = (unsigned)json_get_u(&o, "pid", 0);
       pids[n++] = (pid_t)json_get_u(&o, "os_pid", 0);
+    }
   free(buf);
   return (int)n;
 }

@@ -64,6 +64,8 @@ struct proc {
   bool waited;    /* a `wait` line of an image */
   bool until;     /* the run ends when the `until` programs have ended */
   bool server;    /* the broker knows it as the owner of a server */
+  unsigned hosted_pid; /* a hosted-mode program: its Xous PID (the broker
+                          knows the OS pid of its bridge, not its own) */
   bool stopped;   /* we signalled it: its end is no news */
   bool interactive; /* on the terminal (--shell): its status is the run's */
   struct stream out, err;
@@ -892,9 +894,13 @@ start_programs(const struct manifest *m)
       return got_signal ? 128 + got_signal : 1;
     if (e->hosted) {
       /* The three variables of a hosted-mode program, for this child. */
-      if (run_hosted_env(sock_path, base_name(e->argv[0])) != 0)
+      int xous_pid = run_hosted_env(sock_path, base_name(e->argv[0]));
+
+      if (xous_pid < 0)
         return 127;
       p = spawn(base_name(e->argv[0]), ROLE_PROGRAM, e->argv, false);
+      if (p != NULL)
+        p->hosted_pid = (unsigned)xous_pid;
       unsetenv("XOUS_SERVER");
       unsetenv("XOUS_PID");
       unsetenv("XOUS_PROCESS_KEY");
@@ -948,13 +954,16 @@ static bool
 learn_servers(void)
 {
   pid_t pids[MAX_PROCS * 2];
-  int n = run_server_pids(sock_path, pids, MAX_PROCS * 2);
+  unsigned xous_pids[MAX_PROCS * 2];
+  int n = run_server_pids(sock_path, pids, xous_pids, MAX_PROCS * 2);
 
   if (n < 0)
     return false;
   for (unsigned i = 0; i < nprocs; i++)
     for (int k = 0; k < n; k++)
-      if (procs[i].pid > 0 && procs[i].pid == pids[k])
+      if (procs[i].pid > 0 &&
+          (procs[i].hosted_pid != 0 ? procs[i].hosted_pid == xous_pids[k]
+                                    : procs[i].pid == pids[k]))
         procs[i].server = true;
   return true;
 }
