@@ -1560,6 +1560,44 @@ START_TEST(a_stale_socket_file_is_cleaned_at_start)
 }
 END_TEST
 
+/* ==== the device's system calls ============================================ */
+
+START_TEST(system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop)
+{
+  const xous_process_init_t init = { 0x10000, 0x20000, 0x30000, 0x1000,
+                                     0x10000, 0x10000 };
+  const xous_word_t op[7] = { 2, 0, 0, 0, 0, 0, 0 };
+  xous_pid_t self = xous_get_process_id(), pid = 0;
+  xous_cid_t cid = 0;
+  xous_word_t phys = 0x1234;
+  xous_result_t res;
+  xous_sid_t sid;
+
+  /* No scheduler, loader or physical memory here: each gives the
+   * kernel's answer for a call it does not handle, at once. */
+  ck_assert_int_eq(xous_return_to_parent(1, 0), XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_switch_to(self, 0), XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_ready_threads(self), XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_set_mem_region(self, 1, 0x40000000, 0x1000),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_create_process(&init, &pid, &cid),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_uint_eq(pid, 0);
+  ck_assert_int_eq(xous_set_exception_handler(0x10000, 0x7fff0000),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_virt_to_phys(0x60000000, &phys),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_virt_to_phys_pid(self, 0x60000000, &phys),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_uint_eq(phys, 0x1234);
+  ck_assert_int_eq(xous_platform_specific(op, &res), XOUS_UNHANDLED_SYSCALL);
+  ck_assert_uint_eq(res.kind, XOUS_RESULT_ERROR);
+  /* And the process goes on as before. */
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_uint_eq(xous_get_process_id(), self);
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 static TCase *
@@ -1588,6 +1626,8 @@ broker_suite(void)
   tcase_add_test(tc, threads_nobody_joins_do_not_use_the_tids_up);
   tcase_add_test(tc,
                  join_thread_on_the_calling_thread_gives_thread_not_available);
+  tcase_add_test(
+      tc, system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop);
 
   tc = tcase(s, "servers", true);
   tcase_add_test(tc, create_server_with_address_twice_gives_server_exists);

@@ -1212,6 +1212,114 @@ START_TEST(version_of_library_headers_and_package_agree) {
 }
 END_TEST
 
+/* ---- the rest of the kernel ABI ------------------------------------------ */
+
+START_TEST(return_to_parent_puts_pid_and_cpu_in_words_1_and_2) {
+  ck_assert_int_eq(xous_return_to_parent(1, 0), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_RETURN_TO_PARENT, 1, 0);
+  rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_return_to_parent(3, 2), XOUS_UNHANDLED_SYSCALL);
+  ck_call(1, XOUS_SYSCALL_RETURN_TO_PARENT, 3, 2);
+}
+END_TEST
+
+START_TEST(switch_to_puts_pid_and_context_in_words_1_and_2) {
+  ck_assert_int_eq(xous_switch_to(4, 9), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_SWITCH_TO, 4, 9);
+  rb_push(XOUS_RESULT_ERROR, XOUS_PROCESS_NOT_CHILD);
+  ck_assert_int_eq(xous_switch_to(4, 9), XOUS_PROCESS_NOT_CHILD);
+}
+END_TEST
+
+START_TEST(ready_threads_puts_pid_in_word_1) {
+  ck_assert_int_eq(xous_ready_threads(6), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_READY_THREADS, 6);
+}
+END_TEST
+
+START_TEST(set_mem_region_puts_pid_type_addr_size_in_words_1_to_4) {
+  ck_assert_int_eq(xous_set_mem_region(5, 2, 0x40000000u, 0x3000), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_SET_MEM_REGION, 5, 2, 0x40000000u, 0x3000);
+  rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_set_mem_region(5, 2, 0x40000000u, 0x3000),
+                   XOUS_UNHANDLED_SYSCALL);
+}
+END_TEST
+
+START_TEST(create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid) {
+  const xous_process_init_t init = {0x1000, 0x2000, 0x3000,
+                                    0x4000, 0x5000, 0x6000};
+  xous_pid_t pid = 0;
+  xous_cid_t cid = 0;
+
+  rb_push(XOUS_RESULT_NEW_PROCESS, 7, 3);
+  ck_assert_int_eq(xous_create_process(&init, &pid, &cid), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_CREATE_PROCESS, 0x1000, 0x2000, 0x3000, 0x4000,
+          0x5000, 0x6000, 0);
+  ck_assert_uint_eq(pid, 7);
+  ck_assert_uint_eq(cid, 3);
+  rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
+  pid = 0;
+  ck_assert_int_eq(xous_create_process(&init, &pid, NULL),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_uint_eq(pid, 0);
+  /* Ok is not NewProcess. */
+  ck_assert_int_eq(xous_create_process(&init, NULL, NULL),
+                   XOUS_INTERNAL_ERROR);
+  ck_assert_int_eq(xous_create_process(NULL, &pid, &cid),
+                   XOUS_INVALID_ARGUMENT);
+  ck_calls(3);
+}
+END_TEST
+
+START_TEST(set_exception_handler_puts_pc_and_sp_in_words_1_and_2) {
+  rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_set_exception_handler(0x7000, 0x8000),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_call(0, XOUS_SYSCALL_SET_EXCEPTION_HANDLER, 0x7000, 0x8000);
+}
+END_TEST
+
+START_TEST(virt_to_phys_puts_virt_in_word_1_and_reads_scalar1) {
+  xous_word_t phys = 0;
+
+  rb_push(XOUS_RESULT_SCALAR1, 0x40123000u);
+  ck_assert_int_eq(xous_virt_to_phys(0x60001000u, &phys), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_VIRT_TO_PHYS, 0x60001000u);
+  ck_assert_uint_eq(phys, 0x40123000u);
+  rb_push(XOUS_RESULT_ERROR, XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(xous_virt_to_phys(0x60001000u, &phys), XOUS_BAD_ADDRESS);
+  ck_assert_uint_eq(phys, 0x40123000u);
+}
+END_TEST
+
+START_TEST(virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2) {
+  xous_word_t phys = 0;
+
+  rb_push(XOUS_RESULT_SCALAR1, 0x40456000u);
+  ck_assert_int_eq(xous_virt_to_phys_pid(9, 0x60002000u, &phys), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_VIRT_TO_PHYS_PID, 9, 0x60002000u);
+  ck_assert_uint_eq(phys, 0x40456000u);
+}
+END_TEST
+
+START_TEST(platform_specific_puts_its_seven_words_in_1_to_7) {
+  const xous_word_t args[7] = {2, 0x61000000u, 3, 4, 5, 6, 7};
+  xous_result_t res;
+
+  rb_push(XOUS_RESULT_SCALAR1, 0x55);
+  ck_assert_int_eq(xous_platform_specific(args, &res), XOUS_OK);
+  ck_call(0, XOUS_SYSCALL_PLATFORM_SPECIFIC, 2, 0x61000000u, 3, 4, 5, 6, 7);
+  ck_assert_uint_eq(res.kind, XOUS_RESULT_SCALAR1);
+  ck_assert_uint_eq(res.w[0], 0x55);
+  rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_platform_specific(args, NULL),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_platform_specific(NULL, &res), XOUS_INVALID_ARGUMENT);
+  ck_calls(2);
+}
+END_TEST
+
 /* ---- the suite ----------------------------------------------------------- */
 
 #define ADD(tc, t) tcase_add_test((tc), (t))
@@ -1370,6 +1478,18 @@ static Suite *core_suite(bool forking) {
   ADD(tc, claim_interrupt_puts_irq_handler_arg_in_words_1_to_3);
   ADD(tc, free_interrupt_puts_irq_in_word_1);
   ADD(tc, adjust_process_limit_returns_the_value_in_force_from_word_2);
+
+  tc = new_tcase(s, "system");
+  ADD(tc, return_to_parent_puts_pid_and_cpu_in_words_1_and_2);
+  ADD(tc, switch_to_puts_pid_and_context_in_words_1_and_2);
+  ADD(tc, ready_threads_puts_pid_in_word_1);
+  ADD(tc, set_mem_region_puts_pid_type_addr_size_in_words_1_to_4);
+  ADD(tc,
+      create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid);
+  ADD(tc, set_exception_handler_puts_pc_and_sp_in_words_1_and_2);
+  ADD(tc, virt_to_phys_puts_virt_in_word_1_and_reads_scalar1);
+  ADD(tc, virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2);
+  ADD(tc, platform_specific_puts_its_seven_words_in_1_to_7);
 
   tc = new_tcase(s, "helpers");
   ADD(tc, scalar_sends_a_scalar_message);

@@ -96,6 +96,35 @@ START_TEST(emu_guest_server_writes_into_mutable_lend_of_native_client)
 }
 END_TEST
 
+START_TEST(emu_passes_arguments_in_argl_after_unpadded_blocks)
+{
+  pid_t guest;
+  int status;
+
+  harness_start_broker();
+  guest = harness_spawn(emu, rv32("tests/rv32/conformance.elf"), "args",
+                        "two words", "", "x", NULL);
+  status = run_guest(guest);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "the guest's argv check %d failed", WEXITSTATUS(status));
+}
+END_TEST
+
+START_TEST(emu_interrupt_handler_has_a_tls_block_of_its_own)
+{
+  pid_t guest;
+  int status;
+
+  harness_start_broker();
+  guest = harness_spawn(emu, rv32("tests/rv32/conformance.elf"), "irq-tls",
+                        NULL);
+  status = run_guest(guest);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "the interrupt check %d failed (status %#x)",
+                WEXITSTATUS(status), (unsigned)status);
+}
+END_TEST
+
 START_TEST(emu_guest_fault_ends_only_the_guest)
 {
   pid_t guest;
@@ -208,18 +237,27 @@ static const struct abi_call abi_table[] = {
   { "ClaimInterrupt", 5, { "8", "!*", "0x1234" }, "0", { NULL } },
   { "FreeInterrupt", 6, { "8" }, "0", { NULL } },
   { "AdjustProcessLimit", 38, { "1", "0", "0" }, "15", { "1", "*" } },
-  /* The desktop cannot make a process: NewProcess or an Error. */
+  /* The system programs' calls: UnhandledSyscall on the desktop. */
+  { "ReturnToParent", 4, { "1", "0" }, "1", { "17" } },
+  { "SwitchTo", 7, { "$pid", "0x11" }, "1", { "17" } },
+  { "ReadyThreads", 8, { "$pid" }, "1", { "17" } },
+  { "SetMemRegion", 13, { "$pid", "2", "0x40000000", "0x3000" }, "1",
+    { "17" } },
   { "CreateProcess", 21,
-    { "0x1000", "0x2000", "0x3000", "0x4000", "0x5000", "0x6000" }, "19|1",
-    { "*", "*" } },
+    { "0x1000", "0x2000", "0x3000", "0x4000", "0x5000", "0x6000" }, "1",
+    { "17" } },
   { "SetExceptionHandler", 37, { "0x7000", "0x8000" }, "1", { "17" } },
+  { "VirtToPhys", 39, { "0x61000000" }, "1", { "17" } },
+  { "VirtToPhysPid", 42, { "$pid", "0x61000000" }, "1", { "17" } },
+  { "PlatformSpecific", 46, { "2", "0x61000000" }, "1", { "17" } },
   { "TerminateProcess", 22, { "42" }, "-", { NULL } },
 };
 
 /* Every number of ABI.md's table; Shutdown (23) has a run of its own. */
 static const unsigned abi_numbers[] = {
-  2, 3, 5, 6, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 24, 25,
-  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 40, 41,
+  2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+  22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+  41, 42, 46,
 };
 
 struct trace_line {
@@ -535,6 +573,8 @@ main(void)
   tcase_add_test(tc, emu_guest_server_answers_native_client);
   tcase_add_test(tc, emu_guest_server_writes_into_mutable_lend_of_native_client);
   tcase_add_test(tc, emu_guest_fault_ends_only_the_guest);
+  tcase_add_test(tc, emu_passes_arguments_in_argl_after_unpadded_blocks);
+  tcase_add_test(tc, emu_interrupt_handler_has_a_tls_block_of_its_own);
   tcase_add_test(tc, emu_abi_every_syscall_puts_the_words_where_abi_md_says);
   tcase_add_test(tc, emu_abi_shutdown_is_call_23_with_no_arguments);
   tcase_add_test(tc, emu_xous_run_mixes_native_and_rv32_processes_in_one_image);

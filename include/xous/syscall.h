@@ -123,6 +123,56 @@ xous_error_t xous_adjust_process_limit(unsigned index, xous_word_t current,
                                        xous_word_t proposed,
                                        xous_word_t *limit);
 
+/* ---- the rest of the kernel ABI (system programs on the device) ------- */
+
+/* The calls below are the device kernel's, for the few programs that
+ * schedule, load or drive hardware themselves. Each makes the real call
+ * on the device (ABI.md has the words). On the desktop there is no
+ * scheduler, loader or physical memory to reach, and each returns
+ * XOUS_UNHANDLED_SYSCALL, the kernel's own answer for a call it does not
+ * handle; xous(3) says so per call. */
+
+/* ReturnToParent (4): gives the CPU back to the process that switched to
+ * this one (an interrupt handler's tick in a pre-emptive scheduler: pid 1
+ * and cpu 0 on the device). */
+xous_error_t xous_return_to_parent(xous_pid_t pid, xous_word_t cpu);
+/* SwitchTo (7): runs thread context of process pid, a child of ours. */
+xous_error_t xous_switch_to(xous_pid_t pid, xous_word_t context);
+/* ReadyThreads (8): asks whether process pid has threads ready to run. */
+xous_error_t xous_ready_threads(xous_pid_t pid);
+/* SetMemRegion (13): gives process pid the region [addr, addr+size) of
+ * the kernel's memory type type. */
+xous_error_t xous_set_mem_region(xous_pid_t pid, unsigned type,
+                                 xous_word_t addr, size_t size);
+
+/* CreateProcess (21) on rv32: the six words of the kernel's ProcessInit;
+ * the text pages move from the caller to the child. */
+typedef struct {
+  xous_word_t stack_base, stack_size; /* the child's stack */
+  xous_word_t text_addr, text_size;   /* the image in the caller */
+  xous_word_t load_addr;              /* where the image goes in the child */
+  xous_word_t entry;                  /* its first instruction */
+} xous_process_init_t;
+/* Starts a process from init; *pid and *cid (a connection to the server
+ * the kernel makes in the child) on success. */
+xous_error_t xous_create_process(const xous_process_init_t *init,
+                                 xous_pid_t *pid, xous_cid_t *cid);
+/* SetExceptionHandler (37): the kernel answers UnhandledSyscall on the
+ * device too (its handler is not wired in). */
+xous_error_t xous_set_exception_handler(xous_word_t pc, xous_word_t sp);
+/* VirtToPhys (39) and VirtToPhysPid (42): the physical address behind virt
+ * in this process, or in process pid; a kernel built without the v2p
+ * feature answers UnhandledSyscall, an unmapped address BadAddress. */
+xous_error_t xous_virt_to_phys(xous_word_t virt, xous_word_t *phys);
+xous_error_t xous_virt_to_phys_pid(xous_pid_t pid, xous_word_t virt,
+                                   xous_word_t *phys);
+/* PlatformSpecific (46): args[0] the operation, args[1..6] its words, as
+ * the platform defines them; res (may be NULL) the raw result. Beware: a
+ * kernel with no platform calls (the Precursor's) stops the system on it,
+ * by design of that kernel. */
+xous_error_t xous_platform_specific(const xous_word_t args[7],
+                                    xous_result_t *res);
+
 /* ---- the raw ABI ------------------------------------------------------ */
 
 /* Eight words in, eight out: what every wrapper above comes down to.

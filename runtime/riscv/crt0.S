@@ -48,29 +48,52 @@ xous__thread_trampoline:
 	.size	xous__thread_trampoline, . - xous__thread_trampoline
 
 /* An interrupt: a0 = irq, a1 = arg, ra = the kernel's IRQ-return address,
- * sp = the interrupted thread's stack, gp unknown. Runs the handler that
- * syscall.c recorded for a0 (the kernel only delivers claimed numbers,
- * all below XOUS_IRQ_MAX). tp stays the interrupted thread's. */
+ * sp = the interrupted thread's stack, and gp and tp whatever interrupt
+ * context holds: the kernel sets neither, so tp is 0 on the device and a
+ * handler that touched errno through it would fault near address 0. The
+ * handler therefore gets a TLS block of its own, carved off the stack
+ * below the interrupted thread's frame and filled from the template on
+ * every interrupt (the interrupted thread's TLS is never touched), and
+ * runs the handler that syscall.c recorded for a0 (the kernel only
+ * delivers claimed numbers, all below XOUS_IRQ_MAX). gp and tp are put
+ * back before returning, for a caller that shares them. */
 	.section .text.xous__irq_trampoline, "ax", @progbits
 	.globl	xous__irq_trampoline
 	.type	xous__irq_trampoline, @function
 xous__irq_trampoline:
-	addi	sp, sp, -16
-	sw	ra, 12(sp)
-	sw	gp, 8(sp)
+	addi	sp, sp, -32
+	sw	ra, 28(sp)
+	sw	gp, 24(sp)
+	sw	tp, 20(sp)
+	sw	s0, 16(sp)
+	sw	s1, 12(sp)
+	sw	s2, 8(sp)
+	sw	s3, 4(sp)
 	.option	push
 	.option	norelax
 	la	gp, __global_pointer$
 	.option	pop
+	mv	s0, a0			/* irq */
+	mv	s1, a1			/* arg */
+	mv	s2, sp			/* the frame, above the TLS block */
+	call	tls_on_stack		/* clobbers s3, saved above */
 	lla	t0, xous__irq_handlers
-	slli	t1, a0, 2
+	slli	t1, s0, 2
 	add	t0, t0, t1
 	lw	t0, 0(t0)
 	beqz	t0, 1f
+	mv	a0, s0
+	mv	a1, s1
 	jalr	t0
-1:	lw	gp, 8(sp)
-	lw	ra, 12(sp)
-	addi	sp, sp, 16
+1:	mv	sp, s2
+	lw	s3, 4(sp)
+	lw	s2, 8(sp)
+	lw	s1, 12(sp)
+	lw	s0, 16(sp)
+	lw	tp, 20(sp)
+	lw	gp, 24(sp)
+	lw	ra, 28(sp)
+	addi	sp, sp, 32
 	ret
 	.size	xous__irq_trampoline, . - xous__irq_trampoline
 

@@ -15,8 +15,10 @@
 void xous__thread_trampoline(void);
 
 /* Where every interrupt handler claimed with xous_claim_interrupt()
- * starts (crt0.S): it sets gp and calls xous__irq_handlers[a0](a0, a1),
- * then returns to the kernel's IRQ-return address. */
+ * starts (crt0.S): it sets gp and a TLS block of the handler's own (tp is
+ * 0 in interrupt context on the device), calls
+ * xous__irq_handlers[a0](a0, a1), then returns to the kernel's
+ * IRQ-return address. */
 void xous__irq_trampoline(void);
 #define XOUS_IRQ_MAX 32
 extern void (*xous__irq_handlers[XOUS_IRQ_MAX])(unsigned irq, void *arg);
@@ -34,9 +36,13 @@ void xous__stdout_flush(void);
   ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |                 \
    (uint32_t)(d) << 24)
 
-/* An argument list in the parameter block: not written by the device's
- * loader (there, argc is 0); xous-emu adds it. Data: u32 argc, then argc
- * NUL-terminated strings. */
-#define XOUS_TAG_ARGS XOUS_TAG('A', 'r', 'g', 'V')
+/* The argument list in the parameter block, as Rust std reads it: u16
+ * count, then for each argument a u16 length and its bytes (no NUL, no
+ * padding). The device's loader writes none (argc is 0); xous-emu does. */
+#define XOUS_TAG_ARGS XOUS_TAG('A', 'r', 'g', 'L')
+
+/* The .eh_frame address the loader passed to _start (0 when none): C
+ * programs have no unwinder, but one could start from it. */
+extern const void *xous__eh_frame;
 
 #endif /* XOUS_RISCV_INTERNAL_H */

@@ -148,16 +148,24 @@ main(int argc, char **argv)
   (void)xous_free_interrupt(8);
   (void)xous_adjust_process_limit(XOUS_LIMIT_HEAP_MAX, 0, 0, words);
 
-  /* No API: the raw words, as xous-rs would put them. */
+  /* The system programs' calls: the desktop handles none of them. */
   {
-    const xous_word_t cp[8] = { XOUS_SYSCALL_CREATE_PROCESS, 0x1000, 0x2000,
-                                0x3000, 0x4000, 0x5000, 0x6000, 0 };
-    const xous_word_t eh[8] = { XOUS_SYSCALL_SET_EXCEPTION_HANDLER, 0x7000,
-                                0x8000 };
-    xous_word_t out[8];
+    const xous_process_init_t init = { 0x1000, 0x2000, 0x3000,
+                                       0x4000, 0x5000, 0x6000 };
+    const xous_word_t op[7] = { 2, 0x61000000u };
+    xous_word_t phys;
+    xous_cid_t child_cid;
+    xous_pid_t child;
 
-    xous_syscall(cp, out);
-    xous_syscall(eh, out);
+    (void)xous_return_to_parent(1, 0);
+    (void)xous_switch_to(pid, 0x11);
+    (void)xous_ready_threads(pid);
+    (void)xous_set_mem_region(pid, 2, 0x40000000u, 0x3000);
+    (void)xous_create_process(&init, &child, &child_cid);
+    (void)xous_set_exception_handler(0x7000, 0x8000);
+    (void)xous_virt_to_phys(0x61000000u, &phys);
+    (void)xous_virt_to_phys_pid(pid, 0x61000000u, &phys);
+    (void)xous_platform_specific(op, &res);
   }
   return 42; /* TerminateProcess(42) */
 }

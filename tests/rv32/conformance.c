@@ -5,15 +5,108 @@
  * console of its own. With the argument "crash" it stores through a
  * NULL pointer instead, to show that a guest fault is contained.
  *
+ * Two more checks need no server:
+ *   args A B C   argv as xous-emu passes it in the ArgL block, after an
+ *                EnvB block of odd size (the blocks are not padded);
+ *   irq-tls      an interrupt handler (the emulated TICKTIMER's alarm,
+ *                IRQ 8) that uses errno and a thread-local of its own, as
+ *                on the device where interrupt context starts with tp 0.
+ * Every run also checks that a0 at entry was the .eh_frame address.
+ *
  * It expects the native hello server (examples/hello) to be running and
  * tells it to quit at the end.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <xous.h>
 
 #include "../../examples/hello/hello.h"
+
+/* What runtime/riscv/start.c kept of the loader's a0. */
+extern const void *xous__eh_frame;
+
+/* The .eh_frame that a0 named: it starts with a CIE (a nonzero length,
+ * then a CIE id of 0). */
+static int
+check_eh_frame(void)
+{
+  const uint32_t *cie = xous__eh_frame;
+
+  if (cie == NULL || ((uintptr_t)cie & 3) != 0)
+    return 1;
+  return cie[0] != 0 && cie[0] != 0xffffffffu && cie[1] == 0 ? 0 : 1;
+}
+
+static int
+check_args(int argc, char **argv)
+{
+  static const char *const want[] = { "args", "two words", "", "x" };
+
+  if (argc != 5)
+    return 30;
+  for (int i = 0; i < 4; i++)
+    if (strcmp(argv[1 + i], want[i]) != 0)
+      return 31 + i;
+  return argv[5] == NULL ? 0 : 35;
+}
+
+/* The emulated TICKTIMER (servers/ticktimer/device/timer.h). */
+#define TT_PHYS 0xf0012000u
+#define TT_IRQ 8u
+#define TT_TIME0 2
+#define TT_TARGET1 3
+#define TT_TARGET0 4
+#define TT_PENDING 6
+#define TT_ENABLE 7
+
+static volatile uint32_t *tt;
+static _Thread_local unsigned handler_count;
+static volatile int irq_result = -1;
+
+static void
+on_alarm(unsigned irq, void *arg)
+{
+  int ok;
+
+  tt[TT_ENABLE] = 0;
+  tt[TT_PENDING] = 1;
+  /* errno and a thread-local through tp: a TLS block of its own, fresh
+   * from the template on every interrupt. */
+  errno = 0x5a5a;
+  handler_count++;
+  ok = irq == TT_IRQ && arg == (void *)0x77 && errno == 0x5a5a &&
+       handler_count == 1;
+  irq_result = ok ? 0 : 1;
+}
+
+static int
+check_irq_tls(void)
+{
+  xous_range_t r;
+  uint32_t now;
+
+  if (xous_map_memory(TT_PHYS, 0, XOUS_PAGE_SIZE,
+                      XOUS_MEM_R | XOUS_MEM_W | XOUS_MEM_DEV, &r) != XOUS_OK)
+    return 40;
+  tt = r.addr;
+  errno = 7;
+  handler_count = 100;
+  if (xous_claim_interrupt(TT_IRQ, on_alarm, (void *)0x77) != XOUS_OK)
+    return 41;
+  now = tt[TT_TIME0];
+  tt[TT_TARGET1] = 0;
+  tt[TT_TARGET0] = now + 1;
+  tt[TT_ENABLE] = 1;
+  /* Bounded: the alarm is 1 ms away. */
+  for (int i = 0; i < 1000000 && irq_result < 0; i++)
+    (void)xous_yield();
+  if (irq_result != 0)
+    return irq_result < 0 ? 42 : 43;
+  /* The main thread's TLS is its own still. */
+  return errno == 7 && handler_count == 100 ? 0 : 44;
+}
 
 static void *
 twice(void *arg)
@@ -36,6 +129,12 @@ main(int argc, char **argv)
     *nowhere = 1;
     return 99;
   }
+  if (check_eh_frame() != 0)
+    return 8;
+  if (argc >= 2 && strcmp(argv[1], "args") == 0)
+    return check_args(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "irq-tls") == 0)
+    return check_irq_tls();
   if (argc < 1 || argv[0] == NULL)
     return 9; /* xous-emu passes the program's own name */
   if (xous_get_process_id() < 2)

@@ -85,11 +85,12 @@ void emu_cpu_free(struct emu_cpu *cpu);
 
 /* ---- load.c ---------------------------------------------------------------- */
 
-/* Loads an rv32 ELF and builds the stack with its parameter block; sets
- * *entry, *sp and *params (the block's guest address). 0, or -1 with a
+/* Loads an rv32 ELF by its sections and builds the stack with its
+ * parameter block; sets *entry, *sp, *params (the block's guest address)
+ * and *eh_frame (.eh_frame's address, 0 when none). 0, or -1 with a
  * message on stderr. */
 int emu_load(const char *path, int argc, char **argv, uint32_t *entry,
-             uint32_t *sp, uint32_t *params);
+             uint32_t *sp, uint32_t *params, uint32_t *eh_frame);
 
 /* ---- bridge.c -------------------------------------------------------------- */
 

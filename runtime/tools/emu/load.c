@@ -1,12 +1,16 @@
 /*
- * Loads an rv32 Xous ELF as the Xous loader would: every PT_LOAD segment
- * at its own address, zero-filled past the file's bytes (so .bss is
- * zero), and a stack that ends at 0x8000_0000 with the parameter block
- * at its top. All of it is memory from the hosted backend (MapMemory), so
- * that the guest may lend any page-aligned part of it.
+ * Loads an rv32 Xous ELF as the Xous loader would load the image that
+ * xous-core's tools/src/elf.rs makes of it: by sections, not segments
+ * (every allocated section with a nonzero address, at its own address;
+ * NOBITS ones zero-filled, so .bss is zero), with the .eh_frame address
+ * for a0, and a stack that ends at 0x8000_0000 with the loader's
+ * parameter block at its top. All of it is memory from the hosted
+ * backend (MapMemory), so that the guest may lend any page-aligned part
+ * of it.
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,36 +30,144 @@ host_pages(size_t len)
   return r.addr;
 }
 
-static int
-load_segment(const uint8_t *file, size_t size, const Elf32_Phdr *ph)
-{
-  uint32_t lo = ph->p_vaddr & ~(uint32_t)(PAGE - 1);
-  uint64_t hi = ROUND_UP((uint64_t)ph->p_vaddr + ph->p_memsz);
-  uint32_t perms = UC_PROT_READ;
-  uint8_t *host;
+/* One run of pages that allocated sections share. */
+struct region {
+  uint32_t lo, hi;
+  bool writable;
+};
 
-  if (ph->p_filesz > ph->p_memsz || ph->p_offset > size ||
-      ph->p_filesz > size - ph->p_offset || hi > EMU_HEAP_BASE || lo == 0) {
-    fprintf(stderr, "xous-emu: %s: bad segment at 0x%08x\n", emu_program,
-            (unsigned)ph->p_vaddr);
+/* Whether section header sh is one the image tool takes: allocated, at a
+ * nonzero address, not empty. */
+static bool
+taken(const Elf32_Shdr *sh)
+{
+  return (sh->sh_flags & SHF_ALLOC) != 0 && sh->sh_addr != 0 &&
+         sh->sh_size != 0;
+}
+
+/* The section headers of file, checked to lie inside it; NULL when there
+ * are none or they do not fit. */
+static const uint8_t *
+section_headers(const uint8_t *file, size_t size, const Elf32_Ehdr *eh)
+{
+  if (eh->e_shoff == 0 || eh->e_shnum == 0 ||
+      eh->e_shentsize != sizeof(Elf32_Shdr) || eh->e_shoff > size ||
+      (size - eh->e_shoff) / sizeof(Elf32_Shdr) < eh->e_shnum)
+    return NULL;
+  return file + eh->e_shoff;
+}
+
+/* Whether section sh is named name, by the section-name table. */
+static bool
+named(const uint8_t *file, size_t size, const Elf32_Ehdr *eh,
+      const uint8_t *shdrs, const Elf32_Shdr *sh, const char *name)
+{
+  Elf32_Shdr names;
+  size_t len = strlen(name) + 1;
+
+  if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum)
+    return false;
+  memcpy(&names, shdrs + (size_t)eh->e_shstrndx * sizeof names,
+         sizeof names);
+  return names.sh_type != SHT_NOBITS && names.sh_offset <= size &&
+         names.sh_size <= size - names.sh_offset &&
+         sh->sh_name < names.sh_size && len <= names.sh_size - sh->sh_name &&
+         memcmp(file + names.sh_offset + sh->sh_name, name, len) == 0;
+}
+
+/* Maps the allocated sections of file as the Xous loader maps an image
+ * that tools/src/elf.rs made of them: every page a section touches, R+X,
+ * and W too where a writable section lies; the bytes of each PROGBITS
+ * section at its address, zeros for NOBITS. *eh_frame gets the address
+ * of .eh_frame (0 when there is none). */
+static int
+load_sections(const uint8_t *file, size_t size, const Elf32_Ehdr *eh,
+              uint32_t *eh_frame)
+{
+  const uint8_t *shdrs = section_headers(file, size, eh);
+  struct region *regions;
+  unsigned nregions = 0;
+  int rc = -1;
+
+  *eh_frame = 0;
+  if (shdrs == NULL) {
+    fprintf(stderr, "xous-emu: %s: no section headers to load by\n",
+            emu_program);
     return -1;
   }
-  if (hi == lo)
-    return 0;
-  host = host_pages((size_t)(hi - lo));
-  if (host == NULL)
+  regions = calloc(eh->e_shnum, sizeof *regions);
+  if (regions == NULL)
     return -1;
-  memcpy(host + (ph->p_vaddr - lo), file + ph->p_offset, ph->p_filesz);
-  if (ph->p_flags & PF_W)
-    perms |= UC_PROT_WRITE;
-  if (ph->p_flags & PF_X)
-    perms |= UC_PROT_EXEC;
-  if (emu_map_add(lo, host, (size_t)(hi - lo), perms) != 0) {
-    fprintf(stderr, "xous-emu: %s: segments share a page at 0x%08x\n",
-            emu_program, (unsigned)lo);
-    return -1;
+  /* SAFETY: every header is copied out of the file and checked before
+   * its address, size or offset is used. */
+  for (unsigned i = 0; i < eh->e_shnum; i++) {
+    Elf32_Shdr sh;
+    uint32_t lo;
+    uint64_t hi;
+    unsigned k;
+
+    memcpy(&sh, shdrs + (size_t)i * sizeof sh, sizeof sh);
+    if (!taken(&sh))
+      continue;
+    lo = sh.sh_addr & ~(uint32_t)(PAGE - 1);
+    hi = ROUND_UP((uint64_t)sh.sh_addr + sh.sh_size);
+    if (hi > EMU_HEAP_BASE || lo < PAGE ||
+        (sh.sh_type != SHT_NOBITS &&
+         (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset))) {
+      fprintf(stderr, "xous-emu: %s: bad section at 0x%08x\n", emu_program,
+              (unsigned)sh.sh_addr);
+      goto out;
+    }
+    if (*eh_frame == 0 && named(file, size, eh, shdrs, &sh, ".eh_frame"))
+      *eh_frame = sh.sh_addr;
+    /* Sections that share a page share a region. */
+    for (k = 0; k < nregions; k++)
+      if (lo < regions[k].hi && hi > regions[k].lo)
+        break;
+    if (k == nregions)
+      regions[nregions++] = (struct region){ lo, (uint32_t)hi, false };
+    if (lo < regions[k].lo)
+      regions[k].lo = lo;
+    if (hi > regions[k].hi)
+      regions[k].hi = (uint32_t)hi;
+    regions[k].writable |= (sh.sh_flags & SHF_WRITE) != 0;
   }
-  return 0;
+  /* A region that grew may now overlap another: join them. */
+  for (unsigned a = 0; a < nregions; a++)
+    for (unsigned b = a + 1; b < nregions; b++)
+      if (regions[b].lo < regions[a].hi && regions[b].hi > regions[a].lo) {
+        if (regions[b].lo < regions[a].lo)
+          regions[a].lo = regions[b].lo;
+        if (regions[b].hi > regions[a].hi)
+          regions[a].hi = regions[b].hi;
+        regions[a].writable |= regions[b].writable;
+        regions[b--] = regions[--nregions];
+      }
+  for (unsigned k = 0; k < nregions; k++) {
+    size_t len = regions[k].hi - regions[k].lo;
+    uint8_t *host = host_pages(len);
+    uint32_t perms = UC_PROT_READ | UC_PROT_EXEC;
+
+    if (regions[k].writable)
+      perms |= UC_PROT_WRITE;
+    if (host == NULL || emu_map_add(regions[k].lo, host, len, perms) != 0) {
+      fprintf(stderr, "xous-emu: %s: cannot map 0x%08x\n", emu_program,
+              (unsigned)regions[k].lo);
+      goto out;
+    }
+  }
+  for (unsigned i = 0; i < eh->e_shnum; i++) {
+    Elf32_Shdr sh;
+
+    memcpy(&sh, shdrs + (size_t)i * sizeof sh, sizeof sh);
+    if (taken(&sh) && sh.sh_type != SHT_NOBITS)
+      memcpy(emu_to_host(sh.sh_addr, sh.sh_size), file + sh.sh_offset,
+             sh.sh_size);
+  }
+  rc = 0;
+out:
+  free(regions);
+  return rc;
 }
 
 static void
@@ -67,37 +179,49 @@ put32(uint8_t *p, uint32_t v)
   p[3] = (uint8_t)(v >> 24);
 }
 
-/* The parameter block (ABI.md section 4): AppP, an empty EnvB, and ArgV
- * (u32 argc, then NUL-terminated strings), which runtime/riscv/start.c
- * reads. Returns its length, 0 when it does not fit. */
+static void
+put16(uint8_t *p, uint32_t v)
+{
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+
+/* The parameter block as the loader writes it (ABI.md section 4), with
+ * the arguments that the device's loader never passes: "AppP" (size 8:
+ * the total length and the number of blocks), "EnvB" with no variables
+ * (size 2: a u16 count of 0), then "ArgL" (a u16 count, then each
+ * argument as a u16 length and its bytes), each block right after the
+ * one before, with no padding, as Rust std's parser reads them. Returns
+ * its length, 0 when it does not fit. */
 static size_t
 build_params(uint8_t *buf, size_t cap, int argc, char **argv)
 {
   size_t off = 16, args_at, i;
 
-  if (cap < 64)
+  if (cap < 64 || argc > 0xffff)
     return 0;
   memset(buf, 0, cap);
   memcpy(buf, "AppP", 4);
   put32(buf + 4, 8);
   put32(buf + 12, 3);
   memcpy(buf + off, "EnvB", 4);
-  put32(buf + off + 4, 4); /* u16 count 0, two bytes of padding */
-  off += 12;
-  memcpy(buf + off, "ArgV", 4);
+  put32(buf + off + 4, 2);
+  put16(buf + off + 8, 0);
+  off += 10;
+  memcpy(buf + off, "ArgL", 4);
   args_at = off + 8;
-  put32(buf + args_at, (uint32_t)argc);
-  off = args_at + 4;
+  put16(buf + args_at, (uint32_t)argc);
+  off = args_at + 2;
   for (i = 0; i < (size_t)argc; i++) {
-    size_t n = strlen(argv[i]) + 1;
+    size_t n = strlen(argv[i]);
 
-    if (off + n + 4 > cap)
+    if (n > 0xffff || off + 2 + n > cap)
       return 0;
-    memcpy(buf + off, argv[i], n);
-    off += n;
+    put16(buf + off, (uint32_t)n);
+    memcpy(buf + off + 2, argv[i], n);
+    off += 2 + n;
   }
   put32(buf + args_at - 4, (uint32_t)(off - args_at));
-  off = (off + 3) & ~(size_t)3;
   put32(buf + 8, (uint32_t)off);
   return off;
 }
@@ -148,7 +272,7 @@ read_file(const char *path, size_t *size)
 
 int
 emu_load(const char *path, int argc, char **argv, uint32_t *entry,
-         uint32_t *sp, uint32_t *params)
+         uint32_t *sp, uint32_t *params, uint32_t *eh_frame)
 {
   size_t size = 0;
   uint8_t *file = read_file(path, &size);
@@ -162,19 +286,12 @@ emu_load(const char *path, int argc, char **argv, uint32_t *entry,
   if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
       eh->e_ident[EI_CLASS] != ELFCLASS32 ||
       eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_RISCV ||
-      eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(Elf32_Phdr) ||
-      eh->e_phoff > size ||
-      (size - eh->e_phoff) / sizeof(Elf32_Phdr) < eh->e_phnum) {
+      eh->e_type != ET_EXEC) {
     fprintf(stderr, "xous-emu: %s: not an rv32 executable ELF file\n", path);
     goto out;
   }
-  for (unsigned i = 0; i < eh->e_phnum; i++) {
-    Elf32_Phdr ph;
-
-    memcpy(&ph, file + eh->e_phoff + i * sizeof(ph), sizeof(ph));
-    if (ph.p_type == PT_LOAD && load_segment(file, size, &ph) != 0)
-      goto out;
-  }
+  if (load_sections(file, size, eh, eh_frame) != 0)
+    goto out;
   if (make_stack(argc, argv, sp, params) != 0)
     goto out;
   *entry = eh->e_entry;

@@ -64,7 +64,7 @@ int
 main(int argc, char **argv)
 {
   struct emu_cpu *cpu;
-  uint32_t entry, sp, params;
+  uint32_t entry, sp, params, eh_frame;
 
   int status = parse_options(argc, argv);
 
@@ -75,7 +75,7 @@ main(int argc, char **argv)
     return 1;
   /* The guest's argv starts at its own name, as a native one would. */
   if (emu_load(argv[optind], argc - optind, argv + optind, &entry, &sp,
-               &params) != 0)
+               &params, &eh_frame) != 0)
     return 1;
   cpu = emu_cpu_new();
   if (cpu == NULL) {
@@ -83,9 +83,9 @@ main(int argc, char **argv)
     return 1;
   }
   emu_cpu_set(cpu, UC_RISCV_REG_SP, sp);
-  /* As the kernel starts a process: a0 = .eh_frame (none given here),
-   * a1 = the parameter block, ra = 0 (returning faults). */
-  emu_cpu_set(cpu, UC_RISCV_REG_A0, 0);
+  /* As the kernel starts a process: a0 = .eh_frame, a1 = the parameter
+   * block, ra = 0 (returning faults). */
+  emu_cpu_set(cpu, UC_RISCV_REG_A0, eh_frame);
   emu_cpu_set(cpu, UC_RISCV_REG_A1, params);
   /* The first thread ends the process only through TerminateProcess. */
   return (int)emu_cpu_run(cpu, entry);
