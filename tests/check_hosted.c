@@ -315,6 +315,22 @@ START_TEST(a_hosted_peer_drives_the_hello_example)
 }
 END_TEST
 
+START_TEST(a_hosted_peer_finds_the_counter_example_through_xous_names)
+{
+  pid_t server, p;
+
+  start_broker();
+  harness_spawn("xous-names", NULL);
+  server = harness_spawn("examples/counter/counter-server", NULL);
+  ck_assert(harness_wait_nth_line(server, 0, (char[256]){ 0 }, 256,
+                                  BOUND_MS));
+  p = hosted("counter-rs", (const char *[]){ "counter", "5", NULL });
+  expect_line(p, "counter 5");
+  p = hosted("counter-rs", (const char *[]){ "counter", "7", NULL });
+  expect_line(p, "counter 12");
+}
+END_TEST
+
 /* ==== C client, Rust server ================================================= */
 
 START_TEST(a_c_client_calls_a_hosted_server)
@@ -758,6 +774,8 @@ hosted_suite(void)
   tcase_add_test(tc, a_hosted_mutable_lend_comes_back_changed_by_the_c_server);
   tcase_add_test(tc, a_hosted_borrow_comes_back_with_its_original_bytes);
   tcase_add_test(tc, a_hosted_peer_drives_the_hello_example);
+  tcase_add_test(tc,
+                 a_hosted_peer_finds_the_counter_example_through_xous_names);
   tcase_add_test(tc, a_c_client_calls_a_hosted_server);
   tcase_add_test(tc, c_lends_to_a_hosted_server_come_back_as_it_wrote_them);
   tcase_add_test(tc, a_hosted_server_answers_with_reply_and_receive_next);

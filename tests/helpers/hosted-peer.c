@@ -35,6 +35,9 @@
  *   tids N                     N CreateThreads: "tids GIVEN"
  *   hello                      drives examples/hello: "sum S", "uptime"
  *   upper TEXT                 drives examples/upper: "upper TEXT'"
+ *   counter ADD                finds examples/counter through xous-names
+ *                              (the lent-page protocol of <xous/names.h>),
+ *                              adds ADD and prints "counter VALUE"
  *   fault garbage|short|huge|bad-tid|zero-lend|unknown-call
  *                              breaks the protocol (see fault())
  *   bad-key                    shows a wrong key: "closed" when the
@@ -64,6 +67,7 @@
 #include <unistd.h>
 
 #include <xous.h>
+#include <xous/names.h>
 
 #include "xousd/hosted_frame.h"
 
@@ -820,6 +824,36 @@ role_upper(int argc, char **argv)
   return r[0] == XOUS_RESULT_ERROR;
 }
 
+static int
+role_counter(int argc, char **argv)
+{
+  uint64_t tid, names, cid, r[8], a[4] = { 0 };
+  static uint8_t page[XOUS_PAGE_SIZE], back[XOUS_PAGE_SIZE];
+  struct xous_names_msg m;
+
+  if (argc != 1)
+    usage();
+  tid = new_tid();
+  names = connect_to(tid, XOUS_NAMES_SERVER_NAME);
+  memset(&m, 0, sizeof m);
+  m.name_len = 7;
+  memcpy(m.name, "counter", 7);
+  memcpy(page, &m, sizeof m);
+  send_memory(tid, names, XOUS_MSG_LEND_MUT, XOUS_NAMES_OP_CONNECT, page,
+              sizeof page, sizeof m, back, r);
+  memcpy(&m, back, sizeof m);
+  if (r[0] != XOUS_RESULT_MEMORY_RETURNED || r[1] != XOUS_OK || m.cid == 0) {
+    printf("counter lookup %s %llu\n", result_name(r),
+           (unsigned long long)r[1]);
+    return 1;
+  }
+  cid = m.cid;
+  a[0] = number(argv[0]);
+  blocking_scalar(tid, cid, 3, a, r); /* COUNTER_ADD_AND_GET */
+  printf("counter %llu\n", (unsigned long long)r[1]);
+  return r[0] != XOUS_RESULT_SCALAR1;
+}
+
 /* Breaks the protocol in one way; prints what came back, if anything. */
 static int
 role_fault(int argc, char **argv)
@@ -993,6 +1027,8 @@ main(int argc, char **argv)
     return role_threads(argc, argv);
   if (strcmp(role, "hello") == 0)
     return role_hello();
+  if (strcmp(role, "counter") == 0)
+    return role_counter(argc, argv);
   if (strcmp(role, "tids") == 0)
     return role_tids(argc, argv);
   if (strcmp(role, "upper") == 0)
