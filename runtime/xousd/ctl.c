@@ -75,7 +75,7 @@ count_threads(const struct xd_process *proc)
 static const char *
 state_of(const struct xd_process *proc)
 {
-  if (proc->peer == NULL)
+  if (proc->hosted && xd_hosted_starting(proc))
     return "starting"; /* reserved for a hosted-mode program */
   for (const struct xd_link *l = proc->threads.next; l != &proc->threads;
        l = l->next) {

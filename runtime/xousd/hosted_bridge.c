@@ -41,6 +41,7 @@
 #include <xous.h>
 
 #include "config.h"
+#include "hosted/wire.h"
 #include "xousd/hosted_frame.h"
 
 #define SOCK_FD 3
@@ -518,6 +519,39 @@ pool_main(void *arg)
   return NULL;
 }
 
+/* Waits on the hand-over socket (descriptor 3) for the connection and
+ * puts it in its place. Returns 0, or -1 when none came. */
+static int
+take_connection(void)
+{
+  struct xous_wire_frame f; /* only its size matters: one byte comes */
+  long n;
+  int fd = -1;
+
+  do
+    n = xous__wire_recv(SOCK_FD, &f, sizeof f, &fd);
+  while (n == -EINTR);
+  if (n <= 0 || fd < 0) {
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  /* SAFETY: the broker's datagram; all we keep is the descriptor, which
+   * must be a stream socket to be read as one. */
+  {
+    int type;
+    socklen_t tlen = sizeof type;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 ||
+        type != SOCK_STREAM || dup2(fd, SOCK_FD) != SOCK_FD) {
+      close(fd);
+      return -1;
+    }
+  }
+  close(fd);
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -546,20 +580,24 @@ main(int argc, char **argv)
     socklen_t tlen = sizeof type;
 
     if (getsockopt(SOCK_FD, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0 ||
-        type != SOCK_STREAM) {
+        (type != SOCK_STREAM && type != SOCK_SEQPACKET)) {
       fprintf(stderr, "xous-hosted: descriptor 3 is not a connection "
                       "(this program is started by xousd)\n");
       return 2;
     }
-  }
-  /* Join the broker now, so that the process exists as soon as the
-   * client does, before its first call. */
-  {
-    xous_word_t a[8] = { XOUS_SYSCALL_GET_PROCESS_ID }, r[8] = { 0 };
+    /* Join the broker now, so that the process exists before its
+     * program's first call. */
+    {
+      xous_word_t a[8] = { XOUS_SYSCALL_GET_PROCESS_ID }, r[8] = { 0 };
 
-    xous_syscall(a, r);
-    if (r[0] != XOUS_RESULT_PROCESS_ID)
-      return 1;
+      xous_syscall(a, r);
+      if (r[0] != XOUS_RESULT_PROCESS_ID)
+        return 1;
+    }
+    /* The hand-over socket: the connection comes on it once the program
+     * has shown its key; its end without one is the reservation's. */
+    if (type == SOCK_SEQPACKET && take_connection() != 0)
+      return 0;
   }
   pool_main(NULL);
   return 0;

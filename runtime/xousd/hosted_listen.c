@@ -8,7 +8,10 @@
  * connection, within a minute. A connection that shows a good key gets its
  * PID byte, and its socket goes to a bridge process of ours (xous-hosted)
  * that joins the broker as that PID and speaks the frames; the broker
- * itself never parses a frame from TCP.
+ * itself never parses a frame from TCP. The bridge is started with the
+ * reservation and joins at once, so that a program's start does not wait
+ * for it: the connection reaches it over a socket pair (the hand-over
+ * socket) once the key is shown.
  *
  * Lifetimes:
  *  1. A reservation is a process of the system from the start (a PID with
@@ -17,8 +20,10 @@
  *  2. A connection is ours from accept until its handshake ends: the key
  *     was good (its socket goes to the bridge), or wrong, or too slow.
  *     At most XD_HOSTED_PENDING wait at a time; more are closed at once.
- *  3. A bridge is our child: its exit before it joined ends the
- *     reservation; after it joined, its socket's hang-up does.
+ *  3. A bridge is our child, started with the reservation: its exit before
+ *     it joined ends the reservation; after it joined, its socket's
+ *     hang-up does. It ends when its hand-over socket closes before a
+ *     connection came (the reservation ended).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,6 +56,7 @@ struct reservation {
   struct xd_process *proc; /* NULL: no reservation for this PID */
   uint8_t key[XOUS_HOSTED_KEY_BYTES];
   bool spent;              /* a connection used the key */
+  int handover;            /* our end of the bridge's hand-over socket */
   uint64_t expires;        /* loop time (ms) */
 };
 
@@ -133,6 +139,7 @@ parse_address(const char *spec, struct sockaddr_storage *sa)
 /* ---- reservations ------------------------------------------------------ */
 
 static void on_tick(uv_timer_t *h);
+static int start_bridge(struct xd_process *proc, int fd);
 
 static void
 tick_start(void)
@@ -181,6 +188,28 @@ xd_hosted_env(const char *name, char *out, size_t cap)
   r = &reserved[proc->pid];
   r->proc = proc;
   r->spent = false;
+  r->handover = -1;
+  {
+    int sp[2];
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
+      xd_log(0, "cannot make a hand-over socket: %s", strerror(errno));
+      xd_process_kill(proc);
+      snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}",
+               strerror(errno));
+      return;
+    }
+    if (start_bridge(proc, sp[1]) != 0) { /* it said why */
+      close(sp[0]);
+      close(sp[1]);
+      xd_process_kill(proc);
+      snprintf(out, cap, "{\"ok\":false,\"error\":\"cannot start "
+                         "xous-hosted (see xousd's messages)\"}");
+      return;
+    }
+    close(sp[1]);
+    r->handover = sp[0];
+  }
   /* Never the Xous kernel's predictable keys: libsodium's. An all-zero
    * key is what a client without one sends, so it is never given. */
   do
@@ -206,7 +235,19 @@ xd_hosted_gone(struct xd_process *proc)
   if (r->proc == proc) {
     sodium_memzero(r->key, sizeof r->key);
     r->proc = NULL;
+    /* A bridge still waiting for its connection sees the end and goes. */
+    if (r->handover >= 0)
+      close(r->handover);
+    r->handover = -1;
   }
+}
+
+bool
+xd_hosted_starting(const struct xd_process *proc)
+{
+  const struct reservation *r = &reserved[proc->pid];
+
+  return proc->peer == NULL || (r->proc == proc && !r->spent);
 }
 
 struct xd_process *
@@ -215,8 +256,8 @@ xd_hosted_claim(pid_t os_pid)
   for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
     struct xd_process *proc = reserved[pid].proc;
 
-    if (proc != NULL && reserved[pid].spent && proc->peer == NULL &&
-        os_pid > 0 && proc->os_pid == os_pid)
+    if (proc != NULL && proc->peer == NULL && os_pid > 0 &&
+        proc->os_pid == os_pid)
       return proc;
   }
   return NULL;
@@ -408,13 +449,19 @@ admit(struct pending *c)
   pid = (uint8_t)r->proc->pid;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   flags = fcntl(c->fd, F_GETFL);
+  /* The bridge reads with blocking calls; the descriptor's flags are
+   * shared with its copy. */
   if (send(c->fd, &pid, 1, MSG_NOSIGNAL) != 1 || flags < 0 ||
       fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
-      start_bridge(r->proc, c->fd) != 0) {
+      xous__send_fd(r->handover, &pid, 1, c->fd, MSG_DONTWAIT) != 1) {
+    xd_log(1, "hosted process %u: its bridge did not take the connection",
+           r->proc->pid);
     xd_process_kill(r->proc);
     pending_end(c, true);
     return;
   }
+  close(r->handover);
+  r->handover = -1;
   xd_log(1, "hosted process %u (%s) connected", r->proc->pid,
          r->proc->name);
   pending_end(c, true); /* the bridge has its own copy */

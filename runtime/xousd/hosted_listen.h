@@ -22,6 +22,9 @@ void xd_hosted_stop(void);
 /* Reserves a PID and a fresh key for a program called name: writes the
  * JSON answer of the control request into out. */
 void xd_hosted_env(const char *name, char *out, size_t cap);
+/* Whether proc is reserved for a hosted-mode program that has not
+ * connected yet. */
+bool xd_hosted_starting(const struct xd_process *proc);
 /* The reserved process a bridge of os_pid joins as, or NULL. */
 struct xd_process *xd_hosted_claim(pid_t os_pid);
 /* A process ends: its reservation, if any, goes with it. */
