@@ -31,6 +31,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,8 @@ struct pending {
 
 struct bridge {
   uv_process_t child;
+  bool exited;
+  struct xd_link link; /* in bridges, until closed */
 };
 
 static uv_tcp_t listener;
@@ -79,6 +82,7 @@ static bool listening;
 static char address[INET6_ADDRSTRLEN + 16]; /* "host:port" as clients dial */
 static struct reservation reserved[XOUSD_MAX_PIDS];
 static struct xd_link pending = { &pending, &pending };
+static struct xd_link bridges = { &bridges, &bridges };
 static unsigned npending;
 static uv_timer_t tick;
 static bool tick_ready;
@@ -268,7 +272,10 @@ xd_hosted_claim(pid_t os_pid)
 static void
 bridge_closed(uv_handle_t *h)
 {
-  free(xd_container_of(h, struct bridge, child));
+  struct bridge *b = xd_container_of(h, struct bridge, child);
+
+  xd_list_del(&b->link);
+  free(b);
 }
 
 static void
@@ -278,6 +285,7 @@ bridge_exited(uv_process_t *h, int64_t status, int signal)
 
   (void)status;
   (void)signal;
+  xd_container_of(h, struct bridge, child)->exited = true;
   /* One that never joined leaves its reservation behind: end it. */
   for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
     struct xd_process *proc = reserved[pid].proc;
@@ -358,6 +366,7 @@ start_bridge(struct xd_process *proc, int fd)
 
   if (b == NULL)
     return -1;
+  xd_list_init(&b->link);
   env = bridge_env(proc->name, sock_var, sizeof sock_var, name_var,
                    sizeof name_var);
   if (env == NULL) {
@@ -387,6 +396,7 @@ start_bridge(struct xd_process *proc, int fd)
     return -1;
   }
   proc->os_pid = b->child.pid;
+  xd_list_add_tail(&bridges, &b->link);
   return 0;
 }
 
@@ -627,6 +637,14 @@ xd_hosted_stop(void)
   }
   while (!xd_list_empty(&pending))
     pending_end(xd_container_of(pending.next, struct pending, link), true);
+  /* The system ends: so does every hosted program's connection, now, not
+   * only once this process is gone (PR_SET_PDEATHSIG). */
+  for (struct xd_link *l = bridges.next; l != &bridges; l = l->next) {
+    struct bridge *b = xd_container_of(l, struct bridge, link);
+
+    if (!b->exited)
+      uv_process_kill(&b->child, SIGTERM);
+  }
   if (tick_ready && !uv_is_closing((uv_handle_t *)&tick))
     uv_close((uv_handle_t *)&tick, NULL);
 }
