@@ -425,6 +425,37 @@ START_TEST(hosted_threads_get_their_own_tids_and_answers)
 }
 END_TEST
 
+START_TEST(memory_calls_are_answered_as_a_hosted_client_expects)
+{
+  pid_t p;
+
+  start_broker();
+  p = hosted("mem", (const char *[]){ "memcalls", NULL });
+  expect_line(p, "map ok");
+  expect_line(p, "unmap Ok");
+  expect_line(p, "flags Ok");
+  expect_line(p, "tid ok");
+  expect_line(p, "yield Ok");
+  /* AdjustProcessLimit goes to the broker, as a native process's: the
+   * connection limit (index XOUS_LIMIT_CONNECTIONS) is the device's. */
+  expect_line(p, "limit 5 32");
+  expect_exit(p, 0);
+}
+END_TEST
+
+START_TEST(a_connect_to_a_missing_server_is_answered_once_it_exists)
+{
+  pid_t p;
+
+  start_broker();
+  p = hosted("early", (const char *[]){ "client", C_SERVER, "call", "1", "3",
+                                        "4", NULL });
+  /* Held, as the native path holds it, instead of RetryCall. */
+  c_echo_server(C_SERVER);
+  expect_line(p, "NoError 7 0 0 0 0");
+}
+END_TEST
+
 START_TEST(a_hosted_program_gets_28_tids_and_no_more)
 {
   pid_t p;
@@ -513,6 +544,21 @@ START_TEST(killing_a_reserved_pid_before_it_connects_ends_the_reservation)
 END_TEST
 
 /* ==== deaths ================================================================ */
+
+START_TEST(terminate_process_is_never_answered_and_ends_the_process)
+{
+  unsigned pid;
+  pid_t p;
+
+  start_broker();
+  pid = reserve("ender");
+  p = harness_spawn(HOSTED, "terminate", "3", NULL);
+  expect_line(p, "connection ended");
+  expect_exit(p, 2);
+  expect_gone(pid);
+  harness_assert_broker_alive();
+}
+END_TEST
 
 START_TEST(c_callers_of_a_hosted_server_that_dies_get_server_not_found)
 {
@@ -782,6 +828,8 @@ hosted_suite(void)
   tcase_add_test(tc, two_hosted_programs_talk_through_the_broker);
   tcase_add_test(tc, hosted_threads_get_their_own_tids_and_answers);
   tcase_add_test(tc, a_hosted_program_gets_28_tids_and_no_more);
+  tcase_add_test(tc, memory_calls_are_answered_as_a_hosted_client_expects);
+  tcase_add_test(tc, a_connect_to_a_missing_server_is_answered_once_it_exists);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("processes");
@@ -791,6 +839,8 @@ hosted_suite(void)
   tcase_add_test(tc, a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
   tcase_add_test(
       tc, killing_a_reserved_pid_before_it_connects_ends_the_reservation);
+  tcase_add_test(tc,
+                 terminate_process_is_never_answered_and_ends_the_process);
   tcase_add_test(tc,
                  c_callers_of_a_hosted_server_that_dies_get_server_not_found);
   tcase_add_test(tc,

@@ -33,6 +33,12 @@
  *                              first, as Rust std threads do), 50
  *                              BlockingScalars each: "threads ok"
  *   tids N                     N CreateThreads: "tids GIVEN"
+ *   memcalls                   the calls a hosted client answers for
+ *                              itself or the kernel fakes: one line each
+ *                              ("map ok", "unmap Ok", "flags Ok",
+ *                              "tid ok", "yield Ok", "limit 2 32")
+ *   terminate CODE             TerminateProcess, which is never answered:
+ *                              "connection ended" when the socket closes
  *   hello                      drives examples/hello: "sum S", "uptime"
  *   upper TEXT                 drives examples/upper: "upper TEXT'"
  *   counter ADD                finds examples/counter through xous-names
@@ -824,6 +830,63 @@ role_upper(int argc, char **argv)
   return r[0] == XOUS_RESULT_ERROR;
 }
 
+static const char *
+tag_name(uint64_t tag)
+{
+  return tag == XOUS_RESULT_OK      ? "Ok"
+         : tag == XOUS_RESULT_ERROR ? "Error"
+                                    : "other";
+}
+
+static int
+role_memcalls(void)
+{
+  uint64_t tid = new_tid(), r[8];
+  uint64_t map[8] = { XOUS_SYSCALL_MAP_MEMORY, 0, 0, 3 * 4096,
+                      XOUS_MEM_R | XOUS_MEM_W };
+  uint64_t unmap[8] = { XOUS_SYSCALL_UNMAP_MEMORY, 0x7000000, 4096 };
+  uint64_t flags[8] = { XOUS_SYSCALL_UPDATE_MEMORY_FLAGS, 0x7000000, 4096,
+                        XOUS_MEM_R };
+  uint64_t gtid[8] = { XOUS_SYSCALL_GET_THREAD_ID };
+  uint64_t yield[8] = { XOUS_SYSCALL_YIELD };
+  uint64_t limit[8] = { XOUS_SYSCALL_ADJUST_PROCESS_LIMIT,
+                        XOUS_LIMIT_CONNECTIONS, 0, 0 };
+
+  /* MapMemory: any nonzero page-aligned range of the size asked. */
+  call_words(tid, map, r);
+  printf("map %s\n", r[0] == XOUS_RESULT_MEMORY_RANGE && r[1] != 0 &&
+                             r[1] % 4096 == 0 && r[2] == 3 * 4096
+                         ? "ok"
+                         : "bad");
+  call_words(tid, unmap, r);
+  printf("unmap %s\n", tag_name(r[0]));
+  call_words(tid, flags, r);
+  printf("flags %s\n", tag_name(r[0]));
+  call_words(tid, gtid, r);
+  printf("tid %s\n",
+         r[0] == XOUS_RESULT_THREAD_ID && r[1] == tid ? "ok" : "bad");
+  call_words(tid, yield, r);
+  printf("yield %s\n", tag_name(r[0]));
+  call_words(tid, limit, r);
+  printf("limit %llu %llu\n", (unsigned long long)r[1],
+         (unsigned long long)r[2]);
+  return 0;
+}
+
+static int
+role_terminate(int argc, char **argv)
+{
+  uint64_t tid = new_tid(), r[8];
+  uint64_t w[8] = { XOUS_SYSCALL_TERMINATE_PROCESS };
+
+  if (argc != 1)
+    usage();
+  w[1] = number(argv[0]);
+  call_words(tid, w, r); /* the reader ends the process at the close */
+  printf("answered %llu\n", (unsigned long long)r[0]);
+  return 1;
+}
+
 static int
 role_counter(int argc, char **argv)
 {
@@ -1027,6 +1090,10 @@ main(int argc, char **argv)
     return role_threads(argc, argv);
   if (strcmp(role, "hello") == 0)
     return role_hello();
+  if (strcmp(role, "memcalls") == 0)
+    return role_memcalls();
+  if (strcmp(role, "terminate") == 0)
+    return role_terminate(argc, argv);
   if (strcmp(role, "counter") == 0)
     return role_counter(argc, argv);
   if (strcmp(role, "tids") == 0)
