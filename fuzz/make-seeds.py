@@ -252,29 +252,70 @@ def scalar(id_, *args, blocking=True, pid=0):
                        *args)
 
 
-def memory(id_, payload, kind=0, pid=0, valid=0):
+def memory(id_, payload, kind=0, pid=0, valid=0, offset=0):
     return struct.pack("<BBHHQQ", kind_byte(kind, pid), id_, 1, len(payload),
-                       0, valid) + payload
+                       offset, valid) + payload
 
 
-def names_msg(name, max_conns=0, sid=(0, 0, 0, 0), token=(0, 0, 0, 0)):
-    return struct.pack("<I64sI4I4III", len(name), name, max_conns, *sid,
-                       *token, 0, 0)
+# rkyv 0.8 archives of the real xous-names (include/xous/names.h): the
+# String's bytes first when longer than 8, then the root.
+def rk_string_parts(name):
+    if len(name) <= 8:
+        return b"", lambda at: name + b"\xff" * (8 - len(name))
+    deps = name + b"\x00" * (-len(name) % 4)
+    n = len(name)
+    enc = (n & 0x3f) | 0x80 | ((n & ~0x3f) << 2)
+    return deps, lambda at: struct.pack("<Ii", enc, -at)
 
 
-write("names", "register-lookup-unregister", bytes([240]) +
-      memory(1, names_msg(b"xous-seed", 2, SID), kind=1) +
-      memory(2, names_msg(b"xous-seed"), pid=1) +
-      memory(3, names_msg(b"xous-seed"), pid=2) +
-      memory(4, names_msg(b"xous-seed", token=(1, 2, 3, 4)), pid=1) +
-      memory(5, names_msg(b"xous-seed"), kind=1))
+def rk_string(name):
+    deps, repr_ = rk_string_parts(name)
+    return deps + repr_(len(deps))
+
+
+def rk_registration(name, limit=None):
+    deps, repr_ = rk_string_parts(name)
+    opt = struct.pack("<BxxxI", 0, 0) if limit is None else \
+        struct.pack("<BxxxI", 1, limit)
+    return deps + repr_(len(deps)) + opt
+
+
+def rk_disconnect(name, token):
+    deps, repr_ = rk_string_parts(name)
+    return deps + repr_(len(deps)) + struct.pack("<4I", *token)
+
+
+def raw_connect(name):
+    return name.ljust(64, b"\x00") + struct.pack("<I", len(name))
+
+
+def rkyv_msg(id_, archive, pid=0):
+    return memory(id_, archive, pid=pid, valid=4096, offset=len(archive))
+
+
+write("names", "register-lookup-disconnect", bytes([240]) +
+      rkyv_msg(0, rk_registration(b"xous-seed", 2)) +
+      rkyv_msg(1, rk_string(b"xous-seed"), pid=1) +
+      memory(7, raw_connect(b"xous-seed"), pid=2, valid=9) +
+      rkyv_msg(4, rk_disconnect(b"xous-seed", (1, 2, 3, 4)), pid=1) +
+      scalar(3, 1, 2, 3, 4))
 write("names", "wait-for-a-name", bytes([240]) +
-      memory(2, names_msg("名前".encode())) +
-      memory(1, names_msg("名前".encode(), 0, SID), kind=1, pid=1) +
-      scalar(6))
-write("names", "bad-names", bytes([250]) +
-      memory(1, names_msg(b"a\x00b")) + memory(1, names_msg(b"\xc0\xaf")) +
-      memory(1, struct.pack("<I", 65)) + memory(2, b"", kind=2))
+      memory(6, raw_connect("名前".encode()), valid=6) +
+      rkyv_msg(0, rk_registration("名前".encode()), pid=1) +
+      scalar(5))
+write("names", "bad-archives", bytes([250]) +
+      rkyv_msg(1, b"\x89\x00\x00\x00\xfc\xff\xff\xff") +
+      rkyv_msg(0, rk_registration(b"hello-example-sv", 1)[:20]) +
+      rkyv_msg(2, rk_string(b"a\x00b")) + memory(1, b"", kind=1) +
+      memory(6, raw_connect(b"\xc0\xaf"), valid=2))
+
+# rkyv: a selector byte (which decoder), then the archive.
+for i, archive in enumerate([rk_registration(b"counter"),
+                             rk_registration(b"hello-example-sv", 1),
+                             rk_string(b"nobody-here"),
+                             rk_disconnect(b"one-only", (1, 2, 3, 4))]):
+    write("rkyv", "archive-%d" % i, bytes([i]) + archive)
+
 
 # ticktimer: split, clock u32, self-pid byte, then (step byte, envelope)*.
 write("ticktimer", "sleep-and-time", bytes([240]) + struct.pack("<IB", 0, 0) +

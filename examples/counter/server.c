@@ -94,7 +94,7 @@ main(void)
              (unsigned long)value, (unsigned long)served);
       /* Unregister first, so that nobody is handed a connection to a
        * server that is going away. */
-      xous_names_unregister(COUNTER_NAME);
+      xous_names_unregister(sid);
       xous_destroy_server(sid);
       return 0;
     default:

@@ -10,16 +10,17 @@
  * connections it has handed out and refuses one too many.
  *
  * Lifetimes, in order:
- *  1. xous_names_register() creates a server with a fresh random SID in
- *     the caller's process and registers the name for it. The SID goes
- *     only to the caller and to the name server.
+ *  1. xous_names_register() asks the name server for the name; it makes a
+ *     fresh random SID, and the caller creates its server with it. The
+ *     SID goes only to the caller and to the name server.
  *  2. Every lookup of the name (xous_names_connect() and friends) makes a
  *     connection in the caller's table and, for a name with a limit, uses
  *     one of its places and hands out a one-time token for it.
  *  3. xous_names_disconnect() gives a place back with that token; the CID
  *     stays valid until the caller's own xous_disconnect().
- *  4. xous_names_unregister() (only by the registering process) removes the
- *     name; a name whose server has gone is removed at its next lookup.
+ *  4. xous_names_unregister() (with the SID, which only the registering
+ *     process knows) removes the name; a name whose server has gone is
+ *     removed at its next lookup.
  *
  * Every function returns XOUS_OK or a Xous error code. No type here is a
  * POSIX type, so the header serves rv32 bare metal and the desktop alike.
@@ -40,11 +41,9 @@ extern "C" {
 /* The name server's well-known SID, as 16 bytes (xous_sid_from_name()). */
 #define XOUS_NAMES_SERVER_NAME "xous-name-server"
 
-/* A name is 1 to 64 bytes of UTF-8 without NUL. */
-#define XOUS_NAMES_MAX_NAME 64
-
-/* The largest connection limit a name can carry; 0 means no limit. */
-#define XOUS_NAMES_MAX_LIMIT 255
+/* A name is 1 to 63 bytes of UTF-8 without NUL (the real xous-names
+ * asserts that a name is shorter than 64 bytes). */
+#define XOUS_NAMES_MAX_NAME 63
 
 /* A one-time token that gives back one place of a name's connection limit.
  * It is 128 random bits and is valid only for the process it was given to. */
@@ -54,24 +53,30 @@ typedef struct {
 
 /* ==== client API ========================================================= */
 
-/* Creates a server with a fresh random SID in the calling process and
- * registers name for it. max_conns limits the number of connections the
- * name server hands out (0: no limit; at most XOUS_NAMES_MAX_LIMIT). *sid
- * receives the SID to receive on; keep it secret. The caller owns the
- * server and destroys it with xous_destroy_server().
- * Errors: XOUS_INVALID_STRING (name), XOUS_INVALID_ARGUMENT (max_conns),
- * XOUS_SERVER_EXISTS (the name is taken), XOUS_OUT_OF_MEMORY (no room). */
+/* Asks the name server to register name; the name server makes a fresh
+ * random SID and answers with it, and this call then creates the server
+ * with that SID in the calling process (as Rust's register_name()).
+ * max_conns limits the number of connections the name server hands out
+ * (0: no limit, sent as None). *sid receives the SID to receive on; keep
+ * it secret. The caller owns the server and destroys it with
+ * xous_destroy_server().
+ * Errors: XOUS_INVALID_STRING (name), XOUS_SERVER_EXISTS (the name server
+ * answered Failure: the name is taken, or its table is full), or the
+ * error of creating the server. */
 xous_error_t xous_names_register(const char *name, unsigned max_conns,
                                  xous_sid_t *sid);
 
 /* Connects to the server registered as name, waiting until the name is
- * registered. *cid (may be NULL) is valid in the caller's process.
- * Errors: XOUS_INVALID_STRING, XOUS_ACCESS_DENIED (the limit is reached),
- * XOUS_OUT_OF_MEMORY (the caller's connection table is full). */
+ * registered and, for a name with a limit, until a place is free
+ * (BlockingConnect, as Rust std's connect()). *cid (may be NULL) is valid
+ * in the caller's process.
+ * Errors: XOUS_INVALID_STRING, XOUS_INTERNAL_ERROR (the name server could
+ * not make the connection: the caller's table is full, or the server
+ * went). */
 xous_error_t xous_names_connect(const char *name, xous_cid_t *cid);
 
 /* As xous_names_connect(), but XOUS_SERVER_NOT_FOUND at once when name is
- * not registered. */
+ * not registered or has no place free (TryConnect). */
 xous_error_t xous_names_try_connect(const char *name, xous_cid_t *cid);
 
 /* As xous_names_connect() and xous_names_try_connect(); *token (may be
@@ -82,16 +87,27 @@ xous_error_t xous_names_connect_token(const char *name, xous_cid_t *cid,
 xous_error_t xous_names_try_connect_token(const char *name, xous_cid_t *cid,
                                           xous_names_token_t *token);
 
+/* As xous_names_try_connect_token(), through the rkyv Lookup that Rust's
+ * request_connection_with_token() sends. *has_token (may be NULL) is
+ * false for a name without a limit. XOUS_SERVER_NOT_FOUND when the name
+ * server answers AuthenticateRequest (no such name, or no place free),
+ * XOUS_INTERNAL_ERROR on Failure. */
+xous_error_t xous_names_lookup(const char *name, xous_cid_t *cid,
+                               xous_names_token_t *token, bool *has_token);
+
 /* Gives back the place of the connection to name that token stands for.
  * The token is spent: presenting it again gives XOUS_ACCESS_DENIED, as
- * does a token of another process or a made-up one. The CID stays valid
- * until the caller calls xous_disconnect(). */
+ * does a token of another process, a made-up one or a name that is not
+ * registered (the name server answers all of them with Failure). The CID
+ * stays valid until the caller calls xous_disconnect(). */
 xous_error_t xous_names_disconnect(const char *name, xous_names_token_t token);
 
-/* Removes name. Only the process that registered it may; any other gets
- * XOUS_ACCESS_DENIED. XOUS_SERVER_NOT_FOUND when it is not registered.
- * Connections already made stay; the server is the caller's to destroy. */
-xous_error_t xous_names_unregister(const char *name);
+/* Removes the name registered for sid (the SID xous_names_register()
+ * gave: knowing it is the authority, as on the device).
+ * XOUS_SERVER_NOT_FOUND when no name has that SID. Connections already
+ * made stay; the server is the caller's to destroy.
+ * Changed for the real protocol: it used to take the name. */
+xous_error_t xous_names_unregister(xous_sid_t sid);
 
 /* *done becomes true once every name given to xous-names with --trusted
  * has been registered (at once when there are none). It stays true. */
@@ -100,74 +116,80 @@ xous_error_t xous_names_trusted_init_done(bool *done);
 /* ==== wire format ========================================================= */
 
 /*
- * The opcodes (the message id). Memory messages carry one page, exactly
- * XOUS_PAGE_SIZE bytes, that starts with a struct xous_names_msg; the
- * name server answers them with ReturnMemory, whose offset word is the
- * xous_error_t of the answer and whose valid word is the number of bytes
- * of the page it wrote (0 when it wrote none).
+ * The wire of the real xous-names (xous-core's api/xous-api-names), so
+ * that a C program and a Rust one, on the desktop or on the device, talk
+ * to either name server. The opcodes (the message id):
  *
- *  opcode          kind            reads                   writes
- *  REGISTER        Lend(Mut)       name, max_conns, sid    -
- *  CONNECT         MutableLend     name                    cid, token
- *  TRY_CONNECT     MutableLend     name                    cid, token
- *  DISCONNECT      Lend(Mut)       name, token             -
- *  UNREGISTER      Lend(Mut)       name                    -
- *  TRUSTED_INIT    BlockingScalar  -                       Scalar2(err, done)
+ *  opcode               kind            request            answer
+ *  0 REGISTER           MutableLend     rkyv Registration  rkyv Return
+ *  1 LOOKUP             MutableLend     rkyv String        rkyv Return
+ *  2 AUTHENTICATED_...  MutableLend     rkyv AuthLookup    rkyv Return
+ *  3 UNREGISTER         BlockingScalar  the SID's 4 words  Scalar1(1 ok/0)
+ *  4 DISCONNECT         MutableLend     rkyv Disconnect    rkyv Return
+ *  5 TRUSTED_INIT_DONE  BlockingScalar  -                  Scalar1(1/0)
+ *  6 BLOCKING_CONNECT   MutableLend     raw page           raw, in place
+ *  7 TRY_CONNECT        MutableLend     raw page           raw, in place
  *
- * CONNECT is answered when the name is registered (a deferred answer: the
- * name server serves others meanwhile). A BlockingScalar with any other
- * opcode gets Scalar2(XOUS_INVALID_ARGUMENT, 0); a memory message with an
- * unknown opcode, of the wrong kind or size gets XOUS_INVALID_ARGUMENT; a
- * page moved with Send is freed unread.
+ * rkyv requests: the archive is written from byte 0 of one page
+ * (<xous/rkyv.h>), lent with offset = its length (`used`) and valid =
+ * the page's length. The answer is a fresh archive from byte 0, its
+ * length in the ReturnMemory offset word, valid unchanged.
+ *   Registration { name: String @0, conn_limit: Option<u32> @8 } 16 bytes
+ *   String (Lookup)                                               8 bytes
+ *   AuthenticatedLookup { name @0, pubkey_id [u8; 20] @8,
+ *                         response [u32; 8] @28 }                60 bytes
+ *   Disconnect { name @0, token [u32; 4] @8 }                    24 bytes
+ *   Return, 48 bytes, a u8 tag at 0 then the variant at 4:
+ *     0 AuthenticateRequest { name @4, pubkey_id @12, challenge @32 }
+ *     1 Failure   2 SID([u32; 4] @4)
+ *     3 CID((cid u32 @4, Option<[u32; 4]>: tag @8, words @12))
+ *     4 Success
+ *
+ * Raw connect: name bytes at 0 (up to 64), their length as a u32 at 64,
+ * and valid = the name's length. The answer is written over the page:
+ * u32 0 = 0 and u32 1 = the CID and u32 2..5 = the token (zeros for a
+ * name without a limit), or u32 0 = 1 and u32 1 = a ConnectError; offset
+ * and valid come back 0.
+ *
+ * This name server on an opcode of 8 or more (the real one stops):
+ * a memory message comes back unchanged with offset and valid 0, a
+ * BlockingScalar gets Scalar1(0), a Scalar is ignored.
  */
 enum xous_names_opcode {
-  XOUS_NAMES_OP_REGISTER = 1,
-  XOUS_NAMES_OP_CONNECT = 2,
-  XOUS_NAMES_OP_TRY_CONNECT = 3,
+  XOUS_NAMES_OP_REGISTER = 0,
+  XOUS_NAMES_OP_LOOKUP = 1,
+  XOUS_NAMES_OP_AUTHENTICATED_LOOKUP = 2,
+  XOUS_NAMES_OP_UNREGISTER = 3,
   XOUS_NAMES_OP_DISCONNECT = 4,
-  XOUS_NAMES_OP_UNREGISTER = 5,
-  XOUS_NAMES_OP_TRUSTED_INIT = 6,
+  XOUS_NAMES_OP_TRUSTED_INIT_DONE = 5,
+  XOUS_NAMES_OP_BLOCKING_CONNECT = 6,
+  XOUS_NAMES_OP_TRY_CONNECT = 7,
 };
 
-/*
- * The request and answer at the start of the lent page, field by field
- * (byte offsets; words in the machine's order, little-endian on both
- * targets):
- *
- *   0  name_len   bytes of name used: 1..64, else XOUS_INVALID_STRING
- *   4  name[64]   UTF-8 (no overlong forms, no surrogates, no NUL); the
- *                 bytes after name_len are ignored
- *  68  max_conns  REGISTER: 0 (no limit) .. XOUS_NAMES_MAX_LIMIT
- *  72  sid[4]     REGISTER: the SID of the caller's server, which must exist
- *  88  token[4]   CONNECT/TRY_CONNECT: written; DISCONNECT: read
- * 104  cid        CONNECT/TRY_CONNECT: written, valid in the caller's process
- * 108  reserved   written as 0, ignored
- *
- * The name server copies the struct out of the page once, validates the
- * copy, and never reads the page again.
- */
-struct xous_names_msg {
-  uint32_t name_len;
-  uint8_t name[XOUS_NAMES_MAX_NAME];
-  uint32_t max_conns;
-  uint32_t sid[4];
-  uint32_t token[4];
-  uint32_t cid;
-  uint32_t reserved;
+/* The variants of the rkyv Return answer. */
+enum xous_names_return_tag {
+  XOUS_NAMES_RETURN_AUTHENTICATE_REQUEST = 0,
+  XOUS_NAMES_RETURN_FAILURE = 1,
+  XOUS_NAMES_RETURN_SID = 2,
+  XOUS_NAMES_RETURN_CID = 3,
+  XOUS_NAMES_RETURN_SUCCESS = 4,
 };
 
-#ifndef __cplusplus /* C++ spells it static_assert */
-_Static_assert(sizeof(struct xous_names_msg) == 112,
-               "xous_names_msg is 112 bytes on every target");
-_Static_assert(offsetof(struct xous_names_msg, name) == 4, "name at 4");
-_Static_assert(offsetof(struct xous_names_msg, max_conns) == 68,
-               "max_conns at 68");
-_Static_assert(offsetof(struct xous_names_msg, sid) == 72, "sid at 72");
-_Static_assert(offsetof(struct xous_names_msg, token) == 88, "token at 88");
-_Static_assert(offsetof(struct xous_names_msg, cid) == 104, "cid at 104");
-_Static_assert(sizeof(struct xous_names_msg) <= XOUS_PAGE_SIZE,
-               "a request fits in the one lent page");
-#endif
+/* Size of the archived Return. */
+#define XOUS_NAMES_RETURN_SIZE 48
+
+/* The raw connect page. */
+#define XOUS_NAMES_CONNECT_NAME_BYTES 64
+#define XOUS_NAMES_CONNECT_LEN_OFFSET 64
+
+/* The error word of a raw connect answer (Rust's ConnectError). */
+enum xous_names_connect_error {
+  XOUS_NAMES_CONNECT_INVALID_MEMORY_BUFFER = 1,
+  XOUS_NAMES_CONNECT_KERNEL_CONNECT_FAILURE = 2,
+  XOUS_NAMES_CONNECT_INVALID_STRING = 3,
+  XOUS_NAMES_CONNECT_INVALID_MESSAGE_TYPE = 4,
+  XOUS_NAMES_CONNECT_SERVER_NOT_FOUND = 5,
+};
 
 #ifdef __cplusplus
 }

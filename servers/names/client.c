@@ -1,12 +1,15 @@
 /*
- * The client API of the name server, xous_names(3): each call maps one
- * page, writes a struct xous_names_msg into it, lends it to the name
- * server and unmaps it. Portable: <xous.h> and freestanding headers only.
+ * The client API of the name server, xous_names(3), on the real wire of
+ * xous-names (<xous/names.h>): each call maps one page, writes the
+ * request as Rust's xous-api-names writes it, lends it and unmaps it.
+ * Portable: <xous.h> and freestanding headers only.
  */
 #include <string.h>
 
 #include <xous.h>
 #include <xous/names.h>
+
+#include "wire.h"
 
 /* A connection to the name server, waiting until it exists. Connecting
  * again gives the same CID, so nothing needs to be cached. */
@@ -16,89 +19,77 @@ names_cid(xous_cid_t *cid)
   return xous_connect(xous_sid_from_name(XOUS_NAMES_SERVER_NAME), cid);
 }
 
-/* Maps the request page and writes name into it. The caller owns *page
- * and unmaps it. */
 static xous_error_t
-request_begin(const char *name, xous_range_t *page,
-              struct xous_names_msg **msg)
+check_name(const char *name, size_t *len)
 {
-  size_t len;
-  xous_error_t err;
-
   if (name == NULL)
     return XOUS_INVALID_STRING;
-  len = strlen(name);
-  if (len == 0 || len > XOUS_NAMES_MAX_NAME)
+  *len = strlen(name);
+  if (!xous__names_valid((const uint8_t *)name, *len))
     return XOUS_INVALID_STRING;
-  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, page);
-  if (err != XOUS_OK)
-    return err;
-  *msg = page->addr;
-  (*msg)->name_len = (uint32_t)len;
-  memcpy((*msg)->name, name, len);
   return XOUS_OK;
 }
 
-/* Lends the page (mutably when mut) with opcode op and unmaps it, after
- * copying the answer into *answer (may be NULL). */
+/* Lends page (holding an archive of used bytes) with opcode op as
+ * xous-ipc's Buffer::lend_mut() does (offset = used, valid = the page)
+ * and decodes the Return the name server wrote. Once the lend is over
+ * the page is the caller's alone, so it is read in place. */
 static xous_error_t
-request_finish(xous_range_t page, xous_word_t op, bool mut,
-               struct xous_names_msg *answer)
+rkyv_call(xous_range_t page, xous_word_t op, size_t used,
+          struct xous__names_return *ret)
 {
   size_t ret_offset = 0, ret_valid = 0;
   xous_cid_t cid;
   xous_error_t err;
 
   err = names_cid(&cid);
-  if (err == XOUS_OK) {
-    if (mut)
-      err = xous_lend_mut(cid, op, page.addr, page.len, 0,
-                          sizeof(struct xous_names_msg), &ret_offset,
-                          &ret_valid);
-    else
-      err = xous_lend(cid, op, page.addr, page.len, 0,
-                      sizeof(struct xous_names_msg), &ret_offset, &ret_valid);
-  }
-  /* The name server's answer is its error code in the offset word. */
   if (err == XOUS_OK)
-    err = ret_offset < XOUS_ERROR_COUNT ? (xous_error_t)ret_offset
-                                        : XOUS_UNKNOWN_ERROR;
-  if (err == XOUS_OK && answer != NULL) {
-    if (ret_valid < sizeof *answer)
-      err = XOUS_INTERNAL_ERROR;
-    else
-      memcpy(answer, page.addr, sizeof *answer);
-  }
-  (void)xous_unmap_memory(page);
-  return err;
+    err = xous_lend_mut(cid, op, page.addr, page.len, used, page.len,
+                        &ret_offset, &ret_valid);
+  if (err != XOUS_OK)
+    return err;
+  /* SAFETY: the answer's length comes from the name server: it is
+   * bounded by the page, and the archive is decoded with every offset
+   * checked. */
+  if (ret_offset > page.len)
+    return XOUS_INTERNAL_ERROR;
+  if (xous__names_read_return(page.addr, ret_offset, ret) != XOUS_OK)
+    return XOUS_INTERNAL_ERROR;
+  return XOUS_OK;
 }
 
 xous_error_t
 xous_names_register(const char *name, unsigned max_conns, xous_sid_t *sid)
 {
-  struct xous_names_msg *msg;
+  struct xous__names_return ret;
   xous_range_t page;
   xous_sid_t fresh;
+  size_t len, used;
   xous_error_t err;
 
-  if (max_conns > XOUS_NAMES_MAX_LIMIT)
-    return XOUS_INVALID_ARGUMENT;
-  err = request_begin(name, &page, &msg);
+  err = check_name(name, &len);
   if (err != XOUS_OK)
     return err;
-  /* The server exists before its name does, so that a lookup never finds
-   * a name without a server; its SID is random and goes to the name
-   * server only. */
-  err = xous_create_server(&fresh, NULL);
-  if (err != XOUS_OK) {
-    (void)xous_unmap_memory(page);
+  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
+  if (err != XOUS_OK)
     return err;
-  }
-  msg->max_conns = max_conns;
-  memcpy(msg->sid, fresh.w, sizeof msg->sid);
-  err = request_finish(page, XOUS_NAMES_OP_REGISTER, false, NULL);
+  err = xous__names_write_registration(page.addr, page.len,
+                                       (const uint8_t *)name, len,
+                                       max_conns != 0, max_conns, &used);
+  if (err == XOUS_OK)
+    err = rkyv_call(page, XOUS_NAMES_OP_REGISTER, used, &ret);
+  (void)xous_unmap_memory(page);
+  if (err != XOUS_OK)
+    return err;
+  if (ret.tag != XOUS_NAMES_RETURN_SID)
+    return ret.tag == XOUS_NAMES_RETURN_FAILURE ? XOUS_SERVER_EXISTS
+                                                : XOUS_INTERNAL_ERROR;
+  /* The name server made the SID; the server is ours to create. */
+  memcpy(fresh.w, ret.words, sizeof fresh.w);
+  err = xous_create_server_with_address(fresh, NULL);
   if (err != XOUS_OK) {
-    (void)xous_destroy_server(fresh);
+    /* Nobody will serve the name: give it back at once. */
+    (void)xous_names_unregister(fresh);
     return err;
   }
   if (sid != NULL)
@@ -106,82 +97,141 @@ xous_names_register(const char *name, unsigned max_conns, xous_sid_t *sid)
   return XOUS_OK;
 }
 
+/* BlockingConnect or TryConnect in the raw page form of Rust's
+ * request_connection_blocking() and std's connect(). */
 static xous_error_t
-lookup(const char *name, xous_word_t op, xous_cid_t *cid,
-       xous_names_token_t *token)
+raw_connect(const char *name, xous_word_t op, xous_cid_t *cid,
+            xous_names_token_t *token)
 {
-  struct xous_names_msg *msg, answer;
+  uint32_t answer[6];
+  size_t len, ret_offset = 0, ret_valid = 0;
   xous_range_t page;
+  xous_cid_t ns;
   xous_error_t err;
 
-  err = request_begin(name, &page, &msg);
+  err = check_name(name, &len);
   if (err != XOUS_OK)
     return err;
-  err = request_finish(page, op, true, &answer);
+  err = names_cid(&ns);
   if (err != XOUS_OK)
     return err;
+  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
+  if (err != XOUS_OK)
+    return err;
+  memcpy(page.addr, name, len);
+  {
+    uint8_t *p = (uint8_t *)page.addr + XOUS_NAMES_CONNECT_LEN_OFFSET;
+
+    p[0] = (uint8_t)len; /* little-endian u32; len < 64 */
+  }
+  err = xous_lend_mut(ns, op, page.addr, page.len, 0, len, &ret_offset,
+                      &ret_valid);
+  /* SAFETY: six words written by the name server, copied once. */
+  memcpy(answer, page.addr, sizeof answer);
+  (void)xous_unmap_memory(page);
+  if (err != XOUS_OK)
+    return err;
+  if (answer[0] != 0)
+    return answer[0] == 1 &&
+                   answer[1] == XOUS_NAMES_CONNECT_SERVER_NOT_FOUND
+               ? XOUS_SERVER_NOT_FOUND
+               : XOUS_INTERNAL_ERROR;
   if (cid != NULL)
-    *cid = answer.cid;
+    *cid = answer[1];
   if (token != NULL)
-    memcpy(token->w, answer.token, sizeof token->w);
+    memcpy(token->w, answer + 2, sizeof token->w);
   return XOUS_OK;
 }
 
 xous_error_t
 xous_names_connect(const char *name, xous_cid_t *cid)
 {
-  return lookup(name, XOUS_NAMES_OP_CONNECT, cid, NULL);
+  return raw_connect(name, XOUS_NAMES_OP_BLOCKING_CONNECT, cid, NULL);
 }
 
 xous_error_t
 xous_names_try_connect(const char *name, xous_cid_t *cid)
 {
-  return lookup(name, XOUS_NAMES_OP_TRY_CONNECT, cid, NULL);
+  return raw_connect(name, XOUS_NAMES_OP_TRY_CONNECT, cid, NULL);
 }
 
 xous_error_t
 xous_names_connect_token(const char *name, xous_cid_t *cid,
                          xous_names_token_t *token)
 {
-  return lookup(name, XOUS_NAMES_OP_CONNECT, cid, token);
+  return raw_connect(name, XOUS_NAMES_OP_BLOCKING_CONNECT, cid, token);
 }
 
 xous_error_t
 xous_names_try_connect_token(const char *name, xous_cid_t *cid,
                              xous_names_token_t *token)
 {
-  return lookup(name, XOUS_NAMES_OP_TRY_CONNECT, cid, token);
+  return raw_connect(name, XOUS_NAMES_OP_TRY_CONNECT, cid, token);
+}
+
+xous_error_t
+xous_names_lookup(const char *name, xous_cid_t *cid,
+                  xous_names_token_t *token, bool *has_token)
+{
+  struct xous__names_return ret;
+  xous_range_t page;
+  size_t len, used;
+  xous_error_t err;
+
+  err = check_name(name, &len);
+  if (err != XOUS_OK)
+    return err;
+  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
+  if (err != XOUS_OK)
+    return err;
+  err = xous__names_write_string(page.addr, page.len, (const uint8_t *)name,
+                                 len, &used);
+  if (err == XOUS_OK)
+    err = rkyv_call(page, XOUS_NAMES_OP_LOOKUP, used, &ret);
+  (void)xous_unmap_memory(page);
+  if (err != XOUS_OK)
+    return err;
+  if (ret.tag == XOUS_NAMES_RETURN_AUTHENTICATE_REQUEST)
+    return XOUS_SERVER_NOT_FOUND;
+  if (ret.tag != XOUS_NAMES_RETURN_CID)
+    return XOUS_INTERNAL_ERROR;
+  if (cid != NULL)
+    *cid = ret.cid;
+  if (token != NULL)
+    memcpy(token->w, ret.words, sizeof token->w);
+  if (has_token != NULL)
+    *has_token = ret.has_token;
+  return XOUS_OK;
 }
 
 xous_error_t
 xous_names_disconnect(const char *name, xous_names_token_t token)
 {
-  struct xous_names_msg *msg;
+  struct xous__names_return ret;
   xous_range_t page;
+  size_t len, used;
   xous_error_t err;
 
-  err = request_begin(name, &page, &msg);
+  err = check_name(name, &len);
   if (err != XOUS_OK)
     return err;
-  memcpy(msg->token, token.w, sizeof msg->token);
-  return request_finish(page, XOUS_NAMES_OP_DISCONNECT, false, NULL);
-}
-
-xous_error_t
-xous_names_unregister(const char *name)
-{
-  struct xous_names_msg *msg;
-  xous_range_t page;
-  xous_error_t err;
-
-  err = request_begin(name, &page, &msg);
+  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
   if (err != XOUS_OK)
     return err;
-  return request_finish(page, XOUS_NAMES_OP_UNREGISTER, false, NULL);
+  err = xous__names_write_disconnect(page.addr, page.len,
+                                     (const uint8_t *)name, len, token.w,
+                                     &used);
+  if (err == XOUS_OK)
+    err = rkyv_call(page, XOUS_NAMES_OP_DISCONNECT, used, &ret);
+  (void)xous_unmap_memory(page);
+  if (err != XOUS_OK)
+    return err;
+  return ret.tag == XOUS_NAMES_RETURN_SUCCESS ? XOUS_OK : XOUS_ACCESS_DENIED;
 }
 
-xous_error_t
-xous_names_trusted_init_done(bool *done)
+/* A BlockingScalar answered with Scalar1(1 yes / 0 no). */
+static xous_error_t
+scalar_call(xous_word_t op, const uint32_t w[4], bool *yes)
 {
   xous_word_t ret[5] = { 0 };
   xous_cid_t cid;
@@ -190,14 +240,32 @@ xous_names_trusted_init_done(bool *done)
   err = names_cid(&cid);
   if (err != XOUS_OK)
     return err;
-  err = xous_blocking_scalar(cid, XOUS_NAMES_OP_TRUSTED_INIT, 0, 0, 0, 0,
-                             ret);
+  err = xous_blocking_scalar(cid, op, w[0], w[1], w[2], w[3], ret);
   if (err != XOUS_OK)
     return err;
-  if (ret[0] != XOUS_OK)
-    return ret[0] < XOUS_ERROR_COUNT ? (xous_error_t)ret[0]
-                                     : XOUS_UNKNOWN_ERROR;
-  if (done != NULL)
-    *done = ret[1] != 0;
+  *yes = ret[0] != 0;
   return XOUS_OK;
+}
+
+xous_error_t
+xous_names_unregister(xous_sid_t sid)
+{
+  bool ok = false;
+  xous_error_t err = scalar_call(XOUS_NAMES_OP_UNREGISTER, sid.w, &ok);
+
+  if (err != XOUS_OK)
+    return err;
+  return ok ? XOUS_OK : XOUS_SERVER_NOT_FOUND;
+}
+
+xous_error_t
+xous_names_trusted_init_done(bool *done)
+{
+  static const uint32_t none[4];
+  bool yes = false;
+  xous_error_t err = scalar_call(XOUS_NAMES_OP_TRUSTED_INIT_DONE, none, &yes);
+
+  if (err == XOUS_OK && done != NULL)
+    *done = yes;
+  return err;
 }

@@ -1,7 +1,8 @@
 # Build fragment for servers/names, included from Makefile.am (inside if XOUS_HOSTED).
 
 # The name server's client API is part of libxous.
-libxous_la_SOURCES += servers/names/client.c
+libxous_la_SOURCES += servers/names/client.c servers/names/wire.c \
+	servers/names/wire.h
 xousinclude_HEADERS += include/xous/names.h
 
 bin_PROGRAMS += xous-names
@@ -10,7 +11,6 @@ xous_names_SOURCES = \
 	servers/names/main.c \
 	servers/names/serve.c \
 	servers/names/table.c \
-	servers/names/check.c \
 	servers/names/hosted/say.c
 xous_names_LDADD = libxous.la
 
@@ -18,7 +18,7 @@ dist_man_MANS += man/xous-names.8 man/xous_names.3
 
 TESTS += tests/check_names
 check_PROGRAMS += tests/check_names tests/helpers/names-peer
-tests_check_names_SOURCES = tests/check_names.c servers/names/check.c \
+tests_check_names_SOURCES = tests/check_names.c \
 	tests/support/harness.c tests/support/harness.h
 tests_check_names_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_names_LDADD = libxous.la $(CHECK_LIBS)

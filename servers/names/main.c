@@ -15,9 +15,17 @@ static const char usage_text[] =
     "\n"
     "  --trusted NAME  a name that must be registered before\n"
     "                  xous_names_trusted_init_done() says done\n"
-    "                  (at most 32, each 1 to 64 bytes of UTF-8)\n"
+    "                  (at most 32, each 1 to 63 bytes of UTF-8)\n"
     "  -h, --help      this text\n"
     "  -V, --version   the version";
+
+/* How long the server polls, in receive attempts and yields, for the
+ * server of a name just registered (so that a BlockingConnect is answered
+ * and a server that ends later is noticed). Nobody tells the name server
+ * when the registrant creates it; a registrant that dies first must not
+ * keep it spinning, so after this it sleeps in a receive and looks again
+ * at every message (and at every lookup of the name). */
+#define PENDING_POLLS 50000
 
 static int
 usage_error(const char *what, const char *arg)
@@ -26,6 +34,27 @@ usage_error(const char *what, const char *arg)
   names__say(arg);
   names__say(usage_text);
   return 2;
+}
+
+static unsigned polls;
+
+/* The next message. While an entry is pending, polls. */
+static xous_error_t
+next_message(xous_sid_t sid, xous_envelope_t *env)
+{
+  while (polls < PENDING_POLLS && names__pending()) {
+    bool received = false;
+    xous_error_t err = xous_try_receive_message(sid, env, &received);
+
+    if (err != XOUS_OK || received)
+      return err;
+    names__recheck();
+    (void)xous_yield();
+    polls++;
+  }
+  if (!names__pending())
+    polls = 0;
+  return xous_receive_message(sid, env);
 }
 
 int
@@ -50,7 +79,7 @@ main(int argc, char **argv)
     if (i + 1 == argc)
       return usage_error("xous-names: --trusted needs a name:", argv[i]);
     if (!names__trusted_add(argv[++i])) {
-      names__say("xous-names: a trusted name is 1 to 64 bytes of UTF-8, "
+      names__say("xous-names: a trusted name is 1 to 63 bytes of UTF-8, "
                  "at most 32 of them");
       return 2;
     }
@@ -63,12 +92,16 @@ main(int argc, char **argv)
     return 1;
   }
   for (;;) {
-    err = xous_receive_message(sid, &env);
+    err = next_message(sid, &env);
     if (err != XOUS_OK) {
       names__say("xous-names: cannot receive");
       names__say(xous_strerror(err));
       return 1;
     }
     names__serve(&env);
+    /* Each registration gets its own time to appear. */
+    if (env.body.kind == XOUS_MSG_LEND_MUT &&
+        env.body.memory.id == XOUS_NAMES_OP_REGISTER)
+      polls = 0;
   }
 }

@@ -1,10 +1,12 @@
 /*
- * The name server's opcodes (the wire format is in <xous/names.h>).
+ * The name server's opcodes, on the wire of the real xous-names
+ * (<xous/names.h>, wire format).
  *
  * A lookup answers with a connection that the name server makes in the
  * client's table with ConnectForProcess: the SID never leaves the name
- * server. A blocking lookup of a name not registered yet is kept as a
- * waiter and answered when the name is registered.
+ * server but to the process that registered it. A BlockingConnect of a
+ * name not registered yet, or without a free place, is kept as a waiter
+ * and answered when the name's server is up and a place is free.
  */
 #include <string.h>
 
@@ -19,14 +21,8 @@ struct waiter {
 
 static struct waiter waiters[NAMES_MAX_WAITERS];
 
-/* Answers a lend; the error travels in the offset word. A client that has
- * died meanwhile cannot be answered, and nothing else is to be done. */
-static void
-answer(xous_sender_t sender, xous_range_t buf, xous_error_t err, size_t valid)
-{
-  (void)xous_return_memory(sender, buf, (size_t)err, err == XOUS_OK ? valid
-                                                                    : 0);
-}
+/* The request of a rkyv opcode, copied once out of the client's page. */
+static uint8_t request[XOUS_PAGE_SIZE];
 
 /* True when a server with sid exists. ConnectForProcess would wait for a
  * missing one, which would stop the name server; a connection of our own,
@@ -42,22 +38,47 @@ server_alive(xous_sid_t sid)
   return true;
 }
 
-/* The entry of name, or NULL; an entry whose server has gone (its process
- * ended or destroyed it) is removed, so the name can be registered again. */
+/* True when the process that registered e has ended. The kernel says so
+ * when asked to connect it to the name server, which any process may
+ * reach (and the registrant already has: it registered through it). */
+static bool
+owner_gone(const struct names_entry *e)
+{
+  xous_cid_t cid;
+
+  return xous_connect_for_process(
+             e->owner, xous_sid_from_name(XOUS_NAMES_SERVER_NAME), &cid) ==
+         XOUS_PROCESS_NOT_FOUND;
+}
+
+/* Looks at e's server: true when it is up (a pending entry becomes
+ * live). An entry whose server has gone (its process ended or destroyed
+ * it), or whose registrant ended before creating it, is removed, so that
+ * the name can be registered again. */
+static bool
+refresh(struct names_entry *e)
+{
+  if (server_alive(e->sid)) {
+    e->live = true;
+    return true;
+  }
+  if (e->live || owner_gone(e))
+    names__remove(e);
+  return false;
+}
+
+/* The entry of name if its server is up, else NULL. */
 static struct names_entry *
-find_live(const struct names_name *name)
+find_ready(const struct names_name *name)
 {
   struct names_entry *e = names__find(name);
 
-  if (e != NULL && !server_alive(e->sid)) {
-    names__remove(e);
-    e = NULL;
-  }
-  return e;
+  return e != NULL && refresh(e) ? e : NULL;
 }
 
 /* Makes a connection to e's server in pid's table and, for a name with a
- * limit, takes one place and a token for it. */
+ * limit, takes one place and a token for it. XOUS_ACCESS_DENIED when no
+ * place is free. */
 static xous_error_t
 connect_entry(struct names_entry *e, xous_pid_t pid, xous_cid_t *cid,
               uint32_t token[4])
@@ -65,7 +86,7 @@ connect_entry(struct names_entry *e, xous_pid_t pid, xous_cid_t *cid,
   xous_error_t err;
 
   memset(token, 0, 4 * sizeof token[0]);
-  if (e->limit != 0) {
+  if (e->limited) {
     xous_sid_t t;
 
     if (e->count >= e->limit)
@@ -81,73 +102,112 @@ connect_entry(struct names_entry *e, xous_pid_t pid, xous_cid_t *cid,
   }
   err = xous_connect_for_process(pid, e->sid, cid);
   if (err != XOUS_OK) {
-    if (e->limit != 0)
+    if (e->limited)
       (void)names__token_spend(e, pid, token);
     memset(token, 0, 4 * sizeof token[0]);
     return err;
   }
-  if (e->limit != 0)
+  if (e->limited)
     e->count++;
   return XOUS_OK;
 }
 
-/* Writes the answer to a lookup into the client's page (lent mutably). */
-static void
-write_lookup(xous_range_t buf, const struct names_name *name, xous_cid_t cid,
-             const uint32_t token[4])
-{
-  struct xous_names_msg out;
+/* ---- the raw connect form (BlockingConnect, TryConnect) ----------------- */
 
-  memset(&out, 0, sizeof out);
-  out.name_len = name->len;
-  memcpy(out.name, name->bytes, name->len);
-  memcpy(out.token, token, sizeof out.token);
-  out.cid = cid;
-  memcpy(buf.addr, &out, sizeof out);
+/* Writes the answer over the client's page and gives it back with offset
+ * and valid 0, as the real server does. A client that has died meanwhile
+ * cannot be answered, and nothing else is to be done. */
+static void
+connect_answer(xous_sender_t sender, xous_range_t buf, uint32_t result,
+               uint32_t word1, const uint32_t token[4])
+{
+  uint32_t w[6] = { result, word1, 0, 0, 0, 0 };
+
+  if (token != NULL)
+    memcpy(w + 2, token, 4 * sizeof w[0]);
+  memcpy(buf.addr, w, token != NULL ? sizeof w : 2 * sizeof w[0]);
+  (void)xous_return_memory(sender, buf, 0, 0);
 }
 
-/* Answers a lookup of the live entry e. */
-static void
-serve_lookup(xous_sender_t sender, xous_range_t buf, struct names_entry *e)
+/* Tries to connect a raw request to the ready entry e. True when it was
+ * answered; false when it has to wait for a place. */
+static bool
+connect_raw(xous_sender_t sender, xous_range_t buf, struct names_entry *e,
+            bool wait)
 {
   uint32_t token[4];
   xous_cid_t cid = 0;
-  xous_error_t err;
+  xous_error_t err = connect_entry(e, xous_sender_pid(sender), &cid, token);
 
-  err = connect_entry(e, xous_sender_pid(sender), &cid, token);
   if (err == XOUS_OK)
-    write_lookup(buf, &e->name, cid, token);
-  answer(sender, buf, err, sizeof(struct xous_names_msg));
+    connect_answer(sender, buf, 0, cid, token);
+  else if (err == XOUS_ACCESS_DENIED && wait)
+    return false;
+  else if (err == XOUS_ACCESS_DENIED)
+    connect_answer(sender, buf, 1, XOUS_NAMES_CONNECT_SERVER_NOT_FOUND, NULL);
+  else
+    connect_answer(sender, buf, 1, XOUS_NAMES_CONNECT_KERNEL_CONNECT_FAILURE,
+                   NULL);
+  return true;
 }
 
-/* Answers every waiter for e's name, now that it is registered. */
+/* Answers every waiter for name that can be answered now. */
 static void
-wake_waiters(struct names_entry *e)
+wake_waiters(const struct names_name *name)
 {
   for (size_t i = 0; i < NAMES_MAX_WAITERS; i++) {
     struct waiter *w = &waiters[i];
+    struct names_entry *e;
 
-    if (!w->used || w->name.len != e->name.len ||
-        memcmp(w->name.bytes, e->name.bytes, e->name.len) != 0)
+    if (!w->used || w->name.len != name->len ||
+        memcmp(w->name.bytes, name->bytes, name->len) != 0)
       continue;
-    w->used = false;
-    serve_lookup(w->sender, w->buf, e);
+    e = find_ready(name);
+    if (e == NULL)
+      return;
+    if (connect_raw(w->sender, w->buf, e, true))
+      w->used = false;
   }
 }
 
 static void
-op_lookup(const xous_envelope_t *env, const struct names_name *name,
-          bool wait)
+op_connect(const xous_envelope_t *env, bool wait)
 {
   const xous_memory_msg_t *m = &env->body.memory;
-  struct names_entry *e = find_live(name);
+  size_t valid = m->valid != 0 ? m->valid : m->buf.len;
+  uint8_t bytes[XOUS_NAMES_MAX_NAME];
+  struct names_name name;
+  struct names_entry *e;
 
-  if (e != NULL) {
-    serve_lookup(env->sender, m->buf, e);
+  if (m->buf.addr == NULL || m->buf.len < XOUS_NAMES_CONNECT_LEN_OFFSET + 4) {
+    (void)xous_return_memory(env->sender, m->buf, 0, 0);
     return;
   }
+  if (valid > m->buf.len) {
+    connect_answer(env->sender, m->buf, 1,
+                   XOUS_NAMES_CONNECT_INVALID_MEMORY_BUFFER, NULL);
+    return;
+  }
+  if (valid == 0 || valid > XOUS_NAMES_MAX_NAME) {
+    connect_answer(env->sender, m->buf, 1, XOUS_NAMES_CONNECT_INVALID_STRING,
+                   NULL);
+    return;
+  }
+  /* SAFETY: the name is read once from the client's page into bytes; only
+   * the copy is checked and used. */
+  memcpy(bytes, m->buf.addr, valid);
+  if (!xous__names_valid(bytes, valid)) {
+    connect_answer(env->sender, m->buf, 1, XOUS_NAMES_CONNECT_INVALID_STRING,
+                   NULL);
+    return;
+  }
+  names__name_set(&name, bytes, valid);
+  e = find_ready(&name);
+  if (e != NULL && connect_raw(env->sender, m->buf, e, wait))
+    return;
   if (!wait) {
-    answer(env->sender, m->buf, XOUS_SERVER_NOT_FOUND, 0);
+    connect_answer(env->sender, m->buf, 1, XOUS_NAMES_CONNECT_SERVER_NOT_FOUND,
+                   NULL);
     return;
   }
   for (size_t i = 0; i < NAMES_MAX_WAITERS; i++)
@@ -155,126 +215,267 @@ op_lookup(const xous_envelope_t *env, const struct names_name *name,
       waiters[i].used = true;
       waiters[i].sender = env->sender;
       waiters[i].buf = m->buf;
-      waiters[i].name = *name;
+      waiters[i].name = name;
       return; /* answered by wake_waiters() */
     }
-  answer(env->sender, m->buf, XOUS_OUT_OF_MEMORY, 0);
+  connect_answer(env->sender, m->buf, 1,
+                 XOUS_NAMES_CONNECT_KERNEL_CONNECT_FAILURE, NULL);
 }
 
-static xous_error_t
-op_register(xous_pid_t pid, const struct xous_names_msg *msg,
-            const struct names_name *name)
+bool
+names__pending(void)
 {
-  struct names_entry *e;
-  xous_sid_t sid;
-
-  if (msg->max_conns > XOUS_NAMES_MAX_LIMIT)
-    return XOUS_INVALID_ARGUMENT;
-  memcpy(sid.w, msg->sid, sizeof sid.w);
-  if (find_live(name) != NULL)
-    return XOUS_SERVER_EXISTS;
-  /* Only a server that exists can be named: a lookup never waits on a SID
-   * that nobody serves. */
-  if (!server_alive(sid))
-    return XOUS_SERVER_NOT_FOUND;
-  e = names__add(name);
-  if (e == NULL)
-    return XOUS_OUT_OF_MEMORY;
-  e->sid = sid;
-  e->owner = pid;
-  e->limit = msg->max_conns;
-  names__trusted_seen(name);
-  return XOUS_OK;
+  for (struct names_entry *e = names__next(NULL); e != NULL;
+       e = names__next(e))
+    if (!e->live)
+      return true;
+  return false;
 }
 
-static xous_error_t
-op_disconnect(xous_pid_t pid, const struct xous_names_msg *msg,
-              const struct names_name *name)
+void
+names__recheck(void)
 {
-  struct names_entry *e = names__find(name);
-
-  if (e == NULL)
-    return XOUS_SERVER_NOT_FOUND;
-  if (e->limit == 0 || !names__token_spend(e, pid, msg->token))
-    return XOUS_ACCESS_DENIED;
-  e->count--;
-  return XOUS_OK;
+  for (struct names_entry *e = names__next(NULL); e != NULL;
+       e = names__next(e))
+    if (!e->live && refresh(e))
+      wake_waiters(&e->name);
 }
 
-static xous_error_t
-op_unregister(xous_pid_t pid, const struct names_name *name)
-{
-  struct names_entry *e = names__find(name);
+/* ---- the rkyv opcodes ---------------------------------------------------- */
 
-  if (e == NULL)
-    return XOUS_SERVER_NOT_FOUND;
-  if (e->owner != pid)
-    return XOUS_ACCESS_DENIED;
-  names__remove(e);
-  return XOUS_OK;
-}
-
-/* A lend (mutable or not) of one page holding a request. */
+/* Writes ret as a fresh archive from byte 0 of the client's page and gives
+ * it back with offset = its length and valid as it came, as xous-ipc's
+ * Buffer::replace() does. */
 static void
-serve_memory(xous_envelope_t *env)
+rkyv_answer(const xous_envelope_t *env, const struct xous__names_return *ret)
 {
   const xous_memory_msg_t *m = &env->body.memory;
-  xous_pid_t pid = xous_sender_pid(env->sender);
-  bool mut = env->body.kind == XOUS_MSG_LEND_MUT;
-  struct xous_names_msg msg;
-  struct names_name name;
-  xous_error_t err;
+  size_t used = 0;
 
-  if (m->buf.len != XOUS_PAGE_SIZE || m->buf.addr == NULL) {
-    answer(env->sender, m->buf, XOUS_INVALID_ARGUMENT, 0);
+  if (xous__names_write_return(m->buf.addr, m->buf.len, ret, &used) != XOUS_OK)
+    used = 0;
+  (void)xous_return_memory(env->sender, m->buf, used, m->valid);
+}
+
+static void
+fail(const xous_envelope_t *env)
+{
+  struct xous__names_return ret;
+
+  memset(&ret, 0, sizeof ret);
+  ret.tag = XOUS_NAMES_RETURN_FAILURE;
+  rkyv_answer(env, &ret);
+}
+
+/* True when pid may be handed one more SID: it has fewer than
+ * NAMES_MAX_PENDING names whose server it has not created yet, so that a
+ * process that registers without ever serving fills no table. */
+static bool
+may_register(xous_pid_t pid)
+{
+  unsigned pending = 0;
+
+  for (struct names_entry *e = names__next(NULL); e != NULL;
+       e = names__next(e))
+    if (e->owner == pid && !e->live && !refresh(e) && e->used)
+      pending++;
+  return pending < NAMES_MAX_PENDING;
+}
+
+static void
+op_register(const xous_envelope_t *env, size_t used)
+{
+  struct xous__names_return ret;
+  struct names_name name;
+  struct names_entry *e;
+  const uint8_t *s;
+  size_t len;
+  bool limited;
+  uint32_t limit;
+  xous_sid_t sid;
+
+  if (xous__names_read_registration(request, used, &s, &len, &limited,
+                                    &limit) != XOUS_OK) {
+    fail(env);
     return;
   }
-  /* SAFETY: the page belongs to the client, which may still write it (a
-   * Lend leaves it mapped there). It is read exactly once, into msg, and
-   * only the copy is validated and used. */
-  memcpy(&msg, m->buf.addr, sizeof msg);
-  err = names__check_name(&msg, &name);
-  if (err != XOUS_OK) {
-    answer(env->sender, m->buf, err, 0);
+  names__name_set(&name, s, len);
+  e = names__find(&name);
+  if (e != NULL && !refresh(e) && !e->used)
+    e = NULL; /* its server or its registrant has gone */
+  if (e != NULL || !may_register(xous_sender_pid(env->sender)) ||
+      xous_create_server_id(&sid) != XOUS_OK ||
+      (e = names__add(&name)) == NULL) {
+    fail(env);
     return;
   }
-  switch (m->id) {
-  case XOUS_NAMES_OP_REGISTER:
-    err = op_register(pid, &msg, &name);
-    if (err == XOUS_OK) {
-      answer(env->sender, m->buf, XOUS_OK, 0);
-      wake_waiters(names__find(&name));
+  e->sid = sid;
+  e->owner = xous_sender_pid(env->sender);
+  e->limited = limited;
+  e->limit = limit;
+  names__trusted_seen(&name);
+  memset(&ret, 0, sizeof ret);
+  ret.tag = XOUS_NAMES_RETURN_SID;
+  memcpy(ret.words, sid.w, sizeof ret.words);
+  rkyv_answer(env, &ret);
+  /* The registrant creates the server after this answer; until then
+   * the waiters stay (the main loop polls, names__recheck()). */
+}
+
+static void
+op_lookup(const xous_envelope_t *env, size_t used)
+{
+  struct xous__names_return ret;
+  struct names_name name;
+  struct names_entry *e;
+  const uint8_t *s;
+  size_t len;
+  xous_error_t err = XOUS_SERVER_NOT_FOUND;
+
+  if (xous__names_read_string(request, used, &s, &len) != XOUS_OK) {
+    fail(env);
+    return;
+  }
+  names__name_set(&name, s, len);
+  memset(&ret, 0, sizeof ret);
+  e = find_ready(&name);
+  if (e != NULL)
+    err = connect_entry(e, xous_sender_pid(env->sender), &ret.cid, ret.words);
+  if (err == XOUS_OK) {
+    ret.tag = XOUS_NAMES_RETURN_CID;
+    ret.has_token = e->limited;
+  } else if (err == XOUS_SERVER_NOT_FOUND || err == XOUS_ACCESS_DENIED) {
+    /* As the real server: no such name (or no place) asks the client to
+     * authenticate, with a fresh challenge; nobody can answer it yet. */
+    xous_sid_t challenge;
+
+    if (xous_create_server_id(&challenge) != XOUS_OK) {
+      fail(env);
       return;
     }
-    break;
-  case XOUS_NAMES_OP_CONNECT:
-  case XOUS_NAMES_OP_TRY_CONNECT:
-    if (!mut) {
-      err = XOUS_INVALID_ARGUMENT; /* the answer needs a writable page */
-      break;
-    }
-    op_lookup(env, &name, m->id == XOUS_NAMES_OP_CONNECT);
+    ret.tag = XOUS_NAMES_RETURN_AUTHENTICATE_REQUEST;
+    ret.name = s;
+    ret.name_len = len;
+    memcpy(ret.words, challenge.w, sizeof ret.words);
+  } else {
+    ret.tag = XOUS_NAMES_RETURN_FAILURE;
+  }
+  rkyv_answer(env, &ret);
+}
+
+static void
+op_disconnect(const xous_envelope_t *env, size_t used)
+{
+  struct xous__names_return ret;
+  struct names_name name;
+  struct names_entry *e;
+  uint32_t token[4];
+  const uint8_t *s;
+  size_t len;
+
+  if (xous__names_read_disconnect(request, used, &s, &len, token) !=
+      XOUS_OK) {
+    fail(env);
     return;
+  }
+  names__name_set(&name, s, len);
+  e = names__find(&name);
+  if (e == NULL || !e->limited ||
+      !names__token_spend(e, xous_sender_pid(env->sender), token)) {
+    fail(env);
+    return;
+  }
+  e->count--;
+  memset(&ret, 0, sizeof ret);
+  ret.tag = XOUS_NAMES_RETURN_SUCCESS;
+  rkyv_answer(env, &ret);
+  wake_waiters(&name); /* a place is free */
+}
+
+/* A MutableLend. The rkyv opcodes carry the archive's length in offset. */
+static void
+serve_mutable(const xous_envelope_t *env)
+{
+  const xous_memory_msg_t *m = &env->body.memory;
+  size_t used = m->offset;
+
+  switch (m->id) {
+  case XOUS_NAMES_OP_BLOCKING_CONNECT:
+  case XOUS_NAMES_OP_TRY_CONNECT:
+    op_connect(env, m->id == XOUS_NAMES_OP_BLOCKING_CONNECT);
+    return;
+  case XOUS_NAMES_OP_REGISTER:
+  case XOUS_NAMES_OP_LOOKUP:
+  case XOUS_NAMES_OP_AUTHENTICATED_LOOKUP:
   case XOUS_NAMES_OP_DISCONNECT:
-    err = op_disconnect(pid, &msg, &name);
-    break;
-  case XOUS_NAMES_OP_UNREGISTER:
-    err = op_unregister(pid, &name);
     break;
   default:
-    err = XOUS_INVALID_ARGUMENT;
+    (void)xous_return_memory(env->sender, m->buf, 0, 0);
+    return;
+  }
+  if (m->buf.addr == NULL || m->buf.len < XOUS_NAMES_RETURN_SIZE) {
+    (void)xous_return_memory(env->sender, m->buf, 0, 0);
+    return;
+  }
+  if (used > m->buf.len || used > sizeof request) {
+    fail(env);
+    return;
+  }
+  /* SAFETY: the archive is read once from the client's page into
+   * request; the decoders check every offset and length of the copy. */
+  memcpy(request, m->buf.addr, used);
+  switch (m->id) {
+  case XOUS_NAMES_OP_REGISTER:
+    op_register(env, used);
+    break;
+  case XOUS_NAMES_OP_LOOKUP:
+    op_lookup(env, used);
+    break;
+  case XOUS_NAMES_OP_DISCONNECT:
+    op_disconnect(env, used);
+    break;
+  default:
+    /* AuthenticatedLookup: nobody can answer a challenge yet, so every
+     * one fails (the real server stops on it, unimplemented). */
+    fail(env);
     break;
   }
-  answer(env->sender, m->buf, err, 0);
+}
+
+static void
+serve_blocking_scalar(const xous_envelope_t *env)
+{
+  const xous_scalar_msg_t *s = &env->body.scalar;
+  xous_word_t yes = 0;
+
+  if (s->id == XOUS_NAMES_OP_UNREGISTER) {
+    xous_sid_t sid = { { (uint32_t)s->arg1, (uint32_t)s->arg2,
+                         (uint32_t)s->arg3, (uint32_t)s->arg4 } };
+    struct names_entry *e = names__find_sid(sid);
+
+    if (e != NULL) {
+      names__remove(e);
+      yes = 1;
+    }
+  } else if (s->id == XOUS_NAMES_OP_TRUSTED_INIT_DONE) {
+    yes = names__trusted_done() ? 1 : 0;
+  }
+  /* Anything else (a connect without its page, an opcode of a memory
+   * message, one above 7) gets Scalar1(0). */
+  (void)xous_return_scalar1(env->sender, yes);
 }
 
 void
 names__serve(xous_envelope_t *env)
 {
   switch (env->body.kind) {
-  case XOUS_MSG_LEND:
   case XOUS_MSG_LEND_MUT:
-    serve_memory(env);
+    serve_mutable(env);
+    break;
+  case XOUS_MSG_LEND:
+    /* Every opcode writes its answer: a page lent read-only comes back
+     * unread (the real server stops on it). */
+    (void)xous_return_memory(env->sender, env->body.memory.buf, 0, 0);
     break;
   case XOUS_MSG_SEND:
     /* Nothing to answer, and the pages are ours now: free them unread. */
@@ -282,13 +483,11 @@ names__serve(xous_envelope_t *env)
       (void)xous_unmap_memory(env->body.memory.buf);
     break;
   case XOUS_MSG_BLOCKING_SCALAR:
-    if (env->body.scalar.id == XOUS_NAMES_OP_TRUSTED_INIT)
-      (void)xous_return_scalar2(env->sender, XOUS_OK,
-                                names__trusted_done() ? 1 : 0);
-    else
-      (void)xous_return_scalar2(env->sender, XOUS_INVALID_ARGUMENT, 0);
+    serve_blocking_scalar(env);
     break;
   default:
     break; /* a Scalar asks for nothing, and no opcode is a Scalar */
   }
+  if (names__pending())
+    names__recheck();
 }

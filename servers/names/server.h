@@ -8,10 +8,19 @@
  *  2. tokens: one per place in use of a name with a limit, bound to the
  *     name and to the PID it was given to, freed when spent or when the
  *     name goes;
- *  3. waiters: blocking lookups of names not registered yet. Each holds
- *     its message (and so one slot of the name server's queue) until it is
- *     answered, so there are fewer waiters than queue slots and the name
- *     server can always receive.
+ *  3. waiters: BlockingConnects of names not registered yet (or without
+ *     a free place). Each holds its message (and so one slot of the name
+ *     server's queue) until it is answered, so there are fewer waiters
+ *     than queue slots and the name server can always receive.
+ *
+ * Every row carries the PID it belongs to (an entry its owner, a token
+ * the process it was given to, a waiter its sender), so that what a dead
+ * process left can be found by PID.
+ *
+ * The name server makes a name's SID (CreateServerId, as the real one
+ * does) and the registering process then creates the server. Until the
+ * name server has seen that server, the entry is pending: lookups treat
+ * it as not registered yet, and it is not removed for a missing server.
  */
 #ifndef XOUS_NAMES_SERVER_H
 #define XOUS_NAMES_SERVER_H
@@ -23,10 +32,14 @@
 #include <xous.h>
 #include <xous/names.h>
 
+#include "wire.h"
+
 #define NAMES_MAX_ENTRIES XOUS_MAX_SERVERS
 #define NAMES_MAX_TOKENS 1024
 #define NAMES_MAX_WAITERS (XOUS_QUEUE_DEPTH / 2)
 #define NAMES_MAX_TRUSTED 32
+/* Names a process may hold before it has created their servers. */
+#define NAMES_MAX_PENDING 4
 
 /* A validated name: a local copy, never a pointer into a lent page. */
 struct names_name {
@@ -36,27 +49,25 @@ struct names_name {
 
 struct names_entry {
   bool used;
+  bool live; /* its server has been seen since the SID was handed out */
   struct names_name name;
   xous_sid_t sid;
   xous_pid_t owner;
-  uint32_t limit; /* 0: no limit */
+  bool limited;   /* conn_limit was Some */
+  uint32_t limit; /* its value: at most this many places */
   uint32_t count; /* places in use, with a token each */
 };
 
-/* ---- check.c: validation of what a peer wrote ---------------------------- */
-
-/* True when the len bytes at s are UTF-8 without NUL, overlong forms,
- * surrogates or code points above U+10FFFF. */
-bool names__utf8_valid(const uint8_t *s, size_t len);
-/* Validates the name of a request copy into *out: XOUS_OK or
- * XOUS_INVALID_STRING. */
-xous_error_t names__check_name(const struct xous_names_msg *msg,
-                               struct names_name *out);
+/* Copies a name already checked with xous__names_valid() (wire.h). */
+void names__name_set(struct names_name *out, const uint8_t *s, size_t len);
 
 /* ---- table.c: names, tokens and trusted names ---------------------------- */
 
 void names__table_init(void);
 struct names_entry *names__find(const struct names_name *name);
+struct names_entry *names__find_sid(xous_sid_t sid);
+/* The entry in use after e (the first when e is NULL), or NULL. */
+struct names_entry *names__next(struct names_entry *e);
 /* A free entry for name, or NULL when the table is full. */
 struct names_entry *names__add(const struct names_name *name);
 /* Removes e and every token of it. */
@@ -80,6 +91,13 @@ bool names__trusted_done(void);
 
 /* Answers (or defers) one received message. */
 void names__serve(xous_envelope_t *env);
+/* True when an entry is pending: the server of a name just registered,
+ * which nobody announces. The main loop then polls (names__recheck())
+ * for a while instead of sleeping in a receive. */
+bool names__pending(void);
+/* Makes live the pending entries whose server now exists, and answers
+ * their waiters. */
+void names__recheck(void);
 
 /* ---- hosted/say.c (device: the log server) ------------------------------- */
 

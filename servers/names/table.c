@@ -29,7 +29,7 @@ name_eq(const struct names_name *a, const struct names_name *b)
   return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
 }
 
-/* Compares two tokens without an early exit, so that the time taken says
+/* Compares two tokens (or SIDs) without an early exit, so that the time taken says
  * nothing about how much of a guess was right. */
 static bool
 token_eq(const uint32_t a[4], const uint32_t b[4])
@@ -55,6 +55,33 @@ names__find(const struct names_name *name)
     if (entries[i].used && name_eq(&entries[i].name, name))
       return &entries[i];
   return NULL;
+}
+
+struct names_entry *
+names__find_sid(xous_sid_t sid)
+{
+  for (size_t i = 0; i < NAMES_MAX_ENTRIES; i++)
+    if (entries[i].used && token_eq(entries[i].sid.w, sid.w))
+      return &entries[i];
+  return NULL;
+}
+
+struct names_entry *
+names__next(struct names_entry *e)
+{
+  for (size_t i = e == NULL ? 0 : (size_t)(e - entries) + 1;
+       i < NAMES_MAX_ENTRIES; i++)
+    if (entries[i].used)
+      return &entries[i];
+  return NULL;
+}
+
+void
+names__name_set(struct names_name *out, const uint8_t *s, size_t len)
+{
+  memset(out, 0, sizeof *out);
+  out->len = (uint32_t)len;
+  memcpy(out->bytes, s, len);
 }
 
 struct names_entry *
@@ -112,18 +139,12 @@ names__token_spend(struct names_entry *e, xous_pid_t pid, const uint32_t w[4])
 bool
 names__trusted_add(const char *name)
 {
-  struct xous_names_msg msg;
-  struct names_name n;
   size_t len = strlen(name);
 
-  if (ntrusted == NAMES_MAX_TRUSTED || len > XOUS_NAMES_MAX_NAME)
+  if (ntrusted == NAMES_MAX_TRUSTED ||
+      !xous__names_valid((const uint8_t *)name, len))
     return false;
-  memset(&msg, 0, sizeof msg);
-  msg.name_len = (uint32_t)len;
-  memcpy(msg.name, name, len);
-  if (names__check_name(&msg, &n) != XOUS_OK)
-    return false;
-  trusted[ntrusted].name = n;
+  names__name_set(&trusted[ntrusted].name, (const uint8_t *)name, len);
   trusted[ntrusted].seen = false;
   ntrusted++;
   return true;

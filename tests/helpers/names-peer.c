@@ -7,7 +7,7 @@
  *                                  (hex; for the secrecy test only) and
  *                                  "ready", then serves: opcode 1
  *                                  (BlockingScalar) answers a1 + 1, opcode 2
- *                                  unregisters NAME and answers its error,
+ *                                  unregisters its SID and answers the error,
  *                                  opcode 3 ends
  *   names-peer connect NAME        blocking lookup, then opcode 1 with 41;
  *                                  prints "reply 42"
@@ -16,7 +16,9 @@
  *                                  the error and the token's words (hex)
  *   names-peer disconnect NAME W0 W1 W2 W3
  *                                  gives the token back; prints the error
- *   names-peer unregister NAME     prints the error
+ *   names-peer unregister W0 W1 W2 W3
+ *                                  unregisters by a SID (hex); prints the
+ *                                  error
  *
  * Errors print as the kernel's names ("AccessDenied"). The exit status is
  * 0 when the peer did what it was asked, whatever the answer.
@@ -58,7 +60,7 @@ serve(const char *name, unsigned limit)
       xous_return_scalar1(env.sender, m->arg1 + 1);
       break;
     case 2:
-      xous_return_scalar1(env.sender, xous_names_unregister(name));
+      xous_return_scalar1(env.sender, xous_names_unregister(sid));
       break;
     case 3:
       xous_return_scalar1(env.sender, 0);
@@ -120,8 +122,12 @@ main(int argc, char **argv)
     printf("%s\n", xous_error_name(xous_names_disconnect(name, t)));
     return 0;
   }
-  if (strcmp(role, "unregister") == 0 && argc == 3) {
-    printf("%s\n", xous_error_name(xous_names_unregister(name)));
+  if (strcmp(role, "unregister") == 0 && argc == 6) {
+    xous_sid_t sid;
+
+    for (int i = 0; i < 4; i++)
+      sid.w[i] = (uint32_t)strtoul(argv[2 + i], NULL, 16);
+    printf("%s\n", xous_error_name(xous_names_unregister(sid)));
     return 0;
   }
   fprintf(stderr, "usage: names-peer server|connect|try|token|disconnect|"
