@@ -18,6 +18,7 @@
 #include <check.h>
 
 #include <xous.h>
+#include <xous/rkyv.h>
 #include <xous/ticktimer.h>
 
 #include "support/harness.h"
@@ -237,6 +238,12 @@ setup(void)
 }
 
 static void
+setup_broker_only(void)
+{
+  harness_start_broker();
+}
+
+static void
 teardown(void)
 {
   harness_assert_broker_alive();
@@ -337,6 +344,130 @@ START_TEST(version_is_a_string_starting_with_v)
   ck_assert_uint_gt(len, 1);
   ck_assert_uint_eq(strlen(version), len < sizeof version ? len : 127);
   ck_assert_msg(version[0] == 'v', "version is '%s'", version);
+}
+END_TEST
+
+static uint32_t
+le32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+START_TEST(get_version_answers_an_rkyv_version_string_of_offset_used)
+{
+  static const uint8_t empty[8] = { 0xff, 0xff, 0xff, 0xff,
+                                    0xff, 0xff, 0xff, 0xff };
+  xous_rkyv_reader_t r;
+  const uint8_t *text;
+  size_t off = 0, valid = 0, n, at, root;
+  uint32_t enc;
+  xous_range_t page;
+  xous_cid_t cid;
+
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME),
+                                &cid),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, XOUS_PAGE_SIZE,
+                                   XOUS_MEM_R | XOUS_MEM_W, &page),
+                   XOUS_OK);
+  /* As the Rust client: VersionString { version: String::new() }. */
+  memcpy(page.addr, empty, sizeof empty);
+  ck_assert_int_eq(xous_lend_mut(cid, XOUS_TICKTIMER_GET_VERSION, page.addr,
+                                 page.len, sizeof empty, page.len, &off,
+                                 &valid),
+                   XOUS_OK);
+  ck_assert_uint_eq(valid, XOUS_PAGE_SIZE); /* unchanged */
+  /* The text from byte 0, zeros to a multiple of 4, then the String
+   * (length word, offset back to byte 0): offset is the archive's end. */
+  ck_assert_uint_gt(off, 8);
+  root = off - 8;
+  enc = le32((const uint8_t *)page.addr + root);
+  ck_assert_uint_eq(enc & 0xc0, 0x80);
+  n = (enc & 0x3f) | (enc & ~0xffu) >> 2;
+  at = (n + 3) & ~(size_t)3;
+  ck_assert_uint_eq(root, at);
+  ck_assert_uint_eq(le32((const uint8_t *)page.addr + root + 4),
+                    ~(uint32_t)at + 1u);
+  ck_assert_uint_eq(((const uint8_t *)page.addr)[0], 'v');
+  for (size_t i = n; i < at; i++)
+    ck_assert_uint_eq(((const uint8_t *)page.addr)[i], 0);
+  xous_rkyv_reader_init(&r, page.addr, off);
+  ck_assert_int_eq(xous_rkyv_get_str(&r, root, &text, &n), XOUS_OK);
+  ck_assert_ptr_eq(text, page.addr);
+  ck_assert_int_eq(xous_unmap_memory(page), XOUS_OK);
+}
+END_TEST
+
+/* ---- the client against a stand-in ticktimer --------------------------- */
+
+struct stand_in {
+  int answer; /* 0 a good VersionString, 1 one whose offset leaves it */
+  size_t offset, valid, len;
+  uint8_t request[16];
+};
+
+static void *
+stand_in_ticktimer(void *arg)
+{
+  struct stand_in *si = arg;
+  xous_envelope_t env;
+  xous_rkyv_writer_t w;
+  xous_rkyv_str_t text;
+  size_t root, used = 0;
+  const xous_memory_msg_t *m = &env.body.memory;
+
+  if (xous_receive_message(xous_sid_from_name(XOUS_TICKTIMER_NAME), &env) !=
+      XOUS_OK)
+    return NULL;
+  si->offset = m->offset;
+  si->valid = m->valid;
+  si->len = m->buf.len;
+  memcpy(si->request, m->buf.addr, sizeof si->request);
+  xous_rkyv_writer_init(&w, m->buf.addr, m->buf.len);
+  text = xous_rkyv_write_str(&w, "v9.8.7\nstand-in", 15);
+  root = xous_rkyv_reserve(&w, 8, 4);
+  xous_rkyv_put_str(&w, root, &text);
+  (void)xous_rkyv_finish(&w, &used);
+  if (si->answer == 1)
+    ((uint8_t *)m->buf.addr)[root + 4] = 0x80; /* points far away */
+  (void)xous_return_memory(env.sender, m->buf, used, m->valid);
+  return NULL;
+}
+
+START_TEST(version_client_sends_what_rust_sends_and_decodes_the_answer)
+{
+  static const uint8_t want[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                    0xff, 0xff };
+  struct stand_in si = { 0 };
+  char version[64];
+  size_t len = 0;
+  xous_tid_t tid;
+
+  ck_assert_int_eq(xous_create_server_with_address(
+                       xous_sid_from_name(XOUS_TICKTIMER_NAME), NULL),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_create_thread(stand_in_ticktimer, &si, STACK_SIZE,
+                                      &tid),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_ticktimer_version(version, sizeof version, &len),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
+  ck_assert_uint_eq(si.len, XOUS_PAGE_SIZE);
+  ck_assert_uint_eq(si.offset, 8);
+  ck_assert_uint_eq(si.valid, XOUS_PAGE_SIZE);
+  ck_assert_mem_eq(si.request, want, sizeof want);
+  ck_assert_uint_eq(len, 15);
+  ck_assert_str_eq(version, "v9.8.7\nstand-in");
+
+  /* A String that points outside the answer is refused, not read. */
+  si.answer = 1;
+  ck_assert_int_eq(xous_create_thread(stand_in_ticktimer, &si, STACK_SIZE,
+                                      &tid),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_ticktimer_version(version, sizeof version, &len),
+                   XOUS_INTERNAL_ERROR);
+  ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
 }
 END_TEST
 
@@ -478,6 +609,15 @@ ticktimer_suite(void)
   tcase_add_test(tc, notify_wakes_a_waiter_that_waits_forever);
   tcase_add_test(tc, notify_with_nobody_waiting_wakes_nobody);
   tcase_add_test(tc, only_the_server_itself_may_send_recalculate_sleep);
+  tcase_add_test(tc,
+                 get_version_answers_an_rkyv_version_string_of_offset_used);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("client");
+  tcase_add_checked_fixture(tc, setup_broker_only, teardown);
+  tcase_set_timeout(tc, 90);
+  tcase_add_test(tc,
+                 version_client_sends_what_rust_sends_and_decodes_the_answer);
   suite_add_tcase(s, tc);
   return s;
 }

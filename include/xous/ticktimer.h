@@ -13,7 +13,7 @@
  *   2  RecalculateSleep   Scalar          (the server's own alarm; others are ignored)
  *   3  SuspendResume      -               (not on the desktop; ignored)
  *   4  PingWdt            Scalar          -                none (Scalar1(0) if blocking)
- *   5  GetVersion         MutableLend     buffer           the version text, valid = its length
+ *   5  GetVersion         MutableLend     rkyv VersionString rkyv VersionString, offset = its length
  *   6  LockMutex          BlockingScalar  arg1 = key       Scalar1(0) when a token is available
  *   7  UnlockMutex        Scalar or BS    arg1 = key       Scalar1(1 woke a waiter, 0 token stored)
  *   8  WaitForCondition   BlockingScalar  arg1 = key,      Scalar1(0 notified, 1 timed out)

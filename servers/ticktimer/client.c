@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <xous.h>
+#include <xous/rkyv.h>
 #include <xous/ticktimer.h>
 
 /* How often the lock is tried before asking the server. */
@@ -75,11 +76,18 @@ xous_ticktimer_sleep_ms(xous_word_t ms)
   return err;
 }
 
+/* GetVersion as the Rust client sends it: an rkyv VersionString with an
+ * empty String (8 bytes of 0xff) in a page lent with offset = 8; the
+ * answer is a VersionString whose length comes back in offset. */
 xous_error_t
 xous_ticktimer_version(char *buf, size_t size, size_t *len)
 {
-  char page[XOUS_PAGE_SIZE];
-  size_t valid = 0, off = 0;
+  xous_rkyv_writer_t w;
+  xous_rkyv_reader_t r;
+  xous_rkyv_str_t none;
+  xous_range_t page;
+  const uint8_t *text;
+  size_t used = 0, off = 0, valid = 0, root, n = 0;
   xous_cid_t cid;
   xous_error_t err;
 
@@ -90,22 +98,38 @@ xous_ticktimer_version(char *buf, size_t size, size_t *len)
   err = conn(&cid);
   if (err != XOUS_OK)
     return err;
-  memset(page, 0, sizeof page);
-  err = xous_lend_mut(cid, XOUS_TICKTIMER_GET_VERSION, page, sizeof page, 0,
-                      0, &off, &valid);
+  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
   if (err != XOUS_OK)
     return err;
-  if (valid > sizeof page)
-    valid = sizeof page;
-  if (len != NULL)
-    *len = valid;
-  if (size > 0) {
-    size_t n = valid < size - 1 ? valid : size - 1;
-
-    memcpy(buf, page, n);
-    buf[n] = '\0';
+  xous_rkyv_writer_init(&w, page.addr, page.len);
+  none = xous_rkyv_write_str(&w, "", 0);
+  root = xous_rkyv_reserve(&w, XOUS_RKYV_STR_SIZE, XOUS_RKYV_STR_ALIGN);
+  xous_rkyv_put_str(&w, root, &none);
+  err = xous_rkyv_finish(&w, &used);
+  if (err == XOUS_OK)
+    err = xous_lend_mut(cid, XOUS_TICKTIMER_GET_VERSION, page.addr, page.len,
+                        used, page.len, &off, &valid);
+  /* SAFETY: the page is ours again; the server's length is checked
+   * against it and every offset of the archive before a byte is read. */
+  if (err == XOUS_OK) {
+    xous_rkyv_reader_init(&r, page.addr, off <= page.len ? off : 0);
+    if (xous_rkyv_root(&r, XOUS_RKYV_STR_SIZE, XOUS_RKYV_STR_ALIGN, &root) !=
+            XOUS_OK ||
+        xous_rkyv_get_str(&r, root, &text, &n) != XOUS_OK)
+      err = XOUS_INTERNAL_ERROR;
   }
-  return XOUS_OK;
+  if (err == XOUS_OK) {
+    if (len != NULL)
+      *len = n;
+    if (size > 0) {
+      size_t k = n < size - 1 ? n : size - 1;
+
+      memcpy(buf, text, k);
+      buf[k] = '\0';
+    }
+  }
+  (void)xous_unmap_memory(page);
+  return err;
 }
 
 xous_error_t

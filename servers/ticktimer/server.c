@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <xous.h>
+#include <xous/rkyv.h>
 #include <xous/ticktimer.h>
 
 #include "platform.h"
@@ -137,22 +138,31 @@ sleep_ms(const xous_envelope_t *env)
   park(env, TT_SLEEP, 0, deadline_after(ms));
 }
 
+/* GetVersion: the answer is an rkyv VersionString { version: String }
+ * written from byte 0 of the lent page, its length in the offset word and
+ * valid as it came, as the real ticktimer's Buffer::replace() does. The
+ * request (an empty VersionString) is not read. */
 static void
 get_version(const xous_envelope_t *env)
 {
   const xous_memory_msg_t *m = &env->body.memory;
-  size_t n = sizeof VERSION_TEXT - 1;
+  xous_rkyv_writer_t w;
+  xous_rkyv_str_t text;
+  size_t root, used = 0;
 
   if (env->body.kind != XOUS_MSG_LEND_MUT) {
     answer(env, XOUS_INVALID_ARGUMENT);
     return;
   }
-  if (n > m->buf.len)
-    n = m->buf.len;
-  /* SAFETY: the lender cannot touch buf while it is lent mutably, and we
-   * write at most buf.len bytes into it. */
-  memcpy(m->buf.addr, VERSION_TEXT, n);
-  (void)xous_return_memory(env->sender, m->buf, 0, n);
+  /* SAFETY: the lender cannot touch buf while it is lent mutably, and the
+   * writer stays within buf.len bytes. */
+  xous_rkyv_writer_init(&w, m->buf.addr, m->buf.len);
+  text = xous_rkyv_write_str(&w, VERSION_TEXT, sizeof VERSION_TEXT - 1);
+  root = xous_rkyv_reserve(&w, XOUS_RKYV_STR_SIZE, XOUS_RKYV_STR_ALIGN);
+  xous_rkyv_put_str(&w, root, &text);
+  if (xous_rkyv_finish(&w, &used) != XOUS_OK)
+    used = 0; /* a buffer too small for the text: nothing written */
+  (void)xous_return_memory(env->sender, m->buf, used, m->valid);
 }
 
 static void
