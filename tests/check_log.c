@@ -302,6 +302,82 @@ START_TEST(long_text_is_cut_to_one_record)
 }
 END_TEST
 
+/* Sends text as Rust std's panic handler does: PanicStarted, the bytes
+ * in pieces of up to four words (opcode 1100 + count), PanicFinished. */
+static void
+send_panic(xous_cid_t cid, const char *text)
+{
+  const size_t piece = 4 * sizeof(xous_word_t);
+  size_t len = strlen(text);
+
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_STARTED, 0, 0, 0, 0),
+                   XOUS_OK);
+  for (size_t at = 0; at < len; at += piece) {
+    xous_word_t w[4] = { 0 };
+    size_t n = len - at < piece ? len - at : piece;
+
+    for (size_t i = 0; i < n; i++)
+      w[i / sizeof(xous_word_t)] |= (xous_word_t)(uint8_t)text[at + i]
+                                    << (8 * (i % sizeof(xous_word_t)));
+    ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0 + n, w[0],
+                                 w[1], w[2], w[3]),
+                     XOUS_OK);
+  }
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_FINISHED, 0, 0, 0, 0),
+                   XOUS_OK);
+}
+
+START_TEST(panic_output_prints_as_the_real_log_server_does)
+{
+  xous_word_t all_b = (xous_word_t)0x4242424242424242ull;
+  char head[64], tail[128];
+  xous_word_t ret[5];
+  xous_cid_t cid;
+  char *out;
+
+  start("info");
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_LOG_NAME), &cid),
+                   XOUS_OK);
+  send_panic(cid, "thread 'main' panicked at src/main.rs:12:5:\n"
+                  "a message longer than one piece of the panic output\n");
+  /* Bytes beyond the count print nothing, nor does PanicMessage0; the
+   * largest count prints the four words (16 bytes on rv32, 32 here). */
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0 + 2,
+                               (xous_word_t)0x2121217861, 0, 0, 0),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0, 0x21, 0, 0,
+                               0),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE_LAST,
+                               all_b, all_b, all_b, all_b),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0 + 4,
+                                        0x0a595959, 0, 0, 0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], 0);
+  snprintf(head, sizeof head, "PANIC in PID %u:",
+           (unsigned)xous_get_process_id());
+  expect_line(head);
+  expect_line("thread 'main' panicked at src/main.rs:12:5:");
+  expect_line("a message longer than one piece of the panic output");
+  expect_line("Terminating process");
+  memset(tail, 0, sizeof tail);
+  strcpy(tail, "Terminating process\nax");
+  memset(tail + strlen(tail), 'B', 4 * sizeof(xous_word_t));
+  strcat(tail, "YYY");
+  expect_line(tail + strlen("Terminating process\n"));
+  strcat(tail, "\n");
+  out = harness_output(server);
+  ck_assert_msg(strstr(out, tail) != NULL && strstr(out, "!") == NULL,
+                "the pieces after the panic are not as sent: '%s'", out);
+  free(out);
+  /* Any other scalar is still refused. */
+  ck_assert_int_eq(xous_blocking_scalar(cid, 1101 + 200, 0, 0, 0, 0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], XOUS_INVALID_ARGUMENT);
+}
+END_TEST
+
 START_TEST(an_unknown_log_level_is_a_usage_error)
 {
   pid_t p;
@@ -336,6 +412,7 @@ log_suite(void)
   tcase_add_test(tc, bad_records_get_an_error_and_the_server_keeps_serving);
   tcase_add_test(tc, long_text_is_cut_to_one_record);
   tcase_add_test(tc, an_unknown_log_level_is_a_usage_error);
+  tcase_add_test(tc, panic_output_prints_as_the_real_log_server_does);
   suite_add_tcase(s, tc);
   return s;
 }

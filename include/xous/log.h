@@ -33,6 +33,14 @@ enum {
   XOUS_LOG_OP_RECORD = 0,
   XOUS_LOG_OP_STDOUT = 1,
   XOUS_LOG_OP_STDERR = 2,
+  /* Rust std's panic output, as Scalars (xous-api-log): PanicStarted,
+   * then the text in pieces, PANIC_MESSAGE0 + n carrying n bytes packed
+   * little-endian into arg1..arg4 (n up to 4 words' bytes: 16 on rv32,
+   * 32 on a 64-bit desktop), then PanicFinished. */
+  XOUS_LOG_OP_PANIC_STARTED = 1000,
+  XOUS_LOG_OP_PANIC_MESSAGE0 = 1100,
+  XOUS_LOG_OP_PANIC_MESSAGE_LAST = 1132,
+  XOUS_LOG_OP_PANIC_FINISHED = 1200,
 };
 
 /* Levels, numbered as Rust's log::Level (which Xous sends). */

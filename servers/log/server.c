@@ -51,6 +51,56 @@ finish(const xous_envelope_t *env, xous_error_t status)
   }
 }
 
+/* Writes v in decimal. */
+static void
+put_decimal(unsigned v)
+{
+  char digits[12];
+  size_t n = 0;
+
+  do {
+    digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0 && n < sizeof digits);
+  log_term_raw(false, digits + sizeof digits - n, n);
+}
+
+/* Rust std's panic output, written as the real log server writes it: a
+ * line naming the PID, the text as it comes, a closing line. True when
+ * s was one of its opcodes. */
+static bool
+serve_panic(const xous_envelope_t *env)
+{
+  const xous_scalar_msg_t *s = &env->body.scalar;
+
+  if (s->id == XOUS_LOG_OP_PANIC_STARTED) {
+    static const char head[] = "PANIC in PID ";
+
+    log_term_raw(false, head, sizeof head - 1);
+    put_decimal(xous_sender_pid(env->sender));
+    log_term_raw(false, ":\n", 2);
+  } else if (s->id > XOUS_LOG_OP_PANIC_MESSAGE0 &&
+             s->id <= XOUS_LOG_OP_PANIC_MESSAGE_LAST) {
+    const xous_word_t w[4] = { s->arg1, s->arg2, s->arg3, s->arg4 };
+    uint8_t text[4 * sizeof(xous_word_t)];
+    size_t n = s->id - XOUS_LOG_OP_PANIC_MESSAGE0;
+
+    /* The words' bytes, little-endian, as many as the opcode says and no
+     * more than the four words hold. */
+    for (size_t i = 0; i < sizeof text; i++)
+      text[i] = (uint8_t)(w[i / sizeof(xous_word_t)] >>
+                          (8 * (i % sizeof(xous_word_t))));
+    log_term_raw(false, text, n < sizeof text ? n : sizeof text);
+  } else if (s->id == XOUS_LOG_OP_PANIC_FINISHED) {
+    static const char tail[] = "Terminating process\n";
+
+    log_term_raw(false, tail, sizeof tail - 1);
+  } else if (s->id != XOUS_LOG_OP_PANIC_MESSAGE0) {
+    return false;
+  }
+  return true;
+}
+
 static void
 serve(const xous_envelope_t *env, xous_log_level_t max)
 {
@@ -61,8 +111,9 @@ serve(const xous_envelope_t *env, xous_log_level_t max)
   xous_error_t status;
 
   if (!memory) {
-    /* No scalar opcode is served (Xous's EnableRx needs no work here). */
-    finish(env, XOUS_INVALID_ARGUMENT);
+    /* Only the panic output is served (Xous's EnableRx needs no work
+     * here); a blocking one is answered 0. */
+    finish(env, serve_panic(env) ? XOUS_OK : XOUS_INVALID_ARGUMENT);
     return;
   }
   switch (m->id) {
