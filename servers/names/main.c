@@ -20,11 +20,11 @@ static const char usage_text[] =
     "  -V, --version   the version";
 
 /* How long the server polls, in receive attempts and yields, for the
- * server of a name just registered (so that a BlockingConnect is answered
- * and a server that ends later is noticed). Nobody tells the name server
- * when the registrant creates it; a registrant that dies first must not
- * keep it spinning, so after this it sleeps in a receive and looks again
- * at every message (and at every lookup of the name). */
+ * server of a name just registered that a BlockingConnect waits for.
+ * Nobody tells the name server when the registrant creates it; a
+ * registrant that never does must not keep it spinning, so after this it
+ * sleeps in a receive and looks again at every message (a registrant
+ * that ended is noticed then, and its name removed). */
 #define PENDING_POLLS 50000
 
 static int
@@ -38,11 +38,11 @@ usage_error(const char *what, const char *arg)
 
 static unsigned polls;
 
-/* The next message. While an entry is pending, polls. */
+/* The next message. While a waiter waits for a pending name, polls. */
 static xous_error_t
 next_message(xous_sid_t sid, xous_envelope_t *env)
 {
-  while (polls < PENDING_POLLS && names__pending()) {
+  while (polls < PENDING_POLLS && names__pending_waiters()) {
     bool received = false;
     xous_error_t err = xous_try_receive_message(sid, env, &received);
 
@@ -52,7 +52,7 @@ next_message(xous_sid_t sid, xous_envelope_t *env)
     (void)xous_yield();
     polls++;
   }
-  if (!names__pending())
+  if (!names__pending_waiters())
     polls = 0;
   return xous_receive_message(sid, env);
 }

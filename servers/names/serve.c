@@ -222,13 +222,29 @@ op_connect(const xous_envelope_t *env, bool wait)
                  XOUS_NAMES_CONNECT_KERNEL_CONNECT_FAILURE, NULL);
 }
 
-bool
-names__pending(void)
+/* True when an entry is pending. */
+static bool
+any_pending(void)
 {
   for (struct names_entry *e = names__next(NULL); e != NULL;
        e = names__next(e))
     if (!e->live)
       return true;
+  return false;
+}
+
+bool
+names__pending_waiters(void)
+{
+  for (size_t i = 0; i < NAMES_MAX_WAITERS; i++) {
+    struct names_entry *e;
+
+    if (!waiters[i].used)
+      continue;
+    e = names__find(&waiters[i].name);
+    if (e != NULL && !e->live)
+      return true;
+  }
   return false;
 }
 
@@ -488,6 +504,6 @@ names__serve(xous_envelope_t *env)
   default:
     break; /* a Scalar asks for nothing, and no opcode is a Scalar */
   }
-  if (names__pending())
+  if (any_pending())
     names__recheck();
 }

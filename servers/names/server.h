@@ -91,10 +91,10 @@ bool names__trusted_done(void);
 
 /* Answers (or defers) one received message. */
 void names__serve(xous_envelope_t *env);
-/* True when an entry is pending: the server of a name just registered,
- * which nobody announces. The main loop then polls (names__recheck())
- * for a while instead of sleeping in a receive. */
-bool names__pending(void);
+/* True when a BlockingConnect waits for a pending entry: the server of a
+ * name just registered, which nobody announces. The main loop then polls
+ * (names__recheck()) for a while instead of sleeping in a receive. */
+bool names__pending_waiters(void);
 /* Makes live the pending entries whose server now exists, and answers
  * their waiters. */
 void names__recheck(void);
