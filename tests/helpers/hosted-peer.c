@@ -42,7 +42,7 @@
  *   hello                      drives examples/hello: "sum S", "uptime"
  *   upper TEXT                 drives examples/upper: "upper TEXT'"
  *   counter ADD                finds examples/counter through xous-names
- *                              (the lent-page protocol of <xous/names.h>),
+ *                              (BlockingConnect, as Rust std does),
  *                              adds ADD and prints "counter VALUE"
  *   fault garbage|short|huge|bad-tid|zero-lend|unknown-call
  *                              breaks the protocol (see fault())
@@ -892,25 +892,28 @@ role_counter(int argc, char **argv)
 {
   uint64_t tid, names, cid, r[8], a[4] = { 0 };
   static uint8_t page[XOUS_PAGE_SIZE], back[XOUS_PAGE_SIZE];
-  struct xous_names_msg m;
+  uint32_t answer[2];
 
   if (argc != 1)
     usage();
   tid = new_tid();
   names = connect_to(tid, XOUS_NAMES_SERVER_NAME);
-  memset(&m, 0, sizeof m);
-  m.name_len = 7;
-  memcpy(m.name, "counter", 7);
-  memcpy(page, &m, sizeof m);
-  send_memory(tid, names, XOUS_MSG_LEND_MUT, XOUS_NAMES_OP_CONNECT, page,
-              sizeof page, sizeof m, back, r);
-  memcpy(&m, back, sizeof m);
-  if (r[0] != XOUS_RESULT_MEMORY_RETURNED || r[1] != XOUS_OK || m.cid == 0) {
-    printf("counter lookup %s %llu\n", result_name(r),
-           (unsigned long long)r[1]);
+  /* Rust std's connect(): BlockingConnect with the raw page, the name at
+   * 0 and its length at 64, valid = the length; the answer comes back in
+   * place (0 and the CID). */
+  memset(page, 0, sizeof page);
+  memcpy(page, "counter", 7);
+  page[XOUS_NAMES_CONNECT_LEN_OFFSET] = 7;
+  send_memory(tid, names, XOUS_MSG_LEND_MUT, XOUS_NAMES_OP_BLOCKING_CONNECT,
+              page, sizeof page, 7, back, r);
+  memcpy(answer, back, sizeof answer);
+  if (r[0] != XOUS_RESULT_MEMORY_RETURNED || answer[0] != 0 ||
+      answer[1] == 0) {
+    printf("counter lookup %s %lu %lu\n", result_name(r),
+           (unsigned long)answer[0], (unsigned long)answer[1]);
     return 1;
   }
-  cid = m.cid;
+  cid = answer[1];
   a[0] = number(argv[0]);
   blocking_scalar(tid, cid, 3, a, r); /* COUNTER_ADD_AND_GET */
   printf("counter %llu\n", (unsigned long long)r[1]);
