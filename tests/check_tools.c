@@ -869,6 +869,31 @@ START_TEST(xousctl_ps_lists_the_hello_server)
 }
 END_TEST
 
+START_TEST(xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving)
+{
+  pid_t server = hello_system();
+  char want[64], *text = NULL;
+  long long end = harness_now_ms() + BOUND_MS;
+  bool seen = false;
+  int st;
+
+  /* hello-server | 12345  receiving: its host PID, for gdb -p, and what
+   * it does while it waits for a message (not "running"). */
+  snprintf(want, sizeof want, " %d  receiving ", (int)server);
+  while (!seen && harness_now_ms() < end) {
+    free(text);
+    st = xousctl(&text, "ps", NULL);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+    seen = strstr(text, want) != NULL;
+    if (!seen)
+      harness_sleep_ms(20);
+  }
+  ck_assert_msg(seen && strstr(text, "HOST PID") != NULL,
+                "no '%s' in:\n%s", want, text);
+  free(text);
+}
+END_TEST
+
 /* messages_sent of this process in `xousctl ps --json`, or -1. */
 static long
 messages_sent_by_us(void)
@@ -1366,6 +1391,7 @@ main(void)
                  every_program_has_help_on_stdout_version_and_says_what_was_wrong);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
   tcase_add_test(ctl, xousctl_ps_keeps_utf8_process_names);
+  tcase_add_test(ctl, xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving);
   tcase_add_test(ctl, xousctl_ps_counts_each_message_a_process_sent_once);
   tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);
   tcase_add_test(ctl, xousctl_conns_shows_a_connection_to_the_server);

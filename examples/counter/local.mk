@@ -1,7 +1,8 @@
 # Build fragment for examples/counter, included from Makefile.am (inside if XOUS_HOSTED).
 
 # ---- examples/counter: a server found by name, through the name server -------
-noinst_PROGRAMS += examples/counter/counter-server \
+counterexecdir = $(pkglibexecdir)/examples/counter
+counterexec_PROGRAMS = examples/counter/counter-server \
 	examples/counter/counter-client
 examples_counter_counter_server_SOURCES = examples/counter/server.c \
 	examples/counter/counter.h
@@ -9,7 +10,9 @@ examples_counter_counter_server_LDADD = libxous.la
 examples_counter_counter_client_SOURCES = examples/counter/client.c \
 	examples/counter/counter.h
 examples_counter_counter_client_LDADD = libxous.la
-EXTRA_DIST += examples/counter/README.md examples/demo.image
+nobase_dist_pkgdata_DATA += examples/counter/README.md \
+	examples/counter/server.c examples/counter/client.c \
+	examples/counter/counter.h
 
 # ---- tests of the examples, under the real servers and xous-run --------------
 TESTS += tests/check_examples

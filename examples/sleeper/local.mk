@@ -1,7 +1,9 @@
 # Build fragment for examples/sleeper, included from Makefile.am (inside if XOUS_HOSTED).
 
 # ---- examples/sleeper: sleeps on the ticktimer, logs through the log server --
-noinst_PROGRAMS += examples/sleeper/sleeper
+sleeperexecdir = $(pkglibexecdir)/examples/sleeper
+sleeperexec_PROGRAMS = examples/sleeper/sleeper
 examples_sleeper_sleeper_SOURCES = examples/sleeper/sleeper.c
 examples_sleeper_sleeper_LDADD = libxous.la
-EXTRA_DIST += examples/sleeper/README.md
+nobase_dist_pkgdata_DATA += examples/sleeper/README.md \
+	examples/sleeper/sleeper.c

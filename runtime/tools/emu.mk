@@ -39,7 +39,8 @@ EXTRA_DIST += tests/rv32/bench.c \
 	servers/log/device/terminal.c \
 	servers/ticktimer/device/timer.h \
 	servers/ticktimer/device/clock.c \
-	servers/ticktimer/device/alarm.c
+	servers/ticktimer/device/alarm.c \
+	servers/ticktimer/device/say.c
 noinst_PROGRAMS += bench/bench_emu
 bench_bench_emu_SOURCES = bench/bench_emu.c bench/bench.h bench/broker.c \
 	bench/server.c

@@ -23,6 +23,9 @@ xous_run_SOURCES = \
 	runtime/tools/run_system.h \
 	runtime/tools/json.c \
 	runtime/tools/json.h
+xous_run_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"' \
+	-DXOUS_PKGDATADIR='"$(pkgdatadir)"'
 xous_run_CFLAGS = $(AM_CFLAGS)
 xous_run_LDADD = libxous.la
 

@@ -586,6 +586,22 @@ find_beside(char *out, size_t size, const char *const candidates[])
   return false;
 }
 
+/* A standard server or helper: beside xous-run (the build tree), in
+ * libexec/xous-posix of xous-run's prefix (an install, wherever it was
+ * moved), or where it was configured to be installed. */
+static bool
+find_helper(char *out, size_t size, const char *name)
+{
+  char rel[PATH_MAX];
+
+  snprintf(rel, sizeof rel, "../libexec/%s/%s", PACKAGE, name);
+  if (find_beside(out, size, (const char *const[]){ name, rel, NULL }))
+    return true;
+  return (size_t)snprintf(out, size, "%s/%s", XOUS_PKGLIBEXECDIR, name) <
+             size &&
+         access(out, X_OK) == 0;
+}
+
 static const char *
 base_name(const char *path)
 {
@@ -660,16 +676,31 @@ build_srcdir(char *out, size_t size)
   return found;
 }
 
+/* The first of dirs (n of them) that is a directory, into out. */
+static bool
+first_dir(char *out, size_t size, const char *const dirs[], int n)
+{
+  struct stat st;
+
+  for (int i = 0; i < n; i++)
+    if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+        (size_t)snprintf(out, size, "%s", dirs[i]) < size)
+      return true;
+  return false;
+}
+
 /* examples/demo.image, the default run: from $XOUS_SRCDIR, the source
- * tree of this build tree, or the installed data. Its programs are taken
- * from the build tree's examples/ when xous-run runs there. Returns 1
- * when loaded, 0 when there is no image, -1 when it is wrong. */
+ * tree of this build tree, or the installed data (beside xous-run's
+ * prefix, wherever it was moved, then where it was configured). Its
+ * programs are taken from the build tree's examples/ when xous-run runs
+ * there, else from the installed ones. Returns 1 when loaded, 0 when
+ * there is no image, -1 when it is wrong. */
 static int
 load_demo_image(struct manifest *m)
 {
   const char *src = getenv("XOUS_SRCDIR");
-  char dirs[4][PATH_MAX + 32], image[PATH_MAX + 64], progs[PATH_MAX + 16];
-  struct stat st;
+  char dirs[5][PATH_MAX + 32], image[PATH_MAX + 64], progs[PATH_MAX + 64];
+  char prog_dirs[3][PATH_MAX + 64];
   int n = 0;
 
   if (src != NULL && src[0] != '\0')
@@ -680,14 +711,22 @@ load_demo_image(struct manifest *m)
     strcat(dirs[n], "/examples");
     n++;
   }
-  snprintf(dirs[n++], sizeof dirs[0], "%s/../share/%s", self_dir, PACKAGE);
+  snprintf(dirs[n++], sizeof dirs[0], "%s/../share/%s/examples", self_dir,
+           PACKAGE);
+  snprintf(dirs[n++], sizeof dirs[0], "%s/examples", XOUS_PKGDATADIR);
+  snprintf(prog_dirs[0], sizeof prog_dirs[0], "%s/examples", self_dir);
+  snprintf(prog_dirs[1], sizeof prog_dirs[1], "%s/../libexec/%s/examples",
+           self_dir, PACKAGE);
+  snprintf(prog_dirs[2], sizeof prog_dirs[2], "%s/examples",
+           XOUS_PKGLIBEXECDIR);
   for (int i = 0; i < n; i++) {
-    snprintf(image, sizeof image, "%s/demo.image", dirs[i]);
+    const char *const pd[3] = { prog_dirs[0], prog_dirs[1], prog_dirs[2] };
+
+    snprintf(image, sizeof image, "%.*s/demo.image", PATH_MAX, dirs[i]);
     if (access(image, R_OK) != 0)
       continue;
-    snprintf(progs, sizeof progs, "%s/examples", self_dir);
-    if (stat(progs, &st) != 0 || !S_ISDIR(st.st_mode))
-      snprintf(progs, sizeof progs, "%s", dirs[i]);
+    if (!first_dir(progs, sizeof progs, pd, 3))
+      snprintf(progs, sizeof progs, "%.*s", PATH_MAX, dirs[i]);
     if (manifest_load_from(m, image, progs) != 0)
       return -1;
     /* A demo whose programs are not all built falls back to hello. */
@@ -833,27 +872,20 @@ start_broker(bool verbose, bool hosted)
 static int
 start_standard_servers(void)
 {
-  static const struct {
-    const char *name;
-    const char *paths[3];
-  } standard[] = {
-    { "xous-names", { "servers/names/xous-names", "xous-names", NULL } },
-    { "xous-ticktimer",
-      { "servers/ticktimer/xous-ticktimer", "xous-ticktimer", NULL } },
-    { "xous-log", { "servers/log/xous-log", "xous-log", NULL } },
-  };
+  static const char *const standard[] = { "xous-names", "xous-ticktimer",
+                                          "xous-log" };
   char path[PATH_MAX];
 
   for (size_t i = 0; i < sizeof standard / sizeof standard[0]; i++) {
     char *args[2] = { path, NULL };
-    struct proc *p;
 
-    if (!find_beside(path, sizeof path, standard[i].paths)) {
-      fprintf(stderr, "xous-run: warning: %s is not built; skipping it\n",
-              standard[i].name);
+    if (!find_helper(path, sizeof path, standard[i])) {
+      fprintf(stderr, "xous-run: warning: %s is neither beside %s nor in "
+                      "%s; skipping it\n", standard[i], self_dir,
+              XOUS_PKGLIBEXECDIR);
       continue;
     }
-    if ((p = spawn(standard[i].name, ROLE_SERVER, args, false)) == NULL)
+    if (spawn(standard[i], ROLE_SERVER, args, false) == NULL)
       return 1;
   }
   return 0;

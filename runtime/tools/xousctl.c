@@ -3,6 +3,7 @@
  * (runtime/xousd/ctl.h): process, server and connection tables, kill,
  * shutdown, and the live trace, printed or recorded for Perfetto.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -255,6 +256,60 @@ print_hosted_env(const char *json)
          json_get_u(&o, "pid", 0), key);
 }
 
+/* What the host says of a process's threads: "running" when one of them
+ * runs, else "sleeping"; NULL when /proc does not know it (another
+ * machine's broker, or a process that just ended). Every thread is a
+ * /proc/PID/task entry whose stat's state is R when it runs. */
+static const char *
+host_state(long long os_pid)
+{
+  char path[64], buf[512];
+  bool any = false, running = false;
+  struct dirent *e;
+  DIR *d;
+
+  snprintf(path, sizeof path, "/proc/%lld/task", os_pid);
+  if (os_pid <= 0 || (d = opendir(path)) == NULL)
+    return NULL;
+  while (!running && (e = readdir(d)) != NULL) {
+    char stat_path[384];
+    const char *close_paren;
+    FILE *f;
+
+    if (e->d_name[0] < '0' || e->d_name[0] > '9')
+      continue;
+    snprintf(stat_path, sizeof stat_path, "%s/%s/stat", path, e->d_name);
+    if ((f = fopen(stat_path, "r")) == NULL)
+      continue;
+    /* pid (comm) state ...: comm may hold anything; read past its ')'. */
+    if (fgets(buf, sizeof buf, f) != NULL &&
+        (close_paren = strrchr(buf, ')')) != NULL && close_paren[1] == ' ') {
+      any = true;
+      running = close_paren[2] == 'R';
+    }
+    fclose(f);
+  }
+  closedir(d);
+  return !any ? NULL : running ? "running" : "sleeping";
+}
+
+/* The state a person wants: "blocked" when the broker holds a thread
+ * (connecting, waiting for an answer it relays, or for queue space);
+ * else, from the host, "running", or, asleep, "receiving" for a server
+ * (its threads wait for messages) and "sleeping" for anything else. */
+static const char *
+shown_state(const struct json_obj *o, const char *broker_state)
+{
+  const char *host;
+
+  if (strcmp(broker_state, "running") != 0)
+    return broker_state;
+  host = host_state((long long)json_get_u(o, "os_pid", 0));
+  if (host == NULL || strcmp(host, "running") == 0)
+    return broker_state;
+  return json_get_u(o, "servers", 0) > 0 ? "receiving" : "sleeping";
+}
+
 static void
 print_ps(const char *json)
 {
@@ -262,17 +317,17 @@ print_ps(const char *json)
   const char *p = json;
   char name[64], state[32];
 
-  printf("%4s  %-20s %-8s %7s %7s %5s  %s\n", "PID", "NAME", "STATE",
-         "THREADS", "SERVERS", "CONNS", "KIND");
+  printf("%4s  %-20s %8s  %-9s %7s %7s %5s  %s\n", "PID", "NAME",
+         "HOST PID", "STATE", "THREADS", "SERVERS", "CONNS", "KIND");
   while (json_next_object(&p, &o)) {
     if (!json_get(&o, "name", name, sizeof name))
       snprintf(name, sizeof name, "?");
     if (!json_get(&o, "state", state, sizeof state))
       snprintf(state, sizeof state, "?");
-    printf("%4llu  %-20s %-8s %7llu %7llu %5llu  %s\n",
-           json_get_u(&o, "pid", 0), name, state,
-           json_get_u(&o, "threads", 0), json_get_u(&o, "servers", 0),
-           json_get_u(&o, "connections", 0),
+    printf("%4llu  %-20s %8llu  %-9s %7llu %7llu %5llu  %s\n",
+           json_get_u(&o, "pid", 0), name, json_get_u(&o, "os_pid", 0),
+           shown_state(&o, state), json_get_u(&o, "threads", 0),
+           json_get_u(&o, "servers", 0), json_get_u(&o, "connections", 0),
            json_is_true(&o, "hosted") ? "hosted" : "native");
   }
 }

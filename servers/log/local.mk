@@ -1,7 +1,7 @@
 # Build fragment for servers/log, included from Makefile.am (inside if XOUS_HOSTED).
 
 # The server: portable logic, plus the desktop terminal (hosted/).
-bin_PROGRAMS += xous-log
+pkglibexec_PROGRAMS += xous-log
 xous_log_SOURCES = \
 	servers/log/server.c \
 	servers/log/record.c \

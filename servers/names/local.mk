@@ -5,7 +5,7 @@ libxous_la_SOURCES += servers/names/client.c servers/names/wire.c \
 	servers/names/wire.h
 xousinclude_HEADERS += include/xous/names.h
 
-bin_PROGRAMS += xous-names
+pkglibexec_PROGRAMS += xous-names
 xous_names_SOURCES = \
 	servers/names/server.h \
 	servers/names/main.c \

@@ -1,7 +1,7 @@
 # Build fragment for servers/ticktimer, included from Makefile.am (inside if XOUS_HOSTED).
 
 # The server: portable logic, plus the desktop clock and alarm (hosted/).
-bin_PROGRAMS += xous-ticktimer
+pkglibexec_PROGRAMS += xous-ticktimer
 xous_ticktimer_SOURCES = \
 	servers/ticktimer/server.c \
 	servers/ticktimer/waiters.c \
