@@ -395,10 +395,10 @@ END_TEST
 
 START_TEST(two_hosted_programs_talk_through_the_broker)
 {
-  pid_t p;
+  pid_t p, server;
 
   start_broker();
-  hosted_echo_server(H_SERVER, false);
+  server = hosted_echo_server(H_SERVER, false);
   p = hosted("c1", (const char *[]){ "client", H_SERVER, "call", "1", "10",
                                      "20", "30", "40", NULL });
   expect_line(p, "NoError 100 0 0 0 0");
@@ -410,6 +410,17 @@ START_TEST(two_hosted_programs_talk_through_the_broker)
   expect_line(p, "NoError 294 3 same");
   p = hosted("c4", (const char *[]){ "threads", H_SERVER, "4", NULL });
   expect_line(p, "threads ok");
+  /* A hosted server sees a hosted client's own length, not whole pages
+   * ('m' x 100 sums to 10900; 4093 leaves no room for the mark in its
+   * page). */
+  p = hosted("c5", (const char *[]){ "client", H_SERVER, "move", "100",
+                                     NULL });
+  expect_line(p, "NoError");
+  expect_line(server, "moved 100 10900");
+  p = hosted("c6", (const char *[]){ "client", H_SERVER, "move", "4093",
+                                     NULL });
+  expect_line(p, "NoError");
+  expect_line(server, "moved 4093 446137");
 }
 END_TEST
 

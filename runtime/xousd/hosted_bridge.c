@@ -71,6 +71,16 @@ struct held {
   unsigned kind; /* envelope kind: 0 MutableBorrow, 1 Borrow */
 };
 
+/* Lends here are whole pages. So that a hosted server sees a hosted
+ * client's own length, as the Xous hosted kernel would show it, the bytes
+ * after a lend's last byte end with a mark: the broker's random secret
+ * (XOUS_HOSTED_MARK, given to every bridge) and the length. A server of
+ * another kind sees the mark as bytes past the end; one that forges it
+ * shortens only what its own server is shown. */
+#define MARK_BYTES 16
+static uint8_t mark[8];
+static bool have_mark;
+
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned next_tid = 2;
@@ -187,6 +197,55 @@ unhold(xous_sender_t sender, struct held *out)
   return found;
 }
 
+static void
+read_mark(void)
+{
+  const char *env = getenv("XOUS_HOSTED_MARK");
+
+  if (env == NULL || strlen(env) != 2 * sizeof mark)
+    return;
+  for (size_t i = 0; i < sizeof mark; i++) {
+    unsigned v;
+
+    if (sscanf(env + 2 * i, "%2x", &v) != 1)
+      return;
+    mark[i] = (uint8_t)v;
+  }
+  have_mark = true;
+}
+
+/* Writes the mark of a lend of len bytes at the end of its mapped pages
+ * (mapped bytes, with room for it). */
+static void
+put_mark(uint8_t *pages, size_t mapped, size_t len)
+{
+  uint64_t v = len;
+
+  memcpy(pages + mapped - MARK_BYTES, mark, sizeof mark);
+  for (int i = 0; i < 8; i++, v >>= 8)
+    pages[mapped - 8 + i] = (uint8_t)v;
+}
+
+/* The length a hosted client lent, when the pages carry its mark, else
+ * their whole length. */
+static size_t
+marked_length(const uint8_t *pages, size_t mapped)
+{
+  uint64_t v = 0;
+
+  /* SAFETY: the lender wrote these bytes; a length is believed only
+   * inside the pages and within their last two, where a mark is put. */
+  if (!have_mark || mapped < MARK_BYTES ||
+      memcmp(pages + mapped - MARK_BYTES, mark, sizeof mark) != 0)
+    return mapped;
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | pages[mapped - 8 + i];
+  if (v == 0 || v > mapped - MARK_BYTES ||
+      mapped - v > 2 * (size_t)XOUS_PAGE_SIZE)
+    return mapped;
+  return (size_t)v;
+}
+
 /* Sends a result that may be a message: an envelope of a memory kind
  * carries the bytes received, and a lend is remembered for its return. */
 static void
@@ -208,6 +267,10 @@ reply_envelope(uint64_t tid, xous_word_t r[8])
   }
   if (r[2] <= 1)
     hold(r[1], r[4], (size_t)r[5], (unsigned)r[2]);
+  /* The program sees the length its lender lent, when another hosted
+   * program lent it; the pages stay whole here. */
+  len = marked_length((const uint8_t *)r[4], (size_t)r[5]);
+  words[5] = len;
   reply(tid, words, (const void *)r[4], (size_t)len);
   if (r[2] == 2) {
     /* A Move: the program has the bytes; ours can go. */
@@ -262,12 +325,16 @@ send_memory(struct call *wk, xous_word_t a[8])
     return;
   }
   page_round(&mapped);
+  if (have_mark && mapped != len && mapped - len < MARK_BYTES)
+    mapped += XOUS_PAGE_SIZE; /* room for the mark */
   err = xous_map_memory(0, 0, mapped, XOUS_MEM_R | XOUS_MEM_W, &range);
   if (err != XOUS_OK) {
     r[0] = XOUS_RESULT_ERROR;
     r[1] = err;
   } else {
     memcpy(range.addr, wk->payload, len);
+    if (have_mark && mapped != len)
+      put_mark(range.addr, mapped, len);
     /* A lend here is of whole pages: the server sees the length rounded
      * up, zeroes past the client's bytes. */
     a[4] = (xous_word_t)range.addr;
@@ -575,6 +642,7 @@ main(int argc, char **argv)
    * sees its connection close. */
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   signal(SIGPIPE, SIG_IGN);
+  read_mark();
   {
     int type;
     socklen_t tlen = sizeof type;

@@ -86,6 +86,7 @@ static struct xd_link bridges = { &bridges, &bridges };
 static unsigned npending;
 static uv_timer_t tick;
 static bool tick_ready;
+static char mark[2 * 8 + 1]; /* XOUS_HOSTED_MARK, the same for every bridge */
 
 bool
 xd_hosted_listening(void)
@@ -333,22 +334,26 @@ bridge_env(const char *name, char *sock_var, size_t sock_size,
            char *name_var, size_t name_size)
 {
   extern char **environ;
+  static char mark_var[sizeof "XOUS_HOSTED_MARK=" + sizeof mark];
   size_t n = 0, k = 0;
   char **env;
 
   while (environ[n] != NULL)
     n++;
-  env = calloc(n + 3, sizeof *env);
+  env = calloc(n + 4, sizeof *env);
   if (env == NULL)
     return NULL;
   for (size_t i = 0; i < n; i++)
     if (strncmp(environ[i], "XOUS_SOCKET=", 12) != 0 &&
-        strncmp(environ[i], "XOUS_NAME=", 10) != 0)
+        strncmp(environ[i], "XOUS_NAME=", 10) != 0 &&
+        strncmp(environ[i], "XOUS_HOSTED_MARK=", 17) != 0)
       env[k++] = environ[i];
   snprintf(sock_var, sock_size, "XOUS_SOCKET=%s", xd.opt.socket_path);
   snprintf(name_var, name_size, "XOUS_NAME=%s", name);
+  snprintf(mark_var, sizeof mark_var, "XOUS_HOSTED_MARK=%s", mark);
   env[k++] = sock_var;
   env[k++] = name_var;
+  env[k++] = mark_var;
   env[k] = NULL;
   return env;
 }
@@ -617,6 +622,13 @@ xd_hosted_listen(const char *spec)
 
     uv_ip4_name(in, host, sizeof host);
     snprintf(address, sizeof address, "%s:%u", host, ntohs(in->sin_port));
+  }
+  {
+    uint8_t m[8];
+
+    /* The mark bridges put after a lend's bytes (see xous-hosted). */
+    randombytes_buf(m, sizeof m);
+    hex(mark, m, sizeof m);
   }
   listening = true;
   return 0;
