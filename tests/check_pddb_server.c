@@ -915,7 +915,8 @@ END_TEST
 struct pty_child {
   pid_t pid;
   int master;
-  char out[8192];
+  char out[8192];  /* read and not matched yet */
+  char seen[8192]; /* what the last match consumed */
   size_t len;
 };
 
@@ -970,6 +971,8 @@ pty_wait_for(struct pty_child *c, const char *text)
     if ((at = strstr(c->out, text)) != NULL) {
       size_t used = (size_t)(at - c->out) + strlen(text);
 
+      memcpy(c->seen, c->out, used);
+      c->seen[used] = '\0';
       memmove(c->out, c->out + used, c->len - used + 1);
       c->len -= used;
       return true;
@@ -1156,6 +1159,98 @@ START_TEST(pddb_command_restores_the_terminal_after_sigterm_at_the_prompt)
 }
 END_TEST
 
+/* job PROG ARGS...: runs the build's PROG as a job of a shell would: in a
+ * process group of its own, in the foreground of the terminal, with this
+ * process (the "shell") waiting in another group of the same session, so
+ * that a SIGTSTP really stops it. Prints "job PID" first; ends with the
+ * job's exit status. */
+static int
+role_job(char **argv)
+{
+  const char *dir = getenv("XOUS_BUILDDIR");
+  char path[4096];
+  int status;
+  pid_t job;
+
+  snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : ".", argv[0]);
+  signal(SIGTTOU, SIG_IGN);
+  if ((job = fork()) < 0)
+    return 126;
+  if (job == 0) {
+    setpgid(0, 0);
+    if (tcsetpgrp(0, getpid()) != 0)
+      _exit(126);
+    signal(SIGTTOU, SIG_DFL);
+    argv[0] = path;
+    execv(path, argv);
+    _exit(127);
+  }
+  setpgid(job, job);
+  printf("job %d\n", (int)job);
+  fflush(stdout);
+  while (waitpid(job, &status, 0) != job)
+    ;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Waits (bounded) until pid's state in /proc/PID/stat is state. */
+static void
+wait_state(pid_t pid, char want)
+{
+  long long deadline = harness_now_ms() + BOUND_MS;
+  char path[64], buf[256], *state;
+
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  for (;;) {
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    ck_assert_ptr_nonnull(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    state = strrchr(buf, ')');
+    if (state != NULL && state[1] == ' ' && state[2] == want)
+      return;
+    ck_assert_msg(harness_now_ms() < deadline, "pid %d never in state %c",
+                  (int)pid, want);
+    harness_sleep_ms(5);
+  }
+}
+
+START_TEST(pddb_command_restores_the_terminal_while_stopped_at_the_prompt)
+{
+  const char *argv[] = { SELF, "job", "pddb/pddb", "-i", image, "unlock",
+                         "vault", NULL };
+  struct pty_child c;
+  int status;
+  pid_t job;
+
+  vault_image();
+  pty_spawn(&c, argv);
+  ck_assert(pty_wait_for(&c, "job "));
+  ck_assert(pty_wait_for(&c, "\n"));
+  job = (pid_t)atoi(c.seen);
+  ck_assert_int_gt(job, 0);
+  ck_assert(pty_wait_for(&c, "Password for basis vault: "));
+  wait_state(job, 'S');
+  ck_assert(!pty_echoes(&c));
+  /* Ctrl-Z: stopped, with the terminal as it was... */
+  ck_assert_int_eq(kill(job, SIGTSTP), 0);
+  wait_state(job, 'T');
+  ck_assert(pty_echoes(&c));
+  /* ...and back at the prompt, without echo, when continued. */
+  ck_assert_int_eq(kill(job, SIGCONT), 0);
+  ck_assert(pty_wait_for(&c, "Password for basis vault: "));
+  wait_state(job, 'S');
+  ck_assert(!pty_echoes(&c));
+  pty_type(&c, "\003");
+  status = pty_end(&c);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT,
+                "status %#x", status);
+}
+END_TEST
+
 /* ==== the pddb command finds no server ===================================== */
 
 START_TEST(pddb_command_without_a_server_says_so_and_returns)
@@ -1302,6 +1397,8 @@ server_suite(void)
                  pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
   tcase_add_test(tc,
                  pddb_command_restores_the_terminal_after_sigterm_at_the_prompt);
+  tcase_add_test(tc,
+                 pddb_command_restores_the_terminal_while_stopped_at_the_prompt);
   tcase_add_test(tc, pddb_command_without_a_server_says_so_and_returns);
   tcase_add_test(tc, xous_pddb_says_what_is_wrong_with_an_image);
   tcase_add_test(tc, server_keeps_the_old_value_while_a_write_is_half_sent);
@@ -1324,6 +1421,8 @@ main(int argc, char **argv)
     return role_soaker((unsigned)atoi(argv[2]));
   if (argc == 2 && strcmp(argv[1], "hog") == 0)
     return role_hog();
+  if (argc >= 3 && strcmp(argv[1], "job") == 0)
+    return role_job(argv + 2);
   if (argc == 3 && strcmp(argv[1], "half-writer") == 0)
     return role_half_writer(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
