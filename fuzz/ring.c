@@ -435,7 +435,7 @@ put_cell(struct fz_reader *in, struct peer_ring *r, bool silent)
   if (kb & 0x80)
     kind |= XOUS_CELL_F_BROKER;
   if (kb & 0x40)
-    token |= XOUS_TOKEN_BROKER;
+    token |= XOUS__SENDER_BROKER;
   w[0] = fz_u8(in);
   if ((kb & 0x10) == 0 && (kb & 7u) >= XOUS_MSG_LEND_MUT &&
       (kb & 7u) <= XOUS_MSG_SEND) {
@@ -653,7 +653,7 @@ give_back(const xous_envelope_t *env, uint8_t how)
     done = true;
     break;
   }
-  if (done && (env->sender & XOUS_TOKEN_BROKER) != 0)
+  if (done && (env->sender & XOUS__SENDER_BROKER) != 0)
     relayed_done(env->sender);
   return done;
 }

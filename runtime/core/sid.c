@@ -1,6 +1,7 @@
 /*
  * Server IDs from well-known names, SID comparison, and the sender word.
  */
+#include "abi.h"
 #include "internal.h"
 
 xous_sid_t xous_sid_from_name(const char name[16]) {
@@ -21,6 +22,5 @@ bool xous_sid_eq(xous_sid_t a, xous_sid_t b) {
 }
 
 xous_pid_t xous_sender_pid(xous_sender_t sender) {
-  /* Bits 31..24 of the MessageSender word hold the PID on the device. */
-  return (xous_pid_t)((sender >> 24) & 0xff);
+  return (xous_pid_t)xous__sender_pid(sender);
 }

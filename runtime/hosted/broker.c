@@ -316,37 +316,44 @@ xous__forward(const xous_word_t a[8], xous_word_t r[8])
 static xous_error_t
 answer_error(const xous_word_t r[8])
 {
-  xous_error_t err = xous__error_from_word(r[1]);
+  xous_error_t err = xous__error_from_word(xous__result_error_word(r));
 
   return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
 }
 
 /* Asks the broker for one object of the hosted path. */
 xous_error_t
-xous__hosted_object(const xous_word_t a[8], xous_word_t r[8], size_t size,
+xous__hosted_object(const struct xous__hosted_args *h,
+                    struct xous__hosted_answer *ans, size_t size,
                     uint32_t magic, void **map)
 {
+  xous_word_t a[8], r[8];
   int fd;
 
+  xous__hosted_args_words(h, a);
   xous__broker_call(a, -1, r, NULL, &fd);
-  if (r[0] == XOUS_RESULT_ERROR) {
+  if (xous__result_is_error(r)) {
     if (fd >= 0)
       close(fd);
     return answer_error(r);
   }
+  if (ans != NULL)
+    *ans = xous__hosted_answer_of(h->op, r);
   *map = xous__map_object(fd, size, magic);
   return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
 }
 
 /* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
 xous_error_t
-xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8], int *sock)
+xous__hosted_socket(const struct xous__hosted_args *h, int *sock)
 {
+  xous_word_t a[8], r[8];
   struct stat st;
   int fd;
 
+  xous__hosted_args_words(h, a);
   xous__broker_call(a, -1, r, NULL, &fd);
-  if (r[0] == XOUS_RESULT_ERROR) {
+  if (xous__result_is_error(r)) {
     if (fd >= 0)
       close(fd);
     return answer_error(r);
@@ -364,11 +371,13 @@ void
 xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
             uint64_t id, unsigned peer)
 {
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__EVENT, ev, index, key,
-                       kind, (xous_word_t)id, peer };
-  xous_word_t r[8];
+  struct xous__hosted_args h = { .op = XOUS__EVENT,
+                                 .event = { ev, index, key, kind,
+                                            (xous_word_t)id, peer } };
+  xous_word_t a[8], r[8];
   int fd;
 
+  xous__hosted_args_words(&h, a);
   xous__broker_call(a, -1, r, NULL, &fd);
   if (fd >= 0)
     close(fd);

@@ -8,6 +8,10 @@
 #ifndef XOUS_HOSTED_CALLS_H
 #define XOUS_HOSTED_CALLS_H
 
+#include <xous.h>
+
+#include "core/abi.h"
+
 /* The private syscall number: far from the Xous numbers, so that no Xous
  * call is mistaken for one. w[1] is the operation. */
 #define XOUS__SYSCALL_HOSTED 0x10000u
@@ -24,5 +28,118 @@ enum xous__hosted_op {
 
 /* XOUS__EVENT's w2: what happened to the message. */
 enum xous__event { XOUS__EV_SEND = 1, XOUS__EV_RECEIVE = 2, XOUS__EV_REPLY = 3 };
+
+/* One private call, decoded. Which member holds depends on op. */
+struct xous__hosted_args {
+  xous_word_t op;
+  xous_word_t cid;      /* RING_OF_CID, PAGE_OF_CID, SOCK_OF_CID */
+  xous_sid_t sid;       /* PAGE_OF_SID */
+  xous_word_t index;    /* RING_OF_PID, SOCK_OF_PID: the server's index */
+  xous_word_t pid;      /* RING_OF_PID, SOCK_OF_PID: the client's PID */
+  xous_sender_t sender; /* FETCH */
+  struct {
+    xous_word_t ev, index, key, kind, id, peer;
+  } event;              /* EVENT */
+};
+
+static inline struct xous__hosted_args
+xous__hosted_args_of(const xous_word_t a[8])
+{
+  struct xous__hosted_args h = { 0 };
+
+  h.op = a[1];
+  switch (h.op) {
+  case XOUS__PAGE_OF_SID:
+    h.sid = xous__sid_of_words(&a[2]);
+    break;
+  case XOUS__RING_OF_PID:
+  case XOUS__SOCK_OF_PID:
+    h.index = a[2];
+    h.pid = a[3];
+    break;
+  case XOUS__FETCH:
+    h.sender = a[2];
+    break;
+  case XOUS__EVENT:
+    h.event.ev = a[2];
+    h.event.index = a[3];
+    h.event.key = a[4];
+    h.event.kind = a[5];
+    h.event.id = a[6];
+    h.event.peer = a[7];
+    break;
+  default:
+    h.cid = a[2];
+    break;
+  }
+  return h;
+}
+
+static inline void
+xous__hosted_args_words(const struct xous__hosted_args *h, xous_word_t a[8])
+{
+  for (int i = 0; i < 8; i++)
+    a[i] = 0;
+  a[0] = XOUS__SYSCALL_HOSTED;
+  a[1] = h->op;
+  switch (h->op) {
+  case XOUS__PAGE_OF_SID:
+    for (int i = 0; i < 4; i++)
+      a[2 + i] = h->sid.w[i];
+    break;
+  case XOUS__RING_OF_PID:
+  case XOUS__SOCK_OF_PID:
+    a[2] = h->index;
+    a[3] = h->pid;
+    break;
+  case XOUS__FETCH:
+    a[2] = h->sender;
+    break;
+  case XOUS__EVENT:
+    a[2] = h->event.ev;
+    a[3] = h->event.index;
+    a[4] = h->event.key;
+    a[5] = h->event.kind;
+    a[6] = h->event.id;
+    a[7] = h->event.peer;
+    break;
+  default:
+    a[2] = h->cid;
+    break;
+  }
+}
+
+/* The answers that carry words besides their object: RING_OF_CID gives
+ * the server's index, the ring's generation and the caller's PID;
+ * PAGE_OF_SID the index and the server's generation; RING_OF_PID the
+ * ring's generation. */
+struct xous__hosted_answer {
+  xous_word_t index, gen, pid;
+};
+
+static inline struct xous__hosted_answer
+xous__hosted_answer_of(xous_word_t op, const xous_word_t r[8])
+{
+  struct xous__hosted_answer h = { 0 };
+
+  if (op == XOUS__RING_OF_PID || op == XOUS__SOCK_OF_PID) {
+    h.gen = r[1];
+  } else {
+    h.index = r[1];
+    h.gen = r[2];
+    h.pid = r[3];
+  }
+  return h;
+}
+
+static inline void
+xous__hosted_answer_words(xous_word_t op, const struct xous__hosted_answer *h,
+                          xous_word_t r[8])
+{
+  if (op == XOUS__RING_OF_PID || op == XOUS__SOCK_OF_PID)
+    xous__result_set(r, XOUS_RESULT_OK, h->gen, 0, 0, 0, 0);
+  else
+    xous__result_set(r, XOUS_RESULT_OK, h->index, h->gen, h->pid, 0, 0);
+}
 
 #endif /* XOUS_HOSTED_CALLS_H */

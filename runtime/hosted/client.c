@@ -56,24 +56,25 @@ conn_put(struct conn *c)
 static xous_error_t
 conn_attach(xous_word_t cid, struct conn **out)
 {
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_CID, cid };
-  xous_word_t r[8];
+  struct xous__hosted_args h = { .op = XOUS__RING_OF_CID, .cid = cid };
+  struct xous__hosted_answer ans = { 0 };
   struct conn *c = calloc(1, sizeof *c);
   void *ring = NULL, *page = NULL;
   xous_error_t err;
 
   if (c == NULL)
     return XOUS_OUT_OF_MEMORY;
-  err = xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &ring);
-  c->index = (unsigned)(r[1] & 0xff);
+  err = xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC,
+                            &ring);
+  c->index = (unsigned)(ans.index & 0xff);
   if (err == XOUS_OK) {
-    a[1] = XOUS__PAGE_OF_CID;
-    err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, 0, &page);
+    h.op = XOUS__PAGE_OF_CID;
+    err = xous__hosted_object(&h, NULL, XOUS_SERVER_PAGE_BYTES, 0, &page);
   }
   c->sock = -1;
   if (err == XOUS_OK) {
-    a[1] = XOUS__SOCK_OF_CID;
-    err = xous__hosted_socket(a, r, &c->sock);
+    h.op = XOUS__SOCK_OF_CID;
+    err = xous__hosted_socket(&h, &c->sock);
   }
   if (err != XOUS_OK) {
     if (ring != NULL)
@@ -214,13 +215,15 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
                                 memory_order_relaxed);
           return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
         }
-        xous__set_ok(r, tag == XOUS_RESULT_SCALAR1 ||
-                                tag == XOUS_RESULT_SCALAR2 ||
-                                tag == XOUS_RESULT_MEMORY_RETURNED
-                            ? tag
-                            : XOUS_RESULT_SCALAR5);
+        struct xous__answer got = { 0 };
+
+        got.tag = tag == XOUS_RESULT_SCALAR1 || tag == XOUS_RESULT_SCALAR2 ||
+                          tag == XOUS_RESULT_MEMORY_RETURNED
+                      ? tag
+                      : XOUS_RESULT_SCALAR5;
         for (int k = 0; k < 5; k++)
-          r[1 + k] = (xous_word_t)ans->w[k];
+          got.v[k] = (xous_word_t)ans->w[k];
+        xous__result_set_answer(r, &got);
         atomic_store_explicit(&ans->state, XOUS_ANSWER_IDLE,
                               memory_order_relaxed);
         return XOUS_OK;
@@ -265,22 +268,22 @@ send_object(int sock, int fd, uint32_t key)
 /* One message on the direct path; fd is the memory object of a memory
  * message (at fd_offset), -1 for a scalar. */
 static int
-direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
+direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
             xous_word_t r[8])
 {
-  bool try_only = a[0] == XOUS_SYSCALL_TRY_SEND_MESSAGE;
-  bool blocking = a[2] != XOUS_MSG_SCALAR && a[2] != XOUS_MSG_SEND;
+  bool try_only = m->try_only;
+  bool blocking = xous__is_blocking(m->kind);
   xous_tid_t tid = xous__tid();
   xous_pid_t pid = xous__pid();
   struct xous_ring_answer *ans = NULL;
-  uint64_t w[5];
+  struct xous_cell_body body;
   uint32_t call = 0, key;
   xous_error_t err;
   struct conn *c;
 
   if (tid >= XOUS_RING_ANSWERS || pid == 0)
     return 0; /* no answer slot of our own: the broker relays it */
-  c = conn_get(a[1], &err);
+  c = conn_get(m->cid, &err);
   if (c == NULL) {
     xous__set_error(r, err);
     return 1;
@@ -291,10 +294,8 @@ direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
     xous__set_error(r, err);
     return 1;
   }
-  for (int i = 0; i < 5; i++)
-    w[i] = (uint64_t)a[3 + i];
-  if (fd >= 0)
-    w[1] = fd_offset; /* our address means nothing there: the offset does */
+  /* Our address means nothing there: the offset in the object does. */
+  body = xous__cell_body(&m->msg, fd >= 0, fd_offset);
   if (blocking) {
     call = ++call_number;
     ans = &c->ring->answers[tid];
@@ -305,7 +306,7 @@ direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
    * the server can: the send comes first in the trace. */
   key = xous__ring_next_key(c->ring, pid);
   if (atomic_load_explicit(&c->page->trace, memory_order_relaxed))
-    xous__event(XOUS__EV_SEND, c->index, key, (unsigned)a[2], w[0], 0);
+    xous__event(XOUS__EV_SEND, c->index, key, (unsigned)m->kind, body.id, 0);
   err = XOUS_OK;
   if (fd >= 0 && send_object(c->sock, fd, key) != 0)
     err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
@@ -313,8 +314,8 @@ direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
    * the queue slot goes back. */
   pthread_mutex_lock(&c->push_lock);
   while (err == XOUS_OK &&
-         xous__ring_push(c->ring, (uint32_t)a[2] | ((uint32_t)tid << 8), call,
-                         key, w) != 0) {
+         xous__ring_push(c->ring, (uint32_t)m->kind | ((uint32_t)tid << 8),
+                         call, key, &body) != 0) {
     if (try_only)
       err = XOUS_SERVER_QUEUE_FULL;
     else if (conn_dead(c))
@@ -347,16 +348,16 @@ direct_send(const xous_word_t a[8], int fd, uint64_t fd_offset,
 }
 
 int
-xous__direct_send(const xous_word_t a[8], xous_word_t r[8])
+xous__direct_send(const struct xous__send_args *m, xous_word_t r[8])
 {
-  return direct_send(a, -1, 0, r);
+  return direct_send(m, -1, 0, r);
 }
 
 int
-xous__direct_send_memory(const xous_word_t a[8], int fd, uint64_t fd_offset,
-                         xous_word_t r[8])
+xous__direct_send_memory(const struct xous__send_args *m, int fd,
+                         uint64_t fd_offset, xous_word_t r[8])
 {
-  return direct_send(a, fd, fd_offset, r);
+  return direct_send(m, fd, fd_offset, r);
 }
 
 void

@@ -29,6 +29,7 @@
 
 #include <xous.h>
 
+#include "core/abi.h"
 #include "core/internal.h"
 #include "hosted/calls.h"
 #include "hosted/wire.h"
@@ -51,12 +52,13 @@ bool xous__broker_alive(void);
 /* Registers the calling thread (tid) with the broker, for a new thread. */
 void xous__thread_attach(xous_tid_t tid);
 /* A XOUS__SYSCALL_HOSTED call whose answer carries an object of the
- * direct path, mapped with xous__map_object() into *map. */
-xous_error_t xous__hosted_object(const xous_word_t a[8], xous_word_t r[8],
-                                 size_t size, uint32_t magic, void **map);
+ * direct path, mapped with xous__map_object() into *map; the words that
+ * come with it go to *ans (unless NULL). */
+xous_error_t xous__hosted_object(const struct xous__hosted_args *h,
+                                 struct xous__hosted_answer *ans, size_t size,
+                                 uint32_t magic, void **map);
 /* A XOUS__SYSCALL_HOSTED call whose answer carries a socket. */
-xous_error_t xous__hosted_socket(const xous_word_t a[8], xous_word_t r[8],
-                                 int *sock);
+xous_error_t xous__hosted_socket(const struct xous__hosted_args *h, int *sock);
 /* Reports a message to the broker while a trace is recorded. */
 void xous__event(unsigned ev, unsigned index, uint32_t key, unsigned kind,
                  uint64_t id, unsigned peer);
@@ -142,9 +144,9 @@ void xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset);
 
 /* SendMessage/TrySendMessage of a Scalar or BlockingScalar: 1 when done
  * here (r set), 0 when the broker must relay it. */
-int xous__direct_send(const xous_word_t a[8], xous_word_t r[8]);
+int xous__direct_send(const struct xous__send_args *m, xous_word_t r[8]);
 /* The same for a memory message whose object is fd, at fd_offset. */
-int xous__direct_send_memory(const xous_word_t a[8], int fd,
+int xous__direct_send_memory(const struct xous__send_args *m, int fd,
                              uint64_t fd_offset, xous_word_t r[8]);
 void xous__direct_disconnect(xous_word_t cid);
 void xous__direct_fork_lock(void);
@@ -154,14 +156,17 @@ void xous__direct_after_fork(void);
 /* ---- server_*.c: the server's half (the rest in server.h) -------------- */
 
 void xous__direct_receive(const xous_word_t a[8], xous_word_t r[8]);
-/* ReturnScalar1/2/5 and ReturnMemory: answered here when the message came
+/* ReturnScalar1/2/5 and ReturnMemory (decoded): answered here when the message came
  * directly, else by the broker. */
-void xous__direct_return(const xous_word_t a[8], xous_word_t r[8]);
-void xous__direct_reply_and_receive(const xous_word_t a[8], xous_word_t r[8]);
+void xous__direct_return(const struct xous__answer *ans, xous_word_t r[8]);
+/* The answer of ReplyAndReceiveNext, then a ReceiveMessage on the server
+ * the message came to. */
+void xous__direct_reply_and_receive(const struct xous__answer *ans,
+                                    xous_word_t r[8]);
 /* Whether a server of ours has memory lent to it now (DestroyServer must
  * refuse then). */
-bool xous__direct_holds_lends(const xous_word_t sid_words[4]);
-void xous__direct_destroyed(const xous_word_t a[8]);
+bool xous__direct_holds_lends(xous_sid_t sid);
+void xous__direct_destroyed(xous_sid_t sid);
 void xous__direct_server_fork_lock(void);
 void xous__direct_server_fork_unlock(void);
 void xous__direct_server_after_fork(void);
@@ -177,22 +182,13 @@ xous_error_t xous__errno_to_xous(int err);
 static inline void
 xous__set_error(xous_word_t r[8], xous_error_t err)
 {
-  int i;
-
-  for (i = 0; i < 8; i++)
-    r[i] = 0;
-  r[0] = XOUS_RESULT_ERROR;
-  r[1] = xous__error_word(err);
+  xous__result_set(r, XOUS_RESULT_ERROR, xous__error_word(err), 0, 0, 0, 0);
 }
 
 static inline void
 xous__set_ok(xous_word_t r[8], xous_word_t tag)
 {
-  int i;
-
-  for (i = 0; i < 8; i++)
-    r[i] = 0;
-  r[0] = tag;
+  xous__result_set(r, tag, 0, 0, 0, 0, 0);
 }
 
 /* Defined by stdio.c (XOUS_LINE_BUFFERED), referred to by syscall.c. */

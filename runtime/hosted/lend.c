@@ -20,11 +20,11 @@
 void
 xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
 {
-  xous_word_t env_kind = r[2]; /* 0-based in an envelope */
+  struct xous__envelope e = xous__envelope_of(r);
   int prot;
   uintptr_t addr;
 
-  if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE || env_kind > 2) {
+  if (!xous__result_is_envelope(r) || !xous__is_memory(e.kind)) {
     if (fd >= 0)
       close(fd); /* nothing should have come: do not keep it */
     return;
@@ -34,32 +34,34 @@ xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
     xous__set_error(r, XOUS_INTERNAL_ERROR);
     return;
   }
-  prot = env_kind == 1 ? PROT_READ : PROT_READ | PROT_WRITE;
-  addr = xous__span_adopt(fd, mem_offset, (size_t)r[5], prot,
-                          env_kind == 2 ? XOUS__MAP_OWNED
-                                        : XOUS__MAP_BORROWED,
-                          r[1]);
+  prot = e.kind == XOUS_MSG_LEND ? PROT_READ : PROT_READ | PROT_WRITE;
+  addr = xous__span_adopt(fd, mem_offset, (size_t)e.msg.mem.len, prot,
+                          e.kind == XOUS_MSG_SEND ? XOUS__MAP_OWNED
+                                                  : XOUS__MAP_BORROWED,
+                          e.sender);
   if (addr == 0) {
     /* The pages cannot be mapped here: give a lend straight back, so that
      * the lender is not left waiting for an answer nobody can give. */
-    if (env_kind != 2) {
-      xous_word_t ret[8] = { XOUS_SYSCALL_RETURN_MEMORY, r[1], 0, r[5] };
+    if (e.kind != XOUS_MSG_SEND) {
+      struct xous__answer ret = { e.sender, XOUS_RESULT_MEMORY_RETURNED,
+                                  { 0 }, 0, e.msg.mem.len };
       xous_word_t res[8];
 
-      xous__direct_return(ret, res);
+      xous__direct_return(&ret, res);
     }
     xous__set_error(r, XOUS_OUT_OF_MEMORY);
     return;
   }
-  r[4] = addr;
+  xous__envelope_set_addr(r, addr);
 }
 
 /* SendMessage / TrySendMessage of a memory message. */
 void
 xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
 {
-  uintptr_t addr = a[4];
-  size_t len = a[5];
+  struct xous__send_args m = xous__send_args_of(a);
+  uintptr_t addr = m.msg.mem.addr;
+  size_t len = m.msg.mem.len;
   struct xous__span span;
   xous_error_t err;
   uint64_t off;
@@ -73,8 +75,8 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
   /* Memory lent to us may be lent on, within what we were allowed; it can
    * never be moved away. */
   if (err == XOUS_OK && span.kind == XOUS__MAP_BORROWED &&
-      (a[2] == XOUS_MSG_SEND ||
-       (a[2] == XOUS_MSG_LEND_MUT && (span.prot & PROT_WRITE) == 0)))
+      (m.kind == XOUS_MSG_SEND ||
+       (m.kind == XOUS_MSG_LEND_MUT && (span.prot & PROT_WRITE) == 0)))
     err = XOUS_SHARE_VIOLATION;
   if (err != XOUS_OK) {
     xous__set_error(r, err);
@@ -82,46 +84,49 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
   }
   /* While mutably lent, the lender cannot touch the pages, as on the
    * device: a use-after-lend bug faults here too. */
-  if (a[2] == XOUS_MSG_LEND_MUT &&
+  if (m.kind == XOUS_MSG_LEND_MUT &&
       xous__span_protect(addr, len, PROT_NONE) != 0) {
     xous__set_error(r, xous__errno_to_xous(errno));
     return;
   }
   off = span.fd_offset;
-  if (!xous__direct_send_memory(a, span.fd, off, r)) {
+  if (!xous__direct_send_memory(&m, span.fd, off, r)) {
     xous__broker_call(a, span.fd, r, &off, &got_fd);
     if (got_fd >= 0)
       close(got_fd);
   }
-  if (a[2] == XOUS_MSG_LEND_MUT)
+  if (m.kind == XOUS_MSG_LEND_MUT)
     (void)xous__span_protect(addr, len, span.prot);
-  if (a[2] == XOUS_MSG_SEND && r[0] != XOUS_RESULT_ERROR)
+  if (m.kind == XOUS_MSG_SEND && !xous__result_is_error(r))
     xous__span_release(addr, len); /* the pages moved */
 }
 
 void
 xous__return_memory(const xous_word_t a[8], xous_word_t r[8])
 {
-  xous_error_t err = xous__span_return(a[1], a[2], a[3]);
+  struct xous__answer ans = xous__answer_of_return(a);
+  xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len);
 
   if (err == XOUS_BAD_ADDRESS) {
     xous__set_error(r, err);
     return;
   }
   /* Unmapped (or never ours): the answer goes to the lender. */
-  xous__direct_return(a, r);
+  xous__direct_return(&ans, r);
 }
 
 void
 xous__reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
 {
-  if (a[7] == XOUS_REPLY_MEMORY) {
-    xous_error_t err = xous__span_return(a[1], a[3], a[4]);
+  struct xous__answer ans = xous__answer_of_reply(a);
+
+  if (xous__answer_is_memory(&ans)) {
+    xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len);
 
     if (err == XOUS_BAD_ADDRESS) {
       xous__set_error(r, err);
       return;
     }
   }
-  xous__direct_reply_and_receive(a, r);
+  xous__direct_reply_and_receive(&ans, r);
 }

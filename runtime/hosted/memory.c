@@ -197,9 +197,10 @@ check_range(uintptr_t addr, size_t len, xous_word_t r[8])
 void
 xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
 {
-  uintptr_t virt = a[2];
-  size_t size = a[3];
-  unsigned flags = (unsigned)a[4];
+  struct xous__map_args m = xous__map_args_of(a);
+  uintptr_t virt = m.virt;
+  size_t size = m.size;
+  unsigned flags = (unsigned)m.flags;
   int mflags = MAP_SHARED;
   struct entry *e;
   void *p;
@@ -213,7 +214,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
     return;
   }
-  if (a[1] != 0) {
+  if (m.phys != 0) {
     /* No physical memory to name on the desktop: device drivers run on
      * the device only. */
     xous__set_error(r, XOUS_BAD_ADDRESS);
@@ -267,16 +268,15 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   e->kind = XOUS__MAP_OWNED;
   e->counted = 1;
   pthread_mutex_unlock(&lock);
-  xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
-  r[1] = (xous_word_t)p;
-  r[2] = size;
+  xous__result_set_range(r, (xous_word_t)p, size);
 }
 
 void
 xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8])
 {
-  uintptr_t addr = a[1];
-  size_t len = a[2];
+  struct xous__range_args u = xous__range_args_of(a);
+  uintptr_t addr = u.addr;
+  size_t len = u.len;
   struct entry *e;
   xous_error_t err;
 
@@ -360,7 +360,7 @@ heap_resize(size_t size)
 void
 xous__increase_heap(const xous_word_t a[8], xous_word_t r[8])
 {
-  size_t bytes = a[1];
+  size_t bytes = xous__heap_args_of(a).bytes;
   size_t old;
   xous_error_t err = XOUS_OK;
 
@@ -378,9 +378,7 @@ xous__increase_heap(const xous_word_t a[8], xous_word_t r[8])
       xous__set_error(r, err);
       return;
     }
-    xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
-    r[1] = heap_base;
-    r[2] = old != 0 ? old : PAGE;
+    xous__result_set_range(r, heap_base, old != 0 ? old : PAGE);
     return;
   }
   if (bytes > heap_max || heap_size > heap_max - bytes)
@@ -392,15 +390,13 @@ xous__increase_heap(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, err);
     return;
   }
-  xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
-  r[1] = heap_base + old;
-  r[2] = bytes;
+  xous__result_set_range(r, heap_base + old, bytes);
 }
 
 void
 xous__decrease_heap(const xous_word_t a[8], xous_word_t r[8])
 {
-  size_t bytes = a[1];
+  size_t bytes = xous__heap_args_of(a).bytes;
   xous_error_t err;
 
   if ((bytes & (PAGE - 1)) != 0) {
@@ -417,21 +413,20 @@ xous__decrease_heap(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, err);
     return;
   }
-  xous__set_ok(r, XOUS_RESULT_MEMORY_RANGE);
-  r[1] = heap_base;
-  r[2] = heap_size;
+  xous__result_set_range(r, heap_base, heap_size);
 }
 
 void
 xous__update_memory_flags(const xous_word_t a[8], xous_word_t r[8])
 {
-  uintptr_t addr = a[1];
-  size_t len = a[2];
-  unsigned flags = (unsigned)a[3];
+  struct xous__range_args u = xous__range_args_of(a);
+  uintptr_t addr = u.addr;
+  size_t len = u.len;
+  unsigned flags = (unsigned)u.flags;
   struct entry *e;
   int prot;
 
-  if (a[4] != 0 && a[4] != xous__pid()) {
+  if (u.pid != 0 && u.pid != xous__pid()) {
     xous__set_error(r, XOUS_PROCESS_NOT_CHILD);
     return;
   }
@@ -463,7 +458,8 @@ xous__update_memory_flags(const xous_word_t a[8], xous_word_t r[8])
 void
 xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8])
 {
-  xous_word_t index = a[1], expected = a[2], proposed = a[3];
+  struct xous__limit_args l = xous__limit_args_of(a);
+  xous_word_t index = l.index, expected = l.expected, proposed = l.proposed;
   xous_word_t value;
 
   pthread_mutex_lock(&lock);
@@ -490,9 +486,7 @@ xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   pthread_mutex_unlock(&lock);
-  xous__set_ok(r, XOUS_RESULT_SCALAR2);
-  r[1] = index;
-  r[2] = value;
+  xous__result_set2(r, XOUS_RESULT_SCALAR2, index, value);
 }
 
 xous_error_t

@@ -48,6 +48,8 @@
 
 #include <xous.h>
 
+#include "core/abi.h"
+
 #define XOUS_RING_MAGIC 0x58524e47u /* 'XRNG' */
 #define XOUS_PAGE_MAGIC 0x58535650u /* 'XSVP' */
 #define XOUS_RING_VERSION 1
@@ -62,17 +64,32 @@
 #define XOUS_CELL_TID(k) (((k) >> 8) & 0xffu)
 #define XOUS_CELL_F_BROKER 0x80000000u /* token is the broker's slot */
 
-/* The sender word's low 16 bits name the slot that holds a blocking
- * message: bit 15 set when the broker holds it (a relayed message),
- * clear when the server's own library does (a direct one). */
-#define XOUS_TOKEN_BROKER 0x8000u
+/* A cell's token, for a blocking message the broker relays, is the
+ * token of the sender word (core/abi.h) that names the broker's slot. */
+
+/* A message as a cell carries it: SendMessage's body, but a memory
+ * message names where its pages are in the memory object that came with
+ * it (on the ring's socket, or at the broker), not an address, which
+ * means nothing in another process. */
+struct xous_cell_body {
+  uint64_t id;
+  union {
+    uint64_t arg[4]; /* Scalar, BlockingScalar */
+    struct {
+      uint64_t object_offset, len, offset, valid;
+    } mem;           /* the lends, Send */
+  };
+};
 
 struct xous_ring_cell {
   _Atomic uint32_t seq; /* pos: free for the producer at pos; pos+1: full */
   uint32_t kind;        /* XOUS_CELL_* */
   uint32_t token;       /* direct: the caller's call number; broker: slot */
   uint32_t key;         /* the message's name in traces */
-  uint64_t w[5];        /* id, then arg1..arg4 or addr, len, offset, valid */
+  union {
+    struct xous_cell_body body;
+    uint64_t w[5]; /* the same as words, for those that write any */
+  };
   uint64_t order;       /* the monotonic clock (ns) when it was claimed */
 };
 
@@ -90,7 +107,7 @@ struct xous_ring_answer {
   uint32_t tag;         /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or
                          * ERROR (w[0] the error) for a refused message */
   uint32_t pad;
-  uint64_t w[5];
+  uint64_t w[5];        /* the answer's values (struct xous__answer's v) */
   uint64_t pad2;
 };
 
@@ -186,6 +203,53 @@ void xous__futex_wait(_Atomic uint32_t *word, uint32_t expected,
 /* Wakes up to n sleepers on word. */
 void xous__futex_wake(_Atomic uint32_t *word, int n);
 
+/* ---- a message in a cell, an answer in a slot ---------------------------- */
+
+/* The cell body of message m; a memory message's pages are at
+ * object_offset in its object. */
+static inline struct xous_cell_body
+xous__cell_body(const struct xous__msg *m, bool memory, uint64_t object_offset)
+{
+  struct xous_cell_body b;
+
+  b.id = m->id;
+  for (int i = 0; i < 4; i++)
+    b.arg[i] = m->arg[i];
+  if (memory)
+    b.mem.object_offset = object_offset;
+  return b;
+}
+
+/* The message a cell body holds, as its receiver sees it: a memory
+ * message's address is 0 until the receiver maps the pages. */
+static inline struct xous__msg
+xous__cell_msg(const struct xous_cell_body *b, bool memory)
+{
+  struct xous__msg m;
+
+  m.id = b->id;
+  for (int i = 0; i < 4; i++)
+    m.arg[i] = b->arg[i];
+  if (memory)
+    m.mem.addr = 0;
+  return m;
+}
+
+/* Writes an answer (tag and its values) into a caller's answer slot for
+ * call, and wakes the caller if it sleeps. */
+static inline void
+xous__ring_answer_put(struct xous_ring_answer *ans, uint32_t call,
+                      uint32_t tag, const xous_word_t v[5])
+{
+  ans->tag = tag;
+  for (int i = 0; i < 5; i++)
+    ans->w[i] = v[i];
+  ans->call = call;
+  if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
+                               memory_order_release) == XOUS_ANSWER_ASLEEP)
+    xous__futex_wake(&ans->state, 1);
+}
+
 /* ---- the producer's and the consumer's step ------------------------------ */
 
 /* The clock of the cells' order stamps: CLOCK_MONOTONIC, which is one
@@ -203,7 +267,7 @@ xous__ring_clock(void)
  * a bounded number of tries: a peer may have broken the ring). */
 static inline int
 xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
-                uint32_t key, const uint64_t w[5])
+                uint32_t key, const struct xous_cell_body *body)
 {
   /* SAFETY: enq and seq are peer-writable; at worst this gives up after
    * the bounded tries, and the cell it writes is inside the ring. */
@@ -237,8 +301,7 @@ xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
   c->kind = kind;
   c->token = token;
   c->key = key;
-  for (int i = 0; i < 5; i++)
-    c->w[i] = w[i];
+  c->body = *body;
   c->order = order;
   atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
   return 0;
@@ -258,8 +321,7 @@ xous__ring_take(struct xous_ring *r, uint32_t *pos, struct xous_ring_cell *out)
   out->kind = c->kind;
   out->token = c->token;
   out->key = c->key;
-  for (int i = 0; i < 5; i++)
-    out->w[i] = c->w[i];
+  out->body = c->body;
   out->order = c->order;
   atomic_store_explicit(&c->seq, *pos + XOUS_RING_CELLS, memory_order_release);
   *pos += 1;

@@ -17,8 +17,6 @@
 #include "hosted/internal.h"
 #include "hosted/ring.h"
 
-#define SLOT_BITS 7
-#define GEN_MAX 255
 #define RECHECK_NS 20000000u /* how often a client's hints may cost a call */
 #define RECHECK_NEW_NS 1000000u /* the same for a generation not seen yet */
 
@@ -75,7 +73,7 @@ struct server {
 
 /* One received message, as it leaves the lock. */
 struct taken {
-  xous_word_t env[8];
+  struct xous__envelope env;
   bool fetch;      /* a memory message: its object is at the broker */
   int fd;          /* a memory message's object, handed over directly */
   uint64_t mem_offset;

@@ -58,9 +58,8 @@ xous__srv_find_sid(xous_sid_t sid)
 static struct server *
 server_enter(xous_sid_t sid, xous_error_t *err)
 {
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__PAGE_OF_SID,
-                       sid.w[0], sid.w[1], sid.w[2], sid.w[3] };
-  xous_word_t r[8];
+  struct xous__hosted_args h = { .op = XOUS__PAGE_OF_SID, .sid = sid };
+  struct xous__hosted_answer ans;
   struct server *s;
   unsigned index;
   void *page;
@@ -72,7 +71,7 @@ server_enter(xous_sid_t sid, xous_error_t *err)
     return s;
   }
   pthread_mutex_unlock(&xous__srv_lock);
-  *err = xous__hosted_object(a, r, XOUS_SERVER_PAGE_BYTES, 0, &page);
+  *err = xous__hosted_object(&h, &ans, XOUS_SERVER_PAGE_BYTES, 0, &page);
   if (*err != XOUS_OK)
     return NULL;
   s = calloc(1, sizeof *s);
@@ -81,7 +80,7 @@ server_enter(xous_sid_t sid, xous_error_t *err)
     *err = XOUS_OUT_OF_MEMORY;
     return NULL;
   }
-  index = (unsigned)(r[1] & 0xff);
+  index = (unsigned)(ans.index & 0xff);
   s->sid = sid;
   s->index = index;
   s->page = page;
@@ -120,14 +119,9 @@ refuse(struct ring *r, unsigned tid, uint32_t call, xous_error_t err)
 {
   /* SAFETY: tid < XOUS_RING_ANSWERS was checked; the slot is the
    * client's own, in its ring. */
-  struct xous_ring_answer *ans = &r->map->answers[tid];
+  xous_word_t v[5] = { xous__error_word(err) };
 
-  ans->tag = XOUS_RESULT_ERROR;
-  ans->w[0] = xous__error_word(err);
-  ans->call = call;
-  if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
-                               memory_order_release) == XOUS_ANSWER_ASLEEP)
-    xous__futex_wake(&ans->state, 1);
+  xous__ring_answer_put(&r->map->answers[tid], call, XOUS_RESULT_ERROR, v);
 }
 
 /* Turns one cell of client pid into a message; false when the cell is
@@ -138,7 +132,7 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
 {
   unsigned kind = XOUS_CELL_KIND(c->kind);
   bool from_broker = (c->kind & XOUS_CELL_F_BROKER) != 0;
-  xous_word_t sender = ((xous_word_t)pid << 24) | ((xous_word_t)s->index << 16);
+  unsigned token = 0;
 
   t->fetch = false;
   t->fd = -1;
@@ -149,9 +143,9 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
     /* The broker's slot: it is the broker who checks the token. */
     if (kind == XOUS_MSG_BLOCKING_SCALAR || kind == XOUS_MSG_LEND ||
         kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_SEND) {
-      if ((c->token & XOUS_TOKEN_BROKER) == 0 || c->token > 0xffff)
+      if (!xous__token_broker(c->token) || c->token > 0xffff)
         return false;
-      sender |= c->token;
+      token = c->token;
     } else if (kind != XOUS_MSG_SCALAR) {
       return false;
     }
@@ -162,7 +156,7 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
     xous__page_release(s->page); /* needs no answer: its slot is free */
   } else if (kind >= XOUS_MSG_LEND_MUT && kind <= XOUS_MSG_BLOCKING_SCALAR) {
     unsigned n, tid = XOUS_CELL_TID(c->kind);
-    bool memory = kind != XOUS_MSG_BLOCKING_SCALAR;
+    bool memory = xous__is_memory(kind);
     struct slot *sl;
 
     if (tid >= XOUS_RING_ANSWERS)
@@ -174,7 +168,8 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
 
       t->fd = xous__srv_object_of(r, c->key);
       err = t->fd < 0 ? XOUS_BAD_ADDRESS
-                      : xous__check_object(t->fd, c->w[1], c->w[2]);
+                      : xous__check_object(t->fd, c->body.mem.object_offset,
+                                           c->body.mem.len);
       if (err != XOUS_OK) {
         if (t->fd >= 0)
           close(t->fd);
@@ -183,7 +178,7 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
           refuse(r, tid, c->token, err);
         return false;
       }
-      t->mem_offset = c->w[1];
+      t->mem_offset = c->body.mem.object_offset;
     }
     if (kind == XOUS_MSG_SEND) {
       xous__page_release(s->page); /* moved: nothing to answer */
@@ -198,28 +193,24 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
       }
       sl = &s->slots[n];
       sl->used = true;
-      sl->gen = sl->gen >= GEN_MAX ? 1 : sl->gen + 1;
+      sl->gen = xous__gen_next(sl->gen);
       sl->tid = (uint8_t)tid;
       sl->pid = (uint8_t)pid;
       sl->kind = (uint8_t)kind;
-      sl->len = c->w[2];
+      sl->len = memory ? c->body.mem.len : 0;
       sl->call = c->token;
       sl->key = t->key;
       sl->ring = r;
       r->refs++;
       s->active++;
-      sender |= ((xous_word_t)sl->gen << SLOT_BITS) | n;
+      token = xous__token_make(false, sl->gen, n);
     }
   } else {
     return false;
   }
-  xous__set_ok(t->env, XOUS_RESULT_MESSAGE_ENVELOPE);
-  t->env[1] = sender;
-  t->env[2] = kind - 1u; /* envelopes count kinds from 0 */
-  for (int i = 0; i < 5; i++)
-    t->env[3 + i] = (xous_word_t)c->w[i];
-  if (t->fd >= 0)
-    t->env[4] = 0; /* the address is where we map it */
+  t->env.sender = xous__sender_make(pid, s->index, token);
+  t->env.kind = kind;
+  t->env.msg = xous__cell_msg(&c->body, xous__is_memory(kind));
   return true;
 }
 
@@ -385,22 +376,24 @@ sweep(struct server *s)
  * message in r (or the error that ends the receive), false when the
  * broker holds nothing by that name. */
 static bool
-fetch(xous_word_t sender, xous_word_t r[8])
+fetch(xous_sender_t sender, xous_word_t r[8])
 {
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__FETCH, sender };
+  struct xous__hosted_args h = { .op = XOUS__FETCH, .sender = sender };
+  xous_word_t a[8];
   uint64_t off = 0;
   int fd;
 
+  xous__hosted_args_words(&h, a);
   xous__broker_call(a, -1, r, &off, &fd);
-  if (r[0] == XOUS_RESULT_MESSAGE_ENVELOPE) {
+  if (xous__result_tag(r) == XOUS_RESULT_MESSAGE_ENVELOPE) {
     xous__adopt_envelope(r, fd, off);
     return true;
   }
   if (fd >= 0)
     close(fd);
   /* A broker that is gone ends the receive; one that said no, not. */
-  return r[0] == XOUS_RESULT_ERROR &&
-         r[1] == xous__error_word(XOUS_INTERNAL_ERROR);
+  return xous__result_is_error(r) &&
+         xous__result_error_word(r) == xous__error_word(XOUS_INTERNAL_ERROR);
 }
 
 /* Receives on s (entered), until a message comes or, for a try, at once.
@@ -435,8 +428,9 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
         xous__srv_leave(s);
         pthread_mutex_unlock(&xous__srv_lock);
         if (traced)
-          xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env[3], t.pid);
-        memcpy(r, t.env, sizeof t.env);
+          xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env.msg.id,
+                      t.pid);
+        xous__envelope_words(&t.env, r);
         if (t.fd >= 0)
           xous__adopt_envelope(r, t.fd, t.mem_offset);
         return;
@@ -444,8 +438,9 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       /* Still inside s (users counts us), so it stays while unlocked. */
       pthread_mutex_unlock(&xous__srv_lock);
       if (traced)
-        xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env[3], t.pid);
-      if (fetch(t.env[1], r)) {
+        xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env.msg.id,
+                    t.pid);
+      if (fetch(t.env.sender, r)) {
         pthread_mutex_lock(&xous__srv_lock);
         xous__srv_leave(s);
         pthread_mutex_unlock(&xous__srv_lock);
@@ -493,8 +488,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
 void
 xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
 {
-  xous_sid_t sid = { { (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
-                       (uint32_t)a[4] } };
+  xous_sid_t sid = xous__sid_arg(a);
   xous_error_t err;
   struct server *s = server_enter(sid, &err);
 
@@ -502,7 +496,9 @@ xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, err);
     return;
   }
-  xous__srv_receive_on(s, a[0] == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE, r);
+  xous__srv_receive_on(s,
+                       xous__call_number(a) == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE,
+                       r);
 }
 
 void

@@ -144,8 +144,9 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
    * marked gone is asked about too, whatever the hint says: its PID may
    * be another process's now. */
   uint32_t gen = atomic_load(&s->page->ring_gen[pid]);
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__RING_OF_PID, s->index, pid };
-  xous_word_t r[8];
+  struct xous__hosted_args h = { .op = XOUS__RING_OF_PID, .index = s->index,
+                                 .pid = pid };
+  struct xous__hosted_answer ans = { 0 };
   struct ring *ring = s->rings[pid];
   uint64_t now = xous__now_ns();
   void *map;
@@ -168,15 +169,12 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
     return NULL;
   }
   pthread_mutex_unlock(&xous__srv_lock);
-  if (xous__hosted_object(a, r, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
-      XOUS_OK)
+  if (xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC,
+                          &map) != XOUS_OK)
     map = NULL;
   if (map != NULL) {
-    xous_word_t b[8] = { XOUS__SYSCALL_HOSTED, XOUS__SOCK_OF_PID, s->index,
-                         pid };
-    xous_word_t rs[8];
-
-    if (xous__hosted_socket(b, rs, &sock) != XOUS_OK) {
+    h.op = XOUS__SOCK_OF_PID;
+    if (xous__hosted_socket(&h, &sock) != XOUS_OK) {
       munmap(map, XOUS_RING_BYTES);
       map = NULL;
     }
@@ -193,7 +191,7 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
     return s->rings[pid];
   }
   ring = s->rings[pid];
-  if (ring != NULL && ring->gen == (uint32_t)r[1]) {
+  if (ring != NULL && ring->gen == (uint32_t)ans.gen) {
     /* The same ring: the word in the page was wrong (or another thread
      * was quicker). Remember it, so as not to ask again. */
     ring->checked = gen;
@@ -211,7 +209,7 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
   }
   ring->map = map;
   ring->sock = sock;
-  ring->gen = (uint32_t)r[1];
+  ring->gen = (uint32_t)ans.gen;
   ring->checked = ring->gen;
   ring->refs = 1;
   /* The broker made the ring empty at position 0; a client may have put

@@ -16,17 +16,10 @@
 __attribute__((used)) static const char *const pull_stdio =
     &xous__stdio_linked;
 
-static int
-is_memory_kind(xous_word_t send_kind)
-{
-  return send_kind == XOUS_MSG_LEND_MUT || send_kind == XOUS_MSG_LEND ||
-         send_kind == XOUS_MSG_SEND;
-}
-
 void
 xous_syscall(const xous_word_t args[8], xous_word_t r[8])
 {
-  switch (args[0]) {
+  switch (xous__call_number(args)) {
   case XOUS_SYSCALL_MAP_MEMORY:
     xous__map_memory(args, r);
     break;
@@ -42,16 +35,19 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
   case XOUS_SYSCALL_UPDATE_MEMORY_FLAGS:
     xous__update_memory_flags(args, r);
     break;
-  case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT:
+  case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT: {
     /* The broker keeps the tables these limits guard; the rest are this
      * process's own. */
-    if (args[1] == XOUS_LIMIT_SERVERS || args[1] == XOUS_LIMIT_CONNECTIONS)
+    xous_word_t index = xous__limit_args_of(args).index;
+
+    if (index == XOUS_LIMIT_SERVERS || index == XOUS_LIMIT_CONNECTIONS)
       xous__forward(args, r);
-    else if (args[1] == XOUS_LIMIT_THREADS)
+    else if (index == XOUS_LIMIT_THREADS)
       xous__adjust_thread_limit(args, r);
     else
       xous__adjust_limit(args, r);
     break;
+  }
   case XOUS_SYSCALL_YIELD:
   case XOUS_SYSCALL_WAIT_EVENT:
     /* No result is written, as on the device: r keeps the arguments. */
@@ -60,8 +56,7 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
       r[i] = args[i];
     break;
   case XOUS_SYSCALL_GET_THREAD_ID:
-    xous__set_ok(r, XOUS_RESULT_THREAD_ID);
-    r[1] = xous__tid();
+    xous__result_set1(r, XOUS_RESULT_THREAD_ID, xous__tid());
     break;
   case XOUS_SYSCALL_GET_PROCESS_ID: {
     xous_pid_t pid = xous__pid();
@@ -70,8 +65,7 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
       xous__set_error(r, XOUS_INTERNAL_ERROR);
       break;
     }
-    xous__set_ok(r, XOUS_RESULT_PROCESS_ID);
-    r[1] = pid;
+    xous__result_set1(r, XOUS_RESULT_PROCESS_ID, pid);
     break;
   }
   case XOUS_SYSCALL_CREATE_THREAD:
@@ -82,18 +76,23 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     break;
   case XOUS_SYSCALL_TERMINATE_PROCESS:
     /* The broker sees the process socket hang up: that is the death. */
-    _exit((int)(args[1] & 0xff));
+    _exit((int)(xous__arg1(args) & 0xff));
   case XOUS_SYSCALL_CLAIM_INTERRUPT:
   case XOUS_SYSCALL_FREE_INTERRUPT:
     xous__set_error(r, XOUS_INTERRUPT_NOT_FOUND); /* no IRQs here */
     break;
   case XOUS_SYSCALL_SEND_MESSAGE:
-  case XOUS_SYSCALL_TRY_SEND_MESSAGE:
-    if (is_memory_kind(args[2]))
+  case XOUS_SYSCALL_TRY_SEND_MESSAGE: {
+    struct xous__send_args m = xous__send_args_of(args);
+
+    if (!xous__kind_valid(m.kind))
+      xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* does not decode */
+    else if (xous__is_memory(m.kind))
       xous__send_memory(args, r);
-    else if (!xous__direct_send(args, r))
+    else if (!xous__direct_send(&m, r))
       xous__forward(args, r);
     break;
+  }
   case XOUS_SYSCALL_RECEIVE_MESSAGE:
   case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
     xous__direct_receive(args, r);
@@ -108,24 +107,27 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
   case XOUS_SYSCALL_CREATE_SERVER:
   case XOUS_SYSCALL_CREATE_SERVER_ID:
   case XOUS_SYSCALL_DESTROY_SERVER:
-    if (xous__direct_holds_lends(&args[1])) {
+    if (xous__direct_holds_lends(xous__sid_arg(args))) {
       xous__set_error(r, XOUS_SERVER_QUEUE_FULL); /* memory is still lent */
       break;
     }
     xous__forward(args, r);
-    if (r[0] != XOUS_RESULT_ERROR)
-      xous__direct_destroyed(args);
+    if (!xous__result_is_error(r))
+      xous__direct_destroyed(xous__sid_arg(args));
     break;
   case XOUS_SYSCALL_DISCONNECT:
     /* Our mappings go first: no call may start on the old ring after. */
-    xous__direct_disconnect(args[1]);
+    xous__direct_disconnect(xous__arg1(args));
     xous__forward(args, r);
     break;
   case XOUS_SYSCALL_RETURN_SCALAR1:
   case XOUS_SYSCALL_RETURN_SCALAR2:
-  case XOUS_SYSCALL_RETURN_SCALAR5:
-    xous__direct_return(args, r);
+  case XOUS_SYSCALL_RETURN_SCALAR5: {
+    struct xous__answer ans = xous__answer_of_return(args);
+
+    xous__direct_return(&ans, r);
     break;
+  }
   case XOUS_SYSCALL_CONNECT:
   case XOUS_SYSCALL_TRY_CONNECT:
   case XOUS_SYSCALL_CONNECT_FOR_PROCESS:

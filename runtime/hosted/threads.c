@@ -113,10 +113,11 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
   pthread_attr_t attr;
   pthread_t th;
   xous_tid_t t;
-  size_t stack = (size_t)a[3];
+  struct xous__thread_args ta = xous__thread_args_of(a);
+  size_t stack = (size_t)ta.stack_len;
   int err;
 
-  if (a[1] == 0) {
+  if (ta.entry == 0) {
     xous__set_error(r, XOUS_INVALID_ARGUMENT);
     return;
   }
@@ -137,8 +138,8 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
     err = ENOMEM;
     goto fail;
   }
-  s->entry = (void *(*)(void *))a[1];
-  s->arg = (void *)a[4];
+  s->entry = (void *(*)(void *))ta.entry;
+  s->arg = (void *)ta.arg[0];
   s->tid = t;
   pthread_attr_init(&attr);
   /* Detached: JoinThread waits for the slot's value, not for pthreads. */
@@ -151,8 +152,7 @@ xous__create_thread(const xous_word_t a[8], xous_word_t r[8])
     free(s);
     goto fail;
   }
-  xous__set_ok(r, XOUS_RESULT_THREAD_ID);
-  r[1] = t;
+  xous__result_set1(r, XOUS_RESULT_THREAD_ID, t);
   return;
 
 fail:
@@ -166,7 +166,7 @@ fail:
 void
 xous__join_thread(const xous_word_t a[8], xous_word_t r[8])
 {
-  xous_tid_t t = a[1];
+  xous_tid_t t = xous__arg1(a);
   void *ret;
 
   if (t == xous__tid()) {
@@ -187,22 +187,20 @@ xous__join_thread(const xous_word_t a[8], xous_word_t r[8])
   ret = slots[t].ret;
   memset(&slots[t], 0, sizeof slots[t]);
   pthread_mutex_unlock(&lock);
-  xous__set_ok(r, XOUS_RESULT_SCALAR1);
-  r[1] = (xous_word_t)ret;
+  xous__result_set1(r, XOUS_RESULT_SCALAR1, (xous_word_t)ret);
 }
 
 void
 xous__adjust_thread_limit(const xous_word_t a[8], xous_word_t r[8])
 {
-  xous_word_t expected = a[2], proposed = a[3];
+  struct xous__limit_args l = xous__limit_args_of(a);
+  xous_word_t expected = l.expected, proposed = l.proposed;
 
   pthread_mutex_lock(&lock);
   if (expected == thread_limit && proposed >= 1 &&
       proposed <= XOUS_MAX_THREADS && proposed >= live_threads())
     thread_limit = (unsigned)proposed;
-  xous__set_ok(r, XOUS_RESULT_SCALAR2);
-  r[1] = a[1];
-  r[2] = thread_limit;
+  xous__result_set2(r, XOUS_RESULT_SCALAR2, l.index, thread_limit);
   pthread_mutex_unlock(&lock);
 }
 

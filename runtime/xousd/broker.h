@@ -28,6 +28,8 @@
 
 #include <xous.h>
 
+#include "core/abi.h"
+#include "core/internal.h"
 #include "hosted/calls.h"
 #include "hosted/ring.h"
 #include "hosted/wire.h"
@@ -84,7 +86,7 @@ struct xd_thread {
   xous_sid_t wait_sid;          /* XD_WAIT_CONNECT */
   struct xd_process *for_proc;  /* XD_WAIT_CONNECT: ConnectForProcess */
   uint8_t for_pid;
-  uint64_t held[8];             /* XD_WAIT_SPACE: the message to send */
+  struct xous__send_args held;  /* XD_WAIT_SPACE: the message to send */
   uint64_t held_offset;
   int held_fd;
   bool held_try;
@@ -119,11 +121,12 @@ enum xd_slot_state { XD_SLOT_FREE, XD_SLOT_QUEUED, XD_SLOT_ACTIVE };
 
 struct xd_slot {
   enum xd_slot_state state;
-  uint16_t gen;              /* 1..511: part of the sender word */
+  uint16_t gen;              /* 1..XOUS__SENDER_GEN_MAX (core/abi.h) */
   uint8_t kind;              /* SendMessage code 1..5 */
   xous_pid_t client_pid;
   struct xd_thread *client;  /* blocked caller; NULL when none or dead */
-  uint64_t w[6];             /* id, then addr,len,offset,valid or args */
+  struct xous__msg msg;      /* as sent (a memory message's addr is the
+                              * lender's) */
   int fd;                    /* memory object until fetched, else -1 */
   uint64_t mem_offset;
   uint32_t key;              /* client PID and ring position, for traces */
@@ -219,7 +222,7 @@ void xd_unlisten(void);
 /* Sends a RESULT frame with the eight words (and fd, -1 for none: the
  * broker's copy is closed either way). A peer that cannot take it is
  * closed. */
-void xd_reply(struct xd_thread *t, const uint64_t w[8], int fd,
+void xd_reply(struct xd_thread *t, const xous_word_t r[8], int fd,
               uint64_t mem_offset);
 void xd_reply_error(struct xd_thread *t, xous_error_t err);
 void xd_peer_close(struct xd_peer *p);
@@ -239,28 +242,28 @@ struct xd_process *xd_process_by_pid(unsigned pid);
 /* ---- server.c: SIDs and queues ------------------------------------------- */
 
 struct xd_server *xd_server_find(xous_sid_t sid);
-void xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
+void xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
                       bool id_only);
-void xd_destroy_server(struct xd_thread *t, const uint64_t a[8]);
+void xd_destroy_server(struct xd_thread *t, const xous_word_t a[8]);
 void xd_server_destroy(struct xd_server *s); /* owner died */
-void xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
+void xd_send(struct xd_thread *t, const xous_word_t a[8], int fd,
              uint64_t mem_offset);
-void xd_return(struct xd_thread *t, const uint64_t a[8]);
+void xd_return(struct xd_thread *t, const xous_word_t a[8]);
 /* XOUS__FETCH: the memory object of a relayed message, for its server. */
-void xd_fetch(struct xd_thread *t, uint64_t sender);
+void xd_fetch(struct xd_thread *t, xous_sender_t sender);
 void xd_space_init(void);
 void xd_forget_client(struct xd_thread *t);
 /* Servers proc owns now. */
 unsigned xd_servers_owned(const struct xd_process *proc);
 /* AdjustProcessLimit for the limits the broker keeps (servers,
  * connections); the others are answered inside the process. */
-void xd_adjust_limit(struct xd_thread *t, const uint64_t a[8]);
+void xd_adjust_limit(struct xd_thread *t, const xous_word_t a[8]);
 
 /* ---- connection.c ------------------------------------------------------- */
 
-void xd_connect(struct xd_thread *t, const uint64_t a[8], bool try_only,
+void xd_connect(struct xd_thread *t, const xous_word_t a[8], bool try_only,
                 bool for_process);
-void xd_disconnect(struct xd_thread *t, const uint64_t a[8]);
+void xd_disconnect(struct xd_thread *t, const xous_word_t a[8]);
 /* The CID of s in proc's table, made if need be (a reconnect gives the
  * same CID); 0 when the table is full. */
 uint64_t xd_conn_make(struct xd_process *proc, struct xd_server *s);
@@ -301,7 +304,7 @@ unsigned xd_direct_queued(const struct xd_server *s);
 struct xous_ring *xd_ring_map(const struct xd_ring *r);
 void xd_ring_unmap(struct xous_ring *map);
 /* XOUS__SYSCALL_HOSTED: the private calls of libxous. */
-void xd_hosted_call(struct xd_thread *t, const uint64_t a[8]);
+void xd_hosted_call(struct xd_thread *t, const xous_word_t a[8]);
 
 /* ---- log.c -------------------------------------------------------------- */
 

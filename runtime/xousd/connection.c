@@ -60,8 +60,8 @@ static void
 finish_connect(struct xd_thread *t, struct xd_process *target,
                struct xd_server *s)
 {
-  uint64_t w[8] = { XOUS_RESULT_CONNECTION_ID };
   uint64_t cid = xd_conn_make(target, s);
+  xous_word_t r[8];
 
   if (cid == 0) {
     xd_reply_error(t, XOUS_OUT_OF_MEMORY); /* all 32 slots used */
@@ -69,23 +69,21 @@ finish_connect(struct xd_thread *t, struct xd_process *target,
   }
   xd_trace("{\"ev\":\"connect\",\"pid\":%u,\"server\":%u,\"cid\":%llu}",
            target->pid, s->index, (unsigned long long)cid);
-  w[1] = cid;
-  xd_reply(t, w, -1, 0);
+  xous__result_set1(r, XOUS_RESULT_CONNECTION_ID, cid);
+  xd_reply(t, r, -1, 0);
 }
 
 void
-xd_connect(struct xd_thread *t, const uint64_t a[8], bool try_only,
+xd_connect(struct xd_thread *t, const xous_word_t a[8], bool try_only,
            bool for_process)
 {
-  const uint64_t *sw = for_process ? &a[2] : &a[1];
+  struct xous__connect_for_args cf = xous__connect_for_args_of(a);
   struct xd_process *target = t->proc;
   struct xd_server *s;
-  xous_sid_t sid;
+  xous_sid_t sid = for_process ? cf.sid : xous__sid_arg(a);
 
-  for (int i = 0; i < 4; i++)
-    sid.w[i] = (uint32_t)sw[i];
   if (for_process) {
-    target = xd_process_by_pid((unsigned)(a[1] <= 0xff ? a[1] : 0));
+    target = xd_process_by_pid((unsigned)(cf.pid <= 0xff ? cf.pid : 0));
     if (target == NULL) {
       xd_reply_error(t, XOUS_PROCESS_NOT_FOUND);
       return;
@@ -125,10 +123,10 @@ xd_connect_wake(struct xd_server *s)
 }
 
 void
-xd_disconnect(struct xd_thread *t, const uint64_t a[8])
+xd_disconnect(struct xd_thread *t, const xous_word_t a[8])
 {
-  uint64_t cid = a[1];
-  uint64_t w[8] = { XOUS_RESULT_OK };
+  xous_word_t cid = xous__arg1(a);
+  xous_word_t r[8];
 
   if (cid < XOUS_FIRST_CID || cid >= XOUS_FIRST_CID + XOUS_MAX_CONNECTIONS ||
       !t->proc->conns[cid - XOUS_FIRST_CID].used) {
@@ -136,5 +134,6 @@ xd_disconnect(struct xd_thread *t, const uint64_t a[8])
     return;
   }
   memset(&t->proc->conns[cid - XOUS_FIRST_CID], 0, sizeof(struct xd_conn));
-  xd_reply(t, w, -1, 0);
+  xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+  xd_reply(t, r, -1, 0);
 }

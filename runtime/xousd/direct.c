@@ -285,15 +285,18 @@ xd_direct_queued(const struct xd_server *s)
 
 /* Replies with a dup of fd: the broker keeps its own. */
 static void
-reply_object(struct xd_thread *t, uint64_t w[8], int fd)
+reply_object(struct xd_thread *t, xous_word_t op,
+             const struct xous__hosted_answer *ans, int fd)
 {
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  xous_word_t r[8];
 
   if (copy < 0) {
     xd_reply_error(t, XOUS_OUT_OF_MEMORY);
     return;
   }
-  xd_reply(t, w, copy, 0);
+  xous__hosted_answer_words(op, ans, r);
+  xd_reply(t, r, copy, 0);
 }
 
 static struct xd_server *
@@ -308,14 +311,16 @@ owned_index(struct xd_thread *t, uint64_t index)
 }
 
 static void
-trace_event(struct xd_thread *t, const uint64_t a[8])
+trace_event(struct xd_thread *t, const struct xous__hosted_args *h)
 {
-  unsigned index = a[3] < XOUSD_MAX_SERVERS ? (unsigned)a[3] : 0;
-  unsigned peer = (unsigned)(a[7] & 0xff);
-  unsigned long long key = a[4] & 0xffffffu, id = a[6];
-  unsigned kind = (unsigned)(a[5] & 0xff);
+  unsigned index = h->event.index < XOUSD_MAX_SERVERS
+                       ? (unsigned)h->event.index
+                       : 0;
+  unsigned peer = (unsigned)(h->event.peer & 0xff);
+  unsigned long long key = h->event.key & 0xffffffu, id = h->event.id;
+  unsigned kind = (unsigned)(h->event.kind & 0xff);
 
-  switch (a[2]) {
+  switch (h->event.ev) {
   case XOUS__EV_SEND:
     xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
              "\"kind\":%u,\"id\":%llu,\"slot\":%llu}",
@@ -337,23 +342,24 @@ trace_event(struct xd_thread *t, const uint64_t a[8])
 }
 
 void
-xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
+xd_hosted_call(struct xd_thread *t, const xous_word_t a[8])
 {
-  uint64_t w[8] = { XOUS_RESULT_OK };
+  struct xous__hosted_args h = xous__hosted_args_of(a);
+  struct xous__hosted_answer ans = { 0 };
   struct xd_server *s;
   struct xd_ring *r;
 
-  switch (a[1]) {
+  switch (h.op) {
   case XOUS__RING_OF_CID:
   case XOUS__PAGE_OF_CID:
   case XOUS__SOCK_OF_CID:
-    s = xd_conn_server(t->proc, a[2]);
+    s = xd_conn_server(t->proc, h.cid);
     if (s == NULL || s->page == NULL) {
       xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
       return;
     }
-    if (a[1] == XOUS__PAGE_OF_CID) {
-      reply_object(t, w, s->page_fd);
+    if (h.op == XOUS__PAGE_OF_CID) {
+      reply_object(t, h.op, &ans, s->page_fd);
       return;
     }
     r = xd_direct_ring(s, t->proc->pid);
@@ -361,52 +367,52 @@ xd_hosted_call(struct xd_thread *t, const uint64_t a[8])
       xd_reply_error(t, XOUS_OUT_OF_MEMORY);
       return;
     }
-    if (a[1] == XOUS__SOCK_OF_CID) {
-      reply_object(t, w, r->sock[0]);
+    if (h.op == XOUS__SOCK_OF_CID) {
+      reply_object(t, h.op, &ans, r->sock[0]);
       return;
     }
-    w[1] = s->index;
-    w[2] = s->gen;
-    w[3] = t->proc->pid;
-    reply_object(t, w, r->fd);
+    ans.index = s->index;
+    ans.gen = s->gen;
+    ans.pid = t->proc->pid;
+    reply_object(t, h.op, &ans, r->fd);
     return;
-  case XOUS__PAGE_OF_SID: {
-    xous_sid_t sid;
-
-    for (int i = 0; i < 4; i++)
-      sid.w[i] = (uint32_t)a[2 + i];
-    s = xd_server_find(sid);
+  case XOUS__PAGE_OF_SID:
+    s = xd_server_find(h.sid);
     if (s == NULL || s->owner != t->proc || s->page == NULL) {
       xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
       return;
     }
-    w[1] = s->index;
-    w[2] = s->gen;
-    reply_object(t, w, s->page_fd);
+    ans.index = s->index;
+    ans.gen = s->gen;
+    reply_object(t, h.op, &ans, s->page_fd);
     return;
-  }
   case XOUS__RING_OF_PID:
   case XOUS__SOCK_OF_PID:
-    s = owned_index(t, a[2]);
+    s = owned_index(t, h.index);
     if (s == NULL) {
       xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
       return;
     }
-    r = a[3] < XOUS_RING_PIDS ? s->rings[a[3]] : NULL;
+    r = h.pid < XOUS_RING_PIDS ? s->rings[h.pid] : NULL;
     if (r == NULL) {
       xd_reply_error(t, XOUS_PROCESS_NOT_FOUND); /* no such ring (now) */
       return;
     }
-    w[1] = r->gen;
-    reply_object(t, w, a[1] == XOUS__SOCK_OF_PID ? r->sock[1] : r->fd);
+    ans.gen = r->gen;
+    reply_object(t, h.op, &ans,
+                 h.op == XOUS__SOCK_OF_PID ? r->sock[1] : r->fd);
     return;
   case XOUS__FETCH:
-    xd_fetch(t, a[2]);
+    xd_fetch(t, h.sender);
     return;
-  case XOUS__EVENT:
-    trace_event(t, a);
-    xd_reply(t, w, -1, 0);
+  case XOUS__EVENT: {
+    xous_word_t ok[8];
+
+    trace_event(t, &h);
+    xous__result_set(ok, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+    xd_reply(t, ok, -1, 0);
     return;
+  }
   default:
     xd_reply_error(t, XOUS_UNHANDLED_SYSCALL);
     return;

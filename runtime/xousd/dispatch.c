@@ -78,15 +78,18 @@ hello(struct xd_peer *p, const struct xous_wire_frame *f)
 static void
 do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
 {
-  const uint64_t *a = f->w;
-  uint64_t w[8] = { 0 };
+  xous_word_t a[8], r[8];
+  xous_word_t nr;
 
-  if (a[0] != XOUS_SYSCALL_SEND_MESSAGE &&
-      a[0] != XOUS_SYSCALL_TRY_SEND_MESSAGE && fd >= 0) {
+  for (int i = 0; i < 8; i++)
+    a[i] = (xous_word_t)f->w[i];
+  nr = xous__call_number(a);
+  if (nr != XOUS_SYSCALL_SEND_MESSAGE &&
+      nr != XOUS_SYSCALL_TRY_SEND_MESSAGE && fd >= 0) {
     close(fd); /* only a memory message carries an object */
     fd = -1;
   }
-  switch (a[0]) {
+  switch (nr) {
   case XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS:
     xd_create_server(t, a, false, false);
     break;
@@ -125,21 +128,19 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
     xd_hosted_call(t, a);
     break;
   case XOUS_SYSCALL_GET_PROCESS_ID:
-    w[0] = XOUS_RESULT_PROCESS_ID;
-    w[1] = t->proc->pid;
-    xd_reply(t, w, -1, 0);
+    xous__result_set1(r, XOUS_RESULT_PROCESS_ID, t->proc->pid);
+    xd_reply(t, r, -1, 0);
     break;
   case XOUS_SYSCALL_GET_THREAD_ID:
-    w[0] = XOUS_RESULT_THREAD_ID;
-    w[1] = t->tid;
-    xd_reply(t, w, -1, 0);
+    xous__result_set1(r, XOUS_RESULT_THREAD_ID, t->tid);
+    xd_reply(t, r, -1, 0);
     break;
   case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT:
     xd_adjust_limit(t, a);
     break;
   case XOUS_SYSCALL_SHUTDOWN:
-    w[0] = XOUS_RESULT_OK;
-    xd_reply(t, w, -1, 0);
+    xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+    xd_reply(t, r, -1, 0);
     xd_log(1, "shutdown requested by process %u", t->proc->pid);
     xd_shutdown();
     break;

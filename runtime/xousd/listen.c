@@ -269,7 +269,7 @@ on_peer(uv_poll_t *h, int status, int events)
 }
 
 void
-xd_reply(struct xd_thread *t, const uint64_t w[8], int fd,
+xd_reply(struct xd_thread *t, const xous_word_t r[8], int fd,
          uint64_t mem_offset)
 {
   struct xous_wire_frame f;
@@ -286,7 +286,8 @@ xd_reply(struct xd_thread *t, const uint64_t w[8], int fd,
   f.type = XOUS_WIRE_RESULT;
   f.tid = t->tid;
   f.flags = fd >= 0 ? XOUS_WIRE_F_FD : 0;
-  memcpy(f.w, w, sizeof f.w);
+  for (int i = 0; i < 8; i++)
+    f.w[i] = (uint64_t)r[i];
   f.mem_offset = mem_offset;
   err = xous__wire_send(t->peer->fd, &f, fd);
   if (fd >= 0)
@@ -303,8 +304,8 @@ xd_reply(struct xd_thread *t, const uint64_t w[8], int fd,
 void
 xd_reply_error(struct xd_thread *t, xous_error_t err)
 {
-  uint64_t w[8] = { XOUS_RESULT_ERROR };
+  xous_word_t r[8];
 
-  w[1] = err == XOUS_UNKNOWN_ERROR ? XOUS_UNKNOWN_ERROR_WORD : (uint64_t)err;
-  xd_reply(t, w, -1, 0);
+  xous__result_set(r, XOUS_RESULT_ERROR, xous__error_word(err), 0, 0, 0, 0);
+  xd_reply(t, r, -1, 0);
 }

@@ -2,14 +2,10 @@
  * Servers: the SID registry and each server's message queue, as the Xous
  * kernel keeps them.
  *
- * The sender word a server sees (ABI.md §3):
- *   bits 31..24  the client's PID
- *   bits 23..16  the server's index in the table
- *   bits 15..0   for a message that waits for an answer, the slot's
- *                generation (bits 15..7, never 0) and slot number
- *                (bits 6..0); 0 for Scalar and Send, which need none.
- * A stale or forged word fails its generation check instead of answering
- * somebody else's message.
+ * The sender word a server sees is laid out in core/abi.h; the broker's
+ * slots are the ones with XOUS__SENDER_BROKER set. A stale or forged word
+ * fails its generation check instead of answering somebody else's
+ * message.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,33 +16,6 @@
 
 #include "config.h"
 #include "xousd/broker.h"
-
-#define SLOT_BITS 7
-#define GEN_MAX 255 /* 8 bits: bit 15 says the broker holds the slot */
-
-static bool
-is_blocking(unsigned kind)
-{
-  return kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_LEND ||
-         kind == XOUS_MSG_BLOCKING_SCALAR;
-}
-
-static bool
-is_memory(unsigned kind)
-{
-  return kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_LEND ||
-         kind == XOUS_MSG_SEND;
-}
-
-static xous_sid_t
-sid_of(const uint64_t *w)
-{
-  xous_sid_t sid;
-
-  for (int i = 0; i < 4; i++)
-    sid.w[i] = (uint32_t)w[i];
-  return sid;
-}
 
 struct xd_server *
 xd_server_find(xous_sid_t sid)
@@ -61,16 +30,16 @@ xd_server_find(xous_sid_t sid)
 static uint32_t
 slot_token(const struct xd_server *s, unsigned n)
 {
-  return XOUS_TOKEN_BROKER | ((uint32_t)s->slots[n].gen << SLOT_BITS) | n;
+  return xous__token_make(true, s->slots[n].gen, n);
 }
 
 static void
-reply_words(struct xd_thread *t, uint64_t tag, uint64_t a1, uint64_t a2,
-            uint64_t a3, uint64_t a4, uint64_t a5)
+reply_ok(struct xd_thread *t)
 {
-  uint64_t w[8] = { tag, a1, a2, a3, a4, a5, 0, 0 };
+  xous_word_t r[8];
 
-  xd_reply(t, w, -1, 0);
+  xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+  xd_reply(t, r, -1, 0);
 }
 
 static void
@@ -89,14 +58,14 @@ free_slot(struct xd_server *s, unsigned n)
 /* Puts a relayed message into the client's ring, with a queue slot of the
  * server already taken for it (xous__page_reserve). */
 static void
-enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
-        uint64_t mem_offset)
+enqueue(struct xd_server *s, struct xd_thread *t,
+        const struct xous__send_args *m, int fd, uint64_t mem_offset)
 {
-  unsigned n = XOUS_QUEUE_DEPTH, kind = (unsigned)a[2];
+  unsigned n = XOUS_QUEUE_DEPTH, kind = (unsigned)m->kind;
   struct xd_ring *r = xd_direct_ring(s, t->proc->pid);
   struct xous_ring *map = NULL;
   uint32_t token = 0, key = 0;
-  uint64_t w[5];
+  struct xous_cell_body body;
   xous_error_t err = XOUS_OK;
 
   if (r == NULL)
@@ -113,21 +82,21 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
   if (err == XOUS_OK && n < XOUS_QUEUE_DEPTH) {
     struct xd_slot *sl = &s->slots[n];
 
-    sl->gen = sl->gen >= GEN_MAX ? 1 : sl->gen + 1;
+    sl->gen = xous__gen_next(sl->gen);
     sl->kind = (uint8_t)kind;
-    sl->state = is_memory(kind) ? XD_SLOT_QUEUED : XD_SLOT_ACTIVE;
+    sl->state = xous__is_memory(kind) ? XD_SLOT_QUEUED : XD_SLOT_ACTIVE;
     sl->client_pid = t->proc->pid;
-    sl->client = is_blocking(kind) ? t : NULL;
-    memcpy(sl->w, &a[3], 5 * sizeof a[0]);
+    sl->client = xous__is_blocking(kind) ? t : NULL;
+    sl->msg = m->msg;
     sl->fd = fd;
     sl->mem_offset = mem_offset;
     fd = -1; /* the slot owns it now */
     s->in_use++;
     token = slot_token(s, n);
   }
-  memcpy(w, &a[3], sizeof w);
-  if (is_memory(kind))
-    w[1] = 0; /* an address in the lender: the server maps its own */
+  /* A memory message's pages are at the broker, fetched with the object:
+   * the lender's address means nothing to the server. */
+  body = xous__cell_body(&m->msg, xous__is_memory(kind), 0);
   if (err == XOUS_OK && (map = xd_ring_map(r)) == NULL)
     err = XOUS_OUT_OF_MEMORY;
   if (err == XOUS_OK) {
@@ -136,7 +105,7 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
      * and the client alone gets the error. */
     if (xous__ring_push(map,
                         kind | ((t->tid & 0xffu) << 8) | XOUS_CELL_F_BROKER,
-                        token, key, w) != 0)
+                        token, key, &body) != 0)
       err = XOUS_SERVER_QUEUE_FULL;
     xd_ring_unmap(map);
   }
@@ -153,14 +122,15 @@ enqueue(struct xd_server *s, struct xd_thread *t, const uint64_t a[8], int fd,
     s->slots[n].key = key;
   xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"kind\":%u,\"id\":%llu,\"slot\":%u}",
-           t->proc->pid, t->tid, s->index, kind, (unsigned long long)a[3], key);
+           t->proc->pid, t->tid, s->index, kind,
+           (unsigned long long)m->msg.id, key);
   xous__page_ring_bell(s->page, t->proc->pid);
-  if (is_blocking(kind)) {
+  if (xous__is_blocking(kind)) {
     t->wait = XD_WAIT_REPLY;
     t->wait_server = s;
     t->wait_slot = n;
   } else {
-    reply_words(t, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+    reply_ok(t);
   }
 }
 
@@ -178,7 +148,7 @@ admit_senders(struct xd_server *s)
     xd_list_del(&t->wait_link);
     t->wait = XD_WAIT_NONE;
     t->held_fd = -1;
-    enqueue(s, t, t->held, fd, t->held_offset);
+    enqueue(s, t, &t->held, fd, t->held_offset);
   }
   return s->used && !xd_list_empty(&s->senders);
 }
@@ -206,29 +176,28 @@ xd_space_init(void)
 }
 
 void
-xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
+xd_send(struct xd_thread *t, const xous_word_t a[8], int fd,
         uint64_t mem_offset)
 {
-  bool try_only = a[0] == XOUS_SYSCALL_TRY_SEND_MESSAGE;
-  unsigned kind = (unsigned)a[2];
+  struct xous__send_args m = xous__send_args_of(a);
   struct xd_server *s;
   xous_error_t err = XOUS_OK;
 
-  if (kind < XOUS_MSG_LEND_MUT || kind > XOUS_MSG_BLOCKING_SCALAR)
+  if (!xous__kind_valid(m.kind))
     err = XOUS_UNHANDLED_SYSCALL; /* an unknown kind does not decode */
-  else if (is_memory(kind))
-    err = xous__check_object(fd, mem_offset, a[5]);
+  else if (xous__is_memory(m.kind))
+    err = xous__check_object(fd, mem_offset, m.msg.mem.len);
   else if (fd >= 0)
     err = XOUS_INVALID_ARGUMENT; /* a scalar carries no memory */
-  if (err == XOUS_OK && ((s = xd_conn_server(t->proc, a[1])) == NULL ||
+  if (err == XOUS_OK && ((s = xd_conn_server(t->proc, m.cid)) == NULL ||
                          s->page == NULL))
     err = XOUS_SERVER_NOT_FOUND;
   if (err == XOUS_OK && xous__page_reserve(s->page) != 0) {
-    if (try_only)
+    if (m.try_only)
       err = XOUS_SERVER_QUEUE_FULL;
     else {
       /* As the kernel retries the call, the sender waits for a slot. */
-      memcpy(t->held, a, sizeof t->held);
+      t->held = m;
       t->held_fd = fd;
       t->held_offset = mem_offset;
       t->wait = XD_WAIT_SPACE;
@@ -245,13 +214,13 @@ xd_send(struct xd_thread *t, const uint64_t a[8], int fd,
     xd_reply_error(t, err);
     return;
   }
-  enqueue(s, t, a, fd, mem_offset);
+  enqueue(s, t, &m, fd, mem_offset);
 }
 
 static struct xd_server *
-owned_server(struct xd_thread *t, const uint64_t *sid_words)
+owned_server(struct xd_thread *t, xous_sid_t sid)
 {
-  struct xd_server *s = xd_server_find(sid_of(sid_words));
+  struct xd_server *s = xd_server_find(sid);
 
   return (s != NULL && s->owner == t->proc) ? s : NULL;
 }
@@ -260,22 +229,22 @@ owned_server(struct xd_thread *t, const uint64_t *sid_words)
  * token of ours (bit 15), of the right generation, for the client the
  * word names. */
 static xous_error_t
-slot_of(struct xd_thread *t, uint64_t sender, enum xd_slot_state state,
+slot_of(struct xd_thread *t, xous_sender_t sender, enum xd_slot_state state,
         struct xd_server **sp, unsigned *np)
 {
-  unsigned idx = (unsigned)(sender >> 16) & 0xff;
-  unsigned n = (unsigned)sender & ((1u << SLOT_BITS) - 1);
-  unsigned gen = (unsigned)(sender & 0x7fff) >> SLOT_BITS;
+  unsigned idx = xous__sender_index(sender);
+  unsigned token = xous__sender_token(sender);
+  unsigned n = xous__token_slot(token), gen = xous__token_gen(token);
   struct xd_server *s;
 
-  if ((sender >> 32) != 0 || idx >= XOUSD_MAX_SERVERS)
+  if (!xous__sender_fits(sender) || idx >= XOUSD_MAX_SERVERS)
     return XOUS_SERVER_NOT_FOUND;
   s = &xd.servers[idx];
   if (!s->used || s->owner != t->proc)
     return XOUS_SERVER_NOT_FOUND;
-  if ((sender & XOUS_TOKEN_BROKER) == 0 || gen == 0 ||
+  if (!xous__token_broker(token) || gen == 0 ||
       s->slots[n].state != state || s->slots[n].gen != gen ||
-      s->slots[n].client_pid != ((sender >> 24) & 0xff))
+      s->slots[n].client_pid != xous__sender_pid(sender))
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
   *sp = s;
   *np = n;
@@ -283,13 +252,14 @@ slot_of(struct xd_thread *t, uint64_t sender, enum xd_slot_state state,
 }
 
 void
-xd_fetch(struct xd_thread *t, uint64_t sender)
+xd_fetch(struct xd_thread *t, xous_sender_t sender)
 {
   struct xd_server *s;
   struct xd_slot *sl;
   unsigned n;
   xous_error_t err = slot_of(t, sender, XD_SLOT_QUEUED, &s, &n);
-  uint64_t w[8];
+  struct xous__envelope env;
+  xous_word_t r[8];
   int fd;
 
   if (err != XOUS_OK) {
@@ -297,15 +267,13 @@ xd_fetch(struct xd_thread *t, uint64_t sender)
     return;
   }
   sl = &s->slots[n];
-  w[0] = XOUS_RESULT_MESSAGE_ENVELOPE;
   /* A Send needs no answer: its sender word has no slot, as a Scalar's. */
-  w[1] = sl->kind == XOUS_MSG_SEND ? (sender & ~0xffffull) : sender;
-  w[2] = sl->kind - 1u; /* envelopes count kinds from 0 */
-  w[3] = sl->w[0];
-  w[4] = 0; /* the receiver maps it */
-  w[5] = sl->w[2];
-  w[6] = sl->w[3];
-  w[7] = sl->w[4];
+  env.sender = sl->kind == XOUS_MSG_SEND ? xous__sender_untokened(sender)
+                                         : sender;
+  env.kind = sl->kind;
+  env.msg = sl->msg;
+  env.msg.mem.addr = 0; /* the receiver maps it */
+  xous__envelope_words(&env, r);
   fd = sl->fd;
   sl->fd = -1; /* xd_reply passes it on and closes ours */
   if (sl->kind == XOUS_MSG_SEND) {
@@ -316,41 +284,38 @@ xd_fetch(struct xd_thread *t, uint64_t sender)
     sl->state = XD_SLOT_ACTIVE;
     s->lent++;
   }
-  xd_reply(t, w, fd, sl->mem_offset);
+  xd_reply(t, r, fd, sl->mem_offset);
 }
 
-/* Applies one answer to a relayed blocking message; v holds the values
- * in ReplyAndReceiveNext order. */
+/* Applies one answer to a relayed blocking message. */
 static xous_error_t
-answer(struct xd_thread *t, uint64_t sender, bool memory, unsigned nwords,
-       const uint64_t v[5])
+answer(struct xd_thread *t, const struct xous__answer *ans)
 {
+  bool memory = xous__answer_is_memory(ans);
   struct xd_server *s;
   struct xd_slot *sl;
   struct xd_thread *client;
   unsigned n;
-  xous_error_t err = slot_of(t, sender, XD_SLOT_ACTIVE, &s, &n);
+  xous_error_t err = slot_of(t, ans->sender, XD_SLOT_ACTIVE, &s, &n);
 
   if (err != XOUS_OK)
     return err;
   sl = &s->slots[n];
   if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR))
     return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
+  if (memory && xous__is_memory(sl->kind) && sl->msg.mem.len != ans->len)
+    return XOUS_BAD_ADDRESS; /* not the length that was lent */
   client = sl->client;
   xd_trace("{\"ev\":\"reply\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"to\":%u,\"slot\":%u}",
            t->proc->pid, t->tid, s->index, sl->client_pid, sl->key);
-  if (memory) {
+  if (memory)
     s->lent--;
-    if (client != NULL)
-      reply_words(client, XOUS_RESULT_MEMORY_RETURNED, v[0], v[1], 0, 0, 0);
-  } else if (client != NULL) {
-    if (nwords == 1)
-      reply_words(client, XOUS_RESULT_SCALAR1, v[0], 0, 0, 0, 0);
-    else if (nwords == 2)
-      reply_words(client, XOUS_RESULT_SCALAR2, v[0], v[1], 0, 0, 0);
-    else
-      reply_words(client, XOUS_RESULT_SCALAR5, v[0], v[1], v[2], v[3], v[4]);
+  if (client != NULL) {
+    xous_word_t r[8];
+
+    xous__result_set_answer(r, ans);
+    xd_reply(client, r, -1, 0);
   }
   /* A client that died meanwhile gets nothing: the answer is dropped. */
   if (client != NULL)
@@ -362,45 +327,15 @@ answer(struct xd_thread *t, uint64_t sender, bool memory, unsigned nwords,
 }
 
 void
-xd_return(struct xd_thread *t, const uint64_t a[8])
+xd_return(struct xd_thread *t, const xous_word_t a[8])
 {
-  xous_error_t err;
-  uint64_t v[5] = { 0 };
+  struct xous__answer ans = xous__answer_of_return(a);
+  xous_error_t err = answer(t, &ans);
 
-  switch (a[0]) {
-  case XOUS_SYSCALL_RETURN_SCALAR1:
-    v[0] = a[2];
-    err = answer(t, a[1], false, 1, v);
-    break;
-  case XOUS_SYSCALL_RETURN_SCALAR2:
-    v[0] = a[2];
-    v[1] = a[3];
-    err = answer(t, a[1], false, 2, v);
-    break;
-  case XOUS_SYSCALL_RETURN_SCALAR5:
-    memcpy(v, &a[2], sizeof v);
-    err = answer(t, a[1], false, 5, v);
-    break;
-  default: { /* ReturnMemory: sender, addr, len, offset, valid */
-    struct xd_server *s;
-    unsigned n;
-
-    err = slot_of(t, a[1], XD_SLOT_ACTIVE, &s, &n);
-    if (err == XOUS_OK && is_memory(s->slots[n].kind) &&
-        s->slots[n].w[2] != a[3])
-      err = XOUS_BAD_ADDRESS; /* not the length that was lent */
-    if (err == XOUS_OK) {
-      v[0] = a[4];
-      v[1] = a[5];
-      err = answer(t, a[1], true, 0, v);
-    }
-    break;
-  }
-  }
   if (err != XOUS_OK)
     xd_reply_error(t, err);
   else
-    reply_words(t, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+    reply_ok(t);
 }
 
 static void
@@ -412,24 +347,25 @@ new_sid(xous_sid_t *sid)
 }
 
 void
-xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
+xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
                  bool id_only)
 {
   xous_sid_t sid;
   struct xd_server *s = NULL;
+  xous_word_t r[8];
   uint64_t cid;
   unsigned i;
 
   if (id_only) {
     new_sid(&sid);
-    reply_words(t, XOUS_RESULT_SERVER_ID, sid.w[0], sid.w[1], sid.w[2],
-                sid.w[3], 0);
+    xous__result_set_sid(r, XOUS_RESULT_SERVER_ID, sid, 0);
+    xd_reply(t, r, -1, 0);
     return;
   }
   if (random)
     new_sid(&sid);
   else
-    sid = sid_of(&a[1]);
+    sid = xous__sid_arg(a);
   if (xd_server_find(sid) != NULL) {
     xd_reply_error(t, XOUS_SERVER_EXISTS);
     return;
@@ -485,8 +421,8 @@ xd_create_server(struct xd_thread *t, const uint64_t a[8], bool random,
   xd_log(1, "process %u created server %u", t->proc->pid, s->index);
   xd_trace("{\"ev\":\"server\",\"pid\":%u,\"server\":%u}", t->proc->pid,
            s->index);
-  reply_words(t, XOUS_RESULT_NEW_SERVER_ID, sid.w[0], sid.w[1], sid.w[2],
-              sid.w[3], cid);
+  xous__result_set_sid(r, XOUS_RESULT_NEW_SERVER_ID, sid, cid);
+  xd_reply(t, r, -1, 0);
   xd_connect_wake(s);
 }
 
@@ -527,9 +463,9 @@ xd_server_destroy(struct xd_server *s)
 }
 
 void
-xd_destroy_server(struct xd_thread *t, const uint64_t a[8])
+xd_destroy_server(struct xd_thread *t, const xous_word_t a[8])
 {
-  struct xd_server *s = owned_server(t, &a[1]);
+  struct xd_server *s = owned_server(t, xous__sid_arg(a));
 
   if (s == NULL) {
     xd_reply_error(t, XOUS_SERVER_NOT_FOUND);
@@ -540,7 +476,7 @@ xd_destroy_server(struct xd_thread *t, const uint64_t a[8])
     return;
   }
   /* Answer the caller first: it may be one of the receivers. */
-  reply_words(t, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+  reply_ok(t);
   xd_server_destroy(s);
 }
 
@@ -560,9 +496,11 @@ xd_servers_owned(const struct xd_process *proc)
  * raise them back, never past what the system allows. The answer is
  * Scalar2(index, value in force), as the kernel's. */
 void
-xd_adjust_limit(struct xd_thread *t, const uint64_t a[8])
+xd_adjust_limit(struct xd_thread *t, const xous_word_t a[8])
 {
-  uint64_t index = a[1], expected = a[2], proposed = a[3];
+  struct xous__limit_args l = xous__limit_args_of(a);
+  xous_word_t index = l.index, expected = l.expected, proposed = l.proposed;
+  xous_word_t r[8];
   unsigned *value, ceiling;
 
   if (index == XOUS_LIMIT_SERVERS) {
@@ -577,7 +515,8 @@ xd_adjust_limit(struct xd_thread *t, const uint64_t a[8])
   }
   if (expected == *value && proposed >= 1 && proposed <= ceiling)
     *value = (unsigned)proposed;
-  reply_words(t, XOUS_RESULT_SCALAR2, index, *value, 0, 0, 0);
+  xous__result_set2(r, XOUS_RESULT_SCALAR2, index, *value);
+  xd_reply(t, r, -1, 0);
 }
 
 void

@@ -140,10 +140,9 @@ connect_name(const char *name)
 static void *
 map_hosted(unsigned op, size_t size, uint32_t magic)
 {
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, op, cid };
-  xous_word_t r[8];
+  struct xous__hosted_args h = { .op = op, .cid = cid };
   void *map = NULL;
-  xous_error_t err = xous__hosted_object(a, r, size, magic, &map);
+  xous_error_t err = xous__hosted_object(&h, NULL, size, magic, &map);
 
   if (err != XOUS_OK)
     fail("map", err);
@@ -153,14 +152,13 @@ map_hosted(unsigned op, size_t size, uint32_t magic)
 static void
 attach(void)
 {
-  xous_word_t a[8] = { XOUS__SYSCALL_HOSTED, XOUS__SOCK_OF_CID, cid };
-  xous_word_t r[8];
+  struct xous__hosted_args h = { .op = XOUS__SOCK_OF_CID, .cid = cid };
   xous_error_t err;
 
   ring = map_hosted(XOUS__RING_OF_CID, XOUS_RING_BYTES, XOUS_RING_MAGIC);
   page = map_hosted(XOUS__PAGE_OF_CID, XOUS_SERVER_PAGE_BYTES,
                     XOUS_PAGE_MAGIC);
-  err = xous__hosted_socket(a, r, &sock);
+  err = xous__hosted_socket(&h, &sock);
   if (err != XOUS_OK)
     fail("socket", err);
 }
@@ -264,12 +262,12 @@ garbage_cell(struct xous_ring_cell *c, unsigned v)
     break;
   case 5: /* the broker's flag on a blocking call, with a forged slot */
     c->kind = XOUS_MSG_BLOCKING_SCALAR | XOUS_CELL_F_BROKER | tid_below(256);
-    c->token = (uint32_t)rnd() % 2 ? (c->token | XOUS_TOKEN_BROKER)
+    c->token = (uint32_t)rnd() % 2 ? (c->token | XOUS__SENDER_BROKER)
                                    : c->token;
     break;
   case 6: /* the broker's flag on a memory message: nothing to fetch */
     c->kind = (uint32_t)(XOUS_MSG_LEND_MUT + rnd() % 3) | XOUS_CELL_F_BROKER;
-    c->token = (c->token & 0x7fff) | XOUS_TOKEN_BROKER;
+    c->token = (c->token & 0x7fff) | XOUS__SENDER_BROKER;
     break;
   case 7: /* the broker's flag on kinds that do not exist */
     c->kind = (uint32_t)(rnd() % 2 ? 0 : 6 + rnd() % 250) |
@@ -505,12 +503,13 @@ memory_object(size_t len, bool sealed)
 static void
 push_lend(uint32_t key, uint64_t len, uint64_t valid)
 {
-  uint64_t w[5] = { SAFE_ID + 1, 0, len, 0, valid };
+  struct xous_cell_body body = { .id = SAFE_ID + 1,
+                                  .mem = { 0, len, 0, valid } };
 
   /* SAFETY: our own ring, through the producer's bounded step; a full
    * ring only drops the cell. */
   if (xous__ring_push(ring, XOUS_MSG_LEND | (0u << 8), (uint32_t)rnd(), key,
-                      w) == 0)
+                      &body) == 0)
     ring_bell();
 }
 
