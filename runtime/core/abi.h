@@ -458,6 +458,40 @@ xous__answer_return_words(const struct xous__answer *ans, xous_word_t a[8])
   }
 }
 
+/* The ReplyAndReceiveNext that gives this answer (a2 is 0 for a memory
+ * answer: the kernel does not read it). */
+static inline void
+xous__answer_reply_words(const struct xous__answer *ans, xous_word_t a[8])
+{
+  for (int i = 0; i < 8; i++)
+    a[i] = 0;
+  a[0] = XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT;
+  a[1] = ans->sender;
+  switch (ans->tag) {
+  case XOUS_RESULT_SCALAR1:
+    a[3] = ans->v[0];
+    a[7] = 1;
+    break;
+  case XOUS_RESULT_SCALAR2:
+    a[3] = ans->v[0];
+    a[4] = ans->v[1];
+    a[7] = 2;
+    break;
+  case XOUS_RESULT_MEMORY_RETURNED:
+    a[3] = ans->addr;
+    a[4] = ans->len;
+    a[5] = ans->v[0];
+    a[6] = ans->v[1];
+    a[7] = XOUS_REPLY_MEMORY;
+    break;
+  default:
+    for (int i = 0; i < 5; i++)
+      a[2 + i] = ans->v[i];
+    a[7] = 5;
+    break;
+  }
+}
+
 /* ---- results ------------------------------------------------------------ */
 
 static inline xous_word_t

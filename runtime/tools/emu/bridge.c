@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/abi.h"
 #include "emu/emu.h"
 
 /* The heap is one reservation on the host side, grown in place: the
@@ -20,26 +21,24 @@ static size_t heap_size;
 static void
 set_error(xous_word_t r[8], xous_error_t err)
 {
-  for (int i = 0; i < 8; i++)
-    r[i] = 0;
-  r[0] = XOUS_RESULT_ERROR;
-  r[1] = err;
+  xous__result_set(r, XOUS_RESULT_ERROR, err, 0, 0, 0, 0);
 }
 
 static int
 is_error(const xous_word_t r[8], xous_error_t err)
 {
-  return r[0] == XOUS_RESULT_ERROR && r[1] == (xous_word_t)err;
+  return xous__result_is_error(r) &&
+         xous__result_error_word(r) == (xous_word_t)err;
 }
 
 /* MapMemory of a physical page: one of the emulated peripherals. */
 static void
-map_device(const xous_word_t a[8], xous_word_t r[8])
+map_device(const struct xous__map_args *m, xous_word_t r[8])
 {
-  int device = emu_device_at((uint32_t)a[1]);
-  uint32_t want = (uint32_t)a[2], guest;
+  int device = emu_device_at((uint32_t)m->phys);
+  uint32_t want = (uint32_t)m->virt, guest;
 
-  if (device == 0 || a[3] != XOUS_PAGE_SIZE) {
+  if (device == 0 || m->size != XOUS_PAGE_SIZE) {
     set_error(r, XOUS_BAD_ADDRESS);
     return;
   }
@@ -49,61 +48,70 @@ map_device(const xous_word_t a[8], xous_word_t r[8])
     set_error(r, XOUS_BAD_ADDRESS);
     return;
   }
-  for (int i = 0; i < 8; i++)
-    r[i] = 0;
-  r[0] = XOUS_RESULT_MEMORY_RANGE;
-  r[1] = guest;
-  r[2] = XOUS_PAGE_SIZE;
+  xous__result_set_range(r, guest, XOUS_PAGE_SIZE);
 }
 
 static void
 map_memory(xous_word_t a[8], xous_word_t r[8])
 {
-  uint32_t want = (uint32_t)a[2], guest;
+  struct xous__map_args m = xous__map_args_of(a);
+  struct xous__range got;
+  uint32_t want = (uint32_t)m.virt, guest;
 
-  if (a[1] != 0) {
-    map_device(a, r);
+  if (m.phys != 0) {
+    map_device(&m, r);
     return;
   }
-  a[2] = 0; /* the host picks its own address */
+  m.virt = 0; /* the host picks its own address */
+  xous__map_args_words(&m, a);
   xous_syscall(a, r);
-  if (r[0] != XOUS_RESULT_MEMORY_RANGE)
+  if (xous__result_tag(r) != XOUS_RESULT_MEMORY_RANGE)
     return;
+  got = xous__result_range(r);
   guest = want != 0 ? want : EMU_MAP_BASE;
-  guest = emu_map_find_free(guest, r[2]);
+  guest = emu_map_find_free(guest, got.size);
   if ((want != 0 && guest != want) || guest == 0 ||
-      emu_map_add(guest, (void *)r[1], r[2],
+      emu_map_add(guest, (void *)got.addr, got.size,
                   UC_PROT_READ | UC_PROT_WRITE |
-                      (a[4] & XOUS_MEM_X ? UC_PROT_EXEC : 0)) != 0) {
-    xous_word_t u[8] = {XOUS_SYSCALL_UNMAP_MEMORY, r[1], r[2]}, ur[8];
+                      (m.flags & XOUS_MEM_X ? UC_PROT_EXEC : 0)) != 0) {
+    struct xous__range_args u = { got.addr, got.size, 0, 0 };
+    xous_word_t ua[8] = { XOUS_SYSCALL_UNMAP_MEMORY }, ur[8];
 
-    xous_syscall(u, ur);
+    xous__range_args_words(&u, ua);
+    xous_syscall(ua, ur);
     set_error(r, want != 0 ? XOUS_BAD_ADDRESS : XOUS_OUT_OF_MEMORY);
     return;
   }
-  r[1] = guest;
+  xous__result_set_range(r, guest, got.size);
 }
 
 static void
 heap_call(xous_word_t a[8], xous_word_t r[8])
 {
+  struct xous__heap_args h = xous__heap_args_of(a);
+  struct xous__range got;
+
   xous_syscall(a, r);
-  if (r[0] != XOUS_RESULT_MEMORY_RANGE)
+  if (xous__result_tag(r) != XOUS_RESULT_MEMORY_RANGE)
     return;
-  if (a[0] == XOUS_SYSCALL_DECREASE_HEAP) {
-    if (r[2] < heap_size)
-      emu_map_remove(EMU_HEAP_BASE + (uint32_t)r[2], heap_size - r[2]);
-    heap_size = r[2];
-    r[1] = EMU_HEAP_BASE;
+  got = xous__result_range(r);
+  if (xous__call_number(a) == XOUS_SYSCALL_DECREASE_HEAP) {
+    if (got.size < heap_size)
+      emu_map_remove(EMU_HEAP_BASE + (uint32_t)got.size,
+                     heap_size - got.size);
+    heap_size = got.size;
+    xous__result_set_range(r, EMU_HEAP_BASE, got.size);
     return;
   }
   if (heap_host == 0)
-    heap_host = a[1] == 0 ? r[1] : r[1] - heap_size;
-  if (a[1] != 0 &&
-      emu_map_add(EMU_HEAP_BASE + (uint32_t)(r[1] - heap_host), (void *)r[1],
-                  r[2], UC_PROT_READ | UC_PROT_WRITE) == 0)
-    heap_size += r[2];
-  r[1] = EMU_HEAP_BASE + (r[1] - heap_host);
+    heap_host = h.bytes == 0 ? got.addr : got.addr - heap_size;
+  if (h.bytes != 0 &&
+      emu_map_add(EMU_HEAP_BASE + (uint32_t)(got.addr - heap_host),
+                  (void *)got.addr, got.size,
+                  UC_PROT_READ | UC_PROT_WRITE) == 0)
+    heap_size += got.size;
+  xous__result_set_range(r, EMU_HEAP_BASE + (got.addr - heap_host),
+                         got.size);
 }
 
 /* A guest word naming [addr, addr+len) becomes the host pointer; 0 when
@@ -123,18 +131,20 @@ to_host(xous_word_t *word, xous_word_t len)
 static void
 adopt(xous_word_t r[8])
 {
+  struct xous__envelope e = xous__envelope_of(r);
   uint32_t guest;
 
-  if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE || r[2] > 2)
+  if (xous__result_tag(r) != XOUS_RESULT_MESSAGE_ENVELOPE ||
+      !xous__is_memory(e.kind))
     return;
-  guest = emu_map_find_free(EMU_MESSAGE_BASE, r[5]);
-  if (guest == 0 || emu_map_add(guest, (void *)r[4], r[5],
+  guest = emu_map_find_free(EMU_MESSAGE_BASE, e.msg.mem.len);
+  if (guest == 0 || emu_map_add(guest, (void *)e.msg.mem.addr, e.msg.mem.len,
                                 UC_PROT_READ | UC_PROT_WRITE) != 0) {
     fprintf(stderr, "xous-emu: %s: no room for a lent buffer\n", emu_program);
-    r[4] = 0;
+    xous__envelope_set_addr(r, 0);
     return;
   }
-  r[4] = guest;
+  xous__envelope_set_addr(r, guest);
 }
 
 struct thread_start {
@@ -163,8 +173,9 @@ thread_main(void *p)
 }
 
 static void
-create_thread(const uint32_t in[8], xous_word_t r[8])
+create_thread(const xous_word_t a[8], xous_word_t r[8])
 {
+  struct xous__thread_args ta = xous__thread_args_of(a);
   struct thread_start *t = malloc(sizeof(*t));
   xous_tid_t tid;
   xous_error_t err;
@@ -173,20 +184,91 @@ create_thread(const uint32_t in[8], xous_word_t r[8])
     set_error(r, XOUS_OUT_OF_MEMORY);
     return;
   }
-  t->pc = in[1];
-  t->sp = (uint32_t)(((uint64_t)in[2] + in[3] - 16) & ~15u);
+  t->pc = (uint32_t)ta.entry;
+  t->sp = (uint32_t)((ta.stack + ta.stack_len - 16) & ~(xous_word_t)15);
   for (int i = 0; i < 4; i++)
-    t->arg[i] = in[4 + i];
+    t->arg[i] = (uint32_t)ta.arg[i];
   err = xous_create_thread(thread_main, t, 0, &tid);
   if (err != XOUS_OK) {
     free(t);
     set_error(r, err);
     return;
   }
-  for (int i = 0; i < 8; i++)
-    r[i] = 0;
-  r[0] = XOUS_RESULT_THREAD_ID;
-  r[1] = tid;
+  xous__result_set1(r, XOUS_RESULT_THREAD_ID, tid);
+}
+
+/* The words of a call whose memory words are the guest's, made the
+ * host's; -1 when the guest has no such memory. */
+static int
+range_to_host(xous_word_t a[8], struct xous__range_args *u)
+{
+  *u = xous__range_args_of(a);
+  if (to_host(&u->addr, u->len) != 0)
+    return -1;
+  xous__range_args_words(u, a);
+  return 0;
+}
+
+/* Calls on the guest's memory: its addresses become the host's. */
+static void
+memory_call(xous_word_t a[8], xous_word_t r[8])
+{
+  struct xous__range_args guest = xous__range_args_of(a), host;
+
+  if (range_to_host(a, &host) != 0) {
+    set_error(r, XOUS_BAD_ADDRESS);
+    return;
+  }
+  xous_syscall(a, r);
+  if (xous__call_number(a) == XOUS_SYSCALL_UNMAP_MEMORY &&
+      xous__result_tag(r) == XOUS_RESULT_OK)
+    emu_map_remove((uint32_t)guest.addr, guest.len);
+}
+
+static void
+send_message(xous_word_t a[8], xous_word_t r[8])
+{
+  struct xous__send_args m = xous__send_args_of(a);
+  struct xous__msg guest = m.msg;
+  bool memory = xous__is_memory(m.kind);
+
+  if (memory) {
+    if (to_host(&m.msg.mem.addr, m.msg.mem.len) != 0) {
+      set_error(r, XOUS_BAD_ADDRESS);
+      return;
+    }
+    xous__send_args_words(&m, a);
+  }
+  xous_syscall(a, r);
+  if (m.kind == XOUS_MSG_SEND && !xous__result_is_error(r))
+    emu_map_remove((uint32_t)guest.mem.addr, guest.mem.len); /* moved */
+}
+
+/* ReturnMemory and a ReplyAndReceiveNext with a memory answer: the range
+ * given back leaves the guest's view. */
+static void
+answer_call(xous_word_t a[8], xous_word_t r[8])
+{
+  bool reply = xous__call_number(a) == XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT;
+  struct xous__answer ans =
+      reply ? xous__answer_of_reply(a) : xous__answer_of_return(a);
+  xous_word_t guest = ans.addr;
+
+  if (xous__answer_is_memory(&ans)) {
+    if (to_host(&ans.addr, ans.len) != 0) {
+      set_error(r, XOUS_BAD_ADDRESS);
+      return;
+    }
+    if (reply)
+      xous__answer_reply_words(&ans, a);
+    else
+      xous__answer_return_words(&ans, a);
+  }
+  xous_syscall(a, r);
+  if (xous__answer_is_memory(&ans) && !is_error(r, XOUS_BAD_ADDRESS))
+    emu_map_remove((uint32_t)guest, ans.len);
+  if (reply)
+    adopt(r);
 }
 
 void
@@ -198,41 +280,23 @@ emu_syscall(const uint32_t in[8], uint32_t out[8])
 
   for (i = 0; i < 8; i++)
     a[i] = in[i];
-  if (in[0] == XOUS_SYSCALL_TERMINATE_PROCESS)
+  if (xous__call_number(a) == XOUS_SYSCALL_TERMINATE_PROCESS)
     emu_trace(in, NULL);
-  switch (in[0]) {
+  switch (xous__call_number(a)) {
   case XOUS_SYSCALL_MAP_MEMORY:
     map_memory(a, r);
     break;
   case XOUS_SYSCALL_UNMAP_MEMORY:
-    if (to_host(&a[1], a[2]) != 0) {
-      set_error(r, XOUS_BAD_ADDRESS);
-      break;
-    }
-    xous_syscall(a, r);
-    if (r[0] == XOUS_RESULT_OK)
-      emu_map_remove(in[1], in[2]);
+  case XOUS_SYSCALL_UPDATE_MEMORY_FLAGS:
+    memory_call(a, r);
     break;
   case XOUS_SYSCALL_INCREASE_HEAP:
   case XOUS_SYSCALL_DECREASE_HEAP:
     heap_call(a, r);
     break;
-  case XOUS_SYSCALL_UPDATE_MEMORY_FLAGS:
-    if (to_host(&a[1], a[2]) != 0)
-      set_error(r, XOUS_BAD_ADDRESS);
-    else
-      xous_syscall(a, r);
-    break;
   case XOUS_SYSCALL_SEND_MESSAGE:
   case XOUS_SYSCALL_TRY_SEND_MESSAGE:
-    if (in[2] >= XOUS_MSG_LEND_MUT && in[2] <= XOUS_MSG_SEND &&
-        to_host(&a[4], a[5]) != 0) {
-      set_error(r, XOUS_BAD_ADDRESS);
-      break;
-    }
-    xous_syscall(a, r);
-    if (in[2] == XOUS_MSG_SEND && r[0] != XOUS_RESULT_ERROR)
-      emu_map_remove(in[4], in[5]); /* the pages moved */
+    send_message(a, r);
     break;
   case XOUS_SYSCALL_RECEIVE_MESSAGE:
   case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
@@ -240,43 +304,29 @@ emu_syscall(const uint32_t in[8], uint32_t out[8])
     adopt(r);
     break;
   case XOUS_SYSCALL_RETURN_MEMORY:
-    if (to_host(&a[2], a[3]) != 0) {
-      set_error(r, XOUS_BAD_ADDRESS);
-      break;
-    }
-    xous_syscall(a, r);
-    if (!is_error(r, XOUS_BAD_ADDRESS))
-      emu_map_remove(in[2], in[3]);
-    break;
   case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
-    if (in[7] == 0xffffffffu) {
-      a[7] = XOUS_REPLY_MEMORY;
-      if (to_host(&a[3], a[4]) != 0) {
-        set_error(r, XOUS_BAD_ADDRESS);
-        break;
-      }
-    }
-    xous_syscall(a, r);
-    if (in[7] == 0xffffffffu && !is_error(r, XOUS_BAD_ADDRESS))
-      emu_map_remove(in[3], in[4]);
-    adopt(r);
+    answer_call(a, r);
     break;
   case XOUS_SYSCALL_CREATE_THREAD:
-    create_thread(in, r);
+    create_thread(a, r);
     break;
-  case XOUS_SYSCALL_CLAIM_INTERRUPT:
-    err = emu_irq_claim(in[1], in[2], in[3]);
+  case XOUS_SYSCALL_CLAIM_INTERRUPT: {
+    struct xous__irq_args irq = xous__irq_args_of(a);
+
+    err = emu_irq_claim((uint32_t)irq.irq, (uint32_t)irq.handler,
+                        (uint32_t)irq.arg);
     if (err != XOUS_OK)
       set_error(r, err);
     else
-      r[0] = XOUS_RESULT_OK;
+      xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
     break;
+  }
   case XOUS_SYSCALL_FREE_INTERRUPT:
-    err = emu_irq_free(in[1]);
+    err = emu_irq_free((uint32_t)xous__arg1(a));
     if (err != XOUS_OK)
       set_error(r, err);
     else
-      r[0] = XOUS_RESULT_OK;
+      xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
     break;
   default:
     xous_syscall(a, r);
