@@ -409,8 +409,10 @@ soak_put(xous_pddb_t *db, const char *key, const uint8_t *v, size_t len)
 
 /* soaker FIRST: through the server, writes keys FIRST.. one by one, each
  * synced, and prints "synced N" once the server acknowledged the sync;
- * it also rewrites an older key in place, unsynced, with the same bytes,
- * so crashes hit updates too and every state of it is the right one.
+ * it also empties an older key and writes it again, unsynced, with the
+ * same bytes, so crashes hit updates too and every state of it is the
+ * right one (an emptied key that a sync caught before its new bytes came
+ * would be the wrong one).
  * When the first key cannot be written it says why on stderr. */
 static int
 role_soaker(unsigned first)
@@ -458,7 +460,9 @@ role_soaker(unsigned first)
     if (i > 0) {
       snprintf(key, sizeof key, "k%u", i / 2);
       soak_fill(v, soak_len(i / 2), i / 2);
-      if (xous_pddb_open(&db, NULL, "soak", key, 0, &h) !=
+      /* Emptied and written again: a kill between the two must leave
+       * the old bytes, never an empty key. */
+      if (xous_pddb_open(&db, NULL, "soak", key, XOUS_PDDB_TRUNCATE, &h) !=
               XOUS_OK ||
           xous_pddb_write(&db, h, 0, v, soak_len(i / 2)) != XOUS_OK ||
           xous_pddb_close(&db, h) != XOUS_OK)
@@ -781,11 +785,11 @@ pattern(uint8_t *v, size_t len, uint8_t seed)
     v[i] = (uint8_t)(seed + i * 13u + (i >> 9));
 }
 
-/* half-writer KEY: opens KEY to empty it and sends the first part of a
- * 600,000-byte write (the rest "to follow"), says so, and waits to be
- * killed: a writer that dies half way. */
+/* half-writer KEY [new]: opens KEY to empty it (making it, with new) and
+ * sends the first part of a 600,000-byte write (the rest "to follow"),
+ * says so, and waits to be killed: a writer that dies half way. */
 static int
-role_half_writer(const char *key)
+role_half_writer(const char *key, bool create)
 {
   static uint8_t v[XOUS_PDDB_IO_MAX];
   struct xous_pddb_msg *m;
@@ -794,7 +798,9 @@ role_half_writer(const char *key)
   uint32_t h;
 
   if (xous_pddb_connect(&db) != XOUS_OK ||
-      xous_pddb_open(&db, NULL, "d", key, XOUS_PDDB_TRUNCATE, &h) != XOUS_OK)
+      xous_pddb_open(&db, NULL, "d", key,
+                     XOUS_PDDB_TRUNCATE | (create ? XOUS_PDDB_CREATE : 0),
+                     &h) != XOUS_OK)
     return 3;
   pattern(v, sizeof v, 2);
   m = db.page;
@@ -837,7 +843,7 @@ START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
   xous_pddb_t db;
   uint32_t h;
   size_t n;
-  pid_t w;
+  pid_t w, fresh;
 
   start();
   connect_db(&db);
@@ -848,13 +854,17 @@ START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
   ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
   ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
   w = harness_spawn(SELF, "half-writer", "k", NULL);
+  fresh = harness_spawn(SELF, "half-writer", "fresh", "new", NULL);
   ck_assert(harness_wait_line(w, "half", BOUND_MS));
+  ck_assert(harness_wait_line(fresh, "half", BOUND_MS));
   /* Half a write is nobody's value, and no sync (the server's idle ones,
    * or this one) writes it. */
   ck_assert(holds_old(&db, "k"));
   ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
   harness_kill(w, SIGKILL);
+  harness_kill(fresh, SIGKILL);
   ck_assert(harness_wait(w, BOUND_MS, NULL));
+  ck_assert(harness_wait(fresh, BOUND_MS, NULL));
   ck_assert(holds_old(&db, "k"));
   /* The server killed now: the image has the old value too. */
   harness_kill(server, SIGKILL);
@@ -865,6 +875,9 @@ START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
   ck_assert_int_eq(pddb_key_read(e, 0, h, 0, got, sizeof got, &n), XOUS_OK);
   ck_assert_uint_eq(n, OLD_LEN);
   ck_assert(memcmp(got, v, OLD_LEN) == 0);
+  /* A key its maker never finished writing was never made. */
+  ck_assert_int_eq(pddb_key_open(e, NULL, "d", "fresh", 0, 0, &h),
+                   XOUS_NOT_FOUND);
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
   /* And a whole write of several requests replaces it. */
   server = spawn_server(NULL);
@@ -1423,8 +1436,8 @@ main(int argc, char **argv)
     return role_hog();
   if (argc >= 3 && strcmp(argv[1], "job") == 0)
     return role_job(argv + 2);
-  if (argc == 3 && strcmp(argv[1], "half-writer") == 0)
-    return role_half_writer(argv[2]);
+  if ((argc == 3 || argc == 4) && strcmp(argv[1], "half-writer") == 0)
+    return role_half_writer(argv[2], argc == 4);
   if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
     return role_in_userns(argv + 2);
   harness_global_init();
