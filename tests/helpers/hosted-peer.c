@@ -63,6 +63,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t box_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t box_cond = PTHREAD_COND_INITIALIZER;
 static unsigned next_fake;
-static volatile bool end_expected; /* the main thread waits for the end */
+static _Atomic bool end_expected; /* the main thread waits for the end */
 
 /* What a thread waits for: its answer, and the bytes that come with it. */
 struct box {
