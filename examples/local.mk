@@ -24,7 +24,7 @@ examples_upper_upper_client_LDADD = libxous.la
 nobase_dist_pkgdata_DATA += examples/upper/README.md \
 	examples/upper/server.c examples/upper/client.c examples/upper/upper.h
 
-# ---- tests of memory messages (issue 3) --------------------------------------
+# ---- tests of memory messages --------------------------------------------------
 TESTS += tests/check_memory
 check_PROGRAMS += tests/check_memory tests/helpers/mem-peer
 

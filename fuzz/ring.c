@@ -22,9 +22,10 @@
  * (Ok, or DoubleFree). The broker is honest: it is the clients that lie.
  *
  * The blocking receive is never called (it waits when nothing comes), so
- * sweep(), which it runs before each sleep, is called here directly
- * under the library's lock: this file includes server_recv.c for it,
- * and to check that the server's state is gone at the end of a run.
+ * its sweep (xous__srv_sweep), which it runs before each sleep, is called
+ * here directly under the library's lock, through server.h, which also
+ * shows the table of servers, to check that the server's state is gone at
+ * the end of a run.
  *
  * Input: one byte per ring (RINGS of them) for its client PID, then
  * operations, an op byte each (low nibble the operation, high nibble its
@@ -49,7 +50,7 @@
  *         message of kind byte % 3 and 1 + (byte >> 2) % 4 pages), bit
  *         2 that it answers the returns passed on with DoubleFree
  *   11    gives back a message held: index byte, then how (give_back)
- *   12    sweep()
+ *   12    xous__srv_sweep()
  *   13, 14  a u16 offset and a u32 anywhere in the ring, in the page
  *   15    a flood: a count byte n, n BlockingScalars into the ring (as
  *         many as it has room for), then n try-receives (each reading
@@ -77,7 +78,14 @@
 
 #include <xous.h>
 
-#include "hosted/server_recv.c" /* sweep() and the table of servers */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hosted/server.h" /* the sweep and the table of servers */
 #include "hosted/ring.h"
 #include "hosted/wire.h"
 #include "support/fuzz.h"
@@ -725,7 +733,7 @@ run_sweep(void)
 {
   pthread_mutex_lock(&xous__srv_lock);
   if (xous__srv_table[INDEX] != NULL)
-    sweep(xous__srv_table[INDEX]);
+    xous__srv_sweep(xous__srv_table[INDEX]);
   pthread_mutex_unlock(&xous__srv_lock);
 }
 

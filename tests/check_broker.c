@@ -33,7 +33,7 @@
 #define BOUND_MS 2000
 /* How long a call must stay blocked to count as blocked. */
 #define BLOCKED_MS 300
-/* The target for waking a client whose server died (DESIGN.md, issue 2):
+/* The target for waking a client whose server died (DESIGN.md):
  * reported when missed, while the test fails only after BOUND_MS. */
 #define DEATH_TARGET_MS 100
 #define STACK_SIZE (128 * 1024)

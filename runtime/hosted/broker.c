@@ -311,13 +311,28 @@ xous__forward(const xous_word_t a[8], xous_word_t r[8])
     close(fd);
 }
 
-/* The error of an Error result; one that names no error is the broker's
- * mistake, not a success. */
+/* One private call: XOUS_OK with the descriptor that came with the
+ * answer in *fd (-1 when none) and the answer's words in *ans (unless
+ * NULL), or the error. An Error result that names no error is the
+ * broker's mistake, not a success. */
 static xous_error_t
-answer_error(const xous_word_t r[8])
+hosted_call(const struct xous__hosted_args *h,
+            struct xous__hosted_answer *ans, int *fd)
 {
-  xous_error_t err = xous__error_from_word(xous__result_error_word(r));
+  xous_word_t a[8], r[8];
+  xous_error_t err;
 
+  xous__hosted_args_words(h, a);
+  xous__broker_call(a, -1, r, NULL, fd);
+  if (!xous__result_is_error(r)) {
+    if (ans != NULL)
+      *ans = xous__hosted_answer_of(h->op, r);
+    return XOUS_OK;
+  }
+  if (*fd >= 0)
+    close(*fd);
+  *fd = -1;
+  err = xous__error_from_word(xous__result_error_word(r));
   return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
 }
 
@@ -327,18 +342,11 @@ xous__hosted_object(const struct xous__hosted_args *h,
                     struct xous__hosted_answer *ans, size_t size,
                     uint32_t magic, void **map)
 {
-  xous_word_t a[8], r[8];
   int fd;
+  xous_error_t err = hosted_call(h, ans, &fd);
 
-  xous__hosted_args_words(h, a);
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (xous__result_is_error(r)) {
-    if (fd >= 0)
-      close(fd);
-    return answer_error(r);
-  }
-  if (ans != NULL)
-    *ans = xous__hosted_answer_of(h->op, r);
+  if (err != XOUS_OK)
+    return err;
   *map = xous__map_object(fd, size, magic);
   return *map != NULL ? XOUS_OK : XOUS_INTERNAL_ERROR;
 }
@@ -347,17 +355,12 @@ xous__hosted_object(const struct xous__hosted_args *h,
 xous_error_t
 xous__hosted_socket(const struct xous__hosted_args *h, int *sock)
 {
-  xous_word_t a[8], r[8];
   struct stat st;
   int fd;
+  xous_error_t err = hosted_call(h, NULL, &fd);
 
-  xous__hosted_args_words(h, a);
-  xous__broker_call(a, -1, r, NULL, &fd);
-  if (xous__result_is_error(r)) {
-    if (fd >= 0)
-      close(fd);
-    return answer_error(r);
-  }
+  if (err != XOUS_OK)
+    return err;
   if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
     if (fd >= 0)
       close(fd);

@@ -101,6 +101,10 @@ int xous__srv_object_of(struct ring *r, uint32_t key);
 /* ---- server_recv.c ------------------------------------------------------- */
 
 struct server *xous__srv_find_sid(xous_sid_t sid);
+/* Sets the ready bit of every client whose ring may hold cells, and
+ * lowers a count of queue slots in use that a peer inflated: what a lost
+ * hint hid is seen at the next look. Lock held. */
+void xous__srv_sweep(struct server *s);
 /* A thread leaves s; the last one out frees a dead server. */
 void xous__srv_leave(struct server *s);
 /* Receives on s (entered, lock held) until a message or, for a try, at

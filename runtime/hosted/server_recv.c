@@ -345,8 +345,8 @@ take(struct server *s, struct taken *t)
  * answer, and a count of slots in use above that is a peer's lie (or a
  * sender between its count and its cell), lowered so that no honest
  * sender waits for room that is there. */
-static void
-sweep(struct server *s)
+void
+xous__srv_sweep(struct server *s)
 {
   uint32_t n = atomic_load(&s->page->pending);
 
@@ -451,7 +451,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       continue;
     }
     if (try_only) {
-      sweep(s); /* as before a sleep: what a lost hint hid is seen next */
+      xous__srv_sweep(s); /* as before a sleep: what a lost hint hid is seen next */
       xous__srv_leave(s);
       pthread_mutex_unlock(&xous__srv_lock);
       xous__set_ok(r, XOUS_RESULT_NONE);
@@ -468,7 +468,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       atomic_fetch_add(&s->page->sleepers, 1);
       if (atomic_load(&s->page->bell) == seen) {
         pthread_mutex_lock(&xous__srv_lock);
-        sweep(s);
+        xous__srv_sweep(s);
         pthread_mutex_unlock(&xous__srv_lock);
         xous__futex_wait(&s->page->bell, seen, 100000000);
       }
