@@ -41,7 +41,8 @@
  *   xous_rkyv_put_u32(&w, root + 12, 1);
  *   err = xous_rkyv_finish(&w, &used);   // used = 32
  *
- * Portable: freestanding C, the same on the device and the desktop.
+ * Portable: freestanding C, the same on the device and the desktop. See
+ * xous_rkyv(3).
  */
 #ifndef XOUS_RKYV_H
 #define XOUS_RKYV_H
