@@ -369,6 +369,32 @@ START_TEST(names_a_name_whose_server_ended_is_freed)
 }
 END_TEST
 
+START_TEST(names_a_registrant_that_ends_before_serving_frees_the_name)
+{
+  pid_t names, client;
+  char *out;
+
+  names = start_names(NULL);
+  /* Registered, never served: the name is pending, a lookup finds
+   * nothing and a BlockingConnect waits. */
+  expect_peer("sid\n", "register-only", "ghost");
+  ck_assert_int_eq(xous_names_try_connect("ghost", NULL),
+                   XOUS_SERVER_NOT_FOUND);
+  client = harness_spawn(PEER, "connect", "ghost", NULL);
+  ck_assert_msg(!harness_wait(client, BLOCKED_MS, NULL),
+                "the connect to a name nobody serves did not wait");
+  /* Its registrant has ended, so the name may be registered again, and
+   * the waiting connect is answered by the new server. */
+  start_server("ghost", "0");
+  expect_line(client, "reply 42");
+  ck_assert(harness_wait(client, BOUND_MS, NULL));
+  out = harness_output(client);
+  ck_assert_str_eq(out, "connect NoError\nreply 42\n");
+  free(out);
+  ck_assert(harness_running(names));
+}
+END_TEST
+
 /* ==== SID secrecy ============================================================= */
 
 START_TEST(names_sid_secrecy_no_answer_holds_the_sid_and_guesses_fail)
@@ -1442,6 +1468,7 @@ names_suite(void)
   tcase_add_test(tc, names_try_lookup_of_a_missing_name_gives_server_not_found);
   tcase_add_test(tc, names_a_taken_name_gives_server_exists);
   tcase_add_test(tc, names_a_name_whose_server_ended_is_freed);
+  tcase_add_test(tc, names_a_registrant_that_ends_before_serving_frees_the_name);
 
   tc = tcase(s, "secrecy", true);
   tcase_add_test(tc,

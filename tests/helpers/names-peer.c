@@ -16,6 +16,8 @@
  *                                  the error and the token's words (hex)
  *   names-peer disconnect NAME W0 W1 W2 W3
  *                                  gives the token back; prints the error
+ *   names-peer register-only NAME  sends Register and ends without creating
+ *                                  the server; prints "sid" or the answer
  *   names-peer unregister W0 W1 W2 W3
  *                                  unregisters by a SID (hex); prints the
  *                                  error
@@ -29,6 +31,8 @@
 
 #include <xous.h>
 #include <xous/names.h>
+
+#include "../../servers/names/wire.h"
 
 static int
 serve(const char *name, unsigned limit)
@@ -92,6 +96,34 @@ connect_and_call(const char *name)
   return 0;
 }
 
+/* The first half of xous_names_register(): the name server makes a SID,
+ * and this process ends before it creates the server. */
+static int
+register_only(const char *name)
+{
+  struct xous__names_return ret;
+  size_t used = 0, off = 0, valid = 0;
+  xous_range_t page;
+  xous_cid_t cid;
+
+  if (xous_connect(xous_sid_from_name(XOUS_NAMES_SERVER_NAME), &cid) !=
+          XOUS_OK ||
+      xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page) !=
+          XOUS_OK ||
+      xous__names_write_registration(page.addr, page.len,
+                                     (const uint8_t *)name, strlen(name),
+                                     false, 0, &used) != XOUS_OK ||
+      xous_lend_mut(cid, XOUS_NAMES_OP_REGISTER, page.addr, page.len, used,
+                    page.len, &off, &valid) != XOUS_OK ||
+      xous__names_read_return(page.addr, off, &ret) != XOUS_OK) {
+    printf("register-only failed\n");
+    return 1;
+  }
+  printf(ret.tag == XOUS_NAMES_RETURN_SID ? "sid\n" : "answer %u\n",
+         (unsigned)ret.tag);
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -105,6 +137,8 @@ main(int argc, char **argv)
     return serve(name, (unsigned)strtoul(argv[3], NULL, 0));
   if (strcmp(role, "connect") == 0 && argc == 3)
     return connect_and_call(name);
+  if (strcmp(role, "register-only") == 0 && argc == 3)
+    return register_only(name);
   if (strcmp(role, "try") == 0 && argc == 3) {
     printf("%s\n", xous_error_name(xous_names_try_connect(name, NULL)));
     return 0;
