@@ -124,90 +124,131 @@ refuse(struct ring *r, unsigned tid, uint32_t call, xous_error_t err)
   xous__ring_answer_put(&r->map->answers[tid], call, XOUS_RESULT_ERROR, v);
 }
 
-/* Turns one cell of client pid into a message; false when the cell is
+/* Takes a slot of s for a direct blocking message of client pid (the
+ * cell c, from ring r), which its answer will name; the token of the
+ * sender word that names it, or 0 when every slot is taken. */
+static unsigned
+take_slot(struct server *s, unsigned pid, struct ring *r,
+          const struct xous_ring_cell *c, unsigned kind, unsigned tid)
+{
+  struct slot *sl;
+  unsigned n;
+
+  for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].used; n++)
+    ;
+  if (n == XOUS_QUEUE_DEPTH)
+    return 0;
+  sl = &s->slots[n];
+  sl->used = true;
+  sl->gen = xous__gen_next(sl->gen);
+  sl->tid = (uint8_t)tid;
+  sl->pid = (uint8_t)pid;
+  sl->kind = (uint8_t)kind;
+  sl->len = xous__is_memory(kind) ? c->body.mem.len : 0;
+  sl->call = c->token;
+  sl->key = c->key;
+  sl->ring = r;
+  r->refs++;
+  s->active++;
+  return xous__token_make(false, sl->gen, n);
+}
+
+/* The memory object of a direct memory message, which came ahead of its
+ * cell: XOUS_OK with it in t->fd, or the error (the object is closed,
+ * and a lend's caller told so). It must hold what the cell says, or the
+ * mapping would fault here. */
+static xous_error_t
+take_object(struct ring *r, const struct xous_ring_cell *c, unsigned kind,
+            unsigned tid, struct taken *t)
+{
+  xous_error_t err;
+
+  t->fd = xous__srv_object_of(r, c->key);
+  err = t->fd < 0 ? XOUS_BAD_ADDRESS
+                  : xous__check_object(t->fd, c->body.mem.object_offset,
+                                       c->body.mem.len);
+  if (err != XOUS_OK) {
+    if (t->fd >= 0)
+      close(t->fd);
+    t->fd = -1;
+    if (kind != XOUS_MSG_SEND)
+      refuse(r, tid, c->token, err);
+    return err;
+  }
+  t->mem_offset = c->body.mem.object_offset;
+  return XOUS_OK;
+}
+
+/* The token of a direct message's sender word (0 for one that needs no
+ * answer), its object taken and its slot held; false when the cell is
+ * not a message anyone could have sent. */
+static bool
+accept_direct(struct server *s, unsigned pid, struct ring *r,
+              const struct xous_ring_cell *c, unsigned kind, struct taken *t,
+              unsigned *token)
+{
+  unsigned tid = XOUS_CELL_TID(c->kind);
+
+  if (kind == XOUS_MSG_SCALAR) {
+    xous__page_release(s->page); /* needs no answer: its slot is free */
+    return true;
+  }
+  if (!xous__kind_valid(kind) || tid >= XOUS_RING_ANSWERS)
+    return false;
+  if (xous__is_memory(kind) && take_object(r, c, kind, tid, t) != XOUS_OK)
+    return false;
+  if (kind == XOUS_MSG_SEND) {
+    xous__page_release(s->page); /* moved: nothing to answer */
+    return true;
+  }
+  *token = take_slot(s, pid, r, c, kind, tid);
+  if (*token == 0 && t->fd >= 0) {
+    close(t->fd);
+    t->fd = -1;
+  }
+  return *token != 0;
+}
+
+/* The token of a message the broker relayed: its slot is the broker's,
+ * and the broker checks it; false when the cell is no such message. */
+static bool
+accept_relayed(struct server *s, const struct xous_ring_cell *c,
+               unsigned kind, struct taken *t, unsigned *token)
+{
+  if (kind == XOUS_MSG_SCALAR) {
+    xous__page_release(s->page);
+    return true;
+  }
+  if (!xous__kind_valid(kind) || !xous__token_broker(c->token) ||
+      c->token > 0xffff)
+    return false;
+  *token = c->token;
+  t->fetch = kind != XOUS_MSG_BLOCKING_SCALAR;
+  return true;
+}
+
+/* Turns one cell of client pid into a message: takes what it needs (a
+ * slot, its object), then builds the envelope; false when the cell is
  * not a message anyone could have sent (it is dropped). */
 static bool
 accept_cell(struct server *s, unsigned pid, struct ring *r,
             const struct xous_ring_cell *c, struct taken *t)
 {
   unsigned kind = XOUS_CELL_KIND(c->kind);
-  bool from_broker = (c->kind & XOUS_CELL_F_BROKER) != 0;
   unsigned token = 0;
+  bool ok;
 
   t->fetch = false;
   t->fd = -1;
   t->kind = kind;
   t->pid = pid;
   t->key = c->key; /* the client's word: only for traces */
-  if (from_broker) {
-    /* The broker's slot: it is the broker who checks the token. */
-    if (kind == XOUS_MSG_BLOCKING_SCALAR || kind == XOUS_MSG_LEND ||
-        kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_SEND) {
-      if (!xous__token_broker(c->token) || c->token > 0xffff)
-        return false;
-      token = c->token;
-    } else if (kind != XOUS_MSG_SCALAR) {
-      return false;
-    }
-    t->fetch = kind != XOUS_MSG_BLOCKING_SCALAR && kind != XOUS_MSG_SCALAR;
-    if (kind == XOUS_MSG_SCALAR)
-      xous__page_release(s->page);
-  } else if (kind == XOUS_MSG_SCALAR) {
-    xous__page_release(s->page); /* needs no answer: its slot is free */
-  } else if (kind >= XOUS_MSG_LEND_MUT && kind <= XOUS_MSG_BLOCKING_SCALAR) {
-    unsigned n, tid = XOUS_CELL_TID(c->kind);
-    bool memory = xous__is_memory(kind);
-    struct slot *sl;
-
-    if (tid >= XOUS_RING_ANSWERS)
-      return false;
-    if (memory) {
-      /* The object came ahead of the cell; it must hold what the cell
-       * says, or the mapping would fault here. */
-      xous_error_t err;
-
-      t->fd = xous__srv_object_of(r, c->key);
-      err = t->fd < 0 ? XOUS_BAD_ADDRESS
-                      : xous__check_object(t->fd, c->body.mem.object_offset,
-                                           c->body.mem.len);
-      if (err != XOUS_OK) {
-        if (t->fd >= 0)
-          close(t->fd);
-        t->fd = -1;
-        if (kind != XOUS_MSG_SEND)
-          refuse(r, tid, c->token, err);
-        return false;
-      }
-      t->mem_offset = c->body.mem.object_offset;
-    }
-    if (kind == XOUS_MSG_SEND) {
-      xous__page_release(s->page); /* moved: nothing to answer */
-    } else {
-      for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].used; n++)
-        ;
-      if (n == XOUS_QUEUE_DEPTH) {
-        if (t->fd >= 0)
-          close(t->fd);
-        t->fd = -1;
-        return false;
-      }
-      sl = &s->slots[n];
-      sl->used = true;
-      sl->gen = xous__gen_next(sl->gen);
-      sl->tid = (uint8_t)tid;
-      sl->pid = (uint8_t)pid;
-      sl->kind = (uint8_t)kind;
-      sl->len = memory ? c->body.mem.len : 0;
-      sl->call = c->token;
-      sl->key = t->key;
-      sl->ring = r;
-      r->refs++;
-      s->active++;
-      token = xous__token_make(false, sl->gen, n);
-    }
-  } else {
+  if ((c->kind & XOUS_CELL_F_BROKER) != 0)
+    ok = accept_relayed(s, c, kind, t, &token);
+  else
+    ok = accept_direct(s, pid, r, c, kind, t, &token);
+  if (!ok)
     return false;
-  }
   t->env.sender = xous__sender_make(pid, s->index, token);
   t->env.kind = kind;
   t->env.msg = xous__cell_msg(&c->body, xous__is_memory(kind));
