@@ -17,6 +17,7 @@ int tt_server_main(int argc, char **argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint64_t fake_now;
+static bool fake_virtual; /* the test clock's opcodes work (chosen by the input) */
 
 /* The server's diagnostics (platform.h) go nowhere. */
 void
@@ -39,6 +40,22 @@ tt_clock_wait_until(uint64_t ms)
 {
   if (ms > fake_now)
     fake_now = ms;
+}
+
+bool
+tt_clock_virtual(void)
+{
+  return fake_virtual;
+}
+
+bool
+tt_clock_set(uint64_t ms)
+{
+  if (!fake_virtual)
+    return false;
+  if (ms > fake_now)
+    fake_now = ms;
+  return true;
 }
 
 xous_error_t
@@ -70,6 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   memset(&state, 0, sizeof state);
   fake_now = fz_u32(&in);
   self_pid = (xous_pid_t)(2 + fz_u8(&in) % 8);
+  fake_virtual = (self_pid & 1) != 0;
   fk_answers(&kernel);
   for (int i = 0; i < 256 && fz_left(&in) > 0; i++) {
     xous_envelope_t env;

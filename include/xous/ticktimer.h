@@ -64,6 +64,19 @@ enum {
   XOUS_TICKTIMER_FREE_CONDITION = 11,
 };
 
+/* A desktop extension, outside the real range: the test clock. With a
+ * virtual clock (xous-ticktimer(8), XOUS_VIRTUAL_TIME=1), a BlockingScalar
+ * with arg1 and arg2 the low and high 32 bits of ms moves the clock on by
+ * ms, answering every sleep and timed wait that falls due in deadline
+ * order, and is answered with Scalar5(error, now low, now high, 0, 0) once
+ * they all have been: error is 0, or XOUS_UNAVAILABLE on a real clock. */
+#define XOUS_TICKTIMER_ADVANCE_VIRTUAL 0x7e710001u
+/* The same extension: BlockingScalar answered with Scalar5(virtual (1 or
+ * 0), now low, now high, timed requests parked, the earliest deadline's
+ * distance from now in ms or 0xffffffff for none), so that a test knows
+ * when a sleep it caused has reached the server. */
+#define XOUS_TICKTIMER_VIRTUAL_STATE 0x7e710002u
+
 /* The answer to WaitForCondition. */
 #define XOUS_TICKTIMER_NOTIFIED 0
 #define XOUS_TICKTIMER_TIMED_OUT 1

@@ -17,6 +17,13 @@ uint64_t tt_clock_ms(void);
 void tt_say(bool err, const char *line);
 /* Returns once tt_clock_ms() >= ms, without receiving messages. */
 void tt_clock_wait_until(uint64_t ms);
+/* True when the clock is virtual: a desktop test clock that moves only
+ * when tt_clock_set() moves it (xous-ticktimer(8), XOUS_VIRTUAL_TIME). The
+ * device's clock never is. */
+bool tt_clock_virtual(void);
+/* Moves a virtual clock on to ms (never back); false when the clock is
+ * not virtual. */
+bool tt_clock_set(uint64_t ms);
 
 /* Starts the alarm. At each deadline set with tt_alarm_set() it sends a
  * XOUS_TICKTIMER_RECALCULATE_SLEEP Scalar on self_cid, a connection of

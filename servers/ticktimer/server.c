@@ -86,30 +86,28 @@ static uint64_t
 deadline_after(xous_word_t ms)
 {
   uint64_t now = tt_clock_ms();
+  /* A virtual clock stands still between advances: no part of a
+   * millisecond can have passed, so exactly ms is at least ms. */
+  uint64_t slack = tt_clock_virtual() ? 0 : 1;
 
   if ((uint64_t)ms > TT_NEVER - now - 2)
     return TT_NEVER - 1;
-  return now + (uint64_t)ms + 1;
+  return now + (uint64_t)ms + slack;
 }
 
-/* Answers every timed request whose deadline has passed: sleepers with
- * 0, condvar waiters with "timed out". */
+/* Answers every timed request whose deadline has passed, in deadline
+ * order: sleepers with 0, condvar waiters with "timed out". */
 static void
 expire(void)
 {
   uint64_t now;
-  size_t i;
+  struct tt_waiter *w;
 
   if (state.timed == 0)
     return;
   now = tt_clock_ms();
-  for (i = 0; i < TT_MAX_WAITERS; i++) {
-    struct tt_waiter *w = &state.w[i];
-
-    if (w->kind == 0 || w->deadline > now)
-      continue;
+  while ((w = tt_next_due(&state, now)) != NULL)
     wake(w, w->kind == TT_COND ? XOUS_TICKTIMER_TIMED_OUT : 0);
-  }
 }
 
 /* ---- opcodes ------------------------------------------------------------- */
@@ -136,6 +134,50 @@ sleep_ms(const xous_envelope_t *env)
     return;
   }
   park(env, TT_SLEEP, 0, deadline_after(ms));
+}
+
+/* The test clock (XOUS_TICKTIMER_ADVANCE_VIRTUAL): the clock stops at
+ * each deadline on the way, so that whoever wakes there reads that time
+ * and the wake-ups go out in deadline order. */
+static void
+advance_virtual(const xous_envelope_t *env)
+{
+  uint64_t ms = (uint64_t)(env->body.scalar.arg1 & 0xffffffffu) |
+                (uint64_t)(env->body.scalar.arg2 & 0xffffffffu) << 32;
+  uint64_t now = tt_clock_ms(), target, next;
+
+  if (!tt_clock_virtual()) {
+    if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
+      (void)xous_return_scalar5(env->sender, XOUS_UNAVAILABLE, 0, 0, 0, 0);
+    return;
+  }
+  target = ms > TT_NEVER - 1 - now ? TT_NEVER - 1 : now + ms;
+  while ((next = tt_earliest(&state)) <= target) {
+    (void)tt_clock_set(next);
+    expire();
+  }
+  (void)tt_clock_set(target);
+  if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
+    (void)xous_return_scalar5(env->sender, 0,
+                              (xous_word_t)(target & 0xffffffffu),
+                              (xous_word_t)(target >> 32), 0, 0);
+}
+
+static void
+virtual_state(const xous_envelope_t *env)
+{
+  uint64_t now = tt_clock_ms(), next = tt_earliest(&state);
+  uint64_t in = next == TT_NEVER ? 0xffffffffu
+                : next <= now   ? 0
+                : next - now > 0xfffffffeu ? 0xfffffffeu
+                                           : next - now;
+
+  if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
+    return;
+  (void)xous_return_scalar5(env->sender, tt_clock_virtual() ? 1 : 0,
+                            (xous_word_t)(now & 0xffffffffu),
+                            (xous_word_t)(now >> 32),
+                            (xous_word_t)state.timed, (xous_word_t)in);
 }
 
 /* GetVersion: the answer is an rkyv VersionString { version: String }
@@ -307,6 +349,12 @@ dispatch(const xous_envelope_t *env)
   case XOUS_TICKTIMER_FREE_CONDITION:
     free_condition(env);
     break;
+  case XOUS_TICKTIMER_ADVANCE_VIRTUAL:
+    advance_virtual(env);
+    break;
+  case XOUS_TICKTIMER_VIRTUAL_STATE:
+    virtual_state(env);
+    break;
   default:
     /* SuspendResume and unknown opcodes: answered, so nobody hangs. */
     answer(env, XOUS_INVALID_ARGUMENT);
@@ -356,7 +404,8 @@ main(int argc, char **argv)
 
     expire();
     next = tt_earliest(&state);
-    if (state.parked >= PARKED_LIMIT && next != TT_NEVER) {
+    if (state.parked >= PARKED_LIMIT && next != TT_NEVER &&
+        !tt_clock_virtual()) {
       tt_clock_wait_until(next);
       continue;
     }

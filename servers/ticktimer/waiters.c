@@ -61,6 +61,26 @@ tt_release(struct tt_state *st, struct tt_waiter *w)
   w->kind = 0;
 }
 
+struct tt_waiter *
+tt_next_due(struct tt_state *st, uint64_t now)
+{
+  struct tt_waiter *best = NULL;
+  size_t i;
+
+  if (st->timed == 0)
+    return NULL;
+  for (i = 0; i < TT_MAX_WAITERS; i++) {
+    struct tt_waiter *w = &st->w[i];
+
+    if (w->kind == 0 || w->deadline > now)
+      continue;
+    if (best == NULL || w->deadline < best->deadline ||
+        (w->deadline == best->deadline && (int32_t)(w->seq - best->seq) < 0))
+      best = w;
+  }
+  return best;
+}
+
 uint64_t
 tt_earliest(const struct tt_state *st)
 {

@@ -48,6 +48,9 @@ struct tt_waiter *tt_oldest(struct tt_state *st, enum tt_kind kind,
                             xous_pid_t pid, xous_word_t key);
 /* Frees a parked entry (after it has been answered). */
 void tt_release(struct tt_state *st, struct tt_waiter *w);
+/* The timed request due first by now: the earliest deadline <= now, the
+ * oldest of those that share it; NULL when none is due. */
+struct tt_waiter *tt_next_due(struct tt_state *st, uint64_t now);
 /* The earliest deadline of any parked request, or TT_NEVER. */
 uint64_t tt_earliest(const struct tt_state *st);
 

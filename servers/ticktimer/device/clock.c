@@ -73,3 +73,16 @@ tt_clock_wait_until(uint64_t ms)
   while (tt_clock_ms() < ms && tt_hw() != NULL)
     (void)xous_yield();
 }
+
+bool
+tt_clock_virtual(void)
+{
+  return false;
+}
+
+bool
+tt_clock_set(uint64_t ms)
+{
+  (void)ms;
+  return false;
+}
