@@ -43,18 +43,58 @@ pddb_free(void *p)
   free(p);
 }
 
+/* For replayable test runs (xous_test(3)): with $XOUS_SEED set, the
+ * bytes come from a stream derived from it and the count of draws, so the
+ * same run makes the same keys. Test-only: such keys are not secret. */
+static bool
+seeded_random(void *buf, size_t len)
+{
+  static int state = -1; /* -1 unknown, 0 unseeded, 1 seeded */
+  static unsigned char key[crypto_generichash_KEYBYTES];
+  static uint64_t draws;
+  unsigned char stream[randombytes_SEEDBYTES], count[8];
+
+  if (state < 0) {
+    const char *s = getenv("XOUS_SEED");
+
+    state = s != NULL && s[0] != '\0' && strcmp(s, "0") != 0;
+    if (state)
+      crypto_generichash(key, sizeof key, (const unsigned char *)s,
+                         strlen(s), (const unsigned char *)"pddb", 4);
+  }
+  if (!state)
+    return false;
+  for (int i = 0; i < 8; i++)
+    count[i] = (unsigned char)(draws >> (8 * i));
+  draws++;
+  crypto_generichash(stream, sizeof stream, count, sizeof count, key,
+                     sizeof key);
+  randombytes_buf_deterministic(buf, len, stream);
+  return true;
+}
+
 void
 pddb_crypto_random(void *buf, size_t len)
 {
   ensure_init();
-  randombytes_buf(buf, len);
+  if (!seeded_random(buf, len))
+    randombytes_buf(buf, len);
 }
 
 uint32_t
 pddb_crypto_uniform(uint32_t upper)
 {
+  uint32_t r, floor;
+
   ensure_init();
-  return randombytes_uniform(upper);
+  if (upper < 2 || !seeded_random(&r, sizeof r))
+    return upper < 2 ? 0 : randombytes_uniform(upper);
+  /* Rejection, as randombytes_uniform() does, so that no value is
+   * likelier than another. */
+  floor = (uint32_t)(-upper) % upper;
+  while (r < floor)
+    (void)seeded_random(&r, sizeof r);
+  return r % upper;
 }
 
 void

@@ -288,6 +288,12 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     xous__set_error(r, err);
     return 1;
   }
+  /* SAFETY: a hint any client can write; believing it only sends this
+   * message the slow way, where the broker checks its fault rules. */
+  if (atomic_load_explicit(&c->page->faults, memory_order_relaxed)) {
+    conn_put(c);
+    return 0;
+  }
   err = reserve(c, try_only);
   if (err != XOUS_OK) {
     conn_put(c);

@@ -138,7 +138,9 @@ struct xous_server_page {
   _Atomic uint32_t dead;  /* the server is gone (shown; any client can
                            * write it, so no reader trusts it) */
   _Atomic uint32_t trace; /* a trace is being recorded: report messages */
-  uint8_t pad0[XOUS_LINE - 24];
+  _Atomic uint32_t faults; /* fault rules for sends exist: send every
+                            * message through the broker (xousd/fault.c) */
+  uint8_t pad0[XOUS_LINE - 28];
   /* The doorbell: bumped after every message, slept on by receivers. */
   _Atomic uint32_t bell;
   _Atomic uint32_t sleepers;

@@ -113,6 +113,7 @@ struct xd_process {
   uint64_t messages_sent;    /* of rings since dropped; live ones count apart */
   uint64_t start_ms;
   bool hosted;               /* a hosted-mode (TCP) program */
+  uint64_t random_draws;     /* of a seeded run's stream (seed.c) */
 };
 
 /* QUEUED: a memory message whose object the server has not fetched yet;
@@ -305,6 +306,29 @@ struct xous_ring *xd_ring_map(const struct xd_ring *r);
 void xd_ring_unmap(struct xous_ring *map);
 /* XOUS__SYSCALL_HOSTED: the private calls of libxous. */
 void xd_hosted_call(struct xd_thread *t, const xous_word_t a[8]);
+
+/* ---- fault.c: injected failures, for tests ------------------------------- */
+
+/* Adds a rule: the nth call (1 based; 0 = every) of syscall by Xous PID
+ * pid (0 = any) fails with err. */
+xous_error_t xd_fault_add(unsigned pid, uint64_t syscall, uint64_t nth,
+                          uint64_t err);
+void xd_fault_clear(void);
+/* The rules as a JSON array in buf; its length, 0 when it does not fit. */
+size_t xd_fault_list(char *buf, size_t size);
+/* True when a rule made call nr (its syscall number) of t fail: the error
+ * has been answered. */
+bool xd_fault_check(struct xd_thread *t, xous_word_t nr);
+/* True while a live rule for SendMessage or TrySendMessage exists. */
+bool xd_fault_sends(void);
+/* Tells every server page whether sends must go through the broker. */
+void xd_direct_faults_update(void);
+
+/* ---- seed.c: randomness, replayable under $XOUS_SEED --------------------- */
+
+void xd_random_init(void);
+/* len random bytes for proc (NULL: not for a process). */
+void xd_random(struct xd_process *proc, void *buf, size_t len);
 
 /* ---- log.c -------------------------------------------------------------- */
 

@@ -259,6 +259,24 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     put(&t, "%s", answer);
     break;
   }
+  case XOUS_CTL_FAIL: {
+    xous_error_t err = xd_fault_add(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256,
+                                    f->w[2], f->w[3], f->w[4]);
+
+    if (err == XOUS_OK)
+      put(&t, "{\"ok\":true}");
+    else
+      put(&t, "{\"ok\":false,\"error\":\"%s\"}", xous_strerror(err));
+    break;
+  }
+  case XOUS_CTL_FAULTS:
+    t.len = xd_fault_list(t.buf, t.cap);
+    t.full = t.len == 0;
+    break;
+  case XOUS_CTL_FAULTS_CLEAR:
+    xd_fault_clear();
+    put(&t, "{\"ok\":true}");
+    break;
   case XOUS_CTL_TRACE:
     if (!p->trace) {
       p->trace = true;

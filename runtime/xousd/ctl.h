@@ -12,6 +12,11 @@ enum xous_ctl_cmd {
   XOUS_CTL_SHUTDOWN = 5,
   XOUS_CTL_TRACE = 6,    /* subscribe: TRACE datagrams follow */
   XOUS_CTL_HOSTED_ENV = 7, /* name = program: reserve a PID and a key */
+  /* Fault injection (xousd/fault.c): w[1] = Xous PID (0 = any), w[2] =
+   * syscall number, w[3] = nth call (1 based, 0 = every), w[4] = error. */
+  XOUS_CTL_FAIL = 16,
+  XOUS_CTL_FAULTS = 17,       /* the rules */
+  XOUS_CTL_FAULTS_CLEAR = 18, /* removes every rule */
 };
 
 #endif /* XOUSD_CTL_H */

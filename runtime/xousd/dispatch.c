@@ -84,6 +84,11 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
   for (int i = 0; i < 8; i++)
     a[i] = (xous_word_t)f->w[i];
   nr = xous__call_number(a);
+  if (xd_fault_check(t, nr)) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
   if (nr != XOUS_SYSCALL_SEND_MESSAGE &&
       nr != XOUS_SYSCALL_TRY_SEND_MESSAGE && fd >= 0) {
     close(fd); /* only a memory message carries an object */

@@ -230,6 +230,7 @@ main(int argc, char **argv)
     fprintf(stderr, "xousd: libsodium failed to start\n");
     return 1;
   }
+  xd_random_init();
   signal(SIGPIPE, SIG_IGN);
 
   if (!xd.opt.foreground) {

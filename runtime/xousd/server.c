@@ -339,10 +339,10 @@ xd_return(struct xd_thread *t, const xous_word_t a[8])
 }
 
 static void
-new_sid(xous_sid_t *sid)
+new_sid(struct xd_process *proc, xous_sid_t *sid)
 {
   do
-    randombytes_buf(sid->w, sizeof sid->w);
+    xd_random(proc, sid->w, sizeof sid->w);
   while (xd_server_find(*sid) != NULL);
 }
 
@@ -357,13 +357,13 @@ xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
   unsigned i;
 
   if (id_only) {
-    new_sid(&sid);
+    new_sid(t->proc, &sid);
     xous__result_set_sid(r, XOUS_RESULT_SERVER_ID, sid, 0);
     xd_reply(t, r, -1, 0);
     return;
   }
   if (random)
-    new_sid(&sid);
+    new_sid(t->proc, &sid);
   else
     sid = xous__sid_arg(a);
   if (xd_server_find(sid) != NULL) {
