@@ -37,6 +37,8 @@ static pthread_key_t sock_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static _Thread_local int thread_sock = -1;
 
+static void make_key(void);
+
 static void
 close_thread_sock(void *p)
 {
@@ -71,6 +73,28 @@ xous__broker_after_fork(void)
   process_sock = -1;
   thread_sock = -1;
   atomic_store(&process_pid, 0);
+}
+
+void
+xous__hosted_leave(void)
+{
+  pthread_once(&key_once, make_key);
+  pthread_mutex_lock(&join_lock);
+  if (process_sock >= 0)
+    close(process_sock);
+  if (thread_sock >= 0) {
+    close(thread_sock);
+    pthread_setspecific(sock_key, NULL);
+  }
+  process_sock = -1;
+  thread_sock = -1;
+  atomic_store(&process_pid, 0);
+  atomic_store(&broker_lost, 0);
+  atomic_store(&refused, 0);
+  /* The rings and server pages of the old system mean nothing now. */
+  xous__direct_after_fork();
+  xous__direct_server_after_fork();
+  pthread_mutex_unlock(&join_lock);
 }
 
 static void
@@ -194,6 +218,7 @@ join_broker(void)
   process_sock = fd;
   atomic_store(&process_pid, (int)f.w[0]);
   pthread_mutex_unlock(&join_lock);
+  xous__sigterm_take();
   return 0;
 }
 

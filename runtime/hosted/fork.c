@@ -35,6 +35,7 @@ after_fork_child(void)
 {
   after_fork_parent();
   xous__broker_after_fork();
+  xous__sigterm_after_fork();
   xous__threads_after_fork();
   xous__memory_after_fork();
   xous__direct_after_fork();

@@ -49,6 +49,11 @@ void xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
 void xous__forward(const xous_word_t a[8], xous_word_t r[8]);
 /* False once the broker has hung up on this process (it died). */
 bool xous__broker_alive(void);
+/* Forgets the broker this process joined (its sockets, rings and server
+ * pages), as a forked child does, so that the next call joins whichever
+ * broker XOUS_SOCKET names then: for libxous-test, whose caller joins one
+ * private system after another. Call it with no other Xous thread busy. */
+void xous__hosted_leave(void);
 /* Registers the calling thread (tid) with the broker, for a new thread. */
 void xous__thread_attach(xous_tid_t tid);
 /* A XOUS__SYSCALL_HOSTED call whose answer carries an object of the
@@ -70,6 +75,13 @@ void xous__broker_after_fork(void);
 
 /* Installs the fork() handlers (once, before the first fork can matter). */
 void xous__fork_install(void);
+
+/* ---- sigterm.c: SIGTERM as an orderly exit ------------------------------ */
+
+/* Unless the program handles SIGTERM, makes it call exit(128 + SIGTERM),
+ * so that atexit handlers (coverage data) run. Called on joining. */
+void xous__sigterm_take(void);
+void xous__sigterm_after_fork(void);
 
 /* ---- threads.c ----------------------------------------------------------- */
 

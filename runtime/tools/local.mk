@@ -8,10 +8,11 @@ xousctl_SOURCES = \
 	runtime/tools/chrome.h \
 	runtime/tools/json.c \
 	runtime/tools/json.h \
-	runtime/hosted/wire.c \
 	runtime/hosted/wire.h \
 	runtime/xousd/ctl.h
 xousctl_CFLAGS = $(AM_CFLAGS)
+# libxous for the wire and for `xousctl time`, a call to the ticktimer.
+xousctl_LDADD = libxous.la
 
 # ---- xous-run: a private Xous system for some programs ------------------------
 bin_PROGRAMS += xous-run

@@ -90,13 +90,19 @@ struct run_options {
   bool hosted; /* the first program is a hosted-mode (TCP) program */
 };
 
+/* --virtual-time: the ticktimer's clock is virtual (xous-ticktimer(8)). */
+static bool virtual_time;
+
+enum { OPT_VIRTUAL_TIME = 1000, OPT_SEED };
+
 static void
 usage(FILE *out)
 {
   fprintf(out,
           "usage: xous-run [--no-servers] [--verbose] [--keep-going]\n"
           "                [--until PROG] [--after NAME] [--socket PATH]\n"
-          "                [--shell] [--hosted] [--image FILE]\n"
+          "                [--shell] [--hosted] [--virtual-time] [--seed N]\n"
+          "                [--image FILE]\n"
           "                [PROGRAM [ARG ...] [-- PROGRAM [ARG ...]] ...]\n"
           "       xous-run --help | --version\n"
           "\n"
@@ -117,6 +123,9 @@ usage(FILE *out)
           "                     with it\n"
           "  -n, --no-servers   do not start the standard servers\n"
           "  -k, --keep-going   wait for every program to end by itself\n"
+          "      --virtual-time the ticktimer's clock stands still until\n"
+          "                     'xousctl time advance MS' moves it\n"
+          "      --seed N       replayable SIDs and tokens (test-only)\n"
           "  -v, --verbose      pass --verbose to xousd\n"
           "      --hosted       the first program is a Rust program of the\n"
           "                     Xous hosted mode (TCP); after '--', a\n"
@@ -878,6 +887,7 @@ start_standard_servers(void)
 
   for (size_t i = 0; i < sizeof standard / sizeof standard[0]; i++) {
     char *args[2] = { path, NULL };
+    struct proc *p;
 
     if (!find_helper(path, sizeof path, standard[i])) {
       fprintf(stderr, "xous-run: warning: %s is neither beside %s nor in "
@@ -885,7 +895,12 @@ start_standard_servers(void)
               XOUS_PKGLIBEXECDIR);
       continue;
     }
-    if (spawn(standard[i], ROLE_SERVER, args, false) == NULL)
+    /* Only the ticktimer's clock is virtual. */
+    if (virtual_time && strcmp(standard[i], "xous-ticktimer") == 0)
+      setenv("XOUS_VIRTUAL_TIME", "1", 1);
+    p = spawn(standard[i], ROLE_SERVER, args, false);
+    unsetenv("XOUS_VIRTUAL_TIME");
+    if (p == NULL)
       return 1;
   }
   return 0;
@@ -1105,6 +1120,8 @@ parse_options(int argc, char **argv, struct run_options *o)
     { "shell", no_argument, NULL, 'S' },
     { "no-servers", no_argument, NULL, 'n' },
     { "keep-going", no_argument, NULL, 'k' },
+    { "virtual-time", no_argument, NULL, OPT_VIRTUAL_TIME },
+    { "seed", required_argument, NULL, OPT_SEED },
     { "verbose", no_argument, NULL, 'v' },
     { "hosted", no_argument, NULL, 'H' },
     { "help", no_argument, NULL, 'h' },
@@ -1138,6 +1155,23 @@ parse_options(int argc, char **argv, struct run_options *o)
     case 'k':
       o->keep_going = true;
       break;
+    case OPT_VIRTUAL_TIME:
+      virtual_time = true;
+      break;
+    case OPT_SEED: {
+      char *end;
+      unsigned long long seed;
+
+      errno = 0;
+      seed = strtoull(optarg, &end, 10);
+      if (errno != 0 || *end != '\0' || end == optarg || seed == 0) {
+        fprintf(stderr, "xous-run: --seed takes a number above 0\n");
+        return 2;
+      }
+      /* Read by xousd and the PDDB (test-only: see xous_test(3)). */
+      setenv("XOUS_SEED", optarg, 1);
+      break;
+    }
     case 'v':
       o->verbose = true;
       break;

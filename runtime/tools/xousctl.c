@@ -19,6 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <inttypes.h>
+#include <strings.h>
+
+#include <xous.h>
+#include <xous/ticktimer.h>
+
 #include "config.h"
 #include "hosted/wire.h"
 #include "tools/chrome.h"
@@ -50,6 +56,9 @@ usage(FILE *out)
           "usage: xousctl [--socket PATH] [--json] [--sids] COMMAND\n"
           "       xousctl [--socket PATH] trace [--json] [--chrome FILE "
           "[--duration SECONDS]]\n"
+          "       xousctl [--socket PATH] time [advance MS]\n"
+          "       xousctl [--socket PATH] [--json] fail [PID SYSCALL NTH "
+          "ERROR | clear]\n"
           "       xousctl --help | --version\n"
           "\n"
           "Looks at and steers a running xousd (see xousctl(1)).\n"
@@ -69,6 +78,15 @@ usage(FILE *out)
           "                 XOUS_SERVER=, XOUS_PID=, XOUS_PROCESS_KEY= for\n"
           "                 'env $(xousctl hosted-env) PROGRAM' (the key\n"
           "                 expires unused after a minute)\n"
+          "  time           the ticktimer's clock, in ms\n"
+          "  time advance MS  moves a virtual clock on by MS (xous-run\n"
+          "                 --virtual-time), waking what falls due\n"
+          "  fail           lists the fault rules\n"
+          "  fail PID SYSCALL NTH ERROR\n"
+          "                 makes call NTH (0: every) of SYSCALL (a name\n"
+          "                 such as SendMessage, or a number) by PID (0:\n"
+          "                 any) fail with ERROR (ServerQueueFull, or 15)\n"
+          "  fail clear     removes every fault rule\n"
           "\n"
           "options:\n"
           "  -s, --socket PATH     the broker's socket (default: "
@@ -111,7 +129,7 @@ dial(void)
 }
 
 static int
-request(int fd, unsigned cmd, uint64_t arg)
+request_words(int fd, unsigned cmd, const uint64_t args[7])
 {
   struct xous_wire_frame f;
 
@@ -120,7 +138,8 @@ request(int fd, unsigned cmd, uint64_t arg)
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_CTL;
   f.w[0] = cmd;
-  f.w[1] = arg;
+  for (int i = 0; i < 7; i++)
+    f.w[1 + i] = args[i];
   snprintf(f.name, sizeof f.name, "%s", request_name);
   if (xous__wire_send(fd, &f, -1) != 0) {
     fprintf(stderr, "xousctl: xousd at %s closed the connection\n",
@@ -176,18 +195,26 @@ receive(int fd, char *buf, unsigned type, int timeout_ms, bool *timed_out)
 /* Asks for cmd and returns the broker's JSON (in buf), or NULL after saying
  * why. */
 static char *
-ask(int fd, char *buf, unsigned cmd, uint64_t arg)
+ask_words(int fd, char *buf, unsigned cmd, const uint64_t args[7])
 {
   bool timed_out;
   char *json;
 
-  if (request(fd, cmd, arg) != 0)
+  if (request_words(fd, cmd, args) != 0)
     return NULL;
   json = receive(fd, buf, XOUS_WIRE_CTL_REPLY, REPLY_TIMEOUT_MS, &timed_out);
   if (json == NULL)
     fprintf(stderr, "xousctl: xousd at %s %s\n", sock_path,
             timed_out ? "did not answer" : "sent no valid answer");
   return json;
+}
+
+static char *
+ask(int fd, char *buf, unsigned cmd, uint64_t arg)
+{
+  const uint64_t args[7] = { arg };
+
+  return ask_words(fd, buf, cmd, args);
 }
 
 /* ==== SIDs ================================================================== */
@@ -670,6 +697,202 @@ parse_pid(const char *s, uint64_t *pid)
   return true;
 }
 
+/* ==== testing: the virtual clock and fault rules ============================ */
+
+/* A syscall by its Xous name (SendMessage) or number. */
+static bool
+parse_syscall(const char *s, uint64_t *out)
+{
+  static const struct {
+    const char *name;
+    unsigned number;
+  } names[] = {
+#define SYSCALL_NAME(upper, number, name) { name, number },
+    XOUS_SYSCALL_MAP(SYSCALL_NAME)
+#undef SYSCALL_NAME
+  };
+  char *end;
+  unsigned long v;
+
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcasecmp(s, names[i].name) == 0) {
+      *out = names[i].number;
+      return true;
+    }
+  errno = 0;
+  v = strtoul(s, &end, 0);
+  if (errno != 0 || *end != '\0' || end == s || v == 0 || v > 0xffff)
+    return false;
+  *out = v;
+  return true;
+}
+
+/* An error by its Xous name (ServerQueueFull) or number, not NoError. */
+static bool
+parse_error(const char *s, uint64_t *out)
+{
+  static const struct {
+    const char *name;
+    unsigned number;
+  } names[] = {
+#define ERROR_NAME(upper, number, name, text) { name, number },
+    XOUS_ERROR_MAP(ERROR_NAME)
+#undef ERROR_NAME
+  };
+  char *end;
+  unsigned long v;
+
+  for (size_t i = 1; i < sizeof names / sizeof names[0]; i++)
+    if (strcasecmp(s, names[i].name) == 0) {
+      *out = names[i].number;
+      return true;
+    }
+  errno = 0;
+  v = strtoul(s, &end, 0);
+  if (errno != 0 || *end != '\0' || end == s || v == 0 || v > 0xffff)
+    return false;
+  *out = v;
+  return true;
+}
+
+static bool
+parse_u32(const char *s, uint64_t *out)
+{
+  char *end;
+  unsigned long long v;
+
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || end == s || s[0] == '-' ||
+      v > UINT32_MAX)
+    return false;
+  *out = v;
+  return true;
+}
+
+static void
+print_faults(const char *json)
+{
+  struct json_obj o;
+  const char *p = json;
+  char pid[16], sc[16], nth[16], err[64], seen[16], fired[16];
+  bool any = false;
+
+  while (json_next_object(&p, &o)) {
+    uint64_t number = 0;
+
+    if (!json_get(&o, "pid", pid, sizeof pid) ||
+        !json_get(&o, "syscall", sc, sizeof sc) ||
+        !json_get(&o, "nth", nth, sizeof nth) ||
+        !json_get(&o, "error_name", err, sizeof err) ||
+        !json_get(&o, "seen", seen, sizeof seen) ||
+        !json_get(&o, "fired", fired, sizeof fired))
+      continue;
+    if (!any)
+      printf("%-5s %-24s %-6s %-20s %6s %6s\n", "PID", "SYSCALL", "NTH",
+             "ERROR", "SEEN", "FIRED");
+    any = true;
+    number = strtoull(sc, NULL, 10);
+    printf("%-5s %-24s %-6s %-20s %6s %6s\n",
+           strcmp(pid, "0") == 0 ? "any" : pid,
+           xous_syscall_name((unsigned)number),
+           strcmp(nth, "0") == 0 ? "every" : nth, err, seen, fired);
+  }
+  if (!any)
+    printf("no fault rules\n");
+}
+
+/* xousctl fail [PID SYSCALL NTH ERROR | clear] */
+static int
+run_fail(int fd, char *buf, int argc, char **argv, const uint64_t args[7],
+         bool json_out)
+{
+  char *json;
+
+  if (argc == 0) {
+    if ((json = ask(fd, buf, XOUS_CTL_FAULTS, 0)) == NULL)
+      return EXIT_BROKER;
+    if (json_out)
+      puts(json);
+    else
+      print_faults(json);
+    return 0;
+  }
+  if (argc == 1 && strcmp(argv[0], "clear") == 0)
+    json = ask(fd, buf, XOUS_CTL_FAULTS_CLEAR, 0);
+  else
+    json = ask_words(fd, buf, XOUS_CTL_FAIL, args);
+  if (json == NULL)
+    return EXIT_BROKER;
+  if (json_out)
+    puts(json);
+  return answer_ok(json, "fail") ? 0 : EXIT_BROKER;
+}
+
+/* Checks the arguments of fail; true when they are right. */
+static bool
+fail_args(int argc, char **argv, uint64_t args[7])
+{
+  if (argc == 0 || (argc == 1 && strcmp(argv[0], "clear") == 0))
+    return true;
+  if (argc != 4)
+    return false;
+  if (strcmp(argv[0], "0") == 0)
+    args[0] = 0;
+  else if (!parse_pid(argv[0], &args[0]))
+    return false;
+  return parse_syscall(argv[1], &args[1]) && parse_u32(argv[2], &args[2]) &&
+         parse_error(argv[3], &args[3]);
+}
+
+/* xousctl time [advance MS]: a Xous call to the ticktimer, so xousctl
+ * joins the system for a moment. */
+static int
+run_time(int argc, char **argv)
+{
+  xous_word_t ret[5];
+  xous_cid_t cid;
+  xous_error_t err;
+  uint64_t ms = 0;
+  bool advance = argc == 2;
+
+  if (advance && !parse_u32(argv[1], &ms) &&
+      sscanf(argv[1], "%" SCNu64, &ms) != 1) {
+    fprintf(stderr, "xousctl: time advance takes milliseconds\n");
+    return EXIT_USAGE;
+  }
+  setenv("XOUS_SOCKET", sock_path, 1);
+  err = xous_try_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME), &cid);
+  if (err != XOUS_OK) {
+    fprintf(stderr, "xousctl: no ticktimer on the broker at %s: %s\n",
+            sock_path, xous_strerror(err));
+    return EXIT_BROKER;
+  }
+  if (advance) {
+    err = xous_blocking_scalar(cid, XOUS_TICKTIMER_ADVANCE_VIRTUAL,
+                               (xous_word_t)(ms & 0xffffffffu),
+                               (xous_word_t)(ms >> 32), 0, 0, ret);
+    if (err == XOUS_OK && ret[0] != 0) {
+      fprintf(stderr, "xousctl: the ticktimer's clock is not virtual "
+                      "(start the system with xous-run --virtual-time)\n");
+      return EXIT_BROKER;
+    }
+    ret[0] = ret[1];
+    ret[1] = ret[2];
+  } else {
+    err = xous_blocking_scalar(cid, XOUS_TICKTIMER_ELAPSED_MS, 0, 0, 0, 0,
+                               ret);
+  }
+  if (err != XOUS_OK) {
+    fprintf(stderr, "xousctl: the ticktimer did not answer: %s\n",
+            xous_strerror(err));
+    return EXIT_BROKER;
+  }
+  printf("%llu\n", (unsigned long long)((uint64_t)(ret[0] & 0xffffffffu) |
+                                        (uint64_t)ret[1] << 32));
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -732,6 +955,39 @@ main(int argc, char **argv)
     return EXIT_USAGE;
   }
   cmd = argv[optind++];
+  if (strcmp(cmd, "time") == 0 || strcmp(cmd, "fail") == 0) {
+    int rest = argc - optind;
+    uint64_t args[7] = { 0 };
+
+    if (strcmp(cmd, "time") == 0
+            ? !(rest == 0 || (rest == 2 && strcmp(argv[optind], "advance") == 0))
+            : !fail_args(rest, argv + optind, args)) {
+      fprintf(stderr, "xousctl: usage: xousctl time [advance MS] | "
+                      "xousctl fail [PID SYSCALL NTH ERROR | clear]\n");
+      return EXIT_USAGE;
+    }
+    if (o.socket != NULL)
+      snprintf(sock_path, sizeof sock_path, "%s", o.socket);
+    else if (xous__socket_path(sock_path, sizeof sock_path) != 0) {
+      fprintf(stderr, "xousctl: socket path too long\n");
+      return EXIT_BROKER;
+    }
+    if (strcmp(cmd, "time") == 0)
+      return run_time(rest, argv + optind);
+    signal(SIGPIPE, SIG_IGN);
+    fd = dial();
+    if (fd < 0)
+      return EXIT_BROKER;
+    buf = malloc(REPLY_BUF);
+    if (buf == NULL) {
+      close(fd);
+      return EXIT_BROKER;
+    }
+    status = run_fail(fd, buf, rest, argv + optind, args, o.json);
+    free(buf);
+    close(fd);
+    return status;
+  }
   if (strcmp(cmd, "kill") == 0) {
     if (optind >= argc || !parse_pid(argv[optind], &pid)) {
       fprintf(stderr, "xousctl: kill takes a Xous PID (1..255)\n");

@@ -1,0 +1,369 @@
+/*
+ * The system's processes: started with fork and exec, their stdout kept
+ * in a file of the system's directory, reaped on demand.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testkit/internal.h"
+
+#define MAX_ENV 4096
+
+extern char **environ;
+
+uint64_t
+xous__test_now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void
+xous__test_pause_ms(unsigned ms)
+{
+  struct timespec ts = { ms / 1000u, (long)(ms % 1000u) * 1000000L };
+
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+    continue;
+}
+
+/* The caller's environment with extra added (replacing equal names), in
+ * a vector the caller frees; NULL when out of memory. */
+static char **
+environment(const char *const extra[])
+{
+  size_t n = 0, k = 0, m = 0;
+  char **env;
+
+  while (environ[n] != NULL)
+    n++;
+  while (extra != NULL && extra[m] != NULL)
+    m++;
+  env = calloc(n + m + 1, sizeof *env);
+  if (env == NULL)
+    return NULL;
+  for (size_t i = 0; i < n; i++) {
+    bool replaced = false;
+
+    for (size_t j = 0; j < m; j++) {
+      size_t len = strcspn(extra[j], "=");
+
+      if (strncmp(environ[i], extra[j], len) == 0 && environ[i][len] == '=')
+        replaced = true;
+    }
+    if (!replaced)
+      env[k++] = environ[i];
+  }
+  for (size_t j = 0; j < m; j++)
+    env[k++] = (char *)extra[j];
+  env[k] = NULL;
+  return env;
+}
+
+xous_error_t
+xous__test_spawn_env(struct xous_test *t, const char *const argv[],
+                     const char *const extra_env[],
+                     struct xous_test_proc **out)
+{
+  struct xous_test_proc *p;
+  char **env;
+  pid_t parent, pid;
+  int fd, ready[2], child_errno = 0;
+
+  if (t == NULL || argv == NULL || argv[0] == NULL || out == NULL)
+    return XOUS_INVALID_ARGUMENT;
+  p = calloc(1, sizeof *p);
+  env = environment(extra_env);
+  if (p == NULL || env == NULL) {
+    free(p);
+    free(env);
+    return XOUS_OUT_OF_MEMORY;
+  }
+  p->t = t;
+  snprintf(p->out, sizeof p->out, "%s/out-%u.txt", t->dir, t->out_seq++);
+  fd = open(p->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || pipe2(ready, O_CLOEXEC) != 0) {
+    if (fd >= 0)
+      close(fd);
+    free(p);
+    free(env);
+    return XOUS_INTERNAL_ERROR;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  parent = getpid();
+  pid = fork();
+  if (pid == 0) {
+    sigset_t none;
+
+    /* Only async-signal-safe calls here: the caller may have threads. The
+     * child dies with the thread that forked it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(127);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (dup2(fd, STDOUT_FILENO) >= 0)
+      execvpe(argv[0], (char *const *)argv, env);
+    child_errno = errno;
+    if (write(ready[1], &child_errno, sizeof child_errno) < 0) {
+      /* The parent sees the exit status. */
+    }
+    _exit(127);
+  }
+  close(fd);
+  close(ready[1]);
+  free(env);
+  if (pid < 0) {
+    close(ready[0]);
+    free(p);
+    return XOUS_OUT_OF_MEMORY;
+  }
+  /* EOF when the exec worked, the errno when it did not. */
+  while (read(ready[0], &child_errno, sizeof child_errno) < 0 &&
+         errno == EINTR)
+    continue;
+  close(ready[0]);
+  p->pid = pid;
+  p->next = t->procs;
+  t->procs = p;
+  if (child_errno != 0) {
+    fprintf(stderr, "xous_test_spawn: cannot run %s: %s\n", argv[0],
+            strerror(child_errno));
+    waitpid(pid, &p->status, 0);
+    p->reaped = true;
+    return XOUS_NOT_FOUND;
+  }
+  *out = p;
+  return XOUS_OK;
+}
+
+xous_error_t
+xous_test_spawn(xous_test_t *t, const char *const argv[],
+                xous_test_proc_t **p)
+{
+  return xous__test_spawn_env(t, argv, NULL, p);
+}
+
+bool
+xous__test_reap(struct xous_test_proc *p)
+{
+  int st;
+  pid_t r;
+
+  if (p->reaped)
+    return true;
+  do
+    r = waitpid(p->pid, &st, WNOHANG);
+  while (r < 0 && errno == EINTR);
+  if (r == p->pid || (r < 0 && errno == ECHILD)) {
+    p->reaped = true;
+    p->status = r == p->pid ? st : 0;
+    return true;
+  }
+  return false;
+}
+
+bool
+xous_test_running(xous_test_proc_t *p)
+{
+  return p != NULL && !xous__test_reap(p);
+}
+
+static xous_error_t
+send_signal(xous_test_proc_t *p, int sig)
+{
+  if (p == NULL)
+    return XOUS_INVALID_ARGUMENT;
+  if (xous__test_reap(p))
+    return XOUS_PROCESS_TERMINATED;
+  return kill(p->pid, sig) == 0 ? XOUS_OK : XOUS_PROCESS_TERMINATED;
+}
+
+xous_error_t
+xous_test_kill(xous_test_proc_t *p)
+{
+  return send_signal(p, SIGKILL);
+}
+
+xous_error_t
+xous_test_terminate(xous_test_proc_t *p)
+{
+  return send_signal(p, SIGTERM);
+}
+
+xous_error_t
+xous_test_pause(xous_test_proc_t *p)
+{
+  return send_signal(p, SIGSTOP);
+}
+
+xous_error_t
+xous_test_resume(xous_test_proc_t *p)
+{
+  return send_signal(p, SIGCONT);
+}
+
+xous_error_t
+xous_test_wait(xous_test_proc_t *p, uint32_t timeout_ms, int *exit_code)
+{
+  uint64_t deadline = xous__test_now_ms() + timeout_ms;
+
+  if (p == NULL)
+    return XOUS_INVALID_ARGUMENT;
+  while (!xous__test_reap(p)) {
+    if (xous__test_now_ms() >= deadline)
+      return XOUS_TIMEOUT;
+    xous__test_pause_ms(1);
+  }
+  if (exit_code != NULL)
+    *exit_code = WIFEXITED(p->status)     ? WEXITSTATUS(p->status)
+                 : WIFSIGNALED(p->status) ? 128 + WTERMSIG(p->status)
+                                          : 255;
+  return XOUS_OK;
+}
+
+pid_t
+xous_test_os_pid(const xous_test_proc_t *p)
+{
+  return p != NULL ? p->pid : 0;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+char *
+xous_test_output(xous_test_proc_t *p)
+{
+  size_t len = 0, cap = 4096;
+  char *buf = malloc(cap);
+  FILE *f;
+
+  if (buf == NULL)
+    return NULL;
+  buf[0] = '\0';
+  if (p == NULL || (f = fopen(p->out, "r")) == NULL)
+    return buf;
+  for (;;) {
+    size_t n;
+
+    if (cap - len < 2048) {
+      char *bigger = realloc(buf, cap * 2);
+
+      if (bigger == NULL) {
+        fclose(f);
+        free(buf);
+        return NULL;
+      }
+      buf = bigger;
+      cap *= 2;
+    }
+    n = fread(buf + len, 1, cap - len - 1, f);
+    if (n == 0)
+      break;
+    len += n;
+  }
+  fclose(f);
+  buf[len] = '\0';
+  return buf;
+}
+
+/* Whole line number index of text: its start, and its length in *len. */
+static const char *
+nth_line(const char *text, size_t index, size_t *len)
+{
+  for (const char *p = text;;) {
+    const char *nl = strchr(p, '\n');
+
+    if (nl == NULL)
+      return NULL;
+    if (index-- == 0) {
+      *len = (size_t)(nl - p);
+      return p;
+    }
+    p = nl + 1;
+  }
+}
+
+size_t
+xous_test_line_count(xous_test_proc_t *p)
+{
+  char *text = xous_test_output(p);
+  size_t n = 0;
+
+  for (const char *c = text; c != NULL && (c = strchr(c, '\n')) != NULL; c++)
+    n++;
+  free(text);
+  return n;
+}
+
+xous_error_t
+xous_test_wait_line(xous_test_proc_t *p, const char *line,
+                    uint32_t timeout_ms)
+{
+  uint64_t deadline = xous__test_now_ms() + timeout_ms;
+  size_t want;
+
+  if (p == NULL || line == NULL)
+    return XOUS_INVALID_ARGUMENT;
+  want = strlen(line);
+  for (;;) {
+    char *text = xous_test_output(p);
+    const char *s;
+    size_t len;
+    bool found = false;
+
+    if (text == NULL)
+      return XOUS_OUT_OF_MEMORY;
+    for (size_t i = 0; !found && (s = nth_line(text, i, &len)) != NULL; i++)
+      found = len == want && memcmp(s, line, len) == 0;
+    free(text);
+    if (found)
+      return XOUS_OK;
+    if (xous__test_now_ms() >= deadline)
+      return XOUS_TIMEOUT;
+    xous__test_pause_ms(2);
+  }
+}
+
+xous_error_t
+xous_test_line(xous_test_proc_t *p, size_t index, char *buf, size_t size,
+               uint32_t timeout_ms)
+{
+  uint64_t deadline = xous__test_now_ms() + timeout_ms;
+
+  if (p == NULL || buf == NULL || size == 0)
+    return XOUS_INVALID_ARGUMENT;
+  for (;;) {
+    char *text = xous_test_output(p);
+    const char *s;
+    size_t len;
+
+    if (text == NULL)
+      return XOUS_OUT_OF_MEMORY;
+    s = nth_line(text, index, &len);
+    if (s != NULL) {
+      if (len >= size)
+        len = size - 1;
+      memcpy(buf, s, len);
+      buf[len] = '\0';
+      free(text);
+      return XOUS_OK;
+    }
+    free(text);
+    if (xous__test_now_ms() >= deadline)
+      return XOUS_TIMEOUT;
+    xous__test_pause_ms(2);
+  }
+}

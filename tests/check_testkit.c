@@ -1,0 +1,561 @@
+/*
+ * libxous-test (<xous/test.h>): a private system of real processes, its
+ * programs' output, virtual time and injected failures, tested through
+ * the public API only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include <xous.h>
+#include <xous/names.h>
+#include <xous/test.h>
+
+#define BOUND_MS 10000
+
+/* examples/counter's protocol (examples/counter/counter.h). */
+#define COUNTER_NAME "counter"
+#define COUNTER_GET 2
+#define COUNTER_ADD_AND_GET 3
+
+static char server_path[4096], client_path[4096], sleeper_path[4096];
+static char xousctl_path[4096];
+
+static void
+find_programs(void)
+{
+  const char *b = getenv("XOUS_BUILDDIR");
+
+  if (b == NULL || b[0] == '\0')
+    b = ".";
+  snprintf(server_path, sizeof server_path,
+           "%s/examples/counter/counter-server", b);
+  snprintf(client_path, sizeof client_path,
+           "%s/examples/counter/counter-client", b);
+  snprintf(sleeper_path, sizeof sleeper_path, "%s/tests/helpers/xtest-sleeper",
+           b);
+  snprintf(xousctl_path, sizeof xousctl_path, "%s/xousctl", b);
+}
+
+static xous_test_t *
+start(bool virtual_time)
+{
+  xous_test_options_t opt = { .virtual_time = virtual_time };
+  xous_test_t *t = NULL;
+
+  ck_assert_int_eq(xous_test_start(&opt, &t), XOUS_OK);
+  ck_assert_ptr_nonnull(t);
+  return t;
+}
+
+static xous_test_proc_t *
+counter_server(xous_test_t *t)
+{
+  const char *argv[] = { server_path, NULL };
+  xous_test_proc_t *p = NULL;
+
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_name(t, COUNTER_NAME, BOUND_MS), XOUS_OK);
+  return p;
+}
+
+/* ---- the system ------------------------------------------------------------ */
+
+START_TEST(testkit_stop_leaves_no_process_socket_or_directory)
+{
+  xous_test_t *t = start(false);
+  char dir[4096], sock[4096];
+  struct stat st;
+  int status;
+
+  snprintf(dir, sizeof dir, "%s", xous_test_dir(t));
+  snprintf(sock, sizeof sock, "%s", xous_test_socket(t));
+  ck_assert_int_eq(stat(sock, &st), 0);
+  ck_assert(S_ISSOCK(st.st_mode));
+  ck_assert_str_eq(getenv("XOUS_SOCKET"), sock);
+  counter_server(t);
+  xous_test_stop(t);
+  ck_assert_int_ne(stat(dir, &st), 0);
+  ck_assert_int_eq(errno, ENOENT);
+  /* Every child has ended and been reaped. */
+  ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
+  ck_assert_int_eq(errno, ECHILD);
+  ck_assert_ptr_null(getenv("XOUS_SOCKET"));
+}
+END_TEST
+
+START_TEST(testkit_a_second_system_follows_the_first_in_one_process)
+{
+  for (int round = 0; round < 2; round++) {
+    xous_test_t *t = start(false);
+    xous_word_t ret[5];
+    xous_cid_t cid;
+
+    counter_server(t);
+    ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
+    ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 7, 0, 0,
+                                          0, ret),
+                     XOUS_OK);
+    ck_assert_uint_eq(ret[0], 7);
+    xous_test_stop(t);
+  }
+}
+END_TEST
+
+START_TEST(testkit_start_twice_is_refused)
+{
+  xous_test_t *t = start(false), *u = NULL;
+
+  ck_assert_int_eq(xous_test_start(NULL, &u), XOUS_SERVER_EXISTS);
+  ck_assert_ptr_null(u);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_no_names_starts_without_the_name_server)
+{
+  xous_test_options_t opt = { .no_names = true, .no_log = true };
+  xous_test_t *t = NULL;
+
+  ck_assert_int_eq(xous_test_start(&opt, &t), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_name(t, COUNTER_NAME, 50),
+                   XOUS_UNAVAILABLE);
+  xous_test_stop(t);
+}
+END_TEST
+
+/* ---- processes ------------------------------------------------------------- */
+
+START_TEST(testkit_spawned_server_answers_once_its_name_is_registered)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *p = counter_server(t);
+  xous_word_t ret[5];
+  xous_cid_t cid;
+  xous_pid_t pid = 0;
+  char line[256];
+
+  ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
+  ck_assert_int_eq(
+      xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 5, 0, 0, 0, ret),
+      XOUS_OK);
+  ck_assert_uint_eq(ret[0], 5);
+  ck_assert_int_eq(xous_test_pid(p, BOUND_MS, &pid), XOUS_OK);
+  ck_assert_int_eq(xous_test_line(p, 0, line, sizeof line, BOUND_MS),
+                   XOUS_OK);
+  ck_assert_msg(strstr(line, "registered") != NULL, "line: %s", line);
+  ck_assert_int_gt(xous_test_os_pid(p), 0);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_wait_name_times_out_for_a_name_nobody_registers)
+{
+  xous_test_t *t = start(false);
+
+  ck_assert_int_eq(xous_test_wait_name(t, "nobody-has-this", 20),
+                   XOUS_TIMEOUT);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_killed_server_gives_its_waiting_client_an_error)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *server = counter_server(t), *client = NULL;
+  const char *argv[] = { client_path, NULL };
+  char line[256];
+  int code = -1;
+
+  /* A paused server cannot answer: the client is left in its call. */
+  ck_assert_int_eq(xous_test_pause(server), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(t, argv, &client), XOUS_OK);
+  ck_assert_int_eq(xous_test_line(client, 0, line, sizeof line, BOUND_MS),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_test_kill(server), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait(server, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 128 + 9);
+  ck_assert_int_eq(xous_test_wait(client, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 1);
+  ck_assert_int_eq(xous_test_line(client, 1, line, sizeof line, BOUND_MS),
+                   XOUS_OK);
+  ck_assert_msg(strstr(line, "did not answer") != NULL, "line: %s", line);
+  ck_assert_int_eq(xous_test_kill(server), XOUS_PROCESS_TERMINATED);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_wait_reports_the_exit_status)
+{
+  xous_test_t *t = start(false);
+  const char *argv[] = { "sh", "-c", "echo one; echo two; exit 3", NULL };
+  xous_test_proc_t *p = NULL;
+  int code = -1;
+  char *out;
+
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait(p, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 3);
+  ck_assert(!xous_test_running(p));
+  ck_assert_int_eq(xous_test_wait_line(p, "two", BOUND_MS), XOUS_OK);
+  ck_assert_uint_eq(xous_test_line_count(p), 2);
+  out = xous_test_output(p);
+  ck_assert_str_eq(out, "one\ntwo\n");
+  free(out);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_spawn_of_a_missing_program_is_not_found)
+{
+  xous_test_t *t = start(false);
+  const char *argv[] = { "/nonexistent/program", NULL };
+  xous_test_proc_t *p = NULL;
+
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_NOT_FOUND);
+  xous_test_stop(t);
+}
+END_TEST
+
+/* ---- virtual time ---------------------------------------------------------- */
+
+START_TEST(testkit_virtual_hour_long_sleep_ends_on_advance)
+{
+  xous_test_t *t = start(true);
+  const char *argv[] = { sleeper_path, "3600000", NULL };
+  xous_test_proc_t *p = NULL;
+  uint64_t now = 1;
+  int code = -1;
+
+  ck_assert_int_eq(xous_test_elapsed_ms(t, &now), XOUS_OK);
+  ck_assert_uint_eq(now, 0);
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(p, "start 0", BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
+  /* One millisecond short: nothing falls due. */
+  ck_assert_int_eq(xous_test_advance_ms(t, 3599999), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, 0), XOUS_OK);
+  ck_assert(xous_test_running(p));
+  ck_assert_int_eq(xous_test_advance_ms(t, 1), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(p, "woke 3600000", BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait(p, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 0);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_advance_wakes_only_the_sleeps_that_fall_due)
+{
+  xous_test_t *t = start(true);
+  const char *a[] = { sleeper_path, "200", NULL };
+  const char *b[] = { sleeper_path, "300", NULL };
+  const char *c[] = { sleeper_path, "--cond", "250", NULL };
+  xous_test_proc_t *pa = NULL, *pb = NULL, *pc = NULL;
+  uint64_t now = 0;
+
+  ck_assert_int_eq(xous_test_spawn(t, a, &pa), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(t, b, &pb), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 2, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(t, c, &pc), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 3, BOUND_MS), XOUS_OK);
+
+  ck_assert_int_eq(xous_test_advance_ms(t, 220), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(pa, "woke 220", BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait(pa, BOUND_MS, NULL), XOUS_OK);
+  ck_assert(xous_test_running(pb));
+  ck_assert(xous_test_running(pc));
+  ck_assert_int_eq(xous_test_advance_ms(t, 30), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(pc, "timed out 250", BOUND_MS),
+                   XOUS_OK);
+  ck_assert(xous_test_running(pb));
+  ck_assert_int_eq(xous_test_advance_ms(t, 50), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(pb, "woke 300", BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_elapsed_ms(t, &now), XOUS_OK);
+  ck_assert_uint_eq(now, 300);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_advance_without_virtual_time_is_unavailable)
+{
+  xous_test_t *t = start(false);
+
+  ck_assert_int_eq(xous_test_advance_ms(t, 10), XOUS_UNAVAILABLE);
+  xous_test_stop(t);
+}
+END_TEST
+
+/* ---- faults ---------------------------------------------------------------- */
+
+START_TEST(testkit_fail_call_fails_the_nth_direct_send_only)
+{
+  xous_test_t *t = start(false);
+  xous_word_t ret[5];
+  xous_cid_t cid;
+
+  counter_server(t);
+  ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_test_fail_call(t, xous_get_process_id(),
+                                       XOUS_SYSCALL_SEND_MESSAGE, 2,
+                                       XOUS_SERVER_QUEUE_FULL),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 1, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 1, 0, 0, 0,
+                                        ret),
+                   XOUS_SERVER_QUEUE_FULL);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 1, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
+  /* The failed call never reached the server. */
+  ck_assert_uint_eq(ret[0], 2);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_fail_call_of_any_process_fails_every_connect)
+{
+  xous_test_t *t = start(false);
+  xous_cid_t cid;
+
+  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_TRY_CONNECT, 0,
+                                       XOUS_ACCESS_DENIED),
+                   XOUS_OK);
+  for (int i = 0; i < 3; i++)
+    ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
+                                      &cid),
+                     XOUS_ACCESS_DENIED);
+  ck_assert_int_eq(xous_test_clear_faults(t), XOUS_OK);
+  ck_assert_int_eq(
+      xous_try_connect(xous_sid_from_name("ticktimer-server"), &cid),
+      XOUS_OK);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_fail_call_refuses_a_rule_without_an_error)
+{
+  xous_test_t *t = start(false);
+
+  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_CONNECT, 1,
+                                       XOUS_OK),
+                   XOUS_INVALID_ARGUMENT);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_terminate_is_an_orderly_exit)
+{
+  xous_test_t *t = start(true);
+  const char *argv[] = { sleeper_path, "3600000", NULL };
+  xous_test_proc_t *p = NULL;
+  int code = -1;
+
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_terminate(p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait(p, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 128 + 15);
+  /* Its atexit handler ran: libxous turned SIGTERM into exit(). */
+  ck_assert_int_eq(xous_test_wait_line(p, "exit", BOUND_MS), XOUS_OK);
+  xous_test_stop(t);
+}
+END_TEST
+
+/* ---- xousctl on a test system --------------------------------------------- */
+
+static xous_test_proc_t *
+xousctl(xous_test_t *t, const char *a, const char *b, const char *c,
+        const char *d, const char *e)
+{
+  const char *argv[] = { xousctl_path, "--socket", xous_test_socket(t),
+                         a, b, c, d, e, NULL };
+  xous_test_proc_t *p = NULL;
+
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  return p;
+}
+
+START_TEST(testkit_xousctl_time_advance_moves_the_virtual_clock)
+{
+  xous_test_t *t = start(true);
+  const char *argv[] = { sleeper_path, "1500", NULL };
+  xous_test_proc_t *p = NULL, *ctl;
+  int code = -1;
+
+  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
+  ctl = xousctl(t, "time", "advance", "1500", NULL, NULL);
+  ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 0);
+  ck_assert_int_eq(xous_test_wait_line(ctl, "1500", 0), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(p, "woke 1500", BOUND_MS), XOUS_OK);
+  ctl = xousctl(t, "time", NULL, NULL, NULL, NULL);
+  ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_line(ctl, "1500", 0), XOUS_OK);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_xousctl_time_advance_refuses_a_real_clock)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *ctl = xousctl(t, "time", "advance", "10", NULL, NULL);
+  int code = -1;
+
+  ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 1);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_xousctl_fail_sets_and_lists_rules)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *ctl;
+  xous_cid_t cid;
+  char *out;
+  int code = -1;
+
+  ctl = xousctl(t, "fail", "0", "TryConnect", "1", "AccessDenied");
+  ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 0);
+  ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
+                                    &cid),
+                   XOUS_ACCESS_DENIED);
+  ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
+                                    &cid),
+                   XOUS_OK);
+  ctl = xousctl(t, "--json", "fail", NULL, NULL, NULL);
+  ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 0);
+  out = xous_test_output(ctl);
+  ck_assert_msg(strstr(out, "\"syscall\":25,\"nth\":1,\"error\":23") !=
+                    NULL && strstr(out, "\"fired\":1") != NULL,
+                "%s", out);
+  free(out);
+  ctl = xousctl(t, "fail", "0", "NoSuchCall", "1", "AccessDenied");
+  ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 2);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_injected_failures_are_in_the_trace)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *trace = xousctl(t, "--json", "trace", NULL, NULL, NULL);
+  bool seen = false;
+  xous_cid_t cid;
+
+  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_TRY_CONNECT, 0,
+                                       XOUS_ACCESS_DENIED),
+                   XOUS_OK);
+  /* Until the trace has subscribed, failures go unrecorded: keep failing. */
+  for (time_t end = time(NULL) + BOUND_MS / 1000; !seen && time(NULL) < end;) {
+    char *out;
+
+    ck_assert_int_eq(
+        xous_try_connect(xous_sid_from_name("ticktimer-server"), &cid),
+        XOUS_ACCESS_DENIED);
+    out = xous_test_output(trace);
+    seen = strstr(out, "\"ev\":\"fault\"") != NULL &&
+           strstr(out, "\"error_name\":\"AccessDenied\"") != NULL;
+    free(out);
+  }
+  ck_assert(seen);
+  xous_test_stop(t);
+}
+END_TEST
+
+/* ---- seeded runs ----------------------------------------------------------- */
+
+struct draws {
+  xous_sid_t sid;              /* made by the broker for this process */
+  xous_names_token_t token;    /* made by xous-names */
+};
+
+static struct draws
+one_seeded_run(uint64_t seed)
+{
+  xous_test_options_t opt = { .seed = seed };
+  xous_test_t *t = NULL;
+  struct draws d;
+  xous_cid_t cid;
+
+  memset(&d, 0, sizeof d);
+  ck_assert_int_eq(xous_test_start(&opt, &t), XOUS_OK);
+  ck_assert_int_eq(xous_names_register("seeded", 2, &d.sid), XOUS_OK);
+  ck_assert_int_eq(xous_names_try_connect_token("seeded", &cid, &d.token),
+                   XOUS_OK);
+  xous_test_stop(t);
+  return d;
+}
+
+START_TEST(testkit_same_seed_makes_the_same_sids_and_tokens)
+{
+  struct draws a = one_seeded_run(42), b = one_seeded_run(42);
+  struct draws c = one_seeded_run(43);
+
+  ck_assert_mem_eq(&a.sid, &b.sid, sizeof a.sid);
+  ck_assert_mem_eq(&a.token, &b.token, sizeof a.token);
+  ck_assert_mem_ne(&a.sid, &c.sid, sizeof a.sid);
+  ck_assert_mem_ne(&a.token, &c.token, sizeof a.token);
+}
+END_TEST
+
+static Suite *
+testkit_suite(void)
+{
+  Suite *s = suite_create("testkit");
+  TCase *tc = tcase_create("testkit");
+
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, testkit_stop_leaves_no_process_socket_or_directory);
+  tcase_add_test(tc, testkit_a_second_system_follows_the_first_in_one_process);
+  tcase_add_test(tc, testkit_start_twice_is_refused);
+  tcase_add_test(tc, testkit_no_names_starts_without_the_name_server);
+  tcase_add_test(tc, testkit_spawned_server_answers_once_its_name_is_registered);
+  tcase_add_test(tc, testkit_wait_name_times_out_for_a_name_nobody_registers);
+  tcase_add_test(tc, testkit_killed_server_gives_its_waiting_client_an_error);
+  tcase_add_test(tc, testkit_wait_reports_the_exit_status);
+  tcase_add_test(tc, testkit_spawn_of_a_missing_program_is_not_found);
+  tcase_add_test(tc, testkit_virtual_hour_long_sleep_ends_on_advance);
+  tcase_add_test(tc, testkit_advance_wakes_only_the_sleeps_that_fall_due);
+  tcase_add_test(tc, testkit_advance_without_virtual_time_is_unavailable);
+  tcase_add_test(tc, testkit_fail_call_fails_the_nth_direct_send_only);
+  tcase_add_test(tc, testkit_fail_call_of_any_process_fails_every_connect);
+  tcase_add_test(tc, testkit_fail_call_refuses_a_rule_without_an_error);
+  tcase_add_test(tc, testkit_same_seed_makes_the_same_sids_and_tokens);
+  tcase_add_test(tc, testkit_terminate_is_an_orderly_exit);
+  tcase_add_test(tc, testkit_xousctl_time_advance_moves_the_virtual_clock);
+  tcase_add_test(tc, testkit_xousctl_time_advance_refuses_a_real_clock);
+  tcase_add_test(tc, testkit_xousctl_fail_sets_and_lists_rules);
+  tcase_add_test(tc, testkit_injected_failures_are_in_the_trace);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  SRunner *sr;
+  int failed;
+
+  find_programs();
+  sr = srunner_create(testkit_suite());
+  srunner_set_fork_status(sr, CK_FORK);
+  srunner_run_all(sr, CK_ENV);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
