@@ -109,6 +109,37 @@ START_TEST(testkit_a_second_system_follows_the_first_in_one_process)
 }
 END_TEST
 
+START_TEST(testkit_a_test_that_exits_without_stop_leaves_nothing)
+{
+  char dir[256] = "";
+  struct stat st;
+  int fds[2], status;
+  pid_t pid;
+
+  ck_assert_int_eq(pipe(fds), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    xous_test_t *t = NULL;
+
+    close(fds[0]);
+    if (xous_test_start(NULL, &t) != XOUS_OK)
+      _exit(2);
+    counter_server(t);
+    if (write(fds[1], xous_test_dir(t), strlen(xous_test_dir(t))) < 0)
+      _exit(3);
+    exit(1); /* as a failed assertion does */
+  }
+  close(fds[1]);
+  ck_assert_int_gt(read(fds[0], dir, sizeof dir - 1), 0);
+  close(fds[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  ck_assert_int_ne(stat(dir, &st), 0);
+  ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(testkit_start_twice_is_refused)
 {
   xous_test_t *t = start(false), *u = NULL;
@@ -523,6 +554,7 @@ testkit_suite(void)
   tcase_add_test(tc, testkit_stop_leaves_no_process_socket_or_directory);
   tcase_add_test(tc, testkit_a_second_system_follows_the_first_in_one_process);
   tcase_add_test(tc, testkit_start_twice_is_refused);
+  tcase_add_test(tc, testkit_a_test_that_exits_without_stop_leaves_nothing);
   tcase_add_test(tc, testkit_no_names_starts_without_the_name_server);
   tcase_add_test(tc, testkit_spawned_server_answers_once_its_name_is_registered);
   tcase_add_test(tc, testkit_wait_name_times_out_for_a_name_nobody_registers);

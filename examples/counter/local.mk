@@ -22,3 +22,10 @@ tests_check_examples_SOURCES = tests/check_examples.c \
 	tests/support/json.c tests/support/json.h
 tests_check_examples_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_examples_LDADD = libxous.la $(CHECK_LIBS)
+
+# ---- its test, as a user would write one, with libxous-test --------------------
+TESTS += examples/counter/test_counter
+check_PROGRAMS += examples/counter/test_counter
+examples_counter_test_counter_SOURCES = examples/counter/test_counter.c \
+	examples/counter/counter.h
+examples_counter_test_counter_LDADD = libxous-test.la libxous.la

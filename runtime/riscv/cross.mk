@@ -51,8 +51,11 @@ LIB := $(O)/lib/libxous.a
 # Files of folder $(1) that define main() (kept in a variable: its
 # parentheses are not balanced).
 main_re := ^(int[[:space:]]+)?main[[:space:]]*\(
+# A folder's C files; test_*.c are desktop tests of an example (built with
+# libxous-test, xous_test(3)), never device programs.
+sources_in = $(filter-out $(top)/$(1)/test_%.c,$(wildcard $(top)/$(1)/*.c))
 mains_in = $(call rel,$(shell grep -l -E '$(main_re)' \
-  $(wildcard $(top)/$(1)/*.c) /dev/null 2>/dev/null))
+  $(call sources_in,$(1)) /dev/null 2>/dev/null))
 
 program_name = $(if $(filter main $(notdir $(1)),$(2)),$(notdir $(1)),$(notdir $(1))-$(2))
 
@@ -80,7 +83,7 @@ ifneq ($(call needs_host,$(1)),)
 SKIPPED += $(1)
 else
 shared_$(1) := $(filter-out $(call mains_in,$(1)) $(client_srcs), \
-  $(call rel,$(wildcard $(top)/$(1)/*.c) $(wildcard $(top)/$(1)/device/*.c)))
+  $(call rel,$(call sources_in,$(1)) $(wildcard $(top)/$(1)/device/*.c)))
 $$(foreach m,$(call mains_in,$(1)),$$(eval $$(call program_rule,$(1),$$(m))))
 endif
 endef

@@ -26,3 +26,7 @@ tests_check_testkit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_testkit_LDADD = libxous-test.la libxous.la $(CHECK_LIBS)
 tests_helpers_xtest_sleeper_SOURCES = tests/helpers/xtest-sleeper.c
 tests_helpers_xtest_sleeper_LDADD = libxous.la
+
+# The installed library, used from outside the tree (make install DESTDIR).
+TESTS += tests/install-check.sh
+EXTRA_DIST += tests/install-check.sh tests/install/server.c tests/install/test.c

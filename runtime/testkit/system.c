@@ -23,6 +23,7 @@
 /* One system per process; a forked child starts without one. */
 static struct xous_test *current;
 static pid_t current_owner;
+static pid_t atexit_owner; /* the process whose atexit handler is set */
 
 struct standard {
   const char *name, *rel, *sid_name;
@@ -71,6 +72,16 @@ socket_accepts(const char *path)
   ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
   close(fd);
   return ok;
+}
+
+/* A test that ends without xous_test_stop() (a failed assertion calls
+ * exit()) still leaves nothing: its children die with it, and this
+ * removes the rest. */
+static void
+stop_at_exit(void)
+{
+  if (current != NULL && current_owner == getpid())
+    xous_test_stop(current);
 }
 
 /* ---- start and stop ---------------------------------------------------------- */
@@ -174,6 +185,10 @@ xous_test_start(const xous_test_options_t *opt, xous_test_t **out)
     rmdir(t->dir);
     free(t);
     return XOUS_INVALID_ARGUMENT;
+  }
+  if (atexit_owner != getpid()) {
+    atexit_owner = getpid();
+    atexit(stop_at_exit);
   }
   current = t;
   current_owner = getpid();
