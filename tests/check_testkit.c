@@ -508,6 +508,43 @@ START_TEST(testkit_injected_failures_are_in_the_trace)
 }
 END_TEST
 
+START_TEST(testkit_trace_shows_what_a_server_received_from_whom)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *server = counter_server(t);
+  const char *fault[] = { "\"ev\":\"fault\"", "\"syscall\":25,", NULL };
+  xous_pid_t server_pid = 0, me = xous_get_process_id();
+  xous_word_t ret[5];
+  xous_cid_t cid;
+  char *text;
+
+  ck_assert_int_eq(xous_test_pid(server, BOUND_MS, &server_pid), XOUS_OK);
+  ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_test_trace_start(t), XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 3, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_received(t, server_pid,
+                                           COUNTER_ADD_AND_GET, me,
+                                           BOUND_MS),
+                   XOUS_OK);
+  /* Nobody sent opcode 77. */
+  ck_assert_int_eq(xous_test_wait_received(t, server_pid, 77, 0, 0),
+                   XOUS_TIMEOUT);
+  ck_assert_int_eq(xous_test_fail_call(t, me, XOUS_SYSCALL_TRY_CONNECT, 1,
+                                       XOUS_ACCESS_DENIED),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
+                                    &cid),
+                   XOUS_ACCESS_DENIED);
+  ck_assert_int_eq(xous_test_wait_trace(t, fault, BOUND_MS), XOUS_OK);
+  text = xous_test_trace(t);
+  ck_assert_ptr_nonnull(strstr(text, "\"ev\":\"reply\""));
+  free(text);
+  xous_test_stop(t);
+}
+END_TEST
+
 /* ---- seeded runs ----------------------------------------------------------- */
 
 struct draws {
@@ -573,6 +610,7 @@ testkit_suite(void)
   tcase_add_test(tc, testkit_xousctl_time_advance_refuses_a_real_clock);
   tcase_add_test(tc, testkit_xousctl_fail_sets_and_lists_rules);
   tcase_add_test(tc, testkit_injected_failures_are_in_the_trace);
+  tcase_add_test(tc, testkit_trace_shows_what_a_server_received_from_whom);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -128,6 +128,27 @@ xous_error_t xous_test_wait_line(xous_test_proc_t *p, const char *line,
 xous_error_t xous_test_line(xous_test_proc_t *p, size_t index, char *buf,
                             size_t size, uint32_t timeout_ms);
 
+/* ==== the message trace ================================================== */
+
+/* Starts keeping every event of the broker's trace (xousctl trace): the
+ * events of each message, process and server, and injected failures.
+ * Events from the moment it returns on are kept, as JSON lines. */
+xous_error_t xous_test_trace_start(xous_test_t *t);
+/* The events kept so far, one JSON object a line, NUL terminated; the
+ * caller frees it. "" when no trace was started. */
+char *xous_test_trace(xous_test_t *t);
+/* Waits until one kept event holds every string of fragments (NULL
+ * terminated), such as "\"ev\":\"fault\"". XOUS_INTERNAL_ERROR when the
+ * trace ended (the broker went away) without one. */
+xous_error_t xous_test_wait_trace(xous_test_t *t,
+                                  const char *const fragments[],
+                                  uint32_t timeout_ms);
+/* Waits until the server of process server_pid (0: any) has received a
+ * message with opcode from process from (0: any). */
+xous_error_t xous_test_wait_received(xous_test_t *t, xous_pid_t server_pid,
+                                     xous_word_t opcode, xous_pid_t from,
+                                     uint32_t timeout_ms);
+
 /* ==== time =============================================================== */
 
 /* With virtual_time: moves the ticktimer's clock on by ms. Every sleep,

@@ -34,6 +34,7 @@ struct xous_test {
   struct xous_test_proc *procs; /* every child, the broker included */
   unsigned out_seq;
   xous_cid_t ticktimer;       /* 0 until the first advance */
+  struct xous__trace *trace;  /* NULL until xous_test_trace_start() */
 };
 
 /* ---- find.c: where the programs are --------------------------------------- */
@@ -65,6 +66,11 @@ xous_error_t xous__test_ctl(struct xous_test *t, unsigned cmd,
                             const uint64_t args[7], char **json);
 /* True when the broker of t lists a server with SID sid. */
 bool xous__test_has_server(struct xous_test *t, xous_sid_t sid);
+
+/* ---- trace.c --------------------------------------------------------------- */
+
+/* Ends the trace subscription of t, if any, and frees what it kept. */
+void xous__trace_stop(struct xous_test *t);
 
 /* ---- in libxous (runtime/hosted/channel.c) ---------------------------------- */
 

@@ -8,6 +8,7 @@ libxous_test_la_SOURCES = \
 	runtime/testkit/proc.c \
 	runtime/testkit/ctl.c \
 	runtime/testkit/system.c \
+	runtime/testkit/trace.c \
 	runtime/xousd/ctl.h
 libxous_test_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXOUS_TEST_LIBEXECDIR='"$(libexecdir)/xous-posix"' \

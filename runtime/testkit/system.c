@@ -241,6 +241,7 @@ xous_test_stop(xous_test_t *t)
 
   if (t == NULL)
     return;
+  xous__trace_stop(t);
   /* First the programs, then the broker: nothing is left waiting on a
    * broker that has gone. */
   for (p = t->procs; p != NULL; p = p->next)
