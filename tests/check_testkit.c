@@ -545,6 +545,60 @@ START_TEST(testkit_trace_shows_what_a_server_received_from_whom)
 }
 END_TEST
 
+START_TEST(testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *server = counter_server(t), *client = NULL;
+  const char *argv[] = { client_path, NULL };
+  const char *dropped[] = { "\"ev\":\"drop\"", NULL };
+  xous_pid_t server_pid = 0;
+  char line[256];
+  int code = -1;
+
+  ck_assert_int_eq(xous_test_pid(server, BOUND_MS, &server_pid), XOUS_OK);
+  ck_assert_int_eq(xous_test_trace_start(t), XOUS_OK);
+  ck_assert_int_eq(xous_test_drop_answers(t, server_pid), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(t, argv, &client), XOUS_OK);
+  /* The server answered the client's get; the answer went nowhere. */
+  ck_assert_int_eq(xous_test_wait_trace(t, dropped, BOUND_MS), XOUS_OK);
+  ck_assert(xous_test_running(client));
+  ck_assert_int_eq(xous_test_kill(server), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait(client, BOUND_MS, &code), XOUS_OK);
+  ck_assert_int_eq(code, 1);
+  ck_assert_int_eq(xous_test_line(client, 1, line, sizeof line, BOUND_MS),
+                   XOUS_OK);
+  ck_assert_msg(strstr(line, "did not answer") != NULL, "line: %s", line);
+  xous_test_stop(t);
+}
+END_TEST
+
+START_TEST(testkit_delayed_answers_still_arrive)
+{
+  xous_test_t *t = start(false);
+  xous_test_proc_t *server = counter_server(t);
+  const char *delayed[] = { "\"ev\":\"delay\"", "\"ms\":50", NULL };
+  xous_pid_t server_pid = 0;
+  xous_word_t ret[5];
+  xous_cid_t cid;
+
+  ck_assert_int_eq(xous_test_pid(server, BOUND_MS, &server_pid), XOUS_OK);
+  ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_test_trace_start(t), XOUS_OK);
+  ck_assert_int_eq(xous_test_delay_answers(t, server_pid, 50), XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 4, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], 4);
+  ck_assert_int_eq(xous_test_wait_trace(t, delayed, 0), XOUS_OK);
+  ck_assert_int_eq(xous_test_delay_answers(t, server_pid, 0), XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 1, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], 5);
+  xous_test_stop(t);
+}
+END_TEST
+
 /* ---- seeded runs ----------------------------------------------------------- */
 
 struct draws {
@@ -611,6 +665,9 @@ testkit_suite(void)
   tcase_add_test(tc, testkit_xousctl_fail_sets_and_lists_rules);
   tcase_add_test(tc, testkit_injected_failures_are_in_the_trace);
   tcase_add_test(tc, testkit_trace_shows_what_a_server_received_from_whom);
+  tcase_add_test(
+      tc, testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies);
+  tcase_add_test(tc, testkit_delayed_answers_still_arrive);
   suite_add_tcase(s, tc);
   return s;
 }

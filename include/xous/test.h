@@ -179,7 +179,17 @@ xous_error_t xous_test_wait_sleepers(xous_test_t *t, unsigned n,
 xous_error_t xous_test_fail_call(xous_test_t *t, xous_pid_t pid,
                                  unsigned syscall, uint32_t nth,
                                  xous_error_t err);
-/* Removes every rule. */
+/* A slow server: from now on the answers of every server of Xous process
+ * server_pid reach their clients ms milliseconds (wall clock) after the
+ * server gave them; 0 makes them prompt again. Messages to those servers
+ * go through the broker meanwhile. */
+xous_error_t xous_test_delay_answers(xous_test_t *t, xous_pid_t server_pid,
+                                     uint32_t ms);
+/* A lossy server: its answers are dropped; each client waits as if none
+ * had been given, until the server ends (then ServerNotFound).
+ * xous_test_delay_answers(t, pid, 0) ends the rule. */
+xous_error_t xous_test_drop_answers(xous_test_t *t, xous_pid_t server_pid);
+/* Removes every rule, of calls and of answers. */
 xous_error_t xous_test_clear_faults(xous_test_t *t);
 
 #ifdef __cplusplus

@@ -475,3 +475,19 @@ xous_test_clear_faults(xous_test_t *t)
 {
   return ctl_ok(t, XOUS_CTL_FAULTS_CLEAR, NULL);
 }
+
+xous_error_t
+xous_test_delay_answers(xous_test_t *t, xous_pid_t server_pid, uint32_t ms)
+{
+  const uint64_t args[7] = { server_pid, ms == 0 ? 0 : 1, ms };
+
+  return ctl_ok(t, XOUS_CTL_ANSWERS, args);
+}
+
+xous_error_t
+xous_test_drop_answers(xous_test_t *t, xous_pid_t server_pid)
+{
+  const uint64_t args[7] = { server_pid, 2 };
+
+  return ctl_ok(t, XOUS_CTL_ANSWERS, args);
+}

@@ -118,7 +118,14 @@ struct xd_process {
 
 /* QUEUED: a memory message whose object the server has not fetched yet;
  * ACTIVE: a blocking message waiting for its answer. */
-enum xd_slot_state { XD_SLOT_FREE, XD_SLOT_QUEUED, XD_SLOT_ACTIVE };
+/* ANSWERED: answered by the server, the answer held back by a test rule
+ * (fault.c): delayed, or dropped for good. */
+enum xd_slot_state {
+  XD_SLOT_FREE,
+  XD_SLOT_QUEUED,
+  XD_SLOT_ACTIVE,
+  XD_SLOT_ANSWERED
+};
 
 struct xd_slot {
   enum xd_slot_state state;
@@ -321,6 +328,19 @@ size_t xd_fault_list(char *buf, size_t size);
 bool xd_fault_check(struct xd_thread *t, xous_word_t nr);
 /* True while a live rule for SendMessage or TrySendMessage exists. */
 bool xd_fault_sends(void);
+/* True when messages to s must go through the broker: a rule for sends,
+ * or one for the answers of s. */
+bool xd_fault_relay(const struct xd_server *s);
+/* Answers of the servers of Xous PID pid are delayed by ms (drop: never
+ * given); ms 0 without drop removes the rule. */
+xous_error_t xd_fault_answers(unsigned pid, bool drop, uint64_t ms);
+/* Holds the answer to slot n of s back when a rule says so: true when it
+ * is held (the slot is then XD_SLOT_ANSWERED until it is delivered). */
+bool xd_fault_hold_answer(struct xd_server *s, unsigned n,
+                          const struct xous__answer *ans);
+/* server.c: gives the answer to slot n of s to its client. */
+void xd_answer_deliver(struct xd_server *s, unsigned n,
+                       const struct xous__answer *ans);
 /* Tells every server page whether sends must go through the broker. */
 void xd_direct_faults_update(void);
 

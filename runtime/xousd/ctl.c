@@ -273,6 +273,19 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     t.len = xd_fault_list(t.buf, t.cap);
     t.full = t.len == 0;
     break;
+  case XOUS_CTL_ANSWERS: {
+    xous_error_t err =
+        f->w[2] > 2 ? XOUS_INVALID_ARGUMENT
+                    : xd_fault_answers(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256,
+                                       f->w[2] == 2,
+                                       f->w[2] == 1 ? f->w[3] : 0);
+
+    if (err == XOUS_OK)
+      put(&t, "{\"ok\":true}");
+    else
+      put(&t, "{\"ok\":false,\"error\":\"%s\"}", xous_strerror(err));
+    break;
+  }
   case XOUS_CTL_FAULTS_CLEAR:
     xd_fault_clear();
     put(&t, "{\"ok\":true}");

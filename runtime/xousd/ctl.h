@@ -17,6 +17,9 @@ enum xous_ctl_cmd {
   XOUS_CTL_FAIL = 16,
   XOUS_CTL_FAULTS = 17,       /* the rules */
   XOUS_CTL_FAULTS_CLEAR = 18, /* removes every rule */
+  /* The answers of the servers of Xous PID w[1]: w[2] = 0 as they come,
+   * 1 delayed by w[3] ms, 2 dropped. */
+  XOUS_CTL_ANSWERS = 19,
 };
 
 #endif /* XOUSD_CTL_H */

@@ -74,7 +74,7 @@ xd_direct_server_open(struct xd_server *s)
   s->page->index = s->index;
   s->page->gen = s->gen;
   atomic_store(&s->page->trace, xd_direct_tracing());
-  atomic_store(&s->page->faults, xd_fault_sends());
+  atomic_store(&s->page->faults, xd_fault_relay(s));
   return 0;
 }
 
@@ -247,11 +247,10 @@ xd_direct_trace_update(void)
 void
 xd_direct_faults_update(void)
 {
-  uint32_t on = xd_fault_sends();
-
   for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++)
     if (xd.servers[i].used && xd.servers[i].page != NULL)
-      atomic_store(&xd.servers[i].page->faults, on);
+      atomic_store(&xd.servers[i].page->faults,
+                   xd_fault_relay(&xd.servers[i]));
 }
 
 uint64_t

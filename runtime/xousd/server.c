@@ -294,7 +294,6 @@ answer(struct xd_thread *t, const struct xous__answer *ans)
   bool memory = xous__answer_is_memory(ans);
   struct xd_server *s;
   struct xd_slot *sl;
-  struct xd_thread *client;
   unsigned n;
   xous_error_t err = slot_of(t, ans->sender, XD_SLOT_ACTIVE, &s, &n);
 
@@ -305,11 +304,22 @@ answer(struct xd_thread *t, const struct xous__answer *ans)
     return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
   if (memory && xous__is_memory(sl->kind) && sl->msg.mem.len != ans->len)
     return XOUS_BAD_ADDRESS; /* not the length that was lent */
-  client = sl->client;
   xd_trace("{\"ev\":\"reply\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"to\":%u,\"slot\":%u}",
            t->proc->pid, t->tid, s->index, sl->client_pid, sl->key);
-  if (memory)
+  if (!xd_fault_hold_answer(s, n, ans))
+    xd_answer_deliver(s, n, ans);
+  return XOUS_OK;
+}
+
+void
+xd_answer_deliver(struct xd_server *s, unsigned n,
+                  const struct xous__answer *ans)
+{
+  struct xd_slot *sl = &s->slots[n];
+  struct xd_thread *client = sl->client;
+
+  if (xous__answer_is_memory(ans))
     s->lent--;
   if (client != NULL) {
     xous_word_t r[8];
@@ -323,7 +333,6 @@ answer(struct xd_thread *t, const struct xous__answer *ans)
   free_slot(s, n);
   xous__page_release(s->page);
   admit_senders(s);
-  return XOUS_OK;
 }
 
 void
