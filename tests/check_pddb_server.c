@@ -261,16 +261,24 @@ role_in_userns(char **argv)
   return 127;
 }
 
-/* True when the len bytes at needle are somewhere in pid's writable
- * memory. */
-static bool
-in_memory(pid_t pid, const void *needle, size_t len)
+/* Bytes to look for in a process's memory. */
+struct needle {
+  const void *bytes;
+  size_t len; /* at most NEEDLE_MAX */
+};
+
+#define NEEDLE_MAX 64u
+
+/* Which of the n needles are somewhere in pid's writable memory: bit i
+ * set for needle i. One pass over the memory for all of them. */
+static unsigned
+found_in_memory(pid_t pid, const struct needle *needles, unsigned n)
 {
-  const uint8_t *key = needle;
+  static uint8_t chunk[(1u << 20) + NEEDLE_MAX];
   char path[64], line[512];
+  unsigned found = 0, i;
   FILE *maps;
   int mem;
-  bool found = false;
 
   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
   maps = fopen(path, "r");
@@ -279,10 +287,9 @@ in_memory(pid_t pid, const void *needle, size_t len)
   mem = open(path, O_RDONLY);
   ck_assert_msg(mem >= 0, "%s: %s (the test reads it through a user "
                 "namespace of its own, or as root)", path, strerror(errno));
-  while (!found && fgets(line, sizeof line, maps) != NULL) {
+  while (fgets(line, sizeof line, maps) != NULL) {
     unsigned long lo, hi;
     char perms[8];
-    static uint8_t chunk[1 << 20];
 
     /* Key material lives in writable memory the server allocated. A
      * mapping of a gigabyte or more is reserved address space (a
@@ -291,15 +298,17 @@ in_memory(pid_t pid, const void *needle, size_t len)
     if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
         perms[0] != 'r' || perms[1] != 'w' || hi - lo >= (1ul << 30))
       continue;
-    for (; lo < hi && !found; lo += sizeof chunk) {
-      size_t n = hi - lo < sizeof chunk ? hi - lo : sizeof chunk, i;
-      ssize_t r = pread(mem, chunk, n, (off_t)lo);
+    /* Chunks overlap by NEEDLE_MAX bytes: nothing hides on a border. */
+    for (; lo < hi; lo += sizeof chunk - NEEDLE_MAX) {
+      size_t want = hi - lo < sizeof chunk ? hi - lo : sizeof chunk;
+      ssize_t r = pread(mem, chunk, want, (off_t)lo);
 
-      for (i = 0; r >= (ssize_t)len && i + len <= (size_t)r; i++)
-        if (chunk[i] == key[0] && memcmp(chunk + i, key, len) == 0) {
-          found = true;
-          break;
-        }
+      for (i = 0; r > 0 && i < n; i++)
+        if (memmem(chunk, (size_t)r, needles[i].bytes, needles[i].len) !=
+            NULL)
+          found |= 1u << i;
+      if ((size_t)r < sizeof chunk)
+        break;
     }
   }
   close(mem);
@@ -329,6 +338,14 @@ START_TEST(server_wipes_the_key_of_a_locked_basis)
 {
   xous_pddb_t db;
   uint8_t key[PDDB_KEY_BYTES], wrong[PDDB_KEY_BYTES];
+  /* Bit 0: the key, 1: its password, 2: the wrong password's key, 3: the
+   * wrong password. */
+  const struct needle secrets[] = {
+    { key, sizeof key },
+    { VAULT_PW, sizeof VAULT_PW - 1 },
+    { wrong, sizeof wrong },
+    { WRONG_PW, sizeof WRONG_PW - 1 },
+  };
 
   start();
   connect_db(&db);
@@ -336,25 +353,21 @@ START_TEST(server_wipes_the_key_of_a_locked_basis)
   put(&db, "vault", "d", "k", "secret");
   derive("vault", VAULT_PW, key);
   derive("vault", WRONG_PW, wrong);
-  /* While unlocked it is there: the search works. */
-  ck_assert(in_memory(server, key, sizeof key));
-  ck_assert(!in_memory(server, VAULT_PW, strlen(VAULT_PW)));
+  /* While unlocked the key is there (the search works), the password is
+   * not. */
+  ck_assert_uint_eq(found_in_memory(server, secrets, 4), 1u);
   ck_assert_int_eq(xous_pddb_lock_basis(&db, "vault"), XOUS_OK);
-  ck_assert(!in_memory(server, key, sizeof key));
-  ck_assert(!in_memory(server, VAULT_PW, strlen(VAULT_PW)));
+  ck_assert_uint_eq(found_in_memory(server, secrets, 4), 0u);
   /* A failed unlock leaves neither the password nor what it stretched
    * to; a good one brings the key back, and a lock takes it again. */
   ck_assert_int_eq(xous_pddb_unlock_basis(&db, "vault", WRONG_PW),
                    XOUS_NOT_FOUND);
-  ck_assert(!in_memory(server, wrong, sizeof wrong));
-  ck_assert(!in_memory(server, WRONG_PW, strlen(WRONG_PW)));
-  ck_assert(!in_memory(server, key, sizeof key));
+  ck_assert_uint_eq(found_in_memory(server, secrets, 4), 0u);
   ck_assert_int_eq(xous_pddb_unlock_basis(&db, "vault", VAULT_PW), XOUS_OK);
   ck_assert_str_eq(get(&db, "vault", "d", "k"), "secret");
-  ck_assert(in_memory(server, key, sizeof key));
+  ck_assert_uint_eq(found_in_memory(server, secrets, 4), 1u);
   ck_assert_int_eq(xous_pddb_lock_basis(&db, "vault"), XOUS_OK);
-  ck_assert(!in_memory(server, key, sizeof key));
-  ck_assert(!in_memory(server, VAULT_PW, strlen(VAULT_PW)));
+  ck_assert_uint_eq(found_in_memory(server, secrets, 4), 0u);
   xous_pddb_disconnect(&db);
 }
 END_TEST
@@ -1092,9 +1105,15 @@ START_TEST(pddb_command_keeps_no_password_or_key_at_a_prompt)
   /* Asked again: the wrong password and its key are gone meanwhile. */
   ck_assert(pty_wait_for(&c, "try again"));
   ck_assert(pty_wait_for(&c, "Password for basis vault: "));
-  ck_assert(!in_memory(c.pid, WRONG_PW, strlen(WRONG_PW)));
-  ck_assert(!in_memory(c.pid, wrong, sizeof wrong));
-  ck_assert(!in_memory(c.pid, key, sizeof key));
+  {
+    const struct needle secrets[] = {
+      { WRONG_PW, sizeof WRONG_PW - 1 },
+      { wrong, sizeof wrong },
+      { key, sizeof key },
+    };
+
+    ck_assert_uint_eq(found_in_memory(c.pid, secrets, 3), 0u);
+  }
   pty_type(&c, VAULT_PW "\n");
   ck_assert(pty_wait_for(&c, "k\t6\tvault"));
   ck_assert_int_eq(pty_end(&c), 0);
