@@ -42,4 +42,10 @@ uninstall-completion-links:
 install-exec-hook: remove-la-files
 remove-la-files:
 	rm -f $(DESTDIR)$(libdir)/libxous.la
-.PHONY: install-completion-links uninstall-completion-links remove-la-files
+# Without the .la, libtool's uninstall no longer knows the library's files.
+uninstall-hook: uninstall-libxous
+uninstall-libxous:
+	rm -f $(DESTDIR)$(libdir)/libxous.a $(DESTDIR)$(libdir)/libxous.so \
+	  $(DESTDIR)$(libdir)/libxous.so.*
+.PHONY: install-completion-links uninstall-completion-links remove-la-files \
+	uninstall-libxous

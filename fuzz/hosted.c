@@ -147,7 +147,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     abort();
   pthread_detach(t);
   /* Join now: the process and thread sockets then stay for every run. */
-  (void)xous_try_connect(xous_sid_from_name("fuzz-fuzz-fuzz!"), &cid);
+  (void)xous_try_connect(xous_sid_from_name("fuzz-fuzz-fuzz!!"), &cid);
   return 0;
 }
 
@@ -209,7 +209,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct fz_reader in = { data, size };
   int before = fz_open_fds();
-  xous_sid_t sid = xous_sid_from_name("fuzz-fuzz-fuzz!");
+  xous_sid_t sid = xous_sid_from_name("fuzz-fuzz-fuzz!!");
   uint8_t call = fz_u8(&in);
   xous_envelope_t env;
   xous_result_t res;

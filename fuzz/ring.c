@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_HELD 160    /* messages the server has not given back */
 #define MAX_CONNS 8
 #define OWN_PID 7       /* this process's Xous PID */
-#define SERVER_NAME "fuzz-ring-serve"
+#define SERVER_NAME "fuzz-ring-server"
 
 /* A client's ring, as the broker made it and the client maps it. */
 struct peer_ring {

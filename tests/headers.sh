@@ -60,6 +60,33 @@ else
   status=1
 fi
 
+# xous_sid_from_name() takes a 16-byte name: a literal of another length
+# does not compile (a pointer is taken as it is).
+cat >"$tmp/sid_ok.c" <<'C'
+#include <xous.h>
+unsigned f(const char *p);
+unsigned f(const char *p) {
+  char a[16] = { 0 };
+  return xous_sid_from_name("hello-example-sv").w[0] +
+         xous_sid_from_name(p).w[0] + xous_sid_from_name(a).w[0];
+}
+C
+sed 's/"hello-example-sv"/"a-name-longer-than-16"/' "$tmp/sid_ok.c" >"$tmp/sid_long.c"
+sed 's/"hello-example-sv"/"short"/' "$tmp/sid_ok.c" >"$tmp/sid_short.c"
+if ! $cc -std=c11 $warn -I"$srcdir/include" -c -o "$tmp/one.o" "$tmp/sid_ok.c"; then
+  echo "FAIL: xous_sid_from_name of a 16-byte literal, an array or a pointer"
+  status=1
+fi
+for bad in sid_long sid_short; do
+  if $cc -std=c11 -I"$srcdir/include" -c -o "$tmp/one.o" "$tmp/$bad.c" \
+      >"$tmp/$bad.out" 2>&1 || ! grep -q "needs_16_bytes" "$tmp/$bad.out"; then
+    echo "FAIL: $bad: xous_sid_from_name of a literal not 16 bytes long compiled"
+    status=1
+  else
+    echo "ok: $bad is refused at compile time"
+  fi
+done
+
 printf '#include <xous.h>\nint xous_headers_probe;\n' >"$tmp/c99.c"
 if $cc -std=c99 -I"$srcdir/include" -c -o "$tmp/one.o" "$tmp/c99.c" \
     >"$tmp/c99.out" 2>&1 || ! grep -q "need C11" "$tmp/c99.out"; then

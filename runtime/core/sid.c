@@ -4,7 +4,8 @@
 #include "abi.h"
 #include "internal.h"
 
-xous_sid_t xous_sid_from_name(const char name[16]) {
+/* The name in parentheses: the function, not the checking macro. */
+xous_sid_t (xous_sid_from_name)(const char name[16]) {
   /* Each 4-byte group is read little-endian, as xous-rs's
    * SID::from_bytes does, whatever the host's byte order. */
   const unsigned char *b = (const unsigned char *)name;
