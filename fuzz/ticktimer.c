@@ -27,19 +27,31 @@ tt_say(bool err, const char *line)
   (void)line;
 }
 
-/* The platform (platform.h), played by the input: time moves only when a
- * message says so. */
+/* The platform (platform.h), played by the input: time (in nanoseconds)
+ * moves only when a message says so. */
 uint64_t
-tt_clock_ms(void)
+tt_clock_ns(void)
 {
   return fake_now;
 }
 
-void
-tt_clock_wait_until(uint64_t ms)
+uint64_t
+tt_clock_ms(void)
 {
-  if (ms > fake_now)
-    fake_now = ms;
+  return fake_now / 1000000u;
+}
+
+uint64_t
+tt_clock_slack_ns(void)
+{
+  return fake_virtual ? 0 : 1;
+}
+
+void
+tt_clock_wait_until(uint64_t ns)
+{
+  if (ns > fake_now)
+    fake_now = ns;
 }
 
 bool
@@ -49,12 +61,12 @@ tt_clock_virtual(void)
 }
 
 bool
-tt_clock_set(uint64_t ms)
+tt_clock_set(uint64_t ns)
 {
   if (!fake_virtual)
     return false;
-  if (ms > fake_now)
-    fake_now = ms;
+  if (ns > fake_now)
+    fake_now = ns;
   return true;
 }
 
@@ -66,9 +78,9 @@ tt_alarm_start(xous_cid_t self_cid)
 }
 
 void
-tt_alarm_set(uint64_t deadline_ms)
+tt_alarm_set(uint64_t deadline_ns)
 {
-  (void)deadline_ms;
+  (void)deadline_ns;
 }
 
 int

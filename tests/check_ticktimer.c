@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -268,6 +269,37 @@ START_TEST(elapsed_ms_grows_by_at_least_the_time_slept)
   ck_assert_msg(after >= before + 20,
                 "elapsed went from %llu to %llu over a 20 ms sleep",
                 (unsigned long long)before, (unsigned long long)after);
+}
+END_TEST
+
+/* The deadline is kept to the host clock's precision: without a whole
+ * millisecond of rounding, a short sleep is where an early answer would
+ * show, so forty of them are each held against both clocks. */
+START_TEST(short_sleeps_never_end_early_on_either_clock)
+{
+  static const xous_word_t ms[] = { 1, 2, 3, 5 };
+  int i;
+
+  for (i = 0; i < 40; i++) {
+    xous_word_t want = ms[i % 4];
+    struct timespec t0, t1;
+    uint64_t before = elapsed(), after;
+    long long ns;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(xous_ticktimer_sleep_ms(want), XOUS_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    after = elapsed();
+    ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
+         (t1.tv_nsec - t0.tv_nsec);
+    ck_assert_msg(ns >= (long long)want * 1000000LL,
+                  "a %u ms sleep took %lld ns by the host clock",
+                  (unsigned)want, ns);
+    ck_assert_msg(after >= before + want,
+                  "elapsed went from %llu to %llu over a %u ms sleep",
+                  (unsigned long long)before, (unsigned long long)after,
+                  (unsigned)want);
+  }
 }
 END_TEST
 
@@ -598,6 +630,7 @@ ticktimer_suite(void)
   tcase_set_timeout(tc, 90);
   tcase_add_test(tc, elapsed_ms_grows_by_at_least_the_time_slept);
   tcase_add_test(tc, sleep_50_ms_answers_after_at_least_50_ms);
+  tcase_add_test(tc, short_sleeps_never_end_early_on_either_clock);
   tcase_add_test(tc, sleep_0_ms_answers_at_once);
   tcase_add_test(tc, two_hundred_sleepers_in_eight_processes_all_wake);
   tcase_add_test(tc, a_client_is_served_while_another_sleeps);

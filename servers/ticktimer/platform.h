@@ -10,26 +10,33 @@
 /* A deadline that never comes. */
 #define TT_NEVER UINT64_MAX
 
-/* Milliseconds since the first call; monotonic. */
+/* Nanoseconds since the first call, in the clock's own precision;
+ * monotonic. Deadlines are kept in this unit. */
+uint64_t tt_clock_ns(void);
+/* tt_clock_ns() in whole milliseconds (ElapsedMs). */
 uint64_t tt_clock_ms(void);
+/* How far behind the true time a reading of tt_clock_ns() can be: 1 ms on
+ * a counter of whole milliseconds, the resolution of CLOCK_MONOTONIC on
+ * the desktop. A deadline adds it so that a sleep is never short. */
+uint64_t tt_clock_slack_ns(void);
 /* One line for the person who started the server: on standard error when
  * err, else on standard output (the desktop); the console (the device). */
 void tt_say(bool err, const char *line);
-/* Returns once tt_clock_ms() >= ms, without receiving messages. */
-void tt_clock_wait_until(uint64_t ms);
+/* Returns once tt_clock_ns() >= ns, without receiving messages. */
+void tt_clock_wait_until(uint64_t ns);
 /* True when the clock is virtual: a desktop test clock that moves only
  * when tt_clock_set() moves it (xous-ticktimer(8), XOUS_VIRTUAL_TIME). The
  * device's clock never is. */
 bool tt_clock_virtual(void);
-/* Moves a virtual clock on to ms (never back); false when the clock is
+/* Moves a virtual clock on to ns (never back); false when the clock is
  * not virtual. */
-bool tt_clock_set(uint64_t ms);
+bool tt_clock_set(uint64_t ns);
 
 /* Starts the alarm. At each deadline set with tt_alarm_set() it sends a
  * XOUS_TICKTIMER_RECALCULATE_SLEEP Scalar on self_cid, a connection of
  * the server to itself, so that a server blocked in receive wakes up. */
 xous_error_t tt_alarm_start(xous_cid_t self_cid);
-/* Replaces the alarm's deadline (tt_clock_ms() time); TT_NEVER disarms. */
-void tt_alarm_set(uint64_t deadline_ms);
+/* Replaces the alarm's deadline (tt_clock_ns() time); TT_NEVER disarms. */
+void tt_alarm_set(uint64_t deadline_ns);
 
 #endif /* TICKTIMER_PLATFORM_H */

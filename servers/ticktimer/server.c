@@ -79,20 +79,19 @@ park(const xous_envelope_t *env, enum tt_kind kind, xous_word_t key,
     (void)xous_return_scalar1(env->sender, XOUS_OUT_OF_MEMORY);
 }
 
-/* now + ms + 1: the clock counts whole milliseconds, and the request may
- * have arrived just before the next one began. The +1 keeps "at least ms"
- * true; a sum that would wrap means never. */
+/* now + ms, in the clock's own precision, plus how far behind the true
+ * time the reading of now can be (a whole millisecond on a counter of
+ * milliseconds, a nanosecond on the desktop), so that "at least ms" holds
+ * and nothing is added beyond it; a sum that would wrap means never. */
 static uint64_t
 deadline_after(xous_word_t ms)
 {
-  uint64_t now = tt_clock_ms();
-  /* A virtual clock stands still between advances: no part of a
-   * millisecond can have passed, so exactly ms is at least ms. */
-  uint64_t slack = tt_clock_virtual() ? 0 : 1;
+  uint64_t now = tt_clock_ns(), slack = tt_clock_slack_ns();
+  uint64_t span = (uint64_t)ms * 1000000u;
 
-  if ((uint64_t)ms > TT_NEVER - now - 2)
+  if (span > TT_NEVER - 2 - now - slack)
     return TT_NEVER - 1;
-  return now + (uint64_t)ms + slack;
+  return now + span + slack;
 }
 
 /* Answers every timed request whose deadline has passed, in deadline
@@ -105,7 +104,7 @@ expire(void)
 
   if (state.timed == 0)
     return;
-  now = tt_clock_ms();
+  now = tt_clock_ns();
   while ((w = tt_next_due(&state, now)) != NULL)
     wake(w, w->kind == TT_COND ? XOUS_TICKTIMER_TIMED_OUT : 0);
 }
@@ -144,33 +143,40 @@ advance_virtual(const xous_envelope_t *env)
 {
   uint64_t ms = (uint64_t)(env->body.scalar.arg1 & 0xffffffffu) |
                 (uint64_t)(env->body.scalar.arg2 & 0xffffffffu) << 32;
-  uint64_t now = tt_clock_ms(), target, next;
+  uint64_t now = tt_clock_ns(), target, next, at_ms;
 
   if (!tt_clock_virtual()) {
     if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
       (void)xous_return_scalar5(env->sender, XOUS_UNAVAILABLE, 0, 0, 0, 0);
     return;
   }
-  target = ms > TT_NEVER - 1 - now ? TT_NEVER - 1 : now + ms;
+  /* The clock is kept in nanoseconds; the opcode speaks milliseconds. */
+  target = ms > (TT_NEVER - 1 - now) / 1000000u ? TT_NEVER - 1
+                                                : now + ms * 1000000u;
   while ((next = tt_earliest(&state)) <= target) {
     (void)tt_clock_set(next);
     expire();
   }
   (void)tt_clock_set(target);
+  at_ms = target / 1000000u;
   if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
     (void)xous_return_scalar5(env->sender, 0,
-                              (xous_word_t)(target & 0xffffffffu),
-                              (xous_word_t)(target >> 32), 0, 0);
+                              (xous_word_t)(at_ms & 0xffffffffu),
+                              (xous_word_t)(at_ms >> 32), 0, 0);
 }
 
 static void
 virtual_state(const xous_envelope_t *env)
 {
-  uint64_t now = tt_clock_ms(), next = tt_earliest(&state);
+  uint64_t now_ns = tt_clock_ns(), next = tt_earliest(&state);
+  uint64_t now = now_ns / 1000000u;
+  /* Milliseconds to the next deadline, rounded up: never reads as due. */
+  uint64_t left = next == TT_NEVER || next <= now_ns
+                      ? 0
+                      : (next - now_ns + 999999u) / 1000000u;
   uint64_t in = next == TT_NEVER ? 0xffffffffu
-                : next <= now   ? 0
-                : next - now > 0xfffffffeu ? 0xfffffffeu
-                                           : next - now;
+                : left > 0xfffffffeu ? 0xfffffffeu
+                                     : left;
 
   if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
     return;
@@ -389,7 +395,7 @@ main(int argc, char **argv)
     tt_say(true, argv[1]);
     return 2;
   }
-  (void)tt_clock_ms(); /* time 0 is now */
+  (void)tt_clock_ns(); /* time 0 is now */
   err = xous_create_server_with_address(sid, &self);
   if (err != XOUS_OK)
     return 1;

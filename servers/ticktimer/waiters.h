@@ -21,7 +21,7 @@ struct tt_waiter {
   xous_pid_t pid;
   xous_word_t key;       /* mutex or condvar key; unused for sleep */
   xous_sender_t sender;  /* whom to answer */
-  uint64_t deadline;     /* TT_NEVER when not timed */
+  uint64_t deadline;     /* tt_clock_ns() time; TT_NEVER when not timed */
   uint32_t seq;          /* arrival order, for FIFO wake-ups */
 };
 

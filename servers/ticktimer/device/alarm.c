@@ -70,7 +70,7 @@ poll_thread(void *arg)
   for (;;) {
     uint64_t d = swap_deadline(0, false);
 
-    if (d != TT_NEVER && tt_clock_ms() >= d) {
+    if (d != TT_NEVER && tt_clock_ns() >= d) {
       /* One wake-up per deadline, unless a new one came meanwhile. */
       if (swap_deadline(TT_NEVER, true) == d)
         (void)xous_scalar(self, XOUS_TICKTIMER_RECALCULATE_SLEEP, 0, 0, 0, 0);
@@ -101,20 +101,21 @@ tt_alarm_start(xous_cid_t self_cid)
 }
 
 void
-tt_alarm_set(uint64_t deadline_ms)
+tt_alarm_set(uint64_t deadline_ns)
 {
   volatile uint32_t *t = tt_hw();
   uint64_t at;
 
   if (!use_irq) {
-    (void)swap_deadline(deadline_ms, true);
+    (void)swap_deadline(deadline_ns, true);
     return;
   }
   t[TT_REG_EV_ENABLE] = 0;
   t[TT_REG_EV_PENDING] = 1;
-  if (deadline_ms == TT_NEVER)
+  if (deadline_ns == TT_NEVER)
     return;
-  at = tt_hw_epoch() + deadline_ms;
+  /* The counter's millisecond at or after the deadline: never early. */
+  at = tt_hw_epoch() + (deadline_ns + 999999u) / 1000000u;
   /* High word first: the target never passes through a value below the
    * count by way of a stale high half. */
   t[TT_REG_MSLEEP_TARGET1] = (uint32_t)(at >> 32);

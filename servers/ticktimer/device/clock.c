@@ -67,10 +67,23 @@ tt_clock_ms(void)
   return tt_hw_now() - epoch;
 }
 
-void
-tt_clock_wait_until(uint64_t ms)
+uint64_t
+tt_clock_ns(void)
 {
-  while (tt_clock_ms() < ms && tt_hw() != NULL)
+  return tt_clock_ms() * 1000000u;
+}
+
+uint64_t
+tt_clock_slack_ns(void)
+{
+  /* The counter counts whole milliseconds. */
+  return 1000000u;
+}
+
+void
+tt_clock_wait_until(uint64_t ns)
+{
+  while (tt_clock_ns() < ns && tt_hw() != NULL)
     (void)xous_yield();
 }
 
@@ -81,8 +94,8 @@ tt_clock_virtual(void)
 }
 
 bool
-tt_clock_set(uint64_t ms)
+tt_clock_set(uint64_t ns)
 {
-  (void)ms;
+  (void)ns;
   return false;
 }

@@ -23,7 +23,7 @@ alarm_thread(void *arg)
   (void)arg;
   pthread_mutex_lock(&lock);
   for (;;) {
-    uint64_t now = tt_clock_ms();
+    uint64_t now = tt_clock_ns();
 
     if (deadline == TT_NEVER) {
       pthread_cond_wait(&changed, &lock);
@@ -31,10 +31,12 @@ alarm_thread(void *arg)
       struct timespec ts;
       uint64_t left = deadline - now;
 
-      /* changed uses CLOCK_MONOTONIC, the clock tt_clock_ms() reads. */
+      /* changed uses CLOCK_MONOTONIC, the clock tt_clock_ns() reads; the
+       * wait may end early (a signal, a new deadline): the loop looks at
+       * the clock again before it sends anything. */
       clock_gettime(CLOCK_MONOTONIC, &ts);
-      ts.tv_sec += (time_t)(left / 1000u);
-      ts.tv_nsec += (long)(left % 1000u) * 1000000L;
+      ts.tv_sec += (time_t)(left / 1000000000u);
+      ts.tv_nsec += (long)(left % 1000000000u);
       if (ts.tv_nsec >= 1000000000L) {
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
@@ -71,14 +73,14 @@ tt_alarm_start(xous_cid_t self_cid)
 }
 
 void
-tt_alarm_set(uint64_t ms)
+tt_alarm_set(uint64_t ns)
 {
   /* A virtual clock never reaches a deadline by itself: the message that
    * moves it makes the server answer what fell due. */
   if (tt_clock_virtual())
-    ms = TT_NEVER;
+    ns = TT_NEVER;
   pthread_mutex_lock(&lock);
-  deadline = ms;
+  deadline = ns;
   pthread_cond_signal(&changed);
   pthread_mutex_unlock(&lock);
 }

@@ -1,6 +1,7 @@
 /*
  * The ticktimer's clock on the desktop: CLOCK_MONOTONIC, counted from the
- * first call. Device counterpart: the TICKTIMER peripheral's counter.
+ * first call, to the nanosecond. Device counterpart: the TICKTIMER
+ * peripheral's counter.
  *
  * With XOUS_VIRTUAL_TIME=1 in the environment (xous_test(3), xous-run
  * --virtual-time) the clock is virtual instead: it starts at 0 and moves
@@ -17,15 +18,15 @@
 /* Both set once, by the server's main thread, before the alarm runs; the
  * virtual clock is moved by the main thread only. */
 static int mode = -1; /* -1 unknown, 0 real, 1 virtual */
-static uint64_t virtual_now;
+static uint64_t virtual_now; /* ns */
 
 static uint64_t
-monotonic_ms(void)
+monotonic_ns(void)
 {
   struct timespec ts;
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 bool
@@ -40,17 +41,17 @@ tt_clock_virtual(void)
 }
 
 bool
-tt_clock_set(uint64_t ms)
+tt_clock_set(uint64_t ns)
 {
   if (!tt_clock_virtual())
     return false;
-  if (ms > virtual_now)
-    virtual_now = ms;
+  if (ns > virtual_now)
+    virtual_now = ns;
   return true;
 }
 
 uint64_t
-tt_clock_ms(void)
+tt_clock_ns(void)
 {
   static uint64_t start;
   static int started;
@@ -58,14 +59,34 @@ tt_clock_ms(void)
   if (tt_clock_virtual())
     return virtual_now;
   if (!started) {
-    start = monotonic_ms();
+    start = monotonic_ns();
     started = 1;
   }
-  return monotonic_ms() - start;
+  return monotonic_ns() - start;
+}
+
+uint64_t
+tt_clock_ms(void)
+{
+  return tt_clock_ns() / 1000000u;
+}
+
+uint64_t
+tt_clock_slack_ns(void)
+{
+  struct timespec res;
+
+  /* A virtual clock stands still between advances: no part of a
+   * nanosecond can have passed, so exactly the span is at least it. */
+  if (tt_clock_virtual())
+    return 0;
+  if (clock_getres(CLOCK_MONOTONIC, &res) != 0)
+    return 1000000u;
+  return (uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec;
 }
 
 void
-tt_clock_wait_until(uint64_t ms)
+tt_clock_wait_until(uint64_t ns)
 {
   uint64_t now;
 
@@ -73,10 +94,10 @@ tt_clock_wait_until(uint64_t ms)
    * we wait: the server never waits on it (server.c). */
   if (tt_clock_virtual())
     return;
-  while ((now = tt_clock_ms()) < ms) {
-    uint64_t left = ms - now;
-    struct timespec ts = { (time_t)(left / 1000u),
-                           (long)(left % 1000u) * 1000000L };
+  while ((now = tt_clock_ns()) < ns) {
+    uint64_t left = ns - now;
+    struct timespec ts = { (time_t)(left / 1000000000u),
+                           (long)(left % 1000000000u) };
 
     if (nanosleep(&ts, NULL) < 0 && errno != EINTR)
       return;
