@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* The name the server registers with xous-names(8). */
-#define XOUS_PDDB_SERVER_NAME "_pddb server_"
+#define XOUS_PDDB_SERVER_NAME "_Plausibly Deniable Database_"
 
 /* Name limits in bytes of UTF-8 (no NUL), as in Xous. */
 #define XOUS_PDDB_MAX_BASIS_NAME 64
