@@ -16,7 +16,8 @@ PDDB_HOST_LIBS = $(SQLITE_LIBS) $(SODIUM_LIBS)
 
 # The server.
 bin_PROGRAMS += xous-pddb
-xous_pddb_SOURCES = pddb/server.c pddb/hosted/stop.c pddb/hosted/say.c \
+xous_pddb_SOURCES = pddb/server.c pddb/server_std.c pddb/server_std.h \
+	pddb/hosted/stop.c pddb/hosted/say.c \
 	$(pddb_engine_sources)
 xous_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)
 xous_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS)
@@ -29,7 +30,7 @@ pddb_pddb_CFLAGS = $(PDDB_HOST_CFLAGS) $(BSD_CFLAGS)
 pddb_pddb_LDADD = libxous.la $(PDDB_HOST_LIBS) $(BSD_LIBS)
 
 # The client API, part of libxous.
-libxous_la_SOURCES += pddb/client.c
+libxous_la_SOURCES += pddb/client.c pddb/senres.c pddb/senres.h
 xousinclude_HEADERS += include/xous/pddb.h
 
 dist_man_MANS += man/pddb.1 man/pddb.7 man/xous_pddb.3 man/xous-pddb.8
@@ -40,8 +41,8 @@ examples_notes_notes_SOURCES = examples/notes/notes.c
 examples_notes_notes_LDADD = libxous.la
 
 # Tests: the engine and the command on real images; the server under xousd.
-TESTS += tests/check_pddb tests/check_pddb_server
-check_PROGRAMS += tests/check_pddb tests/check_pddb_server
+TESTS += tests/check_pddb tests/check_pddb_server tests/check_pddb_wire
+check_PROGRAMS += tests/check_pddb tests/check_pddb_server tests/check_pddb_wire
 tests_check_pddb_SOURCES = tests/check_pddb.c \
 	tests/support/harness.c tests/support/harness.h $(pddb_engine_sources)
 tests_check_pddb_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
@@ -50,6 +51,11 @@ tests_check_pddb_server_SOURCES = tests/check_pddb_server.c \
 	tests/support/harness.c tests/support/harness.h $(pddb_engine_sources)
 tests_check_pddb_server_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
 tests_check_pddb_server_LDADD = libxous.la $(CHECK_LIBS) $(PDDB_HOST_LIBS)
+
+tests_check_pddb_wire_SOURCES = tests/check_pddb_wire.c \
+	tests/support/harness.c tests/support/harness.h $(pddb_engine_sources)
+tests_check_pddb_wire_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pddb_wire_LDADD = libxous.la $(CHECK_LIBS) $(PDDB_HOST_LIBS)
 
 # The benchmark: `make bench-pddb`, also run by `make bench`.
 noinst_PROGRAMS += bench/bench_pddb

@@ -32,6 +32,7 @@
 #include <xous/version.h>
 
 #include "engine.h"
+#include "server_std.h"
 
 #define MIN_BUF (XOUS_PDDB_DATA_OFFSET)
 
@@ -206,6 +207,8 @@ handle(const xous_envelope_t *env)
   size_t out = 0, cap;
   uint8_t *page;
 
+  if (xous__pddb_std_serve(engine, env))
+    return true;
   if (env->body.kind == XOUS_MSG_SEND) {
     (void)xous_unmap_memory(mm->buf);
     return true;

@@ -116,28 +116,71 @@ xous_error_t xous_pddb_sync(xous_pddb_t *db);
 /* ==== wire format ========================================================= */
 
 /*
- * Every request is a MutableLend of a page buffer that starts with a
- * struct xous_pddb_msg; data follows at XOUS_PDDB_DATA_OFFSET. The server
- * answers with ReturnMemory: offset = the xous_error_t, valid = the bytes
- * it wrote after the header (read data, lists).
+ * The real PDDB's opcodes (xous-core services/pddb/src/api.rs) that the
+ * server answers; pddb(7) has the layouts. The low 16 bits of a message
+ * id are the opcode; for the std family's file calls the high 16 bits
+ * carry the file descriptor.
  */
+enum xous_pddb_real_opcode {
+  XOUS_PDDB_WRITE_KEY_FLUSH = 18, /* BlockingScalar: sync; PddbRetcode */
+  XOUS_PDDB_LIST_BASIS_STD = 26,  /* senres basQ -> basR */
+  XOUS_PDDB_CREATE_BASIS_STD = 27, /* not implemented by the real server */
+  XOUS_PDDB_LIST_DICT_STD = 28,   /* LiDQ -> LiDR */
+  XOUS_PDDB_LIST_KEY_STD = 29,    /* LiKQ -> LiKR */
+  XOUS_PDDB_OPEN_KEY_STD = 30,    /* KyOQ -> KyOR */
+  XOUS_PDDB_READ_KEY_STD = 31,    /* | fd << 16; lend: valid bytes wanted */
+  XOUS_PDDB_WRITE_KEY_STD = 32,   /* | fd << 16; lend: valid bytes */
+  XOUS_PDDB_CLOSE_KEY_STD = 34,   /* | fd << 16; BlockingScalar */
+  XOUS_PDDB_DELETE_KEY_STD = 35,  /* RmKQ */
+  XOUS_PDDB_LATEST_BASIS_STD = 36, /* raw name; offset = its length */
+  XOUS_PDDB_LIST_PATH_STD = 37,   /* PthQ -> PthR */
+  XOUS_PDDB_STAT_PATH_STD = 38,   /* StaQ -> StaR */
+  XOUS_PDDB_SEEK_KEY_STD = 39,    /* | fd << 16; BlockingScalar */
+  XOUS_PDDB_CREATE_DICT_STD = 40, /* NuDQ */
+  XOUS_PDDB_DELETE_DICT_STD = 41, /* RmDQ */
+};
+
+/* The real PddbRetcode: what a std-family lend answers in its offset
+ * word (0 there means success), and a scalar call in its first word. */
+enum xous_pddb_retcode {
+  XOUS_PDDB_RC_UNINIT = 0,
+  XOUS_PDDB_RC_OK = 1,
+  XOUS_PDDB_RC_BASIS_LOST = 2,
+  XOUS_PDDB_RC_ACCESS_DENIED = 3,
+  XOUS_PDDB_RC_UNEXPECTED_EOF = 4,
+  XOUS_PDDB_RC_INTERNAL_ERROR = 5,
+  XOUS_PDDB_RC_DISK_FULL = 6,
+};
+
+/*
+ * The desktop extension: opcodes from XOUS_PDDB_OP_EXTENSION up, outside
+ * the real range (0..56), which the real server answers as unknown.
+ * Every request is a MutableLend of a page buffer that starts with a
+ * struct xous_pddb_msg; data follows at XOUS_PDDB_DATA_OFFSET. The
+ * server answers with ReturnMemory: offset = the xous_error_t, valid =
+ * the bytes it wrote after the header (read data, lists). The password
+ * of CREATE_BASIS and UNLOCK_BASIS travels in the data area, since the
+ * desktop has no GUI to ask for it; the server wipes it from the page
+ * at once.
+ */
+#define XOUS_PDDB_OP_EXTENSION 0x1000u
 enum xous_pddb_opcode {
-  XOUS_PDDB_OP_CREATE_BASIS = 1,
-  XOUS_PDDB_OP_UNLOCK_BASIS = 2,
-  XOUS_PDDB_OP_LOCK_BASIS = 3,
-  XOUS_PDDB_OP_DELETE_BASIS = 4,
-  XOUS_PDDB_OP_LIST_BASES = 5,
-  XOUS_PDDB_OP_LIST_DICTS = 6,
-  XOUS_PDDB_OP_LIST_KEYS = 7,
-  XOUS_PDDB_OP_OPEN = 8,
-  XOUS_PDDB_OP_READ = 9,
-  XOUS_PDDB_OP_WRITE = 10,
-  XOUS_PDDB_OP_TRUNCATE = 11,
-  XOUS_PDDB_OP_STAT = 12,
-  XOUS_PDDB_OP_CLOSE = 13,
-  XOUS_PDDB_OP_DELETE_KEY = 14,
-  XOUS_PDDB_OP_DELETE_DICT = 15,
-  XOUS_PDDB_OP_SYNC = 16,
+  XOUS_PDDB_OP_CREATE_BASIS = XOUS_PDDB_OP_EXTENSION + 1,
+  XOUS_PDDB_OP_UNLOCK_BASIS = XOUS_PDDB_OP_EXTENSION + 2,
+  XOUS_PDDB_OP_LOCK_BASIS = XOUS_PDDB_OP_EXTENSION + 3,
+  XOUS_PDDB_OP_DELETE_BASIS = XOUS_PDDB_OP_EXTENSION + 4,
+  XOUS_PDDB_OP_LIST_BASES = XOUS_PDDB_OP_EXTENSION + 5,
+  XOUS_PDDB_OP_LIST_DICTS = XOUS_PDDB_OP_EXTENSION + 6,
+  XOUS_PDDB_OP_LIST_KEYS = XOUS_PDDB_OP_EXTENSION + 7,
+  XOUS_PDDB_OP_OPEN = XOUS_PDDB_OP_EXTENSION + 8,
+  XOUS_PDDB_OP_READ = XOUS_PDDB_OP_EXTENSION + 9,
+  XOUS_PDDB_OP_WRITE = XOUS_PDDB_OP_EXTENSION + 10,
+  XOUS_PDDB_OP_TRUNCATE = XOUS_PDDB_OP_EXTENSION + 11,
+  XOUS_PDDB_OP_STAT = XOUS_PDDB_OP_EXTENSION + 12,
+  XOUS_PDDB_OP_CLOSE = XOUS_PDDB_OP_EXTENSION + 13,
+  XOUS_PDDB_OP_DELETE_KEY = XOUS_PDDB_OP_EXTENSION + 14,
+  XOUS_PDDB_OP_DELETE_DICT = XOUS_PDDB_OP_EXTENSION + 15,
+  XOUS_PDDB_OP_SYNC = XOUS_PDDB_OP_EXTENSION + 16,
 };
 
 /* Flag of a WRITE request: more parts of the same write follow. The

@@ -1,0 +1,729 @@
+/*
+ * The std family on the engine (server_std.h). Requests are senres v1
+ * records in the lent page; answers overwrite the page with a record of
+ * the answer's fourcc. A lend answers ReturnMemory with offset 0 for
+ * success or a PddbRetcode, as the real server does; SeekKeyStd and
+ * CloseKeyStd answer Scalar2 for success and Scalar1(retcode) otherwise.
+ *
+ * File descriptors are the real server's: per process, small numbers,
+ * the lowest free one first; each holds an engine handle owned by the
+ * process, the current position and the length seen at open.
+ *
+ * Paths are the real ones: "dict:key" searches every open basis, the
+ * most recently unlocked first; ":basis:dict:key" names the basis;
+ * "::dict:key" means the most recently unlocked basis. The key is what
+ * follows the last ':'.
+ */
+#include <string.h>
+
+#include <xous/pddb.h>
+
+#include "senres.h"
+#include "server_std.h"
+
+#define MAX_FDS 128
+
+struct std_fd {
+  bool used;
+  xous_pid_t pid;
+  uint16_t fd;
+  uint32_t handle;
+  uint64_t offset, length;
+};
+
+static struct std_fd fds[MAX_FDS];
+
+/* A path split: names NUL terminated, "" when absent. */
+struct path {
+  bool has_basis, has_rest;
+  char basis[XOUS_PDDB_MAX_BASIS_NAME + 1];
+  char rest[XOUS_PDDB_MAX_DICT_NAME + 1 + XOUS_PDDB_MAX_KEY_NAME + 1];
+};
+
+static bool
+copy_name(char *dst, size_t cap, const uint8_t *s, size_t n)
+{
+  /* A NUL inside would make the name another, shorter one. */
+  if (n >= cap || memchr(s, '\0', n) != NULL)
+    return false;
+  memcpy(dst, s, n);
+  dst[n] = '\0';
+  return true;
+}
+
+/* The latest basis: the first that pddb_list_bases() names. */
+struct first {
+  char name[XOUS_PDDB_MAX_BASIS_NAME + 1];
+  bool got;
+};
+
+static void
+take_first(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  struct first *f = ctx;
+
+  (void)len;
+  (void)basis;
+  if (!f->got && strlen(name) <= XOUS_PDDB_MAX_BASIS_NAME) {
+    strcpy(f->name, name);
+    f->got = true;
+  }
+}
+
+static bool
+latest_basis(struct pddb_engine *e, char *out)
+{
+  struct first f = { "", false };
+
+  if (pddb_list_bases(e, take_first, &f) != XOUS_OK || !f.got)
+    return false;
+  strcpy(out, f.name);
+  return true;
+}
+
+/* split_basis_and_dict of the real server; false for an invalid path. */
+static bool
+split_path(struct pddb_engine *e, const uint8_t *s, size_t n, struct path *p)
+{
+  const uint8_t *colon;
+  size_t bn;
+
+  memset(p, 0, sizeof *p);
+  if (n > 0 && s[0] == ':') {
+    s++, n--;
+    colon = memchr(s, ':', n);
+    if (colon == NULL) {
+      if (n > 0) {
+        p->has_basis = true;
+        if (!copy_name(p->basis, sizeof p->basis, s, n))
+          return false;
+      }
+    } else {
+      bn = (size_t)(colon - s);
+      if (bn > 0) {
+        p->has_basis = true;
+        if (!copy_name(p->basis, sizeof p->basis, s, bn))
+          return false;
+      } else {
+        p->has_basis = latest_basis(e, p->basis);
+      }
+      s += bn + 1, n -= bn + 1;
+      if (n > 0) {
+        p->has_rest = true;
+        if (!copy_name(p->rest, sizeof p->rest, s, n))
+          return false;
+      }
+    }
+  } else {
+    p->has_rest = true;
+    if (!copy_name(p->rest, sizeof p->rest, s, n))
+      return false;
+  }
+  if (p->has_basis && p->basis[0] != '\0' &&
+      p->basis[strlen(p->basis) - 1] == ':')
+    return false;
+  if (p->has_rest && p->rest[0] != '\0' &&
+      p->rest[strlen(p->rest) - 1] == ':')
+    return false;
+  return true;
+}
+
+static const char *
+basis_of(const struct path *p)
+{
+  return p->has_basis ? p->basis : NULL;
+}
+
+/* Splits rest into dict and key at the last ':'; false when none. */
+static bool
+split_key(struct path *p, char **dict, char **key)
+{
+  char *c = strrchr(p->rest, ':');
+
+  if (!p->has_rest || c == NULL)
+    return false;
+  *c = '\0';
+  *dict = p->rest;
+  *key = c + 1;
+  return true;
+}
+
+static struct std_fd *
+fd_of(xous_pid_t pid, xous_word_t fd)
+{
+  int i;
+
+  for (i = 0; i < MAX_FDS; i++)
+    if (fds[i].used && fds[i].pid == pid && fds[i].fd == fd)
+      return &fds[i];
+  return NULL;
+}
+
+/* The engine's error as the real server's PddbRetcode for a file call. */
+static unsigned
+retcode(xous_error_t err)
+{
+  switch (err) {
+  case XOUS_OK:
+    return 0;
+  case XOUS_NOT_FOUND:
+  case XOUS_UNAVAILABLE:
+    return XOUS_PDDB_RC_BASIS_LOST;
+  case XOUS_INVALID_ARGUMENT:
+    return XOUS_PDDB_RC_UNEXPECTED_EOF;
+  case XOUS_OUT_OF_MEMORY:
+    return XOUS_PDDB_RC_DISK_FULL;
+  default:
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  }
+}
+
+/* ---- names and lists ---------------------------------------------------- */
+
+struct list_out {
+  struct xous__senres_writer *w;
+  uint32_t count;
+};
+
+static void
+put_name(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  struct list_out *l = ctx;
+
+  (void)len;
+  (void)basis;
+  xous__senres_put_str(l->w, name, strlen(name));
+  l->count++;
+}
+
+static unsigned
+list_reply(struct pddb_engine *e, uint8_t *page, size_t cap,
+           const char *fourcc, int what, const char *basis, const char *dict)
+{
+  struct xous__senres_writer w;
+  struct list_out l = { &w, 0 };
+  size_t at;
+  xous_error_t err;
+
+  xous__senres_write_begin(&w, page, cap, fourcc);
+  at = xous__senres_reserve_u32(&w);
+  if (what == 0)
+    err = pddb_list_bases(e, put_name, &l);
+  else if (what == 1)
+    err = pddb_list_dicts(e, basis, put_name, &l);
+  else
+    err = pddb_list_keys(e, basis, dict, put_name, &l);
+  if (err == XOUS_NOT_FOUND && what == 1)
+    err = XOUS_OK; /* the real one lists nothing for a closed basis */
+  if (err != XOUS_OK || w.overflow)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  xous__senres_patch_u32(&w, at, l.count);
+  return 0;
+}
+
+/* Reads an Option<String> basis into out; false on a bad record. */
+static bool
+get_opt_basis(struct xous__senres_reader *r, char *out, bool *has)
+{
+  const uint8_t *s;
+  size_t n;
+
+  *has = xous__senres_get_some(r);
+  if (r->failed)
+    return false;
+  if (!*has)
+    return true;
+  return xous__senres_get_str(r, &s, &n) &&
+         copy_name(out, XOUS_PDDB_MAX_BASIS_NAME + 1, s, n);
+}
+
+/* ListPathStd: the keys of a dict (2, or 3 when a dict of that name
+ * exists too) and its child dicts (1), or the bases (0). */
+struct path_list {
+  struct xous__senres_writer *w;
+  uint32_t count;
+  struct pddb_engine *e;
+  const char *basis, *dict;
+  size_t dict_len;
+};
+
+static void
+has_name(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  const char **want = ctx;
+
+  (void)len;
+  (void)basis;
+  if (*want != NULL && strcmp(name, *want) == 0)
+    *want = NULL;
+}
+
+static bool
+dict_exists(struct pddb_engine *e, const char *basis, const char *dict)
+{
+  const char *want = dict;
+
+  if (pddb_list_dicts(e, basis, has_name, &want) != XOUS_OK)
+    return false;
+  return want == NULL;
+}
+
+static bool
+key_exists(struct pddb_engine *e, const char *basis, const char *dict,
+           const char *key)
+{
+  const char *want = key;
+
+  if (pddb_list_keys(e, basis, dict, has_name, &want) != XOUS_OK)
+    return false;
+  return want == NULL;
+}
+
+static void
+path_key(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  struct path_list *l = ctx;
+  char full[XOUS_PDDB_MAX_DICT_NAME + 1 + XOUS_PDDB_MAX_KEY_NAME + 1];
+  size_t n = strlen(name);
+
+  (void)len;
+  (void)basis;
+  /* A key that is also a dict's full name is a DictKey. */
+  memcpy(full, name, n + 1);
+  xous__senres_put_str(l->w, name, n);
+  xous__senres_put_u8(l->w, dict_exists(l->e, l->basis, full) ? 3 : 2);
+  l->count++;
+}
+
+static void
+path_child(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  struct path_list *l = ctx;
+  const char *tail;
+
+  (void)len;
+  (void)basis;
+  /* Children of "" (the root) have no ':' and, as in the real server,
+   * are not listed; children of d are "d:x" without a further ':'. */
+  if (l->dict_len == 0 || strncmp(name, l->dict, l->dict_len) != 0 ||
+      name[l->dict_len] != ':')
+    return;
+  tail = name + l->dict_len + 1;
+  if (*tail == '\0' || strchr(tail, ':') != NULL ||
+      key_exists(l->e, l->basis, l->dict, tail))
+    return;
+  xous__senres_put_str(l->w, tail, strlen(tail));
+  xous__senres_put_u8(l->w, 1);
+  l->count++;
+}
+
+static void
+path_basis(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  struct path_list *l = ctx;
+
+  (void)len;
+  (void)basis;
+  xous__senres_put_str(l->w, name, strlen(name));
+  xous__senres_put_u8(l->w, 0);
+  l->count++;
+}
+
+static unsigned
+list_path(struct pddb_engine *e, uint8_t *page, size_t cap,
+          const struct path *p)
+{
+  struct xous__senres_writer w;
+  struct path_list l = { &w, 0, e, basis_of(p), p->rest, strlen(p->rest) };
+  size_t at;
+
+  xous__senres_write_begin(&w, page, cap, "PthR");
+  at = xous__senres_reserve_u32(&w);
+  if (!p->has_basis && !p->has_rest) {
+    (void)pddb_list_bases(e, path_basis, &l);
+  } else {
+    if (p->rest[0] != '\0')
+      (void)pddb_list_keys(e, l.basis, p->rest, path_key, &l);
+    (void)pddb_list_dicts(e, l.basis, path_child, &l);
+  }
+  if (w.overflow)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  xous__senres_patch_u32(&w, at, l.count);
+  return 0;
+}
+
+static unsigned
+stat_path(struct pddb_engine *e, uint8_t *page, size_t cap, struct path *p)
+{
+  struct xous__senres_writer w;
+  char *dict, *key;
+  bool is_dict, is_key = false;
+  uint8_t kind;
+
+  xous__senres_write_begin(&w, page, cap, "StaR");
+  if (!p->has_basis && !p->has_rest) {
+    xous__senres_put_u8(&w, 4);
+    return 0;
+  }
+  if (p->has_basis && !p->has_rest) {
+    const char *want = p->basis;
+
+    (void)pddb_list_bases(e, has_name, &want);
+    xous__senres_put_u8(&w, want == NULL ? 0 : 4);
+    if (want == NULL)
+      xous__senres_put_u64(&w, 0);
+    return 0;
+  }
+  if (p->rest[0] == '\0') {
+    xous__senres_put_u8(&w, 1);
+    return 0;
+  }
+  is_dict = dict_exists(e, basis_of(p), p->rest);
+  if (split_key(p, &dict, &key))
+    is_key = key_exists(e, basis_of(p), dict, key);
+  kind = is_dict ? (is_key ? 3 : 1) : (is_key ? 2 : 4);
+  xous__senres_put_u8(&w, kind);
+  xous__senres_put_u64(&w, 0);
+  return 0;
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+static unsigned
+open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
+{
+  struct xous__senres_reader r;
+  struct xous__senres_writer w;
+  struct path p;
+  const uint8_t *s;
+  size_t n;
+  bool create_file, create_new, append, truncate;
+  char *dict, *key;
+  unsigned flags = 0;
+  uint32_t h;
+  uint64_t len;
+  const char *bname;
+  xous_error_t err;
+  int i, slot = -1;
+  uint16_t fd;
+
+  /* SAFETY: the record is read field by field with bounds checks; the
+   * names are copied out before the page is written again. */
+  if (!xous__senres_read_begin(&r, page, cap, "KyOQ") ||
+      !xous__senres_get_str(&r, &s, &n))
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  create_file = xous__senres_get_bool(&r);
+  (void)xous__senres_get_bool(&r); /* create_path: dicts come with keys */
+  create_new = xous__senres_get_bool(&r);
+  append = xous__senres_get_bool(&r);
+  truncate = xous__senres_get_bool(&r);
+  (void)xous__senres_get_u64(&r); /* alloc_hint */
+  if (xous__senres_get_some(&r))
+    (void)xous__senres_get_u32(&r), (void)xous__senres_get_u32(&r),
+        (void)xous__senres_get_u32(&r), (void)xous__senres_get_u32(&r);
+  if (r.failed)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  if (!split_path(e, s, n, &p))
+    return XOUS_PDDB_RC_BASIS_LOST;
+  if (!p.has_rest)
+    return XOUS_PDDB_RC_BASIS_LOST;
+  if (!split_key(&p, &dict, &key))
+    return XOUS_PDDB_RC_ACCESS_DENIED;
+  bname = basis_of(&p);
+  if (create_new && key_exists(e, bname, dict, key))
+    return XOUS_PDDB_RC_DISK_FULL;
+  if (create_file || create_new)
+    flags |= XOUS_PDDB_CREATE;
+  if (truncate)
+    flags |= XOUS_PDDB_TRUNCATE;
+  for (i = 0; i < MAX_FDS && slot < 0; i++)
+    if (!fds[i].used)
+      slot = i;
+  if (slot < 0)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  for (fd = 0; fd_of(pid, fd) != NULL; fd++)
+    ;
+  err = pddb_key_open(e, bname, dict, key, flags, pid, &h);
+  if (err != XOUS_OK)
+    return err == XOUS_NOT_FOUND || err == XOUS_INVALID_STRING
+               ? XOUS_PDDB_RC_BASIS_LOST
+               : retcode(err);
+  if (truncate)
+    len = 0;
+  else if (pddb_key_stat(e, pid, h, &len, &bname) != XOUS_OK)
+    len = 0;
+  fds[slot] = (struct std_fd){ true, pid, fd, h, append ? len : 0, len };
+  xous__senres_write_begin(&w, page, cap, "KyOR");
+  xous__senres_put_u16(&w, fd);
+  xous__senres_put_u64(&w, len);
+  return 0;
+}
+
+static unsigned
+read_key(struct pddb_engine *e, struct std_fd *f, uint8_t *page, size_t want,
+         size_t *got)
+{
+  xous_error_t err;
+
+  err = pddb_key_read(e, f->pid, f->handle, f->offset, page, want, got);
+  if (err != XOUS_OK)
+    return retcode(err);
+  f->offset += *got;
+  return 0;
+}
+
+static unsigned
+write_key(struct pddb_engine *e, struct std_fd *f, const uint8_t *page,
+          size_t n)
+{
+  xous_error_t err;
+
+  /* SAFETY: value bytes are opaque; the engine copies them once. */
+  err = pddb_key_write(e, f->pid, f->handle, f->offset, page, n);
+  if (err != XOUS_OK)
+    return retcode(err);
+  f->offset += n;
+  if (f->offset > f->length)
+    f->length = f->offset;
+  return 0;
+}
+
+static unsigned
+delete_key(struct pddb_engine *e, uint8_t *page, size_t cap)
+{
+  struct xous__senres_reader r;
+  struct path p;
+  const uint8_t *s;
+  size_t n;
+  char *dict, *key;
+
+  if (!xous__senres_read_begin(&r, page, cap, "RmKQ") ||
+      !xous__senres_get_str(&r, &s, &n))
+    return XOUS_PDDB_RC_BASIS_LOST;
+  if (!split_path(e, s, n, &p) || !p.has_rest || !split_key(&p, &dict, &key))
+    return XOUS_PDDB_RC_ACCESS_DENIED;
+  if (pddb_key_delete(e, basis_of(&p), dict, key) != XOUS_OK)
+    return XOUS_PDDB_RC_UNEXPECTED_EOF;
+  return 0;
+}
+
+static void
+count_one(const char *name, uint64_t len, const char *basis, void *ctx)
+{
+  (void)name;
+  (void)len;
+  (void)basis;
+  ++*(uint32_t *)ctx;
+}
+
+static unsigned
+delete_dict(struct pddb_engine *e, uint8_t *page, size_t cap)
+{
+  struct xous__senres_reader r;
+  struct path p;
+  const uint8_t *s;
+  size_t n;
+  uint32_t keys = 0;
+
+  if (!xous__senres_read_begin(&r, page, cap, "RmDQ") ||
+      !xous__senres_get_str(&r, &s, &n) || !split_path(e, s, n, &p) ||
+      !p.has_rest)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  /* The real server removes only an empty dict. */
+  if (pddb_list_keys(e, basis_of(&p), p.rest, count_one, &keys) == XOUS_OK &&
+      keys > 0)
+    return XOUS_PDDB_RC_DISK_FULL;
+  if (pddb_dict_delete(e, basis_of(&p), p.rest) != XOUS_OK)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  return 0;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static void
+serve_scalar(struct pddb_engine *e, const xous_envelope_t *env, unsigned op,
+             xous_word_t fdno)
+{
+  const xous_scalar_msg_t *m = &env->body.scalar;
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  struct std_fd *f = fd_of(pid, fdno);
+  uint64_t by, point, to;
+  bool blocking = env->body.kind == XOUS_MSG_BLOCKING_SCALAR;
+  xous_error_t err;
+
+  if (op == XOUS_PDDB_WRITE_KEY_FLUSH) {
+    err = pddb_sync(e);
+    if (blocking)
+      (void)xous_return_scalar1(env->sender,
+                                err == XOUS_OK ? XOUS_PDDB_RC_OK
+                                : err == XOUS_OUT_OF_MEMORY
+                                    ? XOUS_PDDB_RC_DISK_FULL
+                                    : XOUS_PDDB_RC_INTERNAL_ERROR);
+    return;
+  }
+  if (op == XOUS_PDDB_CLOSE_KEY_STD) {
+    if (f != NULL) {
+      (void)pddb_key_close(e, pid, f->handle);
+      f->used = false;
+    }
+    if (blocking) {
+      if (f != NULL)
+        (void)xous_return_scalar2(env->sender, 0, 0);
+      else
+        (void)xous_return_scalar1(env->sender, XOUS_PDDB_RC_UNEXPECTED_EOF);
+    }
+    return;
+  }
+  /* SeekKeyStd: arg1 whence (0 start, 1 current, 2 end), the distance
+   * in arg2 (low word) and arg3 (high word), as the real server reads
+   * them. */
+  by = (uint64_t)(uint32_t)m->arg3 << 32 | (uint32_t)m->arg2;
+  if (f == NULL || m->arg1 > 2) {
+    if (blocking)
+      (void)xous_return_scalar1(env->sender, XOUS_PDDB_RC_UNEXPECTED_EOF);
+    return;
+  }
+  point = m->arg1 == 0 ? 0 : m->arg1 == 1 ? f->offset : f->length;
+  if ((int64_t)by < 0 ? point < (uint64_t)0 - by : point + by < point) {
+    if (blocking)
+      (void)xous_return_scalar1(env->sender, XOUS_PDDB_RC_UNEXPECTED_EOF);
+    return;
+  }
+  to = point + by;
+  f->offset = to;
+  if (blocking)
+    (void)xous_return_scalar2(env->sender, (xous_word_t)(uint32_t)to,
+                              (xous_word_t)(to >> 32));
+}
+
+bool
+xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
+{
+  const xous_memory_msg_t *mm = &env->body.memory;
+  xous_word_t id = env->body.kind >= XOUS_MSG_SCALAR ? env->body.scalar.id
+                                                      : mm->id;
+  unsigned op = (unsigned)(id & 0xffff), rc = 0;
+  xous_word_t fdno = (id >> 16) & 0xffff;
+  xous_pid_t pid = xous_sender_pid(env->sender);
+  struct xous__senres_reader r;
+  struct std_fd *f;
+  size_t cap, valid, got = 0, offset;
+  char basis[XOUS_PDDB_MAX_BASIS_NAME + 1], dict[XOUS_PDDB_MAX_DICT_NAME + 1];
+  bool has;
+  uint8_t *page;
+  struct path p;
+  const uint8_t *s;
+  size_t n;
+
+  if (op != XOUS_PDDB_WRITE_KEY_FLUSH &&
+      (op < XOUS_PDDB_LIST_BASIS_STD || op > XOUS_PDDB_DELETE_DICT_STD ||
+       op == 33))
+    return false;
+  if (env->body.kind >= XOUS_MSG_SCALAR) {
+    if (op == XOUS_PDDB_WRITE_KEY_FLUSH || op == XOUS_PDDB_CLOSE_KEY_STD ||
+        op == XOUS_PDDB_SEEK_KEY_STD)
+      serve_scalar(e, env, op, fdno);
+    else if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
+      (void)xous_return_scalar1(env->sender, XOUS_PDDB_RC_INTERNAL_ERROR);
+    return true;
+  }
+  if (env->body.kind == XOUS_MSG_SEND) {
+    (void)xous_unmap_memory(mm->buf);
+    return true;
+  }
+  page = mm->buf.addr;
+  cap = mm->buf.len;
+  if (page == NULL || cap < 8) {
+    (void)xous_return_memory(env->sender, mm->buf,
+                             XOUS_PDDB_RC_INTERNAL_ERROR, 0);
+    return true;
+  }
+  /* SAFETY: a plain Lend cannot be written back: only WriteKeyStd (whose
+   * bytes are only read) is served from one; the rest needs the answer. */
+  if (env->body.kind == XOUS_MSG_LEND && op != XOUS_PDDB_WRITE_KEY_STD) {
+    (void)xous_return_memory(env->sender, mm->buf,
+                             XOUS_PDDB_RC_INTERNAL_ERROR, 0);
+    return true;
+  }
+  offset = 0;
+  valid = mm->valid;
+  switch (op) {
+  case XOUS_PDDB_LIST_BASIS_STD:
+    if (!xous__senres_read_begin(&r, page, cap, "basQ"))
+      rc = XOUS_PDDB_RC_INTERNAL_ERROR;
+    else
+      rc = list_reply(e, page, cap, "basR", 0, NULL, NULL);
+    break;
+  case XOUS_PDDB_LIST_DICT_STD:
+    if (!xous__senres_read_begin(&r, page, cap, "LiDQ") ||
+        !get_opt_basis(&r, basis, &has))
+      rc = XOUS_PDDB_RC_INTERNAL_ERROR;
+    else
+      rc = list_reply(e, page, cap, "LiDR", 1, has ? basis : NULL, NULL);
+    break;
+  case XOUS_PDDB_LIST_KEY_STD:
+    if (!xous__senres_read_begin(&r, page, cap, "LiKQ") ||
+        !get_opt_basis(&r, basis, &has) ||
+        !xous__senres_get_str(&r, &s, &n) ||
+        !copy_name(dict, sizeof dict, s, n))
+      rc = XOUS_PDDB_RC_INTERNAL_ERROR;
+    else
+      rc = list_reply(e, page, cap, "LiKR", 2, has ? basis : NULL, dict);
+    break;
+  case XOUS_PDDB_OPEN_KEY_STD:
+    rc = open_key(e, pid, page, cap);
+    break;
+  case XOUS_PDDB_READ_KEY_STD:
+  case XOUS_PDDB_WRITE_KEY_STD:
+    /* SAFETY: valid (the bytes wanted or given) is checked against the
+     * lent range before any byte is touched. */
+    if ((f = fd_of(pid, fdno)) == NULL || mm->valid > cap) {
+      rc = XOUS_PDDB_RC_UNEXPECTED_EOF;
+    } else if (op == XOUS_PDDB_READ_KEY_STD) {
+      rc = read_key(e, f, page, mm->valid, &got);
+      valid = got;
+    } else {
+      rc = write_key(e, f, page, mm->valid);
+      valid = mm->valid;
+    }
+    if (rc == XOUS_PDDB_RC_UNEXPECTED_EOF && f != NULL &&
+        pddb_key_stat(e, pid, f->handle, &(uint64_t){ 0 },
+                      &(const char *){ NULL }) == XOUS_INVALID_ARGUMENT)
+      f->used = false; /* the engine let the handle go (its owner ended) */
+    break;
+  case XOUS_PDDB_DELETE_KEY_STD:
+    rc = delete_key(e, page, cap);
+    break;
+  case XOUS_PDDB_LATEST_BASIS_STD:
+    /* The name's bytes, unframed; the offset word carries its length. */
+    if (latest_basis(e, basis)) {
+      n = strlen(basis) < cap ? strlen(basis) : cap;
+      memcpy(page, basis, n);
+      offset = n;
+    }
+    (void)xous_return_memory(env->sender, mm->buf, offset, mm->valid);
+    return true;
+  case XOUS_PDDB_LIST_PATH_STD:
+  case XOUS_PDDB_STAT_PATH_STD:
+    if (!xous__senres_read_begin(&r, page, cap,
+                                 op == XOUS_PDDB_LIST_PATH_STD ? "PthQ"
+                                                               : "StaQ") ||
+        !xous__senres_get_str(&r, &s, &n) || !split_path(e, s, n, &p))
+      rc = XOUS_PDDB_RC_INTERNAL_ERROR;
+    else if (op == XOUS_PDDB_LIST_PATH_STD)
+      rc = list_path(e, page, cap, &p);
+    else
+      rc = stat_path(e, page, cap, &p);
+    break;
+  case XOUS_PDDB_DELETE_DICT_STD:
+    rc = delete_dict(e, page, cap);
+    break;
+  default:
+    /* CreateBasisStd: the real server does not implement it; CreateDictStd:
+     * the engine makes a dictionary with its first key only. */
+    rc = XOUS_PDDB_RC_INTERNAL_ERROR;
+    break;
+  }
+  (void)xous_return_memory(env->sender, mm->buf, rc, valid);
+  return true;
+}
