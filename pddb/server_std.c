@@ -389,6 +389,25 @@ stat_path(struct pddb_engine *e, uint8_t *page, size_t cap, struct path *p)
 
 /* ---- keys ------------------------------------------------------------------ */
 
+/* Frees the descriptors whose engine handle has gone (the server freed
+ * the handles of ended processes); returns a free slot or -1. */
+static int
+free_stale(struct pddb_engine *e)
+{
+  uint64_t len;
+  const char *basis;
+  int i, slot = -1;
+
+  for (i = 0; i < MAX_FDS; i++)
+    if (fds[i].used && pddb_key_stat(e, fds[i].pid, fds[i].handle, &len,
+                                     &basis) == XOUS_INVALID_ARGUMENT) {
+      fds[i].used = false;
+      if (slot < 0)
+        slot = i;
+    }
+  return slot;
+}
+
 static unsigned
 open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
 {
@@ -439,6 +458,8 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
   for (i = 0; i < MAX_FDS && slot < 0; i++)
     if (!fds[i].used)
       slot = i;
+  if (slot < 0)
+    slot = free_stale(e);
   if (slot < 0)
     return XOUS_PDDB_RC_INTERNAL_ERROR;
   for (fd = 0; fd_of(pid, fd) != NULL; fd++)
@@ -596,6 +617,31 @@ serve_scalar(struct pddb_engine *e, const xous_envelope_t *env, unsigned op,
                               (xous_word_t)(to >> 32));
 }
 
+/* The native scalar calls whose answer the desktop knows: the image is
+ * mounted from the start (IsMounted, TryMount, MountAttempted answer
+ * Scalar2(0, 0), "mounted"), and there are no eFuses (IsEfuseSecured
+ * answers 0). True when op is one of them. */
+static bool
+serve_mount_scalar(const xous_envelope_t *env, unsigned op)
+{
+  if (op != XOUS_PDDB_IS_MOUNTED && op != XOUS_PDDB_TRY_MOUNT &&
+      op != XOUS_PDDB_MOUNT_ATTEMPTED && op != XOUS_PDDB_IS_EFUSE_SECURED)
+    return false;
+  if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR) {
+    if (op == XOUS_PDDB_IS_EFUSE_SECURED)
+      (void)xous_return_scalar1(env->sender, 0);
+    else
+      (void)xous_return_scalar2(env->sender, 0, 0);
+  } else if (env->body.kind == XOUS_MSG_LEND ||
+             env->body.kind == XOUS_MSG_LEND_MUT) {
+    (void)xous_return_memory(env->sender, env->body.memory.buf,
+                             XOUS_PDDB_RC_INTERNAL_ERROR, 0);
+  } else if (env->body.kind == XOUS_MSG_SEND) {
+    (void)xous_unmap_memory(env->body.memory.buf);
+  }
+  return true;
+}
+
 bool
 xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
 {
@@ -615,6 +661,8 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
   const uint8_t *s;
   size_t n;
 
+  if (serve_mount_scalar(env, op))
+    return true;
   if (op != XOUS_PDDB_WRITE_KEY_FLUSH &&
       (op < XOUS_PDDB_LIST_BASIS_STD || op > XOUS_PDDB_DELETE_DICT_STD ||
        op == 33))

@@ -2,7 +2,8 @@
  * The server's half of the std family (opcodes 26..41 and
  * WriteKeyFlush 18): what Rust std's File, read_dir, stat, remove_file
  * and remove_dir send to the real PDDB, answered on the engine as the
- * real server answers (pddb(7)).
+ * real server answers (pddb(7)); and the mount and eFuse queries
+ * (IsMounted 0, TryMount 1, IsEfuseSecured 22, MountAttempted 53).
  */
 #ifndef PDDB_SERVER_STD_H
 #define PDDB_SERVER_STD_H

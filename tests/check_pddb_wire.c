@@ -377,10 +377,26 @@ START_TEST(wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
   request("CrBQ", "x");
   ck_assert_uint_eq(lend(XOUS_PDDB_CREATE_BASIS_STD, 0, NULL),
                     XOUS_PDDB_RC_INTERNAL_ERROR);
+  /* Mounted from the start; no eFuses on the desktop. */
+  memset(ret, 0xff, sizeof(xous_word_t) * 5);
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_IS_MOUNTED, 0, 0, 0,
+                                        0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], 0);
+  ck_assert_uint_eq(ret[1], 0);
+  memset(ret, 0xff, sizeof(xous_word_t) * 5);
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_TRY_MOUNT, 0, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], 0);
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_IS_EFUSE_SECURED, 0,
+                                        0, 0, 0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], 0);
   /* Opcodes outside the families the desktop serves are answered. */
   ck_assert_uint_ne(lend(57, 0, NULL), 0);
-  ck_assert_uint_ne(lend(22, 0, NULL), 0);
-  ck_assert_int_eq(xous_blocking_scalar(cid, 22, 0, 0, 0, 0, ret), XOUS_OK);
+  ck_assert_uint_ne(lend(XOUS_PDDB_IS_EFUSE_SECURED, 0, NULL), 0);
+  ck_assert_int_eq(xous_blocking_scalar(cid, 21, 0, 0, 0, 0, ret), XOUS_OK);
   ck_assert_int_eq(xous_blocking_scalar(cid, 0xffff, 0, 0, 0, 0, ret),
                    XOUS_OK);
   /* And the server still serves. */

@@ -122,6 +122,8 @@ xous_error_t xous_pddb_sync(xous_pddb_t *db);
  * carry the file descriptor.
  */
 enum xous_pddb_real_opcode {
+  XOUS_PDDB_IS_MOUNTED = 0,       /* BlockingScalar: Scalar2(0, 0) mounted */
+  XOUS_PDDB_TRY_MOUNT = 1,        /* BlockingScalar: Scalar2(0, 0) mounted */
   XOUS_PDDB_WRITE_KEY_FLUSH = 18, /* BlockingScalar: sync; PddbRetcode */
   XOUS_PDDB_LIST_BASIS_STD = 26,  /* senres basQ -> basR */
   XOUS_PDDB_CREATE_BASIS_STD = 27, /* not implemented by the real server */
@@ -138,6 +140,8 @@ enum xous_pddb_real_opcode {
   XOUS_PDDB_SEEK_KEY_STD = 39,    /* | fd << 16; BlockingScalar */
   XOUS_PDDB_CREATE_DICT_STD = 40, /* NuDQ */
   XOUS_PDDB_DELETE_DICT_STD = 41, /* RmDQ */
+  XOUS_PDDB_IS_EFUSE_SECURED = 22, /* BlockingScalar: 0, no eFuses here */
+  XOUS_PDDB_MOUNT_ATTEMPTED = 53, /* BlockingScalar: Scalar2(0, 0) */
 };
 
 /* The real PddbRetcode: what a std-family lend answers in its offset
