@@ -292,6 +292,14 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     break;
   case XOUS_CTL_TRACE:
     if (!p->trace) {
+      /* Room for a few thousand events while the reader is descheduled:
+       * past what the socket holds, events are dropped, never waited for.
+       * SO_SNDBUFFORCE works only with CAP_NET_ADMIN; else the system's
+       * wmem_max caps the request. */
+      int room = 8 << 20;
+
+      if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) < 0)
+        (void)setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
       p->trace = true;
       xd_tracing++;
       xd_direct_trace_update();
