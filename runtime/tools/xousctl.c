@@ -638,6 +638,16 @@ run_trace(int fd, char *buf, const struct options *o)
       chrome_close(ch);
     return EXIT_BROKER;
   }
+  if (ch == NULL && !o->json) {
+    /* A process that joined between the first look and the subscription
+     * sent its "process" event to nobody: look once more. */
+    if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
+      return EXIT_BROKER;
+    names_from_ps(tn, json);
+    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
+      return EXIT_BROKER;
+    owners_from_servers(tn, json);
+  }
   if (ch != NULL) {
     fprintf(stderr, "xousctl: recording to %s; stop with Ctrl-C\n",
             o->chrome);
