@@ -51,8 +51,8 @@ pid_t bench_server_spawn(const char *name, enum bench_reply style);
 /* ---- the machine's limits (limits.c) ---------------------------------- */
 
 struct bench_limits {
-  bool present;            /* run-limits was found and ran */
-  double futex_block_same; /* median ns, each 0 when missing */
+  bool present;                   /* run-limits was found and ran */
+  double futex_block_same;        /* median ns, each 0 when missing */
   double futex_block_same_pinned; /* both ends on one CPU */
   double futex_block_cross;
   double futex_spin_cross;
@@ -60,7 +60,7 @@ struct bench_limits {
   double memcpy_4k;
   double memcpy_1m;
   double memcpy_16m;
-  char raw[2048];          /* run-limits' JSON, for the results file */
+  char raw[2048]; /* run-limits' JSON, for the results file */
 };
 
 /* Runs `NOPIN=1 path --json` and reads the figures. path may be NULL.

@@ -43,8 +43,8 @@ run_guest(const char *mode, unsigned long n)
     if (errno != EINTR)
       return -1;
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-    fprintf(stderr, "bench_emu: %s %s %lu ended with status %#x\n", elf,
-            mode, n, (unsigned)st);
+    fprintf(stderr, "bench_emu: %s %s %lu ended with status %#x\n", elf, mode,
+            n, (unsigned)st);
     return -1;
   }
   return bench_now_ns() - t0;
@@ -138,8 +138,7 @@ main(int argc, char **argv)
     bench_broker_stop();
     return 1;
   }
-  if (xous_connect(xous_sid_from_name(BENCH_NAME_SEPARATE), &cid) ==
-      XOUS_OK) {
+  if (xous_connect(xous_sid_from_name(BENCH_NAME_SEPARATE), &cid) == XOUS_OK) {
     double t0 = bench_now_ns();
 
     for (unsigned long i = 0; i < rounds; i++)

@@ -207,9 +207,8 @@ main(int argc, char **argv)
   printf("hosted mode (TCP, tests/helpers/hosted-peer) beside a native "
          "client, same server:\n");
   for (int i = 0; i < 4; i++)
-    printf("  %-30s hosted %10.1f us   native %8.2f us   %6.0fx\n",
-           names[i], hos[i] / 1e3, nat[i] / 1e3,
-           nat[i] > 0 ? hos[i] / nat[i] : 0);
+    printf("  %-30s hosted %10.1f us   native %8.2f us   %6.0fx\n", names[i],
+           hos[i] / 1e3, nat[i] / 1e3, nat[i] > 0 ? hos[i] / nat[i] : 0);
   printf("  %-30s hosted %10.1f us (median of 5; DESIGN.md target < 1 ms)\n",
          "start to first call", median_of(first, 5) / 1e3);
   xous_scalar(cid, BENCH_QUIT, 0, 0, 0, 0);

@@ -42,15 +42,15 @@ struct ctx {
   xous_cid_t cid_combined; /* answers with xous_reply_and_receive_next() */
   pid_t broker, server, server_separate, server_combined;
   xous_range_t lend_buf[NSIZES];
-  double target_ns;        /* wanted duration of one repetition */
-  const char *only;        /* measure only figures whose key holds this */
+  double target_ns; /* wanted duration of one repetition */
+  const char *only; /* measure only figures whose key holds this */
 };
 
 struct figure {
   char key[40];
   char label[48];
-  double median_ns, min_ns; /* per operation */
-  size_t iters;             /* per repetition */
+  double median_ns, min_ns;                  /* per operation */
+  size_t iters;                              /* per repetition */
   double cpu_client, cpu_broker, cpu_server; /* ns per operation */
   bool done;
 };
@@ -277,8 +277,7 @@ start(struct ctx *c, const char *xousd)
       !connect_bounded(BENCH_NAME_COMBINED, &c->cid_combined))
     return false;
   for (size_t i = 0; i < NSIZES; i++) {
-    xous_error_t err = xous_map_memory(0, 0, sizes[i],
-                                       XOUS_MEM_R | XOUS_MEM_W,
+    xous_error_t err = xous_map_memory(0, 0, sizes[i], XOUS_MEM_R | XOUS_MEM_W,
                                        &c->lend_buf[i]);
 
     if (err != XOUS_OK)
@@ -321,7 +320,7 @@ enum {
   F_PING,
   F_PING_COMBINED,
   F_SCALAR,
-  F_LEND,                       /* NSIZES of each from here */
+  F_LEND, /* NSIZES of each from here */
   F_LEND_MUT = F_LEND + NSIZES,
   F_LEND_MUT_4K_COMBINED = F_LEND_MUT + NSIZES,
   F_SEND,
@@ -404,32 +403,46 @@ targets(const struct figure *f, const struct bench_limits *lim,
   double rate = 1e9 / f[F_SCALAR].median_ns;
   size_t n = 0;
 
-  t[n] = (struct bench_target){ "BlockingScalar RTT", rtt, "ns",
-                                "futex_block_same, pinned",
-                                lim->futex_block_same_pinned, 0, "<= 2x",
-                                false };
+  t[n] = (struct bench_target){
+    "BlockingScalar RTT",         rtt, "ns",    "futex_block_same, pinned",
+    lim->futex_block_same_pinned, 0,   "<= 2x", false
+  };
   n++;
-  t[n] = (struct bench_target){ "BlockingScalar RTT", rtt, "ns",
-                                "futex_block_same, unpinned",
-                                lim->futex_block_same, 0, NULL, false };
+  t[n] = (struct bench_target){
+    "BlockingScalar RTT",  rtt, "ns", "futex_block_same, unpinned",
+    lim->futex_block_same, 0,   NULL, false
+  };
   n++;
-  t[n] = (struct bench_target){ "Scalar one-way rate", rate, "msg/s",
-                                "50 x 16800 msg/s", SCALAR_TARGET, 0,
-                                ">= 1x", false };
+  t[n] = (struct bench_target){
+    "Scalar one-way rate", rate, "msg/s", "50 x 16800 msg/s",
+    SCALAR_TARGET,         0,    ">= 1x", false
+  };
   n++;
   t[n] = (struct bench_target){ "Scalar one-way, per msg",
-                                f[F_SCALAR].median_ns, "ns",
-                                "futex_spin_cross", lim->futex_spin_cross, 0,
-                                NULL, false };
+                                f[F_SCALAR].median_ns,
+                                "ns",
+                                "futex_spin_cross",
+                                lim->futex_spin_cross,
+                                0,
+                                NULL,
+                                false };
   n++;
   t[n] = (struct bench_target){ "MutableLend 16 MiB RTT",
-                                f[F_LEND_MUT + 3].median_ns, "ns",
-                                "memcpy_16m", lim->memcpy_16m, 0, "< 0.1x",
+                                f[F_LEND_MUT + 3].median_ns,
+                                "ns",
+                                "memcpy_16m",
+                                lim->memcpy_16m,
+                                0,
+                                "< 0.1x",
                                 false };
   n++;
   t[n] = (struct bench_target){ "MutableLend 4 KiB RTT",
-                                f[F_LEND_MUT].median_ns, "ns",
-                                "our BlockingScalar RTT", rtt, 0, "<= 3x",
+                                f[F_LEND_MUT].median_ns,
+                                "ns",
+                                "our BlockingScalar RTT",
+                                rtt,
+                                0,
+                                "<= 3x",
                                 false };
   n++;
   bench_target_ratios(t, n);
@@ -451,10 +464,9 @@ print_cpu(const struct figure *f)
 }
 
 static bool
-write_json(const char *path, bool quick, double load_before,
-           double load_after, const struct figure *f,
-           const struct bench_limits *lim, const struct bench_target *t,
-           size_t n)
+write_json(const char *path, bool quick, double load_before, double load_after,
+           const struct figure *f, const struct bench_limits *lim,
+           const struct bench_target *t, size_t n)
 {
   FILE *out = fopen(path, "w");
 
@@ -473,9 +485,8 @@ write_json(const char *path, bool quick, double load_before,
             "    \"%s\": {\"median_ns\": %.0f, \"min_ns\": %.0f, "
             "\"iterations\": %zu, \"cpu_ns_per_op\": {\"client\": %.0f, "
             "\"broker\": %.0f, \"server\": %.0f}}%s\n",
-            f[i].key, f[i].median_ns, f[i].min_ns, f[i].iters,
-            f[i].cpu_client, f[i].cpu_broker, f[i].cpu_server,
-            i + 1 < F_COUNT ? "," : "");
+            f[i].key, f[i].median_ns, f[i].min_ns, f[i].iters, f[i].cpu_client,
+            f[i].cpu_broker, f[i].cpu_server, i + 1 < F_COUNT ? "," : "");
   fprintf(out, "  },\n  \"scalar_msgs_per_s\": %.0f,\n",
           1e9 / f[F_SCALAR].median_ns);
   fprintf(out, "  \"limits\": %s,\n  \"targets\": [\n",
@@ -505,20 +516,19 @@ load_average(void)
 static void
 usage(FILE *out)
 {
-  fprintf(out,
-          "usage: bench_ipc [--quick] [--json FILE] [--xousd PATH] "
-          "[--limits PATH]\n"
-          "                 [--only KEY]\n"
-          "\n"
-          "  --quick        short repetitions (a smoke run, figures are "
-          "noisy)\n"
-          "  --json FILE    also write the results as JSON to FILE\n"
-          "  --xousd PATH   the broker to start (default: "
-          "$XOUS_BUILDDIR/xousd)\n"
-          "  --limits PATH  run-limits (default: $XOUS_LIMITS)\n"
-          "  --only KEY     measure only the figures whose key holds KEY "
-          "(for profiling:\n"
-          "                 no limits, no targets)\n");
+  fprintf(out, "usage: bench_ipc [--quick] [--json FILE] [--xousd PATH] "
+               "[--limits PATH]\n"
+               "                 [--only KEY]\n"
+               "\n"
+               "  --quick        short repetitions (a smoke run, figures are "
+               "noisy)\n"
+               "  --json FILE    also write the results as JSON to FILE\n"
+               "  --xousd PATH   the broker to start (default: "
+               "$XOUS_BUILDDIR/xousd)\n"
+               "  --limits PATH  run-limits (default: $XOUS_LIMITS)\n"
+               "  --only KEY     measure only the figures whose key holds KEY "
+               "(for profiling:\n"
+               "                 no limits, no targets)\n");
 }
 
 int

@@ -44,10 +44,11 @@ raw_open(const char *path, unsigned pages)
   sqlite3_stmt *ins;
 
   sqlite3_open(path, &raw);
-  sqlite3_exec(raw, "PRAGMA page_size=8192; PRAGMA journal_mode=DELETE;"
-                    "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
-                    "CREATE TABLE pages (id INTEGER PRIMARY KEY, data BLOB);"
-                    "BEGIN",
+  sqlite3_exec(raw,
+               "PRAGMA page_size=8192; PRAGMA journal_mode=DELETE;"
+               "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
+               "CREATE TABLE pages (id INTEGER PRIMARY KEY, data BLOB);"
+               "BEGIN",
                NULL, NULL, NULL);
   sqlite3_prepare_v2(raw, "INSERT INTO pages VALUES (?1, ?2)", -1, &ins, NULL);
   for (i = 0; i < pages; i++) {
@@ -113,8 +114,8 @@ aead(size_t bytes, int open_)
   for (done = 0; done < bytes; done += 4080) {
     if (open_)
       (void)!crypto_aead_xchacha20poly1305_ietf_decrypt(out, &len, NULL, in,
-                                                 4080 + 16, NULL, 0, nonce,
-                                                 key);
+                                                        4080 + 16, NULL, 0,
+                                                        nonce, key);
     else
       crypto_aead_xchacha20poly1305_ietf_encrypt(out, &len, in, 4080, NULL, 0,
                                                  NULL, nonce, key);
@@ -337,7 +338,8 @@ main(void)
   line("1 MiB read", sum_p / ROUNDS, sum_r / ROUNDS, sizeof big);
   t = now();
   aead(64u << 20, 0);
-  printf("%-28s %10.1f MB/s\n", "raw AEAD seal", 64.0 * 1048576 / (now() - t) / 1e6);
+  printf("%-28s %10.1f MB/s\n", "raw AEAD seal",
+         64.0 * 1048576 / (now() - t) / 1e6);
   pddb_close(e);
   server_figures(dir, big, sizeof big);
   sqlite3_finalize(up);

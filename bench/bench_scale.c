@@ -35,8 +35,8 @@
 
 #include <xous.h>
 
-#define OP_COUNT 1   /* Scalar (seq): counted and checked */
-#define OP_SYNC 2    /* BlockingScalar (sent): Scalar2(received, disorder) */
+#define OP_COUNT 1 /* Scalar (seq): counted and checked */
+#define OP_SYNC 2  /* BlockingScalar (sent): Scalar2(received, disorder) */
 #define MAX_PROCS 300
 #define STACK_SIZE (64 * 1024)
 
@@ -129,8 +129,8 @@ run_client(unsigned index, unsigned nservers, unsigned conns,
   char c;
 
   for (unsigned k = 0; k < conns; k++) {
-    xous_error_t err =
-        xous_connect(server_sid((index + k) % nservers), &cid[k]);
+    xous_error_t err = xous_connect(server_sid((index + k) % nservers),
+                                    &cid[k]);
 
     if (err != XOUS_OK) {
       tell(report, "E connect %llu %llu %llu\n", index, err, 0);
@@ -356,8 +356,8 @@ main(int argc, char **argv)
       return 2;
     }
   }
-  if (xousd == NULL || nservers == 0 || nprocs <= nservers ||
-      nprocs > 254 || nservers > 256) {
+  if (xousd == NULL || nservers == 0 || nprocs <= nservers || nprocs > 254 ||
+      nservers > 256) {
     fprintf(stderr, "bench_scale: --xousd PATH, 1 <= servers < processes "
                     "<= 254\n");
     return 2;
@@ -387,7 +387,8 @@ main(int argc, char **argv)
       run_client(i - nservers, nservers, conns, per, report[1], go[0]);
     }
     if (i + 1 == nservers) /* the clients connect to existing servers */
-      while (ready < nservers && read_line(report[0], line, sizeof line, 10000)) {
+      while (ready < nservers &&
+             read_line(report[0], line, sizeof line, 10000)) {
         if (line[0] != 'R') {
           fprintf(stderr, "bench_scale: %s", line);
           return 1;
@@ -404,8 +405,8 @@ main(int argc, char **argv)
     ready++;
   }
   if (ready < nprocs) {
-    fprintf(stderr, "bench_scale: only %u of %u processes got ready\n",
-            ready, nprocs);
+    fprintf(stderr, "bench_scale: only %u of %u processes got ready\n", ready,
+            nprocs);
     return 1;
   }
   rss_ready = rss_kb(broker);

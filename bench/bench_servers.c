@@ -45,9 +45,9 @@
 #include "bench.h"
 
 #define BOOTS 5
-#define BOUND_S 10           /* no single step may take longer */
+#define BOUND_S 10 /* no single step may take longer */
 #define SLEEPERS 100
-#define SLEEPER_PROCS 4      /* a process has at most 31 threads */
+#define SLEEPER_PROCS 4 /* a process has at most 31 threads */
 #define SLEEPER_MS 10
 #define STACK_SIZE (256 * 1024)
 #define TARGET_NAME "bench-servers-target"
@@ -62,10 +62,10 @@ static const char *const std_dirs[] = { "servers/names", "servers/ticktimer",
 
 /* How many samples of each kind: a full run, or a quick smoke run. */
 struct plan {
-  size_t sleeps[3];   /* of 1, 10 and 50 ms */
-  size_t rounds;      /* sleeps per concurrent sleeper */
+  size_t sleeps[3]; /* of 1, 10 and 50 ms */
+  size_t rounds;    /* sleeps per concurrent sleeper */
   size_t connects;
-  double log_ns;      /* how long records are sent */
+  double log_ns; /* how long records are sent */
 };
 
 static const unsigned sleep_ms[3] = { 1, 10, 50 };
@@ -125,8 +125,8 @@ summarize(double *v, size_t n, struct stats *s)
 static void
 sleep_ns(double ns)
 {
-  struct timespec ts = { (time_t)(ns / 1e9), (long)((long long)ns %
-                                                    1000000000LL) };
+  struct timespec ts = { (time_t)(ns / 1e9),
+                         (long)((long long)ns % 1000000000LL) };
 
   while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
     continue;
@@ -178,8 +178,8 @@ find_servers(const char *builddir)
       continue;
     snprintf(p, len, "%s/%s/%s", builddir, std_dirs[i], std_names[i]);
     if (access(p, X_OK) != 0) {
-      fprintf(stderr, "bench_servers: %s is not built in %s\n",
-              std_names[i], builddir);
+      fprintf(stderr, "bench_servers: %s is not built in %s\n", std_names[i],
+              builddir);
       return false;
     }
   }
@@ -296,8 +296,10 @@ boot_once(const char *xousd, double *ns)
     *ns = ready - t0;
     ok = true;
   } else {
-    fprintf(stderr, "bench_servers: the standard image was not ready "
-                    "within %d s\n", BOUND_S);
+    fprintf(stderr,
+            "bench_servers: the standard image was not ready "
+            "within %d s\n",
+            BOUND_S);
   }
   if (probe > 0)
     reap_bounded(probe, 1e9);
@@ -429,8 +431,8 @@ spawn_sleepers(size_t first)
     return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (i = 0; i < n; i++)
-    if (xous_create_thread(sleeper, (void *)(uintptr_t)(first + i),
-                           STACK_SIZE, &tids[i]) != XOUS_OK)
+    if (xous_create_thread(sleeper, (void *)(uintptr_t)(first + i), STACK_SIZE,
+                           &tids[i]) != XOUS_OK)
       break;
   if (i < n)
     atomic_fetch_add(&shared->failed, 1);
@@ -492,10 +494,10 @@ measure_sleeps(const struct plan *p, struct results *r)
     summarize(xs, n, &r->sleep[k]);
     summarize(os, n, &r->nanosleep[k]);
     printf("  Sleep %2u ms, overshoot %13.0f us  (p99 %.0f, max %.0f; "
-           "nanosleep %.0f, p99 %.0f; n %zu)\n", sleep_ms[k],
-           r->sleep[k].median / 1e3,
-           r->sleep[k].p99 / 1e3, r->sleep[k].max / 1e3,
-           r->nanosleep[k].median / 1e3, r->nanosleep[k].p99 / 1e3, n);
+           "nanosleep %.0f, p99 %.0f; n %zu)\n",
+           sleep_ms[k], r->sleep[k].median / 1e3, r->sleep[k].p99 / 1e3,
+           r->sleep[k].max / 1e3, r->nanosleep[k].median / 1e3,
+           r->nanosleep[k].p99 / 1e3, n);
     fflush(stdout);
     free(xs);
     free(os);
@@ -601,8 +603,7 @@ measure_log(double duration_ns, struct results *r)
   r->log_per_s = log_rate(duration_ns, NULL, &r->log_records);
   if (r->log_per_s < 0)
     return false;
-  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W,
-                        &page);
+  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
   if (err != XOUS_OK)
     return fail("map_memory", err);
   rec = page.addr;
@@ -629,8 +630,8 @@ run_figures(const char *xousd, const struct plan *p, struct results *r)
 
   memset(procs, 0, sizeof procs);
   rounds = p->rounds;
-  shared = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  shared = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                -1, 0);
   if (shared == MAP_FAILED) {
     perror("bench_servers: mmap");
     return false;
@@ -643,8 +644,8 @@ run_figures(const char *xousd, const struct plan *p, struct results *r)
   for (int i = 0; i < SLEEPER_PROCS; i++)
     procs[i] = spawn_sleepers((size_t)i * (SLEEPERS / SLEEPER_PROCS));
 
-  printf("  %d sleepers of %d ms at once, %zu rounds\n", SLEEPERS,
-         SLEEPER_MS, p->rounds);
+  printf("  %d sleepers of %d ms at once, %zu rounds\n", SLEEPERS, SLEEPER_MS,
+         p->rounds);
   fflush(stdout);
   if (!measure_concurrent(procs, &r->concurrent))
     goto out;
@@ -682,35 +683,56 @@ targets(const struct results *r, struct bench_target *t)
   static char labels[3][2][32];
   size_t n = 0;
 
-  t[n++] = (struct bench_target){ "Boot to ready", r->boot.median / 1e6,
-                                  "ms", "-", 0, 0, NULL, false };
+  t[n++] = (struct bench_target){
+    "Boot to ready", r->boot.median / 1e6, "ms", "-", 0, 0, NULL, false
+  };
   for (int k = 0; k < 3; k++) {
     snprintf(labels[k][0], sizeof labels[k][0], "Sleep %u ms, overshoot",
              sleep_ms[k]);
     snprintf(labels[k][1], sizeof labels[k][1], "nanosleep %u ms, overshoot",
              sleep_ms[k]);
-    t[n++] = (struct bench_target){ labels[k][0], r->sleep[k].median / 1e3,
-                                    "us", labels[k][1],
-                                    r->nanosleep[k].median / 1e3, 0, NULL,
+    t[n++] = (struct bench_target){ labels[k][0],
+                                    r->sleep[k].median / 1e3,
+                                    "us",
+                                    labels[k][1],
+                                    r->nanosleep[k].median / 1e3,
+                                    0,
+                                    NULL,
                                     false };
   }
   t[n++] = (struct bench_target){ "100 sleepers, overshoot",
-                                  r->concurrent.median / 1e3, "us",
+                                  r->concurrent.median / 1e3,
+                                  "us",
                                   "nanosleep 10 ms, overshoot",
-                                  r->nanosleep[1].median / 1e3, 0, NULL,
+                                  r->nanosleep[1].median / 1e3,
+                                  0,
+                                  NULL,
                                   false };
-  t[n++] = (struct bench_target){ "Connect by name", r->connect.median / 1e3,
-                                  "us", "our BlockingScalar RTT",
-                                  r->ping.median / 1e3, 0, NULL, false };
-  t[n++] = (struct bench_target){ "Connect by name + give back",
-                                  r->connect_limited.median / 1e3, "us",
+  t[n++] = (struct bench_target){ "Connect by name",
+                                  r->connect.median / 1e3,
+                                  "us",
                                   "our BlockingScalar RTT",
-                                  r->ping.median / 1e3, 0, NULL, false };
-  t[n++] = (struct bench_target){ "Log records", r->log_per_s, "rec/s",
+                                  r->ping.median / 1e3,
+                                  0,
+                                  NULL,
+                                  false };
+  t[n++] = (struct bench_target){ "Connect by name + give back",
+                                  r->connect_limited.median / 1e3,
+                                  "us",
+                                  "our BlockingScalar RTT",
+                                  r->ping.median / 1e3,
+                                  0,
+                                  NULL,
+                                  false };
+  t[n++] = (struct bench_target){ "Log records",
+                                  r->log_per_s,
+                                  "rec/s",
                                   "our BlockingScalar rate",
                                   r->ping.median > 0 ? 1e9 / r->ping.median
                                                      : 0,
-                                  0, NULL, false };
+                                  0,
+                                  NULL,
+                                  false };
   bench_target_ratios(t, n);
   return n;
 }
@@ -718,8 +740,8 @@ targets(const struct results *r, struct bench_target *t)
 static void
 print_figures(const struct results *r)
 {
-  printf("\n%-34s %10s %10s %10s %6s\n", "figure (us)", "median", "p99",
-         "max", "n");
+  printf("\n%-34s %10s %10s %10s %6s\n", "figure (us)", "median", "p99", "max",
+         "n");
 #define ROW(label, s)                                                         \
   printf("%-34s %10.0f %10.0f %10.0f %6zu\n", label, (s).median / 1e3,        \
          (s).p99 / 1e3, (s).max / 1e3, (s).n)

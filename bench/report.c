@@ -48,8 +48,8 @@ bench_print_targets(const struct bench_target *t, size_t n)
 }
 
 void
-bench_json_targets(FILE *out, const char *indent,
-                   const struct bench_target *t, size_t n)
+bench_json_targets(FILE *out, const char *indent, const struct bench_target *t,
+                   size_t n)
 {
   for (size_t i = 0; i < n; i++)
     fprintf(out,

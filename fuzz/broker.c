@@ -129,7 +129,8 @@ drain(int *s)
       char b[CMSG_SPACE(sizeof(int) * 4)];
       struct cmsghdr align;
     } ctl;
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+    struct msghdr msg = { .msg_iov = &iov,
+                          .msg_iovlen = 1,
                           .msg_control = ctl.b,
                           .msg_controllen = sizeof ctl.b };
     ssize_t n = recvmsg(*s, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
@@ -218,8 +219,7 @@ check_empty(void)
   }
   for (unsigned i = 0; i < XOUSD_MAX_PIDS; i++)
     if (xd.procs[i] != NULL) {
-      fprintf(stderr, "broker: process %u left after its socket hung up\n",
-              i);
+      fprintf(stderr, "broker: process %u left after its socket hung up\n", i);
       abort();
     }
   for (unsigned i = 0; i < XOUS_MAX_SERVERS; i++)

@@ -246,8 +246,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * whatever the answer. */
     xous_range_t r;
 
-    if (xous_map_memory(0, 0, XOUS_PAGE_SIZE,
-                        XOUS_MEM_R | XOUS_MEM_W, &r) != XOUS_OK)
+    if (xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &r) !=
+        XOUS_OK)
       abort();
     xous_message_t m = { .kind = XOUS_MSG_LEND_MUT };
 

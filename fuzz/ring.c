@@ -93,11 +93,11 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define INDEX 3         /* the fuzzed server's index at the broker */
-#define RINGS 3         /* clients */
-#define MAX_HELD 160    /* messages the server has not given back */
+#define INDEX 3      /* the fuzzed server's index at the broker */
+#define RINGS 3      /* clients */
+#define MAX_HELD 160 /* messages the server has not given back */
 #define MAX_CONNS 8
-#define OWN_PID 7       /* this process's Xous PID */
+#define OWN_PID 7 /* this process's Xous PID */
 #define SERVER_NAME "fuzz-ring-server"
 
 /* A client's ring, as the broker made it and the client maps it. */
@@ -285,8 +285,9 @@ static void
 reply_fetched(int s, const struct xous_wire_frame *f)
 {
   size_t size = (size_t)peer.fetch_pages * XOUS_PAGE_SIZE;
-  uint64_t w[8] = { XOUS_RESULT_MESSAGE_ENVELOPE, f->w[2], peer.fetch_kind,
-                    9, 0, size, 0, 0 };
+  uint64_t w[8] = {
+    XOUS_RESULT_MESSAGE_ENVELOPE, f->w[2], peer.fetch_kind, 9, 0, size, 0, 0
+  };
   int fd;
 
   for (unsigned i = 0; i < peer.nrelayed; i++)
@@ -343,8 +344,9 @@ hosted_call(int s, const struct xous_wire_frame *f)
     if (peer.fetch_mode == 2)
       reply_fetched(s, f);
     else
-      reply_error(s, f, peer.fetch_mode == 1 ? XOUS_INTERNAL_ERROR
-                                             : XOUS_PROCESS_NOT_FOUND);
+      reply_error(s, f,
+                  peer.fetch_mode == 1 ? XOUS_INTERNAL_ERROR
+                                       : XOUS_PROCESS_NOT_FOUND);
     return;
   default: /* EVENT, and anything else */
     reply(s, f, w, -1, 0);
@@ -773,9 +775,9 @@ run_op(struct fz_reader *in)
     break;
   }
   case 5: {
-    _Atomic uint32_t *words[] = { &pg->bell, &pg->pending, &pg->trace,
-                                  &pg->sleepers, &pg->space_waiters,
-                                  &pg->served };
+    _Atomic uint32_t *words[] = { &pg->bell,          &pg->pending,
+                                  &pg->trace,         &pg->sleepers,
+                                  &pg->space_waiters, &pg->served };
     uint32_t v = fz_u32(in);
 
     atomic_store(words[arg % 6], arg % 6 == 2 ? v & 1 : v);

@@ -79,8 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       check_name_again(name, len);
     break;
   case 2:
-    if (xous__names_read_disconnect(buf, size, &name, &len, token) ==
-        XOUS_OK)
+    if (xous__names_read_disconnect(buf, size, &name, &len, token) == XOUS_OK)
       check_name_again(name, len);
     break;
   case 3:

@@ -80,28 +80,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (xous__senres_get_u64(&r2) != v[i])
           abort();
         break;
-      default:
-        {
-          /* Skip the earlier fields of the original, then compare. */
-          size_t k;
+      default: {
+        /* Skip the earlier fields of the original, then compare. */
+        size_t k;
 
-          xous__senres_read_begin(&r, rec, size - 1, fourccs[f]);
-          for (k = 0; k < i; k++) {
-            if (kinds[k] == 0)
-              (void)xous__senres_get_some(&r);
-            else if (kinds[k] == 1)
-              (void)xous__senres_get_u16(&r);
-            else if (kinds[k] == 2)
-              (void)xous__senres_get_u64(&r);
-            else
-              (void)xous__senres_get_str(&r, &s, &n);
-          }
-          if (!xous__senres_get_str(&r, &s, &n) ||
-              !xous__senres_get_str(&r2, &s2, &n2) || n != n2 ||
-              (n > 0 && memcmp(s, s2, n) != 0))
-            abort();
+        xous__senres_read_begin(&r, rec, size - 1, fourccs[f]);
+        for (k = 0; k < i; k++) {
+          if (kinds[k] == 0)
+            (void)xous__senres_get_some(&r);
+          else if (kinds[k] == 1)
+            (void)xous__senres_get_u16(&r);
+          else if (kinds[k] == 2)
+            (void)xous__senres_get_u64(&r);
+          else
+            (void)xous__senres_get_str(&r, &s, &n);
         }
-        break;
+        if (!xous__senres_get_str(&r, &s, &n) ||
+            !xous__senres_get_str(&r2, &s2, &n2) || n != n2 ||
+            (n > 0 && memcmp(s, s2, n) != 0))
+          abort();
+      } break;
       }
     }
     if (r2.failed)

@@ -17,7 +17,8 @@ int tt_server_main(int argc, char **argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint64_t fake_now;
-static bool fake_virtual; /* the test clock's opcodes work (chosen by the input) */
+static bool
+    fake_virtual; /* the test clock's opcodes work (chosen by the input) */
 
 /* The server's diagnostics (platform.h) go nowhere. */
 void

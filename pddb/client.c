@@ -235,7 +235,8 @@ xous_pddb_read(xous_pddb_t *db, uint32_t handle, uint64_t offset, void *buf,
 
   while (done < len) {
     struct xous_pddb_msg *m;
-    size_t chunk = len - done < XOUS_PDDB_IO_MAX ? len - done : XOUS_PDDB_IO_MAX;
+    size_t chunk = len - done < XOUS_PDDB_IO_MAX ? len - done
+                                                 : XOUS_PDDB_IO_MAX;
     size_t n = 0;
 
     if (db->page == NULL)
@@ -265,7 +266,8 @@ xous_pddb_write(xous_pddb_t *db, uint32_t handle, uint64_t offset,
 
   do {
     struct xous_pddb_msg *m;
-    size_t chunk = len - done < XOUS_PDDB_IO_MAX ? len - done : XOUS_PDDB_IO_MAX;
+    size_t chunk = len - done < XOUS_PDDB_IO_MAX ? len - done
+                                                 : XOUS_PDDB_IO_MAX;
 
     if (db->page == NULL)
       return XOUS_USE_BEFORE_INIT;

@@ -167,7 +167,8 @@ pddb_name_valid(const char *s, size_t len, size_t max)
         return false;
       cp = cp << 6 | (p[i + j] & 0x3f);
     }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+    if ((n == 2 && cp < 0x800) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
         (cp >= 0xd800 && cp <= 0xdfff))
       return false;
     i += n + 1;
@@ -234,16 +235,16 @@ open_entry(const uint8_t *key, uint32_t nr, const uint8_t *head,
   uint8_t ad1[8];
 
   ad_entry(ad1, nr);
-  return pddb_crypto_open(entry, head + 24, ENTRY_BYTES, ad1, sizeof ad1,
-                          head, key) &&
+  return pddb_crypto_open(entry, head + 24, ENTRY_BYTES, ad1, sizeof ad1, head,
+                          key) &&
          get32(entry) == 1;
 }
 
 /* Reads and opens page nr of basis b, which must hold (objid, index),
  * into out. */
 static xous_error_t
-load_page(struct pddb_engine *e, struct basis *b, uint32_t nr,
-          uint64_t objid, uint32_t index, uint8_t *out)
+load_page(struct pddb_engine *e, struct basis *b, uint32_t nr, uint64_t objid,
+          uint32_t index, uint8_t *out)
 {
   uint8_t entry[ENTRY_BYTES], ad2[ENTRY_BYTES + 4];
   xous_error_t err = pddb_store_read(e->store, nr, e->page);
@@ -252,8 +253,8 @@ load_page(struct pddb_engine *e, struct basis *b, uint32_t nr,
     return fail(e, err);
   /* A page of the basis that holds another part of it means the map is
    * wrong: an error, never another object's bytes. */
-  if (!open_entry(b->key, nr, e->page, entry) ||
-      get64(entry + 8) != objid || get32(entry + 4) != index)
+  if (!open_entry(b->key, nr, e->page, entry) || get64(entry + 8) != objid ||
+      get32(entry + 4) != index)
     return fail(e, XOUS_STORAGE_ERROR);
   memcpy(ad2, entry, ENTRY_BYTES);
   put32(ad2 + ENTRY_BYTES, nr);
@@ -278,7 +279,7 @@ fscb_set(struct pddb_engine *e, uint32_t nr, bool free_)
     e->fscb[nr / 8] |= (uint8_t)(1u << (nr % 8));
     e->nfree++;
   } else {
-    e->fscb[nr / 8] &= (uint8_t)~(1u << (nr % 8));
+    e->fscb[nr / 8] &= (uint8_t) ~(1u << (nr % 8));
     e->nfree--;
   }
   e->fscb_dirty = true;
@@ -619,8 +620,8 @@ take_name(const uint8_t *p, size_t n, size_t *pos, char *dst, size_t max)
   if (*pos + 1 > n)
     return false;
   len = p[*pos];
-  if (*pos + 1 + len > n || !pddb_name_valid((const char *)p + *pos + 1, len,
-                                             max))
+  if (*pos + 1 + len > n ||
+      !pddb_name_valid((const char *)p + *pos + 1, len, max))
     return false;
   memcpy(dst, p + *pos + 1, len);
   dst[len] = '\0';
@@ -1124,8 +1125,8 @@ pddb_open(const char *path, struct pddb_engine **out)
   else if (err == XOUS_INVALID_CODING)
     open_why = "damaged or of another size (its System basis was made "
                "for another number of pages)";
-  if (err == XOUS_OK && (err = read_object(e, SYSTEM, OBJ_FSCB, &b)) !=
-                            XOUS_OK)
+  if (err == XOUS_OK &&
+      (err = read_object(e, SYSTEM, OBJ_FSCB, &b)) != XOUS_OK)
     open_why = "damaged (no free-space list)";
   if (err == XOUS_OK && b.len != 4 + (e->npages + 7) / 8) {
     err = XOUS_INVALID_CODING;
@@ -1200,7 +1201,8 @@ static xous_error_t
 derive_into(struct pddb_engine *e, const char *name, const void *pw,
             size_t pwlen, uint8_t *key)
 {
-  uint8_t in[PDDB_SALT_BYTES + XOUS_PDDB_MAX_BASIS_NAME], salt[PDDB_SALT_BYTES];
+  uint8_t in[PDDB_SALT_BYTES + XOUS_PDDB_MAX_BASIS_NAME],
+      salt[PDDB_SALT_BYTES];
   size_t n = strlen(name);
 
   /* The salt is per image and per basis name. */
@@ -1297,8 +1299,7 @@ pddb_basis_create(struct pddb_engine *e, const char *name, const void *pw,
   strcpy(e->bases[slot].name, name);
   e->bases[slot].open = true;
   e->bases[slot].epoch = ++e->epoch;
-  if ((err = derive_into(e, name, pw, pwlen, e->bases[slot].key)) !=
-      XOUS_OK) {
+  if ((err = derive_into(e, name, pw, pwlen, e->bases[slot].key)) != XOUS_OK) {
     forget_basis(e, (unsigned)slot);
     return err;
   }
@@ -1562,8 +1563,8 @@ key_by_objid(struct basis *b, uint64_t objid, struct dict_ent **dict)
 
 /* Frees the pages of objid from index on. */
 static xous_error_t
-drop_pages(struct pddb_engine *e, unsigned slot, uint64_t objid,
-           uint32_t from, uint64_t old_len)
+drop_pages(struct pddb_engine *e, unsigned slot, uint64_t objid, uint32_t from,
+           uint64_t old_len)
 {
   struct basis *b = &e->bases[slot];
   uint32_t i, last = (uint32_t)((old_len + DATA_BYTES - 1) / DATA_BYTES);
@@ -1644,8 +1645,8 @@ pddb_dict_delete(struct pddb_engine *e, const char *basis, const char *dict)
         XOUS_OK)
       return err;
   pddb_free(d->keys);
-  memmove(d, d + 1, (size_t)(b->ndicts - (uint32_t)(d - b->dicts) - 1) *
-                        sizeof *d);
+  memmove(d, d + 1,
+          (size_t)(b->ndicts - (uint32_t)(d - b->dicts) - 1) * sizeof *d);
   b->ndicts--;
   b->catalog_dirty = true;
   return pddb_sync(e);
@@ -1761,8 +1762,7 @@ drop_tentative(struct pddb_engine *e, struct handle *gone)
     return;
   for (i = 0; i < MAX_HANDLES; i++)
     if (&e->handles[i] != gone && e->handles[i].used &&
-        e->handles[i].slot == gone->slot &&
-        e->handles[i].objid == gone->objid)
+        e->handles[i].slot == gone->slot && e->handles[i].objid == gone->objid)
       return;
   (void)remove_key(e, gone->slot, d, k);
   if (d->nkeys == 0 && d->tentative) {
@@ -1871,9 +1871,8 @@ dirty_page(struct pddb_engine *e, unsigned slot, uint64_t objid,
     return XOUS_OUT_OF_MEMORY;
   if ((p = pddb_alloc(DATA_BYTES)) == NULL)
     return XOUS_OUT_OF_MEMORY;
-  if (mapped &&
-      (err = load_page(e, &e->bases[slot], (uint32_t)v, objid, index, p)) !=
-          XOUS_OK) {
+  if (mapped && (err = load_page(e, &e->bases[slot], (uint32_t)v, objid, index,
+                                 p)) != XOUS_OK) {
     pddb_free(p);
     return err;
   }
@@ -2059,8 +2058,8 @@ pddb_key_truncate(struct pddb_engine *e, uint32_t owner, uint32_t h,
 }
 
 xous_error_t
-pddb_key_stat(struct pddb_engine *e, uint32_t owner, uint32_t h,
-              uint64_t *len, const char **basis)
+pddb_key_stat(struct pddb_engine *e, uint32_t owner, uint32_t h, uint64_t *len,
+              const char **basis)
 {
   struct key_ent *k;
   unsigned slot;

@@ -29,8 +29,8 @@ struct pddb_engine;
 /* Progress of a long job: done out of total. */
 typedef void (*pddb_progress_fn)(uint32_t done, uint32_t total, void *ctx);
 /* One name of a listing: len and basis for keys, 0 and NULL otherwise. */
-typedef void (*pddb_name_fn)(const char *name, uint64_t len,
-                             const char *basis, void *ctx);
+typedef void (*pddb_name_fn)(const char *name, uint64_t len, const char *basis,
+                             void *ctx);
 
 /* The smallest and largest images, in pages. */
 #define PDDB_MIN_PAGES 64u

@@ -24,7 +24,7 @@
 
 /* ---- heap ---------------------------------------------------------------- */
 
-void *pddb_alloc(size_t size);   /* zeroed, or NULL */
+void *pddb_alloc(size_t size); /* zeroed, or NULL */
 void *pddb_realloc(void *p, size_t size);
 void pddb_free(void *p);
 

@@ -150,8 +150,8 @@ put_le(struct xous__senres_writer *w, uint64_t v, size_t n)
 }
 
 void
-xous__senres_write_begin(struct xous__senres_writer *w, void *buf,
-                         size_t cap, const char fourcc[4])
+xous__senres_write_begin(struct xous__senres_writer *w, void *buf, size_t cap,
+                         const char fourcc[4])
 {
   uint8_t *p;
 

@@ -147,13 +147,13 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
   case XOUS_PDDB_OP_OPEN:
     if (pddb_handles_full(engine))
       reclaim(pid);
-    return pddb_key_open(engine, opt(r->basis), r->dict, r->key, m->flags,
-                         pid, &m->handle);
+    return pddb_key_open(engine, opt(r->basis), r->dict, r->key, m->flags, pid,
+                         &m->handle);
   case XOUS_PDDB_OP_READ:
     if (m->count > cap)
       return XOUS_INVALID_ARGUMENT;
-    err = pddb_key_read(engine, pid, m->handle, m->offset, page_data,
-                        m->count, &got);
+    err = pddb_key_read(engine, pid, m->handle, m->offset, page_data, m->count,
+                        &got);
     *out_len = got;
     return err;
   case XOUS_PDDB_OP_WRITE:
@@ -224,8 +224,7 @@ handle(const xous_envelope_t *env)
   }
   if (env->body.kind != XOUS_MSG_LEND_MUT) {
     if (env->body.kind == XOUS_MSG_LEND)
-      (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT,
-                               0);
+      (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT, 0);
     return true;
   }
   page = mm->buf.addr;
@@ -261,8 +260,7 @@ register_name(void)
   int tries;
 
   for (tries = 0; tries < 2000; tries++) {
-    if (xous_names_register(XOUS_PDDB_SERVER_NAME, 0, &server_sid) ==
-        XOUS_OK)
+    if (xous_names_register(XOUS_PDDB_SERVER_NAME, 0, &server_sid) == XOUS_OK)
       return true;
     (void)xous_yield();
   }
@@ -311,9 +309,11 @@ main(int argc, char **argv)
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0) {
       pddb_say(true, USAGE, NULL);
-      pddb_say(true, "Serves the PDDB in IMAGE as \"" XOUS_PDDB_SERVER_NAME
-                     "\"; --format makes IMAGE first (PAGES of 4 KiB) when "
-                     "it does not exist. See xous-pddb(8).", NULL);
+      pddb_say(true,
+               "Serves the PDDB in IMAGE as \"" XOUS_PDDB_SERVER_NAME
+               "\"; --format makes IMAGE first (PAGES of 4 KiB) when "
+               "it does not exist. See xous-pddb(8).",
+               NULL);
       return 0;
     } else if (strcmp(argv[i], "--version") == 0) {
       pddb_say(true, "xous-pddb ", xous_version_string(), NULL);
@@ -324,7 +324,8 @@ main(int argc, char **argv)
       if (!parse_u32(argv[++i], &format_pages) ||
           format_pages < PDDB_MIN_PAGES || format_pages > PDDB_MAX_PAGES)
         return usage_error("--format: not a number of pages from 64 to "
-                           "4194304: ", argv[i]);
+                           "4194304: ",
+                           argv[i]);
     } else if (strcmp(argv[i], "--no-idle-sync") == 0) {
       idle_sync = false;
     } else if (argv[i][0] == '-') {
@@ -340,8 +341,8 @@ main(int argc, char **argv)
   if (format_pages != 0) {
     err = pddb_format(image, format_pages, 0, 0, NULL, NULL);
     if (err != XOUS_OK && err != XOUS_SERVER_EXISTS) {
-      pddb_say(false, "xous-pddb: ", image, ": cannot format: ",
-               pddb_open_error(err), NULL);
+      pddb_say(false, "xous-pddb: ", image,
+               ": cannot format: ", pddb_open_error(err), NULL);
       return 1;
     }
   }
@@ -350,9 +351,11 @@ main(int argc, char **argv)
     return 1;
   }
   if (!register_name()) {
-    pddb_say(false, "xous-pddb: cannot register \"" XOUS_PDDB_SERVER_NAME
-                    "\" with the name server (is xous-names running, and no "
-                    "other xous-pddb?)", NULL);
+    pddb_say(false,
+             "xous-pddb: cannot register \"" XOUS_PDDB_SERVER_NAME
+             "\" with the name server (is xous-names running, and no "
+             "other xous-pddb?)",
+             NULL);
     pddb_abandon(engine);
     return 1;
   }
@@ -378,8 +381,8 @@ main(int argc, char **argv)
   }
   /* pddb_close() syncs what is cached. */
   if ((err = pddb_close(engine)) != XOUS_OK) {
-    pddb_say(false, "xous-pddb: ", image, ": the last sync failed: ",
-             xous_strerror(err), NULL);
+    pddb_say(false, "xous-pddb: ", image,
+             ": the last sync failed: ", xous_strerror(err), NULL);
     rc = 1;
   }
   return rc;

@@ -122,8 +122,7 @@ split_path(struct pddb_engine *e, const uint8_t *s, size_t n, struct path *p)
   if (p->has_basis && p->basis[0] != '\0' &&
       p->basis[strlen(p->basis) - 1] == ':')
     return false;
-  if (p->has_rest && p->rest[0] != '\0' &&
-      p->rest[strlen(p->rest) - 1] == ':')
+  if (p->has_rest && p->rest[0] != '\0' && p->rest[strlen(p->rest) - 1] == ':')
     return false;
   return true;
 }
@@ -647,7 +646,7 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
 {
   const xous_memory_msg_t *mm = &env->body.memory;
   xous_word_t id = env->body.kind >= XOUS_MSG_SCALAR ? env->body.scalar.id
-                                                      : mm->id;
+                                                     : mm->id;
   unsigned op = (unsigned)(id & 0xffff), rc = 0;
   xous_word_t fdno = (id >> 16) & 0xffff;
   xous_pid_t pid = xous_sender_pid(env->sender);
@@ -682,15 +681,15 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
   page = mm->buf.addr;
   cap = mm->buf.len;
   if (page == NULL || cap < 8) {
-    (void)xous_return_memory(env->sender, mm->buf,
-                             XOUS_PDDB_RC_INTERNAL_ERROR, 0);
+    (void)xous_return_memory(env->sender, mm->buf, XOUS_PDDB_RC_INTERNAL_ERROR,
+                             0);
     return true;
   }
   /* SAFETY: a plain Lend cannot be written back: only WriteKeyStd (whose
    * bytes are only read) is served from one; the rest needs the answer. */
   if (env->body.kind == XOUS_MSG_LEND && op != XOUS_PDDB_WRITE_KEY_STD) {
-    (void)xous_return_memory(env->sender, mm->buf,
-                             XOUS_PDDB_RC_INTERNAL_ERROR, 0);
+    (void)xous_return_memory(env->sender, mm->buf, XOUS_PDDB_RC_INTERNAL_ERROR,
+                             0);
     return true;
   }
   offset = 0;
@@ -711,8 +710,7 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
     break;
   case XOUS_PDDB_LIST_KEY_STD:
     if (!xous__senres_read_begin(&r, page, cap, "LiKQ") ||
-        !get_opt_basis(&r, basis, &has) ||
-        !xous__senres_get_str(&r, &s, &n) ||
+        !get_opt_basis(&r, basis, &has) || !xous__senres_get_str(&r, &s, &n) ||
         !copy_name(dict, sizeof dict, s, n))
       rc = XOUS_PDDB_RC_INTERNAL_ERROR;
     else

@@ -305,8 +305,8 @@ main(void)
   tcase_add_test(tc, the_socket_directory_is_0700_and_the_socket_0600);
   if (other) {
     tcase_add_test(tc, another_uid_is_stopped_by_the_private_directory);
-    tcase_add_test(tc,
-                   another_uid_that_reaches_the_socket_is_refused_by_the_broker);
+    tcase_add_test(
+        tc, another_uid_that_reaches_the_socket_is_refused_by_the_broker);
   }
   suite_add_tcase(s, tc);
   tc = tcase_create("memory");

@@ -101,7 +101,8 @@ nth_line(pid_t pid, size_t index)
     char *out = harness_output(pid);
 
     ck_abort_msg("peer %d did not print line %zu within %d ms; it printed "
-                 "'%s'", (int)pid, index, BOUND_MS, out);
+                 "'%s'",
+                 (int)pid, index, BOUND_MS, out);
   }
   return buf;
 }
@@ -151,8 +152,7 @@ assert_broker_serves(void)
 
   harness_assert_broker_alive();
   start_server("echo-server", name);
-  client = harness_peer("client", name, "call", "1", "1", "2", "3", "4",
-                        NULL);
+  client = harness_peer("client", name, "call", "1", "1", "2", "3", "4", NULL);
   expect_exit(client, 0, BOUND_MS);
   out = harness_output(client);
   ck_assert_str_eq(out, "NoError 10 0 0 0 0\n");
@@ -178,7 +178,8 @@ expect_scalar_lines(pid_t pid, size_t skip, unsigned long first, size_t n)
     snprintf(want, sizeof want, "scalar %lu", first + got);
     ck_assert_msg(strcmp(line, want) == 0,
                   "line %zu is '%s', expected '%s' (messages out of order, "
-                  "lost or repeated)", i, line, want);
+                  "lost or repeated)",
+                  i, line, want);
     got++;
   }
   ck_assert_msg(got == n, "%zu scalars arrived, expected %zu", got, n);
@@ -405,8 +406,8 @@ START_TEST(create_thread_and_join_thread_return_each_threads_value)
   ck_assert_str_eq(nth_line(peer, 1), "tid 2");
 
   for (i = 0; i < 4; i++) {
-    xous_error_t err = xous_create_thread(thread_value, (void *)i,
-                                          STACK_SIZE, &tids[i]);
+    xous_error_t err = xous_create_thread(thread_value, (void *)i, STACK_SIZE,
+                                          &tids[i]);
 
     ck_assert_msg(err == XOUS_OK, "create_thread: %s", xous_error_name(err));
   }
@@ -460,8 +461,7 @@ START_TEST(a_name_held_by_another_process_gives_server_exists)
 
   start_server("echo-server", name);
   err = xous_create_server_with_address(xous_sid_from_name(name), NULL);
-  ck_assert_msg(err == XOUS_SERVER_EXISTS, "create: %s",
-                xous_error_name(err));
+  ck_assert_msg(err == XOUS_SERVER_EXISTS, "create: %s", xous_error_name(err));
 }
 END_TEST
 
@@ -691,7 +691,8 @@ START_TEST(blocking_scalar_returns_the_sum_from_a_server_process)
 }
 END_TEST
 
-START_TEST(blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word)
+START_TEST(
+    blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word)
 {
   const char *name = "xtest-echo-srv02";
   const xous_word_t w1 = (xous_word_t)0x1122334455667788ull;
@@ -806,8 +807,7 @@ START_TEST(try_receive_message_gives_nothing_then_the_message)
     if (!received)
       harness_sleep_ms(1);
   } while (!received && harness_now_ms() < deadline);
-  ck_assert_msg(received, "no message within %d ms",
-                HARNESS_START_TIMEOUT_MS);
+  ck_assert_msg(received, "no message within %d ms", HARNESS_START_TIMEOUT_MS);
   ck_assert_int_eq(env.body.kind, XOUS_MSG_SCALAR);
   ck_assert_uint_eq(env.body.scalar.id, 7);
   ck_assert_uint_eq(env.body.scalar.arg1, 0);
@@ -882,8 +882,8 @@ START_TEST(a_pool_of_server_threads_all_serve_one_sid)
   for (i = 0; i < N; i++) {
     ck_assert_msg(async_wait(&calls[i], BOUND_MS),
                   "call %d to a pool of %d threads did not return within "
-                  "%d ms: the pool does not serve in parallel", i, N,
-                  BOUND_MS);
+                  "%d ms: the pool does not serve in parallel",
+                  i, N, BOUND_MS);
     ck_assert_msg(calls[i].err == XOUS_OK, "call %d: %s", i,
                   xous_error_name(calls[i].err));
     ck_assert_uint_eq(calls[i].ret[0], 100 + (xous_word_t)i);
@@ -946,12 +946,12 @@ START_TEST(try_send_message_gives_server_queue_full_after_128_queued_messages)
 
   /* Once the server drains, the waiting send goes through, in order. */
   err = xous_scalar(connect_to(ctl), 1, 0, 0, 0, 0);
-  ck_assert_msg(err == XOUS_OK, "scalar to control: %s",
-                xous_error_name(err));
+  ck_assert_msg(err == XOUS_OK, "scalar to control: %s", xous_error_name(err));
   expect_line(srv, "draining", BOUND_MS);
   ck_assert_msg(async_wait(blocked, BOUND_MS),
                 "send_message still waiting %d ms after the server started "
-                "to drain", BOUND_MS);
+                "to drain",
+                BOUND_MS);
   ck_assert_msg(blocked->err == XOUS_OK, "send_message: %s",
                 xous_error_name(blocked->err));
   err = xous_blocking_scalar(cid, 1, 0, 0, 0, 0, ret);
@@ -985,19 +985,23 @@ START_TEST(a_server_killed_with_sigkill_fails_its_blocked_clients)
   harness_kill(srv, SIGKILL);
   ck_assert_msg(async_wait(a, BOUND_MS),
                 "a client blocked on a killed server did not return within "
-                "%d ms", BOUND_MS);
+                "%d ms",
+                BOUND_MS);
   elapsed = atomic_load(&a->done_at) - killed_at;
   if (elapsed > DEATH_TARGET_MS)
-    fprintf(stderr, "note: blocked client woke %lld ms after its server "
-            "was killed (target %d ms)\n", elapsed, DEATH_TARGET_MS);
-  ck_assert_msg(a->err == XOUS_SERVER_NOT_FOUND
-                || a->err == XOUS_PROCESS_TERMINATED,
+    fprintf(stderr,
+            "note: blocked client woke %lld ms after its server "
+            "was killed (target %d ms)\n",
+            elapsed, DEATH_TARGET_MS);
+  ck_assert_msg(a->err == XOUS_SERVER_NOT_FOUND ||
+                    a->err == XOUS_PROCESS_TERMINATED,
                 "blocked call returned %s, not ServerNotFound or "
-                "ProcessTerminated", xous_error_name(a->err));
+                "ProcessTerminated",
+                xous_error_name(a->err));
   expect_exit(client, 0, BOUND_MS);
   line = nth_line(client, 1);
-  ck_assert_msg(strcmp(line, "ServerNotFound") == 0
-                || strcmp(line, "ProcessTerminated") == 0,
+  ck_assert_msg(strcmp(line, "ServerNotFound") == 0 ||
+                    strcmp(line, "ProcessTerminated") == 0,
                 "the other client's call returned %s", line);
 
   /* The dead process's server is gone and its name is free. */
@@ -1006,8 +1010,9 @@ START_TEST(a_server_killed_with_sigkill_fails_its_blocked_clients)
     xous_error_t err;
     xous_cid_t cid;
 
-    while ((err = xous_try_connect(xous_sid_from_name(name), &cid))
-           == XOUS_OK && harness_now_ms() < deadline)
+    while ((err = xous_try_connect(xous_sid_from_name(name), &cid)) ==
+               XOUS_OK &&
+           harness_now_ms() < deadline)
       harness_sleep_ms(2);
     ck_assert_msg(err == XOUS_SERVER_NOT_FOUND,
                   "try_connect to a dead server: %s", xous_error_name(err));
@@ -1103,8 +1108,8 @@ raw_recv(int fd, struct xous_wire_frame *f, int timeout_ms)
 static bool
 is_error_frame(const struct xous_wire_frame *f)
 {
-  return f->type == XOUS_WIRE_ERROR
-         || (f->type == XOUS_WIRE_RESULT && f->w[0] == XOUS_RESULT_ERROR);
+  return f->type == XOUS_WIRE_ERROR ||
+         (f->type == XOUS_WIRE_RESULT && f->w[0] == XOUS_RESULT_ERROR);
 }
 
 /* Sends len bytes of buf and asserts that the broker answers with an error
@@ -1119,11 +1124,14 @@ expect_rejected(int fd, const void *buf, size_t len, const char *what)
     return;
   ck_assert_msg(r == 0, "%s: send: %s", what, strerror(-r));
   r = raw_recv(fd, &f, BOUND_MS);
-  ck_assert_msg(r >= 0, "%s: the broker neither answered nor closed the "
-                "socket within %d ms", what, BOUND_MS);
+  ck_assert_msg(r >= 0,
+                "%s: the broker neither answered nor closed the "
+                "socket within %d ms",
+                what, BOUND_MS);
   ck_assert_msg(r == 0 || is_error_frame(&f),
                 "%s: the broker answered with frame type %u, tag %llu, "
-                "not an error", what, f.type, (unsigned long long)f.w[0]);
+                "not an error",
+                what, f.type, (unsigned long long)f.w[0]);
 }
 
 /* Says hello as a new process on a new socket; returns it and the PID. */
@@ -1240,7 +1248,8 @@ START_TEST(a_frame_with_a_wrong_magic_is_refused_and_the_broker_keeps_serving)
 }
 END_TEST
 
-START_TEST(a_frame_with_a_wrong_version_is_refused_and_the_broker_keeps_serving)
+START_TEST(
+    a_frame_with_a_wrong_version_is_refused_and_the_broker_keeps_serving)
 {
   struct xous_wire_frame f = frame(XOUS_WIRE_HELLO_PROCESS);
   int fd = harness_raw_connect();
@@ -1323,7 +1332,8 @@ START_TEST(a_thread_hello_for_a_process_that_is_not_the_caller_is_refused)
 }
 END_TEST
 
-START_TEST(an_unknown_syscall_number_gets_an_error_and_the_broker_keeps_serving)
+START_TEST(
+    an_unknown_syscall_number_gets_an_error_and_the_broker_keeps_serving)
 {
   struct raw_session s = raw_session();
   uint64_t w[8] = { 200, 1, 2, 3, 4, 5, 6, 7 };
@@ -1345,13 +1355,15 @@ END_TEST
 START_TEST(a_garbage_cid_or_pid_gets_an_error_and_the_broker_keeps_serving)
 {
   struct raw_session s = raw_session();
-  uint64_t send[8] = { XOUS_SYSCALL_SEND_MESSAGE, 9999, XOUS_MSG_SCALAR, 7,
-                       1, 2, 3, 4 };
+  uint64_t send[8] = {
+    XOUS_SYSCALL_SEND_MESSAGE, 9999, XOUS_MSG_SCALAR, 7, 1, 2, 3, 4
+  };
   uint64_t disc[8] = { XOUS_SYSCALL_DISCONNECT, 9999 };
   uint64_t kind[8] = { XOUS_SYSCALL_SEND_MESSAGE, 2, 77, 7, 1, 2, 3, 4 };
   uint64_t cfp[8] = { XOUS_SYSCALL_CONNECT_FOR_PROCESS, 200, 1, 2, 3, 4 };
-  uint64_t big[8] = { XOUS_SYSCALL_CONNECT_FOR_PROCESS, 0x10000000001ull,
-                      1, 2, 3, 4 };
+  uint64_t big[8] = {
+    XOUS_SYSCALL_CONNECT_FOR_PROCESS, 0x10000000001ull, 1, 2, 3, 4
+  };
 
   expect_syscall_refused(s.thread, send, "SendMessage on CID 9999");
   s = raw_session();
@@ -1366,7 +1378,8 @@ START_TEST(a_garbage_cid_or_pid_gets_an_error_and_the_broker_keeps_serving)
 }
 END_TEST
 
-START_TEST(a_forged_reply_from_a_process_that_does_not_own_the_server_is_refused)
+START_TEST(
+    a_forged_reply_from_a_process_that_does_not_own_the_server_is_refused)
 {
   const char *name = "xtest-sleeper-02";
   unsigned long long sender;
@@ -1564,8 +1577,8 @@ END_TEST
 
 START_TEST(system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop)
 {
-  const xous_process_init_t init = { 0x10000, 0x20000, 0x30000, 0x1000,
-                                     0x10000, 0x10000 };
+  const xous_process_init_t init = { 0x10000, 0x20000, 0x30000,
+                                     0x1000,  0x10000, 0x10000 };
   const xous_word_t op[7] = { 2, 0, 0, 0, 0, 0, 0 };
   xous_pid_t self = xous_get_process_id(), pid = 0;
   xous_cid_t cid = 0;
@@ -1632,8 +1645,8 @@ broker_suite(void)
   tc = tcase(s, "servers", true);
   tcase_add_test(tc, create_server_with_address_twice_gives_server_exists);
   tcase_add_test(tc, a_name_held_by_another_process_gives_server_exists);
-  tcase_add_test(tc,
-                 try_connect_to_a_missing_server_gives_server_not_found_at_once);
+  tcase_add_test(
+      tc, try_connect_to_a_missing_server_gives_server_not_found_at_once);
   tcase_add_test(tc, connect_waits_until_the_server_appears);
   tcase_add_test(tc, the_first_connection_of_a_process_gets_cid_2);
   tcase_add_test(tc, connecting_again_returns_the_same_cid);
@@ -1669,14 +1682,16 @@ broker_suite(void)
   tcase_add_test(
       tc, a_frame_with_a_wrong_magic_is_refused_and_the_broker_keeps_serving);
   tcase_add_test(
-      tc, a_frame_with_a_wrong_version_is_refused_and_the_broker_keeps_serving);
+      tc,
+      a_frame_with_a_wrong_version_is_refused_and_the_broker_keeps_serving);
   tcase_add_test(
       tc, a_frame_of_an_unknown_type_is_refused_and_the_broker_keeps_serving);
   tcase_add_test(tc, a_syscall_before_hello_is_refused);
   tcase_add_test(
       tc, a_thread_hello_for_a_process_that_is_not_the_caller_is_refused);
   tcase_add_test(
-      tc, an_unknown_syscall_number_gets_an_error_and_the_broker_keeps_serving);
+      tc,
+      an_unknown_syscall_number_gets_an_error_and_the_broker_keeps_serving);
   tcase_add_test(
       tc, a_garbage_cid_or_pid_gets_an_error_and_the_broker_keeps_serving);
   tcase_add_test(

@@ -20,30 +20,33 @@
 #define W(x) ((xous_word_t)(x))
 
 /* A SID whose words are easy to spot in a call. */
-static const xous_sid_t SID = {{0x11111111u, 0x22222222u, 0x33333333u,
-                                0x44444444u}};
+static const xous_sid_t SID = { { 0x11111111u, 0x22222222u, 0x33333333u,
+                                  0x44444444u } };
 #define SID_WORDS 0x11111111u, 0x22222222u, 0x33333333u, 0x44444444u
 
 /* A MessageSender word: PID 5, server index 1, slot 3. */
 #define SENDER W(0x05010003u)
 
 /* Asserts that call i had exactly the words want[0..7]. */
-static void check_call(size_t i, const xous_word_t want[8], int line) {
-  ck_assert_msg(i < rb_call_count(), "line %d: call %zu was never made",
-                line, i);
+static void
+check_call(size_t i, const xous_word_t want[8], int line)
+{
+  ck_assert_msg(i < rb_call_count(), "line %d: call %zu was never made", line,
+                i);
   const xous_word_t *got = rb_call(i);
   for (int k = 0; k < 8; k++)
     ck_assert_msg(got[k] == want[k],
                   "line %d: call %zu word %d is %#jx, want %#jx", line, i, k,
                   (uintmax_t)got[k], (uintmax_t)want[k]);
 }
-#define ck_call(i, ...)                                                      \
-  check_call((i), (const xous_word_t[8]){__VA_ARGS__}, __LINE__)
+#define ck_call(i, ...)                                                       \
+  check_call((i), (const xous_word_t[8]){ __VA_ARGS__ }, __LINE__)
 #define ck_calls(n) ck_assert_uint_eq(rb_call_count(), (n))
 
 /* ---- errors and names ---------------------------------------------------- */
 
-START_TEST(every_error_code_round_trips_through_its_result_word) {
+START_TEST(every_error_code_round_trips_through_its_result_word)
+{
   for (unsigned c = 0; c < XOUS_ERROR_COUNT; c++) {
     xous_word_t w = xous__error_word((xous_error_t)c);
     if (c == XOUS_UNKNOWN_ERROR)
@@ -55,28 +58,32 @@ START_TEST(every_error_code_round_trips_through_its_result_word) {
 }
 END_TEST
 
-START_TEST(unknown_error_is_written_as_0xffffffff_and_read_back) {
+START_TEST(unknown_error_is_written_as_0xffffffff_and_read_back)
+{
   ck_assert_uint_eq(xous__error_word(XOUS_UNKNOWN_ERROR), 0xffffffffu);
   ck_assert_uint_eq(XOUS_UNKNOWN_ERROR_WORD, 0xffffffffu);
   ck_assert_int_eq(xous__error_from_word(0xffffffffu), XOUS_UNKNOWN_ERROR);
 }
 END_TEST
 
-START_TEST(words_the_kernel_does_not_know_decode_as_unknown_error) {
-  const xous_word_t words[] = {22, 40, 41, 1000, 0xfffffffeu, 0xffffffffu,
-                               UINTPTR_MAX};
+START_TEST(words_the_kernel_does_not_know_decode_as_unknown_error)
+{
+  const xous_word_t words[] = { 22,          40,          41,         1000,
+                                0xfffffffeu, 0xffffffffu, UINTPTR_MAX };
   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
     ck_assert_int_eq(xous__error_from_word(words[i]), XOUS_UNKNOWN_ERROR);
 }
 END_TEST
 
-START_TEST(a_code_outside_the_list_is_written_as_unknown_error) {
+START_TEST(a_code_outside_the_list_is_written_as_unknown_error)
+{
   ck_assert_uint_eq(xous__error_word(XOUS_ERROR_COUNT), 0xffffffffu);
   ck_assert_uint_eq(xous__error_word((xous_error_t)1000), 0xffffffffu);
 }
 END_TEST
 
-START_TEST(strerror_is_never_null_and_distinct_for_every_code) {
+START_TEST(strerror_is_never_null_and_distinct_for_every_code)
+{
   for (unsigned a = 0; a < XOUS_ERROR_COUNT; a++) {
     const char *sa = xous_strerror((xous_error_t)a);
     ck_assert_ptr_nonnull(sa);
@@ -87,7 +94,8 @@ START_TEST(strerror_is_never_null_and_distinct_for_every_code) {
 }
 END_TEST
 
-START_TEST(error_name_is_never_null_and_distinct_for_every_code) {
+START_TEST(error_name_is_never_null_and_distinct_for_every_code)
+{
   for (unsigned a = 0; a < XOUS_ERROR_COUNT; a++) {
     const char *sa = xous_error_name((xous_error_t)a);
     ck_assert_ptr_nonnull(sa);
@@ -98,10 +106,11 @@ START_TEST(error_name_is_never_null_and_distinct_for_every_code) {
 }
 END_TEST
 
-START_TEST(error_names_and_texts_come_from_the_list) {
-#define CHECK_ERROR_(name, num, xname, text)                                 \
-  ck_assert_int_eq(XOUS_##name, num);                                        \
-  ck_assert_str_eq(xous_error_name(XOUS_##name), xname);                     \
+START_TEST(error_names_and_texts_come_from_the_list)
+{
+#define CHECK_ERROR_(name, num, xname, text)                                  \
+  ck_assert_int_eq(XOUS_##name, num);                                         \
+  ck_assert_str_eq(xous_error_name(XOUS_##name), xname);                      \
   ck_assert_str_eq(xous_strerror(XOUS_##name), text);
   XOUS_ERROR_MAP(CHECK_ERROR_)
 #undef CHECK_ERROR_
@@ -111,8 +120,9 @@ START_TEST(error_names_and_texts_come_from_the_list) {
 }
 END_TEST
 
-START_TEST(an_out_of_range_error_is_described_as_unknown) {
-  const unsigned bad[] = {XOUS_ERROR_COUNT, 41, 1000, 0xffffffffu};
+START_TEST(an_out_of_range_error_is_described_as_unknown)
+{
+  const unsigned bad[] = { XOUS_ERROR_COUNT, 41, 1000, 0xffffffffu };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     ck_assert_str_eq(xous_strerror((xous_error_t)bad[i]), "unknown error");
     ck_assert_str_eq(xous_error_name((xous_error_t)bad[i]), "UnknownError");
@@ -120,8 +130,9 @@ START_TEST(an_out_of_range_error_is_described_as_unknown) {
 }
 END_TEST
 
-START_TEST(syscall_name_gives_the_kernel_name_of_every_listed_number) {
-#define CHECK_SYSCALL_(name, num, xname)                                     \
+START_TEST(syscall_name_gives_the_kernel_name_of_every_listed_number)
+{
+#define CHECK_SYSCALL_(name, num, xname)                                      \
   ck_assert_str_eq(xous_syscall_name(num), xname);
   XOUS_SYSCALL_MAP(CHECK_SYSCALL_)
 #undef CHECK_SYSCALL_
@@ -130,7 +141,8 @@ START_TEST(syscall_name_gives_the_kernel_name_of_every_listed_number) {
 }
 END_TEST
 
-START_TEST(syscall_name_is_null_for_an_unlisted_number) {
+START_TEST(syscall_name_is_null_for_an_unlisted_number)
+{
   ck_assert_ptr_null(xous_syscall_name(1));
   ck_assert_ptr_null(xous_syscall_name(XOUS_SYSCALL_COUNT));
   ck_assert_ptr_null(xous_syscall_name(1000));
@@ -140,15 +152,16 @@ END_TEST
 
 /* ---- SIDs and senders ---------------------------------------------------- */
 
-START_TEST(sid_from_name_matches_every_name_in_the_abi_table) {
+START_TEST(sid_from_name_matches_every_name_in_the_abi_table)
+{
   static const struct {
     const char *name;
     uint32_t w[4];
   } table[] = {
-      {"xous-name-server", {0x73756f78, 0x6d616e2d, 0x65732d65, 0x72657672}},
-      {"ticktimer-server", {0x6b636974, 0x656d6974, 0x65732d72, 0x72657672}},
-      {"xous-log-server ", {0x73756f78, 0x676f6c2d, 0x7265732d, 0x20726576}},
-      {"timeserverpublic", {0x656d6974, 0x76726573, 0x75707265, 0x63696c62}},
+    { "xous-name-server", { 0x73756f78, 0x6d616e2d, 0x65732d65, 0x72657672 } },
+    { "ticktimer-server", { 0x6b636974, 0x656d6974, 0x65732d72, 0x72657672 } },
+    { "xous-log-server ", { 0x73756f78, 0x676f6c2d, 0x7265732d, 0x20726576 } },
+    { "timeserverpublic", { 0x656d6974, 0x76726573, 0x75707265, 0x63696c62 } },
   };
   for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
     xous_sid_t sid = xous_sid_from_name(table[i].name);
@@ -159,9 +172,10 @@ START_TEST(sid_from_name_matches_every_name_in_the_abi_table) {
 }
 END_TEST
 
-START_TEST(sid_from_name_reads_each_group_little_endian) {
-  const char name[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-                         (char)0xf0};
+START_TEST(sid_from_name_reads_each_group_little_endian)
+{
+  const char name[16] = { 1, 2,  3,  4,  5,  6,  7,  8,
+                          9, 10, 11, 12, 13, 14, 15, (char)0xf0 };
   xous_sid_t sid = xous_sid_from_name(name);
   ck_assert_uint_eq(sid.w[0], 0x04030201u);
   ck_assert_uint_eq(sid.w[1], 0x08070605u);
@@ -170,7 +184,8 @@ START_TEST(sid_from_name_reads_each_group_little_endian) {
 }
 END_TEST
 
-START_TEST(sid_eq_compares_all_four_words) {
+START_TEST(sid_eq_compares_all_four_words)
+{
   ck_assert(xous_sid_eq(SID, SID));
   for (int k = 0; k < 4; k++) {
     xous_sid_t other = SID;
@@ -181,7 +196,8 @@ START_TEST(sid_eq_compares_all_four_words) {
 }
 END_TEST
 
-START_TEST(sender_pid_is_bits_31_to_24_of_the_sender) {
+START_TEST(sender_pid_is_bits_31_to_24_of_the_sender)
+{
   ck_assert_uint_eq(xous_sender_pid(SENDER), 5);
   ck_assert_uint_eq(xous_sender_pid(W(0xff00ffffu)), 0xff);
   ck_assert_uint_eq(xous_sender_pid(W(0x00ffffffu)), 0);
@@ -190,14 +206,16 @@ END_TEST
 
 /* ---- decoding ------------------------------------------------------------ */
 
-START_TEST(every_result_kind_round_trips_through_words_to_result) {
+START_TEST(every_result_kind_round_trips_through_words_to_result)
+{
   static const xous_word_t tags[] = {
 #define TAG_(name, num, xname) num,
-      XOUS_RESULT_MAP(TAG_)
+    XOUS_RESULT_MAP(TAG_)
 #undef TAG_
-      XOUS_RESULT_UNKNOWN};
+        XOUS_RESULT_UNKNOWN
+  };
   for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-    const xous_word_t r[8] = {tags[i], 11, 22, 33, 44, 55, 66, 77};
+    const xous_word_t r[8] = { tags[i], 11, 22, 33, 44, 55, 66, 77 };
     xous_result_t res;
     xous__words_to_result(r, &res);
     ck_assert_uint_eq(res.kind, tags[i]);
@@ -207,38 +225,42 @@ START_TEST(every_result_kind_round_trips_through_words_to_result) {
 }
 END_TEST
 
-START_TEST(result_error_is_ok_for_every_tag_but_error) {
+START_TEST(result_error_is_ok_for_every_tag_but_error)
+{
   static const xous_word_t tags[] = {
 #define TAG_(name, num, xname) num,
-      XOUS_RESULT_MAP(TAG_)
+    XOUS_RESULT_MAP(TAG_)
 #undef TAG_
-      XOUS_RESULT_UNKNOWN};
+        XOUS_RESULT_UNKNOWN
+  };
   for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
     if (tags[i] == XOUS_RESULT_ERROR)
       continue;
-    const xous_word_t r[8] = {tags[i], XOUS_SERVER_NOT_FOUND};
+    const xous_word_t r[8] = { tags[i], XOUS_SERVER_NOT_FOUND };
     ck_assert_int_eq(xous__result_error(r), XOUS_OK);
   }
 }
 END_TEST
 
-START_TEST(result_error_reads_every_code_from_an_error_result) {
+START_TEST(result_error_reads_every_code_from_an_error_result)
+{
   for (unsigned c = 1; c < XOUS_ERROR_COUNT; c++) {
-    const xous_word_t r[8] = {XOUS_RESULT_ERROR,
-                              xous__error_word((xous_error_t)c)};
+    const xous_word_t r[8] = { XOUS_RESULT_ERROR,
+                               xous__error_word((xous_error_t)c) };
     ck_assert_int_eq(xous__result_error(r), c);
   }
-  const xous_word_t unknown[8] = {XOUS_RESULT_ERROR, 12345};
+  const xous_word_t unknown[8] = { XOUS_RESULT_ERROR, 12345 };
   ck_assert_int_eq(xous__result_error(unknown), XOUS_UNKNOWN_ERROR);
 }
 END_TEST
 
-START_TEST(decode_envelope_turns_every_0_based_kind_into_its_send_code) {
-  static const xous_msg_kind_t want[] = {
-      XOUS_MSG_LEND_MUT, XOUS_MSG_LEND, XOUS_MSG_SEND, XOUS_MSG_SCALAR,
-      XOUS_MSG_BLOCKING_SCALAR};
+START_TEST(decode_envelope_turns_every_0_based_kind_into_its_send_code)
+{
+  static const xous_msg_kind_t want[] = { XOUS_MSG_LEND_MUT, XOUS_MSG_LEND,
+                                          XOUS_MSG_SEND, XOUS_MSG_SCALAR,
+                                          XOUS_MSG_BLOCKING_SCALAR };
   for (unsigned k = 0; k < 5; k++) {
-    const xous_word_t r[8] = {XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, k, 7};
+    const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, k, 7 };
     xous_envelope_t env;
     ck_assert_int_eq(xous__decode_envelope(r, &env), XOUS_OK);
     ck_assert_int_eq(env.body.kind, want[k]);
@@ -247,10 +269,17 @@ START_TEST(decode_envelope_turns_every_0_based_kind_into_its_send_code) {
 }
 END_TEST
 
-START_TEST(decode_envelope_reads_addr_len_offset_valid_for_memory_kinds) {
+START_TEST(decode_envelope_reads_addr_len_offset_valid_for_memory_kinds)
+{
   for (unsigned k = 0; k < 3; k++) {
-    const xous_word_t r[8] = {XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, k, 9,
-                              0x40001000u, 0x2000, 0x10, 0x20};
+    const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE,
+                               SENDER,
+                               k,
+                               9,
+                               0x40001000u,
+                               0x2000,
+                               0x10,
+                               0x20 };
     xous_envelope_t env;
     ck_assert_int_eq(xous__decode_envelope(r, &env), XOUS_OK);
     ck_assert_uint_eq(env.body.memory.id, 9);
@@ -262,10 +291,12 @@ START_TEST(decode_envelope_reads_addr_len_offset_valid_for_memory_kinds) {
 }
 END_TEST
 
-START_TEST(decode_envelope_reads_arg1_to_arg4_for_scalar_kinds) {
+START_TEST(decode_envelope_reads_arg1_to_arg4_for_scalar_kinds)
+{
   for (unsigned k = 3; k < 5; k++) {
-    const xous_word_t r[8] = {XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, k, 9,
-                              101, 102, 103, 104};
+    const xous_word_t r[8] = {
+      XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, k, 9, 101, 102, 103, 104
+    };
     xous_envelope_t env;
     ck_assert_int_eq(xous__decode_envelope(r, &env), XOUS_OK);
     ck_assert_uint_eq(env.body.scalar.id, 9);
@@ -277,37 +308,42 @@ START_TEST(decode_envelope_reads_arg1_to_arg4_for_scalar_kinds) {
 }
 END_TEST
 
-START_TEST(decode_envelope_rejects_a_kind_above_4) {
-  const xous_word_t r[8] = {XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 5, 9};
-  xous_envelope_t env = {.sender = 77};
+START_TEST(decode_envelope_rejects_a_kind_above_4)
+{
+  const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 5, 9 };
+  xous_envelope_t env = { .sender = 77 };
   ck_assert_int_eq(xous__decode_envelope(r, &env), XOUS_INTERNAL_ERROR);
   ck_assert_uint_eq(env.sender, 77);
 }
 END_TEST
 
-START_TEST(decode_envelope_passes_the_error_of_an_error_result_through) {
-  const xous_word_t r[8] = {XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND};
+START_TEST(decode_envelope_passes_the_error_of_an_error_result_through)
+{
+  const xous_word_t r[8] = { XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND };
   xous_envelope_t env;
   ck_assert_int_eq(xous__decode_envelope(r, &env), XOUS_SERVER_NOT_FOUND);
 }
 END_TEST
 
-START_TEST(decode_envelope_rejects_any_other_tag) {
-  const xous_word_t r[8] = {XOUS_RESULT_SCALAR1, SENDER, 1, 9};
+START_TEST(decode_envelope_rejects_any_other_tag)
+{
+  const xous_word_t r[8] = { XOUS_RESULT_SCALAR1, SENDER, 1, 9 };
   xous_envelope_t env;
   ck_assert_int_eq(xous__decode_envelope(r, &env), XOUS_INTERNAL_ERROR);
 }
 END_TEST
 
-START_TEST(decode_envelope_accepts_a_null_envelope) {
-  const xous_word_t r[8] = {XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 3, 9};
+START_TEST(decode_envelope_accepts_a_null_envelope)
+{
+  const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 3, 9 };
   ck_assert_int_eq(xous__decode_envelope(r, NULL), XOUS_OK);
 }
 END_TEST
 
 /* ---- memory -------------------------------------------------------------- */
 
-START_TEST(map_memory_puts_phys_virt_size_flags_in_words_1_to_4) {
+START_TEST(map_memory_puts_phys_virt_size_flags_in_words_1_to_4)
+{
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x60000000u, 0x3000);
   xous_range_t out;
   ck_assert_int_eq(xous_map_memory(0x1000, 0x2000, 0x3000,
@@ -320,9 +356,10 @@ START_TEST(map_memory_puts_phys_virt_size_flags_in_words_1_to_4) {
 }
 END_TEST
 
-START_TEST(map_memory_returns_the_error_and_leaves_out_alone) {
+START_TEST(map_memory_returns_the_error_and_leaves_out_alone)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_OUT_OF_MEMORY);
-  xous_range_t out = {(void *)W(0x1234), 5};
+  xous_range_t out = { (void *)W(0x1234), 5 };
   ck_assert_int_eq(xous_map_memory(0, 0, 0x1000, XOUS_MEM_R, &out),
                    XOUS_OUT_OF_MEMORY);
   ck_assert_ptr_eq(out.addr, (void *)W(0x1234));
@@ -330,7 +367,8 @@ START_TEST(map_memory_returns_the_error_and_leaves_out_alone) {
 }
 END_TEST
 
-START_TEST(map_memory_treats_an_unexpected_tag_as_an_internal_error) {
+START_TEST(map_memory_treats_an_unexpected_tag_as_an_internal_error)
+{
   rb_push(XOUS_RESULT_OK);
   ck_assert_int_eq(xous_map_memory(0, 0, 0x1000, XOUS_MEM_R, NULL),
                    XOUS_INTERNAL_ERROR);
@@ -340,14 +378,16 @@ START_TEST(map_memory_treats_an_unexpected_tag_as_an_internal_error) {
 }
 END_TEST
 
-START_TEST(map_memory_accepts_a_null_out) {
+START_TEST(map_memory_accepts_a_null_out)
+{
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x60000000u, 0x1000);
   ck_assert_int_eq(xous_map_memory(0, 0, 0x1000, XOUS_MEM_R, NULL), XOUS_OK);
 }
 END_TEST
 
-START_TEST(unmap_memory_puts_addr_and_len_in_words_1_and_2) {
-  xous_range_t range = {(void *)W(0x60002000u), 0x4000};
+START_TEST(unmap_memory_puts_addr_and_len_in_words_1_and_2)
+{
+  xous_range_t range = { (void *)W(0x60002000u), 0x4000 };
   ck_assert_int_eq(xous_unmap_memory(range), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_UNMAP_MEMORY, 0x60002000u, 0x4000);
   rb_push(XOUS_RESULT_ERROR, XOUS_BAD_ADDRESS);
@@ -355,7 +395,8 @@ START_TEST(unmap_memory_puts_addr_and_len_in_words_1_and_2) {
 }
 END_TEST
 
-START_TEST(increase_heap_puts_bytes_and_flags_in_words_1_and_2) {
+START_TEST(increase_heap_puts_bytes_and_flags_in_words_1_and_2)
+{
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x20000000u, 0x2000);
   xous_range_t out;
   ck_assert_int_eq(xous_increase_heap(0x2000, XOUS_MEM_R | XOUS_MEM_W, &out),
@@ -366,7 +407,8 @@ START_TEST(increase_heap_puts_bytes_and_flags_in_words_1_and_2) {
 }
 END_TEST
 
-START_TEST(decrease_heap_puts_bytes_in_word_1_and_returns_the_heap) {
+START_TEST(decrease_heap_puts_bytes_in_word_1_and_returns_the_heap)
+{
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x20000000u, 0x1000);
   xous_range_t out;
   ck_assert_int_eq(xous_decrease_heap(0x1000, &out), XOUS_OK);
@@ -376,8 +418,9 @@ START_TEST(decrease_heap_puts_bytes_in_word_1_and_returns_the_heap) {
 }
 END_TEST
 
-START_TEST(update_memory_flags_puts_addr_len_flags_pid_in_words_1_to_4) {
-  xous_range_t range = {(void *)W(0x60000000u), 0x1000};
+START_TEST(update_memory_flags_puts_addr_len_flags_pid_in_words_1_to_4)
+{
+  xous_range_t range = { (void *)W(0x60000000u), 0x1000 };
   ck_assert_int_eq(xous_update_memory_flags(range, XOUS_MEM_R, 7), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_UPDATE_MEMORY_FLAGS, 0x60000000u, 0x1000, 0x2, 7);
   rb_push(XOUS_RESULT_ERROR, XOUS_PROCESS_NOT_CHILD);
@@ -388,7 +431,8 @@ END_TEST
 
 /* ---- servers and connections -------------------------------------------- */
 
-START_TEST(create_server_with_address_puts_the_sid_in_words_1_to_4) {
+START_TEST(create_server_with_address_puts_the_sid_in_words_1_to_4)
+{
   rb_push(XOUS_RESULT_NEW_SERVER_ID, SID_WORDS, 2);
   xous_cid_t cid = 0;
   ck_assert_int_eq(xous_create_server_with_address(SID, &cid), XOUS_OK);
@@ -397,7 +441,8 @@ START_TEST(create_server_with_address_puts_the_sid_in_words_1_to_4) {
 }
 END_TEST
 
-START_TEST(create_server_with_address_returns_server_not_found) {
+START_TEST(create_server_with_address_returns_server_not_found)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_cid_t cid = 99;
   ck_assert_int_eq(xous_create_server_with_address(SID, &cid),
@@ -406,9 +451,10 @@ START_TEST(create_server_with_address_returns_server_not_found) {
 }
 END_TEST
 
-START_TEST(create_server_returns_the_sid_and_cid_of_new_server_id) {
+START_TEST(create_server_returns_the_sid_and_cid_of_new_server_id)
+{
   rb_push(XOUS_RESULT_NEW_SERVER_ID, SID_WORDS, 3);
-  xous_sid_t sid = {{0}};
+  xous_sid_t sid = { { 0 } };
   xous_cid_t cid = 0;
   ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_CREATE_SERVER);
@@ -417,9 +463,10 @@ START_TEST(create_server_returns_the_sid_and_cid_of_new_server_id) {
 }
 END_TEST
 
-START_TEST(create_server_id_returns_the_sid_of_server_id) {
+START_TEST(create_server_id_returns_the_sid_of_server_id)
+{
   rb_push(XOUS_RESULT_SERVER_ID, SID_WORDS);
-  xous_sid_t sid = {{0}};
+  xous_sid_t sid = { { 0 } };
   ck_assert_int_eq(xous_create_server_id(&sid), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_CREATE_SERVER_ID);
   ck_assert(xous_sid_eq(sid, SID));
@@ -428,7 +475,8 @@ START_TEST(create_server_id_returns_the_sid_of_server_id) {
 }
 END_TEST
 
-START_TEST(destroy_server_puts_the_sid_in_words_1_to_4) {
+START_TEST(destroy_server_puts_the_sid_in_words_1_to_4)
+{
   ck_assert_int_eq(xous_destroy_server(SID), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_DESTROY_SERVER, SID_WORDS);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_QUEUE_FULL);
@@ -436,7 +484,8 @@ START_TEST(destroy_server_puts_the_sid_in_words_1_to_4) {
 }
 END_TEST
 
-START_TEST(connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid) {
+START_TEST(connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
+{
   rb_push(XOUS_RESULT_CONNECTION_ID, 4);
   xous_cid_t cid = 0;
   ck_assert_int_eq(xous_connect(SID, &cid), XOUS_OK);
@@ -445,7 +494,8 @@ START_TEST(connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid) {
 }
 END_TEST
 
-START_TEST(try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid) {
+START_TEST(try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
+{
   rb_push(XOUS_RESULT_CONNECTION_ID, 5);
   xous_cid_t cid = 0;
   ck_assert_int_eq(xous_try_connect(SID, &cid), XOUS_OK);
@@ -454,13 +504,15 @@ START_TEST(try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid) {
 }
 END_TEST
 
-START_TEST(try_connect_returns_server_not_found) {
+START_TEST(try_connect_returns_server_not_found)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   ck_assert_int_eq(xous_try_connect(SID, NULL), XOUS_SERVER_NOT_FOUND);
 }
 END_TEST
 
-START_TEST(connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5) {
+START_TEST(connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5)
+{
   rb_push(XOUS_RESULT_CONNECTION_ID, 6);
   xous_cid_t cid = 0;
   ck_assert_int_eq(xous_connect_for_process(9, SID, &cid), XOUS_OK);
@@ -469,7 +521,8 @@ START_TEST(connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5) {
 }
 END_TEST
 
-START_TEST(disconnect_puts_the_cid_in_word_1) {
+START_TEST(disconnect_puts_the_cid_in_word_1)
+{
   ck_assert_int_eq(xous_disconnect(7), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_DISCONNECT, 7);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
@@ -479,24 +532,29 @@ END_TEST
 
 /* ---- messages ------------------------------------------------------------ */
 
-static xous_message_t scalar_msg(xous_msg_kind_t kind) {
-  xous_message_t msg = {.kind = kind,
-                        .scalar = {.id = 7, .arg1 = 1, .arg2 = 2, .arg3 = 3,
-                                   .arg4 = 4}};
-  return msg;
-}
-
-static xous_message_t memory_msg(xous_msg_kind_t kind) {
+static xous_message_t
+scalar_msg(xous_msg_kind_t kind)
+{
   xous_message_t msg = {
-      .kind = kind,
-      .memory = {.id = 8,
-                 .buf = {(void *)W(0x60001000u), 0x2000},
-                 .offset = 0x10,
-                 .valid = 0x20}};
+    .kind = kind,
+    .scalar = { .id = 7, .arg1 = 1, .arg2 = 2, .arg3 = 3, .arg4 = 4 }
+  };
   return msg;
 }
 
-START_TEST(send_message_puts_cid_kind_and_id_in_words_1_to_3) {
+static xous_message_t
+memory_msg(xous_msg_kind_t kind)
+{
+  xous_message_t msg = { .kind = kind,
+                         .memory = { .id = 8,
+                                     .buf = { (void *)W(0x60001000u), 0x2000 },
+                                     .offset = 0x10,
+                                     .valid = 0x20 } };
+  return msg;
+}
+
+START_TEST(send_message_puts_cid_kind_and_id_in_words_1_to_3)
+{
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   ck_assert_int_eq(xous_send_message(3, &msg, NULL), XOUS_OK);
   ck_calls(1);
@@ -504,7 +562,8 @@ START_TEST(send_message_puts_cid_kind_and_id_in_words_1_to_3) {
 }
 END_TEST
 
-START_TEST(send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars) {
+START_TEST(send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars)
+{
   xous_message_t msg = scalar_msg(XOUS_MSG_BLOCKING_SCALAR);
   rb_push(XOUS_RESULT_SCALAR1, 42);
   ck_assert_int_eq(xous_send_message(3, &msg, NULL), XOUS_OK);
@@ -512,9 +571,10 @@ START_TEST(send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars) {
 }
 END_TEST
 
-START_TEST(send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory) {
-  const xous_msg_kind_t kinds[] = {XOUS_MSG_LEND_MUT, XOUS_MSG_LEND,
-                                   XOUS_MSG_SEND};
+START_TEST(send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory)
+{
+  const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND_MUT, XOUS_MSG_LEND,
+                                    XOUS_MSG_SEND };
   for (size_t i = 0; i < 3; i++) {
     xous_message_t msg = memory_msg(kinds[i]);
     ck_assert_int_eq(xous_send_message(3, &msg, NULL), XOUS_OK);
@@ -524,7 +584,8 @@ START_TEST(send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory) {
 }
 END_TEST
 
-START_TEST(send_message_gives_the_raw_result_to_the_caller) {
+START_TEST(send_message_gives_the_raw_result_to_the_caller)
+{
   xous_message_t msg = scalar_msg(XOUS_MSG_BLOCKING_SCALAR);
   rb_push(XOUS_RESULT_SCALAR5, 11, 12, 13, 14, 15, 16, 17);
   xous_result_t res;
@@ -535,7 +596,8 @@ START_TEST(send_message_gives_the_raw_result_to_the_caller) {
 }
 END_TEST
 
-START_TEST(send_message_returns_the_error_and_still_fills_the_result) {
+START_TEST(send_message_returns_the_error_and_still_fills_the_result)
+{
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_result_t res;
@@ -545,7 +607,8 @@ START_TEST(send_message_returns_the_error_and_still_fills_the_result) {
 }
 END_TEST
 
-START_TEST(send_message_rejects_a_bad_kind_or_no_message_without_a_syscall) {
+START_TEST(send_message_rejects_a_bad_kind_or_no_message_without_a_syscall)
+{
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   msg.kind = (xous_msg_kind_t)0;
   ck_assert_int_eq(xous_send_message(3, &msg, NULL), XOUS_INVALID_ARGUMENT);
@@ -556,20 +619,22 @@ START_TEST(send_message_rejects_a_bad_kind_or_no_message_without_a_syscall) {
 }
 END_TEST
 
-START_TEST(try_send_message_uses_number_24_with_the_same_words) {
+START_TEST(try_send_message_uses_number_24_with_the_same_words)
+{
   xous_message_t msg = memory_msg(XOUS_MSG_LEND);
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 1, 2);
   xous_result_t res;
   ck_assert_int_eq(xous_try_send_message(3, &msg, &res), XOUS_OK);
-  ck_call(0, XOUS_SYSCALL_TRY_SEND_MESSAGE, 3, 2, 8, 0x60001000u, 0x2000,
-          0x10, 0x20);
+  ck_call(0, XOUS_SYSCALL_TRY_SEND_MESSAGE, 3, 2, 8, 0x60001000u, 0x2000, 0x10,
+          0x20);
   ck_assert_uint_eq(res.kind, XOUS_RESULT_MEMORY_RETURNED);
   ck_assert_uint_eq(res.w[0], 1);
   ck_assert_uint_eq(res.w[1], 2);
 }
 END_TEST
 
-START_TEST(try_send_message_returns_server_queue_full) {
+START_TEST(try_send_message_returns_server_queue_full)
+{
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_QUEUE_FULL);
   ck_assert_int_eq(xous_try_send_message(3, &msg, NULL),
@@ -577,7 +642,8 @@ START_TEST(try_send_message_returns_server_queue_full) {
 }
 END_TEST
 
-START_TEST(receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it) {
+START_TEST(receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it)
+{
   rb_push(XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 4, 7, 1, 2, 3, 4);
   xous_envelope_t env;
   ck_assert_int_eq(xous_receive_message(SID, &env), XOUS_OK);
@@ -589,14 +655,16 @@ START_TEST(receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it) {
 }
 END_TEST
 
-START_TEST(receive_message_returns_the_error_of_an_error_result) {
+START_TEST(receive_message_returns_the_error_of_an_error_result)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_envelope_t env;
   ck_assert_int_eq(xous_receive_message(SID, &env), XOUS_SERVER_NOT_FOUND);
 }
 END_TEST
 
-START_TEST(try_receive_message_reports_none_as_not_received) {
+START_TEST(try_receive_message_reports_none_as_not_received)
+{
   rb_push(XOUS_RESULT_NONE);
   xous_envelope_t env;
   bool received = true;
@@ -606,7 +674,8 @@ START_TEST(try_receive_message_reports_none_as_not_received) {
 }
 END_TEST
 
-START_TEST(try_receive_message_reports_an_envelope_as_received) {
+START_TEST(try_receive_message_reports_an_envelope_as_received)
+{
   rb_push(XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 1, 9, 0x40000000u, 0x1000, 3,
           4);
   xous_envelope_t env;
@@ -619,7 +688,8 @@ START_TEST(try_receive_message_reports_an_envelope_as_received) {
 }
 END_TEST
 
-START_TEST(try_receive_message_reports_an_error_as_not_received) {
+START_TEST(try_receive_message_reports_an_error_as_not_received)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_envelope_t env;
   bool received = true;
@@ -629,8 +699,9 @@ START_TEST(try_receive_message_reports_an_error_as_not_received) {
 }
 END_TEST
 
-START_TEST(return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5) {
-  xous_range_t buf = {(void *)W(0x40002000u), 0x3000};
+START_TEST(return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5)
+{
+  xous_range_t buf = { (void *)W(0x40002000u), 0x3000 };
   ck_assert_int_eq(xous_return_memory(SENDER, buf, 5, 6), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_MEMORY, SENDER, 0x40002000u, 0x3000, 5, 6);
   rb_push(XOUS_RESULT_ERROR, XOUS_DOUBLE_FREE);
@@ -638,19 +709,22 @@ START_TEST(return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5) {
 }
 END_TEST
 
-START_TEST(return_scalar1_puts_sender_and_value_in_words_1_and_2) {
+START_TEST(return_scalar1_puts_sender_and_value_in_words_1_and_2)
+{
   ck_assert_int_eq(xous_return_scalar1(SENDER, 42), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_SCALAR1, SENDER, 42);
 }
 END_TEST
 
-START_TEST(return_scalar2_puts_sender_and_values_in_words_1_to_3) {
+START_TEST(return_scalar2_puts_sender_and_values_in_words_1_to_3)
+{
   ck_assert_int_eq(xous_return_scalar2(SENDER, 42, 43), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_SCALAR2, SENDER, 42, 43);
 }
 END_TEST
 
-START_TEST(return_scalar5_puts_sender_and_values_in_words_1_to_6) {
+START_TEST(return_scalar5_puts_sender_and_values_in_words_1_to_6)
+{
   ck_assert_int_eq(xous_return_scalar5(SENDER, 1, 2, 3, 4, 5), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_SCALAR5, SENDER, 1, 2, 3, 4, 5);
   rb_push(XOUS_RESULT_ERROR, XOUS_DOUBLE_FREE);
@@ -661,20 +735,26 @@ END_TEST
 
 /* ---- ReplyAndReceiveNext ------------------------------------------------- */
 
-static const xous_word_t REPLY[5] = {0xa, 0xb, 0xc, 0xd, 0xe};
+static const xous_word_t REPLY[5] = { 0xa, 0xb, 0xc, 0xd, 0xe };
 
-static xous_envelope_t blocking_env(void) {
-  xous_envelope_t env = {.sender = SENDER,
-                         .body = scalar_msg(XOUS_MSG_BLOCKING_SCALAR)};
+static xous_envelope_t
+blocking_env(void)
+{
+  xous_envelope_t env = { .sender = SENDER,
+                          .body = scalar_msg(XOUS_MSG_BLOCKING_SCALAR) };
   return env;
 }
 
 /* Queues the next message: a Scalar from PID 6 with id 99. */
-static void push_next_envelope(void) {
+static void
+push_next_envelope(void)
+{
   rb_push(XOUS_RESULT_MESSAGE_ENVELOPE, 0x06000000u, 3, 99, 1, 2, 3, 4);
 }
 
-static void check_next_envelope(const xous_envelope_t *env) {
+static void
+check_next_envelope(const xous_envelope_t *env)
+{
   ck_assert_uint_eq(env->sender, 0x06000000u);
   ck_assert_int_eq(env->body.kind, XOUS_MSG_SCALAR);
   ck_assert_uint_eq(env->body.scalar.id, 99);
@@ -682,7 +762,8 @@ static void check_next_envelope(const xous_envelope_t *env) {
   ck_assert_uint_eq(env->body.scalar.arg4, 4);
 }
 
-START_TEST(reply_and_receive_next_answers_one_word_in_a3_with_type_1) {
+START_TEST(reply_and_receive_next_answers_one_word_in_a3_with_type_1)
+{
   xous_envelope_t env = blocking_env();
   push_next_envelope();
   ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 1), XOUS_OK);
@@ -692,7 +773,8 @@ START_TEST(reply_and_receive_next_answers_one_word_in_a3_with_type_1) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2) {
+START_TEST(reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2)
+{
   xous_envelope_t env = blocking_env();
   push_next_envelope();
   ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 2), XOUS_OK);
@@ -702,7 +784,8 @@ START_TEST(reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5) {
+START_TEST(reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5)
+{
   xous_envelope_t env = blocking_env();
   push_next_envelope();
   ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 5), XOUS_OK);
@@ -712,8 +795,9 @@ START_TEST(reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_rejects_other_word_counts_without_a_syscall) {
-  const unsigned counts[] = {0, 3, 4, 6, 100};
+START_TEST(reply_and_receive_next_rejects_other_word_counts_without_a_syscall)
+{
+  const unsigned counts[] = { 0, 3, 4, 6, 100 };
   for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
     xous_envelope_t env = blocking_env();
     ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, counts[i]),
@@ -724,10 +808,11 @@ START_TEST(reply_and_receive_next_rejects_other_word_counts_without_a_syscall) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_answers_a_lend_with_memory_words) {
-  const xous_msg_kind_t kinds[] = {XOUS_MSG_LEND, XOUS_MSG_LEND_MUT};
+START_TEST(reply_and_receive_next_answers_a_lend_with_memory_words)
+{
+  const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND, XOUS_MSG_LEND_MUT };
   for (size_t i = 0; i < 2; i++) {
-    xous_envelope_t env = {.sender = SENDER, .body = memory_msg(kinds[i])};
+    xous_envelope_t env = { .sender = SENDER, .body = memory_msg(kinds[i]) };
     push_next_envelope();
     ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 2),
                      XOUS_OK);
@@ -739,14 +824,17 @@ START_TEST(reply_and_receive_next_answers_a_lend_with_memory_words) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_only_receives_after_a_scalar_or_a_send) {
-  xous_envelope_t env = {.sender = SENDER, .body = scalar_msg(XOUS_MSG_SCALAR)};
+START_TEST(reply_and_receive_next_only_receives_after_a_scalar_or_a_send)
+{
+  xous_envelope_t env = { .sender = SENDER,
+                          .body = scalar_msg(XOUS_MSG_SCALAR) };
   push_next_envelope();
   ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 1), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RECEIVE_MESSAGE, SID_WORDS);
   check_next_envelope(&env);
 
-  env = (xous_envelope_t){.sender = SENDER, .body = memory_msg(XOUS_MSG_SEND)};
+  env = (xous_envelope_t){ .sender = SENDER,
+                           .body = memory_msg(XOUS_MSG_SEND) };
   push_next_envelope();
   ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 1), XOUS_OK);
   ck_call(1, XOUS_SYSCALL_RECEIVE_MESSAGE, SID_WORDS);
@@ -754,7 +842,8 @@ START_TEST(reply_and_receive_next_only_receives_after_a_scalar_or_a_send) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_only_receives_when_the_sender_is_0) {
+START_TEST(reply_and_receive_next_only_receives_when_the_sender_is_0)
+{
   xous_envelope_t env = blocking_env();
   env.sender = 0;
   push_next_envelope();
@@ -765,7 +854,8 @@ START_TEST(reply_and_receive_next_only_receives_when_the_sender_is_0) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_clears_the_envelope_after_an_error) {
+START_TEST(reply_and_receive_next_clears_the_envelope_after_an_error)
+{
   xous_envelope_t env = blocking_env();
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   ck_assert_int_eq(xous_reply_and_receive_next(SID, &env, REPLY, 1),
@@ -778,7 +868,8 @@ START_TEST(reply_and_receive_next_clears_the_envelope_after_an_error) {
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_rejects_a_null_envelope) {
+START_TEST(reply_and_receive_next_rejects_a_null_envelope)
+{
   ck_assert_int_eq(xous_reply_and_receive_next(SID, NULL, REPLY, 1),
                    XOUS_INVALID_ARGUMENT);
   ck_calls(0);
@@ -787,23 +878,28 @@ END_TEST
 
 /* ---- threads, processes, events ----------------------------------------- */
 
-static void *thread_entry(void *arg) {
+static void *
+thread_entry(void *arg)
+{
   return arg;
 }
 
-static void irq_handler(unsigned irq, void *arg) {
+static void
+irq_handler(unsigned irq, void *arg)
+{
   (void)irq;
   (void)arg;
 }
 
-START_TEST(create_thread_puts_entry_stack_and_arg_in_words_1_to_4) {
-  const xous_range_t stack = {(void *)W(0x70000000u), 0x8000};
+START_TEST(create_thread_puts_entry_stack_and_arg_in_words_1_to_4)
+{
+  const xous_range_t stack = { (void *)W(0x70000000u), 0x8000 };
   rb_set_thread_stack(XOUS_OK, &stack);
   rb_push(XOUS_RESULT_THREAD_ID, 3);
   xous_tid_t tid = 0;
-  ck_assert_int_eq(
-      xous_create_thread(thread_entry, (void *)W(0x1234), 0x8000, &tid),
-      XOUS_OK);
+  ck_assert_int_eq(xous_create_thread(thread_entry, (void *)W(0x1234), 0x8000,
+                                      &tid),
+                   XOUS_OK);
   ck_assert_uint_eq(rb_thread_stack_calls(), 1);
   ck_assert_uint_eq(rb_thread_stack_size(), 0x8000);
   ck_calls(1);
@@ -813,7 +909,8 @@ START_TEST(create_thread_puts_entry_stack_and_arg_in_words_1_to_4) {
 }
 END_TEST
 
-START_TEST(create_thread_asks_for_128_kib_when_stack_size_is_0) {
+START_TEST(create_thread_asks_for_128_kib_when_stack_size_is_0)
+{
   rb_push(XOUS_RESULT_THREAD_ID, 4);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0, NULL), XOUS_OK);
   ck_assert_uint_eq(rb_thread_stack_size(), 128 * 1024);
@@ -823,7 +920,8 @@ START_TEST(create_thread_asks_for_128_kib_when_stack_size_is_0) {
 }
 END_TEST
 
-START_TEST(create_thread_returns_the_stack_error_without_a_syscall) {
+START_TEST(create_thread_returns_the_stack_error_without_a_syscall)
+{
   rb_set_thread_stack(XOUS_OUT_OF_MEMORY, NULL);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0, NULL),
                    XOUS_OUT_OF_MEMORY);
@@ -831,8 +929,9 @@ START_TEST(create_thread_returns_the_stack_error_without_a_syscall) {
 }
 END_TEST
 
-START_TEST(create_thread_unmaps_a_mapped_stack_when_the_syscall_fails) {
-  const xous_range_t stack = {(void *)W(0x70000000u), 0x8000};
+START_TEST(create_thread_unmaps_a_mapped_stack_when_the_syscall_fails)
+{
+  const xous_range_t stack = { (void *)W(0x70000000u), 0x8000 };
   rb_set_thread_stack(XOUS_OK, &stack);
   rb_push(XOUS_RESULT_ERROR, XOUS_THREAD_NOT_AVAILABLE);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0x8000, NULL),
@@ -842,7 +941,8 @@ START_TEST(create_thread_unmaps_a_mapped_stack_when_the_syscall_fails) {
 }
 END_TEST
 
-START_TEST(create_thread_unmaps_nothing_when_the_backend_gave_no_stack) {
+START_TEST(create_thread_unmaps_nothing_when_the_backend_gave_no_stack)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_THREAD_NOT_AVAILABLE);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0, NULL),
                    XOUS_THREAD_NOT_AVAILABLE);
@@ -850,7 +950,8 @@ START_TEST(create_thread_unmaps_nothing_when_the_backend_gave_no_stack) {
 }
 END_TEST
 
-START_TEST(create_thread_rejects_a_null_entry) {
+START_TEST(create_thread_rejects_a_null_entry)
+{
   ck_assert_int_eq(xous_create_thread(NULL, NULL, 0, NULL),
                    XOUS_INVALID_ARGUMENT);
   ck_assert_uint_eq(rb_thread_stack_calls(), 0);
@@ -858,7 +959,8 @@ START_TEST(create_thread_rejects_a_null_entry) {
 }
 END_TEST
 
-START_TEST(join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value) {
+START_TEST(join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value)
+{
   rb_push(XOUS_RESULT_SCALAR1, 0xbeef);
   void *ret = NULL;
   ck_assert_int_eq(xous_join_thread(5, &ret), XOUS_OK);
@@ -867,7 +969,8 @@ START_TEST(join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value) {
 }
 END_TEST
 
-START_TEST(join_thread_returns_thread_not_available_for_its_own_tid) {
+START_TEST(join_thread_returns_thread_not_available_for_its_own_tid)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_THREAD_NOT_AVAILABLE);
   void *ret = (void *)W(1);
   ck_assert_int_eq(xous_join_thread(2, &ret), XOUS_THREAD_NOT_AVAILABLE);
@@ -875,7 +978,8 @@ START_TEST(join_thread_returns_thread_not_available_for_its_own_tid) {
 }
 END_TEST
 
-START_TEST(get_thread_id_returns_word_1_of_thread_id_or_0) {
+START_TEST(get_thread_id_returns_word_1_of_thread_id_or_0)
+{
   rb_push(XOUS_RESULT_THREAD_ID, 2);
   ck_assert_uint_eq(xous_get_thread_id(), 2);
   ck_call(0, XOUS_SYSCALL_GET_THREAD_ID);
@@ -884,7 +988,8 @@ START_TEST(get_thread_id_returns_word_1_of_thread_id_or_0) {
 }
 END_TEST
 
-START_TEST(get_process_id_returns_word_1_of_process_id_or_0) {
+START_TEST(get_process_id_returns_word_1_of_process_id_or_0)
+{
   rb_push(XOUS_RESULT_PROCESS_ID, 5);
   ck_assert_uint_eq(xous_get_process_id(), 5);
   ck_call(0, XOUS_SYSCALL_GET_PROCESS_ID);
@@ -895,7 +1000,8 @@ START_TEST(get_process_id_returns_word_1_of_process_id_or_0) {
 }
 END_TEST
 
-START_TEST(yield_is_ok_when_its_own_words_come_back) {
+START_TEST(yield_is_ok_when_its_own_words_come_back)
+{
   rb_push(XOUS_SYSCALL_YIELD); /* the kernel writes no result */
   ck_assert_int_eq(xous_yield(), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_YIELD);
@@ -904,7 +1010,8 @@ START_TEST(yield_is_ok_when_its_own_words_come_back) {
 }
 END_TEST
 
-START_TEST(wait_event_is_ok_when_its_own_words_come_back) {
+START_TEST(wait_event_is_ok_when_its_own_words_come_back)
+{
   rb_push(XOUS_SYSCALL_WAIT_EVENT);
   ck_assert_int_eq(xous_wait_event(), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_WAIT_EVENT);
@@ -913,30 +1020,35 @@ END_TEST
 
 /* Plays a backend that returns from TerminateProcess: the third call exits
  * the test process with 42 if every call carried the right words. */
-static void terminate_hook(const xous_word_t args[8], void *ctx) {
+static void
+terminate_hook(const xous_word_t args[8], void *ctx)
+{
   (void)ctx;
   static int calls;
   static bool all_right = true;
-  const xous_word_t want[8] = {XOUS_SYSCALL_TERMINATE_PROCESS, 7};
+  const xous_word_t want[8] = { XOUS_SYSCALL_TERMINATE_PROCESS, 7 };
   if (memcmp(args, want, sizeof(want)) != 0)
     all_right = false;
   if (++calls == 3)
     exit(all_right ? 42 : 1);
 }
 
-START_TEST(terminate_process_puts_the_code_in_word_1_and_never_returns) {
+START_TEST(terminate_process_puts_the_code_in_word_1_and_never_returns)
+{
   rb_set_hook(terminate_hook, NULL);
   xous_terminate_process(7);
 }
 END_TEST
 
-START_TEST(shutdown_uses_number_23) {
+START_TEST(shutdown_uses_number_23)
+{
   ck_assert_int_eq(xous_shutdown(), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SHUTDOWN);
 }
 END_TEST
 
-START_TEST(claim_interrupt_puts_irq_handler_arg_in_words_1_to_3) {
+START_TEST(claim_interrupt_puts_irq_handler_arg_in_words_1_to_3)
+{
   ck_assert_int_eq(xous_claim_interrupt(7, irq_handler, (void *)W(0x99)),
                    XOUS_OK);
   ck_call(0, XOUS_SYSCALL_CLAIM_INTERRUPT, 7, (xous_word_t)irq_handler, 0x99);
@@ -946,13 +1058,15 @@ START_TEST(claim_interrupt_puts_irq_handler_arg_in_words_1_to_3) {
 }
 END_TEST
 
-START_TEST(free_interrupt_puts_irq_in_word_1) {
+START_TEST(free_interrupt_puts_irq_in_word_1)
+{
   ck_assert_int_eq(xous_free_interrupt(7), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_FREE_INTERRUPT, 7);
 }
 END_TEST
 
-START_TEST(adjust_process_limit_returns_the_value_in_force_from_word_2) {
+START_TEST(adjust_process_limit_returns_the_value_in_force_from_word_2)
+{
   rb_push(XOUS_RESULT_SCALAR2, 2, 0x9000);
   xous_word_t limit = 0;
   ck_assert_int_eq(xous_adjust_process_limit(2, 0x8000, 0x9000, &limit),
@@ -971,60 +1085,67 @@ END_TEST
 static _Alignas(XOUS_PAGE_SIZE) unsigned char page[XOUS_PAGE_SIZE];
 static _Alignas(XOUS_PAGE_SIZE) unsigned char bounce[2 * XOUS_PAGE_SIZE];
 
-START_TEST(scalar_sends_a_scalar_message) {
+START_TEST(scalar_sends_a_scalar_message)
+{
   ck_assert_int_eq(xous_scalar(3, 7, 1, 2, 3, 4), XOUS_OK);
   ck_calls(1);
   ck_call(0, XOUS_SYSCALL_SEND_MESSAGE, 3, XOUS_MSG_SCALAR, 7, 1, 2, 3, 4);
 }
 END_TEST
 
-START_TEST(blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest) {
+START_TEST(blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest)
+{
   rb_push(XOUS_RESULT_SCALAR1, 42, 9, 9, 9, 9);
-  xous_word_t ret[5] = {7, 7, 7, 7, 7};
+  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
   ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SEND_MESSAGE, 3, XOUS_MSG_BLOCKING_SCALAR, 7, 1, 2,
           3, 4);
-  const xous_word_t want[5] = {42, 0, 0, 0, 0};
+  const xous_word_t want[5] = { 42, 0, 0, 0, 0 };
   ck_assert_mem_eq(ret, want, sizeof(want));
 }
 END_TEST
 
-START_TEST(blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest) {
+START_TEST(blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest)
+{
   rb_push(XOUS_RESULT_SCALAR2, 42, 43, 9, 9, 9);
-  xous_word_t ret[5] = {7, 7, 7, 7, 7};
+  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
   ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), XOUS_OK);
-  const xous_word_t want[5] = {42, 43, 0, 0, 0};
+  const xous_word_t want[5] = { 42, 43, 0, 0, 0 };
   ck_assert_mem_eq(ret, want, sizeof(want));
 }
 END_TEST
 
-START_TEST(blocking_scalar_fills_ret_from_scalar5) {
+START_TEST(blocking_scalar_fills_ret_from_scalar5)
+{
   rb_push(XOUS_RESULT_SCALAR5, 41, 42, 43, 44, 45, 9, 9);
-  xous_word_t ret[5] = {7, 7, 7, 7, 7};
+  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
   ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), XOUS_OK);
-  const xous_word_t want[5] = {41, 42, 43, 44, 45};
+  const xous_word_t want[5] = { 41, 42, 43, 44, 45 };
   ck_assert_mem_eq(ret, want, sizeof(want));
 }
 END_TEST
 
-START_TEST(blocking_scalar_zeros_ret_on_error) {
+START_TEST(blocking_scalar_zeros_ret_on_error)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
-  xous_word_t ret[5] = {7, 7, 7, 7, 7};
+  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
   ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret),
                    XOUS_SERVER_NOT_FOUND);
-  const xous_word_t want[5] = {0};
+  const xous_word_t want[5] = { 0 };
   ck_assert_mem_eq(ret, want, sizeof(want));
 }
 END_TEST
 
-START_TEST(blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error) {
+START_TEST(blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error)
+{
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 1, 2);
   ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, NULL),
                    XOUS_INTERNAL_ERROR);
 }
 END_TEST
 
-START_TEST(lend_sends_a_lendable_buffer_as_it_is) {
+START_TEST(lend_sends_a_lendable_buffer_as_it_is)
+{
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 0x10, 0x20);
   size_t off = 0, valid = 0;
   ck_assert_int_eq(xous_lend(3, 9, page, sizeof(page), 1, 2, &off, &valid),
@@ -1037,7 +1158,8 @@ START_TEST(lend_sends_a_lendable_buffer_as_it_is) {
 }
 END_TEST
 
-START_TEST(lend_rejects_a_zero_length_without_a_syscall) {
+START_TEST(lend_rejects_a_zero_length_without_a_syscall)
+{
   size_t off = 5;
   ck_assert_int_eq(xous_lend(3, 9, page, 0, 0, 0, &off, NULL),
                    XOUS_INVALID_ARGUMENT);
@@ -1049,7 +1171,8 @@ START_TEST(lend_rejects_a_zero_length_without_a_syscall) {
 }
 END_TEST
 
-START_TEST(lend_treats_a_reply_that_is_not_memory_returned_as_internal_error) {
+START_TEST(lend_treats_a_reply_that_is_not_memory_returned_as_internal_error)
+{
   rb_push(XOUS_RESULT_SCALAR1, 1);
   ck_assert_int_eq(xous_lend(3, 9, page, sizeof(page), 0, 0, NULL, NULL),
                    XOUS_INTERNAL_ERROR);
@@ -1057,21 +1180,24 @@ START_TEST(lend_treats_a_reply_that_is_not_memory_returned_as_internal_error) {
 END_TEST
 
 /* Records what the server saw in the bounce pages when the message went. */
-static void snapshot_hook(const xous_word_t args[8], void *ctx) {
+static void
+snapshot_hook(const xous_word_t args[8], void *ctx)
+{
   if (args[0] == XOUS_SYSCALL_SEND_MESSAGE)
     memcpy(ctx, bounce, 16);
 }
 
-START_TEST(lend_bounces_a_non_lendable_buffer_and_unmaps_it_after) {
+START_TEST(lend_bounces_a_non_lendable_buffer_and_unmaps_it_after)
+{
   const char text[] = "hello, server";
-  char seen[16] = {0};
+  char seen[16] = { 0 };
   rb_set_hook(snapshot_hook, seen);
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 0, 5);
   size_t valid = 0;
-  ck_assert_int_eq(
-      xous_lend(3, 9, text + 1, sizeof(text) - 1, 0, 3, NULL, &valid),
-      XOUS_OK);
+  ck_assert_int_eq(xous_lend(3, 9, text + 1, sizeof(text) - 1, 0, 3, NULL,
+                             &valid),
+                   XOUS_OK);
   ck_calls(3);
   ck_call(0, XOUS_SYSCALL_MAP_MEMORY, 0, 0, XOUS_PAGE_SIZE,
           XOUS_MEM_R | XOUS_MEM_W);
@@ -1083,7 +1209,8 @@ START_TEST(lend_bounces_a_non_lendable_buffer_and_unmaps_it_after) {
 }
 END_TEST
 
-START_TEST(lend_bounces_a_page_aligned_buffer_of_an_odd_length) {
+START_TEST(lend_bounces_a_page_aligned_buffer_of_an_odd_length)
+{
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
   rb_push(XOUS_RESULT_MEMORY_RETURNED);
   ck_assert_int_eq(xous_lend(3, 9, page, 1000, 0, 0, NULL, NULL), XOUS_OK);
@@ -1094,7 +1221,8 @@ START_TEST(lend_bounces_a_page_aligned_buffer_of_an_odd_length) {
 }
 END_TEST
 
-START_TEST(lend_rounds_the_bounce_up_to_whole_pages) {
+START_TEST(lend_rounds_the_bounce_up_to_whole_pages)
+{
   static char big[5000];
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, 2 * XOUS_PAGE_SIZE);
   rb_push(XOUS_RESULT_MEMORY_RETURNED);
@@ -1108,8 +1236,9 @@ START_TEST(lend_rounds_the_bounce_up_to_whole_pages) {
 }
 END_TEST
 
-START_TEST(lend_returns_the_map_error_without_sending) {
-  char buf[10] = {0};
+START_TEST(lend_returns_the_map_error_without_sending)
+{
+  char buf[10] = { 0 };
   rb_push(XOUS_RESULT_ERROR, XOUS_OUT_OF_MEMORY);
   ck_assert_int_eq(xous_lend(3, 9, buf, sizeof(buf), 0, 0, NULL, NULL),
                    XOUS_OUT_OF_MEMORY);
@@ -1118,13 +1247,16 @@ START_TEST(lend_returns_the_map_error_without_sending) {
 END_TEST
 
 /* Plays a server that fills the whole lent page with 'Z'. */
-static void server_writes_hook(const xous_word_t args[8], void *ctx) {
+static void
+server_writes_hook(const xous_word_t args[8], void *ctx)
+{
   (void)ctx;
   if (args[0] == XOUS_SYSCALL_SEND_MESSAGE)
     memset((void *)args[4], 'Z', args[5]);
 }
 
-START_TEST(lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer) {
+START_TEST(lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer)
+{
   char buf[10] = "abcdefghi";
   rb_set_hook(server_writes_hook, NULL);
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
@@ -1141,7 +1273,8 @@ START_TEST(lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer) {
 }
 END_TEST
 
-START_TEST(lend_mut_leaves_the_buffer_alone_when_the_lend_fails) {
+START_TEST(lend_mut_leaves_the_buffer_alone_when_the_lend_fails)
+{
   char buf[10] = "abcdefghi";
   rb_set_hook(server_writes_hook, NULL);
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
@@ -1154,7 +1287,8 @@ START_TEST(lend_mut_leaves_the_buffer_alone_when_the_lend_fails) {
 }
 END_TEST
 
-START_TEST(lend_mut_lends_a_lendable_buffer_in_place) {
+START_TEST(lend_mut_lends_a_lendable_buffer_in_place)
+{
   rb_set_hook(server_writes_hook, NULL);
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 0, 0);
   ck_assert_int_eq(xous_lend_mut(3, 9, page, sizeof(page), 0, 0, NULL, NULL),
@@ -1166,7 +1300,8 @@ START_TEST(lend_mut_lends_a_lendable_buffer_in_place) {
 }
 END_TEST
 
-START_TEST(send_moves_a_lendable_buffer_as_it_is) {
+START_TEST(send_moves_a_lendable_buffer_as_it_is)
+{
   ck_assert_int_eq(xous_send(3, 9, page, sizeof(page), 4, 5), XOUS_OK);
   ck_calls(1);
   ck_call(0, XOUS_SYSCALL_SEND_MESSAGE, 3, XOUS_MSG_SEND, 9, (xous_word_t)page,
@@ -1174,7 +1309,8 @@ START_TEST(send_moves_a_lendable_buffer_as_it_is) {
 }
 END_TEST
 
-START_TEST(send_keeps_the_bounce_pages_mapped_after_a_successful_send) {
+START_TEST(send_keeps_the_bounce_pages_mapped_after_a_successful_send)
+{
   char buf[10] = "abcdefghi";
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
   ck_assert_int_eq(xous_send(3, 9, buf, sizeof(buf), 0, 10), XOUS_OK);
@@ -1185,7 +1321,8 @@ START_TEST(send_keeps_the_bounce_pages_mapped_after_a_successful_send) {
 }
 END_TEST
 
-START_TEST(send_unmaps_the_bounce_pages_after_a_failed_send) {
+START_TEST(send_unmaps_the_bounce_pages_after_a_failed_send)
+{
   char buf[10] = "abcdefghi";
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
@@ -1198,7 +1335,8 @@ END_TEST
 
 /* ---- version --------------------------------------------------------------- */
 
-START_TEST(version_of_library_headers_and_package_agree) {
+START_TEST(version_of_library_headers_and_package_agree)
+{
   char numbers[32];
 
   ck_assert_str_eq(xous_version_string(), XOUS_VERSION_STRING);
@@ -1214,7 +1352,8 @@ END_TEST
 
 /* ---- the rest of the kernel ABI ------------------------------------------ */
 
-START_TEST(return_to_parent_puts_pid_and_cpu_in_words_1_and_2) {
+START_TEST(return_to_parent_puts_pid_and_cpu_in_words_1_and_2)
+{
   ck_assert_int_eq(xous_return_to_parent(1, 0), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_TO_PARENT, 1, 0);
   rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
@@ -1223,7 +1362,8 @@ START_TEST(return_to_parent_puts_pid_and_cpu_in_words_1_and_2) {
 }
 END_TEST
 
-START_TEST(switch_to_puts_pid_and_context_in_words_1_and_2) {
+START_TEST(switch_to_puts_pid_and_context_in_words_1_and_2)
+{
   ck_assert_int_eq(xous_switch_to(4, 9), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SWITCH_TO, 4, 9);
   rb_push(XOUS_RESULT_ERROR, XOUS_PROCESS_NOT_CHILD);
@@ -1231,13 +1371,15 @@ START_TEST(switch_to_puts_pid_and_context_in_words_1_and_2) {
 }
 END_TEST
 
-START_TEST(ready_threads_puts_pid_in_word_1) {
+START_TEST(ready_threads_puts_pid_in_word_1)
+{
   ck_assert_int_eq(xous_ready_threads(6), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_READY_THREADS, 6);
 }
 END_TEST
 
-START_TEST(set_mem_region_puts_pid_type_addr_size_in_words_1_to_4) {
+START_TEST(set_mem_region_puts_pid_type_addr_size_in_words_1_to_4)
+{
   ck_assert_int_eq(xous_set_mem_region(5, 2, 0x40000000u, 0x3000), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SET_MEM_REGION, 5, 2, 0x40000000u, 0x3000);
   rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
@@ -1246,9 +1388,10 @@ START_TEST(set_mem_region_puts_pid_type_addr_size_in_words_1_to_4) {
 }
 END_TEST
 
-START_TEST(create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid) {
-  const xous_process_init_t init = {0x1000, 0x2000, 0x3000,
-                                    0x4000, 0x5000, 0x6000};
+START_TEST(create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid)
+{
+  const xous_process_init_t init = { 0x1000, 0x2000, 0x3000,
+                                     0x4000, 0x5000, 0x6000 };
   xous_pid_t pid = 0;
   xous_cid_t cid = 0;
 
@@ -1272,7 +1415,8 @@ START_TEST(create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid) {
 }
 END_TEST
 
-START_TEST(set_exception_handler_puts_pc_and_sp_in_words_1_and_2) {
+START_TEST(set_exception_handler_puts_pc_and_sp_in_words_1_and_2)
+{
   rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
   ck_assert_int_eq(xous_set_exception_handler(0x7000, 0x8000),
                    XOUS_UNHANDLED_SYSCALL);
@@ -1280,7 +1424,8 @@ START_TEST(set_exception_handler_puts_pc_and_sp_in_words_1_and_2) {
 }
 END_TEST
 
-START_TEST(virt_to_phys_puts_virt_in_word_1_and_reads_scalar1) {
+START_TEST(virt_to_phys_puts_virt_in_word_1_and_reads_scalar1)
+{
   xous_word_t phys = 0;
 
   rb_push(XOUS_RESULT_SCALAR1, 0x40123000u);
@@ -1293,7 +1438,8 @@ START_TEST(virt_to_phys_puts_virt_in_word_1_and_reads_scalar1) {
 }
 END_TEST
 
-START_TEST(virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2) {
+START_TEST(virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2)
+{
   xous_word_t phys = 0;
 
   rb_push(XOUS_RESULT_SCALAR1, 0x40456000u);
@@ -1303,8 +1449,9 @@ START_TEST(virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2) {
 }
 END_TEST
 
-START_TEST(platform_specific_puts_its_seven_words_in_1_to_7) {
-  const xous_word_t args[7] = {2, 0x61000000u, 3, 4, 5, 6, 7};
+START_TEST(platform_specific_puts_its_seven_words_in_1_to_7)
+{
+  const xous_word_t args[7] = { 2, 0x61000000u, 3, 4, 5, 6, 7 };
   xous_result_t res;
 
   rb_push(XOUS_RESULT_SCALAR1, 0x55);
@@ -1313,8 +1460,7 @@ START_TEST(platform_specific_puts_its_seven_words_in_1_to_7) {
   ck_assert_uint_eq(res.kind, XOUS_RESULT_SCALAR1);
   ck_assert_uint_eq(res.w[0], 0x55);
   rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
-  ck_assert_int_eq(xous_platform_specific(args, NULL),
-                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_platform_specific(args, NULL), XOUS_UNHANDLED_SYSCALL);
   ck_assert_int_eq(xous_platform_specific(NULL, &res), XOUS_INVALID_ARGUMENT);
   ck_calls(2);
 }
@@ -1324,7 +1470,9 @@ END_TEST
 
 #define ADD(tc, t) tcase_add_test((tc), (t))
 
-static TCase *new_tcase(Suite *s, const char *name) {
+static TCase *
+new_tcase(Suite *s, const char *name)
+{
   TCase *tc = tcase_create(name);
   tcase_add_checked_fixture(tc, rb_reset, NULL);
   suite_add_tcase(s, tc);
@@ -1371,7 +1519,9 @@ START_TEST(connect_cached_connects_once_per_process)
 }
 END_TEST
 
-static Suite *core_suite(bool forking) {
+static Suite *
+core_suite(bool forking)
+{
   Suite *s = suite_create("core");
 
   TCase *tc = new_tcase(s, "errors");
@@ -1484,8 +1634,7 @@ static Suite *core_suite(bool forking) {
   ADD(tc, switch_to_puts_pid_and_context_in_words_1_and_2);
   ADD(tc, ready_threads_puts_pid_in_word_1);
   ADD(tc, set_mem_region_puts_pid_type_addr_size_in_words_1_to_4);
-  ADD(tc,
-      create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid);
+  ADD(tc, create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid);
   ADD(tc, set_exception_handler_puts_pc_and_sp_in_words_1_and_2);
   ADD(tc, virt_to_phys_puts_virt_in_word_1_and_reads_scalar1);
   ADD(tc, virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2);
@@ -1515,7 +1664,9 @@ static Suite *core_suite(bool forking) {
   return s;
 }
 
-int main(void) {
+int
+main(void)
+{
   SRunner *sr = srunner_create(NULL);
   srunner_add_suite(sr, core_suite(srunner_fork_status(sr) != CK_NOFORK));
   srunner_run_all(sr, CK_NORMAL);

@@ -60,7 +60,8 @@ expect_line(pid_t pid, const char *line, int timeout_ms)
     return;
   out = harness_output(pid);
   ck_abort_msg("peer %d did not print '%s' within %d ms; it printed "
-               "'%s'", (int)pid, line, timeout_ms, tail(out));
+               "'%s'",
+               (int)pid, line, timeout_ms, tail(out));
 }
 
 static xous_sid_t
@@ -111,7 +112,8 @@ expect_honest_ok(bool stop, unsigned least)
     if (!harness_wait(honest[i], BOUND_MS, &st)) {
       out = harness_output(honest[i]);
       ck_abort_msg("honest client %d did not finish within %d ms; it "
-                   "printed '%s'", i, BOUND_MS, tail(out));
+                   "printed '%s'",
+                   i, BOUND_MS, tail(out));
     }
     out = harness_output(honest[i]);
     ok = strstr(out, "ok ");
@@ -137,8 +139,7 @@ expect_server_alive(void)
 
     ck_abort_msg("the server died (%s %d); it printed '%s'",
                  WIFSIGNALED(st) ? "signal" : "exit status",
-                 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
-                 tail(out));
+                 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), tail(out));
   }
   harness_assert_broker_alive();
 }
@@ -198,7 +199,8 @@ expect_vandal_done(pid_t v)
     return;
   out = harness_output(v);
   ck_abort_msg("the vandal did not get through its phases within %d ms; "
-               "it printed '%s'", BOUND_MS, tail(out));
+               "it printed '%s'",
+               BOUND_MS, tail(out));
 }
 
 /* Waits up to timeout_ms for a message to sid. */
@@ -274,7 +276,8 @@ fd_count_down_to(pid_t pid, int target)
 
 /* ==== a vandal beside honest clients ====================================== */
 
-START_TEST(a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients)
+START_TEST(
+    a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients)
 {
   unsigned vp;
   pid_t v;
@@ -340,7 +343,8 @@ START_TEST(a_vandal_that_marks_the_server_full_only_delays_others)
 }
 END_TEST
 
-START_TEST(a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out)
+START_TEST(
+    a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out)
 {
   pid_t v;
 
@@ -377,7 +381,8 @@ START_TEST(malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors)
    * hundreds of descriptors it sent were closed or never taken. One may
    * stay a little longer: the socket of its ring. */
   after = fd_count_down_to(server, before);
-  ck_assert_msg(after <= before + 1, "the server holds %d descriptors after "
+  ck_assert_msg(after <= before + 1,
+                "the server holds %d descriptors after "
                 "the vandal left, %d before it came (%d while it was there)",
                 after, before, during);
   expect_server_alive();
@@ -401,7 +406,8 @@ END_TEST
 
 /* ==== promises of the path ================================================ */
 
-START_TEST(a_client_that_exits_right_after_sending_still_has_its_messages_delivered)
+START_TEST(
+    a_client_that_exits_right_after_sending_still_has_its_messages_delivered)
 {
   enum { N = 50 };
   xous_sid_t sid = sid16(SERVER);
@@ -477,7 +483,8 @@ START_TEST(a_reused_pid_never_receives_answers_meant_for_the_dead_process)
   out = harness_output(heir);
   ck_assert_msg(harness_running(heir) && out[0] == '\0',
                 "the process with the reused PID %u took the dead one's "
-                "answer (%s): '%s'", pid, xous_error_name(err), out);
+                "answer (%s): '%s'",
+                pid, xous_error_name(err), out);
   free(out);
   /* Its own answer it gets, as asked. */
   ck_assert_int_eq(xous_return_scalar5(env.sender, 31, 32, 33, 34, 35),
@@ -583,8 +590,8 @@ relay_batch(xous_cid_t first, xous_sid_t collect, xous_sid_t done,
   /* Every hop's send returned before the next began, so all of them
    * are queued by now. */
   while (got < count) {
-    ck_assert_msg(receive_within(collect, &env, BOUND_MS),
-                  "hop %u never came", from + got);
+    ck_assert_msg(receive_within(collect, &env, BOUND_MS), "hop %u never came",
+                  from + got);
     if (other != 0 && xous_sender_pid(env.sender) == other) {
       (*others)++;
       continue;
@@ -615,7 +622,8 @@ stop_relay(void)
   }
 }
 
-START_TEST(a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent)
+START_TEST(
+    a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent)
 {
   xous_sid_t collect, done;
   xous_cid_t first = start_relay(&collect, &done);
@@ -627,7 +635,8 @@ START_TEST(a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sen
 }
 END_TEST
 
-START_TEST(a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages)
+START_TEST(
+    a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages)
 {
   xous_sid_t collect, done;
   xous_cid_t first = start_relay(&collect, &done);
@@ -691,7 +700,8 @@ direct_suite(void)
       tc,
       a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent);
   tcase_add_test(
-      tc, a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
+      tc,
+      a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
   suite_add_tcase(s, tc);
   return s;
 }

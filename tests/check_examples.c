@@ -407,11 +407,12 @@ END_TEST
 START_TEST(json_reader_tells_valid_from_invalid)
 {
   static const char *const good[] = {
-    "{\"a\":[1,2.5,-3e2,true,false,null,\"x\\n\\u00e9\"],\"b\":{}}", " [ ] ",
+    "{\"a\":[1,2.5,-3e2,true,false,null,\"x\\n\\u00e9\"],\"b\":{}}",
+    " [ ] ",
   };
   static const char *const bad[] = {
-    "{\"a\":1,}", "[1,2", "{\"a\" 1}", "[01]", "{} {}", "[\"\x01\"]",
-    "[\"\\x\"]", "[1.]", "{1:2}", "",
+    "{\"a\":1,}", "[1,2",      "{\"a\" 1}", "[01]",  "{} {}",
+    "[\"\x01\"]", "[\"\\x\"]", "[1.]",      "{1:2}", "",
   };
   struct jval v;
 
@@ -436,8 +437,8 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
 {
   char *ctl = top_path("XOUS_BUILDDIR", "xousctl"), *file = dir_path("t.json");
   char *out = dir_path("trace.out"), *text;
-  const char *argv[] = { ctl, "--socket", NULL, "trace", "--chrome", NULL,
-                         "--duration", "4", NULL };
+  const char *argv[] = { ctl,  "--socket",   NULL, "trace", "--chrome",
+                         NULL, "--duration", "4",  NULL };
   char names[MAX_PIDS][32] = { { 0 } };
   pid_t tracer, server, client;
   const struct jval *events;
@@ -462,14 +463,15 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
   /* --duration ends the recording on its own. */
   st = finish(tracer, "xousctl trace --duration");
   text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s",
-                (unsigned)st, text);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
+                text);
   free(text);
 
   text = slurp(file);
   ck_assert_msg(jvalid(text, &root), "%s is not valid JSON", file);
   events = jget(&root, "traceEvents");
-  ck_assert_msg(events != NULL && events->type == J_ARR, "%s has no traceEvents array", file);
+  ck_assert_msg(events != NULL && events->type == J_ARR,
+                "%s has no traceEvents array", file);
 
   /* The tracks: process_name metadata gives each Xous PID its name. */
   for (size_t i = 0; i < events->count; i++) {
@@ -498,7 +500,8 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
     if (jis(ph, "X") && jis(cat, "call") && jis(name, "Scalar 1") &&
         strcmp(who, "counter-client") == 0)
       increments++;
-    if (jis(ph, "X") && jis(cat, "call") && jstarts(name, "BlockingScalar 2") &&
+    if (jis(ph, "X") && jis(cat, "call") &&
+        jstarts(name, "BlockingScalar 2") &&
         strcmp(who, "counter-client") == 0)
       gets_called++;
     if (jis(ph, "X") && jis(cat, "serve") &&
@@ -524,8 +527,7 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
     ck_assert_msg(strcmp(names[1], "xousd") == 0 && has_server && has_client,
                   "the tracks are not named after the processes");
   }
-  ck_assert_msg(increments == 5, "%zu increments traced, not 5",
-                increments);
+  ck_assert_msg(increments == 5, "%zu increments traced, not 5", increments);
   ck_assert_msg(gets_called >= 1 && gets_served >= 1,
                 "no get traced on both sides");
   /* 5 increments, a get, an add-and-get and the quit, at least, start on
@@ -579,8 +581,8 @@ main(void)
   tcase_set_timeout(run, 60);
   tcase_add_test(run, json_reader_tells_valid_from_invalid);
   tcase_add_test(run, demo_image_runs_every_example_and_exits_zero);
-  tcase_add_test(run,
-                 chrome_trace_of_the_counter_example_has_its_processes_and_flows);
+  tcase_add_test(
+      run, chrome_trace_of_the_counter_example_has_its_processes_and_flows);
   suite_add_tcase(s, run);
 
   sr = srunner_create(s);

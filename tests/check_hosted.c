@@ -59,8 +59,8 @@ xousctl(const char *const args[])
   pid = harness_spawn_argv("xousctl", argv);
   ck_assert_msg(harness_wait(pid, BOUND_MS, &st), "xousctl did not end");
   out = harness_output(pid);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xousctl %s failed: %s", args[0], out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "xousctl %s failed: %s",
+                args[0], out);
   return out;
 }
 
@@ -232,14 +232,14 @@ START_TEST(a_hosted_client_calls_a_c_server_with_every_scalar_kind)
 
   start_broker();
   c_echo_server(C_SERVER);
-  a = hosted("scalars", (const char *[]){ "client", C_SERVER, "call", "1",
-                                          "2", "3", "4", "5", NULL });
+  a = hosted("scalars", (const char *[]){ "client", C_SERVER, "call", "1", "2",
+                                          "3", "4", "5", NULL });
   expect_line(a, "NoError 14 0 0 0 0");
-  b = hosted("scalar5", (const char *[]){ "client", C_SERVER, "call", "5",
-                                          "1", "2", "3", "4", NULL });
+  b = hosted("scalar5", (const char *[]){ "client", C_SERVER, "call", "5", "1",
+                                          "2", "3", "4", NULL });
   expect_line(b, "NoError 1 2 3 4 5");
-  c = hosted("many", (const char *[]){ "client", C_SERVER, "scalars", "300",
-                                       NULL });
+  c = hosted("many",
+             (const char *[]){ "client", C_SERVER, "scalars", "300", NULL });
   expect_line(c, "sum 10");
   expect_exit(a, 0);
   expect_exit(b, 0);
@@ -268,8 +268,7 @@ START_TEST(a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
 
   start_broker();
   server = harness_spawn("examples/upper/upper-server", NULL);
-  ck_assert(harness_wait_nth_line(server, 0, (char[128]){ 0 }, 128,
-                                  BOUND_MS));
+  ck_assert(harness_wait_nth_line(server, 0, (char[128]){ 0 }, 128, BOUND_MS));
   /* Not a page multiple: the server sees whole pages, the client its own
    * bytes. */
   p = hosted("upper", (const char *[]){ "upper", "hello, rust", NULL });
@@ -284,11 +283,11 @@ START_TEST(a_hosted_borrow_comes_back_with_its_original_bytes)
 
   start_broker();
   c_echo_server(C_SERVER);
-  p = hosted("lend", (const char *[]){ "client", C_SERVER, "lend",
-                                       "read only", NULL });
-  expect_line(p, "NoError 0 0 same");
-  q = hosted("move", (const char *[]){ "client", C_SERVER, "move", "10000",
+  p = hosted("lend", (const char *[]){ "client", C_SERVER, "lend", "read only",
                                        NULL });
+  expect_line(p, "NoError 0 0 same");
+  q = hosted("move",
+             (const char *[]){ "client", C_SERVER, "move", "10000", NULL });
   expect_line(q, "NoError");
   expect_exit(p, 0);
   expect_exit(q, 0);
@@ -322,8 +321,7 @@ START_TEST(a_hosted_peer_finds_the_counter_example_through_xous_names)
   start_broker();
   harness_spawn("xous-names", NULL);
   server = harness_spawn("examples/counter/counter-server", NULL);
-  ck_assert(harness_wait_nth_line(server, 0, (char[256]){ 0 }, 256,
-                                  BOUND_MS));
+  ck_assert(harness_wait_nth_line(server, 0, (char[256]){ 0 }, 256, BOUND_MS));
   p = hosted("counter-rs", (const char *[]){ "counter", "5", NULL });
   expect_line(p, "counter 5");
   p = hosted("counter-rs", (const char *[]){ "counter", "7", NULL });
@@ -405,20 +403,20 @@ START_TEST(two_hosted_programs_talk_through_the_broker)
   p = hosted("c2", (const char *[]){ "client", H_SERVER, "lend-mut",
                                      "quiet words", NULL });
   expect_line(p, "NoError QUIET WORDS 0 11");
-  p = hosted("c3", (const char *[]){ "client", H_SERVER, "lend", "abc",
-                                     NULL });
+  p = hosted("c3",
+             (const char *[]){ "client", H_SERVER, "lend", "abc", NULL });
   expect_line(p, "NoError 294 3 same");
   p = hosted("c4", (const char *[]){ "threads", H_SERVER, "4", NULL });
   expect_line(p, "threads ok");
   /* A hosted server sees a hosted client's own length, not whole pages
    * ('m' x 100 sums to 10900; 4093 leaves no room for the mark in its
    * page). */
-  p = hosted("c5", (const char *[]){ "client", H_SERVER, "move", "100",
-                                     NULL });
+  p = hosted("c5",
+             (const char *[]){ "client", H_SERVER, "move", "100", NULL });
   expect_line(p, "NoError");
   expect_line(server, "moved 100 10900");
-  p = hosted("c6", (const char *[]){ "client", H_SERVER, "move", "4093",
-                                     NULL });
+  p = hosted("c6",
+             (const char *[]){ "client", H_SERVER, "move", "4093", NULL });
   expect_line(p, "NoError");
   expect_line(server, "moved 4093 446137");
 }
@@ -592,8 +590,8 @@ START_TEST(a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error)
 
   start_broker();
   server = c_echo_server(C_SERVER);
-  c = hosted("waiter", (const char *[]){ "blocked-client", C_SERVER, "3",
-                                         "1", NULL });
+  c = hosted("waiter",
+             (const char *[]){ "blocked-client", C_SERVER, "3", "1", NULL });
   expect_line(c, "connected");
   expect_line(server, "held 1");
   harness_kill(server, SIGKILL);
@@ -617,8 +615,8 @@ expect_closed_and_others_fine(const char *kind)
   expect_line(bad, "connection ended");
   expect_exit(bad, 2);
   expect_gone(pid);
-  good = hosted("good", (const char *[]){ "client", C_SERVER, "call", "1",
-                                          "1", "1", NULL });
+  good = hosted("good", (const char *[]){ "client", C_SERVER, "call", "1", "1",
+                                          "1", NULL });
   expect_line(good, "NoError 2 0 0 0 0");
   harness_assert_broker_alive();
 }
@@ -709,8 +707,8 @@ START_TEST(a_silent_connection_is_closed_and_unshown_keys_are_bounded)
     pid_t p;
 
     c_echo_server(C_SERVER);
-    p = hosted("after", (const char *[]){ "client", C_SERVER, "call", "1",
-                                          "1", NULL });
+    p = hosted("after",
+               (const char *[]){ "client", C_SERVER, "call", "1", "1", NULL });
     expect_line(p, "NoError 1 0 0 0 0");
   }
   harness_assert_broker_alive();
@@ -737,8 +735,8 @@ END_TEST
 
 START_TEST(the_listener_takes_loopback_addresses_only)
 {
-  const char *argv[] = { "--foreground", "--socket", harness_socket_path(),
-                         "--hosted", "192.0.2.1:0", NULL };
+  const char *argv[] = { "--foreground", "--socket",    harness_socket_path(),
+                         "--hosted",     "192.0.2.1:0", NULL };
   pid_t p = harness_spawn_argv("xousd", argv);
   int st;
 
@@ -765,8 +763,13 @@ END_TEST
 
 START_TEST(xous_run_starts_a_hosted_program_beside_c_programs)
 {
-  const char *argv[] = { "--no-servers", "--hosted", HOSTED, "hello", "--",
-                         "examples/hello/hello-server", NULL };
+  const char *argv[] = { "--no-servers",
+                         "--hosted",
+                         HOSTED,
+                         "hello",
+                         "--",
+                         "examples/hello/hello-server",
+                         NULL };
   pid_t p = harness_spawn_argv("xous-run", argv);
 
   expect_text(p, "| sum 14\n");
@@ -776,9 +779,11 @@ END_TEST
 
 START_TEST(xous_run_ends_when_only_a_hosted_server_is_left)
 {
-  const char *argv[] = { "--no-servers", "--hosted", HOSTED, "echo-server",
-                         H_SERVER, "--", HARNESS_PEER, "client", H_SERVER,
-                         "call", "1", "20", "22", NULL };
+  const char *argv[] = { "--no-servers", "--hosted", HOSTED,
+                         "echo-server",  H_SERVER,   "--",
+                         HARNESS_PEER,   "client",   H_SERVER,
+                         "call",         "1",        "20",
+                         "22",           NULL };
   pid_t p = harness_spawn_argv("xous-run", argv);
 
   expect_text(p, "| NoError 42 0 0 0 0\n");
@@ -798,8 +803,9 @@ START_TEST(an_image_line_hosted_starts_a_hosted_program)
   ck_assert(asprintf(&image, "%s/hosted.image", harness_dir()) > 0);
   f = fopen(image, "w");
   ck_assert_ptr_nonnull(f);
-  fprintf(f, "%s/examples/upper/upper-server\n"
-             "hosted %s/%s upper \"from an image\"\n",
+  fprintf(f,
+          "%s/examples/upper/upper-server\n"
+          "hosted %s/%s upper \"from an image\"\n",
           top != NULL ? top : ".", top != NULL ? top : ".", HOSTED);
   fclose(f);
   argv[2] = image;
@@ -847,11 +853,11 @@ hosted_suite(void)
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, a_hosted_program_is_a_process_in_ps_marked_hosted);
-  tcase_add_test(tc, a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
+  tcase_add_test(tc,
+                 a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
   tcase_add_test(
       tc, killing_a_reserved_pid_before_it_connects_ends_the_reservation);
-  tcase_add_test(tc,
-                 terminate_process_is_never_answered_and_ends_the_process);
+  tcase_add_test(tc, terminate_process_is_never_answered_and_ends_the_process);
   tcase_add_test(tc,
                  c_callers_of_a_hosted_server_that_dies_get_server_not_found);
   tcase_add_test(tc,
@@ -871,8 +877,7 @@ hosted_suite(void)
   tcase_add_test(tc, a_frame_cut_short_closes_only_that_connection);
   tcase_add_test(tc, a_payload_over_the_limit_closes_only_that_connection);
   tcase_add_test(
-      tc,
-      frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
+      tc, frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
   tcase_add_test(tc,
                  a_silent_connection_is_closed_and_unshown_keys_are_bounded);
   suite_add_tcase(s, tc);

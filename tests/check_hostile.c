@@ -135,9 +135,8 @@ expect_refused_fd(int sock, const void *buf, size_t len, int fd,
                 BOUND_MS);
   if (r == 0)
     return ~0ull;
-  ck_assert_msg(f.type == XOUS_WIRE_ERROR ||
-                    (f.type == XOUS_WIRE_RESULT &&
-                     f.w[0] == XOUS_RESULT_ERROR),
+  ck_assert_msg(f.type == XOUS_WIRE_ERROR || (f.type == XOUS_WIRE_RESULT &&
+                                              f.w[0] == XOUS_RESULT_ERROR),
                 "%s: answered with type %u tag %llu, not an error", what,
                 f.type, (unsigned long long)f.w[0]);
   return f.type == XOUS_WIRE_ERROR ? f.w[0] : f.w[1];
@@ -157,8 +156,10 @@ raw_call(int sock, const uint64_t w[8])
 
   memcpy(f.w, w, sizeof f.w);
   ck_assert_int_eq(raw_send_fd(sock, &f, sizeof f, -1), 0);
-  ck_assert_msg(raw_recv(sock, &f, BOUND_MS) == 1, "no answer to syscall "
-                "%llu", (unsigned long long)w[0]);
+  ck_assert_msg(raw_recv(sock, &f, BOUND_MS) == 1,
+                "no answer to syscall "
+                "%llu",
+                (unsigned long long)w[0]);
   return f;
 }
 
@@ -244,8 +245,10 @@ teardown_victim(void)
     unsigned acked = 0;
 
     harness_kill(good[i], SIGUSR1);
-    ck_assert_msg(harness_wait(good[i], 5000, &st), "good client %d did not "
-                  "finish within 5 s", i);
+    ck_assert_msg(harness_wait(good[i], 5000, &st),
+                  "good client %d did not "
+                  "finish within 5 s",
+                  i);
     out = harness_output(good[i]);
     ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "\nok ") &&
          strstr(out, "FAIL") == NULL;
@@ -278,8 +281,7 @@ assert_no_bad_but(xous_pid_t hostile)
     unsigned pid = 0;
 
     sscanf(p, "BAD %u", &pid);
-    ck_assert_msg(pid == hostile, "a good client's message was bad: %.80s",
-                  p);
+    ck_assert_msg(pid == hostile, "a good client's message was bad: %.80s", p);
     p += 4;
   }
   free(out);
@@ -287,7 +289,8 @@ assert_no_bad_but(xous_pid_t hostile)
 
 /* ==== malformed frames ======================================================= */
 
-START_TEST(truncated_oversized_and_garbage_frames_are_refused_while_others_talk)
+START_TEST(
+    truncated_oversized_and_garbage_frames_are_refused_while_others_talk)
 {
   unsigned char big[3 * XOUS_WIRE_FRAME_SIZE];
   struct xous_wire_frame f = frame(XOUS_WIRE_HELLO_PROCESS);
@@ -337,8 +340,9 @@ END_TEST
 
 START_TEST(unknown_syscall_numbers_get_unhandled_syscall_while_others_talk)
 {
-  static const uint64_t numbers[] = { 0, 46, 47, 200, 0xffffffffull,
-                                      UINT64_MAX };
+  static const uint64_t numbers[] = {
+    0, 46, 47, 200, 0xffffffffull, UINT64_MAX
+  };
   struct raw_session s = raw_session();
 
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
@@ -382,8 +386,9 @@ START_TEST(forged_sender_words_never_answer_another_clients_message)
                         (uint64_t)idx << 16 |
                         ((uint64_t)(1 + slot % 511) << 7) | slot;
       uint64_t w1[8] = { XOUS_SYSCALL_RETURN_SCALAR2, sender, 1, 2 };
-      uint64_t w2[8] = { XOUS_SYSCALL_RETURN_MEMORY, sender, 0x10000, 4096,
-                         0, 64 };
+      uint64_t w2[8] = {
+        XOUS_SYSCALL_RETURN_MEMORY, sender, 0x10000, 4096, 0, 64
+      };
       struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
 
       memcpy(f.w, w1, sizeof w1);
@@ -416,10 +421,15 @@ START_TEST(wrong_pids_cids_and_sids_get_errors_while_others_talk)
   xous_cid_t cid;
 
   for (size_t i = 0; i < 6; i++) {
-    uint64_t send[8] = { XOUS_SYSCALL_SEND_MESSAGE, cids[i], XOUS_MSG_SCALAR,
-                         1, 100, 1 };
-    uint64_t cfp[8] = { XOUS_SYSCALL_CONNECT_FOR_PROCESS, pids[i],
-                        sid.w[0], sid.w[1], sid.w[2], sid.w[3] };
+    uint64_t send[8] = {
+      XOUS_SYSCALL_SEND_MESSAGE, cids[i], XOUS_MSG_SCALAR, 1, 100, 1
+    };
+    uint64_t cfp[8] = { XOUS_SYSCALL_CONNECT_FOR_PROCESS,
+                        pids[i],
+                        sid.w[0],
+                        sid.w[1],
+                        sid.w[2],
+                        sid.w[3] };
     struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
 
     memcpy(f.w, send, sizeof send);
@@ -476,8 +486,9 @@ raw_lend(struct raw_session *s, uint64_t cid, int fd, uint64_t offset,
          uint64_t len, const char *what)
 {
   struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
-  uint64_t w[8] = { XOUS_SYSCALL_SEND_MESSAGE, cid, XOUS_MSG_LEND, 3,
-                    0x10000, len, 0, 64 };
+  uint64_t w[8] = {
+    XOUS_SYSCALL_SEND_MESSAGE, cid, XOUS_MSG_LEND, 3, 0x10000, len, 0, 64
+  };
 
   memcpy(f.w, w, sizeof w);
   f.flags = fd >= 0 ? XOUS_WIRE_F_FD : 0;
@@ -717,8 +728,8 @@ START_TEST(a_hostile_name_server_client_meets_every_limit_while_others_talk)
   unsigned n = 0;
   char name[32];
 
-  while (xous_try_connect(xous_sid_from_name(XOUS_NAMES_SERVER_NAME),
-                          &cid) != XOUS_OK) {
+  while (xous_try_connect(xous_sid_from_name(XOUS_NAMES_SERVER_NAME), &cid) !=
+         XOUS_OK) {
     ck_assert_msg(harness_running(names), "xous-names ended at start");
     ck_assert_msg(harness_now_ms() < deadline, "xous-names did not start");
     harness_sleep_ms(2);
@@ -857,7 +868,8 @@ START_TEST(when_xousd_dies_every_blocked_call_fails_with_internal_error)
   }
   ck_assert_int_eq(late.err, XOUS_INTERNAL_ERROR);
   printf("broker death: blocked calls failed within %lld ms (connect %lld "
-         "ms)\n", worst, atomic_load(&b.at) - killed);
+         "ms)\n",
+         worst, atomic_load(&b.at) - killed);
 }
 END_TEST
 
@@ -878,14 +890,16 @@ hostile_suite(void)
   tcase_add_checked_fixture(tc, setup_victim, teardown_victim);
   tcase_set_timeout(tc, 30);
   tcase_add_test(
-      tc, truncated_oversized_and_garbage_frames_are_refused_while_others_talk);
+      tc,
+      truncated_oversized_and_garbage_frames_are_refused_while_others_talk);
   tcase_add_test(
       tc, unknown_syscall_numbers_get_unhandled_syscall_while_others_talk);
   tcase_add_test(tc, forged_sender_words_never_answer_another_clients_message);
   tcase_add_test(tc, wrong_pids_cids_and_sids_get_errors_while_others_talk);
   tcase_add_test(tc, guessed_sids_find_no_server);
   tcase_add_test(tc, lends_of_unmapped_unaligned_or_forged_memory_are_refused);
-  tcase_add_test(tc, a_lender_scribbling_over_its_lent_pages_harms_nobody_else);
+  tcase_add_test(tc,
+                 a_lender_scribbling_over_its_lent_pages_harms_nobody_else);
   tcase_add_test(
       tc, returning_memory_never_lent_twice_or_with_a_wrong_length_fails);
   tcase_add_test(

@@ -61,9 +61,9 @@ set_limit(unsigned index, xous_word_t proposed)
 {
   xous_word_t v = 0;
 
-  ck_assert_int_eq(
-      xous_adjust_process_limit(index, limit_of(index), proposed, &v),
-      XOUS_OK);
+  ck_assert_int_eq(xous_adjust_process_limit(index, limit_of(index), proposed,
+                                             &v),
+                   XOUS_OK);
   return v;
 }
 
@@ -130,7 +130,8 @@ park(void *arg)
   return NULL;
 }
 
-START_TEST(threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available)
+START_TEST(
+    threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available)
 {
   static atomic_bool go;
   xous_tid_t tids[40];
@@ -139,9 +140,8 @@ START_TEST(threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_a
 
   ck_assert_uint_eq(limit_of(XOUS_LIMIT_THREADS), 29);
   ck_assert_uint_eq(xous_get_thread_id(), 2);
-  while (n < 40 &&
-         (err = xous_create_thread(park, &go, STACK_SIZE, &tids[n])) ==
-             XOUS_OK)
+  while (n < 40 && (err = xous_create_thread(park, &go, STACK_SIZE,
+                                             &tids[n])) == XOUS_OK)
     n++;
   /* As the device: TIDs 2..30, the main thread holding 2. */
   ck_assert_uint_eq(n, 28);
@@ -200,10 +200,8 @@ START_TEST(an_unknown_limit_index_gives_invalid_limit)
 {
   xous_word_t v;
 
-  ck_assert_int_eq(xous_adjust_process_limit(7, 0, 0, &v),
-                   XOUS_INVALID_LIMIT);
-  ck_assert_int_eq(xous_adjust_process_limit(0, 0, 0, &v),
-                   XOUS_INVALID_LIMIT);
+  ck_assert_int_eq(xous_adjust_process_limit(7, 0, 0, &v), XOUS_INVALID_LIMIT);
+  ck_assert_int_eq(xous_adjust_process_limit(0, 0, 0, &v), XOUS_INVALID_LIMIT);
 }
 END_TEST
 
@@ -408,7 +406,8 @@ limits_suite(void)
 
   tcase_add_checked_fixture(tc, setup_broker, teardown_broker);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, a_process_owns_at_most_32_servers_then_gets_out_of_memory);
+  tcase_add_test(tc,
+                 a_process_owns_at_most_32_servers_then_gets_out_of_memory);
   tcase_add_test(
       tc, the_server_limit_can_be_lowered_and_raised_back_but_not_past_32);
   tcase_add_test(

@@ -42,8 +42,8 @@ run_role(int argc, char **argv)
 
 /* ==== the formatter ========================================================= */
 
-static const char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static const char *fmt(const char *f, ...)
+    __attribute__((format(printf, 1, 2)));
 
 static const char *
 fmt(const char *f, ...)
@@ -106,8 +106,7 @@ START_TEST(format_never_writes_past_the_buffer)
   ck_assert_str_eq(buf, "0123456");
   ck_assert_int_eq(buf[8], '#');
   ck_assert_uint_eq(format_into(buf, 0, "%d", 5), 1);
-  ck_assert_uint_eq(format_into(buf, sizeof buf, "%s-%d", "ab", -12345),
-                    9);
+  ck_assert_uint_eq(format_into(buf, sizeof buf, "%s-%d", "ab", -12345), 9);
   ck_assert_str_eq(buf, "ab--12345");
 }
 END_TEST
@@ -273,8 +272,8 @@ START_TEST(bad_records_get_an_error_and_the_server_keeps_serving)
   {
     size_t off = 0, valid = 0;
 
-    ck_assert_int_eq(xous_lend(cid, 77, &rec, sizeof rec, 0, 0, &off,
-                               &valid), XOUS_OK);
+    ck_assert_int_eq(xous_lend(cid, 77, &rec, sizeof rec, 0, 0, &off, &valid),
+                     XOUS_OK);
     ck_assert_uint_eq(off, XOUS_INVALID_ARGUMENT);
   }
 
@@ -345,18 +344,17 @@ START_TEST(panic_output_prints_as_the_real_log_server_does)
   ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0 + 2,
                                (xous_word_t)0x2121217861, 0, 0, 0),
                    XOUS_OK);
-  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0, 0x21, 0, 0,
-                               0),
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0, 0x21, 0, 0, 0),
                    XOUS_OK);
-  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE_LAST,
-                               all_b, all_b, all_b, all_b),
+  ck_assert_int_eq(xous_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE_LAST, all_b,
+                               all_b, all_b, all_b),
                    XOUS_OK);
   ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_LOG_OP_PANIC_MESSAGE0 + 4,
                                         0x0a595959, 0, 0, 0, ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 0);
-  snprintf(head, sizeof head, "PANIC in PID %u:",
-           (unsigned)xous_get_process_id());
+  snprintf(head, sizeof head,
+           "PANIC in PID %u:", (unsigned)xous_get_process_id());
   expect_line(head);
   expect_line("thread 'main' panicked at src/main.rs:12:5:");
   expect_line("a message longer than one piece of the panic output");

@@ -90,8 +90,8 @@ static xous_range_t
 map_pages(size_t pages)
 {
   xous_range_t r;
-  xous_error_t err =
-      xous_map_memory(0, 0, pages * PAGE, XOUS_MEM_R | XOUS_MEM_W, &r);
+  xous_error_t err = xous_map_memory(0, 0, pages * PAGE,
+                                     XOUS_MEM_R | XOUS_MEM_W, &r);
 
   ck_assert_msg(err == XOUS_OK, "map_memory: %s", xous_error_name(err));
   return r;
@@ -195,8 +195,7 @@ second_mapping(const void *p, size_t len)
       continue;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
         (unsigned long long)st.st_ino == ino)
-      q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-               (off_t)off);
+      q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
   }
   closedir(d);
   ck_assert_msg(q != MAP_FAILED, "no descriptor of inode %llu to map", ino);
@@ -229,8 +228,8 @@ lend_entry(void *p)
     a->err = xous_lend(a->cid, a->id, a->buf, a->len, a->offset, a->valid,
                        &a->ret_offset, &a->ret_valid);
   else
-    a->err = xous_lend_mut(a->cid, a->id, a->buf, a->len, a->offset,
-                           a->valid, &a->ret_offset, &a->ret_valid);
+    a->err = xous_lend_mut(a->cid, a->id, a->buf, a->len, a->offset, a->valid,
+                           &a->ret_offset, &a->ret_valid);
   atomic_store(&a->done, true);
   return NULL;
 }
@@ -277,8 +276,8 @@ receive_bounded(xous_sid_t sid, xous_envelope_t *env)
     ck_assert_msg(err == XOUS_OK, "try_receive: %s", xous_error_name(err));
     if (got)
       return;
-    ck_assert_msg(harness_now_ms() < deadline,
-                  "no message within %d ms", BOUND_MS);
+    ck_assert_msg(harness_now_ms() < deadline, "no message within %d ms",
+                  BOUND_MS);
     harness_sleep_ms(1);
   }
 }
@@ -427,7 +426,8 @@ START_TEST(a_server_write_reaches_the_lender_pages_before_the_return)
   /* The lend is still held: only shared pages can show the mark yet. */
   ck_assert_msg(memcmp(q, HOLD_MARK, sizeof HOLD_MARK) == 0,
                 "the lender's object does not hold the server's write "
-                "before the return (a copy?): '%.16s'", (const char *)q);
+                "before the return (a copy?): '%.16s'",
+                (const char *)q);
   ck_assert(!atomic_load(&call.done));
   ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
   lend_finish();
@@ -559,16 +559,20 @@ START_TEST(offset_and_valid_travel_both_ways)
   ck_assert_int_eq(xous_lend(cid, MEM_ECHO, r.addr, r.len, 17, 42, &off,
                              &valid),
                    XOUS_OK);
-  snprintf(want, sizeof want, "echo kind=%d len=4096 offset=17 valid=42 "
-           "sum=4096", (int)XOUS_MSG_LEND);
+  snprintf(want, sizeof want,
+           "echo kind=%d len=4096 offset=17 valid=42 "
+           "sum=4096",
+           (int)XOUS_MSG_LEND);
   expect_line(srv, want);
   ck_assert_uint_eq(off, 1017);
   ck_assert_uint_eq(valid, 43);
-  ck_assert_int_eq(xous_lend_mut(cid, MEM_ECHO, r.addr, r.len, 99999, 0,
-                                 &off, &valid),
+  ck_assert_int_eq(xous_lend_mut(cid, MEM_ECHO, r.addr, r.len, 99999, 0, &off,
+                                 &valid),
                    XOUS_OK);
-  snprintf(want, sizeof want, "echo kind=%d len=4096 offset=99999 valid=0 "
-           "sum=4096", (int)XOUS_MSG_LEND_MUT);
+  snprintf(want, sizeof want,
+           "echo kind=%d len=4096 offset=99999 valid=0 "
+           "sum=4096",
+           (int)XOUS_MSG_LEND_MUT);
   expect_line(srv, want);
   ck_assert_uint_eq(off, 100999);
   ck_assert_uint_eq(valid, 1);
@@ -662,8 +666,7 @@ START_TEST(bad_ranges_are_refused_by_every_memory_message)
     ck_assert_int_eq(raw_memory(cid, k, gone.addr, PAGE), XOUS_BAD_ADDRESS);
     ck_assert_int_eq(raw_memory(cid, k, foreign, PAGE), XOUS_BAD_ADDRESS);
     /* Past the end of the range: not all of it is ours. */
-    ck_assert_int_eq(raw_memory(cid, k, p + PAGE, 2 * PAGE),
-                     XOUS_BAD_ADDRESS);
+    ck_assert_int_eq(raw_memory(cid, k, p + PAGE, 2 * PAGE), XOUS_BAD_ADDRESS);
   }
   /* A mutable lend that failed leaves the pages to the lender. */
   ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_LEND_MUT, p, r.len),
@@ -698,11 +701,11 @@ START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
   ck_assert_int_eq(xous_return_memory(env.sender,
                                       (xous_range_t){ got.addr, PAGE }, 0, 0),
                    XOUS_BAD_ADDRESS);
-  ck_assert_int_eq(
-      xous_return_memory(env.sender,
-                         (xous_range_t){ (char *)got.addr + PAGE, PAGE }, 0,
-                         0),
-      XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(xous_return_memory(env.sender,
+                                      (xous_range_t){ (char *)got.addr + PAGE,
+                                                      PAGE },
+                                      0, 0),
+                   XOUS_BAD_ADDRESS);
   /* A sender word that names no lend: nothing to return. */
   ck_assert_int_eq(xous_return_memory(env.sender ^ 1, got, 0, 0),
                    XOUS_DOUBLE_FREE);
@@ -730,9 +733,9 @@ START_TEST(map_and_unmap_refuse_bad_ranges)
                    XOUS_BAD_ALIGNMENT);
   ck_assert_int_eq(xous_map_memory(0, 0, 100, XOUS_MEM_R | XOUS_MEM_W, &out),
                    XOUS_BAD_ALIGNMENT);
-  ck_assert_int_eq(
-      xous_map_memory(0, 0x60000001, PAGE, XOUS_MEM_R | XOUS_MEM_W, &out),
-      XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(xous_map_memory(0, 0x60000001, PAGE,
+                                   XOUS_MEM_R | XOUS_MEM_W, &out),
+                   XOUS_BAD_ALIGNMENT);
   r = map_pages(3);
   p = r.addr;
   for (i = 0; i < r.len; i++)
@@ -776,8 +779,8 @@ START_TEST(stack_static_and_malloc_buffers_are_bounced_and_copied_back)
   ck_assert_ptr_nonnull(heap);
   srv = start_mem_server(name16("mem-bounce", 1), &cid);
   memset(&st, 'c', sizeof st);
-  ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, st.buf, sizeof st.buf, 0x33,
-                                 0, &off, &valid),
+  ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, st.buf, sizeof st.buf, 0x33, 0,
+                                 &off, &valid),
                    XOUS_OK);
   for (i = 0; i < sizeof st.buf; i++)
     ck_assert_uint_eq(st.buf[i], 0x33);
@@ -786,8 +789,8 @@ START_TEST(stack_static_and_malloc_buffers_are_bounced_and_copied_back)
   ck_assert_uint_eq(valid, PAGE); /* the server saw one bounce page */
 
   memset(static_buf, 0, sizeof static_buf);
-  ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, static_buf,
-                                 sizeof static_buf, 0x44, 0, NULL, NULL),
+  ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, static_buf, sizeof static_buf,
+                                 0x44, 0, NULL, NULL),
                    XOUS_OK);
   ck_assert_uint_eq(static_buf[0], 0x44);
   ck_assert_uint_eq(static_buf[sizeof static_buf - 1], 0x44);
@@ -828,8 +831,8 @@ START_TEST(a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
   harness_kill(srv, SIGKILL);
   ck_assert(harness_wait(srv, BOUND_MS, NULL));
   lend_finish();
-  ck_assert_msg(call.err == XOUS_SERVER_NOT_FOUND,
-                "the lender got %s", xous_error_name(call.err));
+  ck_assert_msg(call.err == XOUS_SERVER_NOT_FOUND, "the lender got %s",
+                xous_error_name(call.err));
   ck_assert_msg(!read_faults(p), "the lender's pages still fault");
   ck_assert(!write_faults(p + PAGE, 9));
   ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
@@ -885,10 +888,12 @@ START_TEST(death_mid_lend_or_send_leaves_no_memory_object_behind)
   /* Two messages wait in the stuck server's queue; their objects went
    * from the clients to the server directly, past the broker. */
   during = broker_objects_settle(0);
-  ck_assert_msg(during == 0, "the broker holds %d memory objects while two "
-                "messages are queued", during);
+  ck_assert_msg(during == 0,
+                "the broker holds %d memory objects while two "
+                "messages are queued",
+                during);
 
-  harness_kill(c1, SIGKILL);  /* a lender dies while its lend is held */
+  harness_kill(c1, SIGKILL); /* a lender dies while its lend is held */
   ck_assert(harness_wait(c1, BOUND_MS, NULL));
   ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
   expect_line(srv, "returned NoError");
@@ -970,9 +975,9 @@ START_TEST(update_memory_flags_to_read_only_makes_writes_fault)
   ck_assert(!write_faults(p, 3));
   ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 77),
                    XOUS_PROCESS_NOT_CHILD);
-  ck_assert_int_eq(
-      xous_update_memory_flags((xous_range_t){ p + 1, PAGE }, XOUS_MEM_R, 0),
-      XOUS_BAD_ALIGNMENT);
+  ck_assert_int_eq(xous_update_memory_flags((xous_range_t){ p + 1, PAGE },
+                                            XOUS_MEM_R, 0),
+                   XOUS_BAD_ALIGNMENT);
   ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
   ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 0),
                    XOUS_BAD_ADDRESS);
@@ -1046,8 +1051,8 @@ START_TEST(a_server_refuses_a_valid_past_the_lent_buffer)
   srv = harness_spawn(MEM_PEER, "server", name, NULL);
   expect_line(srv, "ready");
   /* valid 5000 on a lend of one page. */
-  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "7", "1",
-                         "5000", NULL);
+  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "7", "1", "5000",
+                         NULL);
   expect_line(client, "lend-mut NoError 0 0");
   expect_line(srv, "buffer InvalidArgument");
 }
@@ -1083,7 +1088,8 @@ memory_suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, mutable_lend_leaves_the_server_bytes_at_the_address_lent);
-  tcase_add_test(tc, a_server_write_reaches_the_lender_pages_before_the_return);
+  tcase_add_test(tc,
+                 a_server_write_reaches_the_lender_pages_before_the_return);
   tcase_add_test(tc, a_lender_write_during_a_lend_is_seen_by_the_server);
   tcase_add_test(tc,
                  a_mutable_lend_makes_the_lender_range_fault_until_the_return);

@@ -60,7 +60,8 @@ expect_line(pid_t pid, const char *line)
   out = harness_output(pid);
   if (harness_wait(pid, 0, &st))
     ck_abort_msg("process %d ended (%s) without printing '%s'; it printed "
-                 "'%s'", (int)pid, status_text(st), line, out);
+                 "'%s'",
+                 (int)pid, status_text(st), line, out);
   ck_abort_msg("process %d did not print '%s' within %d ms; it printed '%s'",
                (int)pid, line, BOUND_MS, out);
 }
@@ -131,8 +132,7 @@ run_peer(const char *role, const char *name, ...)
                 "names-peer %s %s still running after %d ms", role, name,
                 BOUND_MS);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "names-peer %s %s ended with %s", role, name,
-                status_text(st));
+                "names-peer %s %s ended with %s", role, name, status_text(st));
   return harness_output(pid);
 }
 
@@ -183,8 +183,8 @@ struct answer {
  * (mutably when mut), with the offset and valid words given, and records
  * the answer. */
 static void
-lend_page(xous_word_t op, bool mut, const void *bytes, size_t n,
-          size_t offset, size_t valid, struct answer *a)
+lend_page(xous_word_t op, bool mut, const void *bytes, size_t n, size_t offset,
+          size_t valid, struct answer *a)
 {
   xous_range_t r;
   xous_error_t err;
@@ -302,7 +302,9 @@ START_TEST(names_utf8_names_beyond_ascii_register_and_connect)
   start_server(name, "0");
   ck_assert_int_eq(xous_names_try_connect(name, &cid), XOUS_OK);
   assert_call_answers(cid);
-  ck_assert_int_eq(xous_names_try_connect("gr\xc3\xbc\xc3\x9f" "e", &cid),
+  ck_assert_int_eq(xous_names_try_connect("gr\xc3\xbc\xc3\x9f"
+                                          "e",
+                                          &cid),
                    XOUS_SERVER_NOT_FOUND);
 }
 END_TEST
@@ -644,23 +646,25 @@ static const uint8_t reg_counter[16] = {
 /* Registration { name: "hello-example-sv", conn_limit: Some(1) }: the 16
  * bytes first, then the root: length 0x90, offset -16, Some, 1. */
 static const uint8_t reg_hello[32] = {
-  'h', 'e', 'l', 'l', 'o', '-', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '-', 's',
-  'v', 0x90, 0, 0, 0, 0xf0, 0xff, 0xff, 0xff, 1, 0, 0, 0, 1, 0, 0, 0,
+  'h',  'e',  'l', 'l', 'o', '-',  'e', 'x', 'a', 'm',  'p',
+  'l',  'e',  '-', 's', 'v', 0x90, 0,   0,   0,   0xf0, 0xff,
+  0xff, 0xff, 1,   0,   0,   0,    1,   0,   0,   0,
 };
 /* Lookup: the String "calc". */
-static const uint8_t str_calc[8] = { 'c', 'a', 'l', 'c', 0xff, 0xff, 0xff,
-                                     0xff };
+static const uint8_t str_calc[8] = {
+  'c', 'a', 'l', 'c', 0xff, 0xff, 0xff, 0xff
+};
 /* Lookup: "nobody-here" (11 bytes): text, one zero of padding, the root
  * at 12 with length 0x8b and offset -12. */
 static const uint8_t str_nobody[20] = {
-  'n', 'o', 'b', 'o', 'd', 'y', '-', 'h', 'e', 'r', 'e', 0,
-  0x8b, 0, 0, 0, 0xf4, 0xff, 0xff, 0xff,
+  'n', 'o', 'b',  'o', 'd', 'y', '-',  'h',  'e',  'r',
+  'e', 0,   0x8b, 0,   0,   0,   0xf4, 0xff, 0xff, 0xff,
 };
 /* Disconnect { name: "one-only" (8 bytes: inline, no 0xff), token
  * [1, 2, 3, 4] }. */
 static const uint8_t disc_one_only[24] = {
-  'o', 'n', 'e', '-', 'o', 'n', 'l', 'y', 1, 0, 0, 0, 2, 0, 0, 0,
-  3, 0, 0, 0, 4, 0, 0, 0,
+  'o', 'n', 'e', '-', 'o', 'n', 'l', 'y', 1, 0, 0, 0,
+  2,   0,   0,   0,   3,   0,   0,   0,   4, 0, 0, 0,
 };
 
 START_TEST(rkyv_registrations_match_the_worked_examples)
@@ -673,15 +677,16 @@ START_TEST(rkyv_registrations_match_the_worked_examples)
   uint32_t limit;
 
   memset(buf, 0xaa, sizeof buf);
-  ck_assert_int_eq(xous__names_write_registration(
-                       buf, sizeof buf, (const uint8_t *)"counter", 7, false,
-                       0, &used),
+  ck_assert_int_eq(xous__names_write_registration(buf, sizeof buf,
+                                                  (const uint8_t *)"counter",
+                                                  7, false, 0, &used),
                    XOUS_OK);
   ck_assert_uint_eq(used, sizeof reg_counter);
   ck_assert_mem_eq(buf, reg_counter, used);
-  ck_assert_int_eq(xous__names_write_registration(
-                       buf, sizeof buf, (const uint8_t *)"hello-example-sv",
-                       16, true, 1, &used),
+  ck_assert_int_eq(xous__names_write_registration(buf, sizeof buf,
+                                                  (const uint8_t
+                                                       *)"hello-example-sv",
+                                                  16, true, 1, &used),
                    XOUS_OK);
   ck_assert_uint_eq(used, sizeof reg_hello);
   ck_assert_mem_eq(buf, reg_hello, used);
@@ -711,9 +716,9 @@ START_TEST(rkyv_registrations_match_the_worked_examples)
                    XOUS_OK);
   ck_assert_uint_eq(used, sizeof str_nobody);
   ck_assert_mem_eq(buf, str_nobody, used);
-  ck_assert_int_eq(xous__names_write_disconnect(
-                       buf, sizeof buf, (const uint8_t *)"one-only", 8, tok,
-                       &used),
+  ck_assert_int_eq(xous__names_write_disconnect(buf, sizeof buf,
+                                                (const uint8_t *)"one-only", 8,
+                                                tok, &used),
                    XOUS_OK);
   ck_assert_uint_eq(used, sizeof disc_one_only);
   ck_assert_mem_eq(buf, disc_one_only, used);
@@ -726,8 +731,8 @@ START_TEST(rkyv_strings_of_every_length_encode_as_rkyv_does)
     size_t len;
     uint8_t enc[4]; /* the length word of an out-of-line String */
   } cases[] = {
-    { 9, { 0x89, 0, 0, 0 } },    { 63, { 0xbf, 0, 0, 0 } },
-    { 64, { 0x80, 1, 0, 0 } },   { 300, { 0xac, 4, 0, 0 } },
+    { 9, { 0x89, 0, 0, 0 } },       { 63, { 0xbf, 0, 0, 0 } },
+    { 64, { 0x80, 1, 0, 0 } },      { 300, { 0xac, 4, 0, 0 } },
     { 4000, { 0xa0, 0x3e, 0, 0 } },
   };
   uint8_t text[4000], buf[XOUS_PAGE_SIZE];
@@ -739,8 +744,7 @@ START_TEST(rkyv_strings_of_every_length_encode_as_rkyv_does)
     text[i] = (uint8_t)('a' + i % 26);
   /* Up to 8 bytes inline: the text over 0xff. */
   for (size_t n = 0; n <= 8; n++) {
-    ck_assert_int_eq(xous__names_write_string(buf, sizeof buf, text, n,
-                                              &used),
+    ck_assert_int_eq(xous__names_write_string(buf, sizeof buf, text, n, &used),
                      XOUS_OK);
     ck_assert_uint_eq(used, 8);
     ck_assert_mem_eq(buf, text, n);
@@ -751,8 +755,7 @@ START_TEST(rkyv_strings_of_every_length_encode_as_rkyv_does)
     size_t n = cases[i].len, at = (n + 3) & ~(size_t)3;
     uint32_t back = (uint32_t)at;
 
-    ck_assert_int_eq(xous__names_write_string(buf, sizeof buf, text, n,
-                                              &used),
+    ck_assert_int_eq(xous__names_write_string(buf, sizeof buf, text, n, &used),
                      XOUS_OK);
     ck_assert_uint_eq(used, at + 8);
     ck_assert_mem_eq(buf, text, n);
@@ -866,15 +869,15 @@ static const struct {
   size_t used;
 } hostile_strings[] = {
   { "too short for a root", { 'a' }, 4 },
-  { "a root not aligned", { 0, 'a', 'b', 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                            0xff },
+  { "a root not aligned",
+    { 0, 'a', 'b', 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
     10 },
   { "bytes before the archive", { 0x89, 0, 0, 0, 0xfc, 0xff, 0xff, 0xff }, 8 },
   { "bytes after the archive", { 0x89, 0, 0, 0, 8, 0, 0, 0 }, 8 },
   { "an offset of -2^31", { 0x89, 0, 0, 0, 0, 0, 0, 0x80 }, 8 },
   { "a length beyond the archive",
-    { 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 0xbf, 0, 0,
-      0, 0xf4, 0xff, 0xff, 0xff },
+    { 'a', 'b', 'c',  'd', 'e', 'f', 'g',  'h',  'i',  'j',
+      'k', 'l', 0xbf, 0,   0,   0,   0xf4, 0xff, 0xff, 0xff },
     20 },
   { "a huge length", { 0xbf, 0xff, 0xff, 0xff, 0xf8, 0xff, 0xff, 0xff }, 8 },
   { "out of line but short",
@@ -977,8 +980,8 @@ START_TEST(names_server_lookup_answers_a_cid_or_an_authenticate_request)
 
   start_names(NULL);
   start_server("calc", "0");
-  ck_assert_uint_eq(lend_rkyv(XOUS_NAMES_OP_LOOKUP, str_calc,
-                              sizeof str_calc, &a),
+  ck_assert_uint_eq(lend_rkyv(XOUS_NAMES_OP_LOOKUP, str_calc, sizeof str_calc,
+                              &a),
                     XOUS_NAMES_RETURN_CID);
   ck_assert_uint_eq(a.offset, XOUS_NAMES_RETURN_SIZE);
   ck_assert_uint_ge(word_at(a.page, 4), XOUS_FIRST_CID);
@@ -1041,8 +1044,7 @@ START_TEST(names_server_raw_connects_answer_in_place)
   ck_assert_uint_eq(word_at(a.page, 0), 1);
   ck_assert_uint_eq(word_at(a.page, 4), XOUS_NAMES_CONNECT_INVALID_STRING);
   page[0] = 0xff;
-  lend_page(XOUS_NAMES_OP_BLOCKING_CONNECT, true, page, sizeof page, 0, 5,
-            &a);
+  lend_page(XOUS_NAMES_OP_BLOCKING_CONNECT, true, page, sizeof page, 0, 5, &a);
   ck_assert_uint_eq(word_at(a.page, 0), 1);
   ck_assert_uint_eq(word_at(a.page, 4), XOUS_NAMES_CONNECT_INVALID_STRING);
   memset(page, 'x', 64);
@@ -1071,13 +1073,13 @@ START_TEST(names_server_unregister_and_trusted_init_done_answer_scalar1)
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 1);
   ck_assert_int_eq(xous_blocking_scalar(names_cid(), XOUS_NAMES_OP_UNREGISTER,
-                                        sid.w[0], sid.w[1], sid.w[2],
-                                        sid.w[3], ret),
+                                        sid.w[0], sid.w[1], sid.w[2], sid.w[3],
+                                        ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 1);
   ck_assert_int_eq(xous_blocking_scalar(names_cid(), XOUS_NAMES_OP_UNREGISTER,
-                                        sid.w[0], sid.w[1], sid.w[2],
-                                        sid.w[3], ret),
+                                        sid.w[0], sid.w[1], sid.w[2], sid.w[3],
+                                        ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 0);
   expect_peer("ServerNotFound\n", "try", "counter");
@@ -1139,8 +1141,10 @@ END_TEST
 START_TEST(names_malformed_requests_get_errors_and_the_server_keeps_serving)
 {
   static const xous_word_t rkyv_ops[] = {
-    XOUS_NAMES_OP_REGISTER, XOUS_NAMES_OP_LOOKUP,
-    XOUS_NAMES_OP_AUTHENTICATED_LOOKUP, XOUS_NAMES_OP_DISCONNECT,
+    XOUS_NAMES_OP_REGISTER,
+    XOUS_NAMES_OP_LOOKUP,
+    XOUS_NAMES_OP_AUTHENTICATED_LOOKUP,
+    XOUS_NAMES_OP_DISCONNECT,
   };
   uint8_t junk[XOUS_PAGE_SIZE];
   xous_word_t ret[5];
@@ -1155,8 +1159,8 @@ START_TEST(names_malformed_requests_get_errors_and_the_server_keeps_serving)
        i++)
     for (size_t k = 0; k < sizeof rkyv_ops / sizeof rkyv_ops[0]; k++)
       ck_assert_msg(lend_rkyv(rkyv_ops[k], hostile_strings[i].bytes,
-                              hostile_strings[i].used, &a) ==
-                        XOUS_NAMES_RETURN_FAILURE,
+                              hostile_strings[i].used,
+                              &a) == XOUS_NAMES_RETURN_FAILURE,
                     "%s, opcode %u not refused", hostile_strings[i].what,
                     (unsigned)rkyv_ops[k]);
   /* A whole page of 0xa5, and a length of 0. */
@@ -1405,19 +1409,36 @@ END_TEST
 START_TEST(names_utf8_check_accepts_utf8_and_refuses_the_rest)
 {
   static const char *const good[] = {
-    "a", "xous-name-server", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80",
-    "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbf", "\xf0\x90\x80\x80",
+    "a",
+    "xous-name-server",
+    "\xc2\x80",
+    "\xdf\xbf",
+    "\xe0\xa0\x80",
+    "\xed\x9f\xbf",
+    "\xee\x80\x80",
+    "\xef\xbf\xbf",
+    "\xf0\x90\x80\x80",
     "\xf4\x8f\xbf\xbf",
   };
   static const char *const bad[] = {
-    "\x80", "\xc1\xbf", "\xc2", "\xc2\x7f", "\xe0\x9f\xbf", "\xed\xa0\x80",
-    "\xed\xbf\xbf", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
-    "\xfe", "\xff", "\xe2\x82", "\xf0\x9f\x90",
+    "\x80",
+    "\xc1\xbf",
+    "\xc2",
+    "\xc2\x7f",
+    "\xe0\x9f\xbf",
+    "\xed\xa0\x80",
+    "\xed\xbf\xbf",
+    "\xf0\x8f\xbf\xbf",
+    "\xf4\x90\x80\x80",
+    "\xf5\x80\x80\x80",
+    "\xfe",
+    "\xff",
+    "\xe2\x82",
+    "\xf0\x9f\x90",
   };
 
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-    ck_assert_msg(xous__names_valid((const uint8_t *)good[i],
-                                    strlen(good[i])),
+    ck_assert_msg(xous__names_valid((const uint8_t *)good[i], strlen(good[i])),
                   "good %zu refused", i);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     ck_assert_msg(!xous_rkyv_utf8_valid((const uint8_t *)bad[i],
@@ -1463,12 +1484,14 @@ names_suite(void)
   tc = tcase(s, "lookup", true);
   tcase_add_test(tc, names_register_then_connect_by_name_and_call);
   tcase_add_test(tc, names_utf8_names_beyond_ascii_register_and_connect);
+  tcase_add_test(
+      tc, names_blocking_lookup_completes_when_the_server_registers_later);
   tcase_add_test(tc,
-                 names_blocking_lookup_completes_when_the_server_registers_later);
-  tcase_add_test(tc, names_try_lookup_of_a_missing_name_gives_server_not_found);
+                 names_try_lookup_of_a_missing_name_gives_server_not_found);
   tcase_add_test(tc, names_a_taken_name_gives_server_exists);
   tcase_add_test(tc, names_a_name_whose_server_ended_is_freed);
-  tcase_add_test(tc, names_a_registrant_that_ends_before_serving_frees_the_name);
+  tcase_add_test(tc,
+                 names_a_registrant_that_ends_before_serving_frees_the_name);
 
   tc = tcase(s, "secrecy", true);
   tcase_add_test(tc,
@@ -1476,13 +1499,14 @@ names_suite(void)
   tcase_add_test(tc, names_a_client_can_list_nothing);
 
   tc = tcase(s, "limits", true);
-  tcase_add_test(tc,
-                 names_limit_of_two_denies_the_third_until_a_token_is_returned);
+  tcase_add_test(
+      tc, names_limit_of_two_denies_the_third_until_a_token_is_returned);
   tcase_add_test(tc, names_a_made_up_token_frees_nothing);
   tcase_add_test(tc, names_unregister_only_with_the_sid);
 
   tc = tcase(s, "trusted", true);
-  tcase_add_test(tc, names_trusted_init_done_once_every_trusted_name_registered);
+  tcase_add_test(tc,
+                 names_trusted_init_done_once_every_trusted_name_registered);
   tcase_add_test(tc, names_trusted_init_done_at_once_without_trusted_names);
   tcase_add_test(tc, names_bad_command_lines_are_refused);
 

@@ -214,8 +214,8 @@ START_TEST(engine_fills_every_free_page_and_loses_no_key)
   for (n = 0; n < PAGES && err == XOUS_OK; n++) {
     snprintf(key, sizeof key, "k%u", n);
     fill(v, sizeof v, n);
-    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE,
-                                   0, &h),
+    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE, 0,
+                                   &h),
                      XOUS_OK);
     err = pddb_key_write(e, 0, h, 0, v, sizeof v);
     if (err == XOUS_OK)
@@ -253,8 +253,8 @@ START_TEST(engine_refuses_a_write_to_a_full_image_and_goes_on)
   for (n = 0; n < PAGES && err == XOUS_OK; n++) {
     snprintf(key, sizeof key, "k%u", n);
     fill(v, sizeof v, n);
-    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE,
-                                   0, &h),
+    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE, 0,
+                                   &h),
                      XOUS_OK);
     err = pddb_key_write(e, 0, h, 0, v, sizeof v);
     (void)pddb_key_close(e, 0, h);
@@ -268,16 +268,15 @@ START_TEST(engine_refuses_a_write_to_a_full_image_and_goes_on)
   ck_assert_int_eq(pddb_key_delete(e, NULL, "full", "k0"), XOUS_OK);
   ck_assert_int_eq(pddb_sync(e), XOUS_OK);
   fill(v, sizeof v, 7777);
-  ck_assert_int_eq(pddb_key_open(e, NULL, "full", "again", XOUS_PDDB_CREATE,
-                                 0, &h),
+  ck_assert_int_eq(pddb_key_open(e, NULL, "full", "again", XOUS_PDDB_CREATE, 0,
+                                 &h),
                    XOUS_OK);
   ck_assert_int_eq(pddb_key_write(e, 0, h, 0, v, sizeof v), XOUS_OK);
   (void)pddb_key_close(e, 0, h);
   ck_assert_int_eq(pddb_sync(e), XOUS_OK);
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
   ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
-  ck_assert_int_eq(get(e, NULL, "full", "again", r, sizeof r),
-                   (long)sizeof r);
+  ck_assert_int_eq(get(e, NULL, "full", "again", r, sizeof r), (long)sizeof r);
   ck_assert(memcmp(r, v, sizeof v) == 0);
   fill(v, sizeof v, 1);
   ck_assert_int_eq(get(e, NULL, "full", "k1", r, sizeof r), (long)sizeof r);
@@ -323,8 +322,8 @@ START_TEST(engine_rejects_bad_names)
   ck_assert_int_eq(pddb_key_open(e, NULL, longname, "k", XOUS_PDDB_CREATE, 0,
                                  &h),
                    XOUS_INVALID_STRING);
-  ck_assert_int_eq(pddb_key_open(e, NULL, "d", "\xc3\x28", XOUS_PDDB_CREATE,
-                                 0, &h),
+  ck_assert_int_eq(pddb_key_open(e, NULL, "d", "\xc3\x28", XOUS_PDDB_CREATE, 0,
+                                 &h),
                    XOUS_INVALID_STRING);
   ck_assert_int_eq(pddb_key_open(e, NULL, "d", "", XOUS_PDDB_CREATE, 0, &h),
                    XOUS_INVALID_STRING);
@@ -392,8 +391,9 @@ measure(const char *path)
   s.page_size = scalar(db, "PRAGMA page_size");
   s.rows = scalar(db, "SELECT count(*) FROM pages");
   s.bytes = scalar(db, "SELECT sum(length(data)) FROM pages");
-  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT group_concat(sql) FROM "
-                                          "sqlite_master",
+  ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                      "SELECT group_concat(sql) FROM "
+                                      "sqlite_master",
                                       -1, &st, NULL),
                    SQLITE_OK);
   ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
@@ -468,7 +468,7 @@ START_TEST(deniability_check_catches_a_plain_page)
   size_t i;
 
   for (i = 0; i < sizeof page; i++)
-    page[i] = (uint8_t)"notes: meet at noon "[i % 20];
+    page[i] = (uint8_t) "notes: meet at noon "[i % 20];
   ck_assert(chi_square(page) > 400);
   pddb_crypto_random(page, sizeof page);
   ck_assert(chi_square(page) < 400);
@@ -569,7 +569,8 @@ role_writer(const char *path, unsigned first)
     snprintf(key, sizeof key, "k%u", i);
     fill(v, soak_len(i), i);
     if (pddb_key_open(e, NULL, "soak", key,
-                      XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE, 0, &h) != XOUS_OK ||
+                      XOUS_PDDB_CREATE | XOUS_PDDB_TRUNCATE, 0,
+                      &h) != XOUS_OK ||
         pddb_key_write(e, 0, h, 0, v, soak_len(i)) != XOUS_OK ||
         pddb_sync(e) != XOUS_OK)
       return 4;
@@ -667,9 +668,11 @@ pddb_suite(void)
 
   tcase_set_timeout(tc, 120);
   tcase_add_checked_fixture(tc, NULL, harness_cleanup);
-  tcase_add_test(tc, engine_union_view_prefers_the_most_recently_unlocked_basis);
+  tcase_add_test(tc,
+                 engine_union_view_prefers_the_most_recently_unlocked_basis);
   tcase_add_test(tc, engine_keys_seek_read_write_truncate_and_persist);
-  tcase_add_test(tc, engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
+  tcase_add_test(tc,
+                 engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
   tcase_add_test(tc, engine_fills_every_free_page_and_loses_no_key);
   tcase_add_test(tc, engine_refuses_a_write_to_a_full_image_and_goes_on);
   tcase_add_test(tc, engine_handles_of_a_locked_basis_fail);

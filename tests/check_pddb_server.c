@@ -285,8 +285,10 @@ found_in_memory(pid_t pid, const struct needle *needles, unsigned n)
   ck_assert_ptr_nonnull(maps);
   snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
   mem = open(path, O_RDONLY);
-  ck_assert_msg(mem >= 0, "%s: %s (the test reads it through a user "
-                "namespace of its own, or as root)", path, strerror(errno));
+  ck_assert_msg(mem >= 0,
+                "%s: %s (the test reads it through a user "
+                "namespace of its own, or as root)",
+                path, strerror(errno));
   while (fgets(line, sizeof line, maps) != NULL) {
     unsigned long lo, hi;
     char perms[8];
@@ -295,8 +297,8 @@ found_in_memory(pid_t pid, const struct needle *needles, unsigned n)
      * mapping of a gigabyte or more is reserved address space (a
      * sanitizer's shadow): reading it would take minutes and could not
      * hold the key, which the unlocked control below must find. */
-    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
-        perms[0] != 'r' || perms[1] != 'w' || hi - lo >= (1ul << 30))
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+        perms[1] != 'w' || hi - lo >= (1ul << 30))
       continue;
     /* Chunks overlap by NEEDLE_MAX bytes: nothing hides on a border. */
     for (; lo < hi; lo += sizeof chunk - NEEDLE_MAX) {
@@ -304,8 +306,7 @@ found_in_memory(pid_t pid, const struct needle *needles, unsigned n)
       ssize_t r = pread(mem, chunk, want, (off_t)lo);
 
       for (i = 0; r > 0 && i < n; i++)
-        if (memmem(chunk, (size_t)r, needles[i].bytes, needles[i].len) !=
-            NULL)
+        if (memmem(chunk, (size_t)r, needles[i].bytes, needles[i].len) != NULL)
           found |= 1u << i;
       if ((size_t)r < sizeof chunk)
         break;
@@ -454,8 +455,7 @@ role_soaker(unsigned first)
       if (i != first)
         return 4;
       if (++retries > 250) {
-        fprintf(stderr, "soaker: key %u not written: error %d\n", i,
-                (int)err);
+        fprintf(stderr, "soaker: key %u not written: error %d\n", i, (int)err);
         return 4;
       }
       xous_pddb_disconnect(&db);
@@ -507,8 +507,8 @@ soak_check_image(unsigned n)
                      XOUS_OK);
     ck_assert_uint_eq(len, soak_len(i));
     for (size_t j = 0; j < len; j++)
-      ck_assert_msg(got[j] == want[j], "key %u of %u damaged at %zu of %zu",
-                    i, n, j, len);
+      ck_assert_msg(got[j] == want[j], "key %u of %u damaged at %zu of %zu", i,
+                    n, j, len);
     pddb_key_close(e, 0, h);
   }
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
@@ -540,8 +540,9 @@ START_TEST(server_killed_at_random_keeps_every_acknowledged_sync)
       bool writer_ended = harness_wait(w, 0, &ws);
 
       ck_abort_msg("round %u: the writer wrote nothing (server %s %#x, "
-                   "writer %s %#x)", round, server_ended ? "ended" : "runs",
-                   ss, writer_ended ? "ended" : "runs", ws);
+                   "writer %s %#x)",
+                   round, server_ended ? "ended" : "runs", ss,
+                   writer_ended ? "ended" : "runs", ws);
     }
     harness_sleep_ms(rand() % 120);
     harness_kill(server, SIGKILL);
@@ -667,8 +668,8 @@ START_TEST(server_syncs_when_stopped_with_sigterm)
   put(&db, NULL, "d", "kept", "here");
   harness_kill(server, SIGTERM);
   ck_assert(harness_wait(server, BOUND_MS, &status));
-  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                "status %#x", status);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x",
+                status);
   xous_pddb_disconnect(&db);
   ck_assert(image_has("kept", "here"));
   /* Restarted, the server serves it. */
@@ -729,8 +730,7 @@ START_TEST(pddb_command_works_on_a_running_server)
   ck_assert_ptr_nonnull(strstr(out, "\"b\""));
   /* The server itself has what the command wrote. */
   ck_assert_str_eq(get(&db, NULL, "prefs", "theme"), "light");
-  ck_assert_str_eq(get(&db, XOUS_PDDB_SYSTEM_BASIS, "prefs", "theme"),
-                   "dark");
+  ck_assert_str_eq(get(&db, XOUS_PDDB_SYSTEM_BASIS, "prefs", "theme"), "dark");
   ck_assert_int_eq(shell("$P lock b", &out), 0);
   ck_assert_str_eq(get(&db, NULL, "prefs", "theme"), "dark");
   ck_assert_int_eq(shell("echo nope | $P -p 0 unlock b", &out), 1);
@@ -823,8 +823,8 @@ role_half_writer(const char *key, bool create)
   m->len = sizeof v;
   memcpy((uint8_t *)db.page + XOUS_PDDB_DATA_OFFSET, v, sizeof v);
   if (xous_lend_mut(db.cid, XOUS_PDDB_OP_WRITE, db.page, db.page_len, 0,
-                    XOUS_PDDB_DATA_OFFSET + sizeof v, &off, &valid) !=
-          XOUS_OK ||
+                    XOUS_PDDB_DATA_OFFSET + sizeof v, &off,
+                    &valid) != XOUS_OK ||
       off != XOUS_OK)
     return 4;
   printf("half\n");
@@ -896,8 +896,8 @@ START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
   server = spawn_server(NULL);
   connect_db(&db);
   pattern(v, NEW_LEN, 3);
-  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", XOUS_PDDB_TRUNCATE,
-                                  &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", XOUS_PDDB_TRUNCATE, &h),
+                   XOUS_OK);
   ck_assert_int_eq(xous_pddb_write(&db, h, 0, v, NEW_LEN), XOUS_OK);
   ck_assert_int_eq(xous_pddb_read(&db, h, 0, got, sizeof got, &n), XOUS_OK);
   ck_assert_uint_eq(n, NEW_LEN);
@@ -925,8 +925,8 @@ START_TEST(pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old)
   vault_image();
   snprintf(line, sizeof line, "printf old | $P -i '%s' put d k", image);
   ck_assert_int_eq(shell(line, &out), 0);
-  snprintf(line, sizeof line,
-           "head -c 9000000 /dev/zero | $P -i '%s' put d k", image);
+  snprintf(line, sizeof line, "head -c 9000000 /dev/zero | $P -i '%s' put d k",
+           image);
   ck_assert_int_eq(shell(line, &out), 1);
   snprintf(line, sizeof line, "$P -i '%s' get d k", image);
   ck_assert_int_eq(shell(line, &out), 0);
@@ -1063,7 +1063,8 @@ vault_image(void)
   ck_assert_int_eq(pddb_basis_create(e, "vault", VAULT_PW, strlen(VAULT_PW)),
                    XOUS_OK);
   ck_assert_int_eq(pddb_key_open(e, "vault", "d", "k", XOUS_PDDB_CREATE, 0,
-                                 &h), XOUS_OK);
+                                 &h),
+                   XOUS_OK);
   ck_assert_int_eq(pddb_key_write(e, 0, h, 0, "secret", 6), XOUS_OK);
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
   snprintf(copy, sizeof copy, "cp %s %s.orig", image, image);
@@ -1089,8 +1090,8 @@ no_core(pid_t pid)
 
 START_TEST(pddb_command_keeps_no_password_or_key_at_a_prompt)
 {
-  const char *argv[] = { SELF, "in-userns", "pddb/pddb", "-i", image, "-u",
-                         "vault", "ls", "d", NULL };
+  const char *argv[] = { SELF, "in-userns", "pddb/pddb", "-i", image,
+                         "-u", "vault",     "ls",        "d",  NULL };
   uint8_t key[PDDB_KEY_BYTES], wrong[PDDB_KEY_BYTES];
   struct pty_child c;
 
@@ -1173,8 +1174,8 @@ interrupt_prompt(const char *how, int sig)
       harness_sleep_ms(10);
     }
   }
-  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == sig,
-                "status %#x", status);
+  ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == sig, "status %#x",
+                status);
   ck_assert(pty_echoes(&c));
   close(c.master);
 }
@@ -1252,8 +1253,8 @@ wait_state(pid_t pid, char want)
 
 START_TEST(pddb_command_restores_the_terminal_while_stopped_at_the_prompt)
 {
-  const char *argv[] = { SELF, "job", "pddb/pddb", "-i", image, "unlock",
-                         "vault", NULL };
+  const char *argv[] = { SELF,  "job",    "pddb/pddb", "-i",
+                         image, "unlock", "vault",     NULL };
   struct pty_child c;
   int status;
   pid_t job;
@@ -1363,7 +1364,8 @@ START_TEST(xous_pddb_says_what_is_wrong_with_an_image)
   snprintf(path, sizeof path, "%s/random.img", harness_dir());
   ck_assert_ptr_nonnull(f = fopen(path, "w"));
   fputs("this is not a database, only some text of no use at all to "
-        "anyone: it is here to be refused by xous-pddb\n", f);
+        "anyone: it is here to be refused by xous-pddb\n",
+        f);
   fclose(f);
   refused_image(path, "not a PDDB image (not an SQLite database)");
 
@@ -1378,24 +1380,26 @@ START_TEST(xous_pddb_says_what_is_wrong_with_an_image)
   snprintf(cmd, sizeof cmd, "cp '%s' '%s'", image, path);
   ck_assert_int_eq(system(cmd), 0);
   ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-  ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM pages WHERE id = "
-                                    "(SELECT max(id) FROM pages)",
-                                NULL, NULL, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(db,
+                                "DELETE FROM pages WHERE id = "
+                                "(SELECT max(id) FROM pages)",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
   sqlite3_close(db);
   refused_image(path, "damaged or of another size");
 
   /* One it may not read and write. */
   snprintf(path, sizeof path, "%s/locked.img", harness_dir());
-  snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod 0 '%s'", image, path,
-           path);
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod 0 '%s'", image, path, path);
   ck_assert_int_eq(system(cmd), 0);
   if (geteuid() == 0) {
     /* Root may read anything: the server runs as nobody for this one. */
-    if (system("setpriv --reuid=65534 --regid=65534 --clear-groups true") !=
-        0)
+    if (system("setpriv --reuid=65534 --regid=65534 --clear-groups true") != 0)
       return; /* no setpriv: nothing more to see as root */
-    snprintf(cmd, sizeof cmd, "setpriv --reuid=65534 --regid=65534 "
-             "--clear-groups \"$(dirname $P)/../xous-pddb\" '%s'", path);
+    snprintf(cmd, sizeof cmd,
+             "setpriv --reuid=65534 --regid=65534 "
+             "--clear-groups \"$(dirname $P)/../xous-pddb\" '%s'",
+             path);
     ck_assert_int_eq(shell(cmd, &out), 1);
   } else {
     snprintf(cmd, sizeof cmd, "'%s'", path);
@@ -1425,16 +1429,17 @@ server_suite(void)
   tcase_add_test(tc, pddb_command_works_on_a_running_server);
   tcase_add_test(tc, notes_keeps_notes_in_a_secret_basis_through_the_server);
   tcase_add_test(tc, pddb_command_keeps_no_password_or_key_at_a_prompt);
-  tcase_add_test(tc,
-                 pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
-  tcase_add_test(tc,
-                 pddb_command_restores_the_terminal_after_sigterm_at_the_prompt);
-  tcase_add_test(tc,
-                 pddb_command_restores_the_terminal_while_stopped_at_the_prompt);
+  tcase_add_test(
+      tc, pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
+  tcase_add_test(
+      tc, pddb_command_restores_the_terminal_after_sigterm_at_the_prompt);
+  tcase_add_test(
+      tc, pddb_command_restores_the_terminal_while_stopped_at_the_prompt);
   tcase_add_test(tc, pddb_command_without_a_server_says_so_and_returns);
   tcase_add_test(tc, xous_pddb_says_what_is_wrong_with_an_image);
   tcase_add_test(tc, server_keeps_the_old_value_while_a_write_is_half_sent);
-  tcase_add_test(tc, pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old);
+  tcase_add_test(tc,
+                 pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -25,11 +25,9 @@
  * (create_file, create_path, create_new, append, truncate), the u64
  * alloc_hint at the next multiple of 8, and None for the callback SID. */
 static const uint8_t open_request[] = {
-  0xca, 0xb6, 0x4c, 0x34, 'K', 'y', 'O', 'Q', 11, 0, 0, 0,
-  'n', 'o', 't', 'e', 's', ':', 't', 'o', 'd', 'a', 'y',
-  1, 0, 0, 0, 1, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0,
+  0xca, 0xb6, 0x4c, 0x34, 'K', 'y', 'O', 'Q', 11,  0, 0, 0, 'n', 'o',
+  't',  'e',  's',  ':',  't', 'o', 'd', 'a', 'y', 1, 0, 0, 0,   1,
+  0,    0,    0,    0,    0,   0,   0,   0,   0,   0, 0, 0, 0,
 };
 
 START_TEST(senres_writer_makes_the_bytes_rust_std_sends_for_an_open)
@@ -59,8 +57,8 @@ START_TEST(senres_reader_takes_back_every_field_and_rejects_a_short_record)
   const uint8_t *s;
   size_t n;
 
-  ck_assert(xous__senres_read_begin(&r, open_request, sizeof open_request,
-                                    "KyOQ"));
+  ck_assert(
+      xous__senres_read_begin(&r, open_request, sizeof open_request, "KyOQ"));
   ck_assert(xous__senres_get_str(&r, &s, &n));
   ck_assert_uint_eq(n, 11);
   ck_assert_mem_eq(s, "notes:today", 11);
@@ -73,8 +71,8 @@ START_TEST(senres_reader_takes_back_every_field_and_rejects_a_short_record)
   ck_assert(!xous__senres_get_some(&r));
   ck_assert(!r.failed);
   /* One byte short: the Option tag is missing. */
-  ck_assert(xous__senres_read_begin(&r, open_request,
-                                    sizeof open_request - 1, "KyOQ"));
+  ck_assert(xous__senres_read_begin(&r, open_request, sizeof open_request - 1,
+                                    "KyOQ"));
   (void)xous__senres_get_str(&r, &s, &n);
   for (n = 0; n < 5; n++)
     (void)xous__senres_get_bool(&r);
@@ -83,8 +81,8 @@ START_TEST(senres_reader_takes_back_every_field_and_rejects_a_short_record)
   (void)xous__senres_get_some(&r);
   ck_assert(r.failed);
   /* Another fourcc, and a string longer than the record. */
-  ck_assert(!xous__senres_read_begin(&r, open_request, sizeof open_request,
-                                     "KyOR"));
+  ck_assert(
+      !xous__senres_read_begin(&r, open_request, sizeof open_request, "KyOR"));
   ck_assert(xous__senres_read_begin(&r, open_request, 16, "KyOQ"));
   ck_assert(!xous__senres_get_str(&r, &s, &n));
 }
@@ -115,8 +113,8 @@ lend(xous_word_t op, size_t valid, size_t *valid_out)
 {
   size_t off = 99, v = 0;
 
-  ck_assert_int_eq(xous_lend_mut(cid, op, page.page, page.len, 0, valid,
-                                 &off, &v),
+  ck_assert_int_eq(xous_lend_mut(cid, op, page.page, page.len, 0, valid, &off,
+                                 &v),
                    XOUS_OK);
   if (valid_out != NULL)
     *valid_out = v;
@@ -219,12 +217,12 @@ START_TEST(wire_std_file_calls_open_write_seek_read_and_close_a_key)
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], XOUS_PDDB_RC_UNEXPECTED_EOF);
 
-  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_CLOSE_KEY_STD, 0, 0,
-                                        0, 0, ret),
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_CLOSE_KEY_STD, 0, 0, 0,
+                                        0, ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 0);
-  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_CLOSE_KEY_STD, 0, 0,
-                                        0, 0, ret),
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_CLOSE_KEY_STD, 0, 0, 0,
+                                        0, ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], XOUS_PDDB_RC_UNEXPECTED_EOF);
   /* A closed descriptor reads nothing. */
@@ -242,8 +240,9 @@ START_TEST(wire_std_file_calls_open_write_seek_read_and_close_a_key)
   ck_assert_uint_eq(lend(XOUS_PDDB_WRITE_KEY_STD | (xous_word_t)fd << 16, 1,
                          NULL),
                     0);
-  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_SEEK_KEY_STD |
-                                                 (xous_word_t)fd << 16,
+  ck_assert_int_eq(xous_blocking_scalar(cid,
+                                        XOUS_PDDB_SEEK_KEY_STD |
+                                            (xous_word_t)fd << 16,
                                         0, 0, 0, 0, ret),
                    XOUS_OK);
   ck_assert_uint_eq(lend(XOUS_PDDB_READ_KEY_STD | (xous_word_t)fd << 16, 4096,
@@ -379,8 +378,8 @@ START_TEST(wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
                     XOUS_PDDB_RC_INTERNAL_ERROR);
   /* Mounted from the start; no eFuses on the desktop. */
   memset(ret, 0xff, sizeof(xous_word_t) * 5);
-  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_IS_MOUNTED, 0, 0, 0,
-                                        0, ret),
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_IS_MOUNTED, 0, 0, 0, 0,
+                                        ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 0);
   ck_assert_uint_eq(ret[1], 0);
@@ -389,8 +388,8 @@ START_TEST(wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
                                         ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 0);
-  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_IS_EFUSE_SECURED, 0,
-                                        0, 0, 0, ret),
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_PDDB_IS_EFUSE_SECURED, 0, 0,
+                                        0, 0, ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 0);
   /* Opcodes outside the families the desktop serves are answered. */
@@ -413,8 +412,8 @@ wire_suite(void)
   TCase *ts = tcase_create("server");
 
   tcase_add_test(tc, senres_writer_makes_the_bytes_rust_std_sends_for_an_open);
-  tcase_add_test(tc,
-                 senres_reader_takes_back_every_field_and_rejects_a_short_record);
+  tcase_add_test(
+      tc, senres_reader_takes_back_every_field_and_rejects_a_short_record);
   suite_add_tcase(s, tc);
   tcase_set_timeout(ts, 60);
   tcase_add_checked_fixture(ts, NULL, harness_cleanup);

@@ -100,8 +100,8 @@ START_TEST(testkit_a_second_system_follows_the_first_in_one_process)
 
     counter_server(t);
     ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
-    ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 7, 0, 0,
-                                          0, ret),
+    ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 7, 0, 0, 0,
+                                          ret),
                      XOUS_OK);
     ck_assert_uint_eq(ret[0], 7);
     xous_test_stop(t);
@@ -156,8 +156,7 @@ START_TEST(testkit_no_names_starts_without_the_name_server)
   xous_test_t *t = NULL;
 
   ck_assert_int_eq(xous_test_start(&opt, &t), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_name(t, COUNTER_NAME, 50),
-                   XOUS_UNAVAILABLE);
+  ck_assert_int_eq(xous_test_wait_name(t, COUNTER_NAME, 50), XOUS_UNAVAILABLE);
   xous_test_stop(t);
 }
 END_TEST
@@ -174,13 +173,12 @@ START_TEST(testkit_spawned_server_answers_once_its_name_is_registered)
   char line[256];
 
   ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
-  ck_assert_int_eq(
-      xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 5, 0, 0, 0, ret),
-      XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 5, 0, 0, 0,
+                                        ret),
+                   XOUS_OK);
   ck_assert_uint_eq(ret[0], 5);
   ck_assert_int_eq(xous_test_pid(p, BOUND_MS, &pid), XOUS_OK);
-  ck_assert_int_eq(xous_test_line(p, 0, line, sizeof line, BOUND_MS),
-                   XOUS_OK);
+  ck_assert_int_eq(xous_test_line(p, 0, line, sizeof line, BOUND_MS), XOUS_OK);
   ck_assert_msg(strstr(line, "registered") != NULL, "line: %s", line);
   ck_assert_int_gt(xous_test_os_pid(p), 0);
   xous_test_stop(t);
@@ -366,9 +364,9 @@ START_TEST(testkit_fail_call_of_any_process_fails_every_connect)
                                       &cid),
                      XOUS_ACCESS_DENIED);
   ck_assert_int_eq(xous_test_clear_faults(t), XOUS_OK);
-  ck_assert_int_eq(
-      xous_try_connect(xous_sid_from_name("ticktimer-server"), &cid),
-      XOUS_OK);
+  ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
+                                    &cid),
+                   XOUS_OK);
   xous_test_stop(t);
 }
 END_TEST
@@ -377,8 +375,7 @@ START_TEST(testkit_fail_call_refuses_a_rule_without_an_error)
 {
   xous_test_t *t = start(false);
 
-  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_CONNECT, 1,
-                                       XOUS_OK),
+  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_CONNECT, 1, XOUS_OK),
                    XOUS_INVALID_ARGUMENT);
   xous_test_stop(t);
 }
@@ -408,8 +405,9 @@ static xous_test_proc_t *
 xousctl(xous_test_t *t, const char *a, const char *b, const char *c,
         const char *d, const char *e)
 {
-  const char *argv[] = { xousctl_path, "--socket", xous_test_socket(t),
-                         a, b, c, d, e, NULL };
+  const char *argv[] = {
+    xousctl_path, "--socket", xous_test_socket(t), a, b, c, d, e, NULL
+  };
   xous_test_proc_t *p = NULL;
 
   ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
@@ -470,8 +468,8 @@ START_TEST(testkit_xousctl_fail_sets_and_lists_rules)
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 0);
   out = xous_test_output(ctl);
-  ck_assert_msg(strstr(out, "\"syscall\":25,\"nth\":1,\"error\":23") !=
-                    NULL && strstr(out, "\"fired\":1") != NULL,
+  ck_assert_msg(strstr(out, "\"syscall\":25,\"nth\":1,\"error\":23") != NULL &&
+                    strstr(out, "\"fired\":1") != NULL,
                 "%s", out);
   free(out);
   ctl = xousctl(t, "fail", "0", "NoSuchCall", "1", "AccessDenied");
@@ -495,9 +493,9 @@ START_TEST(testkit_injected_failures_are_in_the_trace)
   for (time_t end = time(NULL) + BOUND_MS / 1000; !seen && time(NULL) < end;) {
     char *out;
 
-    ck_assert_int_eq(
-        xous_try_connect(xous_sid_from_name("ticktimer-server"), &cid),
-        XOUS_ACCESS_DENIED);
+    ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
+                                      &cid),
+                     XOUS_ACCESS_DENIED);
     out = xous_test_output(trace);
     seen = strstr(out, "\"ev\":\"fault\"") != NULL &&
            strstr(out, "\"error_name\":\"AccessDenied\"") != NULL;
@@ -524,9 +522,8 @@ START_TEST(testkit_trace_shows_what_a_server_received_from_whom)
   ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 3, 0, 0, 0,
                                         ret),
                    XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_received(t, server_pid,
-                                           COUNTER_ADD_AND_GET, me,
-                                           BOUND_MS),
+  ck_assert_int_eq(xous_test_wait_received(t, server_pid, COUNTER_ADD_AND_GET,
+                                           me, BOUND_MS),
                    XOUS_OK);
   /* Nobody sent opcode 77. */
   ck_assert_int_eq(xous_test_wait_received(t, server_pid, 77, 0, 0),
@@ -545,7 +542,8 @@ START_TEST(testkit_trace_shows_what_a_server_received_from_whom)
 }
 END_TEST
 
-START_TEST(testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies)
+START_TEST(
+    testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies)
 {
   xous_test_t *t = start(false);
   xous_test_proc_t *server = counter_server(t), *client = NULL;
@@ -602,8 +600,8 @@ END_TEST
 /* ---- seeded runs ----------------------------------------------------------- */
 
 struct draws {
-  xous_sid_t sid;              /* made by the broker for this process */
-  xous_names_token_t token;    /* made by xous-names */
+  xous_sid_t sid;           /* made by the broker for this process */
+  xous_names_token_t token; /* made by xous-names */
 };
 
 static struct draws
@@ -647,7 +645,8 @@ testkit_suite(void)
   tcase_add_test(tc, testkit_start_twice_is_refused);
   tcase_add_test(tc, testkit_a_test_that_exits_without_stop_leaves_nothing);
   tcase_add_test(tc, testkit_no_names_starts_without_the_name_server);
-  tcase_add_test(tc, testkit_spawned_server_answers_once_its_name_is_registered);
+  tcase_add_test(tc,
+                 testkit_spawned_server_answers_once_its_name_is_registered);
   tcase_add_test(tc, testkit_wait_name_times_out_for_a_name_nobody_registers);
   tcase_add_test(tc, testkit_killed_server_gives_its_waiting_client_an_error);
   tcase_add_test(tc, testkit_wait_reports_the_exit_status);
@@ -666,7 +665,8 @@ testkit_suite(void)
   tcase_add_test(tc, testkit_injected_failures_are_in_the_trace);
   tcase_add_test(tc, testkit_trace_shows_what_a_server_received_from_whom);
   tcase_add_test(
-      tc, testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies);
+      tc,
+      testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies);
   tcase_add_test(tc, testkit_delayed_answers_still_arrive);
   suite_add_tcase(s, tc);
   return s;

@@ -106,8 +106,7 @@ role_counter(int n, int iter)
     n = 30;
   iterations = iter;
   for (i = 0; i < n; i++)
-    if (xous_create_thread(incrementer, NULL, STACK_SIZE, &tids[i]) !=
-        XOUS_OK)
+    if (xous_create_thread(incrementer, NULL, STACK_SIZE, &tids[i]) != XOUS_OK)
       return 3;
   for (i = 0; i < n; i++)
     xous_join_thread(tids[i], NULL);
@@ -397,8 +396,7 @@ START_TEST(get_version_answers_an_rkyv_version_string_of_offset_used)
   xous_range_t page;
   xous_cid_t cid;
 
-  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME),
-                                &cid),
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME), &cid),
                    XOUS_OK);
   ck_assert_int_eq(xous_map_memory(0, 0, XOUS_PAGE_SIZE,
                                    XOUS_MEM_R | XOUS_MEM_W, &page),
@@ -469,15 +467,16 @@ stand_in_ticktimer(void *arg)
 
 START_TEST(version_client_sends_what_rust_sends_and_decodes_the_answer)
 {
-  static const uint8_t want[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                    0xff, 0xff };
+  static const uint8_t want[16] = { 0xff, 0xff, 0xff, 0xff,
+                                    0xff, 0xff, 0xff, 0xff };
   struct stand_in si = { 0 };
   char version[64];
   size_t len = 0;
   xous_tid_t tid;
 
-  ck_assert_int_eq(xous_create_server_with_address(
-                       xous_sid_from_name(XOUS_TICKTIMER_NAME), NULL),
+  ck_assert_int_eq(xous_create_server_with_address(xous_sid_from_name(
+                                                       XOUS_TICKTIMER_NAME),
+                                                   NULL),
                    XOUS_OK);
   ck_assert_int_eq(xous_create_thread(stand_in_ticktimer, &si, STACK_SIZE,
                                       &tid),
@@ -603,17 +602,17 @@ START_TEST(only_the_server_itself_may_send_recalculate_sleep)
   xous_cid_t cid;
   xous_word_t ret[5];
 
-  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME),
-                                &cid), XOUS_OK);
-  ck_assert_int_eq(xous_blocking_scalar(cid,
-                                        XOUS_TICKTIMER_RECALCULATE_SLEEP, 0,
-                                        0, 0, 0, ret), XOUS_OK);
-  ck_assert_uint_eq(ret[0], XOUS_ACCESS_DENIED);
-  ck_assert_int_eq(xous_blocking_scalar(cid, 999, 0, 0, 0, 0, ret),
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME), &cid),
                    XOUS_OK);
+  ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_TICKTIMER_RECALCULATE_SLEEP,
+                                        0, 0, 0, 0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], XOUS_ACCESS_DENIED);
+  ck_assert_int_eq(xous_blocking_scalar(cid, 999, 0, 0, 0, 0, ret), XOUS_OK);
   ck_assert_uint_eq(ret[0], XOUS_INVALID_ARGUMENT);
   ck_assert_int_eq(xous_blocking_scalar(cid, XOUS_TICKTIMER_ELAPSED_MS, 0, 0,
-                                        0, 0, ret), XOUS_OK);
+                                        0, 0, ret),
+                   XOUS_OK);
   assert_server_alive();
 }
 END_TEST

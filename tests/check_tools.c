@@ -246,8 +246,8 @@ assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
   char *shm = dir_entries("/dev/shm", "xous");
   pid_t live = live_member_of(group);
 
-  ck_assert_msg(live == 0,
-                "process %d of xous-run's group is still there", (int)live);
+  ck_assert_msg(live == 0, "process %d of xous-run's group is still there",
+                (int)live);
   ck_assert_msg(left[0] == '\0', "xous-run left in TMPDIR: %s", left);
   ck_assert_msg(strcmp(shm, shm_before) == 0,
                 "/dev/shm changed: before '%s', after '%s'", shm_before, shm);
@@ -386,9 +386,10 @@ START_TEST(xous_run_exits_with_the_first_programs_status)
   char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
   char *server = build_path("examples/hello/hello-server");
   /* The first program fails once the server (second) has started. */
-  const char *argv[] = { prog, "--no-servers", "/bin/sh", "-c",
-                         "sleep 0.3; echo failing; exit 7", "--", server,
-                         NULL };
+  const char *argv[] = {
+    prog, "--no-servers", "/bin/sh", "-c", "sleep 0.3; echo failing; exit 7",
+    "--", server,         NULL
+  };
   pid_t pid = start(out, tmp, argv);
   int st = finish(pid, "xous-run");
 
@@ -413,7 +414,8 @@ START_TEST(xous_run_exits_with_the_first_programs_status)
 }
 END_TEST
 
-START_TEST(xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
+START_TEST(
+    xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
 {
   const char *tmp = run_tmpdir();
   char *shm = dir_entries("/dev/shm", "xous");
@@ -453,8 +455,8 @@ START_TEST(xous_run_cleans_up_when_a_process_crashes)
   char *server = build_path("examples/hello/hello-server");
   /* The server runs on; the other program dies of SIGKILL, which leaves
    * only a server: the run ends with the crash's status. */
-  const char *argv[] = { prog, "--no-servers", server, ":", "/bin/sh", "-c",
-                         "kill -KILL $$", NULL };
+  const char *argv[] = { prog,      "--no-servers", server,          ":",
+                         "/bin/sh", "-c",           "kill -KILL $$", NULL };
   pid_t pid = start(out, tmp, argv);
   int st;
 
@@ -479,8 +481,10 @@ START_TEST(xous_run_reports_a_first_program_killed_by_a_signal)
   char *shm = dir_entries("/dev/shm", "xous");
   char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
   char *server = build_path("examples/hello/hello-server");
-  const char *argv[] = { prog, "--no-servers", "/bin/sh", "-c",
-                         "sleep 0.2; kill -KILL $$", "--", server, NULL };
+  const char *argv[] = {
+    prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
+    "--", server,         NULL
+  };
   pid_t pid = start(out, tmp, argv);
   int st = finish(pid, "xous-run");
 
@@ -578,8 +582,9 @@ START_TEST(xous_run_until_ends_the_run_when_that_program_ends)
   char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
   /* sleep is no server: without --until the run would last its 600 s,
    * longer than finish() waits. */
-  const char *argv[] = { prog, "--no-servers", "--until", "false",
-                         "/bin/sleep", "600", "--", "/bin/false", NULL };
+  const char *argv[] = { prog,    "--no-servers", "--until",
+                         "false", "/bin/sleep",   "600",
+                         "--",    "/bin/false",   NULL };
   pid_t pid = start(out, tmp, argv);
   int st = finish(pid, "xous-run --until");
 
@@ -607,11 +612,12 @@ START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
   /* The server registers late; the client looks the name up without
    * waiting, and the name allows one connection only, so the client gets
    * it only if xous-run gave back the place its own look-up took. */
-  ck_assert(asprintf(&script, "sleep 0.5; exec %s server late-name 1",
-                     peer) > 0);
+  ck_assert(asprintf(&script, "sleep 0.5; exec %s server late-name 1", peer) >
+            0);
   {
-    const char *argv[] = { prog, "--after", "late-name", "/bin/sh", "-c",
-                           script, "--", peer, "token", "late-name", NULL };
+    const char *argv[] = { prog,    "--after",   "late-name", "/bin/sh",
+                           "-c",    script,      "--",        peer,
+                           "token", "late-name", NULL };
 
     pid = start(out, tmp, argv);
     st = finish(pid, "xous-run --after");
@@ -621,7 +627,8 @@ START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
   ck_assert_msg(strstr(text, "names-peer | NoError ") != NULL,
                 "the client started before the name was there, or found "
-                "its place taken:\n%s", text);
+                "its place taken:\n%s",
+                text);
   assert_nothing_left(pid, tmp, shm);
   free(script);
   free(text);
@@ -676,8 +683,10 @@ START_TEST(xous_run_children_print_line_by_line)
   char *peer = build_path("tests/helpers/xtest-peer");
   /* The peer leaves its stdout as libxous makes it: on a pipe, only
    * XOUS_LINE_BUFFERED brings "ready" out while it still runs. */
-  const char *argv[] = { prog, "--no-servers", peer, "--stdio-default",
-                         "echo-server", "line-buffered-sv", NULL };
+  const char *argv[] = { prog,          "--no-servers",
+                         peer,          "--stdio-default",
+                         "echo-server", "line-buffered-sv",
+                         NULL };
   pid_t pid = start(out, tmp, argv);
   int st;
 
@@ -704,8 +713,9 @@ START_TEST(xous_run_socket_lets_xousctl_reach_the_run)
   char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
   char *server = build_path("examples/hello/hello-server");
   char *sock = out_path("run.sock"), *ps;
-  const char *argv[] = { prog, "--no-servers", "--socket", sock, server,
-                         NULL };
+  const char *argv[] = {
+    prog, "--no-servers", "--socket", sock, server, NULL
+  };
   const char *ctl[] = { NULL, "--socket", sock, "ps", NULL };
   pid_t pid = start(out, tmp, argv);
   int st;
@@ -806,9 +816,10 @@ run_split(const char *prog, const char *arg, char **out, char **err)
 START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
 {
   /* xous-pddb and pddb have tests of their own (check_pddb*). */
-  static const char *const progs[] = { "xousd", "xous-run", "xousctl",
-                                       "xous-emu", "xous-names",
-                                       "xous-ticktimer", "xous-log" };
+  static const char *const progs[] = { "xousd",      "xous-run",
+                                       "xousctl",    "xous-emu",
+                                       "xous-names", "xous-ticktimer",
+                                       "xous-log" };
 
   for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
     char *prog = build_path(progs[i]), *out, *err, *want;
@@ -817,8 +828,8 @@ START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
     st = run_split(prog, "--help", &out, &err);
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
                       strstr(out, "usage: ") != NULL && err[0] == '\0',
-                  "%s --help: status %#x, stdout:\n%s\nstderr:\n%s",
-                  progs[i], (unsigned)st, out, err);
+                  "%s --help: status %#x, stdout:\n%s\nstderr:\n%s", progs[i],
+                  (unsigned)st, out, err);
     free(out);
     free(err);
 
@@ -888,8 +899,8 @@ START_TEST(xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving)
     if (!seen)
       harness_sleep_ms(20);
   }
-  ck_assert_msg(seen && strstr(text, "HOST PID") != NULL,
-                "no '%s' in:\n%s", want, text);
+  ck_assert_msg(seen && strstr(text, "HOST PID") != NULL, "no '%s' in:\n%s",
+                want, text);
   free(text);
 }
 END_TEST
@@ -1065,8 +1076,9 @@ START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
 {
   char *prog = build_path("xousctl"), *out = out_path("trace.out");
   char *file = out_path("trace.json"), *text;
-  const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
-                         "--chrome", file, "--duration", "60", NULL };
+  const char *argv[] = { prog,         "--socket", harness_socket_path(),
+                         "trace",      "--chrome", file,
+                         "--duration", "60",       NULL };
   pid_t tracer, server, client;
   int st;
 
@@ -1082,8 +1094,8 @@ START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
   kill(tracer, SIGINT);
   st = finish(tracer, "xousctl trace");
   text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s",
-                (unsigned)st, text);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
+                text);
   ck_assert_msg(strstr(text, "went away") == NULL, "%s", text);
   free(text);
   text = slurp(file);
@@ -1092,11 +1104,14 @@ START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
   /* Tracks named after the processes; a blocking call on the client, its
    * handling on the server, and the flow from send to receive to reply. */
   ck_assert_msg(strstr(text, "\"name\":\"process_name\",\"args\":{\"name\":"
-                             "\"hello-client\"}") != NULL, "%s", text);
+                             "\"hello-client\"}") != NULL,
+                "%s", text);
   ck_assert_msg(strstr(text, "\"cat\":\"call\",\"name\":\"BlockingScalar") !=
-                    NULL, "%s", text);
+                    NULL,
+                "%s", text);
   ck_assert_msg(strstr(text, "\"cat\":\"serve\",\"name\":\"BlockingScalar") !=
-                    NULL, "%s", text);
+                    NULL,
+                "%s", text);
   ck_assert_msg(strstr(text, "{\"ph\":\"s\"") != NULL &&
                     strstr(text, "{\"ph\":\"t\"") != NULL &&
                     strstr(text, "{\"ph\":\"f\"") != NULL,
@@ -1153,8 +1168,9 @@ crossing_slices(struct track_slice *sl, size_t n)
     while (depth > 0 && stack[depth - 1] <= sl[i].start)
       depth--;
     if (depth > 0 && sl[i].end > stack[depth - 1])
-      ck_assert(asprintf(&why, "pid %ld tid %ld: a slice [%lld, %lld] ns "
-                               "crosses the end of its parent at %lld ns",
+      ck_assert(asprintf(&why,
+                         "pid %ld tid %ld: a slice [%lld, %lld] ns "
+                         "crosses the end of its parent at %lld ns",
                          sl[i].pid, sl[i].tid, sl[i].start, sl[i].end,
                          stack[depth - 1]) > 0);
     else if (depth < sizeof stack / sizeof stack[0])
@@ -1180,8 +1196,9 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
   enum { CLIENTS = 4, CALLS = 100 };
   char *prog = build_path("xousctl"), *out = out_path("trace.out");
   char *file = out_path("trace.json"), *text;
-  const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
-                         "--chrome", file, "--duration", "120", NULL };
+  const char *argv[] = { prog,         "--socket", harness_socket_path(),
+                         "trace",      "--chrome", file,
+                         "--duration", "120",      NULL };
   pid_t tracer, server, clients[CLIENTS];
   struct track_slice *slices;
   const struct jval *events;
@@ -1201,17 +1218,16 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
                               NULL);
   for (int i = 0; i < CLIENTS; i++) {
     ck_assert(harness_wait(clients[i], 4 * BOUND_MS, &st));
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                  "client %d: %#x: %s", i, (unsigned)st,
-                  harness_output(clients[i]));
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "client %d: %#x: %s",
+                  i, (unsigned)st, harness_output(clients[i]));
   }
   harness_kill(server, SIGTERM);
   harness_wait(server, BOUND_MS, NULL);
   kill(tracer, SIGINT);
   st = finish(tracer, "xousctl trace");
   text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s",
-                (unsigned)st, text);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
+                text);
   free(text);
 
   text = slurp(file);
@@ -1232,10 +1248,10 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
       ck_assert_msg(slices[n].start >= 0 && slices[n].end >= slices[n].start,
                     "slice %zu has no time or a negative length", i);
       n++;
-      calls += jis(cat, "call") && jstarts(jget(e, "name"),
-                                           "BlockingScalar 1");
-      serves += jis(cat, "serve") && jstarts(jget(e, "name"),
-                                             "BlockingScalar 1");
+      calls += jis(cat, "call") &&
+               jstarts(jget(e, "name"), "BlockingScalar 1");
+      serves += jis(cat, "serve") &&
+                jstarts(jget(e, "name"), "BlockingScalar 1");
     }
     counters += jis(ph, "C");
     thread_names += jis(ph, "M") && jis(jget(e, "name"), "thread_name");
@@ -1260,15 +1276,13 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
    * system (xousd(8)), so on a loaded machine some calls may be missing;
    * what was recorded must still nest and flow, and most of it is there. */
   ck_assert_msg(calls > CLIENTS * CALLS / 2 && calls <= CLIENTS * CALLS &&
-                    serves > CLIENTS * CALLS / 2 &&
-                    serves <= CLIENTS * CALLS,
+                    serves > CLIENTS * CALLS / 2 && serves <= CLIENTS * CALLS,
                 "%zu calls and %zu serves traced of %d", calls, serves,
                 CLIENTS * CALLS);
   ck_assert_msg(answers > 0 && answers <= CLIENTS * CALLS,
-                "%zu flows back to a caller's wake-up of %d calls",
-                answers, CLIENTS * CALLS);
-  ck_assert_msg(thread_names >= CLIENTS + 1, "%zu thread names",
-                thread_names);
+                "%zu flows back to a caller's wake-up of %d calls", answers,
+                CLIENTS * CALLS);
+  ck_assert_msg(thread_names >= CLIENTS + 1, "%zu thread names", thread_names);
   ck_assert_msg(counters > 0 && flows > 0, "no counter tracks");
   free(slices);
   jfree(&root);
@@ -1299,8 +1313,8 @@ START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
   /* The tracer subscribes at its own pace: call until a call shows. */
   end = harness_now_ms() + BOUND_MS;
   while (!seen && harness_now_ms() < end) {
-    pid_t client = harness_peer("client", "trace-text-echo1", "call", "1",
-                                "2", NULL);
+    pid_t client = harness_peer("client", "trace-text-echo1", "call", "1", "2",
+                                NULL);
 
     ck_assert(harness_wait(client, BOUND_MS, &st));
     text = slurp(out);
@@ -1375,8 +1389,9 @@ main(void)
   tcase_set_timeout(run, 60);
   tcase_add_test(run, xous_run_demo_exits_zero_and_prefixes_lines_with_names);
   tcase_add_test(run, xous_run_exits_with_the_first_programs_status);
-  tcase_add_test(run,
-                 xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory);
+  tcase_add_test(
+      run,
+      xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory);
   tcase_add_test(run, xous_run_cleans_up_when_a_process_crashes);
   tcase_add_test(run, xous_run_reports_a_first_program_killed_by_a_signal);
   tcase_add_test(run, xous_run_runs_an_image_with_paths_relative_to_it);
@@ -1392,11 +1407,12 @@ main(void)
 
   tcase_add_checked_fixture(ctl, NULL, teardown);
   tcase_set_timeout(ctl, 60);
-  tcase_add_test(ctl,
-                 every_program_has_help_on_stdout_version_and_says_what_was_wrong);
+  tcase_add_test(
+      ctl, every_program_has_help_on_stdout_version_and_says_what_was_wrong);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
   tcase_add_test(ctl, xousctl_ps_keeps_utf8_process_names);
-  tcase_add_test(ctl, xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving);
+  tcase_add_test(ctl,
+                 xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving);
   tcase_add_test(ctl, xousctl_ps_counts_each_message_a_process_sent_once);
   tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);
   tcase_add_test(ctl, xousctl_conns_shows_a_connection_to_the_server);

@@ -100,8 +100,8 @@ main(int argc, char **argv)
   err = xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, add, 0, 0, 0, ret);
   if (err != XOUS_OK)
     goto failed;
-  printf("counter-client: added %lu; the counter is %lu\n",
-         (unsigned long)add, (unsigned long)ret[0]);
+  printf("counter-client: added %lu; the counter is %lu\n", (unsigned long)add,
+         (unsigned long)ret[0]);
 
   if (quit) {
     err = xous_scalar(cid, COUNTER_QUIT, 0, 0, 0, 0);

@@ -12,12 +12,13 @@
 #define COUNTER_NAME "counter"
 
 enum counter_opcode {
-  COUNTER_INCREMENT = 1,   /* Scalar: adds one */
-  COUNTER_GET = 2,         /* BlockingScalar: answers Scalar1(value) */
-  COUNTER_ADD_AND_GET = 3, /* BlockingScalar: adds arg1, answers Scalar1(value) */
-  COUNTER_RESET = 4,       /* Scalar or BlockingScalar: sets 0, answers
+  COUNTER_INCREMENT = 1, /* Scalar: adds one */
+  COUNTER_GET = 2,       /* BlockingScalar: answers Scalar1(value) */
+  COUNTER_ADD_AND_GET =
+      3,             /* BlockingScalar: adds arg1, answers Scalar1(value) */
+  COUNTER_RESET = 4, /* Scalar or BlockingScalar: sets 0, answers
                               Scalar1(the value before) when blocking */
-  COUNTER_QUIT = 5,        /* Scalar: the server unregisters and ends */
+  COUNTER_QUIT = 5,  /* Scalar: the server unregisters and ends */
 };
 
 #endif /* COUNTER_H */

@@ -28,13 +28,13 @@
 
 static int failures;
 
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
-      failures++;                                                            \
-      goto out;                                                              \
-    }                                                                        \
+#define CHECK(cond)                                                           \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
+      failures++;                                                             \
+      goto out;                                                               \
+    }                                                                         \
   } while (0)
 
 /* Starts the counter server and waits until its name is registered. */
@@ -138,8 +138,10 @@ sleeper_sleeps_an_hour_of_virtual_time(void)
     CHECK(xous_test_wait_sleepers(t, 1, 0) == XOUS_OK);
     CHECK(xous_test_advance_ms(t, 1) == XOUS_OK);
   }
-  CHECK(xous_test_wait_line(p, "sleeper: asked for 1800000 ms, slept "
-                               "1800000 ms", BOUND_MS) == XOUS_OK);
+  CHECK(xous_test_wait_line(p,
+                            "sleeper: asked for 1800000 ms, slept "
+                            "1800000 ms",
+                            BOUND_MS) == XOUS_OK);
   CHECK(xous_test_wait_line(p, "sleeper: 3600000 ms elapsed in all",
                             BOUND_MS) == XOUS_OK);
   CHECK(xous_test_wait(p, BOUND_MS, &code) == XOUS_OK);

@@ -10,10 +10,10 @@
 #define HELLO_SERVER_NAME "hello-example-sv"
 
 enum hello_opcode {
-  HELLO_ADD = 1,     /* BlockingScalar: answers Scalar1(a1 + a2 + a3 + a4) */
-  HELLO_GREET = 2,   /* Scalar: the server prints a greeting from a1 */
-  HELLO_UPTIME = 3,  /* BlockingScalar: answers Scalar2(messages, sender pid) */
-  HELLO_QUIT = 4,    /* Scalar: the server ends */
+  HELLO_ADD = 1,    /* BlockingScalar: answers Scalar1(a1 + a2 + a3 + a4) */
+  HELLO_GREET = 2,  /* Scalar: the server prints a greeting from a1 */
+  HELLO_UPTIME = 3, /* BlockingScalar: answers Scalar2(messages, sender pid) */
+  HELLO_QUIT = 4,   /* Scalar: the server ends */
 };
 
 #endif /* HELLO_H */

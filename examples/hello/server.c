@@ -17,8 +17,7 @@ main(void)
 
   err = xous_create_server_with_address(sid, NULL);
   if (err != XOUS_OK) {
-    printf("hello-server: cannot create the server: %s\n",
-           xous_strerror(err));
+    printf("hello-server: cannot create the server: %s\n", xous_strerror(err));
     return 1;
   }
   printf("hello-server: pid %u, serving \"%s\"\n",

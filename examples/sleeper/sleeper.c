@@ -88,12 +88,11 @@ main(int argc, char **argv)
         (err = xous_ticktimer_sleep_ms(asked)) != XOUS_OK ||
         (err = xous_ticktimer_elapsed_ms(&after)) != XOUS_OK)
       return fail("sleeping", err);
-    printf("sleeper: asked for %lu ms, slept %llu ms\n",
-           (unsigned long)asked, (unsigned long long)(after - before));
+    printf("sleeper: asked for %lu ms, slept %llu ms\n", (unsigned long)asked,
+           (unsigned long long)(after - before));
     xous_log_debug("sleep %lu of %lu: asked for %lu ms, slept %llu ms",
                    (unsigned long)i, (unsigned long)sleeps,
-                   (unsigned long)asked,
-                   (unsigned long long)(after - before));
+                   (unsigned long)asked, (unsigned long long)(after - before));
     /* The ticktimer promises at least the time asked for. */
     if (after - before < asked)
       xous_log_error("sleep %lu came back early", (unsigned long)i);

@@ -54,8 +54,7 @@ main(void)
 
   err = xous_create_server_with_address(sid, NULL);
   if (err != XOUS_OK) {
-    printf("upper-server: cannot create the server: %s\n",
-           xous_strerror(err));
+    printf("upper-server: cannot create the server: %s\n", xous_strerror(err));
     return 1;
   }
   printf("upper-server: pid %u, serving \"%s\"\n",
@@ -68,8 +67,7 @@ main(void)
       printf("upper-server: receive failed: %s\n", xous_strerror(err));
       return 1;
     }
-    if (env.body.kind == XOUS_MSG_SCALAR &&
-        env.body.scalar.id == UPPER_QUIT) {
+    if (env.body.kind == XOUS_MSG_SCALAR && env.body.scalar.id == UPPER_QUIT) {
       printf("upper-server: asked to quit\n");
       xous_destroy_server(sid);
       return 0;

@@ -98,8 +98,10 @@ fz_check_fds(int before, const char *target)
   int now = fz_open_fds();
 
   if (before >= 0 && now != before) {
-    fprintf(stderr, "%s: file descriptor leak: %d open before the run, "
-                    "%d after\n", target, before, now);
+    fprintf(stderr,
+            "%s: file descriptor leak: %d open before the run, "
+            "%d after\n",
+            target, before, now);
     if (getenv("FUZZ_FD_LIST") != NULL)
       system("ls -l /proc/$PPID/fd >&2");
     abort();

@@ -54,7 +54,8 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
    * that died, a full table), and the server must cope. */
   if ((b & 7) == 7) {
     r[0] = XOUS_RESULT_ERROR;
-    r[1] = xous__error_word((xous_error_t)(1 + (b >> 3) % (XOUS_ERROR_COUNT - 1)));
+    r[1] = xous__error_word(
+        (xous_error_t)(1 + (b >> 3) % (XOUS_ERROR_COUNT - 1)));
     return;
   }
   r[0] = tag_of(args[0]);

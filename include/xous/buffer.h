@@ -41,16 +41,16 @@ extern "C" {
 
 /* Client side: whole pages owned by the caller. */
 typedef struct {
-  void *page;   /* page aligned; NULL when empty */
-  size_t len;   /* a page multiple */
+  void *page; /* page aligned; NULL when empty */
+  size_t len; /* a page multiple */
 } xous_buffer_t;
 
 /* Server side: a checked view of a received buffer. */
 typedef struct {
-  void *data;     /* the received range, in this process */
-  size_t cap;     /* its length in bytes */
-  size_t len;     /* the meaningful bytes: the message's valid, checked */
-  bool writable;  /* true for a MutableLend and a Send */
+  void *data;    /* the received range, in this process */
+  size_t cap;    /* its length in bytes */
+  size_t len;    /* the meaningful bytes: the message's valid, checked */
+  bool writable; /* true for a MutableLend and a Send */
 } xous_buffer_view_t;
 
 /* Maps zeroed pages for at least size bytes (size > 0) into *buf.

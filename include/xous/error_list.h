@@ -26,7 +26,8 @@
   X(PROCESS_NOT_CHILD, 11, "ProcessNotChild", "process is not a child")       \
   X(PROCESS_TERMINATED, 12, "ProcessTerminated", "process has terminated")    \
   X(TIMEOUT, 13, "Timeout", "operation timed out")                            \
-  X(INTERNAL_ERROR, 14, "InternalError", "internal error (is xousd running?)") \
+  X(INTERNAL_ERROR, 14, "InternalError",                                      \
+    "internal error (is xousd running?)")                                     \
   X(SERVER_QUEUE_FULL, 15, "ServerQueueFull", "server queue is full")         \
   X(THREAD_NOT_AVAILABLE, 16, "ThreadNotAvailable", "no thread available")    \
   X(UNHANDLED_SYSCALL, 17, "UnhandledSyscall", "syscall not handled")         \

@@ -86,7 +86,8 @@ XOUS_STATIC_ASSERT(sizeof(xous_log_record_t) == XOUS_PAGE_SIZE,
 XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, line) == 132, "LogRecord.line");
 XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, module_length) == 136,
                    "LogRecord.module_length");
-XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, level) == 268, "LogRecord.level");
+XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, level) == 268,
+                   "LogRecord.level");
 XOUS_STATIC_ASSERT(offsetof(xous_log_record_t, args) == 276, "LogRecord.args");
 
 /*
@@ -105,8 +106,8 @@ xous_error_t xous_vlog(xous_log_level_t level, const char *module,
     __attribute__((format(printf, 3, 0)));
 /* As xous_log(), also recording the source file and line. */
 xous_error_t xous_log_at(xous_log_level_t level, const char *module,
-                         const char *file, uint32_t line, const char *fmt,
-                         ...) __attribute__((format(printf, 5, 6)));
+                         const char *file, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Sends a record built by the caller, as it is. */
 xous_error_t xous_log_send_record(const xous_log_record_t *record);
 
@@ -121,15 +122,15 @@ size_t xous_log_format(char *buf, size_t size, const char *fmt, va_list ap);
 #define XOUS_LOG_MODULE __FILE__
 #endif
 
-#define xous_log_error(...) \
+#define xous_log_error(...)                                                   \
   xous_log_at(XOUS_LOG_ERROR, XOUS_LOG_MODULE, __FILE__, __LINE__, __VA_ARGS__)
-#define xous_log_warn(...) \
+#define xous_log_warn(...)                                                    \
   xous_log_at(XOUS_LOG_WARN, XOUS_LOG_MODULE, __FILE__, __LINE__, __VA_ARGS__)
-#define xous_log_info(...) \
+#define xous_log_info(...)                                                    \
   xous_log_at(XOUS_LOG_INFO, XOUS_LOG_MODULE, __FILE__, __LINE__, __VA_ARGS__)
-#define xous_log_debug(...) \
+#define xous_log_debug(...)                                                   \
   xous_log_at(XOUS_LOG_DEBUG, XOUS_LOG_MODULE, __FILE__, __LINE__, __VA_ARGS__)
-#define xous_log_trace(...) \
+#define xous_log_trace(...)                                                   \
   xous_log_at(XOUS_LOG_TRACE, XOUS_LOG_MODULE, __FILE__, __LINE__, __VA_ARGS__)
 
 #ifdef __cplusplus

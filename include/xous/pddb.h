@@ -98,8 +98,8 @@ xous_error_t xous_pddb_open(xous_pddb_t *db, const char *basis,
                             uint32_t *handle);
 xous_error_t xous_pddb_read(xous_pddb_t *db, uint32_t handle, uint64_t offset,
                             void *buf, size_t len, size_t *got);
-xous_error_t xous_pddb_write(xous_pddb_t *db, uint32_t handle,
-                             uint64_t offset, const void *buf, size_t len);
+xous_error_t xous_pddb_write(xous_pddb_t *db, uint32_t handle, uint64_t offset,
+                             const void *buf, size_t len);
 xous_error_t xous_pddb_truncate(xous_pddb_t *db, uint32_t handle,
                                 uint64_t len);
 xous_error_t xous_pddb_stat(xous_pddb_t *db, uint32_t handle,
@@ -122,26 +122,26 @@ xous_error_t xous_pddb_sync(xous_pddb_t *db);
  * carry the file descriptor.
  */
 enum xous_pddb_real_opcode {
-  XOUS_PDDB_IS_MOUNTED = 0,       /* BlockingScalar: Scalar2(0, 0) mounted */
-  XOUS_PDDB_TRY_MOUNT = 1,        /* BlockingScalar: Scalar2(0, 0) mounted */
-  XOUS_PDDB_WRITE_KEY_FLUSH = 18, /* BlockingScalar: sync; PddbRetcode */
-  XOUS_PDDB_LIST_BASIS_STD = 26,  /* senres basQ -> basR */
+  XOUS_PDDB_IS_MOUNTED = 0,        /* BlockingScalar: Scalar2(0, 0) mounted */
+  XOUS_PDDB_TRY_MOUNT = 1,         /* BlockingScalar: Scalar2(0, 0) mounted */
+  XOUS_PDDB_WRITE_KEY_FLUSH = 18,  /* BlockingScalar: sync; PddbRetcode */
+  XOUS_PDDB_LIST_BASIS_STD = 26,   /* senres basQ -> basR */
   XOUS_PDDB_CREATE_BASIS_STD = 27, /* not implemented by the real server */
-  XOUS_PDDB_LIST_DICT_STD = 28,   /* LiDQ -> LiDR */
-  XOUS_PDDB_LIST_KEY_STD = 29,    /* LiKQ -> LiKR */
-  XOUS_PDDB_OPEN_KEY_STD = 30,    /* KyOQ -> KyOR */
-  XOUS_PDDB_READ_KEY_STD = 31,    /* | fd << 16; lend: valid bytes wanted */
-  XOUS_PDDB_WRITE_KEY_STD = 32,   /* | fd << 16; lend: valid bytes */
-  XOUS_PDDB_CLOSE_KEY_STD = 34,   /* | fd << 16; BlockingScalar */
-  XOUS_PDDB_DELETE_KEY_STD = 35,  /* RmKQ */
+  XOUS_PDDB_LIST_DICT_STD = 28,    /* LiDQ -> LiDR */
+  XOUS_PDDB_LIST_KEY_STD = 29,     /* LiKQ -> LiKR */
+  XOUS_PDDB_OPEN_KEY_STD = 30,     /* KyOQ -> KyOR */
+  XOUS_PDDB_READ_KEY_STD = 31,     /* | fd << 16; lend: valid bytes wanted */
+  XOUS_PDDB_WRITE_KEY_STD = 32,    /* | fd << 16; lend: valid bytes */
+  XOUS_PDDB_CLOSE_KEY_STD = 34,    /* | fd << 16; BlockingScalar */
+  XOUS_PDDB_DELETE_KEY_STD = 35,   /* RmKQ */
   XOUS_PDDB_LATEST_BASIS_STD = 36, /* raw name; offset = its length */
-  XOUS_PDDB_LIST_PATH_STD = 37,   /* PthQ -> PthR */
-  XOUS_PDDB_STAT_PATH_STD = 38,   /* StaQ -> StaR */
-  XOUS_PDDB_SEEK_KEY_STD = 39,    /* | fd << 16; BlockingScalar */
-  XOUS_PDDB_CREATE_DICT_STD = 40, /* NuDQ */
-  XOUS_PDDB_DELETE_DICT_STD = 41, /* RmDQ */
+  XOUS_PDDB_LIST_PATH_STD = 37,    /* PthQ -> PthR */
+  XOUS_PDDB_STAT_PATH_STD = 38,    /* StaQ -> StaR */
+  XOUS_PDDB_SEEK_KEY_STD = 39,     /* | fd << 16; BlockingScalar */
+  XOUS_PDDB_CREATE_DICT_STD = 40,  /* NuDQ */
+  XOUS_PDDB_DELETE_DICT_STD = 41,  /* RmDQ */
   XOUS_PDDB_IS_EFUSE_SECURED = 22, /* BlockingScalar: 0, no eFuses here */
-  XOUS_PDDB_MOUNT_ATTEMPTED = 53, /* BlockingScalar: Scalar2(0, 0) */
+  XOUS_PDDB_MOUNT_ATTEMPTED = 53,  /* BlockingScalar: Scalar2(0, 0) */
 };
 
 /* The real PddbRetcode: what a std-family lend answers in its offset
@@ -202,22 +202,23 @@ enum xous_pddb_opcode {
  * bytes of each name are used; the password travels in the data area.
  */
 struct xous_pddb_msg {
-  uint32_t handle;     /*   0 */
-  uint32_t flags;      /*   4 open: XOUS_PDDB_CREATE...; write: XOUS_PDDB_MORE */
-  uint64_t offset;     /*   8 read/write position; truncate/stat length */
-  uint32_t len;        /*  16 data bytes after the header */
-  uint16_t basis_len;  /*  20 0: none given */
-  uint16_t dict_len;   /*  22 */
-  uint16_t key_len;    /*  24 */
-  uint16_t reserved;   /*  26 */
-  uint32_t count;      /*  28 answer: names in a list */
-  char basis[XOUS_PDDB_MAX_BASIS_NAME];  /*  32 */
+  uint32_t handle; /*   0 */
+  uint32_t flags;  /*   4 open: XOUS_PDDB_CREATE...; write: XOUS_PDDB_MORE */
+  uint64_t offset; /*   8 read/write position; truncate/stat length */
+  uint32_t len;    /*  16 data bytes after the header */
+  uint16_t basis_len;                     /*  20 0: none given */
+  uint16_t dict_len;                      /*  22 */
+  uint16_t key_len;                       /*  24 */
+  uint16_t reserved;                      /*  26 */
+  uint32_t count;                         /*  28 answer: names in a list */
+  char basis[XOUS_PDDB_MAX_BASIS_NAME];   /*  32 */
   char dict[XOUS_PDDB_MAX_DICT_NAME + 1]; /*  96 */
   char key[XOUS_PDDB_MAX_KEY_NAME + 1];   /* 208 */
 };
 
 #ifndef __cplusplus
-_Static_assert(sizeof(struct xous_pddb_msg) == 304, "xous_pddb_msg is 304 bytes");
+_Static_assert(sizeof(struct xous_pddb_msg) == 304,
+               "xous_pddb_msg is 304 bytes");
 _Static_assert(sizeof(struct xous_pddb_msg) <= XOUS_PDDB_DATA_OFFSET,
                "the header fits before the data");
 #endif

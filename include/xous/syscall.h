@@ -44,14 +44,14 @@ xous_sid_t xous_sid_from_name(const char name[16]);
  * would be cut (two such names giving one SID) and a shorter one read past
  * its end. A name given through a pointer is taken as the 16 bytes it
  * points to. */
-#define XOUS__SID_NAME_IS_16(name)                                           \
+#define XOUS__SID_NAME_IS_16(name)                                            \
   (__builtin_types_compatible_p(__typeof__(name), __typeof__(&*(name))) ||    \
    (__builtin_constant_p(name) ? sizeof(name) == 17 : sizeof(name) >= 16))
-#define xous_sid_from_name(name)                                             \
-  ((void)sizeof(struct {                                                     \
+#define xous_sid_from_name(name)                                              \
+  ((void)sizeof(struct {                                                      \
      int xous_sid_from_name_needs_16_bytes : XOUS__SID_NAME_IS_16(name) ? 1   \
                                                                         : -1; \
-   }),                                                                       \
+   }),                                                                        \
    (xous_sid_from_name)(name))
 #endif
 bool xous_sid_eq(xous_sid_t a, xous_sid_t b);

@@ -93,7 +93,10 @@ typedef struct {
   XOUS_ATOMIC(xous_word_t) locked;
   XOUS_ATOMIC(xous_word_t) contended;
 } xous_ticktimer_mutex_t;
-#define XOUS_TICKTIMER_MUTEX_INIT { 0, 0 }
+#define XOUS_TICKTIMER_MUTEX_INIT                                             \
+  {                                                                           \
+    0, 0                                                                      \
+  }
 
 /*
  * A condition variable used with an xous_ticktimer_mutex_t. counter is the
@@ -104,7 +107,10 @@ typedef struct {
   XOUS_ATOMIC(xous_word_t) counter;
   XOUS_ATOMIC(xous_word_t) timed_out;
 } xous_ticktimer_cond_t;
-#define XOUS_TICKTIMER_COND_INIT { 0, 0 }
+#define XOUS_TICKTIMER_COND_INIT                                              \
+  {                                                                           \
+    0, 0                                                                      \
+  }
 
 /*
  * Every call connects to the server on first use (waiting until it
@@ -136,13 +142,11 @@ xous_error_t xous_ticktimer_mutex_free(xous_ticktimer_mutex_t *m);
  * then locks m again. *timed_out (may be NULL) says which happened. */
 xous_error_t xous_ticktimer_cond_wait(xous_ticktimer_cond_t *c,
                                       xous_ticktimer_mutex_t *m,
-                                      xous_word_t timeout_ms,
-                                      bool *timed_out);
+                                      xous_word_t timeout_ms, bool *timed_out);
 /* Wakes up to count waiters (0 wakes none); call it with the mutex held.
  * *woken (may be NULL) receives how many were woken. */
 xous_error_t xous_ticktimer_cond_notify(xous_ticktimer_cond_t *c,
-                                        xous_word_t count,
-                                        xous_word_t *woken);
+                                        xous_word_t count, xous_word_t *woken);
 /* Wakes every waiter. */
 xous_error_t xous_ticktimer_cond_notify_all(xous_ticktimer_cond_t *c);
 /* Forgets the server's state for c, waking any waiter left. */

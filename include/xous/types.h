@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(__cplusplus) && \
+#if !defined(__cplusplus) &&                                                  \
     (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L)
 #error "the Xous headers need C11 (-std=c11 or later) or C++11"
 #endif
@@ -43,10 +43,10 @@ typedef struct {
   uint32_t w[4];
 } xous_sid_t;
 
-typedef uint32_t xous_cid_t;         /* connection ID, per process (2..33) */
-typedef uint8_t xous_pid_t;          /* 1 is the kernel (the broker) */
-typedef xous_word_t xous_tid_t;      /* thread ID, per process; first is 2 */
-typedef xous_word_t xous_sender_t;   /* MessageSender: opaque reply handle */
+typedef uint32_t xous_cid_t;       /* connection ID, per process (2..33) */
+typedef uint8_t xous_pid_t;        /* 1 is the kernel (the broker) */
+typedef xous_word_t xous_tid_t;    /* thread ID, per process; first is 2 */
+typedef xous_word_t xous_sender_t; /* MessageSender: opaque reply handle */
 
 /* A MemoryRange: page aligned address and length. */
 typedef struct {
@@ -59,7 +59,7 @@ typedef enum {
 #define XOUS_ERROR_ENUM_(name, num, xname, text) XOUS_##name = num,
   XOUS_ERROR_MAP(XOUS_ERROR_ENUM_)
 #undef XOUS_ERROR_ENUM_
-  XOUS_ERROR_COUNT = 40 /* one past the last code: a count, not an error */
+      XOUS_ERROR_COUNT = 40 /* one past the last code: a count, not an error */
 } xous_error_t;
 
 /* The syscall numbers (syscall_list.h): XOUS_SYSCALL_SEND_MESSAGE, ... */
@@ -67,7 +67,7 @@ enum {
 #define XOUS_SYSCALL_ENUM_(name, num, xname) XOUS_SYSCALL_##name = num,
   XOUS_SYSCALL_MAP(XOUS_SYSCALL_ENUM_)
 #undef XOUS_SYSCALL_ENUM_
-  XOUS_SYSCALL_COUNT = 47
+      XOUS_SYSCALL_COUNT = 47
 };
 
 /* The result tags (a0 of a result): XOUS_RESULT_SCALAR1, ... */
@@ -75,7 +75,7 @@ enum {
 #define XOUS_RESULT_ENUM_(name, num, xname) XOUS_RESULT_##name = num,
   XOUS_RESULT_MAP(XOUS_RESULT_ENUM_)
 #undef XOUS_RESULT_ENUM_
-  XOUS_RESULT_COUNT = 22
+      XOUS_RESULT_COUNT = 22
 };
 /* The tag of a result the kernel could not encode. */
 #define XOUS_RESULT_UNKNOWN 0xffffffffu
@@ -136,8 +136,8 @@ typedef struct {
 /* Device limits (ABI.md). The desktop keeps the same ones by default. */
 #define XOUS_MAX_CONNECTIONS 32 /* per process; CID = slot + 2 */
 #define XOUS_FIRST_CID 2
-#define XOUS_MAX_SERVERS 128    /* system wide */
-#define XOUS_QUEUE_DEPTH 128    /* pending messages per server */
+#define XOUS_MAX_SERVERS 128 /* system wide */
+#define XOUS_QUEUE_DEPTH 128 /* pending messages per server */
 /* Threads per process, the main thread included: the kernel's table has
  * 31 slots and TIDs 0 (interrupts) and 1 (exceptions) are not threads, so
  * TIDs run 2..30; the 30th CreateThread gives ThreadNotAvailable. */

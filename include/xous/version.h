@@ -15,7 +15,7 @@
 #define XOUS_VERSION_STRING "0.1.0"
 
 /* One number that grows with every release: 0x00MMmmpp. */
-#define XOUS_VERSION_NUMBER                                                  \
+#define XOUS_VERSION_NUMBER                                                   \
   ((XOUS_VERSION_MAJOR << 16) | (XOUS_VERSION_MINOR << 8) | XOUS_VERSION_PATCH)
 
 #ifdef __cplusplus

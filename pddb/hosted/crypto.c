@@ -59,8 +59,8 @@ seeded_random(void *buf, size_t len)
 
     state = s != NULL && s[0] != '\0' && strcmp(s, "0") != 0;
     if (state)
-      crypto_generichash(key, sizeof key, (const unsigned char *)s,
-                         strlen(s), (const unsigned char *)"pddb", 4);
+      crypto_generichash(key, sizeof key, (const unsigned char *)s, strlen(s),
+                         (const unsigned char *)"pddb", 4);
   }
   if (!state)
     return false;
@@ -144,8 +144,9 @@ pddb_crypto_open(uint8_t *out, const uint8_t *in, size_t len,
                  const uint8_t key[PDDB_KEY_BYTES])
 {
   unsigned long long mlen;
-  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
-      out, &mlen, NULL, in, len + PDDB_TAG_BYTES, ad, adlen, nonce, key);
+  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, NULL, in,
+                                                      len + PDDB_TAG_BYTES, ad,
+                                                      adlen, nonce, key);
 
   xous__pddb_scrub_stack(PDDB_SCRUB_AEAD);
   return rc == 0;

@@ -83,8 +83,8 @@ prepare(struct pddb_store *s)
 {
   if (sqlite3_prepare_v2(s->db, "SELECT data FROM pages WHERE id = ?1", -1,
                          &s->read, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(s->db, "UPDATE pages SET data = ?2 WHERE id = ?1",
-                         -1, &s->update, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db, "UPDATE pages SET data = ?2 WHERE id = ?1", -1,
+                         &s->update, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(s->db, "INSERT INTO pages (id, data) VALUES (?1, ?2)",
                          -1, &s->insert, NULL) != SQLITE_OK)
     return XOUS_STORAGE_ERROR;
@@ -100,8 +100,7 @@ lock_image(struct pddb_store *s, const char *path)
   if (s->lock_fd < 0)
     return failed(XOUS_NOT_FOUND, "%s", strerror(errno), 0, 0);
   if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    return failed(XOUS_ACCESS_DENIED, "in use by another process%s", "", 0,
-                  0);
+    return failed(XOUS_ACCESS_DENIED, "in use by another process%s", "", 0, 0);
   return XOUS_OK;
 }
 
@@ -143,8 +142,10 @@ pddb_store_create(const char *path, struct pddb_store **out)
 
   why_set = NULL;
   if (access(path, F_OK) == 0)
-    return failed(XOUS_SERVER_EXISTS, "exists already; remove it first, or "
-                  "use it%s", "", 0, 0);
+    return failed(XOUS_SERVER_EXISTS,
+                  "exists already; remove it first, or "
+                  "use it%s",
+                  "", 0, 0);
   err = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s);
   if (err != XOUS_OK)
     return err;
@@ -181,29 +182,31 @@ check_file(const char *path)
   int fd;
 
   if (stat(path, &st) != 0)
-    return failed(errno == ENOENT ? XOUS_NOT_FOUND : XOUS_ACCESS_DENIED,
-                  "%s", errno == ENOENT ? "no such file" : strerror(errno),
-                  0, 0);
+    return failed(errno == ENOENT ? XOUS_NOT_FOUND : XOUS_ACCESS_DENIED, "%s",
+                  errno == ENOENT ? "no such file" : strerror(errno), 0, 0);
   if (!S_ISREG(st.st_mode))
     return failed(XOUS_INVALID_CODING, "not a regular file%s", "", 0, 0);
   if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
-    return failed(XOUS_ACCESS_DENIED, "cannot be opened to read and write: "
-                  "%s", strerror(errno), 0, 0);
+    return failed(XOUS_ACCESS_DENIED,
+                  "cannot be opened to read and write: "
+                  "%s",
+                  strerror(errno), 0, 0);
   n = read(fd, head, sizeof head);
   close(fd);
   if (st.st_size == 0)
-    return failed(XOUS_INVALID_CODING, "empty: not a PDDB image%s", "", 0,
-                  0);
-  if (n != (ssize_t)sizeof head ||
-      memcmp(head, "SQLite format 3", 16) != 0)
-    return failed(XOUS_INVALID_CODING, "not a PDDB image (not an SQLite "
-                  "database)%s", "", 0, 0);
+    return failed(XOUS_INVALID_CODING, "empty: not a PDDB image%s", "", 0, 0);
+  if (n != (ssize_t)sizeof head || memcmp(head, "SQLite format 3", 16) != 0)
+    return failed(XOUS_INVALID_CODING,
+                  "not a PDDB image (not an SQLite "
+                  "database)%s",
+                  "", 0, 0);
   pagesize = be(head + 16, 2) == 1 ? 65536u : be(head + 16, 2);
   want = pagesize * be(head + 28, 4);
   if (want > (uint64_t)st.st_size)
-    return failed(XOUS_INVALID_CODING, "truncated: %s%lld bytes of the "
-                  "%lld its header counts", "", (long long)st.st_size,
-                  (long long)want);
+    return failed(XOUS_INVALID_CODING,
+                  "truncated: %s%lld bytes of the "
+                  "%lld its header counts",
+                  "", (long long)st.st_size, (long long)want);
   return XOUS_OK;
 }
 
@@ -240,17 +243,20 @@ pddb_store_open(const char *path, struct pddb_store **out)
   }
   s->pages = (uint32_t)sqlite3_column_int64(st, 0);
   if (s->pages == 0)
-    err = failed(XOUS_INVALID_CODING, "not a PDDB image (no pages)%s", "",
-                 0, 0);
+    err = failed(XOUS_INVALID_CODING, "not a PDDB image (no pages)%s", "", 0,
+                 0);
   else if (sqlite3_column_int64(st, 1) != (sqlite3_int64)s->pages - 1)
-    err = failed(XOUS_INVALID_CODING, "damaged: %s%lld pages numbered up "
-                 "to %lld", "", (long long)s->pages,
+    err = failed(XOUS_INVALID_CODING,
+                 "damaged: %s%lld pages numbered up "
+                 "to %lld",
+                 "", (long long)s->pages,
                  (long long)sqlite3_column_int64(st, 1));
   else if (sqlite3_column_int64(st, 2) != PDDB_PAGE_SIZE ||
            sqlite3_column_int64(st, 3) != PDDB_PAGE_SIZE)
-    err = failed(XOUS_INVALID_CODING, "not a PDDB image: %spages of %lld "
-                 "to %lld bytes, not 4096", "",
-                 (long long)sqlite3_column_int64(st, 2),
+    err = failed(XOUS_INVALID_CODING,
+                 "not a PDDB image: %spages of %lld "
+                 "to %lld bytes, not 4096",
+                 "", (long long)sqlite3_column_int64(st, 2),
                  (long long)sqlite3_column_int64(st, 3));
   sqlite3_finalize(st);
 out:

@@ -32,15 +32,16 @@ static bool put_failed; /* image mode: close without syncing */
 static void
 print_usage(FILE *f)
 {
-  fprintf(f,
-          "usage: pddb format IMAGE [--size BYTES] [--kdf-ops N] "
-          "[--kdf-mem-kib N]\n"
-          "       pddb [--image IMAGE] [--unlock BASIS]... [--password-fd N] "
-          "[--json] COMMAND\n"
-          "commands: create-basis NAME | delete-basis NAME | unlock NAME |\n"
-          "          lock NAME | bases | ls [[BASIS:]DICT] |\n"
-          "          get [BASIS:]DICT KEY [FILE] | put [BASIS:]DICT KEY [FILE] |\n"
-          "          rm [BASIS:]DICT [KEY] | stat [[BASIS:]DICT KEY] | sync\n");
+  fprintf(
+      f,
+      "usage: pddb format IMAGE [--size BYTES] [--kdf-ops N] "
+      "[--kdf-mem-kib N]\n"
+      "       pddb [--image IMAGE] [--unlock BASIS]... [--password-fd N] "
+      "[--json] COMMAND\n"
+      "commands: create-basis NAME | delete-basis NAME | unlock NAME |\n"
+      "          lock NAME | bases | ls [[BASIS:]DICT] |\n"
+      "          get [BASIS:]DICT KEY [FILE] | put [BASIS:]DICT KEY [FILE] |\n"
+      "          rm [BASIS:]DICT [KEY] | stat [[BASIS:]DICT KEY] | sync\n");
 }
 
 /* A usage error: what was wrong, then the usage. */
@@ -328,14 +329,15 @@ cmd_get(int argc, char **argv)
     return report(what, err);
   /* The file is made only for a key that exists. */
   if (argc == 3 &&
-      (fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+      (fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) <
+          0) {
     fprintf(stderr, "pddb: %s: %s\n", argv[2], strerror(errno));
     key_close(h);
     return 1;
   }
   buf = malloc(CHUNK);
-  while (buf != NULL && (err = key_read(h, off, buf, CHUNK, &got)) == XOUS_OK &&
-         got > 0) {
+  while (buf != NULL &&
+         (err = key_read(h, off, buf, CHUNK, &got)) == XOUS_OK && got > 0) {
     if (write(fd, buf, got) != (ssize_t)got) {
       perror("write");
       err = XOUS_STORAGE_ERROR;
@@ -414,8 +416,10 @@ cmd_put(int argc, char **argv)
   if (fd != 0)
     close(fd);
   if (err == XOUS_INVALID_ARGUMENT) {
-    fprintf(stderr, "pddb: %s: the value is larger than %u bytes (8 MiB); "
-                    "nothing was stored\n", what, XOUS_PDDB_MAX_VALUE);
+    fprintf(stderr,
+            "pddb: %s: the value is larger than %u bytes (8 MiB); "
+            "nothing was stored\n",
+            what, XOUS_PDDB_MAX_VALUE);
     return 1;
   }
   if (err == XOUS_STORAGE_ERROR) {
@@ -557,18 +561,21 @@ cmd_basis(const char *cmd, int argc, char **argv)
     if (!unlock || err != XOUS_NOT_FOUND || password_fd >= 0 ||
         ++tries == PW_TRIES)
       break;
-    fprintf(stderr, "pddb: %s: not found (no such basis, or a wrong "
-                    "password); try again\n", what);
+    fprintf(stderr,
+            "pddb: %s: not found (no such basis, or a wrong "
+            "password); try again\n",
+            what);
   }
   pddb_secure_free(pw, PW_BYTES);
   if (unlock && err == XOUS_NOT_FOUND) {
-    fprintf(stderr, "pddb: %s: not found (no such basis, or a wrong "
-                    "password)\n", what);
+    fprintf(stderr,
+            "pddb: %s: not found (no such basis, or a wrong "
+            "password)\n",
+            what);
     return 1;
   }
   if (create && err == XOUS_SERVER_EXISTS) {
-    fprintf(stderr, "pddb: %s: exists already (with this password)\n",
-            what);
+    fprintf(stderr, "pddb: %s: exists already (with this password)\n", what);
     return 1;
   }
   return report(what, err);
@@ -626,7 +633,8 @@ cmd_format(int argc, char **argv)
     case 's':
       if ((size = parse_size(optarg)) == 0)
         return usage_error("--size %s: not a size (a number of bytes, with "
-                           "K, M or G after it)", optarg);
+                           "K, M or G after it)",
+                           optarg);
       break;
     case 'o':
       if (!parse_count(optarg, 0xffffffffUL, &ops) || ops == 0)
@@ -654,9 +662,8 @@ cmd_format(int argc, char **argv)
             (unsigned long long)pddb_store_bytes_for(PDDB_MAX_PAGES) >> 20);
     return 2;
   }
-  return report(argv[optind],
-                pddb_format(argv[optind], pages, ops, mem, term_progress,
-                            "format"));
+  return report(argv[optind], pddb_format(argv[optind], pages, ops, mem,
+                                          term_progress, "format"));
 }
 
 /* ---- the command line ----------------------------------------------------------- */
@@ -792,8 +799,7 @@ main(int argc, char **argv)
       break;
     case 'p':
       if (!parse_count(optarg, 1u << 20, &fd))
-        return usage_error("--password-fd %s: not a file descriptor",
-                           optarg);
+        return usage_error("--password-fd %s: not a file descriptor", optarg);
       password_fd = (int)fd;
       break;
     case 'j':

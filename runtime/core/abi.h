@@ -146,9 +146,9 @@ xous__gen_next(unsigned gen)
 struct xous__msg {
   xous_word_t id;
   union {
-    xous_word_t arg[4];                       /* Scalar, BlockingScalar */
+    xous_word_t arg[4]; /* Scalar, BlockingScalar */
     struct {
-      xous_word_t addr, len, offset, valid;   /* the lends, Send */
+      xous_word_t addr, len, offset, valid; /* the lends, Send */
     } mem;
   };
 };
@@ -328,7 +328,10 @@ struct xous__thread_args {
 static inline struct xous__thread_args
 xous__thread_args_of(const xous_word_t a[8])
 {
-  struct xous__thread_args t = { a[1], a[2], a[3], { a[4], a[5], a[6], a[7] } };
+  struct xous__thread_args t = { a[1],
+                                 a[2],
+                                 a[3],
+                                 { a[4], a[5], a[6], a[7] } };
 
   return t;
 }

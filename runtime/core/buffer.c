@@ -23,8 +23,8 @@ xous_buffer_new(size_t size, xous_buffer_t *buf)
   if (size > SIZE_MAX - (XOUS_PAGE_SIZE - 1))
     return XOUS_OUT_OF_MEMORY;
   pages = (size + XOUS_PAGE_SIZE - 1) / XOUS_PAGE_SIZE;
-  err = xous_map_memory(0, 0, pages * XOUS_PAGE_SIZE,
-                        XOUS_MEM_R | XOUS_MEM_W, &r);
+  err = xous_map_memory(0, 0, pages * XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W,
+                        &r);
   if (err != XOUS_OK)
     return err;
   buf->page = r.addr;
@@ -59,8 +59,7 @@ lend(xous_buffer_t *buf, xous_cid_t cid, xous_word_t opcode, size_t *valid,
   size_t ret_valid = 0;
   xous_error_t err;
 
-  if (buf == NULL || buf->page == NULL || valid == NULL ||
-      *valid > buf->len)
+  if (buf == NULL || buf->page == NULL || valid == NULL || *valid > buf->len)
     return XOUS_INVALID_ARGUMENT;
   if (mutable)
     err = xous_lend_mut(cid, opcode, buf->page, buf->len, 0, *valid, NULL,

@@ -5,20 +5,25 @@
 
 #include "internal.h"
 
-xous_error_t xous__result_error(const xous_word_t r[8]) {
+xous_error_t
+xous__result_error(const xous_word_t r[8])
+{
   if (r[0] == XOUS_RESULT_ERROR)
     return xous__error_from_word(r[1]);
   return XOUS_OK;
 }
 
-void xous__words_to_result(const xous_word_t r[8], xous_result_t *res) {
+void
+xous__words_to_result(const xous_word_t r[8], xous_result_t *res)
+{
   res->kind = r[0];
   for (int i = 0; i < 7; i++)
     res->w[i] = r[i + 1];
 }
 
-xous_error_t xous__decode_envelope(const xous_word_t r[8],
-                                   xous_envelope_t *env) {
+xous_error_t
+xous__decode_envelope(const xous_word_t r[8], xous_envelope_t *env)
+{
   if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE) {
     xous_error_t err = xous__result_error(r);
     /* Any other tag, and an Error that claims NoError, means the words
@@ -61,7 +66,9 @@ xous_error_t xous__decode_envelope(const xous_word_t r[8],
  * error it carries, or XOUS_INTERNAL_ERROR for a tag the call cannot give
  * (or an Error that claims NoError), so no out-parameter is left unset
  * behind a success. */
-xous_error_t xous__expect(const xous_word_t r[8], xous_word_t tag) {
+xous_error_t
+xous__expect(const xous_word_t r[8], xous_word_t tag)
+{
   if (r[0] == tag)
     return XOUS_OK;
   xous_error_t err = xous__result_error(r);

@@ -13,8 +13,8 @@
  * code. Duplicated numbers are caught by the switch statements below,
  * where a repeated case label does not compile.
  */
-#define BELOW_ERROR_COUNT_(name, num, xname, text)                           \
-  _Static_assert((num) < XOUS_ERROR_COUNT,                                   \
+#define BELOW_ERROR_COUNT_(name, num, xname, text)                            \
+  _Static_assert((num) < XOUS_ERROR_COUNT,                                    \
                  "error " xname " is not below XOUS_ERROR_COUNT");
 XOUS_ERROR_MAP(BELOW_ERROR_COUNT_)
 #undef BELOW_ERROR_COUNT_
@@ -24,8 +24,8 @@ _Static_assert(0 XOUS_ERROR_MAP(IS_LAST_ERROR_),
                "XOUS_ERROR_COUNT is not one past the last error code");
 #undef IS_LAST_ERROR_
 
-#define BELOW_SYSCALL_COUNT_(name, num, xname)                               \
-  _Static_assert((num) < XOUS_SYSCALL_COUNT,                                 \
+#define BELOW_SYSCALL_COUNT_(name, num, xname)                                \
+  _Static_assert((num) < XOUS_SYSCALL_COUNT,                                  \
                  "syscall " xname " is not below XOUS_SYSCALL_COUNT");
 XOUS_SYSCALL_MAP(BELOW_SYSCALL_COUNT_)
 #undef BELOW_SYSCALL_COUNT_
@@ -38,10 +38,12 @@ _Static_assert(0 XOUS_SYSCALL_MAP(IS_LAST_SYSCALL_),
 /* UnknownError's code is the kernel's, but it never travels as 22. */
 _Static_assert(XOUS_UNKNOWN_ERROR == 22, "UnknownError is 22");
 
-const char *xous_strerror(xous_error_t err) {
+const char *
+xous_strerror(xous_error_t err)
+{
   switch (err) {
-#define TEXT_CASE_(name, num, xname, text)                                   \
-  case XOUS_##name:                                                          \
+#define TEXT_CASE_(name, num, xname, text)                                    \
+  case XOUS_##name:                                                           \
     return text;
     XOUS_ERROR_MAP(TEXT_CASE_)
 #undef TEXT_CASE_
@@ -52,10 +54,12 @@ const char *xous_strerror(xous_error_t err) {
   return "unknown error";
 }
 
-const char *xous_error_name(xous_error_t err) {
+const char *
+xous_error_name(xous_error_t err)
+{
   switch (err) {
-#define NAME_CASE_(name, num, xname, text)                                   \
-  case XOUS_##name:                                                          \
+#define NAME_CASE_(name, num, xname, text)                                    \
+  case XOUS_##name:                                                           \
     return xname;
     XOUS_ERROR_MAP(NAME_CASE_)
 #undef NAME_CASE_
@@ -65,10 +69,12 @@ const char *xous_error_name(xous_error_t err) {
   return "UnknownError";
 }
 
-const char *xous_syscall_name(xous_word_t nr) {
+const char *
+xous_syscall_name(xous_word_t nr)
+{
   switch (nr) {
-#define SYSCALL_CASE_(name, num, xname)                                      \
-  case XOUS_SYSCALL_##name:                                                  \
+#define SYSCALL_CASE_(name, num, xname)                                       \
+  case XOUS_SYSCALL_##name:                                                   \
     return xname;
     XOUS_SYSCALL_MAP(SYSCALL_CASE_)
 #undef SYSCALL_CASE_
@@ -78,7 +84,9 @@ const char *xous_syscall_name(xous_word_t nr) {
   return NULL;
 }
 
-xous_word_t xous__error_word(xous_error_t err) {
+xous_word_t
+xous__error_word(xous_error_t err)
+{
   /* The kernel writes UnknownError as all ones in 32 bits, never as 22;
    * a code outside the list can only be sent as UnknownError. */
   if (err == XOUS_UNKNOWN_ERROR || (unsigned)err >= XOUS_ERROR_COUNT)
@@ -86,7 +94,9 @@ xous_word_t xous__error_word(xous_error_t err) {
   return (xous_word_t)err;
 }
 
-xous_error_t xous__error_from_word(xous_word_t w) {
+xous_error_t
+xous__error_from_word(xous_word_t w)
+{
   /* Every word the kernel does not know, 0xffffffff included, decodes as
    * UnknownError, as Error::from_usize does. 22 itself is UnknownError. */
   if (w >= XOUS_ERROR_COUNT)

@@ -6,22 +6,25 @@
 
 #include "internal.h"
 
-xous_error_t xous_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1,
-                         xous_word_t a2, xous_word_t a3, xous_word_t a4) {
+xous_error_t
+xous_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1, xous_word_t a2,
+            xous_word_t a3, xous_word_t a4)
+{
   const xous_message_t msg = {
-      .kind = XOUS_MSG_SCALAR,
-      .scalar = {.id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4},
+    .kind = XOUS_MSG_SCALAR,
+    .scalar = { .id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4 },
   };
   return xous_send_message(cid, &msg, NULL);
 }
 
-xous_error_t xous_blocking_scalar(xous_cid_t cid, xous_word_t id,
-                                  xous_word_t a1, xous_word_t a2,
-                                  xous_word_t a3, xous_word_t a4,
-                                  xous_word_t ret[5]) {
+xous_error_t
+xous_blocking_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1,
+                     xous_word_t a2, xous_word_t a3, xous_word_t a4,
+                     xous_word_t ret[5])
+{
   const xous_message_t msg = {
-      .kind = XOUS_MSG_BLOCKING_SCALAR,
-      .scalar = {.id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4},
+    .kind = XOUS_MSG_BLOCKING_SCALAR,
+    .scalar = { .id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4 },
   };
   if (ret != NULL)
     memset(ret, 0, 5 * sizeof(ret[0]));
@@ -58,10 +61,11 @@ xous_error_t xous_blocking_scalar(xous_cid_t cid, xous_word_t id,
  * a mutable lend copied back after. The bounce pages are unmapped after a
  * lend; after a successful send they belong to the server.
  */
-static xous_error_t send_memory(xous_cid_t cid, xous_msg_kind_t kind,
-                                xous_word_t id, void *buf, size_t len,
-                                size_t offset, size_t valid,
-                                size_t *ret_offset, size_t *ret_valid) {
+static xous_error_t
+send_memory(xous_cid_t cid, xous_msg_kind_t kind, xous_word_t id, void *buf,
+            size_t len, size_t offset, size_t valid, size_t *ret_offset,
+            size_t *ret_valid)
+{
   if (ret_offset != NULL)
     *ret_offset = 0;
   if (ret_valid != NULL)
@@ -69,22 +73,22 @@ static xous_error_t send_memory(xous_cid_t cid, xous_msg_kind_t kind,
   if (buf == NULL || len == 0)
     return XOUS_INVALID_ARGUMENT;
 
-  xous_range_t range = {buf, len};
+  xous_range_t range = { buf, len };
   bool bounced = !xous__lendable(buf, len);
   if (bounced) {
     if (len > SIZE_MAX - (XOUS_PAGE_SIZE - 1))
       return XOUS_INVALID_ARGUMENT;
     size_t size = (len + XOUS_PAGE_SIZE - 1) & ~(size_t)(XOUS_PAGE_SIZE - 1);
-    xous_error_t err =
-        xous_map_memory(0, 0, size, XOUS_MEM_R | XOUS_MEM_W, &range);
+    xous_error_t err = xous_map_memory(0, 0, size, XOUS_MEM_R | XOUS_MEM_W,
+                                       &range);
     if (err != XOUS_OK)
       return err;
     memcpy(range.addr, buf, len);
   }
 
   const xous_message_t msg = {
-      .kind = kind,
-      .memory = {.id = id, .buf = range, .offset = offset, .valid = valid},
+    .kind = kind,
+    .memory = { .id = id, .buf = range, .offset = offset, .valid = valid },
   };
   xous_result_t res;
   xous_error_t err = xous_send_message(cid, &msg, &res);
@@ -111,24 +115,29 @@ static xous_error_t send_memory(xous_cid_t cid, xous_msg_kind_t kind,
   return err;
 }
 
-xous_error_t xous_lend(xous_cid_t cid, xous_word_t id, const void *buf,
-                       size_t len, size_t offset, size_t valid,
-                       size_t *ret_offset, size_t *ret_valid) {
+xous_error_t
+xous_lend(xous_cid_t cid, xous_word_t id, const void *buf, size_t len,
+          size_t offset, size_t valid, size_t *ret_offset, size_t *ret_valid)
+{
   /* The server only reads a Borrow, so buf is never written: the cast
    * only lets the shared path below carry it. */
   return send_memory(cid, XOUS_MSG_LEND, id, (void *)buf, len, offset, valid,
                      ret_offset, ret_valid);
 }
 
-xous_error_t xous_lend_mut(xous_cid_t cid, xous_word_t id, void *buf,
-                           size_t len, size_t offset, size_t valid,
-                           size_t *ret_offset, size_t *ret_valid) {
+xous_error_t
+xous_lend_mut(xous_cid_t cid, xous_word_t id, void *buf, size_t len,
+              size_t offset, size_t valid, size_t *ret_offset,
+              size_t *ret_valid)
+{
   return send_memory(cid, XOUS_MSG_LEND_MUT, id, buf, len, offset, valid,
                      ret_offset, ret_valid);
 }
 
-xous_error_t xous_send(xous_cid_t cid, xous_word_t id, void *buf, size_t len,
-                       size_t offset, size_t valid) {
+xous_error_t
+xous_send(xous_cid_t cid, xous_word_t id, void *buf, size_t len, size_t offset,
+          size_t valid)
+{
   return send_memory(cid, XOUS_MSG_SEND, id, buf, len, offset, valid, NULL,
                      NULL);
 }
@@ -137,8 +146,9 @@ xous_error_t xous_send(xous_cid_t cid, xous_word_t id, void *buf, size_t len,
  * and a single 32-bit word is atomic on rv32 without a library. Two
  * threads racing to connect get the same CID (a process has one
  * connection per server), so the race is harmless. */
-xous_error_t xous_connect_cached(xous_sid_t sid, uint32_t *cache,
-                                 xous_cid_t *cid) {
+xous_error_t
+xous_connect_cached(xous_sid_t sid, uint32_t *cache, xous_cid_t *cid)
+{
   uint32_t pid = xous_get_process_id();
   uint32_t word = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
   xous_cid_t c;

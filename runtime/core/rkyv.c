@@ -72,8 +72,7 @@ xous_rkyv_get_u32s(const xous_rkyv_reader_t *r, size_t at, uint32_t *v,
 }
 
 xous_error_t
-xous_rkyv_get_bytes(const xous_rkyv_reader_t *r, size_t at, void *v,
-                    size_t n)
+xous_rkyv_get_bytes(const xous_rkyv_reader_t *r, size_t at, void *v, size_t n)
 {
   if (!in_range(r, at, n))
     return XOUS_INVALID_ARGUMENT;
@@ -301,16 +300,14 @@ xous_rkyv_put_u32s(xous_rkyv_writer_t *w, size_t at, const uint32_t *v,
 }
 
 void
-xous_rkyv_put_bytes(xous_rkyv_writer_t *w, size_t at, const void *v,
-                    size_t n)
+xous_rkyv_put_bytes(xous_rkyv_writer_t *w, size_t at, const void *v, size_t n)
 {
   if (writable(w, at, n) && n != 0)
     memcpy(w->buf + at, v, n);
 }
 
 void
-xous_rkyv_put_str(xous_rkyv_writer_t *w, size_t at,
-                  const xous_rkyv_str_t *str)
+xous_rkyv_put_str(xous_rkyv_writer_t *w, size_t at, const xous_rkyv_str_t *str)
 {
   uint8_t *p;
 

@@ -6,24 +6,28 @@
  */
 #include "internal.h"
 
-
 /* Reads a SID from four result words; the kernel's words are 32 bits. */
-static xous_sid_t sid_from_words(const xous_word_t w[4]) {
+static xous_sid_t
+sid_from_words(const xous_word_t w[4])
+{
   xous_sid_t sid;
   for (int i = 0; i < 4; i++)
     sid.w[i] = (uint32_t)w[i];
   return sid;
 }
 
-static xous_error_t cid_result(const xous_word_t r[8], xous_cid_t *cid) {
+static xous_error_t
+cid_result(const xous_word_t r[8], xous_cid_t *cid)
+{
   xous_error_t err = xous__expect(r, XOUS_RESULT_CONNECTION_ID);
   if (err == XOUS_OK && cid != NULL)
     *cid = (xous_cid_t)r[1];
   return err;
 }
 
-static xous_error_t new_server_result(const xous_word_t r[8], xous_sid_t *sid,
-                                      xous_cid_t *cid) {
+static xous_error_t
+new_server_result(const xous_word_t r[8], xous_sid_t *sid, xous_cid_t *cid)
+{
   xous_error_t err = xous__expect(r, XOUS_RESULT_NEW_SERVER_ID);
   if (err != XOUS_OK)
     return err;
@@ -34,25 +38,30 @@ static xous_error_t new_server_result(const xous_word_t r[8], xous_sid_t *sid,
   return XOUS_OK;
 }
 
-xous_error_t xous_create_server_with_address(xous_sid_t sid,
-                                             xous_cid_t *cid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS,
-                            sid.w[0], sid.w[1], sid.w[2], sid.w[3]};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_create_server_with_address(xous_sid_t sid, xous_cid_t *cid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS, sid.w[0],
+                             sid.w[1], sid.w[2], sid.w[3] };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return new_server_result(r, NULL, cid);
 }
 
-xous_error_t xous_create_server(xous_sid_t *sid, xous_cid_t *cid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_CREATE_SERVER};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_create_server(xous_sid_t *sid, xous_cid_t *cid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_SERVER };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return new_server_result(r, sid, cid);
 }
 
-xous_error_t xous_create_server_id(xous_sid_t *sid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_CREATE_SERVER_ID};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_create_server_id(xous_sid_t *sid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_SERVER_ID };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   xous_error_t err = xous__expect(r, XOUS_RESULT_SERVER_ID);
   if (err == XOUS_OK && sid != NULL)
@@ -60,42 +69,55 @@ xous_error_t xous_create_server_id(xous_sid_t *sid) {
   return err;
 }
 
-xous_error_t xous_destroy_server(xous_sid_t sid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_DESTROY_SERVER, sid.w[0], sid.w[1],
-                            sid.w[2], sid.w[3]};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_destroy_server(xous_sid_t sid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_DESTROY_SERVER, sid.w[0], sid.w[1],
+                             sid.w[2], sid.w[3] };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return xous__expect(r, XOUS_RESULT_OK);
 }
 
-xous_error_t xous_connect(xous_sid_t sid, xous_cid_t *cid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_CONNECT, sid.w[0], sid.w[1],
-                            sid.w[2], sid.w[3]};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_connect(xous_sid_t sid, xous_cid_t *cid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_CONNECT, sid.w[0], sid.w[1],
+                             sid.w[2], sid.w[3] };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return cid_result(r, cid);
 }
 
-xous_error_t xous_try_connect(xous_sid_t sid, xous_cid_t *cid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_TRY_CONNECT, sid.w[0], sid.w[1],
-                            sid.w[2], sid.w[3]};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_try_connect(xous_sid_t sid, xous_cid_t *cid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_TRY_CONNECT, sid.w[0], sid.w[1],
+                             sid.w[2], sid.w[3] };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return cid_result(r, cid);
 }
 
-xous_error_t xous_connect_for_process(xous_pid_t pid, xous_sid_t sid,
-                                      xous_cid_t *cid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_CONNECT_FOR_PROCESS, pid, sid.w[0],
-                            sid.w[1], sid.w[2], sid.w[3]};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_connect_for_process(xous_pid_t pid, xous_sid_t sid, xous_cid_t *cid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_CONNECT_FOR_PROCESS,
+                             pid,
+                             sid.w[0],
+                             sid.w[1],
+                             sid.w[2],
+                             sid.w[3] };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return cid_result(r, cid);
 }
 
-xous_error_t xous_disconnect(xous_cid_t cid) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_DISCONNECT, cid};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_disconnect(xous_cid_t cid)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_DISCONNECT, cid };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return xous__expect(r, XOUS_RESULT_OK);
 }

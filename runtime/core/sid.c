@@ -5,7 +5,8 @@
 #include "internal.h"
 
 /* The name in parentheses: the function, not the checking macro. */
-xous_sid_t (xous_sid_from_name)(const char name[16]) {
+xous_sid_t(xous_sid_from_name)(const char name[16])
+{
   /* Each 4-byte group is read little-endian, as xous-rs's
    * SID::from_bytes does, whatever the host's byte order. */
   const unsigned char *b = (const unsigned char *)name;
@@ -17,11 +18,15 @@ xous_sid_t (xous_sid_from_name)(const char name[16]) {
   return sid;
 }
 
-bool xous_sid_eq(xous_sid_t a, xous_sid_t b) {
+bool
+xous_sid_eq(xous_sid_t a, xous_sid_t b)
+{
   return a.w[0] == b.w[0] && a.w[1] == b.w[1] && a.w[2] == b.w[2] &&
          a.w[3] == b.w[3];
 }
 
-xous_pid_t xous_sender_pid(xous_sender_t sender) {
+xous_pid_t
+xous_sender_pid(xous_sender_t sender)
+{
   return (xous_pid_t)xous__sender_pid(sender);
 }

@@ -70,9 +70,12 @@ xous_create_process(const xous_process_init_t *init, xous_pid_t *pid,
     return XOUS_INVALID_ARGUMENT;
   {
     /* The kernel's ProcessInit, word 7 unused. */
-    const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_PROCESS, init->stack_base,
-                               init->stack_size, init->text_addr,
-                               init->text_size, init->load_addr,
+    const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_PROCESS,
+                               init->stack_base,
+                               init->stack_size,
+                               init->text_addr,
+                               init->text_size,
+                               init->load_addr,
                                init->entry };
 
     xous_syscall(a, r);

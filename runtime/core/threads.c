@@ -8,27 +8,29 @@
 /* What xous-rs maps for a thread when the caller does not say. */
 #define DEFAULT_STACK_SIZE (128u * 1024u)
 
-
-xous_error_t xous_create_thread(void *(*entry)(void *), void *arg,
-                                size_t stack_size, xous_tid_t *tid) {
+xous_error_t
+xous_create_thread(void *(*entry)(void *), void *arg, size_t stack_size,
+                   xous_tid_t *tid)
+{
   if (entry == NULL)
     return XOUS_INVALID_ARGUMENT;
 
   /* The kernel never allocates or frees a thread stack; the backend
    * provides one (or {NULL, size} where threads bring their own). */
   xous_range_t stack;
-  xous_error_t err = xous__thread_stack(
-      stack_size != 0 ? stack_size : DEFAULT_STACK_SIZE, &stack);
+  xous_error_t err = xous__thread_stack(stack_size != 0 ? stack_size
+                                                        : DEFAULT_STACK_SIZE,
+                                        &stack);
   if (err != XOUS_OK)
     return err;
 
   /* The new thread starts with a0 = arg and returns to the kernel's exit
    * address, whose a0 becomes the JoinThread value: entry's signature
    * needs no trampoline here. */
-  const xous_word_t a[8] = {XOUS_SYSCALL_CREATE_THREAD, (xous_word_t)entry,
-                            (xous_word_t)stack.addr, stack.len,
-                            (xous_word_t)arg};
-  xous_word_t r[8] = {0};
+  const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_THREAD, (xous_word_t)entry,
+                             (xous_word_t)stack.addr, stack.len,
+                             (xous_word_t)arg };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   err = xous__expect(r, XOUS_RESULT_THREAD_ID);
   if (err != XOUS_OK) {
@@ -42,9 +44,11 @@ xous_error_t xous_create_thread(void *(*entry)(void *), void *arg,
   return XOUS_OK;
 }
 
-xous_error_t xous_join_thread(xous_tid_t tid, void **ret) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_JOIN_THREAD, tid};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_join_thread(xous_tid_t tid, void **ret)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_JOIN_THREAD, tid };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   xous_error_t err = xous__expect(r, XOUS_RESULT_SCALAR1);
   if (err == XOUS_OK && ret != NULL)
@@ -52,42 +56,54 @@ xous_error_t xous_join_thread(xous_tid_t tid, void **ret) {
   return err;
 }
 
-xous_tid_t xous_get_thread_id(void) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_GET_THREAD_ID};
-  xous_word_t r[8] = {0};
+xous_tid_t
+xous_get_thread_id(void)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_GET_THREAD_ID };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   /* No thread of a process has ID 0 (that is IRQ context): 0 is failure. */
   return xous__expect(r, XOUS_RESULT_THREAD_ID) == XOUS_OK ? r[1] : 0;
 }
 
-xous_pid_t xous_get_process_id(void) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_GET_PROCESS_ID};
-  xous_word_t r[8] = {0};
+xous_pid_t
+xous_get_process_id(void)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   /* PIDs are nonzero, so 0 says the call failed. */
   return xous__expect(r, XOUS_RESULT_PROCESS_ID) == XOUS_OK ? (xous_pid_t)r[1]
-                                                          : 0;
+                                                            : 0;
 }
 
 /* Yield and WaitEvent write no result: the words come back holding the
  * call's own arguments, so only an Error tag means anything. */
-static xous_error_t no_result_call(xous_word_t nr) {
-  const xous_word_t a[8] = {nr};
-  xous_word_t r[8] = {0};
+static xous_error_t
+no_result_call(xous_word_t nr)
+{
+  const xous_word_t a[8] = { nr };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return xous__result_error(r);
 }
 
-xous_error_t xous_yield(void) {
+xous_error_t
+xous_yield(void)
+{
   return no_result_call(XOUS_SYSCALL_YIELD);
 }
 
-xous_error_t xous_wait_event(void) {
+xous_error_t
+xous_wait_event(void)
+{
   return no_result_call(XOUS_SYSCALL_WAIT_EVENT);
 }
 
-_Noreturn void xous_terminate_process(uint32_t code) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_TERMINATE_PROCESS, code};
+_Noreturn void
+xous_terminate_process(uint32_t code)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_TERMINATE_PROCESS, code };
   xous_word_t r[8];
   /* The kernel never returns from TerminateProcess; if a backend does,
    * asking again is all that is left to do. */
@@ -95,36 +111,42 @@ _Noreturn void xous_terminate_process(uint32_t code) {
     xous_syscall(a, r);
 }
 
-xous_error_t xous_shutdown(void) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_SHUTDOWN};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_shutdown(void)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_SHUTDOWN };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return xous__expect(r, XOUS_RESULT_OK);
 }
 
-xous_error_t xous_claim_interrupt(unsigned irq,
-                                  void (*handler)(unsigned irq, void *arg),
-                                  void *arg) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_CLAIM_INTERRUPT, irq,
-                            (xous_word_t)handler, (xous_word_t)arg};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_claim_interrupt(unsigned irq, void (*handler)(unsigned irq, void *arg),
+                     void *arg)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_CLAIM_INTERRUPT, irq,
+                             (xous_word_t)handler, (xous_word_t)arg };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return xous__expect(r, XOUS_RESULT_OK);
 }
 
-xous_error_t xous_free_interrupt(unsigned irq) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_FREE_INTERRUPT, irq};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_free_interrupt(unsigned irq)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_FREE_INTERRUPT, irq };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   return xous__expect(r, XOUS_RESULT_OK);
 }
 
-xous_error_t xous_adjust_process_limit(unsigned index, xous_word_t current,
-                                       xous_word_t proposed,
-                                       xous_word_t *limit) {
-  const xous_word_t a[8] = {XOUS_SYSCALL_ADJUST_PROCESS_LIMIT, index, current,
-                            proposed};
-  xous_word_t r[8] = {0};
+xous_error_t
+xous_adjust_process_limit(unsigned index, xous_word_t current,
+                          xous_word_t proposed, xous_word_t *limit)
+{
+  const xous_word_t a[8] = { XOUS_SYSCALL_ADJUST_PROCESS_LIMIT, index, current,
+                             proposed };
+  xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   /* Scalar2(index, value in force): the limit is applied only when
    * current matched, so the caller learns the value either way. */

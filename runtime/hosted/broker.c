@@ -30,9 +30,9 @@
 
 static pthread_mutex_t join_lock = PTHREAD_MUTEX_INITIALIZER;
 static int process_sock = -1;
-static atomic_int process_pid;   /* 0 until joined */
-static atomic_int broker_lost;   /* said once that the broker is gone */
-static atomic_int refused;       /* the Xous error the broker refused us with */
+static atomic_int process_pid; /* 0 until joined */
+static atomic_int broker_lost; /* said once that the broker is gone */
+static atomic_int refused;     /* the Xous error the broker refused us with */
 static pthread_key_t sock_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static _Thread_local int thread_sock = -1;
@@ -341,8 +341,8 @@ xous__forward(const xous_word_t a[8], xous_word_t r[8])
  * NULL), or the error. An Error result that names no error is the
  * broker's mistake, not a success. */
 static xous_error_t
-hosted_call(const struct xous__hosted_args *h,
-            struct xous__hosted_answer *ans, int *fd)
+hosted_call(const struct xous__hosted_args *h, struct xous__hosted_answer *ans,
+            int *fd)
 {
   xous_word_t a[8], r[8];
   xous_error_t err;

@@ -64,8 +64,7 @@ conn_attach(xous_word_t cid, struct conn **out)
 
   if (c == NULL)
     return XOUS_OUT_OF_MEMORY;
-  err = xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC,
-                            &ring);
+  err = xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC, &ring);
   c->index = (unsigned)(ans.index & 0xff);
   if (err == XOUS_OK) {
     h.op = XOUS__PAGE_OF_CID;
@@ -196,8 +195,8 @@ static xous_error_t
 await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
              xous_word_t r[8])
 {
-  uint32_t state =
-      xous__poll_while(&ans->state, XOUS_ANSWER_WAITING, xous__spin_ns());
+  uint32_t state = xous__poll_while(&ans->state, XOUS_ANSWER_WAITING,
+                                    xous__spin_ns());
 
   for (;;) {
     /* SAFETY: the answer slot is this thread's, but the server (or a

@@ -103,9 +103,9 @@ enum xous__map_kind {
 
 /* Where a range lives: its memory object and the byte offset in it. */
 struct xous__span {
-  int fd;              /* the object's fd, owned by the table: dup to keep */
+  int fd; /* the object's fd, owned by the table: dup to keep */
   uint64_t fd_offset;
-  int prot;            /* the range's protection now */
+  int prot; /* the range's protection now */
   int kind;
 };
 

@@ -20,7 +20,7 @@
 #include "hosted/internal.h"
 
 #define PAGE ((uintptr_t)XOUS_PAGE_SIZE)
-#define HEAP_RESERVE ((size_t)64 << 20)     /* address space kept for it */
+#define HEAP_RESERVE ((size_t)64 << 20)      /* address space kept for it */
 #define HEAP_DEFAULT_MAX ((size_t)512 << 10) /* as the device: 512 KiB */
 
 struct entry {
@@ -39,11 +39,11 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *table;
 static size_t used, cap;
 
-static uintptr_t heap_base;  /* start of the reservation, 0 until used */
-static size_t heap_size;     /* bytes usable now */
+static uintptr_t heap_base; /* start of the reservation, 0 until used */
+static size_t heap_size;    /* bytes usable now */
 static size_t heap_max = HEAP_DEFAULT_MAX;
 static int heap_fd = -1;
-static size_t mapped;        /* bytes from MapMemory held now */
+static size_t mapped; /* bytes from MapMemory held now */
 static size_t mapped_max = XOUS_MAPPED_DEFAULT; /* XOUS_LIMIT_MAPPED */
 
 /* Gives back size bytes of the MapMemory allowance. */
@@ -330,8 +330,8 @@ heap_resize(size_t size)
   if (size < heap_size) {
     /* Give the pages back, and make the address fault as on the device. */
     mprotect((void *)(heap_base + size), heap_size - size, PROT_NONE);
-    fallocate(heap_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-              (off_t)size, (off_t)(heap_size - size));
+    fallocate(heap_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)size,
+              (off_t)(heap_size - size));
   }
   for (i = 0; i < used; i++)
     if (table[i].heap)

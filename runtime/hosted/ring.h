@@ -60,7 +60,7 @@
 
 /* cell.kind: the message kind (1..5) in bits 7..0, the client TID that
  * waits for the answer in bits 15..8, and who wrote it. */
-#define XOUS_CELL_KIND(k) ((k) & 0xffu)
+#define XOUS_CELL_KIND(k) ((k)&0xffu)
 #define XOUS_CELL_TID(k) (((k) >> 8) & 0xffu)
 #define XOUS_CELL_F_BROKER 0x80000000u /* token is the broker's slot */
 
@@ -77,7 +77,7 @@ struct xous_cell_body {
     uint64_t arg[4]; /* Scalar, BlockingScalar */
     struct {
       uint64_t object_offset, len, offset, valid;
-    } mem;           /* the lends, Send */
+    } mem; /* the lends, Send */
   };
 };
 
@@ -90,7 +90,7 @@ struct xous_ring_cell {
     struct xous_cell_body body;
     uint64_t w[5]; /* the same as words, for those that write any */
   };
-  uint64_t order;       /* the monotonic clock (ns) when it was claimed */
+  uint64_t order; /* the monotonic clock (ns) when it was claimed */
 };
 
 /* The answer slot of one client thread: state is its futex. */
@@ -103,11 +103,11 @@ enum xous_answer_state {
 
 struct xous_ring_answer {
   _Atomic uint32_t state;
-  uint32_t call;        /* the call number this answers */
-  uint32_t tag;         /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or
+  uint32_t call; /* the call number this answers */
+  uint32_t tag;  /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or
                          * ERROR (w[0] the error) for a refused message */
   uint32_t pad;
-  uint64_t w[5];        /* the answer's values (struct xous__answer's v) */
+  uint64_t w[5]; /* the answer's values (struct xous__answer's v) */
   uint64_t pad2;
 };
 
@@ -135,9 +135,9 @@ struct xous_server_page {
   /* Written by the broker. */
   uint32_t magic, version;
   uint32_t index, gen;
-  _Atomic uint32_t dead;  /* the server is gone (shown; any client can
+  _Atomic uint32_t dead;   /* the server is gone (shown; any client can
                            * write it, so no reader trusts it) */
-  _Atomic uint32_t trace; /* a trace is being recorded: report messages */
+  _Atomic uint32_t trace;  /* a trace is being recorded: report messages */
   _Atomic uint32_t faults; /* fault rules for sends exist: send every
                             * message through the broker (xousd/fault.c) */
   uint8_t pad0[XOUS_LINE - 28];
@@ -160,10 +160,10 @@ struct xous_server_page {
   _Atomic uint32_t ring_gen[XOUS_RING_PIDS];
 };
 
-#define XOUS_RING_BYTES                                                      \
+#define XOUS_RING_BYTES                                                       \
   ((sizeof(struct xous_ring) + XOUS_PAGE_SIZE - 1) / XOUS_PAGE_SIZE *         \
    XOUS_PAGE_SIZE)
-#define XOUS_SERVER_PAGE_BYTES                                               \
+#define XOUS_SERVER_PAGE_BYTES                                                \
   ((sizeof(struct xous_server_page) + XOUS_PAGE_SIZE - 1) / XOUS_PAGE_SIZE *  \
    XOUS_PAGE_SIZE)
 
@@ -195,8 +195,7 @@ void *xous__map_object(int fd, size_t size, uint32_t magic);
 /* Polls *word for at most ns while it holds value (a wake-up across cores
  * costs far more than a short poll when the peer acts at once); returns
  * the word's last value. */
-uint32_t xous__poll_while(_Atomic uint32_t *word, uint32_t value,
-                          uint64_t ns);
+uint32_t xous__poll_while(_Atomic uint32_t *word, uint32_t value, uint64_t ns);
 
 /* Sleeps while *word == expected, at most timeout_ns (0: no limit).
  * Returns when woken, on timeout, or at once when the word differs. */

@@ -28,16 +28,16 @@
 struct ring {
   struct xous_ring *map;
   uint32_t gen;
-  uint32_t checked; /* a ring_gen the broker said is still this ring */
+  uint32_t checked;    /* a ring_gen the broker said is still this ring */
   uint64_t checked_at; /* when the broker last said so (ns) */
-  uint32_t pos;   /* our own: the ring's deq is only for show */
+  uint32_t pos;        /* our own: the ring's deq is only for show */
   /* floor[i]: when we last freed cell i (0 before its first use). An
    * honest producer claims it later than that, so its stamp can claim no
    * earlier time: a client that lies jumps ahead of older messages for
    * one lap of its ring at most. */
   uint64_t floor[XOUS_RING_CELLS];
-  unsigned refs;  /* 1 while in the table, +1 per unanswered message */
-  int sock;       /* our end of the object socket */
+  unsigned refs; /* 1 while in the table, +1 per unanswered message */
+  int sock;      /* our end of the object socket */
   struct {
     uint32_t key;
     int fd;
@@ -50,10 +50,10 @@ struct slot {
   uint8_t gen;
   uint8_t tid;
   uint8_t pid;
-  uint8_t kind;   /* BlockingScalar, or a lend */
+  uint8_t kind; /* BlockingScalar, or a lend */
   uint32_t call;
   uint32_t key;
-  uint64_t len;   /* a lend's length, which ReturnMemory must name */
+  uint64_t len; /* a lend's length, which ReturnMemory must name */
   struct ring *ring;
 };
 
@@ -61,12 +61,12 @@ struct server {
   xous_sid_t sid;
   unsigned index;
   bool dead;
-  unsigned users; /* threads inside ReceiveMessage on it */
+  unsigned users;    /* threads inside ReceiveMessage on it */
   unsigned spinners; /* of them, polling the bell (one is enough) */
   unsigned active;
   struct xous_server_page *page;
   struct ring *rings[XOUS_RING_PIDS];
-  uint64_t absent_at[XOUS_RING_PIDS]; /* when the broker said: no ring */
+  uint64_t absent_at[XOUS_RING_PIDS];  /* when the broker said: no ring */
   uint32_t absent_gen[XOUS_RING_PIDS]; /* and the hint at that time */
   struct slot slots[XOUS_QUEUE_DEPTH];
 };
@@ -74,8 +74,8 @@ struct server {
 /* One received message, as it leaves the lock. */
 struct taken {
   struct xous__envelope env;
-  bool fetch;      /* a memory message: its object is at the broker */
-  int fd;          /* a memory message's object, handed over directly */
+  bool fetch; /* a memory message: its object is at the broker */
+  int fd;     /* a memory message's object, handed over directly */
   uint64_t mem_offset;
   uint32_t key;
   unsigned kind, pid;

@@ -212,8 +212,8 @@ accept_direct(struct server *s, unsigned pid, struct ring *r,
 /* The token of a message the broker relayed: its slot is the broker's,
  * and the broker checks it; false when the cell is no such message. */
 static bool
-accept_relayed(struct server *s, const struct xous_ring_cell *c,
-               unsigned kind, struct taken *t, unsigned *token)
+accept_relayed(struct server *s, const struct xous_ring_cell *c, unsigned kind,
+               struct taken *t, unsigned *token)
 {
   if (kind == XOUS_MSG_SCALAR) {
     xous__page_release(s->page);
@@ -492,7 +492,8 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       continue;
     }
     if (try_only) {
-      xous__srv_sweep(s); /* as before a sleep: what a lost hint hid is seen next */
+      xous__srv_sweep(
+          s); /* as before a sleep: what a lost hint hid is seen next */
       xous__srv_leave(s);
       pthread_mutex_unlock(&xous__srv_lock);
       xous__set_ok(r, XOUS_RESULT_NONE);
@@ -538,7 +539,8 @@ xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   xous__srv_receive_on(s,
-                       xous__call_number(a) == XOUS_SYSCALL_TRY_RECEIVE_MESSAGE,
+                       xous__call_number(a) ==
+                           XOUS_SYSCALL_TRY_RECEIVE_MESSAGE,
                        r);
 }
 

@@ -24,8 +24,7 @@ answer(const struct xous__answer *a)
   struct server *s;
   struct slot *sl;
 
-  if (xous__token_broker(token) || token == 0 ||
-      !xous__sender_fits(a->sender))
+  if (xous__token_broker(token) || token == 0 || !xous__sender_fits(a->sender))
     return XOUS_NOT_FOUND;
   pthread_mutex_lock(&xous__srv_lock);
   s = xous__srv_table[idx];
@@ -34,8 +33,7 @@ answer(const struct xous__answer *a)
     return XOUS_NOT_FOUND;
   }
   sl = &s->slots[n];
-  if (!sl->used || sl->gen != gen ||
-      sl->pid != xous__sender_pid(a->sender)) {
+  if (!sl->used || sl->gen != gen || sl->pid != xous__sender_pid(a->sender)) {
     pthread_mutex_unlock(&xous__srv_lock);
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
   }
@@ -139,4 +137,3 @@ xous__direct_destroyed(xous_sid_t sid)
   }
   pthread_mutex_unlock(&xous__srv_lock);
 }
-

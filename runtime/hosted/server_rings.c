@@ -59,7 +59,8 @@ xous__srv_object_of(struct ring *r, uint32_t key)
       char buf[CMSG_SPACE(2 * sizeof(int))];
       struct cmsghdr align;
     } u;
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+    struct msghdr msg = { .msg_iov = &iov,
+                          .msg_iovlen = 1,
                           .msg_control = u.buf,
                           .msg_controllen = sizeof u.buf };
     int fd = -1, nfds = 0;
@@ -117,8 +118,8 @@ xous__srv_ring_drop(struct server *s, unsigned pid)
   if (r == NULL)
     return;
   s->rings[pid] = NULL;
-  for (unsigned n = 0; n < XOUS_RING_CELLS && xous__ring_take(r->map, &r->pos, &c);
-       n++)
+  for (unsigned n = 0;
+       n < XOUS_RING_CELLS && xous__ring_take(r->map, &r->pos, &c); n++)
     xous__page_release(s->page);
   xous__srv_ring_put(r);
 }
@@ -144,7 +145,8 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
    * marked gone is asked about too, whatever the hint says: its PID may
    * be another process's now. */
   uint32_t gen = atomic_load(&s->page->ring_gen[pid]);
-  struct xous__hosted_args h = { .op = XOUS__RING_OF_PID, .index = s->index,
+  struct xous__hosted_args h = { .op = XOUS__RING_OF_PID,
+                                 .index = s->index,
                                  .pid = pid };
   struct xous__hosted_answer ans = { 0 };
   struct ring *ring = s->rings[pid];
@@ -154,7 +156,8 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
 
   *later = false;
   if (ring != NULL) {
-    bool orphaned = (atomic_load(&ring->map->gone) & XOUS_RING_CLIENT_GONE) != 0;
+    bool orphaned = (atomic_load(&ring->map->gone) & XOUS_RING_CLIENT_GONE) !=
+                    0;
 
     if (xous__srv_ring_current(ring, gen) && !orphaned)
       return ring;
@@ -169,8 +172,8 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
     return NULL;
   }
   pthread_mutex_unlock(&xous__srv_lock);
-  if (xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC,
-                          &map) != XOUS_OK)
+  if (xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
+      XOUS_OK)
     map = NULL;
   if (map != NULL) {
     h.op = XOUS__SOCK_OF_PID;
@@ -185,8 +188,8 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
      * its client, once we took what it held. */
     s->absent_at[pid] = xous__now_ns();
     s->absent_gen[pid] = gen;
-    if (s->rings[pid] != NULL && !xous__ring_peek(s->rings[pid]->map,
-                                                   s->rings[pid]->pos))
+    if (s->rings[pid] != NULL &&
+        !xous__ring_peek(s->rings[pid]->map, s->rings[pid]->pos))
       xous__srv_ring_drop(s, pid);
     return s->rings[pid];
   }
@@ -218,4 +221,3 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
   s->rings[pid] = ring;
   return ring;
 }
-

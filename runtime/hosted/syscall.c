@@ -13,8 +13,8 @@
 
 /* Every program that makes a Xous call links this file: it brings
  * stdio.c's XOUS_LINE_BUFFERED constructor along in a static link. */
-__attribute__((used)) static const char *const pull_stdio =
-    &xous__stdio_linked;
+__attribute__((
+    used)) static const char *const pull_stdio = &xous__stdio_linked;
 
 void
 xous_syscall(const xous_word_t args[8], xous_word_t r[8])

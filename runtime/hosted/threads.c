@@ -19,10 +19,10 @@
  * that a JoinThread soon after still gets it; such a slot is taken again
  * only when no other is free, so threads nobody joins never use TIDs up. */
 struct slot {
-  int used;       /* a thread holds this TID, or its value waits (done) */
-  int joinable;   /* created by CreateThread, not yet joined */
-  int joining;    /* somebody waits in JoinThread */
-  int done;       /* the thread has ended; ret is its value */
+  int used;     /* a thread holds this TID, or its value waits (done) */
+  int joinable; /* created by CreateThread, not yet joined */
+  int joining;  /* somebody waits in JoinThread */
+  int done;     /* the thread has ended; ret is its value */
   void *ret;
 };
 

@@ -27,9 +27,8 @@ console_write(const char *p, size_t n)
 {
   size_t offset, valid;
 
-  if (console_cid == 0 &&
-      xous_try_connect(xous_sid_from_name(XOUS_LOG_NAME), &console_cid) !=
-          XOUS_OK) {
+  if (console_cid == 0 && xous_try_connect(xous_sid_from_name(XOUS_LOG_NAME),
+                                           &console_cid) != XOUS_OK) {
     console_cid = 0;
     return;
   }

@@ -10,8 +10,8 @@ xous_error_t
 xous__thread_stack(size_t size, xous_range_t *stack)
 {
   size = (size + XOUS_PAGE_SIZE - 1) & ~(size_t)(XOUS_PAGE_SIZE - 1);
-  return xous_map_memory(0, 0, size, XOUS_MEM_R | XOUS_MEM_W | XOUS_MEM_RESERVE,
-                         stack);
+  return xous_map_memory(0, 0, size,
+                         XOUS_MEM_R | XOUS_MEM_W | XOUS_MEM_RESERVE, stack);
 }
 
 /* The kernel lends whole pages of the caller's own memory. */

@@ -21,20 +21,20 @@ struct xous_test_proc {
   struct xous_test *t;
   pid_t pid;
   bool reaped;
-  int status;                 /* as from waitpid(), once reaped */
-  char out[128];              /* the file that holds its stdout */
+  int status;    /* as from waitpid(), once reaped */
+  char out[128]; /* the file that holds its stdout */
   struct xous_test_proc *next;
 };
 
 struct xous_test {
   xous_test_options_t opt;
-  char dir[96];               /* under a base of at most 60 bytes */
-  char sock[108];             /* fits sockaddr_un.sun_path */
+  char dir[96];   /* under a base of at most 60 bytes */
+  char sock[108]; /* fits sockaddr_un.sun_path */
   struct xous_test_proc *broker;
   struct xous_test_proc *procs; /* every child, the broker included */
   unsigned out_seq;
-  xous_cid_t ticktimer;       /* 0 until the first advance */
-  struct xous__trace *trace;  /* NULL until xous_test_trace_start() */
+  xous_cid_t ticktimer;      /* 0 until the first advance */
+  struct xous__trace *trace; /* NULL until xous_test_trace_start() */
 };
 
 /* ---- find.c: where the programs are --------------------------------------- */

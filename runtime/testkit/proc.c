@@ -151,8 +151,7 @@ xous__test_spawn_env(struct xous_test *t, const char *const argv[],
 }
 
 xous_error_t
-xous_test_spawn(xous_test_t *t, const char *const argv[],
-                xous_test_proc_t **p)
+xous_test_spawn(xous_test_t *t, const char *const argv[], xous_test_proc_t **p)
 {
   return xous__test_spawn_env(t, argv, NULL, p);
 }
@@ -309,8 +308,7 @@ xous_test_line_count(xous_test_proc_t *p)
 }
 
 xous_error_t
-xous_test_wait_line(xous_test_proc_t *p, const char *line,
-                    uint32_t timeout_ms)
+xous_test_wait_line(xous_test_proc_t *p, const char *line, uint32_t timeout_ms)
 {
   uint64_t deadline = xous__test_now_ms() + timeout_ms;
   size_t want;

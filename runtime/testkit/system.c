@@ -126,13 +126,16 @@ start_standard(struct xous_test *t, const struct standard *s,
   bool ticktimer = strcmp(s->name, "xous-ticktimer") == 0;
 
   if (!xous__test_find(s->name, s->rel, path, sizeof path)) {
-    fprintf(stderr, "xous_test_start: cannot find %s (set "
-                    "XOUS_TEST_PROGRAMS to the directory that holds it)\n",
+    fprintf(stderr,
+            "xous_test_start: cannot find %s (set "
+            "XOUS_TEST_PROGRAMS to the directory that holds it)\n",
             s->name);
     return XOUS_NOT_FOUND;
   }
-  return xous__test_spawn_env(
-      t, argv, ticktimer && t->opt.virtual_time ? virtual_env : NULL, p);
+  return xous__test_spawn_env(t, argv,
+                              ticktimer && t->opt.virtual_time ? virtual_env
+                                                               : NULL,
+                              p);
 }
 
 /* Waits until the server of s is in the broker's table. */

@@ -24,11 +24,11 @@ struct xous__trace {
   int fd;
   pthread_t thread;
   pthread_mutex_t lock;
-  pthread_cond_t grew;  /* a line was added, or the stream ended */
-  char *text;           /* guarded by lock */
+  pthread_cond_t grew; /* a line was added, or the stream ended */
+  char *text;          /* guarded by lock */
   size_t len, cap;
-  bool ended;           /* the broker closed the stream */
-  volatile bool stop;   /* set by xous__trace_stop() */
+  bool ended;         /* the broker closed the stream */
+  volatile bool stop; /* set by xous__trace_stop() */
 };
 
 /* Appends one event and a newline; false when out of memory. */
@@ -123,8 +123,7 @@ xous_test_trace_start(xous_test_t *t)
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_CTL;
   f.w[0] = XOUS_CTL_TRACE;
-  if (tr->fd >= 0 &&
-      connect(tr->fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+  if (tr->fd >= 0 && connect(tr->fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
       xous__wire_send(tr->fd, &f, -1) == 0) {
     /* The answer says the subscription holds: every event from here on
      * comes. Events may come before it; they are kept. */
@@ -244,8 +243,7 @@ xous_test_wait_trace(xous_test_t *t, const char *const fragments[],
       err = XOUS_INTERNAL_ERROR;
       break;
     }
-    if (pthread_cond_timedwait(&tr->grew, &tr->lock, &deadline) ==
-        ETIMEDOUT) {
+    if (pthread_cond_timedwait(&tr->grew, &tr->lock, &deadline) == ETIMEDOUT) {
       if (tr->text != NULL && find_line(tr->text, tr->len, fragments))
         err = XOUS_OK;
       break;

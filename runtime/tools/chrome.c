@@ -138,8 +138,10 @@ name_process(struct chrome *ch, unsigned pid, const char *name)
   json_put_string(ch->out, name);
   fprintf(ch->out, "}}");
   begin(ch, "M", pid, 0, 0);
-  fprintf(ch->out, ",\"name\":\"process_sort_index\",\"args\":"
-                   "{\"sort_index\":%u}}", pid);
+  fprintf(ch->out,
+          ",\"name\":\"process_sort_index\",\"args\":"
+          "{\"sort_index\":%u}}",
+          pid);
   if (pid < MAX_PIDS)
     ch->named[pid] = true;
 }
@@ -154,11 +156,15 @@ name_thread(struct chrome *ch, unsigned pid, unsigned tid)
     return;
   t->named = true;
   begin(ch, "M", pid, tid, 0);
-  fprintf(ch->out, ",\"name\":\"thread_name\",\"args\":{\"name\":"
-                   "\"thread %u%s\"}}", tid, tid == 2 ? " (main)" : "");
+  fprintf(ch->out,
+          ",\"name\":\"thread_name\",\"args\":{\"name\":"
+          "\"thread %u%s\"}}",
+          tid, tid == 2 ? " (main)" : "");
   begin(ch, "M", pid, tid, 0);
-  fprintf(ch->out, ",\"name\":\"thread_sort_index\",\"args\":"
-                   "{\"sort_index\":%u}}", tid);
+  fprintf(ch->out,
+          ",\"name\":\"thread_sort_index\",\"args\":"
+          "{\"sort_index\":%u}}",
+          tid);
 }
 
 struct chrome *
@@ -213,8 +219,9 @@ flow(struct chrome *ch, const char *ph, const char *cat, unsigned pid,
      unsigned tid, unsigned long long ns, unsigned long long id)
 {
   begin(ch, ph, pid, tid, ns);
-  fprintf(ch->out, ",\"cat\":\"%s\",\"name\":\"%s\",\"id\":%llu,"
-                   "\"bp\":\"e\"}",
+  fprintf(ch->out,
+          ",\"cat\":\"%s\",\"name\":\"%s\",\"id\":%llu,"
+          "\"bp\":\"e\"}",
           cat, cat, id);
 }
 
@@ -236,8 +243,10 @@ counters(struct chrome *ch, unsigned server, unsigned long long ns)
 {
   if (server < MAX_SERVERS) {
     begin(ch, "C", 1, 0, ns);
-    fprintf(ch->out, ",\"name\":\"queue of server %u\",\"args\":"
-                     "{\"messages\":%u}}", server, ch->queued[server]);
+    fprintf(ch->out,
+            ",\"name\":\"queue of server %u\",\"args\":"
+            "{\"messages\":%u}}",
+            server, ch->queued[server]);
   }
   begin(ch, "C", 1, 0, ns);
   fprintf(ch->out, ",\"name\":\"lends in flight\",\"args\":{\"lends\":%u}}",

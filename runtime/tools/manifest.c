@@ -50,8 +50,7 @@ add(struct manifest *m, const struct line_keywords *kw, char **words,
       return -1;
     }
   memset(&e[m->count], 0, sizeof e[m->count]);
-  if (kw->after != NULL &&
-      (e[m->count].after = strdup(kw->after)) == NULL) {
+  if (kw->after != NULL && (e[m->count].after = strdup(kw->after)) == NULL) {
     for (unsigned j = 0; j < n; j++)
       free(argv[j]);
     free(argv);
@@ -69,8 +68,8 @@ add(struct manifest *m, const struct line_keywords *kw, char **words,
 /* Takes the keywords off the front of words. Returns the number of words
  * they took, or -1 after saying what is wrong. */
 static int
-take_keywords(char **words, int n, struct line_keywords *kw,
-              const char *path, unsigned lineno)
+take_keywords(char **words, int n, struct line_keywords *kw, const char *path,
+              unsigned lineno)
 {
   int i = 0;
 
@@ -83,8 +82,10 @@ take_keywords(char **words, int n, struct line_keywords *kw,
       kw->hosted = true; /* a Rust program of the Xous hosted mode */
     else if (strcmp(words[i], "after") == 0) {
       if (i + 1 >= n) {
-        fprintf(stderr, "xous-run: %s:%u: `after` needs a name registered "
-                        "with xous-names, then a program\n", path, lineno);
+        fprintf(stderr,
+                "xous-run: %s:%u: `after` needs a name registered "
+                "with xous-names, then a program\n",
+                path, lineno);
         return -1;
       }
       kw->after = words[++i];
@@ -93,13 +94,15 @@ take_keywords(char **words, int n, struct line_keywords *kw,
     i++;
   }
   if (i > 0 && i == n) {
-    fprintf(stderr, "xous-run: %s:%u: `%s` needs a program after it\n",
-            path, lineno, words[i - 1]);
+    fprintf(stderr, "xous-run: %s:%u: `%s` needs a program after it\n", path,
+            lineno, words[i - 1]);
     return -1;
   }
   if (kw->wait && kw->until) {
-    fprintf(stderr, "xous-run: %s:%u: a line is `wait` or `until`, not "
-                    "both\n", path, lineno);
+    fprintf(stderr,
+            "xous-run: %s:%u: a line is `wait` or `until`, not "
+            "both\n",
+            path, lineno);
     return -1;
   }
   return i;
@@ -134,8 +137,7 @@ split(char *line, char **words)
         }
         continue;
       }
-      if (*q == '\0' || *q == ' ' || *q == '\t' || *q == '\r' ||
-          *q == '\n') {
+      if (*q == '\0' || *q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') {
         p = *q == '\0' ? q : q + 1;
         *w = '\0';
         break;
@@ -186,8 +188,10 @@ manifest_load_from(struct manifest *m, const char *path, const char *dir)
 
     lineno++;
     if (n < 0) {
-      fprintf(stderr, "xous-run: %s:%u: unclosed quote or more than %d "
-                      "words\n", path, lineno, MAX_WORDS);
+      fprintf(stderr,
+              "xous-run: %s:%u: unclosed quote or more than %d "
+              "words\n",
+              path, lineno, MAX_WORDS);
       rc = -1;
       break;
     }

@@ -26,8 +26,7 @@ struct manifest {
  * directory. Returns 0, or -1 after printing where it is wrong. */
 int manifest_load(struct manifest *m, const char *path);
 /* As manifest_load(), with relative program paths taken from dir. */
-int manifest_load_from(struct manifest *m, const char *path,
-                       const char *dir);
+int manifest_load_from(struct manifest *m, const char *path, const char *dir);
 /* Programs separated by "--" or ":"; one whose first word is --hosted is
  * a hosted-mode program. Returns 0 or -1. */
 int manifest_from_argv(struct manifest *m, int argc, char **argv);

@@ -50,8 +50,8 @@
 enum role { ROLE_BROKER, ROLE_SERVER, ROLE_PROGRAM };
 
 struct stream {
-  int fd;    /* -1 once closed */
-  FILE *to;  /* stdout or stderr */
+  int fd;   /* -1 once closed */
+  FILE *to; /* stdout or stderr */
   char buf[LINE_MAX_BYTES];
   size_t len;
 };
@@ -59,15 +59,15 @@ struct stream {
 struct proc {
   char name[64];
   enum role role;
-  pid_t pid;      /* 0 once reaped */
-  int status;     /* as from waitpid(), once reaped */
-  bool waited;    /* a `wait` line of an image */
-  bool until;     /* the run ends when the `until` programs have ended */
-  bool server;    /* the broker knows it as the owner of a server */
+  pid_t pid;           /* 0 once reaped */
+  int status;          /* as from waitpid(), once reaped */
+  bool waited;         /* a `wait` line of an image */
+  bool until;          /* the run ends when the `until` programs have ended */
+  bool server;         /* the broker knows it as the owner of a server */
   unsigned hosted_pid; /* a hosted-mode program: its Xous PID (the broker
                           knows the OS pid of its bridge, not its own) */
-  bool stopped;   /* we signalled it: its end is no news */
-  bool interactive; /* on the terminal (--shell): its status is the run's */
+  bool stopped;        /* we signalled it: its end is no news */
+  bool interactive;    /* on the terminal (--shell): its status is the run's */
   struct stream out, err;
 };
 
@@ -76,8 +76,8 @@ static unsigned nprocs;
 static size_t name_width = 5;
 static char run_dir[PATH_MAX];
 static char sock_path[PATH_MAX];
-static bool own_socket;  /* --socket: the path is the user's, no run_dir */
-static bool shell_mode;  /* --shell: the terminal belongs to the shell */
+static bool own_socket; /* --socket: the path is the user's, no run_dir */
+static bool shell_mode; /* --shell: the terminal belongs to the shell */
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_signal;
 
@@ -115,7 +115,8 @@ usage(FILE *out)
           "(see xous-run(1)).\n"
           "\n"
           "  -i, --image FILE   run the processes listed in FILE\n"
-          "  -u, --until PROG   end the run when PROG (its name or path) ends\n"
+          "  -u, --until PROG   end the run when PROG (its name or path) "
+          "ends\n"
           "  -a, --after NAME   start the programs after the first once NAME\n"
           "                     is registered with xous-names\n"
           "  -s, --socket PATH  the broker's socket (for xousctl --socket)\n"
@@ -255,9 +256,8 @@ static void
 describe_end(const struct proc *p)
 {
   if (WIFSIGNALED(p->status))
-    fprintf(stderr, "xous-run: %s was killed by signal %d (%s)\n",
-            p->name, WTERMSIG(p->status),
-            strsignal(WTERMSIG(p->status)));
+    fprintf(stderr, "xous-run: %s was killed by signal %d (%s)\n", p->name,
+            WTERMSIG(p->status), strsignal(WTERMSIG(p->status)));
   else if (WIFEXITED(p->status) && WEXITSTATUS(p->status) != 0)
     fprintf(stderr, "xous-run: %s exited with status %d\n", p->name,
             WEXITSTATUS(p->status));
@@ -330,8 +330,7 @@ spawn(const char *name, enum role role, char *const argv[], bool interactive)
   int child_errno = 0;
 
   if (nprocs == MAX_PROCS) {
-    fprintf(stderr, "xous-run: too many processes (at most %d)\n",
-            MAX_PROCS);
+    fprintf(stderr, "xous-run: too many processes (at most %d)\n", MAX_PROCS);
     return NULL;
   }
   if ((!interactive &&
@@ -487,9 +486,10 @@ make_run_dir(const char *socket_path)
     if ((size_t)snprintf(sock_path, sizeof sock_path, "%s", socket_path) >=
             sizeof sock_path ||
         strlen(sock_path) >= sizeof((struct sockaddr_un *)0)->sun_path) {
-      fprintf(stderr, "xous-run: socket path too long: %s (at most %zu "
-                      "bytes)\n", socket_path,
-              sizeof((struct sockaddr_un *)0)->sun_path - 1);
+      fprintf(stderr,
+              "xous-run: socket path too long: %s (at most %zu "
+              "bytes)\n",
+              socket_path, sizeof((struct sockaddr_un *)0)->sun_path - 1);
       return -1;
     }
     return 0;
@@ -510,8 +510,10 @@ make_run_dir(const char *socket_path)
   if ((size_t)snprintf(sock_path, sizeof sock_path, "%s/xousd.sock",
                        run_dir) >= sizeof sock_path ||
       strlen(sock_path) >= sizeof((struct sockaddr_un *)0)->sun_path) {
-    fprintf(stderr, "xous-run: socket path too long: %s (set TMPDIR to a "
-                    "shorter directory)\n", sock_path);
+    fprintf(stderr,
+            "xous-run: socket path too long: %s (set TMPDIR to a "
+            "shorter directory)\n",
+            sock_path);
     return -1;
   }
   return 0;
@@ -587,8 +589,7 @@ static bool
 find_beside(char *out, size_t size, const char *const candidates[])
 {
   for (size_t i = 0; candidates[i] != NULL; i++) {
-    if ((size_t)snprintf(out, size, "%s/%s", self_dir, candidates[i]) <
-            size &&
+    if ((size_t)snprintf(out, size, "%s/%s", self_dir, candidates[i]) < size &&
         access(out, X_OK) == 0)
       return true;
   }
@@ -646,9 +647,10 @@ emulated(char **argv)
     snprintf(emu, sizeof emu, "%s", env);
   else if (!find_beside(emu, sizeof emu,
                         (const char *const[]){ "xous-emu", NULL })) {
-    fprintf(stderr, "xous-run: %s is an rv32 program and there is no "
-                    "xous-emu beside %s (set XOUS_EMU)\n", argv[0],
-            self_dir);
+    fprintf(stderr,
+            "xous-run: %s is an rv32 program and there is no "
+            "xous-emu beside %s (set XOUS_EMU)\n",
+            argv[0], self_dir);
     return NULL;
   }
   while (argv[n] != NULL)
@@ -715,8 +717,7 @@ load_demo_image(struct manifest *m)
   if (src != NULL && src[0] != '\0')
     snprintf(dirs[n++], sizeof dirs[0], "%.*s/examples", PATH_MAX, src);
   snprintf(dirs[n++], sizeof dirs[0], "%s/examples", self_dir);
-  if (build_srcdir(dirs[n], PATH_MAX) &&
-      strlen(dirs[n]) + 10 < PATH_MAX) {
+  if (build_srcdir(dirs[n], PATH_MAX) && strlen(dirs[n]) + 10 < PATH_MAX) {
     strcat(dirs[n], "/examples");
     n++;
   }
@@ -742,10 +743,11 @@ load_demo_image(struct manifest *m)
     for (unsigned k = 0; k < m->count; k++) {
       const char *p = m->entries[k].argv[0];
 
-      if (strchr(p, '/') != NULL &&
-          access(p, is_elf(p) ? R_OK : X_OK) != 0) {
-        fprintf(stderr, "xous-run: %s: %s is not built; running the hello "
-                        "demo instead\n", image, p);
+      if (strchr(p, '/') != NULL && access(p, is_elf(p) ? R_OK : X_OK) != 0) {
+        fprintf(stderr,
+                "xous-run: %s: %s is not built; running the hello "
+                "demo instead\n",
+                image, p);
         manifest_free(m);
         return 0;
       }
@@ -807,14 +809,17 @@ static int
 apply_options(const struct run_options *o, struct manifest *m)
 {
   if (o->until != NULL && manifest_mark_until(m, o->until) == 0) {
-    fprintf(stderr, "xous-run: --until %s: no program of that name or path "
-                    "(the name is the part after the last '/')\n", o->until);
+    fprintf(stderr,
+            "xous-run: --until %s: no program of that name or path "
+            "(the name is the part after the last '/')\n",
+            o->until);
     return 2;
   }
   if (o->after != NULL) {
     if (m->count < 2) {
-      fprintf(stderr, "xous-run: --after %s: it delays the programs after "
-                      "the first, and there is no second program\n",
+      fprintf(stderr,
+              "xous-run: --after %s: it delays the programs after "
+              "the first, and there is no second program\n",
               o->after);
       return 2;
     }
@@ -890,9 +895,10 @@ start_standard_servers(void)
     struct proc *p;
 
     if (!find_helper(path, sizeof path, standard[i])) {
-      fprintf(stderr, "xous-run: warning: %s is neither beside %s nor in "
-                      "%s; skipping it\n", standard[i], self_dir,
-              XOUS_PKGLIBEXECDIR);
+      fprintf(stderr,
+              "xous-run: warning: %s is neither beside %s nor in "
+              "%s; skipping it\n",
+              standard[i], self_dir, XOUS_PKGLIBEXECDIR);
       continue;
     }
     /* Only the ticktimer's clock is virtual. */
@@ -917,8 +923,10 @@ wait_for_name(const char *name, const char *prog)
     if (got_signal || procs[0].pid == 0)
       return false;
     if (note_at != 0 && now_ms() > note_at) {
-      fprintf(stderr, "xous-run: %s still waits for \"%s\" to be registered "
-                      "with xous-names\n", prog, name);
+      fprintf(stderr,
+              "xous-run: %s still waits for \"%s\" to be registered "
+              "with xous-names\n",
+              prog, name);
       note_at = 0;
     }
     pump(ASK_EVERY_MS);
@@ -985,8 +993,10 @@ start_shell(void)
     sh = "/bin/sh";
   args[0] = (char *)sh;
   args[1] = NULL;
-  fprintf(stderr, "xous-run: a shell in the run's system (XOUS_SOCKET=%s); "
-                  "leave it to end the run\n", sock_path);
+  fprintf(stderr,
+          "xous-run: a shell in the run's system (XOUS_SOCKET=%s); "
+          "leave it to end the run\n",
+          sock_path);
   if ((p = spawn(base_name(sh), ROLE_PROGRAM, args, true)) == NULL)
     return 127;
   p->until = true;
@@ -1041,8 +1051,7 @@ work_done(bool keep_going, long long *next_ask)
     return !any_alive(ROLE_PROGRAM);
   /* A `wait` line is set-up, not the work. */
   for (unsigned i = 0; i < nprocs; i++)
-    if (procs[i].role == ROLE_PROGRAM && procs[i].pid == 0 &&
-        !procs[i].waited)
+    if (procs[i].role == ROLE_PROGRAM && procs[i].pid == 0 && !procs[i].waited)
       any_ended = true;
   if (!any_ended)
     return false;
@@ -1051,8 +1060,7 @@ work_done(bool keep_going, long long *next_ask)
     learn_servers();
   }
   for (unsigned i = 0; i < nprocs; i++)
-    if (procs[i].role == ROLE_PROGRAM && procs[i].pid > 0 &&
-        !procs[i].server)
+    if (procs[i].role == ROLE_PROGRAM && procs[i].pid > 0 && !procs[i].server)
       return false;
   return true;
 }

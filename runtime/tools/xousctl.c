@@ -142,8 +142,7 @@ request_words(int fd, unsigned cmd, const uint64_t args[7])
     f.w[1 + i] = args[i];
   snprintf(f.name, sizeof f.name, "%s", request_name);
   if (xous__wire_send(fd, &f, -1) != 0) {
-    fprintf(stderr, "xousctl: xousd at %s closed the connection\n",
-            sock_path);
+    fprintf(stderr, "xousctl: xousd at %s closed the connection\n", sock_path);
     return -1;
   }
   return 0;
@@ -344,8 +343,8 @@ print_ps(const char *json)
   const char *p = json;
   char name[64], state[32];
 
-  printf("%4s  %-20s %8s  %-9s %7s %7s %5s  %s\n", "PID", "NAME",
-         "HOST PID", "STATE", "THREADS", "SERVERS", "CONNS", "KIND");
+  printf("%4s  %-20s %8s  %-9s %7s %7s %5s  %s\n", "PID", "NAME", "HOST PID",
+         "STATE", "THREADS", "SERVERS", "CONNS", "KIND");
   while (json_next_object(&p, &o)) {
     if (!json_get(&o, "name", name, sizeof name))
       snprintf(name, sizeof name, "?");
@@ -366,8 +365,8 @@ print_servers(const char *json, bool sids)
   const char *p = json;
   char sid[64], h[9], owner[64];
 
-  printf("%5s  %-*s %-24s %6s %8s\n", "INDEX", sids ? 32 : 8, "SID",
-         "OWNER", "QUEUED", "SERVED");
+  printf("%5s  %-*s %-24s %6s %8s\n", "INDEX", sids ? 32 : 8, "SID", "OWNER",
+         "QUEUED", "SERVED");
   while (json_next_object(&p, &o)) {
     if (!json_get(&o, "sid", sid, sizeof sid))
       snprintf(sid, sizeof sid, "?");
@@ -497,8 +496,9 @@ names_learn(struct trace_names *tn, const struct json_obj *o, const char *ev)
 static const char *
 message_kind(unsigned long long kind)
 {
-  static const char *const kinds[] = { "?", "MutableLend", "Lend", "Send",
-                                       "Scalar", "BlockingScalar" };
+  static const char *const kinds[] = {
+    "?", "MutableLend", "Lend", "Send", "Scalar", "BlockingScalar"
+  };
 
   return kind < sizeof kinds / sizeof kinds[0] ? kinds[kind] : "?";
 }
@@ -517,12 +517,13 @@ print_value(const struct trace_names *tn, const char *key, const char *val)
   }
   if (number && n < 256 &&
       (strcmp(key, "pid") == 0 || strcmp(key, "from") == 0 ||
-       strcmp(key, "to") == 0) && tn->process[n][0] != '\0') {
+       strcmp(key, "to") == 0) &&
+      tn->process[n][0] != '\0') {
     printf(" %s=%s(%llu)", key, tn->process[n], n);
     return;
   }
-  if (number && n < 256 && strcmp(key, "server") == 0 &&
-      tn->owner[n] > 0 && tn->process[tn->owner[n]][0] != '\0') {
+  if (number && n < 256 && strcmp(key, "server") == 0 && tn->owner[n] > 0 &&
+      tn->process[tn->owner[n]][0] != '\0') {
     printf(" %s=%s#%llu", key, tn->process[tn->owner[n]], n);
     return;
   }
@@ -649,8 +650,7 @@ run_trace(int fd, char *buf, const struct options *o)
     owners_from_servers(tn, json);
   }
   if (ch != NULL) {
-    fprintf(stderr, "xousctl: recording to %s; stop with Ctrl-C\n",
-            o->chrome);
+    fprintf(stderr, "xousctl: recording to %s; stop with Ctrl-C\n", o->chrome);
     if (o->duration > 0)
       deadline = now_ms() + (long long)(o->duration * 1000);
   }
@@ -685,8 +685,7 @@ run_trace(int fd, char *buf, const struct options *o)
               strerror(errno));
       return EXIT_BROKER;
     }
-    fprintf(stderr, "xousctl: %lu events written to %s\n", events,
-            o->chrome);
+    fprintf(stderr, "xousctl: %lu events written to %s\n", events, o->chrome);
   }
   return status;
 }
@@ -773,8 +772,7 @@ parse_u32(const char *s, uint64_t *out)
 
   errno = 0;
   v = strtoull(s, &end, 10);
-  if (errno != 0 || *end != '\0' || end == s || s[0] == '-' ||
-      v > UINT32_MAX)
+  if (errno != 0 || *end != '\0' || end == s || s[0] == '-' || v > UINT32_MAX)
     return false;
   *out = v;
   return true;
@@ -970,7 +968,8 @@ main(int argc, char **argv)
     uint64_t args[7] = { 0 };
 
     if (strcmp(cmd, "time") == 0
-            ? !(rest == 0 || (rest == 2 && strcmp(argv[optind], "advance") == 0))
+            ? !(rest == 0 ||
+                (rest == 2 && strcmp(argv[optind], "advance") == 0))
             : !fail_args(rest, argv + optind, args)) {
       fprintf(stderr, "xousctl: usage: xousctl time [advance MS] | "
                       "xousctl fail [PID SYSCALL NTH ERROR | clear]\n");
@@ -1023,7 +1022,8 @@ main(int argc, char **argv)
     fprintf(stderr, "xousctl: --name goes with hosted-env\n");
     return EXIT_USAGE;
   }
-  if (name != NULL && (name[0] == '\0' || strlen(name) >= XOUS_WIRE_NAME_MAX)) {
+  if (name != NULL &&
+      (name[0] == '\0' || strlen(name) >= XOUS_WIRE_NAME_MAX)) {
     fprintf(stderr, "xousctl: --name takes 1 to %d bytes\n",
             XOUS_WIRE_NAME_MAX - 1);
     return EXIT_USAGE;

@@ -54,7 +54,12 @@ struct xd_link {
   struct xd_link *prev, *next;
 };
 
-enum xd_peer_role { XD_PEER_NEW, XD_PEER_PROCESS, XD_PEER_THREAD, XD_PEER_CTL };
+enum xd_peer_role {
+  XD_PEER_NEW,
+  XD_PEER_PROCESS,
+  XD_PEER_THREAD,
+  XD_PEER_CTL
+};
 
 enum xd_wait {
   XD_WAIT_NONE,
@@ -68,12 +73,12 @@ struct xd_peer {
   int fd;
   enum xd_peer_role role;
   pid_t os_pid;
-  struct xd_process *proc;   /* PROCESS and THREAD peers */
-  struct xd_thread *thread;  /* THREAD peers */
-  struct xd_thread *owned;   /* freed with the peer */
+  struct xd_process *proc;  /* PROCESS and THREAD peers */
+  struct xd_thread *thread; /* THREAD peers */
+  struct xd_thread *owned;  /* freed with the peer */
   bool closing;
-  bool trace;                /* CTL peer subscribed to the trace stream */
-  struct xd_link link;       /* all peers */
+  bool trace;          /* CTL peer subscribed to the trace stream */
+  struct xd_link link; /* all peers */
 };
 
 struct xd_thread {
@@ -83,21 +88,22 @@ struct xd_thread {
   enum xd_wait wait;
   struct xd_server *wait_server;
   unsigned wait_slot;
-  xous_sid_t wait_sid;          /* XD_WAIT_CONNECT */
-  struct xd_process *for_proc;  /* XD_WAIT_CONNECT: ConnectForProcess */
+  xous_sid_t wait_sid;         /* XD_WAIT_CONNECT */
+  struct xd_process *for_proc; /* XD_WAIT_CONNECT: ConnectForProcess */
   uint8_t for_pid;
-  struct xous__send_args held;  /* XD_WAIT_SPACE: the message to send */
+  struct xous__send_args held; /* XD_WAIT_SPACE: the message to send */
   uint64_t held_offset;
   int held_fd;
   bool held_try;
-  struct xd_link wait_link;     /* in the server's or the connect list */
-  struct xd_link proc_link;     /* in the process's thread list */
+  struct xd_link wait_link; /* in the server's or the connect list */
+  struct xd_link proc_link; /* in the process's thread list */
 };
 
 struct xd_conn {
   bool used;
   uint8_t server_index;
-  uint32_t server_gen;  /* a destroyed server is never confused with a new one */
+  uint32_t
+      server_gen; /* a destroyed server is never confused with a new one */
 };
 
 struct xd_process {
@@ -108,12 +114,12 @@ struct xd_process {
   struct xd_peer *peer;
   struct xd_link threads;
   struct xd_conn conns[XOUS_MAX_CONNECTIONS];
-  unsigned max_servers;      /* AdjustProcessLimit XOUS_LIMIT_SERVERS */
-  unsigned max_conns;        /* AdjustProcessLimit XOUS_LIMIT_CONNECTIONS */
-  uint64_t messages_sent;    /* of rings since dropped; live ones count apart */
+  unsigned max_servers;   /* AdjustProcessLimit XOUS_LIMIT_SERVERS */
+  unsigned max_conns;     /* AdjustProcessLimit XOUS_LIMIT_CONNECTIONS */
+  uint64_t messages_sent; /* of rings since dropped; live ones count apart */
   uint64_t start_ms;
-  bool hosted;               /* a hosted-mode (TCP) program */
-  uint64_t random_draws;     /* of a seeded run's stream (seed.c) */
+  bool hosted;           /* a hosted-mode (TCP) program */
+  uint64_t random_draws; /* of a seeded run's stream (seed.c) */
 };
 
 /* QUEUED: a memory message whose object the server has not fetched yet;
@@ -129,20 +135,20 @@ enum xd_slot_state {
 
 struct xd_slot {
   enum xd_slot_state state;
-  uint16_t gen;              /* 1..XOUS__SENDER_GEN_MAX (core/abi.h) */
-  uint8_t kind;              /* SendMessage code 1..5 */
+  uint16_t gen; /* 1..XOUS__SENDER_GEN_MAX (core/abi.h) */
+  uint8_t kind; /* SendMessage code 1..5 */
   xous_pid_t client_pid;
-  struct xd_thread *client;  /* blocked caller; NULL when none or dead */
-  struct xous__msg msg;      /* as sent (a memory message's addr is the
+  struct xd_thread *client; /* blocked caller; NULL when none or dead */
+  struct xous__msg msg;     /* as sent (a memory message's addr is the
                               * lender's) */
-  int fd;                    /* memory object until fetched, else -1 */
+  int fd;                   /* memory object until fetched, else -1 */
   uint64_t mem_offset;
-  uint32_t key;              /* client PID and ring position, for traces */
+  uint32_t key; /* client PID and ring position, for traces */
 };
 
 /* One ring of the direct path (hosted/ring.h), as the broker holds it. */
 struct xd_ring {
-  int fd;      /* the ring's memory, mapped only while used (xd_ring_map) */
+  int fd; /* the ring's memory, mapped only while used (xd_ring_map) */
   uint32_t gen;
   int sock[2]; /* the object socket: [0] the client's end, [1] the server's */
   bool orphan; /* its client died with messages in it, kept for the server */
@@ -155,10 +161,10 @@ struct xd_server {
   xous_sid_t sid;
   struct xd_process *owner;
   struct xd_slot slots[XOUS_QUEUE_DEPTH]; /* relayed messages */
-  unsigned in_use;                 /* slots not FREE */
-  unsigned lent;                   /* active lends */
-  struct xd_link senders;          /* threads waiting for a free slot */
-  int page_fd;                     /* the server page, -1 when none */
+  unsigned in_use;                        /* slots not FREE */
+  unsigned lent;                          /* active lends */
+  struct xd_link senders;                 /* threads waiting for a free slot */
+  int page_fd;                            /* the server page, -1 when none */
   struct xous_server_page *page;
   struct xd_ring *rings[XOUS_RING_PIDS]; /* by client PID */
 };
@@ -167,10 +173,10 @@ struct xd_options {
   const char *socket_path;
   bool foreground;
   int verbose;
-  unsigned max_servers;      /* system wide, 1..XOUSD_MAX_SERVERS */
-  unsigned max_connections;  /* per process ceiling, 1..32 */
-  unsigned process_servers;  /* per process ceiling, 1..max_servers */
-  unsigned max_processes;    /* besides the broker, 1..XOUSD_MAX_PIDS - 2 */
+  unsigned max_servers;     /* system wide, 1..XOUSD_MAX_SERVERS */
+  unsigned max_connections; /* per process ceiling, 1..32 */
+  unsigned process_servers; /* per process ceiling, 1..max_servers */
+  unsigned max_processes;   /* besides the broker, 1..XOUSD_MAX_PIDS - 2 */
 };
 
 struct xd_broker {
@@ -179,7 +185,7 @@ struct xd_broker {
   int listen_fd;
   uv_poll_t listen_poll;
   uv_signal_t sigint, sigterm;
-  char dir[4096];            /* the socket directory, if we made it */
+  char dir[4096]; /* the socket directory, if we made it */
   struct xd_link peers;
   struct xd_process *procs[XOUSD_MAX_PIDS];
   struct xd_server servers[XOUSD_MAX_SERVERS];
@@ -220,7 +226,7 @@ xd_list_del(struct xd_link *n)
   }
   n->prev = n->next = n;
 }
-#define xd_container_of(p, type, member)                                     \
+#define xd_container_of(p, type, member)                                      \
   ((type *)(void *)((char *)(p)-offsetof(type, member)))
 
 /* ---- listen.c: the socket, peers, frames --------------------------------- */

@@ -79,8 +79,8 @@ state_of(const struct xd_process *proc)
     return "starting"; /* reserved for a hosted-mode program */
   for (const struct xd_link *l = proc->threads.next; l != &proc->threads;
        l = l->next) {
-    const struct xd_thread *t =
-        xd_container_of(l, struct xd_thread, proc_link);
+    const struct xd_thread *t = xd_container_of(l, struct xd_thread,
+                                                proc_link);
 
     if (t->wait == XD_WAIT_NONE)
       return "running";
@@ -108,8 +108,8 @@ list_processes(struct text *t)
         "%s{\"pid\":%u,\"name\":\"%s\",\"os_pid\":%d,\"state\":\"%s\","
         "\"threads\":%u,\"servers\":%u,\"connections\":%u,"
         "\"messages_sent\":%llu,\"hosted\":%s}",
-        first ? "" : ",", pid, proc->name, (int)proc->os_pid,
-        state_of(proc), count_threads(proc), servers, conns,
+        first ? "" : ",", pid, proc->name, (int)proc->os_pid, state_of(proc),
+        count_threads(proc), servers, conns,
         (unsigned long long)(proc->messages_sent + xd_direct_sent(proc)),
         proc->hosted ? "true" : "false");
     first = false;
@@ -219,8 +219,8 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     list_connections(&t);
     break;
   case XOUS_CTL_KILL: {
-    struct xd_process *proc =
-        xd_process_by_pid(f->w[1] <= 0xff ? (unsigned)f->w[1] : 0);
+    struct xd_process *proc = xd_process_by_pid(
+        f->w[1] <= 0xff ? (unsigned)f->w[1] : 0);
 
     if (proc == NULL) {
       put(&t, "{\"ok\":false,\"error\":\"no process %llu\"}",
@@ -275,10 +275,10 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     break;
   case XOUS_CTL_ANSWERS: {
     xous_error_t err =
-        f->w[2] > 2 ? XOUS_INVALID_ARGUMENT
-                    : xd_fault_answers(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256,
-                                       f->w[2] == 2,
-                                       f->w[2] == 1 ? f->w[3] : 0);
+        f->w[2] > 2
+            ? XOUS_INVALID_ARGUMENT
+            : xd_fault_answers(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256,
+                               f->w[2] == 2, f->w[2] == 1 ? f->w[3] : 0);
 
     if (err == XOUS_OK)
       put(&t, "{\"ok\":true}");
@@ -298,7 +298,8 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
        * wmem_max caps the request. */
       int room = 8 << 20;
 
-      if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) < 0)
+      if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) <
+          0)
         (void)setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
       p->trace = true;
       xd_tracing++;
@@ -311,7 +312,8 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     break;
   }
   if (t.full)
-    t.len = (size_t)snprintf(t.buf, t.cap, "{\"ok\":false,\"error\":\"too long\"}");
+    t.len = (size_t)snprintf(t.buf, t.cap,
+                             "{\"ok\":false,\"error\":\"too long\"}");
   send_text(p, XOUS_WIRE_CTL_REPLY, t.buf, t.len);
   free(t.buf);
 }

@@ -8,7 +8,6 @@
 #include "xousd/broker.h"
 #include "xousd/hosted_listen.h"
 
-
 static void
 answer_hello(struct xd_peer *p, uint16_t type, uint64_t w0)
 {
@@ -49,8 +48,8 @@ hello(struct xd_peer *p, const struct xous_wire_frame *f)
     p->proc = proc;
     answer_hello(p, XOUS_WIRE_WELCOME, proc->pid);
   } else if (f->type == XOUS_WIRE_HELLO_THREAD) {
-    struct xd_process *proc =
-        xd_process_by_pid(f->w[0] <= 0xff ? (unsigned)f->w[0] : 0);
+    struct xd_process *proc = xd_process_by_pid(
+        f->w[0] <= 0xff ? (unsigned)f->w[0] : 0);
     struct xd_thread *t;
 
     /* A thread joins only the process it really belongs to. */
@@ -89,8 +88,8 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
       close(fd);
     return;
   }
-  if (nr != XOUS_SYSCALL_SEND_MESSAGE &&
-      nr != XOUS_SYSCALL_TRY_SEND_MESSAGE && fd >= 0) {
+  if (nr != XOUS_SYSCALL_SEND_MESSAGE && nr != XOUS_SYSCALL_TRY_SEND_MESSAGE &&
+      fd >= 0) {
     close(fd); /* only a memory message carries an object */
     fd = -1;
   }

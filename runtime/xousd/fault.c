@@ -16,10 +16,10 @@
 
 struct fault {
   bool used;
-  xous_pid_t pid;      /* 0: any */
+  xous_pid_t pid; /* 0: any */
   uint32_t syscall;
-  uint32_t nth;        /* 1 based; 0: every call */
-  uint32_t seen;       /* matching calls since the rule was set */
+  uint32_t nth;  /* 1 based; 0: every call */
+  uint32_t seen; /* matching calls since the rule was set */
   uint32_t fired;
   xous_error_t err;
 };
@@ -55,8 +55,10 @@ xd_fault_add(unsigned pid, uint64_t syscall, uint64_t nth, uint64_t err)
 
     if (f->used)
       continue;
-    *f = (struct fault){ true, (xous_pid_t)pid, (uint32_t)syscall,
-                         (uint32_t)nth, 0, 0, (xous_error_t)err };
+    *f = (struct fault){
+      true, (xous_pid_t)pid,  (uint32_t)syscall, (uint32_t)nth, 0,
+      0,    (xous_error_t)err
+    };
     nfaults++;
     xd_log(1, "fault: call %llu of syscall %llu by %s%u fails with %s",
            (unsigned long long)nth, (unsigned long long)syscall,
@@ -98,8 +100,7 @@ xd_fault_list(char *buf, size_t size)
                  "%s{\"pid\":%u,\"syscall\":%u,\"nth\":%u,\"error\":%u,"
                  "\"error_name\":\"%s\",\"seen\":%u,\"fired\":%u}",
                  len > 1 ? "," : "", f->pid, f->syscall, f->nth,
-                 (unsigned)f->err, xous_error_name(f->err), f->seen,
-                 f->fired);
+                 (unsigned)f->err, xous_error_name(f->err), f->seen, f->fired);
   }
   if (n >= 0 && (size_t)n < size - len)
     len += (size_t)n;
@@ -155,20 +156,20 @@ xd_fault_check(struct xd_thread *t, xous_word_t nr)
 
 struct answer_rule {
   bool used;
-  xous_pid_t pid;  /* the servers of this process */
+  xous_pid_t pid; /* the servers of this process */
   bool drop;
-  uint64_t ms;     /* the delay, when not dropped */
+  uint64_t ms; /* the delay, when not dropped */
 };
 
 /* An answer given by a server, waiting for its time. */
 struct held {
   bool used;
-  uint8_t index;   /* the server, */
-  uint32_t gen;    /* which must still be this one, */
-  unsigned n;      /* and its slot, */
-  uint16_t sgen;   /* still for this message */
+  uint8_t index; /* the server, */
+  uint32_t gen;  /* which must still be this one, */
+  unsigned n;    /* and its slot, */
+  uint16_t sgen; /* still for this message */
   struct xous__answer ans;
-  uint64_t due;    /* uv_now() time */
+  uint64_t due; /* uv_now() time */
 };
 
 static struct answer_rule answer_rules[MAX_ANSWER_RULES];
@@ -282,11 +283,12 @@ xd_fault_hold_answer(struct xd_server *s, unsigned n,
     uv_unref((uv_handle_t *)&held_timer);
     held_timer_ready = true;
   }
-  *h = (struct held){ true, s->index, s->gen, n, s->slots[n].gen, *ans,
-                      uv_now(xd.loop) + r->ms };
+  *h = (struct held){
+    true, s->index, s->gen, n, s->slots[n].gen, *ans, uv_now(xd.loop) + r->ms
+  };
   s->slots[n].state = XD_SLOT_ANSWERED;
-  xd_trace("{\"ev\":\"delay\",\"server\":%u,\"to\":%u,\"ms\":%llu}",
-           s->index, s->slots[n].client_pid, (unsigned long long)r->ms);
+  xd_trace("{\"ev\":\"delay\",\"server\":%u,\"to\":%u,\"ms\":%llu}", s->index,
+           s->slots[n].client_pid, (unsigned long long)r->ms);
   if (!uv_is_active((uv_handle_t *)&held_timer) ||
       uv_timer_get_due_in(&held_timer) > r->ms)
     uv_timer_start(&held_timer, deliver_due, r->ms, 0);

@@ -457,8 +457,8 @@ tid_given(uint64_t tid)
 /* A call that cannot be made: its error, and for a lend the bytes the
  * client will read back. */
 static void
-refuse(const struct xous_hosted_frame *f, const uint8_t *payload,
-       size_t len, xous_error_t err)
+refuse(const struct xous_hosted_frame *f, const uint8_t *payload, size_t len,
+       xous_error_t err)
 {
   uint64_t r[8] = { XOUS_RESULT_ERROR, (uint64_t)err };
 
@@ -513,8 +513,9 @@ read_call(struct call *c)
     xous__hosted_decode(raw, &f);
     verdict = xous__hosted_classify(&f, &len);
     if (verdict == XOUS_HOSTED_CLOSE) {
-      fprintf(stderr, "xous-hosted: a frame no client sends (tid %llu, call "
-                      "%llu, %llu payload bytes; at most %u): closing\n",
+      fprintf(stderr,
+              "xous-hosted: a frame no client sends (tid %llu, call "
+              "%llu, %llu payload bytes; at most %u): closing\n",
               (unsigned long long)f.tid, (unsigned long long)f.w[0],
               (unsigned long long)len, XOUS_HOSTED_PAYLOAD_MAX);
       die_quietly();

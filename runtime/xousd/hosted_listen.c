@@ -56,9 +56,9 @@
 struct reservation {
   struct xd_process *proc; /* NULL: no reservation for this PID */
   uint8_t key[XOUS_HOSTED_KEY_BYTES];
-  bool spent;              /* a connection used the key */
-  int handover;            /* our end of the bridge's hand-over socket */
-  uint64_t expires;        /* loop time (ms) */
+  bool spent;       /* a connection used the key */
+  int handover;     /* our end of the bridge's hand-over socket */
+  uint64_t expires; /* loop time (ms) */
 };
 
 struct pending {
@@ -185,8 +185,7 @@ xd_hosted_env(const char *name, char *out, size_t cap)
   }
   proc = xd_process_new(NULL, name[0] != '\0' ? name : "hosted", &err);
   if (proc == NULL) {
-    snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}",
-             xous_strerror(err));
+    snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}", xous_strerror(err));
     return;
   }
   proc->hosted = true;
@@ -200,16 +199,16 @@ xd_hosted_env(const char *name, char *out, size_t cap)
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
       xd_log(0, "cannot make a hand-over socket: %s", strerror(errno));
       xd_process_kill(proc);
-      snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}",
-               strerror(errno));
+      snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}", strerror(errno));
       return;
     }
     if (start_bridge(proc, sp[1]) != 0) { /* it said why */
       close(sp[0]);
       close(sp[1]);
       xd_process_kill(proc);
-      snprintf(out, cap, "{\"ok\":false,\"error\":\"cannot start "
-                         "xous-hosted (see xousd's messages)\"}");
+      snprintf(out, cap,
+               "{\"ok\":false,\"error\":\"cannot start "
+               "xous-hosted (see xousd's messages)\"}");
       return;
     }
     close(sp[1]);
@@ -223,8 +222,8 @@ xd_hosted_env(const char *name, char *out, size_t cap)
   r->expires = uv_now(xd.loop) + XD_HOSTED_KEY_MS;
   tick_start();
   hex(key, r->key, sizeof r->key);
-  xd_log(1, "process %u (%s) reserved for a hosted-mode program",
-         proc->pid, proc->name);
+  xd_log(1, "process %u (%s) reserved for a hosted-mode program", proc->pid,
+         proc->name);
   snprintf(out, cap,
            "{\"ok\":true,\"server\":\"%s\",\"pid\":%u,\"key\":\"%s\","
            "\"name\":\"%s\"}",
@@ -330,8 +329,8 @@ bridge_path(char *buf, size_t size)
 /* The bridge's environment: ours, with the broker's socket and the
  * process's name. */
 static char **
-bridge_env(const char *name, char *sock_var, size_t sock_size,
-           char *name_var, size_t name_size)
+bridge_env(const char *name, char *sock_var, size_t sock_size, char *name_var,
+           size_t name_size)
 {
   extern char **environ;
   static char mark_var[sizeof "XOUS_HOSTED_MARK=" + sizeof mark];
@@ -395,8 +394,10 @@ start_bridge(struct xd_process *proc, int fd)
   err = uv_spawn(xd.loop, &b->child, &opt);
   free(env);
   if (err != 0) {
-    xd_log(0, "cannot start %s for a hosted-mode program: %s (set "
-              "XOUS_HOSTED_BRIDGE)", opt.file, uv_strerror(err));
+    xd_log(0,
+           "cannot start %s for a hosted-mode program: %s (set "
+           "XOUS_HOSTED_BRIDGE)",
+           opt.file, uv_strerror(err));
     uv_close((uv_handle_t *)&b->child, bridge_closed);
     return -1;
   }
@@ -477,8 +478,7 @@ admit(struct pending *c)
   }
   close(r->handover);
   r->handover = -1;
-  xd_log(1, "hosted process %u (%s) connected", r->proc->pid,
-         r->proc->name);
+  xd_log(1, "hosted process %u (%s) connected", r->proc->pid, r->proc->name);
   pending_end(c, true); /* the bridge has its own copy */
 }
 
@@ -532,8 +532,10 @@ on_connection(uv_stream_t *server, int status)
   if (fd < 0)
     return;
   if (npending >= XD_HOSTED_PENDING || xd.stopping) {
-    xd_log(1, "hosted mode: %u connections are showing their keys: "
-              "refused one more", npending);
+    xd_log(1,
+           "hosted mode: %u connections are showing their keys: "
+           "refused one more",
+           npending);
     close(fd);
     return;
   }
@@ -592,13 +594,17 @@ xd_hosted_listen(const char *spec)
   char host[INET6_ADDRSTRLEN];
 
   if (kind == -2) {
-    xd_log(0, "--hosted %s: only a loopback address (127.0.0.1, [::1], "
-              "localhost): the protocol's key is all that guards it", spec);
+    xd_log(0,
+           "--hosted %s: only a loopback address (127.0.0.1, [::1], "
+           "localhost): the protocol's key is all that guards it",
+           spec);
     return -1;
   }
   if (kind != 0) {
-    xd_log(0, "--hosted takes ADDR:PORT, as 127.0.0.1:0 (0: any free "
-              "port), not %s", spec);
+    xd_log(0,
+           "--hosted takes ADDR:PORT, as 127.0.0.1:0 (0: any free "
+           "port), not %s",
+           spec);
     return -1;
   }
   uv_tcp_init(xd.loop, &listener);

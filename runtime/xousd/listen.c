@@ -48,8 +48,10 @@ prepare_dir(const char *sock_path)
     return -1;
   }
   if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
-    xd_log(0, "%s is not a directory owned by you: choose another socket "
-              "with --socket or $XOUS_SOCKET", dir);
+    xd_log(0,
+           "%s is not a directory owned by you: choose another socket "
+           "with --socket or $XOUS_SOCKET",
+           dir);
     return -1;
   }
   if ((st.st_mode & 077) != 0) {
@@ -61,8 +63,10 @@ prepare_dir(const char *sock_path)
     if ((strcmp(base, "xous") == 0 || strncmp(base, "xous-", 5) == 0) &&
         chmod(dir, 0700) == 0)
       return 0;
-    xd_log(0, "%s can be entered by other users: put the socket in a "
-              "private (0700) directory", dir);
+    xd_log(0,
+           "%s can be entered by other users: put the socket in a "
+           "private (0700) directory",
+           dir);
     return -1;
   }
   return 0;
@@ -95,8 +99,10 @@ xd_listen(void)
     return -1;
   }
   if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    xd_log(0, "another xousd is already serving %s (stop it with "
-              "'xousctl shutdown', or choose another --socket)", path);
+    xd_log(0,
+           "another xousd is already serving %s (stop it with "
+           "'xousctl shutdown', or choose another --socket)",
+           path);
     close(lock_fd);
     lock_fd = -1;
     lock_path[0] = '\0'; /* not ours to remove */
@@ -250,8 +256,7 @@ on_peer(uv_poll_t *h, int status, int events)
         ((f.flags & XOUS_WIRE_F_FD) != 0) != (fd >= 0)) {
       /* SAFETY: nothing of a malformed frame is used; the peer loses its
        * socket, everyone else goes on. */
-      xd_log(1, "closing peer (os pid %d): malformed frame",
-             (int)p->os_pid);
+      xd_log(1, "closing peer (os pid %d): malformed frame", (int)p->os_pid);
       if (fd >= 0)
         close(fd);
       xd_peer_close(p);

@@ -8,7 +8,6 @@
 
 #include "xousd/broker.h"
 
-
 void
 xd_log(int level, const char *fmt, ...)
 {

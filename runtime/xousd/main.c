@@ -168,10 +168,10 @@ main(int argc, char **argv)
       long n = strtol(optarg, &end, 10);
 
       /* PID 1 is the broker and PIDs are 8 bits: 254 others at most. */
-      if (*end != '\0' || end == optarg || n < 1 ||
-          n > XOUSD_MAX_PIDS - 2) {
-        fprintf(stderr, "xousd: --max-processes takes 1..%d (the device "
-                        "allows %d; PIDs are 8 bits)\n",
+      if (*end != '\0' || end == optarg || n < 1 || n > XOUSD_MAX_PIDS - 2) {
+        fprintf(stderr,
+                "xousd: --max-processes takes 1..%d (the device "
+                "allows %d; PIDs are 8 bits)\n",
                 XOUSD_MAX_PIDS - 2, XOUS_MAX_PROCESSES);
         return 2;
       }
@@ -185,8 +185,9 @@ main(int argc, char **argv)
 
       /* Above 256 two servers would share a sender word's index bits. */
       if (*end != '\0' || n < 1 || n > XOUSD_MAX_SERVERS) {
-        fprintf(stderr, "xousd: --%s takes 1..%d (the sender word has 8 "
-                        "bits of server index)\n",
+        fprintf(stderr,
+                "xousd: --%s takes 1..%d (the sender word has 8 "
+                "bits of server index)\n",
                 c == 'S' ? "max-servers" : "process-servers",
                 XOUSD_MAX_SERVERS);
         return 2;

@@ -22,8 +22,10 @@ static size_t
 utf8_length(const unsigned char *s, size_t avail)
 {
   unsigned c = s[0];
-  size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+             : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4
+                                      : 0;
 
   if (n == 0 || n > avail)
     return 0;
@@ -73,20 +75,21 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
 
   /* The lowest free PID, as small numbers are what the device hands out;
    * 1 is the kernel. */
-  for (pid = 2; pid < 2 + xd.opt.max_processes && xd.procs[pid] != NULL;
-       pid++)
+  for (pid = 2; pid < 2 + xd.opt.max_processes && xd.procs[pid] != NULL; pid++)
     ;
   if (pid == 2 + xd.opt.max_processes) {
     if (xd.opt.max_processes == XOUS_MAX_PROCESSES)
-      xd_log(0, "refused a process: no free PID (%u processes are "
-                "running, all of PIDs 2..%u: the device's limit; xousd "
-                "--max-processes raises it up to %d)",
+      xd_log(0,
+             "refused a process: no free PID (%u processes are "
+             "running, all of PIDs 2..%u: the device's limit; xousd "
+             "--max-processes raises it up to %d)",
              xd.opt.max_processes, 1 + xd.opt.max_processes,
              XOUSD_MAX_PIDS - 2);
     else
-      xd_log(0, "refused a process: no free PID (%u processes are "
-                "running, all of PIDs 2..%u, as xousd --max-processes "
-                "says)",
+      xd_log(0,
+             "refused a process: no free PID (%u processes are "
+             "running, all of PIDs 2..%u, as xousd --max-processes "
+             "says)",
              xd.opt.max_processes, 1 + xd.opt.max_processes);
     *err = XOUS_OUT_OF_MEMORY;
     return NULL;
@@ -110,8 +113,7 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   xd.procs[pid] = proc;
   xd_log(1, "process %u (%s, os pid %d) joined", pid, proc->name,
          (int)proc->os_pid);
-  xd_trace("{\"ev\":\"process\",\"pid\":%u,\"name\":\"%s\"}", pid,
-           proc->name);
+  xd_trace("{\"ev\":\"process\",\"pid\":%u,\"name\":\"%s\"}", pid, proc->name);
   return proc;
 }
 
@@ -163,8 +165,8 @@ xd_process_kill(struct xd_process *proc)
 
   /* Its threads first: nothing may be answered to them any more. */
   while (!xd_list_empty(&proc->threads)) {
-    struct xd_thread *t =
-        xd_container_of(proc->threads.next, struct xd_thread, proc_link);
+    struct xd_thread *t = xd_container_of(proc->threads.next, struct xd_thread,
+                                          proc_link);
     struct xd_peer *tp = t->peer;
 
     xd_thread_gone(t);

@@ -73,8 +73,7 @@ enqueue(struct xd_server *s, struct xd_thread *t,
   else if (kind != XOUS_MSG_SCALAR) {
     /* A slot of our own for what the server must come back for: the
      * object to fetch, the caller to answer. */
-    for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].state != XD_SLOT_FREE;
-         n++)
+    for (n = 0; n < XOUS_QUEUE_DEPTH && s->slots[n].state != XD_SLOT_FREE; n++)
       ;
     if (n == XOUS_QUEUE_DEPTH)
       err = XOUS_SERVER_QUEUE_FULL;
@@ -122,8 +121,8 @@ enqueue(struct xd_server *s, struct xd_thread *t,
     s->slots[n].key = key;
   xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
            "\"kind\":%u,\"id\":%llu,\"slot\":%u}",
-           t->proc->pid, t->tid, s->index, kind,
-           (unsigned long long)m->msg.id, key);
+           t->proc->pid, t->tid, s->index, kind, (unsigned long long)m->msg.id,
+           key);
   xous__page_ring_bell(s->page, t->proc->pid);
   if (xous__is_blocking(kind)) {
     t->wait = XD_WAIT_REPLY;
@@ -141,8 +140,8 @@ admit_senders(struct xd_server *s)
 {
   while (s->used && !xd_list_empty(&s->senders) &&
          xous__page_reserve(s->page) == 0) {
-    struct xd_thread *t =
-        xd_container_of(s->senders.next, struct xd_thread, wait_link);
+    struct xd_thread *t = xd_container_of(s->senders.next, struct xd_thread,
+                                          wait_link);
     int fd = t->held_fd;
 
     xd_list_del(&t->wait_link);
@@ -189,8 +188,8 @@ xd_send(struct xd_thread *t, const xous_word_t a[8], int fd,
     err = xous__check_object(fd, mem_offset, m.msg.mem.len);
   else if (fd >= 0)
     err = XOUS_INVALID_ARGUMENT; /* a scalar carries no memory */
-  if (err == XOUS_OK && ((s = xd_conn_server(t->proc, m.cid)) == NULL ||
-                         s->page == NULL))
+  if (err == XOUS_OK &&
+      ((s = xd_conn_server(t->proc, m.cid)) == NULL || s->page == NULL))
     err = XOUS_SERVER_NOT_FOUND;
   if (err == XOUS_OK && xous__page_reserve(s->page) != 0) {
     if (m.try_only)
@@ -242,8 +241,8 @@ slot_of(struct xd_thread *t, xous_sender_t sender, enum xd_slot_state state,
   s = &xd.servers[idx];
   if (!s->used || s->owner != t->proc)
     return XOUS_SERVER_NOT_FOUND;
-  if (!xous__token_broker(token) || gen == 0 ||
-      s->slots[n].state != state || s->slots[n].gen != gen ||
+  if (!xous__token_broker(token) || gen == 0 || s->slots[n].state != state ||
+      s->slots[n].gen != gen ||
       s->slots[n].client_pid != xous__sender_pid(sender))
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
   *sp = s;
@@ -454,8 +453,8 @@ xd_server_destroy(struct xd_server *s)
     free_slot(s, n);
   }
   while (!xd_list_empty(&s->senders)) {
-    struct xd_thread *t =
-        xd_container_of(s->senders.next, struct xd_thread, wait_link);
+    struct xd_thread *t = xd_container_of(s->senders.next, struct xd_thread,
+                                          wait_link);
 
     xd_list_del(&t->wait_link);
     t->wait = XD_WAIT_NONE;

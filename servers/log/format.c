@@ -90,7 +90,16 @@ number(struct out *o, const struct spec *sp, uintmax_t v, char sign,
     pad(o, ' ', fill);
 }
 
-enum length { L_INT, L_CHAR, L_SHORT, L_LONG, L_LLONG, L_SIZE, L_MAX, L_PTRDIFF };
+enum length {
+  L_INT,
+  L_CHAR,
+  L_SHORT,
+  L_LONG,
+  L_LLONG,
+  L_SIZE,
+  L_MAX,
+  L_PTRDIFF
+};
 
 static uintmax_t
 get_unsigned(va_list *ap, enum length len)

@@ -132,8 +132,7 @@ raw_connect(const char *name, xous_word_t op, xous_cid_t *cid,
   if (err != XOUS_OK)
     return err;
   if (answer[0] != 0)
-    return answer[0] == 1 &&
-                   answer[1] == XOUS_NAMES_CONNECT_SERVER_NOT_FOUND
+    return answer[0] == 1 && answer[1] == XOUS_NAMES_CONNECT_SERVER_NOT_FOUND
                ? XOUS_SERVER_NOT_FOUND
                : XOUS_INTERNAL_ERROR;
   if (cid != NULL)
@@ -170,8 +169,8 @@ xous_names_try_connect_token(const char *name, xous_cid_t *cid,
 }
 
 xous_error_t
-xous_names_lookup(const char *name, xous_cid_t *cid,
-                  xous_names_token_t *token, bool *has_token)
+xous_names_lookup(const char *name, xous_cid_t *cid, xous_names_token_t *token,
+                  bool *has_token)
 {
   struct xous__names_return ret;
   xous_range_t page;

@@ -46,9 +46,9 @@ owner_gone(const struct names_entry *e)
 {
   xous_cid_t cid;
 
-  return xous_connect_for_process(
-             e->owner, xous_sid_from_name(XOUS_NAMES_SERVER_NAME), &cid) ==
-         XOUS_PROCESS_NOT_FOUND;
+  return xous_connect_for_process(e->owner,
+                                  xous_sid_from_name(XOUS_NAMES_SERVER_NAME),
+                                  &cid) == XOUS_PROCESS_NOT_FOUND;
 }
 
 /* Looks at e's server: true when it is up (a pending entry becomes
@@ -389,8 +389,7 @@ op_disconnect(const xous_envelope_t *env, size_t used)
   const uint8_t *s;
   size_t len;
 
-  if (xous__names_read_disconnect(request, used, &s, &len, token) !=
-      XOUS_OK) {
+  if (xous__names_read_disconnect(request, used, &s, &len, token) != XOUS_OK) {
     fail(env);
     return;
   }

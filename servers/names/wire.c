@@ -65,8 +65,7 @@ xous__names_write_registration(void *buf, size_t cap, const uint8_t *name,
 
 xous_error_t
 xous__names_write_disconnect(void *buf, size_t cap, const uint8_t *name,
-                             size_t len, const uint32_t token[4],
-                             size_t *used)
+                             size_t len, const uint32_t token[4], size_t *used)
 {
   xous_rkyv_writer_t w;
   xous_rkyv_str_t s;
@@ -153,8 +152,8 @@ xous__names_read_string(const void *buf, size_t used, const uint8_t **name,
 
 xous_error_t
 xous__names_read_registration(const void *buf, size_t used,
-                              const uint8_t **name, size_t *len,
-                              bool *limited, uint32_t *limit)
+                              const uint8_t **name, size_t *len, bool *limited,
+                              uint32_t *limit)
 {
   xous_rkyv_reader_t r;
   size_t root;
@@ -175,9 +174,8 @@ xous__names_read_registration(const void *buf, size_t used,
 }
 
 xous_error_t
-xous__names_read_disconnect(const void *buf, size_t used,
-                            const uint8_t **name, size_t *len,
-                            uint32_t token[4])
+xous__names_read_disconnect(const void *buf, size_t used, const uint8_t **name,
+                            size_t *len, uint32_t token[4])
 {
   xous_rkyv_reader_t r;
   size_t root;

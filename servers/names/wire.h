@@ -20,12 +20,12 @@
 
 /* A decoded (or to be encoded) Return. */
 struct xous__names_return {
-  uint8_t tag;          /* enum xous_names_return_tag */
-  uint32_t words[4];    /* SID: the SID; CID: the token; Authenticate-
+  uint8_t tag;         /* enum xous_names_return_tag */
+  uint32_t words[4];   /* SID: the SID; CID: the token; Authenticate-
                            Request: the challenge */
-  uint32_t cid;         /* CID */
-  bool has_token;       /* CID: the Option's tag */
-  const uint8_t *name;  /* AuthenticateRequest */
+  uint32_t cid;        /* CID */
+  bool has_token;      /* CID: the Option's tag */
+  const uint8_t *name; /* AuthenticateRequest */
   size_t name_len;
   uint8_t pubkey_id[20];
 };

@@ -24,8 +24,8 @@ static uint32_t tt_cid;
 static xous_error_t
 conn(xous_cid_t *cid)
 {
-  return xous_connect_cached(xous_sid_from_name(XOUS_TICKTIMER_NAME),
-                             &tt_cid, cid);
+  return xous_connect_cached(xous_sid_from_name(XOUS_TICKTIMER_NAME), &tt_cid,
+                             cid);
 }
 
 static xous_error_t
@@ -151,8 +151,9 @@ xous_ticktimer_mutex_try_lock(xous_ticktimer_mutex_t *m)
 {
   xous_word_t expected = 0;
 
-  return atomic_compare_exchange_strong_explicit(
-      &m->locked, &expected, 1, memory_order_acquire, memory_order_relaxed);
+  return atomic_compare_exchange_strong_explicit(&m->locked, &expected, 1,
+                                                 memory_order_acquire,
+                                                 memory_order_relaxed);
 }
 
 xous_error_t
@@ -193,9 +194,9 @@ xous_ticktimer_mutex_unlock(xous_ticktimer_mutex_t *m)
   do {
     if (prev == 0)
       return XOUS_INVALID_ARGUMENT;
-  } while (!atomic_compare_exchange_weak_explicit(
-      &m->locked, &prev, prev - 1, memory_order_release,
-      memory_order_relaxed));
+  } while (!atomic_compare_exchange_weak_explicit(&m->locked, &prev, prev - 1,
+                                                  memory_order_release,
+                                                  memory_order_relaxed));
   if (prev == 1)
     return XOUS_OK;
   /* Somebody is waiting, or about to: hand the lock over through the
@@ -272,18 +273,19 @@ xous_ticktimer_cond_notify(xous_ticktimer_cond_t *c, xous_word_t count,
   if (c == NULL)
     return XOUS_INVALID_ARGUMENT;
   /* Waiters that timed out are no longer waiting. */
-  atomic_fetch_sub_explicit(
-      &c->counter,
-      atomic_exchange_explicit(&c->timed_out, 0, memory_order_relaxed),
-      memory_order_relaxed);
+  atomic_fetch_sub_explicit(&c->counter,
+                            atomic_exchange_explicit(&c->timed_out, 0,
+                                                     memory_order_relaxed),
+                            memory_order_relaxed);
   waiting = atomic_load_explicit(&c->counter, memory_order_relaxed);
   do {
     if (waiting == 0 || count == 0)
       return XOUS_OK;
     left = waiting < count ? waiting : count;
-  } while (!atomic_compare_exchange_weak_explicit(
-      &c->counter, &waiting, waiting - left, memory_order_relaxed,
-      memory_order_relaxed));
+  } while (!atomic_compare_exchange_weak_explicit(&c->counter, &waiting,
+                                                  waiting - left,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed));
 
   /* A waiter counted itself before it unlocked the mutex, so its request
    * may not have reached the server yet: ask again a few times. */

@@ -174,7 +174,7 @@ virtual_state(const xous_envelope_t *env)
   uint64_t left = next == TT_NEVER || next <= now_ns
                       ? 0
                       : (next - now_ns + 999999u) / 1000000u;
-  uint64_t in = next == TT_NEVER ? 0xffffffffu
+  uint64_t in = next == TT_NEVER     ? 0xffffffffu
                 : left > 0xfffffffeu ? 0xfffffffeu
                                      : left;
 
@@ -182,8 +182,8 @@ virtual_state(const xous_envelope_t *env)
     return;
   (void)xous_return_scalar5(env->sender, tt_clock_virtual() ? 1 : 0,
                             (xous_word_t)(now & 0xffffffffu),
-                            (xous_word_t)(now >> 32),
-                            (xous_word_t)state.timed, (xous_word_t)in);
+                            (xous_word_t)(now >> 32), (xous_word_t)state.timed,
+                            (xous_word_t)in);
 }
 
 /* GetVersion: the answer is an rkyv VersionString { version: String }
@@ -288,8 +288,7 @@ notify_condition(const xous_envelope_t *env)
   xous_pid_t pid = xous_sender_pid(env->sender);
   xous_word_t key = env->body.scalar.arg1, count = env->body.scalar.arg2;
 
-  answer(env, release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED,
-                          count));
+  answer(env, release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED, count));
 }
 
 static void

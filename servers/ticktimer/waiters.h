@@ -17,25 +17,25 @@
 enum tt_kind { TT_SLEEP = 1, TT_MUTEX, TT_COND };
 
 struct tt_waiter {
-  uint8_t kind;          /* 0 = free entry */
+  uint8_t kind; /* 0 = free entry */
   xous_pid_t pid;
-  xous_word_t key;       /* mutex or condvar key; unused for sleep */
-  xous_sender_t sender;  /* whom to answer */
-  uint64_t deadline;     /* tt_clock_ns() time; TT_NEVER when not timed */
-  uint32_t seq;          /* arrival order, for FIFO wake-ups */
+  xous_word_t key;      /* mutex or condvar key; unused for sleep */
+  xous_sender_t sender; /* whom to answer */
+  uint64_t deadline;    /* tt_clock_ns() time; TT_NEVER when not timed */
+  uint32_t seq;         /* arrival order, for FIFO wake-ups */
 };
 
 struct tt_token {
   xous_pid_t pid;
   xous_word_t key;
-  xous_word_t count;     /* 0 = free entry */
+  xous_word_t count; /* 0 = free entry */
 };
 
 struct tt_state {
   struct tt_waiter w[TT_MAX_WAITERS];
   struct tt_token tokens[TT_MAX_TOKENS];
-  size_t parked;         /* entries in use in w */
-  size_t timed;          /* of which with a deadline */
+  size_t parked; /* entries in use in w */
+  size_t timed;  /* of which with a deadline */
   uint32_t next_seq;
 };
 

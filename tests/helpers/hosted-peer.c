@@ -95,7 +95,7 @@ static _Atomic bool end_expected; /* the main thread waits for the end */
 struct box {
   bool waiting, done;
   uint64_t r[8];
-  uint8_t *lend;      /* a lend's buffer, read back into */
+  uint8_t *lend; /* a lend's buffer, read back into */
   size_t lend_len;
   uint8_t *env_bytes; /* an envelope's memory, malloc'd */
   size_t env_len;
@@ -114,8 +114,10 @@ now_ns(void)
 static _Noreturn void
 usage(void)
 {
-  fprintf(stderr, "usage: %s ROLE ARGS... (see the comment at the top of "
-                  "tests/helpers/hosted-peer.c)\n", prog);
+  fprintf(stderr,
+          "usage: %s ROLE ARGS... (see the comment at the top of "
+          "tests/helpers/hosted-peer.c)\n",
+          prog);
   exit(64);
 }
 
@@ -374,8 +376,10 @@ join(void)
   pthread_t t;
 
   if (key == NULL || strlen(key) != 32 || pid == NULL) {
-    fprintf(stderr, "%s: needs XOUS_PROCESS_KEY (32 hex digits) and "
-                    "XOUS_PID\n", prog);
+    fprintf(stderr,
+            "%s: needs XOUS_PROCESS_KEY (32 hex digits) and "
+            "XOUS_PID\n",
+            prog);
     exit(64);
   }
   for (int i = 0; i < 16; i++) {
@@ -443,8 +447,14 @@ static void
 blocking_scalar(uint64_t tid, uint64_t cid, uint64_t id, const uint64_t a[4],
                 uint64_t r[8])
 {
-  uint64_t w[8] = { XOUS_SYSCALL_SEND_MESSAGE, cid, XOUS_MSG_BLOCKING_SCALAR,
-                    id, a[0], a[1], a[2], a[3] };
+  uint64_t w[8] = { XOUS_SYSCALL_SEND_MESSAGE,
+                    cid,
+                    XOUS_MSG_BLOCKING_SCALAR,
+                    id,
+                    a[0],
+                    a[1],
+                    a[2],
+                    a[3] };
 
   call_words(tid, w, r);
 }
@@ -471,7 +481,7 @@ send_memory(uint64_t tid, uint64_t cid, unsigned kind, uint64_t id,
   /* The address word is the client's own and means nothing to the
    * kernel: any nonzero value, as a Rust pointer would be. */
   uint64_t w[8] = { XOUS_SYSCALL_SEND_MESSAGE, cid, kind, id,
-                    (uint64_t)(uintptr_t)buf, len, 0, valid };
+                    (uint64_t)(uintptr_t)buf,  len, 0,    valid };
 
   call(tid, w, buf, len, kind == XOUS_MSG_SEND ? NULL : back, r, NULL, NULL);
 }
@@ -603,8 +613,8 @@ role_echo_server(int argc, char **argv)
     echo_answer(e, bytes, len, a);
     if (a[0] == 0 || !rarn) {
       if (a[0] != 0) {
-        call(tid, a, bytes, a[0] == XOUS_SYSCALL_RETURN_MEMORY ? len : 0,
-             NULL, r, NULL, NULL);
+        call(tid, a, bytes, a[0] == XOUS_SYSCALL_RETURN_MEMORY ? len : 0, NULL,
+             r, NULL, NULL);
         if (r[0] == XOUS_RESULT_ERROR)
           fprintf(stderr, "%s: reply: %s\n", prog, result_name(r));
       }
@@ -624,11 +634,11 @@ role_echo_server(int argc, char **argv)
       size_t old_len = len;
 
       if (a[0] == XOUS_SYSCALL_RETURN_MEMORY) {
-        n[2] = e[3];       /* id */
-        n[3] = a[2];       /* addr */
-        n[4] = a[3];       /* len */
-        n[5] = a[4];       /* offset */
-        n[6] = a[5];       /* valid */
+        n[2] = e[3]; /* id */
+        n[3] = a[2]; /* addr */
+        n[4] = a[3]; /* len */
+        n[5] = a[4]; /* offset */
+        n[6] = a[5]; /* valid */
         n[7] = XOUS_HOSTED_REPLY_MEMORY;
       } else if (a[0] == XOUS_SYSCALL_RETURN_SCALAR5) {
         /* Scalar5 takes a2..a6; Scalar1 and 2 take a3 (and a4), with
@@ -643,8 +653,8 @@ role_echo_server(int argc, char **argv)
       }
       bytes = NULL;
       len = 0;
-      call(tid, n, old, a[0] == XOUS_SYSCALL_RETURN_MEMORY ? old_len : 0,
-           NULL, r, &bytes, &len);
+      call(tid, n, old, a[0] == XOUS_SYSCALL_RETURN_MEMORY ? old_len : 0, NULL,
+           r, &bytes, &len);
       free(old);
     }
   }
@@ -690,8 +700,8 @@ role_client(int argc, char **argv)
     size_t len = strlen(argv[2]);
     char *buf = strdup(argv[2]), *back = calloc(1, len + 1);
 
-    send_memory(tid, cid, mut ? XOUS_MSG_LEND_MUT : XOUS_MSG_LEND, 1, buf,
-                len, len, back, r);
+    send_memory(tid, cid, mut ? XOUS_MSG_LEND_MUT : XOUS_MSG_LEND, 1, buf, len,
+                len, back, r);
     if (mut)
       printf("%s %s %llu %llu\n", result_name(r), back,
              (unsigned long long)r[1], (unsigned long long)r[2]);
@@ -800,7 +810,7 @@ role_hello(void)
 
   blocking_scalar(tid, cid, 1, a, r); /* HELLO_ADD */
   printf("sum %llu\n", (unsigned long long)r[1]);
-  scalar(tid, cid, 2, 7); /* HELLO_GREET */
+  scalar(tid, cid, 2, 7);                /* HELLO_GREET */
   blocking_scalar(tid, cid, 3, none, r); /* HELLO_UPTIME */
   printf("uptime %llu from %llu\n", (unsigned long long)r[1],
          (unsigned long long)r[2]);
@@ -931,8 +941,7 @@ role_fault(int argc, char **argv)
     usage();
   tid = new_tid();
   end_expected = strcmp(argv[0], "garbage") == 0 ||
-                 strcmp(argv[0], "short") == 0 ||
-                 strcmp(argv[0], "huge") == 0;
+                 strcmp(argv[0], "short") == 0 || strcmp(argv[0], "huge") == 0;
   if (strcmp(argv[0], "garbage") == 0) {
     /* Bytes that are no frame: a huge lend length among them. */
     uint8_t junk[256];
@@ -967,8 +976,9 @@ role_fault(int argc, char **argv)
     return 0;
   } else if (strcmp(argv[0], "zero-lend") == 0) {
     /* A lend of nothing (MemoryRange::new would refuse it). */
-    uint64_t w[8] = { XOUS_SYSCALL_SEND_MESSAGE, 2, XOUS_MSG_LEND, 1, 4096,
-                      0 }, g[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
+    uint64_t
+        w[8] = { XOUS_SYSCALL_SEND_MESSAGE, 2, XOUS_MSG_LEND, 1, 4096, 0 },
+        g[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
     uint8_t none[1];
 
     call(tid, w, NULL, 0, none, r, NULL, NULL);

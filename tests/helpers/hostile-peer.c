@@ -246,8 +246,8 @@ run_server(const char *name)
         struct key *k = key_of(env.sender, (uint32_t)s->arg1);
 
         xous_return_scalar5(env.sender, k != NULL ? k->last : 0,
-                            k != NULL ? k->count : 0,
-                            k != NULL ? k->bad : 1, bad_total, messages);
+                            k != NULL ? k->count : 0, k != NULL ? k->bad : 1,
+                            bad_total, messages);
       } else {
         xous_return_scalar1(env.sender, 0);
       }
@@ -310,8 +310,8 @@ send_one(char k, uint32_t key, uint32_t seq, xous_buffer_t *page)
   case 's':
     return xous_scalar(server_cid, ID_SCALAR, key, seq, 0, 0);
   case 'b':
-    err = xous_blocking_scalar(server_cid, ID_BLOCKING, key, seq, seq * 5u,
-                               0, ret);
+    err = xous_blocking_scalar(server_cid, ID_BLOCKING, key, seq, seq * 5u, 0,
+                               ret);
     if (err == XOUS_OK && (ret[0] != seq || ret[1] != 15u * seq + 1))
       return XOUS_INVALID_ARGUMENT;
     return err;
@@ -336,8 +336,7 @@ send_one(char k, uint32_t key, uint32_t seq, xous_buffer_t *page)
       return err;
     }
     if (k == 'l')
-      err = xous_lend(server_cid, ID_LEND, p, page->len, 0, valid, &off,
-                      &got);
+      err = xous_lend(server_cid, ID_LEND, p, page->len, 0, valid, &off, &got);
     else
       err = xous_lend_mut(server_cid, ID_LEND_MUT, p, page->len, 0, valid,
                           &off, &got);
@@ -396,8 +395,7 @@ run_client(const char *name, uint32_t key, unsigned long count,
         printf("acked %u\n", seq);
       continue;
     }
-    if (!soak || err == XOUS_INVALID_ARGUMENT ||
-        err == XOUS_INTERNAL_ERROR) {
+    if (!soak || err == XOUS_INVALID_ARGUMENT || err == XOUS_INTERNAL_ERROR) {
       printf("FAIL %c seq %u: %s\n", k, seq + 1, xous_error_name(err));
       return 1;
     }

@@ -262,8 +262,7 @@ serve(const xous_envelope_t *env)
            (int)env->body.kind, m->buf.len, m->offset, m->valid,
            sum_of(&m->buf));
     if (is_lend(env))
-      xous_return_memory(env->sender, m->buf, m->offset + 1000,
-                         m->valid + 1);
+      xous_return_memory(env->sender, m->buf, m->offset + 1000, m->valid + 1);
     else
       xous_unmap_memory(m->buf);
     return;

@@ -91,8 +91,8 @@ run_collector(char **argv)
   while (!stop) {
     xous_envelope_t env;
 
-    err = xous_scalar(cid_of(name_arg(argv[2]), &first), TOKEN, v,
-                      batch - 1, 0, 0);
+    err = xous_scalar(cid_of(name_arg(argv[2]), &first), TOKEN, v, batch - 1,
+                      0, 0);
     if (err != XOUS_OK)
       fail("scalar to the first sender", err);
     do {

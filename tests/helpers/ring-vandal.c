@@ -256,9 +256,10 @@ garbage_cell(struct xous_ring_cell *c, unsigned v)
     c->kind = XOUS_MSG_BLOCKING_SCALAR | tid_below(XOUS_RING_ANSWERS);
     break;
   case 4: /* a TID past the answer slots */
-    c->kind = (uint32_t)(XOUS_MSG_LEND_MUT + rnd() % 5) |
-              ((uint32_t)(XOUS_RING_ANSWERS + rnd() % (256 - XOUS_RING_ANSWERS))
-               << 8);
+    c->kind =
+        (uint32_t)(XOUS_MSG_LEND_MUT + rnd() % 5) |
+        ((uint32_t)(XOUS_RING_ANSWERS + rnd() % (256 - XOUS_RING_ANSWERS))
+         << 8);
     break;
   case 5: /* the broker's flag on a blocking call, with a forged slot */
     c->kind = XOUS_MSG_BLOCKING_SCALAR | XOUS_CELL_F_BROKER | tid_below(256);
@@ -270,8 +271,7 @@ garbage_cell(struct xous_ring_cell *c, unsigned v)
     c->token = (c->token & 0x7fff) | XOUS__SENDER_BROKER;
     break;
   case 7: /* the broker's flag on kinds that do not exist */
-    c->kind = (uint32_t)(rnd() % 2 ? 0 : 6 + rnd() % 250) |
-              XOUS_CELL_F_BROKER;
+    c->kind = (uint32_t)(rnd() % 2 ? 0 : 6 + rnd() % 250) | XOUS_CELL_F_BROKER;
     break;
   case 8: /* a memory message whose object never came */
     c->kind = (uint32_t)(XOUS_MSG_LEND_MUT + rnd() % 3) |
@@ -311,9 +311,9 @@ phase_cells(unsigned round)
       static const int32_t lies[] = { XOUS_RING_CELLS + 1, 0, -1, 2, 0x4000 };
 
       if (i >= 5)
-        seq = i % 7 == 0 ? (uint32_t)rnd()
-                         : p + (uint32_t)lies[i % (sizeof lies /
-                                                   sizeof lies[0])];
+        seq = i % 7 == 0
+                  ? (uint32_t)rnd()
+                  : p + (uint32_t)lies[i % (sizeof lies / sizeof lies[0])];
     }
     atomic_store(&c->seq, seq);
   }
@@ -329,8 +329,9 @@ phase_stamps(unsigned round)
   /* SAFETY: only our own ring's cells, indexed modulo the ring; a cell is
    * written only when it is free, as an honest producer would. */
   uint64_t now = xous__ring_clock();
-  const uint64_t lies[] = { 0, UINT64_MAX, rnd(), now - 1000000000000ull,
-                            now + 1000000000000ull, 1 };
+  const uint64_t lies[] = {
+    0, UINT64_MAX, rnd(), now - 1000000000000ull, now + 1000000000000ull, 1
+  };
 
   for (unsigned i = 0; i < 8; i++) {
     uint32_t pos = atomic_load(&ring->enq);
@@ -372,7 +373,8 @@ phase_answers(unsigned round)
     xous__futex_wake(&a->state, 1 << 30);
   }
   /* And the ring's own header, which nobody should trust. */
-  atomic_store(&ring->gone, (uint32_t)rnd() & ~(uint32_t)XOUS_RING_SERVER_GONE);
+  atomic_store(&ring->gone,
+               (uint32_t)rnd() & ~(uint32_t)XOUS_RING_SERVER_GONE);
   atomic_store(&ring->sent, (uint32_t)rnd());
   ring->server_index = (uint32_t)rnd();
   ring->client_pid = (uint32_t)rnd();
@@ -455,9 +457,10 @@ send_raw(const void *buf, size_t len, int fd, int nfds)
 
   memset(bytes, 0, sizeof bytes);
   if (buf != NULL)
-    memcpy(bytes, buf, len < sizeof(struct xous_object_note)
-                           ? len
-                           : sizeof(struct xous_object_note));
+    memcpy(bytes, buf,
+           len < sizeof(struct xous_object_note)
+               ? len
+               : sizeof(struct xous_object_note));
   if (nfds > 64)
     nfds = 64;
   if (nfds > 0) {
@@ -504,7 +507,7 @@ static void
 push_lend(uint32_t key, uint64_t len, uint64_t valid)
 {
   struct xous_cell_body body = { .id = SAFE_ID + 1,
-                                  .mem = { 0, len, 0, valid } };
+                                 .mem = { 0, len, 0, valid } };
 
   /* SAFETY: our own ring, through the producer's bounded step; a full
    * ring only drops the cell. */
@@ -717,12 +720,12 @@ main(int argc, char **argv)
     return run_burst(argv[2], strtoul(argv[3], NULL, 0));
   if (argc == 3 && strcmp(argv[1], "fill") == 0)
     return run_fill(argv[2]);
-  if (argc == 5 && (strcmp(argv[4], "stay") == 0 ||
-                    strcmp(argv[4], "exit") == 0)) {
+  if (argc == 5 &&
+      (strcmp(argv[4], "stay") == 0 || strcmp(argv[4], "exit") == 0)) {
     const char *seed = getenv("RING_VANDAL_SEED");
 
     rng = seed != NULL && seed[0] != '\0' ? strtoull(seed, NULL, 0)
-                                           : rng ^ (uint64_t)getpid() << 32;
+                                          : rng ^ (uint64_t)getpid() << 32;
     if (rng == 0)
       rng = 1; /* the generator's one fixed point */
     return run_vandal(argv[1], argv[2], (unsigned)strtoul(argv[3], NULL, 0),

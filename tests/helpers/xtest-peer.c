@@ -138,8 +138,8 @@ echo_reply(const xous_envelope_t *env, xous_word_t reply[5])
 {
   const xous_scalar_msg_t *s = &env->body.scalar;
 
-  if (env->body.kind != XOUS_MSG_SCALAR
-      && env->body.kind != XOUS_MSG_BLOCKING_SCALAR) {
+  if (env->body.kind != XOUS_MSG_SCALAR &&
+      env->body.kind != XOUS_MSG_BLOCKING_SCALAR) {
     answer_memory(env);
     return 0;
   }
@@ -193,8 +193,8 @@ send_reply(xous_sender_t sender, const xous_word_t reply[5], unsigned n)
   case 2:
     return xous_return_scalar2(sender, reply[0], reply[1]);
   case 5:
-    return xous_return_scalar5(sender, reply[0], reply[1], reply[2],
-                               reply[3], reply[4]);
+    return xous_return_scalar5(sender, reply[0], reply[1], reply[2], reply[3],
+                               reply[4]);
   default:
     return XOUS_OK;
   }
@@ -437,8 +437,8 @@ role_client(int argc, char **argv)
       usage();
     for (i = 3; i < argc; i++)
       a[i - 3] = word_arg(argv[i]);
-    err = xous_blocking_scalar(cid, word_arg(argv[2]), a[0], a[1], a[2],
-                               a[3], ret);
+    err = xous_blocking_scalar(cid, word_arg(argv[2]), a[0], a[1], a[2], a[3],
+                               ret);
     printf("%s %llu %llu %llu %llu %llu\n", xous_error_name(err),
            (unsigned long long)ret[0], (unsigned long long)ret[1],
            (unsigned long long)ret[2], (unsigned long long)ret[3],

@@ -43,8 +43,8 @@ main(int argc, char **argv)
     if (xous_ticktimer_mutex_lock(&m) != XOUS_OK)
       return 1;
     printf("start %llu\n", now());
-    if (xous_ticktimer_cond_wait(&c, &m, (xous_word_t)strtoul(argv[2], NULL,
-                                                               10),
+    if (xous_ticktimer_cond_wait(&c, &m,
+                                 (xous_word_t)strtoul(argv[2], NULL, 10),
                                  &timed_out) != XOUS_OK)
       return 1;
     printf("%s %llu\n", timed_out ? "timed out" : "notified", now());

@@ -44,9 +44,8 @@ main(int argc, char **argv)
       xous_blocking_scalar(cid, 1, 20, 22, 0, 0, ret) != XOUS_OK ||
       ret[0] != 42)
     return fail("the server did not answer 42");
-  if (xous_test_fail_call(t, xous_get_process_id(),
-                          XOUS_SYSCALL_SEND_MESSAGE, 1,
-                          XOUS_SERVER_QUEUE_FULL) != XOUS_OK ||
+  if (xous_test_fail_call(t, xous_get_process_id(), XOUS_SYSCALL_SEND_MESSAGE,
+                          1, XOUS_SERVER_QUEUE_FULL) != XOUS_OK ||
       xous_blocking_scalar(cid, 1, 1, 1, 0, 0, ret) != XOUS_SERVER_QUEUE_FULL)
     return fail("the injected failure did not happen");
   if (xous_blocking_scalar(cid, 1, 1, 1, 0, 0, ret) != XOUS_OK || ret[0] != 2)

@@ -130,11 +130,10 @@ main(int argc, char **argv)
   (void)xous_blocking_scalar(cid, 0x103, 5, 6, 7, 8, words);
   (void)xous_blocking_scalar(cid, 0x104, 5, 6, 7, 8, words);
   (void)xous_lend(cid, 0x105, lent, XOUS_PAGE_SIZE, 7, 9, &off, &valid);
-  (void)xous_lend_mut(cid, 0x106, lent + XOUS_PAGE_SIZE, XOUS_PAGE_SIZE, 0,
-                      5, &off, &valid);
+  (void)xous_lend_mut(cid, 0x106, lent + XOUS_PAGE_SIZE, XOUS_PAGE_SIZE, 0, 5,
+                      &off, &valid);
   (void)xous_blocking_scalar(cid, 0x107, 5, 6, 7, 8, words);
-  (void)xous_send(cid, 0x108, lent + 2 * XOUS_PAGE_SIZE, XOUS_PAGE_SIZE, 0,
-                  0);
+  (void)xous_send(cid, 0x108, lent + 2 * XOUS_PAGE_SIZE, XOUS_PAGE_SIZE, 0, 0);
   m = (xous_message_t){ .kind = XOUS_MSG_SCALAR };
   m.scalar.id = 0x109;
   (void)xous_try_send_message(cid, &m, &res);

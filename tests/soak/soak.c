@@ -49,17 +49,17 @@
 
 #define MAX_CHILDREN 65536 /* about five hours of kills, one per 300 ms */
 #define MAX_KILLS 65536
-#define BOUND_MS 1000      /* the pass criterion for a woken caller */
-#define TARGET_MS 100      /* the figure reported against */
-#define RSS_SLACK_KB 1024  /* broker RSS growth allowed at steady state */
+#define BOUND_MS 1000     /* the pass criterion for a woken caller */
+#define TARGET_MS 100     /* the figure reported against */
+#define RSS_SLACK_KB 1024 /* broker RSS growth allowed at steady state */
 #define KILL_EVERY_MS 300
 #define ORDER_SENDERS 4
 
 struct child {
   pid_t pid;
   bool server;
-  unsigned index;  /* server number, or the client's server */
-  unsigned key;    /* clients */
+  unsigned index; /* server number, or the client's server */
+  unsigned key;   /* clients */
   long long start_us, end_us;
   bool killed;
   int status;
@@ -179,8 +179,8 @@ start_peer(bool server, unsigned index)
 
     c->pid = spawn(c->out, argv);
   } else {
-    const char *argv[] = { peer, "client", name, key, "0", "sblmdb", "soak",
-                           NULL };
+    const char *argv[] = { peer, "client", name,   key,
+                           "0",  "sblmdb", "soak", NULL };
 
     c->key = next_key++;
     snprintf(key, sizeof key, "%u", c->key);
@@ -199,15 +199,20 @@ start_relay(pid_t pids[ORDER_SENDERS + 1])
   snprintf(peer, sizeof peer, "%s/tests/helpers/order-peer", builddir);
   snprintf(out, sizeof out, "%s/order-collect.txt", dir);
   {
-    const char *argv[] = { peer, "collect", "soak-order-col01",
-                           "soak-order-don01", "soak-order-snd00", "50",
+    const char *argv[] = { peer,
+                           "collect",
+                           "soak-order-col01",
+                           "soak-order-don01",
+                           "soak-order-snd00",
+                           "50",
                            NULL };
 
     pids[0] = spawn(out, argv);
   }
   for (unsigned i = 0; i < ORDER_SENDERS; i++) {
-    const char *argv[] = { peer, "soak-order-col01", "soak-order-don01", self,
-                           next, NULL };
+    const char *argv[] = {
+      peer, "soak-order-col01", "soak-order-don01", self, next, NULL
+    };
 
     snprintf(self, sizeof self, "soak-order-snd%02u", i);
     snprintf(next, sizeof next, "soak-order-snd%02u",
@@ -565,8 +570,8 @@ main(int argc, char **argv)
       unsigned n;
 
       p = strstr(out, "\nok ");
-      if (p != NULL && sscanf(p, "\nok %u", &n) == 1 &&
-          WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0) {
+      if (p != NULL && sscanf(p, "\nok %u", &n) == 1 && WIFEXITED(c->status) &&
+          WEXITSTATUS(c->status) == 0) {
         acked_final += n;
         finals++;
       } else {
@@ -644,9 +649,8 @@ main(int argc, char **argv)
 
   ok = nkills > 0 && client_kills > 0 && finals == nclients && fails == 0 &&
        bad_lines == 0 && missing == 0 && nlat > 0 && acked_final > 0 &&
-       order_hops > 0 && order_bad == 0 &&
-       fds_end == fds0 && mem_end == 0 && shm_end <= shm0 && procs_end == 0 &&
-       rss_end - rss_warm <= RSS_SLACK_KB;
+       order_hops > 0 && order_bad == 0 && fds_end == fds0 && mem_end == 0 &&
+       shm_end <= shm0 && procs_end == 0 && rss_end - rss_warm <= RSS_SLACK_KB;
   if (kill(broker, SIGTERM) == 0) {
     int st;
 

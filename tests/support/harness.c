@@ -34,13 +34,13 @@ struct child {
 
 /* One harness per process. A forked Check test starts from the runner's
  * copy, where only root is set. */
-static char root[128];          /* from harness_global_init(), or "" */
-static pid_t root_owner;        /* the process that made root */
-static char dir[192];           /* the test's directory, or "" */
-static char sock_path[256];     /* <dir>/xousd.sock */
-static pid_t dir_owner;         /* the process that made dir */
-static pid_t broker;            /* the broker's OS pid, or 0 */
-static pid_t atexit_owner;      /* the process whose atexit is registered */
+static char root[128];      /* from harness_global_init(), or "" */
+static pid_t root_owner;    /* the process that made root */
+static char dir[192];       /* the test's directory, or "" */
+static char sock_path[256]; /* <dir>/xousd.sock */
+static pid_t dir_owner;     /* the process that made dir */
+static pid_t broker;        /* the broker's OS pid, or 0 */
+static pid_t atexit_owner;  /* the process whose atexit is registered */
 static struct child children[MAX_CHILDREN];
 static int nchildren;
 static unsigned out_seq;
@@ -565,7 +565,8 @@ harness_start_broker_with(const char *socket_path, const char *const args[])
     harness_sleep_ms(5);
   }
   ck_abort_msg("harness: xousd did not accept connections on %s within "
-               "%d ms", socket_path, limit);
+               "%d ms",
+               socket_path, limit);
   return -1;
 }
 

@@ -202,4 +202,3 @@ jvalid(const char *text, struct jval *root)
 
   return end != NULL && *jws(end) == '\0';
 }
-

@@ -23,14 +23,18 @@ static struct {
   size_t stack_calls, stack_size;
   int lendable;
   size_t lendable_calls;
-} rb = {.lendable = -1};
+} rb = { .lendable = -1 };
 
-void rb_reset(void) {
+void
+rb_reset(void)
+{
   memset(&rb, 0, sizeof(rb));
   rb.lendable = -1;
 }
 
-void rb_push_result(const xous_word_t r[8]) {
+void
+rb_push_result(const xous_word_t r[8])
+{
   if (rb.count == RB_MAX_RESULTS) {
     /* A test that queues more than it can is wrong; say so loudly. */
     fprintf(stderr, "recording backend: more than %d queued results\n",
@@ -42,50 +46,70 @@ void rb_push_result(const xous_word_t r[8]) {
   rb.count++;
 }
 
-size_t rb_pending_results(void) {
+size_t
+rb_pending_results(void)
+{
   return rb.count;
 }
 
-size_t rb_call_count(void) {
+size_t
+rb_call_count(void)
+{
   return rb.ncalls;
 }
 
-const xous_word_t *rb_call(size_t i) {
+const xous_word_t *
+rb_call(size_t i)
+{
   static const xous_word_t none[8];
   return i < rb.ncalls && i < RB_MAX_CALLS ? rb.calls[i] : none;
 }
 
-void rb_set_hook(rb_hook_fn fn, void *ctx) {
+void
+rb_set_hook(rb_hook_fn fn, void *ctx)
+{
   rb.hook = fn;
   rb.hook_ctx = ctx;
 }
 
-void rb_set_thread_stack(xous_error_t err, const xous_range_t *range) {
+void
+rb_set_thread_stack(xous_error_t err, const xous_range_t *range)
+{
   rb.stack_err = err;
   rb.stack_set = range != NULL;
   if (range != NULL)
     rb.stack = *range;
 }
 
-size_t rb_thread_stack_calls(void) {
+size_t
+rb_thread_stack_calls(void)
+{
   return rb.stack_calls;
 }
 
-size_t rb_thread_stack_size(void) {
+size_t
+rb_thread_stack_size(void)
+{
   return rb.stack_size;
 }
 
-void rb_force_lendable(int answer) {
+void
+rb_force_lendable(int answer)
+{
   rb.lendable = answer;
 }
 
-size_t rb_lendable_calls(void) {
+size_t
+rb_lendable_calls(void)
+{
   return rb.lendable_calls;
 }
 
 /* ---- the backend interface ---------------------------------------------- */
 
-void xous_syscall(const xous_word_t args[8], xous_word_t result[8]) {
+void
+xous_syscall(const xous_word_t args[8], xous_word_t result[8])
+{
   if (rb.ncalls < RB_MAX_CALLS)
     memcpy(rb.calls[rb.ncalls], args, 8 * sizeof(args[0]));
   rb.ncalls++;
@@ -100,7 +124,9 @@ void xous_syscall(const xous_word_t args[8], xous_word_t result[8]) {
   rb.count--;
 }
 
-xous_error_t xous__thread_stack(size_t size, xous_range_t *stack) {
+xous_error_t
+xous__thread_stack(size_t size, xous_range_t *stack)
+{
   rb.stack_calls++;
   rb.stack_size = size;
   if (rb.stack_err != XOUS_OK)
@@ -114,7 +140,9 @@ xous_error_t xous__thread_stack(size_t size, xous_range_t *stack) {
   return XOUS_OK;
 }
 
-bool xous__lendable(const void *buf, size_t len) {
+bool
+xous__lendable(const void *buf, size_t len)
+{
   rb.lendable_calls++;
   if (rb.lendable >= 0)
     return rb.lendable != 0;

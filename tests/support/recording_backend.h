@@ -25,7 +25,7 @@ void rb_reset(void);
  * are answered first in, first out. */
 void rb_push_result(const xous_word_t r[8]);
 /* rb_push(tag, w1, ...): the words not given are 0. */
-#define rb_push(...) rb_push_result((const xous_word_t[8]){__VA_ARGS__})
+#define rb_push(...) rb_push_result((const xous_word_t[8]){ __VA_ARGS__ })
 /* How many queued results have not been answered yet. */
 size_t rb_pending_results(void);
 

@@ -97,8 +97,7 @@ heap_call(xous_word_t a[8], xous_word_t r[8])
   got = xous__result_range(r);
   if (xous__call_number(a) == XOUS_SYSCALL_DECREASE_HEAP) {
     if (got.size < heap_size)
-      emu_map_remove(EMU_HEAP_BASE + (uint32_t)got.size,
-                     heap_size - got.size);
+      emu_map_remove(EMU_HEAP_BASE + (uint32_t)got.size, heap_size - got.size);
     heap_size = got.size;
     xous__result_set_range(r, EMU_HEAP_BASE, got.size);
     return;
@@ -110,8 +109,7 @@ heap_call(xous_word_t a[8], xous_word_t r[8])
                   (void *)got.addr, got.size,
                   UC_PROT_READ | UC_PROT_WRITE) == 0)
     heap_size += got.size;
-  xous__result_set_range(r, EMU_HEAP_BASE + (got.addr - heap_host),
-                         got.size);
+  xous__result_set_range(r, EMU_HEAP_BASE + (got.addr - heap_host), got.size);
 }
 
 /* A guest word naming [addr, addr+len) becomes the host pointer; 0 when
@@ -250,8 +248,8 @@ static void
 answer_call(xous_word_t a[8], xous_word_t r[8])
 {
   bool reply = xous__call_number(a) == XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT;
-  struct xous__answer ans =
-      reply ? xous__answer_of_reply(a) : xous__answer_of_return(a);
+  struct xous__answer ans = reply ? xous__answer_of_reply(a)
+                                  : xous__answer_of_return(a);
   xous_word_t guest = ans.addr;
 
   if (xous__answer_is_memory(&ans)) {
@@ -274,7 +272,7 @@ answer_call(xous_word_t a[8], xous_word_t r[8])
 void
 emu_syscall(const uint32_t in[8], uint32_t out[8])
 {
-  xous_word_t a[8], r[8] = {0};
+  xous_word_t a[8], r[8] = { 0 };
   xous_error_t err;
   int i;
 

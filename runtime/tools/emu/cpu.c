@@ -21,15 +21,16 @@ struct emu_cpu {
   unsigned gen;
   struct emu_region *mapped;
   size_t nmapped;
-  int cause;          /* a non-ecall exception, or 0 */
-  uint64_t bad_addr;  /* the address of an invalid access */
-  int bad_type;       /* its UC_MEM_* type */
+  int cause;         /* a non-ecall exception, or 0 */
+  uint64_t bad_addr; /* the address of an invalid access */
+  int bad_type;      /* its UC_MEM_* type */
 };
 
 static const char *const reg_names[32] = {
-    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
-    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
-    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+  "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+  "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+  "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"
+};
 
 static uint32_t
 get(struct emu_cpu *cpu, int reg)
@@ -76,8 +77,8 @@ sync_memory(struct emu_cpu *cpu)
              ? uc_mmio_map(cpu->uc, now[i].guest, now[i].len, mmio_read,
                            (void *)(intptr_t)now[i].device, mmio_write,
                            (void *)(intptr_t)now[i].device)
-             : uc_mem_map_ptr(cpu->uc, now[i].guest, now[i].len,
-                              now[i].perms, now[i].host)) != UC_ERR_OK)
+             : uc_mem_map_ptr(cpu->uc, now[i].guest, now[i].len, now[i].perms,
+                              now[i].host)) != UC_ERR_OK)
       fprintf(stderr, "xous-emu: cannot map guest 0x%08" PRIx32 "\n",
               now[i].guest);
   free(cpu->mapped);
@@ -133,10 +134,10 @@ emu_cpu_new(void)
     free(cpu);
     return NULL;
   }
-  uc_hook_add(cpu->uc, &cpu->intr, UC_HOOK_INTR, (void *)on_interrupt, cpu,
-              1, 0);
-  uc_hook_add(cpu->uc, &cpu->invalid, UC_HOOK_MEM_INVALID,
-              (void *)on_invalid, cpu, 1, 0);
+  uc_hook_add(cpu->uc, &cpu->intr, UC_HOOK_INTR, (void *)on_interrupt, cpu, 1,
+              0);
+  uc_hook_add(cpu->uc, &cpu->invalid, UC_HOOK_MEM_INVALID, (void *)on_invalid,
+              cpu, 1, 0);
   sync_memory(cpu);
   return cpu;
 }
@@ -166,8 +167,9 @@ crash(struct emu_cpu *cpu, uc_err err, uint32_t pc)
             emu_program, cpu->cause, pc);
   } else if (cpu->cause < 0) {
     sig = SIGILL;
-    fprintf(stderr, "xous-emu: %s: unexpected ecall report at pc 0x%08" PRIx32
-            "\n", emu_program, pc);
+    fprintf(stderr,
+            "xous-emu: %s: unexpected ecall report at pc 0x%08" PRIx32 "\n",
+            emu_program, pc);
   } else {
     fprintf(stderr,
             "xous-emu: %s: guest fault: %s, address 0x%08" PRIx64

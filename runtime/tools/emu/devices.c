@@ -20,8 +20,13 @@
 
 /* TICKTIMER registers, by byte offset. */
 enum {
-  TT_TIME1 = 4, TT_TIME0 = 8, TT_TARGET1 = 12, TT_TARGET0 = 16,
-  TT_EV_STATUS = 20, TT_EV_PENDING = 24, TT_EV_ENABLE = 28,
+  TT_TIME1 = 4,
+  TT_TIME0 = 8,
+  TT_TARGET1 = 12,
+  TT_TARGET0 = 16,
+  TT_EV_STATUS = 20,
+  TT_EV_PENDING = 24,
+  TT_EV_ENABLE = 28,
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

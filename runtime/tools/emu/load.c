@@ -67,8 +67,7 @@ named(const uint8_t *file, size_t size, const Elf32_Ehdr *eh,
 
   if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum)
     return false;
-  memcpy(&names, shdrs + (size_t)eh->e_shstrndx * sizeof names,
-         sizeof names);
+  memcpy(&names, shdrs + (size_t)eh->e_shstrndx * sizeof names, sizeof names);
   return names.sh_type != SHT_NOBITS && names.sh_offset <= size &&
          names.sh_size <= size - names.sh_offset &&
          sh->sh_name < names.sh_size && len <= names.sh_size - sh->sh_name &&

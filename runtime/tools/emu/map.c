@@ -38,7 +38,7 @@ push(uint32_t guest, uint8_t *host, size_t len, uint32_t perms, int device)
     table = t;
     cap = ncap;
   }
-  table[used++] = (struct emu_region){guest, host, len, perms, device};
+  table[used++] = (struct emu_region){ guest, host, len, perms, device };
   generation++;
   return 0;
 }

@@ -18,8 +18,8 @@
 
 static volatile uint32_t *uart;
 
-static const char *const names[] = { "?", "ERROR", "WARN", "INFO", "DEBUG",
-                                     "TRACE" };
+static const char *const names[] = { "?",    "ERROR", "WARN",
+                                     "INFO", "DEBUG", "TRACE" };
 
 static void
 put(char c)

@@ -11,10 +11,10 @@
 
 static int colour;
 
-static const char *const names[] = { "?", "ERROR", "WARN", "INFO", "DEBUG",
-                                     "TRACE" };
-static const char *const colours[] = { "", "\033[1;31m", "\033[33m",
-                                       "\033[32m", "\033[34m", "\033[2m" };
+static const char *const names[] = { "?",    "ERROR", "WARN",
+                                     "INFO", "DEBUG", "TRACE" };
+static const char *const colours[] = { "",         "\033[1;31m", "\033[33m",
+                                       "\033[32m", "\033[34m",   "\033[2m" };
 
 void
 log_term_open(void)
@@ -84,8 +84,7 @@ log_term_raw(bool err, const void *bytes, size_t n)
 void
 log_term_usage(const char *what)
 {
-  fprintf(stderr, "xous-log: bad argument: %s (see xous-log --help)\n",
-          what);
+  fprintf(stderr, "xous-log: bad argument: %s (see xous-log --help)\n", what);
 }
 
 void

@@ -16,14 +16,14 @@
 
 /* Word indices of the registers. */
 enum {
-  TT_REG_CONTROL = 0,       /* bit 0: reset the count */
-  TT_REG_TIME1 = 1,         /* count, high word */
-  TT_REG_TIME0 = 2,         /* count, low word */
+  TT_REG_CONTROL = 0, /* bit 0: reset the count */
+  TT_REG_TIME1 = 1,   /* count, high word */
+  TT_REG_TIME0 = 2,   /* count, low word */
   TT_REG_MSLEEP_TARGET1 = 3,
   TT_REG_MSLEEP_TARGET0 = 4,
   TT_REG_EV_STATUS = 5,
-  TT_REG_EV_PENDING = 6,    /* write 1 to clear the alarm event */
-  TT_REG_EV_ENABLE = 7,     /* bit 0: interrupt when count >= target */
+  TT_REG_EV_PENDING = 6, /* write 1 to clear the alarm event */
+  TT_REG_EV_ENABLE = 7,  /* bit 0: interrupt when count >= target */
 };
 
 /* The registers, mapped on first use with MapMemory(phys); NULL when the

@@ -14,7 +14,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed;
-static uint64_t deadline = TT_NEVER;   /* guarded by lock */
+static uint64_t deadline = TT_NEVER; /* guarded by lock */
 static xous_cid_t self;
 
 static void *

@@ -17,7 +17,7 @@
 
 /* Both set once, by the server's main thread, before the alarm runs; the
  * virtual clock is moved by the main thread only. */
-static int mode = -1; /* -1 unknown, 0 real, 1 virtual */
+static int mode = -1;        /* -1 unknown, 0 real, 1 virtual */
 static uint64_t virtual_now; /* ns */
 
 static uint64_t
