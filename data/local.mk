@@ -41,11 +41,12 @@ uninstall-completion-links:
 # packager wants.
 install-exec-hook: remove-la-files
 remove-la-files:
-	rm -f $(DESTDIR)$(libdir)/libxous.la
+	rm -f $(DESTDIR)$(libdir)/libxous.la $(DESTDIR)$(libdir)/libxous-test.la
 # Without the .la, libtool's uninstall no longer knows the library's files.
 uninstall-hook: uninstall-libxous
 uninstall-libxous:
 	rm -f $(DESTDIR)$(libdir)/libxous.a $(DESTDIR)$(libdir)/libxous.so \
-	  $(DESTDIR)$(libdir)/libxous.so.*
+	  $(DESTDIR)$(libdir)/libxous.so.* $(DESTDIR)$(libdir)/libxous-test.a \
+	  $(DESTDIR)$(libdir)/libxous-test.so $(DESTDIR)$(libdir)/libxous-test.so.*
 .PHONY: install-completion-links uninstall-completion-links remove-la-files \
 	uninstall-libxous
