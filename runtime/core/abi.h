@@ -360,6 +360,8 @@ struct xous__answer {
   xous_word_t tag;
   xous_word_t v[5];
   xous_word_t addr, len;
+  xous_word_t id; /* a memory ReplyAndReceiveNext repeats the message's
+                   * id in a2; the kernel does not read it */
 };
 
 static inline bool
@@ -374,7 +376,7 @@ xous__answer_is_memory(const struct xous__answer *ans)
 static inline struct xous__answer
 xous__answer_of_return(const xous_word_t a[8])
 {
-  struct xous__answer ans = { a[1], XOUS_RESULT_SCALAR5, { 0 }, 0, 0 };
+  struct xous__answer ans = { a[1], XOUS_RESULT_SCALAR5, { 0 }, 0, 0, 0 };
 
   switch (a[0]) {
   case XOUS_SYSCALL_RETURN_SCALAR1:
@@ -407,10 +409,11 @@ xous__answer_of_return(const xous_word_t a[8])
 static inline struct xous__answer
 xous__answer_of_reply(const xous_word_t a[8])
 {
-  struct xous__answer ans = { a[1], XOUS_RESULT_SCALAR5, { 0 }, 0, 0 };
+  struct xous__answer ans = { a[1], XOUS_RESULT_SCALAR5, { 0 }, 0, 0, 0 };
 
   if (a[7] == XOUS_REPLY_MEMORY) {
     ans.tag = XOUS_RESULT_MEMORY_RETURNED;
+    ans.id = a[2];
     ans.addr = a[3];
     ans.len = a[4];
     ans.v[0] = a[5];
@@ -427,6 +430,21 @@ xous__answer_of_reply(const xous_word_t a[8])
       ans.v[i] = a[2 + i];
   }
   return ans;
+}
+
+/* ReplyAndReceiveNext's type word (a7): 1, 2, 5 or XOUS_REPLY_MEMORY;
+ * the hosted-mode protocol says usize::MAX for memory, and its bridge
+ * puts XOUS_REPLY_MEMORY in its place. */
+static inline xous_word_t
+xous__reply_type(const xous_word_t a[8])
+{
+  return a[7];
+}
+
+static inline void
+xous__reply_set_type(xous_word_t a[8], xous_word_t type)
+{
+  a[7] = type;
 }
 
 /* The Return call that gives this answer (to pass it on to the broker). */
@@ -461,8 +479,8 @@ xous__answer_return_words(const struct xous__answer *ans, xous_word_t a[8])
   }
 }
 
-/* The ReplyAndReceiveNext that gives this answer (a2 is 0 for a memory
- * answer: the kernel does not read it). */
+/* The ReplyAndReceiveNext that gives this answer (a2 is the id for a
+ * memory answer). */
 static inline void
 xous__answer_reply_words(const struct xous__answer *ans, xous_word_t a[8])
 {
@@ -481,6 +499,7 @@ xous__answer_reply_words(const struct xous__answer *ans, xous_word_t a[8])
     a[7] = 2;
     break;
   case XOUS_RESULT_MEMORY_RETURNED:
+    a[2] = ans->id;
     a[3] = ans->addr;
     a[4] = ans->len;
     a[5] = ans->v[0];
@@ -540,6 +559,14 @@ xous__result_word1(const xous_word_t r[8])
   return r[1];
 }
 
+/* The second word: Scalar2's second value (AdjustProcessLimit's limit in
+ * force), NewProcess's CID. */
+static inline xous_word_t
+xous__result_word2(const xous_word_t r[8])
+{
+  return r[2];
+}
+
 /* MemoryRange: address, size. */
 struct xous__range {
   xous_word_t addr, size;
@@ -580,6 +607,19 @@ xous__result_set_sid(xous_word_t r[8], xous_word_t tag, xous_sid_t sid,
                      xous_word_t cid)
 {
   xous__result_set(r, tag, sid.w[0], sid.w[1], sid.w[2], sid.w[3], cid);
+}
+
+/* The SID of a NewServerID or ServerID, and the CID of a NewServerID. */
+static inline xous_sid_t
+xous__result_sid(const xous_word_t r[8])
+{
+  return xous__sid_of_words(&r[1]);
+}
+
+static inline xous_word_t
+xous__result_new_server_cid(const xous_word_t r[8])
+{
+  return r[5];
 }
 
 /* The result the client of an answer gets. */

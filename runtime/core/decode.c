@@ -3,20 +3,21 @@
  */
 #include <string.h>
 
+#include "abi.h"
 #include "internal.h"
 
 xous_error_t
 xous__result_error(const xous_word_t r[8])
 {
-  if (r[0] == XOUS_RESULT_ERROR)
-    return xous__error_from_word(r[1]);
+  if (xous__result_is_error(r))
+    return xous__error_from_word(xous__result_error_word(r));
   return XOUS_OK;
 }
 
 void
 xous__words_to_result(const xous_word_t r[8], xous_result_t *res)
 {
-  res->kind = r[0];
+  res->kind = xous__result_tag(r);
   for (int i = 0; i < 7; i++)
     res->w[i] = r[i + 1];
 }
@@ -24,7 +25,9 @@ xous__words_to_result(const xous_word_t r[8], xous_result_t *res)
 xous_error_t
 xous__decode_envelope(const xous_word_t r[8], xous_envelope_t *env)
 {
-  if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE) {
+  struct xous__envelope e;
+
+  if (xous__result_tag(r) != XOUS_RESULT_MESSAGE_ENVELOPE) {
     xous_error_t err = xous__result_error(r);
     /* Any other tag, and an Error that claims NoError, means the words
      * were not what a receive can return. */
@@ -32,32 +35,27 @@ xous__decode_envelope(const xous_word_t r[8], xous_envelope_t *env)
   }
   /* An envelope carries the SendMessage kinds 0-based (MutableBorrow 0 ..
    * BlockingScalar 4); anything larger is not a message. */
-  if (r[2] > XOUS_MSG_BLOCKING_SCALAR - 1)
+  if (!xous__result_is_envelope(r))
     return XOUS_INTERNAL_ERROR;
   if (env == NULL)
     return XOUS_OK;
 
+  e = xous__envelope_of(r);
   memset(env, 0, sizeof(*env));
-  env->sender = r[1];
-  env->body.kind = (xous_msg_kind_t)(r[2] + 1);
-  switch (env->body.kind) {
-  case XOUS_MSG_LEND_MUT:
-  case XOUS_MSG_LEND:
-  case XOUS_MSG_SEND:
-    env->body.memory.id = r[3];
-    env->body.memory.buf.addr = (void *)r[4];
-    env->body.memory.buf.len = r[5];
-    env->body.memory.offset = r[6];
-    env->body.memory.valid = r[7];
-    break;
-  case XOUS_MSG_SCALAR:
-  case XOUS_MSG_BLOCKING_SCALAR:
-    env->body.scalar.id = r[3];
-    env->body.scalar.arg1 = r[4];
-    env->body.scalar.arg2 = r[5];
-    env->body.scalar.arg3 = r[6];
-    env->body.scalar.arg4 = r[7];
-    break;
+  env->sender = e.sender;
+  env->body.kind = (xous_msg_kind_t)e.kind;
+  if (xous__is_memory(e.kind)) {
+    env->body.memory.id = e.msg.id;
+    env->body.memory.buf.addr = (void *)e.msg.mem.addr;
+    env->body.memory.buf.len = e.msg.mem.len;
+    env->body.memory.offset = e.msg.mem.offset;
+    env->body.memory.valid = e.msg.mem.valid;
+  } else {
+    env->body.scalar.id = e.msg.id;
+    env->body.scalar.arg1 = e.msg.arg[0];
+    env->body.scalar.arg2 = e.msg.arg[1];
+    env->body.scalar.arg3 = e.msg.arg[2];
+    env->body.scalar.arg4 = e.msg.arg[3];
   }
   return XOUS_OK;
 }
@@ -69,7 +67,7 @@ xous__decode_envelope(const xous_word_t r[8], xous_envelope_t *env)
 xous_error_t
 xous__expect(const xous_word_t r[8], xous_word_t tag)
 {
-  if (r[0] == tag)
+  if (xous__result_tag(r) == tag)
     return XOUS_OK;
   xous_error_t err = xous__result_error(r);
   return err != XOUS_OK ? err : XOUS_INTERNAL_ERROR;

@@ -2,6 +2,7 @@
  * The memory syscalls: MapMemory, UnmapMemory, IncreaseHeap, DecreaseHeap,
  * UpdateMemoryFlags.
  */
+#include "abi.h"
 #include "internal.h"
 
 static xous_error_t
@@ -9,8 +10,10 @@ range_result(const xous_word_t r[8], xous_range_t *out)
 {
   xous_error_t err = xous__expect(r, XOUS_RESULT_MEMORY_RANGE);
   if (err == XOUS_OK && out != NULL) {
-    out->addr = (void *)r[1];
-    out->len = r[2];
+    struct xous__range m = xous__result_range(r);
+
+    out->addr = (void *)m.addr;
+    out->len = m.size;
   }
   return err;
 }

@@ -5,14 +5,8 @@
  */
 #include <string.h>
 
+#include "abi.h"
 #include "internal.h"
-
-static bool
-is_memory_kind(xous_msg_kind_t kind)
-{
-  return kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_LEND ||
-         kind == XOUS_MSG_SEND;
-}
 
 /* SendMessage and TrySendMessage share their words: cid, the send code,
  * the id, then the four memory or scalar words. */
@@ -24,21 +18,25 @@ send(xous_word_t nr, xous_cid_t cid, const xous_message_t *msg,
       msg->kind > XOUS_MSG_BLOCKING_SCALAR)
     return XOUS_INVALID_ARGUMENT;
 
-  xous_word_t a[8] = { nr, cid, (xous_word_t)msg->kind };
-  if (is_memory_kind(msg->kind)) {
-    a[3] = msg->memory.id;
-    a[4] = (xous_word_t)msg->memory.buf.addr;
-    a[5] = msg->memory.buf.len;
-    a[6] = msg->memory.offset;
-    a[7] = msg->memory.valid;
+  struct xous__send_args s = { nr == XOUS_SYSCALL_TRY_SEND_MESSAGE,
+                               cid,
+                               (xous_word_t)msg->kind,
+                               { 0 } };
+  if (xous__is_memory(msg->kind)) {
+    s.msg.id = msg->memory.id;
+    s.msg.mem.addr = (xous_word_t)msg->memory.buf.addr;
+    s.msg.mem.len = msg->memory.buf.len;
+    s.msg.mem.offset = msg->memory.offset;
+    s.msg.mem.valid = msg->memory.valid;
   } else {
-    a[3] = msg->scalar.id;
-    a[4] = msg->scalar.arg1;
-    a[5] = msg->scalar.arg2;
-    a[6] = msg->scalar.arg3;
-    a[7] = msg->scalar.arg4;
+    s.msg.id = msg->scalar.id;
+    s.msg.arg[0] = msg->scalar.arg1;
+    s.msg.arg[1] = msg->scalar.arg2;
+    s.msg.arg[2] = msg->scalar.arg3;
+    s.msg.arg[3] = msg->scalar.arg4;
   }
-  xous_word_t r[8] = { 0 };
+  xous_word_t a[8], r[8] = { 0 };
+  xous__send_args_words(&s, a);
   xous_syscall(a, r);
   /* The caller sees the raw result even on error: what a reply carries
    * depends on the kind, and only the caller knows what it expects. */
@@ -80,7 +78,7 @@ xous_try_receive_message(xous_sid_t sid, xous_envelope_t *env, bool *received)
   xous_syscall(a, r);
   if (received != NULL)
     *received = false;
-  if (r[0] == XOUS_RESULT_NONE)
+  if (xous__result_tag(r) == XOUS_RESULT_NONE)
     return XOUS_OK;
   xous_error_t err = xous__decode_envelope(r, env);
   if (err == XOUS_OK && received != NULL)
@@ -134,47 +132,43 @@ xous_return_scalar5(xous_sender_t sender, xous_word_t a1, xous_word_t a2,
 }
 
 /*
- * Words of ReplyAndReceiveNext: a1 = sender, a2..a6 = reply, a7 = type.
- * A scalar reply puts its 1 or 2 words in a3 (and a4) and its 5 words in
- * a2..a6, with a7 = the word count; the kernel gives the client
- * Scalar1(a3), Scalar2(a3, a4) or Scalar5(a2..a6). A memory reply repeats
- * id, addr and len in a2..a4, puts offset and valid in a5, a6 and has
- * a7 = XOUS_REPLY_MEMORY; the client gets MemoryReturned(a5, a6).
+ * The answer ReplyAndReceiveNext gives (core/abi.h puts it in words): a
+ * BlockingScalar gets Scalar1, Scalar2 or Scalar5 of the reply's first
+ * nwords words, a lend its buffer back with offset and valid from the
+ * reply's first two.
  */
 static xous_error_t
-encode_reply(const xous_envelope_t *env, const xous_word_t reply[5],
-             unsigned nwords, xous_word_t a[8])
+reply_answer(const xous_envelope_t *env, const xous_word_t reply[5],
+             unsigned nwords, struct xous__answer *ans)
 {
   /* A NULL reply answers with zeros. */
   static const xous_word_t zeros[5];
   if (reply == NULL)
     reply = zeros;
 
-  a[0] = XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT;
-  a[1] = env->sender;
+  memset(ans, 0, sizeof *ans);
+  ans->sender = env->sender;
   switch (env->body.kind) {
   case XOUS_MSG_BLOCKING_SCALAR:
-    if (nwords == 1) {
-      a[3] = reply[0];
-    } else if (nwords == 2) {
-      a[3] = reply[0];
-      a[4] = reply[1];
-    } else if (nwords == 5) {
-      for (int i = 0; i < 5; i++)
-        a[2 + i] = reply[i];
-    } else {
+    if (nwords == 1)
+      ans->tag = XOUS_RESULT_SCALAR1;
+    else if (nwords == 2)
+      ans->tag = XOUS_RESULT_SCALAR2;
+    else if (nwords == 5)
+      ans->tag = XOUS_RESULT_SCALAR5;
+    else
       return XOUS_INVALID_ARGUMENT;
-    }
-    a[7] = nwords;
+    for (unsigned i = 0; i < nwords; i++)
+      ans->v[i] = reply[i];
     return XOUS_OK;
   case XOUS_MSG_LEND_MUT:
   case XOUS_MSG_LEND:
-    a[2] = env->body.memory.id;
-    a[3] = (xous_word_t)env->body.memory.buf.addr;
-    a[4] = env->body.memory.buf.len;
-    a[5] = reply[0];
-    a[6] = reply[1];
-    a[7] = XOUS_REPLY_MEMORY;
+    ans->tag = XOUS_RESULT_MEMORY_RETURNED;
+    ans->id = env->body.memory.id;
+    ans->addr = (xous_word_t)env->body.memory.buf.addr;
+    ans->len = env->body.memory.buf.len;
+    ans->v[0] = reply[0];
+    ans->v[1] = reply[1];
     return XOUS_OK;
   default:
     return XOUS_INVALID_ARGUMENT;
@@ -193,11 +187,12 @@ xous_reply_and_receive_next(xous_sid_t sid, xous_envelope_t *env,
       env->body.kind == XOUS_MSG_SEND)
     return xous_receive_message(sid, env);
 
-  xous_word_t a[8] = { 0 };
-  xous_error_t err = encode_reply(env, reply, nwords, a);
+  struct xous__answer ans;
+  xous_error_t err = reply_answer(env, reply, nwords, &ans);
   if (err != XOUS_OK)
     return err;
-  xous_word_t r[8] = { 0 };
+  xous_word_t a[8], r[8] = { 0 };
+  xous__answer_reply_words(&ans, a);
   xous_syscall(a, r);
   err = xous__decode_envelope(r, env);
   /* The old message must not be answered twice: after a failure env holds

@@ -4,24 +4,15 @@
  * ConnectForProcess, Disconnect. A SID travels as four words, one per
  * uint32_t of xous_sid_t.w[].
  */
+#include "abi.h"
 #include "internal.h"
-
-/* Reads a SID from four result words; the kernel's words are 32 bits. */
-static xous_sid_t
-sid_from_words(const xous_word_t w[4])
-{
-  xous_sid_t sid;
-  for (int i = 0; i < 4; i++)
-    sid.w[i] = (uint32_t)w[i];
-  return sid;
-}
 
 static xous_error_t
 cid_result(const xous_word_t r[8], xous_cid_t *cid)
 {
   xous_error_t err = xous__expect(r, XOUS_RESULT_CONNECTION_ID);
   if (err == XOUS_OK && cid != NULL)
-    *cid = (xous_cid_t)r[1];
+    *cid = (xous_cid_t)xous__result_word1(r);
   return err;
 }
 
@@ -32,9 +23,9 @@ new_server_result(const xous_word_t r[8], xous_sid_t *sid, xous_cid_t *cid)
   if (err != XOUS_OK)
     return err;
   if (sid != NULL)
-    *sid = sid_from_words(&r[1]);
+    *sid = xous__result_sid(r);
   if (cid != NULL)
-    *cid = (xous_cid_t)r[5];
+    *cid = (xous_cid_t)xous__result_new_server_cid(r);
   return XOUS_OK;
 }
 
@@ -65,7 +56,7 @@ xous_create_server_id(xous_sid_t *sid)
   xous_syscall(a, r);
   xous_error_t err = xous__expect(r, XOUS_RESULT_SERVER_ID);
   if (err == XOUS_OK && sid != NULL)
-    *sid = sid_from_words(&r[1]);
+    *sid = xous__result_sid(r);
   return err;
 }
 

@@ -8,6 +8,7 @@
  * is no scheduler, loader or physical memory to reach, every one of them
  * answers UnhandledSyscall (xous(3) says so per call).
  */
+#include "core/abi.h"
 #include "core/internal.h"
 
 /* The result of a call that promises nothing but "not an error". */
@@ -84,9 +85,9 @@ xous_create_process(const xous_process_init_t *init, xous_pid_t *pid,
   if (err != XOUS_OK)
     return err;
   if (pid != NULL)
-    *pid = (xous_pid_t)r[1];
+    *pid = (xous_pid_t)xous__result_word1(r);
   if (cid != NULL)
-    *cid = (xous_cid_t)r[2];
+    *cid = (xous_cid_t)xous__result_word2(r);
   return XOUS_OK;
 }
 
@@ -110,7 +111,7 @@ physical(const xous_word_t a[8], xous_word_t *phys)
   xous_syscall(a, r);
   err = xous__expect(r, XOUS_RESULT_SCALAR1);
   if (err == XOUS_OK && phys != NULL)
-    *phys = r[1];
+    *phys = xous__result_word1(r);
   return err;
 }
 

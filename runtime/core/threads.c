@@ -3,6 +3,7 @@
  * GetThreadId, GetProcessId, Yield, WaitEvent, TerminateProcess, Shutdown,
  * ClaimInterrupt, FreeInterrupt, AdjustProcessLimit.
  */
+#include "abi.h"
 #include "internal.h"
 
 /* What xous-rs maps for a thread when the caller does not say. */
@@ -40,7 +41,7 @@ xous_create_thread(void *(*entry)(void *), void *arg, size_t stack_size,
     return err;
   }
   if (tid != NULL)
-    *tid = r[1];
+    *tid = xous__result_word1(r);
   return XOUS_OK;
 }
 
@@ -52,7 +53,7 @@ xous_join_thread(xous_tid_t tid, void **ret)
   xous_syscall(a, r);
   xous_error_t err = xous__expect(r, XOUS_RESULT_SCALAR1);
   if (err == XOUS_OK && ret != NULL)
-    *ret = (void *)r[1];
+    *ret = (void *)xous__result_word1(r);
   return err;
 }
 
@@ -63,7 +64,9 @@ xous_get_thread_id(void)
   xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   /* No thread of a process has ID 0 (that is IRQ context): 0 is failure. */
-  return xous__expect(r, XOUS_RESULT_THREAD_ID) == XOUS_OK ? r[1] : 0;
+  return xous__expect(r, XOUS_RESULT_THREAD_ID) == XOUS_OK
+             ? xous__result_word1(r)
+             : 0;
 }
 
 xous_pid_t
@@ -73,8 +76,9 @@ xous_get_process_id(void)
   xous_word_t r[8] = { 0 };
   xous_syscall(a, r);
   /* PIDs are nonzero, so 0 says the call failed. */
-  return xous__expect(r, XOUS_RESULT_PROCESS_ID) == XOUS_OK ? (xous_pid_t)r[1]
-                                                            : 0;
+  return xous__expect(r, XOUS_RESULT_PROCESS_ID) == XOUS_OK
+             ? (xous_pid_t)xous__result_word1(r)
+             : 0;
 }
 
 /* Yield and WaitEvent write no result: the words come back holding the
@@ -152,6 +156,6 @@ xous_adjust_process_limit(unsigned index, xous_word_t current,
    * current matched, so the caller learns the value either way. */
   xous_error_t err = xous__expect(r, XOUS_RESULT_SCALAR2);
   if (err == XOUS_OK && limit != NULL)
-    *limit = r[2];
+    *limit = xous__result_word2(r);
   return err;
 }

@@ -43,11 +43,9 @@ xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
     /* The pages cannot be mapped here: give a lend straight back, so that
      * the lender is not left waiting for an answer nobody can give. */
     if (e.kind != XOUS_MSG_SEND) {
-      struct xous__answer ret = { e.sender,
-                                  XOUS_RESULT_MEMORY_RETURNED,
-                                  { 0 },
-                                  0,
-                                  e.msg.mem.len };
+      struct xous__answer ret = { .sender = e.sender,
+                                  .tag = XOUS_RESULT_MEMORY_RETURNED,
+                                  .len = e.msg.mem.len };
       xous_word_t res[8];
 
       xous__direct_return(&ret, res);

@@ -41,6 +41,8 @@
 #include <xous.h>
 
 #include "config.h"
+#include "core/abi.h"
+#include "core/internal.h"
 #include "hosted/wire.h"
 #include "xousd/hosted_frame.h"
 
@@ -68,7 +70,7 @@ struct held {
   xous_sender_t sender;
   uintptr_t addr;
   size_t len;
-  unsigned kind; /* envelope kind: 0 MutableBorrow, 1 Borrow */
+  xous_word_t kind; /* XOUS_MSG_LEND_MUT or XOUS_MSG_LEND */
 };
 
 /* Lends here are whole pages. So that a hosted server sees a hosted
@@ -154,23 +156,24 @@ reply(uint64_t tid, const uint64_t r[8], const void *data, size_t len)
 }
 
 static void
-reply_words(uint64_t tid, uint64_t r0, uint64_t r1, uint64_t r2)
+reply_words(uint64_t tid, xous_word_t tag, xous_word_t w1, xous_word_t w2)
 {
-  uint64_t r[8] = { r0, r1, r2 };
+  xous_word_t r[8];
 
+  xous__result_set2(r, tag, w1, w2);
   reply(tid, r, NULL, 0);
 }
 
 static void
 reply_error(uint64_t tid, xous_error_t err)
 {
-  reply_words(tid, XOUS_RESULT_ERROR, (uint64_t)err, 0);
+  reply_words(tid, XOUS_RESULT_ERROR, xous__error_word(err), 0);
 }
 
 /* ---- received lends --------------------------------------------------- */
 
 static void
-hold(xous_sender_t sender, uintptr_t addr, size_t len, unsigned kind)
+hold(xous_sender_t sender, uintptr_t addr, size_t len, xous_word_t kind)
 {
   pthread_mutex_lock(&table_lock);
   for (unsigned i = 0; i < MAX_HELD; i++)
@@ -251,30 +254,37 @@ marked_length(const uint8_t *pages, size_t mapped)
 static void
 reply_envelope(uint64_t tid, xous_word_t r[8])
 {
-  uint64_t words[8];
+  struct xous__envelope e;
   uint64_t len;
+  uintptr_t addr;
+  size_t mapped;
 
-  for (int i = 0; i < 8; i++)
-    words[i] = r[i];
-  if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE || r[2] > 2) {
-    reply(tid, words, NULL, 0);
+  if (!xous__result_is_envelope(r) ||
+      !xous__is_memory((e = xous__envelope_of(r)).kind)) {
+    reply(tid, r, NULL, 0);
     return;
   }
-  if (xous__hosted_envelope_payload(words, &len) != 0 || r[4] == 0) {
+  addr = e.msg.mem.addr;
+  mapped = (size_t)e.msg.mem.len;
+  if (xous__hosted_envelope_payload(r, &len) != 0 || addr == 0) {
     /* Memory we could not map, or more than the protocol may carry. */
     reply_error(tid, XOUS_INTERNAL_ERROR);
     return;
   }
-  if (r[2] <= 1)
-    hold(r[1], r[4], (size_t)r[5], (unsigned)r[2]);
+  if (xous__is_blocking(e.kind))
+    hold(e.sender, addr, mapped, e.kind);
   /* The program sees the length its lender lent, when another hosted
    * program lent it; the pages stay whole here. */
-  len = marked_length((const uint8_t *)r[4], (size_t)r[5]);
-  words[5] = len;
-  reply(tid, words, (const void *)r[4], (size_t)len);
-  if (r[2] == 2) {
+  e.msg.mem.len = marked_length((const uint8_t *)addr, mapped);
+  {
+    xous_word_t words[8];
+
+    xous__envelope_words(&e, words);
+    reply(tid, words, (const void *)addr, (size_t)e.msg.mem.len);
+  }
+  if (e.kind == XOUS_MSG_SEND) {
     /* A Move: the program has the bytes; ours can go. */
-    xous_range_t range = { (void *)r[4], (size_t)r[5] };
+    xous_range_t range = { (void *)addr, mapped };
 
     (void)xous_unmap_memory(range);
   }
@@ -283,25 +293,29 @@ reply_envelope(uint64_t tid, xous_word_t r[8])
 /* ReturnMemory, or ReplyAndReceiveNext with memory: the program's bytes
  * go into the pages it was lent, then the answer goes to the lender. */
 static void
-return_memory(struct call *wk, xous_word_t a[8], unsigned len_index,
-              unsigned addr_index)
+return_memory(struct call *wk, struct xous__answer ans, bool and_receive)
 {
   struct held h;
-  xous_word_t r[8] = { 0 };
+  xous_word_t a[8], r[8] = { 0 };
 
-  if (!unhold(a[1], &h)) {
+  if (!unhold(ans.sender, &h)) {
     reply_error(wk->tid, XOUS_BAD_ADDRESS); /* nothing was lent with it */
     return;
   }
   /* SAFETY: at most the length lent is copied, whatever the frame said;
    * a Borrow's pages are read-only here, and its bytes are dropped. */
-  if (h.kind == 0 && wk->payload != NULL)
+  if (h.kind == XOUS_MSG_LEND_MUT && wk->payload != NULL)
     memcpy((void *)h.addr, wk->payload,
            wk->payload_len < h.len ? wk->payload_len : h.len);
-  a[addr_index] = h.addr;
-  a[len_index] = h.len;
+  ans.addr = h.addr;
+  ans.len = h.len;
+  if (and_receive)
+    xous__answer_reply_words(&ans, a);
+  else
+    xous__answer_return_words(&ans, a);
   xous_syscall(a, r);
-  if (r[0] == XOUS_RESULT_ERROR && r[1] == XOUS_BAD_ADDRESS)
+  if (xous__result_is_error(r) &&
+      xous__error_from_word(xous__result_error_word(r)) == XOUS_BAD_ADDRESS)
     hold(h.sender, h.addr, h.len, h.kind); /* still ours */
   reply_envelope(wk->tid, r);
 }
@@ -310,14 +324,12 @@ return_memory(struct call *wk, xous_word_t a[8], unsigned len_index,
  * memory of ours, which is what is lent; what comes back is written back.
  */
 static void
-send_memory(struct call *wk, xous_word_t a[8])
+send_memory(struct call *wk, struct xous__send_args m)
 {
   size_t len = wk->payload_len, mapped = len;
   xous_range_t range;
-  xous_word_t r[8] = { 0 };
-  uint64_t words[8];
-  unsigned kind = (unsigned)a[2];
-  bool lend = kind != XOUS_MSG_SEND;
+  xous_word_t a[8], r[8] = { 0 };
+  bool lend = xous__is_blocking(m.kind);
   xous_error_t err;
 
   if (len == 0) {
@@ -329,35 +341,33 @@ send_memory(struct call *wk, xous_word_t a[8])
     mapped += XOUS_PAGE_SIZE; /* room for the mark */
   err = xous_map_memory(0, 0, mapped, XOUS_MEM_R | XOUS_MEM_W, &range);
   if (err != XOUS_OK) {
-    r[0] = XOUS_RESULT_ERROR;
-    r[1] = err;
+    xous__result_set1(r, XOUS_RESULT_ERROR, xous__error_word(err));
   } else {
     memcpy(range.addr, wk->payload, len);
     if (have_mark && mapped != len)
       put_mark(range.addr, mapped, len);
     /* A lend here is of whole pages: the server sees the length rounded
      * up, zeroes past the client's bytes. */
-    a[4] = (xous_word_t)range.addr;
-    a[5] = mapped;
+    m.msg.mem.addr = (xous_word_t)range.addr;
+    m.msg.mem.len = mapped;
+    xous__send_args_words(&m, a);
     xous_syscall(a, r);
   }
-  for (int i = 0; i < 8; i++)
-    words[i] = r[i];
   if (lend) {
     /* Whatever the answer, the client reads its buffer back: the
      * server's bytes for a MutableBorrow, the original ones for a
      * Borrow and after a failure, so the stream stays whole. */
-    const void *back = kind == XOUS_MSG_LEND_MUT && err == XOUS_OK &&
-                               r[0] != XOUS_RESULT_ERROR
+    const void *back = m.kind == XOUS_MSG_LEND_MUT && err == XOUS_OK &&
+                               !xous__result_is_error(r)
                            ? range.addr
                            : wk->payload;
 
-    reply(wk->tid, words, back, len);
+    reply(wk->tid, r, back, len);
   } else {
-    reply(wk->tid, words, NULL, 0);
+    reply(wk->tid, r, NULL, 0);
   }
   /* A Move that went is the server's now; anything else is ours. */
-  if (err == XOUS_OK && (lend || r[0] == XOUS_RESULT_ERROR))
+  if (err == XOUS_OK && (lend || xous__result_is_error(r)))
     (void)xous_unmap_memory(range);
 }
 
@@ -365,16 +375,17 @@ send_memory(struct call *wk, xous_word_t a[8])
 static void
 run_call(struct call *wk)
 {
-  xous_word_t a[8], r[8] = { 0 };
+  xous_word_t *a = wk->w, r[8] = { 0 };
 
-  for (int i = 0; i < 8; i++)
-    a[i] = (xous_word_t)wk->w[i];
-  switch (a[0]) {
-  case XOUS_SYSCALL_MAP_MEMORY:
+  switch (xous__call_number(a)) {
+  case XOUS_SYSCALL_MAP_MEMORY: {
     /* The client maps its own memory and ignores the range. */
+    xous_word_t size = xous__map_args_of(a).size;
+
     reply_words(wk->tid, XOUS_RESULT_MEMORY_RANGE, FAKE_ADDR,
-                a[3] != 0 ? a[3] : XOUS_PAGE_SIZE);
+                size != 0 ? size : XOUS_PAGE_SIZE);
     return;
+  }
   case XOUS_SYSCALL_UNMAP_MEMORY:
   case XOUS_SYSCALL_UPDATE_MEMORY_FLAGS:
   case XOUS_SYSCALL_YIELD:
@@ -394,31 +405,35 @@ run_call(struct call *wk)
     return;
   case XOUS_SYSCALL_TERMINATE_PROCESS:
     /* Never answered: the process is gone. */
-    _exit((int)(a[1] & 0xff));
+    _exit((int)(xous__arg1(a) & 0xff));
   case XOUS_SYSCALL_SHUTDOWN:
     /* The broker's end (PR_SET_PDEATHSIG) must not take us before the
      * client has its Ok. */
     signal(SIGTERM, SIG_IGN);
     xous_syscall(a, r);
-    reply(wk->tid, (uint64_t[8]){ r[0], r[1], r[2], r[3] }, NULL, 0);
-    if (r[0] != XOUS_RESULT_ERROR)
+    reply(wk->tid, r, NULL, 0);
+    if (!xous__result_is_error(r))
       die_quietly(); /* the system ends: the client sees its socket close */
     return;
   case XOUS_SYSCALL_SEND_MESSAGE:
-  case XOUS_SYSCALL_TRY_SEND_MESSAGE:
-    if (a[2] == XOUS_MSG_LEND_MUT || a[2] == XOUS_MSG_LEND ||
-        a[2] == XOUS_MSG_SEND) {
-      send_memory(wk, a);
+  case XOUS_SYSCALL_TRY_SEND_MESSAGE: {
+    struct xous__send_args m = xous__send_args_of(a);
+
+    if (xous__is_memory(m.kind)) {
+      send_memory(wk, m);
       return;
     }
     break;
+  }
   case XOUS_SYSCALL_RETURN_MEMORY:
-    return_memory(wk, a, 3, 2);
+    return_memory(wk, xous__answer_of_return(a), false);
     return;
   case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
-    if (a[7] == (xous_word_t)XOUS_HOSTED_REPLY_MEMORY) {
-      a[7] = XOUS_REPLY_MEMORY;
-      return_memory(wk, a, 4, 3);
+    if (xous__reply_type(a) == XOUS_HOSTED_REPLY_MEMORY) {
+      /* The protocol's memory sentinel is usize::MAX; ours is
+       * XOUS_REPLY_MEMORY. */
+      xous__reply_set_type(a, XOUS_REPLY_MEMORY);
+      return_memory(wk, xous__answer_of_reply(a), true);
       return;
     }
     break;
@@ -460,8 +475,9 @@ static void
 refuse(const struct xous_hosted_frame *f, const uint8_t *payload, size_t len,
        xous_error_t err)
 {
-  uint64_t r[8] = { XOUS_RESULT_ERROR, (uint64_t)err };
+  xous_word_t r[8];
 
+  xous__result_set1(r, XOUS_RESULT_ERROR, xous__error_word(err));
   reply(f->tid, r, xous__hosted_is_lend(f->w) ? payload : NULL,
         xous__hosted_is_lend(f->w) ? len : 0);
 }
@@ -516,7 +532,8 @@ read_call(struct call *c)
       fprintf(stderr,
               "xous-hosted: a frame no client sends (tid %llu, call "
               "%llu, %llu payload bytes; at most %u): closing\n",
-              (unsigned long long)f.tid, (unsigned long long)f.w[0],
+              (unsigned long long)f.tid,
+              (unsigned long long)xous__call_number(f.w),
               (unsigned long long)len, XOUS_HOSTED_PAYLOAD_MAX);
       die_quietly();
     }
@@ -656,13 +673,8 @@ main(int argc, char **argv)
     }
     /* Join the broker now, so that the process exists before its
      * program's first call. */
-    {
-      xous_word_t a[8] = { XOUS_SYSCALL_GET_PROCESS_ID }, r[8] = { 0 };
-
-      xous_syscall(a, r);
-      if (r[0] != XOUS_RESULT_PROCESS_ID)
-        return 1;
-    }
+    if (xous_get_process_id() == 0)
+      return 1;
     /* The hand-over socket: the connection comes on it once the program
      * has shown its key; its end without one is the reservation's. */
     if (type == SOCK_SEQPACKET && take_connection() != 0)

@@ -2,9 +2,16 @@
  * The payload rule of the hosted-mode protocol: which frames carry bytes
  * after their nine words, and how many.
  */
+#include <string.h>
+
 #include <xous.h>
 
+#include "core/abi.h"
 #include "xousd/hosted_frame.h"
+
+/* The protocol's words are 64-bit, and the codec reads them in place. */
+_Static_assert(sizeof(xous_word_t) == sizeof(uint64_t),
+               "the hosted-mode protocol needs a 64-bit host");
 
 static uint64_t
 load_le(const uint8_t *p)
@@ -41,30 +48,33 @@ xous__hosted_encode(const struct xous_hosted_frame *f,
     store_le(raw + 8 * (i + 1), f->w[i]);
 }
 
-static bool
-is_memory_kind(uint64_t kind)
-{
-  return kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_LEND ||
-         kind == XOUS_MSG_SEND;
-}
-
 int
 xous__hosted_request_payload(const uint64_t w[8], uint64_t *len)
 {
   uint64_t n = 0;
 
-  switch (w[0]) {
+  switch (xous__call_number(w)) {
   case XOUS_SYSCALL_SEND_MESSAGE:
-  case XOUS_SYSCALL_TRY_SEND_MESSAGE:
-    if (is_memory_kind(w[2]))
-      n = w[5];
+  case XOUS_SYSCALL_TRY_SEND_MESSAGE: {
+    struct xous__send_args s = xous__send_args_of(w);
+
+    if (xous__is_memory(s.kind))
+      n = s.msg.mem.len;
     break;
+  }
   case XOUS_SYSCALL_RETURN_MEMORY:
-    n = w[3];
+    n = xous__answer_of_return(w).len;
     break;
   case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
-    if (w[7] == XOUS_HOSTED_REPLY_MEMORY)
-      n = w[4];
+    if (xous__reply_type(w) == XOUS_HOSTED_REPLY_MEMORY) {
+      uint64_t a[8];
+
+      /* The protocol's sentinel is usize::MAX, the codec's the 32-bit
+       * one: read the words as the memory answer they are. */
+      memcpy(a, w, sizeof a);
+      xous__reply_set_type(a, XOUS_REPLY_MEMORY);
+      n = xous__answer_of_reply(a).len;
+    }
     break;
   default:
     break;
@@ -78,9 +88,12 @@ xous__hosted_envelope_payload(const uint64_t r[8], uint64_t *len)
 {
   uint64_t n = 0;
 
-  /* Envelope kinds count from 0: MutableBorrow, Borrow, Move. */
-  if (r[0] == XOUS_RESULT_MESSAGE_ENVELOPE && r[2] <= 2)
-    n = r[5];
+  if (xous__result_is_envelope(r)) {
+    struct xous__envelope e = xous__envelope_of(r);
+
+    if (xous__is_memory(e.kind))
+      n = e.msg.mem.len;
+  }
   *len = n;
   return n > XOUS_HOSTED_PAYLOAD_MAX ? -1 : 0;
 }
@@ -90,7 +103,7 @@ xous__hosted_classify(const struct xous_hosted_frame *f, uint64_t *len)
 {
   if (xous__hosted_request_payload(f->w, len) != 0)
     return XOUS_HOSTED_CLOSE;
-  if (f->w[0] == XOUS_SYSCALL_CREATE_THREAD && f->tid != 0 &&
+  if (xous__call_number(f->w) == XOUS_SYSCALL_CREATE_THREAD && f->tid != 0 &&
       f->tid <= UINT32_MAX)
     return XOUS_HOSTED_NEW_THREAD;
   /* A made-up TID asks for a real one and nothing else. */
@@ -102,7 +115,9 @@ xous__hosted_classify(const struct xous_hosted_frame *f, uint64_t *len)
 bool
 xous__hosted_is_lend(const uint64_t w[8])
 {
-  return (w[0] == XOUS_SYSCALL_SEND_MESSAGE ||
-          w[0] == XOUS_SYSCALL_TRY_SEND_MESSAGE) &&
-         (w[2] == XOUS_MSG_LEND_MUT || w[2] == XOUS_MSG_LEND);
+  xous_word_t nr = xous__call_number(w), kind = xous__send_args_of(w).kind;
+
+  return (nr == XOUS_SYSCALL_SEND_MESSAGE ||
+          nr == XOUS_SYSCALL_TRY_SEND_MESSAGE) &&
+         (kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_LEND);
 }
