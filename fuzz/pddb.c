@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the PDDB server's request handling (pddb/server.c):
- * handle() on envelopes built from the input, with the header checks and
+ * pddb__handle() on envelopes built from the input, with the header checks and
  * serve() on a real engine (pddb/engine.c, the SQLite store and the
  * libsodium crypto) over a 64-page image in a temporary directory, and
  * the kernel's answers to the server's own calls (ReturnMemory,
@@ -31,27 +31,19 @@
 
 #include <sodium.h>
 
-#include "support/kernel.h"
+#include <xous/pddb.h>
 
-int pddb_server_main(int argc, char **argv);
-#define main pddb_server_main
-#include "../pddb/server.c"
-#undef main
+#include "../pddb/engine.h"
+#include "../pddb/server.h"
+#include "support/kernel.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define IMAGE_PAGES 64u
 
-/* The stop on a signal (hosted/stop.c) belongs to the loop, not fuzzed:
- * only the server's main, never called here, asks for it. */
-xous_error_t
-pddb_stop_on_signal(xous_sid_t sid)
-{
-  (void)sid;
-  return XOUS_OK;
-}
-
+static struct pddb_engine *engine;
+static xous_sid_t server_sid;
 static char dir[64], image[96], journal[112];
 static uint8_t *pristine;
 static size_t pristine_len;
@@ -176,6 +168,8 @@ open_engine(void)
             xous_error_name(err));
     abort();
   }
+  memset(server_sid.w, 0x5a, sizeof server_sid.w);
+  pddb__serve_on(engine, server_sid);
 }
 
 /* Opens handles for owners 2..9 until the table is full (an open fails).
@@ -195,25 +189,16 @@ fill_handles(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  static uint8_t pages[FK_MAX_PAGES * XOUS_PAGE_SIZE]
-      __attribute__((aligned(XOUS_PAGE_SIZE)));
-  struct fz_reader in = { data, size };
-  struct fz_reader kernel;
-  uint8_t split = fz_u8(&in);
+  struct fk_run run;
   int fds = fz_open_fds();
   bool filled = false;
 
-  kernel.p = in.p + (fz_left(&in) * split) / 256;
-  kernel.n = fz_left(&in) - (size_t)(kernel.p - in.p);
-  in.n = (size_t)(kernel.p - in.p);
-
+  fk_begin(&run, data, size);
   rng_state = 0x5844;
   reset_image();
   open_engine();
-  memset(server_sid.w, 0x5a, sizeof server_sid.w);
-  fk_answers(&kernel);
-  for (int i = 0; i < 64 && fz_left(&in) > 0; i++) {
-    uint8_t step = fz_u8(&in);
+  for (int i = 0; i < 64 && fz_left(&run.msgs) > 0; i++) {
+    uint8_t step = fz_u8(&run.msgs);
     xous_envelope_t env;
 
     if ((step & 1) && pddb_dirty(engine))
@@ -226,19 +211,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       fill_handles();
       filled = true;
     }
-    fk_envelope(&in, &env, pages);
+    fk_envelope(&run.msgs, &env, fk_pages());
     if (env.body.kind != XOUS_MSG_SCALAR &&
         env.body.kind != XOUS_MSG_BLOCKING_SCALAR) {
-      size_t n = fz_u16(&in) % (FK_MAX_PAGES * XOUS_PAGE_SIZE + 1);
+      size_t n = fz_u16(&run.msgs) % (FK_MAX_PAGES * XOUS_PAGE_SIZE + 1);
 
       if (n > env.body.memory.buf.len - XOUS_PDDB_DATA_OFFSET)
         n = env.body.memory.buf.len - XOUS_PDDB_DATA_OFFSET;
-      fz_bytes(&in, pages + XOUS_PDDB_DATA_OFFSET, n);
+      fz_bytes(&run.msgs, fk_pages() + XOUS_PDDB_DATA_OFFSET, n);
     }
-    if (!handle(&env))
+    if (!pddb__handle(&env))
       break;
   }
-  fk_answers(NULL);
+  fk_end(&run);
   /* As the server does on a stop: what is cached goes to the image. */
   (void)pddb_close(engine);
   engine = NULL;

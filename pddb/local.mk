@@ -17,6 +17,7 @@ PDDB_HOST_LIBS = $(SQLITE_LIBS) $(SODIUM_LIBS)
 # The server.
 bin_PROGRAMS += xous-pddb
 xous_pddb_SOURCES = pddb/server.c pddb/server_std.c pddb/server_std.h \
+	pddb/main.c pddb/server.h \
 	pddb/hosted/stop.c pddb/hosted/say.c \
 	$(pddb_engine_sources)
 xous_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)

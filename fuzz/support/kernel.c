@@ -122,3 +122,41 @@ fk_envelope(struct fz_reader *r, xous_envelope_t *env, uint8_t *pages)
     env->body.memory.buf.len = npages * XOUS_PAGE_SIZE;
   }
 }
+
+uint8_t *
+fk_pages(void)
+{
+  static uint8_t pages[FK_MAX_PAGES * XOUS_PAGE_SIZE]
+      __attribute__((aligned(XOUS_PAGE_SIZE)));
+
+  return pages;
+}
+
+void
+fk_begin(struct fk_run *run, const uint8_t *data, size_t size)
+{
+  struct fz_reader in = { data, size };
+  uint8_t split = fz_u8(&in);
+
+  run->kernel.p = in.p + (fz_left(&in) * split) / 256;
+  run->kernel.n = fz_left(&in) - (size_t)(run->kernel.p - in.p);
+  run->msgs.p = in.p;
+  run->msgs.n = (size_t)(run->kernel.p - in.p);
+  fk_answers(&run->kernel);
+}
+
+bool
+fk_next(struct fk_run *run, xous_envelope_t *env)
+{
+  if (fz_left(&run->msgs) == 0)
+    return false;
+  fk_envelope(&run->msgs, env, fk_pages());
+  return true;
+}
+
+void
+fk_end(struct fk_run *run)
+{
+  (void)run;
+  fk_answers(NULL);
+}

@@ -24,4 +24,24 @@ size_t fk_calls(void);
  * (which must hold FK_MAX_PAGES pages) filled from the input. */
 void fk_envelope(struct fz_reader *r, xous_envelope_t *env, uint8_t *pages);
 
+/*
+ * The loop of a server's main(), played by the input: its first byte cuts
+ * the rest (in 256ths) into the messages the server receives and the
+ * kernel's answers to its own calls, which fk_begin() starts giving and
+ * fk_end() stops. A target reads its own bytes (a step, a clock) from
+ * run.msgs between messages.
+ */
+struct fk_run {
+  struct fz_reader msgs;
+  struct fz_reader kernel;
+};
+
+void fk_begin(struct fk_run *run, const uint8_t *data, size_t size);
+/* The next message (its memory in fk_pages()), or false once the messages
+ * are spent. */
+bool fk_next(struct fk_run *run, xous_envelope_t *env);
+void fk_end(struct fk_run *run);
+/* The FK_MAX_PAGES pages a memory message of fk_next() is lent in. */
+uint8_t *fk_pages(void);
+
 #endif /* XOUS_FUZZ_KERNEL_H */

@@ -4,6 +4,8 @@
 pkglibexec_PROGRAMS += xous-log
 xous_log_SOURCES = \
 	servers/log/server.c \
+	servers/log/serve.c \
+	servers/log/serve.h \
 	servers/log/record.c \
 	servers/log/record.h \
 	servers/log/terminal.h \

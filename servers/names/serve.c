@@ -233,6 +233,13 @@ any_pending(void)
   return false;
 }
 
+void
+names__serve_reset(void)
+{
+  names__table_init();
+  memset(waiters, 0, sizeof waiters);
+}
+
 bool
 names__pending_waiters(void)
 {

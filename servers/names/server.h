@@ -91,6 +91,9 @@ bool names__trusted_done(void);
 
 /* Answers (or defers) one received message. */
 void names__serve(xous_envelope_t *env);
+/* Forgets every name and every deferred BlockingConnect, as at start (a
+ * fuzz run starts each input so). */
+void names__serve_reset(void);
 /* True when a BlockingConnect waits for a pending entry: the server of a
  * name just registered, which nobody announces. The main loop then polls
  * (names__recheck()) for a while instead of sleeping in a receive. */
