@@ -28,6 +28,38 @@ for page in "$srcdir"/man/*.[0-9]; do
   fi
 done
 
+# xous(3)'s ERRORS must list the error table (include/xous/error_list.h)
+# as it is: each code with its number, its Xous name and the text of
+# xous_strerror() (capitalised, with a full stop), in order, and no other.
+table=$(sed -n 's/.*X(\([A-Z_]*\), *\([0-9]*\), *"\([A-Za-z]*\)",.*/\1 \2 \3/p' \
+  "$srcdir/include/xous/error_list.h")
+texts=$(tr -d '\\\n' <"$srcdir/include/xous/error_list.h" |
+  grep -o 'X([A-Z_]*, *[0-9]*, *"[A-Za-z]*", *"[^"]*")' |
+  sed 's/.*"\([^"]*\)")$/\1/')
+listed=$(sed -n '/^\.Sh ERRORS/,/^\.Sh /p' "$srcdir/man/xous.3" |
+  sed -n 's/^\.It Er XOUS_\([A-Z_]*\) No = \([0-9]*\) , Sy \([A-Za-z]*\)$/\1 \2 \3/p')
+said=$(sed -n '/^\.Sh ERRORS/,/^\.Sh /p' "$srcdir/man/xous.3" |
+  sed -n '/^\.It Er XOUS_/{n;p;}')
+want=$(printf '%s\n' "$texts" |
+  awk '{ print toupper(substr($0, 1, 1)) substr($0, 2) "." }')
+if [ -z "$table" ] || [ "$table" != "$listed" ]; then
+  echo "FAIL: man/xous.3 ERRORS does not list include/xous/error_list.h:"
+  printf '%s\n' "$table" >"${TMPDIR:-/tmp}/lint-man.$$.table"
+  printf '%s\n' "$listed" | diff "${TMPDIR:-/tmp}/lint-man.$$.table" - |
+    sed -n 's/^[<>]/  &/p'
+  rm -f "${TMPDIR:-/tmp}/lint-man.$$.table"
+  status=1
+elif [ "$want" != "$said" ]; then
+  echo "FAIL: man/xous.3 ERRORS: a code's first line is not its xous_strerror() text:"
+  printf '%s\n' "$want" >"${TMPDIR:-/tmp}/lint-man.$$.text"
+  printf '%s\n' "$said" | diff "${TMPDIR:-/tmp}/lint-man.$$.text" - |
+    sed -n 's/^[<>]/  &/p'
+  rm -f "${TMPDIR:-/tmp}/lint-man.$$.text"
+  status=1
+else
+  echo "ok: man/xous.3 ERRORS matches the error table ($(printf '%s\n' "$table" | wc -l) codes)"
+fi
+
 if [ "$found" -eq 0 ]; then
   echo "lint-man: no pages in $srcdir/man"
   exit 1

@@ -88,7 +88,9 @@ struct xous_ring_cell {
   uint32_t key;         /* the message's name in traces */
   union {
     struct xous_cell_body body;
-    uint64_t w[5]; /* the same as words, for those that write any */
+    uint64_t w[5]; /* body as five words: the id, then the four scalar
+                    * arguments or, for memory, the object offset (not
+                    * an address), len, offset and valid */
   };
   uint64_t order; /* the monotonic clock (ns) when it was claimed */
 };
