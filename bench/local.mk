@@ -1,4 +1,4 @@
-# Build fragment for bench, included from Makefile.am (inside if XOUS_HOSTED).
+# Build fragment for bench/: the benchmarks (make bench).
 # `make bench` builds the benchmarks and runs them against a private xousd;
 # figures go to stdout and bench/results.json. A missed target is a figure,
 # not a failure.
@@ -18,9 +18,8 @@ bench_bench_servers_LDADD = libxous.la
 noinst_PROGRAMS += bench/bench_hosted
 bench_programs += bench/bench_hosted
 bench_bench_hosted_SOURCES = bench/bench_hosted.c bench/bench.h \
-	bench/broker.c bench/server.c bench/report.c \
-	runtime/tools/json.c runtime/tools/json.h
-bench_bench_hosted_LDADD = libxous.la
+	bench/broker.c bench/server.c bench/report.c
+bench_bench_hosted_LDADD = runtime/tools/libjson.la libxous.la
 EXTRA_DIST += bench/RESULTS.md
 CLEANFILES += bench/results.json
 
@@ -47,3 +46,37 @@ bench-hosted: bench/bench_hosted xousd xous-hosted tests/helpers/hosted-peer
 bench: bench-scale
 bench: bench-emu
 bench: bench-pddb
+
+# The scale benchmark: 250 processes, thousands of connections, a million
+# messages. `make bench-scale BENCH_SCALE_FLAGS=--quick` for a short run.
+noinst_PROGRAMS += bench/bench_scale
+bench_bench_scale_SOURCES = bench/bench_scale.c
+bench_bench_scale_LDADD = libxous.la
+BENCH_SCALE_FLAGS =
+
+.PHONY: bench-scale
+bench-scale: bench/bench_scale xousd
+	$(abs_top_builddir)/bench/bench_scale \
+	  --xousd '$(abs_top_builddir)/xousd' $(BENCH_SCALE_FLAGS)
+
+# Instructions per second of xous-emu, and the round trip of an emulated
+# client beside a native one.
+noinst_PROGRAMS += bench/bench_emu
+bench_bench_emu_SOURCES = bench/bench_emu.c bench/bench.h bench/broker.c \
+	bench/server.c
+bench_bench_emu_LDADD = libxous.la
+
+.PHONY: bench-emu
+bench-emu: bench/bench_emu xousd xous-emu
+	XOUS_BUILDDIR='$(abs_top_builddir)' XOUS_SRCDIR='$(abs_top_srcdir)' \
+	  $(abs_top_builddir)/bench/bench_emu --xousd '$(abs_top_builddir)/xousd'
+
+# The PDDB engine on real images.
+noinst_PROGRAMS += bench/bench_pddb
+bench_bench_pddb_SOURCES = bench/bench_pddb.c
+bench_bench_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)
+bench_bench_pddb_LDADD = $(PDDB_ENGINE_LIBS)
+
+.PHONY: bench-pddb
+bench-pddb: bench/bench_pddb
+	XOUS_BUILDDIR='$(abs_top_builddir)' $(abs_top_builddir)/bench/bench_pddb

@@ -1,4 +1,4 @@
-# Build fragment for data/, included from Makefile.am (inside if XOUS_HOSTED):
+# Build fragment for data/:
 # what a packager installs besides the programs: bash completion, the
 # CMake package config, the systemd user unit; and no libtool .la file.
 

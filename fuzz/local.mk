@@ -1,4 +1,4 @@
-# Build fragment for fuzz, included from Makefile.am (inside if XOUS_HOSTED).
+# Build fragment for fuzz/: the libFuzzer targets.
 #
 # `make fuzz` builds the libFuzzer targets with clang into build-fuzz/ and
 # runs each for a short time (scripts/fuzz; FUZZ_ARGS="--time 600" for a

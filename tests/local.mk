@@ -1,34 +1,198 @@
-# Build fragment for tests, included from Makefile.am (inside if XOUS_HOSTED).
+# Build fragment for tests/: the Check suites (make check), the programs
+# they start (helpers/) and what they share (support/).
+#
+# A suite: five lines as below, in the block of its subject. A suite that
+# starts xousd and real processes links $(SUITE_LIBS): the harness
+# (tests/support/harness.h), libxous and Check.
+
+check_LTLIBRARIES += tests/support/libtest-support.la
+tests_support_libtest_support_la_SOURCES = \
+	tests/support/harness.c \
+	tests/support/harness.h \
+	tests/support/json.c \
+	tests/support/json.h
+tests_support_libtest_support_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+SUITE_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+SUITE_LIBS = tests/support/libtest-support.la libxous.la $(CHECK_LIBS)
+
+# ---- the core, over a recording backend (no broker) --------------------------
+TESTS += tests/check_core
+check_PROGRAMS += tests/check_core
+tests_check_core_SOURCES = tests/check_core.c \
+	tests/support/recording_backend.c tests/support/recording_backend.h
+tests_check_core_CFLAGS = $(SUITE_CFLAGS)
+tests_check_core_LDADD = runtime/core/libxous-core.la $(CHECK_LIBS)
+
+# ---- the broker and the message paths ---------------------------------------
+TESTS += tests/check_broker
+check_PROGRAMS += tests/check_broker
+tests_check_broker_SOURCES = tests/check_broker.c
+tests_check_broker_CFLAGS = $(SUITE_CFLAGS)
+tests_check_broker_LDADD = $(SUITE_LIBS)
 
 # The direct message path against peers that break its shared memory.
-check_PROGRAMS += tests/check_direct tests/helpers/ring-vandal \
-	tests/helpers/order-peer
 TESTS += tests/check_direct
+check_PROGRAMS += tests/check_direct
+tests_check_direct_SOURCES = tests/check_direct.c
+tests_check_direct_CFLAGS = $(SUITE_CFLAGS)
+tests_check_direct_LDADD = $(SUITE_LIBS)
 
-tests_check_direct_SOURCES = tests/check_direct.c \
-	tests/support/harness.c tests/support/harness.h
-tests_check_direct_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_direct_LDADD = libxous.la $(CHECK_LIBS)
+TESTS += tests/check_memory
+check_PROGRAMS += tests/check_memory
+tests_check_memory_SOURCES = tests/check_memory.c
+tests_check_memory_CFLAGS = $(SUITE_CFLAGS)
+tests_check_memory_LDADD = $(SUITE_LIBS)
 
-tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
-tests_helpers_ring_vandal_LDADD = libxous.la
+# Hostile clients, limits, access control.
+TESTS += tests/check_hostile
+check_PROGRAMS += tests/check_hostile
+tests_check_hostile_SOURCES = tests/check_hostile.c
+tests_check_hostile_CFLAGS = $(SUITE_CFLAGS)
+tests_check_hostile_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_limits
+check_PROGRAMS += tests/check_limits
+tests_check_limits_SOURCES = tests/check_limits.c
+tests_check_limits_CFLAGS = $(SUITE_CFLAGS)
+tests_check_limits_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_access
+check_PROGRAMS += tests/check_access
+tests_check_access_SOURCES = tests/check_access.c
+tests_check_access_CFLAGS = $(SUITE_CFLAGS)
+tests_check_access_LDADD = $(SUITE_LIBS)
+
+# Rust programs of the Xous hosted mode (TCP), played by a peer of ours.
+TESTS += tests/check_hosted
+check_PROGRAMS += tests/check_hosted
+tests_check_hosted_SOURCES = tests/check_hosted.c
+tests_check_hosted_CFLAGS = $(SUITE_CFLAGS)
+tests_check_hosted_LDADD = $(SUITE_LIBS)
+
+# ---- the standard servers ------------------------------------------------------
+TESTS += tests/check_names
+check_PROGRAMS += tests/check_names
+tests_check_names_SOURCES = tests/check_names.c
+tests_check_names_CFLAGS = $(SUITE_CFLAGS)
+tests_check_names_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_ticktimer
+check_PROGRAMS += tests/check_ticktimer
+tests_check_ticktimer_SOURCES = tests/check_ticktimer.c
+tests_check_ticktimer_CFLAGS = $(SUITE_CFLAGS)
+tests_check_ticktimer_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_log
+check_PROGRAMS += tests/check_log
+tests_check_log_SOURCES = tests/check_log.c
+tests_check_log_CFLAGS = $(SUITE_CFLAGS)
+tests_check_log_LDADD = $(SUITE_LIBS)
+
+# The PDDB: the engine and the command on real images; the server under
+# xousd; its wire.
+TESTS += tests/check_pddb
+check_PROGRAMS += tests/check_pddb
+tests_check_pddb_SOURCES = tests/check_pddb.c
+tests_check_pddb_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pddb_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) $(PDDB_HOST_LIBS)
+
+TESTS += tests/check_pddb_server
+check_PROGRAMS += tests/check_pddb_server
+tests_check_pddb_server_SOURCES = tests/check_pddb_server.c
+tests_check_pddb_server_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pddb_server_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
+	$(PDDB_HOST_LIBS)
+
+TESTS += tests/check_pddb_wire
+check_PROGRAMS += tests/check_pddb_wire
+tests_check_pddb_wire_SOURCES = tests/check_pddb_wire.c
+tests_check_pddb_wire_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pddb_wire_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
+	$(PDDB_HOST_LIBS)
+
+# ---- the tools, the test library, the examples, the emulator ------------------
+TESTS += tests/check_tools
+check_PROGRAMS += tests/check_tools
+tests_check_tools_SOURCES = tests/check_tools.c
+tests_check_tools_CFLAGS = $(SUITE_CFLAGS)
+tests_check_tools_LDADD = runtime/tools/libjson.la $(SUITE_LIBS)
+
+TESTS += tests/check_testkit
+check_PROGRAMS += tests/check_testkit
+tests_check_testkit_SOURCES = tests/check_testkit.c
+tests_check_testkit_CFLAGS = $(SUITE_CFLAGS)
+tests_check_testkit_LDADD = libxous-test.la libxous.la $(CHECK_LIBS)
+
+# The examples under the real servers and xous-run.
+TESTS += tests/check_examples
+check_PROGRAMS += tests/check_examples
+tests_check_examples_SOURCES = tests/check_examples.c
+tests_check_examples_CFLAGS = $(SUITE_CFLAGS)
+tests_check_examples_LDADD = $(SUITE_LIBS)
+
+# rv32 programs (scripts/cross-build, tests/rv32/) under xous-emu.
+TESTS += tests/check_emu
+check_PROGRAMS += tests/check_emu
+tests_check_emu_SOURCES = tests/check_emu.c
+tests_check_emu_CFLAGS = $(SUITE_CFLAGS)
+tests_check_emu_LDADD = $(SUITE_LIBS)
+EXTRA_DIST += \
+	tests/rv32/abi.c \
+	tests/rv32/bench.c \
+	tests/rv32/conformance.c
+# The rv32 programs tests/check_emu builds for itself.
+clean-local: clean-local-rv32
+clean-local-rv32:
+	-rm -rf rv32
+.PHONY: clean-local-rv32
+
+# ---- checks that are scripts -------------------------------------------------
+# The public headers alone, as C11 -Wpedantic and as C++17.
+TESTS += tests/headers.sh
+# Every page in man/, whoever wrote it, must pass mandoc's lint.
+TESTS += tests/lint-man.sh
+# The installed test library, used from outside the tree (make install DESTDIR).
+TESTS += tests/install-check.sh
+EXTRA_DIST += \
+	tests/headers.sh \
+	tests/install-check.sh \
+	tests/install/server.c \
+	tests/install/test.c \
+	tests/lint-man.sh
+
+# ---- helpers: the peers the suites start ---------------------------------------
+check_PROGRAMS += tests/helpers/hosted-peer
+tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c
+tests_helpers_hosted_peer_LDADD = runtime/xousd/libhosted-frame.la libxous.la
+
+check_PROGRAMS += tests/helpers/hostile-peer
+tests_helpers_hostile_peer_SOURCES = tests/helpers/hostile-peer.c
+tests_helpers_hostile_peer_LDADD = libxous.la
+
+check_PROGRAMS += tests/helpers/mem-peer
+tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c
+tests_helpers_mem_peer_LDADD = libxous.la
+
+check_PROGRAMS += tests/helpers/names-peer
+tests_helpers_names_peer_SOURCES = tests/helpers/names-peer.c
+tests_helpers_names_peer_LDADD = libxous.la
+
+check_PROGRAMS += tests/helpers/order-peer
 tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c
 tests_helpers_order_peer_LDADD = libxous.la
 
-# The public headers alone, as C11 -Wpedantic and as C++17.
-TESTS += tests/headers.sh
-EXTRA_DIST += tests/headers.sh
+# No libxous: a plain binary that another user can run from the build tree.
+check_PROGRAMS += tests/helpers/rel-dial
+tests_helpers_rel_dial_SOURCES = tests/helpers/rel-dial.c
 
-# Rust programs of the Xous hosted mode (TCP), played by a peer of ours.
-check_PROGRAMS += tests/check_hosted tests/helpers/hosted-peer
-TESTS += tests/check_hosted
+check_PROGRAMS += tests/helpers/ring-vandal
+tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
+tests_helpers_ring_vandal_LDADD = libxous.la
 
-tests_check_hosted_SOURCES = tests/check_hosted.c \
-	tests/support/harness.c tests/support/harness.h \
-	tests/support/json.c tests/support/json.h
-tests_check_hosted_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_hosted_LDADD = libxous.la $(CHECK_LIBS)
+check_PROGRAMS += tests/helpers/xtest-peer
+tests_helpers_xtest_peer_SOURCES = tests/helpers/xtest-peer.c
+tests_helpers_xtest_peer_LDADD = libxous.la
 
-tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c \
-	runtime/xousd/hosted_frame.c runtime/xousd/hosted_frame.h
-tests_helpers_hosted_peer_LDADD = libxous.la
+check_PROGRAMS += tests/helpers/xtest-sleeper
+tests_helpers_xtest_sleeper_SOURCES = tests/helpers/xtest-sleeper.c
+tests_helpers_xtest_sleeper_LDADD = libxous.la

@@ -1,9 +1,10 @@
-# Build fragment for examples/sleeper, included from Makefile.am (inside if XOUS_HOSTED).
+# Build fragment for examples/sleeper: sleeps on the ticktimer, logs
+# through the log server.
 
-# ---- examples/sleeper: sleeps on the ticktimer, logs through the log server --
 sleeperexecdir = $(pkglibexecdir)/examples/sleeper
 sleeperexec_PROGRAMS = examples/sleeper/sleeper
 examples_sleeper_sleeper_SOURCES = examples/sleeper/sleeper.c
 examples_sleeper_sleeper_LDADD = libxous.la
-nobase_dist_pkgdata_DATA += examples/sleeper/README.md \
+nobase_dist_pkgdata_DATA += \
+	examples/sleeper/README.md \
 	examples/sleeper/sleeper.c

@@ -1,0 +1,15 @@
+# Build fragment for examples/hello: a server and a client, one scalar.
+
+helloexecdir = $(pkglibexecdir)/examples/hello
+helloexec_PROGRAMS = examples/hello/hello-server examples/hello/hello-client
+examples_hello_hello_server_SOURCES = examples/hello/server.c \
+	examples/hello/hello.h
+examples_hello_hello_server_LDADD = libxous.la
+examples_hello_hello_client_SOURCES = examples/hello/client.c \
+	examples/hello/hello.h
+examples_hello_hello_client_LDADD = libxous.la
+nobase_dist_pkgdata_DATA += \
+	examples/hello/README.md \
+	examples/hello/client.c \
+	examples/hello/hello.h \
+	examples/hello/server.c
