@@ -122,6 +122,9 @@ check_PROGRAMS += tests/check_testkit
 tests_check_testkit_SOURCES = tests/check_testkit.c
 tests_check_testkit_CFLAGS = $(SUITE_CFLAGS)
 tests_check_testkit_LDADD = libxous-test.la libxous.la $(CHECK_LIBS)
+# Static, like examples/counter/test_counter: tests/install-check.sh's make
+# install relinks libxous-test.so in the build tree while the suites run.
+tests_check_testkit_LDFLAGS = -static
 
 # The examples under the real servers and xous-run.
 TESTS += tests/check_examples

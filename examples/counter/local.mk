@@ -21,3 +21,6 @@ check_PROGRAMS += examples/counter/test_counter
 examples_counter_test_counter_SOURCES = examples/counter/test_counter.c \
 	examples/counter/counter.h
 examples_counter_test_counter_LDADD = libxous-test.la libxous.la
+# Static: tests/install-check.sh's make install relinks libxous-test.so in
+# the build tree while the suites run.
+examples_counter_test_counter_LDFLAGS = -static
