@@ -8,8 +8,17 @@ cmakedir = $(libdir)/cmake/xous
 cmake_DATA = data/xousConfig.cmake data/xousConfigVersion.cmake
 systemduserunitdir = $(prefix)/lib/systemd/user
 systemduserunit_DATA = data/xousd.service
+# With libsystemd, xousd takes its socket from xousd.socket (socket
+# activation); without it, xousd.service runs a plain daemon.
+if XOUS_SYSTEMD
+systemduserunit_DATA += data/xousd.socket
+xousd_service_in = data/xousd-activated.service.in
+else
+xousd_service_in = data/xousd.service.in
+endif
 EXTRA_DIST += data/xousConfig.cmake.in data/xousConfigVersion.cmake.in \
-	data/xousd.service.in
+	data/xousd.service.in data/xousd-activated.service.in \
+	data/xousd.socket.in
 CLEANFILES += $(cmake_DATA) $(systemduserunit_DATA)
 
 # Made here, not by configure, so that the paths are make's: a
@@ -23,8 +32,10 @@ data/xousConfig.cmake: $(srcdir)/data/xousConfig.cmake.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && $(data_edit) $(srcdir)/data/xousConfig.cmake.in >$@
 data/xousConfigVersion.cmake: $(srcdir)/data/xousConfigVersion.cmake.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && $(data_edit) $(srcdir)/data/xousConfigVersion.cmake.in >$@
-data/xousd.service: $(srcdir)/data/xousd.service.in Makefile
-	$(AM_V_GEN)$(MKDIR_P) data && $(data_edit) $(srcdir)/data/xousd.service.in >$@
+data/xousd.service: $(srcdir)/$(xousd_service_in) Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && $(data_edit) $(srcdir)/$(xousd_service_in) >$@
+data/xousd.socket: $(srcdir)/data/xousd.socket.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && $(data_edit) $(srcdir)/data/xousd.socket.in >$@
 
 # One completion file, found by bash-completion under each command's name.
 install-data-hook: install-completion-links

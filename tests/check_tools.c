@@ -780,6 +780,42 @@ START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
 }
 END_TEST
 
+/* Runs prog with the arguments argv (NULL terminated; argv[0] is prog's
+ * name), stdout and stderr to files of their own. Returns the wait
+ * status. */
+static int
+run_split_argv(const char *prog, const char *const argv[], char **out,
+               char **err)
+{
+  char *out_file = out_path("split.out"), *err_file = out_path("split.err");
+  pid_t pid;
+  int st;
+
+  fflush(NULL);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int o = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int devnull = open("/dev/null", O_RDONLY);
+
+    if (o < 0 || e < 0 || devnull < 0)
+      _exit(126);
+    dup2(devnull, STDIN_FILENO);
+    dup2(o, STDOUT_FILENO);
+    dup2(e, STDERR_FILENO);
+    setenv("XOUS_SOCKET", "/nonexistent/xousd.sock", 1);
+    execv(prog, (char *const *)argv);
+    _exit(127);
+  }
+  st = finish(pid, prog);
+  *out = slurp(out_file);
+  *err = slurp(err_file);
+  free(out_file);
+  free(err_file);
+  return st;
+}
+
 /* Runs prog with one argument, stdout and stderr to files of their own.
  * Returns the wait status. */
 static int
@@ -848,6 +884,74 @@ START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
                       strstr(err, "no-such-option") != NULL,
                   "%s --no-such-option: status %#x, stderr:\n%s", progs[i],
                   (unsigned)st, err);
+    free(out);
+    free(err);
+    free(prog);
+  }
+}
+END_TEST
+
+START_TEST(every_program_says_first_what_was_wrong_with_its_arguments)
+{
+  /* Each wrong use, and what the first line of stderr must say. */
+  static const struct {
+    const char *prog;
+    const char *argv[7];
+    const char *says;
+  } cases[] = {
+    { "xousd",
+      { "xousd", "stray" },
+      "takes no arguments, only options: 'stray'" },
+    { "xousd", { "xousd", "--max-servers" }, "requires an argument" },
+    { "xousd",
+      { "xousd", "--max-servers", "999" },
+      "--max-servers takes 1..256" },
+    { "xous-run", { "xous-run", "--until" }, "--until needs a value" },
+    { "xous-run",
+      { "xous-run", "--seed", "x", "true" },
+      "--seed takes a number" },
+    { "xousctl", { "xousctl" }, "no command given" },
+    { "xousctl", { "xousctl", "frob" }, "unknown command 'frob'" },
+    { "xousctl", { "xousctl", "ps", "more" }, "unexpected argument 'more'" },
+    { "xousctl", { "xousctl", "kill", "x" }, "kill takes a Xous PID" },
+    { "xousctl",
+      { "xousctl", "fail", "2" },
+      "fail takes PID SYSCALL NTH ERROR" },
+    { "xousctl",
+      { "xousctl", "fail", "2", "Nope", "1", "ServerQueueFull" },
+      "SYSCALL: a syscall's name" },
+    { "xousctl",
+      { "xousctl", "fail", "2", "SendMessage", "1", "NoError" },
+      "ERROR: an error's name" },
+    { "xousctl",
+      { "xousctl", "time", "advance", "soon" },
+      "advance takes milliseconds" },
+    { "xous-emu", { "xous-emu" }, "no program given" },
+    { "xous-pddb", { "xous-pddb" }, "no IMAGE given" },
+    { "xous-pddb", { "xous-pddb", "a", "b" }, "one IMAGE only" },
+    { "pddb/pddb", { "pddb" }, "no command given" },
+    { "pddb/pddb", { "pddb", "frob" }, "unknown command 'frob'" },
+    { "xous-names",
+      { "xous-names", "stray" },
+      "unknown argument (try --help): stray" },
+    { "xous-names", { "xous-names", "--trusted" }, "--trusted needs a name" },
+    { "xous-ticktimer",
+      { "xous-ticktimer", "stray" },
+      "takes no arguments (see xous-ticktimer --help), got: stray" },
+    { "xous-log", { "xous-log", "stray" }, "bad argument: stray" },
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *prog = build_path(cases[i].prog), *out, *err, *nl;
+    int st = run_split_argv(prog, cases[i].argv, &out, &err);
+
+    if ((nl = strchr(err, '\n')) != NULL)
+      *nl = '\0';
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2 &&
+                      strstr(err, cases[i].says) != NULL,
+                  "%s (case %zu): status %#x, first line of stderr '%s', "
+                  "wanted '%s'",
+                  cases[i].prog, i, (unsigned)st, err, cases[i].says);
     free(out);
     free(err);
     free(prog);
@@ -1409,6 +1513,8 @@ main(void)
   tcase_set_timeout(ctl, 60);
   tcase_add_test(
       ctl, every_program_has_help_on_stdout_version_and_says_what_was_wrong);
+  tcase_add_test(ctl,
+                 every_program_says_first_what_was_wrong_with_its_arguments);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
   tcase_add_test(ctl, xousctl_ps_keeps_utf8_process_names);
   tcase_add_test(ctl,

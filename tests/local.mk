@@ -62,6 +62,13 @@ tests_check_access_SOURCES = tests/check_access.c
 tests_check_access_CFLAGS = $(SUITE_CFLAGS)
 tests_check_access_LDADD = $(SUITE_LIBS)
 
+# xousd taking a listening socket handed over as systemd hands one.
+TESTS += tests/check_activation
+check_PROGRAMS += tests/check_activation
+tests_check_activation_SOURCES = tests/check_activation.c
+tests_check_activation_CFLAGS = $(SUITE_CFLAGS)
+tests_check_activation_LDADD = $(SUITE_LIBS)
+
 # Rust programs of the Xous hosted mode (TCP), played by a peer of ours.
 TESTS += tests/check_hosted
 check_PROGRAMS += tests/check_hosted

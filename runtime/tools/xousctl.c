@@ -837,20 +837,45 @@ run_fail(int fd, char *buf, int argc, char **argv, const uint64_t args[7],
   return answer_ok(json, "fail") ? 0 : EXIT_BROKER;
 }
 
-/* Checks the arguments of fail; true when they are right. */
-static bool
+/* Checks the arguments of fail: NULL when they are right, else what is
+ * wrong with them. */
+static const char *
 fail_args(int argc, char **argv, uint64_t args[7])
 {
   if (argc == 0 || (argc == 1 && strcmp(argv[0], "clear") == 0))
-    return true;
+    return NULL;
+  if (argc == 1)
+    return "takes PID SYSCALL NTH ERROR, or clear";
   if (argc != 4)
-    return false;
+    return "takes PID SYSCALL NTH ERROR (four arguments), or clear";
   if (strcmp(argv[0], "0") == 0)
     args[0] = 0;
   else if (!parse_pid(argv[0], &args[0]))
-    return false;
-  return parse_syscall(argv[1], &args[1]) && parse_u32(argv[2], &args[2]) &&
-         parse_error(argv[3], &args[3]);
+    return "PID: a Xous PID (1..255), or 0 for any";
+  if (!parse_syscall(argv[1], &args[1]))
+    return "SYSCALL: a syscall's name (SendMessage) or number";
+  if (!parse_u32(argv[2], &args[2]))
+    return "NTH: which call fails, 1 for the first, 0 for every one";
+  if (!parse_error(argv[3], &args[3]))
+    return "ERROR: an error's name (ServerQueueFull) or number, not NoError";
+  return NULL;
+}
+
+/* The same for time [advance MS]. */
+static const char *
+time_args(int argc, char **argv)
+{
+  uint64_t ms;
+
+  if (argc == 0)
+    return NULL;
+  if (strcmp(argv[0], "advance") != 0)
+    return "takes nothing, or advance MS";
+  if (argc != 2)
+    return "advance takes one number of milliseconds";
+  if (!parse_u32(argv[1], &ms) && sscanf(argv[1], "%" SCNu64, &ms) != 1)
+    return "advance takes milliseconds (a number)";
+  return NULL;
 }
 
 /* xousctl time [advance MS]: a Xous call to the ticktimer, so xousctl
@@ -959,6 +984,8 @@ main(int argc, char **argv)
     }
   }
   if (optind >= argc) {
+    fprintf(stderr, "xousctl: no command given (ps, servers, conns, kill, "
+                    "shutdown, trace, hosted-env, time, fail)\n");
     usage(stderr);
     return EXIT_USAGE;
   }
@@ -967,12 +994,12 @@ main(int argc, char **argv)
     int rest = argc - optind;
     uint64_t args[7] = { 0 };
 
-    if (strcmp(cmd, "time") == 0
-            ? !(rest == 0 ||
-                (rest == 2 && strcmp(argv[optind], "advance") == 0))
-            : !fail_args(rest, argv + optind, args)) {
-      fprintf(stderr, "xousctl: usage: xousctl time [advance MS] | "
-                      "xousctl fail [PID SYSCALL NTH ERROR | clear]\n");
+    const char *wrong = strcmp(cmd, "time") == 0
+                            ? time_args(rest, argv + optind)
+                            : fail_args(rest, argv + optind, args);
+
+    if (wrong != NULL) {
+      fprintf(stderr, "xousctl: %s %s (try xousctl --help)\n", cmd, wrong);
       return EXIT_USAGE;
     }
     if (o.socket != NULL)

@@ -183,6 +183,8 @@ struct xd_broker {
   uv_loop_t *loop;
   struct xd_options opt;
   int listen_fd;
+  bool handed;   /* the listening socket was handed over (activation.c) */
+  int handed_fd; /* that socket, when handed */
   uv_poll_t listen_poll;
   uv_signal_t sigint, sigterm;
   char dir[4096]; /* the socket directory, if we made it */
@@ -291,6 +293,17 @@ void xd_connect_wake(struct xd_server *s);
 void xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f);
 void xd_ctl_gone(struct xd_peer *p);
 void xd_trace_emit(const char *json, size_t len);
+
+/* ---- activation.c: a listening socket handed over by systemd ---------- */
+
+/* The socket handed over (its path in path), -1 when none was, -2 when
+ * one was but cannot be used (said why). Call before any fork: the
+ * protocol names the process it is meant for. */
+int xd_activation_socket(char *path, size_t size);
+/* Tells systemd a state ("READY=1", "STOPPING=1"); nothing elsewhere. */
+void xd_activation_notify(const char *state);
+/* Whether this xousd can take a socket handed over. */
+bool xd_activation_built(void);
 
 /* ---- main.c ------------------------------------------------------------ */
 

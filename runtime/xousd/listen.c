@@ -72,6 +72,30 @@ prepare_dir(const char *sock_path)
   return 0;
 }
 
+/* A new listening socket at path, over a stale one; -1 after saying why. */
+static int
+bind_socket(const char *path)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (unlink(path) == 0)
+    xd_log(1, "removed a stale socket %s", path);
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    xd_log(0, "socket: %s", strerror(errno));
+    return -1;
+  }
+  memcpy(sa.sun_path, path, strlen(path) + 1);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+      chmod(path, 0600) != 0 || listen(fd, 512) != 0) {
+    xd_log(0, "cannot listen on %s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 static void on_accept(uv_poll_t *h, int status, int events);
 static void on_peer(uv_poll_t *h, int status, int events);
 
@@ -108,19 +132,12 @@ xd_listen(void)
     lock_path[0] = '\0'; /* not ours to remove */
     return -1;
   }
-  if (unlink(path) == 0)
-    xd_log(1, "removed a stale socket %s", path);
-
-  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) {
-    xd_log(0, "socket: %s", strerror(errno));
-    return -1;
-  }
-  memcpy(sa.sun_path, path, strlen(path) + 1);
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-      chmod(path, 0600) != 0 || listen(fd, 512) != 0) {
-    xd_log(0, "cannot listen on %s: %s", path, strerror(errno));
-    close(fd);
+  if (xd.handed) {
+    /* Socket activation: the socket is its unit's, bound and listening;
+     * the broker neither binds one nor removes it at the end. */
+    fd = xd.handed_fd;
+    xd_log(1, "took the socket handed over: %s", path);
+  } else if ((fd = bind_socket(path)) < 0) {
     return -1;
   }
   xd.listen_fd = fd;
@@ -138,7 +155,8 @@ xd_unlisten(void)
     uv_close((uv_handle_t *)&xd.listen_poll, NULL);
     close(xd.listen_fd);
     xd.listen_fd = -1;
-    unlink(xd.opt.socket_path);
+    if (!xd.handed)
+      unlink(xd.opt.socket_path);
   }
   if (lock_fd >= 0) {
     if (lock_path[0] != '\0')

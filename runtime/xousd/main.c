@@ -131,7 +131,7 @@ main(int argc, char **argv)
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
   };
-  static char path[PATH_MAX];
+  static char path[PATH_MAX], handed[PATH_MAX];
   const char *hosted = NULL;
   int ready[2] = { -1, -1 };
   int c;
@@ -217,8 +217,28 @@ main(int argc, char **argv)
   if (xd.opt.process_servers > xd.opt.max_servers)
     xd.opt.process_servers = xd.opt.max_servers;
   if (optind != argc) {
-    usage(stderr);
+    fprintf(stderr,
+            "xousd: takes no arguments, only options: '%s' "
+            "(try xousd --help)\n",
+            argv[optind]);
     return 2;
+  }
+  /* Before any fork: the socket handed over is meant for this PID. */
+  xd.handed_fd = xd_activation_socket(handed, sizeof handed);
+  if (xd.handed_fd == -2)
+    return 1;
+  xd.handed = xd.handed_fd >= 0;
+  if (xd.handed) {
+    if (xd.opt.socket_path != NULL &&
+        strcmp(xd.opt.socket_path, handed) != 0) {
+      fprintf(stderr,
+              "xousd: --socket %s, but the socket handed over is %s: "
+              "leave --socket out under socket activation\n",
+              xd.opt.socket_path, handed);
+      return 2;
+    }
+    xd.opt.socket_path = handed;
+    xd.opt.foreground = true; /* the unit's manager watches this PID */
   }
   if (xd.opt.socket_path == NULL) {
     if (xous__socket_path(path, sizeof path) != 0) {
@@ -299,7 +319,9 @@ main(int argc, char **argv)
       return 1;
   }
 
+  xd_activation_notify("READY=1");
   uv_run(xd.loop, UV_RUN_DEFAULT);
+  xd_activation_notify("STOPPING=1");
 
   /* Close whatever is left, and let libuv finish the closes. */
   uv_walk(xd.loop, close_handle, NULL);

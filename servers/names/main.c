@@ -27,11 +27,22 @@ static const char usage_text[] =
  * that ended is noticed then, and its name removed). */
 #define PENDING_POLLS 50000
 
+/* Says what was wrong, with the argument, on one line, then the usage. */
 static int
 usage_error(const char *what, const char *arg)
 {
-  names__say(what);
-  names__say(arg);
+  char line[160];
+  size_t n = strlen(what), m = strlen(arg);
+
+  if (n > sizeof line - 2)
+    n = sizeof line - 2;
+  if (m > sizeof line - 2 - n)
+    m = sizeof line - 2 - n; /* a long argument is cut, not overflowed */
+  memcpy(line, what, n);
+  line[n] = ' ';
+  memcpy(line + n + 1, arg, m);
+  line[n + 1 + m] = '\0';
+  names__say(line);
   names__say(usage_text);
   return 2;
 }
@@ -75,9 +86,11 @@ main(int argc, char **argv)
       return 0;
     }
     if (strcmp(argv[i], "--trusted") != 0)
-      return usage_error("xous-names: unknown argument:", argv[i]);
+      return usage_error("xous-names: unknown argument (try --help):",
+                         argv[i]);
     if (i + 1 == argc)
-      return usage_error("xous-names: --trusted needs a name:", argv[i]);
+      return usage_error("xous-names: --trusted needs a name after it:",
+                         argv[i]);
     if (!names__trusted_add(argv[++i])) {
       names__say("xous-names: a trusted name is 1 to 63 bytes of UTF-8, "
                  "at most 32 of them");

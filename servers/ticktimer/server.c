@@ -389,9 +389,17 @@ main(int argc, char **argv)
       tt_say(false, "xous-ticktimer " XOUS_VERSION_STRING);
       return 0;
     }
-    tt_say(true, "xous-ticktimer: it takes no arguments (see "
-                 "xous-ticktimer --help); got:");
-    tt_say(true, argv[1]);
+    char line[160];
+    static const char what[] = "xous-ticktimer: takes no arguments (see "
+                               "xous-ticktimer --help), got: ";
+    size_t m = strlen(argv[1]);
+
+    if (m > sizeof line - sizeof what)
+      m = sizeof line - sizeof what; /* a long argument is cut */
+    memcpy(line, what, sizeof what - 1);
+    memcpy(line + sizeof what - 1, argv[1], m);
+    line[sizeof what - 1 + m] = '\0';
+    tt_say(true, line);
     return 2;
   }
   (void)tt_clock_ns(); /* time 0 is now */
