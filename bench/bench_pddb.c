@@ -23,14 +23,12 @@
 #include <xous/pddb.h>
 
 #include "../pddb/engine.h"
+#include "tools/monotonic.h"
 
 static double
 now(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+  return (double)monotonic_ns() / 1e9;
 }
 
 static sqlite3 *raw;

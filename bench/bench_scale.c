@@ -35,6 +35,8 @@
 
 #include <xous.h>
 
+#include "tools/monotonic.h"
+
 #define OP_COUNT 1 /* Scalar (seq): counted and checked */
 #define OP_SYNC 2  /* BlockingScalar (sent): Scalar2(received, disorder) */
 #define MAX_PROCS 300
@@ -48,10 +50,7 @@ static char dir[64], sock_path[128];
 static double
 now_s(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+  return (double)monotonic_ns() / 1e9;
 }
 
 static void

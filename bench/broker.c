@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "tools/monotonic.h"
 
 #define START_TIMEOUT_NS 5e9
 #define STOP_TIMEOUT_NS 1e9
@@ -28,10 +29,7 @@ static pid_t broker;
 double
 bench_now_ns(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+  return (double)monotonic_ns();
 }
 
 double

@@ -19,6 +19,7 @@
 
 #include "../engine.h"
 #include "term.h"
+#include "tools/monotonic.h"
 
 #define CHUNK (256u * 1024u)
 #define LIST_BYTES (1024u * 1024u)
@@ -712,15 +713,6 @@ check_command(const char *cmd, int argc)
 
 /* How long a command looks for the server before it gives up. */
 #define CONNECT_MS 3000
-
-static long long
-now_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Finds the PDDB server through the name server, waiting a bounded time
  * for either to come up (a script may start them just before). */

@@ -12,5 +12,5 @@ libxous_test_la_SOURCES = \
 libxous_test_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXOUS_TEST_LIBEXECDIR='"$(libexecdir)/xous-posix"' \
 	-DXOUS_TEST_BINDIR='"$(bindir)"'
-libxous_test_la_LIBADD = libxous.la
+libxous_test_la_LIBADD = runtime/tools/libctl.la libxous.la
 libxous_test_la_LDFLAGS = -version-info 0:0:0

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "testkit/internal.h"
+#include "tools/monotonic.h"
 
 #define MAX_ENV 4096
 
@@ -22,10 +23,7 @@ extern char **environ;
 uint64_t
 xous__test_now_ms(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+  return (uint64_t)now_ms();
 }
 
 void

@@ -16,6 +16,7 @@
 
 #include "hosted/wire.h"
 #include "testkit/internal.h"
+#include "tools/ctl_client.h"
 #include "xousd/ctl.h"
 
 #define DATAGRAM (XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX)
@@ -100,8 +101,6 @@ xous_error_t
 xous_test_trace_start(xous_test_t *t)
 {
   struct xous__trace *tr;
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  struct xous_wire_frame f;
   char *buf;
   bool ok = false;
 
@@ -110,42 +109,30 @@ xous_test_trace_start(xous_test_t *t)
   if (t->trace != NULL)
     return XOUS_OK;
   tr = calloc(1, sizeof *tr);
-  buf = malloc(DATAGRAM);
+  buf = malloc(DATAGRAM + 1);
   if (tr == NULL || buf == NULL) {
     free(tr);
     free(buf);
     return XOUS_OUT_OF_MEMORY;
   }
-  memcpy(sa.sun_path, t->sock, strlen(t->sock) + 1);
-  tr->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
-  f.w[0] = XOUS_CTL_TRACE;
-  if (tr->fd >= 0 && connect(tr->fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-      xous__wire_send(tr->fd, &f, -1) == 0) {
+  tr->fd = xous__ctl_dial(t->sock);
+  if (tr->fd >= 0 && xous__ctl_send(tr->fd, XOUS_CTL_TRACE, NULL, NULL) == 0) {
     /* The answer says the subscription holds: every event from here on
      * comes. Events may come before it; they are kept. */
     for (;;) {
-      struct pollfd pfd = { .fd = tr->fd, .events = POLLIN };
-      ssize_t n;
+      unsigned type;
+      bool timed_out;
+      char *text = xous__ctl_receive(tr->fd, buf, DATAGRAM + 1,
+                                     XOUS__TEST_START_MS, NULL, &type,
+                                     &timed_out);
 
-      if (poll(&pfd, 1, XOUS__TEST_START_MS) != 1)
+      if (text == NULL)
         break;
-      n = recv(tr->fd, buf, DATAGRAM, 0);
-      if (n < (ssize_t)sizeof f)
-        break;
-      memcpy(&f, buf, sizeof f);
-      if (f.magic != XOUS_WIRE_MAGIC ||
-          f.w[0] > (uint64_t)(n - (ssize_t)sizeof f))
-        break;
-      if (f.type == XOUS_WIRE_TRACE) {
-        (void)append(tr, buf + sizeof f, (size_t)f.w[0]);
+      if (type == XOUS_WIRE_TRACE) {
+        (void)append(tr, text, strlen(text));
         continue;
       }
-      ok = f.type == XOUS_WIRE_CTL_REPLY &&
-           memmem(buf + sizeof f, (size_t)f.w[0], "\"ok\":true", 9) != NULL;
+      ok = type == XOUS_WIRE_CTL_REPLY && strstr(text, "\"ok\":true") != NULL;
       break;
     }
   }

@@ -7,6 +7,14 @@ runtime_tools_libjson_la_SOURCES = \
 	runtime/tools/json.c \
 	runtime/tools/json.h
 
+# The client of the broker's control socket (xousctl, xous-run and
+# libxous-test).
+noinst_LTLIBRARIES += runtime/tools/libctl.la
+runtime_tools_libctl_la_SOURCES = \
+	runtime/tools/ctl_client.c \
+	runtime/tools/ctl_client.h \
+	runtime/tools/monotonic.h
+
 # ---- xousctl: looks at and steers a running broker ----------------------------
 bin_PROGRAMS += xousctl
 xousctl_SOURCES = \
@@ -14,7 +22,7 @@ xousctl_SOURCES = \
 	runtime/tools/chrome.h \
 	runtime/tools/xousctl.c
 # libxous for the wire and for `xousctl time`, a call to the ticktimer.
-xousctl_LDADD = runtime/tools/libjson.la libxous.la
+xousctl_LDADD = runtime/tools/libctl.la runtime/tools/libjson.la libxous.la
 
 # ---- xous-run: a private Xous system for some programs ------------------------
 bin_PROGRAMS += xous-run
@@ -27,4 +35,4 @@ xous_run_SOURCES = \
 xous_run_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"' \
 	-DXOUS_PKGDATADIR='"$(pkgdatadir)"'
-xous_run_LDADD = runtime/tools/libjson.la libxous.la
+xous_run_LDADD = runtime/tools/libctl.la runtime/tools/libjson.la libxous.la

@@ -31,6 +31,7 @@
 
 #include "config.h"
 #include "tools/manifest.h"
+#include "tools/monotonic.h"
 #include "tools/run_system.h"
 
 #define MAX_PROCS 64
@@ -417,15 +418,6 @@ any_alive(enum role role)
     if (procs[i].role == role && procs[i].pid > 0)
       return true;
   return false;
-}
-
-static long long
-now_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Pumps output until no process of the role is alive or timeout_ms has

@@ -28,7 +28,9 @@
 #include "config.h"
 #include "hosted/wire.h"
 #include "tools/chrome.h"
+#include "tools/ctl_client.h"
 #include "tools/json.h"
+#include "tools/monotonic.h"
 #include "xousd/ctl.h"
 
 /* How long an answer may take before the broker counts as unreachable. */
@@ -42,7 +44,8 @@ struct options {
   bool json;
   bool sids;
   const char *chrome;
-  double duration; /* seconds; 0 = until SIGINT */
+  double duration;  /* seconds; 0 = until SIGINT */
+  const char *name; /* hosted-env --name */
 };
 
 static char sock_path[PATH_MAX];
@@ -107,87 +110,31 @@ usage(FILE *out)
 static int
 dial(void)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  int fd;
+  int fd = xous__ctl_dial(sock_path);
 
-  if (strlen(sock_path) >= sizeof sa.sun_path) {
+  if (fd < 0 && errno == ENAMETOOLONG)
     fprintf(stderr, "xousctl: socket path too long: %s\n", sock_path);
-    return -1;
-  }
-  memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
-  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+  else if (fd < 0)
     fprintf(stderr,
             "xousctl: cannot reach xousd at %s: is it running? start it "
             "with 'xousd' or use 'xous-run'\n",
             sock_path);
-    if (fd >= 0)
-      close(fd);
-    return -1;
-  }
   return fd;
 }
 
-static int
-request_words(int fd, unsigned cmd, const uint64_t args[7])
-{
-  struct xous_wire_frame f;
-
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
-  f.w[0] = cmd;
-  for (int i = 0; i < 7; i++)
-    f.w[1 + i] = args[i];
-  snprintf(f.name, sizeof f.name, "%s", request_name);
-  if (xous__wire_send(fd, &f, -1) != 0) {
-    fprintf(stderr, "xousctl: xousd at %s closed the connection\n", sock_path);
-    return -1;
-  }
-  return 0;
-}
-
-/* Receives one datagram of the given type into buf (REPLY_BUF bytes) and
- * returns its JSON text, NUL terminated, or NULL. timeout_ms < 0 waits
- * until a signal; *timed_out tells a timeout from a failure. */
+/* Receives the next datagram of the given type into buf (REPLY_BUF bytes)
+ * and returns its JSON text, NUL terminated, or NULL. timeout_ms < 0
+ * waits until a signal; *timed_out tells a timeout from a failure. */
 static char *
 receive(int fd, char *buf, unsigned type, int timeout_ms, bool *timed_out)
 {
-  struct pollfd pfd = { .fd = fd, .events = POLLIN };
-  struct xous_wire_frame f;
-  ssize_t n;
-  int r;
-
-  *timed_out = false;
   for (;;) {
-    r = poll(&pfd, 1, timeout_ms);
-    if (r < 0 && errno == EINTR) {
-      if (stop_requested) {
-        *timed_out = true;
-        return NULL;
-      }
-      continue;
-    }
-    if (r == 0) {
-      *timed_out = true;
-      return NULL;
-    }
-    if (r < 0)
-      return NULL;
-    n = recv(fd, buf, REPLY_BUF - 1, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < (ssize_t)sizeof f)
-      return NULL; /* hang-up or a short datagram */
-    memcpy(&f, buf, sizeof f);
-    if (f.magic != XOUS_WIRE_MAGIC || f.version != XOUS_WIRE_VERSION ||
-        f.w[0] > (uint64_t)(n - (ssize_t)sizeof f))
-      return NULL;
-    if (f.type != type)
-      continue; /* e.g. a trace event before a reply */
-    buf[sizeof f + f.w[0]] = '\0';
-    return buf + sizeof f;
+    unsigned got;
+    char *json = xous__ctl_receive(fd, buf, REPLY_BUF, timeout_ms,
+                                   &stop_requested, &got, timed_out);
+
+    if (json == NULL || got == type)
+      return json; /* else e.g. a trace event before a reply */
   }
 }
 
@@ -199,8 +146,10 @@ ask_words(int fd, char *buf, unsigned cmd, const uint64_t args[7])
   bool timed_out;
   char *json;
 
-  if (request_words(fd, cmd, args) != 0)
+  if (xous__ctl_send(fd, cmd, args, request_name) != 0) {
+    fprintf(stderr, "xousctl: xousd at %s closed the connection\n", sock_path);
     return NULL;
+  }
   json = receive(fd, buf, XOUS_WIRE_CTL_REPLY, REPLY_TIMEOUT_MS, &timed_out);
   if (json == NULL)
     fprintf(stderr, "xousctl: xousd at %s %s\n", sock_path,
@@ -584,15 +533,6 @@ print_event(struct trace_names *tn, const char *json)
   putchar('\n');
 }
 
-static long long
-now_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 run_trace(int fd, char *buf, const struct options *o)
 {
@@ -708,24 +648,21 @@ parse_pid(const char *s, uint64_t *pid)
 
 /* ==== testing: the virtual clock and fault rules ============================ */
 
-/* A syscall by its Xous name (SendMessage) or number. */
+/* A name of table (matched without case) or a number from 1 to 0xffff. */
+struct named {
+  const char *name;
+  unsigned number;
+};
+
 static bool
-parse_syscall(const char *s, uint64_t *out)
+parse_named(const char *s, const struct named *table, size_t n, uint64_t *out)
 {
-  static const struct {
-    const char *name;
-    unsigned number;
-  } names[] = {
-#define SYSCALL_NAME(upper, number, name) { name, number },
-    XOUS_SYSCALL_MAP(SYSCALL_NAME)
-#undef SYSCALL_NAME
-  };
   char *end;
   unsigned long v;
 
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (strcasecmp(s, names[i].name) == 0) {
-      *out = names[i].number;
+  for (size_t i = 0; i < n; i++)
+    if (strcasecmp(s, table[i].name) == 0) {
+      *out = table[i].number;
       return true;
     }
   errno = 0;
@@ -736,32 +673,31 @@ parse_syscall(const char *s, uint64_t *out)
   return true;
 }
 
+/* A syscall by its Xous name (SendMessage) or number. */
+static bool
+parse_syscall(const char *s, uint64_t *out)
+{
+  static const struct named names[] = {
+#define SYSCALL_NAME(upper, number, name) { name, number },
+    XOUS_SYSCALL_MAP(SYSCALL_NAME)
+#undef SYSCALL_NAME
+  };
+
+  return parse_named(s, names, sizeof names / sizeof names[0], out);
+}
+
 /* An error by its Xous name (ServerQueueFull) or number, not NoError. */
 static bool
 parse_error(const char *s, uint64_t *out)
 {
-  static const struct {
-    const char *name;
-    unsigned number;
-  } names[] = {
+  static const struct named names[] = {
 #define ERROR_NAME(upper, number, name, text) { name, number },
     XOUS_ERROR_MAP(ERROR_NAME)
 #undef ERROR_NAME
   };
-  char *end;
-  unsigned long v;
 
-  for (size_t i = 1; i < sizeof names / sizeof names[0]; i++)
-    if (strcasecmp(s, names[i].name) == 0) {
-      *out = names[i].number;
-      return true;
-    }
-  errno = 0;
-  v = strtoul(s, &end, 0);
-  if (errno != 0 || *end != '\0' || end == s || v == 0 || v > 0xffff)
-    return false;
-  *out = v;
-  return true;
+  /* Not NoError (the first): a rule fails a call. */
+  return parse_named(s, names + 1, sizeof names / sizeof names[0] - 1, out);
 }
 
 static bool
@@ -810,38 +746,191 @@ print_faults(const char *json)
     printf("no fault rules\n");
 }
 
-/* xousctl fail [PID SYSCALL NTH ERROR | clear] */
+/* ==== the commands ========================================================== */
+
+/* A command and what it was given: the options, its own arguments, and
+ * the words they became. */
+struct command_line {
+  const struct options *o;
+  const char *name;
+  int argc;
+  char **argv;
+  uint64_t args[7];
+};
+
+/* Asks for cmd and prints the answer: the broker's JSON with --json, else
+ * what print makes of it. */
 static int
-run_fail(int fd, char *buf, int argc, char **argv, const uint64_t args[7],
-         bool json_out)
+show(int fd, char *buf, unsigned cmd, const struct options *o,
+     void (*print)(const char *json))
+{
+  char *json = ask(fd, buf, cmd, 0);
+
+  if (json == NULL)
+    return EXIT_BROKER;
+  if (o->json)
+    puts(json);
+  else
+    print(json);
+  return 0;
+}
+
+/* Asks for cmd, prints the JSON with --json, and fails on a refusal. */
+static int
+order(int fd, char *buf, unsigned cmd, const struct command_line *cl)
+{
+  char *json = ask_words(fd, buf, cmd, cl->args);
+
+  if (json == NULL)
+    return EXIT_BROKER;
+  if (cl->o->json)
+    puts(json);
+  return answer_ok(json, cl->name) ? 0 : EXIT_BROKER;
+}
+
+static int
+run_ps(int fd, char *buf, const struct command_line *cl)
+{
+  return show(fd, buf, XOUS_CTL_PS, cl->o, print_ps);
+}
+
+static void
+print_servers_hashed(const char *json)
+{
+  print_servers(json, false);
+}
+
+static void
+print_servers_whole(const char *json)
+{
+  print_servers(json, true);
+}
+
+static int
+run_servers(int fd, char *buf, const struct command_line *cl)
+{
+  if (cl->o->json && !cl->o->sids) {
+    char *json = ask(fd, buf, XOUS_CTL_SERVERS, 0);
+
+    if (json == NULL)
+      return EXIT_BROKER;
+    print_hashed_json(json);
+    return 0;
+  }
+  return show(fd, buf, XOUS_CTL_SERVERS, cl->o,
+              cl->o->sids ? print_servers_whole : print_servers_hashed);
+}
+
+static int
+run_conns(int fd, char *buf, const struct command_line *cl)
+{
+  char *servers = NULL, *json;
+  int status = EXIT_BROKER;
+
+  /* The servers first, to name the connections' ends. */
+  if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) != NULL &&
+      (servers = strdup(json)) != NULL &&
+      (json = ask(fd, buf, XOUS_CTL_CONNS, 0)) != NULL) {
+    if (cl->o->json)
+      puts(json);
+    else
+      print_conns(json, servers);
+    status = 0;
+  }
+  free(servers);
+  return status;
+}
+
+static int
+run_kill(int fd, char *buf, const struct command_line *cl)
+{
+  return order(fd, buf, XOUS_CTL_KILL, cl);
+}
+
+static int
+run_shutdown(int fd, char *buf, const struct command_line *cl)
+{
+  return order(fd, buf, XOUS_CTL_SHUTDOWN, cl);
+}
+
+static int
+run_hosted_env(int fd, char *buf, const struct command_line *cl)
 {
   char *json;
 
-  if (argc == 0) {
-    if ((json = ask(fd, buf, XOUS_CTL_FAULTS, 0)) == NULL)
-      return EXIT_BROKER;
-    if (json_out)
-      puts(json);
-    else
-      print_faults(json);
-    return 0;
-  }
-  if (argc == 1 && strcmp(argv[0], "clear") == 0)
-    json = ask(fd, buf, XOUS_CTL_FAULTS_CLEAR, 0);
-  else
-    json = ask_words(fd, buf, XOUS_CTL_FAIL, args);
-  if (json == NULL)
+  request_name = cl->o->name != NULL ? cl->o->name : "";
+  if ((json = ask(fd, buf, XOUS_CTL_HOSTED_ENV, 0)) == NULL ||
+      !answer_ok(json, cl->name))
     return EXIT_BROKER;
-  if (json_out)
+  if (cl->o->json)
     puts(json);
-  return answer_ok(json, "fail") ? 0 : EXIT_BROKER;
+  else
+    print_hosted_env(json);
+  return 0;
 }
 
-/* Checks the arguments of fail: NULL when they are right, else what is
- * wrong with them. */
-static const char *
-fail_args(int argc, char **argv, uint64_t args[7])
+static int
+run_trace_command(int fd, char *buf, const struct command_line *cl)
 {
+  return run_trace(fd, buf, cl->o);
+}
+
+/* xousctl fail [PID SYSCALL NTH ERROR | clear] */
+static int
+run_fail(int fd, char *buf, const struct command_line *cl)
+{
+  if (cl->argc == 0)
+    return show(fd, buf, XOUS_CTL_FAULTS, cl->o, print_faults);
+  return order(fd, buf, cl->argc == 1 ? XOUS_CTL_FAULTS_CLEAR : XOUS_CTL_FAIL,
+               cl);
+}
+
+/* ---- their arguments: NULL when they are right, else what is wrong ---- */
+
+static const char *
+no_arguments(struct command_line *cl)
+{
+  static char wrong[160];
+
+  if (cl->argc == 0)
+    return NULL;
+  snprintf(wrong, sizeof wrong,
+           "takes no arguments; unexpected argument '%.100s'", cl->argv[0]);
+  return wrong;
+}
+
+static const char *
+kill_arguments(struct command_line *cl)
+{
+  if (cl->argc != 1 || !parse_pid(cl->argv[0], &cl->args[0]))
+    return "takes a Xous PID (1..255)";
+  return NULL;
+}
+
+static const char *
+time_arguments(struct command_line *cl)
+{
+  uint64_t ms;
+
+  if (cl->argc == 0)
+    return NULL;
+  if (strcmp(cl->argv[0], "advance") != 0)
+    return "takes nothing, or advance MS";
+  if (cl->argc != 2)
+    return "advance takes one number of milliseconds";
+  if (!parse_u32(cl->argv[1], &ms) &&
+      sscanf(cl->argv[1], "%" SCNu64, &ms) != 1)
+    return "advance takes milliseconds (a number)";
+  return NULL;
+}
+
+static const char *
+fail_arguments(struct command_line *cl)
+{
+  int argc = cl->argc;
+  char **argv = cl->argv;
+  uint64_t *args = cl->args;
+
   if (argc == 0 || (argc == 1 && strcmp(argv[0], "clear") == 0))
     return NULL;
   if (argc == 1)
@@ -861,28 +950,13 @@ fail_args(int argc, char **argv, uint64_t args[7])
   return NULL;
 }
 
-/* The same for time [advance MS]. */
-static const char *
-time_args(int argc, char **argv)
-{
-  uint64_t ms;
-
-  if (argc == 0)
-    return NULL;
-  if (strcmp(argv[0], "advance") != 0)
-    return "takes nothing, or advance MS";
-  if (argc != 2)
-    return "advance takes one number of milliseconds";
-  if (!parse_u32(argv[1], &ms) && sscanf(argv[1], "%" SCNu64, &ms) != 1)
-    return "advance takes milliseconds (a number)";
-  return NULL;
-}
-
 /* xousctl time [advance MS]: a Xous call to the ticktimer, so xousctl
  * joins the system for a moment. */
 static int
-run_time(int argc, char **argv)
+run_time(const struct command_line *cl)
 {
+  int argc = cl->argc;
+  char **argv = cl->argv;
   xous_word_t ret[5];
   xous_cid_t cid;
   xous_error_t err;
@@ -926,8 +1000,28 @@ run_time(int argc, char **argv)
   return 0;
 }
 
-int
-main(int argc, char **argv)
+static const struct command {
+  const char *name;
+  /* NULL when the command's arguments are right, else what is wrong */
+  const char *(*arguments)(struct command_line *cl);
+  /* With the broker's control socket; NULL for time, which makes a Xous
+   * call instead (run_time). */
+  int (*run)(int fd, char *buf, const struct command_line *cl);
+} commands[] = {
+  { "ps", no_arguments, run_ps },
+  { "servers", no_arguments, run_servers },
+  { "conns", no_arguments, run_conns },
+  { "kill", kill_arguments, run_kill },
+  { "shutdown", no_arguments, run_shutdown },
+  { "trace", no_arguments, run_trace_command },
+  { "hosted-env", no_arguments, run_hosted_env },
+  { "time", time_arguments, NULL },
+  { "fail", fail_arguments, run_fail },
+};
+
+/* Reads the options into o; returns -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct options *o)
 {
   static const struct option longopts[] = {
     { "socket", required_argument, NULL, 's' },
@@ -940,37 +1034,33 @@ main(int argc, char **argv)
     { "name", required_argument, NULL, 'n' },
     { NULL, 0, NULL, 0 },
   };
-  struct options o = { 0 };
-  const char *name = NULL;
-  const char *cmd;
-  char *buf, *json, *end;
-  uint64_t pid = 0;
-  int c, fd, status = 0;
+  char *end;
+  int c;
 
   while ((c = getopt_long(argc, argv, "s:jc:d:n:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 's':
-      o.socket = optarg;
+      o->socket = optarg;
       break;
     case 'j':
-      o.json = true;
+      o->json = true;
       break;
     case 'S':
-      o.sids = true;
+      o->sids = true;
       break;
     case 'c':
-      o.chrome = optarg;
+      o->chrome = optarg;
       break;
     case 'd':
-      o.duration = strtod(optarg, &end);
-      if (*end != '\0' || end == optarg || !(o.duration > 0)) {
+      o->duration = strtod(optarg, &end);
+      if (*end != '\0' || end == optarg || !(o->duration > 0)) {
         fprintf(stderr, "xousctl: --duration takes a positive number of "
                         "seconds\n");
         return EXIT_USAGE;
       }
       break;
     case 'n':
-      name = optarg;
+      o->name = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -983,89 +1073,66 @@ main(int argc, char **argv)
       return EXIT_USAGE;
     }
   }
-  if (optind >= argc) {
-    fprintf(stderr, "xousctl: no command given (ps, servers, conns, kill, "
-                    "shutdown, trace, hosted-env, time, fail)\n");
-    usage(stderr);
-    return EXIT_USAGE;
-  }
-  cmd = argv[optind++];
-  if (strcmp(cmd, "time") == 0 || strcmp(cmd, "fail") == 0) {
-    int rest = argc - optind;
-    uint64_t args[7] = { 0 };
+  return -1;
+}
 
-    const char *wrong = strcmp(cmd, "time") == 0
-                            ? time_args(rest, argv + optind)
-                            : fail_args(rest, argv + optind, args);
-
-    if (wrong != NULL) {
-      fprintf(stderr, "xousctl: %s %s (try xousctl --help)\n", cmd, wrong);
-      return EXIT_USAGE;
-    }
-    if (o.socket != NULL)
-      snprintf(sock_path, sizeof sock_path, "%s", o.socket);
-    else if (xous__socket_path(sock_path, sizeof sock_path) != 0) {
-      fprintf(stderr, "xousctl: socket path too long\n");
-      return EXIT_BROKER;
-    }
-    if (strcmp(cmd, "time") == 0)
-      return run_time(rest, argv + optind);
-    signal(SIGPIPE, SIG_IGN);
-    fd = dial();
-    if (fd < 0)
-      return EXIT_BROKER;
-    buf = malloc(REPLY_BUF);
-    if (buf == NULL) {
-      close(fd);
-      return EXIT_BROKER;
-    }
-    status = run_fail(fd, buf, rest, argv + optind, args, o.json);
-    free(buf);
-    close(fd);
-    return status;
-  }
-  if (strcmp(cmd, "kill") == 0) {
-    if (optind >= argc || !parse_pid(argv[optind], &pid)) {
-      fprintf(stderr, "xousctl: kill takes a Xous PID (1..255)\n");
-      return EXIT_USAGE;
-    }
-    optind++;
-  } else if (strcmp(cmd, "ps") != 0 && strcmp(cmd, "servers") != 0 &&
-             strcmp(cmd, "conns") != 0 && strcmp(cmd, "shutdown") != 0 &&
-             strcmp(cmd, "trace") != 0 && strcmp(cmd, "hosted-env") != 0) {
-    fprintf(stderr, "xousctl: unknown command '%s'\n", cmd);
-    usage(stderr);
-    return EXIT_USAGE;
-  }
-  if (optind != argc) {
-    fprintf(stderr, "xousctl: unexpected argument '%s'\n", argv[optind]);
-    return EXIT_USAGE;
-  }
-  if ((o.chrome != NULL || o.duration > 0) && strcmp(cmd, "trace") != 0) {
+/* The options that go with one command only; false after saying so. */
+static bool
+options_fit(const struct options *o, const char *cmd)
+{
+  if ((o->chrome != NULL || o->duration > 0) && strcmp(cmd, "trace") != 0) {
     fprintf(stderr, "xousctl: --chrome and --duration go with trace\n");
-    return EXIT_USAGE;
+    return false;
   }
-  if (name != NULL && strcmp(cmd, "hosted-env") != 0) {
+  if (o->duration > 0 && o->chrome == NULL) {
+    fprintf(stderr, "xousctl: --duration goes with --chrome\n");
+    return false;
+  }
+  if (o->name != NULL && strcmp(cmd, "hosted-env") != 0) {
     fprintf(stderr, "xousctl: --name goes with hosted-env\n");
-    return EXIT_USAGE;
+    return false;
   }
-  if (name != NULL &&
-      (name[0] == '\0' || strlen(name) >= XOUS_WIRE_NAME_MAX)) {
+  if (o->name != NULL &&
+      (o->name[0] == '\0' || strlen(o->name) >= XOUS_WIRE_NAME_MAX)) {
     fprintf(stderr, "xousctl: --name takes 1 to %d bytes\n",
             XOUS_WIRE_NAME_MAX - 1);
-    return EXIT_USAGE;
+    return false;
   }
-  if (o.duration > 0 && o.chrome == NULL) {
-    fprintf(stderr, "xousctl: --duration goes with --chrome\n");
-    return EXIT_USAGE;
-  }
+  return true;
+}
 
-  if (o.socket != NULL)
-    snprintf(sock_path, sizeof sock_path, "%s", o.socket);
+/* The command named cmd, or NULL after saying there is none. */
+static const struct command *
+find_command(const char *cmd)
+{
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(commands[i].name, cmd) == 0)
+      return &commands[i];
+  fprintf(stderr, "xousctl: unknown command '%s'\n", cmd);
+  usage(stderr);
+  return NULL;
+}
+
+/* sock_path: --socket, else the default (xous__socket_path). */
+static bool
+choose_socket(const struct options *o)
+{
+  if (o->socket != NULL)
+    snprintf(sock_path, sizeof sock_path, "%s", o->socket);
   else if (xous__socket_path(sock_path, sizeof sock_path) != 0) {
     fprintf(stderr, "xousctl: socket path too long\n");
-    return EXIT_BROKER;
+    return false;
   }
+  return true;
+}
+
+/* Runs c on a connection to the broker's control socket. */
+static int
+run_on_broker(const struct command *c, const struct command_line *cl)
+{
+  char *buf;
+  int fd, status;
+
   signal(SIGPIPE, SIG_IGN);
   fd = dial();
   if (fd < 0)
@@ -1076,62 +1143,43 @@ main(int argc, char **argv)
     close(fd);
     return EXIT_BROKER;
   }
-
-  if (strcmp(cmd, "trace") == 0) {
-    status = run_trace(fd, buf, &o);
-  } else if (strcmp(cmd, "hosted-env") == 0) {
-    request_name = name != NULL ? name : "";
-    if ((json = ask(fd, buf, XOUS_CTL_HOSTED_ENV, 0)) == NULL ||
-        !answer_ok(json, cmd))
-      status = EXIT_BROKER;
-    else if (o.json)
-      puts(json);
-    else
-      print_hosted_env(json);
-  } else if (strcmp(cmd, "ps") == 0) {
-    if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
-      status = EXIT_BROKER;
-    else if (o.json)
-      puts(json);
-    else
-      print_ps(json);
-  } else if (strcmp(cmd, "servers") == 0) {
-    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
-      status = EXIT_BROKER;
-    else if (o.json && o.sids)
-      puts(json);
-    else if (o.json)
-      print_hashed_json(json);
-    else
-      print_servers(json, o.sids);
-  } else if (strcmp(cmd, "conns") == 0) {
-    char *servers = NULL;
-
-    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) != NULL &&
-        (servers = strdup(json)) != NULL &&
-        (json = ask(fd, buf, XOUS_CTL_CONNS, 0)) != NULL) {
-      if (o.json)
-        puts(json);
-      else
-        print_conns(json, servers);
-    } else {
-      status = EXIT_BROKER;
-    }
-    free(servers);
-  } else {
-    bool kill_cmd = strcmp(cmd, "kill") == 0;
-
-    json = ask(fd, buf, kill_cmd ? XOUS_CTL_KILL : XOUS_CTL_SHUTDOWN, pid);
-    if (json == NULL)
-      status = EXIT_BROKER;
-    else if (o.json)
-      puts(json);
-    if (json != NULL && !answer_ok(json, cmd))
-      status = EXIT_BROKER;
-  }
+  status = c->run(fd, buf, cl);
   free(buf);
   close(fd);
   if (fflush(stdout) != 0)
     status = EXIT_BROKER;
   return status;
+}
+
+int
+main(int argc, char **argv)
+{
+  struct options o = { 0 };
+  struct command_line cl = { .o = &o };
+  const struct command *c;
+  const char *wrong;
+  int status;
+
+  if ((status = parse_options(argc, argv, &o)) >= 0)
+    return status;
+  if (optind >= argc) {
+    fprintf(stderr, "xousctl: no command given (ps, servers, conns, kill, "
+                    "shutdown, trace, hosted-env, time, fail)\n");
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  cl.name = argv[optind++];
+  cl.argc = argc - optind;
+  cl.argv = argv + optind;
+  if ((c = find_command(cl.name)) == NULL)
+    return EXIT_USAGE;
+  if ((wrong = c->arguments(&cl)) != NULL) {
+    fprintf(stderr, "xousctl: %s %s (try xousctl --help)\n", cl.name, wrong);
+    return EXIT_USAGE;
+  }
+  if (!options_fit(&o, cl.name))
+    return EXIT_USAGE;
+  if (!choose_socket(&o))
+    return EXIT_BROKER;
+  return c->run != NULL ? run_on_broker(c, &cl) : run_time(&cl);
 }

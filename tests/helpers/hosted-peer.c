@@ -76,6 +76,7 @@
 #include <xous.h>
 #include <xous/names.h>
 
+#include "tools/monotonic.h"
 #include "xousd/hosted_frame.h"
 
 #define MAX_BOX 128 /* TIDs 0..63 and made-up TIDs 65536..65599 */
@@ -105,10 +106,7 @@ static struct box boxes[MAX_BOX];
 static double
 now_ns(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+  return (double)monotonic_ns();
 }
 
 static _Noreturn void

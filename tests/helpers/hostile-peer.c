@@ -46,6 +46,8 @@
 
 #include <xous.h>
 
+#include "tools/monotonic.h"
+
 #define STACK_SIZE (128 * 1024)
 #define MAX_KEYS 4096
 #define MAX_HELD 512
@@ -71,15 +73,6 @@ usage(void)
                   "       hostile-peer receive|hold|connect NAME16\n"
                   "       hostile-peer pid\n");
   exit(64);
-}
-
-static long long
-now_us(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static xous_sid_t

@@ -64,6 +64,7 @@
 
 #include "hosted/internal.h"
 #include "hosted/ring.h"
+#include "tools/monotonic.h"
 
 #define VANDAL_KEY 7777
 #define SAFE_ID 1000 /* ids from here on mean nothing to any test server */
@@ -110,15 +111,6 @@ sleep_ms(unsigned ms)
 
   while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
     continue;
-}
-
-static long long
-now_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static xous_cid_t

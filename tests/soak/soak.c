@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "hosted/wire.h"
+#include "tools/monotonic.h"
 #include "xousd/ctl.h"
 
 #define MAX_CHILDREN 65536 /* about five hours of kills, one per 300 ms */
@@ -80,15 +81,6 @@ static char dir[64], sock_path[PATH_MAX];
 static const char *builddir;
 static pid_t broker;
 static unsigned next_key = 1;
-
-static long long
-now_us(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void
 sleep_ms(int ms)

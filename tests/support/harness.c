@@ -21,6 +21,7 @@
 #include <check.h>
 
 #include "harness.h"
+#include "tools/monotonic.h"
 
 #define MAX_CHILDREN 128
 #define MAX_ARGS 32
@@ -50,10 +51,7 @@ static unsigned out_seq;
 long long
 harness_now_ms(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return now_ms();
 }
 
 void
