@@ -32,16 +32,11 @@
 #include <xous.h>
 
 #include "hosted/wire.h"
+#include "support/broker.h"
 #include "support/fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define MAX_CONNS 8
-
-static char dir[64];
-static char path[128];
-static int listen_fd = -1;
 
 /* The answer of this run, shared with the broker thread. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -52,100 +47,38 @@ static struct {
   bool pending;
 } answer;
 
-/* Answers one frame from a client: hellos are welcome, the first syscall
- * of a run gets the input's datagram, any other Ok. */
+/* Answers one frame from a client: the first syscall of a run gets the
+ * input's datagram, any other Ok. */
 static void
-serve_frame(int s)
+serve_frame(int s, const struct xous_wire_frame *f, long n)
 {
-  struct xous_wire_frame f, out;
-  int fd;
-  long n = xous__wire_recv(s, &f, sizeof f, &fd);
+  struct xous_wire_frame out;
 
-  if (fd >= 0)
-    close(fd); /* a lent object: this broker keeps nothing */
-  if (n <= 0)
-    return;
+  (void)n;
   memset(&out, 0, sizeof out);
   out.magic = XOUS_WIRE_MAGIC;
   out.version = XOUS_WIRE_VERSION;
-  if (f.type == XOUS_WIRE_HELLO_PROCESS || f.type == XOUS_WIRE_HELLO_THREAD) {
-    out.type = XOUS_WIRE_WELCOME;
-    out.w[0] = 7;
-    fz_send_pages(s, &out, sizeof out, 0, 0);
-    return;
-  }
   pthread_mutex_lock(&lock);
   if (answer.pending) {
     answer.pending = false;
     fz_send_pages(s, answer.bytes, answer.len, answer.pages, 0);
   } else {
     out.type = XOUS_WIRE_RESULT;
-    out.tid = f.tid;
+    out.tid = f->tid;
     out.w[0] = XOUS_RESULT_OK;
     fz_send_pages(s, &out, sizeof out, 0, 0);
   }
   pthread_mutex_unlock(&lock);
 }
 
-static void *
-broker(void *arg)
-{
-  struct pollfd p[1 + MAX_CONNS];
-  int n = 1;
-
-  (void)arg;
-  p[0].fd = listen_fd;
-  p[0].events = POLLIN;
-  for (;;) {
-    if (poll(p, (nfds_t)n, -1) < 0)
-      continue;
-    for (int i = 1; i < n; i++)
-      if (p[i].revents & POLLIN)
-        serve_frame(p[i].fd);
-    if ((p[0].revents & POLLIN) && n < 1 + MAX_CONNS) {
-      int s = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-      if (s >= 0) {
-        p[n].fd = s;
-        p[n].events = POLLIN;
-        n++;
-      }
-    }
-  }
-  return NULL;
-}
-
-static void
-cleanup(void)
-{
-  unlink(path);
-  rmdir(dir);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  pthread_t t;
   xous_cid_t cid;
 
   (void)argc;
   (void)argv;
-  signal(SIGPIPE, SIG_IGN);
-  snprintf(dir, sizeof dir, "/tmp/xous-fuzz-XXXXXX");
-  if (mkdtemp(dir) == NULL)
-    abort();
-  snprintf(path, sizeof path, "%s/xousd.sock", dir);
-  memcpy(sa.sun_path, path, strlen(path) + 1);
-  listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&sa, sizeof sa) ||
-      listen(listen_fd, 8) != 0)
-    abort();
-  atexit(cleanup);
-  setenv("XOUS_SOCKET", path, 1);
-  if (pthread_create(&t, NULL, broker, NULL) != 0)
-    abort();
-  pthread_detach(t);
+  fb_start(7, serve_frame);
   /* Join now: the process and thread sockets then stay for every run. */
   (void)xous_try_connect(xous_sid_from_name("fuzz-fuzz-fuzz!!"), &cid);
   return 0;

@@ -88,6 +88,7 @@
 #include "hosted/server.h" /* the sweep and the table of servers */
 #include "hosted/ring.h"
 #include "hosted/wire.h"
+#include "support/broker.h"
 #include "support/fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -96,8 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define INDEX 3      /* the fuzzed server's index at the broker */
 #define RINGS 3      /* clients */
 #define MAX_HELD 160 /* messages the server has not given back */
-#define MAX_CONNS 8
-#define OWN_PID 7 /* this process's Xous PID */
+#define OWN_PID 7    /* this process's Xous PID */
 #define SERVER_NAME "fuzz-ring-server"
 
 /* A client's ring, as the broker made it and the client maps it. */
@@ -129,9 +129,6 @@ static struct {
   unsigned nrelayed;
 } peer;
 
-static char dir[64];
-static char path[128];
-static int listen_fd = -1;
 static xous_envelope_t held[MAX_HELD];
 static unsigned nheld;
 
@@ -354,67 +351,25 @@ hosted_call(int s, const struct xous_wire_frame *f)
   }
 }
 
-/* Answers one frame: hellos are welcome, the hosted calls as above, and
- * the returns the library passes on (a broker's slot, or nobody's) Ok. */
+/* Answers one frame: the hosted calls as above, and the returns the
+ * library passes on (a broker's slot, or nobody's) Ok. */
 static void
-serve_frame(int s)
+serve_frame(int s, const struct xous_wire_frame *f, long n)
 {
-  struct xous_wire_frame f, out;
   uint64_t ok[8] = { XOUS_RESULT_OK };
-  int fd;
-  long n = xous__wire_recv(s, &f, sizeof f, &fd);
 
-  if (fd >= 0)
-    close(fd);
-  if (n <= 0 || xous__wire_check(&f, n) != 0)
+  if (xous__wire_check(f, n) != 0)
     return;
-  if (f.type == XOUS_WIRE_HELLO_PROCESS || f.type == XOUS_WIRE_HELLO_THREAD) {
-    memset(&out, 0, sizeof out);
-    out.magic = XOUS_WIRE_MAGIC;
-    out.version = XOUS_WIRE_VERSION;
-    out.type = XOUS_WIRE_WELCOME;
-    out.w[0] = OWN_PID;
-    (void)xous__wire_send(s, &out, -1);
-    return;
-  }
   pthread_mutex_lock(&peer_lock);
-  if (f.w[0] == XOUS__SYSCALL_HOSTED)
-    hosted_call(s, &f);
-  else if (f.w[0] == XOUS_SYSCALL_DESTROY_SERVER)
-    reply(s, &f, ok, -1, 0);
+  if (f->w[0] == XOUS__SYSCALL_HOSTED)
+    hosted_call(s, f);
+  else if (f->w[0] == XOUS_SYSCALL_DESTROY_SERVER)
+    reply(s, f, ok, -1, 0);
   else if (peer.return_error)
-    reply_error(s, &f, XOUS_DOUBLE_FREE);
+    reply_error(s, f, XOUS_DOUBLE_FREE);
   else
-    reply(s, &f, ok, -1, 0);
+    reply(s, f, ok, -1, 0);
   pthread_mutex_unlock(&peer_lock);
-}
-
-static void *
-broker(void *arg)
-{
-  struct pollfd p[1 + MAX_CONNS];
-  int n = 1;
-
-  (void)arg;
-  p[0].fd = listen_fd;
-  p[0].events = POLLIN;
-  for (;;) {
-    if (poll(p, (nfds_t)n, -1) < 0)
-      continue;
-    for (int i = 1; i < n; i++)
-      if (p[i].revents & POLLIN)
-        serve_frame(p[i].fd);
-    if ((p[0].revents & POLLIN) && n < 1 + MAX_CONNS) {
-      int s = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-      if (s >= 0) {
-        p[n].fd = s;
-        p[n].events = POLLIN;
-        n++;
-      }
-    }
-  }
-  return NULL;
 }
 
 /* ---- the hostile client --------------------------------------------------
@@ -868,38 +823,15 @@ run(const uint8_t *data, size_t size)
   objects_free();
 }
 
-static void
-cleanup(void)
-{
-  unlink(path);
-  rmdir(dir);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   static const uint8_t none[1];
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  pthread_t t;
 
   (void)argc;
   (void)argv;
-  signal(SIGPIPE, SIG_IGN);
   peer.page_fd = -1;
-  snprintf(dir, sizeof dir, "/tmp/xous-fuzz-XXXXXX");
-  if (mkdtemp(dir) == NULL)
-    abort();
-  snprintf(path, sizeof path, "%s/xousd.sock", dir);
-  memcpy(sa.sun_path, path, strlen(path) + 1);
-  listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&sa, sizeof sa) ||
-      listen(listen_fd, 8) != 0)
-    abort();
-  atexit(cleanup);
-  setenv("XOUS_SOCKET", path, 1);
-  if (pthread_create(&t, NULL, broker, NULL) != 0)
-    abort();
-  pthread_detach(t);
+  fb_start(OWN_PID, serve_frame);
   /* One empty run: the process and thread sockets then stay for all. */
   run(none, 0);
   return 0;
