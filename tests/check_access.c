@@ -33,6 +33,7 @@
 #include <xous.h>
 
 #include "support/harness.h"
+#include "support/procfs.h"
 
 #define PEER "tests/helpers/hostile-peer"
 #define DIAL "tests/helpers/rel-dial"
@@ -156,51 +157,11 @@ END_TEST
 
 /* ==== memory ===================================================================== */
 
-static int
-count_fds(void)
-{
-  DIR *d = opendir("/proc/self/fd");
-  struct dirent *e;
-  int n = 0;
-
-  ck_assert_ptr_nonnull(d);
-  while ((e = readdir(d)) != NULL)
-    n += e->d_name[0] != '.';
-  closedir(d);
-  return n;
-}
-
 /* True when [addr, addr+len) is mapped here. */
 static bool
 mapped(const void *addr, size_t len)
 {
   return msync((void *)addr, len, MS_ASYNC) == 0;
-}
-
-/* The protection of the mapping at addr, as /proc/self/maps says: "rw-"
- * or "r--", or "" when it is not mapped. */
-static const char *
-prot_at(const void *addr)
-{
-  static char prot[4];
-  FILE *f = fopen("/proc/self/maps", "r");
-  char line[512];
-
-  prot[0] = '\0';
-  while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-    unsigned long lo, hi;
-    char p[5];
-
-    if (sscanf(line, "%lx-%lx %4s", &lo, &hi, p) == 3 &&
-        (uintptr_t)addr >= lo && (uintptr_t)addr < hi) {
-      memcpy(prot, p, 3);
-      prot[3] = '\0';
-      break;
-    }
-  }
-  if (f != NULL)
-    fclose(f);
-  return prot;
 }
 
 START_TEST(a_lent_page_is_mapped_only_until_it_is_returned)
@@ -218,15 +179,15 @@ START_TEST(a_lent_page_is_mapped_only_until_it_is_returned)
   memcpy(n16, name, 16);
   sid = xous_sid_from_name(n16);
   ck_assert_int_eq(xous_create_server_with_address(sid, &cid), XOUS_OK);
-  before = count_fds();
+  before = procfs_fd_count(0);
   lender = harness_spawn(PEER, "client", name, "1", "1", "l", NULL);
   ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
   ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND);
   addr = env.body.memory.buf.addr;
   len = env.body.memory.buf.len;
-  during = count_fds();
+  during = procfs_fd_count(0);
   ck_assert(mapped(addr, len));
-  ck_assert_str_eq(prot_at(addr), "r--"); /* a Lend is read only */
+  ck_assert_str_eq(procfs_prot_at(addr), "r--"); /* a Lend is read only */
   /* The object's one descriptor, and our end of the socket the lender's
    * objects come through, kept while it is connected. */
   ck_assert_int_eq(during, before + 2);
@@ -235,7 +196,7 @@ START_TEST(a_lent_page_is_mapped_only_until_it_is_returned)
                                       env.body.memory.valid),
                    XOUS_OK);
   ck_assert(!mapped(addr, len));
-  ck_assert_int_eq(count_fds(), during - 1);
+  ck_assert_int_eq(procfs_fd_count(0), during - 1);
 
   /* Let the lender finish: it asks for its count. */
   ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
@@ -261,7 +222,7 @@ START_TEST(pages_sent_away_leave_the_sender)
    * two ends of its object socket) are there before counting. */
   ck_assert_int_eq(xous_scalar(cid, 1, 0, 0, 0, 0), XOUS_OK);
   ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
-  before = count_fds();
+  before = procfs_fd_count(0);
   ck_assert_int_eq(xous_map_memory(0, 0, 8192, XOUS_MEM_R | XOUS_MEM_W, &r),
                    XOUS_OK);
   ck_assert(mapped(r.addr, r.len));
@@ -272,7 +233,7 @@ START_TEST(pages_sent_away_leave_the_sender)
   ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
   ck_assert(mapped(env.body.memory.buf.addr, env.body.memory.buf.len));
   ck_assert_int_eq(xous_unmap_memory(env.body.memory.buf), XOUS_OK);
-  ck_assert_int_eq(count_fds(), before);
+  ck_assert_int_eq(procfs_fd_count(0), before);
 }
 END_TEST
 

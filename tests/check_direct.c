@@ -30,6 +30,7 @@
 #include <xous.h>
 
 #include "support/harness.h"
+#include "support/procfs.h"
 
 #define PEER "tests/helpers/hostile-peer"
 #define VANDAL "tests/helpers/ring-vandal"
@@ -223,37 +224,18 @@ receive_within(xous_sid_t sid, xous_envelope_t *env, int timeout_ms)
   }
 }
 
-/* The number of descriptors process pid has open. */
-static int
-fd_count(pid_t pid)
-{
-  char path[64];
-  struct dirent *e;
-  DIR *d;
-  int n = 0;
-
-  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-  d = opendir(path);
-  ck_assert_msg(d != NULL, "cannot read %s", path);
-  while ((e = readdir(d)) != NULL)
-    if (e->d_name[0] != '.')
-      n++;
-  closedir(d);
-  return n;
-}
-
 /* pid's descriptor count once it has not changed for half a second. */
 static int
 fd_count_steady(pid_t pid)
 {
   long long t0 = harness_now_ms(), since = t0;
-  int n = fd_count(pid);
+  int n = procfs_fd_count(pid);
 
   while (harness_now_ms() - since < 500 && harness_now_ms() - t0 < BOUND_MS) {
     int m;
 
     harness_sleep_ms(20);
-    m = fd_count(pid);
+    m = procfs_fd_count(pid);
     if (m != n) {
       n = m;
       since = harness_now_ms();
@@ -269,7 +251,7 @@ fd_count_down_to(pid_t pid, int target)
   long long t0 = harness_now_ms();
   int n;
 
-  while ((n = fd_count(pid)) > target && harness_now_ms() - t0 < 5000)
+  while ((n = procfs_fd_count(pid)) > target && harness_now_ms() - t0 < 5000)
     harness_sleep_ms(20);
   return n;
 }

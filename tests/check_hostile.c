@@ -30,7 +30,9 @@
 #include <xous/names.h>
 
 #include "hosted/wire.h"
+#include "support/expect.h"
 #include "support/harness.h"
+#include "support/raw.h"
 
 #define PEER "tests/helpers/hostile-peer"
 #define VICTIM "rel-victim-srv01"
@@ -41,166 +43,18 @@ static pid_t victim, good[2];
 
 /* ==== helpers =============================================================== */
 
-static void
-expect_line(pid_t pid, const char *line, int timeout_ms)
-{
-  char *out;
-
-  if (harness_wait_line(pid, line, timeout_ms))
-    return;
-  out = harness_output(pid);
-  ck_abort_msg("peer %d did not print '%s' within %d ms; it printed '%s'",
-               (int)pid, line, timeout_ms, out);
-}
-
-static xous_sid_t
-sid16(const char *name)
-{
-  char n[16];
-
-  memcpy(n, name, 16);
-  return xous_sid_from_name(n);
-}
-
-static struct xous_wire_frame
-frame(unsigned type)
-{
-  struct xous_wire_frame f;
-
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = (uint16_t)type;
-  return f;
-}
-
-/* Sends one datagram with an optional fd; 0 or -errno. */
-static int
-raw_send_fd(int sock, const void *buf, size_t len, int fd)
-{
-  struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-  union {
-    char buf[CMSG_SPACE(2 * sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-  ssize_t n;
-
-  if (fd >= 0) {
-    struct cmsghdr *c;
-
-    memset(&ctl, 0, sizeof ctl);
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int));
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  return n < 0 ? -errno : 0;
-}
-
-/* 1 with a frame, 0 when the socket closed, -1 when nothing came. */
-static int
-raw_recv(int fd, struct xous_wire_frame *f, int timeout_ms)
-{
-  struct pollfd p = { .fd = fd, .events = POLLIN };
-  ssize_t n;
-
-  if (poll(&p, 1, timeout_ms) <= 0)
-    return -1;
-  memset(f, 0, sizeof *f);
-  n = recv(fd, f, sizeof *f, MSG_CMSG_CLOEXEC);
-  if (n <= 0)
-    return 0;
-  return 1;
-}
-
-/* Sends buf (with fd, or -1) and asserts an error answer or a closed
- * socket; returns the error word of an answer, or ~0 for a close. */
-static uint64_t
-expect_refused_fd(int sock, const void *buf, size_t len, int fd,
-                  const char *what)
-{
-  struct xous_wire_frame f;
-  int r = raw_send_fd(sock, buf, len, fd);
-
-  if (r == -EPIPE || r == -ECONNRESET)
-    return ~0ull;
-  ck_assert_msg(r == 0, "%s: send: %s", what, strerror(-r));
-  r = raw_recv(sock, &f, BOUND_MS);
-  ck_assert_msg(r >= 0, "%s: no answer and no close within %d ms", what,
-                BOUND_MS);
-  if (r == 0)
-    return ~0ull;
-  ck_assert_msg(f.type == XOUS_WIRE_ERROR || (f.type == XOUS_WIRE_RESULT &&
-                                              f.w[0] == XOUS_RESULT_ERROR),
-                "%s: answered with type %u tag %llu, not an error", what,
-                f.type, (unsigned long long)f.w[0]);
-  return f.type == XOUS_WIRE_ERROR ? f.w[0] : f.w[1];
-}
-
-static uint64_t
-expect_refused(int sock, const void *buf, size_t len, const char *what)
-{
-  return expect_refused_fd(sock, buf, len, -1, what);
-}
-
-/* One raw syscall that must succeed; returns the result frame. */
-static struct xous_wire_frame
-raw_call(int sock, const uint64_t w[8])
-{
-  struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
-
-  memcpy(f.w, w, sizeof f.w);
-  ck_assert_int_eq(raw_send_fd(sock, &f, sizeof f, -1), 0);
-  ck_assert_msg(raw_recv(sock, &f, BOUND_MS) == 1,
-                "no answer to syscall "
-                "%llu",
-                (unsigned long long)w[0]);
-  return f;
-}
-
-struct raw_session {
-  int proc, thread;
-  xous_pid_t pid;
-};
-
 static int
 raw_hello(unsigned type, uint64_t w0, uint32_t tid, struct xous_wire_frame *f)
 {
   int fd = harness_raw_connect();
 
-  *f = frame(type);
+  *f = raw_frame(type);
   f->w[0] = w0;
   f->tid = tid;
   snprintf(f->name, sizeof f->name, "rel-hostile");
   ck_assert_int_eq(raw_send_fd(fd, f, sizeof *f, -1), 0);
   ck_assert_msg(raw_recv(fd, f, BOUND_MS) == 1, "no answer to hello");
   return fd;
-}
-
-static struct raw_session
-raw_session(void)
-{
-  struct raw_session s;
-  struct xous_wire_frame f;
-
-  s.proc = raw_hello(XOUS_WIRE_HELLO_PROCESS, 0, 0, &f);
-  ck_assert_uint_eq(f.type, XOUS_WIRE_WELCOME);
-  s.pid = (xous_pid_t)f.w[0];
-  s.thread = raw_hello(XOUS_WIRE_HELLO_THREAD, s.pid, 2, &f);
-  ck_assert_uint_eq(f.type, XOUS_WIRE_WELCOME);
-  return s;
-}
-
-static void
-raw_close(struct raw_session *s)
-{
-  close(s->thread);
-  close(s->proc);
 }
 
 /* A raw session connected to the victim server: its CID. */
@@ -290,10 +144,10 @@ assert_no_bad_but(xous_pid_t hostile)
 /* ==== malformed frames ======================================================= */
 
 START_TEST(
-    truncated_oversized_and_garbage_frames_are_refused_while_others_talk)
+    hostile_truncated_oversized_and_garbage_frames_are_refused_while_others_talk)
 {
   unsigned char big[3 * XOUS_WIRE_FRAME_SIZE];
-  struct xous_wire_frame f = frame(XOUS_WIRE_HELLO_PROCESS);
+  struct xous_wire_frame f = raw_frame(XOUS_WIRE_HELLO_PROCESS);
   struct raw_session s;
   static const unsigned types[] = { 0, XOUS_WIRE_TYPE_MAX + 1, 0xffff,
                                     XOUS_WIRE_RESULT, XOUS_WIRE_WELCOME };
@@ -301,60 +155,78 @@ START_TEST(
 
   for (size_t len = 0; len < XOUS_WIRE_FRAME_SIZE; len += 17) {
     fd = harness_raw_connect();
-    expect_refused(fd, &f, len == 0 ? 1 : len, "a truncated hello");
+    raw_expect_refused(fd, &f, len == 0 ? 1 : len, "a truncated hello");
     close(fd);
   }
   memset(big, 0xa5, sizeof big);
   memcpy(big, &f, sizeof f);
   fd = harness_raw_connect();
-  expect_refused(fd, big, sizeof big, "a 384-byte hello");
+  raw_expect_refused(fd, big, sizeof big, "a 384-byte hello");
   close(fd);
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
     fd = harness_raw_connect();
-    f = frame(types[i]);
-    expect_refused(fd, &f, sizeof f, "an unknown or misdirected type");
+    f = raw_frame(types[i]);
+    raw_expect_refused(fd, &f, sizeof f, "an unknown or misdirected type");
     close(fd);
   }
-  /* Inside a session: cut, swollen and bad-magic syscalls. */
-  s = raw_session();
-  f = frame(XOUS_WIRE_SYSCALL);
+  /* A hello of another protocol: a byte-swapped magic, another version. */
+  for (int i = 0; i < 3; i++) {
+    fd = harness_raw_connect();
+    f = raw_frame(XOUS_WIRE_HELLO_PROCESS);
+    if (i == 0)
+      f.magic = 0x53554f58u;
+    else
+      f.version = i == 1 ? XOUS_WIRE_VERSION + 1 : 0;
+    raw_expect_refused(fd, &f, sizeof f, "a hello of another protocol");
+    close(fd);
+  }
+  /* A syscall before any hello. */
+  fd = harness_raw_connect();
+  f = raw_frame(XOUS_WIRE_SYSCALL);
   f.w[0] = XOUS_SYSCALL_GET_PROCESS_ID;
-  expect_refused(s.thread, &f, 40, "a cut syscall");
+  raw_expect_refused(fd, &f, sizeof f, "a SYSCALL before any hello");
+  close(fd);
+  /* Inside a session: cut, swollen and bad-magic syscalls. */
+  s = raw_session("rel-hostile");
+  f = raw_frame(XOUS_WIRE_SYSCALL);
+  f.w[0] = XOUS_SYSCALL_GET_PROCESS_ID;
+  raw_expect_refused(s.thread, &f, 40, "a cut syscall");
   raw_close(&s);
-  s = raw_session();
+  s = raw_session("rel-hostile");
   memcpy(big, &f, sizeof f);
-  expect_refused(s.thread, big, sizeof big, "a swollen syscall");
+  raw_expect_refused(s.thread, big, sizeof big, "a swollen syscall");
   raw_close(&s);
-  s = raw_session();
+  s = raw_session("rel-hostile");
   f.magic ^= 1;
-  expect_refused(s.thread, &f, sizeof f, "a bad magic");
+  raw_expect_refused(s.thread, &f, sizeof f, "a bad magic");
   raw_close(&s);
   /* A process socket says nothing after its hello. */
-  s = raw_session();
-  f = frame(XOUS_WIRE_SYSCALL);
+  s = raw_session("rel-hostile");
+  f = raw_frame(XOUS_WIRE_SYSCALL);
   f.w[0] = XOUS_SYSCALL_GET_PROCESS_ID;
-  expect_refused(s.proc, &f, sizeof f, "a syscall on the process socket");
+  raw_expect_refused(s.proc, &f, sizeof f, "a syscall on the process socket");
   close(s.thread);
 }
 END_TEST
 
-START_TEST(unknown_syscall_numbers_get_unhandled_syscall_while_others_talk)
+START_TEST(
+    hostile_unknown_syscall_numbers_get_unhandled_syscall_while_others_talk)
 {
   static const uint64_t numbers[] = {
     0, 46, 47, 200, 0xffffffffull, UINT64_MAX
   };
-  struct raw_session s = raw_session();
+  struct raw_session s = raw_session("rel-hostile");
 
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
     uint64_t w[8] = { numbers[i], 1, 2, 3, 4, 5, 6, 7 };
-    struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
+    struct xous_wire_frame f = raw_frame(XOUS_WIRE_SYSCALL);
     uint64_t err;
 
     memcpy(f.w, w, sizeof w);
-    err = expect_refused(s.thread, &f, sizeof f, "an unknown syscall");
+    err = raw_expect_refused(s.thread, &f, sizeof f, "an unknown syscall");
     if (err == ~0ull) { /* the socket closed: a new one for the next */
       raw_close(&s);
-      s = raw_session();
+      s = raw_session("rel-hostile");
     }
   }
   /* Through libxous too: the number never reaches the broker. */
@@ -370,9 +242,9 @@ END_TEST
 
 /* ==== identities ============================================================== */
 
-START_TEST(forged_sender_words_never_answer_another_clients_message)
+START_TEST(hostile_forged_sender_words_never_answer_another_clients_message)
 {
-  struct raw_session s = raw_session();
+  struct raw_session s = raw_session("rel-hostile");
   unsigned refused = 0;
   xous_sid_t own;
   xous_cid_t cid;
@@ -389,19 +261,19 @@ START_TEST(forged_sender_words_never_answer_another_clients_message)
       uint64_t w2[8] = {
         XOUS_SYSCALL_RETURN_MEMORY, sender, 0x10000, 4096, 0, 64
       };
-      struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
+      struct xous_wire_frame f = raw_frame(XOUS_WIRE_SYSCALL);
 
       memcpy(f.w, w1, sizeof w1);
-      if (expect_refused(s.thread, &f, sizeof f, "forged ReturnScalar2") ==
+      if (raw_expect_refused(s.thread, &f, sizeof f, "forged ReturnScalar2") ==
           ~0ull) {
         raw_close(&s);
-        s = raw_session();
+        s = raw_session("rel-hostile");
       }
       memcpy(f.w, w2, sizeof w2);
-      if (expect_refused(s.thread, &f, sizeof f, "forged ReturnMemory") ==
+      if (raw_expect_refused(s.thread, &f, sizeof f, "forged ReturnMemory") ==
           ~0ull) {
         raw_close(&s);
-        s = raw_session();
+        s = raw_session("rel-hostile");
       }
       /* Through libxous, from a process that owns a server. */
       ck_assert_int_ne(xous_return_scalar1(sender, 7), XOUS_OK);
@@ -411,12 +283,49 @@ START_TEST(forged_sender_words_never_answer_another_clients_message)
 }
 END_TEST
 
-START_TEST(wrong_pids_cids_and_sids_get_errors_while_others_talk)
+START_TEST(hostile_a_stolen_sender_word_answers_nothing_from_another_process)
+{
+  const char *name = "xtest-sleeper-02";
+  unsigned long long sender;
+  struct raw_session s;
+  uint64_t w[8] = { XOUS_SYSCALL_RETURN_SCALAR1, 0, 12345 };
+  pid_t srv, client;
+  char *out;
+
+  srv = start_peer_server("sleeper-server", name);
+  client = harness_peer("blocked-client", name, NULL);
+  ck_assert_int_eq(sscanf(expect_nth_line(srv, 1, BOUND_MS), "received %llu",
+                          &sender),
+                   1);
+
+  /* The exact sender word the server got, from another process. */
+  s = raw_session("rel-hostile");
+  w[1] = sender;
+  raw_expect_syscall_refused(s.thread, w,
+                             "ReturnScalar1 with a stolen sender");
+  s = raw_session("rel-hostile");
+  w[0] = XOUS_SYSCALL_RETURN_SCALAR5;
+  raw_expect_syscall_refused(s.thread, w,
+                             "ReturnScalar5 with a stolen sender");
+
+  /* The client is still waiting for its real server. */
+  ck_assert(!harness_wait(client, 300, NULL));
+  out = harness_output(client);
+  ck_assert_str_eq(out, "connected\n");
+  free(out);
+  harness_kill(srv, SIGKILL);
+  expect_exit(client, 0, BOUND_MS);
+  ck_assert_str_ne(expect_nth_line(client, 1, BOUND_MS), "NoError");
+  expect_broker_serves();
+}
+END_TEST
+
+START_TEST(hostile_wrong_pids_cids_and_sids_get_errors_while_others_talk)
 {
   static const uint64_t cids[] = { 0, 1, 34, 35, 9999, UINT64_MAX };
   static const uint64_t pids[] = { 0, 1, 254, 255, 256, UINT64_MAX };
   xous_sid_t sid = sid16(VICTIM);
-  struct raw_session s = raw_session();
+  struct raw_session s = raw_session("rel-hostile");
   xous_envelope_t env;
   xous_cid_t cid;
 
@@ -430,16 +339,32 @@ START_TEST(wrong_pids_cids_and_sids_get_errors_while_others_talk)
                         sid.w[1],
                         sid.w[2],
                         sid.w[3] };
-    struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
+    struct xous_wire_frame f = raw_frame(XOUS_WIRE_SYSCALL);
 
     memcpy(f.w, send, sizeof send);
-    if (expect_refused(s.thread, &f, sizeof f, "send on a bad CID") == ~0ull)
-      s = raw_session();
+    if (raw_expect_refused(s.thread, &f, sizeof f, "send on a bad CID") ==
+        ~0ull)
+      s = raw_session("rel-hostile");
     memcpy(f.w, cfp, sizeof cfp);
     if (pids[i] != 1) /* PID 1 is the broker: nobody has it either */
-      if (expect_refused(s.thread, &f, sizeof f, "connect for a bad PID") ==
-          ~0ull)
-        s = raw_session();
+      if (raw_expect_refused(s.thread, &f, sizeof f,
+                             "connect for a bad PID") == ~0ull)
+        s = raw_session("rel-hostile");
+  }
+  {
+    uint64_t disc[8] = { XOUS_SYSCALL_DISCONNECT, 9999 };
+    uint64_t kind[8] = { XOUS_SYSCALL_SEND_MESSAGE, 2, 77, 7, 1, 2, 3, 4 };
+    uint64_t big[8] = {
+      XOUS_SYSCALL_CONNECT_FOR_PROCESS, 0x10000000001ull, 1, 2, 3, 4
+    };
+
+    raw_expect_syscall_refused(s.thread, disc, "Disconnect of CID 9999");
+    s = raw_session("rel-hostile");
+    raw_expect_syscall_refused(s.thread, kind, "SendMessage of kind 77");
+    s = raw_session("rel-hostile");
+    raw_expect_syscall_refused(s.thread, big,
+                               "ConnectForProcess for PID 2^40+1");
+    s = raw_session("rel-hostile");
   }
   /* The victim's SID gives nothing but a connection. */
   ck_assert_int_eq(xous_destroy_server(sid), XOUS_SERVER_NOT_FOUND);
@@ -462,7 +387,7 @@ START_TEST(wrong_pids_cids_and_sids_get_errors_while_others_talk)
 }
 END_TEST
 
-START_TEST(guessed_sids_find_no_server)
+START_TEST(hostile_guessed_sids_find_no_server)
 {
   unsigned found = 0;
 
@@ -485,7 +410,7 @@ static uint64_t
 raw_lend(struct raw_session *s, uint64_t cid, int fd, uint64_t offset,
          uint64_t len, const char *what)
 {
-  struct xous_wire_frame f = frame(XOUS_WIRE_SYSCALL);
+  struct xous_wire_frame f = raw_frame(XOUS_WIRE_SYSCALL);
   uint64_t w[8] = {
     XOUS_SYSCALL_SEND_MESSAGE, cid, XOUS_MSG_LEND, 3, 0x10000, len, 0, 64
   };
@@ -493,12 +418,12 @@ raw_lend(struct raw_session *s, uint64_t cid, int fd, uint64_t offset,
   memcpy(f.w, w, sizeof w);
   f.flags = fd >= 0 ? XOUS_WIRE_F_FD : 0;
   f.mem_offset = offset;
-  return expect_refused_fd(s->thread, &f, sizeof f, fd, what);
+  return raw_expect_refused_fd(s->thread, &f, sizeof f, fd, what);
 }
 
-START_TEST(lends_of_unmapped_unaligned_or_forged_memory_are_refused)
+START_TEST(hostile_lends_of_unmapped_unaligned_or_forged_memory_are_refused)
 {
-  struct raw_session s = raw_session();
+  struct raw_session s = raw_session("rel-hostile");
   uint64_t cid = raw_connect_victim(&s);
   xous_cid_t lcid;
   xous_range_t r;
@@ -528,7 +453,7 @@ START_TEST(lends_of_unmapped_unaligned_or_forged_memory_are_refused)
   raw_lend(&s, cid, pipefd[0], 0, 4096, "a pipe as memory");
   close(pipefd[0]);
   close(pipefd[1]);
-  s = raw_session();
+  s = raw_session("rel-hostile");
   cid = raw_connect_victim(&s);
   mfd = memfd_create("rel", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   ck_assert_int_ge(mfd, 0);
@@ -564,7 +489,7 @@ scribbler(void *p)
   return NULL;
 }
 
-START_TEST(a_lender_scribbling_over_its_lent_pages_harms_nobody_else)
+START_TEST(hostile_a_lender_scribbling_over_its_lent_pages_harms_nobody_else)
 {
   static struct scribble sc;
   xous_range_t r;
@@ -596,7 +521,8 @@ START_TEST(a_lender_scribbling_over_its_lent_pages_harms_nobody_else)
 }
 END_TEST
 
-START_TEST(returning_memory_never_lent_twice_or_with_a_wrong_length_fails)
+START_TEST(
+    hostile_returning_memory_never_lent_twice_or_with_a_wrong_length_fails)
 {
   const char *name = "rel-own-server02";
   xous_sid_t sid = sid16(name);
@@ -662,7 +588,8 @@ START_TEST(returning_memory_never_lent_twice_or_with_a_wrong_length_fails)
 }
 END_TEST
 
-START_TEST(flooding_a_server_gives_server_queue_full_and_others_get_through)
+START_TEST(
+    hostile_flooding_a_server_gives_server_queue_full_and_others_get_through)
 {
   xous_cid_t cid;
   unsigned sent = 0;
@@ -689,7 +616,7 @@ START_TEST(flooding_a_server_gives_server_queue_full_and_others_get_through)
 }
 END_TEST
 
-START_TEST(connect_for_process_fills_no_table_past_its_32_slots)
+START_TEST(hostile_connect_for_process_fills_no_table_past_its_32_slots)
 {
   xous_sid_t sid = sid16(VICTIM);
   xous_cid_t cid = 0;
@@ -698,7 +625,7 @@ START_TEST(connect_for_process_fills_no_table_past_its_32_slots)
 
   /* ConnectForProcess into a raw process of ours fills its 32 slots and
    * then gives OutOfMemory: no table grows past its limit. */
-  struct raw_session s = raw_session();
+  struct raw_session s = raw_session("rel-hostile");
   xous_sid_t own[XOUS_MAX_CONNECTIONS + 1];
 
   ck_assert_int_eq(xous_try_connect(sid, &cid), XOUS_OK);
@@ -717,7 +644,8 @@ END_TEST
 
 /* ==== the name server ========================================================== */
 
-START_TEST(a_hostile_name_server_client_meets_every_limit_while_others_talk)
+START_TEST(
+    hostile_a_hostile_name_server_client_meets_every_limit_while_others_talk)
 {
   long long deadline = harness_now_ms() + BOUND_MS;
   pid_t names = harness_spawn("xous-names", NULL);
@@ -803,7 +731,8 @@ late_call(void *p)
   return NULL;
 }
 
-START_TEST(when_xousd_dies_every_blocked_call_fails_with_internal_error)
+START_TEST(
+    hostile_when_xousd_dies_every_blocked_call_fails_with_internal_error)
 {
   static struct blocked b, late;
   pid_t srv, recv, hold, conn, broker;
@@ -875,12 +804,6 @@ END_TEST
 
 /* ==== the suite =============================================================== */
 
-static void
-teardown_only(void)
-{
-  harness_cleanup();
-}
-
 static Suite *
 hostile_suite(void)
 {
@@ -889,32 +812,40 @@ hostile_suite(void)
 
   tcase_add_checked_fixture(tc, setup_victim, teardown_victim);
   tcase_set_timeout(tc, 30);
+  suite_add_tcase(s, tc);
   tcase_add_test(
       tc,
-      truncated_oversized_and_garbage_frames_are_refused_while_others_talk);
+      hostile_truncated_oversized_and_garbage_frames_are_refused_while_others_talk);
   tcase_add_test(
-      tc, unknown_syscall_numbers_get_unhandled_syscall_while_others_talk);
-  tcase_add_test(tc, forged_sender_words_never_answer_another_clients_message);
-  tcase_add_test(tc, wrong_pids_cids_and_sids_get_errors_while_others_talk);
-  tcase_add_test(tc, guessed_sids_find_no_server);
-  tcase_add_test(tc, lends_of_unmapped_unaligned_or_forged_memory_are_refused);
+      tc,
+      hostile_unknown_syscall_numbers_get_unhandled_syscall_while_others_talk);
+  tcase_add_test(
+      tc, hostile_forged_sender_words_never_answer_another_clients_message);
+  tcase_add_test(
+      tc, hostile_a_stolen_sender_word_answers_nothing_from_another_process);
+  tcase_add_test(
+      tc, hostile_wrong_pids_cids_and_sids_get_errors_while_others_talk);
+  tcase_add_test(tc, hostile_guessed_sids_find_no_server);
+  tcase_add_test(
+      tc, hostile_lends_of_unmapped_unaligned_or_forged_memory_are_refused);
+  tcase_add_test(
+      tc, hostile_a_lender_scribbling_over_its_lent_pages_harms_nobody_else);
+  tcase_add_test(
+      tc,
+      hostile_returning_memory_never_lent_twice_or_with_a_wrong_length_fails);
+  tcase_add_test(
+      tc,
+      hostile_flooding_a_server_gives_server_queue_full_and_others_get_through);
   tcase_add_test(tc,
-                 a_lender_scribbling_over_its_lent_pages_harms_nobody_else);
+                 hostile_connect_for_process_fills_no_table_past_its_32_slots);
   tcase_add_test(
-      tc, returning_memory_never_lent_twice_or_with_a_wrong_length_fails);
-  tcase_add_test(
-      tc, flooding_a_server_gives_server_queue_full_and_others_get_through);
-  tcase_add_test(tc, connect_for_process_fills_no_table_past_its_32_slots);
-  tcase_add_test(
-      tc, a_hostile_name_server_client_meets_every_limit_while_others_talk);
-  suite_add_tcase(s, tc);
+      tc,
+      hostile_a_hostile_name_server_client_meets_every_limit_while_others_talk);
 
-  tc = tcase_create("broker death");
-  tcase_add_checked_fixture(tc, NULL, teardown_only);
-  tcase_set_timeout(tc, 30);
-  tcase_add_test(tc,
-                 when_xousd_dies_every_blocked_call_fails_with_internal_error);
-  suite_add_tcase(s, tc);
+  tc = harness_case(s, "broker death", 30, false);
+  tcase_add_test(
+      tc,
+      hostile_when_xousd_dies_every_blocked_call_fails_with_internal_error);
   return s;
 }
 

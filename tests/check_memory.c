@@ -30,6 +30,7 @@
 #include <xous/buffer.h>
 
 #include "support/harness.h"
+#include "support/probe.h"
 
 #define MEM_PEER "tests/helpers/mem-peer"
 #define BOUND_MS 2000
@@ -95,64 +96,6 @@ map_pages(size_t pages)
 
   ck_assert_msg(err == XOUS_OK, "map_memory: %s", xous_error_name(err));
   return r;
-}
-
-/* ---- observing faults in this process --------------------------------------- */
-
-static sigjmp_buf probe_env;
-static volatile sig_atomic_t probing;
-
-static void
-on_fault(int sig)
-{
-  if (probing)
-    siglongjmp(probe_env, 1);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-static void
-catch_faults(void)
-{
-  struct sigaction sa;
-
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_fault;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGSEGV, &sa, NULL);
-  sigaction(SIGBUS, &sa, NULL);
-}
-
-/* True when reading *p faults; call from the main thread only. */
-static bool
-read_faults(const volatile unsigned char *p)
-{
-  bool faulted = false;
-
-  catch_faults();
-  if (sigsetjmp(probe_env, 1) == 0) {
-    probing = 1;
-    (void)*p;
-  } else
-    faulted = true;
-  probing = 0;
-  return faulted;
-}
-
-/* True when writing v to *p faults; call from the main thread only. */
-static bool
-write_faults(volatile unsigned char *p, unsigned char v)
-{
-  bool faulted = false;
-
-  catch_faults();
-  if (sigsetjmp(probe_env, 1) == 0) {
-    probing = 1;
-    *p = v;
-  } else
-    faulted = true;
-  probing = 0;
-  return faulted;
 }
 
 /* ---- a second mapping of a range's memory object ----------------------------- */
@@ -470,20 +413,22 @@ START_TEST(a_mutable_lend_makes_the_lender_range_fault_until_the_return)
   srv = start_mem_server(name16("mem-prot", 1), &cid);
   r = map_pages(2);
   p = r.addr;
-  ck_assert(!write_faults(p + PAGE, 'b'));
+  ck_assert(!probe_write_faults(p + PAGE, 'b'));
   lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
   expect_line(srv, "holding 104");
   /* Another thread of the lender (this one) touches the lent range. */
-  ck_assert_msg(read_faults(p), "reading a mutably lent page did not fault");
-  ck_assert_msg(read_faults(p + PAGE + 17),
+  ck_assert_msg(probe_read_faults(p),
+                "reading a mutably lent page did not fault");
+  ck_assert_msg(probe_read_faults(p + PAGE + 17),
                 "reading the second lent page did not fault");
-  ck_assert_msg(write_faults(p + 5, 'z'),
+  ck_assert_msg(probe_write_faults(p + 5, 'z'),
                 "writing a mutably lent page did not fault");
   ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
   lend_finish();
   ck_assert_int_eq(call.err, XOUS_OK);
-  ck_assert_msg(!read_faults(p), "the range still faults after the return");
-  ck_assert_msg(!write_faults(p + PAGE, 'c'),
+  ck_assert_msg(!probe_read_faults(p),
+                "the range still faults after the return");
+  ck_assert_msg(!probe_write_faults(p + PAGE, 'c'),
                 "the range is not writable after the return");
   ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
 }
@@ -541,7 +486,7 @@ START_TEST(an_immutable_lend_is_mapped_read_only_in_the_server)
   ck_assert_uint_eq(valid, 1);
   ck_assert_uint_eq(((unsigned char *)r.addr)[0], 'q');
   /* The lender itself keeps its pages as they were. */
-  ck_assert(!write_faults(r.addr, 'r'));
+  ck_assert(!probe_write_faults(r.addr, 'r'));
 }
 END_TEST
 
@@ -593,8 +538,9 @@ START_TEST(send_moves_the_pages_to_the_server_which_unmaps_them)
   p = r.addr;
   memset(p, 2, r.len);
   ck_assert_int_eq(xous_send(cid, MEM_SEND, p, r.len, 0, r.len), XOUS_OK);
-  ck_assert_msg(read_faults(p), "the sender can still read sent pages");
-  ck_assert_msg(read_faults(p + PAGE), "the second sent page is readable");
+  ck_assert_msg(probe_read_faults(p), "the sender can still read sent pages");
+  ck_assert_msg(probe_read_faults(p + PAGE),
+                "the second sent page is readable");
   ck_assert_int_eq(xous_unmap_memory(r), XOUS_BAD_ADDRESS);
   expect_line(srv, "send len=8192 sum=16384");
   expect_line(srv, "send-write ok");
@@ -617,9 +563,9 @@ START_TEST(sending_part_of_a_range_keeps_the_rest)
   memset(p, 1, r.len);
   ck_assert_int_eq(xous_send(cid, MEM_SEND, p + PAGE, PAGE, 0, 0), XOUS_OK);
   expect_line(srv, "unmap NoError");
-  ck_assert(!write_faults(p, 7));
-  ck_assert(read_faults(p + PAGE));
-  ck_assert(!write_faults(p + 2 * PAGE, 7));
+  ck_assert(!probe_write_faults(p, 7));
+  ck_assert(probe_read_faults(p + PAGE));
+  ck_assert(!probe_write_faults(p + 2 * PAGE, 7));
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }), XOUS_OK);
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 2 * PAGE, PAGE }),
                    XOUS_OK);
@@ -671,12 +617,12 @@ START_TEST(bad_ranges_are_refused_by_every_memory_message)
   /* A mutable lend that failed leaves the pages to the lender. */
   ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_LEND_MUT, p, r.len),
                    XOUS_SERVER_NOT_FOUND);
-  ck_assert(!write_faults(p, 1));
-  ck_assert(!write_faults(p + PAGE, 1));
+  ck_assert(!probe_write_faults(p, 1));
+  ck_assert(!probe_write_faults(p + PAGE, 1));
   /* A send that failed leaves them too. */
   ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_SEND, p, r.len),
                    XOUS_SERVER_NOT_FOUND);
-  ck_assert(!write_faults(p, 1));
+  ck_assert(!probe_write_faults(p, 1));
   /* And the server still serves. */
   ck_assert_int_eq(raw_memory(cid, XOUS_MSG_LEND, p, r.len), XOUS_OK);
   munmap(foreign, PAGE);
@@ -712,11 +658,11 @@ START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
   /* Borrowed pages are given back, never unmapped. */
   ck_assert_int_eq(xous_unmap_memory(got), XOUS_SHARE_VIOLATION);
   ck_assert_uint_eq(((unsigned char *)got.addr)[PAGE + 3], 'a');
-  ck_assert(!write_faults((unsigned char *)got.addr + 1, 'b'));
+  ck_assert(!probe_write_faults((unsigned char *)got.addr + 1, 'b'));
   ck_assert_int_eq(xous_return_memory(env.sender, got, 11, 22), XOUS_OK);
   ck_assert_int_eq(xous_return_memory(env.sender, got, 11, 22),
                    XOUS_DOUBLE_FREE);
-  ck_assert_msg(read_faults(got.addr),
+  ck_assert_msg(probe_read_faults(got.addr),
                 "the server can still read the pages after returning them");
   expect_line(client, "lend-mut NoError 11 22");
   ck_assert(harness_wait(client, BOUND_MS, NULL));
@@ -747,9 +693,9 @@ START_TEST(map_and_unmap_refuse_bad_ranges)
   /* A hole in the middle; the rest stays usable. */
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + PAGE, PAGE }),
                    XOUS_OK);
-  ck_assert(read_faults(p + PAGE));
-  ck_assert(!write_faults(p, 1));
-  ck_assert(!write_faults(p + 2 * PAGE, 1));
+  ck_assert(probe_read_faults(p + PAGE));
+  ck_assert(!probe_write_faults(p, 1));
+  ck_assert(!probe_write_faults(p + 2 * PAGE, 1));
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + PAGE, PAGE }),
                    XOUS_BAD_ADDRESS);
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }), XOUS_OK);
@@ -757,7 +703,7 @@ START_TEST(map_and_unmap_refuse_bad_ranges)
                    XOUS_BAD_ADDRESS);
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 2 * PAGE, PAGE }),
                    XOUS_OK);
-  ck_assert(read_faults(p));
+  ck_assert(probe_read_faults(p));
 }
 END_TEST
 
@@ -827,14 +773,14 @@ START_TEST(a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
   p = r.addr;
   lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
   expect_line(srv, "holding 104");
-  ck_assert(read_faults(p));
+  ck_assert(probe_read_faults(p));
   harness_kill(srv, SIGKILL);
   ck_assert(harness_wait(srv, BOUND_MS, NULL));
   lend_finish();
   ck_assert_msg(call.err == XOUS_SERVER_NOT_FOUND, "the lender got %s",
                 xous_error_name(call.err));
-  ck_assert_msg(!read_faults(p), "the lender's pages still fault");
-  ck_assert(!write_faults(p + PAGE, 9));
+  ck_assert_msg(!probe_read_faults(p), "the lender's pages still fault");
+  ck_assert(!probe_write_faults(p + PAGE, 9));
   ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
   ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
 }
@@ -854,10 +800,10 @@ START_TEST(a_client_killed_mid_lend_lets_the_server_return_quietly)
   harness_kill(client, SIGKILL);
   ck_assert(harness_wait(client, BOUND_MS, NULL));
   /* The pages stay usable while the server holds them. */
-  ck_assert(!write_faults(env.body.memory.buf.addr, 'k'));
+  ck_assert(!probe_write_faults(env.body.memory.buf.addr, 'k'));
   ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 0, 1),
                    XOUS_OK);
-  ck_assert(read_faults(env.body.memory.buf.addr));
+  ck_assert(probe_read_faults(env.body.memory.buf.addr));
   ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 0, 1),
                    XOUS_DOUBLE_FREE);
   /* The server is unharmed: it can be destroyed, nothing is lent. */
@@ -937,8 +883,8 @@ START_TEST(the_heap_grows_by_new_parts_up_to_its_maximum)
                    XOUS_OK);
   ck_assert_ptr_eq(part.addr, base + 2 * PAGE); /* the new part only */
   ck_assert_uint_eq(part.len, PAGE);
-  ck_assert(!write_faults(base + 3 * PAGE - 1, 5));
-  ck_assert(read_faults(base + 3 * PAGE));
+  ck_assert(!probe_write_faults(base + 3 * PAGE - 1, 5));
+  ck_assert(probe_read_faults(base + 3 * PAGE));
   ck_assert_int_eq(xous_increase_heap(0, 0, &again), XOUS_OK);
   ck_assert_ptr_eq(again.addr, base);
   ck_assert_uint_eq(again.len, 3 * PAGE);
@@ -954,7 +900,7 @@ START_TEST(the_heap_grows_by_new_parts_up_to_its_maximum)
   ck_assert_int_eq(xous_decrease_heap(size, &down), XOUS_OK);
   ck_assert_ptr_eq(down.addr, base);
   ck_assert_uint_eq(down.len, 3 * PAGE);
-  ck_assert(read_faults(base + 3 * PAGE));
+  ck_assert(probe_read_faults(base + 3 * PAGE));
   ck_assert_uint_eq(base[3 * PAGE - 1], 5);
 }
 END_TEST
@@ -966,13 +912,13 @@ START_TEST(update_memory_flags_to_read_only_makes_writes_fault)
 
   p[0] = 1;
   ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 0), XOUS_OK);
-  ck_assert(!read_faults(p));
-  ck_assert_msg(write_faults(p, 2), "a read-only page took a write");
-  ck_assert(write_faults(p + PAGE, 2));
+  ck_assert(!probe_read_faults(p));
+  ck_assert_msg(probe_write_faults(p, 2), "a read-only page took a write");
+  ck_assert(probe_write_faults(p + PAGE, 2));
   ck_assert_uint_eq(p[0], 1);
   ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R | XOUS_MEM_W, 0),
                    XOUS_OK);
-  ck_assert(!write_faults(p, 3));
+  ck_assert(!probe_write_faults(p, 3));
   ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 77),
                    XOUS_PROCESS_NOT_CHILD);
   ck_assert_int_eq(xous_update_memory_flags((xous_range_t){ p + 1, PAGE },

@@ -7,10 +7,20 @@
 
 check_LTLIBRARIES += tests/support/libtest-support.la
 tests_support_libtest_support_la_SOURCES = \
+	tests/support/async.c \
+	tests/support/async.h \
+	tests/support/expect.c \
+	tests/support/expect.h \
 	tests/support/harness.c \
 	tests/support/harness.h \
 	tests/support/json.c \
-	tests/support/json.h
+	tests/support/json.h \
+	tests/support/probe.c \
+	tests/support/probe.h \
+	tests/support/procfs.c \
+	tests/support/procfs.h \
+	tests/support/raw.c \
+	tests/support/raw.h
 tests_support_libtest_support_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 SUITE_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 SUITE_LIBS = tests/support/libtest-support.la libxous.la $(CHECK_LIBS)
@@ -24,11 +34,29 @@ tests_check_core_CFLAGS = $(SUITE_CFLAGS)
 tests_check_core_LDADD = runtime/core/libxous-core.la $(CHECK_LIBS)
 
 # ---- the broker and the message paths ---------------------------------------
-TESTS += tests/check_broker
-check_PROGRAMS += tests/check_broker
-tests_check_broker_SOURCES = tests/check_broker.c
-tests_check_broker_CFLAGS = $(SUITE_CFLAGS)
-tests_check_broker_LDADD = $(SUITE_LIBS)
+TESTS += tests/check_processes
+check_PROGRAMS += tests/check_processes
+tests_check_processes_SOURCES = tests/check_processes.c
+tests_check_processes_CFLAGS = $(SUITE_CFLAGS)
+tests_check_processes_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_servers
+check_PROGRAMS += tests/check_servers
+tests_check_servers_SOURCES = tests/check_servers.c
+tests_check_servers_CFLAGS = $(SUITE_CFLAGS)
+tests_check_servers_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_messages
+check_PROGRAMS += tests/check_messages
+tests_check_messages_SOURCES = tests/check_messages.c
+tests_check_messages_CFLAGS = $(SUITE_CFLAGS)
+tests_check_messages_LDADD = $(SUITE_LIBS)
+
+TESTS += tests/check_lifecycle
+check_PROGRAMS += tests/check_lifecycle
+tests_check_lifecycle_SOURCES = tests/check_lifecycle.c
+tests_check_lifecycle_CFLAGS = $(SUITE_CFLAGS)
+tests_check_lifecycle_LDADD = $(SUITE_LIBS)
 
 # The direct message path against peers that break its shared memory.
 TESTS += tests/check_direct
@@ -146,6 +174,7 @@ check_PROGRAMS += tests/check_emu
 tests_check_emu_SOURCES = tests/check_emu.c
 tests_check_emu_CFLAGS = $(SUITE_CFLAGS)
 tests_check_emu_LDADD = $(SUITE_LIBS)
+EXTRA_DIST += tests/README.md
 EXTRA_DIST += \
 	tests/rv32/abi.c \
 	tests/rv32/bench.c \
@@ -180,7 +209,8 @@ tests_helpers_hostile_peer_SOURCES = tests/helpers/hostile-peer.c
 tests_helpers_hostile_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/mem-peer
-tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c
+tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c \
+	tests/support/probe.c tests/support/probe.h
 tests_helpers_mem_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/names-peer

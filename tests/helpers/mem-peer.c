@@ -48,6 +48,8 @@
 #include <xous.h>
 #include <xous/buffer.h>
 
+#include "../support/probe.h"
+
 enum {
   MEM_ECHO = 1,
   MEM_FILL = 2,
@@ -106,46 +108,13 @@ number_arg(const char *s)
 
 /* ---- observing faults ------------------------------------------------------ */
 
-static sigjmp_buf probe_env;
-static volatile sig_atomic_t probing;
-
-static void
-on_fault(int sig)
-{
-  if (probing)
-    siglongjmp(probe_env, 1);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-static void
-catch_faults(void)
-{
-  struct sigaction sa;
-
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_fault;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGSEGV, &sa, NULL);
-  sigaction(SIGBUS, &sa, NULL);
-}
-
 /* True when reading (or, with write, writing) *p faults. */
 static bool
 faults(volatile unsigned char *p, bool write)
 {
-  bool faulted = false;
-
-  if (sigsetjmp(probe_env, 1) == 0) {
-    probing = 1;
-    if (write)
-      *p = (unsigned char)(*p ^ 0x20);
-    else
-      (void)*p;
-  } else
-    faulted = true;
-  probing = 0;
-  return faulted;
+  if (probe_read_faults(p))
+    return true;
+  return write && probe_write_faults(p, (unsigned char)(*p ^ 0x20));
 }
 
 /* ---- the mem protocol ------------------------------------------------------- */
@@ -405,7 +374,6 @@ main(int argc, char **argv)
   size_t i;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
-  catch_faults();
   if (argc < 2)
     usage();
   for (i = 0; i < sizeof roles / sizeof roles[0]; i++)

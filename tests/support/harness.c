@@ -677,3 +677,36 @@ harness_run(Suite *s)
   harness_global_cleanup();
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+static void
+case_setup_broker(void)
+{
+  harness_start_broker();
+}
+
+static void
+case_teardown_broker(void)
+{
+  harness_assert_broker_alive();
+  harness_cleanup();
+}
+
+static void
+case_teardown(void)
+{
+  harness_cleanup();
+}
+
+TCase *
+harness_case(Suite *s, const char *name, int timeout, bool with_broker)
+{
+  TCase *tc = tcase_create(name);
+
+  if (with_broker)
+    tcase_add_checked_fixture(tc, case_setup_broker, case_teardown_broker);
+  else
+    tcase_add_checked_fixture(tc, NULL, case_teardown);
+  tcase_set_timeout(tc, timeout);
+  suite_add_tcase(s, tc);
+  return tc;
+}

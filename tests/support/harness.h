@@ -48,6 +48,10 @@ void harness_global_cleanup(void);
  * per test (libxous joins the broker once per process), the root directory
  * made before and removed after. Returns the exit status for main. */
 int harness_run(Suite *s);
+/* Adds to s the test case name, with a timeout of timeout seconds: each of
+ * its tests starts with a broker (with_broker; it must still be alive at
+ * the end) or with nothing, and ends with harness_cleanup(). */
+TCase *harness_case(Suite *s, const char *name, int timeout, bool with_broker);
 
 /* ---- the test's directory and broker ------------------------------------- */
 
