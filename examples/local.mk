@@ -1,5 +1,6 @@
 # Build fragment for examples/: what all the examples share. Each example
-# has a local.mk of its own.
+# has a local.mk of its own; their sources are listed in portable.mk, as
+# every example builds for the device too.
 #
 # The programs go to $(pkglibexecdir)/examples/NAME and their sources,
 # READMEs and the demo image to $(pkgdatadir)/examples, so that xous-run

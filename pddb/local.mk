@@ -1,39 +1,24 @@
-# Build fragment for pddb: the PDDB server, its command, its client API.
-
-# The client API, part of libxous.
-libxous_la_SOURCES += \
-	pddb/client.c \
-	pddb/senres.c \
-	pddb/senres.h
+# Build fragment for pddb: the PDDB server and its command. The portable
+# sources and the client API (part of libxous) are in portable.mk.
 
 # The engine: portable logic, plus the SQLite store and libsodium crypto;
 # built once for the server, the command, their tests and the benchmark.
 PDDB_HOST_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(SODIUM_CFLAGS)
 PDDB_HOST_LIBS = $(SQLITE_LIBS) $(SODIUM_LIBS)
 noinst_LTLIBRARIES += pddb/libpddb-engine.la
-pddb_libpddb_engine_la_SOURCES = \
-	pddb/engine.c \
-	pddb/engine.h \
-	pddb/hmap.c \
-	pddb/hmap.h \
+pddb_libpddb_engine_la_SOURCES = $(pddb_engine_portable) \
 	pddb/hosted/crypto.c \
 	pddb/hosted/secure.c \
 	pddb/hosted/secure.h \
-	pddb/hosted/store.c \
-	pddb/platform.h
+	pddb/hosted/store.c
 pddb_libpddb_engine_la_CFLAGS = $(PDDB_HOST_CFLAGS)
 PDDB_ENGINE_LIBS = pddb/libpddb-engine.la libxous.la $(PDDB_HOST_LIBS)
 
 # The server.
 bin_PROGRAMS += xous-pddb
-xous_pddb_SOURCES = \
+xous_pddb_SOURCES = $(xous_pddb_portable) \
 	pddb/hosted/say.c \
-	pddb/hosted/stop.c \
-	pddb/main.c \
-	pddb/server.c \
-	pddb/server.h \
-	pddb/server_std.c \
-	pddb/server_std.h
+	pddb/hosted/stop.c
 xous_pddb_CFLAGS = $(PDDB_HOST_CFLAGS)
 xous_pddb_LDADD = $(PDDB_ENGINE_LIBS)
 

@@ -577,8 +577,8 @@ START_TEST(emu_xous_run_mixes_native_and_rv32_processes_in_one_image)
           "%s\n"
           "wait %s/examples/sleeper/sleeper --sleeps 2 --ms 20\n"
           "wait %s --quit \"make me loud\"\n",
-          build, build, build, rv32("servers/ticktimer/ticktimer-server.elf"),
-          build, rv32("examples/upper/upper-client.elf"));
+          build, build, build, rv32("xous-ticktimer.elf"), build,
+          rv32("examples/upper/upper-client.elf"));
   ck_assert(fclose(f) == 0);
   run = harness_spawn("xous-run", "-n", "--image", image, NULL);
   ck_assert_msg(harness_wait(run, WAIT_MS, &status), "xous-run did not end");

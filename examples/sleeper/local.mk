@@ -3,7 +3,7 @@
 
 sleeperexecdir = $(pkglibexecdir)/examples/sleeper
 sleeperexec_PROGRAMS = examples/sleeper/sleeper
-examples_sleeper_sleeper_SOURCES = examples/sleeper/sleeper.c
+examples_sleeper_sleeper_SOURCES = $(examples_sleeper_sleeper_portable)
 examples_sleeper_sleeper_LDADD = libxous.la
 nobase_dist_pkgdata_DATA += \
 	examples/sleeper/README.md \

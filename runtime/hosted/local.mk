@@ -1,9 +1,8 @@
 # Build fragment for runtime/hosted: libxous, the desktop backend under the
-# core. The servers' and the PDDB's client APIs join it from their own
-# fragments (libxous_la_SOURCES +=).
+# core, with the client APIs of the servers and the PDDB (portable.mk).
 
 lib_LTLIBRARIES += libxous.la
-libxous_la_SOURCES = \
+libxous_la_SOURCES = $(libxous_portable) \
 	runtime/hosted/broker.c \
 	runtime/hosted/calls.h \
 	runtime/hosted/client.c \

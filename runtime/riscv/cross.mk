@@ -4,20 +4,19 @@
 #   make -f runtime/riscv/cross.mk O=build-rv32
 # or through scripts/cross-build. Not part of the automake build.
 #
-# What gets built, found anew on every run:
-#  - libxous.a: runtime/core/*.c, runtime/riscv/*.c and crt0.S, and the
-#    portable client APIs that a servers/*/local.mk, pddb/local.mk or
-#    examples/local.mk adds to libxous_la_SOURCES (not from hosted/).
-#  - one program per .c file that defines main() in servers/*/, pddb/ and
-#    examples/*/; the other .c files of that folder (and of its device/
-#    subfolder) are linked into each of them. hosted/ subfolders are never
-#    built: a folder with hosted/ but no device/ is skipped, and said so.
-#    Names: D/main.c and D/D.c give D.elf, D/x.c gives D-x.elf, in
-#    $(O)/<folder>/ (examples/hello/server.c -> examples/hello/hello-server.elf).
+# What gets built is what portable.mk lists, the list the desktop build
+# reads too:
+#  - libxous.a: $(xous_core_portable) and $(libxous_portable), over the
+#    device backend of this folder (runtime/riscv/*.c and crt0.S);
+#  - for each NAME of $(portable_programs), $(O)/NAME.elf from
+#    $(NAME_portable) and $(NAME_device): the desktop's program name, at the
+#    same place in the build directory (xous-names -> $(O)/xous-names.elf,
+#    examples/hello/hello-server -> $(O)/examples/hello/hello-server.elf).
 
 O ?= build-rv32
 .DEFAULT_GOAL := all
 top := $(patsubst %/runtime/riscv/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+include $(top)/portable.mk
 
 CROSS ?= riscv64-unknown-elf-
 CC := $(CROSS)gcc
@@ -33,84 +32,52 @@ LIB_CPPFLAGS := -I$(top)/runtime
 XLDFLAGS := $(ARCH_FLAGS) -nostartfiles -T $(top)/runtime/riscv/xous.ld \
   -Wl,--gc-sections $(LDFLAGS)
 
-# Paths below are relative to $(top).
-rel = $(patsubst $(top)/%,%,$(1))
+# The device backend: the word-moving layer under the core.
+riscv_sources := \
+  runtime/riscv/crt0.S \
+  runtime/riscv/heap.c \
+  runtime/riscv/start.c \
+  runtime/riscv/stdout.c \
+  runtime/riscv/syscall.c \
+  runtime/riscv/thread.c
 
-# Client APIs listed in the fragments (continuation lines joined).
-client_srcs := $(filter-out %/hosted/%,$(filter %.c,$(shell cd '$(top)' && \
-  cat servers/*/local.mk pddb/local.mk examples/local.mk 2>/dev/null | \
-  sed -e ':a' -e '/\\$$/N' -e 's/\\\n/ /' -e 'ta' | \
-  sed -n 's/^[[:space:]]*libxous_la_SOURCES[[:space:]]*+=//p')))
-client_srcs := $(filter servers/% pddb/% examples/%,$(client_srcs))
+# Paths are relative to $(top); objects go to $(O)/obj/PATH.o.
+compiled = $(filter %.c %.S,$(1))
+objects = $(patsubst %,$(O)/obj/%.o,$(call compiled,$(1)))
+# automake's canonical form of a program name.
+canon = $(subst .,_,$(subst -,_,$(subst /,_,$(1))))
+sources_of = $($(call canon,$(1))_portable) $($(call canon,$(1))_device)
 
-lib_srcs := $(call rel,$(wildcard $(top)/runtime/core/*.c) \
-  $(wildcard $(top)/runtime/riscv/*.c)) runtime/riscv/crt0.S $(client_srcs)
-lib_objs := $(patsubst %,$(O)/obj/%.o,$(lib_srcs))
+lib_srcs := $(call compiled,$(xous_core_portable) $(libxous_portable) \
+  $(riscv_sources))
 LIB := $(O)/lib/libxous.a
+PROGRAMS := $(patsubst %,$(O)/%.elf,$(portable_programs))
 
-# Files of folder $(1) that define main() (kept in a variable: its
-# parentheses are not balanced).
-main_re := ^(int[[:space:]]+)?main[[:space:]]*\(
-# A folder's C files; test_*.c are desktop tests of an example (built with
-# libxous-test, xous_test(3)), never device programs.
-sources_in = $(filter-out $(top)/$(1)/test_%.c,$(wildcard $(top)/$(1)/*.c))
-mains_in = $(call rel,$(shell grep -l -E '$(main_re)' \
-  $(call sources_in,$(1)) /dev/null 2>/dev/null))
-
-program_name = $(if $(filter main $(notdir $(1)),$(2)),$(notdir $(1)),$(notdir $(1))-$(2))
-
-PROGRAMS :=
-SKIPPED :=
-
-# $(1) = folder (servers/log), $(2) = its main file.
+# $(1) = a program of $(portable_programs).
 define program_rule
-$(O)/$(1)/$(call program_name,$(1),$(basename $(notdir $(2)))).elf: \
-    $(O)/obj/$(2).o $(patsubst %,$(O)/obj/%.o,$(shared_$(1))) $(LIB) \
+$(O)/$(1).elf: $(call objects,$(call sources_of,$(1))) $(LIB) \
     $(top)/runtime/riscv/xous.ld
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
-	@$(CC) $(XLDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB) \
-	  -Wl,-Map,$$@.map
-PROGRAMS += $(O)/$(1)/$(call program_name,$(1),$(basename $(notdir $(2)))).elf
+	@$(CC) $(XLDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIB) -Wl,-Map,$$@.map
 endef
-
-# A folder that needs a hosted/ piece and has no device/ counterpart.
-needs_host = $(and $(wildcard $(top)/$(1)/hosted/),$(if $(wildcard $(top)/$(1)/device/),,yes))
-
-# $(1) = folder: its programs, or a note saying why it is skipped.
-define folder_rules
-ifneq ($(call needs_host,$(1)),)
-SKIPPED += $(1)
-else
-shared_$(1) := $(filter-out $(call mains_in,$(1)) $(client_srcs), \
-  $(call rel,$(call sources_in,$(1)) $(wildcard $(top)/$(1)/device/*.c)))
-$$(foreach m,$(call mains_in,$(1)),$$(eval $$(call program_rule,$(1),$$(m))))
-endif
-endef
-
-folders := $(call rel,$(patsubst %/,%,$(sort $(dir \
-  $(wildcard $(top)/servers/*/*.c) $(wildcard $(top)/pddb/*.c) \
-  $(wildcard $(top)/examples/*/*.c)))))
-$(foreach f,$(folders),$(eval $(call folder_rules,$(f))))
+$(foreach p,$(portable_programs),$(eval $(call program_rule,$(p))))
 
 all: $(LIB) $(PROGRAMS)
-	@for d in $(SKIPPED); do \
-	  echo "cross.mk: skipped $$d: it needs $$d/hosted/ and has no $$d/device/ counterpart"; \
-	done
 
-$(LIB): $(lib_objs)
+$(LIB): $(call objects,$(lib_srcs))
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
 	@rm -f $@ && $(AR) rcs $@ $^
 
 $(O)/obj/runtime/%.o: $(top)/runtime/%
 	@mkdir -p $(@D)
-	@echo "  CC      $(call rel,$<)"
+	@echo "  CC      $(patsubst $(top)/%,%,$<)"
 	@$(CC) $(XCFLAGS) $(LIB_CPPFLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/obj/%.o: $(top)/%
 	@mkdir -p $(@D)
-	@echo "  CC      $(call rel,$<)"
+	@echo "  CC      $(patsubst $(top)/%,%,$<)"
 	@$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
 
 # The rv32 programs of tests/check_emu (make ... tests).
@@ -123,27 +90,29 @@ $(O)/tests/rv32/%.elf: $(O)/obj/tests/rv32/%.c.o $(LIB) $(top)/runtime/riscv/xou
 	@echo "  LD      $@"
 	@$(CC) $(XLDFLAGS) -o $@ $< $(LIB)
 
-# For scripts/check-portable: every portable source compiled (skipped
-# folders too: their portable part must still build), and the list.
-portable_srcs := $(client_srcs) $(sort $(foreach f,$(folders), \
-  $(call rel,$(wildcard $(top)/$(f)/*.c) $(wildcard $(top)/$(f)/device/*.c))))
-portable_objs := $(patsubst %,$(O)/obj/%.o,$(portable_srcs))
+# For scripts/check-portable: every portable source compiled, the device
+# programs' and those the device cannot run yet, and the lists.
+portable_srcs := $(sort $(call compiled,$(libxous_portable) \
+  $(foreach p,$(portable_programs),$(call sources_of,$(p))) \
+  $(portable_unlinked)))
+portable_objs := $(call objects,$(portable_srcs))
 
 portable-objects: $(portable_objs)
 
 list-portable-objects:
 	@for o in $(portable_objs); do echo $$o; done
 
+list-portable-sources:
+	@for s in $(portable_srcs); do echo $$s; done
+
 list-programs:
 	@for p in $(PROGRAMS); do echo $$p; done
-
-list-skipped:
-	@for d in $(SKIPPED); do echo $$d; done
 
 clean:
 	rm -rf $(O)/obj $(O)/lib $(TEST_PROGRAMS) $(PROGRAMS) $(addsuffix .map,$(PROGRAMS))
 
-.PHONY: all clean tests portable-objects list-portable-objects list-programs list-skipped
+.PHONY: all clean tests portable-objects list-portable-objects \
+  list-portable-sources list-programs
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -1,21 +1,9 @@
-# Build fragment for servers/log: the log server and its client API.
+# Build fragment for servers/log: the log server. Its portable sources,
+# its device side and its client API (part of libxous) are in portable.mk;
+# here the desktop terminal (hosted/).
 
-# The client API and its formatter, part of libxous.
-libxous_la_SOURCES += \
-	servers/log/client.c \
-	servers/log/format.c
-
-# The server: portable logic, plus the desktop terminal (hosted/).
 pkglibexec_PROGRAMS += xous-log
-xous_log_SOURCES = \
-	servers/log/hosted/terminal.c \
-	servers/log/record.c \
-	servers/log/record.h \
-	servers/log/serve.c \
-	servers/log/serve.h \
-	servers/log/server.c \
-	servers/log/terminal.h
+xous_log_SOURCES = $(xous_log_portable) \
+	servers/log/hosted/terminal.c
 xous_log_LDADD = libxous.la
-
-# The device side, built by scripts/cross-build.
-EXTRA_DIST += servers/log/device/terminal.c
+EXTRA_DIST += $(xous_log_device)
