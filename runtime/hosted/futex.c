@@ -1,18 +1,17 @@
 /*
  * Waiting on a word of shared memory: polling it for a while, then
- * sleeping on it, with futex on Linux and _umtx_op on FreeBSD. Both are the shared (not process-private)
- * kind, because the word lives in a memfd that other processes map.
+ * sleeping on it with futex(2), the shared (not process-private) kind,
+ * because the word lives in a memfd that other processes map. The desktop
+ * runtime is Linux-only (README.md, "Installing").
  */
 #include <errno.h>
 #include <limits.h>
-#include <time.h>
-
-#include "hosted/ring.h"
-
-#if defined(__linux__)
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "hosted/ring.h"
 
 void
 xous__futex_wait(_Atomic uint32_t *word, uint32_t expected,
@@ -30,34 +29,6 @@ xous__futex_wake(_Atomic uint32_t *word, int n)
 {
   (void)syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
-
-#elif defined(__FreeBSD__)
-#include <sys/types.h>
-#include <sys/umtx.h>
-
-void
-xous__futex_wait(_Atomic uint32_t *word, uint32_t expected,
-                 uint64_t timeout_ns)
-{
-  struct _umtx_time t = { 0 };
-
-  t._clockid = CLOCK_MONOTONIC;
-  t._timeout.tv_sec = (time_t)(timeout_ns / 1000000000u);
-  t._timeout.tv_nsec = (long)(timeout_ns % 1000000000u);
-  (void)_umtx_op((void *)word, UMTX_OP_WAIT_UINT, expected,
-                 timeout_ns != 0 ? (void *)sizeof t : NULL,
-                 timeout_ns != 0 ? &t : NULL);
-}
-
-void
-xous__futex_wake(_Atomic uint32_t *word, int n)
-{
-  (void)_umtx_op((void *)word, UMTX_OP_WAKE, (u_long)n, NULL, NULL);
-}
-
-#else
-#error "the hosted backend needs futex (Linux) or _umtx_op (FreeBSD)"
-#endif
 
 static uint64_t
 now_ns(void)

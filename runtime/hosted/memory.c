@@ -16,7 +16,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "hosted/internal.h"
 
 #define PAGE ((uintptr_t)XOUS_PAGE_SIZE)
@@ -60,18 +59,9 @@ new_object(size_t size)
 {
   int fd;
 
-#ifdef HAVE_MEMFD_CREATE
   /* Sealed against shrinking below: the broker accepts no object that a
    * peer could shrink under the receiver's feet. */
   fd = memfd_create("xous", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-#else
-  char name[64];
-
-  snprintf(name, sizeof name, "/xous-%ld-%p", (long)getpid(), (void *)&name);
-  fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    shm_unlink(name); /* nothing is left in /dev/shm, whatever happens */
-#endif
   if (fd < 0)
     return -1;
   if (ftruncate(fd, (off_t)size) != 0) {
@@ -81,7 +71,6 @@ new_object(size_t size)
     errno = e;
     return -1;
   }
-#ifdef HAVE_MEMFD_CREATE
   if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) != 0) {
     int e = errno;
 
@@ -89,7 +78,6 @@ new_object(size_t size)
     errno = e;
     return -1;
   }
-#endif
   return fd;
 }
 

@@ -27,7 +27,6 @@ xous__check_object(int fd, uint64_t offset, uint64_t len)
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || offset + len < offset ||
       (uint64_t)st.st_size < offset + len)
     return XOUS_BAD_ADDRESS;
-#ifdef F_GET_SEALS
   {
     /* A file that cannot carry seals (on a disk) could shrink too. */
     int seals = fcntl(fd, F_GET_SEALS);
@@ -35,7 +34,6 @@ xous__check_object(int fd, uint64_t offset, uint64_t len)
     if (seals < 0 || (seals & F_SEAL_SHRINK) == 0)
       return XOUS_BAD_ADDRESS;
   }
-#endif
   return XOUS_OK;
 }
 

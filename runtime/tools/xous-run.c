@@ -25,9 +25,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __linux__
 #include <sys/prctl.h>
-#endif
 
 #include "config.h"
 #include "tools/manifest.h"
@@ -356,10 +354,8 @@ spawn(const char *name, enum role role, char *const argv[], bool interactive)
     sigaction(SIGHUP, &dfl, NULL);
     sigaction(SIGCHLD, &dfl, NULL);
     signal(SIGPIPE, SIG_DFL);
-#ifdef __linux__
     /* Nothing outlives a xous-run that is killed outright. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
     child_stdio(interactive, out, err);
     execvp(argv[0], argv);
     child_errno = errno;
