@@ -13,6 +13,12 @@
  *  5. A table of ratios and targets is printed, and JSON written.
  * A target that is missed is a figure, not a failure: the exit status is
  * non-zero only when the benchmark itself could not run.
+ *
+ * With --contended a CPU hog per CPU runs from before the broker starts
+ * until run-limits has ended, and only the scalar figures are taken: the
+ * round trip on a machine whose CPUs are all busy, beside
+ * futex_block_same under the same load, and the CPU time each message
+ * burns there.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "bench.h"
@@ -44,6 +53,7 @@ struct ctx {
   xous_range_t lend_buf[NSIZES];
   double target_ns; /* wanted duration of one repetition */
   const char *only; /* measure only figures whose key holds this */
+  bool contended;   /* a CPU hog per CPU runs beside */
 };
 
 struct figure {
@@ -377,6 +387,8 @@ run_all(struct ctx *c, struct figure *f)
   use_server(c, false);
   if (!measure(c, &f[F_SCALAR], op_scalar, 0))
     return false;
+  if (c->contended)
+    return true;
   for (size_t i = 0; i < NSIZES; i++)
     if (!measure(c, &f[F_LEND + i], op_lend, i))
       return false;
@@ -393,7 +405,75 @@ run_all(struct ctx *c, struct figure *f)
   return true;
 }
 
+/* ---- the load ----------------------------------------------------------- */
+
+#define MAX_HOGS 64
+
+static pid_t hogs[MAX_HOGS];
+static int nhogs;
+
+/* One process per CPU that only burns it, until killed (or until this
+ * process dies). */
+static void
+start_hogs(void)
+{
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+  for (long i = 0; i < cpus && nhogs < MAX_HOGS; i++) {
+    pid_t pid = fork();
+
+    if (pid == 0) {
+#if defined(__linux__)
+      (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+      for (volatile unsigned long spin = 0;; spin++)
+        continue;
+    }
+    if (pid > 0)
+      hogs[nhogs++] = pid;
+  }
+}
+
+static void
+stop_hogs(void)
+{
+  for (int i = 0; i < nhogs; i++) {
+    kill(hogs[i], SIGKILL);
+    waitpid(hogs[i], NULL, 0);
+  }
+  nhogs = 0;
+}
+
 /* ---- the report ------------------------------------------------------- */
+
+/* The contended run's figures: with every CPU busy, the round trip is
+ * held against futex_block_same under the same load (DESIGN.md). */
+static size_t
+targets_contended(const struct figure *f, const struct bench_limits *lim,
+                  struct bench_target *t)
+{
+  size_t n = 0;
+
+  t[n++] = (struct bench_target){ "BlockingScalar RTT, CPUs busy",
+                                  f[F_PING].median_ns,
+                                  "ns",
+                                  "futex_block_same, same load",
+                                  lim->futex_block_same,
+                                  0,
+                                  "<= 1.5x",
+                                  false };
+  t[n++] = (struct bench_target){ "Scalar one-way, CPUs busy",
+                                  f[F_SCALAR].median_ns,
+                                  "ns",
+                                  "futex_spin_cross, same load",
+                                  lim->futex_spin_cross,
+                                  0,
+                                  NULL,
+                                  false };
+  bench_target_ratios(t, n);
+  t[0].pass = t[0].ratio > 0 && t[0].ratio <= 1.5;
+  return n;
+}
 
 static size_t
 targets(const struct figure *f, const struct bench_limits *lim,
@@ -464,9 +544,10 @@ print_cpu(const struct figure *f)
 }
 
 static bool
-write_json(const char *path, bool quick, double load_before, double load_after,
-           const struct figure *f, const struct bench_limits *lim,
-           const struct bench_target *t, size_t n)
+write_json(const char *path, bool quick, bool contended, double load_before,
+           double load_after, const struct figure *f,
+           const struct bench_limits *lim, const struct bench_target *t,
+           size_t n)
 {
   FILE *out = fopen(path, "w");
 
@@ -475,18 +556,21 @@ write_json(const char *path, bool quick, double load_before, double load_after,
     return false;
   }
   fprintf(out,
-          "{\n  \"quick\": %s,\n  \"reps\": %d,\n  \"cpus\": %ld,\n"
+          "{\n  \"quick\": %s,\n  \"contended\": %s,\n  \"reps\": %d,\n"
+          "  \"cpus\": %ld,\n"
           "  \"load_before\": %.2f,\n  \"load_after\": %.2f,\n"
           "  \"figures\": {\n",
-          quick ? "true" : "false", REPS, sysconf(_SC_NPROCESSORS_ONLN),
-          load_before, load_after);
+          quick ? "true" : "false", contended ? "true" : "false", REPS,
+          sysconf(_SC_NPROCESSORS_ONLN), load_before, load_after);
   for (int i = 0; i < F_COUNT; i++)
-    fprintf(out,
-            "    \"%s\": {\"median_ns\": %.0f, \"min_ns\": %.0f, "
-            "\"iterations\": %zu, \"cpu_ns_per_op\": {\"client\": %.0f, "
-            "\"broker\": %.0f, \"server\": %.0f}}%s\n",
-            f[i].key, f[i].median_ns, f[i].min_ns, f[i].iters, f[i].cpu_client,
-            f[i].cpu_broker, f[i].cpu_server, i + 1 < F_COUNT ? "," : "");
+    if (f[i].done)
+      fprintf(out,
+              "    \"%s\": {\"median_ns\": %.0f, \"min_ns\": %.0f, "
+              "\"iterations\": %zu, \"cpu_ns_per_op\": {\"client\": %.0f, "
+              "\"broker\": %.0f, \"server\": %.0f}}%s\n",
+              f[i].key, f[i].median_ns, f[i].min_ns, f[i].iters,
+              f[i].cpu_client, f[i].cpu_broker, f[i].cpu_server,
+              i + 1 < F_COUNT && f[i + 1].done ? "," : "");
   fprintf(out, "  },\n  \"scalar_msgs_per_s\": %.0f,\n",
           1e9 / f[F_SCALAR].median_ns);
   fprintf(out, "  \"limits\": %s,\n  \"targets\": [\n",
@@ -516,19 +600,23 @@ load_average(void)
 static void
 usage(FILE *out)
 {
-  fprintf(out, "usage: bench_ipc [--quick] [--json FILE] [--xousd PATH] "
-               "[--limits PATH]\n"
-               "                 [--only KEY]\n"
-               "\n"
-               "  --quick        short repetitions (a smoke run, figures are "
-               "noisy)\n"
-               "  --json FILE    also write the results as JSON to FILE\n"
-               "  --xousd PATH   the broker to start (default: "
-               "$XOUS_BUILDDIR/xousd)\n"
-               "  --limits PATH  run-limits (default: $XOUS_LIMITS)\n"
-               "  --only KEY     measure only the figures whose key holds KEY "
-               "(for profiling:\n"
-               "                 no limits, no targets)\n");
+  fprintf(out,
+          "usage: bench_ipc [--quick] [--json FILE] [--xousd PATH] "
+          "[--limits PATH]\n"
+          "                 [--only KEY] [--contended]\n"
+          "\n"
+          "  --quick        short repetitions (a smoke run, figures are "
+          "noisy)\n"
+          "  --json FILE    also write the results as JSON to FILE\n"
+          "  --xousd PATH   the broker to start (default: "
+          "$XOUS_BUILDDIR/xousd)\n"
+          "  --limits PATH  run-limits (default: $XOUS_LIMITS)\n"
+          "  --only KEY     measure only the figures whose key holds KEY "
+          "(for profiling:\n"
+          "                 no limits, no targets)\n"
+          "  --contended    a CPU hog per CPU runs beside; only the scalar "
+          "figures,\n"
+          "                 held against the limits under the same load\n");
 }
 
 int
@@ -540,6 +628,7 @@ main(int argc, char **argv)
     { "xousd", required_argument, NULL, 'x' },
     { "limits", required_argument, NULL, 'l' },
     { "only", required_argument, NULL, 'o' },
+    { "contended", no_argument, NULL, 'c' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -558,7 +647,7 @@ main(int argc, char **argv)
     limits = NULL;
   snprintf(xousd, sizeof xousd, "%s/xousd",
            getenv("XOUS_BUILDDIR") != NULL ? getenv("XOUS_BUILDDIR") : ".");
-  while ((opt = getopt_long(argc, argv, "qj:x:l:o:h", opts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "qj:x:l:o:ch", opts, NULL)) != -1) {
     switch (opt) {
     case 'q':
       quick = true;
@@ -577,6 +666,9 @@ main(int argc, char **argv)
     case 'o':
       c.only = optarg;
       break;
+    case 'c':
+      c.contended = true;
+      break;
     case 'h':
       usage(stdout);
       return 0;
@@ -588,32 +680,38 @@ main(int argc, char **argv)
   c.target_ns = quick ? 30e6 : 200e6;
 
   load_before = load_average();
-  printf("bench_ipc: %s run, processes unpinned, median of %d, "
+  printf("bench_ipc: %s run%s, processes unpinned, median of %d, "
          "%ld CPUs, load %.2f\n",
-         quick ? "quick" : "full", REPS, sysconf(_SC_NPROCESSORS_ONLN),
-         load_before);
+         quick ? "quick" : "full", c.contended ? ", a CPU hog per CPU" : "",
+         REPS, sysconf(_SC_NPROCESSORS_ONLN), load_before);
   fflush(stdout);
+  if (c.contended)
+    start_hogs();
   ok = start(&c, xousd) && run_all(&c, f);
   stop(&c);
-  if (!ok)
+  if (!ok) {
+    stop_hogs();
     return 1;
+  }
 
   if (c.only != NULL) {
+    stop_hogs();
     print_cpu(f);
     return 0;
   }
   printf("\nrunning %s (NOPIN=1) ...\n", limits != NULL ? limits : "limits");
   fflush(stdout);
   bench_limits_run(limits, &lim);
-  nt = targets(f, &lim, t);
+  stop_hogs();
+  nt = c.contended ? targets_contended(f, &lim, t) : targets(f, &lim, t);
   bench_print_targets(t, nt);
   print_cpu(f);
   load_after = load_average();
   printf("\nload average %.2f before, %.2f after: with a load above the "
          "CPU count,\nevery figure includes waiting for a CPU.\n",
          load_before, load_after);
-  if (json != NULL &&
-      !write_json(json, quick, load_before, load_after, f, &lim, t, nt))
+  if (json != NULL && !write_json(json, quick, c.contended, load_before,
+                                  load_after, f, &lim, t, nt))
     return 1;
   return 0;
 }

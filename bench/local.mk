@@ -35,6 +35,10 @@ bench: $(bench_programs) xousd xous-names xous-ticktimer xous-log
 	  --xousd '$(abs_top_builddir)/xousd' --limits '$(BENCH_LIMITS)' \
 	  --json bench/results.json
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
+	  $(abs_top_builddir)/bench/bench_ipc $(BENCH_FLAGS) --contended \
+	  --xousd '$(abs_top_builddir)/xousd' --limits '$(BENCH_LIMITS)' \
+	  --json bench/results-contended.json
+	XOUS_BUILDDIR='$(abs_top_builddir)' \
 	  $(abs_top_builddir)/bench/bench_servers $(BENCH_FLAGS) \
 	  --xousd '$(abs_top_builddir)/xousd' --json bench/results.json
 bench: bench-hosted

@@ -195,8 +195,9 @@ static xous_error_t
 await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
              xous_word_t r[8])
 {
-  uint32_t state = xous__poll_while(&ans->state, XOUS_ANSWER_WAITING,
-                                    xous__spin_ns());
+  /* Each thread waits for its own answers: its budget is its own. */
+  static _Thread_local struct xous__spin spin;
+  uint32_t state = xous__spin_while(&spin, &ans->state, XOUS_ANSWER_WAITING);
 
   for (;;) {
     /* SAFETY: the answer slot is this thread's, but the server (or a

@@ -139,9 +139,23 @@ void xous__memory_after_fork(void);
 
 /* ---- clock.c ----------------------------------------------------------- */
 
-/* How long to poll before sleeping (XOUS_SPIN_NS). */
+/* How long to poll before sleeping, at most (XOUS_SPIN_NS). */
 uint64_t xous__spin_ns(void);
 uint64_t xous__now_ns(void);
+
+/* What one kind of wait (a thread's answers, a server's next message)
+ * learnt from its recent waits; zero-initialised. Used by one thread at a
+ * time. */
+struct xous__spin {
+  uint32_t budget_ns;   /* how long the next wait polls */
+  uint32_t since_probe; /* waits without a poll since the last probe */
+  bool known;           /* budget_ns has been set */
+};
+
+/* Polls *word while it holds value, as long as sp's budget says, and
+ * learns from how it went; the word as last read (still value: sleep). */
+uint32_t xous__spin_while(struct xous__spin *sp, _Atomic uint32_t *word,
+                          uint32_t value);
 
 /* ---- lend.c: memory messages ------------------------------------------- */
 

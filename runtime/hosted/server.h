@@ -61,8 +61,9 @@ struct server {
   xous_sid_t sid;
   unsigned index;
   bool dead;
-  unsigned users;    /* threads inside ReceiveMessage on it */
-  unsigned spinners; /* of them, polling the bell (one is enough) */
+  unsigned users;         /* threads inside ReceiveMessage on it */
+  unsigned spinners;      /* of them, polling the bell (one is enough) */
+  struct xous__spin spin; /* the poller's (the one counted in spinners) */
   unsigned active;
   struct xous_server_page *page;
   struct ring *rings[XOUS_RING_PIDS];

@@ -505,7 +505,8 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
     polls = spin != 0 && s->spinners == 0;
     s->spinners += polls;
     pthread_mutex_unlock(&xous__srv_lock);
-    xous__poll_while(&s->page->bell, seen, polls ? spin : 0);
+    if (polls)
+      (void)xous__spin_while(&s->spin, &s->page->bell, seen);
     if (atomic_load(&s->page->bell) == seen) {
       atomic_fetch_add(&s->page->sleepers, 1);
       if (atomic_load(&s->page->bell) == seen) {
