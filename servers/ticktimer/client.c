@@ -15,8 +15,10 @@
 
 /* How often the lock is tried before asking the server. */
 #define LOCK_SPINS 3
-/* How often notify asks the server for waiters that have not arrived. */
-#define NOTIFY_TRIES 64
+/* How often notify asks the server for waiters that have not arrived: a
+ * waiter counted itself before its request left, and on a busy machine
+ * it may not run again for a long while (a yield each time between). */
+#define NOTIFY_TRIES 4096
 
 /* The connection, made once per process (xous_connect_cached). */
 static uint32_t tt_cid;
