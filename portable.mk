@@ -103,8 +103,15 @@ pddb_engine_portable = \
 	pddb/platform.h
 xous_pddb_portable = \
 	pddb/main.c \
+	pddb/native_wire.c \
+	pddb/native_wire.h \
 	pddb/server.c \
 	pddb/server.h \
+	pddb/server_native.c \
+	pddb/server_native.h \
+	pddb/server_native_int.h \
+	pddb/server_native_keys.c \
+	pddb/server_native_lists.c \
 	pddb/server_std.c \
 	pddb/server_std.h
 portable_unlinked = $(pddb_engine_portable) $(xous_pddb_portable)

@@ -32,6 +32,7 @@
 
 #include "engine.h"
 #include "server.h"
+#include "server_native.h"
 #include "server_std.h"
 
 #define MIN_BUF (XOUS_PDDB_DATA_OFFSET)
@@ -80,9 +81,20 @@ opt(const char *s)
   return s[0] != '\0' ? s : NULL;
 }
 
+/* True when pid has ended: ConnectForProcess to the server's own SID
+ * answers ProcessNotFound for it. */
+bool
+xous__pddb_process_ended(xous_pid_t pid)
+{
+  xous_cid_t cid;
+
+  return xous_connect_for_process(pid, server_sid, &cid) ==
+         XOUS_PROCESS_NOT_FOUND;
+}
+
 /* Frees the handles of owners whose process has ended. */
-static void
-reclaim(xous_pid_t asking)
+void
+xous__pddb_reclaim(xous_pid_t asking)
 {
   uint32_t owners[256], n, i;
   xous_cid_t cid;
@@ -146,7 +158,7 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
     return err;
   case XOUS_PDDB_OP_OPEN:
     if (pddb_handles_full(engine))
-      reclaim(pid);
+      xous__pddb_reclaim(pid);
     return pddb_key_open(engine, opt(r->basis), r->dict, r->key, m->flags, pid,
                          &m->handle);
   case XOUS_PDDB_OP_READ:
@@ -206,7 +218,8 @@ pddb__handle(const xous_envelope_t *env)
   size_t out = 0, cap;
   uint8_t *page;
 
-  if (xous__pddb_std_serve(engine, env))
+  if (xous__pddb_std_serve(engine, env) ||
+      xous__pddb_native_serve(engine, env))
     return true;
   if (env->body.kind == XOUS_MSG_SEND) {
     (void)xous_unmap_memory(mm->buf);

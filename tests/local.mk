@@ -145,6 +145,14 @@ tests_check_pddb_wire_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
 tests_check_pddb_wire_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
 	$(PDDB_HOST_LIBS)
 
+TESTS += tests/check_pddb_wire_native
+check_PROGRAMS += tests/check_pddb_wire_native
+tests_check_pddb_wire_native_SOURCES = tests/check_pddb_wire_native.c \
+	pddb/native_wire.c pddb/native_wire.h
+tests_check_pddb_wire_native_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pddb_wire_native_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
+	$(PDDB_HOST_LIBS)
+
 # ---- the tools, the test library, the examples, the emulator ------------------
 TESTS += tests/check_tools
 check_PROGRAMS += tests/check_tools
