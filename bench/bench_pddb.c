@@ -4,8 +4,11 @@
  * transaction per sync) and libsodium XChaCha20-Poly1305. Prints each
  * figure and the ratio PDDB / (raw SQLite + raw AEAD); the target is at
  * most 2. A missed target is a figure, not a failure. Then the same
- * figures through the server: a real xousd, xous-names and xous-pddb
- * from $XOUS_BUILDDIR, driven with the client API (lends over IPC).
+ * figures through the server (a real xousd, xous-names and xous-pddb
+ * from $XOUS_BUILDDIR, driven with the client API: lends over IPC)
+ * beside the engine in this process on an image alike, their rounds
+ * taken in turn so that the machine's load weighs on both, and the
+ * medians compared; the target is at most 1.5.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -145,23 +148,121 @@ spawn(const char *prog, const char *a1, const char *a2, const char *a3)
   return pid;
 }
 
-/* The figures through xous-pddb; raw costs as for the engine. */
+/* One side of a comparison: the engine in this process, or the server
+ * through the client API. */
+struct side {
+  struct pddb_engine *e; /* NULL: the server, through db */
+  xous_pddb_t *db;
+};
+
+/* Seconds to make (or replace) a key with len bytes and sync. */
+static double
+put_sync(const struct side *s, const char *key, const void *buf, size_t len)
+{
+  double t = now();
+  uint32_t h;
+
+  if (s->e != NULL) {
+    pddb_key_open(s->e, "bench", "d", key, XOUS_PDDB_CREATE, 0, &h);
+    pddb_key_write(s->e, 0, h, 0, buf, len);
+    pddb_sync(s->e);
+    pddb_key_close(s->e, 0, h);
+  } else {
+    xous_pddb_open(s->db, "bench", "d", key, XOUS_PDDB_CREATE, &h);
+    xous_pddb_write(s->db, h, 0, buf, len);
+    xous_pddb_sync(s->db);
+    xous_pddb_close(s->db, h);
+  }
+  return now() - t;
+}
+
+/* Seconds to open a key, read len bytes and close it. */
+static double
+get(const struct side *s, const char *key, void *buf, size_t len)
+{
+  double t = now();
+  uint32_t h;
+  size_t got;
+
+  if (s->e != NULL) {
+    pddb_key_open(s->e, "bench", "d", key, 0, 0, &h);
+    pddb_key_read(s->e, 0, h, 0, buf, len, &got);
+    pddb_key_close(s->e, 0, h);
+  } else {
+    xous_pddb_open(s->db, "bench", "d", key, 0, &h);
+    xous_pddb_read(s->db, h, 0, buf, len, &got);
+    xous_pddb_close(s->db, h);
+  }
+  return now() - t;
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+  qsort(v, (size_t)n, sizeof *v, by_value);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define MAX_ROUNDS 400
+
+/* One figure: rounds of the engine and the server taken in turn (so that
+ * the machine's load weighs on both alike), medians compared. */
+static void
+compare(const char *what, const struct side *eng, const struct side *srv,
+        int rounds, size_t len, bool write, unsigned char *buf)
+{
+  static double te[MAX_ROUNDS], ts[MAX_ROUNDS];
+  double me, ms;
+  char key[16];
+  int i;
+
+  for (i = 0; i < rounds; i++) {
+    snprintf(key, sizeof key, "%c%d", len > 4096 ? 'm' : 'k', i % 8);
+    if (write) {
+      te[i] = put_sync(eng, key, buf, len);
+      ts[i] = put_sync(srv, key, buf, len);
+    } else {
+      te[i] = get(eng, key, buf, len);
+      ts[i] = get(srv, key, buf, len);
+    }
+  }
+  me = median(te, rounds);
+  ms = median(ts, rounds);
+  printf("%-24s engine %8.3f ms  server %8.3f ms  ratio %.2f%s\n", what,
+         me * 1e3, ms * 1e3, ms / me,
+         ms / me <= 1.5 ? "" : "  (over the 1.5x target)");
+}
+
+/* The figures through xous-pddb beside the engine in this process, on
+ * images alike. */
 static void
 server_figures(const char *dir, unsigned char *big, size_t bigsz)
 {
-  enum { PAGES = 8192, ROUNDS = 20 };
-  char sock[160], img[160];
+  enum { PAGES = 8192 };
+  char sock[160], img[160], eimg[160];
   struct stat st;
   pid_t broker, names, server;
+  struct pddb_engine *e = NULL;
   xous_pddb_t db;
-  double t, sum_p, sum_r;
-  uint32_t h;
-  size_t got;
+  struct side eng, srv;
+  double t;
   int i;
 
   snprintf(sock, sizeof sock, "%s/xousd.sock", dir);
   snprintf(img, sizeof img, "%s/srv.img", dir);
-  if (pddb_format(img, PAGES, 0, 0, NULL, NULL) != XOUS_OK)
+  snprintf(eimg, sizeof eimg, "%s/eng.img", dir);
+  if (pddb_format(img, PAGES, 0, 0, NULL, NULL) != XOUS_OK ||
+      pddb_format(eimg, PAGES, 0, 0, NULL, NULL) != XOUS_OK ||
+      pddb_open(eimg, &e) != XOUS_OK ||
+      pddb_basis_create(e, "bench", "pw", 2) != XOUS_OK)
     return;
   setenv("XOUS_SOCKET", sock, 1);
   broker = spawn("xousd", "--foreground", "--socket", sock);
@@ -173,67 +274,20 @@ server_figures(const char *dir, unsigned char *big, size_t bigsz)
     printf("server figures: the server did not start\n");
     goto out;
   }
-  printf("through xous-pddb (client API over IPC):\n");
-  t = now();
+  printf("through xous-pddb (client API over IPC) beside the engine in "
+         "process,\nrounds in turn, medians; target: server <= 1.5x "
+         "engine:\n");
   xous_pddb_create_basis(&db, "bench", "pw");
   xous_pddb_lock_basis(&db, "bench");
   t = now();
   xous_pddb_unlock_basis(&db, "bench", "pw");
-  printf("%-28s %10.2f ms\n", "server basis unlock", (now() - t) * 1e3);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "k%d", i);
-    t = now();
-    xous_pddb_open(&db, "bench", "d", key, XOUS_PDDB_CREATE, &h);
-    xous_pddb_write(&db, h, 0, big, 4096);
-    xous_pddb_sync(&db);
-    xous_pddb_close(&db, h);
-    sum_p += now() - t;
-    sum_r += raw_write(2, PAGES) + aead(8192, 0);
-  }
-  line("server 4 KiB write+sync", sum_p / ROUNDS, sum_r / ROUNDS, 4096);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "m%d", i % 4);
-    t = now();
-    xous_pddb_open(&db, "bench", "d", key, XOUS_PDDB_CREATE, &h);
-    xous_pddb_write(&db, h, 0, big, bigsz);
-    xous_pddb_sync(&db);
-    xous_pddb_close(&db, h);
-    sum_p += now() - t;
-    sum_r += raw_write(264, PAGES) + aead(bigsz, 0);
-  }
-  line("server 1 MiB write+sync", sum_p / ROUNDS, sum_r / ROUNDS, bigsz);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "k%d", i);
-    t = now();
-    xous_pddb_open(&db, "bench", "d", key, 0, &h);
-    xous_pddb_read(&db, h, 0, big, 4096, &got);
-    xous_pddb_close(&db, h);
-    sum_p += now() - t;
-    sum_r += raw_read(1, PAGES) + aead(4096, 1);
-  }
-  line("server 4 KiB read", sum_p / ROUNDS, sum_r / ROUNDS, 4096);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "m%d", i % 4);
-    t = now();
-    xous_pddb_open(&db, "bench", "d", key, 0, &h);
-    xous_pddb_read(&db, h, 0, big, bigsz, &got);
-    xous_pddb_close(&db, h);
-    sum_p += now() - t;
-    sum_r += raw_read(264, PAGES) + aead(bigsz, 1);
-  }
-  line("server 1 MiB read", sum_p / ROUNDS, sum_r / ROUNDS, bigsz);
+  printf("%-24s %10.2f ms\n", "server basis unlock", (now() - t) * 1e3);
+  eng = (struct side){ e, NULL };
+  srv = (struct side){ NULL, &db };
+  compare("4 KiB write+sync", &eng, &srv, 40, 4096, true, big);
+  compare("1 MiB write+sync", &eng, &srv, 20, bigsz, true, big);
+  compare("4 KiB read", &eng, &srv, 400, 4096, false, big);
+  compare("1 MiB read", &eng, &srv, 40, bigsz, false, big);
   xous_pddb_disconnect(&db);
 out:
   kill(server, SIGTERM);
@@ -242,7 +296,9 @@ out:
   waitpid(names, NULL, 0);
   kill(broker, SIGTERM);
   waitpid(broker, NULL, 0);
+  pddb_close(e);
   unlink(img);
+  unlink(eimg);
 }
 
 int

@@ -1653,6 +1653,39 @@ pddb_dict_delete(struct pddb_engine *e, const char *basis, const char *dict)
 }
 
 xous_error_t
+pddb_dict_create(struct pddb_engine *e, const char *basis, const char *dict)
+{
+  unsigned order[XOUS_PDDB_MAX_OPEN_BASES];
+  struct dict_ent *d;
+  struct basis *b;
+  int slot;
+  xous_error_t err;
+
+  if (e->failed)
+    return XOUS_STORAGE_ERROR;
+  if (!name_ok(dict, XOUS_PDDB_MAX_DICT_NAME))
+    return XOUS_INVALID_STRING;
+  if (given(basis)) {
+    if ((err = named_slot(e, basis, &slot)) != XOUS_OK)
+      return err;
+  } else {
+    /* As new keys: in the most recently unlocked basis. */
+    (void)ordered(e, order);
+    slot = (int)order[0];
+  }
+  b = &e->bases[slot];
+  if ((d = dict_in(b, dict)) != NULL && !d->tentative)
+    return XOUS_SERVER_EXISTS;
+  /* An empty dictionary is a catalog entry without keys: no page of
+   * its own. One an open made for its first key stays for good. */
+  if (d == NULL && (d = add_dict(b, dict)) == NULL)
+    return XOUS_OUT_OF_MEMORY;
+  d->tentative = false;
+  b->catalog_dirty = true;
+  return XOUS_OK;
+}
+
+xous_error_t
 pddb_key_open(struct pddb_engine *e, const char *basis, const char *dict,
               const char *key, unsigned flags, uint32_t owner,
               uint32_t *handle)

@@ -107,6 +107,10 @@ xous_error_t pddb_key_delete(struct pddb_engine *e, const char *basis,
                              const char *dict, const char *key);
 xous_error_t pddb_dict_delete(struct pddb_engine *e, const char *basis,
                               const char *dict);
+/* Makes an empty dictionary (basis NULL: in the most recently unlocked
+ * basis); ServerExists when it is there. */
+xous_error_t pddb_dict_create(struct pddb_engine *e, const char *basis,
+                              const char *dict);
 
 /* Writes every change to the image in one transaction. */
 xous_error_t pddb_sync(struct pddb_engine *e);

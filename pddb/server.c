@@ -1,14 +1,14 @@
 /*
  * xous-pddb: the PDDB server. Registers XOUS_PDDB_SERVER_NAME with the
- * name server and serves <xous/pddb.h> requests from many clients, one
- * at a time, on the engine. Written against <xous.h> only; the store and
- * the crypto are behind platform.h.
+ * name server and serves, one at a time and on the engine, what the
+ * real PDDB answers (server_std.c: the std family Rust std's files use,
+ * the mount queries) and the desktop extension of <xous/pddb.h>: the
+ * basis calls with the caller's password, stat and truncate. Written
+ * against <xous.h> only; the store and the crypto are behind platform.h.
  *
  * Written data is cached and goes to the image on sync, on lock, when the
  * cache is large, and whenever the server's queue is empty: a client that
- * dies with a key open loses nothing it wrote. A write sent in several
- * requests (XOUS_PDDB_MORE on all but the last) lands whole when its last
- * part arrives; until then no sync sees any of it. With --no-idle-sync the
+ * dies with a key open loses nothing it wrote. With --no-idle-sync the
  * idle writes are skipped (fewer, larger transactions); what is cached
  * then goes to the image on sync, lock, a full cache or a stop.
  *
@@ -51,36 +51,6 @@ struct request {
   char key[XOUS_PDDB_MAX_KEY_NAME + 1];
 };
 
-struct lister {
-  uint8_t *out;
-  size_t cap, len;
-  uint32_t count;
-  bool full;
-};
-
-static void
-add_name(const char *name, uint64_t len, const char *basis, void *ctx)
-{
-  struct lister *l = ctx;
-  size_t n = strlen(name) + 1;
-
-  (void)len;
-  (void)basis;
-  if (l->len + n > l->cap) {
-    l->full = true;
-    return;
-  }
-  memcpy(l->out + l->len, name, n);
-  l->len += n;
-  l->count++;
-}
-
-static const char *
-opt(const char *s)
-{
-  return s[0] != '\0' ? s : NULL;
-}
-
 /* True when pid has ended: ConnectForProcess to the server's own SID
  * answers ProcessNotFound for it. */
 bool
@@ -92,35 +62,33 @@ xous__pddb_process_ended(xous_pid_t pid)
          XOUS_PROCESS_NOT_FOUND;
 }
 
-/* Frees the handles of owners whose process has ended. */
+/* Frees the handles and std file descriptors of owners whose process has
+ * ended. */
 void
 xous__pddb_reclaim(xous_pid_t asking)
 {
   uint32_t owners[256], n, i;
-  xous_cid_t cid;
 
   n = pddb_handle_owners(engine, owners, 256);
   for (i = 0; i < n; i++) {
     if (owners[i] == asking)
       continue;
-    if (xous_connect_for_process((xous_pid_t)owners[i], server_sid, &cid) ==
-        XOUS_PROCESS_NOT_FOUND)
+    if (xous__pddb_process_ended((xous_pid_t)owners[i])) {
       pddb_close_owner(engine, owners[i]);
+      xous__pddb_std_forget((xous_pid_t)owners[i]);
+    }
   }
 }
 
-/* Serves one checked request; *out_len gets the data bytes answered. */
+/* Serves one checked request of the desktop extension. */
 static xous_error_t
-serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
-      xous_pid_t pid, size_t *out_len)
+serve(xous_word_t op, struct request *r, uint8_t *page_data, xous_pid_t pid)
 {
   struct xous_pddb_msg *m = &r->m;
-  struct lister l = { page_data, cap, 0, 0, false };
   const char *basis_name;
+  uint32_t h;
   xous_error_t err;
-  size_t got;
 
-  *out_len = 0;
   switch (op) {
   case XOUS_PDDB_OP_CREATE_BASIS:
   case XOUS_PDDB_OP_UNLOCK_BASIS:
@@ -142,56 +110,20 @@ serve(xous_word_t op, struct request *r, uint8_t *page_data, size_t cap,
     return pddb_basis_lock(engine, r->basis);
   case XOUS_PDDB_OP_DELETE_BASIS:
     return pddb_basis_delete(engine, r->basis);
-  case XOUS_PDDB_OP_LIST_BASES:
-  case XOUS_PDDB_OP_LIST_DICTS:
-  case XOUS_PDDB_OP_LIST_KEYS:
-    if (op == XOUS_PDDB_OP_LIST_BASES)
-      err = pddb_list_bases(engine, add_name, &l);
-    else if (op == XOUS_PDDB_OP_LIST_DICTS)
-      err = pddb_list_dicts(engine, opt(r->basis), add_name, &l);
-    else
-      err = pddb_list_keys(engine, opt(r->basis), r->dict, add_name, &l);
-    if (err == XOUS_OK && l.full)
-      err = XOUS_OUT_OF_MEMORY;
-    m->count = l.count;
-    *out_len = l.len;
-    return err;
-  case XOUS_PDDB_OP_OPEN:
-    if (pddb_handles_full(engine))
-      xous__pddb_reclaim(pid);
-    return pddb_key_open(engine, opt(r->basis), r->dict, r->key, m->flags, pid,
-                         &m->handle);
-  case XOUS_PDDB_OP_READ:
-    if (m->count > cap)
-      return XOUS_INVALID_ARGUMENT;
-    err = pddb_key_read(engine, pid, m->handle, m->offset, page_data, m->count,
-                        &got);
-    *out_len = got;
-    return err;
-  case XOUS_PDDB_OP_WRITE:
-    /* SAFETY: value bytes are opaque; the engine copies them once into
-     * its cache (or, for a part with more to come, aside until the last
-     * part) and never looks at them again. */
-    return pddb_key_write_part(engine, pid, m->handle, m->offset, page_data,
-                               m->len, (m->flags & XOUS_PDDB_MORE) != 0);
   case XOUS_PDDB_OP_TRUNCATE:
-    return pddb_key_truncate(engine, pid, m->handle, m->offset);
   case XOUS_PDDB_OP_STAT:
-    err = pddb_key_stat(engine, pid, m->handle, &m->offset, &basis_name);
+    /* The handle is the std file descriptor of the sender. */
+    if (!xous__pddb_std_handle(pid, m->handle, &h))
+      return XOUS_INVALID_ARGUMENT;
+    if (op == XOUS_PDDB_OP_TRUNCATE)
+      return pddb_key_truncate(engine, pid, h, m->offset);
+    err = pddb_key_stat(engine, pid, h, &m->offset, &basis_name);
     if (err == XOUS_OK) {
       m->basis_len = (uint16_t)strlen(basis_name);
       memset(m->basis, 0, sizeof m->basis);
       memcpy(m->basis, basis_name, m->basis_len);
     }
     return err;
-  case XOUS_PDDB_OP_CLOSE:
-    return pddb_key_close(engine, pid, m->handle);
-  case XOUS_PDDB_OP_DELETE_KEY:
-    return pddb_key_delete(engine, opt(r->basis), r->dict, r->key);
-  case XOUS_PDDB_OP_DELETE_DICT:
-    return pddb_dict_delete(engine, opt(r->basis), r->dict);
-  case XOUS_PDDB_OP_SYNC:
-    return pddb_sync(engine);
   default:
     return XOUS_INVALID_ARGUMENT;
   }
@@ -215,7 +147,7 @@ pddb__handle(const xous_envelope_t *env)
   const xous_memory_msg_t *mm = &env->body.memory;
   static struct request r;
   xous_error_t err;
-  size_t out = 0, cap;
+  size_t cap;
   uint8_t *page;
 
   if (xous__pddb_std_serve(engine, env) ||
@@ -256,10 +188,10 @@ pddb__handle(const xous_envelope_t *env)
     (void)xous_return_memory(env->sender, mm->buf, XOUS_INVALID_ARGUMENT, 0);
     return true;
   }
-  err = serve(mm->id, &r, page + XOUS_PDDB_DATA_OFFSET, cap,
-              xous_sender_pid(env->sender), &out);
+  err = serve(mm->id, &r, page + XOUS_PDDB_DATA_OFFSET,
+              xous_sender_pid(env->sender));
   memcpy(page, &r.m, sizeof r.m);
-  (void)xous_return_memory(env->sender, mm->buf, (size_t)err, out);
+  (void)xous_return_memory(env->sender, mm->buf, (size_t)err, 0);
   return true;
 }
 

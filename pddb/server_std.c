@@ -21,7 +21,7 @@
 #include "senres.h"
 #include "server_std.h"
 
-#define MAX_FDS 128
+#define MAX_FDS 256
 
 struct std_fd {
   bool used;
@@ -388,23 +388,36 @@ stat_path(struct pddb_engine *e, uint8_t *page, size_t cap, struct path *p)
 
 /* ---- keys ------------------------------------------------------------------ */
 
-/* Frees the descriptors whose engine handle has gone (the server freed
- * the handles of ended processes); returns a free slot or -1. */
-static int
-free_stale(struct pddb_engine *e)
+bool
+xous__pddb_std_handle(xous_pid_t pid, xous_word_t fd, uint32_t *handle)
 {
-  uint64_t len;
-  const char *basis;
-  int i, slot = -1;
+  struct std_fd *f = fd <= 0xffff ? fd_of(pid, fd) : NULL;
+
+  if (f == NULL)
+    return false;
+  *handle = f->handle;
+  return true;
+}
+
+void
+xous__pddb_std_forget(xous_pid_t pid)
+{
+  int i;
 
   for (i = 0; i < MAX_FDS; i++)
-    if (fds[i].used && pddb_key_stat(e, fds[i].pid, fds[i].handle, &len,
-                                     &basis) == XOUS_INVALID_ARGUMENT) {
+    if (fds[i].used && fds[i].pid == pid)
       fds[i].used = false;
-      if (slot < 0)
-        slot = i;
-    }
-  return slot;
+}
+
+static int
+free_slot(void)
+{
+  int i;
+
+  for (i = 0; i < MAX_FDS; i++)
+    if (!fds[i].used)
+      return i;
+  return -1;
 }
 
 static unsigned
@@ -422,7 +435,7 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
   uint64_t len;
   const char *bname;
   xous_error_t err;
-  int i, slot = -1;
+  int slot;
   uint16_t fd;
 
   /* SAFETY: the record is read field by field with bounds checks; the
@@ -454,13 +467,13 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
     flags |= XOUS_PDDB_CREATE;
   if (truncate)
     flags |= XOUS_PDDB_TRUNCATE;
-  for (i = 0; i < MAX_FDS && slot < 0; i++)
-    if (!fds[i].used)
-      slot = i;
+  /* Full: what ended processes left open is freed first. */
+  if ((slot = free_slot()) < 0 || pddb_handles_full(e)) {
+    xous__pddb_reclaim(pid);
+    slot = free_slot();
+  }
   if (slot < 0)
-    slot = free_stale(e);
-  if (slot < 0)
-    return XOUS_PDDB_RC_INTERNAL_ERROR;
+    return XOUS_PDDB_RC_DISK_FULL;
   for (fd = 0; fd_of(pid, fd) != NULL; fd++)
     ;
   err = pddb_key_open(e, bname, dict, key, flags, pid, &h);
@@ -554,6 +567,25 @@ delete_dict(struct pddb_engine *e, uint8_t *page, size_t cap)
       keys > 0)
     return XOUS_PDDB_RC_DISK_FULL;
   if (pddb_dict_delete(e, basis_of(&p), p.rest) != XOUS_OK)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  return 0;
+}
+
+/* CreateDictStd: a dictionary that exists already is an error, as the
+ * real server's dict_add makes it one. */
+static unsigned
+create_dict(struct pddb_engine *e, uint8_t *page, size_t cap)
+{
+  struct xous__senres_reader r;
+  struct path p;
+  const uint8_t *s;
+  size_t n;
+
+  if (!xous__senres_read_begin(&r, page, cap, "NuDQ") ||
+      !xous__senres_get_str(&r, &s, &n) || !split_path(e, s, n, &p) ||
+      !p.has_rest)
+    return XOUS_PDDB_RC_INTERNAL_ERROR;
+  if (pddb_dict_create(e, basis_of(&p), p.rest) != XOUS_OK)
     return XOUS_PDDB_RC_INTERNAL_ERROR;
   return 0;
 }
@@ -764,9 +796,11 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
   case XOUS_PDDB_DELETE_DICT_STD:
     rc = delete_dict(e, page, cap);
     break;
+  case XOUS_PDDB_CREATE_DICT_STD:
+    rc = create_dict(e, page, cap);
+    break;
   default:
-    /* CreateBasisStd: the real server does not implement it; CreateDictStd:
-     * the engine makes a dictionary with its first key only. */
+    /* CreateBasisStd: the real server does not implement it. */
     rc = XOUS_PDDB_RC_INTERNAL_ERROR;
     break;
   }

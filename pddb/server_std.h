@@ -18,4 +18,14 @@
  * it alone (false). */
 bool xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env);
 
+/* The engine handle behind file descriptor fd of process pid; false when
+ * pid has no such descriptor. */
+bool xous__pddb_std_handle(xous_pid_t pid, xous_word_t fd, uint32_t *handle);
+/* Forgets the descriptors of pid, whose process ended. */
+void xous__pddb_std_forget(xous_pid_t pid);
+
+/* Frees the engine handles and descriptors of every owner but asking
+ * whose process has ended; the server (server.c) provides it. */
+void xous__pddb_reclaim(xous_pid_t asking);
+
 #endif /* PDDB_SERVER_STD_H */

@@ -680,6 +680,43 @@ START_TEST(server_syncs_when_stopped_with_sigterm)
 }
 END_TEST
 
+START_TEST(server_keeps_an_empty_dictionary_the_client_made)
+{
+  xous_pddb_t db;
+  char list[256];
+  size_t n;
+
+  start();
+  connect_db(&db);
+  ck_assert_int_eq(xous_pddb_create_dict(&db, NULL, "empty"), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_create_dict(&db, NULL, "empty"),
+                   XOUS_SERVER_EXISTS);
+  ck_assert_int_eq(xous_pddb_create_dict(&db, "nobasis", "empty"),
+                   XOUS_NOT_FOUND);
+  ck_assert_int_eq(xous_pddb_list_keys(&db, NULL, "empty", list, sizeof list,
+                                       &n),
+                   XOUS_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
+  /* It is in the image: a server killed and started again lists it. */
+  harness_kill(server, SIGKILL);
+  ck_assert(harness_wait(server, BOUND_MS, NULL));
+  xous_pddb_disconnect(&db);
+  server = spawn_server(NULL);
+  connect_db(&db);
+  ck_assert_int_eq(xous_pddb_list_dicts(&db, NULL, list, sizeof list, &n),
+                   XOUS_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(list, "empty");
+  /* And it goes as an empty one does. */
+  ck_assert_int_eq(xous_pddb_delete_dict(&db, NULL, "empty"), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_list_dicts(&db, NULL, list, sizeof list, &n),
+                   XOUS_OK);
+  ck_assert_uint_eq(n, 0);
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
 /* ==== the pddb command on a running server ================================ */
 
 /* Runs a shell command line with the build's pddb as $P; its output (stdout
@@ -784,7 +821,7 @@ START_TEST(notes_keeps_notes_in_a_secret_basis_through_the_server)
 }
 END_TEST
 
-/* ==== writes that do not arrive whole ======================================= */
+/* ==== writers that die before their write ================================== */
 
 #define OLD_LEN 100000u
 #define NEW_LEN 600000u
@@ -798,16 +835,13 @@ pattern(uint8_t *v, size_t len, uint8_t seed)
     v[i] = (uint8_t)(seed + i * 13u + (i >> 9));
 }
 
-/* half-writer KEY [new]: opens KEY to empty it (making it, with new) and
- * sends the first part of a 600,000-byte write (the rest "to follow"),
- * says so, and waits to be killed: a writer that dies half way. */
+/* opener KEY [new]: opens KEY to empty it (making it, with new), as a
+ * writer does before its write, says so, and waits to be killed: a
+ * writer that dies before its value is sent. */
 static int
-role_half_writer(const char *key, bool create)
+role_opener(const char *key, bool create)
 {
-  static uint8_t v[XOUS_PDDB_IO_MAX];
-  struct xous_pddb_msg *m;
   xous_pddb_t db;
-  size_t off = 0, valid = 0;
   uint32_t h;
 
   if (xous_pddb_connect(&db) != XOUS_OK ||
@@ -815,19 +849,7 @@ role_half_writer(const char *key, bool create)
                      XOUS_PDDB_TRUNCATE | (create ? XOUS_PDDB_CREATE : 0),
                      &h) != XOUS_OK)
     return 3;
-  pattern(v, sizeof v, 2);
-  m = db.page;
-  memset(m, 0, sizeof *m);
-  m->handle = h;
-  m->flags = XOUS_PDDB_MORE;
-  m->len = sizeof v;
-  memcpy((uint8_t *)db.page + XOUS_PDDB_DATA_OFFSET, v, sizeof v);
-  if (xous_lend_mut(db.cid, XOUS_PDDB_OP_WRITE, db.page, db.page_len, 0,
-                    XOUS_PDDB_DATA_OFFSET + sizeof v, &off,
-                    &valid) != XOUS_OK ||
-      off != XOUS_OK)
-    return 4;
-  printf("half\n");
+  printf("open\n");
   fflush(stdout);
   pause();
   return 0;
@@ -849,7 +871,7 @@ holds_old(xous_pddb_t *db, const char *key)
   return n == OLD_LEN && memcmp(got, want, n) == 0;
 }
 
-START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
+START_TEST(server_keeps_the_old_value_when_a_writer_dies_before_writing)
 {
   static uint8_t v[NEW_LEN], got[NEW_LEN];
   struct pddb_engine *e;
@@ -866,12 +888,12 @@ START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
   ck_assert_int_eq(xous_pddb_write(&db, h, 0, v, OLD_LEN), XOUS_OK);
   ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
   ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
-  w = harness_spawn(SELF, "half-writer", "k", NULL);
-  fresh = harness_spawn(SELF, "half-writer", "fresh", "new", NULL);
-  ck_assert(harness_wait_line(w, "half", BOUND_MS));
-  ck_assert(harness_wait_line(fresh, "half", BOUND_MS));
-  /* Half a write is nobody's value, and no sync (the server's idle ones,
-   * or this one) writes it. */
+  w = harness_spawn(SELF, "opener", "k", NULL);
+  fresh = harness_spawn(SELF, "opener", "fresh", "new", NULL);
+  ck_assert(harness_wait_line(w, "open", BOUND_MS));
+  ck_assert(harness_wait_line(fresh, "open", BOUND_MS));
+  /* An emptying open that no write followed changes nothing, and no
+   * sync (the server's idle ones, or this one) writes it. */
   ck_assert(holds_old(&db, "k"));
   ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
   harness_kill(w, SIGKILL);
@@ -892,7 +914,7 @@ START_TEST(server_keeps_the_old_value_while_a_write_is_half_sent)
   ck_assert_int_eq(pddb_key_open(e, NULL, "d", "fresh", 0, 0, &h),
                    XOUS_NOT_FOUND);
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
-  /* And a whole write of several requests replaces it. */
+  /* And a write of 600,000 bytes, one request, replaces it whole. */
   server = spawn_server(NULL);
   connect_db(&db);
   pattern(v, NEW_LEN, 3);
@@ -1437,7 +1459,9 @@ server_suite(void)
       tc, pddb_command_restores_the_terminal_while_stopped_at_the_prompt);
   tcase_add_test(tc, pddb_command_without_a_server_says_so_and_returns);
   tcase_add_test(tc, xous_pddb_says_what_is_wrong_with_an_image);
-  tcase_add_test(tc, server_keeps_the_old_value_while_a_write_is_half_sent);
+  tcase_add_test(tc,
+                 server_keeps_the_old_value_when_a_writer_dies_before_writing);
+  tcase_add_test(tc, server_keeps_an_empty_dictionary_the_client_made);
   tcase_add_test(tc,
                  pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old);
   suite_add_tcase(s, tc);
@@ -1460,8 +1484,8 @@ main(int argc, char **argv)
     return role_hog();
   if (argc >= 3 && strcmp(argv[1], "job") == 0)
     return role_job(argv + 2);
-  if ((argc == 3 || argc == 4) && strcmp(argv[1], "half-writer") == 0)
-    return role_half_writer(argv[2], argc == 4);
+  if ((argc == 3 || argc == 4) && strcmp(argv[1], "opener") == 0)
+    return role_opener(argv[2], argc == 4);
   if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
     return role_in_userns(argv + 2);
   harness_global_init();

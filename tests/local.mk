@@ -153,6 +153,13 @@ tests_check_pddb_wire_native_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
 tests_check_pddb_wire_native_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
 	$(PDDB_HOST_LIBS)
 
+# The C client's requests byte for byte, caught by a stand-in server.
+TESTS += tests/check_pddb_client
+check_PROGRAMS += tests/check_pddb_client
+tests_check_pddb_client_SOURCES = tests/check_pddb_client.c
+tests_check_pddb_client_CFLAGS = $(SUITE_CFLAGS)
+tests_check_pddb_client_LDADD = $(SUITE_LIBS)
+
 # ---- the tools, the test library, the examples, the emulator ------------------
 TESTS += tests/check_tools
 check_PROGRAMS += tests/check_tools

@@ -15,7 +15,8 @@
  * XOUS_NOT_FOUND.
  *
  * One xous_pddb_t is one connection with one page buffer: use it from one
- * thread at a time. No type here is a POSIX type.
+ * thread at a time, and use a handle through the connection that opened
+ * it. No type here is a POSIX type.
  */
 #ifndef XOUS_PDDB_H
 #define XOUS_PDDB_H
@@ -51,8 +52,13 @@ extern "C" {
 
 typedef struct {
   xous_cid_t cid;
-  void *page; /* the page buffer of the connection */
-  size_t page_len;
+  void *page;      /* the connection's buffer: whole pages, grown on need */
+  size_t page_len; /* its length */
+  /* Where the server's position of handle at_fd is (at_known): a read
+   * or write there needs no seek first. */
+  bool at_known;
+  uint32_t at_fd;
+  uint64_t at;
 } xous_pddb_t;
 
 /* A key's description. */
@@ -109,6 +115,9 @@ xous_error_t xous_pddb_delete_key(xous_pddb_t *db, const char *basis,
                                   const char *dict, const char *key);
 xous_error_t xous_pddb_delete_dict(xous_pddb_t *db, const char *basis,
                                    const char *dict);
+/* Makes an empty dictionary; ServerExists when it is there. */
+xous_error_t xous_pddb_create_dict(xous_pddb_t *db, const char *basis,
+                                   const char *dict);
 /* Writes everything written so far to the image; on return it survives a
  * crash. */
 xous_error_t xous_pddb_sync(xous_pddb_t *db);
@@ -157,15 +166,39 @@ enum xous_pddb_retcode {
 };
 
 /*
- * The desktop extension: opcodes from XOUS_PDDB_OP_EXTENSION up, outside
- * the real range (0..56), which the real server answers as unknown.
- * Every request is a MutableLend of a page buffer that starts with a
- * struct xous_pddb_msg; data follows at XOUS_PDDB_DATA_OFFSET. The
- * server answers with ReturnMemory: offset = the xous_error_t, valid =
- * the bytes it wrote after the header (read data, lists). The password
- * of CREATE_BASIS and UNLOCK_BASIS travels in the data area, since the
- * desktop has no GUI to ask for it; the server wipes it from the page
- * at once.
+ * How the client API travels. Every call that Rust std on Xous can make
+ * goes as Rust std sends it, so that a C program recompiled for the
+ * device finds and uses the real PDDB: xous_pddb_open() is OpenKeyStd
+ * (KyOQ; XOUS_PDDB_CREATE sets create_file, as OpenOptions::create), and
+ * when the dictionary is missing it is made with CreateDictStd (NuDQ) and
+ * the open is asked again, as create_dir_all() before File::create()
+ * would; xous_pddb_read() and xous_pddb_write() are SeekKeyStd (only when
+ * the position differs from where the last call left it) and then
+ * ReadKeyStd/WriteKeyStd lends; xous_pddb_close() is CloseKeyStd,
+ * xous_pddb_create_dict() CreateDictStd (NuDQ), xous_pddb_delete_key()
+ * RmKQ, xous_pddb_delete_dict() RmKQ for every
+ * key and then RmDQ (remove_dir_all()); the lists are ListBasisStd,
+ * ListDictStd and ListKeyStd; xous_pddb_sync() is WriteKeyFlush.
+ *
+ * A request record is a zeroed page holding the senres record, lent
+ * mutably with offset 0 and valid 0; a read or write of at most 4096
+ * bytes lends one page with valid = the bytes wanted or given, as Rust
+ * std does. A longer one lends as many pages as it needs in one request
+ * (the real server reads and writes the whole valid range), so that a
+ * write of up to XOUS_PDDB_IO_MAX bytes is one request and lands whole.
+ *
+ * The desktop extension: what the std family cannot say. On the device
+ * the PDDB asks for a basis's password on its own screen; on the desktop
+ * it comes from the caller, with opcodes from XOUS_PDDB_OP_EXTENSION up,
+ * outside the real range (0..56), which the real server answers as
+ * unknown. A request is a MutableLend of a page buffer that starts with
+ * a struct xous_pddb_msg; the password follows at XOUS_PDDB_DATA_OFFSET.
+ * The server copies the password once into secret memory and wipes it
+ * from the lent page at once; the client wipes its copy after the call.
+ * The answer is ReturnMemory: offset = the xous_error_t, valid = 0. The
+ * basis calls, stat (a key's length and the basis it lives in) and
+ * truncate go this way; the handle of STAT and TRUNCATE is the std file
+ * descriptor that xous_pddb_open() returned.
  */
 #define XOUS_PDDB_OP_EXTENSION 0x1000u
 enum xous_pddb_opcode {
@@ -173,28 +206,12 @@ enum xous_pddb_opcode {
   XOUS_PDDB_OP_UNLOCK_BASIS = XOUS_PDDB_OP_EXTENSION + 2,
   XOUS_PDDB_OP_LOCK_BASIS = XOUS_PDDB_OP_EXTENSION + 3,
   XOUS_PDDB_OP_DELETE_BASIS = XOUS_PDDB_OP_EXTENSION + 4,
-  XOUS_PDDB_OP_LIST_BASES = XOUS_PDDB_OP_EXTENSION + 5,
-  XOUS_PDDB_OP_LIST_DICTS = XOUS_PDDB_OP_EXTENSION + 6,
-  XOUS_PDDB_OP_LIST_KEYS = XOUS_PDDB_OP_EXTENSION + 7,
-  XOUS_PDDB_OP_OPEN = XOUS_PDDB_OP_EXTENSION + 8,
-  XOUS_PDDB_OP_READ = XOUS_PDDB_OP_EXTENSION + 9,
-  XOUS_PDDB_OP_WRITE = XOUS_PDDB_OP_EXTENSION + 10,
   XOUS_PDDB_OP_TRUNCATE = XOUS_PDDB_OP_EXTENSION + 11,
   XOUS_PDDB_OP_STAT = XOUS_PDDB_OP_EXTENSION + 12,
-  XOUS_PDDB_OP_CLOSE = XOUS_PDDB_OP_EXTENSION + 13,
-  XOUS_PDDB_OP_DELETE_KEY = XOUS_PDDB_OP_EXTENSION + 14,
-  XOUS_PDDB_OP_DELETE_DICT = XOUS_PDDB_OP_EXTENSION + 15,
-  XOUS_PDDB_OP_SYNC = XOUS_PDDB_OP_EXTENSION + 16,
 };
 
-/* Flag of a WRITE request: more parts of the same write follow. The
- * server keeps the parts aside and the write replaces what it covers
- * only when the last part (without the flag) arrives, so that a writer
- * killed half way changes nothing. */
-#define XOUS_PDDB_MORE 1u
-
-/* The most data bytes one request carries. */
-#define XOUS_PDDB_IO_MAX (256u * 1024u)
+/* The most data bytes one request carries: a whole value. */
+#define XOUS_PDDB_IO_MAX XOUS_PDDB_MAX_VALUE
 #define XOUS_PDDB_DATA_OFFSET 1024u
 
 /*
@@ -202,15 +219,15 @@ enum xous_pddb_opcode {
  * bytes of each name are used; the password travels in the data area.
  */
 struct xous_pddb_msg {
-  uint32_t handle; /*   0 */
-  uint32_t flags;  /*   4 open: XOUS_PDDB_CREATE...; write: XOUS_PDDB_MORE */
-  uint64_t offset; /*   8 read/write position; truncate/stat length */
-  uint32_t len;    /*  16 data bytes after the header */
-  uint16_t basis_len;                     /*  20 0: none given */
-  uint16_t dict_len;                      /*  22 */
-  uint16_t key_len;                       /*  24 */
-  uint16_t reserved;                      /*  26 */
-  uint32_t count;                         /*  28 answer: names in a list */
+  uint32_t handle;    /*   0 */
+  uint32_t flags;     /*   4 0 */
+  uint64_t offset;    /*   8 truncate/stat: the length */
+  uint32_t len;       /*  16 password bytes after the header */
+  uint16_t basis_len; /*  20 0: none given */
+  uint16_t dict_len;  /*  22 */
+  uint16_t key_len;   /*  24 */
+  uint16_t reserved;  /*  26 */
+  uint32_t count;     /*  28 0 */
   char basis[XOUS_PDDB_MAX_BASIS_NAME];   /*  32 */
   char dict[XOUS_PDDB_MAX_DICT_NAME + 1]; /*  96 */
   char key[XOUS_PDDB_MAX_KEY_NAME + 1];   /* 208 */

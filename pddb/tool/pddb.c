@@ -37,8 +37,9 @@ print_usage(FILE *f)
       f,
       "usage: pddb format IMAGE [--size BYTES] [--kdf-ops N] "
       "[--kdf-mem-kib N]\n"
-      "       pddb [--image IMAGE] [--unlock BASIS]... [--password-fd N] "
-      "[--json] COMMAND\n"
+      "       pddb [-i|--image IMAGE] [-u|--unlock BASIS]... "
+      "[-p|--password-fd N] [-j|--json] COMMAND\n"
+      "       pddb -h|--help | -V|--version\n"
       "commands: create-basis NAME | delete-basis NAME | unlock NAME |\n"
       "          lock NAME | bases | ls [[BASIS:]DICT] |\n"
       "          get [BASIS:]DICT KEY [FILE] | put [BASIS:]DICT KEY [FILE] |\n"
@@ -779,7 +780,7 @@ main(int argc, char **argv)
   if (argc > 1 && strcmp(argv[1], "format") == 0)
     return cmd_format(argc - 1, argv + 1);
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+:i:u:p:jh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+:i:u:p:jhV", opts, NULL)) != -1) {
     switch (c) {
     case 'i':
       image = optarg;
