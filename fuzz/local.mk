@@ -13,6 +13,7 @@ fuzz:
 EXTRA_DIST += scripts/fuzz fuzz/README.md fuzz/make-seeds.py \
 	fuzz/broker.c fuzz/hosted.c fuzz/ring.c fuzz/names.c fuzz/rkyv.c \
 	fuzz/ticktimer.c fuzz/log.c fuzz/pddb.c fuzz/tcp.c fuzz/senres.c fuzz/pddb_client.c \
+	fuzz/pddb_native.c \
 	fuzz/support/fuzz.c fuzz/support/fuzz.h \
 	fuzz/support/broker.c fuzz/support/broker.h \
 	fuzz/support/kernel.c fuzz/support/kernel.h \

@@ -435,6 +435,94 @@ pddb_seed("reclaim-ended-owners",
           bytes([79, 0, 79, 79, 0, 0, 79, 0, 0, 0]))
 
 
+# The native key API (pddb/native_wire.h): rkyv archives of the Rust
+# pddb crate, lent with offset = their length.
+def rk_strings(names, align):
+    # Each String's bytes (when longer than 8) in field order, zeros to the
+    # root's alignment, then the root's String fields.
+    deps, at = b"", []
+    for n in names:
+        at.append(len(deps) if len(n) > 8 else None)
+        if len(n) > 8:
+            deps += n
+    deps += b"\0" * (-len(deps) % align)
+    root = len(deps)
+
+    def field(i, off):
+        n = names[i]
+        if at[i] is None:
+            return n + b"\xff" * (8 - len(n))
+        enc = (len(n) & 0x3f) | 0x80 | ((len(n) & ~0x3f) << 2)
+        return struct.pack("<Ii", enc, at[i] - (root + off))
+    return deps, field
+
+
+def nat_basis(name, code, key=None):
+    deps, f = rk_strings([name], 4)
+    key_part = b"\1" + key if key is not None else b"\0" * 33
+    return deps + f(0, 0) + bytes([code, 0, 0, 0]) + b"\0" * 12 + \
+        key_part + b"\0" * 3
+
+
+def nat_key(dict_, key, basis=None, create=True, code=10):
+    deps, f = rk_strings([basis or b"", dict_, key], 8)
+    return deps + bytes([basis is not None, 0, 0, 0]) + f(0, 4) + \
+        f(1, 12) + f(2, 20) + b"\0" * 16 + bytes([create, create, 0, 0]) + \
+        b"\0" * 36 + bytes([code, 0, 0, 0])
+
+
+def nat_dict(dict_, token=(1, 2, 3, 4), code=10, limit=None):
+    deps, f = rk_strings([b"", dict_, b""], 4)
+    lim = struct.pack("<BxxxI", 1, limit) if limit else b"\0" * 8
+    return deps + b"\0" * 4 + f(0, 4) + f(1, 12) + f(2, 20) + \
+        struct.pack("<I4IBxxx", 0, *token, code) + lim + b"\0" * 8
+
+
+NAT_KEY32 = bytes(range(32))
+NAT_LIST = b"\xff" * 504 + b"\0" * 4
+
+
+def nat_req(op, archive, step=0):
+    return bytes([step]) + memory(op, archive, valid=4096,
+                                  offset=len(archive)) + b"\0\0"
+
+
+pddb_seed("native-api",
+          nat_req(2, NAT_LIST) +
+          nat_req(4, nat_basis(b"secrets", 0, NAT_KEY32)) +
+          nat_req(5, nat_basis(b"secrets", 1, NAT_KEY32)) +
+          nat_req(3, nat_basis(b"", 10)) +
+          nat_req(15, nat_key(b"notes", b"today")) +
+          nat_req(15, nat_key(b"a-long-dictionary", b"a-long-key-name")) +
+          nat_req(11, nat_dict(b"notes")) +
+          nat_req(45, struct.pack("<4I", 1, 2, 3, 4) + b"\0" * 4068) +
+          nat_req(13, nat_dict(b"")) +
+          nat_req(14, nat_dict(b"")) +
+          nat_req(52, nat_dict(b"notes", code=12, limit=32768)) +
+          nat_req(8, nat_key(b"notes", b"today")) +
+          nat_req(9, nat_key(b"notes", b"", basis=b".System")) +
+          nat_req(6, nat_basis(b"secrets", 2)) +
+          nat_req(7, nat_basis(b"secrets", 3)) +
+          b"\0" + scalar(20, 1, 2, 3))
+
+# ---- pddb-native: a selector byte (which struct), then the archive.
+for sel, name, arch in (
+        (0, "basis-request", nat_basis(b"secrets", 1, NAT_KEY32)),
+        (0, "basis-request-long", nat_basis(b"a-longer-basis", 0, NAT_KEY32)),
+        (1, "basis-list", NAT_LIST),
+        (2, "dict-request", nat_dict(b"notes", limit=4096)),
+        (3, "key-request", nat_key(b"notes", b"today")),
+        (3, "key-request-long", nat_key(b"a-long-dictionary", b"key",
+                                        basis=b"some-secret-basis")),
+        (4, "key-attr", b"\0" * 24 + b"\xff" * 16 + b"\0" * 8 +
+         struct.pack("<3IBxxx", 1, 2, 3, 10)),
+        (5, "key-list", struct.pack("<4I", 1, 2, 3, 4) + b"\0" * 4068),
+        (6, "key-record", b"hello\0\0\0today\xff\xff\xff" +
+         struct.pack("<4I", 5, 5, 0, 1) + b".System\xff" +
+         struct.pack("<BxxxiI", 1, -44, 5)),
+        (7, "pddb-buf", struct.pack("<3IBBHQ", 1, 2, 3, 0, 0, 5, 0) + b"hello")):
+    write("pddb-native", name, bytes([sel]) + arch)
+
 # ---- tcp: a client's stream, frames of a TID and 8 words (little-endian
 # u64), then the payload the words imply.
 def hf(tid, *w, payload=b""):
