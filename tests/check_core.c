@@ -45,7 +45,7 @@ check_call(size_t i, const xous_word_t want[8], int line)
 
 /* ---- errors and names ---------------------------------------------------- */
 
-START_TEST(every_error_code_round_trips_through_its_result_word)
+START_TEST(core_every_error_code_round_trips_through_its_result_word)
 {
   for (unsigned c = 0; c < XOUS_ERROR_COUNT; c++) {
     xous_word_t w = xous__error_word((xous_error_t)c);
@@ -58,7 +58,7 @@ START_TEST(every_error_code_round_trips_through_its_result_word)
 }
 END_TEST
 
-START_TEST(unknown_error_is_written_as_0xffffffff_and_read_back)
+START_TEST(core_unknown_error_is_written_as_0xffffffff_and_read_back)
 {
   ck_assert_uint_eq(xous__error_word(XOUS_UNKNOWN_ERROR), 0xffffffffu);
   ck_assert_uint_eq(XOUS_UNKNOWN_ERROR_WORD, 0xffffffffu);
@@ -66,7 +66,7 @@ START_TEST(unknown_error_is_written_as_0xffffffff_and_read_back)
 }
 END_TEST
 
-START_TEST(words_the_kernel_does_not_know_decode_as_unknown_error)
+START_TEST(core_words_the_kernel_does_not_know_decode_as_unknown_error)
 {
   const xous_word_t words[] = { 22,          40,          41,         1000,
                                 0xfffffffeu, 0xffffffffu, UINTPTR_MAX };
@@ -75,14 +75,14 @@ START_TEST(words_the_kernel_does_not_know_decode_as_unknown_error)
 }
 END_TEST
 
-START_TEST(a_code_outside_the_list_is_written_as_unknown_error)
+START_TEST(core_a_code_outside_the_list_is_written_as_unknown_error)
 {
   ck_assert_uint_eq(xous__error_word(XOUS_ERROR_COUNT), 0xffffffffu);
   ck_assert_uint_eq(xous__error_word((xous_error_t)1000), 0xffffffffu);
 }
 END_TEST
 
-START_TEST(strerror_is_never_null_and_distinct_for_every_code)
+START_TEST(core_strerror_is_never_null_and_distinct_for_every_code)
 {
   for (unsigned a = 0; a < XOUS_ERROR_COUNT; a++) {
     const char *sa = xous_strerror((xous_error_t)a);
@@ -94,7 +94,7 @@ START_TEST(strerror_is_never_null_and_distinct_for_every_code)
 }
 END_TEST
 
-START_TEST(error_name_is_never_null_and_distinct_for_every_code)
+START_TEST(core_error_name_is_never_null_and_distinct_for_every_code)
 {
   for (unsigned a = 0; a < XOUS_ERROR_COUNT; a++) {
     const char *sa = xous_error_name((xous_error_t)a);
@@ -106,7 +106,7 @@ START_TEST(error_name_is_never_null_and_distinct_for_every_code)
 }
 END_TEST
 
-START_TEST(error_names_and_texts_come_from_the_list)
+START_TEST(core_error_names_and_texts_come_from_the_list)
 {
 #define CHECK_ERROR_(name, num, xname, text)                                  \
   ck_assert_int_eq(XOUS_##name, num);                                         \
@@ -120,7 +120,7 @@ START_TEST(error_names_and_texts_come_from_the_list)
 }
 END_TEST
 
-START_TEST(an_out_of_range_error_is_described_as_unknown)
+START_TEST(core_an_out_of_range_error_is_described_as_unknown)
 {
   const unsigned bad[] = { XOUS_ERROR_COUNT, 41, 1000, 0xffffffffu };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -130,7 +130,7 @@ START_TEST(an_out_of_range_error_is_described_as_unknown)
 }
 END_TEST
 
-START_TEST(syscall_name_gives_the_kernel_name_of_every_listed_number)
+START_TEST(core_syscall_name_gives_the_kernel_name_of_every_listed_number)
 {
 #define CHECK_SYSCALL_(name, num, xname)                                      \
   ck_assert_str_eq(xous_syscall_name(num), xname);
@@ -141,7 +141,7 @@ START_TEST(syscall_name_gives_the_kernel_name_of_every_listed_number)
 }
 END_TEST
 
-START_TEST(syscall_name_is_null_for_an_unlisted_number)
+START_TEST(core_syscall_name_is_null_for_an_unlisted_number)
 {
   ck_assert_ptr_null(xous_syscall_name(1));
   ck_assert_ptr_null(xous_syscall_name(XOUS_SYSCALL_COUNT));
@@ -152,7 +152,7 @@ END_TEST
 
 /* ---- SIDs and senders ---------------------------------------------------- */
 
-START_TEST(sid_from_name_matches_every_name_in_the_abi_table)
+START_TEST(core_sid_from_name_matches_every_name_in_the_abi_table)
 {
   static const struct {
     const char *name;
@@ -172,7 +172,7 @@ START_TEST(sid_from_name_matches_every_name_in_the_abi_table)
 }
 END_TEST
 
-START_TEST(sid_from_name_reads_each_group_little_endian)
+START_TEST(core_sid_from_name_reads_each_group_little_endian)
 {
   const char name[16] = { 1, 2,  3,  4,  5,  6,  7,  8,
                           9, 10, 11, 12, 13, 14, 15, (char)0xf0 };
@@ -184,7 +184,7 @@ START_TEST(sid_from_name_reads_each_group_little_endian)
 }
 END_TEST
 
-START_TEST(sid_eq_compares_all_four_words)
+START_TEST(core_sid_eq_compares_all_four_words)
 {
   ck_assert(xous_sid_eq(SID, SID));
   for (int k = 0; k < 4; k++) {
@@ -196,7 +196,7 @@ START_TEST(sid_eq_compares_all_four_words)
 }
 END_TEST
 
-START_TEST(sender_pid_is_bits_31_to_24_of_the_sender)
+START_TEST(core_sender_pid_is_bits_31_to_24_of_the_sender)
 {
   ck_assert_uint_eq(xous_sender_pid(SENDER), 5);
   ck_assert_uint_eq(xous_sender_pid(W(0xff00ffffu)), 0xff);
@@ -206,7 +206,7 @@ END_TEST
 
 /* ---- decoding ------------------------------------------------------------ */
 
-START_TEST(every_result_kind_round_trips_through_words_to_result)
+START_TEST(core_every_result_kind_round_trips_through_words_to_result)
 {
   static const xous_word_t tags[] = {
 #define TAG_(name, num, xname) num,
@@ -225,7 +225,7 @@ START_TEST(every_result_kind_round_trips_through_words_to_result)
 }
 END_TEST
 
-START_TEST(result_error_is_ok_for_every_tag_but_error)
+START_TEST(core_result_error_is_ok_for_every_tag_but_error)
 {
   static const xous_word_t tags[] = {
 #define TAG_(name, num, xname) num,
@@ -242,7 +242,7 @@ START_TEST(result_error_is_ok_for_every_tag_but_error)
 }
 END_TEST
 
-START_TEST(result_error_reads_every_code_from_an_error_result)
+START_TEST(core_result_error_reads_every_code_from_an_error_result)
 {
   for (unsigned c = 1; c < XOUS_ERROR_COUNT; c++) {
     const xous_word_t r[8] = { XOUS_RESULT_ERROR,
@@ -254,7 +254,7 @@ START_TEST(result_error_reads_every_code_from_an_error_result)
 }
 END_TEST
 
-START_TEST(decode_envelope_turns_every_0_based_kind_into_its_send_code)
+START_TEST(core_decode_envelope_turns_every_0_based_kind_into_its_send_code)
 {
   static const xous_msg_kind_t want[] = { XOUS_MSG_LEND_MUT, XOUS_MSG_LEND,
                                           XOUS_MSG_SEND, XOUS_MSG_SCALAR,
@@ -269,7 +269,7 @@ START_TEST(decode_envelope_turns_every_0_based_kind_into_its_send_code)
 }
 END_TEST
 
-START_TEST(decode_envelope_reads_addr_len_offset_valid_for_memory_kinds)
+START_TEST(core_decode_envelope_reads_addr_len_offset_valid_for_memory_kinds)
 {
   for (unsigned k = 0; k < 3; k++) {
     const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE,
@@ -291,7 +291,7 @@ START_TEST(decode_envelope_reads_addr_len_offset_valid_for_memory_kinds)
 }
 END_TEST
 
-START_TEST(decode_envelope_reads_arg1_to_arg4_for_scalar_kinds)
+START_TEST(core_decode_envelope_reads_arg1_to_arg4_for_scalar_kinds)
 {
   for (unsigned k = 3; k < 5; k++) {
     const xous_word_t r[8] = {
@@ -308,7 +308,7 @@ START_TEST(decode_envelope_reads_arg1_to_arg4_for_scalar_kinds)
 }
 END_TEST
 
-START_TEST(decode_envelope_rejects_a_kind_above_4)
+START_TEST(core_decode_envelope_rejects_a_kind_above_4)
 {
   const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 5, 9 };
   xous_envelope_t env = { .sender = 77 };
@@ -317,7 +317,7 @@ START_TEST(decode_envelope_rejects_a_kind_above_4)
 }
 END_TEST
 
-START_TEST(decode_envelope_passes_the_error_of_an_error_result_through)
+START_TEST(core_decode_envelope_passes_the_error_of_an_error_result_through)
 {
   const xous_word_t r[8] = { XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND };
   xous_envelope_t env;
@@ -325,7 +325,7 @@ START_TEST(decode_envelope_passes_the_error_of_an_error_result_through)
 }
 END_TEST
 
-START_TEST(decode_envelope_rejects_any_other_tag)
+START_TEST(core_decode_envelope_rejects_any_other_tag)
 {
   const xous_word_t r[8] = { XOUS_RESULT_SCALAR1, SENDER, 1, 9 };
   xous_envelope_t env;
@@ -333,7 +333,7 @@ START_TEST(decode_envelope_rejects_any_other_tag)
 }
 END_TEST
 
-START_TEST(decode_envelope_accepts_a_null_envelope)
+START_TEST(core_decode_envelope_accepts_a_null_envelope)
 {
   const xous_word_t r[8] = { XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 3, 9 };
   ck_assert_int_eq(xous__decode_envelope(r, NULL), XOUS_OK);
@@ -342,7 +342,7 @@ END_TEST
 
 /* ---- memory -------------------------------------------------------------- */
 
-START_TEST(map_memory_puts_phys_virt_size_flags_in_words_1_to_4)
+START_TEST(core_map_memory_puts_phys_virt_size_flags_in_words_1_to_4)
 {
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x60000000u, 0x3000);
   xous_range_t out;
@@ -356,7 +356,7 @@ START_TEST(map_memory_puts_phys_virt_size_flags_in_words_1_to_4)
 }
 END_TEST
 
-START_TEST(map_memory_returns_the_error_and_leaves_out_alone)
+START_TEST(core_map_memory_returns_the_error_and_leaves_out_alone)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_OUT_OF_MEMORY);
   xous_range_t out = { (void *)W(0x1234), 5 };
@@ -367,7 +367,7 @@ START_TEST(map_memory_returns_the_error_and_leaves_out_alone)
 }
 END_TEST
 
-START_TEST(map_memory_treats_an_unexpected_tag_as_an_internal_error)
+START_TEST(core_map_memory_treats_an_unexpected_tag_as_an_internal_error)
 {
   rb_push(XOUS_RESULT_OK);
   ck_assert_int_eq(xous_map_memory(0, 0, 0x1000, XOUS_MEM_R, NULL),
@@ -378,14 +378,14 @@ START_TEST(map_memory_treats_an_unexpected_tag_as_an_internal_error)
 }
 END_TEST
 
-START_TEST(map_memory_accepts_a_null_out)
+START_TEST(core_map_memory_accepts_a_null_out)
 {
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x60000000u, 0x1000);
   ck_assert_int_eq(xous_map_memory(0, 0, 0x1000, XOUS_MEM_R, NULL), XOUS_OK);
 }
 END_TEST
 
-START_TEST(unmap_memory_puts_addr_and_len_in_words_1_and_2)
+START_TEST(core_unmap_memory_puts_addr_and_len_in_words_1_and_2)
 {
   xous_range_t range = { (void *)W(0x60002000u), 0x4000 };
   ck_assert_int_eq(xous_unmap_memory(range), XOUS_OK);
@@ -395,7 +395,7 @@ START_TEST(unmap_memory_puts_addr_and_len_in_words_1_and_2)
 }
 END_TEST
 
-START_TEST(increase_heap_puts_bytes_and_flags_in_words_1_and_2)
+START_TEST(core_increase_heap_puts_bytes_and_flags_in_words_1_and_2)
 {
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x20000000u, 0x2000);
   xous_range_t out;
@@ -407,7 +407,7 @@ START_TEST(increase_heap_puts_bytes_and_flags_in_words_1_and_2)
 }
 END_TEST
 
-START_TEST(decrease_heap_puts_bytes_in_word_1_and_returns_the_heap)
+START_TEST(core_decrease_heap_puts_bytes_in_word_1_and_returns_the_heap)
 {
   rb_push(XOUS_RESULT_MEMORY_RANGE, 0x20000000u, 0x1000);
   xous_range_t out;
@@ -418,7 +418,7 @@ START_TEST(decrease_heap_puts_bytes_in_word_1_and_returns_the_heap)
 }
 END_TEST
 
-START_TEST(update_memory_flags_puts_addr_len_flags_pid_in_words_1_to_4)
+START_TEST(core_update_memory_flags_puts_addr_len_flags_pid_in_words_1_to_4)
 {
   xous_range_t range = { (void *)W(0x60000000u), 0x1000 };
   ck_assert_int_eq(xous_update_memory_flags(range, XOUS_MEM_R, 7), XOUS_OK);
@@ -431,7 +431,7 @@ END_TEST
 
 /* ---- servers and connections -------------------------------------------- */
 
-START_TEST(create_server_with_address_puts_the_sid_in_words_1_to_4)
+START_TEST(core_create_server_with_address_puts_the_sid_in_words_1_to_4)
 {
   rb_push(XOUS_RESULT_NEW_SERVER_ID, SID_WORDS, 2);
   xous_cid_t cid = 0;
@@ -441,7 +441,7 @@ START_TEST(create_server_with_address_puts_the_sid_in_words_1_to_4)
 }
 END_TEST
 
-START_TEST(create_server_with_address_returns_server_not_found)
+START_TEST(core_create_server_with_address_returns_server_not_found)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_cid_t cid = 99;
@@ -451,7 +451,7 @@ START_TEST(create_server_with_address_returns_server_not_found)
 }
 END_TEST
 
-START_TEST(create_server_returns_the_sid_and_cid_of_new_server_id)
+START_TEST(core_create_server_returns_the_sid_and_cid_of_new_server_id)
 {
   rb_push(XOUS_RESULT_NEW_SERVER_ID, SID_WORDS, 3);
   xous_sid_t sid = { { 0 } };
@@ -463,7 +463,7 @@ START_TEST(create_server_returns_the_sid_and_cid_of_new_server_id)
 }
 END_TEST
 
-START_TEST(create_server_id_returns_the_sid_of_server_id)
+START_TEST(core_create_server_id_returns_the_sid_of_server_id)
 {
   rb_push(XOUS_RESULT_SERVER_ID, SID_WORDS);
   xous_sid_t sid = { { 0 } };
@@ -475,7 +475,7 @@ START_TEST(create_server_id_returns_the_sid_of_server_id)
 }
 END_TEST
 
-START_TEST(destroy_server_puts_the_sid_in_words_1_to_4)
+START_TEST(core_destroy_server_puts_the_sid_in_words_1_to_4)
 {
   ck_assert_int_eq(xous_destroy_server(SID), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_DESTROY_SERVER, SID_WORDS);
@@ -484,7 +484,7 @@ START_TEST(destroy_server_puts_the_sid_in_words_1_to_4)
 }
 END_TEST
 
-START_TEST(connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
+START_TEST(core_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
 {
   rb_push(XOUS_RESULT_CONNECTION_ID, 4);
   xous_cid_t cid = 0;
@@ -494,7 +494,7 @@ START_TEST(connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
 }
 END_TEST
 
-START_TEST(try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
+START_TEST(core_try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
 {
   rb_push(XOUS_RESULT_CONNECTION_ID, 5);
   xous_cid_t cid = 0;
@@ -504,14 +504,14 @@ START_TEST(try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
 }
 END_TEST
 
-START_TEST(try_connect_returns_server_not_found)
+START_TEST(core_try_connect_returns_server_not_found)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   ck_assert_int_eq(xous_try_connect(SID, NULL), XOUS_SERVER_NOT_FOUND);
 }
 END_TEST
 
-START_TEST(connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5)
+START_TEST(core_connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5)
 {
   rb_push(XOUS_RESULT_CONNECTION_ID, 6);
   xous_cid_t cid = 0;
@@ -521,7 +521,7 @@ START_TEST(connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5)
 }
 END_TEST
 
-START_TEST(disconnect_puts_the_cid_in_word_1)
+START_TEST(core_disconnect_puts_the_cid_in_word_1)
 {
   ck_assert_int_eq(xous_disconnect(7), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_DISCONNECT, 7);
@@ -553,7 +553,7 @@ memory_msg(xous_msg_kind_t kind)
   return msg;
 }
 
-START_TEST(send_message_puts_cid_kind_and_id_in_words_1_to_3)
+START_TEST(core_send_message_puts_cid_kind_and_id_in_words_1_to_3)
 {
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   ck_assert_int_eq(xous_send_message(3, &msg, NULL), XOUS_OK);
@@ -562,7 +562,7 @@ START_TEST(send_message_puts_cid_kind_and_id_in_words_1_to_3)
 }
 END_TEST
 
-START_TEST(send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars)
+START_TEST(core_send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars)
 {
   xous_message_t msg = scalar_msg(XOUS_MSG_BLOCKING_SCALAR);
   rb_push(XOUS_RESULT_SCALAR1, 42);
@@ -571,7 +571,8 @@ START_TEST(send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars)
 }
 END_TEST
 
-START_TEST(send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory)
+START_TEST(
+    core_send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory)
 {
   const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND_MUT, XOUS_MSG_LEND,
                                     XOUS_MSG_SEND };
@@ -584,7 +585,7 @@ START_TEST(send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory)
 }
 END_TEST
 
-START_TEST(send_message_gives_the_raw_result_to_the_caller)
+START_TEST(core_send_message_gives_the_raw_result_to_the_caller)
 {
   xous_message_t msg = scalar_msg(XOUS_MSG_BLOCKING_SCALAR);
   rb_push(XOUS_RESULT_SCALAR5, 11, 12, 13, 14, 15, 16, 17);
@@ -596,7 +597,7 @@ START_TEST(send_message_gives_the_raw_result_to_the_caller)
 }
 END_TEST
 
-START_TEST(send_message_returns_the_error_and_still_fills_the_result)
+START_TEST(core_send_message_returns_the_error_and_still_fills_the_result)
 {
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
@@ -607,7 +608,8 @@ START_TEST(send_message_returns_the_error_and_still_fills_the_result)
 }
 END_TEST
 
-START_TEST(send_message_rejects_a_bad_kind_or_no_message_without_a_syscall)
+START_TEST(
+    core_send_message_rejects_a_bad_kind_or_no_message_without_a_syscall)
 {
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   msg.kind = (xous_msg_kind_t)0;
@@ -619,7 +621,7 @@ START_TEST(send_message_rejects_a_bad_kind_or_no_message_without_a_syscall)
 }
 END_TEST
 
-START_TEST(try_send_message_uses_number_24_with_the_same_words)
+START_TEST(core_try_send_message_uses_number_24_with_the_same_words)
 {
   xous_message_t msg = memory_msg(XOUS_MSG_LEND);
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 1, 2);
@@ -633,7 +635,7 @@ START_TEST(try_send_message_uses_number_24_with_the_same_words)
 }
 END_TEST
 
-START_TEST(try_send_message_returns_server_queue_full)
+START_TEST(core_try_send_message_returns_server_queue_full)
 {
   xous_message_t msg = scalar_msg(XOUS_MSG_SCALAR);
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_QUEUE_FULL);
@@ -642,7 +644,7 @@ START_TEST(try_send_message_returns_server_queue_full)
 }
 END_TEST
 
-START_TEST(receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it)
+START_TEST(core_receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it)
 {
   rb_push(XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 4, 7, 1, 2, 3, 4);
   xous_envelope_t env;
@@ -655,7 +657,7 @@ START_TEST(receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it)
 }
 END_TEST
 
-START_TEST(receive_message_returns_the_error_of_an_error_result)
+START_TEST(core_receive_message_returns_the_error_of_an_error_result)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_envelope_t env;
@@ -663,7 +665,7 @@ START_TEST(receive_message_returns_the_error_of_an_error_result)
 }
 END_TEST
 
-START_TEST(try_receive_message_reports_none_as_not_received)
+START_TEST(core_try_receive_message_reports_none_as_not_received)
 {
   rb_push(XOUS_RESULT_NONE);
   xous_envelope_t env;
@@ -674,7 +676,7 @@ START_TEST(try_receive_message_reports_none_as_not_received)
 }
 END_TEST
 
-START_TEST(try_receive_message_reports_an_envelope_as_received)
+START_TEST(core_try_receive_message_reports_an_envelope_as_received)
 {
   rb_push(XOUS_RESULT_MESSAGE_ENVELOPE, SENDER, 1, 9, 0x40000000u, 0x1000, 3,
           4);
@@ -688,7 +690,7 @@ START_TEST(try_receive_message_reports_an_envelope_as_received)
 }
 END_TEST
 
-START_TEST(try_receive_message_reports_an_error_as_not_received)
+START_TEST(core_try_receive_message_reports_an_error_as_not_received)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_envelope_t env;
@@ -699,7 +701,8 @@ START_TEST(try_receive_message_reports_an_error_as_not_received)
 }
 END_TEST
 
-START_TEST(return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5)
+START_TEST(
+    core_return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5)
 {
   xous_range_t buf = { (void *)W(0x40002000u), 0x3000 };
   ck_assert_int_eq(xous_return_memory(SENDER, buf, 5, 6), XOUS_OK);
@@ -709,21 +712,21 @@ START_TEST(return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5)
 }
 END_TEST
 
-START_TEST(return_scalar1_puts_sender_and_value_in_words_1_and_2)
+START_TEST(core_return_scalar1_puts_sender_and_value_in_words_1_and_2)
 {
   ck_assert_int_eq(xous_return_scalar1(SENDER, 42), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_SCALAR1, SENDER, 42);
 }
 END_TEST
 
-START_TEST(return_scalar2_puts_sender_and_values_in_words_1_to_3)
+START_TEST(core_return_scalar2_puts_sender_and_values_in_words_1_to_3)
 {
   ck_assert_int_eq(xous_return_scalar2(SENDER, 42, 43), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_SCALAR2, SENDER, 42, 43);
 }
 END_TEST
 
-START_TEST(return_scalar5_puts_sender_and_values_in_words_1_to_6)
+START_TEST(core_return_scalar5_puts_sender_and_values_in_words_1_to_6)
 {
   ck_assert_int_eq(xous_return_scalar5(SENDER, 1, 2, 3, 4, 5), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_SCALAR5, SENDER, 1, 2, 3, 4, 5);
@@ -762,7 +765,7 @@ check_next_envelope(const xous_envelope_t *env)
   ck_assert_uint_eq(env->body.scalar.arg4, 4);
 }
 
-START_TEST(reply_and_receive_next_answers_one_word_in_a3_with_type_1)
+START_TEST(core_reply_and_receive_next_answers_one_word_in_a3_with_type_1)
 {
   xous_envelope_t env = blocking_env();
   push_next_envelope();
@@ -773,7 +776,7 @@ START_TEST(reply_and_receive_next_answers_one_word_in_a3_with_type_1)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2)
+START_TEST(core_reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2)
 {
   xous_envelope_t env = blocking_env();
   push_next_envelope();
@@ -784,7 +787,8 @@ START_TEST(reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5)
+START_TEST(
+    core_reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5)
 {
   xous_envelope_t env = blocking_env();
   push_next_envelope();
@@ -795,7 +799,8 @@ START_TEST(reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_rejects_other_word_counts_without_a_syscall)
+START_TEST(
+    core_reply_and_receive_next_rejects_other_word_counts_without_a_syscall)
 {
   const unsigned counts[] = { 0, 3, 4, 6, 100 };
   for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
@@ -808,7 +813,7 @@ START_TEST(reply_and_receive_next_rejects_other_word_counts_without_a_syscall)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_answers_a_lend_with_memory_words)
+START_TEST(core_reply_and_receive_next_answers_a_lend_with_memory_words)
 {
   const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND, XOUS_MSG_LEND_MUT };
   for (size_t i = 0; i < 2; i++) {
@@ -824,7 +829,7 @@ START_TEST(reply_and_receive_next_answers_a_lend_with_memory_words)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_only_receives_after_a_scalar_or_a_send)
+START_TEST(core_reply_and_receive_next_only_receives_after_a_scalar_or_a_send)
 {
   xous_envelope_t env = { .sender = SENDER,
                           .body = scalar_msg(XOUS_MSG_SCALAR) };
@@ -842,7 +847,7 @@ START_TEST(reply_and_receive_next_only_receives_after_a_scalar_or_a_send)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_only_receives_when_the_sender_is_0)
+START_TEST(core_reply_and_receive_next_only_receives_when_the_sender_is_0)
 {
   xous_envelope_t env = blocking_env();
   env.sender = 0;
@@ -854,7 +859,7 @@ START_TEST(reply_and_receive_next_only_receives_when_the_sender_is_0)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_clears_the_envelope_after_an_error)
+START_TEST(core_reply_and_receive_next_clears_the_envelope_after_an_error)
 {
   xous_envelope_t env = blocking_env();
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
@@ -868,7 +873,7 @@ START_TEST(reply_and_receive_next_clears_the_envelope_after_an_error)
 }
 END_TEST
 
-START_TEST(reply_and_receive_next_rejects_a_null_envelope)
+START_TEST(core_reply_and_receive_next_rejects_a_null_envelope)
 {
   ck_assert_int_eq(xous_reply_and_receive_next(SID, NULL, REPLY, 1),
                    XOUS_INVALID_ARGUMENT);
@@ -891,7 +896,7 @@ irq_handler(unsigned irq, void *arg)
   (void)arg;
 }
 
-START_TEST(create_thread_puts_entry_stack_and_arg_in_words_1_to_4)
+START_TEST(core_create_thread_puts_entry_stack_and_arg_in_words_1_to_4)
 {
   const xous_range_t stack = { (void *)W(0x70000000u), 0x8000 };
   rb_set_thread_stack(XOUS_OK, &stack);
@@ -909,7 +914,7 @@ START_TEST(create_thread_puts_entry_stack_and_arg_in_words_1_to_4)
 }
 END_TEST
 
-START_TEST(create_thread_asks_for_128_kib_when_stack_size_is_0)
+START_TEST(core_create_thread_asks_for_128_kib_when_stack_size_is_0)
 {
   rb_push(XOUS_RESULT_THREAD_ID, 4);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0, NULL), XOUS_OK);
@@ -920,7 +925,7 @@ START_TEST(create_thread_asks_for_128_kib_when_stack_size_is_0)
 }
 END_TEST
 
-START_TEST(create_thread_returns_the_stack_error_without_a_syscall)
+START_TEST(core_create_thread_returns_the_stack_error_without_a_syscall)
 {
   rb_set_thread_stack(XOUS_OUT_OF_MEMORY, NULL);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0, NULL),
@@ -929,7 +934,7 @@ START_TEST(create_thread_returns_the_stack_error_without_a_syscall)
 }
 END_TEST
 
-START_TEST(create_thread_unmaps_a_mapped_stack_when_the_syscall_fails)
+START_TEST(core_create_thread_unmaps_a_mapped_stack_when_the_syscall_fails)
 {
   const xous_range_t stack = { (void *)W(0x70000000u), 0x8000 };
   rb_set_thread_stack(XOUS_OK, &stack);
@@ -941,7 +946,7 @@ START_TEST(create_thread_unmaps_a_mapped_stack_when_the_syscall_fails)
 }
 END_TEST
 
-START_TEST(create_thread_unmaps_nothing_when_the_backend_gave_no_stack)
+START_TEST(core_create_thread_unmaps_nothing_when_the_backend_gave_no_stack)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_THREAD_NOT_AVAILABLE);
   ck_assert_int_eq(xous_create_thread(thread_entry, NULL, 0, NULL),
@@ -950,7 +955,7 @@ START_TEST(create_thread_unmaps_nothing_when_the_backend_gave_no_stack)
 }
 END_TEST
 
-START_TEST(create_thread_rejects_a_null_entry)
+START_TEST(core_create_thread_rejects_a_null_entry)
 {
   ck_assert_int_eq(xous_create_thread(NULL, NULL, 0, NULL),
                    XOUS_INVALID_ARGUMENT);
@@ -959,7 +964,8 @@ START_TEST(create_thread_rejects_a_null_entry)
 }
 END_TEST
 
-START_TEST(join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value)
+START_TEST(
+    core_join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value)
 {
   rb_push(XOUS_RESULT_SCALAR1, 0xbeef);
   void *ret = NULL;
@@ -969,7 +975,7 @@ START_TEST(join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value)
 }
 END_TEST
 
-START_TEST(join_thread_returns_thread_not_available_for_its_own_tid)
+START_TEST(core_join_thread_returns_thread_not_available_for_its_own_tid)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_THREAD_NOT_AVAILABLE);
   void *ret = (void *)W(1);
@@ -978,7 +984,7 @@ START_TEST(join_thread_returns_thread_not_available_for_its_own_tid)
 }
 END_TEST
 
-START_TEST(get_thread_id_returns_word_1_of_thread_id_or_0)
+START_TEST(core_get_thread_id_returns_word_1_of_thread_id_or_0)
 {
   rb_push(XOUS_RESULT_THREAD_ID, 2);
   ck_assert_uint_eq(xous_get_thread_id(), 2);
@@ -988,7 +994,7 @@ START_TEST(get_thread_id_returns_word_1_of_thread_id_or_0)
 }
 END_TEST
 
-START_TEST(get_process_id_returns_word_1_of_process_id_or_0)
+START_TEST(core_get_process_id_returns_word_1_of_process_id_or_0)
 {
   rb_push(XOUS_RESULT_PROCESS_ID, 5);
   ck_assert_uint_eq(xous_get_process_id(), 5);
@@ -1000,7 +1006,7 @@ START_TEST(get_process_id_returns_word_1_of_process_id_or_0)
 }
 END_TEST
 
-START_TEST(yield_is_ok_when_its_own_words_come_back)
+START_TEST(core_yield_is_ok_when_its_own_words_come_back)
 {
   rb_push(XOUS_SYSCALL_YIELD); /* the kernel writes no result */
   ck_assert_int_eq(xous_yield(), XOUS_OK);
@@ -1010,7 +1016,7 @@ START_TEST(yield_is_ok_when_its_own_words_come_back)
 }
 END_TEST
 
-START_TEST(wait_event_is_ok_when_its_own_words_come_back)
+START_TEST(core_wait_event_is_ok_when_its_own_words_come_back)
 {
   rb_push(XOUS_SYSCALL_WAIT_EVENT);
   ck_assert_int_eq(xous_wait_event(), XOUS_OK);
@@ -1033,21 +1039,21 @@ terminate_hook(const xous_word_t args[8], void *ctx)
     exit(all_right ? 42 : 1);
 }
 
-START_TEST(terminate_process_puts_the_code_in_word_1_and_never_returns)
+START_TEST(core_terminate_process_puts_the_code_in_word_1_and_never_returns)
 {
   rb_set_hook(terminate_hook, NULL);
   xous_terminate_process(7);
 }
 END_TEST
 
-START_TEST(shutdown_uses_number_23)
+START_TEST(core_shutdown_uses_number_23)
 {
   ck_assert_int_eq(xous_shutdown(), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SHUTDOWN);
 }
 END_TEST
 
-START_TEST(claim_interrupt_puts_irq_handler_arg_in_words_1_to_3)
+START_TEST(core_claim_interrupt_puts_irq_handler_arg_in_words_1_to_3)
 {
   ck_assert_int_eq(xous_claim_interrupt(7, irq_handler, (void *)W(0x99)),
                    XOUS_OK);
@@ -1058,14 +1064,14 @@ START_TEST(claim_interrupt_puts_irq_handler_arg_in_words_1_to_3)
 }
 END_TEST
 
-START_TEST(free_interrupt_puts_irq_in_word_1)
+START_TEST(core_free_interrupt_puts_irq_in_word_1)
 {
   ck_assert_int_eq(xous_free_interrupt(7), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_FREE_INTERRUPT, 7);
 }
 END_TEST
 
-START_TEST(adjust_process_limit_returns_the_value_in_force_from_word_2)
+START_TEST(core_adjust_process_limit_returns_the_value_in_force_from_word_2)
 {
   rb_push(XOUS_RESULT_SCALAR2, 2, 0x9000);
   xous_word_t limit = 0;
@@ -1085,7 +1091,7 @@ END_TEST
 static _Alignas(XOUS_PAGE_SIZE) unsigned char page[XOUS_PAGE_SIZE];
 static _Alignas(XOUS_PAGE_SIZE) unsigned char bounce[2 * XOUS_PAGE_SIZE];
 
-START_TEST(scalar_sends_a_scalar_message)
+START_TEST(core_scalar_sends_a_scalar_message)
 {
   ck_assert_int_eq(xous_scalar(3, 7, 1, 2, 3, 4), XOUS_OK);
   ck_calls(1);
@@ -1093,7 +1099,7 @@ START_TEST(scalar_sends_a_scalar_message)
 }
 END_TEST
 
-START_TEST(blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest)
+START_TEST(core_blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest)
 {
   rb_push(XOUS_RESULT_SCALAR1, 42, 9, 9, 9, 9);
   xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
@@ -1105,7 +1111,7 @@ START_TEST(blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest)
 }
 END_TEST
 
-START_TEST(blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest)
+START_TEST(core_blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest)
 {
   rb_push(XOUS_RESULT_SCALAR2, 42, 43, 9, 9, 9);
   xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
@@ -1115,7 +1121,7 @@ START_TEST(blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest)
 }
 END_TEST
 
-START_TEST(blocking_scalar_fills_ret_from_scalar5)
+START_TEST(core_blocking_scalar_fills_ret_from_scalar5)
 {
   rb_push(XOUS_RESULT_SCALAR5, 41, 42, 43, 44, 45, 9, 9);
   xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
@@ -1125,7 +1131,7 @@ START_TEST(blocking_scalar_fills_ret_from_scalar5)
 }
 END_TEST
 
-START_TEST(blocking_scalar_zeros_ret_on_error)
+START_TEST(core_blocking_scalar_zeros_ret_on_error)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
   xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
@@ -1136,7 +1142,7 @@ START_TEST(blocking_scalar_zeros_ret_on_error)
 }
 END_TEST
 
-START_TEST(blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error)
+START_TEST(core_blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error)
 {
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 1, 2);
   ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, NULL),
@@ -1144,7 +1150,7 @@ START_TEST(blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error)
 }
 END_TEST
 
-START_TEST(lend_sends_a_lendable_buffer_as_it_is)
+START_TEST(core_lend_sends_a_lendable_buffer_as_it_is)
 {
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 0x10, 0x20);
   size_t off = 0, valid = 0;
@@ -1158,7 +1164,7 @@ START_TEST(lend_sends_a_lendable_buffer_as_it_is)
 }
 END_TEST
 
-START_TEST(lend_rejects_a_zero_length_without_a_syscall)
+START_TEST(core_lend_rejects_a_zero_length_without_a_syscall)
 {
   size_t off = 5;
   ck_assert_int_eq(xous_lend(3, 9, page, 0, 0, 0, &off, NULL),
@@ -1171,7 +1177,8 @@ START_TEST(lend_rejects_a_zero_length_without_a_syscall)
 }
 END_TEST
 
-START_TEST(lend_treats_a_reply_that_is_not_memory_returned_as_internal_error)
+START_TEST(
+    core_lend_treats_a_reply_that_is_not_memory_returned_as_internal_error)
 {
   rb_push(XOUS_RESULT_SCALAR1, 1);
   ck_assert_int_eq(xous_lend(3, 9, page, sizeof(page), 0, 0, NULL, NULL),
@@ -1187,7 +1194,7 @@ snapshot_hook(const xous_word_t args[8], void *ctx)
     memcpy(ctx, bounce, 16);
 }
 
-START_TEST(lend_bounces_a_non_lendable_buffer_and_unmaps_it_after)
+START_TEST(core_lend_bounces_a_non_lendable_buffer_and_unmaps_it_after)
 {
   const char text[] = "hello, server";
   char seen[16] = { 0 };
@@ -1209,7 +1216,7 @@ START_TEST(lend_bounces_a_non_lendable_buffer_and_unmaps_it_after)
 }
 END_TEST
 
-START_TEST(lend_bounces_a_page_aligned_buffer_of_an_odd_length)
+START_TEST(core_lend_bounces_a_page_aligned_buffer_of_an_odd_length)
 {
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
   rb_push(XOUS_RESULT_MEMORY_RETURNED);
@@ -1221,7 +1228,7 @@ START_TEST(lend_bounces_a_page_aligned_buffer_of_an_odd_length)
 }
 END_TEST
 
-START_TEST(lend_rounds_the_bounce_up_to_whole_pages)
+START_TEST(core_lend_rounds_the_bounce_up_to_whole_pages)
 {
   static char big[5000];
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, 2 * XOUS_PAGE_SIZE);
@@ -1236,7 +1243,7 @@ START_TEST(lend_rounds_the_bounce_up_to_whole_pages)
 }
 END_TEST
 
-START_TEST(lend_returns_the_map_error_without_sending)
+START_TEST(core_lend_returns_the_map_error_without_sending)
 {
   char buf[10] = { 0 };
   rb_push(XOUS_RESULT_ERROR, XOUS_OUT_OF_MEMORY);
@@ -1255,7 +1262,8 @@ server_writes_hook(const xous_word_t args[8], void *ctx)
     memset((void *)args[4], 'Z', args[5]);
 }
 
-START_TEST(lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer)
+START_TEST(
+    core_lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer)
 {
   char buf[10] = "abcdefghi";
   rb_set_hook(server_writes_hook, NULL);
@@ -1273,7 +1281,7 @@ START_TEST(lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer)
 }
 END_TEST
 
-START_TEST(lend_mut_leaves_the_buffer_alone_when_the_lend_fails)
+START_TEST(core_lend_mut_leaves_the_buffer_alone_when_the_lend_fails)
 {
   char buf[10] = "abcdefghi";
   rb_set_hook(server_writes_hook, NULL);
@@ -1287,7 +1295,7 @@ START_TEST(lend_mut_leaves_the_buffer_alone_when_the_lend_fails)
 }
 END_TEST
 
-START_TEST(lend_mut_lends_a_lendable_buffer_in_place)
+START_TEST(core_lend_mut_lends_a_lendable_buffer_in_place)
 {
   rb_set_hook(server_writes_hook, NULL);
   rb_push(XOUS_RESULT_MEMORY_RETURNED, 0, 0);
@@ -1300,7 +1308,7 @@ START_TEST(lend_mut_lends_a_lendable_buffer_in_place)
 }
 END_TEST
 
-START_TEST(send_moves_a_lendable_buffer_as_it_is)
+START_TEST(core_send_moves_a_lendable_buffer_as_it_is)
 {
   ck_assert_int_eq(xous_send(3, 9, page, sizeof(page), 4, 5), XOUS_OK);
   ck_calls(1);
@@ -1309,7 +1317,7 @@ START_TEST(send_moves_a_lendable_buffer_as_it_is)
 }
 END_TEST
 
-START_TEST(send_keeps_the_bounce_pages_mapped_after_a_successful_send)
+START_TEST(core_send_keeps_the_bounce_pages_mapped_after_a_successful_send)
 {
   char buf[10] = "abcdefghi";
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
@@ -1321,7 +1329,7 @@ START_TEST(send_keeps_the_bounce_pages_mapped_after_a_successful_send)
 }
 END_TEST
 
-START_TEST(send_unmaps_the_bounce_pages_after_a_failed_send)
+START_TEST(core_send_unmaps_the_bounce_pages_after_a_failed_send)
 {
   char buf[10] = "abcdefghi";
   rb_push(XOUS_RESULT_MEMORY_RANGE, (xous_word_t)bounce, XOUS_PAGE_SIZE);
@@ -1335,7 +1343,7 @@ END_TEST
 
 /* ---- version --------------------------------------------------------------- */
 
-START_TEST(version_of_library_headers_and_package_agree)
+START_TEST(core_version_of_library_headers_and_package_agree)
 {
   char numbers[32];
 
@@ -1352,7 +1360,7 @@ END_TEST
 
 /* ---- the rest of the kernel ABI ------------------------------------------ */
 
-START_TEST(return_to_parent_puts_pid_and_cpu_in_words_1_and_2)
+START_TEST(core_return_to_parent_puts_pid_and_cpu_in_words_1_and_2)
 {
   ck_assert_int_eq(xous_return_to_parent(1, 0), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_RETURN_TO_PARENT, 1, 0);
@@ -1362,7 +1370,7 @@ START_TEST(return_to_parent_puts_pid_and_cpu_in_words_1_and_2)
 }
 END_TEST
 
-START_TEST(switch_to_puts_pid_and_context_in_words_1_and_2)
+START_TEST(core_switch_to_puts_pid_and_context_in_words_1_and_2)
 {
   ck_assert_int_eq(xous_switch_to(4, 9), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SWITCH_TO, 4, 9);
@@ -1371,14 +1379,14 @@ START_TEST(switch_to_puts_pid_and_context_in_words_1_and_2)
 }
 END_TEST
 
-START_TEST(ready_threads_puts_pid_in_word_1)
+START_TEST(core_ready_threads_puts_pid_in_word_1)
 {
   ck_assert_int_eq(xous_ready_threads(6), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_READY_THREADS, 6);
 }
 END_TEST
 
-START_TEST(set_mem_region_puts_pid_type_addr_size_in_words_1_to_4)
+START_TEST(core_set_mem_region_puts_pid_type_addr_size_in_words_1_to_4)
 {
   ck_assert_int_eq(xous_set_mem_region(5, 2, 0x40000000u, 0x3000), XOUS_OK);
   ck_call(0, XOUS_SYSCALL_SET_MEM_REGION, 5, 2, 0x40000000u, 0x3000);
@@ -1388,7 +1396,8 @@ START_TEST(set_mem_region_puts_pid_type_addr_size_in_words_1_to_4)
 }
 END_TEST
 
-START_TEST(create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid)
+START_TEST(
+    core_create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid)
 {
   const xous_process_init_t init = { 0x1000, 0x2000, 0x3000,
                                      0x4000, 0x5000, 0x6000 };
@@ -1415,7 +1424,7 @@ START_TEST(create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid)
 }
 END_TEST
 
-START_TEST(set_exception_handler_puts_pc_and_sp_in_words_1_and_2)
+START_TEST(core_set_exception_handler_puts_pc_and_sp_in_words_1_and_2)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_UNHANDLED_SYSCALL);
   ck_assert_int_eq(xous_set_exception_handler(0x7000, 0x8000),
@@ -1424,7 +1433,7 @@ START_TEST(set_exception_handler_puts_pc_and_sp_in_words_1_and_2)
 }
 END_TEST
 
-START_TEST(virt_to_phys_puts_virt_in_word_1_and_reads_scalar1)
+START_TEST(core_virt_to_phys_puts_virt_in_word_1_and_reads_scalar1)
 {
   xous_word_t phys = 0;
 
@@ -1438,7 +1447,7 @@ START_TEST(virt_to_phys_puts_virt_in_word_1_and_reads_scalar1)
 }
 END_TEST
 
-START_TEST(virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2)
+START_TEST(core_virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2)
 {
   xous_word_t phys = 0;
 
@@ -1449,7 +1458,7 @@ START_TEST(virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2)
 }
 END_TEST
 
-START_TEST(platform_specific_puts_its_seven_words_in_1_to_7)
+START_TEST(core_platform_specific_puts_its_seven_words_in_1_to_7)
 {
   const xous_word_t args[7] = { 2, 0x61000000u, 3, 4, 5, 6, 7 };
   xous_result_t res;
@@ -1493,7 +1502,7 @@ push_pid_and_cid(xous_word_t pid, xous_word_t cid)
     rb_push_result(c);
 }
 
-START_TEST(connect_cached_connects_once_per_process)
+START_TEST(core_connect_cached_connects_once_per_process)
 {
   static uint32_t cache;
   xous_sid_t sid = xous_sid_from_name("ticktimer-server");
@@ -1525,141 +1534,151 @@ core_suite(bool forking)
   Suite *s = suite_create("core");
 
   TCase *tc = new_tcase(s, "errors");
-  ADD(tc, version_of_library_headers_and_package_agree);
-  ADD(tc, every_error_code_round_trips_through_its_result_word);
-  ADD(tc, unknown_error_is_written_as_0xffffffff_and_read_back);
-  ADD(tc, words_the_kernel_does_not_know_decode_as_unknown_error);
-  ADD(tc, a_code_outside_the_list_is_written_as_unknown_error);
-  ADD(tc, strerror_is_never_null_and_distinct_for_every_code);
-  ADD(tc, error_name_is_never_null_and_distinct_for_every_code);
-  ADD(tc, error_names_and_texts_come_from_the_list);
-  ADD(tc, an_out_of_range_error_is_described_as_unknown);
-  ADD(tc, syscall_name_gives_the_kernel_name_of_every_listed_number);
-  ADD(tc, syscall_name_is_null_for_an_unlisted_number);
+  ADD(tc, core_version_of_library_headers_and_package_agree);
+  ADD(tc, core_every_error_code_round_trips_through_its_result_word);
+  ADD(tc, core_unknown_error_is_written_as_0xffffffff_and_read_back);
+  ADD(tc, core_words_the_kernel_does_not_know_decode_as_unknown_error);
+  ADD(tc, core_a_code_outside_the_list_is_written_as_unknown_error);
+  ADD(tc, core_strerror_is_never_null_and_distinct_for_every_code);
+  ADD(tc, core_error_name_is_never_null_and_distinct_for_every_code);
+  ADD(tc, core_error_names_and_texts_come_from_the_list);
+  ADD(tc, core_an_out_of_range_error_is_described_as_unknown);
+  ADD(tc, core_syscall_name_gives_the_kernel_name_of_every_listed_number);
+  ADD(tc, core_syscall_name_is_null_for_an_unlisted_number);
 
   tc = new_tcase(s, "sid");
-  ADD(tc, sid_from_name_matches_every_name_in_the_abi_table);
-  ADD(tc, sid_from_name_reads_each_group_little_endian);
-  ADD(tc, sid_eq_compares_all_four_words);
-  ADD(tc, sender_pid_is_bits_31_to_24_of_the_sender);
-  ADD(tc, connect_cached_connects_once_per_process);
+  ADD(tc, core_sid_from_name_matches_every_name_in_the_abi_table);
+  ADD(tc, core_sid_from_name_reads_each_group_little_endian);
+  ADD(tc, core_sid_eq_compares_all_four_words);
+  ADD(tc, core_sender_pid_is_bits_31_to_24_of_the_sender);
+  ADD(tc, core_connect_cached_connects_once_per_process);
 
   tc = new_tcase(s, "decode");
-  ADD(tc, every_result_kind_round_trips_through_words_to_result);
-  ADD(tc, result_error_is_ok_for_every_tag_but_error);
-  ADD(tc, result_error_reads_every_code_from_an_error_result);
-  ADD(tc, decode_envelope_turns_every_0_based_kind_into_its_send_code);
-  ADD(tc, decode_envelope_reads_addr_len_offset_valid_for_memory_kinds);
-  ADD(tc, decode_envelope_reads_arg1_to_arg4_for_scalar_kinds);
-  ADD(tc, decode_envelope_rejects_a_kind_above_4);
-  ADD(tc, decode_envelope_passes_the_error_of_an_error_result_through);
-  ADD(tc, decode_envelope_rejects_any_other_tag);
-  ADD(tc, decode_envelope_accepts_a_null_envelope);
+  ADD(tc, core_every_result_kind_round_trips_through_words_to_result);
+  ADD(tc, core_result_error_is_ok_for_every_tag_but_error);
+  ADD(tc, core_result_error_reads_every_code_from_an_error_result);
+  ADD(tc, core_decode_envelope_turns_every_0_based_kind_into_its_send_code);
+  ADD(tc, core_decode_envelope_reads_addr_len_offset_valid_for_memory_kinds);
+  ADD(tc, core_decode_envelope_reads_arg1_to_arg4_for_scalar_kinds);
+  ADD(tc, core_decode_envelope_rejects_a_kind_above_4);
+  ADD(tc, core_decode_envelope_passes_the_error_of_an_error_result_through);
+  ADD(tc, core_decode_envelope_rejects_any_other_tag);
+  ADD(tc, core_decode_envelope_accepts_a_null_envelope);
 
   tc = new_tcase(s, "memory");
-  ADD(tc, map_memory_puts_phys_virt_size_flags_in_words_1_to_4);
-  ADD(tc, map_memory_returns_the_error_and_leaves_out_alone);
-  ADD(tc, map_memory_treats_an_unexpected_tag_as_an_internal_error);
-  ADD(tc, map_memory_accepts_a_null_out);
-  ADD(tc, unmap_memory_puts_addr_and_len_in_words_1_and_2);
-  ADD(tc, increase_heap_puts_bytes_and_flags_in_words_1_and_2);
-  ADD(tc, decrease_heap_puts_bytes_in_word_1_and_returns_the_heap);
-  ADD(tc, update_memory_flags_puts_addr_len_flags_pid_in_words_1_to_4);
+  ADD(tc, core_map_memory_puts_phys_virt_size_flags_in_words_1_to_4);
+  ADD(tc, core_map_memory_returns_the_error_and_leaves_out_alone);
+  ADD(tc, core_map_memory_treats_an_unexpected_tag_as_an_internal_error);
+  ADD(tc, core_map_memory_accepts_a_null_out);
+  ADD(tc, core_unmap_memory_puts_addr_and_len_in_words_1_and_2);
+  ADD(tc, core_increase_heap_puts_bytes_and_flags_in_words_1_and_2);
+  ADD(tc, core_decrease_heap_puts_bytes_in_word_1_and_returns_the_heap);
+  ADD(tc, core_update_memory_flags_puts_addr_len_flags_pid_in_words_1_to_4);
 
   tc = new_tcase(s, "servers");
-  ADD(tc, create_server_with_address_puts_the_sid_in_words_1_to_4);
-  ADD(tc, create_server_with_address_returns_server_not_found);
-  ADD(tc, create_server_returns_the_sid_and_cid_of_new_server_id);
-  ADD(tc, create_server_id_returns_the_sid_of_server_id);
-  ADD(tc, destroy_server_puts_the_sid_in_words_1_to_4);
-  ADD(tc, connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid);
-  ADD(tc, try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid);
-  ADD(tc, try_connect_returns_server_not_found);
-  ADD(tc, connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5);
-  ADD(tc, disconnect_puts_the_cid_in_word_1);
+  ADD(tc, core_create_server_with_address_puts_the_sid_in_words_1_to_4);
+  ADD(tc, core_create_server_with_address_returns_server_not_found);
+  ADD(tc, core_create_server_returns_the_sid_and_cid_of_new_server_id);
+  ADD(tc, core_create_server_id_returns_the_sid_of_server_id);
+  ADD(tc, core_destroy_server_puts_the_sid_in_words_1_to_4);
+  ADD(tc, core_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid);
+  ADD(tc, core_try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid);
+  ADD(tc, core_try_connect_returns_server_not_found);
+  ADD(tc, core_connect_for_process_puts_pid_in_word_1_and_sid_in_words_2_to_5);
+  ADD(tc, core_disconnect_puts_the_cid_in_word_1);
 
   tc = new_tcase(s, "messages");
-  ADD(tc, send_message_puts_cid_kind_and_id_in_words_1_to_3);
-  ADD(tc, send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars);
-  ADD(tc, send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory);
-  ADD(tc, send_message_gives_the_raw_result_to_the_caller);
-  ADD(tc, send_message_returns_the_error_and_still_fills_the_result);
-  ADD(tc, send_message_rejects_a_bad_kind_or_no_message_without_a_syscall);
-  ADD(tc, try_send_message_uses_number_24_with_the_same_words);
-  ADD(tc, try_send_message_returns_server_queue_full);
-  ADD(tc, receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it);
-  ADD(tc, receive_message_returns_the_error_of_an_error_result);
-  ADD(tc, try_receive_message_reports_none_as_not_received);
-  ADD(tc, try_receive_message_reports_an_envelope_as_received);
-  ADD(tc, try_receive_message_reports_an_error_as_not_received);
-  ADD(tc, return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5);
-  ADD(tc, return_scalar1_puts_sender_and_value_in_words_1_and_2);
-  ADD(tc, return_scalar2_puts_sender_and_values_in_words_1_to_3);
-  ADD(tc, return_scalar5_puts_sender_and_values_in_words_1_to_6);
+  ADD(tc, core_send_message_puts_cid_kind_and_id_in_words_1_to_3);
+  ADD(tc, core_send_message_puts_arg1_to_arg4_in_words_4_to_7_for_scalars);
+  ADD(tc,
+      core_send_message_puts_addr_len_offset_valid_in_words_4_to_7_for_memory);
+  ADD(tc, core_send_message_gives_the_raw_result_to_the_caller);
+  ADD(tc, core_send_message_returns_the_error_and_still_fills_the_result);
+  ADD(tc,
+      core_send_message_rejects_a_bad_kind_or_no_message_without_a_syscall);
+  ADD(tc, core_try_send_message_uses_number_24_with_the_same_words);
+  ADD(tc, core_try_send_message_returns_server_queue_full);
+  ADD(tc, core_receive_message_puts_the_sid_in_words_1_to_4_and_decodes_it);
+  ADD(tc, core_receive_message_returns_the_error_of_an_error_result);
+  ADD(tc, core_try_receive_message_reports_none_as_not_received);
+  ADD(tc, core_try_receive_message_reports_an_envelope_as_received);
+  ADD(tc, core_try_receive_message_reports_an_error_as_not_received);
+  ADD(tc,
+      core_return_memory_puts_sender_addr_len_offset_valid_in_words_1_to_5);
+  ADD(tc, core_return_scalar1_puts_sender_and_value_in_words_1_and_2);
+  ADD(tc, core_return_scalar2_puts_sender_and_values_in_words_1_to_3);
+  ADD(tc, core_return_scalar5_puts_sender_and_values_in_words_1_to_6);
 
   tc = new_tcase(s, "reply_and_receive_next");
-  ADD(tc, reply_and_receive_next_answers_one_word_in_a3_with_type_1);
-  ADD(tc, reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2);
-  ADD(tc, reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5);
-  ADD(tc, reply_and_receive_next_rejects_other_word_counts_without_a_syscall);
-  ADD(tc, reply_and_receive_next_answers_a_lend_with_memory_words);
-  ADD(tc, reply_and_receive_next_only_receives_after_a_scalar_or_a_send);
-  ADD(tc, reply_and_receive_next_only_receives_when_the_sender_is_0);
-  ADD(tc, reply_and_receive_next_clears_the_envelope_after_an_error);
-  ADD(tc, reply_and_receive_next_rejects_a_null_envelope);
+  ADD(tc, core_reply_and_receive_next_answers_one_word_in_a3_with_type_1);
+  ADD(tc, core_reply_and_receive_next_answers_two_words_in_a3_a4_with_type_2);
+  ADD(tc,
+      core_reply_and_receive_next_answers_five_words_in_a2_to_a6_with_type_5);
+  ADD(tc,
+      core_reply_and_receive_next_rejects_other_word_counts_without_a_syscall);
+  ADD(tc, core_reply_and_receive_next_answers_a_lend_with_memory_words);
+  ADD(tc, core_reply_and_receive_next_only_receives_after_a_scalar_or_a_send);
+  ADD(tc, core_reply_and_receive_next_only_receives_when_the_sender_is_0);
+  ADD(tc, core_reply_and_receive_next_clears_the_envelope_after_an_error);
+  ADD(tc, core_reply_and_receive_next_rejects_a_null_envelope);
 
   tc = new_tcase(s, "threads");
-  ADD(tc, create_thread_puts_entry_stack_and_arg_in_words_1_to_4);
-  ADD(tc, create_thread_asks_for_128_kib_when_stack_size_is_0);
-  ADD(tc, create_thread_returns_the_stack_error_without_a_syscall);
-  ADD(tc, create_thread_unmaps_a_mapped_stack_when_the_syscall_fails);
-  ADD(tc, create_thread_unmaps_nothing_when_the_backend_gave_no_stack);
-  ADD(tc, create_thread_rejects_a_null_entry);
-  ADD(tc, join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value);
-  ADD(tc, join_thread_returns_thread_not_available_for_its_own_tid);
-  ADD(tc, get_thread_id_returns_word_1_of_thread_id_or_0);
-  ADD(tc, get_process_id_returns_word_1_of_process_id_or_0);
-  ADD(tc, yield_is_ok_when_its_own_words_come_back);
-  ADD(tc, wait_event_is_ok_when_its_own_words_come_back);
+  ADD(tc, core_create_thread_puts_entry_stack_and_arg_in_words_1_to_4);
+  ADD(tc, core_create_thread_asks_for_128_kib_when_stack_size_is_0);
+  ADD(tc, core_create_thread_returns_the_stack_error_without_a_syscall);
+  ADD(tc, core_create_thread_unmaps_a_mapped_stack_when_the_syscall_fails);
+  ADD(tc, core_create_thread_unmaps_nothing_when_the_backend_gave_no_stack);
+  ADD(tc, core_create_thread_rejects_a_null_entry);
+  ADD(tc,
+      core_join_thread_puts_the_tid_in_word_1_and_returns_the_scalar1_value);
+  ADD(tc, core_join_thread_returns_thread_not_available_for_its_own_tid);
+  ADD(tc, core_get_thread_id_returns_word_1_of_thread_id_or_0);
+  ADD(tc, core_get_process_id_returns_word_1_of_process_id_or_0);
+  ADD(tc, core_yield_is_ok_when_its_own_words_come_back);
+  ADD(tc, core_wait_event_is_ok_when_its_own_words_come_back);
   if (forking)
     tcase_add_exit_test(
-        tc, terminate_process_puts_the_code_in_word_1_and_never_returns, 42);
-  ADD(tc, shutdown_uses_number_23);
-  ADD(tc, claim_interrupt_puts_irq_handler_arg_in_words_1_to_3);
-  ADD(tc, free_interrupt_puts_irq_in_word_1);
-  ADD(tc, adjust_process_limit_returns_the_value_in_force_from_word_2);
+        tc, core_terminate_process_puts_the_code_in_word_1_and_never_returns,
+        42);
+  ADD(tc, core_shutdown_uses_number_23);
+  ADD(tc, core_claim_interrupt_puts_irq_handler_arg_in_words_1_to_3);
+  ADD(tc, core_free_interrupt_puts_irq_in_word_1);
+  ADD(tc, core_adjust_process_limit_returns_the_value_in_force_from_word_2);
 
   tc = new_tcase(s, "system");
-  ADD(tc, return_to_parent_puts_pid_and_cpu_in_words_1_and_2);
-  ADD(tc, switch_to_puts_pid_and_context_in_words_1_and_2);
-  ADD(tc, ready_threads_puts_pid_in_word_1);
-  ADD(tc, set_mem_region_puts_pid_type_addr_size_in_words_1_to_4);
-  ADD(tc, create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid);
-  ADD(tc, set_exception_handler_puts_pc_and_sp_in_words_1_and_2);
-  ADD(tc, virt_to_phys_puts_virt_in_word_1_and_reads_scalar1);
-  ADD(tc, virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2);
-  ADD(tc, platform_specific_puts_its_seven_words_in_1_to_7);
+  ADD(tc, core_return_to_parent_puts_pid_and_cpu_in_words_1_and_2);
+  ADD(tc, core_switch_to_puts_pid_and_context_in_words_1_and_2);
+  ADD(tc, core_ready_threads_puts_pid_in_word_1);
+  ADD(tc, core_set_mem_region_puts_pid_type_addr_size_in_words_1_to_4);
+  ADD(tc,
+      core_create_process_puts_the_six_init_words_in_1_to_6_and_reads_pid_cid);
+  ADD(tc, core_set_exception_handler_puts_pc_and_sp_in_words_1_and_2);
+  ADD(tc, core_virt_to_phys_puts_virt_in_word_1_and_reads_scalar1);
+  ADD(tc, core_virt_to_phys_pid_puts_pid_and_virt_in_words_1_and_2);
+  ADD(tc, core_platform_specific_puts_its_seven_words_in_1_to_7);
 
   tc = new_tcase(s, "helpers");
-  ADD(tc, scalar_sends_a_scalar_message);
-  ADD(tc, blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest);
-  ADD(tc, blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest);
-  ADD(tc, blocking_scalar_fills_ret_from_scalar5);
-  ADD(tc, blocking_scalar_zeros_ret_on_error);
-  ADD(tc, blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error);
-  ADD(tc, lend_sends_a_lendable_buffer_as_it_is);
-  ADD(tc, lend_rejects_a_zero_length_without_a_syscall);
-  ADD(tc, lend_treats_a_reply_that_is_not_memory_returned_as_internal_error);
-  ADD(tc, lend_bounces_a_non_lendable_buffer_and_unmaps_it_after);
-  ADD(tc, lend_bounces_a_page_aligned_buffer_of_an_odd_length);
-  ADD(tc, lend_rounds_the_bounce_up_to_whole_pages);
-  ADD(tc, lend_returns_the_map_error_without_sending);
-  ADD(tc, lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer);
-  ADD(tc, lend_mut_leaves_the_buffer_alone_when_the_lend_fails);
-  ADD(tc, lend_mut_lends_a_lendable_buffer_in_place);
-  ADD(tc, send_moves_a_lendable_buffer_as_it_is);
-  ADD(tc, send_keeps_the_bounce_pages_mapped_after_a_successful_send);
-  ADD(tc, send_unmaps_the_bounce_pages_after_a_failed_send);
+  ADD(tc, core_scalar_sends_a_scalar_message);
+  ADD(tc, core_blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest);
+  ADD(tc, core_blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest);
+  ADD(tc, core_blocking_scalar_fills_ret_from_scalar5);
+  ADD(tc, core_blocking_scalar_zeros_ret_on_error);
+  ADD(tc, core_blocking_scalar_treats_a_non_scalar_reply_as_an_internal_error);
+  ADD(tc, core_lend_sends_a_lendable_buffer_as_it_is);
+  ADD(tc, core_lend_rejects_a_zero_length_without_a_syscall);
+  ADD(tc,
+      core_lend_treats_a_reply_that_is_not_memory_returned_as_internal_error);
+  ADD(tc, core_lend_bounces_a_non_lendable_buffer_and_unmaps_it_after);
+  ADD(tc, core_lend_bounces_a_page_aligned_buffer_of_an_odd_length);
+  ADD(tc, core_lend_rounds_the_bounce_up_to_whole_pages);
+  ADD(tc, core_lend_returns_the_map_error_without_sending);
+  ADD(tc,
+      core_lend_mut_copies_the_server_writes_back_into_a_non_lendable_buffer);
+  ADD(tc, core_lend_mut_leaves_the_buffer_alone_when_the_lend_fails);
+  ADD(tc, core_lend_mut_lends_a_lendable_buffer_in_place);
+  ADD(tc, core_send_moves_a_lendable_buffer_as_it_is);
+  ADD(tc, core_send_keeps_the_bounce_pages_mapped_after_a_successful_send);
+  ADD(tc, core_send_unmaps_the_bounce_pages_after_a_failed_send);
 
   return s;
 }

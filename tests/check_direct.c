@@ -259,7 +259,7 @@ fd_count_down_to(pid_t pid, int target)
 /* ==== a vandal beside honest clients ====================================== */
 
 START_TEST(
-    a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients)
+    direct_a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients)
 {
   unsigned vp;
   pid_t v;
@@ -278,7 +278,7 @@ START_TEST(
 }
 END_TEST
 
-START_TEST(a_vandal_that_rewrites_ring_generations_only_delays_others)
+START_TEST(direct_a_vandal_that_rewrites_ring_generations_only_delays_others)
 {
   pid_t v;
 
@@ -295,7 +295,7 @@ START_TEST(a_vandal_that_rewrites_ring_generations_only_delays_others)
 }
 END_TEST
 
-START_TEST(a_vandal_that_marks_the_server_dead_only_delays_others)
+START_TEST(direct_a_vandal_that_marks_the_server_dead_only_delays_others)
 {
   pid_t v;
 
@@ -310,7 +310,7 @@ START_TEST(a_vandal_that_marks_the_server_dead_only_delays_others)
 }
 END_TEST
 
-START_TEST(a_vandal_that_marks_the_server_full_only_delays_others)
+START_TEST(direct_a_vandal_that_marks_the_server_full_only_delays_others)
 {
   pid_t v;
 
@@ -326,7 +326,7 @@ START_TEST(a_vandal_that_marks_the_server_full_only_delays_others)
 END_TEST
 
 START_TEST(
-    a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out)
+    direct_a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out)
 {
   pid_t v;
 
@@ -344,7 +344,8 @@ END_TEST
 
 /* ==== the object socket =================================================== */
 
-START_TEST(malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors)
+START_TEST(
+    direct_malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors)
 {
   int before, during, after;
   pid_t v;
@@ -371,7 +372,8 @@ START_TEST(malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors)
 }
 END_TEST
 
-START_TEST(a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it)
+START_TEST(
+    direct_a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it)
 {
   pid_t v;
 
@@ -389,7 +391,7 @@ END_TEST
 /* ==== promises of the path ================================================ */
 
 START_TEST(
-    a_client_that_exits_right_after_sending_still_has_its_messages_delivered)
+    direct_a_client_that_exits_right_after_sending_still_has_its_messages_delivered)
 {
   enum { N = 50 };
   xous_sid_t sid = sid16(SERVER);
@@ -420,7 +422,8 @@ START_TEST(
 }
 END_TEST
 
-START_TEST(a_reused_pid_never_receives_answers_meant_for_the_dead_process)
+START_TEST(
+    direct_a_reused_pid_never_receives_answers_meant_for_the_dead_process)
 {
   xous_sid_t sid = sid16(SERVER);
   xous_envelope_t env;
@@ -484,7 +487,7 @@ START_TEST(a_reused_pid_never_receives_answers_meant_for_the_dead_process)
 }
 END_TEST
 
-START_TEST(the_queue_is_128_messages_for_all_clients_together)
+START_TEST(direct_the_queue_is_128_messages_for_all_clients_together)
 {
   xous_sid_t sid = sid16(SERVER);
   unsigned long accepted[2] = { 0, 0 };
@@ -605,7 +608,7 @@ stop_relay(void)
 }
 
 START_TEST(
-    a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent)
+    direct_a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent)
 {
   xous_sid_t collect, done;
   xous_cid_t first = start_relay(&collect, &done);
@@ -618,7 +621,7 @@ START_TEST(
 END_TEST
 
 START_TEST(
-    a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages)
+    direct_a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages)
 {
   xous_sid_t collect, done;
   xous_cid_t first = start_relay(&collect, &done);
@@ -655,18 +658,22 @@ direct_suite(void)
   tcase_set_timeout(tc, 90);
   tcase_add_test(
       tc,
-      a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients);
-  tcase_add_test(tc,
-                 a_vandal_that_rewrites_ring_generations_only_delays_others);
-  tcase_add_test(tc, a_vandal_that_marks_the_server_dead_only_delays_others);
-  tcase_add_test(tc, a_vandal_that_marks_the_server_full_only_delays_others);
+      direct_a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients);
+  tcase_add_test(
+      tc, direct_a_vandal_that_rewrites_ring_generations_only_delays_others);
+  tcase_add_test(
+      tc, direct_a_vandal_that_marks_the_server_dead_only_delays_others);
+  tcase_add_test(
+      tc, direct_a_vandal_that_marks_the_server_full_only_delays_others);
   tcase_add_test(
       tc,
-      a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out);
+      direct_a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out);
   tcase_add_test(
-      tc, malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors);
+      tc,
+      direct_malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors);
   tcase_add_test(
-      tc, a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it);
+      tc,
+      direct_a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("promises");
@@ -674,16 +681,18 @@ direct_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(
       tc,
-      a_client_that_exits_right_after_sending_still_has_its_messages_delivered);
-  tcase_add_test(
-      tc, a_reused_pid_never_receives_answers_meant_for_the_dead_process);
-  tcase_add_test(tc, the_queue_is_128_messages_for_all_clients_together);
+      direct_a_client_that_exits_right_after_sending_still_has_its_messages_delivered);
   tcase_add_test(
       tc,
-      a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent);
+      direct_a_reused_pid_never_receives_answers_meant_for_the_dead_process);
+  tcase_add_test(tc,
+                 direct_the_queue_is_128_messages_for_all_clients_together);
   tcase_add_test(
       tc,
-      a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
+      direct_a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent);
+  tcase_add_test(
+      tc,
+      direct_a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
   suite_add_tcase(s, tc);
   return s;
 }

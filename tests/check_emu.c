@@ -630,12 +630,9 @@ main(void)
 {
   Suite *s = suite_create("emu");
   TCase *tc = tcase_create("mixed");
-  SRunner *sr;
-  int failed;
 
   if (!build_rv32())
     return 77;
-  harness_global_init();
   tcase_add_checked_fixture(tc, NULL, harness_cleanup);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, emu_guest_client_gets_answers_from_native_server);
@@ -650,10 +647,5 @@ main(void)
   tcase_add_test(tc,
                  emu_xous_run_mixes_native_and_rv32_processes_in_one_image);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? 0 : 1;
+  return harness_run(s);
 }

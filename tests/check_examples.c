@@ -559,10 +559,7 @@ main(void)
   TCase *counter = tcase_create("counter");
   TCase *sleeper = tcase_create("sleeper");
   TCase *run = tcase_create("xous-run and xousctl");
-  SRunner *sr;
-  int failed;
 
-  harness_global_init();
   tcase_add_checked_fixture(counter, NULL, teardown);
   tcase_set_timeout(counter, 60);
   tcase_add_test(counter, counter_counts_every_increment_of_two_clients);
@@ -585,10 +582,5 @@ main(void)
       run, chrome_trace_of_the_counter_example_has_its_processes_and_flows);
   suite_add_tcase(s, run);
 
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? 0 : 1;
+  return harness_run(s);
 }

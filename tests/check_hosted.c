@@ -226,7 +226,7 @@ expect_gone(unsigned pid)
 
 /* ==== Rust client, C server ================================================= */
 
-START_TEST(a_hosted_client_calls_a_c_server_with_every_scalar_kind)
+START_TEST(hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind)
 {
   pid_t a, b, c;
 
@@ -247,7 +247,7 @@ START_TEST(a_hosted_client_calls_a_c_server_with_every_scalar_kind)
 }
 END_TEST
 
-START_TEST(a_c_server_sees_the_hosted_clients_reserved_pid)
+START_TEST(hosted_a_c_server_sees_the_hosted_clients_reserved_pid)
 {
   unsigned pid;
   pid_t p;
@@ -262,7 +262,7 @@ START_TEST(a_c_server_sees_the_hosted_clients_reserved_pid)
 }
 END_TEST
 
-START_TEST(a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
+START_TEST(hosted_a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
 {
   pid_t server, p;
 
@@ -277,7 +277,7 @@ START_TEST(a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
 }
 END_TEST
 
-START_TEST(a_hosted_borrow_comes_back_with_its_original_bytes)
+START_TEST(hosted_a_hosted_borrow_comes_back_with_its_original_bytes)
 {
   pid_t p, q;
 
@@ -294,7 +294,7 @@ START_TEST(a_hosted_borrow_comes_back_with_its_original_bytes)
 }
 END_TEST
 
-START_TEST(a_hosted_peer_drives_the_hello_example)
+START_TEST(hosted_a_hosted_peer_drives_the_hello_example)
 {
   pid_t server, p;
   char line[64];
@@ -314,7 +314,7 @@ START_TEST(a_hosted_peer_drives_the_hello_example)
 }
 END_TEST
 
-START_TEST(a_hosted_peer_finds_the_counter_example_through_xous_names)
+START_TEST(hosted_a_hosted_peer_finds_the_counter_example_through_xous_names)
 {
   pid_t server, p;
 
@@ -331,7 +331,7 @@ END_TEST
 
 /* ==== C client, Rust server ================================================= */
 
-START_TEST(a_c_client_calls_a_hosted_server)
+START_TEST(hosted_a_c_client_calls_a_hosted_server)
 {
   pid_t a, b, c;
   char line[64];
@@ -349,7 +349,7 @@ START_TEST(a_c_client_calls_a_hosted_server)
 }
 END_TEST
 
-START_TEST(c_lends_to_a_hosted_server_come_back_as_it_wrote_them)
+START_TEST(hosted_c_lends_to_a_hosted_server_come_back_as_it_wrote_them)
 {
   pid_t server, p;
 
@@ -370,7 +370,7 @@ START_TEST(c_lends_to_a_hosted_server_come_back_as_it_wrote_them)
 }
 END_TEST
 
-START_TEST(a_hosted_server_answers_with_reply_and_receive_next)
+START_TEST(hosted_a_hosted_server_answers_with_reply_and_receive_next)
 {
   pid_t a, b, c;
 
@@ -391,7 +391,7 @@ END_TEST
 
 /* ==== Rust and Rust ======================================================= */
 
-START_TEST(two_hosted_programs_talk_through_the_broker)
+START_TEST(hosted_two_hosted_programs_talk_through_the_broker)
 {
   pid_t p, server;
 
@@ -434,7 +434,7 @@ START_TEST(hosted_threads_get_their_own_tids_and_answers)
 }
 END_TEST
 
-START_TEST(memory_calls_are_answered_as_a_hosted_client_expects)
+START_TEST(hosted_memory_calls_are_answered_as_a_hosted_client_expects)
 {
   pid_t p;
 
@@ -452,7 +452,7 @@ START_TEST(memory_calls_are_answered_as_a_hosted_client_expects)
 }
 END_TEST
 
-START_TEST(a_connect_to_a_missing_server_is_answered_once_it_exists)
+START_TEST(hosted_a_connect_to_a_missing_server_is_answered_once_it_exists)
 {
   pid_t p;
 
@@ -465,7 +465,7 @@ START_TEST(a_connect_to_a_missing_server_is_answered_once_it_exists)
 }
 END_TEST
 
-START_TEST(a_hosted_program_gets_28_tids_and_no_more)
+START_TEST(hosted_a_hosted_program_gets_28_tids_and_no_more)
 {
   pid_t p;
 
@@ -481,7 +481,7 @@ END_TEST
 
 /* ==== the process ========================================================= */
 
-START_TEST(a_hosted_program_is_a_process_in_ps_marked_hosted)
+START_TEST(hosted_a_hosted_program_is_a_process_in_ps_marked_hosted)
 {
   unsigned pid;
   pid_t p;
@@ -517,7 +517,7 @@ START_TEST(a_hosted_program_is_a_process_in_ps_marked_hosted)
 }
 END_TEST
 
-START_TEST(a_key_is_good_for_one_connection_and_a_wrong_one_for_none)
+START_TEST(hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none)
 {
   pid_t p;
 
@@ -535,7 +535,8 @@ START_TEST(a_key_is_good_for_one_connection_and_a_wrong_one_for_none)
 }
 END_TEST
 
-START_TEST(killing_a_reserved_pid_before_it_connects_ends_the_reservation)
+START_TEST(
+    hosted_killing_a_reserved_pid_before_it_connects_ends_the_reservation)
 {
   unsigned pid;
   char num[16];
@@ -554,7 +555,7 @@ END_TEST
 
 /* ==== deaths ================================================================ */
 
-START_TEST(terminate_process_is_never_answered_and_ends_the_process)
+START_TEST(hosted_terminate_process_is_never_answered_and_ends_the_process)
 {
   unsigned pid;
   pid_t p;
@@ -569,7 +570,7 @@ START_TEST(terminate_process_is_never_answered_and_ends_the_process)
 }
 END_TEST
 
-START_TEST(c_callers_of_a_hosted_server_that_dies_get_server_not_found)
+START_TEST(hosted_c_callers_of_a_hosted_server_that_dies_get_server_not_found)
 {
   pid_t server, c;
 
@@ -584,7 +585,7 @@ START_TEST(c_callers_of_a_hosted_server_that_dies_get_server_not_found)
 }
 END_TEST
 
-START_TEST(a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error)
+START_TEST(hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error)
 {
   pid_t server, c;
 
@@ -621,25 +622,26 @@ expect_closed_and_others_fine(const char *kind)
   harness_assert_broker_alive();
 }
 
-START_TEST(garbage_on_the_socket_closes_only_that_connection)
+START_TEST(hosted_garbage_on_the_socket_closes_only_that_connection)
 {
   expect_closed_and_others_fine("garbage");
 }
 END_TEST
 
-START_TEST(a_frame_cut_short_closes_only_that_connection)
+START_TEST(hosted_a_frame_cut_short_closes_only_that_connection)
 {
   expect_closed_and_others_fine("short");
 }
 END_TEST
 
-START_TEST(a_payload_over_the_limit_closes_only_that_connection)
+START_TEST(hosted_a_payload_over_the_limit_closes_only_that_connection)
 {
   expect_closed_and_others_fine("huge");
 }
 END_TEST
 
-START_TEST(frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on)
+START_TEST(
+    hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on)
 {
   pid_t p;
 
@@ -687,7 +689,7 @@ closed_by_peer(int fd, int bound_ms)
   return recv(fd, &c, 1, 0) == 0;
 }
 
-START_TEST(a_silent_connection_is_closed_and_unshown_keys_are_bounded)
+START_TEST(hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded)
 {
   int fds[20];
 
@@ -717,7 +719,7 @@ END_TEST
 
 /* ==== the system ======================================================== */
 
-START_TEST(shutdown_from_a_hosted_program_ends_the_system)
+START_TEST(hosted_shutdown_from_a_hosted_program_ends_the_system)
 {
   pid_t p, server;
   int st;
@@ -733,7 +735,7 @@ START_TEST(shutdown_from_a_hosted_program_ends_the_system)
 }
 END_TEST
 
-START_TEST(the_listener_takes_loopback_addresses_only)
+START_TEST(hosted_the_listener_takes_loopback_addresses_only)
 {
   const char *argv[] = { "--foreground", "--socket",    harness_socket_path(),
                          "--hosted",     "192.0.2.1:0", NULL };
@@ -745,7 +747,7 @@ START_TEST(the_listener_takes_loopback_addresses_only)
 }
 END_TEST
 
-START_TEST(a_broker_without_the_listener_says_how_to_start_it)
+START_TEST(hosted_a_broker_without_the_listener_says_how_to_start_it)
 {
   const char *args[] = { "--socket", harness_socket_path(), "hosted-env",
                          NULL };
@@ -761,7 +763,7 @@ END_TEST
 
 /* ==== xous-run ============================================================ */
 
-START_TEST(xous_run_starts_a_hosted_program_beside_c_programs)
+START_TEST(hosted_xous_run_starts_a_hosted_program_beside_c_programs)
 {
   const char *argv[] = { "--no-servers",
                          "--hosted",
@@ -777,7 +779,7 @@ START_TEST(xous_run_starts_a_hosted_program_beside_c_programs)
 }
 END_TEST
 
-START_TEST(xous_run_ends_when_only_a_hosted_server_is_left)
+START_TEST(hosted_xous_run_ends_when_only_a_hosted_server_is_left)
 {
   const char *argv[] = { "--no-servers", "--hosted", HOSTED,
                          "echo-server",  H_SERVER,   "--",
@@ -792,7 +794,7 @@ START_TEST(xous_run_ends_when_only_a_hosted_server_is_left)
 }
 END_TEST
 
-START_TEST(an_image_line_hosted_starts_a_hosted_program)
+START_TEST(hosted_an_image_line_hosted_starts_a_hosted_program)
 {
   char *image;
   FILE *f;
@@ -832,54 +834,67 @@ hosted_suite(void)
 
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, a_hosted_client_calls_a_c_server_with_every_scalar_kind);
-  tcase_add_test(tc, a_c_server_sees_the_hosted_clients_reserved_pid);
-  tcase_add_test(tc, a_hosted_mutable_lend_comes_back_changed_by_the_c_server);
-  tcase_add_test(tc, a_hosted_borrow_comes_back_with_its_original_bytes);
-  tcase_add_test(tc, a_hosted_peer_drives_the_hello_example);
+  tcase_add_test(
+      tc, hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind);
+  tcase_add_test(tc, hosted_a_c_server_sees_the_hosted_clients_reserved_pid);
+  tcase_add_test(
+      tc, hosted_a_hosted_mutable_lend_comes_back_changed_by_the_c_server);
   tcase_add_test(tc,
-                 a_hosted_peer_finds_the_counter_example_through_xous_names);
-  tcase_add_test(tc, a_c_client_calls_a_hosted_server);
-  tcase_add_test(tc, c_lends_to_a_hosted_server_come_back_as_it_wrote_them);
-  tcase_add_test(tc, a_hosted_server_answers_with_reply_and_receive_next);
-  tcase_add_test(tc, two_hosted_programs_talk_through_the_broker);
+                 hosted_a_hosted_borrow_comes_back_with_its_original_bytes);
+  tcase_add_test(tc, hosted_a_hosted_peer_drives_the_hello_example);
+  tcase_add_test(
+      tc, hosted_a_hosted_peer_finds_the_counter_example_through_xous_names);
+  tcase_add_test(tc, hosted_a_c_client_calls_a_hosted_server);
+  tcase_add_test(tc,
+                 hosted_c_lends_to_a_hosted_server_come_back_as_it_wrote_them);
+  tcase_add_test(tc,
+                 hosted_a_hosted_server_answers_with_reply_and_receive_next);
+  tcase_add_test(tc, hosted_two_hosted_programs_talk_through_the_broker);
   tcase_add_test(tc, hosted_threads_get_their_own_tids_and_answers);
-  tcase_add_test(tc, a_hosted_program_gets_28_tids_and_no_more);
-  tcase_add_test(tc, memory_calls_are_answered_as_a_hosted_client_expects);
-  tcase_add_test(tc, a_connect_to_a_missing_server_is_answered_once_it_exists);
+  tcase_add_test(tc, hosted_a_hosted_program_gets_28_tids_and_no_more);
+  tcase_add_test(tc,
+                 hosted_memory_calls_are_answered_as_a_hosted_client_expects);
+  tcase_add_test(
+      tc, hosted_a_connect_to_a_missing_server_is_answered_once_it_exists);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("processes");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, a_hosted_program_is_a_process_in_ps_marked_hosted);
-  tcase_add_test(tc,
-                 a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
+  tcase_add_test(tc, hosted_a_hosted_program_is_a_process_in_ps_marked_hosted);
   tcase_add_test(
-      tc, killing_a_reserved_pid_before_it_connects_ends_the_reservation);
-  tcase_add_test(tc, terminate_process_is_never_answered_and_ends_the_process);
+      tc, hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
+  tcase_add_test(
+      tc,
+      hosted_killing_a_reserved_pid_before_it_connects_ends_the_reservation);
+  tcase_add_test(
+      tc, hosted_terminate_process_is_never_answered_and_ends_the_process);
+  tcase_add_test(
+      tc, hosted_c_callers_of_a_hosted_server_that_dies_get_server_not_found);
+  tcase_add_test(
+      tc, hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error);
+  tcase_add_test(tc, hosted_shutdown_from_a_hosted_program_ends_the_system);
+  tcase_add_test(tc, hosted_the_listener_takes_loopback_addresses_only);
   tcase_add_test(tc,
-                 c_callers_of_a_hosted_server_that_dies_get_server_not_found);
+                 hosted_a_broker_without_the_listener_says_how_to_start_it);
   tcase_add_test(tc,
-                 a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error);
-  tcase_add_test(tc, shutdown_from_a_hosted_program_ends_the_system);
-  tcase_add_test(tc, the_listener_takes_loopback_addresses_only);
-  tcase_add_test(tc, a_broker_without_the_listener_says_how_to_start_it);
-  tcase_add_test(tc, xous_run_starts_a_hosted_program_beside_c_programs);
-  tcase_add_test(tc, an_image_line_hosted_starts_a_hosted_program);
-  tcase_add_test(tc, xous_run_ends_when_only_a_hosted_server_is_left);
+                 hosted_xous_run_starts_a_hosted_program_beside_c_programs);
+  tcase_add_test(tc, hosted_an_image_line_hosted_starts_a_hosted_program);
+  tcase_add_test(tc, hosted_xous_run_ends_when_only_a_hosted_server_is_left);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("faults");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, garbage_on_the_socket_closes_only_that_connection);
-  tcase_add_test(tc, a_frame_cut_short_closes_only_that_connection);
-  tcase_add_test(tc, a_payload_over_the_limit_closes_only_that_connection);
-  tcase_add_test(
-      tc, frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
+  tcase_add_test(tc, hosted_garbage_on_the_socket_closes_only_that_connection);
+  tcase_add_test(tc, hosted_a_frame_cut_short_closes_only_that_connection);
   tcase_add_test(tc,
-                 a_silent_connection_is_closed_and_unshown_keys_are_bounded);
+                 hosted_a_payload_over_the_limit_closes_only_that_connection);
+  tcase_add_test(
+      tc,
+      hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
+  tcase_add_test(
+      tc, hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded);
   suite_add_tcase(s, tc);
   return s;
 }

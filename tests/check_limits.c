@@ -69,7 +69,7 @@ set_limit(unsigned index, xous_word_t proposed)
 
 /* ==== per process ============================================================ */
 
-START_TEST(a_process_owns_at_most_32_servers_then_gets_out_of_memory)
+START_TEST(limits_a_process_owns_at_most_32_servers_then_gets_out_of_memory)
 {
   xous_sid_t sid;
   xous_cid_t cid;
@@ -87,7 +87,8 @@ START_TEST(a_process_owns_at_most_32_servers_then_gets_out_of_memory)
 }
 END_TEST
 
-START_TEST(the_server_limit_can_be_lowered_and_raised_back_but_not_past_32)
+START_TEST(
+    limits_the_server_limit_can_be_lowered_and_raised_back_but_not_past_32)
 {
   xous_sid_t sid;
   xous_cid_t cid;
@@ -103,7 +104,8 @@ START_TEST(the_server_limit_can_be_lowered_and_raised_back_but_not_past_32)
 }
 END_TEST
 
-START_TEST(the_connection_limit_can_be_lowered_and_then_gives_out_of_memory)
+START_TEST(
+    limits_the_connection_limit_can_be_lowered_and_then_gives_out_of_memory)
 {
   xous_sid_t sid;
   xous_cid_t cid;
@@ -131,7 +133,7 @@ park(void *arg)
 }
 
 START_TEST(
-    threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available)
+    limits_threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available)
 {
   static atomic_bool go;
   xous_tid_t tids[40];
@@ -169,7 +171,7 @@ START_TEST(
 }
 END_TEST
 
-START_TEST(map_memory_stops_at_the_mapped_limit_with_out_of_memory)
+START_TEST(limits_map_memory_stops_at_the_mapped_limit_with_out_of_memory)
 {
   xous_range_t a, b;
 
@@ -196,7 +198,7 @@ START_TEST(map_memory_stops_at_the_mapped_limit_with_out_of_memory)
 }
 END_TEST
 
-START_TEST(an_unknown_limit_index_gives_invalid_limit)
+START_TEST(limits_an_unknown_limit_index_gives_invalid_limit)
 {
   xous_word_t v;
 
@@ -207,7 +209,7 @@ END_TEST
 
 /* ==== system wide ============================================================ */
 
-START_TEST(max_servers_256_holds_256_servers_of_many_processes)
+START_TEST(limits_max_servers_256_holds_256_servers_of_many_processes)
 {
   const char *args[] = { "--socket", NULL, "--max-servers", "256", NULL };
   pid_t peers[8];
@@ -240,7 +242,7 @@ START_TEST(max_servers_256_holds_256_servers_of_many_processes)
 }
 END_TEST
 
-START_TEST(the_default_server_table_holds_128_as_the_device)
+START_TEST(limits_the_default_server_table_holds_128_as_the_device)
 {
   pid_t peers[4];
   xous_sid_t sid;
@@ -265,7 +267,7 @@ START_TEST(the_default_server_table_holds_128_as_the_device)
 }
 END_TEST
 
-START_TEST(max_servers_above_256_is_refused_at_start)
+START_TEST(limits_max_servers_above_256_is_refused_at_start)
 {
   static const char *bad[] = { "257", "0", "1000", "12x" };
 
@@ -353,7 +355,8 @@ next_pid_after_one_left(void)
   return pid;
 }
 
-START_TEST(the_64th_process_is_refused_with_out_of_memory_as_on_the_device)
+START_TEST(
+    limits_the_64th_process_is_refused_with_out_of_memory_as_on_the_device)
 {
   static int fds[70];
 
@@ -366,7 +369,7 @@ START_TEST(the_64th_process_is_refused_with_out_of_memory_as_on_the_device)
 }
 END_TEST
 
-START_TEST(max_processes_254_fills_the_8_bit_pid_space_then_refuses)
+START_TEST(limits_max_processes_254_fills_the_8_bit_pid_space_then_refuses)
 {
   const char *args[] = { "--socket", NULL, "--max-processes", "254", NULL };
   static int fds[260];
@@ -381,7 +384,7 @@ START_TEST(max_processes_254_fills_the_8_bit_pid_space_then_refuses)
 }
 END_TEST
 
-START_TEST(max_processes_past_254_or_below_1_is_refused_at_start)
+START_TEST(limits_max_processes_past_254_or_below_1_is_refused_at_start)
 {
   static const char *bad[] = { "255", "0", "1000", "12x", "" };
 
@@ -406,29 +409,36 @@ limits_suite(void)
 
   tcase_add_checked_fixture(tc, setup_broker, teardown_broker);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc,
-                 a_process_owns_at_most_32_servers_then_gets_out_of_memory);
   tcase_add_test(
-      tc, the_server_limit_can_be_lowered_and_raised_back_but_not_past_32);
-  tcase_add_test(
-      tc, the_connection_limit_can_be_lowered_and_then_gives_out_of_memory);
+      tc, limits_a_process_owns_at_most_32_servers_then_gets_out_of_memory);
   tcase_add_test(
       tc,
-      threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available);
-  tcase_add_test(tc, map_memory_stops_at_the_mapped_limit_with_out_of_memory);
-  tcase_add_test(tc, an_unknown_limit_index_gives_invalid_limit);
+      limits_the_server_limit_can_be_lowered_and_raised_back_but_not_past_32);
   tcase_add_test(
-      tc, the_64th_process_is_refused_with_out_of_memory_as_on_the_device);
+      tc,
+      limits_the_connection_limit_can_be_lowered_and_then_gives_out_of_memory);
+  tcase_add_test(
+      tc,
+      limits_threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available);
+  tcase_add_test(
+      tc, limits_map_memory_stops_at_the_mapped_limit_with_out_of_memory);
+  tcase_add_test(tc, limits_an_unknown_limit_index_gives_invalid_limit);
+  tcase_add_test(
+      tc,
+      limits_the_64th_process_is_refused_with_out_of_memory_as_on_the_device);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("system");
   tcase_add_checked_fixture(tc, NULL, teardown_only);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, max_servers_256_holds_256_servers_of_many_processes);
-  tcase_add_test(tc, the_default_server_table_holds_128_as_the_device);
-  tcase_add_test(tc, max_servers_above_256_is_refused_at_start);
-  tcase_add_test(tc, max_processes_254_fills_the_8_bit_pid_space_then_refuses);
-  tcase_add_test(tc, max_processes_past_254_or_below_1_is_refused_at_start);
+  tcase_add_test(tc,
+                 limits_max_servers_256_holds_256_servers_of_many_processes);
+  tcase_add_test(tc, limits_the_default_server_table_holds_128_as_the_device);
+  tcase_add_test(tc, limits_max_servers_above_256_is_refused_at_start);
+  tcase_add_test(
+      tc, limits_max_processes_254_fills_the_8_bit_pid_space_then_refuses);
+  tcase_add_test(tc,
+                 limits_max_processes_past_254_or_below_1_is_refused_at_start);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -57,7 +57,7 @@ fmt(const char *f, ...)
   return buf;
 }
 
-START_TEST(format_handles_the_common_conversions)
+START_TEST(log_format_handles_the_common_conversions)
 {
   const char *volatile nul = NULL; /* hidden from the compiler's check */
   int x = 0;
@@ -97,7 +97,7 @@ format_into(char *buf, size_t size, const char *f, ...)
   return n;
 }
 
-START_TEST(format_never_writes_past_the_buffer)
+START_TEST(log_format_never_writes_past_the_buffer)
 {
   char buf[16];
 
@@ -162,7 +162,7 @@ log_each_level(void)
   ck_assert_int_eq(xous_log(XOUS_LOG_ERROR, "check", "end"), XOUS_OK);
 }
 
-START_TEST(records_at_each_level_appear_with_the_sender_pid)
+START_TEST(log_records_at_each_level_appear_with_the_sender_pid)
 {
   start("trace");
   log_each_level();
@@ -193,7 +193,7 @@ START_TEST(log_level_warn_drops_info_debug_and_trace)
 }
 END_TEST
 
-START_TEST(the_pid_shown_is_the_senders_own)
+START_TEST(log_the_pid_shown_is_the_senders_own)
 {
   pid_t helper;
   char line[128], want[256];
@@ -215,7 +215,7 @@ START_TEST(the_pid_shown_is_the_senders_own)
 }
 END_TEST
 
-START_TEST(a_multiline_record_cannot_pass_for_another_process)
+START_TEST(log_a_multiline_record_cannot_pass_for_another_process)
 {
   start("info");
   ck_assert_int_eq(xous_log(XOUS_LOG_INFO, "m",
@@ -235,7 +235,7 @@ expect_rejected(const xous_log_record_t *rec, xous_error_t want)
                 xous_error_name(want));
 }
 
-START_TEST(bad_records_get_an_error_and_the_server_keeps_serving)
+START_TEST(log_bad_records_get_an_error_and_the_server_keeps_serving)
 {
   static xous_log_record_t rec;
   xous_cid_t cid;
@@ -284,7 +284,7 @@ START_TEST(bad_records_get_an_error_and_the_server_keeps_serving)
 }
 END_TEST
 
-START_TEST(long_text_is_cut_to_one_record)
+START_TEST(log_long_text_is_cut_to_one_record)
 {
   static char big[5000];
   char *out;
@@ -326,7 +326,7 @@ send_panic(xous_cid_t cid, const char *text)
                    XOUS_OK);
 }
 
-START_TEST(panic_output_prints_as_the_real_log_server_does)
+START_TEST(log_panic_output_prints_as_the_real_log_server_does)
 {
   xous_word_t all_b = (xous_word_t)0x4242424242424242ull;
   char head[64], tail[128];
@@ -376,7 +376,7 @@ START_TEST(panic_output_prints_as_the_real_log_server_does)
 }
 END_TEST
 
-START_TEST(an_unknown_log_level_is_a_usage_error)
+START_TEST(log_an_unknown_log_level_is_a_usage_error)
 {
   pid_t p;
   int st;
@@ -397,20 +397,21 @@ log_suite(void)
   TCase *unit = tcase_create("format");
   TCase *tc = tcase_create("server");
 
-  tcase_add_test(unit, format_handles_the_common_conversions);
-  tcase_add_test(unit, format_never_writes_past_the_buffer);
+  tcase_add_test(unit, log_format_handles_the_common_conversions);
+  tcase_add_test(unit, log_format_never_writes_past_the_buffer);
   suite_add_tcase(s, unit);
 
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, records_at_each_level_appear_with_the_sender_pid);
+  tcase_add_test(tc, log_records_at_each_level_appear_with_the_sender_pid);
   tcase_add_test(tc, log_level_warn_drops_info_debug_and_trace);
-  tcase_add_test(tc, the_pid_shown_is_the_senders_own);
-  tcase_add_test(tc, a_multiline_record_cannot_pass_for_another_process);
-  tcase_add_test(tc, bad_records_get_an_error_and_the_server_keeps_serving);
-  tcase_add_test(tc, long_text_is_cut_to_one_record);
-  tcase_add_test(tc, an_unknown_log_level_is_a_usage_error);
-  tcase_add_test(tc, panic_output_prints_as_the_real_log_server_does);
+  tcase_add_test(tc, log_the_pid_shown_is_the_senders_own);
+  tcase_add_test(tc, log_a_multiline_record_cannot_pass_for_another_process);
+  tcase_add_test(tc,
+                 log_bad_records_get_an_error_and_the_server_keeps_serving);
+  tcase_add_test(tc, log_long_text_is_cut_to_one_record);
+  tcase_add_test(tc, log_an_unknown_log_level_is_a_usage_error);
+  tcase_add_test(tc, log_panic_output_prints_as_the_real_log_server_does);
   suite_add_tcase(s, tc);
   return s;
 }
@@ -418,16 +419,7 @@ log_suite(void)
 int
 main(int argc, char **argv)
 {
-  SRunner *sr;
-  int failed;
-
   if (argc > 1)
     return run_role(argc, argv);
-  harness_global_init();
-  sr = srunner_create(log_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(log_suite());
 }

@@ -330,7 +330,7 @@ teardown(void)
 
 /* ==== lends: the bytes, the sharing, the protection ========================== */
 
-START_TEST(mutable_lend_leaves_the_server_bytes_at_the_address_lent)
+START_TEST(memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -353,7 +353,7 @@ START_TEST(mutable_lend_leaves_the_server_bytes_at_the_address_lent)
 }
 END_TEST
 
-START_TEST(a_server_write_reaches_the_lender_pages_before_the_return)
+START_TEST(memory_a_server_write_reaches_the_lender_pages_before_the_return)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -381,7 +381,7 @@ START_TEST(a_server_write_reaches_the_lender_pages_before_the_return)
 }
 END_TEST
 
-START_TEST(a_lender_write_during_a_lend_is_seen_by_the_server)
+START_TEST(memory_a_lender_write_during_a_lend_is_seen_by_the_server)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -403,7 +403,7 @@ START_TEST(a_lender_write_during_a_lend_is_seen_by_the_server)
 }
 END_TEST
 
-START_TEST(a_mutable_lend_makes_the_lender_range_fault_until_the_return)
+START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -434,7 +434,7 @@ START_TEST(a_mutable_lend_makes_the_lender_range_fault_until_the_return)
 }
 END_TEST
 
-START_TEST(the_server_loses_access_after_return_memory)
+START_TEST(memory_the_server_loses_access_after_return_memory)
 {
   static const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND_MUT, XOUS_MSG_LEND };
   xous_cid_t cid;
@@ -469,7 +469,7 @@ START_TEST(the_server_loses_access_after_return_memory)
 }
 END_TEST
 
-START_TEST(an_immutable_lend_is_mapped_read_only_in_the_server)
+START_TEST(memory_an_immutable_lend_is_mapped_read_only_in_the_server)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -490,7 +490,7 @@ START_TEST(an_immutable_lend_is_mapped_read_only_in_the_server)
 }
 END_TEST
 
-START_TEST(offset_and_valid_travel_both_ways)
+START_TEST(memory_offset_and_valid_travel_both_ways)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -526,7 +526,7 @@ END_TEST
 
 /* ==== Send ==================================================================== */
 
-START_TEST(send_moves_the_pages_to_the_server_which_unmaps_them)
+START_TEST(memory_send_moves_the_pages_to_the_server_which_unmaps_them)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -550,7 +550,7 @@ START_TEST(send_moves_the_pages_to_the_server_which_unmaps_them)
 }
 END_TEST
 
-START_TEST(sending_part_of_a_range_keeps_the_rest)
+START_TEST(memory_sending_part_of_a_range_keeps_the_rest)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -587,7 +587,7 @@ raw_memory(xous_cid_t cid, xous_msg_kind_t kind, void *addr, size_t len)
   return xous_send_message(cid, &msg, NULL);
 }
 
-START_TEST(bad_ranges_are_refused_by_every_memory_message)
+START_TEST(memory_bad_ranges_are_refused_by_every_memory_message)
 {
   static const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND, XOUS_MSG_LEND_MUT,
                                            XOUS_MSG_SEND };
@@ -629,7 +629,7 @@ START_TEST(bad_ranges_are_refused_by_every_memory_message)
 }
 END_TEST
 
-START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
+START_TEST(memory_return_memory_refuses_what_was_not_lent_and_returns_once)
 {
   const char *name = name16("mem-return", 1);
   xous_sid_t sid = xous_sid_from_name(name);
@@ -669,7 +669,7 @@ START_TEST(return_memory_refuses_what_was_not_lent_and_returns_once)
 }
 END_TEST
 
-START_TEST(map_and_unmap_refuse_bad_ranges)
+START_TEST(memory_map_and_unmap_refuse_bad_ranges)
 {
   xous_range_t r, out;
   unsigned char *p;
@@ -711,7 +711,7 @@ END_TEST
 
 static unsigned char static_buf[300];
 
-START_TEST(stack_static_and_malloc_buffers_are_bounced_and_copied_back)
+START_TEST(memory_stack_static_and_malloc_buffers_are_bounced_and_copied_back)
 {
   struct {
     unsigned char buf[100];
@@ -761,7 +761,8 @@ END_TEST
 
 /* ==== death in the middle of a lend ============================================ */
 
-START_TEST(a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
+START_TEST(
+    memory_a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
 {
   xous_cid_t cid;
   xous_range_t r;
@@ -786,7 +787,7 @@ START_TEST(a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
 }
 END_TEST
 
-START_TEST(a_client_killed_mid_lend_lets_the_server_return_quietly)
+START_TEST(memory_a_client_killed_mid_lend_lets_the_server_return_quietly)
 {
   const char *name = name16("mem-death", 2);
   xous_sid_t sid = xous_sid_from_name(name);
@@ -812,7 +813,7 @@ START_TEST(a_client_killed_mid_lend_lets_the_server_return_quietly)
 }
 END_TEST
 
-START_TEST(death_mid_lend_or_send_leaves_no_memory_object_behind)
+START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
 {
   const char *held = name16("mem-leak", 1), *stuck = name16("mem-leak", 2);
   int shm_before, during, direct_before;
@@ -863,7 +864,7 @@ END_TEST
 
 /* ==== the heap and memory flags ================================================ */
 
-START_TEST(the_heap_grows_by_new_parts_up_to_its_maximum)
+START_TEST(memory_the_heap_grows_by_new_parts_up_to_its_maximum)
 {
   xous_range_t first, part, again, down;
   unsigned char *base;
@@ -905,7 +906,7 @@ START_TEST(the_heap_grows_by_new_parts_up_to_its_maximum)
 }
 END_TEST
 
-START_TEST(update_memory_flags_to_read_only_makes_writes_fault)
+START_TEST(memory_update_memory_flags_to_read_only_makes_writes_fault)
 {
   xous_range_t r = map_pages(2);
   unsigned char *p = r.addr;
@@ -932,7 +933,7 @@ END_TEST
 
 /* ==== <xous/buffer.h> and the upper example ===================================== */
 
-START_TEST(a_page_buffer_round_trips_through_the_server_helpers)
+START_TEST(memory_a_page_buffer_round_trips_through_the_server_helpers)
 {
   xous_buffer_t b, sent;
   xous_cid_t cid;
@@ -989,7 +990,7 @@ START_TEST(a_page_buffer_round_trips_through_the_server_helpers)
 }
 END_TEST
 
-START_TEST(a_server_refuses_a_valid_past_the_lent_buffer)
+START_TEST(memory_a_server_refuses_a_valid_past_the_lent_buffer)
 {
   const char *name = name16("mem-bufchk", 1);
   pid_t srv, client;
@@ -1004,7 +1005,7 @@ START_TEST(a_server_refuses_a_valid_past_the_lent_buffer)
 }
 END_TEST
 
-START_TEST(the_upper_example_upper_cases_a_string_in_place)
+START_TEST(memory_the_upper_example_upper_cases_a_string_in_place)
 {
   pid_t srv, client;
   int st;
@@ -1033,31 +1034,41 @@ memory_suite(void)
 
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, mutable_lend_leaves_the_server_bytes_at_the_address_lent);
-  tcase_add_test(tc,
-                 a_server_write_reaches_the_lender_pages_before_the_return);
-  tcase_add_test(tc, a_lender_write_during_a_lend_is_seen_by_the_server);
-  tcase_add_test(tc,
-                 a_mutable_lend_makes_the_lender_range_fault_until_the_return);
-  tcase_add_test(tc, the_server_loses_access_after_return_memory);
-  tcase_add_test(tc, an_immutable_lend_is_mapped_read_only_in_the_server);
-  tcase_add_test(tc, offset_and_valid_travel_both_ways);
-  tcase_add_test(tc, send_moves_the_pages_to_the_server_which_unmaps_them);
-  tcase_add_test(tc, sending_part_of_a_range_keeps_the_rest);
-  tcase_add_test(tc, bad_ranges_are_refused_by_every_memory_message);
-  tcase_add_test(tc, return_memory_refuses_what_was_not_lent_and_returns_once);
-  tcase_add_test(tc, map_and_unmap_refuse_bad_ranges);
-  tcase_add_test(tc,
-                 stack_static_and_malloc_buffers_are_bounced_and_copied_back);
   tcase_add_test(
-      tc, a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back);
-  tcase_add_test(tc, a_client_killed_mid_lend_lets_the_server_return_quietly);
-  tcase_add_test(tc, death_mid_lend_or_send_leaves_no_memory_object_behind);
-  tcase_add_test(tc, the_heap_grows_by_new_parts_up_to_its_maximum);
-  tcase_add_test(tc, update_memory_flags_to_read_only_makes_writes_fault);
-  tcase_add_test(tc, a_page_buffer_round_trips_through_the_server_helpers);
-  tcase_add_test(tc, a_server_refuses_a_valid_past_the_lent_buffer);
-  tcase_add_test(tc, the_upper_example_upper_cases_a_string_in_place);
+      tc, memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent);
+  tcase_add_test(
+      tc, memory_a_server_write_reaches_the_lender_pages_before_the_return);
+  tcase_add_test(tc,
+                 memory_a_lender_write_during_a_lend_is_seen_by_the_server);
+  tcase_add_test(
+      tc, memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return);
+  tcase_add_test(tc, memory_the_server_loses_access_after_return_memory);
+  tcase_add_test(tc,
+                 memory_an_immutable_lend_is_mapped_read_only_in_the_server);
+  tcase_add_test(tc, memory_offset_and_valid_travel_both_ways);
+  tcase_add_test(tc,
+                 memory_send_moves_the_pages_to_the_server_which_unmaps_them);
+  tcase_add_test(tc, memory_sending_part_of_a_range_keeps_the_rest);
+  tcase_add_test(tc, memory_bad_ranges_are_refused_by_every_memory_message);
+  tcase_add_test(
+      tc, memory_return_memory_refuses_what_was_not_lent_and_returns_once);
+  tcase_add_test(tc, memory_map_and_unmap_refuse_bad_ranges);
+  tcase_add_test(
+      tc, memory_stack_static_and_malloc_buffers_are_bounced_and_copied_back);
+  tcase_add_test(
+      tc,
+      memory_a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back);
+  tcase_add_test(
+      tc, memory_a_client_killed_mid_lend_lets_the_server_return_quietly);
+  tcase_add_test(tc,
+                 memory_death_mid_lend_or_send_leaves_no_memory_object_behind);
+  tcase_add_test(tc, memory_the_heap_grows_by_new_parts_up_to_its_maximum);
+  tcase_add_test(tc,
+                 memory_update_memory_flags_to_read_only_makes_writes_fault);
+  tcase_add_test(tc,
+                 memory_a_page_buffer_round_trips_through_the_server_helpers);
+  tcase_add_test(tc, memory_a_server_refuses_a_valid_past_the_lent_buffer);
+  tcase_add_test(tc, memory_the_upper_example_upper_cases_a_string_in_place);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -667,7 +667,7 @@ static const uint8_t disc_one_only[24] = {
   2,   0,   0,   0,   3,   0,   0,   0,   4, 0, 0, 0,
 };
 
-START_TEST(rkyv_registrations_match_the_worked_examples)
+START_TEST(names_rkyv_registrations_match_the_worked_examples)
 {
   static const uint32_t tok[4] = { 1, 2, 3, 4 };
   uint8_t buf[XOUS_PAGE_SIZE];
@@ -725,7 +725,7 @@ START_TEST(rkyv_registrations_match_the_worked_examples)
 }
 END_TEST
 
-START_TEST(rkyv_strings_of_every_length_encode_as_rkyv_does)
+START_TEST(names_rkyv_strings_of_every_length_encode_as_rkyv_does)
 {
   static const struct {
     size_t len;
@@ -777,7 +777,7 @@ START_TEST(rkyv_strings_of_every_length_encode_as_rkyv_does)
 }
 END_TEST
 
-START_TEST(rkyv_returns_are_48_bytes_with_the_variant_at_4)
+START_TEST(names_rkyv_returns_are_48_bytes_with_the_variant_at_4)
 {
   struct xous__names_return ret, back;
   uint8_t buf[XOUS_PAGE_SIZE], want[60];
@@ -890,7 +890,7 @@ static const struct {
   { "an empty name", { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 8 },
 };
 
-START_TEST(rkyv_reader_refuses_hostile_archives)
+START_TEST(names_rkyv_reader_refuses_hostile_archives)
 {
   uint8_t long_name[80], buf[XOUS_PAGE_SIZE];
   struct xous__names_return ret;
@@ -1529,10 +1529,10 @@ names_suite(void)
       tc, names_malformed_requests_get_errors_and_the_server_keeps_serving);
 
   tc = tcase(s, "unit", false);
-  tcase_add_test(tc, rkyv_registrations_match_the_worked_examples);
-  tcase_add_test(tc, rkyv_strings_of_every_length_encode_as_rkyv_does);
-  tcase_add_test(tc, rkyv_returns_are_48_bytes_with_the_variant_at_4);
-  tcase_add_test(tc, rkyv_reader_refuses_hostile_archives);
+  tcase_add_test(tc, names_rkyv_registrations_match_the_worked_examples);
+  tcase_add_test(tc, names_rkyv_strings_of_every_length_encode_as_rkyv_does);
+  tcase_add_test(tc, names_rkyv_returns_are_48_bytes_with_the_variant_at_4);
+  tcase_add_test(tc, names_rkyv_reader_refuses_hostile_archives);
   tcase_add_test(tc, names_client_api_refuses_bad_names_before_sending);
   tcase_add_test(tc, names_utf8_check_accepts_utf8_and_refuses_the_rest);
   return s;

@@ -689,19 +689,9 @@ pddb_suite(void)
 int
 main(int argc, char **argv)
 {
-  SRunner *sr;
-  int failed;
-
   setenv("XOUS_PDDB_KDF_OPS", "1", 1);
   setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
   if (argc == 4 && strcmp(argv[1], "writer") == 0)
     return role_writer(argv[2], (unsigned)atoi(argv[3]));
-  harness_global_init();
-  sr = srunner_create(pddb_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(pddb_suite());
 }

@@ -1471,9 +1471,6 @@ server_suite(void)
 int
 main(int argc, char **argv)
 {
-  SRunner *sr;
-  int failed;
-
   setenv("XOUS_PDDB_KDF_OPS", "1", 1);
   setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
   if (argc == 3 && strcmp(argv[1], "writer") == 0)
@@ -1488,12 +1485,5 @@ main(int argc, char **argv)
     return role_opener(argv[2], argc == 4);
   if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
     return role_in_userns(argv + 2);
-  harness_global_init();
-  sr = srunner_create(server_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(server_suite());
 }

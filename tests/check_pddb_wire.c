@@ -428,17 +428,7 @@ wire_suite(void)
 int
 main(void)
 {
-  SRunner *sr;
-  int failed;
-
   setenv("XOUS_PDDB_KDF_OPS", "1", 1);
   setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
-  harness_global_init();
-  sr = srunner_create(wire_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(wire_suite());
 }

@@ -258,7 +258,7 @@ assert_server_alive(void)
 
 /* ==== tests ================================================================= */
 
-START_TEST(elapsed_ms_grows_by_at_least_the_time_slept)
+START_TEST(ticktimer_elapsed_ms_grows_by_at_least_the_time_slept)
 {
   uint64_t before, after;
 
@@ -274,7 +274,7 @@ END_TEST
 /* The deadline is kept to the host clock's precision: without a whole
  * millisecond of rounding, a short sleep is where an early answer would
  * show, so forty of them are each held against both clocks. */
-START_TEST(short_sleeps_never_end_early_on_either_clock)
+START_TEST(ticktimer_short_sleeps_never_end_early_on_either_clock)
 {
   static const xous_word_t ms[] = { 1, 2, 3, 5 };
   int i;
@@ -302,7 +302,7 @@ START_TEST(short_sleeps_never_end_early_on_either_clock)
 }
 END_TEST
 
-START_TEST(sleep_50_ms_answers_after_at_least_50_ms)
+START_TEST(ticktimer_sleep_50_ms_answers_after_at_least_50_ms)
 {
   struct async *a = &calls[0];
 
@@ -316,7 +316,7 @@ START_TEST(sleep_50_ms_answers_after_at_least_50_ms)
 }
 END_TEST
 
-START_TEST(sleep_0_ms_answers_at_once)
+START_TEST(ticktimer_sleep_0_ms_answers_at_once)
 {
   struct async *a = &calls[0];
 
@@ -327,7 +327,7 @@ START_TEST(sleep_0_ms_answers_at_once)
 }
 END_TEST
 
-START_TEST(two_hundred_sleepers_in_eight_processes_all_wake)
+START_TEST(ticktimer_two_hundred_sleepers_in_eight_processes_all_wake)
 {
   pid_t pids[8];
   int i;
@@ -344,7 +344,7 @@ START_TEST(two_hundred_sleepers_in_eight_processes_all_wake)
 }
 END_TEST
 
-START_TEST(a_client_is_served_while_another_sleeps)
+START_TEST(ticktimer_a_client_is_served_while_another_sleeps)
 {
   struct async *a = &calls[0];
   char version[128];
@@ -365,7 +365,7 @@ START_TEST(a_client_is_served_while_another_sleeps)
 }
 END_TEST
 
-START_TEST(version_is_a_string_starting_with_v)
+START_TEST(ticktimer_version_is_a_string_starting_with_v)
 {
   char version[128];
   size_t len = 0;
@@ -385,7 +385,7 @@ le32(const uint8_t *p)
          (uint32_t)p[3] << 24;
 }
 
-START_TEST(get_version_answers_an_rkyv_version_string_of_offset_used)
+START_TEST(ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used)
 {
   static const uint8_t empty[8] = { 0xff, 0xff, 0xff, 0xff,
                                     0xff, 0xff, 0xff, 0xff };
@@ -465,7 +465,8 @@ stand_in_ticktimer(void *arg)
   return NULL;
 }
 
-START_TEST(version_client_sends_what_rust_sends_and_decodes_the_answer)
+START_TEST(
+    ticktimer_version_client_sends_what_rust_sends_and_decodes_the_answer)
 {
   static const uint8_t want[16] = { 0xff, 0xff, 0xff, 0xff,
                                     0xff, 0xff, 0xff, 0xff };
@@ -502,7 +503,8 @@ START_TEST(version_client_sends_what_rust_sends_and_decodes_the_answer)
 }
 END_TEST
 
-START_TEST(mutex_keeps_every_update_of_eight_threads_in_two_processes)
+START_TEST(
+    ticktimer_mutex_keeps_every_update_of_eight_threads_in_two_processes)
 {
   pid_t a = harness_spawn(SELF, "counter", "8", "400", NULL);
   pid_t b = harness_spawn(SELF, "counter", "8", "400", NULL);
@@ -518,7 +520,7 @@ START_TEST(mutex_keeps_every_update_of_eight_threads_in_two_processes)
 }
 END_TEST
 
-START_TEST(unlocking_a_free_mutex_is_refused)
+START_TEST(ticktimer_unlocking_a_free_mutex_is_refused)
 {
   xous_ticktimer_mutex_t m = XOUS_TICKTIMER_MUTEX_INIT;
 
@@ -534,7 +536,7 @@ static xous_ticktimer_mutex_t cv_lock = XOUS_TICKTIMER_MUTEX_INIT;
 static xous_ticktimer_cond_t cv = XOUS_TICKTIMER_COND_INIT;
 static atomic_bool go;
 
-START_TEST(cond_wait_with_a_timeout_times_out)
+START_TEST(ticktimer_cond_wait_with_a_timeout_times_out)
 {
   bool timed_out = false;
   long long t0;
@@ -565,7 +567,7 @@ do_wait_forever(struct async *a)
   xous_ticktimer_mutex_unlock(&cv_lock);
 }
 
-START_TEST(notify_wakes_a_waiter_that_waits_forever)
+START_TEST(ticktimer_notify_wakes_a_waiter_that_waits_forever)
 {
   struct async *a = &calls[0];
   xous_word_t woken = 0;
@@ -587,7 +589,7 @@ START_TEST(notify_wakes_a_waiter_that_waits_forever)
 }
 END_TEST
 
-START_TEST(notify_with_nobody_waiting_wakes_nobody)
+START_TEST(ticktimer_notify_with_nobody_waiting_wakes_nobody)
 {
   xous_word_t woken = 7;
 
@@ -597,7 +599,7 @@ START_TEST(notify_with_nobody_waiting_wakes_nobody)
 }
 END_TEST
 
-START_TEST(only_the_server_itself_may_send_recalculate_sleep)
+START_TEST(ticktimer_only_the_server_itself_may_send_recalculate_sleep)
 {
   xous_cid_t cid;
   xous_word_t ret[5];
@@ -627,29 +629,33 @@ ticktimer_suite(void)
 
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 90);
-  tcase_add_test(tc, elapsed_ms_grows_by_at_least_the_time_slept);
-  tcase_add_test(tc, sleep_50_ms_answers_after_at_least_50_ms);
-  tcase_add_test(tc, short_sleeps_never_end_early_on_either_clock);
-  tcase_add_test(tc, sleep_0_ms_answers_at_once);
-  tcase_add_test(tc, two_hundred_sleepers_in_eight_processes_all_wake);
-  tcase_add_test(tc, a_client_is_served_while_another_sleeps);
-  tcase_add_test(tc, version_is_a_string_starting_with_v);
+  tcase_add_test(tc, ticktimer_elapsed_ms_grows_by_at_least_the_time_slept);
+  tcase_add_test(tc, ticktimer_sleep_50_ms_answers_after_at_least_50_ms);
+  tcase_add_test(tc, ticktimer_short_sleeps_never_end_early_on_either_clock);
+  tcase_add_test(tc, ticktimer_sleep_0_ms_answers_at_once);
   tcase_add_test(tc,
-                 mutex_keeps_every_update_of_eight_threads_in_two_processes);
-  tcase_add_test(tc, unlocking_a_free_mutex_is_refused);
-  tcase_add_test(tc, cond_wait_with_a_timeout_times_out);
-  tcase_add_test(tc, notify_wakes_a_waiter_that_waits_forever);
-  tcase_add_test(tc, notify_with_nobody_waiting_wakes_nobody);
-  tcase_add_test(tc, only_the_server_itself_may_send_recalculate_sleep);
+                 ticktimer_two_hundred_sleepers_in_eight_processes_all_wake);
+  tcase_add_test(tc, ticktimer_a_client_is_served_while_another_sleeps);
+  tcase_add_test(tc, ticktimer_version_is_a_string_starting_with_v);
+  tcase_add_test(
+      tc,
+      ticktimer_mutex_keeps_every_update_of_eight_threads_in_two_processes);
+  tcase_add_test(tc, ticktimer_unlocking_a_free_mutex_is_refused);
+  tcase_add_test(tc, ticktimer_cond_wait_with_a_timeout_times_out);
+  tcase_add_test(tc, ticktimer_notify_wakes_a_waiter_that_waits_forever);
+  tcase_add_test(tc, ticktimer_notify_with_nobody_waiting_wakes_nobody);
   tcase_add_test(tc,
-                 get_version_answers_an_rkyv_version_string_of_offset_used);
+                 ticktimer_only_the_server_itself_may_send_recalculate_sleep);
+  tcase_add_test(
+      tc, ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("client");
   tcase_add_checked_fixture(tc, setup_broker_only, teardown);
   tcase_set_timeout(tc, 90);
-  tcase_add_test(tc,
-                 version_client_sends_what_rust_sends_and_decodes_the_answer);
+  tcase_add_test(
+      tc,
+      ticktimer_version_client_sends_what_rust_sends_and_decodes_the_answer);
   suite_add_tcase(s, tc);
   return s;
 }
@@ -657,16 +663,7 @@ ticktimer_suite(void)
 int
 main(int argc, char **argv)
 {
-  SRunner *sr;
-  int failed;
-
   if (argc > 1)
     return run_role(argc, argv);
-  harness_global_init();
-  sr = srunner_create(ticktimer_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(ticktimer_suite());
 }

@@ -1484,10 +1484,7 @@ main(void)
   Suite *s = suite_create("tools");
   TCase *run = tcase_create("xous-run");
   TCase *ctl = tcase_create("xousctl");
-  SRunner *sr;
-  int failed;
 
-  harness_global_init();
   tcase_add_test(run, json_checker_tells_valid_from_invalid);
   tcase_add_checked_fixture(run, NULL, teardown);
   tcase_set_timeout(run, 60);
@@ -1530,10 +1527,5 @@ main(void)
   tcase_add_test(ctl, xousctl_without_a_broker_says_how_to_start_one);
   suite_add_tcase(s, ctl);
 
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? 0 : 1;
+  return harness_run(s);
 }
