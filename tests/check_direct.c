@@ -29,6 +29,7 @@
 
 #include <xous.h>
 
+#include "support/expect.h"
 #include "support/harness.h"
 #include "support/procfs.h"
 
@@ -50,28 +51,6 @@ tail(const char *out)
   size_t n = strlen(out);
 
   return n > 600 ? out + n - 600 : out;
-}
-
-static void
-expect_line(pid_t pid, const char *line, int timeout_ms)
-{
-  char *out;
-
-  if (harness_wait_line(pid, line, timeout_ms))
-    return;
-  out = harness_output(pid);
-  ck_abort_msg("peer %d did not print '%s' within %d ms; it printed "
-               "'%s'",
-               (int)pid, line, timeout_ms, tail(out));
-}
-
-static xous_sid_t
-sid16(const char *name)
-{
-  char n[16];
-
-  memcpy(n, name, 16);
-  return xous_sid_from_name(n);
 }
 
 static void

@@ -23,6 +23,7 @@
 
 #include <xous.h>
 
+#include "support/expect.h"
 #include "support/harness.h"
 #include "support/json.h"
 
@@ -121,17 +122,6 @@ hosted(const char *name, const char *const args[])
   return harness_spawn_argv(HOSTED, argv);
 }
 
-static void
-expect_line(pid_t pid, const char *line)
-{
-  char *out;
-
-  if (harness_wait_line(pid, line, BOUND_MS))
-    return;
-  out = harness_output(pid);
-  ck_abort_msg("expected \"%s\", got:\n%s", line, out);
-}
-
 /* Waits until pid's output holds text somewhere. */
 static void
 expect_text(pid_t pid, const char *text)
@@ -148,27 +138,12 @@ expect_text(pid_t pid, const char *text)
   free(out);
 }
 
-/* Waits for pid to end and asserts its exit status. */
-static void
-expect_exit(pid_t pid, int status)
-{
-  int st;
-  char *out;
-
-  ck_assert_msg(harness_wait(pid, BOUND_MS, &st), "a peer did not end");
-  out = harness_output(pid);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == status,
-                "exit status %d, not %d; output:\n%s",
-                WIFEXITED(st) ? WEXITSTATUS(st) : -1, status, out);
-  free(out);
-}
-
 static pid_t
 c_echo_server(const char *name)
 {
   pid_t pid = harness_peer("echo-server", name, NULL);
 
-  expect_line(pid, "ready");
+  expect_line(pid, "ready", BOUND_MS);
   return pid;
 }
 
@@ -178,7 +153,7 @@ hosted_echo_server(const char *name, bool rarn)
   const char *args[] = { "echo-server", name, rarn ? "rarn" : NULL, NULL };
   pid_t pid = hosted("hosted-server", args);
 
-  expect_line(pid, "ready");
+  expect_line(pid, "ready", BOUND_MS);
   return pid;
 }
 
@@ -234,16 +209,16 @@ START_TEST(hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind)
   c_echo_server(C_SERVER);
   a = hosted("scalars", (const char *[]){ "client", C_SERVER, "call", "1", "2",
                                           "3", "4", "5", NULL });
-  expect_line(a, "NoError 14 0 0 0 0");
+  expect_line(a, "NoError 14 0 0 0 0", BOUND_MS);
   b = hosted("scalar5", (const char *[]){ "client", C_SERVER, "call", "5", "1",
                                           "2", "3", "4", NULL });
-  expect_line(b, "NoError 1 2 3 4 5");
+  expect_line(b, "NoError 1 2 3 4 5", BOUND_MS);
   c = hosted("many",
              (const char *[]){ "client", C_SERVER, "scalars", "300", NULL });
-  expect_line(c, "sum 10");
-  expect_exit(a, 0);
-  expect_exit(b, 0);
-  expect_exit(c, 0);
+  expect_line(c, "sum 10", BOUND_MS);
+  expect_exit(a, 0, BOUND_MS);
+  expect_exit(b, 0, BOUND_MS);
+  expect_exit(c, 0, BOUND_MS);
 }
 END_TEST
 
@@ -258,7 +233,7 @@ START_TEST(hosted_a_c_server_sees_the_hosted_clients_reserved_pid)
   pid = reserve("sender");
   p = harness_spawn(HOSTED, "client", C_SERVER, "call", "8", NULL);
   snprintf(line, sizeof line, "NoError %u 0 0 0 0", pid);
-  expect_line(p, line);
+  expect_line(p, line, BOUND_MS);
 }
 END_TEST
 
@@ -272,8 +247,8 @@ START_TEST(hosted_a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
   /* Not a page multiple: the server sees whole pages, the client its own
    * bytes. */
   p = hosted("upper", (const char *[]){ "upper", "hello, rust", NULL });
-  expect_line(p, "upper HELLO, RUST");
-  expect_exit(p, 0);
+  expect_line(p, "upper HELLO, RUST", BOUND_MS);
+  expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
 
@@ -285,12 +260,12 @@ START_TEST(hosted_a_hosted_borrow_comes_back_with_its_original_bytes)
   c_echo_server(C_SERVER);
   p = hosted("lend", (const char *[]){ "client", C_SERVER, "lend", "read only",
                                        NULL });
-  expect_line(p, "NoError 0 0 same");
+  expect_line(p, "NoError 0 0 same", BOUND_MS);
   q = hosted("move",
              (const char *[]){ "client", C_SERVER, "move", "10000", NULL });
-  expect_line(q, "NoError");
-  expect_exit(p, 0);
-  expect_exit(q, 0);
+  expect_line(q, "NoError", BOUND_MS);
+  expect_exit(p, 0, BOUND_MS);
+  expect_exit(q, 0, BOUND_MS);
 }
 END_TEST
 
@@ -305,12 +280,12 @@ START_TEST(hosted_a_hosted_peer_drives_the_hello_example)
   ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
   pid = reserve("hello-rs");
   p = harness_spawn(HOSTED, "hello", NULL);
-  expect_line(p, "sum 14");
+  expect_line(p, "sum 14", BOUND_MS);
   snprintf(line, sizeof line, "hello-server: hello, process %u (greeting #7)",
            pid);
-  expect_line(server, line);
+  expect_line(server, line, BOUND_MS);
   snprintf(line, sizeof line, "uptime 3 from %u", pid);
-  expect_line(p, line);
+  expect_line(p, line, BOUND_MS);
 }
 END_TEST
 
@@ -323,9 +298,9 @@ START_TEST(hosted_a_hosted_peer_finds_the_counter_example_through_xous_names)
   server = harness_spawn("examples/counter/counter-server", NULL);
   ck_assert(harness_wait_nth_line(server, 0, (char[256]){ 0 }, 256, BOUND_MS));
   p = hosted("counter-rs", (const char *[]){ "counter", "5", NULL });
-  expect_line(p, "counter 5");
+  expect_line(p, "counter 5", BOUND_MS);
   p = hosted("counter-rs", (const char *[]){ "counter", "7", NULL });
-  expect_line(p, "counter 12");
+  expect_line(p, "counter 12", BOUND_MS);
 }
 END_TEST
 
@@ -339,13 +314,13 @@ START_TEST(hosted_a_c_client_calls_a_hosted_server)
   start_broker();
   hosted_echo_server(H_SERVER, false);
   a = harness_peer("client", H_SERVER, "call", "1", "2", "3", "4", "5", NULL);
-  expect_line(a, "NoError 14 0 0 0 0");
+  expect_line(a, "NoError 14 0 0 0 0", BOUND_MS);
   b = harness_peer("client", H_SERVER, "call", "5", "1", "2", "3", "4", NULL);
-  expect_line(b, "NoError 1 2 3 4 5");
+  expect_line(b, "NoError 1 2 3 4 5", BOUND_MS);
   c = harness_peer("pid", NULL);
   ck_assert(harness_wait_nth_line(c, 0, line, sizeof line, BOUND_MS));
   c = harness_peer("client", H_SERVER, "scalars", "200", NULL);
-  expect_line(c, "sum 10");
+  expect_line(c, "sum 10", BOUND_MS);
 }
 END_TEST
 
@@ -356,17 +331,17 @@ START_TEST(hosted_c_lends_to_a_hosted_server_come_back_as_it_wrote_them)
   start_broker();
   server = hosted_echo_server("upper-example-sv", false);
   p = harness_spawn("examples/upper/upper-client", "make me loud", NULL);
-  expect_line(p, "upper-client: MAKE ME LOUD");
+  expect_line(p, "upper-client: MAKE ME LOUD", BOUND_MS);
   p = harness_spawn(MEM, "lend", "upper-example-sv", "lend-mut", "1", "2",
                     NULL);
-  expect_line(p, "lend-mut NoError 0 8192");
+  expect_line(p, "lend-mut NoError 0 8192", BOUND_MS);
   /* A Borrow: the offset the server answers is the sum of the bytes
    * ('a' x 4096, & 0xffff). */
   p = harness_spawn(MEM, "lend", "upper-example-sv", "lend", "1", "1", NULL);
-  expect_line(p, "lend NoError 4096 4096");
+  expect_line(p, "lend NoError 4096 4096", BOUND_MS);
   p = harness_spawn(MEM, "lend", "upper-example-sv", "send", "1", "3", NULL);
-  expect_line(p, "send NoError 0 0");
-  expect_line(server, "moved 12288 1191936");
+  expect_line(p, "send NoError 0 0", BOUND_MS);
+  expect_line(server, "moved 12288 1191936", BOUND_MS);
 }
 END_TEST
 
@@ -377,15 +352,15 @@ START_TEST(hosted_a_hosted_server_answers_with_reply_and_receive_next)
   start_broker();
   hosted_echo_server(H_SERVER, true);
   a = harness_peer("client", H_SERVER, "call", "1", "2", "3", "4", "5", NULL);
-  expect_line(a, "NoError 14 0 0 0 0");
+  expect_line(a, "NoError 14 0 0 0 0", BOUND_MS);
   b = harness_peer("client", H_SERVER, "call", "2", "7", "8", NULL);
-  expect_line(b, "NoError 7 8 0 0 0");
+  expect_line(b, "NoError 7 8 0 0 0", BOUND_MS);
   c = harness_peer("client", H_SERVER, "call", "5", "1", "2", "3", "4", NULL);
-  expect_line(c, "NoError 1 2 3 4 5");
+  expect_line(c, "NoError 1 2 3 4 5", BOUND_MS);
   c = harness_spawn(MEM, "lend", H_SERVER, "lend-mut", "1", "1", NULL);
-  expect_line(c, "lend-mut NoError 0 4096");
+  expect_line(c, "lend-mut NoError 0 4096", BOUND_MS);
   c = harness_spawn(MEM, "lend", H_SERVER, "lend", "1", "1", NULL);
-  expect_line(c, "lend NoError 4096 4096");
+  expect_line(c, "lend NoError 4096 4096", BOUND_MS);
 }
 END_TEST
 
@@ -399,26 +374,26 @@ START_TEST(hosted_two_hosted_programs_talk_through_the_broker)
   server = hosted_echo_server(H_SERVER, false);
   p = hosted("c1", (const char *[]){ "client", H_SERVER, "call", "1", "10",
                                      "20", "30", "40", NULL });
-  expect_line(p, "NoError 100 0 0 0 0");
+  expect_line(p, "NoError 100 0 0 0 0", BOUND_MS);
   p = hosted("c2", (const char *[]){ "client", H_SERVER, "lend-mut",
                                      "quiet words", NULL });
-  expect_line(p, "NoError QUIET WORDS 0 11");
+  expect_line(p, "NoError QUIET WORDS 0 11", BOUND_MS);
   p = hosted("c3",
              (const char *[]){ "client", H_SERVER, "lend", "abc", NULL });
-  expect_line(p, "NoError 294 3 same");
+  expect_line(p, "NoError 294 3 same", BOUND_MS);
   p = hosted("c4", (const char *[]){ "threads", H_SERVER, "4", NULL });
-  expect_line(p, "threads ok");
+  expect_line(p, "threads ok", BOUND_MS);
   /* A hosted server sees a hosted client's own length, not whole pages
    * ('m' x 100 sums to 10900; 4093 leaves no room for the mark in its
    * page). */
   p = hosted("c5",
              (const char *[]){ "client", H_SERVER, "move", "100", NULL });
-  expect_line(p, "NoError");
-  expect_line(server, "moved 100 10900");
+  expect_line(p, "NoError", BOUND_MS);
+  expect_line(server, "moved 100 10900", BOUND_MS);
   p = hosted("c6",
              (const char *[]){ "client", H_SERVER, "move", "4093", NULL });
-  expect_line(p, "NoError");
-  expect_line(server, "moved 4093 446137");
+  expect_line(p, "NoError", BOUND_MS);
+  expect_line(server, "moved 4093 446137", BOUND_MS);
 }
 END_TEST
 
@@ -429,8 +404,8 @@ START_TEST(hosted_threads_get_their_own_tids_and_answers)
   start_broker();
   c_echo_server(C_SERVER);
   p = hosted("threads", (const char *[]){ "threads", C_SERVER, "8", NULL });
-  expect_line(p, "threads ok");
-  expect_exit(p, 0);
+  expect_line(p, "threads ok", BOUND_MS);
+  expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
 
@@ -440,15 +415,15 @@ START_TEST(hosted_memory_calls_are_answered_as_a_hosted_client_expects)
 
   start_broker();
   p = hosted("mem", (const char *[]){ "memcalls", NULL });
-  expect_line(p, "map ok");
-  expect_line(p, "unmap Ok");
-  expect_line(p, "flags Ok");
-  expect_line(p, "tid ok");
-  expect_line(p, "yield Ok");
+  expect_line(p, "map ok", BOUND_MS);
+  expect_line(p, "unmap Ok", BOUND_MS);
+  expect_line(p, "flags Ok", BOUND_MS);
+  expect_line(p, "tid ok", BOUND_MS);
+  expect_line(p, "yield Ok", BOUND_MS);
   /* AdjustProcessLimit goes to the broker, as a native process's: the
    * connection limit (index XOUS_LIMIT_CONNECTIONS) is the device's. */
-  expect_line(p, "limit 5 32");
-  expect_exit(p, 0);
+  expect_line(p, "limit 5 32", BOUND_MS);
+  expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
 
@@ -461,7 +436,7 @@ START_TEST(hosted_a_connect_to_a_missing_server_is_answered_once_it_exists)
                                         "4", NULL });
   /* Held, as the native path holds it, instead of RetryCall. */
   c_echo_server(C_SERVER);
-  expect_line(p, "NoError 7 0 0 0 0");
+  expect_line(p, "NoError 7 0 0 0 0", BOUND_MS);
 }
 END_TEST
 
@@ -472,10 +447,10 @@ START_TEST(hosted_a_hosted_program_gets_28_tids_and_no_more)
   start_broker();
   c_echo_server(C_SERVER);
   p = hosted("tids", (const char *[]){ "tids", "40", NULL });
-  expect_line(p, "tids 28");
+  expect_line(p, "tids 28", BOUND_MS);
   /* Sixteen of them at once, each with calls of its own. */
   p = hosted("threads", (const char *[]){ "threads", C_SERVER, "16", NULL });
-  expect_line(p, "threads ok");
+  expect_line(p, "threads ok", BOUND_MS);
 }
 END_TEST
 
@@ -495,7 +470,7 @@ START_TEST(hosted_a_hosted_program_is_a_process_in_ps_marked_hosted)
                 e);
   free(e);
   p = harness_spawn(HOSTED, "blocked-client", C_SERVER, "3", "1", NULL);
-  expect_line(p, "connected");
+  expect_line(p, "connected", BOUND_MS);
   e = ps_entry(pid);
   ck_assert_msg(e != NULL && strncmp(e, "rusty ", 6) == 0 &&
                     strstr(e, " hosted 1") != NULL,
@@ -524,13 +499,13 @@ START_TEST(hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none)
   start_broker();
   reserve("once");
   p = harness_spawn(HOSTED, "pid", NULL);
-  expect_exit(p, 0);
+  expect_exit(p, 0, BOUND_MS);
   /* The same key again. */
   p = harness_spawn(HOSTED, "pid", NULL);
-  expect_line(p, "closed");
-  expect_exit(p, 2);
+  expect_line(p, "closed", BOUND_MS);
+  expect_exit(p, 2, BOUND_MS);
   p = harness_spawn(HOSTED, "bad-key", NULL);
-  expect_line(p, "closed");
+  expect_line(p, "closed", BOUND_MS);
   harness_assert_broker_alive();
 }
 END_TEST
@@ -548,7 +523,7 @@ START_TEST(
   free(xousctl((const char *[]){ "kill", num, NULL }));
   expect_gone(pid);
   p = harness_spawn(HOSTED, "pid", NULL);
-  expect_line(p, "closed");
+  expect_line(p, "closed", BOUND_MS);
   harness_assert_broker_alive();
 }
 END_TEST
@@ -563,8 +538,8 @@ START_TEST(hosted_terminate_process_is_never_answered_and_ends_the_process)
   start_broker();
   pid = reserve("ender");
   p = harness_spawn(HOSTED, "terminate", "3", NULL);
-  expect_line(p, "connection ended");
-  expect_exit(p, 2);
+  expect_line(p, "connection ended", BOUND_MS);
+  expect_exit(p, 2, BOUND_MS);
   expect_gone(pid);
   harness_assert_broker_alive();
 }
@@ -577,10 +552,10 @@ START_TEST(hosted_c_callers_of_a_hosted_server_that_dies_get_server_not_found)
   start_broker();
   server = hosted_echo_server(H_SERVER, false);
   c = harness_peer("blocked-client", H_SERVER, "3", "1", NULL);
-  expect_line(c, "connected");
-  expect_line(server, "held 1");
+  expect_line(c, "connected", BOUND_MS);
+  expect_line(server, "held 1", BOUND_MS);
   harness_kill(server, SIGKILL);
-  expect_line(c, "ServerNotFound");
+  expect_line(c, "ServerNotFound", BOUND_MS);
   harness_assert_broker_alive();
 }
 END_TEST
@@ -593,11 +568,11 @@ START_TEST(hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error)
   server = c_echo_server(C_SERVER);
   c = hosted("waiter",
              (const char *[]){ "blocked-client", C_SERVER, "3", "1", NULL });
-  expect_line(c, "connected");
-  expect_line(server, "held 1");
+  expect_line(c, "connected", BOUND_MS);
+  expect_line(server, "held 1", BOUND_MS);
   harness_kill(server, SIGKILL);
-  expect_line(c, "ServerNotFound");
-  expect_exit(c, 0);
+  expect_line(c, "ServerNotFound", BOUND_MS);
+  expect_exit(c, 0, BOUND_MS);
 }
 END_TEST
 
@@ -613,12 +588,12 @@ expect_closed_and_others_fine(const char *kind)
   c_echo_server(C_SERVER);
   pid = reserve("vandal");
   bad = harness_spawn(HOSTED, "fault", kind, NULL);
-  expect_line(bad, "connection ended");
-  expect_exit(bad, 2);
+  expect_line(bad, "connection ended", BOUND_MS);
+  expect_exit(bad, 2, BOUND_MS);
   expect_gone(pid);
   good = hosted("good", (const char *[]){ "client", C_SERVER, "call", "1", "1",
                                           "1", NULL });
-  expect_line(good, "NoError 2 0 0 0 0");
+  expect_line(good, "NoError 2 0 0 0 0", BOUND_MS);
   harness_assert_broker_alive();
 }
 
@@ -648,14 +623,14 @@ START_TEST(
   start_broker();
   c_echo_server(C_SERVER);
   p = hosted("bad-tid", (const char *[]){ "fault", "bad-tid", NULL });
-  expect_line(p, "bad-tid ThreadNotAvailable");
-  expect_line(p, "after NoError");
+  expect_line(p, "bad-tid ThreadNotAvailable", BOUND_MS);
+  expect_line(p, "after NoError", BOUND_MS);
   p = hosted("zero", (const char *[]){ "fault", "zero-lend", NULL });
-  expect_line(p, "zero-lend InvalidArgument");
-  expect_line(p, "after NoError");
+  expect_line(p, "zero-lend InvalidArgument", BOUND_MS);
+  expect_line(p, "after NoError", BOUND_MS);
   p = hosted("unknown", (const char *[]){ "fault", "unknown-call", NULL });
-  expect_line(p, "unknown UnhandledSyscall");
-  expect_line(p, "after NoError");
+  expect_line(p, "unknown UnhandledSyscall", BOUND_MS);
+  expect_line(p, "after NoError", BOUND_MS);
 }
 END_TEST
 
@@ -711,7 +686,7 @@ START_TEST(hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded)
     c_echo_server(C_SERVER);
     p = hosted("after",
                (const char *[]){ "client", C_SERVER, "call", "1", "1", NULL });
-    expect_line(p, "NoError 1 0 0 0 0");
+    expect_line(p, "NoError 1 0 0 0 0", BOUND_MS);
   }
   harness_assert_broker_alive();
 }
@@ -727,11 +702,11 @@ START_TEST(hosted_shutdown_from_a_hosted_program_ends_the_system)
   start_broker();
   server = hosted_echo_server(H_SERVER, false);
   p = hosted("stopper", (const char *[]){ "shutdown", NULL });
-  expect_line(p, "shutdown NoError");
+  expect_line(p, "shutdown NoError", BOUND_MS);
   ck_assert(harness_wait(harness_broker_pid(), BOUND_MS, &st));
   harness_forget_broker();
   /* Every hosted program sees its connection end. */
-  expect_line(server, "connection ended");
+  expect_line(server, "connection ended", BOUND_MS);
 }
 END_TEST
 
@@ -775,7 +750,7 @@ START_TEST(hosted_xous_run_starts_a_hosted_program_beside_c_programs)
   pid_t p = harness_spawn_argv("xous-run", argv);
 
   expect_text(p, "| sum 14\n");
-  expect_exit(p, 0);
+  expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
 
@@ -790,7 +765,7 @@ START_TEST(hosted_xous_run_ends_when_only_a_hosted_server_is_left)
 
   expect_text(p, "| NoError 42 0 0 0 0\n");
   /* The hosted program is known as a server: the run ends with it. */
-  expect_exit(p, 0);
+  expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
 
@@ -813,7 +788,7 @@ START_TEST(hosted_an_image_line_hosted_starts_a_hosted_program)
   argv[2] = image;
   p = harness_spawn_argv("xous-run", argv);
   expect_text(p, "| upper FROM AN IMAGE\n");
-  expect_exit(p, 0);
+  expect_exit(p, 0, BOUND_MS);
   free(image);
 }
 END_TEST

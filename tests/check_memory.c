@@ -29,6 +29,7 @@
 #include <xous.h>
 #include <xous/buffer.h>
 
+#include "support/expect.h"
 #include "support/harness.h"
 #include "support/probe.h"
 
@@ -49,31 +50,6 @@ enum {
 };
 #define HOLD_MARK "held by mem-peer"
 
-/* ==== helpers =============================================================== */
-
-static const char *
-name16(const char *stem, unsigned n)
-{
-  static char names[16][32];
-  static unsigned next;
-  char *s = names[next++ % 16];
-
-  snprintf(s, sizeof names[0], "%-11.11s%05u", stem, n % 100000);
-  return s;
-}
-
-static void
-expect_line(pid_t pid, const char *line)
-{
-  char *out;
-
-  if (harness_wait_line(pid, line, BOUND_MS))
-    return;
-  out = harness_output(pid);
-  ck_abort_msg("peer %d did not print '%s' within %d ms; it printed '%s'",
-               (int)pid, line, BOUND_MS, out);
-}
-
 /* Starts mem-peer's server role on a fresh name and connects to it. */
 static pid_t
 start_mem_server(const char *name, xous_cid_t *cid)
@@ -81,7 +57,7 @@ start_mem_server(const char *name, xous_cid_t *cid)
   pid_t pid = harness_spawn(MEM_PEER, "server", name, NULL);
   xous_error_t err;
 
-  expect_line(pid, "ready");
+  expect_line(pid, "ready", BOUND_MS);
   err = xous_try_connect(xous_sid_from_name(name), cid);
   ck_assert_msg(err == XOUS_OK, "try_connect: %s", xous_error_name(err));
   return pid;
@@ -365,7 +341,8 @@ START_TEST(memory_a_server_write_reaches_the_lender_pages_before_the_return)
   q = second_mapping(r.addr, r.len);
   memset(r.addr, 'a', r.len);
   lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, r.addr, r.len);
-  expect_line(srv, "holding 104"); /* 'h' of the mark the server wrote */
+  expect_line(srv, "holding 104",
+              BOUND_MS); /* 'h' of the mark the server wrote */
   /* The lend is still held: only shared pages can show the mark yet. */
   ck_assert_msg(memcmp(q, HOLD_MARK, sizeof HOLD_MARK) == 0,
                 "the lender's object does not hold the server's write "
@@ -393,10 +370,10 @@ START_TEST(memory_a_lender_write_during_a_lend_is_seen_by_the_server)
   q = second_mapping(r.addr, r.len);
   ((unsigned char *)r.addr)[0] = 'x';
   lend_start(cid, XOUS_MSG_LEND, MEM_HOLD, r.addr, r.len);
-  expect_line(srv, "holding 120");
+  expect_line(srv, "holding 120", BOUND_MS);
   q[0] = 'y'; /* while the server holds the lend */
   ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
-  expect_line(srv, "saw 121");
+  expect_line(srv, "saw 121", BOUND_MS);
   lend_finish();
   ck_assert_int_eq(call.err, XOUS_OK);
   munmap(q, r.len);
@@ -415,7 +392,7 @@ START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
   p = r.addr;
   ck_assert(!probe_write_faults(p + PAGE, 'b'));
   lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
-  expect_line(srv, "holding 104");
+  expect_line(srv, "holding 104", BOUND_MS);
   /* Another thread of the lender (this one) touches the lent range. */
   ck_assert_msg(probe_read_faults(p),
                 "reading a mutably lent page did not fault");
@@ -482,7 +459,7 @@ START_TEST(memory_an_immutable_lend_is_mapped_read_only_in_the_server)
   ck_assert_int_eq(xous_lend(cid, MEM_RO_WRITE, r.addr, r.len, 0, 0, NULL,
                              &valid),
                    XOUS_OK);
-  expect_line(srv, "ro-write faulted");
+  expect_line(srv, "ro-write faulted", BOUND_MS);
   ck_assert_uint_eq(valid, 1);
   ck_assert_uint_eq(((unsigned char *)r.addr)[0], 'q');
   /* The lender itself keeps its pages as they were. */
@@ -508,7 +485,7 @@ START_TEST(memory_offset_and_valid_travel_both_ways)
            "echo kind=%d len=4096 offset=17 valid=42 "
            "sum=4096",
            (int)XOUS_MSG_LEND);
-  expect_line(srv, want);
+  expect_line(srv, want, BOUND_MS);
   ck_assert_uint_eq(off, 1017);
   ck_assert_uint_eq(valid, 43);
   ck_assert_int_eq(xous_lend_mut(cid, MEM_ECHO, r.addr, r.len, 99999, 0, &off,
@@ -518,7 +495,7 @@ START_TEST(memory_offset_and_valid_travel_both_ways)
            "echo kind=%d len=4096 offset=99999 valid=0 "
            "sum=4096",
            (int)XOUS_MSG_LEND_MUT);
-  expect_line(srv, want);
+  expect_line(srv, want, BOUND_MS);
   ck_assert_uint_eq(off, 100999);
   ck_assert_uint_eq(valid, 1);
 }
@@ -542,11 +519,11 @@ START_TEST(memory_send_moves_the_pages_to_the_server_which_unmaps_them)
   ck_assert_msg(probe_read_faults(p + PAGE),
                 "the second sent page is readable");
   ck_assert_int_eq(xous_unmap_memory(r), XOUS_BAD_ADDRESS);
-  expect_line(srv, "send len=8192 sum=16384");
-  expect_line(srv, "send-write ok");
-  expect_line(srv, "unmap NoError");
-  expect_line(srv, "unmap-again BadAddress");
-  expect_line(srv, "after-unmap faulted");
+  expect_line(srv, "send len=8192 sum=16384", BOUND_MS);
+  expect_line(srv, "send-write ok", BOUND_MS);
+  expect_line(srv, "unmap NoError", BOUND_MS);
+  expect_line(srv, "unmap-again BadAddress", BOUND_MS);
+  expect_line(srv, "after-unmap faulted", BOUND_MS);
 }
 END_TEST
 
@@ -562,7 +539,7 @@ START_TEST(memory_sending_part_of_a_range_keeps_the_rest)
   p = r.addr;
   memset(p, 1, r.len);
   ck_assert_int_eq(xous_send(cid, MEM_SEND, p + PAGE, PAGE, 0, 0), XOUS_OK);
-  expect_line(srv, "unmap NoError");
+  expect_line(srv, "unmap NoError", BOUND_MS);
   ck_assert(!probe_write_faults(p, 7));
   ck_assert(probe_read_faults(p + PAGE));
   ck_assert(!probe_write_faults(p + 2 * PAGE, 7));
@@ -664,7 +641,7 @@ START_TEST(memory_return_memory_refuses_what_was_not_lent_and_returns_once)
                    XOUS_DOUBLE_FREE);
   ck_assert_msg(probe_read_faults(got.addr),
                 "the server can still read the pages after returning them");
-  expect_line(client, "lend-mut NoError 11 22");
+  expect_line(client, "lend-mut NoError 11 22", BOUND_MS);
   ck_assert(harness_wait(client, BOUND_MS, NULL));
 }
 END_TEST
@@ -745,15 +722,16 @@ START_TEST(memory_stack_static_and_malloc_buffers_are_bounced_and_copied_back)
   ck_assert_int_eq(xous_lend(cid, MEM_ECHO, heap, 5000, 1, 2, &off, &valid),
                    XOUS_OK);
   /* Two bounce pages; what lies past the buffer in them is zero. */
-  expect_line(srv, "echo kind=2 len=8192 offset=1 valid=2 sum=15000");
+  expect_line(srv, "echo kind=2 len=8192 offset=1 valid=2 sum=15000",
+              BOUND_MS);
   ck_assert_uint_eq(off, 1001);
   ck_assert_uint_eq(heap[0], 3);
 
   /* Send of a stack buffer: fresh pages move, the caller keeps its own. */
   ck_assert_int_eq(xous_send(cid, MEM_SEND, st.buf, sizeof st.buf, 0, 0),
                    XOUS_OK);
-  expect_line(srv, "send len=4096 sum=5100");
-  expect_line(srv, "unmap NoError");
+  expect_line(srv, "send len=4096 sum=5100", BOUND_MS);
+  expect_line(srv, "unmap NoError", BOUND_MS);
   ck_assert_uint_eq(st.buf[0], 0x33);
   free(heap);
 }
@@ -773,7 +751,7 @@ START_TEST(
   r = map_pages(2);
   p = r.addr;
   lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
-  expect_line(srv, "holding 104");
+  expect_line(srv, "holding 104", BOUND_MS);
   ck_assert(probe_read_faults(p));
   harness_kill(srv, SIGKILL);
   ck_assert(harness_wait(srv, BOUND_MS, NULL));
@@ -825,13 +803,13 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   direct_before = objects_of(harness_broker_pid(), true);
   srv = start_mem_server(held, &cid);
   jam = harness_spawn(MEM_PEER, "stuck", stuck, NULL);
-  expect_line(jam, "ready");
+  expect_line(jam, "ready", BOUND_MS);
   c1 = harness_spawn(MEM_PEER, "lend", held, "lend-mut", "3", "4", NULL);
-  expect_line(srv, "holding 104");
+  expect_line(srv, "holding 104", BOUND_MS);
   c2 = harness_spawn(MEM_PEER, "lend", stuck, "lend", "1", "2", NULL);
   c3 = harness_spawn(MEM_PEER, "lend", stuck, "send", "1", "2", NULL);
-  expect_line(c2, "connected");
-  expect_line(c3, "send NoError 0 0");
+  expect_line(c2, "connected", BOUND_MS);
+  expect_line(c3, "send NoError 0 0", BOUND_MS);
   /* Two messages wait in the stuck server's queue; their objects went
    * from the clients to the server directly, past the broker. */
   during = broker_objects_settle(0);
@@ -843,10 +821,10 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   harness_kill(c1, SIGKILL); /* a lender dies while its lend is held */
   ck_assert(harness_wait(c1, BOUND_MS, NULL));
   ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
-  expect_line(srv, "returned NoError");
+  expect_line(srv, "returned NoError", BOUND_MS);
   harness_kill(jam, SIGKILL); /* a server dies with a lend and a send queued */
   ck_assert(harness_wait(jam, BOUND_MS, NULL));
-  expect_line(c2, "lend ServerNotFound 0 0");
+  expect_line(c2, "lend ServerNotFound 0 0", BOUND_MS);
 
   during = broker_objects_settle(0);
   ck_assert_msg(during == 0, "the broker still holds %d memory objects",
@@ -947,7 +925,7 @@ START_TEST(memory_a_page_buffer_round_trips_through_the_server_helpers)
   memcpy(b.page, "abcdefghij", 10);
   valid = 10;
   ck_assert_int_eq(xous_buffer_lend_mut(&b, cid, MEM_BUFFER, &valid), XOUS_OK);
-  expect_line(srv, "buffer ok 10");
+  expect_line(srv, "buffer ok 10", BOUND_MS);
   ck_assert_uint_eq(valid, 10);
   ck_assert_mem_eq(b.page, "jihgfedcba", 10);
 
@@ -966,7 +944,7 @@ START_TEST(memory_a_page_buffer_round_trips_through_the_server_helpers)
   valid = PAGE + 1;
   ck_assert_int_eq(xous_buffer_lend(&b, cid, MEM_BUFFER, &valid),
                    XOUS_INVALID_ARGUMENT);
-  expect_line(srv, "buffer ShareViolation");
+  expect_line(srv, "buffer ShareViolation", BOUND_MS);
   ck_assert_int_eq(xous_buffer_new(20, &sent), XOUS_OK);
   memset(sent.page, 'z', 20);
   ck_assert_int_eq(xous_buffer_send(&sent, cid, MEM_BUFFER, 20), XOUS_OK);
@@ -996,12 +974,12 @@ START_TEST(memory_a_server_refuses_a_valid_past_the_lent_buffer)
   pid_t srv, client;
 
   srv = harness_spawn(MEM_PEER, "server", name, NULL);
-  expect_line(srv, "ready");
+  expect_line(srv, "ready", BOUND_MS);
   /* valid 5000 on a lend of one page. */
   client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "7", "1", "5000",
                          NULL);
-  expect_line(client, "lend-mut NoError 0 0");
-  expect_line(srv, "buffer InvalidArgument");
+  expect_line(client, "lend-mut NoError 0 0", BOUND_MS);
+  expect_line(srv, "buffer InvalidArgument", BOUND_MS);
 }
 END_TEST
 

@@ -23,6 +23,7 @@
 #include <xous/rkyv.h>
 
 #include "../servers/names/wire.h"
+#include "support/expect.h"
 #include "support/harness.h"
 
 #define PEER "tests/helpers/names-peer"
@@ -31,40 +32,6 @@
 #define BOUND_MS 5000
 /* How long a lookup must stay unanswered to count as waiting. */
 #define BLOCKED_MS 300
-
-/* ==== helpers =============================================================== */
-
-static const char *
-status_text(int st)
-{
-  static char buf[64];
-
-  if (WIFEXITED(st))
-    snprintf(buf, sizeof buf, "exit status %d", WEXITSTATUS(st));
-  else if (WIFSIGNALED(st))
-    snprintf(buf, sizeof buf, "signal %d", WTERMSIG(st));
-  else
-    snprintf(buf, sizeof buf, "wait status %#x", (unsigned)st);
-  return buf;
-}
-
-/* Waits for pid to print line; fails with what it printed otherwise. */
-static void
-expect_line(pid_t pid, const char *line)
-{
-  char *out;
-  int st;
-
-  if (harness_wait_line(pid, line, BOUND_MS))
-    return;
-  out = harness_output(pid);
-  if (harness_wait(pid, 0, &st))
-    ck_abort_msg("process %d ended (%s) without printing '%s'; it printed "
-                 "'%s'",
-                 (int)pid, status_text(st), line, out);
-  ck_abort_msg("process %d did not print '%s' within %d ms; it printed '%s'",
-               (int)pid, line, BOUND_MS, out);
-}
 
 static xous_sid_t
 names_sid(void)
@@ -109,7 +76,7 @@ start_server(const char *name, const char *limit)
 {
   pid_t pid = harness_spawn(PEER, "server", name, limit, NULL);
 
-  expect_line(pid, "ready");
+  expect_line(pid, "ready", BOUND_MS);
   return pid;
 }
 
@@ -325,7 +292,7 @@ START_TEST(names_blocking_lookup_completes_when_the_server_registers_later)
   ck_assert_int_eq(xous_names_try_connect("late-server", NULL),
                    XOUS_SERVER_NOT_FOUND);
   start_server("late-server", "0");
-  expect_line(client, "reply 42");
+  expect_line(client, "reply 42", BOUND_MS);
   ck_assert(harness_wait(client, BOUND_MS, NULL));
   ck_assert(harness_running(names));
 }
@@ -350,7 +317,7 @@ START_TEST(names_a_taken_name_gives_server_exists)
   start_names(NULL);
   start_server("taken", "0");
   pid = harness_spawn(PEER, "server", "taken", "0", NULL);
-  expect_line(pid, "register ServerExists");
+  expect_line(pid, "register ServerExists", BOUND_MS);
 }
 END_TEST
 
@@ -388,7 +355,7 @@ START_TEST(names_a_registrant_that_ends_before_serving_frees_the_name)
   /* Its registrant has ended, so the name may be registered again, and
    * the waiting connect is answered by the new server. */
   start_server("ghost", "0");
-  expect_line(client, "reply 42");
+  expect_line(client, "reply 42", BOUND_MS);
   ck_assert(harness_wait(client, BOUND_MS, NULL));
   out = harness_output(client);
   ck_assert_str_eq(out, "connect NoError\nreply 42\n");

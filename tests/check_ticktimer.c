@@ -22,6 +22,8 @@
 #include <xous/rkyv.h>
 #include <xous/ticktimer.h>
 
+#include "support/async.h"
+#include "support/expect.h"
 #include "support/harness.h"
 
 #define SELF "tests/check_ticktimer"
@@ -126,22 +128,6 @@ run_role(int argc, char **argv)
   return 2;
 }
 
-/* ==== test helpers ========================================================== */
-
-static const char *
-status_text(int st)
-{
-  static char buf[64];
-
-  if (WIFEXITED(st))
-    snprintf(buf, sizeof buf, "exit status %d", WEXITSTATUS(st));
-  else if (WIFSIGNALED(st))
-    snprintf(buf, sizeof buf, "signal %d", WTERMSIG(st));
-  else
-    snprintf(buf, sizeof buf, "wait status %#x", (unsigned)st);
-  return buf;
-}
-
 /* Waits for pid to exit with status 0 and returns its output (free it). */
 static char *
 expect_success(pid_t pid, int timeout_ms)
@@ -159,55 +145,6 @@ expect_success(pid_t pid, int timeout_ms)
                 "helper %d ended with %s; it printed '%s'", (int)pid,
                 status_text(st), out);
   return out;
-}
-
-/* A call run in a Xous thread, so that the test can bound its wait. */
-struct async {
-  void (*fn)(struct async *);
-  xous_word_t ms;
-  xous_error_t err;
-  bool timed_out;
-  long long started, ended;
-  atomic_bool ready, done;
-  xous_tid_t tid;
-};
-
-static struct async calls[4];
-
-static void *
-async_entry(void *p)
-{
-  struct async *a = p;
-
-  a->started = harness_now_ms();
-  a->fn(a);
-  a->ended = harness_now_ms();
-  atomic_store(&a->done, true);
-  return NULL;
-}
-
-static void
-async_start(struct async *a, void (*fn)(struct async *))
-{
-  xous_error_t err;
-
-  a->fn = fn;
-  atomic_store(&a->done, false);
-  err = xous_create_thread(async_entry, a, STACK_SIZE, &a->tid);
-  ck_assert_msg(err == XOUS_OK, "create_thread: %s", xous_error_name(err));
-}
-
-static bool
-wait_flag(atomic_bool *flag, int timeout_ms)
-{
-  long long deadline = harness_now_ms() + timeout_ms;
-
-  while (!atomic_load(flag)) {
-    if (harness_now_ms() >= deadline)
-      return false;
-    harness_sleep_ms(1);
-  }
-  return true;
 }
 
 static void
@@ -304,11 +241,11 @@ END_TEST
 
 START_TEST(ticktimer_sleep_50_ms_answers_after_at_least_50_ms)
 {
-  struct async *a = &calls[0];
+  struct async *a = &async_calls[0];
 
   a->ms = 50;
   async_start(a, do_sleep);
-  ck_assert_msg(wait_flag(&a->done, BOUND_MS),
+  ck_assert_msg(async_wait_flag(&a->done, BOUND_MS),
                 "a 50 ms sleep did not return within %d ms", BOUND_MS);
   ck_assert_int_eq(a->err, XOUS_OK);
   ck_assert_msg(a->ended - a->started >= 50, "slept only %lld ms",
@@ -318,11 +255,11 @@ END_TEST
 
 START_TEST(ticktimer_sleep_0_ms_answers_at_once)
 {
-  struct async *a = &calls[0];
+  struct async *a = &async_calls[0];
 
   a->ms = 0;
   async_start(a, do_sleep);
-  ck_assert_msg(wait_flag(&a->done, BOUND_MS), "sleep 0 did not return");
+  ck_assert_msg(async_wait_flag(&a->done, BOUND_MS), "sleep 0 did not return");
   ck_assert_int_eq(a->err, XOUS_OK);
 }
 END_TEST
@@ -346,7 +283,7 @@ END_TEST
 
 START_TEST(ticktimer_a_client_is_served_while_another_sleeps)
 {
-  struct async *a = &calls[0];
+  struct async *a = &async_calls[0];
   char version[128];
   size_t len = 0;
   uint64_t t;
@@ -569,19 +506,20 @@ do_wait_forever(struct async *a)
 
 START_TEST(ticktimer_notify_wakes_a_waiter_that_waits_forever)
 {
-  struct async *a = &calls[0];
+  struct async *a = &async_calls[0];
   xous_word_t woken = 0;
 
   atomic_store(&a->ready, false);
   async_start(a, do_wait_forever);
-  ck_assert_msg(wait_flag(&a->ready, BOUND_MS), "the waiter did not start");
+  ck_assert_msg(async_wait_flag(&a->ready, BOUND_MS),
+                "the waiter did not start");
   /* The waiter holds the mutex until it waits, so this lock returns only
    * once it is waiting (or about to be). */
   ck_assert_int_eq(xous_ticktimer_mutex_lock(&cv_lock), XOUS_OK);
   atomic_store(&go, true);
   ck_assert_int_eq(xous_ticktimer_cond_notify(&cv, 1, &woken), XOUS_OK);
   ck_assert_int_eq(xous_ticktimer_mutex_unlock(&cv_lock), XOUS_OK);
-  ck_assert_msg(wait_flag(&a->done, BOUND_MS),
+  ck_assert_msg(async_wait_flag(&a->done, BOUND_MS),
                 "the waiter was not woken within %d ms", BOUND_MS);
   ck_assert_int_eq(a->err, XOUS_OK);
   ck_assert(!a->timed_out);

@@ -23,10 +23,12 @@ struct async {
   xous_word_t ms;
   /* results */
   xous_error_t err;
+  bool timed_out;
   xous_word_t ret[5];
   xous_result_t res;
   xous_tid_t tid;
   long long started, ended; /* harness_now_ms() around fn */
+  atomic_bool ready;        /* for fn to say it got somewhere */
   atomic_bool done;
   atomic_llong done_at;
 };
