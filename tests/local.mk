@@ -20,7 +20,9 @@ tests_support_libtest_support_la_SOURCES = \
 	tests/support/procfs.c \
 	tests/support/procfs.h \
 	tests/support/raw.c \
-	tests/support/raw.h
+	tests/support/raw.h \
+	runtime/testkit/files.c \
+	runtime/testkit/files.h
 tests_support_libtest_support_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 SUITE_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 SUITE_LIBS = tests/support/libtest-support.la libxous.la $(CHECK_LIBS)

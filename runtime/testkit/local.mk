@@ -4,6 +4,8 @@
 lib_LTLIBRARIES += libxous-test.la
 libxous_test_la_SOURCES = \
 	runtime/testkit/ctl.c \
+	runtime/testkit/files.c \
+	runtime/testkit/files.h \
 	runtime/testkit/find.c \
 	runtime/testkit/internal.h \
 	runtime/testkit/proc.c \

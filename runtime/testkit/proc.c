@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testkit/files.h"
 #include "testkit/internal.h"
 #include "tools/monotonic.h"
 
@@ -243,64 +244,15 @@ xous_test_os_pid(const xous_test_proc_t *p)
 char *
 xous_test_output(xous_test_proc_t *p)
 {
-  size_t len = 0, cap = 4096;
-  char *buf = malloc(cap);
-  FILE *f;
-
-  if (buf == NULL)
-    return NULL;
-  buf[0] = '\0';
-  if (p == NULL || (f = fopen(p->out, "r")) == NULL)
-    return buf;
-  for (;;) {
-    size_t n;
-
-    if (cap - len < 2048) {
-      char *bigger = realloc(buf, cap * 2);
-
-      if (bigger == NULL) {
-        fclose(f);
-        free(buf);
-        return NULL;
-      }
-      buf = bigger;
-      cap *= 2;
-    }
-    n = fread(buf + len, 1, cap - len - 1, f);
-    if (n == 0)
-      break;
-    len += n;
-  }
-  fclose(f);
-  buf[len] = '\0';
-  return buf;
-}
-
-/* Whole line number index of text: its start, and its length in *len. */
-static const char *
-nth_line(const char *text, size_t index, size_t *len)
-{
-  for (const char *p = text;;) {
-    const char *nl = strchr(p, '\n');
-
-    if (nl == NULL)
-      return NULL;
-    if (index-- == 0) {
-      *len = (size_t)(nl - p);
-      return p;
-    }
-    p = nl + 1;
-  }
+  return xous__test_file_text(p != NULL ? p->out : NULL);
 }
 
 size_t
 xous_test_line_count(xous_test_proc_t *p)
 {
   char *text = xous_test_output(p);
-  size_t n = 0;
+  size_t n = xous__test_line_count(text);
 
-  for (const char *c = text; c != NULL && (c = strchr(c, '\n')) != NULL; c++)
-    n++;
   free(text);
   return n;
 }
@@ -322,7 +274,8 @@ xous_test_wait_line(xous_test_proc_t *p, const char *line, uint32_t timeout_ms)
 
     if (text == NULL)
       return XOUS_OUT_OF_MEMORY;
-    for (size_t i = 0; !found && (s = nth_line(text, i, &len)) != NULL; i++)
+    for (size_t i = 0;
+         !found && (s = xous__test_nth_line(text, i, &len)) != NULL; i++)
       found = len == want && memcmp(s, line, len) == 0;
     free(text);
     if (found)
@@ -348,7 +301,7 @@ xous_test_line(xous_test_proc_t *p, size_t index, char *buf, size_t size,
 
     if (text == NULL)
       return XOUS_OUT_OF_MEMORY;
-    s = nth_line(text, index, &len);
+    s = xous__test_nth_line(text, index, &len);
     if (s != NULL) {
       if (len >= size)
         len = size - 1;

@@ -17,6 +17,7 @@
 #include <xous/names.h>
 #include <xous/ticktimer.h>
 
+#include "testkit/files.h"
 #include "testkit/internal.h"
 #include "xousd/ctl.h"
 
@@ -37,27 +38,6 @@ static const struct standard standards[] = {
 };
 
 /* ---- the directory --------------------------------------------------------- */
-
-/* A long $TMPDIR leaves no room for a socket path (108 bytes). */
-static const char *
-tmp_base(void)
-{
-  const char *t = getenv("TMPDIR");
-
-  if (t == NULL || t[0] != '/' || strlen(t) > 60)
-    return "/tmp";
-  return t;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  remove(path);
-  return 0;
-}
 
 static bool
 socket_accepts(const char *path)
@@ -178,7 +158,8 @@ xous_test_start(const xous_test_options_t *opt, xous_test_t **out)
   skip[1] = t->opt.no_ticktimer;
   skip[2] = t->opt.no_log;
 
-  snprintf(t->dir, sizeof t->dir, "%s/xous-test-XXXXXX", tmp_base());
+  snprintf(t->dir, sizeof t->dir, "%s/xous-test-XXXXXX",
+           xous__test_tmp_base(60));
   if (mkdtemp(t->dir) == NULL) { /* mode 0700 */
     free(t);
     return XOUS_INTERNAL_ERROR;
@@ -256,7 +237,7 @@ xous_test_stop(xous_test_t *t)
   if (t->broker != NULL)
     end_process(t->broker);
   xous__hosted_leave();
-  nftw(t->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+  xous__test_remove_tree(t->dir);
   for (p = t->procs; p != NULL; p = next) {
     next = p->next;
     free(p);

@@ -21,6 +21,7 @@
 #include <check.h>
 
 #include "harness.h"
+#include "testkit/files.h"
 #include "tools/monotonic.h"
 
 #define MAX_CHILDREN 128
@@ -63,41 +64,12 @@ harness_sleep_ms(int ms)
     continue;
 }
 
-/* The directory under which temporary directories are made. A long $TMPDIR
- * would not leave room for a socket path (108 bytes), so it falls back. */
-static const char *
-tmp_base(void)
-{
-  const char *t = getenv("TMPDIR");
-
-  if (t == NULL || t[0] != '/' || strlen(t) > 48)
-    return "/tmp";
-  return t;
-}
-
 static const char *
 build_dir(void)
 {
   const char *b = getenv("XOUS_BUILDDIR");
 
   return (b != NULL && b[0] != '\0') ? b : ".";
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  remove(path);
-  return 0;
-}
-
-static void
-remove_tree(const char *path)
-{
-  if (path[0] != '\0')
-    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static struct child *
@@ -125,7 +97,7 @@ harness_global_init(void)
 {
   if (root[0] != '\0')
     return;
-  snprintf(root, sizeof root, "%s/xous-check-XXXXXX", tmp_base());
+  snprintf(root, sizeof root, "%s/xous-check-XXXXXX", xous__test_tmp_base(48));
   if (mkdtemp(root) == NULL) {
     perror("harness: mkdtemp");
     root[0] = '\0';
@@ -138,7 +110,7 @@ void
 harness_global_cleanup(void)
 {
   if (root[0] != '\0' && root_owner == getpid())
-    remove_tree(root);
+    xous__test_remove_tree(root);
   root[0] = '\0';
 }
 
@@ -152,7 +124,7 @@ harness_dir(void)
   if (root[0] != '\0')
     snprintf(dir, sizeof dir, "%s/t-XXXXXX", root);
   else
-    snprintf(dir, sizeof dir, "%s/xtest-XXXXXX", tmp_base());
+    snprintf(dir, sizeof dir, "%s/xtest-XXXXXX", xous__test_tmp_base(48));
   if (mkdtemp(dir) == NULL) {
     dir[0] = '\0';
     ck_abort_msg("harness: mkdtemp: %s", strerror(errno));
@@ -320,63 +292,18 @@ char *
 harness_output(pid_t pid)
 {
   struct child *c = find_child(pid);
-  char *buf;
-  size_t len = 0, cap = 4096;
-  FILE *f;
+  char *text = xous__test_file_text(c != NULL ? c->out : NULL);
 
-  buf = malloc(cap);
-  ck_assert_ptr_nonnull(buf);
-  buf[0] = '\0';
-  if (c == NULL || (f = fopen(c->out, "r")) == NULL)
-    return buf;
-  for (;;) {
-    size_t n;
-
-    if (cap - len < 2048) {
-      cap *= 2;
-      buf = realloc(buf, cap);
-      ck_assert_ptr_nonnull(buf);
-    }
-    n = fread(buf + len, 1, cap - len - 1, f);
-    if (n == 0)
-      break;
-    len += n;
-  }
-  fclose(f);
-  buf[len] = '\0';
-  return buf;
-}
-
-/* Finds complete line number index in text; returns its start and sets
- * *len, or NULL. */
-static const char *
-nth_line(const char *text, size_t index, size_t *len)
-{
-  const char *p = text;
-
-  for (;;) {
-    const char *nl = strchr(p, '\n');
-
-    if (nl == NULL)
-      return NULL;
-    if (index == 0) {
-      *len = (size_t)(nl - p);
-      return p;
-    }
-    index--;
-    p = nl + 1;
-  }
+  ck_assert_ptr_nonnull(text);
+  return text;
 }
 
 size_t
 harness_line_count(pid_t pid)
 {
   char *text = harness_output(pid);
-  size_t n = 0;
-  const char *p;
+  size_t n = xous__test_line_count(text);
 
-  for (p = text; (p = strchr(p, '\n')) != NULL; p++)
-    n++;
   free(text);
   return n;
 }
@@ -393,7 +320,7 @@ harness_wait_line(pid_t pid, const char *line, int timeout_ms)
     size_t i, len;
     bool found = false;
 
-    for (i = 0; (p = nth_line(text, i, &len)) != NULL; i++)
+    for (i = 0; (p = xous__test_nth_line(text, i, &len)) != NULL; i++)
       if (len == want && memcmp(p, line, len) == 0) {
         found = true;
         break;
@@ -416,7 +343,7 @@ harness_wait_nth_line(pid_t pid, size_t index, char *buf, size_t size,
   for (;;) {
     char *text = harness_output(pid);
     size_t len;
-    const char *p = nth_line(text, index, &len);
+    const char *p = xous__test_nth_line(text, index, &len);
 
     if (p != NULL) {
       if (len >= size)
@@ -655,7 +582,7 @@ harness_cleanup(void)
     }
     broker = 0;
   }
-  remove_tree(dir);
+  xous__test_remove_tree(dir);
   dir[0] = '\0';
   sock_path[0] = '\0';
   nchildren = 0;

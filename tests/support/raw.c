@@ -28,30 +28,11 @@ raw_frame(unsigned type)
 int
 raw_send_fd(int sock, const void *buf, size_t len, int fd)
 {
-  struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-  ssize_t n;
+  long n = xous__send_fd(sock, buf, len, fd, 0);
 
-  if (fd >= 0) {
-    struct cmsghdr *c;
-
-    memset(&ctl, 0, sizeof ctl);
-    msg.msg_control = ctl.buf;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int));
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  n = sendmsg(sock, &msg, MSG_NOSIGNAL);
   if (n < 0)
-    return -errno;
-  ck_assert_int_eq(n, (ssize_t)len);
+    return (int)n;
+  ck_assert_int_eq(n, (long)len);
   return 0;
 }
 
