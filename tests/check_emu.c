@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/expect.h"
 #include "support/harness.h"
 
 #define WAIT_MS 10000
@@ -39,103 +40,92 @@ run_guest(pid_t pid)
   return status;
 }
 
+/* Runs tests/rv32/conformance.elf with args (NULL terminated) under
+ * xous-emu and asserts that it exits with code. */
+static void
+conformance(const char *const args[], int code)
+{
+  const char *argv[8] = { rv32("tests/rv32/conformance.elf") };
+  int n = 1, status;
+
+  while (args[n - 1] != NULL && n < 7) {
+    argv[n] = args[n - 1];
+    n++;
+  }
+  argv[n] = NULL;
+  status = run_guest(harness_spawn_argv(emu, argv));
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == code,
+                "conformance.elf %s: status %#x, not exit %d",
+                args[0] != NULL ? args[0] : "", (unsigned)status, code);
+}
+
+/* Runs the native client of an example against its rv32 server under
+ * xous-emu: the client must print said and both must exit 0. */
+static void
+native_client_of_guest(const char *server_elf, const char *const client[],
+                       const char *said)
+{
+  pid_t server = harness_spawn(emu, rv32(server_elf), NULL);
+  pid_t c = harness_spawn_argv(client[0], client + 1);
+  int status;
+
+  expect_exit(c, 0, WAIT_MS);
+  expect_text(c, said, WAIT_MS);
+  /* The client told the server to quit: the guest ends cleanly. */
+  status = run_guest(server);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 START_TEST(emu_guest_client_gets_answers_from_native_server)
 {
-  pid_t server, guest;
-  int status;
+  pid_t server;
 
   harness_start_broker();
   server = harness_spawn("examples/hello/hello-server", NULL);
-  guest = harness_spawn(emu, rv32("tests/rv32/conformance.elf"), NULL);
-  status = run_guest(guest);
-  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                "conformance check %d failed", WEXITSTATUS(status));
-  ck_assert(harness_wait(server, WAIT_MS, &status));
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  conformance((const char *[]){ NULL }, 0);
+  expect_exit(server, 0, WAIT_MS);
   harness_assert_broker_alive();
 }
 END_TEST
 
 START_TEST(emu_guest_server_answers_native_client)
 {
-  pid_t server, client;
-  int status;
-  char *out;
-
   harness_start_broker();
-  server = harness_spawn(emu, rv32("examples/hello/hello-server.elf"), NULL);
-  client = harness_spawn("examples/hello/hello-client", NULL);
-  ck_assert(harness_wait(client, WAIT_MS, &status));
-  out = harness_output(client);
-  ck_assert_msg(strstr(out, "1 + 2 + 3 + 4 = 10") != NULL, "got: %s", out);
-  free(out);
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  /* The client told the server to quit: the guest ends cleanly. */
-  status = run_guest(server);
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  native_client_of_guest("examples/hello/hello-server.elf",
+                         (const char *[]){ "examples/hello/hello-client",
+                                           NULL },
+                         "1 + 2 + 3 + 4 = 10");
 }
 END_TEST
 
 START_TEST(emu_guest_server_writes_into_mutable_lend_of_native_client)
 {
-  pid_t server, client;
-  int status;
-  char *out;
-
   harness_start_broker();
-  server = harness_spawn(emu, rv32("examples/upper/upper-server.elf"), NULL);
-  client = harness_spawn("examples/upper/upper-client", "--quit",
-                         "make me loud", NULL);
-  ck_assert(harness_wait(client, WAIT_MS, &status));
-  out = harness_output(client);
-  ck_assert_msg(strstr(out, "MAKE ME LOUD") != NULL, "got: %s", out);
-  free(out);
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  status = run_guest(server);
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  native_client_of_guest("examples/upper/upper-server.elf",
+                         (const char *[]){ "examples/upper/upper-client",
+                                           "--quit", "make me loud", NULL },
+                         "MAKE ME LOUD");
 }
 END_TEST
 
 START_TEST(emu_passes_arguments_in_argl_after_unpadded_blocks)
 {
-  pid_t guest;
-  int status;
-
   harness_start_broker();
-  guest = harness_spawn(emu, rv32("tests/rv32/conformance.elf"), "args",
-                        "two words", "", "x", NULL);
-  status = run_guest(guest);
-  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                "the guest's argv check %d failed", WEXITSTATUS(status));
+  conformance((const char *[]){ "args", "two words", "", "x", NULL }, 0);
 }
 END_TEST
 
 START_TEST(emu_interrupt_handler_has_a_tls_block_of_its_own)
 {
-  pid_t guest;
-  int status;
-
   harness_start_broker();
-  guest = harness_spawn(emu, rv32("tests/rv32/conformance.elf"), "irq-tls",
-                        NULL);
-  status = run_guest(guest);
-  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                "the interrupt check %d failed (status %#x)",
-                WEXITSTATUS(status), (unsigned)status);
+  conformance((const char *[]){ "irq-tls", NULL }, 0);
 }
 END_TEST
 
 START_TEST(emu_guest_fault_ends_only_the_guest)
 {
-  pid_t guest;
-  int status;
-
   harness_start_broker();
-  guest = harness_spawn(emu, rv32("tests/rv32/conformance.elf"), "crash",
-                        NULL);
-  status = run_guest(guest);
-  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGSEGV,
-                "status %#x", status);
+  conformance((const char *[]){ "crash", NULL }, 128 + SIGSEGV);
   harness_assert_broker_alive();
 }
 END_TEST

@@ -122,22 +122,6 @@ hosted(const char *name, const char *const args[])
   return harness_spawn_argv(HOSTED, argv);
 }
 
-/* Waits until pid's output holds text somewhere. */
-static void
-expect_text(pid_t pid, const char *text)
-{
-  long long end = harness_now_ms() + BOUND_MS;
-  char *out = harness_output(pid);
-
-  while (strstr(out, text) == NULL && harness_now_ms() < end) {
-    free(out);
-    harness_sleep_ms(20);
-    out = harness_output(pid);
-  }
-  ck_assert_msg(strstr(out, text) != NULL, "no \"%s\" in:\n%s", text, out);
-  free(out);
-}
-
 static pid_t
 c_echo_server(const char *name)
 {
@@ -749,7 +733,7 @@ START_TEST(hosted_xous_run_starts_a_hosted_program_beside_c_programs)
                          NULL };
   pid_t p = harness_spawn_argv("xous-run", argv);
 
-  expect_text(p, "| sum 14\n");
+  expect_text(p, "| sum 14\n", BOUND_MS);
   expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
@@ -763,7 +747,7 @@ START_TEST(hosted_xous_run_ends_when_only_a_hosted_server_is_left)
                          "22",           NULL };
   pid_t p = harness_spawn_argv("xous-run", argv);
 
-  expect_text(p, "| NoError 42 0 0 0 0\n");
+  expect_text(p, "| NoError 42 0 0 0 0\n", BOUND_MS);
   /* The hosted program is known as a server: the run ends with it. */
   expect_exit(p, 0, BOUND_MS);
 }
@@ -787,7 +771,7 @@ START_TEST(hosted_an_image_line_hosted_starts_a_hosted_program)
   fclose(f);
   argv[2] = image;
   p = harness_spawn_argv("xous-run", argv);
-  expect_text(p, "| upper FROM AN IMAGE\n");
+  expect_text(p, "| upper FROM AN IMAGE\n", BOUND_MS);
   expect_exit(p, 0, BOUND_MS);
   free(image);
 }

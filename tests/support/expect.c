@@ -51,6 +51,22 @@ expect_line(pid_t pid, const char *line, int timeout_ms)
 }
 
 void
+expect_text(pid_t pid, const char *text, int timeout_ms)
+{
+  long long end = harness_now_ms() + timeout_ms;
+  char *out = harness_output(pid);
+
+  while (strstr(out, text) == NULL && harness_now_ms() < end) {
+    free(out);
+    harness_sleep_ms(20);
+    out = harness_output(pid);
+  }
+  ck_assert_msg(strstr(out, text) != NULL, "peer %d: no '%s' in '%s'",
+                (int)pid, text, tail(out));
+  free(out);
+}
+
+void
 expect_ready(pid_t pid)
 {
   expect_line(pid, "ready", HARNESS_START_TIMEOUT_MS);

@@ -16,6 +16,8 @@ const char *status_text(int st);
 
 /* Waits up to timeout_ms for pid to print line. */
 void expect_line(pid_t pid, const char *line, int timeout_ms);
+/* Waits up to timeout_ms until pid's output holds text anywhere. */
+void expect_text(pid_t pid, const char *text, int timeout_ms);
 /* expect_line(pid, "ready", HARNESS_START_TIMEOUT_MS): a server is up. */
 void expect_ready(pid_t pid);
 /* Waits up to timeout_ms for pid to print its line number index (0
