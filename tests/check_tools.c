@@ -255,6 +255,32 @@ assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
   free(shm);
 }
 
+/* One run of xous-run in a test: its own TMPDIR, what /dev/shm held
+ * before, the program, and the file its output goes to. */
+struct xrun {
+  const char *tmp;
+  char *shm, *prog, *out;
+};
+
+static struct xrun
+xrun_prepare(void)
+{
+  struct xrun r = { run_tmpdir(), dir_entries("/dev/shm", "xous"),
+                    build_path("xous-run"), out_path("run.out") };
+
+  return r;
+}
+
+/* Asserts that the run of process group pid left nothing, and frees r. */
+static void
+xrun_done(struct xrun *r, pid_t pid)
+{
+  assert_nothing_left(pid, r->tmp, r->shm);
+  free(r->shm);
+  free(r->prog);
+  free(r->out);
+}
+
 /* Runs a tool to its end; returns its wait status and its output. */
 static int
 run_tool(char **output, const char *const argv[])
@@ -356,9 +382,9 @@ END_TEST
 
 START_TEST(xous_run_demo_exits_zero_and_prefixes_lines_with_names)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   const char *argv[] = { prog, NULL };
   pid_t pid = start(out, tmp, argv);
   int st = finish(pid, "xous-run");
@@ -371,19 +397,16 @@ START_TEST(xous_run_demo_exits_zero_and_prefixes_lines_with_names)
   ck_assert_msg(strstr(text, "hello-client | hello-client: 1 + 2 + 3 + 4 = "
                              "10\n") != NULL,
                 "no prefixed client line in:\n%s", text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_exits_with_the_first_programs_status)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *server = build_path("examples/hello/hello-server");
   /* The first program fails once the server (second) has started. */
   const char *argv[] = {
@@ -405,21 +428,18 @@ START_TEST(xous_run_exits_with_the_first_programs_status)
     ck_assert_msg(line != NULL && strncmp(line, "sh ", 3) == 0,
                   "no prefixed line in:\n%s", text);
   }
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(server);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(
     xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *server = build_path("examples/hello/hello-server");
   const char *argv[] = { prog, server, NULL };
   pid_t pid = start(out, tmp, argv);
@@ -438,20 +458,17 @@ START_TEST(
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
   ck_assert_msg(strstr(text, "killed by signal") == NULL,
                 "Ctrl-C reported as a crash:\n%s", text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(server);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_cleans_up_when_a_process_crashes)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *server = build_path("examples/hello/hello-server");
   /* The server runs on; the other program dies of SIGKILL, which leaves
    * only a server: the run ends with the crash's status. */
@@ -466,20 +483,17 @@ START_TEST(xous_run_cleans_up_when_a_process_crashes)
                 "the crash was not reported:\n%s", text);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(server);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_reports_a_first_program_killed_by_a_signal)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *server = build_path("examples/hello/hello-server");
   const char *argv[] = {
     prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
@@ -491,20 +505,17 @@ START_TEST(xous_run_reports_a_first_program_killed_by_a_signal)
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(server);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *image = out_path("demo.image");
   char *hello = build_path("examples/hello");
   char *link = out_path("hello");
@@ -532,22 +543,19 @@ START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
                     strstr(text, "hello-client | hello-client: done\n") !=
                         NULL,
                 "unexpected output:\n%s", text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(hello);
   free(link);
   free(image);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_ends_when_the_client_ends_and_stops_the_server)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *server = build_path("examples/counter/counter-server");
   char *client = build_path("examples/counter/counter-client");
   /* The counter server serves until told to quit; this client does not
@@ -565,21 +573,18 @@ START_TEST(xous_run_ends_when_the_client_ends_and_stops_the_server)
   ck_assert_msg(strstr(text, "killed by signal") == NULL &&
                     strstr(text, "exited with status") == NULL,
                 "a stopped server was reported:\n%s", text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(server);
   free(client);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_until_ends_the_run_when_that_program_ends)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   /* sleep is no server: without --until the run would last its 600 s,
    * longer than finish() waits. */
   const char *argv[] = { prog,    "--no-servers", "--until",
@@ -592,19 +597,16 @@ START_TEST(xous_run_until_ends_the_run_when_that_program_ends)
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
                 "xous-run ended with %#x, not false's 1:\n%s", (unsigned)st,
                 text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *peer = build_path("tests/helpers/names-peer"), *script;
   pid_t pid;
   int st;
@@ -629,21 +631,18 @@ START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
                 "the client started before the name was there, or found "
                 "its place taken:\n%s",
                 text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(script);
   free(text);
-  free(shm);
   free(peer);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_image_keywords_after_and_until)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *peer = build_path("tests/helpers/names-peer");
   char *image = out_path("keywords.image");
   const char *argv[] = { prog, "--image", image, NULL };
@@ -665,21 +664,18 @@ START_TEST(xous_run_image_keywords_after_and_until)
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
   ck_assert_msg(strstr(text, "names-peer | NoError\n") != NULL,
                 "the `after` line started too early:\n%s", text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(image);
   free(peer);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_children_print_line_by_line)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *peer = build_path("tests/helpers/xtest-peer");
   /* The peer leaves its stdout as libxous makes it: on a pipe, only
    * XOUS_LINE_BUFFERED brings "ready" out while it still runs. */
@@ -697,20 +693,17 @@ START_TEST(xous_run_children_print_line_by_line)
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(peer);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_socket_lets_xousctl_reach_the_run)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *server = build_path("examples/hello/hello-server");
   char *sock = out_path("run.sock"), *ps;
   const char *argv[] = {
@@ -732,23 +725,20 @@ START_TEST(xous_run_socket_lets_xousctl_reach_the_run)
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
   ck_assert_msg(access(sock, F_OK) != 0, "the socket is still there");
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free((char *)ctl[0]);
   free(ps);
   free(text);
-  free(shm);
   free(sock);
   free(server);
-  free(prog);
-  free(out);
 }
 END_TEST
 
 START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
 {
-  const char *tmp = run_tmpdir();
-  char *shm = dir_entries("/dev/shm", "xous");
-  char *prog = build_path("xous-run"), *out = out_path("run.out"), *text;
+  struct xrun r = xrun_prepare();
+  const char *tmp = r.tmp;
+  char *prog = r.prog, *out = r.out, *text;
   char *ctl = build_path("xousctl"), *shell = out_path("shell.sh");
   const char *argv[] = { prog, "--no-servers", "--shell", NULL };
   FILE *f = fopen(shell, "w");
@@ -770,13 +760,10 @@ START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 3 &&
                     strstr(text, "asked\n") != NULL,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  assert_nothing_left(pid, tmp, shm);
+  xrun_done(&r, pid);
   free(text);
-  free(shm);
   free(shell);
   free(ctl);
-  free(prog);
-  free(out);
 }
 END_TEST
 
