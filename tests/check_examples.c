@@ -26,115 +26,13 @@
 #include <xous.h>
 
 #include "support/harness.h"
+#include "support/tool.h"
 #include "support/json.h"
 
 #define BOUND_MS 10000
 #define SERVER "examples/counter/counter-server"
 #define CLIENT "examples/counter/counter-client"
 #define SLEEPER "examples/sleeper/sleeper"
-
-/* ==== helpers =============================================================== */
-
-static char *
-top_path(const char *var, const char *rel)
-{
-  const char *top = getenv(var);
-  char *p;
-
-  ck_assert(asprintf(&p, "%s/%s", top != NULL ? top : ".", rel) > 0);
-  return p;
-}
-
-static char *
-dir_path(const char *name)
-{
-  char *p;
-
-  ck_assert(asprintf(&p, "%s/%s", harness_dir(), name) > 0);
-  return p;
-}
-
-static char *
-slurp(const char *path)
-{
-  FILE *f = fopen(path, "r");
-  char *buf = NULL;
-  size_t cap = 0, len = 0, n;
-
-  if (f == NULL)
-    return strdup("");
-  do {
-    if (len + 4096 + 1 > cap) {
-      cap = cap * 2 + 8192;
-      buf = realloc(buf, cap);
-      ck_assert_ptr_nonnull(buf);
-    }
-    n = fread(buf + len, 1, 4096, f);
-    len += n;
-  } while (n > 0);
-  fclose(f);
-  buf[len] = '\0';
-  return buf;
-}
-
-/* Starts argv with stdout and stderr into outfile, in a process group of
- * its own, so that a test can kill all it started. */
-static pid_t
-start(const char *outfile, const char *const argv[])
-{
-  pid_t pid;
-
-  fflush(NULL);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-    setpgid(0, 0);
-    if (fd < 0)
-      _exit(126);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    execv(argv[0], (char *const *)argv);
-    _exit(127);
-  }
-  setpgid(pid, pid);
-  return pid;
-}
-
-/* Waits (bounded) for pid; on a timeout kills its group and fails. */
-static int
-finish(pid_t pid, const char *what)
-{
-  int st;
-
-  if (!harness_wait(pid, BOUND_MS, &st)) {
-    kill(-pid, SIGKILL);
-    harness_wait(pid, BOUND_MS, NULL);
-    ck_abort_msg("%s did not end within %d ms", what, BOUND_MS);
-  }
-  return st;
-}
-
-static bool
-wait_text(const char *path, const char *text)
-{
-  long long end = harness_now_ms() + BOUND_MS;
-
-  while (harness_now_ms() < end) {
-    char *s = slurp(path);
-    bool found = strstr(s, text) != NULL;
-
-    free(s);
-    if (found)
-      return true;
-    harness_sleep_ms(20);
-  }
-  return false;
-}
 
 /* Waits for a peer started with harness_spawn() and asserts it exited 0. */
 static void
@@ -316,8 +214,8 @@ static char *
 demo_image(void)
 {
   static const char *const dirs[] = { "counter", "hello", "sleeper" };
-  char *src = top_path("XOUS_SRCDIR", "examples/demo.image");
-  char *dst = dir_path("demo.image"), *text = slurp(src);
+  char *src = tool_path("XOUS_SRCDIR", "examples/demo.image");
+  char *dst = tool_out_path("demo.image"), *text = tool_slurp(src);
   FILE *f;
 
   ck_assert_msg(text[0] != '\0', "cannot read %s", src);
@@ -329,8 +227,8 @@ demo_image(void)
     char rel[64], *from, *to;
 
     snprintf(rel, sizeof rel, "examples/%s", dirs[i]);
-    from = top_path("XOUS_BUILDDIR", rel);
-    to = dir_path(dirs[i]);
+    from = tool_path("XOUS_BUILDDIR", rel);
+    to = tool_out_path(dirs[i]);
     ck_assert_int_eq(symlink(from, to), 0);
     free(from);
     free(to);
@@ -366,13 +264,13 @@ has_line(const char *text, const char *name, const char *line)
 
 START_TEST(demo_image_runs_every_example_and_exits_zero)
 {
-  char *prog = top_path("XOUS_BUILDDIR", "xous-run"), *image = demo_image();
-  char *out = dir_path("run.out"), *text;
+  char *prog = tool_path("XOUS_BUILDDIR", "xous-run"), *image = demo_image();
+  char *out = tool_out_path("run.out"), *text;
   const char *argv[] = { prog, "--image", image, NULL };
-  pid_t pid = start(out, argv);
-  int st = finish(pid, "xous-run --image demo.image");
+  pid_t pid = tool_start(out, NULL, argv);
+  int st = tool_finish(pid, "xous-run --image demo.image", BOUND_MS);
 
-  text = slurp(out);
+  text = tool_slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
   ck_assert_msg(has_line(text, "hello-client", "hello-client: done"), "%s",
@@ -435,8 +333,9 @@ END_TEST
 
 START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
 {
-  char *ctl = top_path("XOUS_BUILDDIR", "xousctl"), *file = dir_path("t.json");
-  char *out = dir_path("trace.out"), *text;
+  char *ctl = tool_path("XOUS_BUILDDIR", "xousctl"),
+       *file = tool_out_path("t.json");
+  char *out = tool_out_path("trace.out"), *text;
   const char *argv[] = { ctl,  "--socket",   NULL, "trace", "--chrome",
                          NULL, "--duration", "4",  NULL };
   char names[MAX_PIDS][32] = { { 0 } };
@@ -451,8 +350,9 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
   harness_spawn("xous-names", NULL);
   argv[2] = harness_socket_path();
   argv[5] = file;
-  tracer = start(out, argv);
-  ck_assert_msg(wait_text(out, "recording to"), "xousctl did not start");
+  tracer = tool_start(out, NULL, argv);
+  ck_assert_msg(tool_wait_text(out, "recording to", BOUND_MS),
+                "xousctl did not start");
   server = harness_spawn(SERVER, NULL);
   client = harness_spawn(CLIENT, "--increments", "5", "--quit", NULL);
   expect_success(client, "the counter client");
@@ -461,13 +361,13 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
                 "the recording ended before the example did; the machine "
                 "is too slow for --duration 4");
   /* --duration ends the recording on its own. */
-  st = finish(tracer, "xousctl trace --duration");
-  text = slurp(out);
+  st = tool_finish(tracer, "xousctl trace --duration", BOUND_MS);
+  text = tool_slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
                 text);
   free(text);
 
-  text = slurp(file);
+  text = tool_slurp(file);
   ck_assert_msg(jvalid(text, &root), "%s is not valid JSON", file);
   events = jget(&root, "traceEvents");
   ck_assert_msg(events != NULL && events->type == J_ARR,

@@ -29,22 +29,11 @@
 #include <xous.h>
 
 #include "support/harness.h"
+#include "support/tool.h"
 #include "support/json.h"
 
 #define BOUND_MS 10000
 #define HELLO_SID_NAME "hello-example-sv"
-
-/* ==== helpers =============================================================== */
-
-static char *
-build_path(const char *rel)
-{
-  const char *top = getenv("XOUS_BUILDDIR");
-  char *p;
-
-  ck_assert(asprintf(&p, "%s/%s", top != NULL ? top : ".", rel) > 0);
-  return p;
-}
 
 /* A fresh, empty TMPDIR for xous-run inside the test's directory. */
 static const char *
@@ -82,76 +71,15 @@ dir_entries(const char *dir, const char *containing)
   return out;
 }
 
-/* Starts argv with stdout and stderr into outfile, in a new process group,
- * with TMPDIR set to tmpdir (when not NULL). */
-static pid_t
-start(const char *outfile, const char *tmpdir, const char *const argv[])
-{
-  pid_t pid;
-
-  fflush(NULL);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-    setpgid(0, 0);
-    if (fd < 0)
-      _exit(126);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    if (tmpdir != NULL)
-      setenv("TMPDIR", tmpdir, 1);
-    execv(argv[0], (char *const *)argv);
-    _exit(127);
-  }
-  setpgid(pid, pid); /* either side may win the race; both say the same */
-  return pid;
-}
-
-/* Waits up to BOUND_MS; on a timeout the whole group is killed and the
- * test fails. Returns the wait status. */
-static int
-finish(pid_t pid, const char *what)
-{
-  int st;
-
-  if (!harness_wait(pid, BOUND_MS, &st)) {
-    kill(-pid, SIGKILL);
-    harness_wait(pid, BOUND_MS, NULL);
-    ck_abort_msg("%s did not end within %d ms", what, BOUND_MS);
-  }
-  return st;
-}
-
+/* The file at path, as tool_slurp() reads it, */
 static char *
 slurp(const char *path)
 {
-  FILE *f = fopen(path, "r");
-  char *buf = NULL;
-  size_t cap = 0, len = 0;
+  char *buf = tool_slurp(path);
+  size_t len = strlen(buf);
 
-  if (f == NULL)
-    return strdup("");
-  for (;;) {
-    if (len + 4096 + 1 > cap) {
-      cap = cap * 2 + 8192;
-      buf = realloc(buf, cap);
-      ck_assert_ptr_nonnull(buf);
-    }
-    size_t n = fread(buf + len, 1, 4096, f);
-
-    len += n;
-    if (n == 0)
-      break;
-  }
-  fclose(f);
-  buf[len] = '\0';
-  /* xous-run pads names to one width ("name   | line"): fold the padding
-   * so that checks read "name | line" whatever the other names are. */
+  /* but with the padding of xous-run's names ("name   | line") folded, so
+   * that checks read "name | line" whatever the other names are. */
   {
     size_t r = 0, w = 0;
 
@@ -172,33 +100,6 @@ slurp(const char *path)
     buf[w] = '\0';
   }
   return buf;
-}
-
-static char *
-out_path(const char *name)
-{
-  char *p;
-
-  ck_assert(asprintf(&p, "%s/%s", harness_dir(), name) > 0);
-  return p;
-}
-
-/* Waits until the file holds text. */
-static bool
-wait_text(const char *path, const char *text)
-{
-  long long end = harness_now_ms() + BOUND_MS;
-
-  while (harness_now_ms() < end) {
-    char *s = slurp(path);
-    bool found = strstr(s, text) != NULL;
-
-    free(s);
-    if (found)
-      return true;
-    harness_sleep_ms(20);
-  }
-  return false;
 }
 
 /* A process of the group that still runs: one that is not a zombie. A
@@ -266,7 +167,7 @@ static struct xrun
 xrun_prepare(void)
 {
   struct xrun r = { run_tmpdir(), dir_entries("/dev/shm", "xous"),
-                    build_path("xous-run"), out_path("run.out") };
+                    tool_build_path("xous-run"), tool_out_path("run.out") };
 
   return r;
 }
@@ -285,9 +186,9 @@ xrun_done(struct xrun *r, pid_t pid)
 static int
 run_tool(char **output, const char *const argv[])
 {
-  char *out = out_path("tool.out");
-  pid_t pid = start(out, NULL, argv);
-  int st = finish(pid, argv[0]);
+  char *out = tool_out_path("tool.out");
+  pid_t pid = tool_start(out, NULL, argv);
+  int st = tool_finish(pid, argv[0], BOUND_MS);
 
   *output = slurp(out);
   free(out);
@@ -298,7 +199,7 @@ static int
 xousctl(char **output, ...)
 {
   const char *argv[16];
-  char *prog = build_path("xousctl");
+  char *prog = tool_build_path("xousctl");
   va_list ap;
   int n = 0, st;
 
@@ -386,8 +287,8 @@ START_TEST(xous_run_demo_exits_zero_and_prefixes_lines_with_names)
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
   const char *argv[] = { prog, NULL };
-  pid_t pid = start(out, tmp, argv);
-  int st = finish(pid, "xous-run");
+  pid_t pid = tool_start(out, tmp, argv);
+  int st = tool_finish(pid, "xous-run", BOUND_MS);
 
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
@@ -407,14 +308,14 @@ START_TEST(xous_run_exits_with_the_first_programs_status)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *server = build_path("examples/hello/hello-server");
+  char *server = tool_build_path("examples/hello/hello-server");
   /* The first program fails once the server (second) has started. */
   const char *argv[] = {
     prog, "--no-servers", "/bin/sh", "-c", "sleep 0.3; echo failing; exit 7",
     "--", server,         NULL
   };
-  pid_t pid = start(out, tmp, argv);
-  int st = finish(pid, "xous-run");
+  pid_t pid = tool_start(out, tmp, argv);
+  int st = tool_finish(pid, "xous-run", BOUND_MS);
 
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
@@ -440,19 +341,20 @@ START_TEST(
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *server = build_path("examples/hello/hello-server");
+  char *server = tool_build_path("examples/hello/hello-server");
   const char *argv[] = { prog, server, NULL };
-  pid_t pid = start(out, tmp, argv);
+  pid_t pid = tool_start(out, tmp, argv);
   char *inside;
   int st;
 
-  ck_assert_msg(wait_text(out, "serving"), "the server did not start");
+  ck_assert_msg(tool_wait_text(out, "serving", BOUND_MS),
+                "the server did not start");
   inside = dir_entries(tmp, NULL);
   ck_assert_msg(inside[0] != '\0', "xous-run made no directory in TMPDIR");
   free(inside);
   /* As Ctrl-C does: to the whole foreground group. */
   kill(-pid, SIGINT);
-  st = finish(pid, "xous-run after SIGINT");
+  st = tool_finish(pid, "xous-run after SIGINT", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
@@ -469,15 +371,15 @@ START_TEST(xous_run_cleans_up_when_a_process_crashes)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *server = build_path("examples/hello/hello-server");
+  char *server = tool_build_path("examples/hello/hello-server");
   /* The server runs on; the other program dies of SIGKILL, which leaves
    * only a server: the run ends with the crash's status. */
   const char *argv[] = { prog,      "--no-servers", server,          ":",
                          "/bin/sh", "-c",           "kill -KILL $$", NULL };
-  pid_t pid = start(out, tmp, argv);
+  pid_t pid = tool_start(out, tmp, argv);
   int st;
 
-  st = finish(pid, "xous-run");
+  st = tool_finish(pid, "xous-run", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(strstr(text, "sh was killed by signal 9") != NULL,
                 "the crash was not reported:\n%s", text);
@@ -494,13 +396,13 @@ START_TEST(xous_run_reports_a_first_program_killed_by_a_signal)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *server = build_path("examples/hello/hello-server");
+  char *server = tool_build_path("examples/hello/hello-server");
   const char *argv[] = {
     prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
     "--", server,         NULL
   };
-  pid_t pid = start(out, tmp, argv);
-  int st = finish(pid, "xous-run");
+  pid_t pid = tool_start(out, tmp, argv);
+  int st = tool_finish(pid, "xous-run", BOUND_MS);
 
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
@@ -516,9 +418,9 @@ START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *image = out_path("demo.image");
-  char *hello = build_path("examples/hello");
-  char *link = out_path("hello");
+  char *image = tool_out_path("demo.image");
+  char *hello = tool_build_path("examples/hello");
+  char *link = tool_out_path("hello");
   FILE *f;
   const char *argv[] = { prog, "--no-servers", "--image", image, NULL };
   pid_t pid;
@@ -534,8 +436,8 @@ START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
         "hello/hello-client\n",
         f);
   fclose(f);
-  pid = start(out, tmp, argv);
-  st = finish(pid, "xous-run --image");
+  pid = tool_start(out, tmp, argv);
+  st = tool_finish(pid, "xous-run --image", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
@@ -556,13 +458,13 @@ START_TEST(xous_run_ends_when_the_client_ends_and_stops_the_server)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *server = build_path("examples/counter/counter-server");
-  char *client = build_path("examples/counter/counter-client");
+  char *server = tool_build_path("examples/counter/counter-server");
+  char *client = tool_build_path("examples/counter/counter-client");
   /* The counter server serves until told to quit; this client does not
    * tell it. */
   const char *argv[] = { prog, server, "--", client, NULL };
-  pid_t pid = start(out, tmp, argv);
-  int st = finish(pid, "xous-run server -- client");
+  pid_t pid = tool_start(out, tmp, argv);
+  int st = tool_finish(pid, "xous-run server -- client", BOUND_MS);
 
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
@@ -586,12 +488,12 @@ START_TEST(xous_run_until_ends_the_run_when_that_program_ends)
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
   /* sleep is no server: without --until the run would last its 600 s,
-   * longer than finish() waits. */
+   * longer than tool_finish() waits. */
   const char *argv[] = { prog,    "--no-servers", "--until",
                          "false", "/bin/sleep",   "600",
                          "--",    "/bin/false",   NULL };
-  pid_t pid = start(out, tmp, argv);
-  int st = finish(pid, "xous-run --until");
+  pid_t pid = tool_start(out, tmp, argv);
+  int st = tool_finish(pid, "xous-run --until", BOUND_MS);
 
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
@@ -607,7 +509,7 @@ START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *peer = build_path("tests/helpers/names-peer"), *script;
+  char *peer = tool_build_path("tests/helpers/names-peer"), *script;
   pid_t pid;
   int st;
 
@@ -621,8 +523,8 @@ START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
                            "-c",    script,      "--",        peer,
                            "token", "late-name", NULL };
 
-    pid = start(out, tmp, argv);
-    st = finish(pid, "xous-run --after");
+    pid = tool_start(out, tmp, argv);
+    st = tool_finish(pid, "xous-run --after", BOUND_MS);
   }
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
@@ -643,8 +545,8 @@ START_TEST(xous_run_image_keywords_after_and_until)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *peer = build_path("tests/helpers/names-peer");
-  char *image = out_path("keywords.image");
+  char *peer = tool_build_path("tests/helpers/names-peer");
+  char *image = tool_out_path("keywords.image");
   const char *argv[] = { prog, "--image", image, NULL };
   FILE *f = fopen(image, "w");
   pid_t pid;
@@ -657,8 +559,8 @@ START_TEST(xous_run_image_keywords_after_and_until)
           "until after img-name %s try img-name\n",
           peer, peer);
   fclose(f);
-  pid = start(out, tmp, argv);
-  st = finish(pid, "xous-run --image");
+  pid = tool_start(out, tmp, argv);
+  st = tool_finish(pid, "xous-run --image", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
@@ -676,20 +578,20 @@ START_TEST(xous_run_children_print_line_by_line)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *peer = build_path("tests/helpers/xtest-peer");
+  char *peer = tool_build_path("tests/helpers/xtest-peer");
   /* The peer leaves its stdout as libxous makes it: on a pipe, only
    * XOUS_LINE_BUFFERED brings "ready" out while it still runs. */
   const char *argv[] = { prog,          "--no-servers",
                          peer,          "--stdio-default",
                          "echo-server", "line-buffered-sv",
                          NULL };
-  pid_t pid = start(out, tmp, argv);
+  pid_t pid = tool_start(out, tmp, argv);
   int st;
 
-  ck_assert_msg(wait_text(out, "| ready\n"),
+  ck_assert_msg(tool_wait_text(out, "| ready\n", BOUND_MS),
                 "the server's line did not come out while it ran");
   kill(pid, SIGINT);
-  st = finish(pid, "xous-run after SIGINT");
+  st = tool_finish(pid, "xous-run after SIGINT", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
@@ -704,23 +606,24 @@ START_TEST(xous_run_socket_lets_xousctl_reach_the_run)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *server = build_path("examples/hello/hello-server");
-  char *sock = out_path("run.sock"), *ps;
+  char *server = tool_build_path("examples/hello/hello-server");
+  char *sock = tool_out_path("run.sock"), *ps;
   const char *argv[] = {
     prog, "--no-servers", "--socket", sock, server, NULL
   };
   const char *ctl[] = { NULL, "--socket", sock, "ps", NULL };
-  pid_t pid = start(out, tmp, argv);
+  pid_t pid = tool_start(out, tmp, argv);
   int st;
 
-  ck_assert_msg(wait_text(out, "serving"), "the server did not start");
-  ctl[0] = build_path("xousctl");
+  ck_assert_msg(tool_wait_text(out, "serving", BOUND_MS),
+                "the server did not start");
+  ctl[0] = tool_build_path("xousctl");
   st = run_tool(&ps, ctl);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
                     strstr(ps, "hello-server") != NULL,
                 "xousctl --socket %s ps:\n%s", sock, ps);
   kill(pid, SIGINT);
-  st = finish(pid, "xous-run after SIGINT");
+  st = tool_finish(pid, "xous-run after SIGINT", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
                 "xous-run ended with %#x:\n%s", (unsigned)st, text);
@@ -739,7 +642,7 @@ START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
   struct xrun r = xrun_prepare();
   const char *tmp = r.tmp;
   char *prog = r.prog, *out = r.out, *text;
-  char *ctl = build_path("xousctl"), *shell = out_path("shell.sh");
+  char *ctl = tool_build_path("xousctl"), *shell = tool_out_path("shell.sh");
   const char *argv[] = { prog, "--no-servers", "--shell", NULL };
   FILE *f = fopen(shell, "w");
   pid_t pid;
@@ -753,9 +656,9 @@ START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
   fclose(f);
   ck_assert_int_eq(chmod(shell, 0700), 0);
   setenv("SHELL", shell, 1);
-  pid = start(out, tmp, argv);
+  pid = tool_start(out, tmp, argv);
   unsetenv("SHELL");
-  st = finish(pid, "xous-run --shell");
+  st = tool_finish(pid, "xous-run --shell", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 3 &&
                     strstr(text, "asked\n") != NULL,
@@ -774,7 +677,8 @@ static int
 run_split_argv(const char *prog, const char *const argv[], char **out,
                char **err)
 {
-  char *out_file = out_path("split.out"), *err_file = out_path("split.err");
+  char *out_file = tool_out_path("split.out"),
+       *err_file = tool_out_path("split.err");
   pid_t pid;
   int st;
 
@@ -795,7 +699,7 @@ run_split_argv(const char *prog, const char *const argv[], char **out,
     execv(prog, (char *const *)argv);
     _exit(127);
   }
-  st = finish(pid, prog);
+  st = tool_finish(pid, prog, BOUND_MS);
   *out = slurp(out_file);
   *err = slurp(err_file);
   free(out_file);
@@ -808,7 +712,8 @@ run_split_argv(const char *prog, const char *const argv[], char **out,
 static int
 run_split(const char *prog, const char *arg, char **out, char **err)
 {
-  char *out_file = out_path("split.out"), *err_file = out_path("split.err");
+  char *out_file = tool_out_path("split.out"),
+       *err_file = tool_out_path("split.err");
   pid_t pid;
   int st;
 
@@ -828,7 +733,7 @@ run_split(const char *prog, const char *arg, char **out, char **err)
     execl(prog, prog, arg, (char *)NULL);
     _exit(127);
   }
-  st = finish(pid, prog);
+  st = tool_finish(pid, prog, BOUND_MS);
   *out = slurp(out_file);
   *err = slurp(err_file);
   free(out_file);
@@ -845,7 +750,7 @@ START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
                                        "xous-log" };
 
   for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
-    char *prog = build_path(progs[i]), *out, *err, *want;
+    char *prog = tool_build_path(progs[i]), *out, *err, *want;
     int st;
 
     st = run_split(prog, "--help", &out, &err);
@@ -929,7 +834,7 @@ START_TEST(every_program_says_first_what_was_wrong_with_its_arguments)
   };
 
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char *prog = build_path(cases[i].prog), *out, *err, *nl;
+    char *prog = tool_build_path(cases[i].prog), *out, *err, *nl;
     int st = run_split_argv(prog, cases[i].argv, &out, &err);
 
     if ((nl = strchr(err, '\n')) != NULL)
@@ -1165,8 +1070,8 @@ END_TEST
 
 START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
 {
-  char *prog = build_path("xousctl"), *out = out_path("trace.out");
-  char *file = out_path("trace.json"), *text;
+  char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out");
+  char *file = tool_out_path("trace.json"), *text;
   const char *argv[] = { prog,         "--socket", harness_socket_path(),
                          "trace",      "--chrome", file,
                          "--duration", "60",       NULL };
@@ -1174,8 +1079,9 @@ START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
   int st;
 
   harness_start_broker();
-  tracer = start(out, NULL, argv);
-  ck_assert_msg(wait_text(out, "recording to"), "xousctl did not start");
+  tracer = tool_start(out, NULL, argv);
+  ck_assert_msg(tool_wait_text(out, "recording to", BOUND_MS),
+                "xousctl did not start");
   server = harness_spawn("examples/hello/hello-server", NULL);
   client = harness_spawn("examples/hello/hello-client", NULL);
   ck_assert(harness_wait(client, BOUND_MS, &st));
@@ -1183,7 +1089,7 @@ START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
   ck_assert(harness_wait(server, BOUND_MS, &st));
   ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   kill(tracer, SIGINT);
-  st = finish(tracer, "xousctl trace");
+  st = tool_finish(tracer, "xousctl trace", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
                 text);
@@ -1285,8 +1191,8 @@ inside_a_slice(const struct track_slice *sl, size_t n, long pid, long tid,
 START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
 {
   enum { CLIENTS = 4, CALLS = 100 };
-  char *prog = build_path("xousctl"), *out = out_path("trace.out");
-  char *file = out_path("trace.json"), *text;
+  char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out");
+  char *file = tool_out_path("trace.json"), *text;
   const char *argv[] = { prog,         "--socket", harness_socket_path(),
                          "trace",      "--chrome", file,
                          "--duration", "120",      NULL };
@@ -1300,8 +1206,9 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
   int st;
 
   harness_start_broker();
-  tracer = start(out, NULL, argv);
-  ck_assert_msg(wait_text(out, "recording to"), "xousctl did not start");
+  tracer = tool_start(out, NULL, argv);
+  ck_assert_msg(tool_wait_text(out, "recording to", BOUND_MS),
+                "xousctl did not start");
   server = harness_peer("echo-server", "trace-nesting-sv", NULL);
   ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
   for (int i = 0; i < CLIENTS; i++)
@@ -1315,7 +1222,7 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
   harness_kill(server, SIGTERM);
   harness_wait(server, BOUND_MS, NULL);
   kill(tracer, SIGINT);
-  st = finish(tracer, "xousctl trace");
+  st = tool_finish(tracer, "xousctl trace", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
                 text);
@@ -1386,7 +1293,8 @@ END_TEST
 
 START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
 {
-  char *prog = build_path("xousctl"), *out = out_path("trace.out"), *text;
+  char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out"),
+       *text;
   const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
                          NULL };
   char line[64];
@@ -1400,7 +1308,7 @@ START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
   server = harness_peer("echo-server", "trace-text-echo1", NULL);
   unsetenv("XOUS_NAME");
   ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
-  tracer = start(out, NULL, argv);
+  tracer = tool_start(out, NULL, argv);
   /* The tracer subscribes at its own pace: call until a call shows. */
   end = harness_now_ms() + BOUND_MS;
   while (!seen && harness_now_ms() < end) {
@@ -1413,7 +1321,7 @@ START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
     free(text);
   }
   kill(tracer, SIGINT);
-  st = finish(tracer, "xousctl trace");
+  st = tool_finish(tracer, "xousctl trace", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(seen, "no BlockingScalar in the text trace:\n%s", text);
   ck_assert_msg(strstr(text, "server=named-echo#") != NULL &&
@@ -1428,7 +1336,7 @@ END_TEST
 
 START_TEST(xousctl_without_a_broker_says_how_to_start_one)
 {
-  char *prog = build_path("xousctl"), *text, *sock;
+  char *prog = tool_build_path("xousctl"), *text, *sock;
   int st;
 
   ck_assert(asprintf(&sock, "%s/nobody.sock", harness_dir()) > 0);

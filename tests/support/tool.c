@@ -1,0 +1,107 @@
+/*
+ * Running the tree's commands as a user would (tool.h).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "harness.h"
+#include "testkit/files.h"
+#include "tool.h"
+
+char *
+tool_path(const char *var, const char *rel)
+{
+  const char *top = getenv(var);
+  char *p;
+
+  ck_assert(asprintf(&p, "%s/%s", top != NULL ? top : ".", rel) > 0);
+  return p;
+}
+
+char *
+tool_build_path(const char *rel)
+{
+  return tool_path("XOUS_BUILDDIR", rel);
+}
+
+char *
+tool_out_path(const char *name)
+{
+  char *p;
+
+  ck_assert(asprintf(&p, "%s/%s", harness_dir(), name) > 0);
+  return p;
+}
+
+char *
+tool_slurp(const char *path)
+{
+  char *text = xous__test_file_text(path);
+
+  ck_assert_ptr_nonnull(text);
+  return text;
+}
+
+pid_t
+tool_start(const char *outfile, const char *tmpdir, const char *const argv[])
+{
+  pid_t pid;
+
+  fflush(NULL);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    setpgid(0, 0);
+    if (fd < 0)
+      _exit(126);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (tmpdir != NULL)
+      setenv("TMPDIR", tmpdir, 1);
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  setpgid(pid, pid); /* either side may win the race; both say the same */
+  return pid;
+}
+
+int
+tool_finish(pid_t pid, const char *what, int bound_ms)
+{
+  int st;
+
+  if (!harness_wait(pid, bound_ms, &st)) {
+    kill(-pid, SIGKILL);
+    harness_wait(pid, bound_ms, NULL);
+    ck_abort_msg("%s did not end within %d ms", what, bound_ms);
+  }
+  return st;
+}
+
+bool
+tool_wait_text(const char *path, const char *text, int bound_ms)
+{
+  long long end = harness_now_ms() + bound_ms;
+
+  for (;;) {
+    char *s = tool_slurp(path);
+    bool found = strstr(s, text) != NULL;
+
+    free(s);
+    if (found)
+      return true;
+    if (harness_now_ms() >= end)
+      return false;
+    harness_sleep_ms(20);
+  }
+}
