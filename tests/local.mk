@@ -229,6 +229,7 @@ tests_helpers_hostile_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/mem-peer
 tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c \
+	tests/support/peer.c tests/support/peer.h \
 	tests/support/probe.c tests/support/probe.h
 tests_helpers_mem_peer_LDADD = libxous.la
 
@@ -237,7 +238,8 @@ tests_helpers_names_peer_SOURCES = tests/helpers/names-peer.c
 tests_helpers_names_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/order-peer
-tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c
+tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c \
+	tests/support/peer.c tests/support/peer.h
 tests_helpers_order_peer_LDADD = libxous.la
 
 # No libxous: a plain binary that another user can run from the build tree.
@@ -249,7 +251,8 @@ tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
 tests_helpers_ring_vandal_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/xtest-peer
-tests_helpers_xtest_peer_SOURCES = tests/helpers/xtest-peer.c
+tests_helpers_xtest_peer_SOURCES = tests/helpers/xtest-peer.c \
+	tests/support/peer.c tests/support/peer.h
 tests_helpers_xtest_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/xtest-sleeper

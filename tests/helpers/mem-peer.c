@@ -48,6 +48,7 @@
 #include <xous.h>
 #include <xous/buffer.h>
 
+#include "../support/peer.h"
 #include "../support/probe.h"
 
 enum {
@@ -63,6 +64,7 @@ enum {
 
 #define HOLD_MARK "held by mem-peer"
 
+const char *const peer_prog = "mem-peer";
 static const char *prog = "mem-peer";
 
 static _Noreturn void
@@ -74,23 +76,6 @@ usage(void)
           "       %s lend NAME16 lend|lend-mut|send ID PAGES [VALID]\n",
           prog, prog, prog);
   exit(64);
-}
-
-static _Noreturn void
-fail(const char *what, xous_error_t err)
-{
-  fprintf(stderr, "%s: %s: %s\n", prog, what, xous_error_name(err));
-  exit(1);
-}
-
-static xous_sid_t
-name_arg(const char *name)
-{
-  if (strlen(name) != 16) {
-    fprintf(stderr, "%s: a name must be 16 bytes: '%s'\n", prog, name);
-    exit(64);
-  }
-  return xous_sid_from_name(name);
 }
 
 static unsigned long
@@ -282,17 +267,17 @@ role_server(int argc, char **argv)
 
   if (argc != 1)
     usage();
-  sid = name_arg(argv[0]);
+  sid = peer_name_arg(argv[0]);
   err = xous_create_server_with_address(sid, NULL);
   if (err != XOUS_OK)
-    fail("create_server_with_address", err);
+    peer_fail("create_server_with_address", err);
   printf("ready\n");
   for (;;) {
     xous_envelope_t env;
 
     err = xous_receive_message(sid, &env);
     if (err != XOUS_OK)
-      fail("receive_message", err);
+      peer_fail("receive_message", err);
     serve(&env);
   }
 }
@@ -306,9 +291,9 @@ role_stuck(int argc, char **argv)
 
   if (argc != 1)
     usage();
-  err = xous_create_server_with_address(name_arg(argv[0]), NULL);
+  err = xous_create_server_with_address(peer_name_arg(argv[0]), NULL);
   if (err != XOUS_OK)
-    fail("create_server_with_address", err);
+    peer_fail("create_server_with_address", err);
   printf("ready\n");
   for (;;)
     pause();
@@ -338,12 +323,12 @@ role_lend(int argc, char **argv)
   else
     usage();
   len = number_arg(argv[3]) * XOUS_PAGE_SIZE;
-  err = xous_connect(name_arg(argv[0]), &cid);
+  err = xous_connect(peer_name_arg(argv[0]), &cid);
   if (err != XOUS_OK)
-    fail("connect", err);
+    peer_fail("connect", err);
   err = xous_map_memory(0, 0, len, XOUS_MEM_R | XOUS_MEM_W, &r);
   if (err != XOUS_OK)
-    fail("map_memory", err);
+    peer_fail("map_memory", err);
   memset(r.addr, 'a', len);
   memset(&msg, 0, sizeof msg);
   msg.kind = kind;

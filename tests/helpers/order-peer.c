@@ -28,26 +28,13 @@
 
 #include <xous.h>
 
+#include "../support/peer.h"
+
+const char *const peer_prog = "order-peer";
+
 #define TOKEN 1
 #define DONE 2
 #define QUIT 3
-
-static _Noreturn void
-fail(const char *what, xous_error_t err)
-{
-  fprintf(stderr, "order-peer: %s: %s\n", what, xous_error_name(err));
-  exit(1);
-}
-
-static xous_sid_t
-name_arg(const char *name)
-{
-  if (strlen(name) != 16) {
-    fprintf(stderr, "order-peer: a name must be 16 bytes: '%s'\n", name);
-    exit(64);
-  }
-  return xous_sid_from_name(name);
-}
 
 /* A connection made on first use: every peer exists by the first token,
  * and Connect would wait for it anyway. */
@@ -57,7 +44,7 @@ cid_of(xous_sid_t sid, xous_cid_t *cid)
   xous_error_t err;
 
   if (*cid == 0 && (err = xous_connect(sid, cid)) != XOUS_OK)
-    fail("connect", err);
+    peer_fail("connect", err);
   return *cid;
 }
 
@@ -73,7 +60,7 @@ on_usr1(int sig)
 static int
 run_collector(char **argv)
 {
-  xous_sid_t collector = name_arg(argv[0]), done = name_arg(argv[1]);
+  xous_sid_t collector = peer_name_arg(argv[0]), done = peer_name_arg(argv[1]);
   xous_cid_t first = 0;
   unsigned long batch = strtoul(argv[3], NULL, 10), hops = 0;
   xous_word_t v = 0;
@@ -86,22 +73,22 @@ run_collector(char **argv)
   signal(SIGUSR1, on_usr1);
   if ((err = xous_create_server_with_address(collector, NULL)) != XOUS_OK ||
       (err = xous_create_server_with_address(done, NULL)) != XOUS_OK)
-    fail("create_server_with_address", err);
+    peer_fail("create_server_with_address", err);
   printf("ready\n");
   while (!stop) {
     xous_envelope_t env;
 
-    err = xous_scalar(cid_of(name_arg(argv[2]), &first), TOKEN, v, batch - 1,
-                      0, 0);
+    err = xous_scalar(cid_of(peer_name_arg(argv[2]), &first), TOKEN, v,
+                      batch - 1, 0, 0);
     if (err != XOUS_OK)
-      fail("scalar to the first sender", err);
+      peer_fail("scalar to the first sender", err);
     do {
       if ((err = xous_receive_message(done, &env)) != XOUS_OK)
-        fail("receive_message", err);
+        peer_fail("receive_message", err);
     } while (env.body.kind != XOUS_MSG_SCALAR || env.body.scalar.id != DONE);
     for (unsigned long n = 0; n < batch; n++) {
       if ((err = xous_receive_message(collector, &env)) != XOUS_OK)
-        fail("receive_message", err);
+        peer_fail("receive_message", err);
       if (env.body.scalar.arg1 != v + n)
         printf("BAD want %lu got %lu from %lu\n", (unsigned long)(v + n),
                (unsigned long)env.body.scalar.arg1,
@@ -131,12 +118,12 @@ main(int argc, char **argv)
                     "BATCH\n");
     return 64;
   }
-  collect = name_arg(argv[1]);
-  done = name_arg(argv[2]);
-  self = name_arg(argv[3]);
-  next = name_arg(argv[4]);
+  collect = peer_name_arg(argv[1]);
+  done = peer_name_arg(argv[2]);
+  self = peer_name_arg(argv[3]);
+  next = peer_name_arg(argv[4]);
   if ((err = xous_create_server_with_address(self, &own)) != XOUS_OK)
-    fail("create_server_with_address", err);
+    peer_fail("create_server_with_address", err);
   me = xous_get_process_id();
   printf("ready\n");
   for (;;) {
@@ -144,7 +131,7 @@ main(int argc, char **argv)
     const xous_scalar_msg_t *m = &env.body.scalar;
 
     if ((err = xous_receive_message(self, &env)) != XOUS_OK)
-      fail("receive_message", err);
+      peer_fail("receive_message", err);
     if (env.body.kind != XOUS_MSG_SCALAR)
       continue;
     if (m->id == QUIT)
@@ -153,13 +140,13 @@ main(int argc, char **argv)
       continue;
     err = xous_scalar(cid_of(collect, &to_collect), TOKEN, m->arg1, me, 0, 0);
     if (err != XOUS_OK)
-      fail("scalar to the collector", err);
+      peer_fail("scalar to the collector", err);
     if (m->arg2 > 0)
       err = xous_scalar(cid_of(next, &to_next), TOKEN, m->arg1 + 1,
                         m->arg2 - 1, 0, 0);
     else
       err = xous_scalar(cid_of(done, &to_done), DONE, m->arg1, 0, 0, 0);
     if (err != XOUS_OK)
-      fail("scalar to pass the token", err);
+      peer_fail("scalar to pass the token", err);
   }
 }

@@ -34,9 +34,12 @@
 
 #include <xous.h>
 
+#include "../support/peer.h"
+
 #define STACK_SIZE (128 * 1024)
 #define MAX_POOL 16
 
+const char *const peer_prog = "xtest-peer";
 static const char *prog = "xtest-peer";
 
 static _Noreturn void
@@ -60,24 +63,6 @@ usage(void)
   exit(64);
 }
 
-static _Noreturn void
-fail(const char *what, xous_error_t err)
-{
-  fprintf(stderr, "%s: %s: %s (%s)\n", prog, what, xous_error_name(err),
-          xous_strerror(err));
-  exit(1);
-}
-
-static xous_sid_t
-name_arg(const char *name)
-{
-  if (strlen(name) != 16) {
-    fprintf(stderr, "%s: a name must be 16 bytes: '%s'\n", prog, name);
-    exit(64);
-  }
-  return xous_sid_from_name(name);
-}
-
 static xous_word_t
 word_arg(const char *s)
 {
@@ -94,11 +79,11 @@ word_arg(const char *s)
 static xous_sid_t
 create_named_server(const char *name)
 {
-  xous_sid_t sid = name_arg(name);
+  xous_sid_t sid = peer_name_arg(name);
   xous_error_t err = xous_create_server_with_address(sid, NULL);
 
   if (err != XOUS_OK)
-    fail("create_server_with_address", err);
+    peer_fail("create_server_with_address", err);
   return sid;
 }
 
@@ -106,10 +91,10 @@ static xous_cid_t
 connect_named(const char *name)
 {
   xous_cid_t cid = 0;
-  xous_error_t err = xous_connect(name_arg(name), &cid);
+  xous_error_t err = xous_connect(peer_name_arg(name), &cid);
 
   if (err != XOUS_OK)
-    fail("connect", err);
+    peer_fail("connect", err);
   return cid;
 }
 
@@ -210,7 +195,7 @@ echo_loop(xous_sid_t sid)
     unsigned n;
 
     if (err != XOUS_OK)
-      fail("receive_message", err);
+      peer_fail("receive_message", err);
     n = echo_reply(&env, reply);
     err = send_reply(env.sender, reply, n);
     if (err != XOUS_OK)
@@ -247,7 +232,7 @@ role_rr_server(int argc, char **argv)
     unsigned n;
 
     if (err != XOUS_OK)
-      fail("reply_and_receive_next", err);
+      peer_fail("reply_and_receive_next", err);
     n = echo_reply(&env, reply);
     if (env.body.kind == XOUS_MSG_BLOCKING_SCALAR && n == 0) {
       /* A held message: leave it unanswered and only receive. */
@@ -279,7 +264,7 @@ pool_thread(void *arg)
     xous_error_t err = xous_receive_message(pool_sid, &env);
 
     if (err != XOUS_OK)
-      fail("receive_message", err);
+      peer_fail("receive_message", err);
     if (env.body.kind != XOUS_MSG_BLOCKING_SCALAR) {
       xous_word_t reply[5];
 
@@ -319,7 +304,7 @@ role_pool_server(int argc, char **argv)
                                           &tids[i]);
 
     if (err != XOUS_OK)
-      fail("create_thread", err);
+      peer_fail("create_thread", err);
   }
   printf("ready\n");
   for (i = 0; i < pool_size; i++)
@@ -350,12 +335,12 @@ role_slow_server(int argc, char **argv)
      * waiting forever. */
     err = xous_create_server(&ctl, NULL);
     if (err != XOUS_OK)
-      fail("create_server", err);
+      peer_fail("create_server", err);
   }
   printf("ready\n");
   err = xous_receive_message(ctl, &env);
   if (err != XOUS_OK)
-    fail("receive_message", err);
+    peer_fail("receive_message", err);
   if (env.body.kind == XOUS_MSG_BLOCKING_SCALAR)
     xous_return_scalar1(env.sender, 0);
   printf("draining\n");
@@ -378,7 +363,7 @@ role_sleeper_server(int argc, char **argv)
     xous_error_t err = xous_receive_message(sid, &env);
 
     if (err != XOUS_OK)
-      fail("receive_message", err);
+      peer_fail("receive_message", err);
     printf("received %llu\n", (unsigned long long)env.sender);
   }
 }
@@ -413,7 +398,7 @@ role_many_servers(int argc, char **argv)
     xous_error_t err = xous_receive_message(first, &env);
 
     if (err != XOUS_OK)
-      fail("receive_message", err);
+      peer_fail("receive_message", err);
     send_reply(env.sender, reply, echo_reply(&env, reply));
   }
 }
@@ -454,7 +439,7 @@ role_client(int argc, char **argv)
     for (i = 0; i < n; i++) {
       err = xous_blocking_scalar(cid, 1, i, 1, 0, 0, ret);
       if (err != XOUS_OK)
-        fail("blocking_scalar", err);
+        peer_fail("blocking_scalar", err);
       if (ret[0] != i + 1) {
         printf("call %llu answered %llu\n", (unsigned long long)i,
                (unsigned long long)ret[0]);
@@ -473,11 +458,11 @@ role_client(int argc, char **argv)
     for (i = 0; i < n; i++) {
       err = xous_scalar(cid, 7, i, 0, 0, 0);
       if (err != XOUS_OK)
-        fail("scalar", err);
+        peer_fail("scalar", err);
     }
     err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
     if (err != XOUS_OK)
-      fail("blocking_scalar", err);
+      peer_fail("blocking_scalar", err);
     printf("sum %llu\n", (unsigned long long)ret[0]);
     return 0;
   }
@@ -527,9 +512,9 @@ role_pid(int argc, char **argv)
    * waiting forever. */
   err = xous_create_server(&sid, NULL);
   if (err != XOUS_OK)
-    fail("create_server", err);
+    peer_fail("create_server", err);
   err = xous_receive_message(sid, &env);
-  fail("receive_message", err);
+  peer_fail("receive_message", err);
 }
 
 static int

@@ -1,0 +1,29 @@
+/*
+ * What the helper programs share (peer.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peer.h"
+
+void
+peer_fail(const char *what, xous_error_t err)
+{
+  fprintf(stderr, "%s: %s: %s (%s)\n", peer_prog, what, xous_error_name(err),
+          xous_strerror(err));
+  exit(1);
+}
+
+xous_sid_t
+peer_name_arg(const char *name)
+{
+  char n[16];
+
+  if (strlen(name) != 16) {
+    fprintf(stderr, "%s: a name must be 16 bytes: '%s'\n", peer_prog, name);
+    exit(64);
+  }
+  memcpy(n, name, 16);
+  return xous_sid_from_name(n);
+}

@@ -1,0 +1,19 @@
+/*
+ * What the helper programs (tests/helpers) share: they are Xous programs
+ * that a suite starts and follows by their output, not Check suites, so a
+ * failure is an exit status (1 a call failed, 64 usage) and a line on the
+ * standard error that names the program (peer_prog, which each defines).
+ */
+#ifndef XOUS_TEST_PEER_H
+#define XOUS_TEST_PEER_H
+
+#include <xous.h>
+
+extern const char *const peer_prog;
+
+/* Says that what failed with err and exits 1. */
+_Noreturn void peer_fail(const char *what, xous_error_t err);
+/* The SID of a 16-byte name given as an argument; exits 64 otherwise. */
+xous_sid_t peer_name_arg(const char *name);
+
+#endif /* XOUS_TEST_PEER_H */
