@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include <xous.h>
+#include <xous/buffer.h>
 #include <xous/pddb.h>
 
 #include "../pddb/engine.h"
@@ -334,6 +335,45 @@ derive(const char *basis, const char *pw, uint8_t key[PDDB_KEY_BYTES])
 /* Long and unusual enough never to be in memory by chance. */
 #define VAULT_PW "correct horse battery staple 42"
 #define WRONG_PW "incorrect donkey pin paperclip 17"
+
+/* The desktop extension's basis calls, lent by hand (no client to wipe
+ * its own copy): the server leaves no byte of the password in the page. */
+START_TEST(server_wipes_the_password_from_the_lent_page)
+{
+  static const char pw[] = "lent-page-password";
+  xous_pddb_t db;
+  xous_buffer_t page;
+  struct xous_pddb_msg *m;
+  size_t off = 99, valid = 0, i;
+  const uint8_t *data;
+  xous_word_t ops[2] = { XOUS_PDDB_OP_CREATE_BASIS,
+                         XOUS_PDDB_OP_UNLOCK_BASIS };
+
+  start();
+  connect_db(&db);
+  ck_assert_int_eq(xous_buffer_new(4096, &page), XOUS_OK);
+  for (i = 0; i < 2; i++) {
+    if (i == 1)
+      ck_assert_int_eq(xous_pddb_lock_basis(&db, "lent"), XOUS_OK);
+    memset(page.page, 0, page.len);
+    m = page.page;
+    m->basis_len = 4;
+    memcpy(m->basis, "lent", 4);
+    m->len = sizeof pw - 1;
+    data = (const uint8_t *)page.page + XOUS_PDDB_DATA_OFFSET;
+    memcpy((uint8_t *)page.page + XOUS_PDDB_DATA_OFFSET, pw, sizeof pw - 1);
+    ck_assert_int_eq(xous_lend_mut(db.cid, ops[i], page.page, page.len, 0,
+                                   XOUS_PDDB_DATA_OFFSET + sizeof pw - 1, &off,
+                                   &valid),
+                     XOUS_OK);
+    ck_assert_uint_eq(off, XOUS_OK);
+    ck_assert_ptr_null(memmem(page.page, page.len, pw, sizeof pw - 1));
+    ck_assert_uint_eq(data[0], 0);
+  }
+  ck_assert_int_eq(xous_buffer_free(&page), XOUS_OK);
+  xous_pddb_disconnect(&db);
+}
+END_TEST
 
 START_TEST(server_wipes_the_key_of_a_locked_basis)
 {
@@ -1462,6 +1502,7 @@ server_suite(void)
   tcase_add_test(tc,
                  server_keeps_the_old_value_when_a_writer_dies_before_writing);
   tcase_add_test(tc, server_keeps_an_empty_dictionary_the_client_made);
+  tcase_add_test(tc, server_wipes_the_password_from_the_lent_page);
   tcase_add_test(tc,
                  pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old);
   suite_add_tcase(s, tc);
