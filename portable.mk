@@ -112,6 +112,7 @@ xous_pddb_portable = \
 	pddb/server_native_int.h \
 	pddb/server_native_keys.c \
 	pddb/server_native_lists.c \
+	pddb/server_native_misc.c \
 	pddb/server_std.c \
 	pddb/server_std.h
 portable_unlinked = $(pddb_engine_portable) $(xous_pddb_portable)

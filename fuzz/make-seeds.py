@@ -501,6 +501,11 @@ pddb_seed("native-api",
           nat_req(52, nat_dict(b"notes", code=12, limit=32768)) +
           nat_req(8, nat_key(b"notes", b"today")) +
           nat_req(9, nat_key(b"notes", b"", basis=b".System")) +
+          nat_req(55, b"\0" * 4 + b"\xff" * 8 + b"notes\xff\xff\xff" +
+                  b"\1a\1c" + b"\0" * 3800) +
+          nat_req(42, bytes([2]) + b"\0" * 15) +
+          nat_req(54, NAT_LIST) +
+          b"\0" + scalar(44) + b"\0" + scalar(49) + b"\0" + scalar(24) +
           nat_req(6, nat_basis(b"secrets", 2)) +
           nat_req(7, nat_basis(b"secrets", 3)) +
           b"\0" + scalar(20, 1, 2, 3))

@@ -80,9 +80,8 @@ dict_request(const uint8_t *a, size_t n)
   same_text(&m.key, &m2.key);
   if (m.basis_specified != m2.basis_specified || m.index != m2.index ||
       memcmp(m.token, m2.token, sizeof m.token) != 0 || m.code != m2.code ||
-      m.has_bulk_limit != m2.has_bulk_limit ||
-      m.bulk_limit != m2.bulk_limit || m.key_count != m2.key_count ||
-      m.found_key_count != m2.found_key_count)
+      m.has_bulk_limit != m2.has_bulk_limit || m.bulk_limit != m2.bulk_limit ||
+      m.key_count != m2.key_count || m.found_key_count != m2.found_key_count)
     abort();
 }
 
@@ -101,12 +100,11 @@ key_request(const uint8_t *a, size_t n)
   same_text(&m.basis, &m2.basis);
   same_text(&m.dict, &m2.dict);
   same_text(&m.key, &m2.key);
-  if (m.basis_specified != m2.basis_specified ||
-      m.has_token != m2.has_token ||
+  if (m.basis_specified != m2.basis_specified || m.has_token != m2.has_token ||
       memcmp(m.token, m2.token, sizeof m.token) != 0 ||
       m.create_dict != m2.create_dict || m.create_key != m2.create_key ||
-      m.has_alloc_hint != m2.has_alloc_hint ||
-      m.alloc_hint != m2.alloc_hint || m.has_cb_sid != m2.has_cb_sid ||
+      m.has_alloc_hint != m2.has_alloc_hint || m.alloc_hint != m2.alloc_hint ||
+      m.has_cb_sid != m2.has_cb_sid ||
       memcmp(m.cb_sid, m2.cb_sid, sizeof m.cb_sid) != 0 ||
       m.result != m2.result)
     abort();
@@ -157,8 +155,7 @@ key_record(const uint8_t *a, size_t n)
   if (m.has_data && m.data_len > 0 &&
       (m.data < a || m.data + m.data_len > a + n))
     abort();
-  if (xous__pddb_key_record_write(again, sizeof again, &m, &used) !=
-      XOUS_OK)
+  if (xous__pddb_key_record_write(again, sizeof again, &m, &used) != XOUS_OK)
     return; /* data larger than the buffer */
   if (xous__pddb_key_record_read(again, used, &m2) != XOUS_OK)
     abort();

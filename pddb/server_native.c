@@ -49,6 +49,10 @@ enum native_opcode {
   OP_KEY_DROP = 20,
   OP_LIST_KEY_V2 = 45,
   OP_DICT_BULK_READ = 52,
+  /* The device's own (server_native_misc.c) that take a page. */
+  OP_REKEY_PDDB = 42,
+  OP_BASIS_MONITOR = 54,
+  OP_DICT_BULK_DELETE = 55,
 };
 
 /* The copy of a request's archive; wiped after each request, since a
@@ -80,15 +84,10 @@ xous__native_text(const char *s)
 
 /* ---- bases ------------------------------------------------------------------ */
 
-struct bases {
-  char names[XOUS_PDDB_MAX_OPEN_BASES][XOUS_PDDB_MAX_BASIS_NAME + 1];
-  size_t n;
-};
-
 static void
 add_basis(const char *name, uint64_t len, const char *basis, void *ctx)
 {
-  struct bases *b = ctx;
+  struct xous__native_bases *b = ctx;
 
   (void)len;
   (void)basis;
@@ -97,9 +96,8 @@ add_basis(const char *name, uint64_t len, const char *basis, void *ctx)
     strcpy(b->names[b->n++], name);
 }
 
-/* The open bases, most recently unlocked first. */
-static void
-open_bases(struct pddb_engine *e, struct bases *b)
+void
+xous__native_open_bases(struct pddb_engine *e, struct xous__native_bases *b)
 {
   b->n = 0;
   (void)pddb_list_bases(e, add_basis, b);
@@ -108,10 +106,10 @@ open_bases(struct pddb_engine *e, struct bases *b)
 bool
 xous__native_basis_open(struct pddb_engine *e, const char *name)
 {
-  struct bases b;
+  struct xous__native_bases b;
   size_t i;
 
-  open_bases(e, &b);
+  xous__native_open_bases(e, &b);
   for (i = 0; i < b.n; i++)
     if (strcmp(b.names[i], name) == 0)
       return true;
@@ -124,13 +122,13 @@ static void
 list_basis(struct xous__native_req *r)
 {
   struct xous__pddb_text names[XOUS__PDDB_BASIS_LIST_LEN];
-  struct bases b;
+  struct xous__native_bases b;
   uint32_t num;
   size_t i;
 
   if (xous__pddb_basis_list_read(r->arch, r->used, names, &num) != XOUS_OK)
     return;
-  open_bases(r->e, &b);
+  xous__native_open_bases(r->e, &b);
   for (i = 0; i < b.n; i++)
     names[i] = xous__native_text(b.names[b.n - 1 - i]);
   (void)xous__pddb_basis_list_write(r->page, r->cap, names, b.n, (uint32_t)b.n,
@@ -221,7 +219,7 @@ static void
 basis_request(struct xous__native_req *r, unsigned op)
 {
   struct xous__pddb_basis_request m;
-  struct bases b;
+  struct xous__native_bases b;
   char name[XOUS_PDDB_MAX_BASIS_NAME + 1];
 
   if (xous__pddb_basis_request_read(r->arch, r->used, &m) != XOUS_OK)
@@ -233,7 +231,7 @@ basis_request(struct xous__native_req *r, unsigned op)
   switch (op) {
   case OP_LATEST_BASIS:
     /* The System basis is always open: the latest is never None. */
-    open_bases(r->e, &b);
+    xous__native_open_bases(r->e, &b);
     m.name = xous__native_text(b.names[0]);
     m.code = XOUS__PDDB_REQ_NO_ERR;
     (void)xous__pddb_basis_request_write(r->page, r->cap, &m, &r->answer_used);
@@ -248,6 +246,9 @@ basis_request(struct xous__native_req *r, unsigned op)
     m.code = close_or_delete_basis(r->e, name, op == OP_DELETE_BASIS, m.code);
     break;
   }
+  /* The real server tells its BasisMonitors of an open and a close. */
+  if (m.code == XOUS__PDDB_REQ_NO_ERR && op != OP_CREATE_BASIS)
+    xous__native_bases_changed(r->e);
   if (hex_password != NULL)
     pddb_wipe(hex_password, HEX_PASSWORD_LEN);
   (void)xous__pddb_basis_request_write(r->page, r->cap, &m, &r->answer_used);
@@ -273,6 +274,7 @@ serve_lend(struct pddb_engine *e, const xous_envelope_t *env, unsigned op)
                                 archive,
                                 mm->offset,
                                 mm->offset };
+  bool kept = false;
 
   if (op == OP_READ_KEY || op == OP_WRITE_KEY) {
     /* The PddbBuf page is read in place, header first (see there). */
@@ -311,15 +313,29 @@ serve_lend(struct pddb_engine *e, const xous_envelope_t *env, unsigned op)
     case OP_DICT_BULK_READ:
       xous__native_bulk_read(&r);
       break;
-    case OP_KEY_DROP:
-      break; /* a scalar call: the page comes back as it was */
-    default:
+    case OP_LATEST_BASIS:
+    case OP_CREATE_BASIS:
+    case OP_OPEN_BASIS:
+    case OP_CLOSE_BASIS:
+    case OP_DELETE_BASIS:
       basis_request(&r, op);
       break;
+    case OP_REKEY_PDDB:
+      xous__native_rekey(&r);
+      break;
+    case OP_DICT_BULK_DELETE:
+      xous__native_bulk_delete(&r);
+      break;
+    case OP_BASIS_MONITOR:
+      kept = xous__native_basis_monitor(&r, env);
+      break;
+    default:
+      break; /* a scalar call, or no page to answer: back as it was */
     }
     pddb_wipe(archive, mm->offset);
   }
-  (void)xous_return_memory(env->sender, mm->buf, r.answer_used, mm->valid);
+  if (!kept)
+    (void)xous_return_memory(env->sender, mm->buf, r.answer_used, mm->valid);
 }
 
 bool
@@ -332,7 +348,7 @@ xous__pddb_native_serve(struct pddb_engine *e, const xous_envelope_t *env)
   uint32_t token[3];
 
   /* The real server reads the opcode from the low 16 bits only. */
-  if (!is_native(op))
+  if (!is_native(op) && !xous__native_is_device_op(op))
     return false;
   switch (env->body.kind) {
   case XOUS_MSG_LEND_MUT:
@@ -346,7 +362,9 @@ xous__pddb_native_serve(struct pddb_engine *e, const xous_envelope_t *env)
     (void)xous_unmap_memory(env->body.memory.buf);
     break;
   case XOUS_MSG_BLOCKING_SCALAR:
-    if (op == OP_KEY_DROP) {
+    if (xous__native_is_device_op(op) && !xous__native_is_page_op(op)) {
+      xous__native_device_scalar(e, env, op);
+    } else if (op == OP_KEY_DROP) {
       token[0] = (uint32_t)sm->arg1;
       token[1] = (uint32_t)sm->arg2;
       token[2] = (uint32_t)sm->arg3;

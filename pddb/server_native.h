@@ -8,7 +8,10 @@
  * KeyCountInDict 11, DictCountInBasis 13, GetDictNameAtIndex 14,
  * KeyRequest 15, ReadKey 16, WriteKey 17, KeyDrop 20, ListKeyV2 45 and
  * DictBulkRead 52; 12, which the real server no longer has, answers as
- * an unknown opcode there does.
+ * an unknown opcode there does. Also the device's own opcodes (menus,
+ * suspend and resume, rekeying, backups, unmount, halt, BasisMonitor 54,
+ * DictBulkDelete 55: server_native_misc.c), answered as the real server
+ * would without that hardware.
  */
 #ifndef PDDB_SERVER_NATIVE_H
 #define PDDB_SERVER_NATIVE_H

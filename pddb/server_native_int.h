@@ -50,6 +50,28 @@ void xous__native_dict_count(struct xous__native_req *r);
 void xous__native_dict_name(struct xous__native_req *r);
 void xous__native_bulk_read(struct xous__native_req *r);
 
+/* server_native_misc.c: the device's own opcodes (see there). */
+bool xous__native_is_device_op(unsigned op);
+/* True for those of them that take a page. */
+bool xous__native_is_page_op(unsigned op);
+void xous__native_device_scalar(struct pddb_engine *e,
+                                const xous_envelope_t *env, unsigned op);
+void xous__native_rekey(struct xous__native_req *r);
+void xous__native_bulk_delete(struct xous__native_req *r);
+/* True when the BasisMonitor in env is kept, to be answered later. */
+bool xous__native_basis_monitor(struct xous__native_req *r,
+                                const xous_envelope_t *env);
+/* Answers the kept BasisMonitors: the open bases changed. */
+void xous__native_bases_changed(struct pddb_engine *e);
+
+/* The open bases, most recently unlocked first. */
+struct xous__native_bases {
+  char names[XOUS_PDDB_MAX_OPEN_BASES][XOUS_PDDB_MAX_BASIS_NAME + 1];
+  size_t n;
+};
+void xous__native_open_bases(struct pddb_engine *e,
+                             struct xous__native_bases *b);
+
 /* Copies a String's text into dst (cap bytes, NUL terminated); false
  * when it does not fit or holds a NUL. */
 bool xous__native_cname(char *dst, size_t cap,

@@ -814,6 +814,150 @@ START_TEST(wire_native_hostile_requests_come_back_unanswered)
 }
 END_TEST
 
+START_TEST(wire_native_device_opcodes_answer_without_the_hardware)
+{
+  /* BlockingScalars and their Scalar1 words, as main.rs answers them
+   * (ResetDontAskInit, FlushSpaceUpdate, UncacheAndAskPassword and Prune
+   * 1; TryUnmount 0: the image stays mounted), and those the device
+   * leaves unanswered (the menus, suspend, Quit, PddbHalt), answered 0. */
+  static const struct {
+    xous_word_t op, want;
+  } calls[] = { { 43, 1 }, { 44, 1 }, { 48, 1 }, { 56, 1 },
+                { 49, 0 }, { 19, 0 }, { 21, 0 }, { 23, 0 },
+                { 24, 0 }, { 46, 0 }, { 51, 0 } };
+  uint8_t rekey[16] = { 2 }, want[16] = { 7 };
+  xous_word_t ret[5];
+  uint32_t token[3];
+  size_t i;
+
+  start();
+  for (i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+    memset(ret, 0xee, sizeof ret);
+    ck_assert_int_eq(xous_blocking_scalar(cid, calls[i].op, 0, 0, 0, 0, ret),
+                     XOUS_OK);
+    ck_assert_uint_eq(ret[0], calls[i].want);
+  }
+  /* InternalTest 47: Scalar2(0, 0). */
+  memset(ret, 0xee, sizeof ret);
+  ck_assert_int_eq(xous_blocking_scalar(cid, 47, 1, 2, 3, 4, ret), XOUS_OK);
+  ck_assert_uint_eq(ret[0], 0);
+  ck_assert_uint_eq(ret[1], 0);
+  /* RekeyPddb with PddbRekeyOp::Churn (tag 2; 16 bytes, a u64 at 8):
+   * InternalError (7), there is no device key. */
+  ck_assert_uint_eq(lend(42, rekey, sizeof rekey, NULL), sizeof want);
+  ck_assert_mem_eq(pg(), want, sizeof want);
+  /* ComputeBackupHashes comes back as it went. */
+  ck_assert_uint_eq(lend(50, rekey, sizeof rekey, NULL), sizeof rekey);
+  ck_assert_mem_eq(pg(), rekey, sizeof rekey);
+  /* After Quit and PddbHalt the server still serves. */
+  get_key(get_today, sizeof get_today, token);
+}
+END_TEST
+
+/* A PddbDeleteList (3824 bytes): basis_specified 0, basis "" at 4, dict
+ * at 12, data at 20 (u8 length, name, ...), retcode at 3820. */
+static void
+delete_list(uint8_t *out, const char *dict, const uint8_t *data, size_t n)
+{
+  memset(out, 0, 3824);
+  memset(out + 4, 0xff, 16);
+  memcpy(out + 12, dict, strlen(dict));
+  memcpy(out + 20, data, n);
+}
+
+START_TEST(wire_native_dict_bulk_delete_removes_the_listed_keys)
+{
+  static const char *const names[] = { "a", "b", "c" };
+  static const uint8_t some[] = { 1, 'a', 1, 'c', 3, 'z', 'z', 'z' };
+  static uint8_t req[3824], list[4084];
+  static const uint8_t left[] = { 1, 'b', 0 };
+  size_t i;
+
+  start();
+  make_keys(names, 3);
+  delete_list(req, "notes", some, sizeof some);
+  ck_assert_uint_eq(lend(55, req, sizeof req, NULL), sizeof req);
+  ck_assert_uint_eq(pg()[3820], XOUS_PDDB_RC_OK);
+  ck_assert_mem_eq(pg() + 20, some, sizeof some);
+  /* Only b is left. */
+  ck_assert_uint_eq(lend(11, count_notes, sizeof count_notes, NULL), 68);
+  ck_assert_uint_eq(pg()[60], 1);
+  memset(list, 0, sizeof list);
+  memcpy(list, list_token, 16);
+  ck_assert_uint_eq(lend(45, list, sizeof list, NULL), sizeof list);
+  ck_assert_mem_eq(pg() + 16, left, sizeof left);
+  /* No such dictionary: AccessDenied (3). */
+  delete_list(req, "none", some, sizeof some);
+  ck_assert_uint_eq(lend(55, req, sizeof req, NULL), sizeof req);
+  ck_assert_uint_eq(pg()[3820], XOUS_PDDB_RC_ACCESS_DENIED);
+  /* Names of 255 bytes chained until one runs past the list's end:
+   * InternalError (5), and nothing is deleted. */
+  delete_list(req, "notes", some, 0);
+  for (i = 0; i + 256 <= 3800 + 255; i += 256) {
+    req[20 + i] = 255;
+    memset(req + 21 + i, 'b', i + 256 <= 3800 ? 255 : 3800 - i - 1);
+  }
+  ck_assert_uint_eq(lend(55, req, sizeof req, NULL), sizeof req);
+  ck_assert_uint_eq(pg()[3820], XOUS_PDDB_RC_INTERNAL_ERROR);
+  ck_assert_uint_eq(lend(11, count_notes, sizeof count_notes, NULL), 68);
+  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_NO_ERR);
+  ck_assert_uint_eq(pg()[60], 1);
+}
+END_TEST
+
+static xous_buffer_t monitor_page;
+static volatile int monitor_done;
+static size_t monitor_used;
+
+static void *
+monitor(void *arg)
+{
+  size_t off = 0, v = 0;
+
+  (void)arg;
+  empty_basis_list(monitor_page.page);
+  if (xous_lend_mut(cid, 54, monitor_page.page, monitor_page.len, 508,
+                    monitor_page.len, &off, &v) == XOUS_OK)
+    monitor_used = off;
+  __atomic_store_n(&monitor_done, 1, __ATOMIC_SEQ_CST);
+  return NULL;
+}
+
+START_TEST(wire_native_basis_monitor_answers_when_the_bases_change)
+{
+  uint8_t basis[60];
+  xous_tid_t tid;
+  int i;
+
+  start();
+  memcpy(basis, open_secrets, sizeof basis);
+  basis[8] = XOUS__PDDB_REQ_CREATE;
+  ck_assert_uint_eq(lend(4, basis, sizeof basis, NULL), 60);
+  ck_assert_int_eq(xous_buffer_new(4096, &monitor_page), XOUS_OK);
+  ck_assert_int_eq(xous_create_thread(monitor, NULL, 0, &tid), XOUS_OK);
+  /* The monitor is answered at the first open or close after it
+   * arrives: open and close until it is (bounded). */
+  for (i = 0; i < 2000 && !__atomic_load_n(&monitor_done, __ATOMIC_SEQ_CST);
+       i++) {
+    basis[8] = XOUS__PDDB_REQ_OPEN;
+    ck_assert_uint_eq(lend(5, basis, sizeof basis, NULL), 60);
+    ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+    basis[8] = XOUS__PDDB_REQ_CLOSE;
+    ck_assert_uint_eq(lend(6, basis, sizeof basis, NULL), 60);
+    ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  }
+  ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
+  ck_assert(monitor_done);
+  /* A PddbBasisList of the bases after the change: the System basis
+   * first, then secrets if the change was an open. */
+  ck_assert_uint_eq(monitor_used, 508);
+  ck_assert_mem_eq(monitor_page.page, ".System\xff", 8);
+  ck_assert(((uint8_t *)monitor_page.page)[504] == 1 ||
+            (((uint8_t *)monitor_page.page)[504] == 2 &&
+             memcmp((uint8_t *)monitor_page.page + 8, "secrets\xff", 8) == 0));
+}
+END_TEST
+
 static Suite *
 native_suite(void)
 {
@@ -837,6 +981,9 @@ native_suite(void)
   tcase_add_test(ts, wire_native_dict_listing_by_index);
   tcase_add_test(ts, wire_native_bulk_read_streams_records_until_last);
   tcase_add_test(ts, wire_native_hostile_requests_come_back_unanswered);
+  tcase_add_test(ts, wire_native_device_opcodes_answer_without_the_hardware);
+  tcase_add_test(ts, wire_native_dict_bulk_delete_removes_the_listed_keys);
+  tcase_add_test(ts, wire_native_basis_monitor_answers_when_the_bases_change);
   suite_add_tcase(s, ts);
   return s;
 }
