@@ -211,7 +211,10 @@ TESTS += tests/headers.sh
 TESTS += tests/lint-man.sh
 # The installed test library, used from outside the tree (make install DESTDIR).
 TESTS += tests/install-check.sh
+# configure refuses an rv32 host and any system but Linux, saying why.
+TESTS += tests/configure-host.sh
 EXTRA_DIST += \
+	tests/configure-host.sh \
 	tests/headers.sh \
 	tests/install-check.sh \
 	tests/install/server.c \

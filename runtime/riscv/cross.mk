@@ -65,6 +65,9 @@ $(foreach p,$(portable_programs),$(eval $(call program_rule,$(p))))
 
 all: $(LIB) $(PROGRAMS)
 
+# The library alone (the rv32 kit that make install puts in place).
+lib: $(LIB)
+
 $(LIB): $(call objects,$(lib_srcs))
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
@@ -111,7 +114,7 @@ list-programs:
 clean:
 	rm -rf $(O)/obj $(O)/lib $(TEST_PROGRAMS) $(PROGRAMS) $(addsuffix .map,$(PROGRAMS))
 
-.PHONY: all clean tests portable-objects list-portable-objects \
+.PHONY: all lib clean tests portable-objects list-portable-objects \
   list-portable-sources list-programs
 .DELETE_ON_ERROR:
 .SECONDARY:
