@@ -7,6 +7,5 @@ xous_ticktimer_SOURCES = $(xous_ticktimer_portable) \
 	servers/ticktimer/hosted/alarm.c \
 	servers/ticktimer/hosted/clock.c \
 	servers/ticktimer/hosted/say.c
-xous_ticktimer_CPPFLAGS = $(AM_CPPFLAGS) -DTT_VERSION='"$(PACKAGE_VERSION)"'
 xous_ticktimer_LDADD = libxous.la
 EXTRA_DIST += $(xous_ticktimer_device)

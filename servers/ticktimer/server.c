@@ -18,14 +18,13 @@
 #include <xous.h>
 #include <xous/rkyv.h>
 #include <xous/ticktimer.h>
+#include <xous/version.h>
 
 #include "platform.h"
 #include "waiters.h"
 
-#ifndef TT_VERSION
-#define TT_VERSION "unknown"
-#endif
-#define VERSION_TEXT "v" TT_VERSION "\nxous-posix ticktimer"
+/* The same text from both builds: the version is the header's. */
+#define VERSION_TEXT "v" XOUS_VERSION_STRING "\nxous-posix ticktimer"
 
 /* At this many parked requests the loop waits on the clock (see above). */
 #define PARKED_LIMIT (XOUS_QUEUE_DEPTH - 4)
