@@ -327,6 +327,7 @@ hosted_call(int s, const struct xous_wire_frame *f)
       reply_error(s, f, XOUS_PROCESS_NOT_FOUND);
       return;
     }
+    w[1] = r->gen;
     if (f->w[1] == XOUS__SOCK_OF_PID) {
       if (r->no_sock)
         reply_error(s, f, XOUS_OUT_OF_MEMORY);
@@ -334,7 +335,6 @@ hosted_call(int s, const struct xous_wire_frame *f)
         reply(s, f, w, r->sock[1], 0);
       return;
     }
-    w[1] = r->gen;
     reply(s, f, w, r->fd, 0);
     return;
   case XOUS__FETCH:

@@ -218,10 +218,14 @@ START_TEST(pages_sent_away_leave_the_sender)
   memcpy(n16, name, 16);
   sid = xous_sid_from_name(n16);
   ck_assert_int_eq(xous_create_server_with_address(sid, &cid), XOUS_OK);
-  /* One message first, so that the connection's own descriptors (the
-   * two ends of its object socket) are there before counting. */
-  ck_assert_int_eq(xous_scalar(cid, 1, 0, 0, 0, 0), XOUS_OK);
+  /* One Send first, so that the connection's own descriptors (the two
+   * ends of its object socket, made for its first memory message) are
+   * there before counting. */
+  ck_assert_int_eq(xous_map_memory(0, 0, 4096, XOUS_MEM_R | XOUS_MEM_W, &r),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_send(cid, 5, r.addr, r.len, 0, 16), XOUS_OK);
   ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
+  ck_assert_int_eq(xous_unmap_memory(env.body.memory.buf), XOUS_OK);
   before = procfs_fd_count(0);
   ck_assert_int_eq(xous_map_memory(0, 0, 8192, XOUS_MEM_R | XOUS_MEM_W, &r),
                    XOUS_OK);

@@ -204,6 +204,13 @@ clean-local-rv32:
 	-rm -rf rv32
 .PHONY: clean-local-rv32
 
+# What dead, silent or greedy processes leave behind.
+TESTS += tests/check_reliability
+check_PROGRAMS += tests/check_reliability
+tests_check_reliability_SOURCES = tests/check_reliability.c
+tests_check_reliability_CFLAGS = $(SUITE_CFLAGS)
+tests_check_reliability_LDADD = $(SUITE_LIBS)
+
 # ---- checks that are scripts -------------------------------------------------
 # The public headers alone, as C11 -Wpedantic and as C++17.
 TESTS += tests/headers.sh
@@ -248,6 +255,10 @@ tests_helpers_order_peer_LDADD = libxous.la
 # No libxous: a plain binary that another user can run from the build tree.
 check_PROGRAMS += tests/helpers/rel-dial
 tests_helpers_rel_dial_SOURCES = tests/helpers/rel-dial.c
+
+check_PROGRAMS += tests/helpers/reliability-peer
+tests_helpers_reliability_peer_SOURCES = tests/helpers/reliability-peer.c
+tests_helpers_reliability_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/ring-vandal
 tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c

@@ -13,6 +13,7 @@
  *  3. After fork() the child forgets both and joins as a new process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
@@ -123,8 +125,37 @@ say_lost(const char *path, int err)
             path, strerror(err));
 }
 
+/* How long joining may take: the broker answers a hello at once, so this
+ * is only reached when it cannot (stopped, or out of descriptors). */
+#define HELLO_TIMEOUT_MS 5000
+
 static int
-dial(void)
+ms_left(const struct timespec *deadline)
+{
+  struct timespec now;
+  long long ms;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  ms = (deadline->tv_sec - now.tv_sec) * 1000LL +
+       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+  return ms < 0 ? 0 : (int)ms;
+}
+
+static void
+say_stuck(const char *what)
+{
+  if (atomic_exchange(&broker_lost, 1) == 0)
+    fprintf(stderr,
+            "xous: xousd did not %s within %d s: it is stopped, or out of "
+            "file descriptors (see its log or 'xousd --verbose')\n",
+            what, HELLO_TIMEOUT_MS / 1000);
+}
+
+/* Connects to the broker, within the deadline: a connect to a socket
+ * whose backlog is full would otherwise block for as long as the broker
+ * does not accept. */
+static int
+dial(const struct timespec *deadline)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   int fd;
@@ -133,32 +164,69 @@ dial(void)
     say_lost("(path too long)", ENAMETOOLONG);
     return -1;
   }
-  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0)
     return -1;
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    say_lost(sa.sun_path, errno);
+  while (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN && ms_left(deadline) > 0) {
+      struct timespec pause = { 0, 2 * 1000 * 1000 };
+
+      nanosleep(&pause, NULL);
+      continue;
+    }
+    if (errno == EAGAIN)
+      say_stuck("accept the connection");
+    else
+      say_lost(sa.sun_path, errno);
     close(fd);
     return -1;
   }
+  /* Calls block on their socket: only the hello waits with a bound. */
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
 
-/* One request, one answer, on a fresh socket: the hello handshake. */
+/* One request, one answer, on a fresh socket: the hello handshake. 0, or
+ * -1 with f->type XOUS_WIRE_ERROR when the broker said no. */
 static int
-hello(int fd, struct xous_wire_frame *f)
+hello(int fd, struct xous_wire_frame *f, const struct timespec *deadline)
 {
+  struct pollfd p = { .fd = fd, .events = POLLIN };
   int got_fd;
   long n;
+  int ready;
 
   if (xous__wire_send(fd, f, -1) != 0)
     return -1;
+  f->type = 0;
+  do
+    ready = poll(&p, 1, ms_left(deadline));
+  while (ready < 0 && errno == EINTR);
+  if (ready == 0) {
+    say_stuck("answer");
+    return -1;
+  }
   n = xous__wire_recv(fd, f, sizeof *f, &got_fd);
   if (got_fd >= 0)
     close(got_fd);
+  if (n == 0 || n == -ECONNRESET) {
+    if (atomic_exchange(&broker_lost, 1) == 0)
+      fprintf(stderr, "xous: xousd hung up before answering: it may be out "
+                      "of file descriptors (see its log)\n");
+    return -1;
+  }
   if (xous__wire_check(f, n) != 0 || f->type != XOUS_WIRE_WELCOME)
     return -1;
   return 0;
+}
+
+static void
+hello_deadline(struct timespec *deadline)
+{
+  clock_gettime(CLOCK_MONOTONIC, deadline);
+  deadline->tv_sec += HELLO_TIMEOUT_MS / 1000;
 }
 
 static const char *
@@ -176,6 +244,7 @@ static int
 join_broker(void)
 {
   struct xous_wire_frame f;
+  struct timespec deadline;
   int fd;
 
   pthread_once(&key_once, make_key);
@@ -184,7 +253,8 @@ join_broker(void)
     pthread_mutex_unlock(&join_lock);
     return 0;
   }
-  fd = dial();
+  hello_deadline(&deadline);
+  fd = dial(&deadline);
   if (fd < 0) {
     pthread_mutex_unlock(&join_lock);
     return -1;
@@ -194,7 +264,7 @@ join_broker(void)
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_HELLO_PROCESS;
   snprintf(f.name, sizeof f.name, "%s", program_name());
-  if (hello(fd, &f) != 0) {
+  if (hello(fd, &f, &deadline) != 0) {
     if (f.type == XOUS_WIRE_ERROR) {
       xous_error_t err = xous__error_from_word(f.w[0]);
 
@@ -210,7 +280,7 @@ join_broker(void)
                       "xousd --max-processes raises it)"
                     : "");
     } else
-      say_lost("xousd", EPROTO);
+      say_lost("xousd", EPROTO); /* said once: the first word stays */
     close(fd);
     pthread_mutex_unlock(&join_lock);
     return -1;
@@ -246,13 +316,15 @@ static int
 thread_socket(void)
 {
   struct xous_wire_frame f;
+  struct timespec deadline;
   int fd;
 
   if (thread_sock >= 0)
     return thread_sock;
   if (xous__pid() == 0)
     return -1;
-  fd = dial();
+  hello_deadline(&deadline);
+  fd = dial(&deadline);
   if (fd < 0)
     return -1;
   memset(&f, 0, sizeof f);
@@ -261,7 +333,7 @@ thread_socket(void)
   f.type = XOUS_WIRE_HELLO_THREAD;
   f.tid = (uint32_t)xous__tid();
   f.w[0] = (uint64_t)atomic_load(&process_pid);
-  if (hello(fd, &f) != 0) {
+  if (hello(fd, &f, &deadline) != 0) {
     close(fd);
     return -1;
   }
@@ -303,6 +375,13 @@ xous__broker_call(const xous_word_t args[8], int fd, xous_word_t res[8],
   if (xous__wire_send(sock, &f, fd) != 0)
     goto lost;
   n = xous__wire_recv(sock, &f, sizeof f, &got_fd);
+  if (n == -EMFILE && xous__wire_check(&f, sizeof f) == 0 &&
+      f.type == XOUS_WIRE_RESULT) {
+    /* The answer came, but its descriptor could not be received: this
+     * process is out of descriptors. The broker is fine. */
+    xous__set_error(res, XOUS_OUT_OF_MEMORY);
+    return;
+  }
   if (xous__wire_check(&f, n) != 0 || f.type != XOUS_WIRE_RESULT ||
       ((f.flags & XOUS_WIRE_F_FD) != 0) != (got_fd >= 0)) {
     if (got_fd >= 0)

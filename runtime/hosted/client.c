@@ -31,7 +31,8 @@ struct conn {
    * claimed but not yet written cannot be taken, and a message whose send
    * returned must be there for the server to see. */
   pthread_mutex_t push_lock;
-  int sock; /* our end of the object socket */
+  _Atomic int sock; /* our end of the object socket, -1 until needed */
+  xous_word_t cid;
   struct xous_ring *ring;
   struct xous_server_page *page;
   unsigned index; /* the server's, for traces */
@@ -48,9 +49,30 @@ conn_put(struct conn *c)
     return;
   munmap(c->ring, XOUS_RING_BYTES);
   munmap(c->page, XOUS_SERVER_PAGE_BYTES);
-  close(c->sock);
+  if (atomic_load(&c->sock) >= 0)
+    close(atomic_load(&c->sock));
   pthread_mutex_destroy(&c->push_lock);
   free(c);
+}
+
+/* Our end of the ring's object socket, asked for on first use (the
+ * broker makes the socket then): most connections never carry memory,
+ * and each socket costs the broker descriptors. -1 when it cannot be had. */
+static int
+conn_sock(struct conn *c)
+{
+  struct xous__hosted_args h = { .op = XOUS__SOCK_OF_CID, .cid = c->cid };
+  int sock = atomic_load(&c->sock), expected = -1;
+
+  if (sock >= 0)
+    return sock;
+  if (xous__hosted_socket(&h, &sock) != XOUS_OK)
+    return -1;
+  if (!atomic_compare_exchange_strong(&c->sock, &expected, sock)) {
+    close(sock); /* another thread was quicker */
+    sock = expected;
+  }
+  return sock;
 }
 
 static xous_error_t
@@ -70,11 +92,8 @@ conn_attach(xous_word_t cid, struct conn **out)
     h.op = XOUS__PAGE_OF_CID;
     err = xous__hosted_object(&h, NULL, XOUS_SERVER_PAGE_BYTES, 0, &page);
   }
-  c->sock = -1;
-  if (err == XOUS_OK) {
-    h.op = XOUS__SOCK_OF_CID;
-    err = xous__hosted_socket(&h, &c->sock);
-  }
+  atomic_store(&c->sock, -1); /* asked for at the first memory message */
+  c->cid = cid;
   if (err != XOUS_OK) {
     if (ring != NULL)
       munmap(ring, XOUS_RING_BYTES);
@@ -314,8 +333,14 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   if (atomic_load_explicit(&c->page->trace, memory_order_relaxed))
     xous__event(XOUS__EV_SEND, c->index, key, (unsigned)m->kind, body.id, 0);
   err = XOUS_OK;
-  if (fd >= 0 && send_object(c->sock, fd, key) != 0)
-    err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
+  if (fd >= 0) {
+    int sock = conn_sock(c);
+
+    if (sock < 0)
+      err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_OUT_OF_MEMORY;
+    else if (send_object(sock, fd, key) != 0)
+      err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
+  }
   /* SAFETY: our ring; if a broken peer jammed it, the push gives up and
    * the queue slot goes back. */
   pthread_mutex_lock(&c->push_lock);

@@ -36,8 +36,10 @@ struct ring {
    * earlier time: a client that lies jumps ahead of older messages for
    * one lap of its ring at most. */
   uint64_t floor[XOUS_RING_CELLS];
-  unsigned refs; /* 1 while in the table, +1 per unanswered message */
-  int sock;      /* our end of the object socket */
+  unsigned refs;  /* 1 while in the table, +1 per unanswered message */
+  int sock;       /* our end of the object socket, -1 until needed */
+  unsigned index; /* the server's, and the client's PID: to ask for it */
+  unsigned pid;
   struct {
     uint32_t key;
     int fd;

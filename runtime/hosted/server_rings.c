@@ -49,6 +49,19 @@ xous__srv_object_of(struct ring *r, uint32_t key)
     }
     i++;
   }
+  if (r->sock < 0) {
+    /* The first memory message of this ring: the broker makes its object
+     * socket when the client first asks, so it is there now. */
+    struct xous__hosted_args h = { .op = XOUS__SOCK_OF_PID,
+                                   .index = r->index,
+                                   .pid = r->pid };
+
+    /* The broker hands out the socket of the ring it has for that PID
+     * now: if that is another's, its objects carry keys of another
+     * ring, and are dropped as stale. */
+    if (xous__hosted_socket(&h, &r->sock) != XOUS_OK)
+      r->sock = -1;
+  }
   /* SAFETY: the datagrams come from the client: only one of exactly our
    * size with exactly one descriptor is taken; anything else is closed
    * and dropped. The loop ends when the socket is empty. */
@@ -152,7 +165,7 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
   struct ring *ring = s->rings[pid];
   uint64_t now = xous__now_ns();
   void *map;
-  int sock = -1;
+  xous_error_t err;
 
   *later = false;
   if (ring != NULL) {
@@ -172,17 +185,23 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
     return NULL;
   }
   pthread_mutex_unlock(&xous__srv_lock);
-  if (xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map) !=
-      XOUS_OK)
+  err = xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map);
+  if (err != XOUS_OK)
     map = NULL;
-  if (map != NULL) {
-    h.op = XOUS__SOCK_OF_PID;
-    if (xous__hosted_socket(&h, &sock) != XOUS_OK) {
-      munmap(map, XOUS_RING_BYTES);
-      map = NULL;
-    }
-  }
   pthread_mutex_lock(&xous__srv_lock);
+  if (map == NULL && err != XOUS_PROCESS_NOT_FOUND &&
+      err != XOUS_SERVER_NOT_FOUND) {
+    /* The broker could not hand the ring over (it, or this process, is
+     * out of descriptors or memory): the ring may well be there, with a
+     * message in it. Keep what we have and the ready bit, and ask again
+     * later; only the broker's "no such ring" lets a ring go. */
+    s->absent_at[pid] = xous__now_ns();
+    s->absent_gen[pid] = gen;
+    if (ring != NULL)
+      ring->checked_at = s->absent_at[pid];
+    *later = true;
+    return s->rings[pid];
+  }
   if (map == NULL) {
     /* No ring for pid at the broker: the one we have (if any) went with
      * its client, once we took what it held. */
@@ -200,18 +219,18 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
     ring->checked = gen;
     ring->checked_at = xous__now_ns();
     munmap(map, XOUS_RING_BYTES);
-    close(sock);
     return ring;
   }
   xous__srv_ring_drop(s, pid);
   ring = calloc(1, sizeof *ring);
   if (ring == NULL) {
     munmap(map, XOUS_RING_BYTES);
-    close(sock);
     return NULL;
   }
   ring->map = map;
-  ring->sock = sock;
+  ring->sock = -1; /* asked for with the first memory message */
+  ring->index = s->index;
+  ring->pid = pid;
   ring->gen = (uint32_t)ans.gen;
   ring->checked = ring->gen;
   ring->refs = 1;

@@ -125,6 +125,11 @@ xous__wire_recv_flags(int sock, struct xous_wire_frame *f, size_t size,
     if (*fd >= 0)
       close(*fd);
     *fd = -1;
+    /* The frame came whole but its descriptor could not: this process
+     * is at its descriptor limit. Not the peer's fault. */
+    if (!bad && (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) == MSG_CTRUNC &&
+        c == NULL && msg.msg_controllen == 0)
+      return -EMFILE;
     return -EPROTO;
   }
   return (long)n;

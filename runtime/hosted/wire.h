@@ -94,7 +94,9 @@ int xous__wire_send(int sock, const struct xous_wire_frame *f, int fd);
 /* Receives one frame and its fd (-1 when none). Returns the byte count
  * (0 at hang-up) or -errno. A frame with more fds than one, an empty
  * one with an fd, or a cut control message, has every received fd closed
- * and gives -EPROTO. */
+ * and gives -EPROTO; a whole frame whose one fd could not be received
+ * because this process is at its descriptor limit gives -EMFILE (the
+ * frame is in *f, to answer). */
 long xous__wire_recv(int sock, struct xous_wire_frame *f, size_t size,
                      int *fd);
 /* As xous__wire_recv, with recvmsg flags (MSG_DONTWAIT to poll). */

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <uv.h>
 
@@ -45,6 +46,12 @@
 /* Servers one process may own unless --process-servers says otherwise:
  * one process must not be able to take the whole table. */
 #define XOUSD_PROCESS_SERVERS 32
+/* Peers that have connected but not said hello yet: at most this many,
+ * each for at most XOUSD_HELLO_MS (libxous says hello as soon as it has
+ * connected). Past either, the oldest is closed, so that silent
+ * connections can never keep a new process out. */
+#define XOUSD_MAX_UNIDENTIFIED 64
+#define XOUSD_HELLO_MS 2000
 
 struct xd_process;
 struct xd_server;
@@ -77,8 +84,10 @@ struct xd_peer {
   struct xd_thread *thread; /* THREAD peers */
   struct xd_thread *owned;  /* freed with the peer */
   bool closing;
-  bool trace;          /* CTL peer subscribed to the trace stream */
-  struct xd_link link; /* all peers */
+  bool trace;              /* CTL peer subscribed to the trace stream */
+  uint64_t accepted_ms;    /* NEW peers: when accepted */
+  struct xd_link link;     /* all peers */
+  struct xd_link new_link; /* NEW peers, oldest first */
 };
 
 struct xd_thread {
@@ -186,6 +195,13 @@ struct xd_broker {
   bool handed;   /* the listening socket was handed over (activation.c) */
   int handed_fd; /* that socket, when handed */
   uv_poll_t listen_poll;
+  int reserve_fd;              /* spent at EMFILE to refuse a connection */
+  uv_timer_t hello_timer;      /* closes NEW peers that stay silent */
+  uv_timer_t accept_timer;     /* resumes a paused accept */
+  struct xd_link unidentified; /* NEW peers, oldest first */
+  unsigned n_unidentified;
+  uint64_t refused_fds; /* connections refused for want of a descriptor */
+  rlim_t fd_limit;      /* RLIMIT_NOFILE as raised at start */
   uv_signal_t sigint, sigterm;
   char dir[4096]; /* the socket directory, if we made it */
   struct xd_link peers;

@@ -122,8 +122,10 @@ ring_drop(struct xd_server *s, unsigned pid, uint32_t gone)
     atomic_store(&s->page->ring_gen[pid], 0);
   close(r->fd);
   /* Objects still on their way in the socket are freed with it. */
-  close(r->sock[0]);
-  close(r->sock[1]);
+  if (r->sock[0] >= 0)
+    close(r->sock[0]);
+  if (r->sock[1] >= 0)
+    close(r->sock[1]);
   free(r);
   s->rings[pid] = NULL;
 }
@@ -162,22 +164,15 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
   r = calloc(1, sizeof *r);
   if (r == NULL)
     return NULL;
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) != 0) {
-    xd_log(0, "cannot make an object socket: %s", strerror(errno));
-    free(r);
-    return NULL;
-  }
+  /* The object socket is made when an end is first asked for: a ring
+   * that carries only scalars costs the broker one descriptor. */
+  r->sock[0] = r->sock[1] = -1;
   r->fd = make_object("xous-ring", XOUS_RING_BYTES, &map);
   if (r->fd < 0) {
     xd_log(0, "cannot make a message ring: %s", strerror(errno));
-    close(r->sock[0]);
-    close(r->sock[1]);
     free(r);
     return NULL;
   }
-  /* Each end goes one way only. */
-  shutdown(r->sock[0], SHUT_RD);
-  shutdown(r->sock[1], SHUT_WR);
   {
     struct xous_ring *ring = map;
 
@@ -195,6 +190,24 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
   s->rings[pid] = r;
   atomic_store(&s->page->ring_gen[pid], r->gen);
   return r;
+}
+
+/* The ring's object socket, made on first use; false when it cannot be
+ * (out of descriptors: the caller's message fails, nothing else). */
+static bool
+ring_sockets(struct xd_ring *r)
+{
+  if (r->sock[0] >= 0)
+    return true;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sock) != 0) {
+    xd_log(0, "cannot make an object socket: %s", strerror(errno));
+    r->sock[0] = r->sock[1] = -1;
+    return false;
+  }
+  /* Each end goes one way only. */
+  shutdown(r->sock[0], SHUT_RD);
+  shutdown(r->sock[1], SHUT_WR);
+  return true;
 }
 
 /* Whether the server still has messages to take from r, as far as the
@@ -378,7 +391,10 @@ xd_hosted_call(struct xd_thread *t, const xous_word_t a[8])
       return;
     }
     if (h.op == XOUS__SOCK_OF_CID) {
-      reply_object(t, h.op, &ans, r->sock[0]);
+      if (!ring_sockets(r))
+        xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+      else
+        reply_object(t, h.op, &ans, r->sock[0]);
       return;
     }
     ans.index = s->index;
@@ -409,6 +425,10 @@ xd_hosted_call(struct xd_thread *t, const xous_word_t a[8])
       return;
     }
     ans.gen = r->gen;
+    if (h.op == XOUS__SOCK_OF_PID && !ring_sockets(r)) {
+      xd_reply_error(t, XOUS_OUT_OF_MEMORY);
+      return;
+    }
     reply_object(t, h.op, &ans,
                  h.op == XOUS__SOCK_OF_PID ? r->sock[1] : r->fd);
     return;

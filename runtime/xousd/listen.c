@@ -98,6 +98,8 @@ bind_socket(const char *path)
 
 static void on_accept(uv_poll_t *h, int status, int events);
 static void on_peer(uv_poll_t *h, int status, int events);
+static void read_frames(struct xd_peer *p);
+static void on_hello_timer(uv_timer_t *h);
 
 int
 xd_listen(void)
@@ -141,9 +143,14 @@ xd_listen(void)
     return -1;
   }
   xd.listen_fd = fd;
+  /* Kept for the moment the descriptor table is full: see make_room(). */
+  xd.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   uv_poll_init(xd.loop, &xd.listen_poll, fd);
   uv_poll_start(&xd.listen_poll, UV_READABLE, on_accept);
+  uv_timer_init(xd.loop, &xd.hello_timer);
+  uv_timer_init(xd.loop, &xd.accept_timer);
   xd_list_init(&xd.peers);
+  xd_list_init(&xd.unidentified);
   return 0;
 }
 
@@ -153,10 +160,15 @@ xd_unlisten(void)
   if (xd.listen_fd >= 0) {
     uv_poll_stop(&xd.listen_poll);
     uv_close((uv_handle_t *)&xd.listen_poll, NULL);
+    uv_timer_stop(&xd.hello_timer);
+    uv_timer_stop(&xd.accept_timer);
     close(xd.listen_fd);
     xd.listen_fd = -1;
     if (!xd.handed)
       unlink(xd.opt.socket_path);
+    if (xd.reserve_fd >= 0)
+      close(xd.reserve_fd);
+    xd.reserve_fd = -1;
   }
   if (lock_fd >= 0) {
     if (lock_path[0] != '\0')
@@ -192,12 +204,107 @@ xd_reap(void)
   }
 }
 
+/* A peer leaves the list of unidentified ones when it says hello or
+ * goes. */
+static void
+forget_unidentified(struct xd_peer *p)
+{
+  if (p->new_link.next != NULL && p->new_link.next != &p->new_link) {
+    xd_list_del(&p->new_link);
+    xd.n_unidentified--;
+  }
+}
+
+static bool
+close_oldest_unidentified(const char *why)
+{
+  struct xd_peer *p;
+
+  if (xd_list_empty(&xd.unidentified))
+    return false;
+  p = xd_container_of(xd.unidentified.next, struct xd_peer, new_link);
+  xd_log(1, "closing a connection (os pid %d) that said no hello: %s",
+         (int)p->os_pid, why);
+  xd_peer_close(p);
+  return true;
+}
+
+static void
+on_hello_timer(uv_timer_t *h)
+{
+  uint64_t now = uv_now(xd.loop);
+
+  while (!xd_list_empty(&xd.unidentified)) {
+    struct xd_peer *p = xd_container_of(xd.unidentified.next, struct xd_peer,
+                                        new_link);
+
+    if (now - p->accepted_ms < XOUSD_HELLO_MS)
+      break;
+    close_oldest_unidentified("no hello within 2 s");
+  }
+  if (xd_list_empty(&xd.unidentified))
+    uv_timer_stop(h);
+  xd_reap();
+}
+
+static void
+on_accept_timer(uv_timer_t *h)
+{
+  (void)h;
+  if (xd.listen_fd >= 0 && !xd.stopping)
+    uv_poll_start(&xd.listen_poll, UV_READABLE, on_accept);
+}
+
+/* At the descriptor limit accept4 fails, the connection stays in the
+ * backlog, the socket stays readable, and the loop would spin. Make room:
+ * the oldest peer that has said no hello goes first; failing that, the
+ * reserve descriptor is spent to take the connection and close it (its
+ * process is told "hung up" at once instead of hanging); failing that,
+ * accepting pauses for 100 ms. True when accepting may go on. */
+static bool
+make_room(int err)
+{
+  static uint64_t last_said;
+  uint64_t now = uv_now(xd.loop);
+  struct rlimit rl = { 0, 0 };
+  int fd;
+
+  if (close_oldest_unidentified("out of file descriptors")) {
+    xd_reap();
+    return true;
+  }
+  xd.refused_fds++;
+  if (last_said == 0 || now - last_said >= 1000) {
+    last_said = now;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    xd_log(0,
+           "out of file descriptors (%s; limit %llu): refusing new "
+           "processes; raise the limit (ulimit -n) or end some processes",
+           strerror(err), (unsigned long long)rl.rlim_cur);
+  }
+  if (xd.reserve_fd >= 0) {
+    close(xd.reserve_fd);
+    fd = accept4(xd.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd >= 0)
+      close(fd);
+    xd.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && xd.reserve_fd >= 0)
+      return true;
+  }
+  uv_poll_stop(&xd.listen_poll);
+  uv_timer_start(&xd.accept_timer, on_accept_timer, 100, 0);
+  if (xd.reserve_fd < 0)
+    xd.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return false;
+}
+
 void
 xd_peer_close(struct xd_peer *p)
 {
   if (p->closing)
     return;
   p->closing = true;
+  forget_unidentified(p);
   if (p->role == XD_PEER_PROCESS && p->proc != NULL)
     xd_process_kill(p->proc); /* closes the thread peers too */
   else if (p->role == XD_PEER_THREAD && p->thread != NULL)
@@ -217,14 +324,22 @@ on_accept(uv_poll_t *h, int status, int events)
   (void)events;
   if (status < 0)
     return;
-  for (;;) {
+  /* Bounded, so that a flood of connections cannot starve the peers. */
+  for (int accepted = 0; accepted < 256; accepted++) {
     struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
     socklen_t len = sizeof cred;
     struct xd_peer *p;
     int fd = accept4(xd.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-    if (fd < 0)
+    if (fd < 0) {
+      if (errno == EINTR)
+        continue;
+      if ((errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+           errno == ENOMEM) &&
+          make_room(errno))
+        continue;
       break;
+    }
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
         cred.uid != getuid()) {
       /* Only the broker's own user may join this system. */
@@ -240,25 +355,30 @@ on_accept(uv_poll_t *h, int status, int events)
     p->fd = fd;
     p->os_pid = cred.pid;
     p->role = XD_PEER_NEW;
+    p->accepted_ms = uv_now(xd.loop);
     xd_list_add_tail(&xd.peers, &p->link);
+    if (xd.n_unidentified >= XOUSD_MAX_UNIDENTIFIED)
+      close_oldest_unidentified("too many connections without a hello");
+    xd_list_add_tail(&xd.unidentified, &p->new_link);
+    xd.n_unidentified++;
+    if (!uv_is_active((uv_handle_t *)&xd.hello_timer))
+      uv_timer_start(&xd.hello_timer, on_hello_timer, XOUSD_HELLO_MS / 4,
+                     XOUSD_HELLO_MS / 4);
     uv_poll_init(xd.loop, &p->poll, fd);
     uv_poll_start(&p->poll, UV_READABLE | UV_DISCONNECT, on_peer);
+    /* libxous sends its hello as soon as it has connected: take it now,
+     * before the next connection can push this one out as silent. */
+    read_frames(p);
   }
   xd_reap();
 }
 
+/* Reads and handles what p has sent, a bounded number of frames. */
 static void
-on_peer(uv_poll_t *h, int status, int events)
+read_frames(struct xd_peer *p)
 {
-  struct xd_peer *p = xd_container_of(h, struct xd_peer, poll);
   int i;
 
-  (void)events;
-  if (status < 0) {
-    xd_peer_close(p);
-    xd_reap();
-    return;
-  }
   for (i = 0; i < FRAMES_PER_WAKEUP && !p->closing; i++) {
     struct xous_wire_frame f;
     int fd;
@@ -268,6 +388,14 @@ on_peer(uv_poll_t *h, int status, int events)
       break;
     if (n == 0 || n == -ECONNRESET || n == -EPIPE) {
       xd_peer_close(p); /* hang-up: the thread or process is gone */
+      break;
+    }
+    if (n == -EMFILE && p->role == XD_PEER_THREAD && p->thread != NULL &&
+        p->thread->wait == XD_WAIT_NONE &&
+        xous__wire_check(&f, sizeof f) == 0 && f.type == XOUS_WIRE_SYSCALL) {
+      /* The call came but the broker is out of descriptors for its
+       * memory object: that call fails, the thread goes on. */
+      xd_reply_error(p->thread, XOUS_OUT_OF_MEMORY);
       break;
     }
     if (n < 0 || xous__wire_check(&f, n) != 0 ||
@@ -282,12 +410,26 @@ on_peer(uv_poll_t *h, int status, int events)
     }
     xd.frames++;
     xd_dispatch(p, &f, fd);
+    if (p->role != XD_PEER_NEW)
+      forget_unidentified(p);
     /* A thread has one call outstanding at a time: after its frame there
      * is nothing more to read, so skip the recvmsg that would say EAGAIN.
      * Anything a peer sent beyond that is read at the next wake-up. */
     if (p->role == XD_PEER_THREAD)
       break;
   }
+}
+
+static void
+on_peer(uv_poll_t *h, int status, int events)
+{
+  struct xd_peer *p = xd_container_of(h, struct xd_peer, poll);
+
+  (void)events;
+  if (status < 0)
+    xd_peer_close(p);
+  else
+    read_frames(p);
   xd_reap();
 }
 

@@ -281,14 +281,22 @@ main(int argc, char **argv)
   }
 
   {
-    /* Every ring keeps three descriptors here (its memory and the two
-     * ends of its object socket): allow what the system lets us have. */
+    /* Each ring costs descriptors here (direct.c): allow what the system
+     * lets us have, and say what that is. */
     struct rlimit rl;
+    rlim_t was = 0;
 
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-      rl.rlim_cur = rl.rlim_max;
-      setrlimit(RLIMIT_NOFILE, &rl);
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+      was = rl.rlim_cur;
+      if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+          rl.rlim_cur = was;
+      }
+      xd.fd_limit = rl.rlim_cur;
     }
+    xd_log(1, "file descriptor limit %llu (soft limit was %llu)",
+           (unsigned long long)xd.fd_limit, (unsigned long long)was);
   }
   xd.loop = uv_default_loop();
   xd.listen_fd = -1;

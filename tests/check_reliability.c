@@ -1,0 +1,296 @@
+/*
+ * What a dead, silent or greedy process leaves behind must not stop the
+ * system: connections that never say hello, a broker out of descriptors,
+ * a broker that stops answering or dies under a busy pair.
+ *
+ * The descriptor-limit cases lower the running broker's RLIMIT_NOFILE
+ * (prlimit) to a little above what it uses, so they reach the limit with
+ * a few dozen connections.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "hosted/wire.h"
+#include "support/harness.h"
+#include "xousd/ctl.h"
+
+#define RPEER "tests/helpers/reliability-peer"
+#define BOUND_MS 20000
+
+static void
+teardown(void)
+{
+  harness_cleanup();
+}
+
+/* Waits until fd reads as hung up (the broker closed it). */
+static bool
+hung_up_within(int fd, int timeout_ms)
+{
+  long long t0 = harness_now_ms();
+
+  while (harness_now_ms() - t0 < timeout_ms) {
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    char buf[256];
+
+    if (poll(&p, 1, 100) > 0) {
+      ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+
+      if (n == 0 || (n < 0 && errno != EAGAIN))
+        return true;
+    }
+  }
+  return false;
+}
+
+static int
+open_fds(pid_t pid)
+{
+  char path[64];
+  DIR *d;
+  int n = 0;
+
+  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+  d = opendir(path);
+  ck_assert_msg(d != NULL, "cannot read %s", path);
+  while (readdir(d) != NULL)
+    n++;
+  closedir(d);
+  return n - 2;
+}
+
+/* The lowest descriptor number pid has free: the next it would get. A
+ * limit of this number leaves it none. */
+static int
+lowest_free_fd(pid_t pid)
+{
+  char path[64];
+  struct stat st;
+  int fd = 0;
+
+  for (;; fd++) {
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+    if (lstat(path, &st) != 0)
+      return fd;
+  }
+}
+
+/* Lowers the broker's descriptor limit to what it holds now plus room. */
+static void
+limit_broker_fds(pid_t broker, int room)
+{
+  struct rlimit rl;
+
+  rl.rlim_cur = rl.rlim_max = (rlim_t)(open_fds(broker) + room);
+  ck_assert_msg(prlimit(broker, RLIMIT_NOFILE, &rl, NULL) == 0, "prlimit: %s",
+                strerror(errno));
+}
+
+/* A raw connection that has said a control hello: identified, so the
+ * broker may not close it as silent. False when the broker hung up. */
+static bool
+control_peer(int fd)
+{
+  struct xous_wire_frame f;
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  char buf[65536];
+  ssize_t n;
+
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_CTL;
+  f.w[0] = XOUS_CTL_PS;
+  if (send(fd, &f, sizeof f, MSG_NOSIGNAL) != (ssize_t)sizeof f)
+    return false;
+  if (poll(&p, 1, BOUND_MS) <= 0)
+    return false;
+  n = recv(fd, buf, sizeof buf, 0);
+  return n >= (ssize_t)sizeof f;
+}
+
+static void
+expect_join(const char *want)
+{
+  pid_t pid = harness_spawn(RPEER, "join", NULL);
+  int st;
+
+  ck_assert_msg(harness_wait(pid, BOUND_MS, &st),
+                "a new process still hangs after %d ms", BOUND_MS);
+  ck_assert(harness_wait_line(pid, want, 0));
+}
+
+/* ==== connections that say no hello ======================================= */
+
+START_TEST(xousd_closes_silent_connections_and_a_new_process_still_joins)
+{
+  enum { SILENT = 200 };
+  static int fds[SILENT];
+
+  harness_start_broker();
+  for (int i = 0; i < SILENT; i++)
+    fds[i] = harness_raw_connect();
+  /* More silent peers than the broker keeps: the newest process pushes
+   * the oldest out. */
+  expect_join("ServerNotFound");
+  /* And none of them stays past the hello timeout. */
+  for (int i = 0; i < SILENT; i++) {
+    ck_assert_msg(hung_up_within(fds[i], BOUND_MS),
+                  "silent connection %d is still open", i);
+    close(fds[i]);
+  }
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(xousd_out_of_descriptors_lets_a_process_in_past_silent_ones)
+{
+  enum { SILENT = 60 };
+  static int fds[SILENT];
+  pid_t broker = harness_start_broker();
+
+  limit_broker_fds(broker, 20);
+  for (int i = 0; i < SILENT; i++)
+    fds[i] = harness_raw_connect();
+  /* The broker is at its limit with silent peers: one of them goes. */
+  expect_join("ServerNotFound");
+  for (int i = 0; i < SILENT; i++)
+    close(fds[i]);
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers)
+{
+  enum { HELD = 64 };
+  static int fds[HELD + 1];
+  pid_t broker = harness_start_broker();
+  int held = 0;
+
+  limit_broker_fds(broker, 20);
+  /* Identified connections fill the table until the broker must refuse
+   * one (it hangs up on it at once). */
+  while (held < HELD) {
+    fds[held] = harness_raw_connect();
+    if (!control_peer(fds[held++]))
+      break;
+  }
+  ck_assert_msg(held < HELD,
+                "the broker took %d connections past its "
+                "limit",
+                HELD);
+  /* A connection at the limit is taken and closed, not left in the
+   * backlog (where it would keep the broker's loop spinning). */
+  fds[held] = harness_raw_connect();
+  ck_assert_msg(hung_up_within(fds[held], BOUND_MS),
+                "a connection at the descriptor limit is left waiting");
+  close(fds[held]);
+  /* A new process is told, not left hanging. */
+  expect_join("InternalError");
+  for (int i = 0; i < held; i++)
+    close(fds[i]);
+  /* With descriptors back, processes join again. */
+  for (long long t0 = harness_now_ms();;) {
+    pid_t pid = harness_spawn(RPEER, "join", NULL);
+
+    ck_assert(harness_wait(pid, BOUND_MS, NULL));
+    if (harness_wait_line(pid, "ServerNotFound", 0))
+      break;
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                  "no process joins after the descriptors came back");
+  }
+  harness_assert_broker_alive();
+}
+END_TEST
+
+START_TEST(a_process_whose_hello_goes_unanswered_fails_with_internal_error)
+{
+  pid_t broker = harness_start_broker();
+
+  kill(broker, SIGSTOP);
+  expect_join("InternalError");
+  kill(broker, SIGCONT);
+  expect_join("ServerNotFound");
+}
+END_TEST
+
+/* ==== honest load at the descriptor limit ================================ */
+
+START_TEST(a_server_out_of_descriptors_still_takes_the_message_later)
+{
+  struct rlimit rl, full;
+  pid_t srv, cli;
+  int st;
+
+  harness_start_broker();
+  srv = harness_spawn(RPEER, "pair-server", "reliability-srv1", NULL);
+  ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
+  ck_assert(prlimit(srv, RLIMIT_NOFILE, NULL, &full) == 0);
+  /* The server cannot take one more descriptor: the ring of its next
+   * client cannot be mapped yet. */
+  rl.rlim_cur = (rlim_t)lowest_free_fd(srv);
+  rl.rlim_max = full.rlim_max;
+  ck_assert(prlimit(srv, RLIMIT_NOFILE, &rl, NULL) == 0);
+  cli = harness_spawn("tests/helpers/xtest-peer", "client", "reliability-srv1",
+                      "call", "1", "41", NULL);
+  /* Give the server the time to fail at least once (if it has not, the
+   * test proves less, never wrongly). */
+  harness_sleep_ms(300);
+  ck_assert_msg(!harness_wait(cli, 0, &st),
+                "the call ended at once "
+                "(status %d): '%s'",
+                st, harness_output(cli));
+  ck_assert(prlimit(srv, RLIMIT_NOFILE, &full, NULL) == 0);
+  /* The message was not forgotten: it is answered now. */
+  ck_assert_msg(harness_wait(cli, BOUND_MS, &st),
+                "the call hangs after the server had descriptors again");
+  ck_assert(harness_wait_line(cli, "NoError 42 0 0 0 0", 0));
+}
+END_TEST
+
+/* ==== the suite =============================================================== */
+
+static Suite *
+reliability_suite(void)
+{
+  Suite *s = suite_create("reliability");
+  TCase *tc = tcase_create("joining");
+
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(
+      tc, xousd_closes_silent_connections_and_a_new_process_still_joins);
+  tcase_add_test(tc,
+                 xousd_out_of_descriptors_lets_a_process_in_past_silent_ones);
+  tcase_add_test(
+      tc, xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers);
+  tcase_add_test(
+      tc, a_process_whose_hello_goes_unanswered_fails_with_internal_error);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("descriptors");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc,
+                 a_server_out_of_descriptors_still_takes_the_message_later);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int
+main(void)
+{
+  return harness_run(reliability_suite());
+}
