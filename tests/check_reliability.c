@@ -22,6 +22,8 @@
 
 #include <check.h>
 
+#include <xous.h>
+
 #include "hosted/wire.h"
 #include "support/harness.h"
 #include "xousd/ctl.h"
@@ -87,15 +89,27 @@ lowest_free_fd(pid_t pid)
   }
 }
 
-/* Lowers the broker's descriptor limit to what it holds now plus room. */
+/* Lowers the broker's descriptor limit to what it holds now plus room;
+ * restore_broker_fds() gives it back (a sanitizer needs descriptors to
+ * report at exit). */
+static struct rlimit broker_full;
+
 static void
 limit_broker_fds(pid_t broker, int room)
 {
   struct rlimit rl;
 
-  rl.rlim_cur = rl.rlim_max = (rlim_t)(open_fds(broker) + room);
+  ck_assert(prlimit(broker, RLIMIT_NOFILE, NULL, &broker_full) == 0);
+  rl.rlim_cur = (rlim_t)(open_fds(broker) + room);
+  rl.rlim_max = broker_full.rlim_max;
   ck_assert_msg(prlimit(broker, RLIMIT_NOFILE, &rl, NULL) == 0, "prlimit: %s",
                 strerror(errno));
+}
+
+static void
+restore_broker_fds(pid_t broker)
+{
+  ck_assert(prlimit(broker, RLIMIT_NOFILE, &broker_full, NULL) == 0);
 }
 
 /* A raw connection that has said a control hello: identified, so the
@@ -168,6 +182,7 @@ START_TEST(xousd_out_of_descriptors_lets_a_process_in_past_silent_ones)
   expect_join("ServerNotFound");
   for (int i = 0; i < SILENT; i++)
     close(fds[i]);
+  restore_broker_fds(broker);
   harness_assert_broker_alive();
 }
 END_TEST
@@ -211,6 +226,7 @@ START_TEST(xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers)
     ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
                   "no process joins after the descriptors came back");
   }
+  restore_broker_fds(broker);
   harness_assert_broker_alive();
 }
 END_TEST
@@ -260,6 +276,110 @@ START_TEST(a_server_out_of_descriptors_still_takes_the_message_later)
 }
 END_TEST
 
+/* ==== standard servers and their dead clients ============================ */
+
+/* A number in the broker's JSON for the first server owned by a process
+ * named owner: "in_use" and the like; -1 when there is none. */
+static long
+server_figure(const char *owner, const char *field)
+{
+  static char buf[65536];
+  struct xous_wire_frame f;
+  struct pollfd p;
+  char key[80], want[80];
+  const char *at;
+  ssize_t n;
+  int fd = harness_raw_connect();
+
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_CTL;
+  f.w[0] = XOUS_CTL_SERVERS;
+  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
+  p.fd = fd;
+  p.events = POLLIN;
+  ck_assert(poll(&p, 1, BOUND_MS) == 1);
+  n = recv(fd, buf, sizeof buf - 1, 0);
+  close(fd);
+  ck_assert(n >= (ssize_t)sizeof f);
+  buf[n] = '\0';
+  snprintf(want, sizeof want, "\"owner_name\":\"%s\"", owner);
+  snprintf(key, sizeof key, "\"%s\":", field);
+  at = strstr(buf + sizeof f, want);
+  if (at == NULL || (at = strstr(at, key)) == NULL)
+    return -1;
+  return strtol(at + strlen(key), NULL, 10);
+}
+
+START_TEST(the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
+{
+  enum { PROCS = 5, THREADS = 26 }; /* 130 sleeps for ever: more than fit */
+  pid_t tt, sleepers[PROCS], nap;
+  char threads[8];
+  int st;
+
+  harness_start_broker();
+  tt = harness_spawn("xous-ticktimer", NULL);
+  snprintf(threads, sizeof threads, "%d", THREADS);
+  for (int i = 0; i < PROCS; i++) {
+    sleepers[i] = harness_spawn(RPEER, "sleepers", threads, NULL);
+    ck_assert(harness_wait_line(sleepers[i], "started", BOUND_MS));
+  }
+  /* Nearly every queue slot of the ticktimer is held by a sleep. */
+  for (long long t0 = harness_now_ms();
+       server_figure("xous-ticktimer", "in_use") < XOUS_QUEUE_DEPTH - 4;) {
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                  "the sleeps never reached the ticktimer (%ld slots held)",
+                  server_figure("xous-ticktimer", "in_use"));
+    harness_sleep_ms(20);
+  }
+  for (int i = 0; i < PROCS; i++) {
+    harness_kill(sleepers[i], SIGKILL);
+    ck_assert(harness_wait(sleepers[i], BOUND_MS, NULL));
+  }
+  /* Their sleeps are let go: a living client sleeps and wakes. */
+  nap = harness_spawn(RPEER, "nap", NULL);
+  ck_assert_msg(harness_wait(nap, BOUND_MS, &st),
+                "a 1 ms sleep still hangs after the sleepers died");
+  ck_assert(harness_wait_line(nap, "NoError", 0));
+  for (long long t0 = harness_now_ms();
+       server_figure("xous-ticktimer", "in_use") > 4;) {
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                  "the ticktimer still holds %ld slots of dead clients",
+                  server_figure("xous-ticktimer", "in_use"));
+    harness_sleep_ms(20);
+  }
+  ck_assert(harness_running(tt));
+}
+END_TEST
+
+/* ==== broker death under a busy pair ====================================== */
+
+START_TEST(a_busy_direct_pair_stops_with_internal_error_when_xousd_dies)
+{
+  pid_t broker = harness_start_broker(), srv, cli;
+  int st;
+
+  srv = harness_spawn(RPEER, "pair-server", "reliability-srv2", NULL);
+  ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
+  cli = harness_spawn(RPEER, "pair-client", "reliability-srv2", NULL);
+  /* The pair talks through shared memory only now. */
+  ck_assert(harness_wait_line(cli, "running", BOUND_MS));
+  harness_forget_broker();
+  kill(broker, SIGKILL);
+  ck_assert(harness_wait(broker, BOUND_MS, NULL));
+  ck_assert_msg(harness_wait(cli, BOUND_MS, &st),
+                "the client still runs %d ms after the broker died", BOUND_MS);
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ck_assert(harness_wait_line(cli, "InternalError", 0));
+  ck_assert_msg(harness_wait(srv, BOUND_MS, &st),
+                "the server still runs %d ms after the broker died", BOUND_MS);
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ck_assert(harness_wait_line(srv, "InternalError", 0));
+}
+END_TEST
+
 /* ==== the suite =============================================================== */
 
 static Suite *
@@ -285,6 +405,19 @@ reliability_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc,
                  a_server_out_of_descriptors_still_takes_the_message_later);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("dead clients");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("broker death");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc,
+                 a_busy_direct_pair_stops_with_internal_error_when_xousd_dies);
   suite_add_tcase(s, tc);
   return s;
 }

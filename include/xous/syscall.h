@@ -57,6 +57,11 @@ xous_sid_t xous_sid_from_name(const char name[16]);
 bool xous_sid_eq(xous_sid_t a, xous_sid_t b);
 /* Who sent a message: bits 31..24 of the sender word, as on the device. */
 xous_pid_t xous_sender_pid(xous_sender_t sender);
+/* Whether the message named by sender still waits for its answer: false
+ * once its client died (or it was answered). A server that parks
+ * requests asks this to let go of what dead clients left behind. On the
+ * device, whose kernel does not say, it is always true. */
+bool xous_sender_waiting(xous_sender_t sender);
 
 /* ---- memory ----------------------------------------------------------- */
 

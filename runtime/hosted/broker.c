@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,13 @@ static int process_sock = -1;
 static atomic_int process_pid; /* 0 until joined */
 static atomic_int broker_lost; /* said once that the broker is gone */
 static atomic_int refused;     /* the Xous error the broker refused us with */
+/* Set by the watcher thread when the process socket hangs up: the broker
+ * died. Read (relaxed) by every message call of the direct path, which
+ * otherwise never talks to the broker. */
+atomic_int xous__broker_gone;
+/* Which join the running watcher belongs to: leaving, or a fork, makes
+ * an older watcher's hang-up mean nothing. */
+static atomic_uint watch_gen;
 static pthread_key_t sock_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static _Thread_local int thread_sock = -1;
@@ -75,6 +83,9 @@ xous__broker_after_fork(void)
   process_sock = -1;
   thread_sock = -1;
   atomic_store(&process_pid, 0);
+  /* The parent's watcher is not ours, nor what it saw. */
+  atomic_fetch_add(&watch_gen, 1);
+  atomic_store(&xous__broker_gone, 0);
 }
 
 void
@@ -82,8 +93,14 @@ xous__hosted_leave(void)
 {
   pthread_once(&key_once, make_key);
   pthread_mutex_lock(&join_lock);
-  if (process_sock >= 0)
+  /* The watcher of the old system stops without a word: shutdown wakes
+   * its poll (a close alone would not) and tells the broker we left. */
+  atomic_fetch_add(&watch_gen, 1);
+  if (process_sock >= 0) {
+    shutdown(process_sock, SHUT_RDWR);
     close(process_sock);
+  }
+  atomic_store(&xous__broker_gone, 0);
   if (thread_sock >= 0) {
     close(thread_sock);
     pthread_setspecific(sock_key, NULL);
@@ -240,6 +257,63 @@ program_name(void)
   return program_invocation_short_name;
 }
 
+/* The watcher: one thread per process, asleep in poll() on the process
+ * socket, on which the broker never writes. A hang-up means the broker
+ * died: every message call fails from then on, even those of a client
+ * and a server that talk only through shared memory. */
+static void *
+watch_broker(void *arg)
+{
+  uintptr_t word = (uintptr_t)arg;
+  unsigned gen = (unsigned)(word >> 16);
+  struct pollfd p = { .fd = (int)(word & 0xffff), .events = POLLRDHUP };
+
+  for (;;) {
+    p.revents = 0;
+    if (poll(&p, 1, -1) < 0 && errno == EINTR)
+      continue;
+    if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))
+      break;
+    if (p.revents & POLLIN) {
+      char c;
+
+      /* The broker sends nothing here; whatever came is read and
+       * dropped, so that poll() sleeps again. */
+      if (recv(p.fd, &c, 1, MSG_DONTWAIT) == 0)
+        break;
+    }
+  }
+  if (atomic_load(&watch_gen) != gen)
+    return NULL; /* this process left that broker on purpose */
+  atomic_store(&xous__broker_gone, 1);
+  if (atomic_exchange(&broker_lost, 1) == 0)
+    fprintf(stderr, "xous: lost the connection to xousd: every message "
+                    "call now gives InternalError\n");
+  return NULL;
+}
+
+static void
+start_watcher(int fd)
+{
+  pthread_attr_t attr;
+  pthread_t th;
+  sigset_t all, old;
+
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  /* Signals are for the program's threads, never for this one. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  /* Without a watcher the waits still look at the socket. */
+  if (fd >= 0 && fd <= 0xffff)
+    (void)pthread_create(&th, &attr, watch_broker,
+                         (void *)(((uintptr_t)atomic_load(&watch_gen) << 16) |
+                                  (uintptr_t)fd));
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+}
+
 static int
 join_broker(void)
 {
@@ -287,6 +361,7 @@ join_broker(void)
   }
   process_sock = fd;
   atomic_store(&process_pid, (int)f.w[0]);
+  start_watcher(fd);
   pthread_mutex_unlock(&join_lock);
   xous__sigterm_take();
   return 0;
@@ -299,6 +374,8 @@ xous__broker_alive(void)
 
   /* The broker never writes on the process socket: a hang-up is all that
    * can come, and it means the broker is gone. */
+  if (atomic_load_explicit(&xous__broker_gone, memory_order_relaxed))
+    return false;
   if (p.fd < 0 || poll(&p, 1, 0) < 0)
     return true;
   return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) == 0;

@@ -23,6 +23,7 @@
 #ifndef XOUS_HOSTED_INTERNAL_H
 #define XOUS_HOSTED_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -54,6 +55,9 @@ bool xous__broker_alive(void);
  * broker XOUS_SOCKET names then: for libxous-test, whose caller joins one
  * private system after another. Call it with no other Xous thread busy. */
 void xous__hosted_leave(void);
+/* Non-zero once the process's watcher thread saw the broker die: a load
+ * cheap enough for every message call. */
+extern atomic_int xous__broker_gone;
 /* Registers the calling thread (tid) with the broker, for a new thread. */
 void xous__thread_attach(xous_tid_t tid);
 /* A XOUS__SYSCALL_HOSTED call whose answer carries an object of the

@@ -67,6 +67,33 @@ answer(const struct xous__answer *a)
   return XOUS_OK;
 }
 
+bool
+xous_sender_waiting(xous_sender_t sender)
+{
+  unsigned idx = (unsigned)(sender >> 16) & 0xff;
+  unsigned token = (unsigned)sender & 0xffff;
+  unsigned n = token & ((1u << SLOT_BITS) - 1), gen = token >> SLOT_BITS;
+  struct server *s;
+  struct slot *sl;
+  bool waiting;
+
+  /* A message the broker holds: only the broker knows, and asking it for
+   * every parked request would cost a round trip each. Kept. */
+  if ((token & XOUS_TOKEN_BROKER) != 0 || token == 0 || (sender >> 32) != 0)
+    return true;
+  pthread_mutex_lock(&xous__srv_lock);
+  s = xous__srv_table[idx];
+  sl = s != NULL ? &s->slots[n] : NULL;
+  /* SAFETY: gone is set by the broker and may be scribbled on by the
+   * client itself: a client that marks itself gone loses its own
+   * requests, nobody else's. */
+  waiting = sl != NULL && !s->dead && sl->used && sl->gen == gen &&
+            sl->pid == ((sender >> 24) & 0xff) &&
+            (atomic_load(&sl->ring->map->gone) & XOUS_RING_CLIENT_GONE) == 0;
+  pthread_mutex_unlock(&xous__srv_lock);
+  return waiting;
+}
+
 void
 xous__direct_return(const struct xous__answer *ans, xous_word_t r[8])
 {

@@ -16,9 +16,35 @@
 __attribute__((
     used)) static const char *const pull_stdio = &xous__stdio_linked;
 
+/* The calls that move messages: after the broker died they must stop
+ * too, even where the direct path would not notice. */
+static bool
+is_message_call(xous_word_t call)
+{
+  switch (call) {
+  case XOUS_SYSCALL_SEND_MESSAGE:
+  case XOUS_SYSCALL_TRY_SEND_MESSAGE:
+  case XOUS_SYSCALL_RECEIVE_MESSAGE:
+  case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
+  case XOUS_SYSCALL_RETURN_MEMORY:
+  case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
+  case XOUS_SYSCALL_RETURN_SCALAR1:
+  case XOUS_SYSCALL_RETURN_SCALAR2:
+  case XOUS_SYSCALL_RETURN_SCALAR5:
+    return true;
+  default:
+    return false;
+  }
+}
+
 void
 xous_syscall(const xous_word_t args[8], xous_word_t r[8])
 {
+  if (atomic_load_explicit(&xous__broker_gone, memory_order_relaxed) &&
+      is_message_call(xous__call_number(args))) {
+    xous__set_error(r, XOUS_INTERNAL_ERROR);
+    return;
+  }
   switch (xous__call_number(args)) {
   case XOUS_SYSCALL_MAP_MEMORY:
     xous__map_memory(args, r);

@@ -66,3 +66,12 @@ xous_syscall(const xous_word_t args[8], xous_word_t result[8])
   result[6] = a6;
   result[7] = a7;
 }
+
+/* The kernel does not say when a client died: a parked request is kept
+ * until it is answered. */
+bool
+xous_sender_waiting(xous_sender_t sender)
+{
+  (void)sender;
+  return true;
+}

@@ -28,6 +28,8 @@
 
 /* At this many parked requests the loop waits on the clock (see above). */
 #define PARKED_LIMIT (XOUS_QUEUE_DEPTH - 4)
+/* How often the loop looks for dead clients while it waits on the clock. */
+#define DEAD_LOOK_MS 100
 
 static struct tt_state state;
 static xous_pid_t self_pid;
@@ -68,13 +70,44 @@ wake(struct tt_waiter *w, xous_word_t value)
   tt_release(&state, w);
 }
 
+/* Lets go of the parked requests whose clients died: each holds a queue
+ * slot until answered, and nobody else would ever answer a dead client's
+ * sleep or wait. The answer goes nowhere; the slot comes back. */
+static void
+let_go_of_the_dead(void)
+{
+  for (size_t i = 0; i < TT_MAX_WAITERS; i++) {
+    struct tt_waiter *w = &state.w[i];
+
+    if (w->kind != 0 && !xous_sender_waiting(w->sender))
+      wake(w, 0);
+  }
+}
+
+/* The oldest parked request of kind for (pid, key) whose client still
+ * waits; the dead ones met on the way are let go. */
+static struct tt_waiter *
+oldest_waiting(enum tt_kind kind, xous_pid_t pid, xous_word_t key)
+{
+  struct tt_waiter *w;
+
+  while ((w = tt_oldest(&state, kind, pid, key)) != NULL &&
+         !xous_sender_waiting(w->sender))
+    wake(w, 0);
+  return w;
+}
+
 /* Parks env's BlockingScalar, or answers OutOfMemory when full. */
 static void
 park(const xous_envelope_t *env, enum tt_kind kind, xous_word_t key,
      uint64_t deadline)
 {
-  if (tt_park(&state, kind, xous_sender_pid(env->sender), key, env->sender,
-              deadline) == NULL)
+  xous_pid_t pid = xous_sender_pid(env->sender);
+
+  if (tt_park(&state, kind, pid, key, env->sender, deadline) != NULL)
+    return;
+  let_go_of_the_dead();
+  if (tt_park(&state, kind, pid, key, env->sender, deadline) == NULL)
     (void)xous_return_scalar1(env->sender, XOUS_OUT_OF_MEMORY);
 }
 
@@ -231,7 +264,8 @@ unlock_mutex(const xous_envelope_t *env)
 {
   xous_pid_t pid = xous_sender_pid(env->sender);
   xous_word_t key = env->body.scalar.arg1;
-  struct tt_waiter *w = tt_oldest(&state, TT_MUTEX, pid, key);
+  /* A dead waiter must not be handed the lock: it would never unlock. */
+  struct tt_waiter *w = oldest_waiting(TT_MUTEX, pid, key);
 
   if (w != NULL) {
     wake(w, 0);
@@ -251,8 +285,9 @@ release_all(enum tt_kind kind, xous_pid_t pid, xous_word_t key,
   xous_word_t n = 0;
   struct tt_waiter *w;
 
+  /* Dead waiters take no notification from the living. */
   while ((limit == 0 || n < limit) &&
-         (w = tt_oldest(&state, kind, pid, key)) != NULL) {
+         (w = oldest_waiting(kind, pid, key)) != NULL) {
     wake(w, value);
     n++;
   }
@@ -415,10 +450,16 @@ main(int argc, char **argv)
     uint64_t next;
 
     expire();
+    if (state.parked >= PARKED_LIMIT)
+      let_go_of_the_dead();
     next = tt_earliest(&state);
     if (state.parked >= PARKED_LIMIT && next != TT_NEVER &&
         !tt_clock_virtual()) {
-      tt_clock_wait_until(next);
+      /* In steps: a client that dies meanwhile gives its slot back at
+       * the next look. */
+      uint64_t step = tt_clock_ms() + DEAD_LOOK_MS;
+
+      tt_clock_wait_until(next < step ? next : step);
       continue;
     }
     if (next != armed) {

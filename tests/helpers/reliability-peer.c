@@ -9,6 +9,11 @@
  *   reliability-peer pair-server NAME16
  *       Prints "ready", then answers every BlockingScalar with arg1 + 1
  *       until a call fails; prints the failing error's name and exits 0.
+ *   reliability-peer sleepers N
+ *       Starts N threads that each sleep for ever on the ticktimer, prints
+ *       "started", and sleeps for ever itself.
+ *   reliability-peer nap
+ *       Sleeps 1 ms on the ticktimer and prints the error's name.
  *   reliability-peer pair-client NAME16
  *       Calls the pair server in a loop as fast as it answers, checking
  *       each answer; prints "running" after the first 1000 calls, and the
@@ -22,6 +27,7 @@
 #include <string.h>
 
 #include <xous.h>
+#include <xous/ticktimer.h>
 
 static const char *prog = "reliability-peer";
 
@@ -30,9 +36,11 @@ usage(void)
 {
   fprintf(stderr,
           "usage: %s join\n"
+          "       %s sleepers N\n"
+          "       %s nap\n"
           "       %s pair-server NAME16\n"
           "       %s pair-client NAME16\n",
-          prog, prog, prog);
+          prog, prog, prog, prog, prog);
   exit(64);
 }
 
@@ -113,12 +121,52 @@ role_pair_client(const char *name)
   return 0;
 }
 
+static void *
+sleep_forever(void *arg)
+{
+  (void)arg;
+  for (;;)
+    xous_ticktimer_sleep_ms((xous_word_t)-1);
+  return NULL;
+}
+
+static int
+role_sleepers(const char *count)
+{
+  int n = atoi(count);
+
+  for (int i = 0; i < n; i++) {
+    xous_tid_t tid;
+    xous_error_t err = xous_create_thread(sleep_forever, NULL, 64 * 1024,
+                                          &tid);
+
+    if (err != XOUS_OK) {
+      fprintf(stderr, "%s: create_thread: %s\n", prog, xous_error_name(err));
+      return 1;
+    }
+  }
+  printf("started\n");
+  sleep_forever(NULL);
+  return 0;
+}
+
+static int
+role_nap(void)
+{
+  printf("%s\n", xous_error_name(xous_ticktimer_sleep_ms(1)));
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc == 2 && strcmp(argv[1], "join") == 0)
     return role_join();
+  if (argc == 3 && strcmp(argv[1], "sleepers") == 0)
+    return role_sleepers(argv[2]);
+  if (argc == 2 && strcmp(argv[1], "nap") == 0)
+    return role_nap();
   if (argc == 3 && strcmp(argv[1], "pair-server") == 0)
     return role_pair_server(argv[2]);
   if (argc == 3 && strcmp(argv[1], "pair-client") == 0)
