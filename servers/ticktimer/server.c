@@ -28,8 +28,10 @@
 
 /* At this many parked requests the loop waits on the clock (see above). */
 #define PARKED_LIMIT (XOUS_QUEUE_DEPTH - 4)
-/* How often the loop looks for dead clients while it waits on the clock. */
+/* How often the loop looks for dead clients while it waits on the clock,
+ * and while anything is parked at all. */
 #define DEAD_LOOK_MS 100
+#define LOOK_EVERY_MS 1000
 
 static struct tt_state state;
 static xous_pid_t self_pid;
@@ -406,7 +408,7 @@ main(int argc, char **argv)
 {
   xous_sid_t sid = xous_sid_from_name(XOUS_TICKTIMER_NAME);
   xous_cid_t self = 0;
-  uint64_t armed = TT_NEVER;
+  uint64_t armed = TT_NEVER, now, last_look = 0;
   xous_error_t err;
 
   if (argc > 1) {
@@ -450,8 +452,12 @@ main(int argc, char **argv)
     uint64_t next;
 
     expire();
-    if (state.parked >= PARKED_LIMIT)
+    now = tt_clock_ms();
+    if (state.parked > 0 &&
+        (state.parked >= PARKED_LIMIT || now - last_look >= LOOK_EVERY_MS)) {
       let_go_of_the_dead();
+      last_look = now;
+    }
     next = tt_earliest(&state);
     if (state.parked >= PARKED_LIMIT && next != TT_NEVER &&
         !tt_clock_virtual()) {
@@ -462,6 +468,10 @@ main(int argc, char **argv)
       tt_clock_wait_until(next < step ? next : step);
       continue;
     }
+    /* While anything is parked, the alarm also comes back for the next
+     * look for dead clients. */
+    if (state.parked > 0 && next > last_look + LOOK_EVERY_MS)
+      next = last_look + LOOK_EVERY_MS;
     if (next != armed) {
       tt_alarm_set(next);
       armed = next;

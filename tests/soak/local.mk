@@ -7,7 +7,8 @@ SOAK_SECONDS = 25
 SOAK_FLAGS =
 
 .PHONY: soak
-soak: tests/soak/soak tests/helpers/hostile-peer tests/helpers/order-peer xousd
+soak: tests/soak/soak tests/helpers/hostile-peer tests/helpers/order-peer \
+	tests/helpers/reliability-peer xous-ticktimer xousd
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
 	  $(abs_top_builddir)/tests/soak/soak --seconds $(SOAK_SECONDS) \
 	  $(SOAK_FLAGS)

@@ -24,6 +24,11 @@
  *    holds no more xous objects, the broker's process table is empty, and
  *    xousd's RSS at the end of the traffic is within RSS_SLACK_KB of its
  *    RSS after the warm-up.
+ * Then, on a second broker: clients of xous-ticktimer killed while their
+ * sleeps are parked (a living client's sleep must still be answered, and
+ * no slot stays held for the dead), and the broker killed under a client
+ * and server busy on the direct path (both must end with InternalError
+ * within BOUND_MS).
  * Exit status 0 when all held, 1 when not, 2 for bad usage or set-up.
  */
 #include <dirent.h>
@@ -36,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -340,44 +346,194 @@ count_shm(void)
   return n;
 }
 
-/* The broker's process count (CTL_PS), or -1. */
-static int
-broker_processes(void)
+/* The JSON text of control request cmd (after the frame), or NULL. */
+static const char *
+ctl_text(unsigned cmd)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   struct xous_wire_frame f;
   static char buf[XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX];
   struct pollfd p;
-  int fd, n = 0;
+  int fd;
   ssize_t len;
-  char *s;
 
   memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
   fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
     if (fd >= 0)
       close(fd);
-    return -1;
+    return NULL;
   }
   memset(&f, 0, sizeof f);
   f.magic = XOUS_WIRE_MAGIC;
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_CTL;
-  f.w[0] = XOUS_CTL_PS;
+  f.w[0] = cmd;
   p.fd = fd;
   p.events = POLLIN;
   if (send(fd, &f, sizeof f, MSG_NOSIGNAL) != (ssize_t)sizeof f ||
       poll(&p, 1, 2000) != 1 ||
       (len = recv(fd, buf, sizeof buf - 1, 0)) < XOUS_WIRE_FRAME_SIZE) {
     close(fd);
-    return -1;
+    return NULL;
   }
   close(fd);
   buf[len] = '\0';
-  for (s = buf + XOUS_WIRE_FRAME_SIZE; (s = strstr(s, "\"pid\":")) != NULL;
-       s++)
+  return buf + XOUS_WIRE_FRAME_SIZE;
+}
+
+/* The broker's process count (CTL_PS), or -1. */
+static int
+broker_processes(void)
+{
+  const char *s = ctl_text(XOUS_CTL_PS);
+  int n = 0;
+
+  if (s == NULL)
+    return -1;
+  for (; (s = strstr(s, "\"pid\":")) != NULL; s++)
     n++;
   return n;
+}
+
+/* Queue slots held at the first server of a process named owner, or -1. */
+static long
+slots_held(const char *owner)
+{
+  const char *s = ctl_text(XOUS_CTL_SERVERS);
+  char want[64];
+
+  snprintf(want, sizeof want, "\"owner_name\":\"%s\"", owner);
+  if (s == NULL || (s = strstr(s, want)) == NULL ||
+      (s = strstr(s, "\"in_use\":")) == NULL)
+    return -1;
+  return strtol(s + strlen("\"in_use\":"), NULL, 10);
+}
+
+/* Waits up to timeout_ms for a line in the file at path. */
+static bool
+wait_line(const char *path, const char *line, int timeout_ms)
+{
+  long long deadline = now_us() + timeout_ms * 1000LL;
+  char want[64];
+
+  snprintf(want, sizeof want, "%s\n", line);
+  for (;;) {
+    char *out = slurp(path);
+    bool found = strncmp(out, want, strlen(want)) == 0 ||
+                 strstr(out, want) != NULL;
+
+    free(out);
+    if (found)
+      return true;
+    if (now_us() > deadline)
+      return false;
+    sleep_ms(5);
+  }
+}
+
+/* ---- the standard servers' dead clients, and the broker's death -------- */
+
+/* A peer of the reliability tests (tests/helpers/reliability-peer). */
+static struct child *
+start_rel(const char *role, const char *arg)
+{
+  char peer[PATH_MAX];
+  struct child *c;
+  const char *argv[] = { peer, role, arg, NULL };
+
+  if (nkids == MAX_CHILDREN) {
+    fprintf(stderr, "soak: too many children\n");
+    exit(2);
+  }
+  c = &kids[nkids++];
+  memset(c, 0, sizeof *c);
+  c->index = UINT32_MAX;
+  snprintf(peer, sizeof peer, "%s/tests/helpers/reliability-peer", builddir);
+  snprintf(c->out, sizeof c->out, "%s/out-%u.txt", dir, nkids);
+  c->start_us = now_us();
+  c->pid = spawn(c->out, argv);
+  return c;
+}
+
+/* Clients of the ticktimer killed while their sleeps are parked, rounds
+ * times; a living client's sleep must still be answered each time, and
+ * at the end the ticktimer must hold no slot of a dead client. */
+static bool
+soak_ticktimer(unsigned rounds, unsigned *naps)
+{
+  char prog[PATH_MAX], out[PATH_MAX + 16];
+  const char *argv[] = { prog, NULL };
+  struct child *nap;
+  pid_t tt;
+  long held = -1;
+  bool ok = true;
+
+  snprintf(prog, sizeof prog, "%s/xous-ticktimer", builddir);
+  snprintf(out, sizeof out, "%s/ticktimer.txt", dir);
+  tt = spawn(out, argv);
+  for (unsigned r = 0; r < rounds && ok; r++) {
+    struct child *c = start_rel("sleepers", "20");
+
+    if (!wait_line(c->out, "started", 10000)) {
+      printf("soak: a ticktimer client did not start\n");
+      ok = false;
+    }
+    sleep_ms(rand() % 20); /* mid-request: some sleeps parked, some not */
+    kill(c->pid, SIGKILL);
+    c->killed = true;
+    reap(c, 2000);
+    nap = start_rel("nap", NULL);
+    reap(nap, BOUND_MS * 10);
+    if (nap->pid != 0 || !wait_line(nap->out, "NoError", 0)) {
+      printf("soak: a sleep of 1 ms was not answered after %u kills of "
+             "ticktimer clients\n",
+             r + 1);
+      ok = false;
+    } else {
+      (*naps)++;
+    }
+  }
+  for (int i = 0; i < 500 && (held = slots_held("xous-ticktimer")) > 0; i++)
+    sleep_ms(10);
+  if (held != 0) {
+    printf("soak: the ticktimer holds %ld slots of dead clients\n", held);
+    ok = false;
+  }
+  kill(tt, SIGKILL);
+  waitpid(tt, NULL, 0);
+  return ok;
+}
+
+/* A client and server busy on the direct path when the broker is killed:
+ * both must stop with InternalError within BOUND_MS. */
+static bool
+soak_broker_kill(long long *worst_us)
+{
+  struct child *srv = start_rel("pair-server", "rel-soak-pair000");
+  struct child *cli;
+  long long at;
+  bool ok;
+
+  if (!wait_line(srv->out, "ready", 10000))
+    return false;
+  cli = start_rel("pair-client", "rel-soak-pair000");
+  if (!wait_line(cli->out, "running", 10000))
+    return false;
+  sleep_ms(200 + rand() % 300);
+  at = now_us();
+  kill(broker, SIGKILL);
+  waitpid(broker, NULL, 0);
+  broker = 0;
+  reap(cli, BOUND_MS);
+  reap(srv, BOUND_MS);
+  ok = cli->pid == 0 && srv->pid == 0 &&
+       wait_line(cli->out, "InternalError", 0) &&
+       wait_line(srv->out, "InternalError", 0);
+  *worst_us = (cli->end_us > srv->end_us ? cli->end_us : srv->end_us) - at;
+  if (!ok)
+    printf("soak: a direct-path pair ran on after the broker was killed\n");
+  return ok;
 }
 
 /* ---- the run --------------------------------------------------------------- */
@@ -652,6 +808,32 @@ main(int argc, char **argv)
       printf("soak: xousd ended badly (%#x)\n", (unsigned)st);
       ok = false;
     }
+  }
+  /* A second broker: the standard servers' dead clients, then its own
+   * death under a busy pair. */
+  {
+    char out[PATH_MAX + 16];
+    const char *args[] = { xousd, "--foreground", "--socket", sock_path,
+                           NULL };
+    unsigned naps = 0;
+    long long worst = 0;
+    bool tt_ok, pair_ok;
+
+    snprintf(sock_path, sizeof sock_path, "%s/xousd2.sock", dir);
+    setenv("XOUS_SOCKET", sock_path, 1);
+    snprintf(out, sizeof out, "%s/xousd2.txt", dir);
+    broker = spawn(out, args);
+    for (int i = 0; i < 500 && broker_processes() < 0; i++)
+      sleep_ms(10);
+    tt_ok = soak_ticktimer(seconds / 2 + 1, &naps);
+    pair_ok = soak_broker_kill(&worst);
+    printf("soak: ticktimer clients killed mid-sleep: %u, sleeps answered "
+           "after each: %u, slots left to the dead: %s\n",
+           seconds / 2 + 1, naps, tt_ok ? "none" : "some");
+    printf("soak: broker killed under a busy direct-path pair: both ended "
+           "with InternalError %s (%.1f ms after the kill)\n",
+           pair_ok ? "yes" : "NO", worst / 1000.0);
+    ok = ok && tt_ok && pair_ok;
   }
   printf("soak: %s\n", ok ? "PASS" : "FAIL");
   if (ok) {
