@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,114 @@ START_TEST(the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
 }
 END_TEST
 
+/* ==== memory ================================================================= */
+
+struct lender {
+  xous_cid_t cid;
+  xous_range_t range;
+  xous_error_t err;
+  atomic_bool done;
+};
+
+static void *
+lend_mutably(void *arg)
+{
+  struct lender *l = arg;
+  xous_message_t m;
+  xous_result_t res;
+
+  memset(&m, 0, sizeof m);
+  m.kind = XOUS_MSG_LEND_MUT;
+  m.memory.id = 1;
+  m.memory.buf = l->range;
+  l->err = xous_send_message(l->cid, &m, &res);
+  atomic_store(&l->done, true);
+  return NULL;
+}
+
+START_TEST(memory_lent_out_cannot_be_unmapped_until_it_comes_back)
+{
+  static struct lender l;
+  xous_sid_t sid;
+  xous_envelope_t env;
+  xous_tid_t tid;
+
+  harness_start_broker();
+  ck_assert_int_eq(xous_create_server(&sid, &l.cid), XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, 8192, XOUS_MEM_R | XOUS_MEM_W,
+                                   &l.range),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_create_thread(lend_mutably, &l, 64 * 1024, &tid),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND_MUT);
+  /* The lender's memory is lent: neither it nor a part of it goes. */
+  ck_assert_int_eq(xous_unmap_memory(l.range), XOUS_SHARE_VIOLATION);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ l.range.addr, 4096 }),
+                   XOUS_SHARE_VIOLATION);
+  ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 0, 0),
+                   XOUS_OK);
+  for (long long t0 = harness_now_ms(); !atomic_load(&l.done);) {
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS, "the lend never ended");
+    harness_sleep_ms(1);
+  }
+  ck_assert_int_eq(l.err, XOUS_OK);
+  ck_assert_int_eq(xous_unmap_memory(l.range), XOUS_OK);
+}
+END_TEST
+
+/* ==== a trace subscriber that never reads ================================= */
+
+START_TEST(a_trace_subscriber_that_never_reads_loses_events_not_speed)
+{
+  static char buf[65536];
+  struct xous_wire_frame f;
+  pid_t srv, cli;
+  int fd, after = 0;
+  bool dropped = false;
+
+  harness_start_broker();
+  fd = harness_raw_connect();
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_CTL;
+  f.w[0] = XOUS_CTL_TRACE;
+  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
+  srv = harness_spawn(RPEER, "pair-server", "reliability-srv3", NULL);
+  ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
+  /* A thousand round trips are several thousand events: far more than
+   * the subscriber's socket holds while it reads nothing. */
+  cli = harness_spawn(RPEER, "pair-client", "reliability-srv3", NULL);
+  ck_assert(harness_wait_line(cli, "running", BOUND_MS));
+  /* Now it reads: after what fitted comes the count of what did not,
+   * then events again. */
+  for (long long t0 = harness_now_ms(); after < 3;) {
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    ssize_t n;
+
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                  dropped ? "no events after the dropped count"
+                          : "no count of dropped events came");
+    if (poll(&p, 1, 100) <= 0)
+      continue;
+    n = recv(fd, buf, sizeof buf - 1, 0);
+    ck_assert(n >= (ssize_t)sizeof f);
+    buf[n] = '\0';
+    if (dropped && strstr(buf + sizeof f, "\"ev\":\"") != NULL)
+      after++;
+    if (strstr(buf + sizeof f, "\"ev\":\"dropped\"") != NULL) {
+      ck_assert(strtoull(strstr(buf + sizeof f, "\"count\":") + 8, NULL, 10) >
+                0);
+      dropped = true;
+    }
+  }
+  close(fd);
+  harness_kill(cli, SIGKILL);
+  harness_kill(srv, SIGKILL);
+}
+END_TEST
+
 /* ==== broker death under a busy pair ====================================== */
 
 START_TEST(a_busy_direct_pair_stops_with_internal_error_when_xousd_dies)
@@ -411,6 +520,19 @@ reliability_suite(void)
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("memory");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, memory_lent_out_cannot_be_unmapped_until_it_comes_back);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("tracing");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc,
+                 a_trace_subscriber_that_never_reads_loses_events_not_speed);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("broker death");

@@ -128,6 +128,9 @@ xous_error_t xous__span_find(uintptr_t addr, size_t len,
 int xous__span_protect(uintptr_t addr, size_t len, int prot);
 /* Forgets and unmaps a range that moved away with a Send. */
 void xous__span_release(uintptr_t addr, size_t len);
+/* Counts a lend of a range of ours while it waits for its return: such a
+ * mapping cannot be unmapped (ShareViolation), as on the device. */
+void xous__span_lending(uintptr_t addr, size_t len, bool lending);
 /* Maps len bytes of a memory object received in a message; the table owns
  * fd from here on. Returns the address, or 0 when it cannot be mapped. */
 uintptr_t xous__span_adopt(int fd, uint64_t offset, size_t len, int prot,

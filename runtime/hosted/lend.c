@@ -91,11 +91,15 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   off = span.fd_offset;
+  if (m.kind != XOUS_MSG_SEND)
+    xous__span_lending(addr, len, true);
   if (!xous__direct_send_memory(&m, span.fd, off, r)) {
     xous__broker_call(a, span.fd, r, &off, &got_fd);
     if (got_fd >= 0)
       close(got_fd);
   }
+  if (m.kind != XOUS_MSG_SEND)
+    xous__span_lending(addr, len, false);
   if (m.kind == XOUS_MSG_LEND_MUT)
     (void)xous__span_protect(addr, len, span.prot);
   if (m.kind == XOUS_MSG_SEND && !xous__result_is_error(r))

@@ -32,6 +32,7 @@ struct entry {
   xous_sender_t sender; /* BORROWED: the message it came with */
   int heap;             /* the heap: resized, never unmapped */
   int counted;          /* from MapMemory: counts in XOUS_LIMIT_MAPPED */
+  int lent;             /* lends of a part of it that wait for return */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -276,6 +277,8 @@ xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8])
     err = XOUS_BAD_ADDRESS;
   else if (e->kind == XOUS__MAP_BORROWED)
     err = XOUS_SHARE_VIOLATION; /* lent to us: give it back instead */
+  else if (e->lent > 0)
+    err = XOUS_SHARE_VIOLATION; /* lent out: the device refuses too */
   else {
     int counted = e->counted;
 
@@ -520,6 +523,20 @@ int
 xous__span_protect(uintptr_t addr, size_t len, int prot)
 {
   return mprotect((void *)addr, len, prot);
+}
+
+void
+xous__span_lending(uintptr_t addr, size_t len, bool lending)
+{
+  struct entry *e;
+
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e != NULL && lending)
+    e->lent++;
+  else if (e != NULL && e->lent > 0)
+    e->lent--;
+  pthread_mutex_unlock(&lock);
 }
 
 void

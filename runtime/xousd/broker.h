@@ -85,6 +85,8 @@ struct xd_peer {
   struct xd_thread *owned;  /* freed with the peer */
   bool closing;
   bool trace;              /* CTL peer subscribed to the trace stream */
+  bool trace_stalled;      /* its socket was full: events are dropped */
+  uint64_t trace_dropped;  /* since it stalled, told when it drains */
   uint64_t accepted_ms;    /* NEW peers: when accepted */
   struct xd_link link;     /* all peers */
   struct xd_link new_link; /* NEW peers, oldest first */
@@ -258,6 +260,8 @@ void xd_reply(struct xd_thread *t, const xous_word_t r[8], int fd,
               uint64_t mem_offset);
 void xd_reply_error(struct xd_thread *t, xous_error_t err);
 void xd_peer_close(struct xd_peer *p);
+/* Whether p's callback is also called when p's socket can be written. */
+void xd_peer_want_writable(struct xd_peer *p, bool on);
 /* Frees closed peers; call when no callback holds one any more. */
 void xd_reap(void);
 
@@ -309,6 +313,8 @@ void xd_connect_wake(struct xd_server *s);
 void xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f);
 void xd_ctl_gone(struct xd_peer *p);
 void xd_trace_emit(const char *json, size_t len);
+/* A stalled trace subscriber can take more: it is told what it missed. */
+void xd_ctl_writable(struct xd_peer *p);
 
 /* ---- activation.c: a listening socket handed over by systemd ---------- */
 

@@ -40,7 +40,9 @@ put(struct text *t, const char *fmt, ...)
     t->len += (size_t)n;
 }
 
-static void
+/* Sends one datagram; false when the peer's socket is full (a reply
+ * that cannot go closes the peer; a trace event is only dropped). */
+static bool
 send_text(struct xd_peer *p, uint16_t type, const char *text, size_t len)
 {
   struct xous_wire_frame f;
@@ -56,9 +58,11 @@ send_text(struct xd_peer *p, uint16_t type, const char *text, size_t len)
   iov[0].iov_len = sizeof f;
   iov[1].iov_base = (void *)text;
   iov[1].iov_len = len;
-  if (sendmsg(p->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
-      type != XOUS_WIRE_TRACE)
+  if (sendmsg(p->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
+    return true;
+  if (type != XOUS_WIRE_TRACE)
     xd_peer_close(p);
+  return false;
 }
 
 static unsigned
@@ -333,9 +337,44 @@ xd_trace_emit(const char *json, size_t len)
   for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
     struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
 
-    if (p->trace && !p->closing)
-      send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n);
+    if (!p->trace || p->closing)
+      continue;
+    if (p->trace_stalled) {
+      p->trace_dropped++;
+    } else if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n)) {
+      /* A reader that does not keep up loses events, and while no
+       * reader keeps up the processes stop reporting their messages:
+       * a slow subscriber must not slow the system. */
+      p->trace_stalled = true;
+      p->trace_dropped = 1;
+      xd_tracing--;
+      xd_direct_trace_update();
+      xd_peer_want_writable(p, true);
+    }
   }
+}
+
+void
+xd_ctl_writable(struct xd_peer *p)
+{
+  char buf[128];
+  int n;
+
+  if (!p->trace || !p->trace_stalled) {
+    xd_peer_want_writable(p, false);
+    return;
+  }
+  n = snprintf(buf, sizeof buf,
+               "{\"ts\":%llu,\"ev\":\"dropped\",\"count\":%llu}",
+               (unsigned long long)(uv_hrtime() / 1000),
+               (unsigned long long)p->trace_dropped);
+  if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n))
+    return; /* still full: wait for more room */
+  p->trace_stalled = false;
+  p->trace_dropped = 0;
+  xd_tracing++;
+  xd_direct_trace_update();
+  xd_peer_want_writable(p, false);
 }
 
 void
@@ -343,7 +382,8 @@ xd_ctl_gone(struct xd_peer *p)
 {
   if (p->trace) {
     p->trace = false;
-    xd_tracing--;
+    if (!p->trace_stalled)
+      xd_tracing--;
     xd_direct_trace_update();
   }
 }

@@ -22,7 +22,9 @@ xd_log(int level, const char *fmt, ...)
   va_end(ap);
 }
 
-int xd_tracing; /* how many subscribers; 0 keeps tracing free */
+/* How many trace subscribers keep up (ctl.c): 0 keeps tracing free, and
+ * a subscriber whose socket is full does not count until it drains. */
+int xd_tracing;
 
 void
 xd_trace(const char *fmt, ...)
