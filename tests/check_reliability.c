@@ -9,12 +9,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -355,6 +357,154 @@ START_TEST(the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
 }
 END_TEST
 
+/* ==== relayed lends of dead clients ======================================= */
+
+/* Sends frame f with fd (or -1) on sock. */
+static void
+send_frame(int sock, const struct xous_wire_frame *f, int fd)
+{
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { .iov_base = (void *)f, .iov_len = sizeof *f };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+  if (fd >= 0) {
+    struct cmsghdr *c;
+
+    memset(&u, 0, sizeof u);
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof u.buf;
+    c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  ck_assert(sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof *f);
+}
+
+static struct xous_wire_frame
+answer_of(int sock)
+{
+  struct xous_wire_frame f;
+  struct pollfd p = { .fd = sock, .events = POLLIN };
+
+  ck_assert_msg(poll(&p, 1, BOUND_MS) == 1, "no answer from the broker");
+  ck_assert(recv(sock, &f, sizeof f, 0) == (ssize_t)sizeof f);
+  return f;
+}
+
+static struct xous_wire_frame
+new_frame(uint16_t type)
+{
+  struct xous_wire_frame f;
+
+  memset(&f, 0, sizeof f);
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = type;
+  return f;
+}
+
+/* A process made of raw frames lends a page to a server that never
+ * receives, through the broker, and dies before the server took it. */
+static void
+lend_and_die(const char *name)
+{
+  xous_sid_t sid = xous_sid_from_name(name);
+  struct xous_wire_frame f = new_frame(XOUS_WIRE_HELLO_PROCESS);
+  int proc = harness_raw_connect(), thread = harness_raw_connect();
+  int mem = memfd_create("rel-lend", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  uint64_t pid, cid;
+
+  snprintf(f.name, sizeof f.name, "rel-lender");
+  send_frame(proc, &f, -1);
+  f = answer_of(proc);
+  ck_assert_uint_eq(f.type, XOUS_WIRE_WELCOME);
+  pid = f.w[0];
+  f = new_frame(XOUS_WIRE_HELLO_THREAD);
+  f.tid = 2;
+  f.w[0] = pid;
+  send_frame(thread, &f, -1);
+  ck_assert_uint_eq(answer_of(thread).type, XOUS_WIRE_WELCOME);
+  f = new_frame(XOUS_WIRE_SYSCALL);
+  f.tid = 2;
+  f.w[0] = XOUS_SYSCALL_CONNECT;
+  for (int i = 0; i < 4; i++)
+    f.w[1 + i] = sid.w[i];
+  send_frame(thread, &f, -1);
+  f = answer_of(thread);
+  ck_assert_uint_eq(f.w[0], XOUS_RESULT_CONNECTION_ID);
+  cid = f.w[1];
+  ck_assert(mem >= 0 && ftruncate(mem, 4096) == 0 &&
+            fcntl(mem, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0);
+  f = new_frame(XOUS_WIRE_SYSCALL);
+  f.tid = 2;
+  f.flags = XOUS_WIRE_F_FD;
+  f.w[0] = XOUS_SYSCALL_SEND_MESSAGE;
+  f.w[1] = cid;
+  f.w[2] = XOUS_MSG_LEND;
+  f.w[3] = 7;
+  f.w[5] = 4096;
+  send_frame(thread, &f, mem);
+  close(mem);
+  /* Queued: its answer never comes. The process goes. */
+  close(thread);
+  close(proc);
+}
+
+START_TEST(a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns)
+{
+  pid_t broker = harness_start_broker(), deaf;
+  int after_first = -1;
+
+  deaf = harness_spawn(RPEER, "deaf-server", "reliability-deaf", NULL);
+  ck_assert(harness_wait_line(deaf, "ready", BOUND_MS));
+  for (int round = 0; round < 10; round++) {
+    lend_and_die("reliability-deaf");
+    /* The broker has seen the death once the PID is free again: the next
+     * round's process gets it, and with it the dead one's ring. */
+    for (long long t0 = harness_now_ms();; harness_sleep_ms(5)) {
+      const char *ps = NULL;
+      int fd = harness_raw_connect();
+      struct xous_wire_frame f = new_frame(XOUS_WIRE_CTL);
+      static char buf[65536];
+      ssize_t n;
+
+      f.w[0] = XOUS_CTL_PS;
+      send_frame(fd, &f, -1);
+      {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+
+        ck_assert(poll(&p, 1, BOUND_MS) == 1);
+      }
+      n = recv(fd, buf, sizeof buf - 1, 0);
+      close(fd);
+      ck_assert(n >= (ssize_t)sizeof f);
+      buf[n] = '\0';
+      ps = strstr(buf + sizeof f, "rel-lender");
+      if (ps == NULL)
+        break;
+      ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                    "the broker never saw the lender die");
+    }
+    if (round == 0)
+      after_first = open_fds(broker);
+  }
+  /* Each round's lend went with its ring when the PID came back: only the
+   * last one's is held (a closing control socket may still count for a
+   * moment). */
+  for (long long t0 = harness_now_ms(); open_fds(broker) > after_first;
+       harness_sleep_ms(10))
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                  "xousd holds %d descriptors after 10 rounds, %d after one",
+                  open_fds(broker), after_first);
+  ck_assert_int_le(server_figure("reliability-peer", "in_use"), 1);
+}
+END_TEST
+
 /* ==== memory ================================================================= */
 
 struct lender {
@@ -520,6 +670,13 @@ reliability_suite(void)
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("relayed lends");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(
+      tc, a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("memory");

@@ -84,12 +84,15 @@ struct xd_peer {
   struct xd_thread *thread; /* THREAD peers */
   struct xd_thread *owned;  /* freed with the peer */
   bool closing;
-  bool trace;              /* CTL peer subscribed to the trace stream */
-  bool trace_stalled;      /* its socket was full: events are dropped */
-  uint64_t trace_dropped;  /* since it stalled, told when it drains */
-  uint64_t accepted_ms;    /* NEW peers: when accepted */
-  struct xd_link link;     /* all peers */
-  struct xd_link new_link; /* NEW peers, oldest first */
+  bool trace;                /* CTL peer subscribed to the trace stream */
+  bool trace_stalled;        /* its socket was full: events are dropped */
+  bool trace_paused;         /* stalled long: it no longer counts as a
+                              * reader (ctl.c) */
+  uint64_t trace_stalled_ms; /* when it stalled */
+  uint64_t trace_dropped;    /* since it stalled, told when it drains */
+  uint64_t accepted_ms;      /* NEW peers: when accepted */
+  struct xd_link link;       /* all peers */
+  struct xd_link new_link;   /* NEW peers, oldest first */
 };
 
 struct xd_thread {
@@ -260,8 +263,6 @@ void xd_reply(struct xd_thread *t, const xous_word_t r[8], int fd,
               uint64_t mem_offset);
 void xd_reply_error(struct xd_thread *t, xous_error_t err);
 void xd_peer_close(struct xd_peer *p);
-/* Whether p's callback is also called when p's socket can be written. */
-void xd_peer_want_writable(struct xd_peer *p, bool on);
 /* Frees closed peers; call when no callback holds one any more. */
 void xd_reap(void);
 
@@ -282,6 +283,10 @@ void xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
                       bool id_only);
 void xd_destroy_server(struct xd_thread *t, const xous_word_t a[8]);
 void xd_server_destroy(struct xd_server *s); /* owner died */
+/* Frees the relayed memory messages of client pid that the server never
+ * fetched, when their ring is dropped unread (the PID is another's now):
+ * their objects would otherwise stay in the broker for good. */
+void xd_server_drop_unfetched(struct xd_server *s, unsigned pid);
 void xd_send(struct xd_thread *t, const xous_word_t a[8], int fd,
              uint64_t mem_offset);
 void xd_return(struct xd_thread *t, const xous_word_t a[8]);
@@ -313,8 +318,6 @@ void xd_connect_wake(struct xd_server *s);
 void xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f);
 void xd_ctl_gone(struct xd_peer *p);
 void xd_trace_emit(const char *json, size_t len);
-/* A stalled trace subscriber can take more: it is told what it missed. */
-void xd_ctl_writable(struct xd_peer *p);
 
 /* ---- activation.c: a listening socket handed over by systemd ---------- */
 

@@ -322,6 +322,68 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
   free(t.buf);
 }
 
+/* A subscriber whose socket is full loses events, counted. One that stays
+ * full for PAUSE_MS stops counting as a reader: while no reader keeps up,
+ * the processes stop reporting their messages, so that a subscriber that
+ * never reads cannot slow the system. Each event, and while any is paused
+ * a timer, tries to tell it what it missed; once that is told, it reads
+ * events again. */
+#define PAUSE_MS 200
+#define RETRY_MS 100
+
+static uv_timer_t retry_timer;
+static bool retry_timer_made;
+
+static bool
+tell_dropped(struct xd_peer *p)
+{
+  char buf[128];
+  int n = snprintf(buf, sizeof buf,
+                   "{\"ts\":%llu,\"ev\":\"dropped\",\"count\":%llu}",
+                   (unsigned long long)(uv_hrtime() / 1000),
+                   (unsigned long long)p->trace_dropped);
+
+  if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n))
+    return false;
+  p->trace_stalled = false;
+  p->trace_dropped = 0;
+  if (p->trace_paused) {
+    p->trace_paused = false;
+    xd_tracing++;
+    xd_direct_trace_update();
+  }
+  return true;
+}
+
+static void
+on_retry(uv_timer_t *h)
+{
+  bool paused = false;
+
+  for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
+    struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+
+    if (p->trace && !p->closing && p->trace_paused && !tell_dropped(p))
+      paused = true;
+  }
+  if (!paused)
+    uv_timer_stop(h);
+}
+
+static void
+pause_reader(struct xd_peer *p)
+{
+  p->trace_paused = true;
+  xd_tracing--;
+  xd_direct_trace_update();
+  if (!retry_timer_made) {
+    uv_timer_init(xd.loop, &retry_timer);
+    retry_timer_made = true;
+  }
+  if (!uv_is_active((uv_handle_t *)&retry_timer))
+    uv_timer_start(&retry_timer, on_retry, RETRY_MS, RETRY_MS);
+}
+
 void
 xd_trace_emit(const char *json, size_t len)
 {
@@ -337,44 +399,20 @@ xd_trace_emit(const char *json, size_t len)
   for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
     struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
 
-    if (!p->trace || p->closing)
+    if (!p->trace || p->closing || p->trace_paused)
       continue;
-    if (p->trace_stalled) {
+    if (p->trace_stalled && !tell_dropped(p)) {
       p->trace_dropped++;
-    } else if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n)) {
-      /* A reader that does not keep up loses events, and while no
-       * reader keeps up the processes stop reporting their messages:
-       * a slow subscriber must not slow the system. */
+      if (uv_now(xd.loop) - p->trace_stalled_ms >= PAUSE_MS)
+        pause_reader(p);
+      continue;
+    }
+    if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n)) {
       p->trace_stalled = true;
+      p->trace_stalled_ms = uv_now(xd.loop);
       p->trace_dropped = 1;
-      xd_tracing--;
-      xd_direct_trace_update();
-      xd_peer_want_writable(p, true);
     }
   }
-}
-
-void
-xd_ctl_writable(struct xd_peer *p)
-{
-  char buf[128];
-  int n;
-
-  if (!p->trace || !p->trace_stalled) {
-    xd_peer_want_writable(p, false);
-    return;
-  }
-  n = snprintf(buf, sizeof buf,
-               "{\"ts\":%llu,\"ev\":\"dropped\",\"count\":%llu}",
-               (unsigned long long)(uv_hrtime() / 1000),
-               (unsigned long long)p->trace_dropped);
-  if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n))
-    return; /* still full: wait for more room */
-  p->trace_stalled = false;
-  p->trace_dropped = 0;
-  xd_tracing++;
-  xd_direct_trace_update();
-  xd_peer_want_writable(p, false);
 }
 
 void
@@ -382,8 +420,9 @@ xd_ctl_gone(struct xd_peer *p)
 {
   if (p->trace) {
     p->trace = false;
-    if (!p->trace_stalled)
+    if (!p->trace_paused)
       xd_tracing--;
+    p->trace_paused = false;
     xd_direct_trace_update();
   }
 }

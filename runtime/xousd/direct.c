@@ -157,8 +157,12 @@ xd_direct_ring(struct xd_server *s, unsigned pid)
 
   if (pid >= XOUS_RING_PIDS || s->page == NULL)
     return NULL;
-  if (s->rings[pid] != NULL && s->rings[pid]->orphan)
-    ring_drop(s, pid, XOUS_RING_CLIENT_GONE); /* the PID is another's now */
+  if (s->rings[pid] != NULL && s->rings[pid]->orphan) {
+    /* The PID is another's now: what the dead client left unread goes,
+     * with the objects of its relayed lends and sends. */
+    ring_drop(s, pid, XOUS_RING_CLIENT_GONE);
+    xd_server_drop_unfetched(s, pid);
+  }
   if (s->rings[pid] != NULL)
     return s->rings[pid];
   r = calloc(1, sizeof *r);

@@ -425,24 +425,12 @@ on_peer(uv_poll_t *h, int status, int events)
 {
   struct xd_peer *p = xd_container_of(h, struct xd_peer, poll);
 
-  if (status < 0) {
+  (void)events;
+  if (status < 0)
     xd_peer_close(p);
-  } else {
-    if ((events & UV_WRITABLE) != 0 && p->role == XD_PEER_CTL)
-      xd_ctl_writable(p);
-    if ((events & (UV_READABLE | UV_DISCONNECT)) != 0 && !p->closing)
-      read_frames(p);
-  }
+  else
+    read_frames(p);
   xd_reap();
-}
-
-void
-xd_peer_want_writable(struct xd_peer *p, bool on)
-{
-  if (p->closing)
-    return;
-  uv_poll_start(&p->poll, UV_READABLE | UV_DISCONNECT | (on ? UV_WRITABLE : 0),
-                on_peer);
 }
 
 void

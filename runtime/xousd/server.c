@@ -251,6 +251,21 @@ slot_of(struct xd_thread *t, xous_sender_t sender, enum xd_slot_state state,
 }
 
 void
+xd_server_drop_unfetched(struct xd_server *s, unsigned pid)
+{
+  /* Senders waiting for a slot get it from the space timer. */
+  for (unsigned n = 0; n < XOUS_QUEUE_DEPTH; n++) {
+    struct xd_slot *sl = &s->slots[n];
+
+    if (sl->state != XD_SLOT_QUEUED || sl->client_pid != pid)
+      continue;
+    free_slot(s, n);
+    if (s->page != NULL)
+      xous__page_release(s->page);
+  }
+}
+
+void
 xd_fetch(struct xd_thread *t, xous_sender_t sender)
 {
   struct xd_server *s;

@@ -12,6 +12,8 @@
  *   reliability-peer sleepers N
  *       Starts N threads that each sleep for ever on the ticktimer, prints
  *       "started", and sleeps for ever itself.
+ *   reliability-peer deaf-server NAME16
+ *       Makes the server, prints "ready", and never receives.
  *   reliability-peer nap
  *       Sleeps 1 ms on the ticktimer and prints the error's name.
  *   reliability-peer pair-client NAME16
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xous.h>
 #include <xous/ticktimer.h>
@@ -37,10 +40,11 @@ usage(void)
   fprintf(stderr,
           "usage: %s join\n"
           "       %s sleepers N\n"
+          "       %s deaf-server NAME16\n"
           "       %s nap\n"
           "       %s pair-server NAME16\n"
           "       %s pair-client NAME16\n",
-          prog, prog, prog, prog, prog);
+          prog, prog, prog, prog, prog, prog);
   exit(64);
 }
 
@@ -151,6 +155,20 @@ role_sleepers(const char *count)
 }
 
 static int
+role_deaf_server(const char *name)
+{
+  xous_error_t err = xous_create_server_with_address(name_arg(name), NULL);
+
+  if (err != XOUS_OK) {
+    fprintf(stderr, "%s: create_server: %s\n", prog, xous_error_name(err));
+    return 1;
+  }
+  printf("ready\n");
+  for (;;)
+    pause();
+}
+
+static int
 role_nap(void)
 {
   printf("%s\n", xous_error_name(xous_ticktimer_sleep_ms(1)));
@@ -165,6 +183,8 @@ main(int argc, char **argv)
     return role_join();
   if (argc == 3 && strcmp(argv[1], "sleepers") == 0)
     return role_sleepers(argv[2]);
+  if (argc == 3 && strcmp(argv[1], "deaf-server") == 0)
+    return role_deaf_server(argv[2]);
   if (argc == 2 && strcmp(argv[1], "nap") == 0)
     return role_nap();
   if (argc == 3 && strcmp(argv[1], "pair-server") == 0)
