@@ -76,22 +76,6 @@ open_fds(pid_t pid)
   return n - 2;
 }
 
-/* The lowest descriptor number pid has free: the next it would get. A
- * limit of this number leaves it none. */
-static int
-lowest_free_fd(pid_t pid)
-{
-  char path[64];
-  struct stat st;
-  int fd = 0;
-
-  for (;; fd++) {
-    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
-    if (lstat(path, &st) != 0)
-      return fd;
-  }
-}
-
 /* Lowers the broker's descriptor limit to what it holds now plus room;
  * restore_broker_fds() gives it back (a sanitizer needs descriptors to
  * report at exit). */
@@ -242,40 +226,6 @@ START_TEST(a_process_whose_hello_goes_unanswered_fails_with_internal_error)
   expect_join("InternalError");
   kill(broker, SIGCONT);
   expect_join("ServerNotFound");
-}
-END_TEST
-
-/* ==== honest load at the descriptor limit ================================ */
-
-START_TEST(a_server_out_of_descriptors_still_takes_the_message_later)
-{
-  struct rlimit rl, full;
-  pid_t srv, cli;
-  int st;
-
-  harness_start_broker();
-  srv = harness_spawn(RPEER, "pair-server", "reliability-srv1", NULL);
-  ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
-  ck_assert(prlimit(srv, RLIMIT_NOFILE, NULL, &full) == 0);
-  /* The server cannot take one more descriptor: the ring of its next
-   * client cannot be mapped yet. */
-  rl.rlim_cur = (rlim_t)lowest_free_fd(srv);
-  rl.rlim_max = full.rlim_max;
-  ck_assert(prlimit(srv, RLIMIT_NOFILE, &rl, NULL) == 0);
-  cli = harness_spawn("tests/helpers/xtest-peer", "client", "reliability-srv1",
-                      "call", "1", "41", NULL);
-  /* Give the server the time to fail at least once (if it has not, the
-   * test proves less, never wrongly). */
-  harness_sleep_ms(300);
-  ck_assert_msg(!harness_wait(cli, 0, &st),
-                "the call ended at once "
-                "(status %d): '%s'",
-                st, harness_output(cli));
-  ck_assert(prlimit(srv, RLIMIT_NOFILE, &full, NULL) == 0);
-  /* The message was not forgotten: it is answered now. */
-  ck_assert_msg(harness_wait(cli, BOUND_MS, &st),
-                "the call hangs after the server had descriptors again");
-  ck_assert(harness_wait_line(cli, "NoError 42 0 0 0 0", 0));
 }
 END_TEST
 
@@ -657,13 +607,6 @@ reliability_suite(void)
       tc, xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers);
   tcase_add_test(
       tc, a_process_whose_hello_goes_unanswered_fails_with_internal_error);
-  suite_add_tcase(s, tc);
-
-  tc = tcase_create("descriptors");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc,
-                 a_server_out_of_descriptors_still_takes_the_message_later);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("dead clients");

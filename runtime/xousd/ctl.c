@@ -323,12 +323,12 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
 }
 
 /* A subscriber whose socket is full loses events, counted. One that stays
- * full for PAUSE_MS stops counting as a reader: while no reader keeps up,
+ * full for PAUSE_MS (2 s) stops counting as a reader: while no reader keeps up,
  * the processes stop reporting their messages, so that a subscriber that
  * never reads cannot slow the system. Each event, and while any is paused
  * a timer, tries to tell it what it missed; once that is told, it reads
  * events again. */
-#define PAUSE_MS 200
+#define PAUSE_MS 2000
 #define RETRY_MS 100
 
 static uv_timer_t retry_timer;

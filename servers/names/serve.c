@@ -26,16 +26,18 @@ static uint8_t request[XOUS_PAGE_SIZE];
 
 /* True when a server with sid exists. ConnectForProcess would wait for a
  * missing one, which would stop the name server; a connection of our own,
- * dropped at once, asks without waiting. */
+ * dropped at once, asks without waiting. Only ServerNotFound says the
+ * server is gone: a full connection table of ours (another process may
+ * fill it) says nothing about it. */
 static bool
 server_alive(xous_sid_t sid)
 {
   xous_cid_t cid;
+  xous_error_t err = xous_try_connect(sid, &cid);
 
-  if (xous_try_connect(sid, &cid) != XOUS_OK)
-    return false;
-  (void)xous_disconnect(cid);
-  return true;
+  if (err == XOUS_OK)
+    (void)xous_disconnect(cid);
+  return err != XOUS_SERVER_NOT_FOUND;
 }
 
 /* True when the process that registered e has ended. The kernel says so
@@ -151,6 +153,23 @@ connect_raw(xous_sender_t sender, xous_range_t buf, struct names_entry *e,
   return true;
 }
 
+/* Lets go of the waiters whose clients died: each holds a slot of our
+ * queue and a place in the table, and nobody would take their answer.
+ * Answering gives the lent page and the slot back. */
+static void
+let_go_of_the_dead(void)
+{
+  for (size_t i = 0; i < NAMES_MAX_WAITERS; i++) {
+    struct waiter *w = &waiters[i];
+
+    if (w->used && !xous_sender_waiting(w->sender)) {
+      w->used = false;
+      connect_answer(w->sender, w->buf, 1,
+                     XOUS_NAMES_CONNECT_KERNEL_CONNECT_FAILURE, NULL);
+    }
+  }
+}
+
 /* Answers every waiter for name that can be answered now. */
 static void
 wake_waiters(const struct names_name *name)
@@ -210,6 +229,9 @@ op_connect(const xous_envelope_t *env, bool wait)
                    NULL);
     return;
   }
+  /* A new waiter is the moment to drop the dead ones: lookups are rare,
+   * and it is when a place may be needed. */
+  let_go_of_the_dead();
   for (size_t i = 0; i < NAMES_MAX_WAITERS; i++)
     if (!waiters[i].used) {
       waiters[i].used = true;
