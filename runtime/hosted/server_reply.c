@@ -70,16 +70,16 @@ answer(const struct xous__answer *a)
 bool
 xous_sender_waiting(xous_sender_t sender)
 {
-  unsigned idx = (unsigned)(sender >> 16) & 0xff;
-  unsigned token = (unsigned)sender & 0xffff;
-  unsigned n = token & ((1u << SLOT_BITS) - 1), gen = token >> SLOT_BITS;
+  unsigned idx = xous__sender_index(sender);
+  unsigned token = xous__sender_token(sender);
+  unsigned n = xous__token_slot(token), gen = xous__token_gen(token);
   struct server *s;
   struct slot *sl;
   bool waiting;
 
   /* A message the broker holds: only the broker knows, and asking it for
    * every parked request would cost a round trip each. Kept. */
-  if ((token & XOUS_TOKEN_BROKER) != 0 || token == 0 || (sender >> 32) != 0)
+  if (xous__token_broker(token) || token == 0 || !xous__sender_fits(sender))
     return true;
   pthread_mutex_lock(&xous__srv_lock);
   s = xous__srv_table[idx];
@@ -88,7 +88,7 @@ xous_sender_waiting(xous_sender_t sender)
    * client itself: a client that marks itself gone loses its own
    * requests, nobody else's. */
   waiting = sl != NULL && !s->dead && sl->used && sl->gen == gen &&
-            sl->pid == ((sender >> 24) & 0xff) &&
+            sl->pid == xous__sender_pid(sender) &&
             (atomic_load(&sl->ring->map->gone) & XOUS_RING_CLIENT_GONE) == 0;
   pthread_mutex_unlock(&xous__srv_lock);
   return waiting;
