@@ -30,8 +30,8 @@
 #define PARKED_LIMIT (XOUS_QUEUE_DEPTH - 4)
 /* How often the loop looks for dead clients while it waits on the clock,
  * and while anything is parked at all. */
-#define DEAD_LOOK_MS 100
-#define LOOK_EVERY_MS 1000
+#define DEAD_LOOK_NS (100 * 1000000ull)
+#define LOOK_EVERY_NS (1000 * 1000000ull)
 
 static struct tt_state state;
 static xous_pid_t self_pid;
@@ -452,9 +452,9 @@ main(int argc, char **argv)
     uint64_t next;
 
     expire();
-    now = tt_clock_ms();
+    now = tt_clock_ns();
     if (state.parked > 0 &&
-        (state.parked >= PARKED_LIMIT || now - last_look >= LOOK_EVERY_MS)) {
+        (state.parked >= PARKED_LIMIT || now - last_look >= LOOK_EVERY_NS)) {
       let_go_of_the_dead();
       last_look = now;
     }
@@ -463,15 +463,15 @@ main(int argc, char **argv)
         !tt_clock_virtual()) {
       /* In steps: a client that dies meanwhile gives its slot back at
        * the next look. */
-      uint64_t step = tt_clock_ms() + DEAD_LOOK_MS;
+      uint64_t step = tt_clock_ns() + DEAD_LOOK_NS;
 
       tt_clock_wait_until(next < step ? next : step);
       continue;
     }
     /* While anything is parked, the alarm also comes back for the next
      * look for dead clients. */
-    if (state.parked > 0 && next > last_look + LOOK_EVERY_MS)
-      next = last_look + LOOK_EVERY_MS;
+    if (state.parked > 0 && next > last_look + LOOK_EVERY_NS)
+      next = last_look + LOOK_EVERY_NS;
     if (next != armed) {
       tt_alarm_set(next);
       armed = next;
