@@ -528,11 +528,12 @@ START_TEST(a_trace_subscriber_that_never_reads_loses_events_not_speed)
   f.version = XOUS_WIRE_VERSION;
   f.type = XOUS_WIRE_CTL;
   f.w[0] = XOUS_CTL_TRACE;
+  f.w[1] = 16 << 10; /* the least room: full after some 100 events */
   ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
   srv = harness_spawn(RPEER, "pair-server", "reliability-srv3", NULL);
   ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
   /* A thousand round trips are several thousand events: far more than
-   * the subscriber's socket holds while it reads nothing. */
+   * the 16 KiB the subscriber asked the broker to hold for it. */
   cli = harness_spawn(RPEER, "pair-client", "reliability-srv3", NULL);
   ck_assert(harness_wait_line(cli, "running", BOUND_MS));
   /* Now it reads: after what fitted comes the count of what did not,

@@ -202,6 +202,10 @@ close_processes(void)
   }
 }
 
+/* The room a trace reader may ask for (XOUS_CTL_TRACE's w[1]). */
+#define TRACE_ROOM_MIN (16 << 10)
+#define TRACE_ROOM_MAX (8 << 20)
+
 void
 xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
 {
@@ -300,7 +304,10 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
        * past what the socket holds, events are dropped, never waited for.
        * SO_SNDBUFFORCE works only with CAP_NET_ADMIN; else the system's
        * wmem_max caps the request. */
-      int room = 8 << 20;
+      uint64_t want = f->w[1] != 0 ? f->w[1] : TRACE_ROOM_MAX;
+      int room = (int)(want < TRACE_ROOM_MIN   ? TRACE_ROOM_MIN
+                       : want > TRACE_ROOM_MAX ? TRACE_ROOM_MAX
+                                               : want);
 
       if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) <
           0)

@@ -10,7 +10,10 @@ enum xous_ctl_cmd {
   XOUS_CTL_CONNS = 3,   /* connection tables */
   XOUS_CTL_KILL = 4,    /* w[1] = Xous PID */
   XOUS_CTL_SHUTDOWN = 5,
-  XOUS_CTL_TRACE = 6,      /* subscribe: TRACE datagrams follow */
+  /* Subscribe: TRACE datagrams follow. w[1] = how many bytes of events
+   * the broker may hold for a reader that falls behind (0: 8 MiB; at
+   * least 16 KiB); past that, events are dropped and counted. */
+  XOUS_CTL_TRACE = 6,
   XOUS_CTL_HOSTED_ENV = 7, /* name = program: reserve a PID and a key */
   /* Fault injection (xousd/fault.c): w[1] = Xous PID (0 = any), w[2] =
    * syscall number, w[3] = nth call (1 based, 0 = every), w[4] = error. */
