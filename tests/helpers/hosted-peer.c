@@ -91,6 +91,7 @@ static pthread_mutex_t box_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t box_cond = PTHREAD_COND_INITIALIZER;
 static unsigned next_fake;
 static _Atomic bool end_expected; /* the main thread waits for the end */
+static bool ended;                /* the reader saw the end (box_lock) */
 
 /* What a thread waits for: its answer, and the bytes that come with it. */
 struct box {
@@ -167,29 +168,38 @@ write_all(const void *buf, size_t len)
   return 0;
 }
 
-static bool
-anyone_waiting(void)
-{
-  bool waiting = false;
-
-  pthread_mutex_lock(&box_lock);
-  for (int i = 0; i < MAX_BOX; i++)
-    waiting |= boxes[i].waiting && !boxes[i].done;
-  pthread_mutex_unlock(&box_lock);
-  return waiting;
-}
-
 static _Noreturn void
-connection_ended(void)
+say_connection_ended(void)
 {
-  /* An end with nobody waiting is the main thread's to see: it may be
-   * printing the last answer. */
-  if (!end_expected && !anyone_waiting())
+  static atomic_flag said = ATOMIC_FLAG_INIT;
+
+  /* The reader and a caller may both see the end: one line, one exit. */
+  if (atomic_flag_test_and_set(&said))
     for (;;)
       pause();
   printf("connection ended\n");
   fflush(stdout);
   _exit(2);
+}
+
+/* The reader's view of the end. With nobody waiting the end is the main
+ * thread's to see: it may be printing the last answer, or about to make
+ * the call the end answers; `ended` tells that call not to wait. */
+static void
+connection_ended_in_reader(void)
+{
+  bool waiting;
+
+  pthread_mutex_lock(&box_lock);
+  ended = true;
+  waiting = false;
+  for (int i = 0; i < MAX_BOX; i++)
+    waiting |= boxes[i].waiting && !boxes[i].done;
+  pthread_cond_broadcast(&box_cond);
+  pthread_mutex_unlock(&box_lock);
+  if (end_expected || waiting)
+    say_connection_ended();
+  pthread_exit(NULL);
 }
 
 /* The one reader, as xous-rs has: each answer goes to its TID's box. */
@@ -205,7 +215,7 @@ reader(void *arg)
     int i;
 
     if (read_all(raw, sizeof raw) != 0)
-      connection_ended();
+      connection_ended_in_reader();
     xous__hosted_decode(raw, &f);
     i = box_index(f.tid);
     pthread_mutex_lock(&box_lock);
@@ -225,12 +235,12 @@ reader(void *arg)
       b->env_bytes = malloc((size_t)len);
       b->env_len = (size_t)len;
       if (b->env_bytes == NULL || read_all(b->env_bytes, (size_t)len) != 0)
-        connection_ended();
+        connection_ended_in_reader();
     }
     /* A lend's bytes follow any answer but RetryCall. */
     if (b->lend != NULL && f.w[0] != XOUS_RESULT_RETRY_CALL &&
         read_all(b->lend, b->lend_len) != 0)
-      connection_ended();
+      connection_ended_in_reader();
     pthread_mutex_lock(&box_lock);
     memcpy(b->r, f.w, sizeof b->r);
     b->done = true;
@@ -268,11 +278,13 @@ call(uint64_t tid, const uint64_t w[8], const void *payload, size_t len,
     pthread_mutex_lock(&write_lock);
     if (write_all(raw, sizeof raw) != 0 ||
         (len > 0 && write_all(payload, len) != 0))
-      connection_ended();
+      say_connection_ended();
     pthread_mutex_unlock(&write_lock);
     pthread_mutex_lock(&box_lock);
-    while (!b->done)
+    while (!b->done && !ended)
       pthread_cond_wait(&box_cond, &box_lock);
+    if (!b->done)
+      say_connection_ended();
     b->waiting = false;
     memcpy(r, b->r, 8 * sizeof r[0]);
     pthread_mutex_unlock(&box_lock);
