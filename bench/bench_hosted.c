@@ -36,9 +36,10 @@ reserve(void)
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   struct xous_wire_frame f;
   static char buf[sizeof f + 1024];
-  char server[96], pid[8], key[40];
-  const char *p = buf + sizeof f, *sock = getenv("XOUS_SOCKET");
-  struct json_obj o;
+  const char *sock = getenv("XOUS_SOCKET"), *server, *key;
+  char pid[8];
+  json_t *o;
+  bool ok;
   ssize_t n;
   int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 
@@ -59,15 +60,18 @@ reserve(void)
   }
   close(fd);
   buf[n] = '\0';
-  if (!json_next_object(&p, &o) ||
-      !json_get(&o, "server", server, sizeof server) ||
-      !json_get(&o, "pid", pid, sizeof pid) ||
-      !json_get(&o, "key", key, sizeof key))
-    return false;
-  setenv("XOUS_SERVER", server, 1);
-  setenv("XOUS_PID", pid, 1);
-  setenv("XOUS_PROCESS_KEY", key, 1);
-  return true;
+  o = xous__json_parse(buf + sizeof f);
+  server = xous__json_s(o, "server");
+  key = xous__json_s(o, "key");
+  snprintf(pid, sizeof pid, "%llu", xous__json_u(o, "pid", 0) & 0xff);
+  ok = server != NULL && key != NULL && strcmp(pid, "0") != 0;
+  if (ok) {
+    setenv("XOUS_SERVER", server, 1);
+    setenv("XOUS_PID", pid, 1);
+    setenv("XOUS_PROCESS_KEY", key, 1);
+  }
+  json_decref(o);
+  return ok;
 }
 
 /* Runs hosted-peer bench MODE NAME N and returns its "ns" figure, or -1. */

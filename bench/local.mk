@@ -19,6 +19,7 @@ noinst_PROGRAMS += bench/bench_hosted
 bench_programs += bench/bench_hosted
 bench_bench_hosted_SOURCES = bench/bench_hosted.c bench/bench.h \
 	bench/broker.c bench/server.c bench/report.c
+bench_bench_hosted_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 bench_bench_hosted_LDADD = runtime/tools/libjson.la libxous.la
 EXTRA_DIST += bench/RESULTS.md
 CLEANFILES += bench/results.json

@@ -25,7 +25,9 @@ tests_support_libtest_support_la_SOURCES = \
 	tests/support/tool.h \
 	runtime/testkit/files.c \
 	runtime/testkit/files.h
-tests_support_libtest_support_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_support_libtest_support_la_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(JANSSON_CFLAGS)
+tests_support_libtest_support_la_LIBADD = $(JANSSON_LIBS)
 SUITE_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 SUITE_LIBS = tests/support/libtest-support.la libxous.la $(CHECK_LIBS)
 

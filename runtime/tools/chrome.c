@@ -61,6 +61,7 @@ struct thread_state {
 struct chrome {
   FILE *out;
   bool first;
+  bool failed; /* an event could not be made or written */
   unsigned long long seq, last_us, last_ns;
   unsigned step;
   bool named[MAX_PIDS];
@@ -118,30 +119,38 @@ event_ns(struct chrome *ch, unsigned long long us)
   return ch->last_ns;
 }
 
-/* Starts one event object; the caller writes the rest and the brace. The
- * time is written in microseconds with nanosecond digits. */
+/* Writes one event: ph, pid, tid and ts (microseconds, with the
+ * nanosecond digits) first, then the members of rest, which it takes.
+ * Each event is made and written by jansson; 17 digits give back the
+ * very double a reader would have parsed from the exact decimal. */
 static void
-begin(struct chrome *ch, const char *ph, unsigned pid, unsigned tid,
-      unsigned long long ns)
+emit(struct chrome *ch, const char *ph, unsigned pid, unsigned tid,
+     unsigned long long ns, json_t *rest)
 {
-  fprintf(ch->out,
-          "%s\n{\"ph\":\"%s\",\"pid\":%u,\"tid\":%u,\"ts\":%llu.%03llu",
-          ch->first ? "" : ",", ph, pid, tid, ns / 1000, ns % 1000);
-  ch->first = false;
+  json_t *ev = json_pack("{s:s,s:i,s:i,s:f}", "ph", ph, "pid", (int)pid, "tid",
+                         (int)tid, "ts", (double)ns / 1000.0);
+
+  if (ev == NULL || (rest != NULL && json_object_update(ev, rest) != 0)) {
+    ch->failed = true;
+  } else {
+    fputs(ch->first ? "\n" : ",\n", ch->out);
+    ch->first = false;
+    if (json_dumpf(ev, ch->out, JSON_COMPACT | JSON_REAL_PRECISION(17)) != 0)
+      ch->failed = true;
+  }
+  json_decref(rest);
+  json_decref(ev);
 }
 
 static void
 name_process(struct chrome *ch, unsigned pid, const char *name)
 {
-  begin(ch, "M", pid, 0, 0);
-  fputs(",\"name\":\"process_name\",\"args\":{\"name\":", ch->out);
-  json_put_string(ch->out, name);
-  fprintf(ch->out, "}}");
-  begin(ch, "M", pid, 0, 0);
-  fprintf(ch->out,
-          ",\"name\":\"process_sort_index\",\"args\":"
-          "{\"sort_index\":%u}}",
-          pid);
+  emit(ch, "M", pid, 0, 0,
+       json_pack("{s:s,s:{s:s}}", "name", "process_name", "args", "name",
+                 name));
+  emit(ch, "M", pid, 0, 0,
+       json_pack("{s:s,s:{s:i}}", "name", "process_sort_index", "args",
+                 "sort_index", (int)pid));
   if (pid < MAX_PIDS)
     ch->named[pid] = true;
 }
@@ -151,20 +160,18 @@ static void
 name_thread(struct chrome *ch, unsigned pid, unsigned tid)
 {
   struct thread_state *t = thread_of(ch, pid, tid);
+  char name[32];
 
   if (t == NULL || t->named || tid == 0)
     return;
   t->named = true;
-  begin(ch, "M", pid, tid, 0);
-  fprintf(ch->out,
-          ",\"name\":\"thread_name\",\"args\":{\"name\":"
-          "\"thread %u%s\"}}",
-          tid, tid == 2 ? " (main)" : "");
-  begin(ch, "M", pid, tid, 0);
-  fprintf(ch->out,
-          ",\"name\":\"thread_sort_index\",\"args\":"
-          "{\"sort_index\":%u}}",
-          tid);
+  snprintf(name, sizeof name, "thread %u%s", tid, tid == 2 ? " (main)" : "");
+  emit(ch, "M", pid, tid, 0,
+       json_pack("{s:s,s:{s:s}}", "name", "thread_name", "args", "name",
+                 name));
+  emit(ch, "M", pid, tid, 0,
+       json_pack("{s:s,s:{s:i}}", "name", "thread_sort_index", "args",
+                 "sort_index", (int)tid));
 }
 
 struct chrome *
@@ -180,6 +187,9 @@ chrome_open(const char *path)
     return NULL;
   }
   ch->first = true;
+  /* The file is written while the trace runs: the object around the
+   * events is its opening and its closing text, the events are dumped
+   * one by one. */
   fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"source\":\"xousctl "
         "trace\"},\"traceEvents\":[",
         ch->out);
@@ -190,13 +200,17 @@ chrome_open(const char *path)
 void
 chrome_processes(struct chrome *ch, const char *ps_json)
 {
-  struct json_obj o;
-  const char *p = ps_json;
-  char name[64];
+  json_t *list = xous__json_parse(ps_json), *o;
+  size_t i;
 
-  while (json_next_object(&p, &o))
-    if (json_get(&o, "name", name, sizeof name))
-      name_process(ch, (unsigned)json_get_u(&o, "pid", 0), name);
+  json_array_foreach(list, i, o)
+  {
+    const char *name = xous__json_s(o, "name");
+
+    if (name != NULL)
+      name_process(ch, (unsigned)xous__json_u(o, "pid", 0), name);
+  }
+  json_decref(list);
 }
 
 /* A complete slice: [ns, end_ns] on pid/tid. */
@@ -205,12 +219,13 @@ slice(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ns,
       unsigned long long end_ns, const char *cat, const struct open_msg *m)
 {
   unsigned long long dur = end_ns > ns ? end_ns - ns : 0;
+  char name[64];
 
-  begin(ch, "X", pid, tid, ns);
-  fprintf(ch->out, ",\"dur\":%llu.%03llu,\"cat\":\"%s\",\"name\":\"%s %llu\"",
-          dur / 1000, dur % 1000, cat, kind_name(m->kind), m->id);
-  fprintf(ch->out, ",\"args\":{\"server\":%u,\"id\":%llu,\"from\":%u}}",
-          m->server, m->id, m->client_pid);
+  snprintf(name, sizeof name, "%s %llu", kind_name(m->kind), m->id);
+  emit(ch, "X", pid, tid, ns,
+       json_pack("{s:f,s:s,s:s,s:{s:i,s:o,s:i}}", "dur", (double)dur / 1000.0,
+                 "cat", cat, "name", name, "args", "server", (int)m->server,
+                 "id", xous__json_u64(m->id), "from", (int)m->client_pid));
 }
 
 /* One point of a flow arrow; "e" binds it to the slice around ns. */
@@ -218,22 +233,19 @@ static void
 flow(struct chrome *ch, const char *ph, const char *cat, unsigned pid,
      unsigned tid, unsigned long long ns, unsigned long long id)
 {
-  begin(ch, ph, pid, tid, ns);
-  fprintf(ch->out,
-          ",\"cat\":\"%s\",\"name\":\"%s\",\"id\":%llu,"
-          "\"bp\":\"e\"}",
-          cat, cat, id);
+  emit(ch, ph, pid, tid, ns,
+       json_pack("{s:s,s:s,s:I,s:s}", "cat", cat, "name", cat, "id",
+                 (json_int_t)id, "bp", "e"));
 }
 
+/* A marker, with the broker's event (o) as its argument. */
 static void
 instant(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ns,
-        const char *name, const struct json_obj *o)
+        const char *name, json_t *o)
 {
-  begin(ch, "i", pid, tid, ns);
-  fprintf(ch->out, ",\"s\":\"p\",\"cat\":\"broker\",\"name\":\"%s\"", name);
-  fprintf(ch->out, ",\"args\":{\"event\":");
-  fwrite(o->begin, 1, (size_t)(o->end - o->begin), ch->out);
-  fputs("}}", ch->out);
+  emit(ch, "i", pid, tid, ns,
+       json_pack("{s:s,s:s,s:s,s:{s:O}}", "s", "p", "cat", "broker", "name",
+                 name, "args", "event", o));
 }
 
 /* Counter tracks on the broker's process: each server's queue (sent, not
@@ -242,15 +254,16 @@ static void
 counters(struct chrome *ch, unsigned server, unsigned long long ns)
 {
   if (server < MAX_SERVERS) {
-    begin(ch, "C", 1, 0, ns);
-    fprintf(ch->out,
-            ",\"name\":\"queue of server %u\",\"args\":"
-            "{\"messages\":%u}}",
-            server, ch->queued[server]);
+    char name[32];
+
+    snprintf(name, sizeof name, "queue of server %u", server);
+    emit(ch, "C", 1, 0, ns,
+         json_pack("{s:s,s:{s:i}}", "name", name, "args", "messages",
+                   (int)ch->queued[server]));
   }
-  begin(ch, "C", 1, 0, ns);
-  fprintf(ch->out, ",\"name\":\"lends in flight\",\"args\":{\"lends\":%u}}",
-          ch->lends);
+  emit(ch, "C", 1, 0, ns,
+       json_pack("{s:s,s:{s:i}}", "name", "lends in flight", "args", "lends",
+                 (int)ch->lends));
 }
 
 /* The caller's slice of a blocking call, ended at end_ns. */
@@ -327,8 +340,8 @@ server_moves_on(struct chrome *ch, unsigned pid, unsigned tid,
 }
 
 static void
-on_send(struct chrome *ch, struct open_msg *m, const struct json_obj *o,
-        unsigned pid, unsigned tid, unsigned server, unsigned long long key,
+on_send(struct chrome *ch, struct open_msg *m, const json_t *o, unsigned pid,
+        unsigned tid, unsigned server, unsigned long long key,
         unsigned long long ns)
 {
   struct thread_state *t = thread_of(ch, pid, tid);
@@ -339,9 +352,9 @@ on_send(struct chrome *ch, struct open_msg *m, const struct json_obj *o,
   m->used = true;
   m->server = server;
   m->key = key;
-  m->kind = (unsigned)json_get_u(o, "kind", 0);
+  m->kind = (unsigned)xous__json_u(o, "kind", 0);
   m->blocking = m->kind == 1 || m->kind == 2 || m->kind == 5;
-  m->id = json_get_u(o, "id", 0);
+  m->id = xous__json_u(o, "id", 0);
   m->flow = ++ch->seq;
   m->client_pid = pid;
   m->client_tid = tid;
@@ -436,21 +449,22 @@ on_reply(struct chrome *ch, struct open_msg *m, unsigned pid, unsigned tid,
 void
 chrome_event(struct chrome *ch, const char *json)
 {
-  struct json_obj o;
-  const char *p = json;
-  char ev[32], name[64];
+  json_t *o = xous__json_parse(json);
+  const char *ev = xous__json_s(o, "ev"), *name = xous__json_s(o, "name");
   unsigned long long ns;
   unsigned pid, tid, server;
   unsigned long long key;
   struct open_msg *m = NULL;
 
-  if (!json_next_object(&p, &o) || !json_get(&o, "ev", ev, sizeof ev))
+  if (ev == NULL) {
+    json_decref(o);
     return;
-  ns = event_ns(ch, json_get_u(&o, "ts", ch->last_us));
-  pid = (unsigned)json_get_u(&o, "pid", 1);
-  tid = (unsigned)json_get_u(&o, "tid", 0);
-  server = (unsigned)json_get_u(&o, "server", MAX_SERVERS);
-  key = json_get_u(&o, "slot", NO_KEY);
+  }
+  ns = event_ns(ch, xous__json_u(o, "ts", ch->last_us));
+  pid = (unsigned)xous__json_u(o, "pid", 1);
+  tid = (unsigned)xous__json_u(o, "tid", 0);
+  server = (unsigned)xous__json_u(o, "server", MAX_SERVERS);
+  key = xous__json_u(o, "slot", NO_KEY);
   if (server < MAX_SERVERS && key < NO_KEY) {
     m = slot_of(ch, server, key);
     /* Another message in the same place: not the one this event is of. */
@@ -463,18 +477,18 @@ chrome_event(struct chrome *ch, const char *json)
 
   if (strcmp(ev, "send") == 0 && m != NULL) {
     caller_moves_on(ch, pid, tid, ns);
-    on_send(ch, m, &o, pid, tid, server, key, ns);
+    on_send(ch, m, o, pid, tid, server, key, ns);
   } else if (strcmp(ev, "receive") == 0 && m != NULL && m->used) {
     server_moves_on(ch, pid, tid, ns);
     on_receive(ch, m, pid, tid, ns);
   } else if (strcmp(ev, "reply") == 0 && m != NULL && m->used) {
     on_reply(ch, m, pid, tid, ns);
   } else if (strcmp(ev, "process") == 0) {
-    if (json_get(&o, "name", name, sizeof name))
+    if (name != NULL)
       name_process(ch, pid, name);
-    instant(ch, pid, 0, ns, "process", &o);
+    instant(ch, pid, 0, ns, "process", o);
   } else if (strcmp(ev, "exit") == 0) {
-    instant(ch, pid, 0, ns, "exit", &o);
+    instant(ch, pid, 0, ns, "exit", o);
     /* Calls a server that died was serving end here. A client's death
      * ends nothing: the server still receives what it sent (and may
      * tell the broker after the death), and answers into the void. */
@@ -490,11 +504,12 @@ chrome_event(struct chrome *ch, const char *json)
       for (unsigned t = 0; t < MAX_TIDS; t++)
         ch->threads[pid][t].named = false;
   } else if (strcmp(ev, "destroy") == 0) {
-    instant(ch, 1, 0, ns, "destroy", &o);
+    instant(ch, 1, 0, ns, "destroy", o);
   } else {
     /* server, connect, and anything newer: a marker on the process. */
-    instant(ch, pid, tid, ns, ev, &o);
+    instant(ch, pid, tid, ns, ev, o);
   }
+  json_decref(o);
 }
 
 int
@@ -507,7 +522,7 @@ chrome_close(struct chrome *ch)
     if (ch->msgs[n].used && ch->msgs[n].blocking)
       abandon(ch, &ch->msgs[n], end);
   fputs("\n]}\n", ch->out);
-  if (ferror(ch->out))
+  if (ferror(ch->out) || ch->failed)
     err = EIO;
   if (fclose(ch->out) != 0 && err == 0)
     err = errno;

@@ -1,32 +1,29 @@
 /*
- * Just enough JSON for the host tools: walking the broker's answers, which
- * are arrays of flat objects (strings, numbers, booleans), and writing
- * strings back out safely.
+ * The host tools' JSON, through jansson: the broker's answers and trace
+ * events are parsed whole, and these helpers read their members with the
+ * fallbacks the tools want (a missing or mistyped member is a default,
+ * never a crash).
  */
 #ifndef XOUS_TOOLS_JSON_H
 #define XOUS_TOOLS_JSON_H
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
 
-/* A flat object inside a text: [begin, end) spans "{...}". */
-struct json_obj {
-  const char *begin, *end;
-};
+#include <jansson.h>
 
-/* Finds the next top-level object at or after *pos inside an array (or the
- * object itself when the text is one object); advances *pos past it.
- * Returns false when there is none. */
-bool json_next_object(const char **pos, struct json_obj *obj);
-/* Copies the value of key (a string without its quotes, or the raw token)
- * into out (NUL terminated, cut to size). Returns false when absent. */
-bool json_get(const struct json_obj *obj, const char *key, char *out,
-              size_t size);
-/* The value of key as an unsigned number, or fallback. */
-unsigned long long json_get_u(const struct json_obj *obj, const char *key,
-                              unsigned long long fallback);
-/* Writes s as a JSON string literal, quotes included. */
-void json_put_string(FILE *out, const char *s);
+/* The value text holds, or NULL when it is not one JSON value. */
+json_t *xous__json_parse(const char *text);
+/* Member key of object o as an unsigned number (an integer of at least 0,
+ * or the decimal string the broker gives for one past 2^63), else
+ * fallback. */
+unsigned long long xous__json_u(const json_t *o, const char *key,
+                                unsigned long long fallback);
+/* Member key of o as a string, or NULL. */
+const char *xous__json_s(const json_t *o, const char *key);
+/* Whether member key of o is true. */
+bool xous__json_true(const json_t *o, const char *key);
+/* v as JSON: an integer, or past jansson's signed 64-bit integers its
+ * decimal string (as the broker writes such a value). */
+json_t *xous__json_u64(unsigned long long v);
 
 #endif /* XOUS_TOOLS_JSON_H */

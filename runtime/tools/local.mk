@@ -1,11 +1,13 @@
 # Build fragment for runtime/tools: the commands that look at and run a
 # Xous system.
 
-# The JSON writer and reader the commands share.
+# The JSON helpers the commands share, over jansson.
 noinst_LTLIBRARIES += runtime/tools/libjson.la
 runtime_tools_libjson_la_SOURCES = \
 	runtime/tools/json.c \
 	runtime/tools/json.h
+runtime_tools_libjson_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+runtime_tools_libjson_la_LIBADD = $(JANSSON_LIBS)
 
 # The client of the broker's control socket (xousctl, xous-run and
 # libxous-test).
@@ -22,6 +24,7 @@ xousctl_SOURCES = \
 	runtime/tools/chrome.h \
 	runtime/tools/xousctl.c
 # libxous for the wire and for `xousctl time`, a call to the ticktimer.
+xousctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 xousctl_LDADD = runtime/tools/libctl.la runtime/tools/libjson.la libxous.la
 
 # ---- xous-run: a private Xous system for some programs ------------------------
@@ -35,4 +38,5 @@ xous_run_SOURCES = \
 xous_run_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"' \
 	-DXOUS_PKGDATADIR='"$(pkgdatadir)"'
+xous_run_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 xous_run_LDADD = runtime/tools/libctl.la runtime/tools/libjson.la libxous.la

@@ -35,28 +35,32 @@ int
 run_hosted_env(const char *sock_path, const char *name)
 {
   static char buf[XOUS_WIRE_FRAME_SIZE + 1024];
-  char server[96], pid[8], key[40];
-  const char *json, *pos;
-  struct json_obj o;
+  const char *json, *server, *key;
+  unsigned long long pid;
+  char pid_text[8];
+  json_t *o;
   int fd = xous__ctl_dial(sock_path);
 
   if (fd < 0)
     return -1;
   json = ask_named(fd, XOUS_CTL_HOSTED_ENV, name, buf, sizeof buf);
   close(fd);
-  pos = json;
-  if (json == NULL || !json_next_object(&pos, &o) ||
-      !json_get(&o, "server", server, sizeof server) ||
-      !json_get(&o, "pid", pid, sizeof pid) ||
-      !json_get(&o, "key", key, sizeof key)) {
+  o = json != NULL ? xous__json_parse(json) : NULL;
+  server = xous__json_s(o, "server");
+  key = xous__json_s(o, "key");
+  pid = xous__json_u(o, "pid", 0);
+  if (server == NULL || key == NULL || pid == 0 || pid > 255) {
     fprintf(stderr, "xous-run: the broker gave no hosted-mode key: %s\n",
             json != NULL ? json : "no answer");
+    json_decref(o);
     return -1;
   }
+  snprintf(pid_text, sizeof pid_text, "%llu", pid);
   setenv("XOUS_SERVER", server, 1);
-  setenv("XOUS_PID", pid, 1);
+  setenv("XOUS_PID", pid_text, 1);
   setenv("XOUS_PROCESS_KEY", key, 1);
-  return atoi(pid);
+  json_decref(o);
+  return (int)pid;
 }
 
 int
@@ -65,10 +69,11 @@ run_server_pids(const char *sock_path, pid_t *pids, unsigned *xous_pids,
 {
   size_t size = XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX + 1;
   char *buf = malloc(size);
-  const char *json, *pos;
-  struct json_obj o;
+  const char *json;
+  json_t *list, *o;
   int fd = xous__ctl_dial(sock_path);
   unsigned n = 0;
+  size_t i;
 
   if (fd < 0 || buf == NULL) {
     if (fd >= 0)
@@ -82,12 +87,15 @@ run_server_pids(const char *sock_path, pid_t *pids, unsigned *xous_pids,
     free(buf);
     return -1;
   }
-  pos = json;
-  while (n < max && json_next_object(&pos, &o))
-    if (json_get_u(&o, "servers", 0) > 0) {
-      xous_pids[n] = (unsigned)json_get_u(&o, "pid", 0);
-      pids[n++] = (pid_t)json_get_u(&o, "os_pid", 0);
+  list = xous__json_parse(json);
+  json_array_foreach(list, i, o)
+  {
+    if (n < max && xous__json_u(o, "servers", 0) > 0) {
+      xous_pids[n] = (unsigned)xous__json_u(o, "pid", 0);
+      pids[n++] = (pid_t)xous__json_u(o, "os_pid", 0);
     }
+  }
+  json_decref(list);
   free(buf);
   return (int)n;
 }

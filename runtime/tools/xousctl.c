@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include <inttypes.h>
+#include <locale.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include <xous.h>
 #include <xous/ticktimer.h>
@@ -181,54 +183,45 @@ sid_hash(const char *sid, char out[9])
   snprintf(out, 9, "%08x", h);
 }
 
-/* Prints the broker's JSON with every "sid" value replaced by its hash. */
+/* Prints the broker's JSON with every "sid" value replaced by its hash,
+ * as compact as the broker wrote it. */
 static void
 print_hashed_json(const char *json)
 {
-  static const char key[] = "\"sid\":\"";
-  const char *p = json, *q;
+  json_t *list = xous__json_parse(json), *o;
+  size_t i;
+  char *text;
 
-  while ((q = strstr(p, key)) != NULL) {
-    const char *v = q + sizeof key - 1, *e = strchr(v, '"');
-    char sid[64], h[9];
+  json_array_foreach(list, i, o)
+  {
+    const char *sid = xous__json_s(o, "sid");
+    char h[9];
 
-    if (e == NULL || (size_t)(e - v) >= sizeof sid)
-      break;
-    memcpy(sid, v, (size_t)(e - v));
-    sid[e - v] = '\0';
-    sid_hash(sid, h);
-    fwrite(p, 1, (size_t)(v - p), stdout);
-    fputs(h, stdout);
-    p = e;
+    if (sid != NULL) {
+      sid_hash(sid, h);
+      json_object_set_new(o, "sid", json_string(h));
+    }
   }
-  fputs(p, stdout);
-  fputc('\n', stdout);
+  text = list != NULL ? json_dumps(list, JSON_COMPACT) : NULL;
+  puts(text != NULL ? text : json);
+  free(text);
+  json_decref(list);
 }
 
 /* ==== tables ================================================================ */
-
-static bool
-json_is_true(const struct json_obj *o, const char *key)
-{
-  char v[8];
-
-  return json_get(o, key, v, sizeof v) && strcmp(v, "true") == 0;
-}
 
 /* The variables a hosted-mode program reads, one per line. */
 static void
 print_hosted_env(const char *json)
 {
-  struct json_obj o;
-  const char *p = json;
-  char server[96], key[40];
+  json_t *o = xous__json_parse(json);
+  const char *server = xous__json_s(o, "server"),
+             *key = xous__json_s(o, "key");
 
-  if (!json_next_object(&p, &o) ||
-      !json_get(&o, "server", server, sizeof server) ||
-      !json_get(&o, "key", key, sizeof key))
-    return;
-  printf("XOUS_SERVER=%s\nXOUS_PID=%llu\nXOUS_PROCESS_KEY=%s\n", server,
-         json_get_u(&o, "pid", 0), key);
+  if (server != NULL && key != NULL)
+    printf("XOUS_SERVER=%s\nXOUS_PID=%llu\nXOUS_PROCESS_KEY=%s\n", server,
+           xous__json_u(o, "pid", 0), key);
+  json_decref(o);
 }
 
 /* What the host says of a process's threads: "running" when one of them
@@ -273,62 +266,106 @@ host_state(long long os_pid)
  * else, from the host, "running", or, asleep, "receiving" for a server
  * (its threads wait for messages) and "sleeping" for anything else. */
 static const char *
-shown_state(const struct json_obj *o, const char *broker_state)
+shown_state(const json_t *o, const char *broker_state)
 {
   const char *host;
 
   if (strcmp(broker_state, "running") != 0)
     return broker_state;
-  host = host_state((long long)json_get_u(o, "os_pid", 0));
+  host = host_state((long long)xous__json_u(o, "os_pid", 0));
   if (host == NULL || strcmp(host, "running") == 0)
     return broker_state;
-  return json_get_u(o, "servers", 0) > 0 ? "receiving" : "sleeping";
+  return xous__json_u(o, "servers", 0) > 0 ? "receiving" : "sleeping";
+}
+
+/* The terminal columns s takes (a name may be any UTF-8, and a CJK
+ * character takes two), for tables that line up. */
+static int
+columns(const char *s)
+{
+  mbstate_t st;
+  size_t left = strlen(s);
+  int cols = 0;
+
+  memset(&st, 0, sizeof st);
+  while (left > 0) {
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s, left, &st);
+    int w;
+
+    if (n == (size_t)-1 || n == (size_t)-2) {
+      cols += (int)left; /* not text of this locale: a byte a column */
+      break;
+    }
+    if (n == 0)
+      break;
+    w = wcwidth(wc);
+    cols += w > 0 ? w : 0;
+    s += n;
+    left -= n;
+  }
+  return cols;
+}
+
+/* Prints s left-aligned in width columns, then a space. */
+static void
+put_column(const char *s, int width)
+{
+  int pad = width - columns(s);
+
+  fputs(s, stdout);
+  printf("%*s ", pad > 0 ? pad : 0, "");
 }
 
 static void
 print_ps(const char *json)
 {
-  struct json_obj o;
-  const char *p = json;
-  char name[64], state[32];
+  json_t *list = xous__json_parse(json), *o;
+  size_t i;
 
   printf("%4s  %-20s %8s  %-9s %7s %7s %5s  %s\n", "PID", "NAME", "HOST PID",
          "STATE", "THREADS", "SERVERS", "CONNS", "KIND");
-  while (json_next_object(&p, &o)) {
-    if (!json_get(&o, "name", name, sizeof name))
-      snprintf(name, sizeof name, "?");
-    if (!json_get(&o, "state", state, sizeof state))
-      snprintf(state, sizeof state, "?");
-    printf("%4llu  %-20s %8llu  %-9s %7llu %7llu %5llu  %s\n",
-           json_get_u(&o, "pid", 0), name, json_get_u(&o, "os_pid", 0),
-           shown_state(&o, state), json_get_u(&o, "threads", 0),
-           json_get_u(&o, "servers", 0), json_get_u(&o, "connections", 0),
-           json_is_true(&o, "hosted") ? "hosted" : "native");
+  json_array_foreach(list, i, o)
+  {
+    const char *name = xous__json_s(o, "name"),
+               *state = xous__json_s(o, "state");
+
+    printf("%4llu  ", xous__json_u(o, "pid", 0));
+    put_column(name != NULL ? name : "?", 20);
+    printf("%8llu  %-9s %7llu %7llu %5llu  %s\n", xous__json_u(o, "os_pid", 0),
+           shown_state(o, state != NULL ? state : "?"),
+           xous__json_u(o, "threads", 0), xous__json_u(o, "servers", 0),
+           xous__json_u(o, "connections", 0),
+           xous__json_true(o, "hosted") ? "hosted" : "native");
   }
+  json_decref(list);
 }
 
 static void
 print_servers(const char *json, bool sids)
 {
-  struct json_obj o;
-  const char *p = json;
-  char sid[64], h[9], owner[64];
+  json_t *list = xous__json_parse(json), *o;
+  size_t i;
 
   printf("%5s  %-*s %-24s %6s %8s\n", "INDEX", sids ? 32 : 8, "SID", "OWNER",
          "QUEUED", "SERVED");
-  while (json_next_object(&p, &o)) {
-    if (!json_get(&o, "sid", sid, sizeof sid))
-      snprintf(sid, sizeof sid, "?");
-    if (!json_get(&o, "owner_name", owner, sizeof owner))
-      snprintf(owner, sizeof owner, "?");
-    sid_hash(sid, h);
-    char who[96];
+  json_array_foreach(list, i, o)
+  {
+    const char *sid = xous__json_s(o, "sid"),
+               *owner = xous__json_s(o, "owner_name");
+    char h[9], who[96];
 
-    snprintf(who, sizeof who, "%llu %s", json_get_u(&o, "owner", 0), owner);
-    printf("%5llu  %-*s %-24s %6llu %8llu\n", json_get_u(&o, "index", 0),
-           sids ? 32 : 8, sids ? sid : h, who, json_get_u(&o, "queued", 0),
-           json_get_u(&o, "served", 0));
+    sid = sid != NULL ? sid : "?";
+    sid_hash(sid, h);
+    snprintf(who, sizeof who, "%llu %s", xous__json_u(o, "owner", 0),
+             owner != NULL ? owner : "?");
+    printf("%5llu  %-*s ", xous__json_u(o, "index", 0), sids ? 32 : 8,
+           sids ? sid : h);
+    put_column(who, 24);
+    printf("%6llu %8llu\n", xous__json_u(o, "queued", 0),
+           xous__json_u(o, "served", 0));
   }
+  json_decref(list);
 }
 
 /* Connections, with the owner of each server looked up in the server
@@ -336,48 +373,51 @@ print_servers(const char *json, bool sids)
 static void
 print_conns(const char *json, const char *servers)
 {
-  struct json_obj o, so;
-  const char *p = json;
+  json_t *list = xous__json_parse(json), *slist = xous__json_parse(servers);
+  json_t *o, *so;
+  size_t i, j;
 
   printf("%4s %4s %6s  %-24s %s\n", "PID", "CID", "SERVER", "OWNER", "LIVE");
-  while (json_next_object(&p, &o)) {
-    unsigned long long index = json_get_u(&o, "server", ULLONG_MAX);
-    char live[8], owner[64] = "-", who[96] = "-";
-    const char *sp = servers;
+  json_array_foreach(list, i, o)
+  {
+    unsigned long long index = xous__json_u(o, "server", ULLONG_MAX);
+    char who[96] = "-";
 
-    while (servers != NULL && json_next_object(&sp, &so))
-      if (json_get_u(&so, "index", ULLONG_MAX) == index &&
-          json_get(&so, "owner_name", owner, sizeof owner)) {
-        snprintf(who, sizeof who, "%llu %s", json_get_u(&so, "owner", 0),
+    json_array_foreach(slist, j, so)
+    {
+      const char *owner = xous__json_s(so, "owner_name");
+
+      if (xous__json_u(so, "index", ULLONG_MAX) == index && owner != NULL) {
+        snprintf(who, sizeof who, "%llu %s", xous__json_u(so, "owner", 0),
                  owner);
         break;
       }
-    if (!json_get(&o, "live", live, sizeof live))
-      snprintf(live, sizeof live, "?");
-    printf("%4llu %4llu %6llu  %-24s %s\n", json_get_u(&o, "pid", 0),
-           json_get_u(&o, "cid", 0), index, who,
-           strcmp(live, "true") == 0 ? "yes" : "no");
+    }
+    printf("%4llu %4llu %6llu  ", xous__json_u(o, "pid", 0),
+           xous__json_u(o, "cid", 0), index);
+    put_column(who, 24);
+    printf("%s\n", json_is_boolean(json_object_get(o, "live"))
+                       ? (xous__json_true(o, "live") ? "yes" : "no")
+                       : "?");
   }
+  json_decref(list);
+  json_decref(slist);
 }
 
 /* An answer {"ok":false,"error":...}: says so and returns false. */
 static bool
 answer_ok(const char *json, const char *what)
 {
-  struct json_obj o;
-  const char *p = json;
-  char ok[8], err[256];
+  json_t *o = xous__json_parse(json);
+  const char *err = xous__json_s(o, "error");
+  bool ok = xous__json_true(o, "ok");
 
-  if (!json_next_object(&p, &o) || !json_get(&o, "ok", ok, sizeof ok)) {
+  if (!json_is_boolean(json_object_get(o, "ok")))
     fprintf(stderr, "xousctl: %s: unexpected answer: %s\n", what, json);
-    return false;
-  }
-  if (strcmp(ok, "true") == 0)
-    return true;
-  if (!json_get(&o, "error", err, sizeof err))
-    snprintf(err, sizeof err, "refused");
-  fprintf(stderr, "xousctl: %s: %s\n", what, err);
-  return false;
+  else if (!ok)
+    fprintf(stderr, "xousctl: %s: %s\n", what, err != NULL ? err : "refused");
+  json_decref(o);
+  return ok;
 }
 
 /* ==== trace ================================================================= */
@@ -400,42 +440,48 @@ struct trace_names {
 static void
 names_from_ps(struct trace_names *tn, const char *json)
 {
-  struct json_obj o;
-  const char *p = json;
+  json_t *list = xous__json_parse(json), *o;
+  size_t i;
 
-  while (json_next_object(&p, &o)) {
-    unsigned long long pid = json_get_u(&o, "pid", 256);
+  json_array_foreach(list, i, o)
+  {
+    unsigned long long pid = xous__json_u(o, "pid", 256);
+    const char *name = xous__json_s(o, "name");
 
-    if (pid < 256)
-      json_get(&o, "name", tn->process[pid], sizeof tn->process[pid]);
+    if (pid < 256 && name != NULL)
+      snprintf(tn->process[pid], sizeof tn->process[pid], "%s", name);
   }
+  json_decref(list);
 }
 
 static void
 owners_from_servers(struct trace_names *tn, const char *json)
 {
-  struct json_obj o;
-  const char *p = json;
+  json_t *list = xous__json_parse(json), *o;
+  size_t i;
 
-  while (json_next_object(&p, &o)) {
-    unsigned long long index = json_get_u(&o, "index", 256);
+  json_array_foreach(list, i, o)
+  {
+    unsigned long long index = xous__json_u(o, "index", 256);
 
     if (index < 256)
-      tn->owner[index] = (int)json_get_u(&o, "owner", 0);
+      tn->owner[index] = (int)xous__json_u(o, "owner", 0);
   }
+  json_decref(list);
 }
 
 /* What an event teaches: a process's name, a server's owner. */
 static void
-names_learn(struct trace_names *tn, const struct json_obj *o, const char *ev)
+names_learn(struct trace_names *tn, const json_t *o, const char *ev)
 {
-  unsigned long long pid = json_get_u(o, "pid", 256);
-  unsigned long long server = json_get_u(o, "server", 256);
+  unsigned long long pid = xous__json_u(o, "pid", 256);
+  unsigned long long server = xous__json_u(o, "server", 256);
+  const char *name = xous__json_s(o, "name");
 
   if (pid >= 256)
     return;
-  if (strcmp(ev, "process") == 0)
-    json_get(o, "name", tn->process[pid], sizeof tn->process[pid]);
+  if (strcmp(ev, "process") == 0 && name != NULL)
+    snprintf(tn->process[pid], sizeof tn->process[pid], "%s", name);
   else if (strcmp(ev, "server") == 0 && server < 256)
     tn->owner[server] = (int)pid;
   else if (strcmp(ev, "destroy") == 0 && server < 256)
@@ -454,11 +500,12 @@ message_kind(unsigned long long kind)
 
 /* One value, with its name where the number stands for one. */
 static void
-print_value(const struct trace_names *tn, const char *key, const char *val)
+print_value(const struct trace_names *tn, const char *key, const json_t *val)
 {
-  char *end;
-  unsigned long long n = strtoull(val, &end, 10);
-  bool number = val[0] >= '0' && val[0] <= '9' && *end == '\0';
+  bool number = json_is_integer(val) && json_integer_value(val) >= 0;
+  unsigned long long n = number ? (unsigned long long)json_integer_value(val)
+                                : 0;
+  char *text;
 
   if (number && strcmp(key, "kind") == 0) {
     printf(" %s=%s", key, message_kind(n));
@@ -476,7 +523,13 @@ print_value(const struct trace_names *tn, const char *key, const char *val)
     printf(" %s=%s#%llu", key, tn->process[tn->owner[n]], n);
     return;
   }
-  printf(" %s=%s", key, val);
+  if (json_is_string(val)) {
+    printf(" %s=%s", key, json_string_value(val));
+    return;
+  }
+  text = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+  printf(" %s=%s", key, text != NULL ? text : "?");
+  free(text);
 }
 
 /* One event as a line: the time in seconds, the event, then key=value,
@@ -485,52 +538,26 @@ print_value(const struct trace_names *tn, const char *key, const char *val)
 static void
 print_event(struct trace_names *tn, const char *json)
 {
-  struct json_obj o;
-  const char *p = json, *q;
-  char ev[32];
+  json_t *o = xous__json_parse(json), *val;
+  const char *ev = xous__json_s(o, "ev"), *key;
   unsigned long long ts;
 
-  if (!json_next_object(&p, &o))
+  if (!json_is_object(o)) {
+    json_decref(o);
     return;
-  ts = json_get_u(&o, "ts", 0);
-  if (!json_get(&o, "ev", ev, sizeof ev))
-    snprintf(ev, sizeof ev, "?");
-  names_learn(tn, &o, ev);
+  }
+  ts = xous__json_u(o, "ts", 0);
+  ev = ev != NULL ? ev : "?";
+  names_learn(tn, o, ev);
   printf("%llu.%06llu %-8s", ts / 1000000, ts % 1000000, ev);
-  /* Every other key, in the broker's order. */
-  for (q = o.begin + 1; q < o.end;) {
-    const char *k = strchr(q, '"');
-    char key[32], val[128];
-    size_t n;
-
-    if (k == NULL || k >= o.end)
-      break;
-    const char *ke = strchr(k + 1, '"');
-
-    if (ke == NULL || ke >= o.end)
-      break;
-    n = (size_t)(ke - k - 1);
-    if (n >= sizeof key)
-      n = sizeof key - 1;
-    memcpy(key, k + 1, n);
-    key[n] = '\0';
-    json_get(&o, key, val, sizeof val);
+  /* Every other member, in the broker's order. */
+  json_object_foreach(o, key, val)
+  {
     if (strcmp(key, "ts") != 0 && strcmp(key, "ev") != 0)
       print_value(tn, key, val);
-    /* Past the value: the next comma outside a string. */
-    q = ke + 1;
-    bool in_str = false;
-
-    for (; q < o.end; q++) {
-      if (in_str && *q == '\\')
-        q++;
-      else if (*q == '"')
-        in_str = !in_str;
-      else if (!in_str && *q == ',')
-        break;
-    }
   }
   putchar('\n');
+  json_decref(o);
 }
 
 static int
@@ -717,33 +744,33 @@ parse_u32(const char *s, uint64_t *out)
 static void
 print_faults(const char *json)
 {
-  struct json_obj o;
-  const char *p = json;
-  char pid[16], sc[16], nth[16], err[64], seen[16], fired[16];
+  json_t *list = xous__json_parse(json), *o;
   bool any = false;
+  size_t i;
 
-  while (json_next_object(&p, &o)) {
-    uint64_t number = 0;
+  json_array_foreach(list, i, o)
+  {
+    const char *err = xous__json_s(o, "error_name");
+    unsigned long long pid = xous__json_u(o, "pid", ULLONG_MAX),
+                       nth = xous__json_u(o, "nth", ULLONG_MAX);
+    char pid_text[24], nth_text[24];
 
-    if (!json_get(&o, "pid", pid, sizeof pid) ||
-        !json_get(&o, "syscall", sc, sizeof sc) ||
-        !json_get(&o, "nth", nth, sizeof nth) ||
-        !json_get(&o, "error_name", err, sizeof err) ||
-        !json_get(&o, "seen", seen, sizeof seen) ||
-        !json_get(&o, "fired", fired, sizeof fired))
+    if (err == NULL || pid == ULLONG_MAX || nth == ULLONG_MAX)
       continue;
     if (!any)
       printf("%-5s %-24s %-6s %-20s %6s %6s\n", "PID", "SYSCALL", "NTH",
              "ERROR", "SEEN", "FIRED");
     any = true;
-    number = strtoull(sc, NULL, 10);
-    printf("%-5s %-24s %-6s %-20s %6s %6s\n",
-           strcmp(pid, "0") == 0 ? "any" : pid,
-           xous_syscall_name((unsigned)number),
-           strcmp(nth, "0") == 0 ? "every" : nth, err, seen, fired);
+    snprintf(pid_text, sizeof pid_text, "%llu", pid);
+    snprintf(nth_text, sizeof nth_text, "%llu", nth);
+    printf("%-5s %-24s %-6s %-20s %6llu %6llu\n", pid == 0 ? "any" : pid_text,
+           xous_syscall_name((unsigned)xous__json_u(o, "syscall", 0)),
+           nth == 0 ? "every" : nth_text, err, xous__json_u(o, "seen", 0),
+           xous__json_u(o, "fired", 0));
   }
   if (!any)
     printf("no fault rules\n");
+  json_decref(list);
 }
 
 /* ==== the commands ========================================================== */
@@ -1037,6 +1064,10 @@ parse_options(int argc, char **argv, struct options *o)
   char *end;
   int c;
 
+  /* Names are UTF-8, whatever the user's locale: tables count their
+   * columns as UTF-8 text. */
+  if (setlocale(LC_CTYPE, "") == NULL || MB_CUR_MAX == 1)
+    setlocale(LC_CTYPE, "C.UTF-8");
   while ((c = getopt_long(argc, argv, "s:jc:d:n:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 's':

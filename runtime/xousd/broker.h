@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+
+#include <jansson.h>
 #include <uv.h>
 
 #include <xous.h>
@@ -317,7 +319,13 @@ void xd_connect_wake(struct xd_server *s);
 
 void xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f);
 void xd_ctl_gone(struct xd_peer *p);
+/* Sends one trace event's text to every subscriber. */
 void xd_trace_emit(const char *json, size_t len);
+/* A 64-bit count or word as JSON: an integer, or past jansson's signed
+ * integers its decimal string. */
+json_t *xd_json_u64(uint64_t v);
+/* {"ok":true} or {"ok":false,"error":error}. */
+json_t *xd_json_answer(bool ok, const char *error);
 
 /* ---- activation.c: a listening socket handed over by systemd ---------- */
 
@@ -365,8 +373,8 @@ void xd_hosted_call(struct xd_thread *t, const xous_word_t a[8]);
 xous_error_t xd_fault_add(unsigned pid, uint64_t syscall, uint64_t nth,
                           uint64_t err);
 void xd_fault_clear(void);
-/* The rules as a JSON array in buf; its length, 0 when it does not fit. */
-size_t xd_fault_list(char *buf, size_t size);
+/* The rules as a JSON array (NULL when out of memory). */
+json_t *xd_fault_list(void);
 /* True when a rule made call nr (its syscall number) of t fail: the error
  * has been answered. */
 bool xd_fault_check(struct xd_thread *t, xous_word_t nr);
@@ -398,6 +406,15 @@ void xd_random(struct xd_process *proc, void *buf, size_t len);
 
 void xd_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void xd_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A trace event made by json_pack(3) from fmt and its arguments (after
+ * "ts"); nothing while nobody traces. An argument that makes a value
+ * ("o") is made only when xd_trace_on(): it would leak otherwise. */
+void xd_trace(const char *fmt, ...);
+extern int xd_tracing; /* trace subscribers */
+static inline bool
+xd_trace_on(void)
+{
+  return xd_tracing > 0 || xd.opt.verbose >= 2;
+}
 
 #endif /* XOUSD_BROKER_H */

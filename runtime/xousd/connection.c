@@ -67,8 +67,8 @@ finish_connect(struct xd_thread *t, struct xd_process *target,
     xd_reply_error(t, XOUS_OUT_OF_MEMORY); /* all 32 slots used */
     return;
   }
-  xd_trace("{\"ev\":\"connect\",\"pid\":%u,\"server\":%u,\"cid\":%llu}",
-           target->pid, s->index, (unsigned long long)cid);
+  xd_trace("{s:s,s:i,s:i,s:I}", "ev", "connect", "pid", (int)target->pid,
+           "server", (int)s->index, "cid", (json_int_t)cid);
   xous__result_set1(r, XOUS_RESULT_CONNECTION_ID, cid);
   xd_reply(t, r, -1, 0);
 }

@@ -1,11 +1,11 @@
 /*
- * Control requests from xousctl: the live tables as JSON, kill, shutdown,
- * and the trace stream. Each answer is one datagram: a frame header whose
- * w[0] is the length of the JSON text that follows it.
+ * Control requests from xousctl: the live tables as JSON (made with
+ * jansson), kill, shutdown, and the trace stream. Each answer is one
+ * datagram: a frame header whose w[0] is the length of the JSON text that
+ * follows it.
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,31 +14,6 @@
 #include "xousd/broker.h"
 #include "xousd/ctl.h"
 #include "xousd/hosted_listen.h"
-
-extern int xd_tracing;
-
-struct text {
-  char *buf;
-  size_t len, cap;
-  bool full;
-};
-
-static void
-put(struct text *t, const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  if (t->full)
-    return;
-  va_start(ap, fmt);
-  n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (size_t)n >= t->cap - t->len)
-    t->full = true;
-  else
-    t->len += (size_t)n;
-}
 
 /* Sends one datagram; false when the peer's socket is full (a reply
  * that cannot go closes the peer; a trace event is only dropped). */
@@ -63,6 +38,26 @@ send_text(struct xd_peer *p, uint16_t type, const char *text, size_t len)
   if (type != XOUS_WIRE_TRACE)
     xd_peer_close(p);
   return false;
+}
+
+json_t *
+xd_json_u64(uint64_t v)
+{
+  char text[24];
+
+  /* JSON's integers in jansson are signed 64-bit: a larger value (a
+   * message id is the sender's word) goes as its decimal string. */
+  if (v <= (uint64_t)INT64_MAX)
+    return json_integer((json_int_t)v);
+  snprintf(text, sizeof text, "%llu", (unsigned long long)v);
+  return json_string(text);
+}
+
+json_t *
+xd_json_answer(bool ok, const char *error)
+{
+  return ok ? json_pack("{s:b}", "ok", 1)
+            : json_pack("{s:b,s:s}", "ok", 0, "error", error);
 }
 
 static unsigned
@@ -92,13 +87,24 @@ state_of(const struct xd_process *proc)
   return xd_list_empty(&proc->threads) ? "idle" : "blocked";
 }
 
-static void
-list_processes(struct text *t)
+/* Appends v to array a; false (and the array is given up) when either is
+ * missing, which is what running out of memory looks like here. */
+static bool
+append(json_t *a, json_t *v)
 {
-  bool first = true;
+  if (a == NULL || v == NULL || json_array_append_new(a, v) != 0) {
+    json_decref(v);
+    return false;
+  }
+  return true;
+}
 
-  put(t, "[");
-  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
+static json_t *
+list_processes(void)
+{
+  json_t *list = json_array();
+
+  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS && list != NULL; pid++) {
     const struct xd_process *proc = xd.procs[pid];
     unsigned servers = 0, conns = 0;
 
@@ -108,28 +114,31 @@ list_processes(struct text *t)
       servers += xd.servers[i].used && xd.servers[i].owner == proc;
     for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++)
       conns += proc->conns[i].used;
-    put(t,
-        "%s{\"pid\":%u,\"name\":\"%s\",\"os_pid\":%d,\"state\":\"%s\","
-        "\"threads\":%u,\"servers\":%u,\"connections\":%u,"
-        "\"messages_sent\":%llu,\"hosted\":%s}",
-        first ? "" : ",", pid, proc->name, (int)proc->os_pid, state_of(proc),
-        count_threads(proc), servers, conns,
-        (unsigned long long)(proc->messages_sent + xd_direct_sent(proc)),
-        proc->hosted ? "true" : "false");
-    first = false;
+    if (!append(list, json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o,s:b}", "pid",
+                                (int)pid, "name", proc->name, "os_pid",
+                                (int)proc->os_pid, "state", state_of(proc),
+                                "threads", (int)count_threads(proc), "servers",
+                                (int)servers, "connections", (int)conns,
+                                "messages_sent",
+                                xd_json_u64(proc->messages_sent +
+                                            xd_direct_sent(proc)),
+                                "hosted", (int)proc->hosted))) {
+      json_decref(list);
+      list = NULL;
+    }
   }
-  put(t, "]");
+  return list;
 }
 
-static void
-list_servers(struct text *t)
+static json_t *
+list_servers(void)
 {
-  bool first = true;
+  json_t *list = json_array();
 
-  put(t, "[");
-  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS && list != NULL; i++) {
     const struct xd_server *s = &xd.servers[i];
     unsigned queued = 0, in_use = 0, served = 0;
+    char sid[33];
 
     if (!s->used)
       continue;
@@ -142,42 +151,48 @@ list_servers(struct text *t)
         in_use = XOUS_QUEUE_DEPTH;
       queued = xd_direct_queued(s);
     }
-    put(t,
-        "%s{\"index\":%u,\"sid\":\"%08x%08x%08x%08x\",\"owner\":%u,"
-        "\"owner_name\":\"%s\",\"queued\":%u,\"in_use\":%u,\"lent\":%u,"
-        "\"served\":%llu}",
-        first ? "" : ",", i, s->sid.w[0], s->sid.w[1], s->sid.w[2],
-        s->sid.w[3], s->owner->pid, s->owner->name, queued, in_use, s->lent,
-        (unsigned long long)served);
-    first = false;
+    snprintf(sid, sizeof sid, "%08x%08x%08x%08x", s->sid.w[0], s->sid.w[1],
+             s->sid.w[2], s->sid.w[3]);
+    if (!append(list,
+                json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o}", "index", (int)i,
+                          "sid", sid, "owner", (int)s->owner->pid,
+                          "owner_name", s->owner->name, "queued", (int)queued,
+                          "in_use", (int)in_use, "lent", (int)s->lent,
+                          "served", xd_json_u64(served)))) {
+      json_decref(list);
+      list = NULL;
+    }
   }
-  put(t, "]");
+  return list;
 }
 
-static void
-list_connections(struct text *t)
+static json_t *
+list_connections(void)
 {
-  bool first = true;
+  json_t *list = json_array();
 
-  put(t, "[");
-  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
+  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS && list != NULL; pid++) {
     const struct xd_process *proc = xd.procs[pid];
 
     if (proc == NULL)
       continue;
-    for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++) {
+    for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS && list != NULL; i++) {
       const struct xd_conn *c = &proc->conns[i];
       const struct xd_server *s = &xd.servers[c->server_index];
 
       if (!c->used)
         continue;
-      put(t, "%s{\"pid\":%u,\"cid\":%u,\"server\":%u,\"live\":%s}",
-          first ? "" : ",", pid, i + XOUS_FIRST_CID, c->server_index,
-          (s->used && s->gen == c->server_gen) ? "true" : "false");
-      first = false;
+      if (!append(list,
+                  json_pack("{s:i,s:i,s:i,s:b}", "pid", (int)pid, "cid",
+                            (int)(i + XOUS_FIRST_CID), "server",
+                            (int)c->server_index, "live",
+                            (int)(s->used && s->gen == c->server_gen)))) {
+        json_decref(list);
+        list = NULL;
+      }
     }
   }
-  put(t, "]");
+  return list;
 }
 
 /* Ends every process before the broker shuts down. Closing a process
@@ -206,127 +221,143 @@ close_processes(void)
 #define TRACE_ROOM_MIN (16 << 10)
 #define TRACE_ROOM_MAX (8 << 20)
 
-void
-xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
+/* Sends the answer (taking it): compact JSON, in the order its members
+ * were made, or why there is none. */
+static void
+send_answer(struct xd_peer *p, json_t *answer)
 {
-  struct text t = { .cap = XOUS_WIRE_CTL_MAX };
+  char *buf = malloc(XOUS_WIRE_CTL_MAX);
+  size_t len = 0;
 
-  t.buf = malloc(t.cap);
-  if (t.buf == NULL) {
+  if (buf == NULL) {
+    json_decref(answer);
     xd_peer_close(p);
     return;
   }
+  if (answer != NULL)
+    len = json_dumpb(answer, buf, XOUS_WIRE_CTL_MAX, JSON_COMPACT);
+  if (answer == NULL || len == 0 || len > XOUS_WIRE_CTL_MAX)
+    len = (size_t)snprintf(buf, XOUS_WIRE_CTL_MAX,
+                           "{\"ok\":false,\"error\":\"%s\"}",
+                           answer == NULL ? "out of memory" : "too long");
+  json_decref(answer);
+  send_text(p, XOUS_WIRE_CTL_REPLY, buf, len);
+  free(buf);
+}
+
+static json_t *
+kill_process(uint64_t xous_pid)
+{
+  struct xd_process *proc = xd_process_by_pid(
+      xous_pid <= 0xff ? (unsigned)xous_pid : 0);
+  char why[64];
+
+  if (proc == NULL) {
+    snprintf(why, sizeof why, "no process %llu", (unsigned long long)xous_pid);
+    return xd_json_answer(false, why);
+  }
+  /* The OS process dies; its socket's hang-up does the rest. A PID
+   * reserved for a hosted-mode program that has not connected has no
+   * OS process (and kill(0) would be the broker's own group). */
+  if (proc->os_pid <= 0) {
+    unsigned pid = proc->pid;
+
+    xd_process_kill(proc);
+    return json_pack("{s:b,s:i}", "ok", 1, "pid", (int)pid);
+  }
+  if (kill(proc->os_pid, SIGKILL) != 0)
+    return xd_json_answer(false, strerror(errno));
+  return json_pack("{s:b,s:i}", "ok", 1, "pid", (int)proc->pid);
+}
+
+static json_t *
+subscribe(struct xd_peer *p, uint64_t want)
+{
+  if (!p->trace) {
+    /* Room for a few thousand events while the reader is descheduled:
+     * past what the socket holds, events are dropped, never waited for.
+     * SO_SNDBUFFORCE works only with CAP_NET_ADMIN; else the system's
+     * wmem_max caps the request. */
+    int room = (int)(want == 0               ? TRACE_ROOM_MAX
+                     : want < TRACE_ROOM_MIN ? TRACE_ROOM_MIN
+                     : want > TRACE_ROOM_MAX ? TRACE_ROOM_MAX
+                                             : want);
+
+    if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) < 0)
+      (void)setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
+    p->trace = true;
+    xd_tracing++;
+    xd_direct_trace_update();
+  }
+  return xd_json_answer(true, NULL);
+}
+
+static json_t *
+error_answer(xous_error_t err)
+{
+  return xd_json_answer(err == XOUS_OK, xous_strerror(err));
+}
+
+void
+xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
+{
+  json_t *answer;
+
   switch (f->w[0]) {
   case XOUS_CTL_PS:
-    list_processes(&t);
+    answer = list_processes();
     break;
   case XOUS_CTL_SERVERS:
-    list_servers(&t);
+    answer = list_servers();
     break;
   case XOUS_CTL_CONNS:
-    list_connections(&t);
+    answer = list_connections();
     break;
-  case XOUS_CTL_KILL: {
-    struct xd_process *proc = xd_process_by_pid(
-        f->w[1] <= 0xff ? (unsigned)f->w[1] : 0);
-
-    if (proc == NULL) {
-      put(&t, "{\"ok\":false,\"error\":\"no process %llu\"}",
-          (unsigned long long)f->w[1]);
-      break;
-    }
-    /* The OS process dies; its socket's hang-up does the rest. A PID
-     * reserved for a hosted-mode program that has not connected has no
-     * OS process (and kill(0) would be the broker's own group). */
-    if (proc->os_pid <= 0) {
-      unsigned pid = proc->pid;
-
-      xd_process_kill(proc);
-      put(&t, "{\"ok\":true,\"pid\":%u}", pid);
-    } else if (kill(proc->os_pid, SIGKILL) != 0)
-      put(&t, "{\"ok\":false,\"error\":\"%s\"}", strerror(errno));
-    else
-      put(&t, "{\"ok\":true,\"pid\":%u}", proc->pid);
+  case XOUS_CTL_KILL:
+    answer = kill_process(f->w[1]);
     break;
-  }
   case XOUS_CTL_SHUTDOWN:
-    put(&t, "{\"ok\":true}");
-    send_text(p, XOUS_WIRE_CTL_REPLY, t.buf, t.len);
-    free(t.buf);
+    send_answer(p, xd_json_answer(true, NULL));
     close_processes();
     xd_shutdown();
     return;
   case XOUS_CTL_HOSTED_ENV: {
-    char name[XOUS_WIRE_NAME_MAX + 1], answer[512];
+    char name[XOUS_WIRE_NAME_MAX + 1];
 
     /* SAFETY: the name need not be terminated: copy and end it (the
      * process table keeps printable bytes only). */
     memcpy(name, f->name, XOUS_WIRE_NAME_MAX);
     name[XOUS_WIRE_NAME_MAX] = '\0';
-    xd_hosted_env(name, answer, sizeof answer);
-    put(&t, "%s", answer);
+    answer = xd_hosted_env(name);
     break;
   }
-  case XOUS_CTL_FAIL: {
-    xous_error_t err = xd_fault_add(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256,
-                                    f->w[2], f->w[3], f->w[4]);
-
-    if (err == XOUS_OK)
-      put(&t, "{\"ok\":true}");
-    else
-      put(&t, "{\"ok\":false,\"error\":\"%s\"}", xous_strerror(err));
+  case XOUS_CTL_FAIL:
+    answer = error_answer(
+        xd_fault_add(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256, f->w[2],
+                     f->w[3], f->w[4]));
     break;
-  }
   case XOUS_CTL_FAULTS:
-    t.len = xd_fault_list(t.buf, t.cap);
-    t.full = t.len == 0;
+    answer = xd_fault_list();
     break;
-  case XOUS_CTL_ANSWERS: {
-    xous_error_t err =
+  case XOUS_CTL_ANSWERS:
+    answer = error_answer(
         f->w[2] > 2
             ? XOUS_INVALID_ARGUMENT
             : xd_fault_answers(f->w[1] <= 0xff ? (unsigned)f->w[1] : 256,
-                               f->w[2] == 2, f->w[2] == 1 ? f->w[3] : 0);
-
-    if (err == XOUS_OK)
-      put(&t, "{\"ok\":true}");
-    else
-      put(&t, "{\"ok\":false,\"error\":\"%s\"}", xous_strerror(err));
+                               f->w[2] == 2, f->w[2] == 1 ? f->w[3] : 0));
     break;
-  }
   case XOUS_CTL_FAULTS_CLEAR:
     xd_fault_clear();
-    put(&t, "{\"ok\":true}");
+    answer = xd_json_answer(true, NULL);
     break;
   case XOUS_CTL_TRACE:
-    if (!p->trace) {
-      /* Room for a few thousand events while the reader is descheduled:
-       * past what the socket holds, events are dropped, never waited for.
-       * SO_SNDBUFFORCE works only with CAP_NET_ADMIN; else the system's
-       * wmem_max caps the request. */
-      uint64_t want = f->w[1] != 0 ? f->w[1] : TRACE_ROOM_MAX;
-      int room = (int)(want < TRACE_ROOM_MIN   ? TRACE_ROOM_MIN
-                       : want > TRACE_ROOM_MAX ? TRACE_ROOM_MAX
-                                               : want);
-
-      if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) <
-          0)
-        (void)setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
-      p->trace = true;
-      xd_tracing++;
-      xd_direct_trace_update();
-    }
-    put(&t, "{\"ok\":true}");
+    answer = subscribe(p, f->w[1]);
     break;
   default:
-    put(&t, "{\"ok\":false,\"error\":\"unknown request\"}");
+    answer = xd_json_answer(false, "unknown request");
     break;
   }
-  if (t.full)
-    t.len = (size_t)snprintf(t.buf, t.cap,
-                             "{\"ok\":false,\"error\":\"too long\"}");
-  send_text(p, XOUS_WIRE_CTL_REPLY, t.buf, t.len);
-  free(t.buf);
+  send_answer(p, answer);
 }
 
 /* A subscriber whose socket is full loses events, counted. One that stays
@@ -345,12 +376,15 @@ static bool
 tell_dropped(struct xd_peer *p)
 {
   char buf[128];
-  int n = snprintf(buf, sizeof buf,
-                   "{\"ts\":%llu,\"ev\":\"dropped\",\"count\":%llu}",
-                   (unsigned long long)(uv_hrtime() / 1000),
-                   (unsigned long long)p->trace_dropped);
+  json_t *ev = json_pack("{s:I,s:s,s:o}", "ts",
+                         (json_int_t)(uv_hrtime() / 1000), "ev", "dropped",
+                         "count", xd_json_u64(p->trace_dropped));
+  size_t n = ev != NULL ? json_dumpb(ev, buf, sizeof buf, JSON_COMPACT) : 0;
 
-  if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n))
+  json_decref(ev);
+  if (n == 0 || n > sizeof buf)
+    return false;
+  if (!send_text(p, XOUS_WIRE_TRACE, buf, n))
     return false;
   p->trace_stalled = false;
   p->trace_dropped = 0;
@@ -394,15 +428,6 @@ pause_reader(struct xd_peer *p)
 void
 xd_trace_emit(const char *json, size_t len)
 {
-  char buf[600];
-  int n;
-
-  /* Every event gets a timestamp in microseconds since the broker started. */
-  n = snprintf(buf, sizeof buf, "{\"ts\":%llu,%.*s",
-               (unsigned long long)(uv_hrtime() / 1000), (int)len - 1,
-               json + 1);
-  if (n < 0 || (size_t)n >= sizeof buf)
-    return;
   for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
     struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
 
@@ -414,7 +439,7 @@ xd_trace_emit(const char *json, size_t len)
         pause_reader(p);
       continue;
     }
-    if (!send_text(p, XOUS_WIRE_TRACE, buf, (size_t)n)) {
+    if (!send_text(p, XOUS_WIRE_TRACE, json, len)) {
       p->trace_stalled = true;
       p->trace_stalled_ms = uv_now(xd.loop);
       p->trace_dropped = 1;

@@ -349,19 +349,23 @@ trace_event(struct xd_thread *t, const struct xous__hosted_args *h)
 
   switch (h->event.ev) {
   case XOUS__EV_SEND:
-    xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
-             "\"kind\":%u,\"id\":%llu,\"slot\":%llu}",
-             t->proc->pid, t->tid, index, kind, id, key);
+    if (xd_trace_on())
+      xd_trace("{s:s,s:i,s:i,s:i,s:i,s:o,s:I}", "ev", "send", "pid",
+               (int)t->proc->pid, "tid", (int)t->tid, "server", (int)index,
+               "kind", (int)kind, "id", xd_json_u64(id), "slot",
+               (json_int_t)key);
     break;
   case XOUS__EV_RECEIVE:
-    xd_trace("{\"ev\":\"receive\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
-             "\"from\":%u,\"kind\":%u,\"id\":%llu,\"slot\":%llu}",
-             t->proc->pid, t->tid, index, peer, kind, id, key);
+    if (xd_trace_on())
+      xd_trace("{s:s,s:i,s:i,s:i,s:i,s:i,s:o,s:I}", "ev", "receive", "pid",
+               (int)t->proc->pid, "tid", (int)t->tid, "server", (int)index,
+               "from", (int)peer, "kind", (int)kind, "id", xd_json_u64(id),
+               "slot", (json_int_t)key);
     break;
   case XOUS__EV_REPLY:
-    xd_trace("{\"ev\":\"reply\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
-             "\"to\":%u,\"slot\":%llu}",
-             t->proc->pid, t->tid, index, peer, key);
+    xd_trace("{s:s,s:i,s:i,s:i,s:i,s:I}", "ev", "reply", "pid",
+             (int)t->proc->pid, "tid", (int)t->tid, "server", (int)index, "to",
+             (int)peer, "slot", (json_int_t)key);
     break;
   default:
     break;

@@ -81,34 +81,28 @@ xd_fault_clear(void)
   xd_direct_faults_update();
 }
 
-size_t
-xd_fault_list(char *buf, size_t size)
+json_t *
+xd_fault_list(void)
 {
-  size_t len = 0;
-  int n;
+  json_t *list = json_array();
 
-  n = snprintf(buf, size, "[");
-  for (unsigned i = 0; n >= 0 && (size_t)n < size - len && i < MAX_FAULTS;
-       i++) {
+  for (unsigned i = 0; i < MAX_FAULTS && list != NULL; i++) {
     const struct fault *f = &faults[i];
+    json_t *rule;
 
-    len += (size_t)n;
-    n = 0;
     if (!f->used)
       continue;
-    n = snprintf(buf + len, size - len,
-                 "%s{\"pid\":%u,\"syscall\":%u,\"nth\":%u,\"error\":%u,"
-                 "\"error_name\":\"%s\",\"seen\":%u,\"fired\":%u}",
-                 len > 1 ? "," : "", f->pid, f->syscall, f->nth,
-                 (unsigned)f->err, xous_error_name(f->err), f->seen, f->fired);
+    rule = json_pack("{s:i,s:i,s:I,s:i,s:s,s:I,s:I}", "pid", (int)f->pid,
+                     "syscall", (int)f->syscall, "nth", (json_int_t)f->nth,
+                     "error", (int)f->err, "error_name",
+                     xous_error_name(f->err), "seen", (json_int_t)f->seen,
+                     "fired", (json_int_t)f->fired);
+    if (rule == NULL || json_array_append_new(list, rule) != 0) {
+      json_decref(list);
+      list = NULL;
+    }
   }
-  if (n >= 0 && (size_t)n < size - len)
-    len += (size_t)n;
-  if (len + 2 > size)
-    return 0;
-  buf[len++] = ']';
-  buf[len] = '\0';
-  return len;
+  return list;
 }
 
 bool
@@ -138,10 +132,10 @@ xd_fault_check(struct xd_thread *t, xous_word_t nr)
     return false;
   xd_log(1, "fault: syscall %llu of process %u fails with %s",
          (unsigned long long)nr, t->proc->pid, xous_error_name(err));
-  xd_trace("{\"ev\":\"fault\",\"pid\":%u,\"tid\":%u,\"syscall\":%llu,"
-           "\"error\":%u,\"error_name\":\"%s\"}",
-           t->proc->pid, t->tid, (unsigned long long)nr, (unsigned)err,
-           xous_error_name(err));
+  if (xd_trace_on())
+    xd_trace("{s:s,s:i,s:i,s:o,s:i,s:s}", "ev", "fault", "pid",
+             (int)t->proc->pid, "tid", (int)t->tid, "syscall", xd_json_u64(nr),
+             "error", (int)err, "error_name", xous_error_name(err));
   xd_reply_error(t, err);
   /* A spent rule for sends lets messages go straight again. */
   if (sends_before && !xd_fault_sends())
@@ -269,8 +263,8 @@ xd_fault_hold_answer(struct xd_server *s, unsigned n,
     /* The client waits as if the server had never answered, until the
      * server goes: then it gets ServerNotFound. */
     s->slots[n].state = XD_SLOT_ANSWERED;
-    xd_trace("{\"ev\":\"drop\",\"server\":%u,\"to\":%u}", s->index,
-             s->slots[n].client_pid);
+    xd_trace("{s:s,s:i,s:i}", "ev", "drop", "server", (int)s->index, "to",
+             (int)s->slots[n].client_pid);
     return true;
   }
   for (unsigned i = 0; i < MAX_HELD && h == NULL; i++)
@@ -287,8 +281,9 @@ xd_fault_hold_answer(struct xd_server *s, unsigned n,
     true, s->index, s->gen, n, s->slots[n].gen, *ans, uv_now(xd.loop) + r->ms
   };
   s->slots[n].state = XD_SLOT_ANSWERED;
-  xd_trace("{\"ev\":\"delay\",\"server\":%u,\"to\":%u,\"ms\":%llu}", s->index,
-           s->slots[n].client_pid, (unsigned long long)r->ms);
+  if (xd_trace_on())
+    xd_trace("{s:s,s:i,s:i,s:o}", "ev", "delay", "server", (int)s->index, "to",
+             (int)s->slots[n].client_pid, "ms", xd_json_u64(r->ms));
   if (!uv_is_active((uv_handle_t *)&held_timer) ||
       uv_timer_get_due_in(&held_timer) > r->ms)
     uv_timer_start(&held_timer, deliver_due, r->ms, 0);

@@ -169,25 +169,21 @@ hex(char *out, const uint8_t *b, size_t n)
   out[2 * n] = '\0';
 }
 
-void
-xd_hosted_env(const char *name, char *out, size_t cap)
+json_t *
+xd_hosted_env(const char *name)
 {
   struct xd_process *proc;
   struct reservation *r;
   xous_error_t err = XOUS_OK;
   char key[2 * XOUS_HOSTED_KEY_BYTES + 1];
+  json_t *answer;
 
-  if (!listening) {
-    snprintf(out, cap,
-             "{\"ok\":false,\"error\":\"this xousd has no hosted-mode "
-             "listener: start it with --hosted 127.0.0.1:0\"}");
-    return;
-  }
+  if (!listening)
+    return xd_json_answer(false, "this xousd has no hosted-mode listener: "
+                                 "start it with --hosted 127.0.0.1:0");
   proc = xd_process_new(NULL, name[0] != '\0' ? name : "hosted", &err);
-  if (proc == NULL) {
-    snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}", xous_strerror(err));
-    return;
-  }
+  if (proc == NULL)
+    return xd_json_answer(false, xous_strerror(err));
   proc->hosted = true;
   r = &reserved[proc->pid];
   r->proc = proc;
@@ -197,19 +193,18 @@ xd_hosted_env(const char *name, char *out, size_t cap)
     int sp[2];
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
-      xd_log(0, "cannot make a hand-over socket: %s", strerror(errno));
+      const char *why = strerror(errno);
+
+      xd_log(0, "cannot make a hand-over socket: %s", why);
       xd_process_kill(proc);
-      snprintf(out, cap, "{\"ok\":false,\"error\":\"%s\"}", strerror(errno));
-      return;
+      return xd_json_answer(false, why);
     }
     if (start_bridge(proc, sp[1]) != 0) { /* it said why */
       close(sp[0]);
       close(sp[1]);
       xd_process_kill(proc);
-      snprintf(out, cap,
-               "{\"ok\":false,\"error\":\"cannot start "
-               "xous-hosted (see xousd's messages)\"}");
-      return;
+      return xd_json_answer(false, "cannot start xous-hosted (see xousd's "
+                                   "messages)");
     }
     close(sp[1]);
     r->handover = sp[0];
@@ -224,11 +219,10 @@ xd_hosted_env(const char *name, char *out, size_t cap)
   hex(key, r->key, sizeof r->key);
   xd_log(1, "process %u (%s) reserved for a hosted-mode program", proc->pid,
          proc->name);
-  snprintf(out, cap,
-           "{\"ok\":true,\"server\":\"%s\",\"pid\":%u,\"key\":\"%s\","
-           "\"name\":\"%s\"}",
-           address, proc->pid, key, proc->name);
+  answer = json_pack("{s:b,s:s,s:i,s:s,s:s}", "ok", 1, "server", address,
+                     "pid", (int)proc->pid, "key", key, "name", proc->name);
   sodium_memzero(key, sizeof key);
+  return answer;
 }
 
 void

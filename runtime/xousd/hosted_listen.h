@@ -19,9 +19,9 @@ bool xd_hosted_listening(void);
 const char *xd_hosted_address(void);
 /* Stops listening and drops connections still showing their keys. */
 void xd_hosted_stop(void);
-/* Reserves a PID and a fresh key for a program called name: writes the
- * JSON answer of the control request into out. */
-void xd_hosted_env(const char *name, char *out, size_t cap);
+/* Reserves a PID and a fresh key for a program called name: the JSON
+ * answer of the control request. */
+json_t *xd_hosted_env(const char *name);
 /* Whether proc is reserved for a hosted-mode program that has not
  * connected yet. */
 bool xd_hosted_starting(const struct xd_process *proc);

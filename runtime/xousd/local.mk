@@ -20,9 +20,11 @@ xousd_SOURCES = \
 	runtime/xousd/server.c \
 	runtime/xousd/activation.c
 xousd_CPPFLAGS = $(AM_CPPFLAGS) -DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"'
-xousd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(SODIUM_CFLAGS) $(SYSTEMD_CFLAGS)
+xousd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(SODIUM_CFLAGS) $(SYSTEMD_CFLAGS) \
+	$(JANSSON_CFLAGS)
 xousd_LDADD = runtime/hosted/libhosted-shared.la \
-	runtime/core/libxous-core.la $(UV_LIBS) $(SODIUM_LIBS) $(SYSTEMD_LIBS)
+	runtime/core/libxous-core.la $(UV_LIBS) $(SODIUM_LIBS) $(SYSTEMD_LIBS) \
+	$(JANSSON_LIBS)
 
 # The frames of Xous's hosted mode (TCP), for the bridge and the test peer
 # that plays a Rust program.

@@ -1,6 +1,6 @@
 /*
  * The broker's messages: errors always, decisions with --verbose, and the
- * trace stream for xousctl.
+ * trace stream for xousctl (events made with jansson's json_pack).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,19 +29,34 @@ int xd_tracing;
 void
 xd_trace(const char *fmt, ...)
 {
-  char buf[512];
+  char buf[600];
+  json_error_t error;
+  json_t *body, *ev;
   va_list ap;
-  int n;
+  size_t n;
 
-  if (xd_tracing == 0 && xd.opt.verbose < 2)
+  if (!xd_trace_on())
     return;
   va_start(ap, fmt);
-  n = vsnprintf(buf, sizeof buf, fmt, ap);
+  body = json_vpack_ex(&error, 0, fmt, ap);
   va_end(ap);
-  if (n < 0 || (size_t)n >= sizeof buf)
+  /* Every event starts with its time in microseconds on the monotonic
+   * clock, then what json_pack made of fmt. */
+  ev = json_pack("{s:I}", "ts", (json_int_t)(uv_hrtime() / 1000));
+  if (body == NULL || ev == NULL || json_object_update(ev, body) != 0) {
+    if (body == NULL)
+      xd_log(0, "a trace event could not be made: %s", error.text);
+    json_decref(body);
+    json_decref(ev);
+    return;
+  }
+  json_decref(body);
+  n = json_dumpb(ev, buf, sizeof buf, JSON_COMPACT);
+  json_decref(ev);
+  if (n == 0 || n > sizeof buf)
     return;
   if (xd.opt.verbose >= 2)
-    fprintf(stderr, "xousd: trace %s\n", buf);
+    fprintf(stderr, "xousd: trace %.*s\n", (int)n, buf);
   if (xd_tracing > 0)
-    xd_trace_emit(buf, (size_t)n);
+    xd_trace_emit(buf, n);
 }

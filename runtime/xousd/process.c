@@ -113,7 +113,8 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   xd.procs[pid] = proc;
   xd_log(1, "process %u (%s, os pid %d) joined", pid, proc->name,
          (int)proc->os_pid);
-  xd_trace("{\"ev\":\"process\",\"pid\":%u,\"name\":\"%s\"}", pid, proc->name);
+  xd_trace("{s:s,s:i,s:s}", "ev", "process", "pid", (int)pid, "name",
+           proc->name);
   return proc;
 }
 
@@ -158,7 +159,7 @@ xd_process_kill(struct xd_process *proc)
   if (xd.procs[proc->pid] != proc)
     return;
   xd_log(1, "process %u (%s) ended", proc->pid, proc->name);
-  xd_trace("{\"ev\":\"exit\",\"pid\":%u}", proc->pid);
+  xd_trace("{s:s,s:i}", "ev", "exit", "pid", (int)proc->pid);
   xd.procs[proc->pid] = NULL;
   if (proc->hosted)
     xd_hosted_gone(proc);

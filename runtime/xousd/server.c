@@ -119,10 +119,11 @@ enqueue(struct xd_server *s, struct xd_thread *t,
   }
   if (n < XOUS_QUEUE_DEPTH)
     s->slots[n].key = key;
-  xd_trace("{\"ev\":\"send\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
-           "\"kind\":%u,\"id\":%llu,\"slot\":%u}",
-           t->proc->pid, t->tid, s->index, kind, (unsigned long long)m->msg.id,
-           key);
+  if (xd_trace_on())
+    xd_trace("{s:s,s:i,s:i,s:i,s:i,s:o,s:I}", "ev", "send", "pid",
+             (int)t->proc->pid, "tid", (int)t->tid, "server", (int)s->index,
+             "kind", (int)kind, "id", xd_json_u64(m->msg.id), "slot",
+             (json_int_t)key);
   xous__page_ring_bell(s->page, t->proc->pid);
   if (xous__is_blocking(kind)) {
     t->wait = XD_WAIT_REPLY;
@@ -318,9 +319,9 @@ answer(struct xd_thread *t, const struct xous__answer *ans)
     return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
   if (memory && xous__is_memory(sl->kind) && sl->msg.mem.len != ans->len)
     return XOUS_BAD_ADDRESS; /* not the length that was lent */
-  xd_trace("{\"ev\":\"reply\",\"pid\":%u,\"tid\":%u,\"server\":%u,"
-           "\"to\":%u,\"slot\":%u}",
-           t->proc->pid, t->tid, s->index, sl->client_pid, sl->key);
+  xd_trace("{s:s,s:i,s:i,s:i,s:i,s:I}", "ev", "reply", "pid",
+           (int)t->proc->pid, "tid", (int)t->tid, "server", (int)s->index,
+           "to", (int)sl->client_pid, "slot", (json_int_t)sl->key);
   if (!xd_fault_hold_answer(s, n, ans))
     xd_answer_deliver(s, n, ans);
   return XOUS_OK;
@@ -442,8 +443,8 @@ xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
     return;
   }
   xd_log(1, "process %u created server %u", t->proc->pid, s->index);
-  xd_trace("{\"ev\":\"server\",\"pid\":%u,\"server\":%u}", t->proc->pid,
-           s->index);
+  xd_trace("{s:s,s:i,s:i}", "ev", "server", "pid", (int)t->proc->pid, "server",
+           (int)s->index);
   xous__result_set_sid(r, XOUS_RESULT_NEW_SERVER_ID, sid, cid);
   xd_reply(t, r, -1, 0);
   xd_connect_wake(s);
@@ -482,7 +483,7 @@ xd_server_destroy(struct xd_server *s)
    * answer, senders waiting for a slot, all wake and find it dead. */
   xd_direct_server_close(s);
   s->gen++;
-  xd_trace("{\"ev\":\"destroy\",\"server\":%u}", s->index);
+  xd_trace("{s:s,s:i}", "ev", "destroy", "server", (int)s->index);
 }
 
 void

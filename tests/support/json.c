@@ -1,166 +1,90 @@
 /*
- * The tests' JSON reader (json.h).
+ * The tests' JSON reader (json.h), on jansson: the document is parsed
+ * strictly (one value, no duplicate keys, valid UTF-8) and turned into
+ * the tree the tests walk.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
+#include <jansson.h>
 
 #include "json.h"
 
-static const char *jparse(const char *p, struct jval *v, int depth);
-
-static const char *
-jws(const char *p)
-{
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-    p++;
-  return p;
-}
-
-static const char *
-jstring(const char *p, struct jval *v)
-{
-  if (*p++ != '"')
-    return NULL;
-  v->type = J_STR;
-  v->s = p;
-  while (*p != '"') {
-    if ((unsigned char)*p < 0x20)
-      return NULL;
-    if (*p == '\\') {
-      p++;
-      if (*p == 'u') {
-        for (int i = 1; i <= 4; i++)
-          if (p[i] == '\0' || strchr("0123456789abcdefABCDEF", p[i]) == NULL)
-            return NULL;
-        p += 4;
-      } else if (*p == '\0' || strchr("\"\\/bfnrt", *p) == NULL) {
-        return NULL;
-      }
-    }
-    p++;
-  }
-  v->len = (size_t)(p - v->s);
-  return p + 1;
-}
-
-static const char *
-jnumber(const char *p, struct jval *v)
-{
-  const char *start = p, *d;
-  char *end;
-
-  if (*p == '-')
-    p++;
-  if (*p == '0')
-    p++;
-  else if (*p >= '1' && *p <= '9')
-    while (*p >= '0' && *p <= '9')
-      p++;
-  else
-    return NULL;
-  if (*p == '.') {
-    d = ++p;
-    while (*p >= '0' && *p <= '9')
-      p++;
-    if (p == d)
-      return NULL;
-  }
-  if (*p == 'e' || *p == 'E') {
-    p++;
-    if (*p == '+' || *p == '-')
-      p++;
-    d = p;
-    while (*p >= '0' && *p <= '9')
-      p++;
-    if (p == d)
-      return NULL;
-  }
-  v->type = J_NUM;
-  v->num = strtod(start, &end);
-  return end == p ? p : NULL;
-}
-
-/* Appends one item (and for an object its key) to v. */
 static void
-jpush(struct jval *v, const struct jval *key, const struct jval *item)
-{
-  v->items = realloc(v->items, (v->count + 1) * sizeof *v->items);
-  ck_assert_ptr_nonnull(v->items);
-  v->items[v->count] = *item;
-  if (key != NULL) {
-    v->keys = realloc(v->keys, (v->count + 1) * sizeof *v->keys);
-    ck_assert_ptr_nonnull(v->keys);
-    v->keys[v->count] = *key;
-  }
-  v->count++;
-}
-
-static const char *
-jcontainer(const char *p, struct jval *v, char close, int depth)
-{
-  v->type = close == '}' ? J_OBJ : J_ARR;
-  p = jws(p + 1);
-  if (*p == close)
-    return p + 1;
-  for (;;) {
-    struct jval key = { 0 }, item = { 0 };
-
-    if (close == '}') {
-      if ((p = jstring(p, &key)) == NULL)
-        return NULL;
-      p = jws(p);
-      if (*p++ != ':')
-        return NULL;
-    }
-    p = jparse(jws(p), &item, depth + 1);
-    if (p == NULL)
-      return NULL;
-    jpush(v, close == '}' ? &key : NULL, &item);
-    p = jws(p);
-    if (*p == close)
-      return p + 1;
-    if (*p++ != ',')
-      return NULL;
-    p = jws(p);
-  }
-}
-
-static const char *
-jparse(const char *p, struct jval *v, int depth)
+jbuild(const json_t *j, struct jval *v)
 {
   memset(v, 0, sizeof *v);
-  if (depth > 64)
-    return NULL;
-  switch (*p) {
-  case '{':
-    return jcontainer(p, v, '}', depth);
-  case '[':
-    return jcontainer(p, v, ']', depth);
-  case '"':
-    return jstring(p, v);
-  case 't':
-    v->type = J_BOOL;
-    v->num = 1; /* true */
-    return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
-  case 'f':
-    v->type = J_BOOL;
-    return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
-  case 'n':
-    return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
-  default:
-    return jnumber(p, v);
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: {
+    const char *key;
+    json_t *item;
+    size_t i = 0;
+
+    v->type = J_OBJ;
+    v->count = json_object_size(j);
+    v->items = calloc(v->count + 1, sizeof *v->items);
+    v->keys = calloc(v->count + 1, sizeof *v->keys);
+    ck_assert(v->items != NULL && v->keys != NULL);
+    /* Members in the document's order (jansson keeps it). */
+    json_object_foreach((json_t *)j, key, item)
+    {
+      v->keys[i].type = J_STR;
+      v->keys[i].s = key;
+      v->keys[i].len = strlen(key);
+      jbuild(item, &v->items[i++]);
+    }
+    break;
   }
+  case JSON_ARRAY:
+    v->type = J_ARR;
+    v->count = json_array_size(j);
+    v->items = calloc(v->count + 1, sizeof *v->items);
+    ck_assert_ptr_nonnull(v->items);
+    for (size_t i = 0; i < v->count; i++)
+      jbuild(json_array_get(j, i), &v->items[i]);
+    break;
+  case JSON_STRING:
+    v->type = J_STR;
+    v->s = json_string_value(j);
+    v->len = json_string_length(j);
+    break;
+  case JSON_INTEGER:
+    v->type = J_NUM;
+    v->num = (double)json_integer_value(j);
+    break;
+  case JSON_REAL:
+    v->type = J_NUM;
+    v->num = json_real_value(j);
+    break;
+  case JSON_TRUE:
+    v->type = J_BOOL;
+    v->num = 1;
+    break;
+  case JSON_FALSE:
+    v->type = J_BOOL;
+    break;
+  case JSON_NULL:
+    v->type = J_NULL;
+    break;
+  }
+}
+
+static void
+jfree_items(struct jval *v)
+{
+  for (size_t i = 0; i < v->count; i++)
+    jfree_items(&v->items[i]);
+  free(v->items);
+  free(v->keys);
 }
 
 void
 jfree(struct jval *v)
 {
-  for (size_t i = 0; i < v->count; i++)
-    jfree(&v->items[i]);
-  free(v->items);
-  free(v->keys);
+  jfree_items(v);
+  json_decref(v->doc);
+  memset(v, 0, sizeof *v);
 }
 
 const struct jval *
@@ -169,8 +93,7 @@ jget(const struct jval *v, const char *key)
   if (v == NULL || v->type != J_OBJ)
     return NULL;
   for (size_t i = 0; i < v->count; i++)
-    if (v->keys[i].len == strlen(key) &&
-        memcmp(v->keys[i].s, key, v->keys[i].len) == 0)
+    if (strcmp(v->keys[i].s, key) == 0)
       return &v->items[i];
   return NULL;
 }
@@ -198,7 +121,14 @@ jnum(const struct jval *v)
 bool
 jvalid(const char *text, struct jval *root)
 {
-  const char *end = jparse(jws(text), root, 0);
+  json_error_t error;
+  json_t *doc = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                           &error);
 
-  return end != NULL && *jws(end) == '\0';
+  memset(root, 0, sizeof *root);
+  if (doc == NULL)
+    return false;
+  jbuild(doc, root);
+  root->doc = doc;
+  return true;
 }

@@ -1,8 +1,8 @@
 /*
  * A small JSON reader for the tests: enough of RFC 8259 to reject anything
  * malformed, and a tree of the values, so that a document (a Chrome trace,
- * xousctl --json) can be looked at field by field. Strings keep their raw
- * bytes: escapes are checked, not decoded.
+ * xousctl --json) can be looked at field by field. Parsed by jansson;
+ * strings are decoded UTF-8.
  */
 #ifndef XOUS_TEST_JSON_H
 #define XOUS_TEST_JSON_H
@@ -20,6 +20,7 @@ struct jval {
   size_t count; /* J_ARR, J_OBJ */
   struct jval *items;
   struct jval *keys; /* J_OBJ: strings, one per item */
+  void *doc;         /* the root: the parsed document the strings live in */
 };
 
 /* True when all of text is one JSON value; *root is its tree, to be freed
