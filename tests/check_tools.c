@@ -27,6 +27,7 @@
 #include <check.h>
 
 #include <xous.h>
+#include <xous/ticktimer.h>
 
 #include "support/harness.h"
 #include "support/tool.h"
@@ -901,6 +902,158 @@ START_TEST(xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving)
 }
 END_TEST
 
+/* The thread_states entry of TID tid of the process named name in a
+ * `xousctl ps --json` document, or NULL. */
+static const struct jval *
+thread_state(const struct jval *root, const char *name, long tid)
+{
+  for (size_t i = 0; i < root->count; i++) {
+    const struct jval *p = &root->items[i], *ts = jget(p, "thread_states");
+
+    if (!jis(jget(p, "name"), name) || ts == NULL || ts->type != J_ARR)
+      continue;
+    for (size_t j = 0; j < ts->count; j++)
+      if (jnum(jget(&ts->items[j], "tid")) == tid)
+        return &ts->items[j];
+  }
+  return NULL;
+}
+
+/* The server index of the first server of the process named name. */
+static long
+server_of(const char *servers_json, const char *name)
+{
+  struct jval root;
+  long index = -1;
+
+  ck_assert(jvalid(servers_json, &root));
+  for (size_t i = 0; i < root.count && index < 0; i++)
+    if (jis(jget(&root.items[i], "owner_name"), name))
+      index = jnum(jget(&root.items[i], "index"));
+  jfree(&root);
+  return index;
+}
+
+/* Whether the ps document shows every wait the test set up. */
+static bool
+waits_shown(const char *ps_json, long echo, long ticktimer)
+{
+  const struct jval *t;
+  struct jval root;
+  bool ok;
+
+  if (!jvalid(ps_json, &root))
+    return false;
+  /* The echo server receives, on its server. */
+  ok = (t = thread_state(&root, "ws-echo", 2)) != NULL &&
+       jis(jget(t, "state"), "receive") && jnum(jget(t, "server")) == echo;
+  /* Its client waits for the answer to the message with id 3, which the
+   * server holds. */
+  ok = ok && (t = thread_state(&root, "ws-caller", 2)) != NULL &&
+       jis(jget(t, "state"), "call") && jnum(jget(t, "server")) == echo &&
+       jnum(jget(t, "opcode")) == 3;
+  /* A client of a server that does not exist waits in Connect. */
+  ok = ok && (t = thread_state(&root, "ws-connector", 2)) != NULL &&
+       jis(jget(t, "state"), "connect");
+  /* The pool's three threads (TIDs 3..5) receive; its main thread, in
+   * JoinThread, is in no Xous wait. */
+  for (long tid = 3; tid <= 5; tid++)
+    ok = ok && (t = thread_state(&root, "ws-pool", tid)) != NULL &&
+         jis(jget(t, "state"), "receive");
+  ok = ok && (t = thread_state(&root, "ws-pool", 2)) != NULL &&
+       jis(jget(t, "state"), "running");
+  /* The sleeper's sleep is a call to the ticktimer, SleepMs. */
+  ok = ok && (t = thread_state(&root, "ws-sleeper", 2)) != NULL &&
+       jis(jget(t, "state"), "call") && jnum(jget(t, "server")) == ticktimer &&
+       jnum(jget(t, "opcode")) == XOUS_TICKTIMER_SLEEP_MS;
+  jfree(&root);
+  return ok;
+}
+
+static pid_t
+named_peer(const char *xous_name, const char *prog, const char *const argv[])
+{
+  pid_t pid;
+
+  setenv("XOUS_NAME", xous_name, 1);
+  pid = harness_spawn_argv(prog, argv);
+  unsetenv("XOUS_NAME");
+  return pid;
+}
+
+START_TEST(xousctl_ps_tells_what_each_thread_waits_in)
+{
+  const char *const echo_argv[] = { "echo-server", "wait-states-srv!", NULL };
+  const char *const call_argv[] = { "blocked-client", "wait-states-srv!", "3",
+                                    "5", NULL };
+  const char *const connect_argv[] = { "blocked-client", "wait-states-none",
+                                       NULL };
+  const char *const pool_argv[] = { "pool-server", "wait-states-pool", "3",
+                                    NULL };
+  const char *const sleeper_argv[] = { "--sleeps", "1", "--ms", "600000",
+                                       NULL };
+  const char *const none[] = { NULL };
+  char line[256], *ps = NULL, *servers = NULL;
+  long long end = harness_now_ms() + BOUND_MS;
+  long echo = -1, ticktimer = -1;
+  pid_t echo_pid, caller, pool, sleeper;
+  bool shown = false;
+  int st;
+
+  harness_start_broker();
+  harness_spawn_argv("xous-names", none);
+  harness_spawn_argv("xous-ticktimer", none);
+  harness_spawn_argv("xous-log", none);
+  echo_pid = named_peer("ws-echo", HARNESS_PEER, echo_argv);
+  ck_assert(harness_wait_line(echo_pid, "ready", BOUND_MS));
+  caller = named_peer("ws-caller", HARNESS_PEER, call_argv);
+  ck_assert(harness_wait_line(caller, "connected", BOUND_MS));
+  ck_assert(harness_wait_line(echo_pid, "held 5", BOUND_MS));
+  named_peer("ws-connector", HARNESS_PEER, connect_argv);
+  pool = named_peer("ws-pool", HARNESS_PEER, pool_argv);
+  ck_assert(harness_wait_line(pool, "ready", BOUND_MS));
+  sleeper = named_peer("ws-sleeper", "examples/sleeper/sleeper", sleeper_argv);
+  ck_assert(harness_wait_nth_line(sleeper, 0, line, sizeof line, BOUND_MS));
+
+  /* Threads reach their waits in their own time: look until all are
+   * there. */
+  while (!shown && harness_now_ms() < end) {
+    free(ps);
+    free(servers);
+    st = xousctl(&servers, "--json", "--sids", "servers", NULL);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", servers);
+    echo = server_of(servers, "ws-echo");
+    ticktimer = server_of(servers, "xous-ticktimer");
+    st = xousctl(&ps, "--json", "ps", NULL);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", ps);
+    shown = echo >= 0 && ticktimer >= 0 && waits_shown(ps, echo, ticktimer);
+    if (!shown)
+      harness_sleep_ms(20);
+  }
+  ck_assert_msg(shown, "not every wait is in:\n%s\nservers:\n%s", ps, servers);
+  free(ps);
+  free(servers);
+
+  /* The table says it in words, a line per thread under its process. */
+  st = xousctl(&ps, "ps", NULL);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", ps);
+  snprintf(line, sizeof line, "tid 2   receiving on ws-echo#%ld", echo);
+  ck_assert_msg(strstr(ps, line) != NULL, "no '%s' in:\n%s", line, ps);
+  snprintf(line, sizeof line,
+           "tid 2   waiting for an answer from ws-echo#%ld (opcode 3)", echo);
+  ck_assert_msg(strstr(ps, line) != NULL, "no '%s' in:\n%s", line, ps);
+  snprintf(line, sizeof line, "tid 2   sleeping (xous-ticktimer#%ld, SleepMs)",
+           ticktimer);
+  ck_assert_msg(strstr(ps, line) != NULL, "no '%s' in:\n%s", line, ps);
+  ck_assert_msg(strstr(ps, "tid 2   connecting") != NULL, "%s", ps);
+  ck_assert_msg(strstr(ps, " sleeping ") != NULL &&
+                    strstr(ps, " calling ") != NULL &&
+                    strstr(ps, " connecting ") != NULL,
+                "the STATE column: %s", ps);
+  free(ps);
+}
+END_TEST
+
 /* messages_sent of this process in `xousctl ps --json`, or -1. */
 static long
 messages_sent_by_us(void)
@@ -1407,6 +1560,7 @@ main(void)
       ctl, every_program_has_help_on_stdout_version_and_says_what_was_wrong);
   tcase_add_test(ctl,
                  every_program_says_first_what_was_wrong_with_its_arguments);
+  tcase_add_test(ctl, xousctl_ps_tells_what_each_thread_waits_in);
   tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
   tcase_add_test(ctl, xousctl_ps_keeps_utf8_process_names);
   tcase_add_test(ctl,

@@ -324,6 +324,7 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   if (blocking) {
     call = ++call_number;
     ans = &c->ring->answers[tid];
+    ans->id = (uint32_t)m->msg.id; /* what we wait for, for xousctl ps */
     atomic_store_explicit(&ans->state, XOUS_ANSWER_WAITING,
                           memory_order_relaxed);
   }

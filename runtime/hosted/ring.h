@@ -108,7 +108,8 @@ struct xous_ring_answer {
   uint32_t call; /* the call number this answers */
   uint32_t tag;  /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or
                          * ERROR (w[0] the error) for a refused message */
-  uint32_t pad;
+  uint32_t id;   /* the waiting call's message id (low 32 bits), written
+                  * by the caller for xousctl ps: shown, never used */
   uint64_t w[5]; /* the answer's values (struct xous__answer's v) */
   uint64_t pad2;
 };
@@ -160,6 +161,11 @@ struct xous_server_page {
   /* ring_gen[p]: the generation of p's ring, 0 when it has none. A hint:
    * the server asks the broker before it believes a change. */
   _Atomic uint32_t ring_gen[XOUS_RING_PIDS];
+  /* Bit t is set while the server's thread t waits in ReceiveMessage,
+   * for xousctl ps: shown, never used (any client can write it). On a
+   * line of its own, away from the senders' words. */
+  _Atomic uint64_t receivers;
+  uint8_t pad4[XOUS_LINE - 8];
 };
 
 #define XOUS_RING_BYTES                                                       \
@@ -368,6 +374,19 @@ xous__page_ring_bell(struct xous_server_page *pg, unsigned pid)
   atomic_fetch_add(&pg->bell, 1);
   if (atomic_load(&pg->sleepers) != 0)
     xous__futex_wake(&pg->bell, 1);
+}
+
+/* Says that thread tid of the server's process waits in ReceiveMessage
+ * (on), or no longer does. */
+static inline void
+xous__page_receiving(struct xous_server_page *pg, unsigned tid, int on)
+{
+  uint64_t bit = tid < 64 ? 1ull << tid : 0;
+
+  if (on)
+    atomic_fetch_or_explicit(&pg->receivers, bit, memory_order_relaxed);
+  else
+    atomic_fetch_and_explicit(&pg->receivers, ~bit, memory_order_relaxed);
 }
 
 /* Takes one queue slot: 0, or -1 when all XOUS_QUEUE_DEPTH are in use. */

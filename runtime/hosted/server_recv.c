@@ -505,6 +505,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
     polls = spin != 0 && s->spinners == 0;
     s->spinners += polls;
     pthread_mutex_unlock(&xous__srv_lock);
+    xous__page_receiving(s->page, xous__tid(), 1);
     if (polls)
       (void)xous__spin_while(&s->spin, &s->page->bell, seen);
     if (atomic_load(&s->page->bell) == seen) {
@@ -517,6 +518,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       }
       atomic_fetch_sub(&s->page->sleepers, 1);
     }
+    xous__page_receiving(s->page, xous__tid(), 0);
     pthread_mutex_lock(&xous__srv_lock);
     s->spinners -= polls;
     if (atomic_load(&s->page->bell) == seen && !xous__broker_alive()) {

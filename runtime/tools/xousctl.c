@@ -317,27 +317,164 @@ put_column(const char *s, int width)
   printf("%*s ", pad > 0 ? pad : 0, "");
 }
 
+/* What ps says of the servers a thread waits on: "owner#index", and
+ * which one is the ticktimer, whose calls are sleeps and locks. */
+struct server_names {
+  char name[256][48];
+  bool ticktimer[256];
+};
+
 static void
-print_ps(const char *json)
+server_names_load(struct server_names *sn, const char *servers_json)
 {
-  json_t *list = xous__json_parse(json), *o;
+  xous_sid_t tt = xous_sid_from_name(XOUS_TICKTIMER_NAME);
+  json_t *list = xous__json_parse(servers_json), *o;
+  char tt_hex[33];
   size_t i;
 
-  printf("%4s  %-20s %8s  %-9s %7s %7s %5s  %s\n", "PID", "NAME", "HOST PID",
+  snprintf(tt_hex, sizeof tt_hex, "%08x%08x%08x%08x", tt.w[0], tt.w[1],
+           tt.w[2], tt.w[3]);
+  memset(sn, 0, sizeof *sn);
+  json_array_foreach(list, i, o)
+  {
+    unsigned long long index = xous__json_u(o, "index", 256);
+    const char *owner = xous__json_s(o, "owner_name"),
+               *sid = xous__json_s(o, "sid");
+
+    if (index >= 256)
+      continue;
+    snprintf(sn->name[index], sizeof sn->name[index], "%s#%llu",
+             owner != NULL ? owner : "?", index);
+    sn->ticktimer[index] = sid != NULL && strcmp(sid, tt_hex) == 0;
+  }
+  json_decref(list);
+}
+
+/* One thread's wait in words (into out), and the word for the process's
+ * STATE column that it stands for. */
+static const char *
+describe_wait(const json_t *t, const struct server_names *sn, char *out,
+              size_t size)
+{
+  const char *state = xous__json_s(t, "state");
+  unsigned long long server = xous__json_u(t, "server", 256),
+                     op = xous__json_u(t, "opcode", ULLONG_MAX);
+  const char *to = server < 256 && sn->name[server][0] != '\0'
+                       ? sn->name[server]
+                       : "a server";
+
+  if (state == NULL)
+    state = "?";
+  if (strcmp(state, "receive") == 0) {
+    snprintf(out, size, "receiving on %s", to);
+    return "receiving";
+  }
+  if (strcmp(state, "call") == 0 && server < 256 && sn->ticktimer[server]) {
+    if (op == XOUS_TICKTIMER_SLEEP_MS) {
+      snprintf(out, size, "sleeping (%s, SleepMs)", to);
+      return "sleeping";
+    }
+    if (op == XOUS_TICKTIMER_LOCK_MUTEX) {
+      snprintf(out, size, "waiting for a mutex (%s, LockMutex)", to);
+      return "waiting";
+    }
+    if (op == XOUS_TICKTIMER_WAIT_FOR_CONDITION) {
+      snprintf(out, size, "waiting on a condition (%s, WaitForCondition)", to);
+      return "waiting";
+    }
+  }
+  if (strcmp(state, "call") == 0) {
+    if (op != ULLONG_MAX)
+      snprintf(out, size, "waiting for an answer from %s (opcode %llu)", to,
+               op);
+    else
+      snprintf(out, size, "waiting for an answer from %s", to);
+    return "calling";
+  }
+  if (strcmp(state, "send") == 0) {
+    snprintf(out, size, "sending to %s, whose queue is full", to);
+    return "sending";
+  }
+  if (strcmp(state, "connect") == 0) {
+    snprintf(out, size, "connecting, until the server exists");
+    return "connecting";
+  }
+  snprintf(out, size, "%s", state);
+  return state;
+}
+
+/* The STATE column: the broker's own word for a process it has no
+ * threads of ("idle", "starting"); else "running" when a thread runs
+ * (or, when the host says every thread of it sleeps, "sleeping": in a
+ * host call), "receiving" when every thread receives, and otherwise what
+ * the first thread that does not receive waits in. */
+static const char *
+process_state(const json_t *o, const struct server_names *sn)
+{
+  const char *state = xous__json_s(o, "state"), *first = NULL;
+  const json_t *threads = json_object_get(o, "thread_states"), *t;
+  bool running = false;
+  size_t i;
+
+  if (state == NULL)
+    return "?";
+  if (!json_is_array(threads) || json_array_size(threads) == 0)
+    return shown_state(o, state);
+  json_array_foreach(threads, i, t)
+  {
+    char text[160];
+    const char *word = describe_wait(t, sn, text, sizeof text);
+
+    if (strcmp(word, "running") == 0)
+      running = true;
+    else if (first == NULL && strcmp(word, "receiving") != 0)
+      first = word;
+  }
+  if (running) {
+    const char *host = host_state((long long)xous__json_u(o, "os_pid", 0));
+
+    return host != NULL && strcmp(host, "sleeping") == 0 ? "sleeping"
+                                                         : "running";
+  }
+  return first != NULL ? first : "receiving";
+}
+
+/* ps: a line per process, and under it a line per thread, saying what it
+ * waits in. */
+static void
+print_ps(const char *json, const char *servers_json)
+{
+  json_t *list = xous__json_parse(json), *o, *t;
+  struct server_names *sn = calloc(1, sizeof *sn);
+  size_t i, j;
+
+  if (sn != NULL && servers_json != NULL)
+    server_names_load(sn, servers_json);
+  printf("%4s  %-20s %8s  %-10s %7s %7s %5s  %s\n", "PID", "NAME", "HOST PID",
          "STATE", "THREADS", "SERVERS", "CONNS", "KIND");
   json_array_foreach(list, i, o)
   {
-    const char *name = xous__json_s(o, "name"),
-               *state = xous__json_s(o, "state");
+    const char *name = xous__json_s(o, "name");
 
     printf("%4llu  ", xous__json_u(o, "pid", 0));
     put_column(name != NULL ? name : "?", 20);
-    printf("%8llu  %-9s %7llu %7llu %5llu  %s\n", xous__json_u(o, "os_pid", 0),
-           shown_state(o, state != NULL ? state : "?"),
+    printf("%8llu  %-10s %7llu %7llu %5llu  %s\n",
+           xous__json_u(o, "os_pid", 0),
+           sn != NULL ? process_state(o, sn) : "?",
            xous__json_u(o, "threads", 0), xous__json_u(o, "servers", 0),
            xous__json_u(o, "connections", 0),
            xous__json_true(o, "hosted") ? "hosted" : "native");
+    json_array_foreach(json_object_get(o, "thread_states"), j, t)
+    {
+      char text[160];
+
+      if (sn == NULL)
+        break;
+      describe_wait(t, sn, text, sizeof text);
+      printf("      tid %-3llu %s\n", xous__json_u(t, "tid", 0), text);
+    }
   }
+  free(sn);
   json_decref(list);
 }
 
@@ -818,7 +955,22 @@ order(int fd, char *buf, unsigned cmd, const struct command_line *cl)
 static int
 run_ps(int fd, char *buf, const struct command_line *cl)
 {
-  return show(fd, buf, XOUS_CTL_PS, cl->o, print_ps);
+  char *ps = NULL, *json;
+  int status = EXIT_BROKER;
+
+  /* The servers after the processes, to name what the threads wait on. */
+  if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) != NULL &&
+      (ps = strdup(json)) != NULL) {
+    if (cl->o->json) {
+      puts(ps);
+      status = 0;
+    } else if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) != NULL) {
+      print_ps(ps, json);
+      status = 0;
+    }
+  }
+  free(ps);
+  return status;
 }
 
 static void

@@ -366,6 +366,14 @@ void xd_ring_unmap(struct xous_ring *map);
 /* XOUS__SYSCALL_HOSTED: the private calls of libxous. */
 void xd_hosted_call(struct xd_thread *t, const xous_word_t a[8]);
 
+/* ---- waits.c: what each thread waits in, for xousctl ps ---------------- */
+
+/* [{"tid":2,"state":"receive","server":0}, ...]: per thread the broker
+ * knows of (by its socket, an answer slot or a receiver bit), "running",
+ * "receive" (on server), "call" (to server, with the message id as
+ * "opcode"), "send" (to server, whose queue is full) or "connect". */
+json_t *xd_thread_states(const struct xd_process *proc);
+
 /* ---- fault.c: injected failures, for tests ------------------------------- */
 
 /* Adds a rule: the nth call (1 based; 0 = every) of syscall by Xous PID

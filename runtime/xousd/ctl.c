@@ -114,15 +114,16 @@ list_processes(void)
       servers += xd.servers[i].used && xd.servers[i].owner == proc;
     for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++)
       conns += proc->conns[i].used;
-    if (!append(list, json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o,s:b}", "pid",
-                                (int)pid, "name", proc->name, "os_pid",
+    if (!append(list, json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o,s:b,s:o}",
+                                "pid", (int)pid, "name", proc->name, "os_pid",
                                 (int)proc->os_pid, "state", state_of(proc),
                                 "threads", (int)count_threads(proc), "servers",
                                 (int)servers, "connections", (int)conns,
                                 "messages_sent",
                                 xd_json_u64(proc->messages_sent +
                                             xd_direct_sent(proc)),
-                                "hosted", (int)proc->hosted))) {
+                                "hosted", (int)proc->hosted, "thread_states",
+                                xd_thread_states(proc)))) {
       json_decref(list);
       list = NULL;
     }

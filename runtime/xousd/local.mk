@@ -18,7 +18,8 @@ xousd_SOURCES = \
 	runtime/xousd/process.c \
 	runtime/xousd/seed.c \
 	runtime/xousd/server.c \
-	runtime/xousd/activation.c
+	runtime/xousd/activation.c \
+	runtime/xousd/waits.c
 xousd_CPPFLAGS = $(AM_CPPFLAGS) -DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"'
 xousd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(SODIUM_CFLAGS) $(SYSTEMD_CFLAGS) \
 	$(JANSSON_CFLAGS)
