@@ -1,7 +1,8 @@
 #!/bin/sh
 # Lints every manual page in man/ with mandoc: a warning or worse fails
-# the check, so a page that renders badly never ships. Exit 77 (skip)
-# when mandoc is not installed.
+# the check, so a page that renders badly never ships; and every page has
+# a written-out .Dd and .Os xous-posix. Exit 77 (skip) when mandoc is not
+# installed.
 set -u
 
 srcdir=${XOUS_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -24,6 +25,14 @@ for page in "$srcdir"/man/*.[0-9]; do
   else
     printf '%s\n' "$out"
     echo "FAIL: $name"
+    status=1
+  fi
+  # Every page alike: its date written out (a keyword such as $Mdocdate$
+  # is never expanded from git), and the package as its system.
+  months='January|February|March|April|May|June|July|August|September|October|November|December'
+  if ! grep -Eq "^\.Dd ($months) [1-9][0-9]?, [0-9]{4}\$" "$page" ||
+     ! grep -q '^\.Os xous-posix$' "$page"; then
+    echo "FAIL: $name: wants '.Dd Month D, YYYY' and '.Os xous-posix'"
     status=1
   fi
 done
