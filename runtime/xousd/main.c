@@ -59,7 +59,13 @@ usage(FILE *out)
           "                          hosted mode over TCP on ADDR:PORT\n"
           "                          (loopback only; port 0 picks one)\n"
           "  -h, --help              this text\n"
-          "  -V, --version           the version\n");
+          "  -V, --version           the version\n\n");
+  fputs(xd_activation_built()
+            ? "Started by a socket unit (xousd.socket), it takes the socket "
+              "it is\nhanded (LISTEN_FDS) and stays in the foreground.\n"
+            : "Built without libsystemd: a socket handed over by a socket "
+              "unit\n(LISTEN_FDS) is refused.\n",
+        out);
 }
 
 /* Closing a process closes its thread peers too (they move to the doomed
