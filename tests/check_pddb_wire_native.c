@@ -958,6 +958,52 @@ START_TEST(wire_native_basis_monitor_answers_when_the_bases_change)
 }
 END_TEST
 
+START_TEST(wire_native_a_key_callback_hears_of_a_closing_basis)
+{
+  uint8_t req[88], basis[60];
+  uint32_t token[3];
+  xous_envelope_t env;
+  xous_sid_t sid;
+  xous_cid_t self;
+  xous_word_t ret[5];
+  bool got = false;
+  int i;
+
+  start();
+  ck_assert_int_eq(xous_create_server(&sid, &self), XOUS_OK);
+  memcpy(basis, open_secrets, sizeof basis);
+  basis[8] = XOUS__PDDB_REQ_CREATE;
+  ck_assert_uint_eq(lend(4, basis, sizeof basis, NULL), 60);
+  ck_assert_uint_eq(lend(5, open_secrets, sizeof open_secrets, NULL), 60);
+  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  /* Pddb::get(..., Some(callback)): cb_sid Some (tag at 64, the SID's
+   * words at 68). */
+  memcpy(req, get_today, sizeof req);
+  req[64] = 1;
+  memcpy(req + 68, sid.w, 16);
+  get_key(req, sizeof req, token);
+  /* Closing a basis: first CbOp::Change (0) with the token, a Scalar. */
+  basis[8] = XOUS__PDDB_REQ_CLOSE;
+  ck_assert_uint_eq(lend(6, basis, sizeof basis, NULL), 60);
+  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  for (i = 0; i < 20000 && !got; i++) {
+    ck_assert_int_eq(xous_try_receive_message(sid, &env, &got), XOUS_OK);
+    if (!got)
+      (void)xous_yield();
+  }
+  ck_assert_msg(got, "no callback came");
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_SCALAR);
+  ck_assert_uint_eq(env.body.scalar.id, 0);
+  ck_assert_uint_eq(env.body.scalar.arg1, token[0]);
+  ck_assert_uint_eq(env.body.scalar.arg2, token[1]);
+  ck_assert_uint_eq(env.body.scalar.arg3, token[2]);
+  ck_assert_int_eq(xous_blocking_scalar(cid, 20, token[0], token[1], token[2],
+                                        0, ret),
+                   XOUS_OK);
+  ck_assert_uint_eq(ret[0], XOUS_PDDB_RC_OK);
+}
+END_TEST
+
 static Suite *
 native_suite(void)
 {
@@ -984,6 +1030,7 @@ native_suite(void)
   tcase_add_test(ts, wire_native_device_opcodes_answer_without_the_hardware);
   tcase_add_test(ts, wire_native_dict_bulk_delete_removes_the_listed_keys);
   tcase_add_test(ts, wire_native_basis_monitor_answers_when_the_bases_change);
+  tcase_add_test(ts, wire_native_a_key_callback_hears_of_a_closing_basis);
   suite_add_tcase(s, ts);
   return s;
 }
