@@ -385,8 +385,10 @@ serve_frame(int s, const struct xous_wire_frame *f, long n)
  * else it polls; 0x80 an order stamp u64 comes after the words, else the
  * clock's), the token u16, the id byte, then for a memory
  * kind without 0x10 an offset byte (top bit set: byte % 4 pages, else
- * 0), a length byte (top bit set: 1 + byte % 4 pages, else one page) and
- * two bytes for the last words, else four u64 words. */
+ * 0), a length byte (top bit set: 1 + byte % 4 pages, else one page),
+ * two bytes for the last words and an object byte (bits 0-3 the kept
+ * object the cell names, 0x10 its note came with it), else four u64
+ * words. */
 static void
 put_cell(struct fz_reader *in, struct peer_ring *r, bool silent)
 {
@@ -412,6 +414,9 @@ put_cell(struct fz_reader *in, struct peer_ring *r, bool silent)
     w[2] = XOUS_PAGE_SIZE * (uint64_t)(1 + ((l & 0x80) ? l % 4 : 0));
     w[3] = fz_u8(in);
     w[4] = fz_u8(in);
+    o = fz_u8(in);
+    kind |= XOUS_CELL_OBJECT_OF(o & 0xfu) |
+            ((o & 0x10) ? XOUS_CELL_F_FRESH : 0);
   } else {
     for (int i = 1; i < 5; i++)
       w[i] = fz_u64(in);
@@ -453,14 +458,16 @@ put_cell(struct fz_reader *in, struct peer_ring *r, bool silent)
  * magic, 0x80 a key of any value (else the key of the client's next
  * cell). A second byte: bit 0 makes the first descriptor an eventfd, no
  * memory object; bits 2-7 send that many more copies, each with the next
- * key (to fill the server's stash of objects ahead of their cells). */
+ * key (to fill the server's stash of objects ahead of their cells). A
+ * third: bits 0-3 the number to keep the object as, 4-7 the kept object
+ * to let go (0 to 15: past XOUS_KEPT_OBJECTS too). */
 static void
 send_object(struct fz_reader *in, struct peer_ring *r)
 {
   static const int seal_sets[4] = { F_SEAL_SHRINK | F_SEAL_SEAL, 0,
                                     F_SEAL_SHRINK | F_SEAL_WRITE,
                                     F_SEAL_SHRINK };
-  uint8_t sel = fz_u8(in), how = fz_u8(in);
+  uint8_t sel = fz_u8(in), how = fz_u8(in), kept = fz_u8(in);
   unsigned nfds = sel & 3u, copies = 1 + 2u * (how >> 2);
   size_t pages = 1 + ((sel >> 2) & 3u);
   int seals = seal_sets[(sel >> 4) & 3u];
@@ -480,6 +487,8 @@ send_object(struct fz_reader *in, struct peer_ring *r)
   memset(&buf, 0, sizeof buf);
   buf.note.magic = XOUS_OBJECT_MAGIC;
   buf.note.key = r->key;
+  buf.note.keep = kept & 0xfu;
+  buf.note.forget = kept >> 4;
   if (sel & 0x40) {
     len = fz_u8(in) % (sizeof buf + 1);
     buf.note.magic = fz_u32(in);

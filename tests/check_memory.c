@@ -380,34 +380,58 @@ START_TEST(memory_a_lender_write_during_a_lend_is_seen_by_the_server)
 }
 END_TEST
 
+/* Two pages (protected page by page), and 4 MiB (whose page tables move
+ * away and back): twice each, the second time to the server that kept
+ * the object. */
+static const size_t prot_pages[] = { 2, 1024 };
+
 START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
 {
   xous_cid_t cid;
   xous_range_t r;
   unsigned char *p;
+  size_t last;
   pid_t srv;
 
-  srv = start_mem_server(name16("mem-prot", 1), &cid);
-  r = map_pages(2);
+  srv = start_mem_server(name16("mem-prot", 1 + _i), &cid);
+  r = map_pages(prot_pages[_i]);
   p = r.addr;
-  ck_assert(!probe_write_faults(p + PAGE, 'b'));
-  lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
-  expect_line(srv, "holding 104", BOUND_MS);
-  /* Another thread of the lender (this one) touches the lent range. */
-  ck_assert_msg(probe_read_faults(p),
-                "reading a mutably lent page did not fault");
-  ck_assert_msg(probe_read_faults(p + PAGE + 17),
-                "reading the second lent page did not fault");
-  ck_assert_msg(probe_write_faults(p + 5, 'z'),
-                "writing a mutably lent page did not fault");
-  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
-  lend_finish();
-  ck_assert_int_eq(call.err, XOUS_OK);
-  ck_assert_msg(!probe_read_faults(p),
-                "the range still faults after the return");
-  ck_assert_msg(!probe_write_faults(p + PAGE, 'c'),
-                "the range is not writable after the return");
-  ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
+  last = r.len - 1;
+  p[last] = 'e';
+  for (int round = 0; round < 2; round++) {
+    char line[64];
+
+    ck_assert(!probe_write_faults(p + PAGE, 'b'));
+    lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
+    /* Four lines a round: holding, release, returned, after-return. */
+    ck_assert_msg(harness_wait_nth_line(srv, 1 + 4 * (size_t)round, line,
+                                        sizeof line, BOUND_MS),
+                  "no holding line");
+    ck_assert_str_eq(line, "holding 104");
+    /* Another thread of the lender (this one) touches the lent range. */
+    ck_assert_msg(probe_read_faults(p),
+                  "reading a mutably lent page did not fault");
+    ck_assert_msg(probe_read_faults(p + PAGE + 17),
+                  "reading the second lent page did not fault");
+    ck_assert_msg(probe_read_faults(p + last),
+                  "reading the last page did not fault");
+    ck_assert_msg(probe_write_faults(p + 5, 'z'),
+                  "writing a mutably lent page did not fault");
+    ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+    lend_finish();
+    ck_assert_int_eq(call.err, XOUS_OK);
+    ck_assert_msg(!probe_read_faults(p),
+                  "the range still faults after the return");
+    ck_assert_msg(!probe_write_faults(p + PAGE, 'c'),
+                  "the range is not writable after the return");
+    ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
+    ck_assert_int_eq(p[last], 'e');
+    ck_assert_msg(harness_wait_nth_line(srv, 4 + 4 * (size_t)round, line,
+                                        sizeof line, BOUND_MS),
+                  "the server did not report its access after the return");
+    ck_assert_str_eq(line, "after-return faulted");
+    memset(p, 'h', sizeof HOLD_MARK); /* what the server's next look sees */
+  }
 }
 END_TEST
 
@@ -1018,8 +1042,9 @@ memory_suite(void)
       tc, memory_a_server_write_reaches_the_lender_pages_before_the_return);
   tcase_add_test(tc,
                  memory_a_lender_write_during_a_lend_is_seen_by_the_server);
-  tcase_add_test(
-      tc, memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return);
+  tcase_add_loop_test(
+      tc, memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return,
+      0, 2);
   tcase_add_test(tc, memory_the_server_loses_access_after_return_memory);
   tcase_add_test(tc,
                  memory_an_immutable_lend_is_mapped_read_only_in_the_server);

@@ -12,6 +12,10 @@
  *  2. A sender holds a reference from lookup to the end of its call, so
  *     the mappings it uses cannot go away under it; the table holds one
  *     more. The lock guards only the table, never a wait.
+ *  3. The server keeps up to XOUS_KEPT_OBJECTS of our memory objects for
+ *     later lends (ring.h); which, is recorded here. A number is given to
+ *     another object only when no lend of its object is under way, and an
+ *     object we unmap is let go once its lends are back.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +28,14 @@
 #include "hosted/internal.h"
 #include "hosted/ring.h"
 
+/* An object the server keeps for us under number (index + 1). */
+struct held {
+  uint32_t object;        /* 0: the number is free */
+  _Atomic unsigned lends; /* under way */
+  bool gone;              /* unmapped here: let go once lends is 0 */
+  uint64_t used;          /* when last lent, to give the oldest away */
+};
+
 struct conn {
   _Atomic int refs;
   /* Our threads put their cells in one at a time, each claimed and
@@ -35,7 +47,9 @@ struct conn {
   xous_word_t cid;
   struct xous_ring *ring;
   struct xous_server_page *page;
-  unsigned index; /* the server's, for traces */
+  unsigned index;                      /* the server's, for traces */
+  struct held held[XOUS_KEPT_OBJECTS]; /* under push_lock */
+  uint64_t lends;                      /* a clock for held[].used */
 };
 
 static pthread_rwlock_t conn_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -273,22 +287,90 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
   }
 }
 
-/* Hands a memory object to the server, ahead of its cell. */
+/* Hands a memory object to the server, ahead of its cell: for this
+ * message alone (keep 0), or to keep as number keep. */
 static int
-send_object(int sock, int fd, uint32_t key)
+send_object(int sock, int fd, uint32_t key, unsigned keep)
 {
-  struct xous_object_note note = { XOUS_OBJECT_MAGIC, key };
+  struct xous_object_note note = { XOUS_OBJECT_MAGIC, key, keep, 0 };
 
   return xous__send_fd(sock, &note, sizeof note, fd, 0) == (long)sizeof note
              ? 0
              : -1;
 }
 
+/* Tells the server to let kept object number n go. push_lock held. */
+static void
+let_go(struct conn *c, unsigned n)
+{
+  struct xous_object_note note = { XOUS_OBJECT_MAGIC, 0, 0, n };
+
+  c->held[n - 1].object = 0;
+  c->held[n - 1].gone = false;
+  /* Not waiting for room: a note that cannot go leaves the object kept
+   * until its number is given to another or the connection ends. */
+  if (atomic_load(&c->sock) >= 0 &&
+      xous__send_fd(atomic_load(&c->sock), &note, sizeof note, -1,
+                    MSG_DONTWAIT) == (long)sizeof note) {
+    atomic_fetch_add(&c->ring->notes, 1);
+    xous__page_ring_bell(c->page, xous__pid());
+  }
+}
+
+/* The number under which the server keeps object for this lend (*fresh:
+ * it does not have it yet), counted as lent; 0 when it is to go with this
+ * message alone. push_lock held. */
+static unsigned
+hold(struct conn *c, uint32_t object, bool *fresh)
+{
+  struct held *same = NULL, *unused = NULL, *oldest = NULL, *pick;
+
+  *fresh = false;
+  for (unsigned i = 0; i < XOUS_KEPT_OBJECTS && same == NULL; i++) {
+    struct held *h = &c->held[i];
+
+    if (h->object == object && !h->gone)
+      same = h;
+    else if (atomic_load(&h->lends) != 0)
+      continue; /* a lend of it is under way: its number stays */
+    else if (h->object == 0)
+      unused = unused != NULL ? unused : h;
+    else if (oldest == NULL || h->used < oldest->used)
+      oldest = h;
+  }
+  pick = same != NULL ? same : unused != NULL ? unused : oldest;
+  if (pick == NULL)
+    return 0; /* every number is lent now */
+  if (pick != same) {
+    /* The server lets the object kept under this number go. */
+    pick->object = object;
+    pick->gone = false;
+    *fresh = true;
+  }
+  pick->used = ++c->lends;
+  atomic_fetch_add(&pick->lends, 1);
+  return (unsigned)(pick - c->held) + 1;
+}
+
+/* A lend of kept object n is back (or never went). */
+static void
+unhold(struct conn *c, unsigned n, bool failed)
+{
+  struct held *h = &c->held[n - 1];
+
+  pthread_mutex_lock(&c->push_lock);
+  if (failed)
+    h->object = 0; /* the server may not have it: send it again */
+  if (atomic_fetch_sub(&h->lends, 1) == 1 && h->gone)
+    let_go(c, n);
+  pthread_mutex_unlock(&c->push_lock);
+}
+
 /* One message on the direct path; fd is the memory object of a memory
  * message (at fd_offset), -1 for a scalar. */
 static int
 direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
-            xous_word_t r[8])
+            uint32_t object, xous_word_t r[8])
 {
   bool try_only = m->try_only;
   bool blocking = xous__is_blocking(m->kind);
@@ -296,7 +378,9 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   xous_pid_t pid = xous__pid();
   struct xous_ring_answer *ans = NULL;
   struct xous_cell_body body;
-  uint32_t call = 0, key;
+  uint32_t call = 0, key, flags = 0;
+  unsigned kept = 0;
+  bool fresh = false;
   xous_error_t err;
   struct conn *c;
 
@@ -334,19 +418,23 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   if (atomic_load_explicit(&c->page->trace, memory_order_relaxed))
     xous__event(XOUS__EV_SEND, c->index, key, (unsigned)m->kind, body.id, 0);
   err = XOUS_OK;
-  if (fd >= 0) {
-    int sock = conn_sock(c);
-
-    if (sock < 0)
-      err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_OUT_OF_MEMORY;
-    else if (send_object(sock, fd, key) != 0)
-      err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
-  }
+  if (fd >= 0 && conn_sock(c) < 0)
+    err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_OUT_OF_MEMORY;
+  pthread_mutex_lock(&c->push_lock);
+  /* A lend of our own memory: the server keeps the object, which then
+   * crosses the socket only the first time. */
+  if (err == XOUS_OK && fd >= 0 && object != 0 && m->kind != XOUS_MSG_SEND)
+    kept = hold(c, object, &fresh);
+  if (kept != 0)
+    flags = XOUS_CELL_OBJECT_OF(kept) | (fresh ? XOUS_CELL_F_FRESH : 0);
+  if (err == XOUS_OK && fd >= 0 && (kept == 0 || fresh) &&
+      send_object(atomic_load(&c->sock), fd, key, kept) != 0)
+    err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_INTERNAL_ERROR;
   /* SAFETY: our ring; if a broken peer jammed it, the push gives up and
    * the queue slot goes back. */
-  pthread_mutex_lock(&c->push_lock);
   while (err == XOUS_OK &&
-         xous__ring_push(c->ring, (uint32_t)m->kind | ((uint32_t)tid << 8),
+         xous__ring_push(c->ring,
+                         (uint32_t)m->kind | ((uint32_t)tid << 8) | flags,
                          call, key, &body) != 0) {
     if (try_only)
       err = XOUS_SERVER_QUEUE_FULL;
@@ -359,6 +447,8 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   if (err != XOUS_OK) {
     /* An object already sent is freed with its socket, or dropped by the
      * server when no cell names it. */
+    if (kept != 0)
+      unhold(c, kept, true);
     xous__page_release(c->page);
     if (ans != NULL)
       atomic_store(&ans->state, XOUS_ANSWER_IDLE);
@@ -373,6 +463,8 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     return 1;
   }
   err = await_answer(c, ans, call, r);
+  if (kept != 0)
+    unhold(c, kept, err != XOUS_OK || xous__result_is_error(r));
   conn_put(c);
   if (err != XOUS_OK)
     xous__set_error(r, err);
@@ -382,14 +474,36 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
 int
 xous__direct_send(const struct xous__send_args *m, xous_word_t r[8])
 {
-  return direct_send(m, -1, 0, r);
+  return direct_send(m, -1, 0, 0, r);
 }
 
 int
 xous__direct_send_memory(const struct xous__send_args *m, int fd,
-                         uint64_t fd_offset, xous_word_t r[8])
+                         uint64_t fd_offset, uint32_t object, xous_word_t r[8])
 {
-  return direct_send(m, fd, fd_offset, r);
+  return direct_send(m, fd, fd_offset, object, r);
+}
+
+void
+xous__direct_forget(uint32_t object)
+{
+  pthread_rwlock_rdlock(&conn_lock);
+  for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++) {
+    struct conn *c = conns[i];
+
+    if (c == NULL)
+      continue;
+    pthread_mutex_lock(&c->push_lock);
+    for (unsigned n = 0; n < XOUS_KEPT_OBJECTS; n++)
+      if (c->held[n].object == object) {
+        if (atomic_load(&c->held[n].lends) == 0)
+          let_go(c, n + 1);
+        else
+          c->held[n].gone = true; /* let go by its last lend's return */
+      }
+    pthread_mutex_unlock(&c->push_lock);
+  }
+  pthread_rwlock_unlock(&conn_lock);
 }
 
 void

@@ -111,6 +111,8 @@ struct xous__span {
   uint64_t fd_offset;
   int prot; /* the range's protection now */
   int kind;
+  uint32_t object; /* this process's name for the object; 0: not to be
+                    * kept by a server (lent to us) */
 };
 
 void xous__map_memory(const xous_word_t a[8], xous_word_t r[8]);
@@ -124,8 +126,6 @@ void xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8]);
  * give the caller (BadAlignment, BadAddress). */
 xous_error_t xous__span_find(uintptr_t addr, size_t len,
                              struct xous__span *span);
-/* Changes the protection of a range the table knows (lend bookkeeping). */
-int xous__span_protect(uintptr_t addr, size_t len, int prot);
 /* Forgets and unmaps a range that moved away with a Send. */
 void xous__span_release(uintptr_t addr, size_t len);
 /* Counts a lend of a range of ours while it waits for its return: such a
@@ -135,14 +135,47 @@ void xous__span_lending(uintptr_t addr, size_t len, bool lending);
  * fd from here on. Returns the address, or 0 when it cannot be mapped. */
 uintptr_t xous__span_adopt(int fd, uint64_t offset, size_t len, int prot,
                            int kind, xous_sender_t sender);
+/* Records a received lend that a kept window (server.h) holds at addr:
+ * the table neither closes fd nor unmaps it. False when out of memory. */
+bool xous__span_adopt_window(uintptr_t addr, size_t len, int fd,
+                             uint64_t offset, int prot, xous_sender_t sender,
+                             void *window);
 /* Drops a borrowed range on ReturnMemory: XOUS_OK when [addr, len) is what
- * the message from sender carried (it is now unmapped), XOUS_BAD_ADDRESS
- * when sender lent something else, XOUS_DOUBLE_FREE when it lent nothing. */
+ * the message from sender carried (it is now unmapped, or its window in
+ * *window to be put out of reach), XOUS_BAD_ADDRESS when sender lent
+ * something else, XOUS_DOUBLE_FREE when it lent nothing. */
 xous_error_t xous__span_return(xous_sender_t sender, uintptr_t addr,
-                               size_t len);
+                               size_t len, void **window);
 void xous__memory_fork_lock(void);
 void xous__memory_fork_unlock(void);
 void xous__memory_after_fork(void);
+
+/* ---- pages.c: ranges out of reach and back ----------------------------- */
+
+/* From this length a range's page tables are moved away instead of its
+ * PTEs being rewritten; MapMemory aligns such ranges (and a server its
+ * windows) to XOUS__MOVE_ALIGN, so that whole page tables move. */
+#define XOUS__MOVE_MIN ((size_t)2 << 20)
+#define XOUS__MOVE_ALIGN ((size_t)2 << 20)
+
+/* Where a hidden range's pages went; zero-initialised. */
+struct xous__hidden {
+  uintptr_t stash; /* a PROT_NONE placeholder of ours, or the pages */
+  int prot;        /* the pages' protection while they are there */
+  bool moved;      /* the pages are in the stash */
+};
+
+/* A PROT_NONE placeholder of len bytes, XOUS__MOVE_ALIGN aligned when
+ * len is at least XOUS__MOVE_MIN; NULL when out of address space. */
+void *xous__reserve_aligned(size_t len);
+/* Makes [addr, addr+len) (now of protection prot) fault; 0 or -1. */
+int xous__pages_hide(struct xous__hidden *h, uintptr_t addr, size_t len,
+                     int prot);
+/* Gives the range back with protection prot; 0 or -1. */
+int xous__pages_show(struct xous__hidden *h, uintptr_t addr, size_t len,
+                     int prot);
+/* Frees the stash, with the pages if they are there. */
+void xous__pages_forget(struct xous__hidden *h, size_t len);
 
 /* ---- clock.c ----------------------------------------------------------- */
 
@@ -178,10 +211,15 @@ void xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset);
 /* SendMessage/TrySendMessage of a Scalar or BlockingScalar: 1 when done
  * here (r set), 0 when the broker must relay it. */
 int xous__direct_send(const struct xous__send_args *m, xous_word_t r[8]);
-/* The same for a memory message whose object is fd, at fd_offset. */
+/* The same for a memory message whose object is fd, at fd_offset;
+ * object is the span's name for it (0: not to be kept by the server). */
 int xous__direct_send_memory(const struct xous__send_args *m, int fd,
-                             uint64_t fd_offset, xous_word_t r[8]);
+                             uint64_t fd_offset, uint32_t object,
+                             xous_word_t r[8]);
 void xous__direct_disconnect(xous_word_t cid);
+/* Object (a span's) is gone from this process: the servers that keep it
+ * for later lends are told to let it go. */
+void xous__direct_forget(uint32_t object);
 void xous__direct_fork_lock(void);
 void xous__direct_fork_unlock(void);
 void xous__direct_after_fork(void);
@@ -199,6 +237,9 @@ void xous__direct_reply_and_receive(const struct xous__answer *ans,
 /* Whether a server of ours has memory lent to it now (DestroyServer must
  * refuse then). */
 bool xous__direct_holds_lends(xous_sid_t sid);
+/* Puts a returned window of a kept object (xous__span_return) out of
+ * reach until its next lend. */
+void xous__srv_window_return(void *window);
 void xous__direct_destroyed(xous_sid_t sid);
 void xous__direct_server_fork_lock(void);
 void xous__direct_server_fork_unlock(void);

@@ -9,6 +9,9 @@
  *  2. While mutably lent, the lender's pages are not accessible to it.
  *  3. Sent pages leave the sender; lent pages come back on ReturnMemory
  *     (or ReplyAndReceiveNext with a memory answer).
+ *  4. A server keeps what it was lent mapped, out of reach, for the next
+ *     lend of the same range (server_kept.c); the lender's pages leave it
+ *     the same way (pages.c): large ranges move their page tables.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -56,6 +59,11 @@ xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
   xous__envelope_set_addr(r, addr);
 }
 
+/* The stash the calling thread's last large mutable lend used: the next
+ * one of the same length needs no new placeholder. */
+static _Thread_local struct xous__hidden stash;
+static _Thread_local size_t stash_len;
+
 /* SendMessage / TrySendMessage of a memory message. */
 void
 xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
@@ -64,6 +72,7 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
   uintptr_t addr = m.msg.mem.addr;
   size_t len = m.msg.mem.len;
   struct xous__span span;
+  struct xous__hidden hidden = { 0 };
   xous_error_t err;
   uint64_t off;
   int got_fd;
@@ -85,23 +94,36 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
   }
   /* While mutably lent, the lender cannot touch the pages, as on the
    * device: a use-after-lend bug faults here too. */
-  if (m.kind == XOUS_MSG_LEND_MUT &&
-      xous__span_protect(addr, len, PROT_NONE) != 0) {
-    xous__set_error(r, xous__errno_to_xous(errno));
-    return;
+  if (m.kind == XOUS_MSG_LEND_MUT) {
+    if (stash_len == len) {
+      hidden.stash = stash.stash;
+      stash = (struct xous__hidden){ 0 };
+      stash_len = 0;
+    }
+    if (xous__pages_hide(&hidden, addr, len, span.prot) != 0) {
+      xous__pages_forget(&hidden, len);
+      xous__set_error(r, xous__errno_to_xous(errno));
+      return;
+    }
   }
   off = span.fd_offset;
   if (m.kind != XOUS_MSG_SEND)
     xous__span_lending(addr, len, true);
-  if (!xous__direct_send_memory(&m, span.fd, off, r)) {
+  if (!xous__direct_send_memory(&m, span.fd, off, span.object, r)) {
     xous__broker_call(a, span.fd, r, &off, &got_fd);
     if (got_fd >= 0)
       close(got_fd);
   }
   if (m.kind != XOUS_MSG_SEND)
     xous__span_lending(addr, len, false);
-  if (m.kind == XOUS_MSG_LEND_MUT)
-    (void)xous__span_protect(addr, len, span.prot);
+  if (m.kind == XOUS_MSG_LEND_MUT) {
+    (void)xous__pages_show(&hidden, addr, len, span.prot);
+    if (hidden.stash != 0 && !hidden.moved) {
+      xous__pages_forget(&stash, stash_len);
+      stash = hidden;
+      stash_len = len;
+    }
+  }
   if (m.kind == XOUS_MSG_SEND && !xous__result_is_error(r))
     xous__span_release(addr, len); /* the pages moved */
 }
@@ -110,12 +132,15 @@ void
 xous__return_memory(const xous_word_t a[8], xous_word_t r[8])
 {
   struct xous__answer ans = xous__answer_of_return(a);
-  xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len);
+  void *window;
+  xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len, &window);
 
   if (err == XOUS_BAD_ADDRESS) {
     xous__set_error(r, err);
     return;
   }
+  if (window != NULL)
+    xous__srv_window_return(window); /* out of reach before the answer */
   /* Unmapped (or never ours): the answer goes to the lender. */
   xous__direct_return(&ans, r);
 }
@@ -126,12 +151,16 @@ xous__reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
   struct xous__answer ans = xous__answer_of_reply(a);
 
   if (xous__answer_is_memory(&ans)) {
-    xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len);
+    void *window;
+    xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len,
+                                         &window);
 
     if (err == XOUS_BAD_ADDRESS) {
       xous__set_error(r, err);
       return;
     }
+    if (window != NULL)
+      xous__srv_window_return(window);
   }
   xous__direct_reply_and_receive(&ans, r);
 }

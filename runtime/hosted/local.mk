@@ -15,6 +15,8 @@ libxous_la_SOURCES = $(libxous_portable) \
 	runtime/hosted/server.h \
 	runtime/hosted/server_recv.c \
 	runtime/hosted/server_reply.c \
+	runtime/hosted/server_kept.c \
+	runtime/hosted/pages.c \
 	runtime/hosted/server_rings.c \
 	runtime/hosted/sigterm.c \
 	runtime/hosted/stdio.c \

@@ -33,6 +33,9 @@ struct entry {
   int heap;             /* the heap: resized, never unmapped */
   int counted;          /* from MapMemory: counts in XOUS_LIMIT_MAPPED */
   int lent;             /* lends of a part of it that wait for return */
+  uint32_t object;      /* our name for the object; 0: lent to us */
+  void *window;         /* BORROWED: the kept window that maps it (fd and
+                         * mapping are the window's), or NULL */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -43,7 +46,8 @@ static uintptr_t heap_base; /* start of the reservation, 0 until used */
 static size_t heap_size;    /* bytes usable now */
 static size_t heap_max = HEAP_DEFAULT_MAX;
 static int heap_fd = -1;
-static size_t mapped; /* bytes from MapMemory held now */
+static size_t mapped;        /* bytes from MapMemory held now */
+static uint32_t last_object; /* the last name given to an object */
 static size_t mapped_max = XOUS_MAPPED_DEFAULT; /* XOUS_LIMIT_MAPPED */
 
 /* Gives back size bytes of the MapMemory allowance. */
@@ -112,6 +116,25 @@ add_entry(void)
   }
   memset(&table[used], 0, sizeof table[used]);
   return &table[used++];
+}
+
+/* Caller holds lock: a name for a new object (never 0). */
+static uint32_t
+name_object(void)
+{
+  if (++last_object == 0)
+    last_object = 1;
+  return last_object;
+}
+
+/* Caller holds lock: whether any range of object is still mapped. */
+static bool
+object_mapped(uint32_t object)
+{
+  for (size_t i = 0; i < used; i++)
+    if (table[i].object == object)
+      return true;
+  return false;
 }
 
 /* Caller holds lock: the entry holding all of [addr, addr+len), or NULL. */
@@ -191,6 +214,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   size_t size = m.size;
   unsigned flags = (unsigned)m.flags;
   int mflags = MAP_SHARED;
+  bool reserved = false;
   struct entry *e;
   void *p;
   int fd, prot;
@@ -228,13 +252,23 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
     unmapped(size);
     return;
   }
+  if (virt == 0 && size >= XOUS__MOVE_MIN) {
+    /* Aligned, so that a lend of it moves whole page tables (pages.c). */
+    void *at = xous__reserve_aligned(size);
+
+    if (at != NULL) {
+      virt = (uintptr_t)at;
+      mflags |= MAP_FIXED;
+      reserved = true;
+    }
+  }
   p = mmap((void *)virt, size, prot, mflags, fd, 0);
   if (p == MAP_FAILED || (virt != 0 && (uintptr_t)p != virt)) {
     xous_error_t err = p == MAP_FAILED ? xous__errno_to_xous(errno)
                                        : XOUS_BAD_ADDRESS;
 
-    if (p != MAP_FAILED)
-      munmap(p, size);
+    if (p != MAP_FAILED || reserved)
+      munmap(p != MAP_FAILED ? p : (void *)virt, size);
     close(fd);
     xous__set_error(r, err);
     unmapped(size);
@@ -256,6 +290,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   e->prot = prot;
   e->kind = XOUS__MAP_OWNED;
   e->counted = 1;
+  e->object = name_object();
   pthread_mutex_unlock(&lock);
   xous__result_set_range(r, (xous_word_t)p, size);
 }
@@ -268,6 +303,7 @@ xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8])
   size_t len = u.len;
   struct entry *e;
   xous_error_t err;
+  uint32_t gone = 0;
 
   if (check_range(addr, len, r) != 0)
     return;
@@ -281,12 +317,17 @@ xous__unmap_memory(const xous_word_t a[8], xous_word_t r[8])
     err = XOUS_SHARE_VIOLATION; /* lent out: the device refuses too */
   else {
     int counted = e->counted;
+    uint32_t object = e->object;
 
     err = cut(e, addr, len);
     if (err == XOUS_OK && counted)
       mapped = mapped >= len ? mapped - len : 0;
+    if (err == XOUS_OK && object != 0 && !object_mapped(object))
+      gone = object;
   }
   pthread_mutex_unlock(&lock);
+  if (gone != 0)
+    xous__direct_forget(gone); /* servers may keep it for later lends */
   if (err != XOUS_OK)
     xous__set_error(r, err);
   else
@@ -341,6 +382,7 @@ heap_resize(size_t size)
     e->prot = PROT_READ | PROT_WRITE;
     e->kind = XOUS__MAP_OWNED;
     e->heap = 1;
+    e->object = name_object();
   }
   if (e != NULL)
     e->len = size;
@@ -497,6 +539,7 @@ xous__span_find(uintptr_t addr, size_t len, struct xous__span *span)
   span->fd_offset = e->fd_offset + (addr - e->addr);
   span->prot = e->prot;
   span->kind = e->kind;
+  span->object = e->kind == XOUS__MAP_OWNED ? e->object : 0;
   pthread_mutex_unlock(&lock);
   return XOUS_OK;
 }
@@ -519,12 +562,6 @@ xous__thread_stack(size_t size, xous_range_t *stack)
   return XOUS_OK;
 }
 
-int
-xous__span_protect(uintptr_t addr, size_t len, int prot)
-{
-  return mprotect((void *)addr, len, prot);
-}
-
 void
 xous__span_lending(uintptr_t addr, size_t len, bool lending)
 {
@@ -543,14 +580,21 @@ void
 xous__span_release(uintptr_t addr, size_t len)
 {
   struct entry *e;
+  uint32_t object = 0;
 
   pthread_mutex_lock(&lock);
   e = find(addr, len);
+  if (e != NULL)
+    object = e->object;
   if (e != NULL && e->counted && cut(e, addr, len) == XOUS_OK)
     mapped = mapped >= len ? mapped - len : 0;
   else if (e != NULL)
     (void)cut(e, addr, len);
+  if (object != 0 && object_mapped(object))
+    object = 0;
   pthread_mutex_unlock(&lock);
+  if (object != 0)
+    xous__direct_forget(object);
 }
 
 uintptr_t
@@ -584,16 +628,42 @@ xous__span_adopt(int fd, uint64_t offset, size_t len, int prot, int kind,
   e->prot = prot;
   e->kind = kind;
   e->sender = sender;
+  if (kind == XOUS__MAP_OWNED)
+    e->object = name_object(); /* sent to us: ours to lend on */
   pthread_mutex_unlock(&lock);
   return (uintptr_t)p;
 }
 
+bool
+xous__span_adopt_window(uintptr_t addr, size_t len, int fd, uint64_t offset,
+                        int prot, xous_sender_t sender, void *window)
+{
+  struct entry *e;
+
+  pthread_mutex_lock(&lock);
+  e = add_entry();
+  if (e != NULL) {
+    e->addr = addr;
+    e->len = len;
+    e->fd = fd;
+    e->fd_offset = offset;
+    e->prot = prot;
+    e->kind = XOUS__MAP_BORROWED;
+    e->sender = sender;
+    e->window = window;
+  }
+  pthread_mutex_unlock(&lock);
+  return e != NULL;
+}
+
 xous_error_t
-xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len)
+xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len,
+                  void **window)
 {
   xous_error_t err = XOUS_DOUBLE_FREE;
   size_t i;
 
+  *window = NULL;
   pthread_mutex_lock(&lock);
   for (i = 0; i < used; i++) {
     struct entry *e = &table[i];
@@ -602,6 +672,13 @@ xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len)
       continue;
     if (e->addr != addr || e->len != len) {
       err = XOUS_BAD_ADDRESS;
+      break;
+    }
+    if (e->window != NULL) {
+      /* The window stays mapped, out of reach, for the next lend. */
+      *window = e->window;
+      *e = table[--used];
+      err = XOUS_OK;
       break;
     }
     err = cut(e, addr, len);
@@ -632,7 +709,8 @@ xous__memory_after_fork(void)
   size_t i;
 
   for (i = 0; i < used; i++)
-    close(table[i].fd);
+    if (table[i].window == NULL)
+      close(table[i].fd); /* a window's is the server state's */
   used = 0;
   mapped = 0;
 }

@@ -62,6 +62,13 @@
  * waits for the answer in bits 15..8, and who wrote it. */
 #define XOUS_CELL_KIND(k) ((k)&0xffu)
 #define XOUS_CELL_TID(k) (((k) >> 8) & 0xffu)
+/* A memory message's object, in bits 19..16: 0 when it came on the
+ * ring's socket for this message alone, else the number (1 to
+ * XOUS_KEPT_OBJECTS) under which the server keeps it for the client. */
+#define XOUS_CELL_OBJECT(k) (((k) >> 16) & 0xfu)
+#define XOUS_CELL_OBJECT_OF(n) ((uint32_t)(n) << 16)
+/* The note that makes the server keep it came with this very message. */
+#define XOUS_CELL_F_FRESH 0x00100000u
 #define XOUS_CELL_F_BROKER 0x80000000u /* token is the broker's slot */
 
 /* A cell's token, for a blocking message the broker relays, is the
@@ -122,7 +129,10 @@ struct xous_ring {
   uint32_t magic, version;
   uint32_t server_index, client_pid;
   _Atomic uint32_t gone; /* XOUS_RING_*_GONE, set by the broker */
-  uint8_t pad0[XOUS_LINE - 20];
+  /* Bumped by the client after a note that asks nothing of a cell (a
+   * kept object let go): the server reads its socket when it changes. */
+  _Atomic uint32_t notes;
+  uint8_t pad0[XOUS_LINE - 24];
   /* The producers' line. */
   _Atomic uint32_t enq;
   _Atomic uint32_t sent; /* messages the client put in, for xousctl */
@@ -180,12 +190,20 @@ _Static_assert(sizeof(struct xous_ring_answer) == XOUS_LINE,
                "an answer a line");
 
 /* Beside each ring, a socket pair carries the memory objects of lends and
- * Sends from the client to the server: one datagram per message, sent
- * before its cell, with the object's fd attached and the cell's key. */
+ * Sends from the client to the server: one datagram per object, sent
+ * before the cell of the message it first comes with, with the object's
+ * fd attached and the cell's key. With keep, the server keeps the object
+ * (and its mappings, out of reach between lends) under that number for
+ * the client's later lends, whose cells name it and come with no
+ * datagram, until a note with forget (and no fd) lets it go, another
+ * object takes the number, or the ring goes. */
 #define XOUS_OBJECT_MAGIC 0x58534f42u /* 'XSOB' */
+#define XOUS_KEPT_OBJECTS 8           /* numbers 1..8 per client */
 struct xous_object_note {
   uint32_t magic;
   uint32_t key;
+  uint32_t keep;   /* 0: for this message only; 1..XOUS_KEPT_OBJECTS */
+  uint32_t forget; /* with no fd: the kept object to let go */
 };
 
 /* ---- objects.c ----------------------------------------------------------- */

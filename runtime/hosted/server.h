@@ -25,6 +25,33 @@
  * of the cell we look for. */
 #define STASH (2 * XOUS_RING_ANSWERS)
 
+/* The mappings of a kept object, one per range (and protection) lent. */
+#define KEPT_WINDOWS 4
+
+struct kept;
+
+/* One range of a kept object, mapped here at addr; between lends it is
+ * out of reach (pages.c), so that a use after return faults as on the
+ * device, and the next lend of the same range costs no mmap. */
+struct window {
+  struct kept *obj;
+  uintptr_t addr; /* 0: unused */
+  uint64_t offset, len;
+  int prot;
+  bool lent;
+  struct xous__hidden hidden;
+};
+
+/* An object a client asked us to keep for its later lends. */
+struct kept {
+  int fd;
+  uint64_t size; /* at least this long: it is sealed against shrinking */
+  uint32_t key;  /* of the note that brought it */
+  unsigned lent; /* windows lent now */
+  bool let_go;   /* the client's no more: freed once nothing is lent */
+  struct window windows[KEPT_WINDOWS];
+};
+
 struct ring {
   struct xous_ring *map;
   uint32_t gen;
@@ -45,6 +72,8 @@ struct ring {
     int fd;
   } stash[STASH];
   unsigned nstash;
+  struct kept *kept[XOUS_KEPT_OBJECTS + 1]; /* by the client's number */
+  uint32_t notes_seen; /* the ring's notes word when the socket was read */
 };
 
 struct slot {
@@ -77,8 +106,9 @@ struct server {
 /* One received message, as it leaves the lock. */
 struct taken {
   struct xous__envelope env;
-  bool fetch; /* a memory message: its object is at the broker */
-  int fd;     /* a memory message's object, handed over directly */
+  bool fetch;            /* a memory message: its object is at the broker */
+  int fd;                /* a memory message's object, handed over directly */
+  struct window *window; /* or the window of a kept one that maps it */
   uint64_t mem_offset;
   uint32_t key;
   unsigned kind, pid;
@@ -100,6 +130,30 @@ struct ring *xous__srv_ring_of(struct server *s, unsigned pid, bool *later);
 bool xous__srv_ring_current(const struct ring *ring, uint32_t gen);
 /* The object sent ahead of the cell named key, or -1. */
 int xous__srv_object_of(struct ring *r, uint32_t key);
+/* Reads the notes waiting on r's socket (kept objects taken or let go,
+ * objects ahead of their cells) once the ring's notes word moved. */
+void xous__srv_read_notes(struct ring *r);
+
+/* ---- server_kept.c -------------------------------------------------------- */
+
+/* Takes the object a note asks us to keep as number n (closing fd when it
+ * is no fit object); lets the one kept as n before go. Lock held. */
+void xous__srv_keep(struct ring *r, unsigned n, int fd, uint32_t key);
+/* Lets kept object n go (its mappings and fd, now or after its last
+ * return). Lock held. */
+void xous__srv_let_go(struct ring *r, unsigned n);
+/* The window of kept object n for [offset, offset+len) with prot, made
+ * reachable and marked lent; NULL with *err set, or with XOUS_OK when
+ * every window is lent (then *fd is a descriptor of the object to map as
+ * for a single message). Lock held. */
+struct window *xous__srv_window_lend(struct ring *r, unsigned n,
+                                     uint64_t offset, uint64_t len, int prot,
+                                     int *fd, xous_error_t *err);
+/* Puts lent window w out of reach again (a return). Lock held. */
+void xous__srv_window_put(struct window *w);
+/* Gives envelope r the address of window w and records the lend in the
+ * memory table; on failure the lend goes back to its sender. */
+void xous__srv_adopt_window(struct window *w, xous_word_t r[8]);
 
 /* ---- server_recv.c ------------------------------------------------------- */
 

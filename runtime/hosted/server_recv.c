@@ -161,12 +161,35 @@ static xous_error_t
 take_object(struct ring *r, const struct xous_ring_cell *c, unsigned kind,
             unsigned tid, struct taken *t)
 {
+  unsigned n = XOUS_CELL_OBJECT(c->kind);
   xous_error_t err;
 
-  t->fd = xous__srv_object_of(r, c->key);
-  err = t->fd < 0 ? XOUS_BAD_ADDRESS
-                  : xous__check_object(t->fd, c->body.mem.object_offset,
-                                       c->body.mem.len);
+  if (n != 0 && kind != XOUS_MSG_SEND) {
+    /* A kept object: its note came with this cell (and may have been
+     * read already), or with an earlier one. */
+    int prot = kind == XOUS_MSG_LEND ? PROT_READ : PROT_READ | PROT_WRITE;
+
+    if ((c->kind & XOUS_CELL_F_FRESH) != 0 && n <= XOUS_KEPT_OBJECTS &&
+        (r->kept[n] == NULL || r->kept[n]->key != c->key)) {
+      int fd = xous__srv_object_of(r, c->key);
+
+      if (fd >= 0)
+        close(fd); /* came for this message alone: not what it says */
+    }
+    if ((c->kind & XOUS_CELL_F_FRESH) != 0 && n <= XOUS_KEPT_OBJECTS &&
+        (r->kept[n] == NULL || r->kept[n]->key != c->key))
+      err = XOUS_BAD_ADDRESS;
+    else
+      t->window = xous__srv_window_lend(r, n, c->body.mem.object_offset,
+                                        c->body.mem.len, prot, &t->fd, &err);
+  } else if (n != 0) {
+    err = XOUS_BAD_ADDRESS; /* a Send moves pages: never a kept object */
+  } else {
+    t->fd = xous__srv_object_of(r, c->key);
+    err = t->fd < 0 ? XOUS_BAD_ADDRESS
+                    : xous__check_object(t->fd, c->body.mem.object_offset,
+                                         c->body.mem.len);
+  }
   if (err != XOUS_OK) {
     if (t->fd >= 0)
       close(t->fd);
@@ -206,6 +229,10 @@ accept_direct(struct server *s, unsigned pid, struct ring *r,
     close(t->fd);
     t->fd = -1;
   }
+  if (*token == 0 && t->window != NULL) {
+    xous__srv_window_put(t->window);
+    t->window = NULL;
+  }
   return *token != 0;
 }
 
@@ -240,6 +267,7 @@ accept_cell(struct server *s, unsigned pid, struct ring *r,
 
   t->fetch = false;
   t->fd = -1;
+  t->window = NULL;
   t->kind = kind;
   t->pid = pid;
   t->key = c->key; /* the client's word: only for traces */
@@ -410,6 +438,8 @@ xous__srv_sweep(struct server *s)
                        xous__ring_peek(r->map, r->pos))) ||
         (r == NULL && gen != 0))
       atomic_fetch_or(&s->page->ready[pid / 64], 1ull << (pid % 64));
+    if (r != NULL)
+      xous__srv_read_notes(r); /* kept objects let go, if any */
   }
 }
 
@@ -472,7 +502,9 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
           xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env.msg.id,
                       t.pid);
         xous__envelope_words(&t.env, r);
-        if (t.fd >= 0)
+        if (t.window != NULL)
+          xous__srv_adopt_window(t.window, r);
+        else if (t.fd >= 0)
           xous__adopt_envelope(r, t.fd, t.mem_offset);
         return;
       }

@@ -1,8 +1,9 @@
 /*
  * The rings of a server's clients, as the server's library holds them:
  * mapped on a client's first message, checked with the broker when a
- * client's hints say they changed, and the memory objects that come ahead
- * of their cells on each ring's socket.
+ * client's hints say they changed, and the notes on each ring's socket:
+ * memory objects ahead of their cells, objects to keep (server_kept.c)
+ * and kept objects let go.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@ void
 xous__srv_ring_put(struct ring *r)
 {
   if (r != NULL && --r->refs == 0) {
+    for (unsigned n = 1; n <= XOUS_KEPT_OBJECTS; n++)
+      xous__srv_let_go(r, n);
     munmap(r->map, XOUS_RING_BYTES);
     if (r->sock >= 0)
       close(r->sock);
@@ -26,8 +29,97 @@ xous__srv_ring_put(struct ring *r)
   }
 }
 
+/* Reads one datagram of r's socket: 1 with a note (and the one fd that
+ * came with it, or -1), 0 for one that was dropped, -1 when there is
+ * none. Lock held. */
+static int
+read_note(struct ring *r, struct xous_object_note *note, int *fd)
+{
+  /* SAFETY: the datagrams come from the client: only one of exactly our
+   * size with at most one descriptor is taken; anything else is closed
+   * and dropped. */
+  struct iovec iov = { .iov_base = note, .iov_len = sizeof *note };
+  union {
+    char buf[CMSG_SPACE(2 * sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = u.buf,
+                        .msg_controllen = sizeof u.buf };
+  int nfds = 0;
+  ssize_t n;
+
+  *fd = -1;
+  if (r->sock < 0)
+    return -1;
+  do
+    n = recvmsg(r->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  /* Nothing more (or the client's end is closed); an empty datagram
+   * with descriptors is malformed, and its descriptors are closed. */
+  if (n < 0 || (n == 0 && msg.msg_controllen == 0))
+    return -1;
+  for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+       cm = CMSG_NXTHDR(&msg, cm))
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+      size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+      for (size_t j = 0; j < k; j++) {
+        int got;
+
+        memcpy(&got, CMSG_DATA(cm) + j * sizeof(int), sizeof got);
+        if (nfds++ == 0)
+          *fd = got;
+        else
+          close(got);
+      }
+    }
+  if (n != (ssize_t)sizeof *note || nfds > 1 ||
+      (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
+      note->magic != XOUS_OBJECT_MAGIC || note->keep > XOUS_KEPT_OBJECTS ||
+      (nfds == 0) != (note->forget != 0)) {
+    if (*fd >= 0)
+      close(*fd);
+    *fd = -1;
+    return 0;
+  }
+  return 1;
+}
+
+/* Acts on a note: keeps or lets go an object, or stashes one that came
+ * ahead of its cell. True when it is the object of the cell named key
+ * (then *out has it, or -1 for one kept). Lock held. */
+static bool
+take_note(struct ring *r, const struct xous_object_note *note, int fd,
+          uint32_t key, bool looking, int *out)
+{
+  if (fd < 0) {
+    xous__srv_let_go(r, note->forget);
+    return false;
+  }
+  if (note->keep != 0) {
+    xous__srv_keep(r, note->keep, fd, note->key);
+    *out = -1;
+    return looking && note->key == key;
+  }
+  if (looking && note->key == key) {
+    *out = fd;
+    return true;
+  }
+  if (r->nstash == STASH) {
+    close(r->stash[0].fd); /* the oldest: its cell never came */
+    r->stash[0] = r->stash[--r->nstash];
+  }
+  r->stash[r->nstash].key = note->key;
+  r->stash[r->nstash].fd = fd;
+  r->nstash++;
+  return false;
+}
+
 /* The object the client sent ahead of the cell named key; -1 when none
- * came (the cell is then no message). Lock held. */
+ * came (the cell is then no message), or when it came to be kept. Lock
+ * held. */
 int
 xous__srv_object_of(struct ring *r, uint32_t key)
 {
@@ -62,62 +154,38 @@ xous__srv_object_of(struct ring *r, uint32_t key)
     if (xous__hosted_socket(&h, &r->sock) != XOUS_OK)
       r->sock = -1;
   }
-  /* SAFETY: the datagrams come from the client: only one of exactly our
-   * size with exactly one descriptor is taken; anything else is closed
-   * and dropped. The loop ends when the socket is empty. */
+  /* Bounded: the loop ends when the socket is empty. */
   for (unsigned tries = 0; r->sock >= 0 && tries < 4 * STASH; tries++) {
     struct xous_object_note note;
-    struct iovec iov = { .iov_base = &note, .iov_len = sizeof note };
-    union {
-      char buf[CMSG_SPACE(2 * sizeof(int))];
-      struct cmsghdr align;
-    } u;
-    struct msghdr msg = { .msg_iov = &iov,
-                          .msg_iovlen = 1,
-                          .msg_control = u.buf,
-                          .msg_controllen = sizeof u.buf };
-    int fd = -1, nfds = 0;
-    ssize_t n = recvmsg(r->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    int fd, out = -1, got = read_note(r, &note, &fd);
 
-    if (n < 0 && errno == EINTR)
-      continue;
-    /* Nothing more (or the client's end is closed); an empty datagram
-     * with descriptors is malformed, and its descriptors are closed. */
-    if (n < 0 || (n == 0 && msg.msg_controllen == 0))
+    if (got < 0)
       return -1;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-         cm = CMSG_NXTHDR(&msg, cm))
-      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-        for (size_t j = 0; j < k; j++) {
-          int got;
-
-          memcpy(&got, CMSG_DATA(cm) + j * sizeof(int), sizeof got);
-          if (nfds++ == 0)
-            fd = got;
-          else
-            close(got);
-        }
-      }
-    if (n != (ssize_t)sizeof note || nfds != 1 ||
-        (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
-        note.magic != XOUS_OBJECT_MAGIC) {
-      if (fd >= 0)
-        close(fd);
-      continue;
-    }
-    if (note.key == key)
-      return fd;
-    if (r->nstash == STASH) {
-      close(r->stash[0].fd); /* the oldest: its cell never came */
-      r->stash[0] = r->stash[--r->nstash];
-    }
-    r->stash[r->nstash].key = note.key;
-    r->stash[r->nstash].fd = fd;
-    r->nstash++;
+    if (got > 0 && take_note(r, &note, fd, key, true, &out))
+      return out;
   }
   return -1;
+}
+
+void
+xous__srv_read_notes(struct ring *r)
+{
+  /* SAFETY: the word is the client's: at worst it costs a look at an
+   * empty socket per sweep. */
+  uint32_t notes = atomic_load_explicit(&r->map->notes, memory_order_acquire);
+
+  if (notes == r->notes_seen)
+    return;
+  r->notes_seen = notes;
+  for (unsigned tries = 0; tries < 4 * STASH; tries++) {
+    struct xous_object_note note;
+    int fd, out, got = read_note(r, &note, &fd);
+
+    if (got < 0)
+      return;
+    if (got > 0)
+      (void)take_note(r, &note, fd, 0, false, &out);
+  }
 }
 
 /* Drops the ring of pid: the messages still in it are not delivered, and

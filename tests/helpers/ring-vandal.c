@@ -476,7 +476,7 @@ send_raw(const void *buf, size_t len, int fd, int nfds)
 static void
 send_note(uint32_t magic, uint32_t key, int fd, int nfds)
 {
-  struct xous_object_note note = { magic, key };
+  struct xous_object_note note = { magic, key, 0, 0 };
 
   send_raw(&note, sizeof note, fd, nfds);
 }
