@@ -60,7 +60,10 @@ struct bench_limits {
   double memcpy_4k;
   double memcpy_1m;
   double memcpy_16m;
-  char raw[2048]; /* run-limits' JSON, for the results file */
+  double mprotect_pair_4k;  /* access lost and regained, 4 KiB */
+  double mprotect_pair_16m; /* the same, PTE by PTE, 16 MiB */
+  double mremap_pair_16m;   /* the same by moving page tables, 16 MiB */
+  char raw[2048];           /* run-limits' JSON, for the results file */
 };
 
 /* Runs `NOPIN=1 path --json` and reads the figures. path may be NULL.

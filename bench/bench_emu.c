@@ -7,7 +7,9 @@
  *     client (this process).
  * The rv32 programs are built with scripts/cross-build; without the
  * cross toolchain the benchmark says so and ends with status 0.
- * Usage: bench_emu [--xousd PATH] [--rounds N]
+ * Usage: bench_emu [--xousd PATH] [--rounds N] [--json FILE]
+ * (--json writes the round trips and the target, held against the native
+ * client's: at most 10x, DESIGN.md.)
  */
 #include <errno.h>
 #include <spawn.h>
@@ -68,6 +70,35 @@ best_of_three(const char *mode, unsigned long n)
 }
 
 static bool
+write_json(const char *path, double native, double emulated)
+{
+  struct bench_target t = { "Emulated client RTT",
+                            emulated,
+                            "ns",
+                            "native client RTT",
+                            native,
+                            0,
+                            "<= 10x",
+                            false };
+  FILE *out = fopen(path, "w");
+
+  if (out == NULL) {
+    perror(path);
+    return false;
+  }
+  bench_target_ratios(&t, 1);
+  t.pass = t.ratio > 0 && t.ratio <= 10;
+  bench_print_targets(&t, 1);
+  fprintf(out,
+          "{\n  \"native_rtt_ns\": %.0f,\n  \"emulated_rtt_ns\": %.0f,\n"
+          "  \"targets\": [\n",
+          native, emulated);
+  bench_json_targets(out, "    ", &t, 1);
+  fprintf(out, "  ]\n}\n");
+  return fclose(out) == 0;
+}
+
+static bool
 build_rv32(const char *src, const char *build)
 {
   char cmd[8192];
@@ -83,7 +114,7 @@ int
 main(int argc, char **argv)
 {
   const char *src = getenv("XOUS_SRCDIR"), *build = getenv("XOUS_BUILDDIR");
-  const char *xousd = NULL;
+  const char *xousd = NULL, *json = NULL;
   unsigned long rounds = 20000;
   double native = 0, t_spin, t_spin0, t_ping, t_ping0;
   xous_word_t ret[5];
@@ -96,8 +127,11 @@ main(int argc, char **argv)
       xousd = argv[++i];
     else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
       rounds = strtoul(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+      json = argv[++i];
     else {
-      fprintf(stderr, "usage: bench_emu [--xousd PATH] [--rounds N]\n");
+      fprintf(stderr,
+              "usage: bench_emu [--xousd PATH] [--rounds N] [--json FILE]\n");
       return 2;
     }
   }
@@ -157,6 +191,8 @@ main(int argc, char **argv)
            "  native client   %8.0f ns\n"
            "  emulated client %8.0f ns (%.2fx)\n",
            rounds, native, emulated, emulated / native);
+    if (json != NULL && !write_json(json, native, emulated))
+      status = 1;
   }
   (void)xous_scalar(cid, BENCH_QUIT, 0, 0, 0, 0);
   waitpid(server, NULL, 0);

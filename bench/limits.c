@@ -79,6 +79,9 @@ bench_limits_run(const char *path, struct bench_limits *out)
   out->memcpy_4k = median_of(out->raw, "memcpy_4k");
   out->memcpy_1m = median_of(out->raw, "memcpy_1m");
   out->memcpy_16m = median_of(out->raw, "memcpy_16m");
+  out->mprotect_pair_4k = median_of(out->raw, "mprotect_pair_4k");
+  out->mprotect_pair_16m = median_of(out->raw, "mprotect_pair_16m");
+  out->mremap_pair_16m = median_of(out->raw, "mremap_pair_16m");
   out->present = true;
   return true;
 }

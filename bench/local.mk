@@ -24,6 +24,14 @@ bench_bench_hosted_LDADD = runtime/tools/libjson.la libxous.la
 EXTRA_DIST += bench/RESULTS.md
 CLEANFILES += bench/results.json
 
+# The table of every figure beside its floor and target, from the files
+# the benchmarks above wrote; run last by `make bench`.
+noinst_PROGRAMS += bench/bench_table
+bench_programs += bench/bench_table
+bench_bench_table_SOURCES = bench/bench_table.c
+CLEANFILES += bench/results-contended.json bench/results-emu.json \
+	bench/results-pddb.txt
+
 # run-limits lives beside the source tree; $XOUS_LIMITS overrides it.
 BENCH_LIMITS = $(abs_top_srcdir)/../shared/limits/run-limits
 BENCH_FLAGS =
@@ -42,6 +50,7 @@ bench: $(bench_programs) xousd xous-names xous-ticktimer xous-log
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
 	  $(abs_top_builddir)/bench/bench_servers $(BENCH_FLAGS) \
 	  --xousd '$(abs_top_builddir)/xousd' --json bench/results.json
+	$(abs_top_builddir)/bench/bench_table bench
 bench: bench-hosted
 bench-hosted: bench/bench_hosted xousd xous-hosted tests/helpers/hosted-peer
 	XOUS_BUILDDIR='$(abs_top_builddir)' \
@@ -68,13 +77,14 @@ bench-scale: bench/bench_scale xousd
 # client beside a native one.
 noinst_PROGRAMS += bench/bench_emu
 bench_bench_emu_SOURCES = bench/bench_emu.c bench/bench.h bench/broker.c \
-	bench/server.c
+	bench/server.c bench/report.c
 bench_bench_emu_LDADD = libxous.la
 
 .PHONY: bench-emu
 bench-emu: bench/bench_emu xousd xous-emu
 	XOUS_BUILDDIR='$(abs_top_builddir)' XOUS_SRCDIR='$(abs_top_srcdir)' \
-	  $(abs_top_builddir)/bench/bench_emu --xousd '$(abs_top_builddir)/xousd'
+	  $(abs_top_builddir)/bench/bench_emu --xousd '$(abs_top_builddir)/xousd' \
+	  --json bench/results-emu.json
 
 # The PDDB engine on real images.
 noinst_PROGRAMS += bench/bench_pddb
@@ -84,4 +94,6 @@ bench_bench_pddb_LDADD = $(PDDB_ENGINE_LIBS)
 
 .PHONY: bench-pddb
 bench-pddb: bench/bench_pddb
-	XOUS_BUILDDIR='$(abs_top_builddir)' $(abs_top_builddir)/bench/bench_pddb
+	$(AM_V_at)$(MKDIR_P) bench
+	XOUS_BUILDDIR='$(abs_top_builddir)' $(abs_top_builddir)/bench/bench_pddb \
+	  > bench/results-pddb.txt; st=$$?; cat bench/results-pddb.txt; exit $$st
