@@ -38,6 +38,7 @@ riscv_sources := \
   runtime/riscv/heap.c \
   runtime/riscv/start.c \
   runtime/riscv/stdout.c \
+  runtime/riscv/string.c \
   runtime/riscv/syscall.c \
   runtime/riscv/thread.c
 

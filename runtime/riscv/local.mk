@@ -12,6 +12,7 @@ EXTRA_DIST += \
 	runtime/riscv/internal.h \
 	runtime/riscv/start.c \
 	runtime/riscv/stdout.c \
+	runtime/riscv/string.c \
 	runtime/riscv/syscall.c \
 	runtime/riscv/thread.c \
 	runtime/riscv/xous.ld \
