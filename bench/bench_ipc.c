@@ -27,10 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#if defined(__linux__)
 #include <sys/prctl.h>
-#endif
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -423,9 +421,7 @@ start_hogs(void)
     pid_t pid = fork();
 
     if (pid == 0) {
-#if defined(__linux__)
       (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
       for (volatile unsigned long spin = 0;; spin++)
         continue;
     }
