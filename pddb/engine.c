@@ -1125,6 +1125,9 @@ pddb_open(const char *path, struct pddb_engine **out)
   else if (err == XOUS_INVALID_CODING)
     open_why = "damaged or of another size (its System basis was made "
                "for another number of pages)";
+  else if (err == XOUS_STORAGE_ERROR)
+    open_why = "damaged (a page of its System basis fails authentication: "
+               "it changed on disk)";
   if (err == XOUS_OK &&
       (err = read_object(e, SYSTEM, OBJ_FSCB, &b)) != XOUS_OK)
     open_why = "damaged (no free-space list)";

@@ -15,9 +15,9 @@
  * Handles belong to the sender's PID. The kernel tells no server about a
  * process that ended, so when the handle table is full the server asks,
  * for every owner, whether its process still exists (ConnectForProcess
- * to its own SID answers ProcessNotFound for an ended one, and gives a
- * live client the CID it already has), and frees the handles of the
- * ended ones.
+ * to its own SID answers ProcessNotFound for an ended one, AccessDenied
+ * for a live one, whose table it may not fill), and frees the handles of
+ * the ended ones.
  *
  * A Scalar PDDB_OP_STOP from the server's own process (see
  * hosted/stop.c) makes it sync, close the image and exit 0. The command

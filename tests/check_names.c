@@ -438,8 +438,9 @@ START_TEST(names_limit_of_two_denies_the_third_until_a_token_is_returned)
 {
   xous_names_token_t mine, again;
   uint32_t theirs[4];
-  char *out, arg[4][16];
+  char *out, line[128];
   xous_cid_t cid;
+  pid_t holder, second;
 
   start_names(NULL);
   start_server("limited", "2");
@@ -448,10 +449,10 @@ START_TEST(names_limit_of_two_denies_the_third_until_a_token_is_returned)
   assert_call_answers(cid);
   ck_assert(mine.w[0] | mine.w[1] | mine.w[2] | mine.w[3]);
 
-  /* The second place goes to another process. */
-  out = run_peer("token", "limited", NULL);
-  parse_words(out, "NoError", theirs);
-  free(out);
+  /* The second place goes to another process, which keeps running. */
+  holder = harness_spawn(PEER, "hold", "limited", NULL);
+  ck_assert(harness_wait_nth_line(holder, 0, line, sizeof line, BOUND_MS));
+  parse_words(line, "NoError", theirs);
 
   /* The third lookup, from another process still, finds no place: the
    * real name server's TryConnect says ServerNotFound, its Lookup asks
@@ -468,21 +469,23 @@ START_TEST(names_limit_of_two_denies_the_third_until_a_token_is_returned)
   ck_assert_int_eq(xous_names_disconnect("limited", again),
                    XOUS_ACCESS_DENIED);
 
-  /* Our token gives our place back: a new lookup succeeds. */
+  /* Our token gives our place back: a new lookup succeeds (and its
+   * process keeps the place). */
   ck_assert_int_eq(xous_names_disconnect("limited", mine), XOUS_OK);
-  expect_peer("NoError\n", "try", "limited");
+  second = harness_spawn(PEER, "hold", "limited", NULL);
+  ck_assert(harness_wait_nth_line(second, 0, line, sizeof line, BOUND_MS));
+  ck_assert_msg(strncmp(line, "NoError ", 8) == 0, "'%s'", line);
   expect_peer("ServerNotFound\n", "try", "limited");
 
   /* A spent token is refused. */
   ck_assert_int_eq(xous_names_disconnect("limited", mine), XOUS_ACCESS_DENIED);
 
-  /* The other process's token was good: it frees a place for it. */
-  for (int i = 0; i < 4; i++)
-    snprintf(arg[i], sizeof arg[i], "%08x", (unsigned)theirs[i]);
-  out = run_peer("disconnect", "limited", arg[0], arg[1], arg[2], arg[3],
-                 NULL);
-  ck_assert_str_eq(out, "NoError\n");
-  free(out);
+  /* The other process ends without giving its token back: its place is
+   * free once the name server needs it, even for a process that took the
+   * holder's PID (a desktop extension: the device keeps it). */
+  harness_kill(holder, SIGKILL);
+  ck_assert(harness_wait(holder, BOUND_MS, NULL));
+  expect_peer("NoError\n", "try", "limited");
   ck_assert_int_eq(xous_names_try_connect_token("limited", &cid, &again),
                    XOUS_OK);
   assert_call_answers(cid);

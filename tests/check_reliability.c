@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,15 +232,16 @@ END_TEST
 
 /* ==== standard servers and their dead clients ============================ */
 
-/* A number in the broker's JSON for the first server owned by a process
- * named owner: "in_use" and the like; -1 when there is none. */
+/* A number in the broker's JSON for the first server whose owner matches
+ * want ("\"owner_name\":\"NAME\"" or "\"owner\":PID,"): "in_use" and the
+ * like; -1 when there is none. */
 static long
-server_figure(const char *owner, const char *field)
+server_figure_of(const char *want, const char *field)
 {
   static char buf[65536];
   struct xous_wire_frame f;
   struct pollfd p;
-  char key[80], want[80];
+  char key[80];
   const char *at;
   ssize_t n;
   int fd = harness_raw_connect();
@@ -257,12 +259,20 @@ server_figure(const char *owner, const char *field)
   close(fd);
   ck_assert(n >= (ssize_t)sizeof f);
   buf[n] = '\0';
-  snprintf(want, sizeof want, "\"owner_name\":\"%s\"", owner);
   snprintf(key, sizeof key, "\"%s\":", field);
   at = strstr(buf + sizeof f, want);
   if (at == NULL || (at = strstr(at, key)) == NULL)
     return -1;
   return strtol(at + strlen(key), NULL, 10);
+}
+
+static long
+server_figure(const char *owner, const char *field)
+{
+  char want[80];
+
+  snprintf(want, sizeof want, "\"owner_name\":\"%s\"", owner);
+  return server_figure_of(want, field);
 }
 
 START_TEST(the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
@@ -304,6 +314,171 @@ START_TEST(the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
     harness_sleep_ms(20);
   }
   ck_assert(harness_running(tt));
+}
+END_TEST
+
+/* ==== a server out of descriptors ========================================= */
+
+START_TEST(a_server_out_of_descriptors_takes_the_waiting_message_later)
+{
+  xous_sid_t sid = xous_sid_from_name("reliability-srv4");
+  struct rlimit full, none;
+  xous_envelope_t env;
+  char owner[32];
+  bool received = false;
+  pid_t cli;
+  int fd, tries = 0;
+
+  harness_start_broker();
+  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
+  /* The first receive maps the server's page: before the client comes. */
+  ck_assert_int_eq(xous_try_receive_message(sid, &env, &received), XOUS_OK);
+  ck_assert(!received);
+  snprintf(owner, sizeof owner, "\"owner\":%u,",
+           (unsigned)xous_get_process_id());
+  cli = harness_spawn("tests/helpers/xtest-peer", "client", "reliability-srv4",
+                      "call", "1", "41", NULL);
+  /* The call waits in its ring, which this server has not mapped. */
+  for (long long t0 = harness_now_ms(); server_figure_of(owner, "queued") < 1;
+       harness_sleep_ms(5))
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS, "the call never came");
+  /* No descriptor is left to this process: the ring cannot be handed to
+   * it. Every receive meanwhile says "nothing yet", never an error, and
+   * never drops the message. */
+  ck_assert(getrlimit(RLIMIT_NOFILE, &full) == 0);
+  fd = dup(0);
+  ck_assert(fd >= 0);
+  close(fd);
+  none.rlim_cur = (rlim_t)fd;
+  none.rlim_max = full.rlim_max;
+  ck_assert(setrlimit(RLIMIT_NOFILE, &none) == 0);
+  ck_assert_msg(dup(0) < 0 && errno == EMFILE, "a descriptor is left");
+  for (long long t0 = harness_now_ms();
+       tries < 20 || harness_now_ms() - t0 < 200; tries++) {
+    xous_error_t err = xous_try_receive_message(sid, &env, &received);
+
+    ck_assert_msg(err == XOUS_OK, "try %d: %s", tries, xous_error_name(err));
+    ck_assert_msg(!received, "a ring was mapped without a descriptor");
+    harness_sleep_ms(5);
+  }
+  ck_assert(setrlimit(RLIMIT_NOFILE, &full) == 0);
+  /* With descriptors again, the message is there. */
+  for (long long t0 = harness_now_ms(); !received; harness_sleep_ms(1)) {
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS,
+                  "the message was lost while the server had no descriptor");
+    ck_assert_int_eq(xous_try_receive_message(sid, &env, &received), XOUS_OK);
+  }
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_BLOCKING_SCALAR);
+  ck_assert_uint_eq(env.body.scalar.arg1, 41);
+  ck_assert_int_eq(xous_return_scalar1(env.sender, 42), XOUS_OK);
+  ck_assert(harness_wait(cli, BOUND_MS, NULL));
+  ck_assert_msg(harness_wait_line(cli, "NoError 42 0 0 0 0", 0), "'%s'",
+                harness_output(cli));
+}
+END_TEST
+
+/* ==== the name server's table and places ================================= */
+
+#define NPEER "tests/helpers/names-peer"
+
+/* The Xous PID of the process named name (xousctl ps), or -1. */
+static long
+process_pid(const char *name)
+{
+  static char buf[65536];
+  struct xous_wire_frame f = { 0 };
+  struct pollfd p;
+  char want[96];
+  const char *at;
+  ssize_t n;
+  int fd = harness_raw_connect();
+
+  f.magic = XOUS_WIRE_MAGIC;
+  f.version = XOUS_WIRE_VERSION;
+  f.type = XOUS_WIRE_CTL;
+  f.w[0] = XOUS_CTL_PS;
+  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
+  p.fd = fd;
+  p.events = POLLIN;
+  ck_assert(poll(&p, 1, BOUND_MS) == 1);
+  n = recv(fd, buf, sizeof buf - 1, 0);
+  close(fd);
+  ck_assert(n >= (ssize_t)sizeof f);
+  buf[n] = '\0';
+  snprintf(want, sizeof want, "\"name\":\"%s\"", name);
+  /* {"pid":N,"name":"..." : the PID comes just before the name. */
+  at = strstr(buf + sizeof f, want);
+  if (at == NULL)
+    return -1;
+  while (at > buf + sizeof f && at[-1] != ':')
+    at--;
+  return strtol(at, NULL, 10);
+}
+
+START_TEST(no_process_fills_the_name_servers_table_and_live_names_resolve)
+{
+  enum { SERVERS = XOUS_MAX_CONNECTIONS - 4 };
+  pid_t srv, cli;
+  long names_pid = -1;
+  xous_sid_t own;
+  xous_cid_t cid;
+  int st;
+
+  harness_start_broker();
+  harness_spawn("xous-names", NULL);
+  srv = harness_spawn(NPEER, "server", "rel-live-name", "0", NULL);
+  ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
+  for (long long t0 = harness_now_ms(); names_pid < 0; harness_sleep_ms(10)) {
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS, "xous-names has no PID");
+    names_pid = process_pid("xous-names");
+  }
+  /* Connections to servers of ours, placed in the name server's table
+   * until it is full, once made its lookups fail and its live names go:
+   * only the name server itself may place connections there. */
+  for (int i = 0; i < SERVERS; i++) {
+    ck_assert_int_eq(xous_create_server(&own, &cid), XOUS_OK);
+    ck_assert_int_eq(xous_connect_for_process((xous_pid_t)names_pid, own,
+                                              &cid),
+                     XOUS_ACCESS_DENIED);
+  }
+  /* The name server still places the connection a client asks for. */
+  cli = harness_spawn(NPEER, "connect", "rel-live-name", NULL);
+  ck_assert_msg(harness_wait(cli, BOUND_MS, &st), "the lookup hangs");
+  ck_assert_msg(harness_wait_line(cli, "reply 42", 0), "'%s'",
+                harness_output(cli));
+}
+END_TEST
+
+START_TEST(a_name_with_a_limit_of_two_takes_new_clients_after_two_died)
+{
+  pid_t srv, cli;
+  int st;
+
+  harness_start_broker();
+  harness_spawn("xous-names", NULL);
+  srv = harness_spawn(NPEER, "server", "rel-limit-two", "2", NULL);
+  ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
+  /* Two clients take the two places and end without giving them back. */
+  for (int i = 0; i < 2; i++) {
+    char *out;
+
+    cli = harness_spawn(NPEER, "token", "rel-limit-two", NULL);
+    ck_assert(harness_wait(cli, BOUND_MS, &st));
+    out = harness_output(cli);
+    ck_assert_msg(strncmp(out, "NoError ", 8) == 0, "client %d: '%s'", i, out);
+    free(out);
+  }
+  /* Their places are free again: a new client (most likely with the PID
+   * of one of them) connects, without a token and with one. */
+  cli = harness_spawn(NPEER, "try", "rel-limit-two", NULL);
+  ck_assert(harness_wait(cli, BOUND_MS, &st));
+  ck_assert_msg(harness_wait_line(cli, "NoError", 0), "'%s'",
+                harness_output(cli));
+  cli = harness_spawn(NPEER, "connect", "rel-limit-two", NULL);
+  ck_assert_msg(harness_wait(cli, BOUND_MS, &st),
+                "a blocking lookup still waits for a place of the dead");
+  ck_assert_msg(harness_wait_line(cli, "reply 42", 0), "'%s'",
+                harness_output(cli));
 }
 END_TEST
 
@@ -590,6 +765,108 @@ START_TEST(a_busy_direct_pair_stops_with_internal_error_when_xousd_dies)
 }
 END_TEST
 
+/* ==== a damaged PDDB image ================================================= */
+
+/* Runs the shell command made from fmt and gives its exit status; what
+ * it printed (the command sends stderr there too) is in out. */
+static int
+pddb_run(char *out, size_t size, const char *fmt, ...)
+{
+  char cmd[4096];
+  va_list ap;
+  FILE *p;
+  size_t n = 0;
+  int st;
+
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  p = popen(cmd, "r");
+  ck_assert_msg(p != NULL, "popen: %s", strerror(errno));
+  while (n + 1 < size && fgets(out + n, (int)(size - n), p) != NULL)
+    n += strlen(out + n);
+  out[n] = '\0';
+  st = pclose(p);
+  ck_assert_msg(WIFEXITED(st), "'%s' ended by a signal: '%s'", cmd, out);
+  return WEXITSTATUS(st);
+}
+
+START_TEST(a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so)
+{
+  enum { KEYS = 8, SQLITE_PAGE = 8192 };
+  const char *tool = getenv("XOUS_BUILDDIR");
+  static char img[512], copy[512], out[65536];
+  unsigned fine = 0, key_lost = 0, image_lost = 0;
+  unsigned char *bytes;
+  long size;
+  FILE *f;
+
+  snprintf(img, sizeof img, "%s/damage.img", harness_dir());
+  snprintf(copy, sizeof copy, "%s/copy.img", harness_dir());
+  ck_assert_int_eq(pddb_run(out, sizeof out,
+                            "%s/pddb/pddb format '%s' --size 600K 2>&1", tool,
+                            img),
+                   0);
+  for (int k = 0; k < KEYS; k++)
+    ck_assert_msg(pddb_run(out, sizeof out,
+                           "printf 'value %d' | %s/pddb/pddb --image '%s' put "
+                           "d k%d 2>&1",
+                           k, tool, img, k) == 0,
+                  "put: %s", out);
+  f = fopen(img, "rb");
+  ck_assert(f != NULL && fseek(f, 0, SEEK_END) == 0);
+  size = ftell(f);
+  ck_assert(size > 0 && size % SQLITE_PAGE == 0);
+  bytes = malloc((size_t)size);
+  rewind(f);
+  ck_assert(bytes != NULL && fread(bytes, 1, (size_t)size, f) == (size_t)size);
+  fclose(f);
+  /* Each SQLite page in turn gets 16 bytes changed inside what it stores
+   * (past SQLite's own page header): the image then reads as before, or
+   * loses the key on that page, or cannot be opened; each failure says
+   * it is damage, and no read gives a value that is not the one put. */
+  for (long pg = 1; pg < size / SQLITE_PAGE; pg++) {
+    int ls, get;
+
+    f = fopen(copy, "wb");
+    ck_assert(f != NULL);
+    ck_assert(fwrite(bytes, 1, (size_t)(pg * SQLITE_PAGE + 5000), f) ==
+              (size_t)(pg * SQLITE_PAGE + 5000));
+    for (int i = 0; i < 16; i++)
+      fputc(0x5a, f);
+    ck_assert(fwrite(bytes + pg * SQLITE_PAGE + 5016, 1,
+                     (size_t)(size - pg * SQLITE_PAGE - 5016),
+                     f) == (size_t)(size - pg * SQLITE_PAGE - 5016));
+    ck_assert(fclose(f) == 0);
+    ls = pddb_run(out, sizeof out, "%s/pddb/pddb --image '%s' ls d 2>&1", tool,
+                  copy);
+    if (ls != 0) {
+      ck_assert_msg(strstr(out, ": damaged") != NULL,
+                    "page %ld: an image that cannot be opened says '%s'", pg,
+                    out);
+      image_lost++;
+      continue;
+    }
+    get = pddb_run(out, sizeof out, "%s/pddb/pddb --image '%s' get d k3 2>&1",
+                   tool, copy);
+    if (get == 0) {
+      ck_assert_msg(strcmp(out, "value 3") == 0, "page %ld: k3 reads '%s'", pg,
+                    out);
+      fine++;
+    } else {
+      ck_assert_msg(strstr(out, "key k3 in d: storage error (a page of the "
+                                "image is damaged") != NULL,
+                    "page %ld: a lost key says '%s'", pg, out);
+      key_lost++;
+    }
+  }
+  free(bytes);
+  ck_assert_msg(fine > 0 && key_lost > 0 && image_lost > 0,
+                "%u pages harmless, %u cost k3, %u the image", fine, key_lost,
+                image_lost);
+}
+END_TEST
+
 /* ==== the suite =============================================================== */
 
 static Suite *
@@ -610,10 +887,28 @@ reliability_suite(void)
       tc, a_process_whose_hello_goes_unanswered_fails_with_internal_error);
   suite_add_tcase(s, tc);
 
+  tc = tcase_create("descriptors");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc,
+                 a_server_out_of_descriptors_takes_the_waiting_message_later);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("pddb");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(
+      tc, a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so);
+  suite_add_tcase(s, tc);
+
   tc = tcase_create("dead clients");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
+  tcase_add_test(
+      tc, no_process_fills_the_name_servers_table_and_live_names_resolve);
+  tcase_add_test(tc,
+                 a_name_with_a_limit_of_two_takes_new_clients_after_two_died);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("relayed lends");

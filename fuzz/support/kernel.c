@@ -86,6 +86,21 @@ xous_sender_waiting(xous_sender_t sender)
   return answers == NULL || (fz_u8(answers) & 3) != 3;
 }
 
+/* A process's stamp: one of a few, from the input, so that a server
+ * sees clients die and PIDs change hands. */
+xous_error_t
+xous_process_stamp(xous_pid_t pid, uint64_t *stamp)
+{
+  uint8_t b = answers != NULL ? fz_u8(answers) : 0;
+
+  (void)pid;
+  calls++;
+  if ((b & 7) == 7)
+    return XOUS_INTERNAL_ERROR;
+  *stamp = b >> 6;
+  return XOUS_OK;
+}
+
 xous_error_t
 xous__thread_stack(size_t size, xous_range_t *stack)
 {

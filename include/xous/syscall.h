@@ -62,6 +62,14 @@ xous_pid_t xous_sender_pid(xous_sender_t sender);
  * requests asks this to let go of what dead clients left behind. On the
  * device, whose kernel does not say, it is always true. */
 bool xous_sender_waiting(xous_sender_t sender);
+/* *stamp becomes a number that tells apart the processes that hold pid
+ * in turn: the same for as long as the process that holds it now lives,
+ * another once it has ended and a new process took the PID, and 0 while
+ * no process holds it. A server that keeps something for a client (a
+ * place, a token) notes the client's stamp to learn later that the
+ * client died. XOUS_UNHANDLED_SYSCALL on the device, whose kernel does
+ * not say; XOUS_INTERNAL_ERROR when the broker cannot be asked. */
+xous_error_t xous_process_stamp(xous_pid_t pid, uint64_t *stamp);
 
 /* ---- memory ----------------------------------------------------------- */
 

@@ -67,7 +67,10 @@ report(const char *what, xous_error_t err)
   if (err == XOUS_OK)
     return 0;
   fprintf(stderr, "pddb: %s: %s\n", what,
-          err == XOUS_NOT_FOUND ? "not found" : xous_strerror(err));
+          err == XOUS_NOT_FOUND       ? "not found"
+          : err == XOUS_STORAGE_ERROR ? "storage error (a page of the image "
+                                        "is damaged, or a write failed)"
+                                      : xous_strerror(err));
   return 1;
 }
 

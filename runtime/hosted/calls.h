@@ -28,6 +28,7 @@ enum xous__hosted_op {
       7, /* w2 cid -> fd: the client's end of the ring's socket */
   XOUS__SOCK_OF_PID =
       8, /* w2 index, w3 client pid (owner) -> fd: the server's end */
+  XOUS__STAMP_OF_PID = 9, /* w2 pid -> w1 its process's stamp, 0 none */
 };
 
 /* XOUS__EVENT's w2: what happened to the message. */
@@ -43,7 +44,8 @@ struct xous__hosted_args {
   xous_word_t cid;      /* RING_OF_CID, PAGE_OF_CID, SOCK_OF_CID */
   xous_sid_t sid;       /* PAGE_OF_SID */
   xous_word_t index;    /* RING_OF_PID, SOCK_OF_PID: the server's index */
-  xous_word_t pid;      /* RING_OF_PID, SOCK_OF_PID: the client's PID */
+  xous_word_t pid;      /* RING_OF_PID, SOCK_OF_PID: the client's PID;
+                         * STAMP_OF_PID */
   xous_sender_t sender; /* FETCH */
   struct {
     xous_word_t ev, index, key, kind, id, peer;
@@ -67,6 +69,9 @@ xous__hosted_args_of(const xous_word_t a[8])
     break;
   case XOUS__FETCH:
     h.sender = a[2];
+    break;
+  case XOUS__STAMP_OF_PID:
+    h.pid = a[2];
     break;
   case XOUS__EVENT:
     h.event.ev = a[2];
@@ -102,6 +107,9 @@ xous__hosted_args_words(const struct xous__hosted_args *h, xous_word_t a[8])
     break;
   case XOUS__FETCH:
     a[2] = h->sender;
+    break;
+  case XOUS__STAMP_OF_PID:
+    a[2] = h->pid;
     break;
   case XOUS__EVENT:
     a[2] = h->event.ev;

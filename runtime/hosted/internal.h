@@ -227,6 +227,10 @@ void xous__direct_after_fork(void);
 /* ---- server_*.c: the server's half (the rest in server.h) -------------- */
 
 void xous__direct_receive(const xous_word_t a[8], xous_word_t r[8]);
+/* Maps the page of a server this process just created, so that its
+ * receives need no descriptor later; best effort (a receive maps it when
+ * this could not). */
+void xous__direct_server_open(xous_sid_t sid);
 /* ReturnScalar1/2/5 and ReturnMemory (decoded): answered here when the message came
  * directly, else by the broker. */
 void xous__direct_return(const struct xous__answer *ans, xous_word_t r[8]);

@@ -563,6 +563,18 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
 }
 
 void
+xous__direct_server_open(xous_sid_t sid)
+{
+  xous_error_t err;
+  struct server *s = server_enter(sid, &err);
+
+  if (s == NULL)
+    return;
+  xous__srv_leave(s);
+  pthread_mutex_unlock(&xous__srv_lock);
+}
+
+void
 xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
 {
   xous_sid_t sid = xous__sid_arg(a);

@@ -94,6 +94,23 @@ xous_sender_waiting(xous_sender_t sender)
   return waiting;
 }
 
+xous_error_t
+xous_process_stamp(xous_pid_t pid, uint64_t *stamp)
+{
+  struct xous__hosted_args h = { .op = XOUS__STAMP_OF_PID, .pid = pid };
+  xous_word_t a[8], r[8];
+  int fd = -1;
+
+  xous__hosted_args_words(&h, a);
+  xous__broker_call(a, -1, r, NULL, &fd);
+  if (fd >= 0)
+    close(fd);
+  if (xous__result_is_error(r))
+    return xous__result_error(r);
+  *stamp = r[1];
+  return XOUS_OK;
+}
+
 void
 xous__direct_return(const struct xous__answer *ans, xous_word_t r[8])
 {

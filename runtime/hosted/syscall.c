@@ -140,6 +140,10 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     xous__forward(args, r);
     if (!xous__result_is_error(r))
       xous__direct_destroyed(xous__sid_arg(args));
+    /* The new server's page is mapped now, while the call may still
+     * fail: a receive then needs no descriptor of its own. */
+    if (xous__result_tag(r) == XOUS_RESULT_NEW_SERVER_ID)
+      xous__direct_server_open(xous__result_sid(r));
     break;
   case XOUS_SYSCALL_DISCONNECT:
     /* Our mappings go first: no call may start on the old ring after. */

@@ -75,3 +75,12 @@ xous_sender_waiting(xous_sender_t sender)
   (void)sender;
   return true;
 }
+
+/* Nor does it tell processes that held a PID apart. */
+xous_error_t
+xous_process_stamp(xous_pid_t pid, uint64_t *stamp)
+{
+  (void)pid;
+  (void)stamp;
+  return XOUS_UNHANDLED_SYSCALL;
+}

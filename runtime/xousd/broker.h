@@ -134,6 +134,7 @@ struct xd_process {
   unsigned max_conns;     /* AdjustProcessLimit XOUS_LIMIT_CONNECTIONS */
   uint64_t messages_sent; /* of rings since dropped; live ones count apart */
   uint64_t start_ms;
+  uint64_t stamp;        /* this process alone has it (XOUS__STAMP_OF_PID) */
   bool hosted;           /* a hosted-mode (TCP) program */
   uint64_t random_draws; /* of a seeded run's stream (seed.c) */
 };
@@ -208,6 +209,7 @@ struct xd_broker {
   struct xd_link unidentified; /* NEW peers, oldest first */
   unsigned n_unidentified;
   uint64_t refused_fds; /* connections refused for want of a descriptor */
+  uint64_t stamps;      /* processes ever joined: the last one's stamp */
   rlim_t fd_limit;      /* RLIMIT_NOFILE as raised at start */
   uv_signal_t sigint, sigterm;
   char dir[4096]; /* the socket directory, if we made it */

@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <xous/names.h>
+
 #include "xousd/broker.h"
 
 static bool
@@ -73,6 +75,23 @@ finish_connect(struct xd_thread *t, struct xd_process *target,
   xd_reply(t, r, -1, 0);
 }
 
+/* Whether proc may place connections in target's table with
+ * ConnectForProcess: target itself, or the name server, which does so
+ * for a client that asked it for a name (the name server is the process
+ * that owns its well-known SID, created first at boot). Anyone else could
+ * fill another's 32 slots, the name server's among them, and make its
+ * connects fail for good. */
+static bool
+acts_for(const struct xd_process *proc, const struct xd_process *target)
+{
+  const struct xd_server *names;
+
+  if (proc == target)
+    return true;
+  names = xd_server_find(xous_sid_from_name(XOUS_NAMES_SERVER_NAME));
+  return names != NULL && names->owner == proc;
+}
+
 void
 xd_connect(struct xd_thread *t, const xous_word_t a[8], bool try_only,
            bool for_process)
@@ -86,6 +105,10 @@ xd_connect(struct xd_thread *t, const xous_word_t a[8], bool try_only,
     target = xd_process_by_pid((unsigned)(cf.pid <= 0xff ? cf.pid : 0));
     if (target == NULL) {
       xd_reply_error(t, XOUS_PROCESS_NOT_FOUND);
+      return;
+    }
+    if (!acts_for(t->proc, target)) {
+      xd_reply_error(t, XOUS_ACCESS_DENIED);
       return;
     }
   }

@@ -443,6 +443,18 @@ xd_hosted_call(struct xd_thread *t, const xous_word_t a[8])
   case XOUS__FETCH:
     xd_fetch(t, h.sender);
     return;
+  case XOUS__STAMP_OF_PID: {
+    /* Anyone may ask: a stamp tells whether a PID changed hands, which
+     * xousctl ps shows anyway, and nothing that gives access. */
+    struct xd_process *proc = xd_process_by_pid(
+        (unsigned)(h.pid <= 0xff ? h.pid : 0));
+    xous_word_t ok[8];
+
+    xous__result_set(ok, XOUS_RESULT_OK, proc != NULL ? proc->stamp : 0, 0, 0,
+                     0, 0);
+    xd_reply(t, ok, -1, 0);
+    return;
+  }
   case XOUS__EVENT: {
     xous_word_t ok[8];
 

@@ -121,6 +121,32 @@ close_handle(uv_handle_t *h, void *arg)
     uv_close(h, NULL);
 }
 
+/* Says what the descriptor limit allows: a connection costs one
+ * descriptor here while it carries only scalars (its ring) and three once
+ * it has carried memory (the ring's object socket); a process, its
+ * sockets and server pages a few more. Loud when the limits in force
+ * (--max-processes, --max-connections) do not fit. */
+static void
+report_fd_limit(rlim_t was, rlim_t hard)
+{
+  unsigned long long limit = (unsigned long long)xd.fd_limit;
+  unsigned long long procs = xd.opt.max_processes;
+  unsigned long long conns = xd.opt.max_connections;
+  unsigned long long base = 64 + 4 * procs; /* listening, logs, sockets */
+  unsigned long long room = limit > base ? limit - base : 0;
+  unsigned long long need = base + procs * conns * 3;
+
+  xd_log(limit < need ? 0 : 1,
+         "file descriptor limit %llu (soft limit was %llu, hard %llu): room "
+         "for about %llu connections, %llu if each carries memory; %llu "
+         "processes of %llu connections need up to %llu%s",
+         limit, (unsigned long long)was, (unsigned long long)hard, room,
+         room / 3, procs, conns, need,
+         limit < need ? ": raise the hard limit (ulimit -Hn, or LimitNOFILE= "
+                        "for a service) or lower --max-processes"
+                      : "");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -289,7 +315,7 @@ main(int argc, char **argv)
   {
     /* Each ring costs descriptors here (direct.c): allow what the system
      * lets us have, and say what that is. */
-    struct rlimit rl;
+    struct rlimit rl = { 0, 0 };
     rlim_t was = 0;
 
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -301,8 +327,7 @@ main(int argc, char **argv)
       }
       xd.fd_limit = rl.rlim_cur;
     }
-    xd_log(1, "file descriptor limit %llu (soft limit was %llu)",
-           (unsigned long long)xd.fd_limit, (unsigned long long)was);
+    report_fd_limit(was, rl.rlim_max);
   }
   xd.loop = uv_default_loop();
   xd.listen_fd = -1;

@@ -104,6 +104,7 @@ xd_process_new(struct xd_peer *peer, const char *name, xous_error_t *err)
   proc->os_pid = peer != NULL ? peer->os_pid : 0;
   proc->peer = peer;
   proc->start_ms = uv_now(xd.loop);
+  proc->stamp = ++xd.stamps;
   proc->max_servers = xd.opt.process_servers;
   proc->max_conns = xd.opt.max_connections;
   copy_name(proc->name, sizeof proc->name, name);

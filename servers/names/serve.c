@@ -91,6 +91,10 @@ connect_entry(struct names_entry *e, xous_pid_t pid, xous_cid_t *cid,
   if (e->limited) {
     xous_sid_t t;
 
+    /* The places of clients that died without giving them back are
+     * free: the kernel told nobody, so look when one is needed. */
+    if (e->count >= e->limit)
+      (void)names__tokens_of_the_dead(e);
     if (e->count >= e->limit)
       return XOUS_ACCESS_DENIED;
     /* CreateServerId gives 128 random bits: a token nobody can guess. */
@@ -186,6 +190,24 @@ wake_waiters(const struct names_name *name)
       return;
     if (connect_raw(w->sender, w->buf, e, true))
       w->used = false;
+  }
+}
+
+/* A BlockingConnect that waits for a place of a full name gets the place
+ * of a holder that died, at the next request the name server gets (the
+ * kernel tells it of no death, and it does not poll). */
+static void
+wake_for_places_of_the_dead(void)
+{
+  for (size_t i = 0; i < NAMES_MAX_WAITERS; i++) {
+    struct names_entry *e;
+
+    if (!waiters[i].used)
+      continue;
+    e = names__find(&waiters[i].name);
+    if (e != NULL && e->live && e->limited && e->count >= e->limit &&
+        names__tokens_of_the_dead(e) > 0)
+      wake_waiters(&e->name);
   }
 }
 
@@ -534,4 +556,5 @@ names__serve(xous_envelope_t *env)
   }
   if (any_pending())
     names__recheck();
+  wake_for_places_of_the_dead();
 }

@@ -6,8 +6,9 @@
  *  1. names: up to NAMES_MAX_ENTRIES registered names, each with its SID,
  *     owner PID, limit and the number of places in use;
  *  2. tokens: one per place in use of a name with a limit, bound to the
- *     name and to the PID it was given to, freed when spent or when the
- *     name goes;
+ *     name and to the PID it was given to (and that process's stamp),
+ *     freed when spent, when the name goes, or when its holder has died
+ *     and a place or a token is needed;
  *  3. waiters: BlockingConnects of names not registered yet (or without
  *     a free place). Each holds its message (and so one slot of the name
  *     server's queue) until it is answered, so there are fewer waiters
@@ -78,6 +79,10 @@ xous_error_t names__token_add(struct names_entry *e, xous_pid_t pid,
 /* Spends the token w of e held by pid; false when there is none. */
 bool names__token_spend(struct names_entry *e, xous_pid_t pid,
                         const uint32_t w[4]);
+/* Frees the tokens, and with them the places, of e (of every entry when
+ * e is NULL) whose holder has died: the PID's stamp (xous_process_stamp)
+ * is not the one noted when the token was given. Returns how many. */
+unsigned names__tokens_of_the_dead(struct names_entry *e);
 
 /* Adds a trusted name (from the command line); false when it is not a valid
  * name or there are too many. */

@@ -10,6 +10,7 @@ struct token {
   bool used;
   uint16_t entry; /* index into entries */
   xous_pid_t pid; /* the process it was given to */
+  uint64_t stamp; /* and that process's stamp; 0: unknown, kept */
   uint32_t w[4];
 };
 
@@ -111,15 +112,56 @@ names__remove(struct names_entry *e)
 xous_error_t
 names__token_add(struct names_entry *e, xous_pid_t pid, const uint32_t w[4])
 {
-  for (size_t i = 0; i < NAMES_MAX_TOKENS; i++)
-    if (!tokens[i].used) {
-      tokens[i].used = true;
-      tokens[i].entry = (uint16_t)(e - entries);
-      tokens[i].pid = pid;
-      memcpy(tokens[i].w, w, sizeof tokens[i].w);
-      return XOUS_OK;
-    }
+  for (int round = 0; round < 2; round++) {
+    for (size_t i = 0; i < NAMES_MAX_TOKENS; i++)
+      if (!tokens[i].used) {
+        tokens[i].used = true;
+        tokens[i].entry = (uint16_t)(e - entries);
+        tokens[i].pid = pid;
+        /* The client asks now: the stamp is that of the process that holds
+         * its PID now, which is the client unless it died this moment. */
+        if (xous_process_stamp(pid, &tokens[i].stamp) != XOUS_OK)
+          tokens[i].stamp = 0;
+        memcpy(tokens[i].w, w, sizeof tokens[i].w);
+        return XOUS_OK;
+      }
+    /* Full: the tokens of dead clients make room, if there are any. */
+    if (names__tokens_of_the_dead(NULL) == 0)
+      break;
+  }
   return XOUS_OUT_OF_MEMORY;
+}
+
+unsigned
+names__tokens_of_the_dead(struct names_entry *e)
+{
+  /* One question per PID, however many tokens it holds. */
+  uint64_t stamp_of[256];
+  bool asked[256];
+  unsigned freed = 0;
+
+  memset(asked, 0, sizeof asked);
+  for (size_t i = 0; i < NAMES_MAX_TOKENS; i++) {
+    struct token *t = &tokens[i];
+    uint8_t pid = (uint8_t)t->pid;
+
+    if (!t->used || t->stamp == 0 ||
+        (e != NULL && t->entry != (uint16_t)(e - entries)))
+      continue;
+    if (!asked[pid]) {
+      asked[pid] = true;
+      if (xous_process_stamp(t->pid, &stamp_of[pid]) != XOUS_OK)
+        stamp_of[pid] = t->stamp; /* nobody says: kept */
+    }
+    if (stamp_of[pid] == t->stamp)
+      continue;
+    /* Its holder died: nobody can spend it, and its place is free. */
+    if (entries[t->entry].count > 0)
+      entries[t->entry].count--;
+    memset(t, 0, sizeof *t);
+    freed++;
+  }
+  return freed;
 }
 
 bool

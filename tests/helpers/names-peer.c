@@ -14,6 +14,8 @@
  *   names-peer try NAME            non-blocking lookup; prints the error
  *   names-peer token NAME          non-blocking lookup with a token; prints
  *                                  the error and the token's words (hex)
+ *   names-peer hold NAME           as token, then keeps running (and its
+ *                                  place) until it is killed
  *   names-peer disconnect NAME W0 W1 W2 W3
  *                                  gives the token back; prints the error
  *   names-peer register-only NAME  sends Register and ends without creating
@@ -143,11 +145,22 @@ main(int argc, char **argv)
     printf("%s\n", xous_error_name(xous_names_try_connect(name, NULL)));
     return 0;
   }
-  if (strcmp(role, "token") == 0 && argc == 3) {
+  if ((strcmp(role, "token") == 0 || strcmp(role, "hold") == 0) && argc == 3) {
     memset(&t, 0, sizeof t);
     err = xous_names_try_connect_token(name, NULL, &t);
     printf("%s %08x %08x %08x %08x\n", xous_error_name(err), (unsigned)t.w[0],
            (unsigned)t.w[1], (unsigned)t.w[2], (unsigned)t.w[3]);
+    fflush(stdout);
+    if (strcmp(role, "hold") == 0) {
+      /* A server of its own that nobody sends to: a wait until killed. */
+      xous_envelope_t env;
+      xous_sid_t own;
+
+      if (xous_create_server(&own, NULL) == XOUS_OK)
+        while (xous_receive_message(own, &env) == XOUS_OK)
+          ;
+      return 1;
+    }
     return 0;
   }
   if (strcmp(role, "disconnect") == 0 && argc == 7) {
