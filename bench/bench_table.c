@@ -111,23 +111,25 @@ servers_median(const char *json, const char *key)
   return s != NULL ? number_after(s, "median_us") : 0;
 }
 
-/* The milliseconds of a bench_pddb line that starts with what. */
+/* The milliseconds after word on the bench_pddb line that starts with
+ * what and holds "engine" and "server" ("4 KiB read  engine 0.040 ms
+ * server 0.109 ms"), or 0. */
 static double
-pddb_ms(const char *text, const char *what)
+pddb_ms(const char *text, const char *what, const char *word)
 {
   size_t n = strlen(what);
 
   for (const char *line = text; line != NULL && *line != '\0';) {
     const char *next = strchr(line, '\n');
+    size_t len = next != NULL ? (size_t)(next - line) : strlen(line);
+    char buf[256];
+    const char *p;
 
-    if (strncmp(line, what, n) == 0 && line[n] == ' ') {
-      const char *p = line + n;
-
-      while (*p == ' ')
-        p++;
-      if (*p >= '0' && *p <= '9')
-        return strtod(p, NULL);
-    }
+    snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+    if (strncmp(buf, what, n) == 0 && buf[n] == ' ' &&
+        strstr(buf, " engine ") != NULL && strstr(buf, " server ") != NULL &&
+        (p = strstr(buf + n, word)) != NULL)
+      return strtod(p + strlen(word), NULL);
     line = next != NULL ? next + 1 : NULL;
   }
   return 0;
@@ -138,22 +140,24 @@ static bool markdown;
 static void
 put_row(FILE *json, const struct row *r, bool last)
 {
-  double ratio = r->ours > 0 && r->floor_value > 0
-                     ? r->ours / r->floor_value
-                     : 0;
-  const char *result = r->ours <= 0           ? "not measured"
-                       : r->floor_value <= 0  ? "no floor"
-                       : r->most <= 0         ? "reported"
-                       : ratio <= r->most     ? "met"
-                                              : "missed";
+  double ratio = r->ours > 0 && r->floor_value > 0 ? r->ours / r->floor_value
+                                                   : 0;
+  const char *result = r->ours <= 0          ? "not measured"
+                       : r->floor_value <= 0 ? "no floor"
+                       : r->most <= 0        ? "reported"
+                       : ratio <= r->most    ? "met"
+                                             : "missed";
   char ours[32], floor[32], rs[16];
 
+  /* Milliseconds with three decimals, microseconds with one. */
+  int digits = strcmp(r->unit, "ms") == 0 ? 3 : 1;
+
   if (r->ours > 0)
-    snprintf(ours, sizeof ours, "%.1f %s", r->ours, r->unit);
+    snprintf(ours, sizeof ours, "%.*f %s", digits, r->ours, r->unit);
   else
     snprintf(ours, sizeof ours, "-");
   if (r->floor_value > 0)
-    snprintf(floor, sizeof floor, "%.1f %s", r->floor_value, r->unit);
+    snprintf(floor, sizeof floor, "%.*f %s", digits, r->floor_value, r->unit);
   else
     snprintf(floor, sizeof floor, "-");
   if (ratio > 0)
@@ -164,8 +168,8 @@ put_row(FILE *json, const struct row *r, bool last)
     printf("| %s | %s | `%s` %s | %s | %s: %s |\n", r->figure, ours, r->floor,
            floor, rs, r->target, result);
   else
-    printf("%-42s %12s  %-32s %12s %9s  %-8s %s\n", r->figure, ours,
-           r->floor, floor, rs, r->target, result);
+    printf("%-42s %12s  %-32s %12s %9s  %-8s %s\n", r->figure, ours, r->floor,
+           floor, rs, r->target, result);
   if (json != NULL)
     fprintf(json,
             "    {\"figure\": \"%s\", \"ours\": %.2f, \"unit\": \"%s\", "
@@ -204,12 +208,12 @@ main(int argc, char **argv)
   busy = slurp(dir, "results-contended.json");
   emu = slurp(dir, "results-emu.json");
   pddb = slurp(dir, "results-pddb.txt");
-#define NS(figure, compared, label, floor_label, goal, most_)                \
-  do {                                                                       \
-    ours = limit = 0;                                                        \
-    (void)target(ipc, figure, compared, &ours, &limit);                      \
-    rows[n++] = (struct row){ label, ours / 1e3, "us", floor_label,          \
-                              limit / 1e3, goal,   most_ };                  \
+#define NS(figure, compared, label, floor_label, goal, most_)                 \
+  do {                                                                        \
+    ours = limit = 0;                                                         \
+    (void)target(ipc, figure, compared, &ours, &limit);                       \
+    rows[n++] = (struct row){ label,       ours / 1e3, "us", floor_label,     \
+                              limit / 1e3, goal,       most_ };               \
   } while (0)
   NS("MutableLend 4 KiB RTT", "2 mprotect_pair_4k + RTT",
      "MutableLend 4 KiB round trip", "2 mprotect_pair_4k + round trip",
@@ -245,32 +249,27 @@ main(int argc, char **argv)
       snprintf(labels[k], sizeof labels[k], "Ticktimer sleep %s, overshoot",
                ms[k]);
       snprintf(floors[k], sizeof floors[k], "nanosleep %s, overshoot", ms[k]);
-      rows[n++] = (struct row){ labels[k],
-                                servers_median(ipc, key),
-                                "us",
-                                floors[k],
-                                servers_median(ipc, nkey),
-                                "<= 2x",
+      rows[n++] = (struct row){ labels[k], servers_median(ipc, key),  "us",
+                                floors[k], servers_median(ipc, nkey), "<= 2x",
                                 2 };
     }
   }
   rows[n++] = (struct row){ "PDDB through the server, 4 KiB read",
-                            pddb_ms(pddb, "server 4 KiB read"),
+                            pddb_ms(pddb, "4 KiB read", " server "),
                             "ms",
                             "the engine in-process",
-                            pddb_ms(pddb, "4 KiB read"),
+                            pddb_ms(pddb, "4 KiB read", " engine "),
                             "<= 1.5x",
                             1.5 };
   rows[n++] = (struct row){ "PDDB through the server, 4 KiB write+sync",
-                            pddb_ms(pddb, "server 4 KiB write+sync"),
+                            pddb_ms(pddb, "4 KiB write+sync", " server "),
                             "ms",
                             "the engine in-process",
-                            pddb_ms(pddb, "4 KiB write+sync"),
+                            pddb_ms(pddb, "4 KiB write+sync", " engine "),
                             "<= 1.5x",
                             1.5 };
   ours = limit = 0;
-  (void)target(emu, "Emulated client RTT", "native client RTT", &ours,
-               &limit);
+  (void)target(emu, "Emulated client RTT", "native client RTT", &ours, &limit);
   rows[n++] = (struct row){ "Emulated client round trip",
                             ours / 1e3,
                             "us",
@@ -284,8 +283,8 @@ main(int argc, char **argv)
     printf("| figure | ours | floor in the same run | ratio | target |\n"
            "| --- | ---: | --- | ---: | --- |\n");
   else
-    printf("%-42s %12s  %-32s %12s %9s  %-8s %s\n", "figure", "ours",
-           "floor", "floor", "ratio", "target", "");
+    printf("%-42s %12s  %-32s %12s %9s  %-8s %s\n", "figure", "ours", "floor",
+           "floor", "ratio", "target", "");
   /* The table goes into results.json, in place of an earlier one. */
   snprintf(path, sizeof path, "%s/results.json", dir);
   head = ipc != NULL ? strdup(ipc) : NULL;
