@@ -43,6 +43,7 @@
 #include "config.h"
 #include "core/abi.h"
 #include "core/internal.h"
+#include "hosted/internal.h"
 #include "hosted/wire.h"
 #include "xousd/hosted_frame.h"
 
@@ -132,6 +133,11 @@ reply(uint64_t tid, const uint64_t r[8], const void *data, size_t len)
   struct iovec iov[2] = { { raw, sizeof raw }, { (void *)data, len } };
   int n = data != NULL && len > 0 ? 2 : 1;
 
+  /* Once xousd is gone every call answers InternalError; to the program
+   * the kernel has ended, and a hosted kernel that ends closes its
+   * connections without a last answer. */
+  if (xous__result_error(r) == XOUS_INTERNAL_ERROR && !xous__broker_alive())
+    die_quietly();
   memcpy(f.w, r, sizeof f.w);
   xous__hosted_encode(&f, raw);
   pthread_mutex_lock(&write_lock);
