@@ -73,7 +73,9 @@ xous_names_device = \
 
 # ---- servers/ticktimer -----------------------------------------------------------
 xous_ticktimer_portable = \
+	servers/ticktimer/main.c \
 	servers/ticktimer/platform.h \
+	servers/ticktimer/serve.h \
 	servers/ticktimer/server.c \
 	servers/ticktimer/waiters.c \
 	servers/ticktimer/waiters.h

@@ -1,18 +1,15 @@
 /*
  * Fuzz target: the ticktimer server's opcodes (servers/ticktimer): its
- * dispatch() and the parked-request tables, on a clock the input moves,
+ * tt_serve() and the parked-request tables, on a clock the input moves,
  * with the kernel's answers to the server's replies from the input too.
  */
 #include <string.h>
 
 #include "support/kernel.h"
 
-/* The server's sources, for its private dispatch() and state; its main()
- * is renamed out of the way. */
-int tt_server_main(int argc, char **argv);
-#define main tt_server_main
-#include "../servers/ticktimer/server.c"
-#undef main
+#include "../servers/ticktimer/platform.h"
+#include "../servers/ticktimer/serve.h"
+#include "../servers/ticktimer/waiters.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -87,42 +84,36 @@ tt_alarm_set(uint64_t deadline_ns)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  static uint8_t pages[FK_MAX_PAGES * XOUS_PAGE_SIZE]
-      __attribute__((aligned(XOUS_PAGE_SIZE)));
-  struct fz_reader in = { data, size };
-  struct fz_reader kernel;
-  uint8_t split = fz_u8(&in);
+  struct fk_run run;
+  xous_pid_t self;
 
-  kernel.p = in.p + (fz_left(&in) * split) / 256;
-  kernel.n = fz_left(&in) - (size_t)(kernel.p - in.p);
-  in.n = (size_t)(kernel.p - in.p);
-
-  memset(&state, 0, sizeof state);
-  fake_now = fz_u32(&in);
-  self_pid = (xous_pid_t)(2 + fz_u8(&in) % 8);
-  fake_virtual = (self_pid & 1) != 0;
-  fk_answers(&kernel);
-  for (int i = 0; i < 256 && fz_left(&in) > 0; i++) {
+  fk_begin(&run, data, size);
+  fake_now = fz_u32(&run.msgs);
+  self = (xous_pid_t)(2 + fz_u8(&run.msgs) % 8);
+  fake_virtual = (self & 1) != 0;
+  tt_serve_init(self);
+  for (int i = 0; i < 256 && fz_left(&run.msgs) > 0; i++) {
     xous_envelope_t env;
-    uint8_t step = fz_u8(&in);
+    uint8_t step = fz_u8(&run.msgs);
 
     /* The loop of main(): time passes, deadlines expire, one message. */
-    fake_now += step == 0xff ? fz_u32(&in) : step;
-    expire();
-    if (state.parked >= PARKED_LIMIT && tt_earliest(&state) != TT_NEVER) {
-      tt_clock_wait_until(tt_earliest(&state));
+    fake_now += step == 0xff ? fz_u32(&run.msgs) : step;
+    tt_serve_expire();
+    if (tt_serve_parked() >= TT_PARKED_LIMIT &&
+        tt_serve_earliest() != TT_NEVER) {
+      tt_clock_wait_until(tt_serve_earliest());
       continue;
     }
-    fk_envelope(&in, &env, pages);
-    dispatch(&env);
+    fk_envelope(&run.msgs, &env, fk_pages());
+    tt_serve(&env);
   }
   /* Every timed request is answered once its time has come. */
-  if (tt_earliest(&state) != TT_NEVER) {
-    fake_now = tt_earliest(&state) + 1 > fake_now ? tt_earliest(&state) + 1
+  if (tt_serve_earliest() != TT_NEVER) {
+    fake_now = tt_serve_earliest() + 1 > fake_now ? tt_serve_earliest() + 1
                                                   : fake_now;
     if (fake_now < TT_NEVER - 1)
-      expire();
+      tt_serve_expire();
   }
-  fk_answers(NULL);
+  fk_end(&run);
   return 0;
 }

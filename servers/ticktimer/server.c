@@ -12,6 +12,8 @@
  * answered, as on the device. With every slot held, not even the alarm's
  * Scalar could get in, so when nearly all are held the loop stops
  * receiving and waits for the earliest deadline on the clock instead.
+ * This file serves one message at a time (serve.h); the loop is in
+ * main.c.
  */
 #include <string.h>
 
@@ -21,17 +23,11 @@
 #include <xous/version.h>
 
 #include "platform.h"
+#include "serve.h"
 #include "waiters.h"
 
 /* The same text from both builds: the version is the header's. */
 #define VERSION_TEXT "v" XOUS_VERSION_STRING "\nxous-posix ticktimer"
-
-/* At this many parked requests the loop waits on the clock (see above). */
-#define PARKED_LIMIT (XOUS_QUEUE_DEPTH - 4)
-/* How often the loop looks for dead clients while it waits on the clock,
- * and while anything is parked at all. */
-#define DEAD_LOOK_NS (100 * 1000000ull)
-#define LOOK_EVERY_NS (1000 * 1000000ull)
 
 static struct tt_state state;
 static xous_pid_t self_pid;
@@ -336,8 +332,8 @@ free_condition(const xous_envelope_t *env)
   answer(env, release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED, 0));
 }
 
-static void
-dispatch(const xous_envelope_t *env)
+void
+tt_serve(const xous_envelope_t *env)
 {
   bool scalar = env->body.kind == XOUS_MSG_SCALAR ||
                 env->body.kind == XOUS_MSG_BLOCKING_SCALAR;
@@ -403,82 +399,34 @@ dispatch(const xous_envelope_t *env)
   }
 }
 
-int
-main(int argc, char **argv)
+void
+tt_serve_init(xous_pid_t self)
 {
-  xous_sid_t sid = xous_sid_from_name(XOUS_TICKTIMER_NAME);
-  xous_cid_t self = 0;
-  uint64_t armed = TT_NEVER, now, last_look = 0;
-  xous_error_t err;
+  memset(&state, 0, sizeof state);
+  self_pid = self;
+  watchdog_pings = 0;
+}
 
-  if (argc > 1) {
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-      tt_say(false, "usage: xous-ticktimer\n"
-                    "       xous-ticktimer --help | --version\n"
-                    "\n"
-                    "The Xous ticktimer server (see xous-ticktimer(8)): the\n"
-                    "clock, sleeps, and the mutexes and condition variables\n"
-                    "of Rust's std. It takes no arguments.");
-      return 0;
-    }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-      tt_say(false, "xous-ticktimer " XOUS_VERSION_STRING);
-      return 0;
-    }
-    char line[160];
-    static const char what[] = "xous-ticktimer: takes no arguments (see "
-                               "xous-ticktimer --help), got: ";
-    size_t m = strlen(argv[1]);
+void
+tt_serve_expire(void)
+{
+  expire();
+}
 
-    if (m > sizeof line - sizeof what)
-      m = sizeof line - sizeof what; /* a long argument is cut */
-    memcpy(line, what, sizeof what - 1);
-    memcpy(line + sizeof what - 1, argv[1], m);
-    line[sizeof what - 1 + m] = '\0';
-    tt_say(true, line);
-    return 2;
-  }
-  (void)tt_clock_ns(); /* time 0 is now */
-  err = xous_create_server_with_address(sid, &self);
-  if (err != XOUS_OK)
-    return 1;
-  self_pid = xous_get_process_id();
-  err = tt_alarm_start(self);
-  if (err != XOUS_OK)
-    return 1;
+unsigned
+tt_serve_parked(void)
+{
+  return state.parked;
+}
 
-  for (;;) {
-    xous_envelope_t env;
-    uint64_t next;
+uint64_t
+tt_serve_earliest(void)
+{
+  return tt_earliest(&state);
+}
 
-    expire();
-    now = tt_clock_ns();
-    if (state.parked > 0 &&
-        (state.parked >= PARKED_LIMIT || now - last_look >= LOOK_EVERY_NS)) {
-      let_go_of_the_dead();
-      last_look = now;
-    }
-    next = tt_earliest(&state);
-    if (state.parked >= PARKED_LIMIT && next != TT_NEVER &&
-        !tt_clock_virtual()) {
-      /* In steps: a client that dies meanwhile gives its slot back at
-       * the next look. */
-      uint64_t step = tt_clock_ns() + DEAD_LOOK_NS;
-
-      tt_clock_wait_until(next < step ? next : step);
-      continue;
-    }
-    /* While anything is parked, the alarm also comes back for the next
-     * look for dead clients. */
-    if (state.parked > 0 && next > last_look + LOOK_EVERY_NS)
-      next = last_look + LOOK_EVERY_NS;
-    if (next != armed) {
-      tt_alarm_set(next);
-      armed = next;
-    }
-    err = xous_receive_message(sid, &env);
-    if (err != XOUS_OK)
-      return 1;
-    dispatch(&env);
-  }
+void
+tt_serve_let_go_of_the_dead(void)
+{
+  let_go_of_the_dead();
 }
