@@ -147,8 +147,23 @@ report_fd_limit(rlim_t was, rlim_t hard)
                       : "");
 }
 
-int
-main(int argc, char **argv)
+/* A number from 1 to max, the whole of s. */
+static bool
+parse_count(const char *s, long max, unsigned *out)
+{
+  char *end;
+  long n = strtol(s, &end, 10);
+
+  if (*end != '\0' || end == s || n < 1 || n > max)
+    return false;
+  *out = (unsigned)n;
+  return true;
+}
+
+/* Reads the options into xd.opt (and the hosted-mode address into
+ * *hosted); returns -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, const char **hosted)
 {
   static const struct option longopts[] = {
     { "foreground", no_argument, NULL, 'f' },
@@ -163,9 +178,6 @@ main(int argc, char **argv)
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
   };
-  static char path[PATH_MAX], handed[PATH_MAX];
-  const char *hosted = NULL;
-  int ready[2] = { -1, -1 };
   int c;
 
   xd.opt.max_connections = XOUS_MAX_CONNECTIONS;
@@ -183,40 +195,30 @@ main(int argc, char **argv)
     case 's':
       xd.opt.socket_path = optarg;
       break;
-    case 'C': {
-      char *end;
-      long n = strtol(optarg, &end, 10);
-
-      if (*end != '\0' || n < 1 || n > XOUS_MAX_CONNECTIONS) {
+    case 'C':
+      if (!parse_count(optarg, XOUS_MAX_CONNECTIONS,
+                       &xd.opt.max_connections)) {
         fprintf(stderr, "xousd: --max-connections takes 1..%d\n",
                 XOUS_MAX_CONNECTIONS);
         return 2;
       }
-      xd.opt.max_connections = (unsigned)n;
       break;
-    }
-    case 'N': {
-      char *end;
-      long n = strtol(optarg, &end, 10);
-
+    case 'N':
       /* PID 1 is the broker and PIDs are 8 bits: 254 others at most. */
-      if (*end != '\0' || end == optarg || n < 1 || n > XOUSD_MAX_PIDS - 2) {
+      if (!parse_count(optarg, XOUSD_MAX_PIDS - 2, &xd.opt.max_processes)) {
         fprintf(stderr,
                 "xousd: --max-processes takes 1..%d (the device "
                 "allows %d; PIDs are 8 bits)\n",
                 XOUSD_MAX_PIDS - 2, XOUS_MAX_PROCESSES);
         return 2;
       }
-      xd.opt.max_processes = (unsigned)n;
       break;
-    }
     case 'S':
-    case 'P': {
-      char *end;
-      long n = strtol(optarg, &end, 10);
-
+    case 'P':
       /* Above 256 two servers would share a sender word's index bits. */
-      if (*end != '\0' || n < 1 || n > XOUSD_MAX_SERVERS) {
+      if (!parse_count(optarg, XOUSD_MAX_SERVERS,
+                       c == 'S' ? &xd.opt.max_servers
+                                : &xd.opt.process_servers)) {
         fprintf(stderr,
                 "xousd: --%s takes 1..%d (the sender word has 8 "
                 "bits of server index)\n",
@@ -224,14 +226,9 @@ main(int argc, char **argv)
                 XOUSD_MAX_SERVERS);
         return 2;
       }
-      if (c == 'S')
-        xd.opt.max_servers = (unsigned)n;
-      else
-        xd.opt.process_servers = (unsigned)n;
       break;
-    }
     case 'H':
-      hosted = optarg;
+      *hosted = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -255,7 +252,17 @@ main(int argc, char **argv)
             argv[optind]);
     return 2;
   }
-  /* Before any fork: the socket handed over is meant for this PID. */
+  return -1;
+}
+
+/* The socket: the one handed over by socket activation (before any fork:
+ * it is meant for this PID), else --socket, else the default. Returns -1
+ * to go on, else the exit status. */
+static int
+choose_socket(void)
+{
+  static char path[PATH_MAX], handed[PATH_MAX];
+
   xd.handed_fd = xd_activation_socket(handed, sizeof handed);
   if (xd.handed_fd == -2)
     return 1;
@@ -279,56 +286,65 @@ main(int argc, char **argv)
     }
     xd.opt.socket_path = path;
   }
-  if (sodium_init() < 0) {
-    fprintf(stderr, "xousd: libsodium failed to start\n");
+  return -1;
+}
+
+/* Detaches (unless --foreground): the parent exits only once the child
+ * says through ready[] that the socket is up, so that "xousd && client"
+ * never races the broker. Returns -1 in the process that goes on, else
+ * the parent's exit status. */
+static int
+detach(int ready[2])
+{
+  pid_t pid;
+
+  if (xd.opt.foreground)
+    return -1;
+  if (pipe(ready) != 0) {
+    perror("xousd: pipe");
     return 1;
   }
-  xd_random_init();
-  signal(SIGPIPE, SIG_IGN);
-
-  if (!xd.opt.foreground) {
-    /* Detach, and let the parent exit only once the socket is ready, so
-     * that "xousd && client" never races the broker. */
-    pid_t pid;
-
-    if (pipe(ready) != 0) {
-      perror("xousd: pipe");
-      return 1;
-    }
-    pid = fork();
-    if (pid < 0) {
-      perror("xousd: fork");
-      return 1;
-    }
-    if (pid > 0) {
-      char ok = 0;
-
-      close(ready[1]);
-      if (read(ready[0], &ok, 1) != 1 || ok != 1)
-        return 1;
-      return 0;
-    }
-    close(ready[0]);
-    setsid();
+  pid = fork();
+  if (pid < 0) {
+    perror("xousd: fork");
+    return 1;
   }
+  if (pid > 0) {
+    char ok = 0;
 
-  {
-    /* Each ring costs descriptors here (direct.c): allow what the system
-     * lets us have, and say what that is. */
-    struct rlimit rl = { 0, 0 };
-    rlim_t was = 0;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-      was = rl.rlim_cur;
-      if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-          rl.rlim_cur = was;
-      }
-      xd.fd_limit = rl.rlim_cur;
-    }
-    report_fd_limit(was, rl.rlim_max);
+    close(ready[1]);
+    return read(ready[0], &ok, 1) == 1 && ok == 1 ? 0 : 1;
   }
+  close(ready[0]);
+  setsid();
+  return -1;
+}
+
+static void
+raise_fd_limit(void)
+{
+  /* Each ring costs descriptors here (direct.c): allow what the system
+   * lets us have, and say what that is. */
+  struct rlimit rl = { 0, 0 };
+  rlim_t was = 0;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    was = rl.rlim_cur;
+    if (rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        rl.rlim_cur = was;
+    }
+    xd.fd_limit = rl.rlim_cur;
+  }
+  report_fd_limit(was, rl.rlim_max);
+}
+
+/* The loop, the listening sockets (and the hosted-mode listener at
+ * hosted, when not NULL), the shared space and the signals. */
+static int
+start_serving(const char *hosted)
+{
   xd.loop = uv_default_loop();
   xd.listen_fd = -1;
   xd_list_init(&xd.connecting);
@@ -347,24 +363,57 @@ main(int argc, char **argv)
   uv_signal_start(&xd.sigint, on_signal, SIGINT);
   uv_signal_start(&xd.sigterm, on_signal, SIGTERM);
   xd_log(1, "listening on %s", xd.opt.socket_path);
+  return 0;
+}
 
-  if (ready[1] >= 0) {
-    char ok = 1;
+/* Tells the waiting parent (ready[1], when detached) that the socket is
+ * up, and lets go of the terminal's input. */
+static int
+tell_ready(int ready[2])
+{
+  char ok = 1;
 
-    if (write(ready[1], &ok, 1) != 1)
-      return 1;
-    close(ready[1]);
-    if (freopen("/dev/null", "r", stdin) == NULL)
-      return 1;
-  }
+  if (ready[1] < 0)
+    return 0;
+  if (write(ready[1], &ok, 1) != 1)
+    return 1;
+  close(ready[1]);
+  return freopen("/dev/null", "r", stdin) == NULL ? 1 : 0;
+}
 
+static void
+serve_until_stopped(void)
+{
   xd_activation_notify("READY=1");
   uv_run(xd.loop, UV_RUN_DEFAULT);
   xd_activation_notify("STOPPING=1");
-
   /* Close whatever is left, and let libuv finish the closes. */
   uv_walk(xd.loop, close_handle, NULL);
   uv_run(xd.loop, UV_RUN_DEFAULT);
   uv_loop_close(xd.loop);
+}
+
+int
+main(int argc, char **argv)
+{
+  const char *hosted = NULL;
+  int ready[2] = { -1, -1 };
+  int status;
+
+  if ((status = parse_options(argc, argv, &hosted)) >= 0 ||
+      (status = choose_socket()) >= 0)
+    return status;
+  if (sodium_init() < 0) {
+    fprintf(stderr, "xousd: libsodium failed to start\n");
+    return 1;
+  }
+  xd_random_init();
+  signal(SIGPIPE, SIG_IGN);
+  if ((status = detach(ready)) >= 0)
+    return status;
+  raise_fd_limit();
+  if (start_serving(hosted) != 0 || tell_ready(ready) != 0)
+    return 1;
+  serve_until_stopped();
   return 0;
 }
