@@ -176,10 +176,7 @@ hello(int *socks)
   long n;
   int fd;
 
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_HELLO_PROCESS;
+  f = xous__wire_frame(XOUS_WIRE_HELLO_PROCESS);
   snprintf(f.name, sizeof f.name, "fuzz");
   fz_send_pages(socks[0], &f, sizeof f, 0, MSG_DONTWAIT);
   pump();
@@ -191,10 +188,7 @@ hello(int *socks)
   for (int i = 1; i < SOCKS; i++) {
     uint64_t pid = f.w[0];
 
-    memset(&f, 0, sizeof f);
-    f.magic = XOUS_WIRE_MAGIC;
-    f.version = XOUS_WIRE_VERSION;
-    f.type = XOUS_WIRE_HELLO_THREAD;
+    f = xous__wire_frame(XOUS_WIRE_HELLO_THREAD);
     f.tid = (uint32_t)(i + 1);
     f.w[0] = pid;
     fz_send_pages(socks[i], &f, sizeof f, 0, MSG_DONTWAIT);

@@ -247,12 +247,8 @@ static void
 reply(int s, const struct xous_wire_frame *f, const uint64_t w[8], int fd,
       uint64_t mem_offset)
 {
-  struct xous_wire_frame out;
+  struct xous_wire_frame out = xous__wire_frame(XOUS_WIRE_RESULT);
 
-  memset(&out, 0, sizeof out);
-  out.magic = XOUS_WIRE_MAGIC;
-  out.version = XOUS_WIRE_VERSION;
-  out.type = XOUS_WIRE_RESULT;
   out.tid = f->tid;
   out.flags = fd >= 0 ? XOUS_WIRE_F_FD : 0;
   memcpy(out.w, w, sizeof out.w);

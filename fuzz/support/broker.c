@@ -33,12 +33,8 @@ serve_frame(int s)
   if (n <= 0)
     return;
   if (f.type == XOUS_WIRE_HELLO_PROCESS || f.type == XOUS_WIRE_HELLO_THREAD) {
-    struct xous_wire_frame out;
+    struct xous_wire_frame out = xous__wire_frame(XOUS_WIRE_WELCOME);
 
-    memset(&out, 0, sizeof out);
-    out.magic = XOUS_WIRE_MAGIC;
-    out.version = XOUS_WIRE_VERSION;
-    out.type = XOUS_WIRE_WELCOME;
     out.w[0] = welcome_pid;
     (void)xous__wire_send(s, &out, -1);
     return;

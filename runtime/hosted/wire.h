@@ -79,6 +79,18 @@ _Static_assert(offsetof(struct xous_wire_frame, mem_offset) == 80,
                "mem_offset at 80");
 _Static_assert(offsetof(struct xous_wire_frame, name) == 96, "name at 96");
 
+/* A frame of type with nothing in it but the protocol's magic and
+ * version. */
+static inline struct xous_wire_frame
+xous__wire_frame(unsigned type)
+{
+  struct xous_wire_frame f = { .magic = XOUS_WIRE_MAGIC,
+                               .version = XOUS_WIRE_VERSION,
+                               .type = (uint16_t)type };
+
+  return f;
+}
+
 /* Where the broker listens: $XOUS_SOCKET, else
  * $XDG_RUNTIME_DIR/xous/xousd.sock, else /tmp/xous-<uid>/xousd.sock.
  * Writes at most size bytes; returns 0, or -1 when it does not fit. */

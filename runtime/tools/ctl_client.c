@@ -39,12 +39,8 @@ xous__ctl_dial(const char *path)
 int
 xous__ctl_send(int fd, unsigned cmd, const uint64_t args[7], const char *name)
 {
-  struct xous_wire_frame f;
+  struct xous_wire_frame f = xous__wire_frame(XOUS_WIRE_CTL);
 
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
   f.w[0] = cmd;
   for (int i = 0; args != NULL && i < 7; i++)
     f.w[1 + i] = args[i];

@@ -11,12 +11,8 @@
 static void
 answer_hello(struct xd_peer *p, uint16_t type, uint64_t w0)
 {
-  struct xous_wire_frame f;
+  struct xous_wire_frame f = xous__wire_frame(type);
 
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = type;
   f.w[0] = w0;
   if (xous__wire_send(p->fd, &f, -1) != 0 || type == XOUS_WIRE_ERROR)
     xd_peer_close(p);

@@ -38,10 +38,7 @@ main(int argc, char **argv)
     printf("connect-failed %s\n", strerror(errno));
     return 0;
   }
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_HELLO_PROCESS;
+  f = xous__wire_frame(XOUS_WIRE_HELLO_PROCESS);
   snprintf(f.name, sizeof f.name, "rel-dial");
   if (send(fd, &f, sizeof f, MSG_NOSIGNAL) != (ssize_t)sizeof f) {
     printf("closed\n");

@@ -16,13 +16,7 @@
 struct xous_wire_frame
 raw_frame(unsigned type)
 {
-  struct xous_wire_frame f;
-
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = (uint16_t)type;
-  return f;
+  return xous__wire_frame(type);
 }
 
 int
