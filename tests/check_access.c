@@ -100,7 +100,7 @@ open_test_dirs(void)
 
 /* ==== the socket ================================================================ */
 
-START_TEST(the_socket_directory_is_0700_and_the_socket_0600)
+START_TEST(access_the_socket_directory_is_0700_and_the_socket_0600)
 {
   struct stat st;
   char dir[PATH_MAX];
@@ -116,7 +116,7 @@ START_TEST(the_socket_directory_is_0700_and_the_socket_0600)
 }
 END_TEST
 
-START_TEST(another_uid_is_stopped_by_the_private_directory)
+START_TEST(access_another_uid_is_stopped_by_the_private_directory)
 {
   char *out;
 
@@ -131,7 +131,7 @@ START_TEST(another_uid_is_stopped_by_the_private_directory)
 }
 END_TEST
 
-START_TEST(another_uid_that_reaches_the_socket_is_refused_by_the_broker)
+START_TEST(access_another_uid_that_reaches_the_socket_is_refused_by_the_broker)
 {
   char open_dir[PATH_MAX], link_path[PATH_MAX + 16];
   char *out;
@@ -164,7 +164,7 @@ mapped(const void *addr, size_t len)
   return msync((void *)addr, len, MS_ASYNC) == 0;
 }
 
-START_TEST(a_lent_page_is_reachable_only_until_it_is_returned)
+START_TEST(access_a_lent_page_is_reachable_only_until_it_is_returned)
 {
   const char *name = "rel-access-srv01";
   char n16[16];
@@ -220,7 +220,7 @@ START_TEST(a_lent_page_is_reachable_only_until_it_is_returned)
 }
 END_TEST
 
-START_TEST(pages_sent_away_leave_the_sender)
+START_TEST(access_pages_sent_away_leave_the_sender)
 {
   const char *name = "rel-access-srv02";
   char n16[16];
@@ -277,33 +277,26 @@ main(void)
   TCase *tc = tcase_create("socket");
   const char *why = NULL;
   bool other = can_play_another_user(&why);
-  SRunner *sr;
-  int failed;
 
   tcase_add_checked_fixture(tc, setup_private_broker, teardown_broker);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, the_socket_directory_is_0700_and_the_socket_0600);
+  tcase_add_test(tc, access_the_socket_directory_is_0700_and_the_socket_0600);
   if (other) {
-    tcase_add_test(tc, another_uid_is_stopped_by_the_private_directory);
+    tcase_add_test(tc, access_another_uid_is_stopped_by_the_private_directory);
     tcase_add_test(
-        tc, another_uid_that_reaches_the_socket_is_refused_by_the_broker);
+        tc,
+        access_another_uid_that_reaches_the_socket_is_refused_by_the_broker);
   }
   suite_add_tcase(s, tc);
   tc = tcase_create("memory");
   tcase_add_checked_fixture(tc, setup_private_broker, teardown_broker);
   tcase_set_timeout(tc, 30);
-  tcase_add_test(tc, a_lent_page_is_reachable_only_until_it_is_returned);
-  tcase_add_test(tc, pages_sent_away_leave_the_sender);
+  tcase_add_test(tc,
+                 access_a_lent_page_is_reachable_only_until_it_is_returned);
+  tcase_add_test(tc, access_pages_sent_away_leave_the_sender);
   suite_add_tcase(s, tc);
 
-  harness_global_init();
-  sr = srunner_create(s);
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  if (failed != 0)
+  if (harness_run(s) != EXIT_SUCCESS)
     return EXIT_FAILURE;
   if (!other) {
     printf("SKIP: the other-uid tests: %s\n", why);

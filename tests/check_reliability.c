@@ -136,7 +136,8 @@ expect_join(const char *want)
 
 /* ==== connections that say no hello ======================================= */
 
-START_TEST(xousd_closes_silent_connections_and_a_new_process_still_joins)
+START_TEST(
+    reliability_xousd_closes_silent_connections_and_a_new_process_still_joins)
 {
   enum { SILENT = 200 };
   static int fds[SILENT];
@@ -157,7 +158,8 @@ START_TEST(xousd_closes_silent_connections_and_a_new_process_still_joins)
 }
 END_TEST
 
-START_TEST(xousd_out_of_descriptors_lets_a_process_in_past_silent_ones)
+START_TEST(
+    reliability_xousd_out_of_descriptors_lets_a_process_in_past_silent_ones)
 {
   enum { SILENT = 60 };
   static int fds[SILENT];
@@ -175,7 +177,8 @@ START_TEST(xousd_out_of_descriptors_lets_a_process_in_past_silent_ones)
 }
 END_TEST
 
-START_TEST(xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers)
+START_TEST(
+    reliability_xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers)
 {
   enum { HELD = 64 };
   static int fds[HELD + 1];
@@ -219,7 +222,8 @@ START_TEST(xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers)
 }
 END_TEST
 
-START_TEST(a_process_whose_hello_goes_unanswered_fails_with_internal_error)
+START_TEST(
+    reliability_a_process_whose_hello_goes_unanswered_fails_with_internal_error)
 {
   pid_t broker = harness_start_broker();
 
@@ -275,7 +279,7 @@ server_figure(const char *owner, const char *field)
   return server_figure_of(want, field);
 }
 
-START_TEST(the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
+START_TEST(reliability_the_ticktimer_lets_go_of_the_sleeps_of_dead_clients)
 {
   enum { PROCS = 5, THREADS = 26 }; /* 130 sleeps for ever: more than fit */
   pid_t tt, sleepers[PROCS], nap;
@@ -319,7 +323,8 @@ END_TEST
 
 /* ==== a server out of descriptors ========================================= */
 
-START_TEST(a_server_out_of_descriptors_takes_the_waiting_message_later)
+START_TEST(
+    reliability_a_server_out_of_descriptors_takes_the_waiting_message_later)
 {
   xous_sid_t sid = xous_sid_from_name("reliability-srv4");
   struct rlimit full, none;
@@ -415,7 +420,8 @@ process_pid(const char *name)
   return strtol(at, NULL, 10);
 }
 
-START_TEST(no_process_fills_the_name_servers_table_and_live_names_resolve)
+START_TEST(
+    reliability_no_process_fills_the_name_servers_table_and_live_names_resolve)
 {
   enum { SERVERS = XOUS_MAX_CONNECTIONS - 4 };
   pid_t srv, cli;
@@ -449,7 +455,8 @@ START_TEST(no_process_fills_the_name_servers_table_and_live_names_resolve)
 }
 END_TEST
 
-START_TEST(a_name_with_a_limit_of_two_takes_new_clients_after_two_died)
+START_TEST(
+    reliability_a_name_with_a_limit_of_two_takes_new_clients_after_two_died)
 {
   pid_t srv, cli;
   int st;
@@ -580,7 +587,8 @@ lend_and_die(const char *name)
   close(proc);
 }
 
-START_TEST(a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns)
+START_TEST(
+    reliability_a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns)
 {
   pid_t broker = harness_start_broker(), deaf;
   int after_first = -1;
@@ -655,7 +663,7 @@ lend_mutably(void *arg)
   return NULL;
 }
 
-START_TEST(memory_lent_out_cannot_be_unmapped_until_it_comes_back)
+START_TEST(reliability_memory_lent_out_cannot_be_unmapped_until_it_comes_back)
 {
   static struct lender l;
   xous_sid_t sid;
@@ -688,7 +696,8 @@ END_TEST
 
 /* ==== a trace subscriber that never reads ================================= */
 
-START_TEST(a_trace_subscriber_that_never_reads_loses_events_not_speed)
+START_TEST(
+    reliability_a_trace_subscriber_that_never_reads_loses_events_not_speed)
 {
   static char buf[65536];
   struct xous_wire_frame f;
@@ -741,7 +750,8 @@ END_TEST
 
 /* ==== broker death under a busy pair ====================================== */
 
-START_TEST(a_busy_direct_pair_stops_with_internal_error_when_xousd_dies)
+START_TEST(
+    reliability_a_busy_direct_pair_stops_with_internal_error_when_xousd_dies)
 {
   pid_t broker = harness_start_broker(), srv, cli;
   int st;
@@ -791,7 +801,8 @@ pddb_run(char *out, size_t size, const char *fmt, ...)
   return WEXITSTATUS(st);
 }
 
-START_TEST(a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so)
+START_TEST(
+    reliability_a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so)
 {
   enum { KEYS = 8, SQLITE_PAGE = 8192 };
   const char *tool = getenv("XOUS_BUILDDIR");
@@ -878,64 +889,77 @@ reliability_suite(void)
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(
-      tc, xousd_closes_silent_connections_and_a_new_process_still_joins);
-  tcase_add_test(tc,
-                 xousd_out_of_descriptors_lets_a_process_in_past_silent_ones);
+      tc,
+      reliability_xousd_closes_silent_connections_and_a_new_process_still_joins);
   tcase_add_test(
-      tc, xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers);
+      tc,
+      reliability_xousd_out_of_descriptors_lets_a_process_in_past_silent_ones);
   tcase_add_test(
-      tc, a_process_whose_hello_goes_unanswered_fails_with_internal_error);
+      tc,
+      reliability_xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers);
+  tcase_add_test(
+      tc,
+      reliability_a_process_whose_hello_goes_unanswered_fails_with_internal_error);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("descriptors");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc,
-                 a_server_out_of_descriptors_takes_the_waiting_message_later);
+  tcase_add_test(
+      tc,
+      reliability_a_server_out_of_descriptors_takes_the_waiting_message_later);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("pddb");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 240);
   tcase_add_test(
-      tc, a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so);
+      tc,
+      reliability_a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("dead clients");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
   tcase_add_test(
-      tc, no_process_fills_the_name_servers_table_and_live_names_resolve);
-  tcase_add_test(tc,
-                 a_name_with_a_limit_of_two_takes_new_clients_after_two_died);
+      tc, reliability_the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
+  tcase_add_test(
+      tc,
+      reliability_no_process_fills_the_name_servers_table_and_live_names_resolve);
+  tcase_add_test(
+      tc,
+      reliability_a_name_with_a_limit_of_two_takes_new_clients_after_two_died);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("relayed lends");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(
-      tc, a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns);
+      tc,
+      reliability_a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("memory");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, memory_lent_out_cannot_be_unmapped_until_it_comes_back);
+  tcase_add_test(
+      tc, reliability_memory_lent_out_cannot_be_unmapped_until_it_comes_back);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("tracing");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc,
-                 a_trace_subscriber_that_never_reads_loses_events_not_speed);
+  tcase_add_test(
+      tc,
+      reliability_a_trace_subscriber_that_never_reads_loses_events_not_speed);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("broker death");
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_set_timeout(tc, 60);
-  tcase_add_test(tc,
-                 a_busy_direct_pair_stops_with_internal_error_when_xousd_dies);
+  tcase_add_test(
+      tc,
+      reliability_a_busy_direct_pair_stops_with_internal_error_when_xousd_dies);
   suite_add_tcase(s, tc);
   return s;
 }
