@@ -1421,10 +1421,11 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
     answers += jis(ph, "f") && jis(jget(e, "cat"), "answer");
   }
   /* A trace reader that falls behind loses events rather than slow the
-   * system (xousd(8)), so on a loaded machine some calls may be missing;
-   * what was recorded must still nest and flow, and most of it is there. */
-  ck_assert_msg(calls > CLIENTS * CALLS / 2 && calls <= CLIENTS * CALLS &&
-                    serves > CLIENTS * CALLS / 2 && serves <= CLIENTS * CALLS,
+   * system (xousd(8)), so on a loaded machine any share of the calls may
+   * be missing (under a load of 20 on two CPUs, more than half were): what
+   * was recorded must still nest and flow, and hold no call twice. */
+  ck_assert_msg(calls > 0 && calls <= CLIENTS * CALLS && serves > 0 &&
+                    serves <= CLIENTS * CALLS,
                 "%zu calls and %zu serves traced of %d", calls, serves,
                 CLIENTS * CALLS);
   ck_assert_msg(answers > 0 && answers <= CLIENTS * CALLS,
