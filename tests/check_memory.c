@@ -815,6 +815,36 @@ START_TEST(memory_a_client_killed_mid_lend_lets_the_server_return_quietly)
 }
 END_TEST
 
+START_TEST(memory_a_send_of_a_client_that_exited_is_still_received)
+{
+  const char *name = name16("mem-orphan", 1);
+  xous_sid_t sid = xous_sid_from_name(name);
+  xous_envelope_t env;
+  const unsigned char *p;
+  size_t bad = 0;
+  pid_t client;
+
+  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
+  client = harness_spawn(MEM_PEER, "lend", name, "send", "9", "3", NULL);
+  expect_line(client, "send NoError 0 0", BOUND_MS);
+  /* The server's first receive comes only once its client is gone: what
+   * the client queued is delivered all the same, as from the kernel's
+   * queue. */
+  ck_assert(harness_wait(client, BOUND_MS, NULL));
+  receive_bounded(sid, &env);
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_SEND);
+  ck_assert_uint_eq(env.body.memory.id, 9);
+  ck_assert_uint_eq(env.body.memory.buf.len, 3 * PAGE);
+  p = env.body.memory.buf.addr;
+  for (size_t i = 0; i < 3 * PAGE; i++)
+    bad += p[i] != 'a';
+  ck_assert_uint_eq(bad, 0);
+  ck_assert_int_eq(xous_unmap_memory(env.body.memory.buf), XOUS_OK);
+  ck_assert_int_eq(xous_destroy_server(sid), XOUS_OK);
+  harness_assert_broker_alive();
+}
+END_TEST
+
 START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
 {
   const char *held = name16("mem-leak", 1), *stuck = name16("mem-leak", 2);
@@ -1052,6 +1082,7 @@ memory_suite(void)
   tcase_add_test(tc,
                  memory_send_moves_the_pages_to_the_server_which_unmaps_them);
   tcase_add_test(tc, memory_sending_part_of_a_range_keeps_the_rest);
+  tcase_add_test(tc, memory_a_send_of_a_client_that_exited_is_still_received);
   tcase_add_test(tc, memory_bad_ranges_are_refused_by_every_memory_message);
   tcase_add_test(
       tc, memory_return_memory_refuses_what_was_not_lent_and_returns_once);

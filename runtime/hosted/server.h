@@ -129,6 +129,9 @@ struct ring *xous__srv_ring_of(struct server *s, unsigned pid, bool *later);
 /* Whether the page's hint gen agrees with ring (0 never does). */
 bool xous__srv_ring_current(const struct ring *ring, uint32_t gen);
 /* The object sent ahead of the cell named key, or -1. */
+/* Asks the broker for r's object socket unless it is held already
+ * (then, or when the broker has none, nothing changes). Lock held. */
+void xous__srv_ring_socket(struct ring *r);
 int xous__srv_object_of(struct ring *r, uint32_t key);
 /* Reads the notes waiting on r's socket (kept objects taken or let go,
  * objects ahead of their cells) once the ring's notes word moved. */

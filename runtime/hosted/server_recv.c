@@ -377,6 +377,7 @@ take(struct server *s, struct taken *t)
     struct xous_ring_cell c;
     struct ring *r;
     unsigned pid;
+    uint32_t kind;
 
     if (s->dead || s->active >= XOUS_QUEUE_DEPTH)
       return false; /* every slot waits for an answer: nothing fits */
@@ -396,6 +397,19 @@ take(struct server *s, struct taken *t)
     if (s->dead || r == NULL || !xous__ring_peek(r->map, r->pos) ||
         head_order(r) != order)
       continue;
+    /* SAFETY: the head cell's kind is the client's word, read here only
+     * as a hint: at worst it costs one call to the broker per ring. */
+    kind = r->map->cells[r->pos % XOUS_RING_CELLS].kind;
+    if (r->sock < 0 && (kind & XOUS_CELL_F_BROKER) == 0 &&
+        xous__is_memory(XOUS_CELL_KIND(kind))) {
+      /* A memory message's object waits in the ring's socket, which the
+       * broker keeps only as long as the ring holds a message: were a
+       * client to die between our taking its last cell and our asking,
+       * the socket, and the message's object in it, would be gone. So it
+       * is asked for before the cell is taken. The lock is held: the
+       * look above still stands. */
+      xous__srv_ring_socket(r);
+    }
     r->floor[r->pos % XOUS_RING_CELLS] = start;
     if (!xous__ring_take(r->map, &r->pos, &c))
       continue;

@@ -117,6 +117,23 @@ take_note(struct ring *r, const struct xous_object_note *note, int fd,
   return false;
 }
 
+void
+xous__srv_ring_socket(struct ring *r)
+{
+  struct xous__hosted_args h = { .op = XOUS__SOCK_OF_PID,
+                                 .index = r->index,
+                                 .pid = r->pid };
+
+  if (r->sock >= 0)
+    return;
+  /* The broker makes the object socket when the client first asks, so it
+   * is there by its first memory message. It hands out the socket of the
+   * ring it has for that PID now: if that is another's, its objects carry
+   * keys of another ring, and are dropped as stale. */
+  if (xous__hosted_socket(&h, &r->sock) != XOUS_OK)
+    r->sock = -1;
+}
+
 /* The object the client sent ahead of the cell named key; -1 when none
  * came (the cell is then no message), or when it came to be kept. Lock
  * held. */
@@ -141,19 +158,7 @@ xous__srv_object_of(struct ring *r, uint32_t key)
     }
     i++;
   }
-  if (r->sock < 0) {
-    /* The first memory message of this ring: the broker makes its object
-     * socket when the client first asks, so it is there now. */
-    struct xous__hosted_args h = { .op = XOUS__SOCK_OF_PID,
-                                   .index = r->index,
-                                   .pid = r->pid };
-
-    /* The broker hands out the socket of the ring it has for that PID
-     * now: if that is another's, its objects carry keys of another
-     * ring, and are dropped as stale. */
-    if (xous__hosted_socket(&h, &r->sock) != XOUS_OK)
-      r->sock = -1;
-  }
+  xous__srv_ring_socket(r);
   /* Bounded: the loop ends when the socket is empty. */
   for (unsigned tries = 0; r->sock >= 0 && tries < 4 * STASH; tries++) {
     struct xous_object_note note;
