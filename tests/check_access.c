@@ -53,13 +53,6 @@ setup_private_broker(void)
   harness_start_broker_with(sock, args);
 }
 
-static void
-teardown_broker(void)
-{
-  harness_assert_broker_alive();
-  harness_cleanup();
-}
-
 /* Runs rel-dial on path, as user 65534 when other is true; its line. */
 static char *
 dial(const char *path, bool other)
@@ -270,16 +263,16 @@ can_play_another_user(const char **why)
   return true;
 }
 
-int
-main(void)
+/* The tests of a private broker on <dir>/xous/xousd.sock, which must
+ * still be alive at the end; the two other-uid ones only when other. */
+static Suite *
+access_suite(bool other)
 {
   Suite *s = suite_create("access");
-  TCase *tc = tcase_create("socket");
-  const char *why = NULL;
-  bool other = can_play_another_user(&why);
+  TCase *tc = harness_case(s, "socket", 30, false);
 
-  tcase_add_checked_fixture(tc, setup_private_broker, teardown_broker);
-  tcase_set_timeout(tc, 30);
+  tcase_add_checked_fixture(tc, setup_private_broker,
+                            harness_assert_broker_alive);
   tcase_add_test(tc, access_the_socket_directory_is_0700_and_the_socket_0600);
   if (other) {
     tcase_add_test(tc, access_another_uid_is_stopped_by_the_private_directory);
@@ -287,16 +280,23 @@ main(void)
         tc,
         access_another_uid_that_reaches_the_socket_is_refused_by_the_broker);
   }
-  suite_add_tcase(s, tc);
-  tc = tcase_create("memory");
-  tcase_add_checked_fixture(tc, setup_private_broker, teardown_broker);
-  tcase_set_timeout(tc, 30);
+
+  tc = harness_case(s, "memory", 30, false);
+  tcase_add_checked_fixture(tc, setup_private_broker,
+                            harness_assert_broker_alive);
   tcase_add_test(tc,
                  access_a_lent_page_is_reachable_only_until_it_is_returned);
   tcase_add_test(tc, access_pages_sent_away_leave_the_sender);
-  suite_add_tcase(s, tc);
+  return s;
+}
 
-  if (harness_run(s) != EXIT_SUCCESS)
+int
+main(void)
+{
+  const char *why = NULL;
+  bool other = can_play_another_user(&why);
+
+  if (harness_run(access_suite(other)) != EXIT_SUCCESS)
     return EXIT_FAILURE;
   if (!other) {
     printf("SKIP: the other-uid tests: %s\n", why);

@@ -293,20 +293,12 @@ START_TEST(activation_variables_for_another_process_are_not_taken)
 }
 END_TEST
 
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
 static Suite *
 activation_suite(void)
 {
   Suite *s = suite_create("activation");
-  TCase *tc = tcase_create("activation");
+  TCase *tc = harness_case(s, "activation", 60, false);
 
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
 #ifdef XOUS_HAVE_SYSTEMD
   tcase_add_test(
       tc, activation_clients_reach_xousd_through_the_socket_handed_over);
@@ -321,7 +313,6 @@ activation_suite(void)
       tc, activation_without_libsystemd_a_socket_handed_over_is_refused);
 #endif
   tcase_add_test(tc, activation_variables_for_another_process_are_not_taken);
-  suite_add_tcase(s, tc);
   return s;
 }
 

@@ -621,20 +621,12 @@ END_TEST
 
 /* ==== the suite =========================================================== */
 
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
 static Suite *
 direct_suite(void)
 {
   Suite *s = suite_create("direct");
-  TCase *tc = tcase_create("vandals");
+  TCase *tc = harness_case(s, "vandals", 90, false);
 
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 90);
   tcase_add_test(
       tc,
       direct_a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients);
@@ -653,11 +645,8 @@ direct_suite(void)
   tcase_add_test(
       tc,
       direct_a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("promises");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "promises", 60, false);
   tcase_add_test(
       tc,
       direct_a_client_that_exits_right_after_sending_still_has_its_messages_delivered);
@@ -672,7 +661,6 @@ direct_suite(void)
   tcase_add_test(
       tc,
       direct_a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
-  suite_add_tcase(s, tc);
   return s;
 }
 

@@ -615,16 +615,12 @@ build_rv32(void)
   return true;
 }
 
-int
-main(void)
+static Suite *
+emu_suite(void)
 {
   Suite *s = suite_create("emu");
-  TCase *tc = tcase_create("mixed");
+  TCase *tc = harness_case(s, "mixed", 60, false);
 
-  if (!build_rv32())
-    return 77;
-  tcase_add_checked_fixture(tc, NULL, harness_cleanup);
-  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, emu_guest_client_gets_answers_from_native_server);
   tcase_add_test(tc, emu_guest_server_answers_native_client);
   tcase_add_test(tc,
@@ -636,6 +632,13 @@ main(void)
   tcase_add_test(tc, emu_abi_shutdown_is_call_23_with_no_arguments);
   tcase_add_test(tc,
                  emu_xous_run_mixes_native_and_rv32_processes_in_one_image);
-  suite_add_tcase(s, tc);
-  return harness_run(s);
+  return s;
+}
+
+int
+main(void)
+{
+  if (!build_rv32())
+    return 77;
+  return harness_run(emu_suite());
 }

@@ -78,7 +78,7 @@ counter_system(void)
 
 /* ==== the counter =========================================================== */
 
-START_TEST(counter_counts_every_increment_of_two_clients)
+START_TEST(examples_counter_counts_every_increment_of_two_clients)
 {
   pid_t server = counter_system(), a, b, last;
 
@@ -101,7 +101,7 @@ START_TEST(counter_counts_every_increment_of_two_clients)
 }
 END_TEST
 
-START_TEST(counter_add_and_reset_answer_with_the_right_values)
+START_TEST(examples_counter_add_and_reset_answer_with_the_right_values)
 {
   pid_t c;
 
@@ -117,7 +117,7 @@ START_TEST(counter_add_and_reset_answer_with_the_right_values)
 }
 END_TEST
 
-START_TEST(counter_client_waits_until_the_server_registers)
+START_TEST(examples_counter_client_waits_until_the_server_registers)
 {
   pid_t client, server;
   char line[256];
@@ -139,7 +139,7 @@ START_TEST(counter_client_waits_until_the_server_registers)
 }
 END_TEST
 
-START_TEST(counter_server_refuses_a_name_that_is_taken)
+START_TEST(examples_counter_server_refuses_a_name_that_is_taken)
 {
   pid_t second;
   int st;
@@ -161,7 +161,7 @@ END_TEST
 
 /* ==== the sleeper =========================================================== */
 
-START_TEST(sleeper_logs_each_level_with_its_pid_on_the_log_server)
+START_TEST(examples_sleeper_logs_each_level_with_its_pid_on_the_log_server)
 {
   static const char *const lines[] = {
     "[ERROR %u sleeper] an error record: 1 of 5 levels",
@@ -259,7 +259,7 @@ has_line(const char *text, const char *name, const char *line)
   return false;
 }
 
-START_TEST(demo_image_runs_every_example_and_exits_zero)
+START_TEST(examples_demo_image_runs_every_example_and_exits_zero)
 {
   char *prog = tool_path("XOUS_BUILDDIR", "xous-run"), *image = demo_image();
   char *out = tool_out_path("run.out"), *text;
@@ -299,7 +299,7 @@ END_TEST
 
 /* ==== the Chrome trace of the counter example ================================ */
 
-START_TEST(json_reader_tells_valid_from_invalid)
+START_TEST(examples_json_reader_tells_valid_from_invalid)
 {
   static const char *const good[] = {
     "{\"a\":[1,2.5,-3e2,true,false,null,\"x\\n\\u00e9\"],\"b\":{}}",
@@ -328,7 +328,8 @@ END_TEST
 
 #define MAX_PIDS 256
 
-START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
+START_TEST(
+    examples_chrome_trace_of_the_counter_example_has_its_processes_and_flows)
 {
   char *ctl = tool_path("XOUS_BUILDDIR", "xousctl"),
        *file = tool_out_path("t.json");
@@ -441,43 +442,35 @@ START_TEST(chrome_trace_of_the_counter_example_has_its_processes_and_flows)
 }
 END_TEST
 
-/* ==== main ================================================================== */
+/* ==== the suite ============================================================= */
 
-static void
-teardown(void)
+static Suite *
+examples_suite(void)
 {
-  harness_cleanup();
+  Suite *s = suite_create("examples");
+  TCase *tc = harness_case(s, "counter", 60, false);
+
+  tcase_add_test(tc, examples_counter_counts_every_increment_of_two_clients);
+  tcase_add_test(tc,
+                 examples_counter_add_and_reset_answer_with_the_right_values);
+  tcase_add_test(tc, examples_counter_client_waits_until_the_server_registers);
+  tcase_add_test(tc, examples_counter_server_refuses_a_name_that_is_taken);
+
+  tc = harness_case(s, "sleeper", 60, false);
+  tcase_add_test(
+      tc, examples_sleeper_logs_each_level_with_its_pid_on_the_log_server);
+
+  tc = harness_case(s, "xous-run and xousctl", 60, false);
+  tcase_add_test(tc, examples_json_reader_tells_valid_from_invalid);
+  tcase_add_test(tc, examples_demo_image_runs_every_example_and_exits_zero);
+  tcase_add_test(
+      tc,
+      examples_chrome_trace_of_the_counter_example_has_its_processes_and_flows);
+  return s;
 }
 
 int
 main(void)
 {
-  Suite *s = suite_create("examples");
-  TCase *counter = tcase_create("counter");
-  TCase *sleeper = tcase_create("sleeper");
-  TCase *run = tcase_create("xous-run and xousctl");
-
-  tcase_add_checked_fixture(counter, NULL, teardown);
-  tcase_set_timeout(counter, 60);
-  tcase_add_test(counter, counter_counts_every_increment_of_two_clients);
-  tcase_add_test(counter, counter_add_and_reset_answer_with_the_right_values);
-  tcase_add_test(counter, counter_client_waits_until_the_server_registers);
-  tcase_add_test(counter, counter_server_refuses_a_name_that_is_taken);
-  suite_add_tcase(s, counter);
-
-  tcase_add_checked_fixture(sleeper, NULL, teardown);
-  tcase_set_timeout(sleeper, 60);
-  tcase_add_test(sleeper,
-                 sleeper_logs_each_level_with_its_pid_on_the_log_server);
-  suite_add_tcase(s, sleeper);
-
-  tcase_add_checked_fixture(run, NULL, teardown);
-  tcase_set_timeout(run, 60);
-  tcase_add_test(run, json_reader_tells_valid_from_invalid);
-  tcase_add_test(run, demo_image_runs_every_example_and_exits_zero);
-  tcase_add_test(
-      run, chrome_trace_of_the_counter_example_has_its_processes_and_flows);
-  suite_add_tcase(s, run);
-
-  return harness_run(s);
+  return harness_run(examples_suite());
 }

@@ -779,20 +779,12 @@ END_TEST
 
 /* ==== the suite =========================================================== */
 
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
 static Suite *
 hosted_suite(void)
 {
   Suite *s = suite_create("hosted");
-  TCase *tc = tcase_create("pairings");
+  TCase *tc = harness_case(s, "pairings", 60, false);
 
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
   tcase_add_test(
       tc, hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind);
   tcase_add_test(tc, hosted_a_c_server_sees_the_hosted_clients_reserved_pid);
@@ -815,11 +807,8 @@ hosted_suite(void)
                  hosted_memory_calls_are_answered_as_a_hosted_client_expects);
   tcase_add_test(
       tc, hosted_a_connect_to_a_missing_server_is_answered_once_it_exists);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("processes");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "processes", 60, false);
   tcase_add_test(tc, hosted_a_hosted_program_is_a_process_in_ps_marked_hosted);
   tcase_add_test(
       tc, hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
@@ -840,11 +829,8 @@ hosted_suite(void)
                  hosted_xous_run_starts_a_hosted_program_beside_c_programs);
   tcase_add_test(tc, hosted_an_image_line_hosted_starts_a_hosted_program);
   tcase_add_test(tc, hosted_xous_run_ends_when_only_a_hosted_server_is_left);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("faults");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "faults", 60, false);
   tcase_add_test(tc, hosted_garbage_on_the_socket_closes_only_that_connection);
   tcase_add_test(tc, hosted_a_frame_cut_short_closes_only_that_connection);
   tcase_add_test(tc,
@@ -854,7 +840,6 @@ hosted_suite(void)
       hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
   tcase_add_test(
       tc, hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded);
-  suite_add_tcase(s, tc);
   return s;
 }
 

@@ -120,7 +120,6 @@ teardown_victim(void)
     free(out);
   }
   harness_assert_broker_alive();
-  harness_cleanup();
 }
 
 /* Lines "BAD pid ..." of the server that name any PID but the hostile's:
@@ -809,11 +808,9 @@ static Suite *
 hostile_suite(void)
 {
   Suite *s = suite_create("hostile");
-  TCase *tc = tcase_create("hostile client");
+  TCase *tc = harness_case(s, "hostile client", 30, false);
 
   tcase_add_checked_fixture(tc, setup_victim, teardown_victim);
-  tcase_set_timeout(tc, 30);
-  suite_add_tcase(s, tc);
   tcase_add_test(
       tc,
       hostile_truncated_oversized_and_garbage_frames_are_refused_while_others_talk);

@@ -26,25 +26,6 @@
 #define BOUND_MS 2000
 #define STACK_SIZE (64 * 1024)
 
-static void
-setup_broker(void)
-{
-  harness_start_broker();
-}
-
-static void
-teardown_broker(void)
-{
-  harness_assert_broker_alive();
-  harness_cleanup();
-}
-
-static void
-teardown_only(void)
-{
-  harness_cleanup();
-}
-
 static xous_word_t
 limit_of(unsigned index)
 {
@@ -405,10 +386,8 @@ static Suite *
 limits_suite(void)
 {
   Suite *s = suite_create("limits");
-  TCase *tc = tcase_create("per process");
+  TCase *tc = harness_case(s, "per process", 30, true);
 
-  tcase_add_checked_fixture(tc, setup_broker, teardown_broker);
-  tcase_set_timeout(tc, 30);
   tcase_add_test(
       tc, limits_a_process_owns_at_most_32_servers_then_gets_out_of_memory);
   tcase_add_test(
@@ -426,11 +405,8 @@ limits_suite(void)
   tcase_add_test(
       tc,
       limits_the_64th_process_is_refused_with_out_of_memory_as_on_the_device);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("system");
-  tcase_add_checked_fixture(tc, NULL, teardown_only);
-  tcase_set_timeout(tc, 30);
+  tc = harness_case(s, "system", 30, false);
   tcase_add_test(tc,
                  limits_max_servers_256_holds_256_servers_of_many_processes);
   tcase_add_test(tc, limits_the_default_server_table_holds_128_as_the_device);
@@ -439,7 +415,6 @@ limits_suite(void)
       tc, limits_max_processes_254_fills_the_8_bit_pid_space_then_refuses);
   tcase_add_test(tc,
                  limits_max_processes_past_254_or_below_1_is_refused_at_start);
-  suite_add_tcase(s, tc);
   return s;
 }
 

@@ -123,13 +123,6 @@ start(const char *level)
 }
 
 static void
-teardown(void)
-{
-  harness_assert_broker_alive();
-  harness_cleanup();
-}
-
-static void
 expect_line(const char *line)
 {
   char *out;
@@ -395,14 +388,15 @@ log_suite(void)
 {
   Suite *s = suite_create("log");
   TCase *unit = tcase_create("format");
-  TCase *tc = tcase_create("server");
+  TCase *tc;
 
   tcase_add_test(unit, log_format_handles_the_common_conversions);
   tcase_add_test(unit, log_format_never_writes_past_the_buffer);
   suite_add_tcase(s, unit);
 
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 30);
+  /* The broker each test starts must outlive whatever the test sent. */
+  tc = harness_case(s, "server", 30, false);
+  tcase_add_checked_fixture(tc, NULL, harness_assert_broker_alive);
   tcase_add_test(tc, log_records_at_each_level_appear_with_the_sender_pid);
   tcase_add_test(tc, log_level_warn_drops_info_debug_and_trace);
   tcase_add_test(tc, log_the_pid_shown_is_the_senders_own);
@@ -412,7 +406,6 @@ log_suite(void)
   tcase_add_test(tc, log_long_text_is_cut_to_one_record);
   tcase_add_test(tc, log_an_unknown_log_level_is_a_usage_error);
   tcase_add_test(tc, log_panic_output_prints_as_the_real_log_server_does);
-  suite_add_tcase(s, tc);
   return s;
 }
 

@@ -50,7 +50,10 @@ void harness_global_cleanup(void);
 int harness_run(Suite *s);
 /* Adds to s the test case name, with a timeout of timeout seconds: each of
  * its tests starts with a broker (with_broker; it must still be alive at
- * the end) or with nothing, and ends with harness_cleanup(). */
+ * the end) or with nothing, and ends with harness_cleanup(). A fixture
+ * the suite adds to the case runs inside that one (Check runs teardowns
+ * in reverse): its set-up after the broker started, its teardown before
+ * harness_cleanup(). */
 TCase *harness_case(Suite *s, const char *name, int timeout, bool with_broker);
 
 /* ---- the test's directory and broker ------------------------------------- */
