@@ -104,7 +104,10 @@ main(int argc, char **argv)
          (unsigned long)ret[0]);
 
   if (quit) {
-    err = xous_scalar(cid, COUNTER_QUIT, 0, 0, 0, 0);
+    /* Blocking, so that the server has ended its work when this client
+     * ends: whatever waits for the client (xous-run's `wait` line, a
+     * script) may then stop the server without losing its last words. */
+    err = xous_blocking_scalar(cid, COUNTER_QUIT, 0, 0, 0, 0, ret);
     if (err != XOUS_OK)
       goto failed;
     printf("counter-client: asked the server to quit\n");

@@ -18,7 +18,8 @@ enum counter_opcode {
       3,             /* BlockingScalar: adds arg1, answers Scalar1(value) */
   COUNTER_RESET = 4, /* Scalar or BlockingScalar: sets 0, answers
                               Scalar1(the value before) when blocking */
-  COUNTER_QUIT = 5,  /* Scalar: the server unregisters and ends */
+  COUNTER_QUIT = 5,  /* Scalar or BlockingScalar: unregisters and ends,
+                              answering Scalar1(value) first when blocking */
 };
 
 #endif /* COUNTER_H */

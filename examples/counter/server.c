@@ -87,11 +87,14 @@ main(void)
       value = 0;
       break;
     case COUNTER_QUIT:
-      if (blocking)
-        xous_return_scalar1(env.sender, value);
+      /* Said before the answer, so that a client that waited for it
+       * (and whoever waited for that client) finds it said. */
       printf("counter-server: asked to quit; the counter is %lu after %lu "
              "messages\n",
              (unsigned long)value, (unsigned long)served);
+      fflush(stdout);
+      if (blocking)
+        xous_return_scalar1(env.sender, value);
       /* Unregister first, so that nobody is handed a connection to a
        * server that is going away. */
       xous_names_unregister(sid);
