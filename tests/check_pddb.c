@@ -21,6 +21,7 @@
 
 #include "../pddb/engine.h"
 #include "support/harness.h"
+#include "support/pddb_system.h"
 
 #define SELF "tests/check_pddb"
 #define PAGES 256u
@@ -87,7 +88,7 @@ fill(uint8_t *p, size_t n, unsigned seed)
 
 /* ==== the model ============================================================== */
 
-START_TEST(engine_union_view_prefers_the_most_recently_unlocked_basis)
+START_TEST(pddb_engine_union_view_prefers_the_most_recently_unlocked_basis)
 {
   struct pddb_engine *e = fresh("u.img");
   char buf[64];
@@ -114,7 +115,7 @@ START_TEST(engine_union_view_prefers_the_most_recently_unlocked_basis)
 }
 END_TEST
 
-START_TEST(engine_keys_seek_read_write_truncate_and_persist)
+START_TEST(pddb_engine_keys_seek_read_write_truncate_and_persist)
 {
   const char *path;
   struct pddb_engine *e = fresh("k.img");
@@ -167,7 +168,7 @@ count_name(const char *name, uint64_t len, const char *basis, void *ctx)
   (*(int *)ctx)++;
 }
 
-START_TEST(engine_deletes_keys_dicts_and_bases_and_frees_their_pages)
+START_TEST(pddb_engine_deletes_keys_dicts_and_bases_and_frees_their_pages)
 {
   struct pddb_engine *e = fresh("del.img");
   uint32_t free0 = pddb_free_pages(e);
@@ -196,21 +197,19 @@ START_TEST(engine_deletes_keys_dicts_and_bases_and_frees_their_pages)
 }
 END_TEST
 
-/* Every free page is handed out before the image is full, so a page that
- * the free-space list wrongly names free (one of its own, or one a key
- * still uses) is sure to be given to a key and overwritten by the list. */
-START_TEST(engine_fills_every_free_page_and_loses_no_key)
+/* Writes keys k0, k1, ... of 3000 bytes each (fill()ed with their
+ * number) into the dictionary "full" of e's default basis, syncing after
+ * each, until a write is refused or, when sync_may_fail, a sync. Returns
+ * the error that ended it; *synced gets the number of keys synced. */
+static xous_error_t
+write_until_full(struct pddb_engine *e, bool sync_may_fail, unsigned *synced)
 {
-  const char *path = image_path("full.img");
-  struct pddb_engine *e;
-  uint8_t v[3000], r[3000];
+  uint8_t v[3000];
   char key[16];
-  unsigned n, i;
+  unsigned n;
   uint32_t h;
   xous_error_t err = XOUS_OK;
 
-  ck_assert_int_eq(pddb_format(path, PAGES, 1, 8, NULL, NULL), XOUS_OK);
-  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
   for (n = 0; n < PAGES && err == XOUS_OK; n++) {
     snprintf(key, sizeof key, "k%u", n);
     fill(v, sizeof v, n);
@@ -218,13 +217,29 @@ START_TEST(engine_fills_every_free_page_and_loses_no_key)
                                    &h),
                      XOUS_OK);
     err = pddb_key_write(e, 0, h, 0, v, sizeof v);
-    if (err == XOUS_OK)
+    if (err == XOUS_OK && sync_may_fail)
       err = pddb_sync(e);
     (void)pddb_key_close(e, 0, h);
+    if (err == XOUS_OK && !sync_may_fail)
+      ck_assert_int_eq(pddb_sync(e), XOUS_OK);
   }
-  /* The image ran full; the key of the last round was not synced. */
-  ck_assert_int_eq(err, XOUS_OUT_OF_MEMORY);
-  n--;
+  *synced = n - 1;
+  return err;
+}
+
+/* Every free page is handed out before the image is full, so a page that
+ * the free-space list wrongly names free (one of its own, or one a key
+ * still uses) is sure to be given to a key and overwritten by the list. */
+START_TEST(pddb_engine_fills_every_free_page_and_loses_no_key)
+{
+  const char *path = image_path("full.img");
+  struct pddb_engine *e = fresh("full.img");
+  uint8_t v[3000], r[3000];
+  char key[16];
+  unsigned n, i;
+
+  /* The image runs full; the key of the last round is not synced. */
+  ck_assert_int_eq(write_until_full(e, true, &n), XOUS_OUT_OF_MEMORY);
   ck_assert_uint_gt(n, PAGES / 2);
   (void)pddb_close(e);
   ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
@@ -238,32 +253,17 @@ START_TEST(engine_fills_every_free_page_and_loses_no_key)
 }
 END_TEST
 
-START_TEST(engine_refuses_a_write_to_a_full_image_and_goes_on)
+START_TEST(pddb_engine_refuses_a_write_to_a_full_image_and_goes_on)
 {
   const char *path = image_path("refuse.img");
-  struct pddb_engine *e;
+  struct pddb_engine *e = fresh("refuse.img");
   uint8_t v[3000], r[3000];
-  char key[16];
   unsigned n;
   uint32_t h;
-  xous_error_t err = XOUS_OK;
 
-  ck_assert_int_eq(pddb_format(path, PAGES, 1, 8, NULL, NULL), XOUS_OK);
-  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
-  for (n = 0; n < PAGES && err == XOUS_OK; n++) {
-    snprintf(key, sizeof key, "k%u", n);
-    fill(v, sizeof v, n);
-    ck_assert_int_eq(pddb_key_open(e, NULL, "full", key, XOUS_PDDB_CREATE, 0,
-                                   &h),
-                     XOUS_OK);
-    err = pddb_key_write(e, 0, h, 0, v, sizeof v);
-    (void)pddb_key_close(e, 0, h);
-    if (err == XOUS_OK)
-      ck_assert_int_eq(pddb_sync(e), XOUS_OK);
-  }
   /* The write that found no room was refused; the engine still works:
    * it syncs, and once a key is deleted there is room again. */
-  ck_assert_int_eq(err, XOUS_OUT_OF_MEMORY);
+  ck_assert_int_eq(write_until_full(e, false, &n), XOUS_OUT_OF_MEMORY);
   ck_assert_int_eq(pddb_sync(e), XOUS_OK);
   ck_assert_int_eq(pddb_key_delete(e, NULL, "full", "k0"), XOUS_OK);
   ck_assert_int_eq(pddb_sync(e), XOUS_OK);
@@ -285,7 +285,7 @@ START_TEST(engine_refuses_a_write_to_a_full_image_and_goes_on)
 }
 END_TEST
 
-START_TEST(engine_handles_of_a_locked_basis_fail)
+START_TEST(pddb_engine_handles_of_a_locked_basis_fail)
 {
   struct pddb_engine *e = fresh("lock.img");
   uint32_t h;
@@ -311,7 +311,7 @@ START_TEST(engine_handles_of_a_locked_basis_fail)
 }
 END_TEST
 
-START_TEST(engine_rejects_bad_names)
+START_TEST(pddb_engine_rejects_bad_names)
 {
   struct pddb_engine *e = fresh("names.img");
   char longname[200];
@@ -440,7 +440,7 @@ populated(int nbases)
   return path;
 }
 
-START_TEST(deniability_images_with_0_1_3_bases_look_alike)
+START_TEST(pddb_deniability_images_with_0_1_3_bases_look_alike)
 {
   struct shape s[3];
   int counts[3] = { 0, 1, 3 }, i;
@@ -462,7 +462,7 @@ START_TEST(deniability_images_with_0_1_3_bases_look_alike)
 END_TEST
 
 /* The check itself can fail: a page of plain text is caught. */
-START_TEST(deniability_check_catches_a_plain_page)
+START_TEST(pddb_deniability_check_catches_a_plain_page)
 {
   uint8_t page[PDDB_PAGE_SIZE];
   size_t i;
@@ -491,7 +491,7 @@ slurp(const char *path, size_t *n)
   return p;
 }
 
-START_TEST(wrong_password_and_missing_basis_answer_alike)
+START_TEST(pddb_wrong_password_and_missing_basis_answer_alike)
 {
   const char *with = populated(1); /* has "work", password "secret" */
   const char *without = populated(0);
@@ -592,7 +592,7 @@ role_writer(const char *path, unsigned first)
   return 0;
 }
 
-START_TEST(crash_kill_9_during_writes_loses_nothing_synced)
+START_TEST(pddb_crash_kill_9_during_writes_loses_nothing_synced)
 {
   const char *path = image_path("soak.img");
   static uint8_t want[32768], got[32768];
@@ -643,7 +643,7 @@ START_TEST(crash_kill_9_during_writes_loses_nothing_synced)
 }
 END_TEST
 
-START_TEST(format_makes_a_file_of_the_size_asked)
+START_TEST(pddb_format_makes_a_file_of_the_size_asked)
 {
   const char *path = image_path("sized.img");
   char cmd[1200];
@@ -664,33 +664,29 @@ static Suite *
 pddb_suite(void)
 {
   Suite *s = suite_create("pddb");
-  TCase *tc = tcase_create("engine");
+  TCase *tc = harness_case(s, "engine", 120, false);
 
-  tcase_set_timeout(tc, 120);
-  tcase_add_checked_fixture(tc, NULL, harness_cleanup);
-  tcase_add_test(tc,
-                 engine_union_view_prefers_the_most_recently_unlocked_basis);
-  tcase_add_test(tc, engine_keys_seek_read_write_truncate_and_persist);
-  tcase_add_test(tc,
-                 engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
-  tcase_add_test(tc, engine_fills_every_free_page_and_loses_no_key);
-  tcase_add_test(tc, engine_refuses_a_write_to_a_full_image_and_goes_on);
-  tcase_add_test(tc, engine_handles_of_a_locked_basis_fail);
-  tcase_add_test(tc, engine_rejects_bad_names);
-  tcase_add_test(tc, deniability_images_with_0_1_3_bases_look_alike);
-  tcase_add_test(tc, deniability_check_catches_a_plain_page);
-  tcase_add_test(tc, wrong_password_and_missing_basis_answer_alike);
-  tcase_add_test(tc, crash_kill_9_during_writes_loses_nothing_synced);
-  tcase_add_test(tc, format_makes_a_file_of_the_size_asked);
-  suite_add_tcase(s, tc);
+  tcase_add_test(
+      tc, pddb_engine_union_view_prefers_the_most_recently_unlocked_basis);
+  tcase_add_test(tc, pddb_engine_keys_seek_read_write_truncate_and_persist);
+  tcase_add_test(
+      tc, pddb_engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
+  tcase_add_test(tc, pddb_engine_fills_every_free_page_and_loses_no_key);
+  tcase_add_test(tc, pddb_engine_refuses_a_write_to_a_full_image_and_goes_on);
+  tcase_add_test(tc, pddb_engine_handles_of_a_locked_basis_fail);
+  tcase_add_test(tc, pddb_engine_rejects_bad_names);
+  tcase_add_test(tc, pddb_deniability_images_with_0_1_3_bases_look_alike);
+  tcase_add_test(tc, pddb_deniability_check_catches_a_plain_page);
+  tcase_add_test(tc, pddb_wrong_password_and_missing_basis_answer_alike);
+  tcase_add_test(tc, pddb_crash_kill_9_during_writes_loses_nothing_synced);
+  tcase_add_test(tc, pddb_format_makes_a_file_of_the_size_asked);
   return s;
 }
 
 int
 main(int argc, char **argv)
 {
-  setenv("XOUS_PDDB_KDF_OPS", "1", 1);
-  setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
+  pddb_system_cheap_kdf();
   if (argc == 4 && strcmp(argv[1], "writer") == 0)
     return role_writer(argv[2], (unsigned)atoi(argv[3]));
   return harness_run(pddb_suite());

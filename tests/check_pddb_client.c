@@ -237,7 +237,7 @@ static const uint8_t open_create_truncate[] = {
   0,     0,   0,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 };
 
-START_TEST(client_opens_reads_and_closes_as_rust_std_does)
+START_TEST(pddb_client_opens_reads_and_closes_as_rust_std_does)
 {
   xous_pddb_t db;
   uint8_t zero[1] = { 0 };
@@ -269,7 +269,7 @@ START_TEST(client_opens_reads_and_closes_as_rust_std_does)
 }
 END_TEST
 
-START_TEST(client_creates_and_writes_as_rust_std_does)
+START_TEST(pddb_client_creates_and_writes_as_rust_std_does)
 {
   static uint8_t big[10000];
   xous_pddb_t db;
@@ -317,7 +317,8 @@ static const uint8_t list_keys[] = { MAGIC, 'L', 'i', 'K', 'Q', 0,
                                      0,     0,   0,   4,   0,   0,
                                      0,     'g', 'o', 'n', 'e' };
 
-START_TEST(client_deletes_and_lists_as_rust_std_and_the_real_server_expect)
+START_TEST(
+    pddb_client_deletes_and_lists_as_rust_std_and_the_real_server_expect)
 {
   xous_pddb_t db;
   char out[64];
@@ -347,7 +348,7 @@ START_TEST(client_deletes_and_lists_as_rust_std_and_the_real_server_expect)
 }
 END_TEST
 
-START_TEST(client_refuses_names_a_std_path_cannot_carry)
+START_TEST(pddb_client_refuses_names_a_std_path_cannot_carry)
 {
   xous_pddb_t db;
   uint32_t h;
@@ -371,7 +372,8 @@ START_TEST(client_refuses_names_a_std_path_cannot_carry)
 }
 END_TEST
 
-START_TEST(client_sends_the_password_in_the_desktop_extension_and_wipes_it)
+START_TEST(
+    pddb_client_sends_the_password_in_the_desktop_extension_and_wipes_it)
 {
   xous_pddb_t db;
   char want[600], hx[520];
@@ -406,35 +408,24 @@ static Suite *
 client_suite(void)
 {
   Suite *s = suite_create("pddb-client");
-  TCase *tc = tcase_create("wire");
+  TCase *tc = harness_case(s, "wire", 60, false);
 
-  tcase_set_timeout(tc, 60);
-  tcase_add_checked_fixture(tc, NULL, harness_cleanup);
-  tcase_add_test(tc, client_opens_reads_and_closes_as_rust_std_does);
-  tcase_add_test(tc, client_creates_and_writes_as_rust_std_does);
+  tcase_add_test(tc, pddb_client_opens_reads_and_closes_as_rust_std_does);
+  tcase_add_test(tc, pddb_client_creates_and_writes_as_rust_std_does);
   tcase_add_test(
-      tc, client_deletes_and_lists_as_rust_std_and_the_real_server_expect);
-  tcase_add_test(tc, client_refuses_names_a_std_path_cannot_carry);
+      tc,
+      pddb_client_deletes_and_lists_as_rust_std_and_the_real_server_expect);
+  tcase_add_test(tc, pddb_client_refuses_names_a_std_path_cannot_carry);
   tcase_add_test(
-      tc, client_sends_the_password_in_the_desktop_extension_and_wipes_it);
-  suite_add_tcase(s, tc);
+      tc,
+      pddb_client_sends_the_password_in_the_desktop_extension_and_wipes_it);
   return s;
 }
 
 int
 main(int argc, char **argv)
 {
-  SRunner *sr;
-  int failed;
-
   if (argc == 2 && strcmp(argv[1], "stand-in") == 0)
     return role_stand_in();
-  harness_global_init();
-  sr = srunner_create(client_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return harness_run(client_suite());
 }

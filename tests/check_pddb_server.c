@@ -30,6 +30,8 @@
 
 #include "../pddb/engine.h"
 #include "support/harness.h"
+#include "support/pddb_system.h"
+#include "support/procfs.h"
 
 #define SELF "tests/check_pddb_server"
 #define BOUND_MS 10000
@@ -113,7 +115,7 @@ get(xous_pddb_t *db, const char *basis, const char *dict, const char *key)
   return buf;
 }
 
-START_TEST(server_stores_and_finds_through_the_client_api)
+START_TEST(pddb_server_stores_and_finds_through_the_client_api)
 {
   xous_pddb_t db;
   char list[1024];
@@ -176,7 +178,7 @@ role_writer(const char *key)
   return 0;
 }
 
-START_TEST(server_keeps_what_a_killed_client_wrote)
+START_TEST(pddb_server_keeps_what_a_killed_client_wrote)
 {
   xous_pddb_t db;
   pid_t w[3];
@@ -338,7 +340,7 @@ derive(const char *basis, const char *pw, uint8_t key[PDDB_KEY_BYTES])
 
 /* The desktop extension's basis calls, lent by hand (no client to wipe
  * its own copy): the server leaves no byte of the password in the page. */
-START_TEST(server_wipes_the_password_from_the_lent_page)
+START_TEST(pddb_server_wipes_the_password_from_the_lent_page)
 {
   static const char pw[] = "lent-page-password";
   xous_pddb_t db;
@@ -375,7 +377,7 @@ START_TEST(server_wipes_the_password_from_the_lent_page)
 }
 END_TEST
 
-START_TEST(server_wipes_the_key_of_a_locked_basis)
+START_TEST(pddb_server_wipes_the_key_of_a_locked_basis)
 {
   xous_pddb_t db;
   uint8_t key[PDDB_KEY_BYTES], wrong[PDDB_KEY_BYTES];
@@ -554,7 +556,7 @@ soak_check_image(unsigned n)
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
 }
 
-START_TEST(server_killed_at_random_keeps_every_acknowledged_sync)
+START_TEST(pddb_server_killed_at_random_keeps_every_acknowledged_sync)
 {
   static uint8_t want[20000], got[20000];
   unsigned round, next = 0, i;
@@ -642,7 +644,7 @@ role_hog(void)
   return 0;
 }
 
-START_TEST(server_frees_the_handles_of_a_dead_client)
+START_TEST(pddb_server_frees_the_handles_of_a_dead_client)
 {
   xous_pddb_t db;
   char line[64];
@@ -687,7 +689,7 @@ image_has(const char *key, const char *val)
   return ok;
 }
 
-START_TEST(server_syncs_when_stopped_with_sigterm)
+START_TEST(pddb_server_syncs_when_stopped_with_sigterm)
 {
   xous_pddb_t db;
   int status;
@@ -720,7 +722,7 @@ START_TEST(server_syncs_when_stopped_with_sigterm)
 }
 END_TEST
 
-START_TEST(server_keeps_an_empty_dictionary_the_client_made)
+START_TEST(pddb_server_keeps_an_empty_dictionary_the_client_made)
 {
   xous_pddb_t db;
   char list[256];
@@ -787,7 +789,7 @@ shell(const char *line, char **out)
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 255;
 }
 
-START_TEST(pddb_command_works_on_a_running_server)
+START_TEST(pddb_server_command_works_on_a_running_server)
 {
   xous_pddb_t db;
   char *out;
@@ -828,7 +830,7 @@ END_TEST
 
 /* ==== the notes example ====================================================== */
 
-START_TEST(notes_keeps_notes_in_a_secret_basis_through_the_server)
+START_TEST(pddb_server_notes_keeps_notes_in_a_secret_basis_through_the_server)
 {
   char *out, missing[4096];
   int missing_rc;
@@ -911,7 +913,7 @@ holds_old(xous_pddb_t *db, const char *key)
   return n == OLD_LEN && memcmp(got, want, n) == 0;
 }
 
-START_TEST(server_keeps_the_old_value_when_a_writer_dies_before_writing)
+START_TEST(pddb_server_keeps_the_old_value_when_a_writer_dies_before_writing)
 {
   static uint8_t v[NEW_LEN], got[NEW_LEN];
   struct pddb_engine *e;
@@ -969,7 +971,7 @@ START_TEST(server_keeps_the_old_value_when_a_writer_dies_before_writing)
 }
 END_TEST
 
-START_TEST(pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old)
+START_TEST(pddb_server_command_refuses_a_value_over_8_mib_and_keeps_the_old)
 {
   char line[1400], *out;
 
@@ -1150,7 +1152,7 @@ no_core(pid_t pid)
   return zero;
 }
 
-START_TEST(pddb_command_keeps_no_password_or_key_at_a_prompt)
+START_TEST(pddb_server_command_keeps_no_password_or_key_at_a_prompt)
 {
   const char *argv[] = { SELF, "in-userns", "pddb/pddb", "-i", image,
                          "-u", "vault",     "ls",        "d",  NULL };
@@ -1183,28 +1185,15 @@ START_TEST(pddb_command_keeps_no_password_or_key_at_a_prompt)
 }
 END_TEST
 
-/* Waits (bounded) until pid sleeps: after its prompt, in the read of the
- * password. A signal that came between the prompt and the read would be
- * seen by readpassphrase(3) only after a whole line. */
+/* Waits (bounded) until pid's state in /proc/PID/stat is want. */
 static void
-wait_asleep(pid_t pid)
+wait_state(pid_t pid, char want)
 {
   long long deadline = harness_now_ms() + BOUND_MS;
-  char path[64], buf[256], *state;
 
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  for (;;) {
-    FILE *f = fopen(path, "r");
-    size_t n;
-
-    ck_assert_ptr_nonnull(f);
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    state = strrchr(buf, ')');
-    if (state != NULL && state[1] == ' ' && state[2] == 'S')
-      return;
-    ck_assert_msg(harness_now_ms() < deadline, "pddb never waited");
+  while (procfs_state(pid) != want) {
+    ck_assert_msg(harness_now_ms() < deadline, "pid %d never in state %c",
+                  (int)pid, want);
     harness_sleep_ms(5);
   }
 }
@@ -1222,7 +1211,10 @@ interrupt_prompt(const char *how, int sig)
   ck_assert(pty_wait_for(&c, "Password for basis vault: "));
   ck_assert(!pty_echoes(&c));
   pty_type(&c, "half a pass");
-  wait_asleep(c.pid);
+  /* Asleep after its prompt, in the read of the password: a signal that
+   * came between the prompt and the read would be seen by
+   * readpassphrase(3) only after a whole line. */
+  wait_state(c.pid, 'S');
   if (how != NULL)
     pty_type(&c, how);
   else
@@ -1242,13 +1234,15 @@ interrupt_prompt(const char *how, int sig)
   close(c.master);
 }
 
-START_TEST(pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt)
+START_TEST(
+    pddb_server_command_restores_the_terminal_after_ctrl_c_at_the_prompt)
 {
   interrupt_prompt("\003", SIGINT);
 }
 END_TEST
 
-START_TEST(pddb_command_restores_the_terminal_after_sigterm_at_the_prompt)
+START_TEST(
+    pddb_server_command_restores_the_terminal_after_sigterm_at_the_prompt)
 {
   interrupt_prompt(NULL, SIGTERM);
 }
@@ -1288,32 +1282,8 @@ role_job(char **argv)
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Waits (bounded) until pid's state in /proc/PID/stat is state. */
-static void
-wait_state(pid_t pid, char want)
-{
-  long long deadline = harness_now_ms() + BOUND_MS;
-  char path[64], buf[256], *state;
-
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  for (;;) {
-    FILE *f = fopen(path, "r");
-    size_t n;
-
-    ck_assert_ptr_nonnull(f);
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    state = strrchr(buf, ')');
-    if (state != NULL && state[1] == ' ' && state[2] == want)
-      return;
-    ck_assert_msg(harness_now_ms() < deadline, "pid %d never in state %c",
-                  (int)pid, want);
-    harness_sleep_ms(5);
-  }
-}
-
-START_TEST(pddb_command_restores_the_terminal_while_stopped_at_the_prompt)
+START_TEST(
+    pddb_server_command_restores_the_terminal_while_stopped_at_the_prompt)
 {
   const char *argv[] = { SELF,  "job",    "pddb/pddb", "-i",
                          image, "unlock", "vault",     NULL };
@@ -1348,7 +1318,7 @@ END_TEST
 
 /* ==== the pddb command finds no server ===================================== */
 
-START_TEST(pddb_command_without_a_server_says_so_and_returns)
+START_TEST(pddb_server_command_without_a_server_says_so_and_returns)
 {
   char *out;
 
@@ -1403,7 +1373,7 @@ refused_image(const char *path, const char *cause)
                 "said: %s (wanted %s...)", out, want);
 }
 
-START_TEST(xous_pddb_says_what_is_wrong_with_an_image)
+START_TEST(pddb_server_xous_pddb_says_what_is_wrong_with_an_image)
 {
   char path[700], cmd[2000], *out;
   sqlite3 *db;
@@ -1478,42 +1448,43 @@ static Suite *
 server_suite(void)
 {
   Suite *s = suite_create("pddb-server");
-  TCase *tc = tcase_create("server");
+  TCase *tc = harness_case(s, "server", 60, false);
 
-  tcase_set_timeout(tc, 60);
-  tcase_add_checked_fixture(tc, NULL, harness_cleanup);
-  tcase_add_test(tc, server_stores_and_finds_through_the_client_api);
-  tcase_add_test(tc, server_keeps_what_a_killed_client_wrote);
-  tcase_add_test(tc, server_wipes_the_key_of_a_locked_basis);
-  tcase_add_test(tc, server_killed_at_random_keeps_every_acknowledged_sync);
-  tcase_add_test(tc, server_frees_the_handles_of_a_dead_client);
-  tcase_add_test(tc, server_syncs_when_stopped_with_sigterm);
-  tcase_add_test(tc, pddb_command_works_on_a_running_server);
-  tcase_add_test(tc, notes_keeps_notes_in_a_secret_basis_through_the_server);
-  tcase_add_test(tc, pddb_command_keeps_no_password_or_key_at_a_prompt);
-  tcase_add_test(
-      tc, pddb_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
-  tcase_add_test(
-      tc, pddb_command_restores_the_terminal_after_sigterm_at_the_prompt);
-  tcase_add_test(
-      tc, pddb_command_restores_the_terminal_while_stopped_at_the_prompt);
-  tcase_add_test(tc, pddb_command_without_a_server_says_so_and_returns);
-  tcase_add_test(tc, xous_pddb_says_what_is_wrong_with_an_image);
+  tcase_add_test(tc, pddb_server_stores_and_finds_through_the_client_api);
+  tcase_add_test(tc, pddb_server_keeps_what_a_killed_client_wrote);
+  tcase_add_test(tc, pddb_server_wipes_the_key_of_a_locked_basis);
   tcase_add_test(tc,
-                 server_keeps_the_old_value_when_a_writer_dies_before_writing);
-  tcase_add_test(tc, server_keeps_an_empty_dictionary_the_client_made);
-  tcase_add_test(tc, server_wipes_the_password_from_the_lent_page);
-  tcase_add_test(tc,
-                 pddb_command_refuses_a_value_over_8_mib_and_keeps_the_old);
-  suite_add_tcase(s, tc);
+                 pddb_server_killed_at_random_keeps_every_acknowledged_sync);
+  tcase_add_test(tc, pddb_server_frees_the_handles_of_a_dead_client);
+  tcase_add_test(tc, pddb_server_syncs_when_stopped_with_sigterm);
+  tcase_add_test(tc, pddb_server_command_works_on_a_running_server);
+  tcase_add_test(
+      tc, pddb_server_notes_keeps_notes_in_a_secret_basis_through_the_server);
+  tcase_add_test(tc, pddb_server_command_keeps_no_password_or_key_at_a_prompt);
+  tcase_add_test(
+      tc,
+      pddb_server_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
+  tcase_add_test(
+      tc,
+      pddb_server_command_restores_the_terminal_after_sigterm_at_the_prompt);
+  tcase_add_test(
+      tc,
+      pddb_server_command_restores_the_terminal_while_stopped_at_the_prompt);
+  tcase_add_test(tc, pddb_server_command_without_a_server_says_so_and_returns);
+  tcase_add_test(tc, pddb_server_xous_pddb_says_what_is_wrong_with_an_image);
+  tcase_add_test(
+      tc, pddb_server_keeps_the_old_value_when_a_writer_dies_before_writing);
+  tcase_add_test(tc, pddb_server_keeps_an_empty_dictionary_the_client_made);
+  tcase_add_test(tc, pddb_server_wipes_the_password_from_the_lent_page);
+  tcase_add_test(
+      tc, pddb_server_command_refuses_a_value_over_8_mib_and_keeps_the_old);
   return s;
 }
 
 int
 main(int argc, char **argv)
 {
-  setenv("XOUS_PDDB_KDF_OPS", "1", 1);
-  setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
+  pddb_system_cheap_kdf();
   if (argc == 3 && strcmp(argv[1], "writer") == 0)
     return role_writer(argv[2]);
   if (argc == 3 && strcmp(argv[1], "soaker") == 0)

@@ -13,12 +13,11 @@
 
 #include <xous.h>
 #include <xous/buffer.h>
-#include <xous/names.h>
 #include <xous/pddb.h>
 
-#include "../pddb/engine.h"
 #include "../pddb/senres.h"
 #include "support/harness.h"
+#include "support/pddb_system.h"
 
 /* File::open("notes:today") with create(true).truncate(true), as std
  * writes it: magic, "KyOQ", the path (u32 length, bytes), five bools
@@ -30,7 +29,7 @@ static const uint8_t open_request[] = {
   0,    0,    0,    0,    0,   0,   0,   0,   0,   0, 0, 0, 0,
 };
 
-START_TEST(senres_writer_makes_the_bytes_rust_std_sends_for_an_open)
+START_TEST(pddb_wire_senres_writer_makes_the_bytes_rust_std_sends_for_an_open)
 {
   uint8_t page[4096];
   struct xous__senres_writer w;
@@ -51,7 +50,8 @@ START_TEST(senres_writer_makes_the_bytes_rust_std_sends_for_an_open)
 }
 END_TEST
 
-START_TEST(senres_reader_takes_back_every_field_and_rejects_a_short_record)
+START_TEST(
+    pddb_wire_senres_reader_takes_back_every_field_and_rejects_a_short_record)
 {
   struct xous__senres_reader r;
   const uint8_t *s;
@@ -96,15 +96,7 @@ static xous_buffer_t page;
 static void
 start(void)
 {
-  char image[512];
-
-  harness_start_broker();
-  harness_spawn("xous-names", NULL);
-  snprintf(image, sizeof image, "%s/wire.img", harness_dir());
-  ck_assert_int_eq(pddb_format(image, 256, 1, 8, NULL, NULL), XOUS_OK);
-  harness_spawn("xous-pddb", image, NULL);
-  ck_assert_int_eq(xous_names_connect(XOUS_PDDB_SERVER_NAME, &cid), XOUS_OK);
-  ck_assert_int_eq(xous_buffer_new(4096, &page), XOUS_OK);
+  pddb_system_start("wire.img", &cid, &page);
 }
 
 /* Lends the page with op; returns the offset word (the retcode). */
@@ -171,7 +163,7 @@ expect_str(struct xous__senres_reader *r, const char *want)
   ck_assert_mem_eq(s, want, n);
 }
 
-START_TEST(wire_std_file_calls_open_write_seek_read_and_close_a_key)
+START_TEST(pddb_wire_std_file_calls_open_write_seek_read_and_close_a_key)
 {
   struct xous__senres_reader r;
   xous_word_t ret[5];
@@ -259,8 +251,18 @@ START_TEST(wire_std_file_calls_open_write_seek_read_and_close_a_key)
 }
 END_TEST
 
-START_TEST(wire_std_lists_stats_and_deletes_as_the_real_server)
+START_TEST(pddb_wire_std_lists_stats_and_deletes_as_the_real_server)
 {
+  /* Paths, and the kind byte the server's StatPath answers for each. */
+  static const struct {
+    const char *path;
+    unsigned kind;
+  } stats[] = {
+    { "notes:today", 2 },
+    { "notes", 1 },
+    { "elsewhere:nothing", 4 },
+    { ":.System", 0 },
+  };
   struct xous__senres_reader r;
   size_t off;
 
@@ -305,22 +307,13 @@ START_TEST(wire_std_lists_stats_and_deletes_as_the_real_server)
   expect_str(&r, "today");
   ck_assert_uint_eq(xous__senres_get_u8(&r), 2);
 
-  request("StaQ", "notes:today");
-  ck_assert_uint_eq(lend(XOUS_PDDB_STAT_PATH_STD, 0, NULL), 0);
-  r = answer("StaR");
-  ck_assert_uint_eq(xous__senres_get_u8(&r), 2);
-  request("StaQ", "notes");
-  ck_assert_uint_eq(lend(XOUS_PDDB_STAT_PATH_STD, 0, NULL), 0);
-  r = answer("StaR");
-  ck_assert_uint_eq(xous__senres_get_u8(&r), 1);
-  request("StaQ", "elsewhere:nothing");
-  ck_assert_uint_eq(lend(XOUS_PDDB_STAT_PATH_STD, 0, NULL), 0);
-  r = answer("StaR");
-  ck_assert_uint_eq(xous__senres_get_u8(&r), 4);
-  request("StaQ", ":.System");
-  ck_assert_uint_eq(lend(XOUS_PDDB_STAT_PATH_STD, 0, NULL), 0);
-  r = answer("StaR");
-  ck_assert_uint_eq(xous__senres_get_u8(&r), 0);
+  for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++) {
+    request("StaQ", stats[i].path);
+    ck_assert_uint_eq(lend(XOUS_PDDB_STAT_PATH_STD, 0, NULL), 0);
+    r = answer("StaR");
+    ck_assert_msg(xous__senres_get_u8(&r) == stats[i].kind, "the stat of '%s'",
+                  stats[i].path);
+  }
 
   /* LatestBasisStd: the bare name, its length in the offset word. */
   memset(page.page, 0, page.len);
@@ -347,7 +340,7 @@ START_TEST(wire_std_lists_stats_and_deletes_as_the_real_server)
 }
 END_TEST
 
-START_TEST(wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
+START_TEST(pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
 {
   xous_word_t ret[5];
   uint8_t *p;
@@ -408,27 +401,26 @@ static Suite *
 wire_suite(void)
 {
   Suite *s = suite_create("pddb-wire");
-  TCase *tc = tcase_create("senres");
-  TCase *ts = tcase_create("server");
+  TCase *tc = tcase_create("senres"), *ts;
 
-  tcase_add_test(tc, senres_writer_makes_the_bytes_rust_std_sends_for_an_open);
   tcase_add_test(
-      tc, senres_reader_takes_back_every_field_and_rejects_a_short_record);
+      tc, pddb_wire_senres_writer_makes_the_bytes_rust_std_sends_for_an_open);
+  tcase_add_test(
+      tc,
+      pddb_wire_senres_reader_takes_back_every_field_and_rejects_a_short_record);
   suite_add_tcase(s, tc);
-  tcase_set_timeout(ts, 60);
-  tcase_add_checked_fixture(ts, NULL, harness_cleanup);
-  tcase_add_test(ts, wire_std_file_calls_open_write_seek_read_and_close_a_key);
-  tcase_add_test(ts, wire_std_lists_stats_and_deletes_as_the_real_server);
-  tcase_add_test(ts,
-                 wire_hostile_records_and_unknown_opcodes_get_an_error_answer);
-  suite_add_tcase(s, ts);
+  ts = harness_case(s, "server", 60, false);
+  tcase_add_test(
+      ts, pddb_wire_std_file_calls_open_write_seek_read_and_close_a_key);
+  tcase_add_test(ts, pddb_wire_std_lists_stats_and_deletes_as_the_real_server);
+  tcase_add_test(
+      ts, pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer);
   return s;
 }
 
 int
 main(void)
 {
-  setenv("XOUS_PDDB_KDF_OPS", "1", 1);
-  setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
+  pddb_system_cheap_kdf();
   return harness_run(wire_suite());
 }

@@ -15,12 +15,11 @@
 
 #include <xous.h>
 #include <xous/buffer.h>
-#include <xous/names.h>
 #include <xous/pddb.h>
 
-#include "../pddb/engine.h"
 #include "../pddb/native_wire.h"
 #include "support/harness.h"
+#include "support/pddb_system.h"
 
 #define FF8 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 #define Z4 0, 0, 0, 0
@@ -88,13 +87,25 @@ static const uint8_t count_notes[68] = {
   0x44, 0x44, 0x44, 0x44, 10,   0,    0,    0,    Z8,   Z8,
 };
 
+/* Writes *m back with the codec's writer into a buffer that is not zero,
+ * and expects the bytes of want, byte for byte, and no more. */
+#define EXPECT_WRITTEN_AS(writer, m, want)                                    \
+  do {                                                                        \
+    uint8_t out_[128];                                                        \
+    size_t used_;                                                             \
+                                                                              \
+    memset(out_, 0xee, sizeof out_);                                          \
+    ck_assert_int_eq(writer(out_, sizeof out_, (m), &used_), XOUS_OK);        \
+    ck_assert_uint_eq(used_, sizeof(want));                                   \
+    ck_assert_mem_eq(out_, (want), sizeof(want));                             \
+  } while (0)
+
 /* ---- the codec alone -------------------------------------------------------- */
 
-START_TEST(native_codec_reads_and_rewrites_a_basis_request_byte_for_byte)
+START_TEST(
+    pddb_wire_native_codec_reads_and_rewrites_a_basis_request_byte_for_byte)
 {
   struct xous__pddb_basis_request m;
-  uint8_t out[128];
-  size_t used;
 
   ck_assert_int_eq(xous__pddb_basis_request_read(open_secrets,
                                                  sizeof open_secrets, &m),
@@ -105,11 +116,7 @@ START_TEST(native_codec_reads_and_rewrites_a_basis_request_byte_for_byte)
   ck_assert(!m.has_policy);
   ck_assert(m.has_key);
   ck_assert_uint_eq(m.key[31], 0x1f);
-  memset(out, 0xee, sizeof out);
-  ck_assert_int_eq(xous__pddb_basis_request_write(out, sizeof out, &m, &used),
-                   XOUS_OK);
-  ck_assert_uint_eq(used, sizeof open_secrets);
-  ck_assert_mem_eq(out, open_secrets, sizeof open_secrets);
+  EXPECT_WRITTEN_AS(xous__pddb_basis_request_write, &m, open_secrets);
 
   ck_assert_int_eq(xous__pddb_basis_request_read(create_long,
                                                  sizeof create_long, &m),
@@ -120,15 +127,11 @@ START_TEST(native_codec_reads_and_rewrites_a_basis_request_byte_for_byte)
   ck_assert(m.has_policy);
   ck_assert_uint_eq(m.policy, 1);
   ck_assert_uint_eq(m.sleeps, 3);
-  memset(out, 0xee, sizeof out);
-  ck_assert_int_eq(xous__pddb_basis_request_write(out, sizeof out, &m, &used),
-                   XOUS_OK);
-  ck_assert_uint_eq(used, sizeof create_long);
-  ck_assert_mem_eq(out, create_long, sizeof create_long);
+  EXPECT_WRITTEN_AS(xous__pddb_basis_request_write, &m, create_long);
 }
 END_TEST
 
-START_TEST(native_codec_reads_and_rewrites_key_and_dict_requests)
+START_TEST(pddb_wire_native_codec_reads_and_rewrites_key_and_dict_requests)
 {
   struct xous__pddb_key_request k;
   struct xous__pddb_dict_request d;
@@ -145,10 +148,7 @@ START_TEST(native_codec_reads_and_rewrites_key_and_dict_requests)
   ck_assert(!k.has_token && !k.has_alloc_hint && !k.has_cb_sid);
   ck_assert(k.create_dict && k.create_key);
   ck_assert_uint_eq(k.result, XOUS__PDDB_REQ_UNINIT);
-  ck_assert_int_eq(xous__pddb_key_request_write(out, sizeof out, &k, &used),
-                   XOUS_OK);
-  ck_assert_uint_eq(used, sizeof get_today);
-  ck_assert_mem_eq(out, get_today, sizeof get_today);
+  EXPECT_WRITTEN_AS(xous__pddb_key_request_write, &k, get_today);
   /* With a token, an alloc_hint and a callback SID. */
   k.has_token = true;
   k.token[0] = 0x01020304;
@@ -174,14 +174,11 @@ START_TEST(native_codec_reads_and_rewrites_key_and_dict_requests)
                    XOUS_OK);
   ck_assert_mem_eq(d.token, list_token, sizeof list_token);
   ck_assert(!d.has_bulk_limit);
-  ck_assert_int_eq(xous__pddb_dict_request_write(out, sizeof out, &d, &used),
-                   XOUS_OK);
-  ck_assert_uint_eq(used, sizeof count_notes);
-  ck_assert_mem_eq(out, count_notes, sizeof count_notes);
+  EXPECT_WRITTEN_AS(xous__pddb_dict_request_write, &d, count_notes);
 }
 END_TEST
 
-START_TEST(native_codec_writes_a_bulk_record_as_rkyv_lays_it_out)
+START_TEST(pddb_wire_native_codec_writes_a_bulk_record_as_rkyv_lays_it_out)
 {
   /* PddbKeyRecord { name: "today", len: 5, reserved: 5, age: 0, index: 1,
    * basis: ".System", data: Some(b"hello") }: the Vec's bytes first (the
@@ -217,7 +214,7 @@ START_TEST(native_codec_writes_a_bulk_record_as_rkyv_lays_it_out)
 }
 END_TEST
 
-START_TEST(native_codec_refuses_what_rkyv_would_not_accept)
+START_TEST(pddb_wire_native_codec_refuses_what_rkyv_would_not_accept)
 {
   struct xous__pddb_basis_request b;
   struct xous__pddb_key_request k;
@@ -269,15 +266,7 @@ static xous_buffer_t page;
 static void
 start(void)
 {
-  char image[512];
-
-  harness_start_broker();
-  harness_spawn("xous-names", NULL);
-  snprintf(image, sizeof image, "%s/native.img", harness_dir());
-  ck_assert_int_eq(pddb_format(image, 256, 1, 8, NULL, NULL), XOUS_OK);
-  harness_spawn("xous-pddb", image, NULL);
-  ck_assert_int_eq(xous_names_connect(XOUS_PDDB_SERVER_NAME, &cid), XOUS_OK);
-  ck_assert_int_eq(xous_buffer_new(4096, &page), XOUS_OK);
+  pddb_system_start("native.img", &cid, &page);
 }
 
 /* Puts an archive at the start of the page (the rest zero) and lends it
@@ -320,7 +309,7 @@ expect_basis_list(size_t used, const char *const *names, uint32_t num)
   ck_assert_mem_eq(pg(), want, sizeof want);
 }
 
-START_TEST(wire_native_bases_list_create_open_latest_and_close)
+START_TEST(pddb_wire_native_bases_list_create_open_latest_and_close)
 {
   static const char *const system_only[] = { ".System" };
   static const char *const both[] = { ".System", "secrets" };
@@ -451,7 +440,7 @@ key_io(xous_word_t op, const uint32_t token[3], uint64_t position,
   return b.len;
 }
 
-START_TEST(wire_native_key_request_write_read_attributes_and_drop)
+START_TEST(pddb_wire_native_key_request_write_read_attributes_and_drop)
 {
   uint32_t token[3], other[3];
   uint8_t attr[64], want[64], rc, req[88];
@@ -528,7 +517,7 @@ START_TEST(wire_native_key_request_write_read_attributes_and_drop)
 }
 END_TEST
 
-START_TEST(wire_native_keys_of_a_secret_basis_vanish_when_it_closes)
+START_TEST(pddb_wire_native_keys_of_a_secret_basis_vanish_when_it_closes)
 {
   uint8_t req[88], basis[60];
   uint32_t token[3];
@@ -574,7 +563,7 @@ START_TEST(wire_native_keys_of_a_secret_basis_vanish_when_it_closes)
 }
 END_TEST
 
-START_TEST(wire_native_delete_key_and_dict)
+START_TEST(pddb_wire_native_delete_key_and_dict)
 {
   uint8_t req[88];
   uint32_t token[3];
@@ -627,7 +616,7 @@ make_keys(const char *const *names, size_t n)
   }
 }
 
-START_TEST(wire_native_key_listing_counts_then_packs_names)
+START_TEST(pddb_wire_native_key_listing_counts_then_packs_names)
 {
   static const char *const names[] = { "b", "c", "a-third" };
   /* ListKeyV2 data: u8 length then the name, in byte order. */
@@ -671,7 +660,7 @@ START_TEST(wire_native_key_listing_counts_then_packs_names)
 }
 END_TEST
 
-START_TEST(wire_native_dict_listing_by_index)
+START_TEST(pddb_wire_native_dict_listing_by_index)
 {
   static const char *const names[] = { "k" };
   uint8_t req[68], want[68];
@@ -703,7 +692,7 @@ START_TEST(wire_native_dict_listing_by_index)
 }
 END_TEST
 
-START_TEST(wire_native_bulk_read_streams_records_until_last)
+START_TEST(pddb_wire_native_bulk_read_streams_records_until_last)
 {
   static const char *const names[] = { "today", "z" };
   struct xous__pddb_bulk_header h;
@@ -762,7 +751,7 @@ START_TEST(wire_native_bulk_read_streams_records_until_last)
 }
 END_TEST
 
-START_TEST(wire_native_hostile_requests_come_back_unanswered)
+START_TEST(pddb_wire_native_hostile_requests_come_back_unanswered)
 {
   static const uint8_t junk[40] = { 0x8f, 1, 2, 3, 0x7f, 0x7f, 0x7f, 0x7f };
   xous_word_t ret[5];
@@ -814,7 +803,7 @@ START_TEST(wire_native_hostile_requests_come_back_unanswered)
 }
 END_TEST
 
-START_TEST(wire_native_device_opcodes_answer_without_the_hardware)
+START_TEST(pddb_wire_native_device_opcodes_answer_without_the_hardware)
 {
   /* BlockingScalars and their Scalar1 words, as main.rs answers them
    * (ResetDontAskInit, FlushSpaceUpdate, UncacheAndAskPassword and Prune
@@ -865,7 +854,7 @@ delete_list(uint8_t *out, const char *dict, const uint8_t *data, size_t n)
   memcpy(out + 20, data, n);
 }
 
-START_TEST(wire_native_dict_bulk_delete_removes_the_listed_keys)
+START_TEST(pddb_wire_native_dict_bulk_delete_removes_the_listed_keys)
 {
   static const char *const names[] = { "a", "b", "c" };
   static const uint8_t some[] = { 1, 'a', 1, 'c', 3, 'z', 'z', 'z' };
@@ -923,7 +912,7 @@ monitor(void *arg)
   return NULL;
 }
 
-START_TEST(wire_native_basis_monitor_answers_when_the_bases_change)
+START_TEST(pddb_wire_native_basis_monitor_answers_when_the_bases_change)
 {
   uint8_t basis[60];
   xous_tid_t tid;
@@ -958,7 +947,7 @@ START_TEST(wire_native_basis_monitor_answers_when_the_bases_change)
 }
 END_TEST
 
-START_TEST(wire_native_a_key_callback_hears_of_a_closing_basis)
+START_TEST(pddb_wire_native_a_key_callback_hears_of_a_closing_basis)
 {
   uint8_t req[88], basis[60];
   uint32_t token[3];
@@ -1008,47 +997,42 @@ static Suite *
 native_suite(void)
 {
   Suite *s = suite_create("pddb-wire-native");
-  TCase *tc = tcase_create("codec");
-  TCase *ts = tcase_create("server");
+  TCase *tc = tcase_create("codec"), *ts;
 
   tcase_add_test(
-      tc, native_codec_reads_and_rewrites_a_basis_request_byte_for_byte);
-  tcase_add_test(tc, native_codec_reads_and_rewrites_key_and_dict_requests);
-  tcase_add_test(tc, native_codec_writes_a_bulk_record_as_rkyv_lays_it_out);
-  tcase_add_test(tc, native_codec_refuses_what_rkyv_would_not_accept);
+      tc,
+      pddb_wire_native_codec_reads_and_rewrites_a_basis_request_byte_for_byte);
+  tcase_add_test(
+      tc, pddb_wire_native_codec_reads_and_rewrites_key_and_dict_requests);
+  tcase_add_test(
+      tc, pddb_wire_native_codec_writes_a_bulk_record_as_rkyv_lays_it_out);
+  tcase_add_test(tc,
+                 pddb_wire_native_codec_refuses_what_rkyv_would_not_accept);
   suite_add_tcase(s, tc);
-  tcase_set_timeout(ts, 60);
-  tcase_add_checked_fixture(ts, NULL, harness_cleanup);
-  tcase_add_test(ts, wire_native_bases_list_create_open_latest_and_close);
-  tcase_add_test(ts, wire_native_key_request_write_read_attributes_and_drop);
-  tcase_add_test(ts, wire_native_keys_of_a_secret_basis_vanish_when_it_closes);
-  tcase_add_test(ts, wire_native_delete_key_and_dict);
-  tcase_add_test(ts, wire_native_key_listing_counts_then_packs_names);
-  tcase_add_test(ts, wire_native_dict_listing_by_index);
-  tcase_add_test(ts, wire_native_bulk_read_streams_records_until_last);
-  tcase_add_test(ts, wire_native_hostile_requests_come_back_unanswered);
-  tcase_add_test(ts, wire_native_device_opcodes_answer_without_the_hardware);
-  tcase_add_test(ts, wire_native_dict_bulk_delete_removes_the_listed_keys);
-  tcase_add_test(ts, wire_native_basis_monitor_answers_when_the_bases_change);
-  tcase_add_test(ts, wire_native_a_key_callback_hears_of_a_closing_basis);
-  suite_add_tcase(s, ts);
+  ts = harness_case(s, "server", 60, false);
+  tcase_add_test(ts, pddb_wire_native_bases_list_create_open_latest_and_close);
+  tcase_add_test(ts,
+                 pddb_wire_native_key_request_write_read_attributes_and_drop);
+  tcase_add_test(
+      ts, pddb_wire_native_keys_of_a_secret_basis_vanish_when_it_closes);
+  tcase_add_test(ts, pddb_wire_native_delete_key_and_dict);
+  tcase_add_test(ts, pddb_wire_native_key_listing_counts_then_packs_names);
+  tcase_add_test(ts, pddb_wire_native_dict_listing_by_index);
+  tcase_add_test(ts, pddb_wire_native_bulk_read_streams_records_until_last);
+  tcase_add_test(ts, pddb_wire_native_hostile_requests_come_back_unanswered);
+  tcase_add_test(ts,
+                 pddb_wire_native_device_opcodes_answer_without_the_hardware);
+  tcase_add_test(ts,
+                 pddb_wire_native_dict_bulk_delete_removes_the_listed_keys);
+  tcase_add_test(ts,
+                 pddb_wire_native_basis_monitor_answers_when_the_bases_change);
+  tcase_add_test(ts, pddb_wire_native_a_key_callback_hears_of_a_closing_basis);
   return s;
 }
 
 int
 main(void)
 {
-  SRunner *sr;
-  int failed;
-
-  setenv("XOUS_PDDB_KDF_OPS", "1", 1);
-  setenv("XOUS_PDDB_KDF_MEM_KIB", "8", 1);
-  harness_global_init();
-  sr = srunner_create(native_suite());
-  srunner_set_fork_status(sr, CK_FORK);
-  srunner_run_all(sr, CK_ENV);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  harness_global_cleanup();
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  pddb_system_cheap_kdf();
+  return harness_run(native_suite());
 }

@@ -130,34 +130,36 @@ tests_check_log_CFLAGS = $(SUITE_CFLAGS)
 tests_check_log_LDADD = $(SUITE_LIBS)
 
 # The PDDB: the engine and the command on real images; the server under
-# xousd; its wire.
+# xousd; its wire. They link the engine, and share the start of a PDDB
+# server (tests/support/pddb_system.h).
+PDDB_SUITE_SOURCES = tests/support/pddb_system.c tests/support/pddb_system.h
+PDDB_SUITE_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
+PDDB_SUITE_LIBS = pddb/libpddb-engine.la $(SUITE_LIBS) $(PDDB_HOST_LIBS)
+
 TESTS += tests/check_pddb
 check_PROGRAMS += tests/check_pddb
-tests_check_pddb_SOURCES = tests/check_pddb.c
-tests_check_pddb_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
-tests_check_pddb_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) $(PDDB_HOST_LIBS)
+tests_check_pddb_SOURCES = tests/check_pddb.c $(PDDB_SUITE_SOURCES)
+tests_check_pddb_CFLAGS = $(PDDB_SUITE_CFLAGS)
+tests_check_pddb_LDADD = $(PDDB_SUITE_LIBS)
 
 TESTS += tests/check_pddb_server
 check_PROGRAMS += tests/check_pddb_server
-tests_check_pddb_server_SOURCES = tests/check_pddb_server.c
-tests_check_pddb_server_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
-tests_check_pddb_server_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
-	$(PDDB_HOST_LIBS)
+tests_check_pddb_server_SOURCES = tests/check_pddb_server.c $(PDDB_SUITE_SOURCES)
+tests_check_pddb_server_CFLAGS = $(PDDB_SUITE_CFLAGS)
+tests_check_pddb_server_LDADD = $(PDDB_SUITE_LIBS)
 
 TESTS += tests/check_pddb_wire
 check_PROGRAMS += tests/check_pddb_wire
-tests_check_pddb_wire_SOURCES = tests/check_pddb_wire.c
-tests_check_pddb_wire_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
-tests_check_pddb_wire_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
-	$(PDDB_HOST_LIBS)
+tests_check_pddb_wire_SOURCES = tests/check_pddb_wire.c $(PDDB_SUITE_SOURCES)
+tests_check_pddb_wire_CFLAGS = $(PDDB_SUITE_CFLAGS)
+tests_check_pddb_wire_LDADD = $(PDDB_SUITE_LIBS)
 
 TESTS += tests/check_pddb_wire_native
 check_PROGRAMS += tests/check_pddb_wire_native
 tests_check_pddb_wire_native_SOURCES = tests/check_pddb_wire_native.c \
-	pddb/native_wire.c pddb/native_wire.h
-tests_check_pddb_wire_native_CFLAGS = $(PDDB_HOST_CFLAGS) $(CHECK_CFLAGS)
-tests_check_pddb_wire_native_LDADD = pddb/libpddb-engine.la $(SUITE_LIBS) \
-	$(PDDB_HOST_LIBS)
+	pddb/native_wire.c pddb/native_wire.h $(PDDB_SUITE_SOURCES)
+tests_check_pddb_wire_native_CFLAGS = $(PDDB_SUITE_CFLAGS)
+tests_check_pddb_wire_native_LDADD = $(PDDB_SUITE_LIBS)
 
 # The C client's requests byte for byte, caught by a stand-in server.
 TESTS += tests/check_pddb_client
