@@ -155,29 +155,83 @@ assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
 }
 
 /* One run of xous-run in a test: its own TMPDIR, what /dev/shm held
- * before, the program, and the file its output goes to. */
+ * before, the program, the file its output goes to, its process (group)
+ * and, once it ended, its output. */
 struct xrun {
   const char *tmp;
-  char *shm, *prog, *out;
+  char *shm, *prog, *out, *text;
+  pid_t pid;
 };
 
 static struct xrun
 xrun_prepare(void)
 {
-  struct xrun r = { run_tmpdir(), dir_entries("/dev/shm", "xous"),
-                    tool_build_path("xous-run"), tool_out_path("run.out") };
+  struct xrun r = { run_tmpdir(),
+                    dir_entries("/dev/shm", "xous"),
+                    tool_build_path("xous-run"),
+                    tool_out_path("run.out"),
+                    NULL,
+                    0 };
 
   return r;
 }
 
-/* Asserts that the run of process group pid left nothing, and frees r. */
+/* Starts xous-run with argv (argv[0] is r->prog) in r's TMPDIR. */
 static void
-xrun_done(struct xrun *r, pid_t pid)
+xrun_start(struct xrun *r, const char *const argv[])
 {
-  assert_nothing_left(pid, r->tmp, r->shm);
+  r->pid = tool_start(r->out, r->tmp, argv);
+}
+
+/* Waits for the run to end (what names it in a failure) and reads what
+ * it printed into r->text. Returns its wait status. */
+static int
+xrun_finish(struct xrun *r, const char *what)
+{
+  int st = tool_finish(r->pid, what, BOUND_MS);
+
+  free(r->text);
+  r->text = slurp(r->out);
+  return st;
+}
+
+/* Asserts that the run that ended with wait status st exited with
+ * status code. */
+static void
+xrun_expect_exit(const struct xrun *r, int st, int code)
+{
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == code,
+                "xous-run ended with %#x, not status %d:\n%s", (unsigned)st,
+                code, r->text);
+}
+
+/* Runs argv (argv[0] is r->prog) to its end; it must exit with status
+ * code. */
+static void
+xrun_run(struct xrun *r, const char *const argv[], const char *what, int code)
+{
+  xrun_start(r, argv);
+  xrun_expect_exit(r, xrun_finish(r, what), code);
+}
+
+/* Sends SIGINT to target (the run's group, -r->pid, as Ctrl-C does, or
+ * xous-run alone, r->pid); the run must end with 128 + SIGINT. */
+static void
+xrun_interrupt(struct xrun *r, pid_t target)
+{
+  kill(target, SIGINT);
+  xrun_expect_exit(r, xrun_finish(r, "xous-run after SIGINT"), 128 + SIGINT);
+}
+
+/* Asserts that the run left nothing, and frees r. */
+static void
+xrun_done(struct xrun *r)
+{
+  assert_nothing_left(r->pid, r->tmp, r->shm);
   free(r->shm);
   free(r->prog);
   free(r->out);
+  free(r->text);
 }
 
 /* Runs a tool to its end; returns its wait status and its output. */
@@ -193,25 +247,54 @@ run_tool(char **output, const char *const argv[])
   return st;
 }
 
+/* Runs xousctl --socket <the test's broker> with first and the
+ * arguments in ap (NULL terminated); returns its wait status, *output
+ * what it printed. */
 static int
-xousctl(char **output, ...)
+xousctl_v(char **output, const char *first, va_list ap)
 {
   const char *argv[16];
   char *prog = tool_build_path("xousctl");
-  va_list ap;
   int n = 0, st;
 
   argv[n++] = prog;
   argv[n++] = "--socket";
   argv[n++] = harness_socket_path();
-  va_start(ap, output);
-  while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
-    n++;
-  va_end(ap);
+  argv[n] = first;
+  while (n < 15 && argv[n] != NULL)
+    argv[++n] = va_arg(ap, const char *);
   argv[n] = NULL;
   st = run_tool(output, argv);
   free(prog);
   return st;
+}
+
+static int
+xousctl(char **output, const char *first, ...)
+{
+  va_list ap;
+  int st;
+
+  va_start(ap, first);
+  st = xousctl_v(output, first, ap);
+  va_end(ap);
+  return st;
+}
+
+/* xousctl() for a command that must succeed: returns what it printed. */
+static char *
+xousctl_ok(const char *first, ...)
+{
+  char *output;
+  va_list ap;
+  int st;
+
+  va_start(ap, first);
+  st = xousctl_v(&output, first, ap);
+  va_end(ap);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "xousctl %s: %#x: %s",
+                first, (unsigned)st, output);
+  return output;
 }
 
 /* A broker with the hello server running; returns the server's OS pid. */
@@ -265,7 +348,7 @@ json_valid(const char *text)
 
 /* ==== the validator itself ================================================= */
 
-START_TEST(json_checker_tells_valid_from_invalid)
+START_TEST(tools_json_checker_tells_valid_from_invalid)
 {
   ck_assert(json_valid("{\"a\":[1,2.5,-3e2,true,false,null,\"x\\n\"]}"));
   ck_assert(json_valid(" [ ] "));
@@ -279,150 +362,108 @@ END_TEST
 
 /* ==== xous-run ============================================================== */
 
-START_TEST(xous_run_demo_exits_zero_and_prefixes_lines_with_names)
+START_TEST(tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
-  const char *argv[] = { prog, NULL };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st = tool_finish(pid, "xous-run", BOUND_MS);
+  const char *argv[] = { r.prog, NULL };
 
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  ck_assert_msg(strstr(text, "hello-server | hello-server: pid ") != NULL,
-                "no prefixed server line in:\n%s", text);
-  ck_assert_msg(strstr(text, "hello-client | hello-client: 1 + 2 + 3 + 4 = "
-                             "10\n") != NULL,
-                "no prefixed client line in:\n%s", text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_run(&r, argv, "xous-run", 0);
+  ck_assert_msg(strstr(r.text, "hello-server | hello-server: pid ") != NULL,
+                "no prefixed server line in:\n%s", r.text);
+  ck_assert_msg(strstr(r.text, "hello-client | hello-client: 1 + 2 + 3 + 4 = "
+                               "10\n") != NULL,
+                "no prefixed client line in:\n%s", r.text);
+  xrun_done(&r);
 }
 END_TEST
 
-START_TEST(xous_run_exits_with_the_first_programs_status)
+START_TEST(tools_xous_run_exits_with_the_first_programs_status)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *server = tool_build_path("examples/hello/hello-server");
   /* The first program fails once the server (second) has started. */
   const char *argv[] = {
-    prog, "--no-servers", "/bin/sh", "-c", "sleep 0.3; echo failing; exit 7",
-    "--", server,         NULL
+    r.prog, "--no-servers", "/bin/sh", "-c", "sleep 0.3; echo failing; exit 7",
+    "--",   server,         NULL
   };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st = tool_finish(pid, "xous-run", BOUND_MS);
 
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 7,
-                "xous-run ended with %#x, not status 7:\n%s", (unsigned)st,
-                text);
+  xrun_run(&r, argv, "xous-run", 7);
   {
-    const char *line = strstr(text, " | failing\n");
+    const char *line = strstr(r.text, " | failing\n");
 
-    while (line != NULL && line > text && line[-1] != '\n')
+    while (line != NULL && line > r.text && line[-1] != '\n')
       line--;
     ck_assert_msg(line != NULL && strncmp(line, "sh ", 3) == 0,
-                  "no prefixed line in:\n%s", text);
+                  "no prefixed line in:\n%s", r.text);
   }
-  xrun_done(&r, pid);
-  free(text);
+  xrun_done(&r);
   free(server);
 }
 END_TEST
 
 START_TEST(
-    xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
+    tools_xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *server = tool_build_path("examples/hello/hello-server");
-  const char *argv[] = { prog, server, NULL };
-  pid_t pid = tool_start(out, tmp, argv);
+  const char *argv[] = { r.prog, server, NULL };
   char *inside;
-  int st;
 
-  ck_assert_msg(tool_wait_text(out, "serving", BOUND_MS),
+  xrun_start(&r, argv);
+  ck_assert_msg(tool_wait_text(r.out, "serving", BOUND_MS),
                 "the server did not start");
-  inside = dir_entries(tmp, NULL);
+  inside = dir_entries(r.tmp, NULL);
   ck_assert_msg(inside[0] != '\0', "xous-run made no directory in TMPDIR");
   free(inside);
   /* As Ctrl-C does: to the whole foreground group. */
-  kill(-pid, SIGINT);
-  st = tool_finish(pid, "xous-run after SIGINT", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  ck_assert_msg(strstr(text, "killed by signal") == NULL,
-                "Ctrl-C reported as a crash:\n%s", text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_interrupt(&r, -r.pid);
+  ck_assert_msg(strstr(r.text, "killed by signal") == NULL,
+                "Ctrl-C reported as a crash:\n%s", r.text);
+  xrun_done(&r);
   free(server);
 }
 END_TEST
 
-START_TEST(xous_run_cleans_up_when_a_process_crashes)
+START_TEST(tools_xous_run_cleans_up_when_a_process_crashes)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *server = tool_build_path("examples/hello/hello-server");
   /* The server runs on; the other program dies of SIGKILL, which leaves
    * only a server: the run ends with the crash's status. */
-  const char *argv[] = { prog,      "--no-servers", server,          ":",
+  const char *argv[] = { r.prog,    "--no-servers", server,          ":",
                          "/bin/sh", "-c",           "kill -KILL $$", NULL };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st;
 
-  st = tool_finish(pid, "xous-run", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(strstr(text, "sh was killed by signal 9") != NULL,
-                "the crash was not reported:\n%s", text);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_run(&r, argv, "xous-run", 128 + SIGKILL);
+  ck_assert_msg(strstr(r.text, "sh was killed by signal 9") != NULL,
+                "the crash was not reported:\n%s", r.text);
+  xrun_done(&r);
   free(server);
 }
 END_TEST
 
-START_TEST(xous_run_reports_a_first_program_killed_by_a_signal)
+START_TEST(tools_xous_run_reports_a_first_program_killed_by_a_signal)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *server = tool_build_path("examples/hello/hello-server");
   const char *argv[] = {
-    prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
-    "--", server,         NULL
+    r.prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
+    "--",   server,         NULL
   };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st = tool_finish(pid, "xous-run", BOUND_MS);
 
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_run(&r, argv, "xous-run", 128 + SIGKILL);
+  xrun_done(&r);
   free(server);
 }
 END_TEST
 
-START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
+START_TEST(tools_xous_run_runs_an_image_with_paths_relative_to_it)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *image = tool_out_path("demo.image");
   char *hello = tool_build_path("examples/hello");
   char *link = tool_out_path("hello");
   FILE *f;
-  const char *argv[] = { prog, "--no-servers", "--image", image, NULL };
-  pid_t pid;
-  int st;
+  const char *argv[] = { r.prog, "--no-servers", "--image", image, NULL };
 
   ck_assert_int_eq(symlink(hello, link), 0);
   f = fopen(image, "w");
@@ -434,82 +475,58 @@ START_TEST(xous_run_runs_an_image_with_paths_relative_to_it)
         "hello/hello-client\n",
         f);
   fclose(f);
-  pid = tool_start(out, tmp, argv);
-  st = tool_finish(pid, "xous-run --image", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  ck_assert_msg(strstr(text, "| setting up\n") != NULL &&
-                    strstr(text, "hello-client | hello-client: done\n") !=
+  xrun_run(&r, argv, "xous-run --image", 0);
+  ck_assert_msg(strstr(r.text, "| setting up\n") != NULL &&
+                    strstr(r.text, "hello-client | hello-client: done\n") !=
                         NULL,
-                "unexpected output:\n%s", text);
-  xrun_done(&r, pid);
-  free(text);
+                "unexpected output:\n%s", r.text);
+  xrun_done(&r);
   free(hello);
   free(link);
   free(image);
 }
 END_TEST
 
-START_TEST(xous_run_ends_when_the_client_ends_and_stops_the_server)
+START_TEST(tools_xous_run_ends_when_the_client_ends_and_stops_the_server)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *server = tool_build_path("examples/counter/counter-server");
   char *client = tool_build_path("examples/counter/counter-client");
   /* The counter server serves until told to quit; this client does not
    * tell it. */
-  const char *argv[] = { prog, server, "--", client, NULL };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st = tool_finish(pid, "xous-run server -- client", BOUND_MS);
+  const char *argv[] = { r.prog, server, "--", client, NULL };
 
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  ck_assert_msg(strstr(text, "counter-client | counter-client: added 10") !=
+  xrun_run(&r, argv, "xous-run server -- client", 0);
+  ck_assert_msg(strstr(r.text, "counter-client | counter-client: added 10") !=
                     NULL,
-                "the client did not run to its end:\n%s", text);
-  ck_assert_msg(strstr(text, "killed by signal") == NULL &&
-                    strstr(text, "exited with status") == NULL,
-                "a stopped server was reported:\n%s", text);
-  xrun_done(&r, pid);
-  free(text);
+                "the client did not run to its end:\n%s", r.text);
+  ck_assert_msg(strstr(r.text, "killed by signal") == NULL &&
+                    strstr(r.text, "exited with status") == NULL,
+                "a stopped server was reported:\n%s", r.text);
+  xrun_done(&r);
   free(server);
   free(client);
 }
 END_TEST
 
-START_TEST(xous_run_until_ends_the_run_when_that_program_ends)
+START_TEST(tools_xous_run_until_ends_the_run_when_that_program_ends)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   /* sleep is no server: without --until the run would last its 600 s,
-   * longer than tool_finish() waits. */
-  const char *argv[] = { prog,    "--no-servers", "--until",
+   * longer than tool_finish() waits; it ends with false's 1. */
+  const char *argv[] = { r.prog,  "--no-servers", "--until",
                          "false", "/bin/sleep",   "600",
                          "--",    "/bin/false",   NULL };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st = tool_finish(pid, "xous-run --until", BOUND_MS);
 
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1,
-                "xous-run ended with %#x, not false's 1:\n%s", (unsigned)st,
-                text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_run(&r, argv, "xous-run --until", 1);
+  xrun_done(&r);
 }
 END_TEST
 
-START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
+START_TEST(tools_xous_run_after_starts_a_program_once_its_name_is_registered)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *peer = tool_build_path("tests/helpers/names-peer"), *script;
-  pid_t pid;
-  int st;
 
   /* The server registers late; the client looks the name up without
    * waiting, and the name allows one connection only, so the client gets
@@ -517,38 +534,29 @@ START_TEST(xous_run_after_starts_a_program_once_its_name_is_registered)
   ck_assert(asprintf(&script, "sleep 0.5; exec %s server late-name 1", peer) >
             0);
   {
-    const char *argv[] = { prog,    "--after",   "late-name", "/bin/sh",
+    const char *argv[] = { r.prog,  "--after",   "late-name", "/bin/sh",
                            "-c",    script,      "--",        peer,
                            "token", "late-name", NULL };
 
-    pid = tool_start(out, tmp, argv);
-    st = tool_finish(pid, "xous-run --after", BOUND_MS);
+    xrun_run(&r, argv, "xous-run --after", 0);
   }
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  ck_assert_msg(strstr(text, "names-peer | NoError ") != NULL,
+  ck_assert_msg(strstr(r.text, "names-peer | NoError ") != NULL,
                 "the client started before the name was there, or found "
                 "its place taken:\n%s",
-                text);
-  xrun_done(&r, pid);
+                r.text);
+  xrun_done(&r);
   free(script);
-  free(text);
   free(peer);
 }
 END_TEST
 
-START_TEST(xous_run_image_keywords_after_and_until)
+START_TEST(tools_xous_run_image_keywords_after_and_until)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *peer = tool_build_path("tests/helpers/names-peer");
   char *image = tool_out_path("keywords.image");
-  const char *argv[] = { prog, "--image", image, NULL };
+  const char *argv[] = { r.prog, "--image", image, NULL };
   FILE *f = fopen(image, "w");
-  pid_t pid;
-  int st;
 
   ck_assert_ptr_nonnull(f);
   fprintf(f,
@@ -557,94 +565,70 @@ START_TEST(xous_run_image_keywords_after_and_until)
           "until after img-name %s try img-name\n",
           peer, peer);
   fclose(f);
-  pid = tool_start(out, tmp, argv);
-  st = tool_finish(pid, "xous-run --image", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  ck_assert_msg(strstr(text, "names-peer | NoError\n") != NULL,
-                "the `after` line started too early:\n%s", text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_run(&r, argv, "xous-run --image", 0);
+  ck_assert_msg(strstr(r.text, "names-peer | NoError\n") != NULL,
+                "the `after` line started too early:\n%s", r.text);
+  xrun_done(&r);
   free(image);
   free(peer);
 }
 END_TEST
 
-START_TEST(xous_run_children_print_line_by_line)
+START_TEST(tools_xous_run_children_print_line_by_line)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *peer = tool_build_path("tests/helpers/xtest-peer");
   /* The peer leaves its stdout as libxous makes it: on a pipe, only
    * XOUS_LINE_BUFFERED brings "ready" out while it still runs. */
-  const char *argv[] = { prog,          "--no-servers",
+  const char *argv[] = { r.prog,        "--no-servers",
                          peer,          "--stdio-default",
                          "echo-server", "line-buffered-sv",
                          NULL };
-  pid_t pid = tool_start(out, tmp, argv);
-  int st;
 
-  ck_assert_msg(tool_wait_text(out, "| ready\n", BOUND_MS),
+  xrun_start(&r, argv);
+  ck_assert_msg(tool_wait_text(r.out, "| ready\n", BOUND_MS),
                 "the server's line did not come out while it ran");
-  kill(pid, SIGINT);
-  st = tool_finish(pid, "xous-run after SIGINT", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_interrupt(&r, r.pid);
+  xrun_done(&r);
   free(peer);
 }
 END_TEST
 
-START_TEST(xous_run_socket_lets_xousctl_reach_the_run)
+START_TEST(tools_xous_run_socket_lets_xousctl_reach_the_run)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *server = tool_build_path("examples/hello/hello-server");
   char *sock = tool_out_path("run.sock"), *ps;
   const char *argv[] = {
-    prog, "--no-servers", "--socket", sock, server, NULL
+    r.prog, "--no-servers", "--socket", sock, server, NULL
   };
   const char *ctl[] = { NULL, "--socket", sock, "ps", NULL };
-  pid_t pid = tool_start(out, tmp, argv);
   int st;
 
-  ck_assert_msg(tool_wait_text(out, "serving", BOUND_MS),
+  xrun_start(&r, argv);
+  ck_assert_msg(tool_wait_text(r.out, "serving", BOUND_MS),
                 "the server did not start");
   ctl[0] = tool_build_path("xousctl");
   st = run_tool(&ps, ctl);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
                     strstr(ps, "hello-server") != NULL,
                 "xousctl --socket %s ps:\n%s", sock, ps);
-  kill(pid, SIGINT);
-  st = tool_finish(pid, "xous-run after SIGINT", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  xrun_interrupt(&r, r.pid);
   ck_assert_msg(access(sock, F_OK) != 0, "the socket is still there");
-  xrun_done(&r, pid);
+  xrun_done(&r);
   free((char *)ctl[0]);
   free(ps);
-  free(text);
   free(sock);
   free(server);
 }
 END_TEST
 
-START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
+START_TEST(tools_xous_run_shell_runs_a_shell_inside_the_system)
 {
   struct xrun r = xrun_prepare();
-  const char *tmp = r.tmp;
-  char *prog = r.prog, *out = r.out, *text;
   char *ctl = tool_build_path("xousctl"), *shell = tool_out_path("shell.sh");
-  const char *argv[] = { prog, "--no-servers", "--shell", NULL };
+  const char *argv[] = { r.prog, "--no-servers", "--shell", NULL };
   FILE *f = fopen(shell, "w");
-  pid_t pid;
-  int st;
 
   ck_assert_ptr_nonnull(f);
   /* A shell that asks the run's broker, through $XOUS_SOCKET, and ends
@@ -654,15 +638,12 @@ START_TEST(xous_run_shell_runs_a_shell_inside_the_system)
   fclose(f);
   ck_assert_int_eq(chmod(shell, 0700), 0);
   setenv("SHELL", shell, 1);
-  pid = tool_start(out, tmp, argv);
+  xrun_start(&r, argv);
   unsetenv("SHELL");
-  st = tool_finish(pid, "xous-run --shell", BOUND_MS);
-  text = slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 3 &&
-                    strstr(text, "asked\n") != NULL,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
-  xrun_done(&r, pid);
-  free(text);
+  xrun_expect_exit(&r, xrun_finish(&r, "xous-run --shell"), 3);
+  ck_assert_msg(strstr(r.text, "asked\n") != NULL, "the shell said:\n%s",
+                r.text);
+  xrun_done(&r);
   free(shell);
   free(ctl);
 }
@@ -693,6 +674,7 @@ run_split_argv(const char *prog, const char *const argv[], char **out,
     dup2(devnull, STDIN_FILENO);
     dup2(o, STDOUT_FILENO);
     dup2(e, STDERR_FILENO);
+    /* No broker: a program that tried to reach one would say so. */
     setenv("XOUS_SOCKET", "/nonexistent/xousd.sock", 1);
     execv(prog, (char *const *)argv);
     _exit(127);
@@ -710,36 +692,13 @@ run_split_argv(const char *prog, const char *const argv[], char **out,
 static int
 run_split(const char *prog, const char *arg, char **out, char **err)
 {
-  char *out_file = tool_out_path("split.out"),
-       *err_file = tool_out_path("split.err");
-  pid_t pid;
-  int st;
+  const char *argv[] = { prog, arg, NULL };
 
-  fflush(NULL);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int o = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int e = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-    if (o < 0 || e < 0)
-      _exit(126);
-    dup2(o, STDOUT_FILENO);
-    dup2(e, STDERR_FILENO);
-    /* No broker: a program that tried to reach one would say so. */
-    setenv("XOUS_SOCKET", "/nonexistent/xousd.sock", 1);
-    execl(prog, prog, arg, (char *)NULL);
-    _exit(127);
-  }
-  st = tool_finish(pid, prog, BOUND_MS);
-  *out = slurp(out_file);
-  *err = slurp(err_file);
-  free(out_file);
-  free(err_file);
-  return st;
+  return run_split_argv(prog, argv, out, err);
 }
 
-START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
+START_TEST(
+    tools_every_program_has_help_on_stdout_version_and_says_what_was_wrong)
 {
   /* xous-pddb and pddb have tests of their own (check_pddb*). */
   static const char *const progs[] = { "xousd",      "xous-run",
@@ -781,7 +740,7 @@ START_TEST(every_program_has_help_on_stdout_version_and_says_what_was_wrong)
 }
 END_TEST
 
-START_TEST(every_program_says_first_what_was_wrong_with_its_arguments)
+START_TEST(tools_every_program_says_first_what_was_wrong_with_its_arguments)
 {
   /* Each wrong use, and what the first line of stderr must say. */
   static const struct {
@@ -851,22 +810,19 @@ END_TEST
 
 /* ==== xousctl =============================================================== */
 
-START_TEST(xousctl_ps_lists_the_hello_server)
+START_TEST(tools_xousctl_ps_lists_the_hello_server)
 {
   char *text;
-  int st;
 
   hello_system();
-  st = xousctl(&text, "ps", "--json", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("ps", "--json", NULL);
   ck_assert_msg(json_valid(text), "not JSON: %s", text);
   ck_assert_msg(strstr(text, "\"name\":\"hello-server\"") != NULL &&
                     strstr(text, "\"threads\":") != NULL &&
                     strstr(text, "\"state\":") != NULL,
                 "%s", text);
   free(text);
-  st = xousctl(&text, "ps", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("ps", NULL);
   ck_assert_msg(strstr(text, "PID") != NULL && strstr(text, "THREADS") &&
                     strstr(text, "hello-server") != NULL,
                 "%s", text);
@@ -874,21 +830,19 @@ START_TEST(xousctl_ps_lists_the_hello_server)
 }
 END_TEST
 
-START_TEST(xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving)
+START_TEST(tools_xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving)
 {
   pid_t server = hello_system();
   char want[64], *text = NULL;
   long long end = harness_now_ms() + BOUND_MS;
   bool seen = false;
-  int st;
 
   /* hello-server | 12345  receiving: its host PID, for gdb -p, and what
    * it does while it waits for a message (not "running"). */
   snprintf(want, sizeof want, " %d  receiving ", (int)server);
   while (!seen && harness_now_ms() < end) {
     free(text);
-    st = xousctl(&text, "ps", NULL);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+    text = xousctl_ok("ps", NULL);
     seen = strstr(text, want) != NULL;
     if (!seen)
       harness_sleep_ms(20);
@@ -978,7 +932,7 @@ named_peer(const char *xous_name, const char *prog, const char *const argv[])
   return pid;
 }
 
-START_TEST(xousctl_ps_tells_what_each_thread_waits_in)
+START_TEST(tools_xousctl_ps_tells_what_each_thread_waits_in)
 {
   const char *const echo_argv[] = { "echo-server", "wait-states-srv!", NULL };
   const char *const call_argv[] = { "blocked-client", "wait-states-srv!", "3",
@@ -995,7 +949,6 @@ START_TEST(xousctl_ps_tells_what_each_thread_waits_in)
   long echo = -1, ticktimer = -1;
   pid_t echo_pid, caller, pool, sleeper;
   bool shown = false;
-  int st;
 
   harness_start_broker();
   harness_spawn_argv("xous-names", none);
@@ -1017,12 +970,10 @@ START_TEST(xousctl_ps_tells_what_each_thread_waits_in)
   while (!shown && harness_now_ms() < end) {
     free(ps);
     free(servers);
-    st = xousctl(&servers, "--json", "--sids", "servers", NULL);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", servers);
+    servers = xousctl_ok("--json", "--sids", "servers", NULL);
     echo = server_of(servers, "ws-echo");
     ticktimer = server_of(servers, "xous-ticktimer");
-    st = xousctl(&ps, "--json", "ps", NULL);
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", ps);
+    ps = xousctl_ok("--json", "ps", NULL);
     shown = echo >= 0 && ticktimer >= 0 && waits_shown(ps, echo, ticktimer);
     if (!shown)
       harness_sleep_ms(20);
@@ -1032,8 +983,7 @@ START_TEST(xousctl_ps_tells_what_each_thread_waits_in)
   free(servers);
 
   /* The table says it in words, a line per thread under its process. */
-  st = xousctl(&ps, "ps", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", ps);
+  ps = xousctl_ok("ps", NULL);
   snprintf(line, sizeof line, "tid 2   receiving on ws-echo#%ld", echo);
   ck_assert_msg(strstr(ps, line) != NULL, "no '%s' in:\n%s", line, ps);
   snprintf(line, sizeof line,
@@ -1058,10 +1008,8 @@ messages_sent_by_us(void)
   long pid = (long)xous_get_process_id(), sent = -1;
   struct jval root;
   char *text;
-  int st;
 
-  st = xousctl(&text, "ps", "--json", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("ps", "--json", NULL);
   ck_assert_msg(jvalid(text, &root) && root.type == J_ARR, "not JSON: %s",
                 text);
   for (size_t i = 0; i < root.count; i++)
@@ -1072,11 +1020,10 @@ messages_sent_by_us(void)
   return sent;
 }
 
-START_TEST(xousctl_ps_keeps_utf8_process_names)
+START_TEST(tools_xousctl_ps_keeps_utf8_process_names)
 {
   char *text, line[256];
   pid_t good, bad;
-  int st;
 
   harness_start_broker();
   /* A name in UTF-8 stays as it is; bytes that are no character, and a
@@ -1088,8 +1035,7 @@ START_TEST(xousctl_ps_keeps_utf8_process_names)
   unsetenv("XOUS_NAME");
   ck_assert(harness_wait_nth_line(good, 0, line, sizeof line, BOUND_MS));
   ck_assert(harness_wait_nth_line(bad, 0, line, sizeof line, BOUND_MS));
-  st = xousctl(&text, "ps", "--json", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("ps", "--json", NULL);
   ck_assert_msg(json_valid(text), "not JSON: %s", text);
   ck_assert_msg(strstr(text, "\"name\":\"z\xc3\xa4hler-\xe2\x82\xac\"") !=
                     NULL,
@@ -1100,7 +1046,7 @@ START_TEST(xousctl_ps_keeps_utf8_process_names)
 }
 END_TEST
 
-START_TEST(xousctl_ps_counts_each_message_a_process_sent_once)
+START_TEST(tools_xousctl_ps_counts_each_message_a_process_sent_once)
 {
   xous_sid_t sid = xous_sid_from_name("ctl-count-srv-01");
   xous_envelope_t env;
@@ -1119,14 +1065,12 @@ START_TEST(xousctl_ps_counts_each_message_a_process_sent_once)
 }
 END_TEST
 
-START_TEST(xousctl_servers_hides_sids_unless_asked)
+START_TEST(tools_xousctl_servers_hides_sids_unless_asked)
 {
   char *text, sid[64], owner[64];
-  int st;
 
   hello_system();
-  st = xousctl(&text, "servers", "--json", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("servers", "--json", NULL);
   ck_assert_msg(json_valid(text), "not JSON: %s", text);
   ck_assert(json_string_field(text, "owner_name", owner, sizeof owner));
   ck_assert_str_eq(owner, "hello-server");
@@ -1135,13 +1079,11 @@ START_TEST(xousctl_servers_hides_sids_unless_asked)
   ck_assert_msg(strstr(text, "\"served\":") && strstr(text, "\"queued\":"),
                 "%s", text);
   free(text);
-  st = xousctl(&text, "servers", "--json", "--sids", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("servers", "--json", "--sids", NULL);
   ck_assert(json_string_field(text, "sid", sid, sizeof sid));
   ck_assert_msg(strlen(sid) == 32, "not a whole SID: %s", sid);
   free(text);
-  st = xousctl(&text, "servers", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("servers", NULL);
   ck_assert_msg(strstr(text, "hello-server") != NULL &&
                     strstr(text, sid) == NULL,
                 "%s", text);
@@ -1149,37 +1091,33 @@ START_TEST(xousctl_servers_hides_sids_unless_asked)
 }
 END_TEST
 
-START_TEST(xousctl_conns_shows_a_connection_to_the_server)
+START_TEST(tools_xousctl_conns_shows_a_connection_to_the_server)
 {
   xous_cid_t cid;
   char *text, pat[64];
-  int st;
 
   hello_system();
   ck_assert_int_eq(xous_connect(xous_sid_from_name(HELLO_SID_NAME), &cid),
                    XOUS_OK);
-  st = xousctl(&text, "conns", "--json", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("conns", "--json", NULL);
   ck_assert_msg(json_valid(text), "not JSON: %s", text);
   snprintf(pat, sizeof pat, "{\"pid\":%u,\"cid\":%u,",
            (unsigned)xous_get_process_id(), (unsigned)cid);
   ck_assert_msg(strstr(text, pat) != NULL, "no %s in %s", pat, text);
   free(text);
-  st = xousctl(&text, "conns", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("conns", NULL);
   ck_assert_msg(strstr(text, "hello-server") != NULL, "%s", text);
   free(text);
 }
 END_TEST
 
-START_TEST(xousctl_kill_kills_a_process)
+START_TEST(tools_xousctl_kill_kills_a_process)
 {
   pid_t server = hello_system();
   char *text, *p, num[16];
   int st;
 
-  st = xousctl(&text, "ps", "--json", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("ps", "--json", NULL);
   p = strstr(text, "\"name\":\"hello-server\"");
   ck_assert_ptr_nonnull(p);
   /* The object starts with its PID: {"pid":N,"name":... */
@@ -1187,8 +1125,7 @@ START_TEST(xousctl_kill_kills_a_process)
     p--;
   ck_assert_int_eq(sscanf(p, "{\"pid\":%15[0-9]", num), 1);
   free(text);
-  st = xousctl(&text, "kill", num, NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("kill", num, NULL);
   free(text);
   ck_assert_msg(harness_wait(server, BOUND_MS, &st), "the server lives");
   ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
@@ -1200,7 +1137,7 @@ START_TEST(xousctl_kill_kills_a_process)
 }
 END_TEST
 
-START_TEST(xousctl_shutdown_stops_the_broker)
+START_TEST(tools_xousctl_shutdown_stops_the_broker)
 {
   pid_t broker;
   char *text;
@@ -1209,8 +1146,7 @@ START_TEST(xousctl_shutdown_stops_the_broker)
   hello_system();
   broker = harness_broker_pid();
   harness_forget_broker();
-  st = xousctl(&text, "shutdown", NULL);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  text = xousctl_ok("shutdown", NULL);
   free(text);
   ck_assert_msg(harness_wait(broker, BOUND_MS, &st), "xousd still runs");
   ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -1218,7 +1154,7 @@ START_TEST(xousctl_shutdown_stops_the_broker)
 }
 END_TEST
 
-START_TEST(xousctl_trace_chrome_records_valid_json_with_messages)
+START_TEST(tools_xousctl_trace_chrome_records_valid_json_with_messages)
 {
   char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out");
   char *file = tool_out_path("trace.json"), *text;
@@ -1338,7 +1274,7 @@ inside_a_slice(const struct track_slice *sl, size_t n, long pid, long tid,
   return false;
 }
 
-START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
+START_TEST(tools_xousctl_trace_of_four_clients_nests_and_flows)
 {
   enum { CLIENTS = 4, CALLS = 100 };
   char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out");
@@ -1442,7 +1378,7 @@ START_TEST(xousctl_trace_of_four_clients_nests_and_flows)
 }
 END_TEST
 
-START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
+START_TEST(tools_xousctl_trace_text_names_processes_servers_and_kinds)
 {
   char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out"),
        *text;
@@ -1485,7 +1421,7 @@ START_TEST(xousctl_trace_text_names_processes_servers_and_kinds)
 }
 END_TEST
 
-START_TEST(xousctl_without_a_broker_says_how_to_start_one)
+START_TEST(tools_xousctl_without_a_broker_says_how_to_start_one)
 {
   char *prog = tool_build_path("xousctl"), *text, *sock;
   int st;
@@ -1518,61 +1454,57 @@ END_TEST
 
 /* ==== main ================================================================== */
 
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
 int
 main(void)
 {
   Suite *s = suite_create("tools");
-  TCase *run = tcase_create("xous-run");
-  TCase *ctl = tcase_create("xousctl");
+  TCase *run = harness_case(s, "xous-run", 60, false);
+  TCase *ctl = harness_case(s, "xousctl", 60, false);
 
-  tcase_add_test(run, json_checker_tells_valid_from_invalid);
-  tcase_add_checked_fixture(run, NULL, teardown);
-  tcase_set_timeout(run, 60);
-  tcase_add_test(run, xous_run_demo_exits_zero_and_prefixes_lines_with_names);
-  tcase_add_test(run, xous_run_exits_with_the_first_programs_status);
+  tcase_add_test(run, tools_json_checker_tells_valid_from_invalid);
+  tcase_add_test(run,
+                 tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names);
+  tcase_add_test(run, tools_xous_run_exits_with_the_first_programs_status);
   tcase_add_test(
       run,
-      xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory);
-  tcase_add_test(run, xous_run_cleans_up_when_a_process_crashes);
-  tcase_add_test(run, xous_run_reports_a_first_program_killed_by_a_signal);
-  tcase_add_test(run, xous_run_runs_an_image_with_paths_relative_to_it);
-  tcase_add_test(run, xous_run_ends_when_the_client_ends_and_stops_the_server);
-  tcase_add_test(run, xous_run_until_ends_the_run_when_that_program_ends);
+      tools_xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory);
+  tcase_add_test(run, tools_xous_run_cleans_up_when_a_process_crashes);
   tcase_add_test(run,
-                 xous_run_after_starts_a_program_once_its_name_is_registered);
-  tcase_add_test(run, xous_run_image_keywords_after_and_until);
-  tcase_add_test(run, xous_run_children_print_line_by_line);
-  tcase_add_test(run, xous_run_socket_lets_xousctl_reach_the_run);
-  tcase_add_test(run, xous_run_shell_runs_a_shell_inside_the_system);
-  suite_add_tcase(s, run);
-
-  tcase_add_checked_fixture(ctl, NULL, teardown);
-  tcase_set_timeout(ctl, 60);
+                 tools_xous_run_reports_a_first_program_killed_by_a_signal);
+  tcase_add_test(run, tools_xous_run_runs_an_image_with_paths_relative_to_it);
   tcase_add_test(
-      ctl, every_program_has_help_on_stdout_version_and_says_what_was_wrong);
+      run, tools_xous_run_ends_when_the_client_ends_and_stops_the_server);
+  tcase_add_test(run,
+                 tools_xous_run_until_ends_the_run_when_that_program_ends);
+  tcase_add_test(
+      run, tools_xous_run_after_starts_a_program_once_its_name_is_registered);
+  tcase_add_test(run, tools_xous_run_image_keywords_after_and_until);
+  tcase_add_test(run, tools_xous_run_children_print_line_by_line);
+  tcase_add_test(run, tools_xous_run_socket_lets_xousctl_reach_the_run);
+  tcase_add_test(run, tools_xous_run_shell_runs_a_shell_inside_the_system);
+
+  tcase_add_test(
+      ctl,
+      tools_every_program_has_help_on_stdout_version_and_says_what_was_wrong);
+  tcase_add_test(
+      ctl, tools_every_program_says_first_what_was_wrong_with_its_arguments);
+  tcase_add_test(ctl, tools_xousctl_ps_tells_what_each_thread_waits_in);
+  tcase_add_test(ctl, tools_xousctl_ps_lists_the_hello_server);
+  tcase_add_test(ctl, tools_xousctl_ps_keeps_utf8_process_names);
+  tcase_add_test(
+      ctl, tools_xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving);
   tcase_add_test(ctl,
-                 every_program_says_first_what_was_wrong_with_its_arguments);
-  tcase_add_test(ctl, xousctl_ps_tells_what_each_thread_waits_in);
-  tcase_add_test(ctl, xousctl_ps_lists_the_hello_server);
-  tcase_add_test(ctl, xousctl_ps_keeps_utf8_process_names);
+                 tools_xousctl_ps_counts_each_message_a_process_sent_once);
+  tcase_add_test(ctl, tools_xousctl_servers_hides_sids_unless_asked);
+  tcase_add_test(ctl, tools_xousctl_conns_shows_a_connection_to_the_server);
+  tcase_add_test(ctl, tools_xousctl_kill_kills_a_process);
+  tcase_add_test(ctl, tools_xousctl_shutdown_stops_the_broker);
   tcase_add_test(ctl,
-                 xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving);
-  tcase_add_test(ctl, xousctl_ps_counts_each_message_a_process_sent_once);
-  tcase_add_test(ctl, xousctl_servers_hides_sids_unless_asked);
-  tcase_add_test(ctl, xousctl_conns_shows_a_connection_to_the_server);
-  tcase_add_test(ctl, xousctl_kill_kills_a_process);
-  tcase_add_test(ctl, xousctl_shutdown_stops_the_broker);
-  tcase_add_test(ctl, xousctl_trace_chrome_records_valid_json_with_messages);
-  tcase_add_test(ctl, xousctl_trace_of_four_clients_nests_and_flows);
-  tcase_add_test(ctl, xousctl_trace_text_names_processes_servers_and_kinds);
-  tcase_add_test(ctl, xousctl_without_a_broker_says_how_to_start_one);
-  suite_add_tcase(s, ctl);
+                 tools_xousctl_trace_chrome_records_valid_json_with_messages);
+  tcase_add_test(ctl, tools_xousctl_trace_of_four_clients_nests_and_flows);
+  tcase_add_test(ctl,
+                 tools_xousctl_trace_text_names_processes_servers_and_kinds);
+  tcase_add_test(ctl, tools_xousctl_without_a_broker_says_how_to_start_one);
 
   return harness_run(s);
 }
