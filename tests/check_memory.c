@@ -292,18 +292,6 @@ direct_objects_settle(int want)
 
 /* ---- fixtures --------------------------------------------------------------- */
 
-static void
-setup(void)
-{
-  harness_start_broker();
-}
-
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
 /* ==== lends: the bytes, the sharing, the protection ========================== */
 
 START_TEST(memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent)
@@ -1062,10 +1050,8 @@ static Suite *
 memory_suite(void)
 {
   Suite *s = suite_create("memory");
-  TCase *tc = tcase_create("memory");
+  TCase *tc = harness_case(s, "memory", 30, true);
 
-  tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_set_timeout(tc, 30);
   tcase_add_test(
       tc, memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent);
   tcase_add_test(
@@ -1103,7 +1089,6 @@ memory_suite(void)
                  memory_a_page_buffer_round_trips_through_the_server_helpers);
   tcase_add_test(tc, memory_a_server_refuses_a_valid_past_the_lent_buffer);
   tcase_add_test(tc, memory_the_upper_example_upper_cases_a_string_in_place);
-  suite_add_tcase(s, tc);
   return s;
 }
 

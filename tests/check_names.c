@@ -232,6 +232,19 @@ parse_words(const char *line, const char *prefix, uint32_t w[4])
     w[i] = v[i];
 }
 
+/* start_server(), and *sid the server's SID, which names-peer prints
+ * first for the tests that must know it. */
+static pid_t
+start_server_with_sid(const char *name, const char *limit, xous_sid_t *sid)
+{
+  pid_t pid = start_server(name, limit);
+  char line[128];
+
+  ck_assert(harness_wait_nth_line(pid, 0, line, sizeof line, BOUND_MS));
+  parse_words(line, "sid", sid->w);
+  return pid;
+}
+
 /* ==== registration and lookup ================================================ */
 
 START_TEST(names_register_then_connect_by_name_and_call)
@@ -373,14 +386,9 @@ START_TEST(names_sid_secrecy_no_answer_holds_the_sid_and_guesses_fail)
   xous_sid_t sid, guess;
   xous_cid_t cid;
   size_t used;
-  pid_t server;
-  char line[128];
 
   start_names(NULL);
-  server = start_server("vault", "0");
-  /* The server's own SID, which it prints for this test only. */
-  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
-  parse_words(line, "sid", sid.w);
+  start_server_with_sid("vault", "0", &sid);
 
   /* The whole page a lookup answers with holds no SID, not even one word
    * of it: the client learns a CID, nothing else, by either form. */
@@ -521,13 +529,9 @@ START_TEST(names_unregister_only_with_the_sid)
   xous_sid_t sid, guess = { { 1, 2, 3, 4 } };
   xous_word_t ret[5];
   xous_cid_t cid;
-  pid_t server;
-  char line[128];
 
   start_names(NULL);
-  server = start_server("leaving", "0");
-  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
-  parse_words(line, "sid", sid.w);
+  start_server_with_sid("leaving", "0", &sid);
   ck_assert_int_eq(xous_names_try_connect("leaving", &cid), XOUS_OK);
   /* Nobody who does not know the SID may remove the name. */
   ck_assert_int_eq(xous_names_unregister(guess), XOUS_SERVER_NOT_FOUND);
@@ -1422,36 +1426,13 @@ END_TEST
 
 /* ==== the suite ======================================================================= */
 
-static void
-setup_broker(void)
-{
-  harness_start_broker();
-}
-
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
-static TCase *
-tcase(Suite *s, const char *name, bool with_broker)
-{
-  TCase *tc = tcase_create(name);
-
-  tcase_add_checked_fixture(tc, with_broker ? setup_broker : NULL, teardown);
-  tcase_set_timeout(tc, 60);
-  suite_add_tcase(s, tc);
-  return tc;
-}
-
 static Suite *
 names_suite(void)
 {
   Suite *s = suite_create("names");
   TCase *tc;
 
-  tc = tcase(s, "lookup", true);
+  tc = harness_case(s, "lookup", 60, true);
   tcase_add_test(tc, names_register_then_connect_by_name_and_call);
   tcase_add_test(tc, names_utf8_names_beyond_ascii_register_and_connect);
   tcase_add_test(
@@ -1463,24 +1444,24 @@ names_suite(void)
   tcase_add_test(tc,
                  names_a_registrant_that_ends_before_serving_frees_the_name);
 
-  tc = tcase(s, "secrecy", true);
+  tc = harness_case(s, "secrecy", 60, true);
   tcase_add_test(tc,
                  names_sid_secrecy_no_answer_holds_the_sid_and_guesses_fail);
   tcase_add_test(tc, names_a_client_can_list_nothing);
 
-  tc = tcase(s, "limits", true);
+  tc = harness_case(s, "limits", 60, true);
   tcase_add_test(
       tc, names_limit_of_two_denies_the_third_until_a_token_is_returned);
   tcase_add_test(tc, names_a_made_up_token_frees_nothing);
   tcase_add_test(tc, names_unregister_only_with_the_sid);
 
-  tc = tcase(s, "trusted", true);
+  tc = harness_case(s, "trusted", 60, true);
   tcase_add_test(tc,
                  names_trusted_init_done_once_every_trusted_name_registered);
   tcase_add_test(tc, names_trusted_init_done_at_once_without_trusted_names);
   tcase_add_test(tc, names_bad_command_lines_are_refused);
 
-  tc = tcase(s, "wire", true);
+  tc = harness_case(s, "wire", 60, true);
   tcase_add_test(
       tc, names_server_register_answers_a_fresh_sid_and_failure_when_taken);
   tcase_add_test(tc,
@@ -1494,11 +1475,11 @@ names_suite(void)
   tcase_add_test(tc,
                  names_client_requests_are_byte_identical_to_the_rust_clients);
 
-  tc = tcase(s, "malformed", true);
+  tc = harness_case(s, "malformed", 60, true);
   tcase_add_test(
       tc, names_malformed_requests_get_errors_and_the_server_keeps_serving);
 
-  tc = tcase(s, "unit", false);
+  tc = harness_case(s, "unit", 60, false);
   tcase_add_test(tc, names_rkyv_registrations_match_the_worked_examples);
   tcase_add_test(tc, names_rkyv_strings_of_every_length_encode_as_rkyv_does);
   tcase_add_test(tc, names_rkyv_returns_are_48_bytes_with_the_variant_at_4);

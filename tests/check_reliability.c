@@ -35,12 +35,6 @@
 #define RPEER "tests/helpers/reliability-peer"
 #define BOUND_MS 20000
 
-static void
-teardown(void)
-{
-  harness_cleanup();
-}
-
 /* Waits until fd reads as hung up (the broker closed it). */
 static bool
 hung_up_within(int fd, int timeout_ms)
@@ -884,10 +878,8 @@ static Suite *
 reliability_suite(void)
 {
   Suite *s = suite_create("reliability");
-  TCase *tc = tcase_create("joining");
+  TCase *tc = harness_case(s, "joining", 60, false);
 
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
   tcase_add_test(
       tc,
       reliability_xousd_closes_silent_connections_and_a_new_process_still_joins);
@@ -900,27 +892,18 @@ reliability_suite(void)
   tcase_add_test(
       tc,
       reliability_a_process_whose_hello_goes_unanswered_fails_with_internal_error);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("descriptors");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "descriptors", 60, false);
   tcase_add_test(
       tc,
       reliability_a_server_out_of_descriptors_takes_the_waiting_message_later);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("pddb");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 240);
+  tc = harness_case(s, "pddb", 240, false);
   tcase_add_test(
       tc,
       reliability_a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("dead clients");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "dead clients", 60, false);
   tcase_add_test(
       tc, reliability_the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
   tcase_add_test(
@@ -929,38 +912,25 @@ reliability_suite(void)
   tcase_add_test(
       tc,
       reliability_a_name_with_a_limit_of_two_takes_new_clients_after_two_died);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("relayed lends");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "relayed lends", 60, false);
   tcase_add_test(
       tc,
       reliability_a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("memory");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "memory", 60, false);
   tcase_add_test(
       tc, reliability_memory_lent_out_cannot_be_unmapped_until_it_comes_back);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("tracing");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "tracing", 60, false);
   tcase_add_test(
       tc,
       reliability_a_trace_subscriber_that_never_reads_loses_events_not_speed);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("broker death");
-  tcase_add_checked_fixture(tc, NULL, teardown);
-  tcase_set_timeout(tc, 60);
+  tc = harness_case(s, "broker death", 60, false);
   tcase_add_test(
       tc,
       reliability_a_busy_direct_pair_stops_with_internal_error_when_xousd_dies);
-  suite_add_tcase(s, tc);
   return s;
 }
 

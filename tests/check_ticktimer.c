@@ -167,24 +167,11 @@ elapsed(void)
 
 static pid_t server;
 
+/* After harness_case()'s broker: the server. */
 static void
-setup(void)
+start_server(void)
 {
-  harness_start_broker();
   server = harness_spawn(SERVER, NULL);
-}
-
-static void
-setup_broker_only(void)
-{
-  harness_start_broker();
-}
-
-static void
-teardown(void)
-{
-  harness_assert_broker_alive();
-  harness_cleanup();
 }
 
 static void
@@ -563,10 +550,9 @@ static Suite *
 ticktimer_suite(void)
 {
   Suite *s = suite_create("ticktimer");
-  TCase *tc = tcase_create("server");
+  TCase *tc = harness_case(s, "server", 90, true);
 
-  tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_set_timeout(tc, 90);
+  tcase_add_checked_fixture(tc, start_server, NULL);
   tcase_add_test(tc, ticktimer_elapsed_ms_grows_by_at_least_the_time_slept);
   tcase_add_test(tc, ticktimer_sleep_50_ms_answers_after_at_least_50_ms);
   tcase_add_test(tc, ticktimer_short_sleeps_never_end_early_on_either_clock);
@@ -586,15 +572,11 @@ ticktimer_suite(void)
                  ticktimer_only_the_server_itself_may_send_recalculate_sleep);
   tcase_add_test(
       tc, ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used);
-  suite_add_tcase(s, tc);
 
-  tc = tcase_create("client");
-  tcase_add_checked_fixture(tc, setup_broker_only, teardown);
-  tcase_set_timeout(tc, 90);
+  tc = harness_case(s, "client", 90, true);
   tcase_add_test(
       tc,
       ticktimer_version_client_sends_what_rust_sends_and_decodes_the_answer);
-  suite_add_tcase(s, tc);
   return s;
 }
 

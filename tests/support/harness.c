@@ -207,38 +207,19 @@ harness_spawn_argv(const char *prog, const char *const argv[])
   return pid;
 }
 
-/* Fills argv (MAX_ARGS + 1 places) from the NULL-terminated strings in
- * ap, after the n already there. */
-static void
-args_from(const char *argv[], int n, va_list ap)
-{
-  while (n < MAX_ARGS && (argv[n] = va_arg(ap, const char *)) != NULL)
-    n++;
-  argv[n] = NULL;
-}
-
 pid_t
 harness_spawn(const char *prog, ...)
 {
   const char *argv[MAX_ARGS + 1];
   va_list ap;
+  int n = 0;
 
   va_start(ap, prog);
-  args_from(argv, 0, ap);
+  while (n < MAX_ARGS && (argv[n] = va_arg(ap, const char *)) != NULL)
+    n++;
   va_end(ap);
+  argv[n] = NULL;
   return harness_spawn_argv(prog, argv);
-}
-
-pid_t
-harness_peer(const char *role, ...)
-{
-  const char *argv[MAX_ARGS + 1] = { role };
-  va_list ap;
-
-  va_start(ap, role);
-  args_from(argv, 1, ap);
-  va_end(ap);
-  return harness_spawn_argv(HARNESS_PEER, argv);
 }
 
 bool

@@ -91,8 +91,8 @@ void harness_forget_broker(void);
  * test's. Returns the OS pid. */
 pid_t harness_spawn(const char *prog, ...);
 pid_t harness_spawn_argv(const char *prog, const char *const argv[]);
-/* harness_spawn(HARNESS_PEER, role, ...). */
-pid_t harness_peer(const char *role, ...);
+/* harness_peer(role, ...): harness_spawn(HARNESS_PEER, role, ...). */
+#define harness_peer(...) harness_spawn(HARNESS_PEER, __VA_ARGS__)
 
 /* Waits up to timeout_ms for pid to end. Returns true with *status (may be
  * NULL) set as by waitpid() when it did; false when it is still running. */
