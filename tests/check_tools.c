@@ -1154,6 +1154,29 @@ START_TEST(tools_xousctl_shutdown_stops_the_broker)
 }
 END_TEST
 
+/* Waits until `xousctl ps` lists no process whose name starts with
+ * prefix: the broker has then read each one's sockets to their end. */
+static void
+await_broker_forgets(const char *prefix)
+{
+  long long end = harness_now_ms() + BOUND_MS;
+  char *text = NULL;
+  bool listed = true;
+
+  while (listed && harness_now_ms() < end) {
+    int st;
+
+    free(text);
+    st = xousctl(&text, "ps", NULL);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+    listed = strstr(text, prefix) != NULL;
+    if (listed)
+      harness_sleep_ms(20);
+  }
+  ck_assert_msg(!listed, "the broker still lists %s...:\n%s", prefix, text);
+  free(text);
+}
+
 START_TEST(tools_xousctl_trace_chrome_records_valid_json_with_messages)
 {
   char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out");
@@ -1174,6 +1197,9 @@ START_TEST(tools_xousctl_trace_chrome_records_valid_json_with_messages)
   ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   ck_assert(harness_wait(server, BOUND_MS, &st));
   ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  /* The trace holds what the broker had taken from the programs when it
+   * stopped: stop it once the broker has read both to their end. */
+  await_broker_forgets("hello-");
   kill(tracer, SIGINT);
   st = tool_finish(tracer, "xousctl trace", BOUND_MS);
   text = slurp(out);

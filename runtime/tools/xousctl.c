@@ -38,6 +38,8 @@
 /* How long an answer may take before the broker counts as unreachable. */
 #define REPLY_TIMEOUT_MS 5000
 #define REPLY_BUF (XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX)
+/* The most trace events taken from the socket once a trace has stopped. */
+#define DRAIN_MOST 100000u
 
 enum { EXIT_BROKER = 1, EXIT_USAGE = 2 };
 
@@ -697,6 +699,43 @@ print_event(struct trace_names *tn, const char *json)
   json_decref(o);
 }
 
+static void
+record_event(struct trace_names *tn, struct chrome *ch,
+             const struct options *o, char *json)
+{
+  if (ch != NULL)
+    chrome_event(ch, json);
+  else if (o->json)
+    puts(json);
+  else
+    print_event(tn, json);
+}
+
+/* Records the trace events already in the socket, without waiting, and
+ * at most as many as its buffer can hold: a busy system does not keep a
+ * stopped trace going. Returns how many. */
+static unsigned long
+drain_events(int fd, char *buf, struct trace_names *tn, struct chrome *ch,
+             const struct options *o)
+{
+  unsigned long n = 0;
+
+  while (n < DRAIN_MOST) {
+    unsigned type;
+    bool timed_out;
+    char *json = xous__ctl_receive(fd, buf, REPLY_BUF, 0, NULL, &type,
+                                   &timed_out);
+
+    if (json == NULL)
+      break;
+    if (type != XOUS_WIRE_TRACE)
+      continue;
+    record_event(tn, ch, o, json);
+    n++;
+  }
+  return n;
+}
+
 static int
 run_trace(int fd, char *buf, const struct options *o)
 {
@@ -776,13 +815,12 @@ run_trace(int fd, char *buf, const struct options *o)
       break;
     }
     events++;
-    if (ch != NULL)
-      chrome_event(ch, json);
-    else if (o->json)
-      puts(json);
-    else
-      print_event(tn, json);
+    record_event(tn, ch, o, json);
   }
+  /* Events the broker sent before the stop are part of the trace, even
+   * when the stop came while they waited in the socket. */
+  if (status == 0)
+    events += drain_events(fd, buf, tn, ch, o);
   if (ch != NULL) {
     if (chrome_close(ch) != 0) {
       fprintf(stderr, "xousctl: cannot write %s: %s\n", o->chrome,
