@@ -31,24 +31,13 @@
 
 #include "support/expect.h"
 #include "support/harness.h"
+#include "support/mem_protocol.h"
 #include "support/probe.h"
 
 #define MEM_PEER "tests/helpers/mem-peer"
 #define BOUND_MS 2000
 #define STACK_SIZE (128 * 1024)
 #define PAGE XOUS_PAGE_SIZE
-
-/* The mem protocol of mem-peer (see tests/helpers/mem-peer.c). */
-enum {
-  MEM_ECHO = 1,
-  MEM_FILL = 2,
-  MEM_HOLD = 3,
-  MEM_RO_WRITE = 4,
-  MEM_SEND = 6,
-  MEM_BUFFER = 7,
-  MEM_RELEASE = 10,
-};
-#define HOLD_MARK "held by mem-peer"
 
 /* Starts mem-peer's server role on a fresh name and connects to it. */
 static pid_t
@@ -199,6 +188,21 @@ receive_bounded(xous_sid_t sid, xous_envelope_t *env)
                   BOUND_MS);
     harness_sleep_ms(1);
   }
+}
+
+/* Makes the server sid (named name) and has a mem-peer lend it pages
+ * pages mutably (message id 5); *env gets the lend. Returns the peer. */
+static pid_t
+lent_pages(const char *name, xous_sid_t sid, const char *pages,
+           xous_envelope_t *env)
+{
+  pid_t client;
+
+  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
+  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "5", pages, NULL);
+  receive_bounded(sid, env);
+  ck_assert_int_eq(env->body.kind, XOUS_MSG_LEND_MUT);
+  return client;
 }
 
 /* ---- counting memory objects ------------------------------------------------ */
@@ -626,10 +630,7 @@ START_TEST(memory_return_memory_refuses_what_was_not_lent_and_returns_once)
   xous_range_t got;
   pid_t client;
 
-  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
-  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "5", "2", NULL);
-  receive_bounded(sid, &env);
-  ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND_MUT);
+  client = lent_pages(name, sid, "2", &env);
   got = env.body.memory.buf;
   ck_assert_uint_eq(got.len, 2 * PAGE);
   /* Wrong size, wrong address: BadAddress, and the lend is still ours. */
@@ -784,10 +785,7 @@ START_TEST(memory_a_client_killed_mid_lend_lets_the_server_return_quietly)
   xous_envelope_t env;
   pid_t client;
 
-  ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
-  client = harness_spawn(MEM_PEER, "lend", name, "lend-mut", "5", "1", NULL);
-  receive_bounded(sid, &env);
-  ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND_MUT);
+  client = lent_pages(name, sid, "1", &env);
   harness_kill(client, SIGKILL);
   ck_assert(harness_wait(client, BOUND_MS, NULL));
   /* The pages stay usable while the server holds them. */

@@ -51,20 +51,21 @@ said=$(sed -n '/^\.Sh ERRORS/,/^\.Sh /p' "$srcdir/man/xous.3" |
   sed -n '/^\.It Er XOUS_/{n;p;}')
 want=$(printf '%s\n' "$texts" |
   awk '{ print toupper(substr($0, 1, 1)) substr($0, 2) "." }')
+# Says what: and how the lines want and got differ, and fails the check.
+differs() {
+  echo "FAIL: $1"
+  printf '%s\n' "$2" >"${TMPDIR:-/tmp}/lint-man.$$.want"
+  printf '%s\n' "$3" | diff "${TMPDIR:-/tmp}/lint-man.$$.want" - |
+    sed -n 's/^[<>]/  &/p'
+  rm -f "${TMPDIR:-/tmp}/lint-man.$$.want"
+  status=1
+}
 if [ -z "$table" ] || [ "$table" != "$listed" ]; then
-  echo "FAIL: man/xous.3 ERRORS does not list include/xous/error_list.h:"
-  printf '%s\n' "$table" >"${TMPDIR:-/tmp}/lint-man.$$.table"
-  printf '%s\n' "$listed" | diff "${TMPDIR:-/tmp}/lint-man.$$.table" - |
-    sed -n 's/^[<>]/  &/p'
-  rm -f "${TMPDIR:-/tmp}/lint-man.$$.table"
-  status=1
+  differs "man/xous.3 ERRORS does not list include/xous/error_list.h:" \
+    "$table" "$listed"
 elif [ "$want" != "$said" ]; then
-  echo "FAIL: man/xous.3 ERRORS: a code's first line is not its xous_strerror() text:"
-  printf '%s\n' "$want" >"${TMPDIR:-/tmp}/lint-man.$$.text"
-  printf '%s\n' "$said" | diff "${TMPDIR:-/tmp}/lint-man.$$.text" - |
-    sed -n 's/^[<>]/  &/p'
-  rm -f "${TMPDIR:-/tmp}/lint-man.$$.text"
-  status=1
+  differs "man/xous.3 ERRORS: a code's first line is not its xous_strerror() text:" \
+    "$want" "$said"
 else
   echo "ok: man/xous.3 ERRORS matches the error table ($(printf '%s\n' "$table" | wc -l) codes)"
 fi

@@ -73,7 +73,8 @@ tests_check_direct_LDADD = $(SUITE_LIBS)
 
 TESTS += tests/check_memory
 check_PROGRAMS += tests/check_memory
-tests_check_memory_SOURCES = tests/check_memory.c
+tests_check_memory_SOURCES = tests/check_memory.c \
+	tests/support/mem_protocol.h
 tests_check_memory_CFLAGS = $(SUITE_CFLAGS)
 tests_check_memory_LDADD = $(SUITE_LIBS)
 
@@ -233,6 +234,9 @@ EXTRA_DIST += \
 	tests/lint-man.sh
 
 # ---- helpers: the peers the suites start ---------------------------------------
+# What the peers that fail and read arguments alike share (support/peer.h).
+PEER_SUPPORT = tests/support/peer.c tests/support/peer.h
+
 check_PROGRAMS += tests/helpers/hosted-peer
 tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c
 tests_helpers_hosted_peer_LDADD = runtime/xousd/libhosted-frame.la libxous.la
@@ -242,9 +246,8 @@ tests_helpers_hostile_peer_SOURCES = tests/helpers/hostile-peer.c
 tests_helpers_hostile_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/mem-peer
-tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c \
-	tests/support/peer.c tests/support/peer.h \
-	tests/support/probe.c tests/support/probe.h
+tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c $(PEER_SUPPORT) \
+	tests/support/mem_protocol.h tests/support/probe.c tests/support/probe.h
 tests_helpers_mem_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/names-peer
@@ -252,8 +255,7 @@ tests_helpers_names_peer_SOURCES = tests/helpers/names-peer.c
 tests_helpers_names_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/order-peer
-tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c \
-	tests/support/peer.c tests/support/peer.h
+tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c $(PEER_SUPPORT)
 tests_helpers_order_peer_LDADD = libxous.la
 
 # No libxous: a plain binary that another user can run from the build tree.
@@ -269,8 +271,7 @@ tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
 tests_helpers_ring_vandal_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/xtest-peer
-tests_helpers_xtest_peer_SOURCES = tests/helpers/xtest-peer.c \
-	tests/support/peer.c tests/support/peer.h
+tests_helpers_xtest_peer_SOURCES = tests/helpers/xtest-peer.c $(PEER_SUPPORT)
 tests_helpers_xtest_peer_LDADD = libxous.la
 
 check_PROGRAMS += tests/helpers/xtest-sleeper

@@ -499,10 +499,12 @@ send_memory(uint64_t tid, uint64_t cid, unsigned kind, uint64_t id,
 /* ---- roles -------------------------------------------------------------- */
 
 static int
-role_pid(void)
+role_pid(int argc, char **argv)
 {
   uint64_t tid = new_tid(), w[8] = { XOUS_SYSCALL_GET_PROCESS_ID }, r[8];
 
+  (void)argc;
+  (void)argv;
   call_words(tid, w, r);
   printf("pid %llu tid %llu\n", (unsigned long long)r[1],
          (unsigned long long)tid);
@@ -813,11 +815,13 @@ role_tids(int argc, char **argv)
 }
 
 static int
-role_hello(void)
+role_hello(int argc, char **argv)
 {
   uint64_t tid = new_tid(), cid = connect_to(tid, HELLO_NAME), r[8];
   uint64_t a[4] = { 2, 3, 4, 5 }, none[4] = { 0 };
 
+  (void)argc;
+  (void)argv;
   blocking_scalar(tid, cid, 1, a, r); /* HELLO_ADD */
   printf("sum %llu\n", (unsigned long long)r[1]);
   scalar(tid, cid, 2, 7);                /* HELLO_GREET */
@@ -860,7 +864,7 @@ tag_name(uint64_t tag)
 }
 
 static int
-role_memcalls(void)
+role_memcalls(int argc, char **argv)
 {
   uint64_t tid = new_tid(), r[8];
   uint64_t map[8] = { XOUS_SYSCALL_MAP_MEMORY, 0, 0, 3 * 4096,
@@ -873,6 +877,8 @@ role_memcalls(void)
   uint64_t limit[8] = { XOUS_SYSCALL_ADJUST_PROCESS_LIMIT,
                         XOUS_LIMIT_CONNECTIONS, 0, 0 };
 
+  (void)argc;
+  (void)argv;
   /* MapMemory: any nonzero page-aligned range of the size asked. */
   call_words(tid, map, r);
   printf("map %s\n", r[0] == XOUS_RESULT_MEMORY_RANGE && r[1] != 0 &&
@@ -1028,10 +1034,12 @@ role_bad_key(void)
 }
 
 static int
-role_shutdown(void)
+role_shutdown(int argc, char **argv)
 {
   uint64_t tid = new_tid(), w[8] = { XOUS_SYSCALL_SHUTDOWN }, r[8];
 
+  (void)argc;
+  (void)argv;
   call_words(tid, w, r);
   printf("shutdown %s\n", result_name(r));
   return 0;
@@ -1087,6 +1095,20 @@ role_bench(int argc, char **argv)
   return 0;
 }
 
+/* The roles that join the system first, by name. */
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} roles[] = {
+  { "pid", role_pid },           { "echo-server", role_echo_server },
+  { "client", role_client },     { "blocked-client", role_blocked_client },
+  { "threads", role_threads },   { "hello", role_hello },
+  { "memcalls", role_memcalls }, { "terminate", role_terminate },
+  { "counter", role_counter },   { "tids", role_tids },
+  { "upper", role_upper },       { "fault", role_fault },
+  { "shutdown", role_shutdown }, { "bench", role_bench },
+};
+
 int
 main(int argc, char **argv)
 {
@@ -1102,33 +1124,8 @@ main(int argc, char **argv)
   if (strcmp(role, "bad-key") == 0)
     return role_bad_key();
   join();
-  if (strcmp(role, "pid") == 0)
-    return role_pid();
-  if (strcmp(role, "echo-server") == 0)
-    return role_echo_server(argc, argv);
-  if (strcmp(role, "client") == 0)
-    return role_client(argc, argv);
-  if (strcmp(role, "blocked-client") == 0)
-    return role_blocked_client(argc, argv);
-  if (strcmp(role, "threads") == 0)
-    return role_threads(argc, argv);
-  if (strcmp(role, "hello") == 0)
-    return role_hello();
-  if (strcmp(role, "memcalls") == 0)
-    return role_memcalls();
-  if (strcmp(role, "terminate") == 0)
-    return role_terminate(argc, argv);
-  if (strcmp(role, "counter") == 0)
-    return role_counter(argc, argv);
-  if (strcmp(role, "tids") == 0)
-    return role_tids(argc, argv);
-  if (strcmp(role, "upper") == 0)
-    return role_upper(argc, argv);
-  if (strcmp(role, "fault") == 0)
-    return role_fault(argc, argv);
-  if (strcmp(role, "shutdown") == 0)
-    return role_shutdown();
-  if (strcmp(role, "bench") == 0)
-    return role_bench(argc, argv);
+  for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+    if (strcmp(role, roles[i].name) == 0)
+      return roles[i].run(argc, argv);
   usage();
 }

@@ -48,24 +48,11 @@
 #include <xous.h>
 #include <xous/buffer.h>
 
+#include "../support/mem_protocol.h"
 #include "../support/peer.h"
 #include "../support/probe.h"
 
-enum {
-  MEM_ECHO = 1,
-  MEM_FILL = 2,
-  MEM_HOLD = 3,
-  MEM_RO_WRITE = 4,
-  MEM_SEND = 6,
-  MEM_BUFFER = 7,
-  MEM_RELEASE = 10,
-  MEM_QUIT = 99,
-};
-
-#define HOLD_MARK "held by mem-peer"
-
 const char *const peer_prog = "mem-peer";
-static const char *prog = "mem-peer";
 
 static _Noreturn void
 usage(void)
@@ -74,21 +61,8 @@ usage(void)
           "usage: %s server NAME16\n"
           "       %s stuck NAME16\n"
           "       %s lend NAME16 lend|lend-mut|send ID PAGES [VALID]\n",
-          prog, prog, prog);
+          peer_prog, peer_prog, peer_prog);
   exit(64);
-}
-
-static unsigned long
-number_arg(const char *s)
-{
-  char *end;
-  unsigned long v = strtoul(s, &end, 0);
-
-  if (*s == '\0' || *end != '\0') {
-    fprintf(stderr, "%s: not a number: '%s'\n", prog, s);
-    exit(64);
-  }
-  return v;
 }
 
 /* ---- observing faults ------------------------------------------------------ */
@@ -322,7 +296,7 @@ role_lend(int argc, char **argv)
     kind = XOUS_MSG_SEND;
   else
     usage();
-  len = number_arg(argv[3]) * XOUS_PAGE_SIZE;
+  len = peer_number_arg(argv[3]) * XOUS_PAGE_SIZE;
   err = xous_connect(peer_name_arg(argv[0]), &cid);
   if (err != XOUS_OK)
     peer_fail("connect", err);
@@ -332,9 +306,9 @@ role_lend(int argc, char **argv)
   memset(r.addr, 'a', len);
   memset(&msg, 0, sizeof msg);
   msg.kind = kind;
-  msg.memory.id = number_arg(argv[2]);
+  msg.memory.id = peer_number_arg(argv[2]);
   msg.memory.buf = r;
-  msg.memory.valid = argc == 5 ? number_arg(argv[4]) : len;
+  msg.memory.valid = argc == 5 ? peer_number_arg(argv[4]) : len;
   printf("connected\n");
   memset(&res, 0, sizeof res);
   err = xous_send_message(cid, &msg, &res);

@@ -40,7 +40,6 @@
 #define MAX_POOL 16
 
 const char *const peer_prog = "xtest-peer";
-static const char *prog = "xtest-peer";
 
 static _Noreturn void
 usage(void)
@@ -58,22 +57,9 @@ usage(void)
           "       %s client NAME16 calls COUNT\n"
           "       %s blocked-client NAME16 [ID [ARG1]]\n"
           "       %s shutdown\n",
-          prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-          prog);
+          peer_prog, peer_prog, peer_prog, peer_prog, peer_prog, peer_prog,
+          peer_prog, peer_prog, peer_prog, peer_prog, peer_prog, peer_prog);
   exit(64);
-}
-
-static xous_word_t
-word_arg(const char *s)
-{
-  char *end;
-  unsigned long long v = strtoull(s, &end, 0);
-
-  if (*s == '\0' || *end != '\0') {
-    fprintf(stderr, "%s: not a number: '%s'\n", prog, s);
-    exit(64);
-  }
-  return (xous_word_t)v;
 }
 
 static xous_sid_t
@@ -199,7 +185,7 @@ echo_loop(xous_sid_t sid)
     n = echo_reply(&env, reply);
     err = send_reply(env.sender, reply, n);
     if (err != XOUS_OK)
-      fprintf(stderr, "%s: reply: %s\n", prog, xous_error_name(err));
+      fprintf(stderr, "%s: reply: %s\n", peer_prog, xous_error_name(err));
   }
 }
 
@@ -282,7 +268,7 @@ pool_thread(void *arg)
       err = xous_return_scalar2(env.sender,
                                 s->arg1 + s->arg2 + s->arg3 + s->arg4, tid);
     if (err != XOUS_OK)
-      fprintf(stderr, "%s: reply: %s\n", prog, xous_error_name(err));
+      fprintf(stderr, "%s: reply: %s\n", peer_prog, xous_error_name(err));
   }
   return NULL;
 }
@@ -295,7 +281,7 @@ role_pool_server(int argc, char **argv)
 
   if (argc != 2)
     usage();
-  pool_size = (unsigned)word_arg(argv[1]);
+  pool_size = (unsigned)peer_number_arg(argv[1]);
   if (pool_size < 1 || pool_size > MAX_POOL)
     usage();
   pool_sid = create_named_server(argv[0]);
@@ -378,8 +364,8 @@ role_many_servers(int argc, char **argv)
 
   if (argc != 3 || strlen(argv[0]) != 11)
     usage();
-  from = (unsigned long)word_arg(argv[1]);
-  count = (unsigned long)word_arg(argv[2]);
+  from = (unsigned long)peer_number_arg(argv[1]);
+  count = (unsigned long)peer_number_arg(argv[2]);
   if (count == 0 || from + count > 99999)
     usage();
   for (i = from; i < from + count; i++) {
@@ -421,9 +407,9 @@ role_client(int argc, char **argv)
     if (argc < 3 || argc > 7)
       usage();
     for (i = 3; i < argc; i++)
-      a[i - 3] = word_arg(argv[i]);
-    err = xous_blocking_scalar(cid, word_arg(argv[2]), a[0], a[1], a[2], a[3],
-                               ret);
+      a[i - 3] = peer_number_arg(argv[i]);
+    err = xous_blocking_scalar(cid, peer_number_arg(argv[2]), a[0], a[1], a[2],
+                               a[3], ret);
     printf("%s %llu %llu %llu %llu %llu\n", xous_error_name(err),
            (unsigned long long)ret[0], (unsigned long long)ret[1],
            (unsigned long long)ret[2], (unsigned long long)ret[3],
@@ -435,7 +421,7 @@ role_client(int argc, char **argv)
 
     if (argc != 3)
       usage();
-    n = word_arg(argv[2]);
+    n = peer_number_arg(argv[2]);
     for (i = 0; i < n; i++) {
       err = xous_blocking_scalar(cid, 1, i, 1, 0, 0, ret);
       if (err != XOUS_OK)
@@ -454,7 +440,7 @@ role_client(int argc, char **argv)
 
     if (argc != 3)
       usage();
-    n = word_arg(argv[2]);
+    n = peer_number_arg(argv[2]);
     for (i = 0; i < n; i++) {
       err = xous_scalar(cid, 7, i, 0, 0, 0);
       if (err != XOUS_OK)
@@ -481,9 +467,9 @@ role_blocked_client(int argc, char **argv)
   if (argc < 1 || argc > 3)
     usage();
   if (argc >= 2)
-    id = word_arg(argv[1]);
+    id = peer_number_arg(argv[1]);
   if (argc >= 3)
-    arg = word_arg(argv[2]);
+    arg = peer_number_arg(argv[2]);
   cid = connect_named(argv[0]);
   printf("connected\n");
   err = xous_blocking_scalar(cid, id, arg, 0, 0, 0, ret);

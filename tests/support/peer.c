@@ -15,6 +15,19 @@ peer_fail(const char *what, xous_error_t err)
   exit(1);
 }
 
+unsigned long long
+peer_number_arg(const char *s)
+{
+  char *end;
+  unsigned long long v = strtoull(s, &end, 0);
+
+  if (*s == '\0' || *end != '\0') {
+    fprintf(stderr, "%s: not a number: '%s'\n", peer_prog, s);
+    exit(64);
+  }
+  return v;
+}
+
 xous_sid_t
 peer_name_arg(const char *name)
 {

@@ -13,6 +13,9 @@ extern const char *const peer_prog;
 
 /* Says that what failed with err and exits 1. */
 _Noreturn void peer_fail(const char *what, xous_error_t err);
+/* A number given as an argument (decimal, 0x hexadecimal or 0 octal, as
+ * strtoull reads it); exits 64 otherwise. */
+unsigned long long peer_number_arg(const char *s);
 /* The SID of a 16-byte name given as an argument; exits 64 otherwise. */
 xous_sid_t peer_name_arg(const char *name);
 
