@@ -65,34 +65,65 @@ map_pages(size_t pages)
 
 /* ---- a second mapping of a range's memory object ----------------------------- */
 
+/* Walks /proc/self/maps: the inode and file offset of the mapping at p
+ * (when p is not NULL), and how many mappings there are of inode ino. */
+static int
+scan_maps(const void *p, unsigned long long *ino, unsigned long long *off)
+{
+  FILE *maps = fopen("/proc/self/maps", "r");
+  char line[512];
+  int n = 0;
+
+  ck_assert_ptr_nonnull(maps);
+  while (fgets(line, sizeof line, maps) != NULL) {
+    unsigned long long start, end, o, i;
+
+    if (sscanf(line, "%llx-%llx %*s %llx %*s %llu", &start, &end, &o, &i) != 4)
+      continue;
+    if (p == NULL && i == *ino)
+      n++;
+    if (p != NULL && start <= (uintptr_t)p && (uintptr_t)p < end) {
+      *ino = i;
+      *off = o + ((uintptr_t)p - start);
+      n = 1;
+      break;
+    }
+  }
+  fclose(maps);
+  return n;
+}
+
+/* The inode of the memory object mapped at p. */
+static unsigned long long
+inode_at(const void *p)
+{
+  unsigned long long ino = 0, off;
+
+  ck_assert_msg(scan_maps(p, &ino, &off) == 1 && ino != 0,
+                "no file mapping at %p", p);
+  return ino;
+}
+
+/* How many mappings of the memory object ino this process has. */
+static int
+mappings_of(unsigned long long ino)
+{
+  return scan_maps(NULL, &ino, NULL);
+}
+
 /* Maps the memory object behind [p, p+len) a second time, found from
  * /proc/self/maps and the descriptors this process holds, so that a test
  * can watch the very pages a peer writes without going through p. */
 static unsigned char *
 second_mapping(const void *p, size_t len)
 {
-  FILE *maps = fopen("/proc/self/maps", "r");
-  char line[512];
   unsigned long long ino = 0, off = 0;
-  bool found = false;
   DIR *d;
   struct dirent *de;
   void *q = MAP_FAILED;
 
-  ck_assert_ptr_nonnull(maps);
-  while (fgets(line, sizeof line, maps) != NULL) {
-    unsigned long long start, end;
-
-    if (sscanf(line, "%llx-%llx %*s %llx %*s %llu", &start, &end, &off,
-               &ino) == 4 &&
-        start <= (uintptr_t)p && (uintptr_t)p < end) {
-      off += (uintptr_t)p - start;
-      found = true;
-      break;
-    }
-  }
-  fclose(maps);
-  ck_assert_msg(found && ino != 0, "no file mapping at %p", p);
+  ck_assert_msg(scan_maps(p, &ino, &off) == 1 && ino != 0,
+                "no file mapping at %p", p);
   d = opendir("/proc/self/fd");
   ck_assert_ptr_nonnull(d);
   while ((de = readdir(d)) != NULL && q == MAP_FAILED) {
@@ -372,13 +403,18 @@ START_TEST(memory_a_lender_write_during_a_lend_is_seen_by_the_server)
 }
 END_TEST
 
-/* Two pages (protected page by page), and 4 MiB (whose page tables move
- * away and back): twice each, the second time to the server that kept
- * the object. */
-static const size_t prot_pages[] = { 2, 1024 };
+/* Two pages (protected page by page); 4 MiB with every page mapped on
+ * both sides (whose page tables move away and back); 4 MiB with a few
+ * pages mapped (protected page by page again): twice each, the second
+ * time to the server that kept the object. */
+static const struct {
+  size_t pages;
+  bool every_page; /* the lender and the server touch every page */
+} prot_cases[] = { { 2, false }, { 1024, true }, { 1024, false } };
 
 START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
 {
+  xous_word_t hold = prot_cases[_i].every_page ? MEM_HOLD_PAGES : MEM_HOLD;
   xous_cid_t cid;
   xous_range_t r;
   unsigned char *p;
@@ -386,15 +422,17 @@ START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
   pid_t srv;
 
   srv = start_mem_server(name16("mem-prot", 1 + _i), &cid);
-  r = map_pages(prot_pages[_i]);
+  r = map_pages(prot_cases[_i].pages);
   p = r.addr;
   last = r.len - 1;
+  if (prot_cases[_i].every_page)
+    memset(p, 'f', r.len);
   p[last] = 'e';
   for (int round = 0; round < 2; round++) {
     char line[64];
 
     ck_assert(!probe_write_faults(p + PAGE, 'b'));
-    lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
+    lend_start(cid, XOUS_MSG_LEND_MUT, hold, p, r.len);
     /* Four lines a round: holding, release, returned, after-return. */
     ck_assert_msg(harness_wait_nth_line(srv, 1 + 4 * (size_t)round, line,
                                         sizeof line, BOUND_MS),
@@ -417,6 +455,8 @@ START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
     ck_assert_msg(!probe_write_faults(p + PAGE, 'c'),
                   "the range is not writable after the return");
     ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
+    if (prot_cases[_i].every_page)
+      ck_assert_mem_eq(p + r.len / 2, HOLD_MARK, sizeof HOLD_MARK);
     ck_assert_int_eq(p[last], 'e');
     ck_assert_msg(harness_wait_nth_line(srv, 4 + 4 * (size_t)round, line,
                                         sizeof line, BOUND_MS),
@@ -562,6 +602,36 @@ START_TEST(memory_sending_part_of_a_range_keeps_the_rest)
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }), XOUS_OK);
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 2 * PAGE, PAGE }),
                    XOUS_OK);
+}
+END_TEST
+
+/* A range keeps where its pages went at a MutableLend for its next one;
+ * that goes with the range: once it is unmapped (0) or sent (1), no
+ * mapping of its memory object is left in the lender. */
+START_TEST(memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes)
+{
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned long long ino;
+  size_t off = 0, valid = 0;
+  pid_t srv;
+
+  srv = start_mem_server(name16("mem-gone", 1 + _i), &cid);
+  r = map_pages(1024);
+  memset(r.addr, 'g', r.len); /* every page mapped: its page tables move */
+  ino = inode_at(r.addr);
+  for (int round = 0; round < 2; round++)
+    ck_assert_int_eq(xous_lend_mut(cid, MEM_FILL, r.addr, r.len, 0x33, 0, &off,
+                                   &valid),
+                     XOUS_OK);
+  ck_assert_uint_eq(((unsigned char *)r.addr)[r.len - 1], 0x33);
+  if (_i == 0) {
+    ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
+  } else {
+    ck_assert_int_eq(xous_send(cid, MEM_SEND, r.addr, r.len, 0, 0), XOUS_OK);
+    expect_line(srv, "unmap NoError", BOUND_MS);
+  }
+  ck_assert_int_eq(mappings_of(ino), 0);
 }
 END_TEST
 
@@ -1058,7 +1128,7 @@ memory_suite(void)
                  memory_a_lender_write_during_a_lend_is_seen_by_the_server);
   tcase_add_loop_test(
       tc, memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return,
-      0, 2);
+      0, sizeof prot_cases / sizeof prot_cases[0]);
   tcase_add_test(tc, memory_the_server_loses_access_after_return_memory);
   tcase_add_test(tc,
                  memory_an_immutable_lend_is_mapped_read_only_in_the_server);
@@ -1066,6 +1136,9 @@ memory_suite(void)
   tcase_add_test(tc,
                  memory_send_moves_the_pages_to_the_server_which_unmaps_them);
   tcase_add_test(tc, memory_sending_part_of_a_range_keeps_the_rest);
+  tcase_add_loop_test(
+      tc, memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes, 0,
+      2);
   tcase_add_test(tc, memory_a_send_of_a_client_that_exited_is_still_received);
   tcase_add_test(tc, memory_bad_ranges_are_refused_by_every_memory_message);
   tcase_add_test(

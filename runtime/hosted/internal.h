@@ -131,6 +131,14 @@ void xous__span_release(uintptr_t addr, size_t len);
 /* Counts a lend of a range of ours while it waits for its return: such a
  * mapping cannot be unmapped (ShareViolation), as on the device. */
 void xous__span_lending(uintptr_t addr, size_t len, bool lending);
+struct xous__hidden; /* pages.c, below */
+/* The stash [addr, addr+len) used at its last mutable lend, moved into *h
+ * (zeroed when there is none), and back after the lend: a range keeps
+ * its stash, which goes with it when it is unmapped or sent. */
+void xous__span_take_hidden(uintptr_t addr, size_t len,
+                            struct xous__hidden *h);
+void xous__span_keep_hidden(uintptr_t addr, size_t len,
+                            struct xous__hidden *h);
 /* Maps len bytes of a memory object received in a message; the table owns
  * fd from here on. Returns the address, or 0 when it cannot be mapped. */
 uintptr_t xous__span_adopt(int fd, uint64_t offset, size_t len, int prot,
@@ -152,17 +160,20 @@ void xous__memory_after_fork(void);
 
 /* ---- pages.c: ranges out of reach and back ----------------------------- */
 
-/* From this length a range's page tables are moved away instead of its
- * PTEs being rewritten; MapMemory aligns such ranges (and a server its
- * windows) to XOUS__MOVE_ALIGN, so that whole page tables move. */
+/* A range with many pages mapped has its page tables moved away instead
+ * of its PTEs rewritten; MapMemory aligns ranges from this length (and a
+ * server its windows) to XOUS__MOVE_ALIGN, so that whole page tables move.
+ * Where the kernel cannot count a range's pages, it moves from this
+ * length. */
 #define XOUS__MOVE_MIN ((size_t)2 << 20)
 #define XOUS__MOVE_ALIGN ((size_t)2 << 20)
 
 /* Where a hidden range's pages went; zero-initialised. */
 struct xous__hidden {
-  uintptr_t stash; /* a PROT_NONE placeholder of ours, or the pages */
+  uintptr_t stash; /* ours, the pages when moved, else mapped but empty */
   int prot;        /* the pages' protection while they are there */
   bool moved;      /* the pages are in the stash */
+  bool heavy;      /* moved last time: moves again without counting */
 };
 
 /* A PROT_NONE placeholder of len bytes, XOUS__MOVE_ALIGN aligned when
@@ -176,6 +187,8 @@ int xous__pages_show(struct xous__hidden *h, uintptr_t addr, size_t len,
                      int prot);
 /* Frees the stash, with the pages if they are there. */
 void xous__pages_forget(struct xous__hidden *h, size_t len);
+/* In a child after fork: what pages.c knew of the parent is forgotten. */
+void xous__pages_after_fork(void);
 
 /* ---- clock.c ----------------------------------------------------------- */
 

@@ -11,7 +11,8 @@
  *     (or ReplyAndReceiveNext with a memory answer).
  *  4. A server keeps what it was lent mapped, out of reach, for the next
  *     lend of the same range (server_kept.c); the lender's pages leave it
- *     the same way (pages.c): large ranges move their page tables.
+ *     the same way (pages.c): ranges with many pages mapped move their
+ *     page tables, and keep their stash for the next lend (memory.c).
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -59,11 +60,6 @@ xous__adopt_envelope(xous_word_t r[8], int fd, uint64_t mem_offset)
   xous__envelope_set_addr(r, addr);
 }
 
-/* The stash the calling thread's last large mutable lend used: the next
- * one of the same length needs no new placeholder. */
-static _Thread_local struct xous__hidden stash;
-static _Thread_local size_t stash_len;
-
 /* SendMessage / TrySendMessage of a memory message. */
 void
 xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
@@ -95,11 +91,7 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
   /* While mutably lent, the lender cannot touch the pages, as on the
    * device: a use-after-lend bug faults here too. */
   if (m.kind == XOUS_MSG_LEND_MUT) {
-    if (stash_len == len) {
-      hidden.stash = stash.stash;
-      stash = (struct xous__hidden){ 0 };
-      stash_len = 0;
-    }
+    xous__span_take_hidden(addr, len, &hidden);
     if (xous__pages_hide(&hidden, addr, len, span.prot) != 0) {
       xous__pages_forget(&hidden, len);
       xous__set_error(r, xous__errno_to_xous(errno));
@@ -118,11 +110,7 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
     xous__span_lending(addr, len, false);
   if (m.kind == XOUS_MSG_LEND_MUT) {
     (void)xous__pages_show(&hidden, addr, len, span.prot);
-    if (hidden.stash != 0 && !hidden.moved) {
-      xous__pages_forget(&stash, stash_len);
-      stash = hidden;
-      stash_len = len;
-    }
+    xous__span_keep_hidden(addr, len, &hidden); /* for the next lend */
   }
   if (m.kind == XOUS_MSG_SEND && !xous__result_is_error(r))
     xous__span_release(addr, len); /* the pages moved */

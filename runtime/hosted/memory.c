@@ -36,6 +36,11 @@ struct entry {
   uint32_t object;      /* our name for the object; 0: lent to us */
   void *window;         /* BORROWED: the kept window that maps it (fd and
                          * mapping are the window's), or NULL */
+  /* Where the pages of its last mutable lend, of [hidden_addr,
+   * hidden_addr+hidden_len), went: kept for the next one. */
+  struct xous__hidden hidden;
+  uintptr_t hidden_addr;
+  size_t hidden_len;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -150,6 +155,15 @@ find(uintptr_t addr, size_t len)
   return NULL;
 }
 
+/* Caller holds lock: frees the stash e keeps for its next lend. */
+static void
+drop_hidden(struct entry *e)
+{
+  xous__pages_forget(&e->hidden, e->hidden_len);
+  e->hidden_addr = 0;
+  e->hidden_len = 0;
+}
+
 /* Caller holds lock: forgets [addr, addr+len) of e, unmapping it, and
  * keeps what is left on either side. */
 static xous_error_t
@@ -157,6 +171,8 @@ cut(struct entry *e, uintptr_t addr, size_t len)
 {
   uintptr_t end = addr + len, e_end = e->addr + e->len;
 
+  /* The stash may map the object: it goes with any part of the range. */
+  drop_hidden(e);
   if (addr > e->addr && end < e_end) {
     /* A hole in the middle: the tail becomes an entry of its own, with
      * its own fd so that each entry closes exactly one. */
@@ -577,6 +593,44 @@ xous__span_lending(uintptr_t addr, size_t len, bool lending)
 }
 
 void
+xous__span_take_hidden(uintptr_t addr, size_t len, struct xous__hidden *h)
+{
+  struct entry *e;
+
+  *h = (struct xous__hidden){ 0 };
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e != NULL && e->hidden_addr == addr && e->hidden_len == len) {
+    *h = e->hidden;
+    e->hidden = (struct xous__hidden){ 0 };
+    e->hidden_addr = 0;
+    e->hidden_len = 0;
+  }
+  pthread_mutex_unlock(&lock);
+}
+
+void
+xous__span_keep_hidden(uintptr_t addr, size_t len, struct xous__hidden *h)
+{
+  struct entry *e;
+
+  if (h->stash == 0 || h->moved)
+    return; /* nothing to keep, or the pages are still there */
+  pthread_mutex_lock(&lock);
+  e = find(addr, len);
+  if (e != NULL) {
+    drop_hidden(e); /* another range's, or another thread's */
+    e->hidden = *h;
+    e->hidden_addr = addr;
+    e->hidden_len = len;
+  } else {
+    xous__pages_forget(h, len); /* the range went meanwhile */
+  }
+  pthread_mutex_unlock(&lock);
+  *h = (struct xous__hidden){ 0 };
+}
+
+void
 xous__span_release(uintptr_t addr, size_t len)
 {
   struct entry *e;
@@ -676,6 +730,7 @@ xous__span_return(xous_sender_t sender, uintptr_t addr, size_t len,
     }
     if (e->window != NULL) {
       /* The window stays mapped, out of reach, for the next lend. */
+      drop_hidden(e); /* lent on: the stash must not outlive the lend */
       *window = e->window;
       *e = table[--used];
       err = XOUS_OK;
@@ -708,9 +763,12 @@ xous__memory_after_fork(void)
    * joins as a new process and must not lend the parent's objects. */
   size_t i;
 
-  for (i = 0; i < used; i++)
+  for (i = 0; i < used; i++) {
+    drop_hidden(&table[i]);
     if (table[i].window == NULL)
       close(table[i].fd); /* a window's is the server state's */
+  }
   used = 0;
+  xous__pages_after_fork();
   mapped = 0;
 }

@@ -19,6 +19,8 @@
  *   id 3 HOLD     a lend: a MutableLend gets "held by mem-peer" written at
  *                 its start; prints "holding B" (B its first byte) and
  *                 keeps the lend until Scalar id 10.
+ *   id 5 HOLD_PAGES as HOLD, with the mark at the start of every page of
+ *                 a MutableLend (so that all of them are mapped here).
  *   id 4 RO_WRITE a Lend: tries to write its first byte; prints
  *                 "ro-write faulted" or "ro-write succeeded" and returns
  *                 valid 1 when it faulted, else 0.
@@ -201,10 +203,13 @@ serve(const xous_envelope_t *env)
     xous_return_memory(env->sender, m->buf, m->offset, m->buf.len);
     return;
   case MEM_HOLD:
+  case MEM_HOLD_PAGES:
     if (!is_lend(env) || holding)
       break;
     if (env->body.kind == XOUS_MSG_LEND_MUT)
-      memcpy(m->buf.addr, HOLD_MARK, sizeof HOLD_MARK);
+      for (size_t at = 0; at < m->buf.len;
+           at += m->id == MEM_HOLD_PAGES ? XOUS_PAGE_SIZE : m->buf.len)
+        memcpy((char *)m->buf.addr + at, HOLD_MARK, sizeof HOLD_MARK);
     held = *env;
     holding = true;
     printf("holding %u\n", (unsigned)*(const unsigned char *)m->buf.addr);
