@@ -226,6 +226,112 @@ START_TEST(ticktimer_short_sleeps_never_end_early_on_either_clock)
 }
 END_TEST
 
+/* Sleepers of growing lengths, each sent once the one before has reached
+ * the server, so that their deadlines come in the order they were sent. */
+#define ORDERED 12
+
+struct ordered_sleep {
+  xous_word_t ms;
+  xous_error_t err;
+  long long ns;      /* the sleep, by this process's clock */
+  xous_word_t timed; /* timed requests still parked once it returned */
+  unsigned started;  /* sleepers started by then */
+};
+
+static struct ordered_sleep ordered[ORDERED];
+static atomic_uint ordered_started, ordered_returned;
+
+/* How many timed requests the server holds now (VirtualState's fourth
+ * word, which a real clock answers too). */
+static xous_error_t
+timed_parked(xous_word_t *n)
+{
+  xous_word_t ret[5] = { 0 };
+  xous_cid_t cid;
+  xous_error_t err = xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME),
+                                  &cid);
+
+  if (err == XOUS_OK)
+    err = xous_blocking_scalar(cid, XOUS_TICKTIMER_VIRTUAL_STATE, 0, 0, 0, 0,
+                               ret);
+  *n = ret[3];
+  return err;
+}
+
+static void *
+ordered_sleeper(void *arg)
+{
+  struct ordered_sleep *o = arg;
+  struct timespec t0, t1;
+
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  o->err = xous_ticktimer_sleep_ms(o->ms);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  o->ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
+          (t1.tv_nsec - t0.tv_nsec);
+  if (o->err == XOUS_OK)
+    o->err = timed_parked(&o->timed);
+  o->started = atomic_load(&ordered_started);
+  atomic_fetch_add(&ordered_returned, 1);
+  return NULL;
+}
+
+/* Sleepers are answered in deadline order: once sleeper k has its answer,
+ * the k before it have had theirs, so of the sleepers started at most the
+ * rest can still be parked when it asks. Each is also held to its own
+ * length by its own clock. Only what is certain is asserted: a sleeper
+ * may run late, never early, and never after a later one. (The order
+ * within one batch that falls due together is the virtual clock's test,
+ * check_testkit.) */
+START_TEST(
+    ticktimer_a_sleeper_is_answered_only_once_every_earlier_deadline_was)
+{
+  static const xous_word_t ms[ORDERED] = { 1, 1, 2,  3,  3,  5,
+                                           8, 8, 13, 20, 20, 30 };
+  xous_tid_t tids[ORDERED];
+  unsigned k;
+
+  for (k = 0; k < ORDERED; k++) {
+    long long until = harness_now_ms() + BOUND_MS;
+    xous_word_t parked = 0;
+    unsigned returned;
+
+    ordered[k].ms = ms[k];
+    atomic_fetch_add(&ordered_started, 1);
+    ck_assert_int_eq(xous_create_thread(ordered_sleeper, &ordered[k],
+                                        STACK_SIZE, &tids[k]),
+                     XOUS_OK);
+    /* Sleeper k has reached the server once every one so far is parked
+     * or back; the returned count is read first, so that none is counted
+     * twice (an answer between the two readings drops it from both). */
+    for (;;) {
+      returned = atomic_load(&ordered_returned);
+      ck_assert_int_eq(timed_parked(&parked), XOUS_OK);
+      if (returned + parked >= k + 1)
+        break;
+      ck_assert_msg(harness_now_ms() < until,
+                    "sleeper %u did not reach the server in %d ms", k,
+                    BOUND_MS);
+      harness_sleep_ms(1);
+    }
+  }
+  for (k = 0; k < ORDERED; k++) {
+    const struct ordered_sleep *o = &ordered[k];
+
+    xous_join_thread(tids[k], NULL);
+    ck_assert_int_eq(o->err, XOUS_OK);
+    ck_assert_msg(o->ns >= (long long)o->ms * 1000000LL,
+                  "sleeper %u of %u ms returned after %lld ns", k,
+                  (unsigned)o->ms, o->ns);
+    ck_assert_msg(o->timed + k + 1 <= o->started,
+                  "sleeper %u of %u ms was answered with %u timed requests "
+                  "still parked of %u started: one due before it was not",
+                  k, (unsigned)o->ms, (unsigned)o->timed, o->started);
+  }
+  assert_server_alive();
+}
+END_TEST
+
 START_TEST(ticktimer_sleep_50_ms_answers_after_at_least_50_ms)
 {
   struct async *a = &async_calls[0];
@@ -556,6 +662,9 @@ ticktimer_suite(void)
   tcase_add_test(tc, ticktimer_elapsed_ms_grows_by_at_least_the_time_slept);
   tcase_add_test(tc, ticktimer_sleep_50_ms_answers_after_at_least_50_ms);
   tcase_add_test(tc, ticktimer_short_sleeps_never_end_early_on_either_clock);
+  tcase_add_test(
+      tc,
+      ticktimer_a_sleeper_is_answered_only_once_every_earlier_deadline_was);
   tcase_add_test(tc, ticktimer_sleep_0_ms_answers_at_once);
   tcase_add_test(tc,
                  ticktimer_two_hundred_sleepers_in_eight_processes_all_wake);

@@ -3,6 +3,8 @@
  * message, serve it (server.c), answer what fell due, and keep the alarm
  * set for the earliest deadline. With nearly every queue slot held by a
  * parked request the loop stops receiving and waits on the clock instead.
+ * An alarm that is a thread (platform.h) does the same catching up at
+ * each deadline, under the same lock.
  */
 #include <string.h>
 
@@ -19,12 +21,60 @@
 #define DEAD_LOOK_NS (100 * 1000000ull)
 #define LOOK_EVERY_NS (1000 * 1000000ull)
 
+/* Guarded by tt_lock(): the deadline the alarm was last given, and when
+ * the last look for dead clients was. */
+static uint64_t armed = TT_NEVER;
+static uint64_t last_look;
+
+/* The work between messages, with tt_lock() held: answers what fell due,
+ * lets go of dead clients' requests when it is time, and sets the alarm
+ * for the earliest deadline (while anything is parked, at most a look's
+ * interval away). Returns when to stop waiting on the clock instead of
+ * receiving, when nearly every queue slot is held; TT_NEVER to receive. */
+static uint64_t
+catch_up(void)
+{
+  uint64_t now, earliest, next;
+
+  tt_serve_expire();
+  now = tt_clock_ns();
+  if (tt_serve_parked() > 0 && (tt_serve_parked() >= TT_PARKED_LIMIT ||
+                                now - last_look >= LOOK_EVERY_NS)) {
+    tt_serve_let_go_of_the_dead();
+    last_look = now;
+  }
+  earliest = next = tt_serve_earliest();
+  if (tt_serve_parked() > 0 && next > last_look + LOOK_EVERY_NS)
+    next = last_look + LOOK_EVERY_NS;
+  if (next != armed) {
+    tt_alarm_set(next);
+    armed = next;
+  }
+  if (tt_serve_parked() >= TT_PARKED_LIMIT && earliest != TT_NEVER &&
+      !tt_clock_virtual()) {
+    /* In steps: a client that dies meanwhile gives its slot back at the
+     * next look. */
+    uint64_t step = tt_clock_ns() + DEAD_LOOK_NS;
+
+    return earliest < step ? earliest : step;
+  }
+  return TT_NEVER;
+}
+
+void
+tt_alarm_due(void)
+{
+  tt_lock();
+  armed = TT_NEVER; /* the alarm went off: it waits for nothing now */
+  (void)catch_up();
+  tt_unlock();
+}
+
 int
 main(int argc, char **argv)
 {
   xous_sid_t sid = xous_sid_from_name(XOUS_TICKTIMER_NAME);
   xous_cid_t self = 0;
-  uint64_t armed = TT_NEVER, now, last_look = 0;
   xous_error_t err;
 
   if (argc > 1) {
@@ -63,38 +113,22 @@ main(int argc, char **argv)
   if (err != XOUS_OK)
     return 1;
 
+  tt_lock();
   for (;;) {
     xous_envelope_t env;
-    uint64_t next;
+    uint64_t wait = catch_up();
 
-    tt_serve_expire();
-    now = tt_clock_ns();
-    if (tt_serve_parked() > 0 && (tt_serve_parked() >= TT_PARKED_LIMIT ||
-                                  now - last_look >= LOOK_EVERY_NS)) {
-      tt_serve_let_go_of_the_dead();
-      last_look = now;
-    }
-    next = tt_serve_earliest();
-    if (tt_serve_parked() >= TT_PARKED_LIMIT && next != TT_NEVER &&
-        !tt_clock_virtual()) {
-      /* In steps: a client that dies meanwhile gives its slot back at
-       * the next look. */
-      uint64_t step = tt_clock_ns() + DEAD_LOOK_NS;
-
-      tt_clock_wait_until(next < step ? next : step);
+    if (wait != TT_NEVER) {
+      tt_unlock();
+      tt_clock_wait_until(wait);
+      tt_lock();
       continue;
     }
-    /* While anything is parked, the alarm also comes back for the next
-     * look for dead clients. */
-    if (tt_serve_parked() > 0 && next > last_look + LOOK_EVERY_NS)
-      next = last_look + LOOK_EVERY_NS;
-    if (next != armed) {
-      tt_alarm_set(next);
-      armed = next;
-    }
+    tt_unlock();
     err = xous_receive_message(sid, &env);
     if (err != XOUS_OK)
       return 1;
+    tt_lock();
     tt_serve(&env);
   }
 }

@@ -32,11 +32,29 @@ bool tt_clock_virtual(void);
  * not virtual. */
 bool tt_clock_set(uint64_t ns);
 
-/* Starts the alarm. At each deadline set with tt_alarm_set() it sends a
- * XOUS_TICKTIMER_RECALCULATE_SLEEP Scalar on self_cid, a connection of
- * the server to itself, so that a server blocked in receive wakes up. */
+/* Starts the alarm. At each deadline set with tt_alarm_set() the server
+ * answers what fell due, one of two ways. The device's alarm (an
+ * interrupt, which cannot wait for a lock, or a polling thread in its
+ * place) sends a XOUS_TICKTIMER_RECALCULATE_SLEEP Scalar on self_cid, a
+ * connection of the server to itself, so that the loop blocked in
+ * receive wakes up and answers. The desktop's alarm, a thread of the
+ * server, calls tt_alarm_due() instead, which answers the due requests
+ * from that thread (any thread of a server may answer what it received):
+ * one wake-up after the timer's, the client's, instead of the loop's and
+ * then the client's. */
 xous_error_t tt_alarm_start(xous_cid_t self_cid);
-/* Replaces the alarm's deadline (tt_clock_ns() time); TT_NEVER disarms. */
+/* Replaces the alarm's deadline (tt_clock_ns() time); TT_NEVER disarms.
+ * Called with tt_lock() held. */
 void tt_alarm_set(uint64_t deadline_ns);
+/* The server's state (the parked requests, the alarm's deadline) is
+ * touched with this held: by the loop between receives, and by the
+ * desktop's alarm thread in tt_alarm_due(). Nothing on the device, where
+ * only the loop touches it. */
+void tt_lock(void);
+void tt_unlock(void);
+
+/* The server's side of an alarm thread (main.c): answers what fell due
+ * and sets the alarm for what comes next. Takes tt_lock() itself. */
+void tt_alarm_due(void);
 
 #endif /* TICKTIMER_PLATFORM_H */

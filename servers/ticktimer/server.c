@@ -5,8 +5,9 @@
  *
  * Every request that waits (SleepMs, LockMutex, WaitForCondition) is
  * parked and answered later (a deferred reply), so the server keeps
- * serving everyone else. Timed requests are answered by the loop itself
- * when the alarm's Scalar wakes it.
+ * serving everyone else. Timed requests are answered when the alarm goes
+ * off: by the alarm's own thread on the desktop, by the loop when the
+ * alarm's Scalar wakes it on the device (platform.h).
  *
  * A parked BlockingScalar keeps its slot in the server's queue until it is
  * answered, as on the device. With every slot held, not even the alarm's

@@ -1,8 +1,8 @@
 /*
  * The ticktimer's bookkeeping: parked requests (sleepers, mutex waiters,
  * condvar waiters) and stored mutex unlock tokens, in fixed tables so that
- * the server needs no allocator. Single-threaded: only the server loop
- * touches them.
+ * the server needs no allocator. One thread at a time: the server loop,
+ * or the desktop's alarm thread, under tt_lock() (platform.h).
  */
 #ifndef TICKTIMER_WAITERS_H
 #define TICKTIMER_WAITERS_H

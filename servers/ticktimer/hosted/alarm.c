@@ -1,26 +1,33 @@
 /*
- * The ticktimer's alarm on the desktop: a thread that waits for the
- * deadline and then sends the server a RecalculateSleep Scalar, so that
- * the loop blocked in xous_receive_message() wakes up and answers the
- * requests that are due. Device counterpart: the TICKTIMER interrupt.
+ * The ticktimer's alarm on the desktop: a thread of the server that waits
+ * for the deadline and then answers the requests that are due itself
+ * (tt_alarm_due()), so that a sleep costs the client one wake-up after
+ * the timer's, as a nanosleep() does, and not a Scalar to the loop first.
+ * Device counterpart: the TICKTIMER interrupt, which wakes the loop.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <time.h>
-
-#include <xous/ticktimer.h>
 
 #include "../platform.h"
 
+/* Linux lets a timer fire this late to gather wake-ups (50 us by default,
+ * for every nanosleep and timed futex wait of a thread): the alarm asks
+ * for the least, so that it comes at the deadline and not a slack after. */
+#define ALARM_TIMER_SLACK_NS 1ul
+
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed;
 static uint64_t deadline = TT_NEVER; /* guarded by lock */
-static xous_cid_t self;
 
 static void *
 alarm_thread(void *arg)
 {
   (void)arg;
+  /* Best effort: with the default slack deadlines are still never early. */
+  (void)prctl(PR_SET_TIMERSLACK, ALARM_TIMER_SLACK_NS, 0, 0, 0);
   pthread_mutex_lock(&lock);
   for (;;) {
     uint64_t now = tt_clock_ns();
@@ -33,7 +40,7 @@ alarm_thread(void *arg)
 
       /* changed uses CLOCK_MONOTONIC, the clock tt_clock_ns() reads; the
        * wait may end early (a signal, a new deadline): the loop looks at
-       * the clock again before it sends anything. */
+       * the clock again before it answers anything. */
       clock_gettime(CLOCK_MONOTONIC, &ts);
       ts.tv_sec += (time_t)(left / 1000000000u);
       ts.tv_nsec += (long)(left % 1000000000u);
@@ -43,11 +50,11 @@ alarm_thread(void *arg)
       }
       pthread_cond_timedwait(&changed, &lock, &ts);
     } else {
-      /* Due: one wake-up per deadline. The send may wait for a queue slot,
-       * so it is made without the lock; the server never waits for us. */
+      /* Due: the server's lock comes before ours (tt_alarm_due() sets
+       * the next deadline), so ours is let go first. */
       deadline = TT_NEVER;
       pthread_mutex_unlock(&lock);
-      (void)xous_scalar(self, XOUS_TICKTIMER_RECALCULATE_SLEEP, 0, 0, 0, 0);
+      tt_alarm_due();
       pthread_mutex_lock(&lock);
     }
   }
@@ -60,7 +67,8 @@ tt_alarm_start(xous_cid_t self_cid)
   pthread_condattr_t attr;
   pthread_t t;
 
-  self = self_cid;
+  /* The thread answers by itself; no message to the loop is needed. */
+  (void)self_cid;
   if (pthread_condattr_init(&attr) != 0 ||
       pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
       pthread_cond_init(&changed, &attr) != 0)
@@ -80,7 +88,22 @@ tt_alarm_set(uint64_t ns)
   if (tt_clock_virtual())
     ns = TT_NEVER;
   pthread_mutex_lock(&lock);
+  /* Only a nearer deadline needs the thread now; a later one it meets
+   * when its wait ends, and finds that nothing is due yet. */
+  if (ns < deadline)
+    pthread_cond_signal(&changed);
   deadline = ns;
-  pthread_cond_signal(&changed);
   pthread_mutex_unlock(&lock);
+}
+
+void
+tt_lock(void)
+{
+  pthread_mutex_lock(&state_lock);
+}
+
+void
+tt_unlock(void)
+{
+  pthread_mutex_unlock(&state_lock);
 }
