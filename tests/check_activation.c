@@ -122,6 +122,28 @@ hello_through(const char *path)
   return done;
 }
 
+/* Hands xousd a socket of the given type at <dir>/name, with extra_arg
+ * (may be NULL) on its command line, and expects it to refuse: to exit
+ * with code, having said says on stderr. */
+static void
+expect_refused(const char *name, int type, const char *extra_arg, int code,
+               const char *says)
+{
+  char path[4096], errfile[4096];
+  int status;
+  pid_t broker;
+
+  snprintf(path, sizeof path, "%s/%s", harness_dir(), name);
+  snprintf(errfile, sizeof errfile, "%s/xousd.err", harness_dir());
+  broker = start_activated(unit_socket(path, type), NULL, errfile, extra_arg);
+  ck_assert(harness_wait(broker, WAIT_MS, &status));
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == code,
+                "xousd ended with %#x, not exit status %d: %s",
+                (unsigned)status, code, read_file(errfile));
+  ck_assert_msg(strstr(read_file(errfile), says) != NULL, "%s",
+                read_file(errfile));
+}
+
 #ifdef XOUS_HAVE_SYSTEMD
 
 /* A datagram socket at path, where xousd tells its state ($NOTIFY_SOCKET). */
@@ -222,36 +244,17 @@ END_TEST
 
 START_TEST(activation_a_socket_of_the_wrong_kind_is_refused_with_the_fix)
 {
-  char path[4096], errfile[4096];
-  int status;
-  pid_t broker;
-
-  snprintf(path, sizeof path, "%s/stream.sock", harness_dir());
-  snprintf(errfile, sizeof errfile, "%s/xousd.err", harness_dir());
-  broker = start_activated(unit_socket(path, SOCK_STREAM), NULL, errfile,
-                           NULL);
-  ck_assert(harness_wait(broker, WAIT_MS, &status));
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-  ck_assert_msg(strstr(read_file(errfile), "ListenSequentialPacket=") != NULL,
-                "%s", read_file(errfile));
+  expect_refused("stream.sock", SOCK_STREAM, NULL, 1,
+                 "ListenSequentialPacket=");
 }
 END_TEST
 
 START_TEST(activation_another_socket_path_on_the_command_line_is_refused)
 {
-  char path[4096], errfile[4096], other[4200];
-  int status;
-  pid_t broker;
+  char other[4200];
 
-  snprintf(path, sizeof path, "%s/unit.sock", harness_dir());
-  snprintf(errfile, sizeof errfile, "%s/xousd.err", harness_dir());
   snprintf(other, sizeof other, "--socket=%s/other.sock", harness_dir());
-  broker = start_activated(unit_socket(path, SOCK_SEQPACKET), NULL, errfile,
-                           other);
-  ck_assert(harness_wait(broker, WAIT_MS, &status));
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
-  ck_assert_msg(strstr(read_file(errfile), "handed over") != NULL, "%s",
-                read_file(errfile));
+  expect_refused("unit.sock", SOCK_SEQPACKET, other, 2, "handed over");
 }
 END_TEST
 
@@ -259,18 +262,7 @@ END_TEST
 
 START_TEST(activation_without_libsystemd_a_socket_handed_over_is_refused)
 {
-  char path[4096], errfile[4096];
-  int status;
-  pid_t broker;
-
-  snprintf(path, sizeof path, "%s/unit.sock", harness_dir());
-  snprintf(errfile, sizeof errfile, "%s/xousd.err", harness_dir());
-  broker = start_activated(unit_socket(path, SOCK_SEQPACKET), NULL, errfile,
-                           NULL);
-  ck_assert(harness_wait(broker, WAIT_MS, &status));
-  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-  ck_assert_msg(strstr(read_file(errfile), "without libsystemd") != NULL, "%s",
-                read_file(errfile));
+  expect_refused("unit.sock", SOCK_SEQPACKET, NULL, 1, "without libsystemd");
 }
 END_TEST
 
