@@ -274,12 +274,15 @@ START_TEST(direct_a_vandal_that_rewrites_ring_generations_only_delays_others)
 }
 END_TEST
 
-START_TEST(direct_a_vandal_that_marks_the_server_dead_only_delays_others)
+/* A vandal does phase to the shared memory once and stays; then honest
+ * clients come, and all of them get through. */
+static void
+expect_honest_clients_after_the_vandal(const char *phase)
 {
   pid_t v;
 
   start_checking_server();
-  v = run_vandal("dead", "1", "stay");
+  v = run_vandal(phase, "1", "stay");
   expect_server_alive();
   expect_vandal_done(v);
   start_honest("200");
@@ -287,37 +290,24 @@ START_TEST(direct_a_vandal_that_marks_the_server_dead_only_delays_others)
   expect_server_alive();
   expect_bad_only_from(vandal_pid(v));
 }
+
+START_TEST(direct_a_vandal_that_marks_the_server_dead_only_delays_others)
+{
+  expect_honest_clients_after_the_vandal("dead");
+}
 END_TEST
 
 START_TEST(direct_a_vandal_that_marks_the_server_full_only_delays_others)
 {
-  pid_t v;
-
-  start_checking_server();
-  v = run_vandal("full", "1", "stay");
-  expect_server_alive();
-  expect_vandal_done(v);
-  start_honest("200");
-  expect_honest_ok(false, 200);
-  expect_server_alive();
-  expect_bad_only_from(vandal_pid(v));
+  expect_honest_clients_after_the_vandal("full");
 }
 END_TEST
 
 START_TEST(
     direct_a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out)
 {
-  pid_t v;
-
-  start_checking_server();
-  v = run_vandal("header", "1", "stay");
-  expect_server_alive();
-  expect_vandal_done(v);
-  /* Clients that come after it map the page for the first time. */
-  start_honest("200");
-  expect_honest_ok(false, 200);
-  expect_server_alive();
-  expect_bad_only_from(vandal_pid(v));
+  /* The clients that come after it map the page for the first time. */
+  expect_honest_clients_after_the_vandal("header");
 }
 END_TEST
 
