@@ -131,6 +131,16 @@ c_echo_server(const char *name)
   return pid;
 }
 
+/* Starts a hosted peer as hosted() does and waits until it prints line. */
+static pid_t
+hosted_saying(const char *name, const char *const args[], const char *line)
+{
+  pid_t pid = hosted(name, args);
+
+  expect_line(pid, line, BOUND_MS);
+  return pid;
+}
+
 static pid_t
 hosted_echo_server(const char *name, bool rarn)
 {
@@ -138,6 +148,17 @@ hosted_echo_server(const char *name, bool rarn)
   pid_t pid = hosted("hosted-server", args);
 
   expect_line(pid, "ready", BOUND_MS);
+  return pid;
+}
+
+/* Starts the example server prog and waits for its first line: it has
+ * registered its name. */
+static pid_t
+example_server(const char *prog)
+{
+  pid_t pid = harness_spawn(prog, NULL);
+
+  expect_nth_line(pid, 0, BOUND_MS);
   return pid;
 }
 
@@ -189,17 +210,19 @@ START_TEST(hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind)
 {
   pid_t a, b, c;
 
-  start_broker();
   c_echo_server(C_SERVER);
-  a = hosted("scalars", (const char *[]){ "client", C_SERVER, "call", "1", "2",
-                                          "3", "4", "5", NULL });
-  expect_line(a, "NoError 14 0 0 0 0", BOUND_MS);
-  b = hosted("scalar5", (const char *[]){ "client", C_SERVER, "call", "5", "1",
-                                          "2", "3", "4", NULL });
-  expect_line(b, "NoError 1 2 3 4 5", BOUND_MS);
-  c = hosted("many",
-             (const char *[]){ "client", C_SERVER, "scalars", "300", NULL });
-  expect_line(c, "sum 10", BOUND_MS);
+  a = hosted_saying("scalars",
+                    (const char *[]){ "client", C_SERVER, "call", "1", "2",
+                                      "3", "4", "5", NULL },
+                    "NoError 14 0 0 0 0");
+  b = hosted_saying("scalar5",
+                    (const char *[]){ "client", C_SERVER, "call", "5", "1",
+                                      "2", "3", "4", NULL },
+                    "NoError 1 2 3 4 5");
+  c = hosted_saying("many",
+                    (const char *[]){ "client", C_SERVER, "scalars", "300",
+                                      NULL },
+                    "sum 10");
   expect_exit(a, 0, BOUND_MS);
   expect_exit(b, 0, BOUND_MS);
   expect_exit(c, 0, BOUND_MS);
@@ -212,7 +235,6 @@ START_TEST(hosted_a_c_server_sees_the_hosted_clients_reserved_pid)
   pid_t p;
   char line[64];
 
-  start_broker();
   c_echo_server(C_SERVER);
   pid = reserve("sender");
   p = harness_spawn(HOSTED, "client", C_SERVER, "call", "8", NULL);
@@ -223,15 +245,13 @@ END_TEST
 
 START_TEST(hosted_a_hosted_mutable_lend_comes_back_changed_by_the_c_server)
 {
-  pid_t server, p;
+  pid_t p;
 
-  start_broker();
-  server = harness_spawn("examples/upper/upper-server", NULL);
-  ck_assert(harness_wait_nth_line(server, 0, (char[128]){ 0 }, 128, BOUND_MS));
+  example_server("examples/upper/upper-server");
   /* Not a page multiple: the server sees whole pages, the client its own
    * bytes. */
-  p = hosted("upper", (const char *[]){ "upper", "hello, rust", NULL });
-  expect_line(p, "upper HELLO, RUST", BOUND_MS);
+  p = hosted_saying("upper", (const char *[]){ "upper", "hello, rust", NULL },
+                    "upper HELLO, RUST");
   expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
@@ -240,14 +260,15 @@ START_TEST(hosted_a_hosted_borrow_comes_back_with_its_original_bytes)
 {
   pid_t p, q;
 
-  start_broker();
   c_echo_server(C_SERVER);
-  p = hosted("lend", (const char *[]){ "client", C_SERVER, "lend", "read only",
-                                       NULL });
-  expect_line(p, "NoError 0 0 same", BOUND_MS);
-  q = hosted("move",
-             (const char *[]){ "client", C_SERVER, "move", "10000", NULL });
-  expect_line(q, "NoError", BOUND_MS);
+  p = hosted_saying("lend",
+                    (const char *[]){ "client", C_SERVER, "lend", "read only",
+                                      NULL },
+                    "NoError 0 0 same");
+  q = hosted_saying("move",
+                    (const char *[]){ "client", C_SERVER, "move", "10000",
+                                      NULL },
+                    "NoError");
   expect_exit(p, 0, BOUND_MS);
   expect_exit(q, 0, BOUND_MS);
 }
@@ -259,9 +280,7 @@ START_TEST(hosted_a_hosted_peer_drives_the_hello_example)
   char line[64];
   unsigned pid;
 
-  start_broker();
-  server = harness_spawn("examples/hello/hello-server", NULL);
-  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  server = example_server("examples/hello/hello-server");
   pid = reserve("hello-rs");
   p = harness_spawn(HOSTED, "hello", NULL);
   expect_line(p, "sum 14", BOUND_MS);
@@ -275,16 +294,12 @@ END_TEST
 
 START_TEST(hosted_a_hosted_peer_finds_the_counter_example_through_xous_names)
 {
-  pid_t server, p;
-
-  start_broker();
   harness_spawn("xous-names", NULL);
-  server = harness_spawn("examples/counter/counter-server", NULL);
-  ck_assert(harness_wait_nth_line(server, 0, (char[256]){ 0 }, 256, BOUND_MS));
-  p = hosted("counter-rs", (const char *[]){ "counter", "5", NULL });
-  expect_line(p, "counter 5", BOUND_MS);
-  p = hosted("counter-rs", (const char *[]){ "counter", "7", NULL });
-  expect_line(p, "counter 12", BOUND_MS);
+  example_server("examples/counter/counter-server");
+  hosted_saying("counter-rs", (const char *[]){ "counter", "5", NULL },
+                "counter 5");
+  hosted_saying("counter-rs", (const char *[]){ "counter", "7", NULL },
+                "counter 12");
 }
 END_TEST
 
@@ -295,7 +310,6 @@ START_TEST(hosted_a_c_client_calls_a_hosted_server)
   pid_t a, b, c;
   char line[64];
 
-  start_broker();
   hosted_echo_server(H_SERVER, false);
   a = harness_peer("client", H_SERVER, "call", "1", "2", "3", "4", "5", NULL);
   expect_line(a, "NoError 14 0 0 0 0", BOUND_MS);
@@ -312,7 +326,6 @@ START_TEST(hosted_c_lends_to_a_hosted_server_come_back_as_it_wrote_them)
 {
   pid_t server, p;
 
-  start_broker();
   server = hosted_echo_server("upper-example-sv", false);
   p = harness_spawn("examples/upper/upper-client", "make me loud", NULL);
   expect_line(p, "upper-client: MAKE ME LOUD", BOUND_MS);
@@ -333,7 +346,6 @@ START_TEST(hosted_a_hosted_server_answers_with_reply_and_receive_next)
 {
   pid_t a, b, c;
 
-  start_broker();
   hosted_echo_server(H_SERVER, true);
   a = harness_peer("client", H_SERVER, "call", "1", "2", "3", "4", "5", NULL);
   expect_line(a, "NoError 14 0 0 0 0", BOUND_MS);
@@ -352,31 +364,32 @@ END_TEST
 
 START_TEST(hosted_two_hosted_programs_talk_through_the_broker)
 {
-  pid_t p, server;
+  pid_t server;
 
-  start_broker();
   server = hosted_echo_server(H_SERVER, false);
-  p = hosted("c1", (const char *[]){ "client", H_SERVER, "call", "1", "10",
-                                     "20", "30", "40", NULL });
-  expect_line(p, "NoError 100 0 0 0 0", BOUND_MS);
-  p = hosted("c2", (const char *[]){ "client", H_SERVER, "lend-mut",
-                                     "quiet words", NULL });
-  expect_line(p, "NoError QUIET WORDS 0 11", BOUND_MS);
-  p = hosted("c3",
-             (const char *[]){ "client", H_SERVER, "lend", "abc", NULL });
-  expect_line(p, "NoError 294 3 same", BOUND_MS);
-  p = hosted("c4", (const char *[]){ "threads", H_SERVER, "4", NULL });
-  expect_line(p, "threads ok", BOUND_MS);
+  hosted_saying("c1",
+                (const char *[]){ "client", H_SERVER, "call", "1", "10", "20",
+                                  "30", "40", NULL },
+                "NoError 100 0 0 0 0");
+  hosted_saying("c2",
+                (const char *[]){ "client", H_SERVER, "lend-mut",
+                                  "quiet words", NULL },
+                "NoError QUIET WORDS 0 11");
+  hosted_saying("c3",
+                (const char *[]){ "client", H_SERVER, "lend", "abc", NULL },
+                "NoError 294 3 same");
+  hosted_saying("c4", (const char *[]){ "threads", H_SERVER, "4", NULL },
+                "threads ok");
   /* A hosted server sees a hosted client's own length, not whole pages
    * ('m' x 100 sums to 10900; 4093 leaves no room for the mark in its
    * page). */
-  p = hosted("c5",
-             (const char *[]){ "client", H_SERVER, "move", "100", NULL });
-  expect_line(p, "NoError", BOUND_MS);
+  hosted_saying("c5",
+                (const char *[]){ "client", H_SERVER, "move", "100", NULL },
+                "NoError");
   expect_line(server, "moved 100 10900", BOUND_MS);
-  p = hosted("c6",
-             (const char *[]){ "client", H_SERVER, "move", "4093", NULL });
-  expect_line(p, "NoError", BOUND_MS);
+  hosted_saying("c6",
+                (const char *[]){ "client", H_SERVER, "move", "4093", NULL },
+                "NoError");
   expect_line(server, "moved 4093 446137", BOUND_MS);
 }
 END_TEST
@@ -385,10 +398,10 @@ START_TEST(hosted_threads_get_their_own_tids_and_answers)
 {
   pid_t p;
 
-  start_broker();
   c_echo_server(C_SERVER);
-  p = hosted("threads", (const char *[]){ "threads", C_SERVER, "8", NULL });
-  expect_line(p, "threads ok", BOUND_MS);
+  p = hosted_saying("threads",
+                    (const char *[]){ "threads", C_SERVER, "8", NULL },
+                    "threads ok");
   expect_exit(p, 0, BOUND_MS);
 }
 END_TEST
@@ -397,9 +410,7 @@ START_TEST(hosted_memory_calls_are_answered_as_a_hosted_client_expects)
 {
   pid_t p;
 
-  start_broker();
-  p = hosted("mem", (const char *[]){ "memcalls", NULL });
-  expect_line(p, "map ok", BOUND_MS);
+  p = hosted_saying("mem", (const char *[]){ "memcalls", NULL }, "map ok");
   expect_line(p, "unmap Ok", BOUND_MS);
   expect_line(p, "flags Ok", BOUND_MS);
   expect_line(p, "tid ok", BOUND_MS);
@@ -415,7 +426,6 @@ START_TEST(hosted_a_connect_to_a_missing_server_is_answered_once_it_exists)
 {
   pid_t p;
 
-  start_broker();
   p = hosted("early", (const char *[]){ "client", C_SERVER, "call", "1", "3",
                                         "4", NULL });
   /* Held, as the native path holds it, instead of RetryCall. */
@@ -426,15 +436,11 @@ END_TEST
 
 START_TEST(hosted_a_hosted_program_gets_28_tids_and_no_more)
 {
-  pid_t p;
-
-  start_broker();
   c_echo_server(C_SERVER);
-  p = hosted("tids", (const char *[]){ "tids", "40", NULL });
-  expect_line(p, "tids 28", BOUND_MS);
+  hosted_saying("tids", (const char *[]){ "tids", "40", NULL }, "tids 28");
   /* Sixteen of them at once, each with calls of its own. */
-  p = hosted("threads", (const char *[]){ "threads", C_SERVER, "16", NULL });
-  expect_line(p, "threads ok", BOUND_MS);
+  hosted_saying("threads", (const char *[]){ "threads", C_SERVER, "16", NULL },
+                "threads ok");
 }
 END_TEST
 
@@ -446,7 +452,6 @@ START_TEST(hosted_a_hosted_program_is_a_process_in_ps_marked_hosted)
   pid_t p;
   char *e, line[64];
 
-  start_broker();
   c_echo_server(C_SERVER);
   pid = reserve("rusty");
   e = ps_entry(pid);
@@ -480,7 +485,6 @@ START_TEST(hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none)
 {
   pid_t p;
 
-  start_broker();
   reserve("once");
   p = harness_spawn(HOSTED, "pid", NULL);
   expect_exit(p, 0, BOUND_MS);
@@ -501,7 +505,6 @@ START_TEST(
   char num[16];
   pid_t p;
 
-  start_broker();
   pid = reserve("never");
   snprintf(num, sizeof num, "%u", pid);
   free(xousctl((const char *[]){ "kill", num, NULL }));
@@ -519,7 +522,6 @@ START_TEST(hosted_terminate_process_is_never_answered_and_ends_the_process)
   unsigned pid;
   pid_t p;
 
-  start_broker();
   pid = reserve("ender");
   p = harness_spawn(HOSTED, "terminate", "3", NULL);
   expect_line(p, "connection ended", BOUND_MS);
@@ -533,7 +535,6 @@ START_TEST(hosted_c_callers_of_a_hosted_server_that_dies_get_server_not_found)
 {
   pid_t server, c;
 
-  start_broker();
   server = hosted_echo_server(H_SERVER, false);
   c = harness_peer("blocked-client", H_SERVER, "3", "1", NULL);
   expect_line(c, "connected", BOUND_MS);
@@ -548,11 +549,11 @@ START_TEST(hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error)
 {
   pid_t server, c;
 
-  start_broker();
   server = c_echo_server(C_SERVER);
-  c = hosted("waiter",
-             (const char *[]){ "blocked-client", C_SERVER, "3", "1", NULL });
-  expect_line(c, "connected", BOUND_MS);
+  c = hosted_saying("waiter",
+                    (const char *[]){ "blocked-client", C_SERVER, "3", "1",
+                                      NULL },
+                    "connected");
   expect_line(server, "held 1", BOUND_MS);
   harness_kill(server, SIGKILL);
   expect_line(c, "ServerNotFound", BOUND_MS);
@@ -565,19 +566,19 @@ END_TEST
 static void
 expect_closed_and_others_fine(const char *kind)
 {
-  pid_t bad, good;
+  pid_t bad;
   unsigned pid;
 
-  start_broker();
   c_echo_server(C_SERVER);
   pid = reserve("vandal");
   bad = harness_spawn(HOSTED, "fault", kind, NULL);
   expect_line(bad, "connection ended", BOUND_MS);
   expect_exit(bad, 2, BOUND_MS);
   expect_gone(pid);
-  good = hosted("good", (const char *[]){ "client", C_SERVER, "call", "1", "1",
-                                          "1", NULL });
-  expect_line(good, "NoError 2 0 0 0 0", BOUND_MS);
+  hosted_saying("good",
+                (const char *[]){ "client", C_SERVER, "call", "1", "1", "1",
+                                  NULL },
+                "NoError 2 0 0 0 0");
   harness_assert_broker_alive();
 }
 
@@ -604,16 +605,16 @@ START_TEST(
 {
   pid_t p;
 
-  start_broker();
   c_echo_server(C_SERVER);
-  p = hosted("bad-tid", (const char *[]){ "fault", "bad-tid", NULL });
-  expect_line(p, "bad-tid ThreadNotAvailable", BOUND_MS);
+  p = hosted_saying("bad-tid", (const char *[]){ "fault", "bad-tid", NULL },
+                    "bad-tid ThreadNotAvailable");
   expect_line(p, "after NoError", BOUND_MS);
-  p = hosted("zero", (const char *[]){ "fault", "zero-lend", NULL });
-  expect_line(p, "zero-lend InvalidArgument", BOUND_MS);
+  p = hosted_saying("zero", (const char *[]){ "fault", "zero-lend", NULL },
+                    "zero-lend InvalidArgument");
   expect_line(p, "after NoError", BOUND_MS);
-  p = hosted("unknown", (const char *[]){ "fault", "unknown-call", NULL });
-  expect_line(p, "unknown UnhandledSyscall", BOUND_MS);
+  p = hosted_saying("unknown",
+                    (const char *[]){ "fault", "unknown-call", NULL },
+                    "unknown UnhandledSyscall");
   expect_line(p, "after NoError", BOUND_MS);
 }
 END_TEST
@@ -652,7 +653,6 @@ START_TEST(hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded)
 {
   int fds[20];
 
-  start_broker();
   fds[0] = tcp_dial();
   /* The handshake has a deadline. */
   ck_assert_msg(closed_by_peer(fds[0], BOUND_MS),
@@ -680,13 +680,12 @@ END_TEST
 
 START_TEST(hosted_shutdown_from_a_hosted_program_ends_the_system)
 {
-  pid_t p, server;
+  pid_t server;
   int st;
 
-  start_broker();
   server = hosted_echo_server(H_SERVER, false);
-  p = hosted("stopper", (const char *[]){ "shutdown", NULL });
-  expect_line(p, "shutdown NoError", BOUND_MS);
+  hosted_saying("stopper", (const char *[]){ "shutdown", NULL },
+                "shutdown NoError");
   ck_assert(harness_wait(harness_broker_pid(), BOUND_MS, &st));
   harness_forget_broker();
   /* Every hosted program sees its connection end. */
@@ -779,11 +778,21 @@ END_TEST
 
 /* ==== the suite =========================================================== */
 
+/* A case whose tests start on a broker with the hosted listener. */
+static TCase *
+listener_case(Suite *s, const char *name)
+{
+  TCase *tc = harness_case(s, name, 60, false);
+
+  tcase_add_checked_fixture(tc, start_broker, NULL);
+  return tc;
+}
+
 static Suite *
 hosted_suite(void)
 {
   Suite *s = suite_create("hosted");
-  TCase *tc = harness_case(s, "pairings", 60, false);
+  TCase *tc = listener_case(s, "pairings");
 
   tcase_add_test(
       tc, hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind);
@@ -808,7 +817,7 @@ hosted_suite(void)
   tcase_add_test(
       tc, hosted_a_connect_to_a_missing_server_is_answered_once_it_exists);
 
-  tc = harness_case(s, "processes", 60, false);
+  tc = listener_case(s, "processes");
   tcase_add_test(tc, hosted_a_hosted_program_is_a_process_in_ps_marked_hosted);
   tcase_add_test(
       tc, hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
@@ -822,6 +831,9 @@ hosted_suite(void)
   tcase_add_test(
       tc, hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error);
   tcase_add_test(tc, hosted_shutdown_from_a_hosted_program_ends_the_system);
+
+  /* These start their broker (or xous-run) themselves. */
+  tc = harness_case(s, "starting", 60, false);
   tcase_add_test(tc, hosted_the_listener_takes_loopback_addresses_only);
   tcase_add_test(tc,
                  hosted_a_broker_without_the_listener_says_how_to_start_it);
@@ -830,7 +842,7 @@ hosted_suite(void)
   tcase_add_test(tc, hosted_an_image_line_hosted_starts_a_hosted_program);
   tcase_add_test(tc, hosted_xous_run_ends_when_only_a_hosted_server_is_left);
 
-  tc = harness_case(s, "faults", 60, false);
+  tc = listener_case(s, "faults");
   tcase_add_test(tc, hosted_garbage_on_the_socket_closes_only_that_connection);
   tcase_add_test(tc, hosted_a_frame_cut_short_closes_only_that_connection);
   tcase_add_test(tc,
