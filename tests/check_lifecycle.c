@@ -29,6 +29,22 @@
 
 /* ==== broker lifecycle ====================================================== */
 
+/* Starts xousd on the socket path and expects it to refuse to start: to
+ * exit with a failure status. which says what it was in a failure. */
+static void
+expect_refused_at_start(const char *path, const char *which)
+{
+  pid_t broker = harness_spawn("xousd", "--foreground", "--socket", path,
+                               NULL);
+  int st;
+
+  ck_assert_msg(harness_wait(broker, HARNESS_STOP_TIMEOUT_MS, &st),
+                "%s still runs after %d ms", which, HARNESS_STOP_TIMEOUT_MS);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 0,
+                "%s ended with %s, not a failure status", which,
+                status_text(st));
+}
+
 START_TEST(lifecycle_sigterm_stops_the_broker_and_removes_its_socket)
 {
   pid_t srv;
@@ -123,8 +139,6 @@ START_TEST(lifecycle_a_socket_in_a_directory_others_can_enter_is_refused)
 {
   char sock_dir[256], path[320];
   struct stat st;
-  pid_t broker;
-  int status;
 
   /* Any other directory belongs to the user: the broker neither opens it
    * up to others nor changes its mode; it refuses to start. */
@@ -132,13 +146,7 @@ START_TEST(lifecycle_a_socket_in_a_directory_others_can_enter_is_refused)
   ck_assert_int_eq(mkdir(sock_dir, 0700), 0);
   ck_assert_int_eq(chmod(sock_dir, 0755), 0);
   snprintf(path, sizeof path, "%s/xousd.sock", sock_dir);
-  broker = harness_spawn("xousd", "--foreground", "--socket", path, NULL);
-  ck_assert_msg(harness_wait(broker, HARNESS_STOP_TIMEOUT_MS, &status),
-                "xousd in an open directory still runs after %d ms",
-                HARNESS_STOP_TIMEOUT_MS);
-  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) != 0,
-                "xousd in an open directory ended with %s, not a failure",
-                status_text(status));
+  expect_refused_at_start(path, "xousd in an open directory");
   ck_assert_int_eq(stat(sock_dir, &st), 0);
   ck_assert_int_eq(st.st_mode & 07777, 0755);
   ck_assert_int_ne(access(path, F_OK), 0);
@@ -147,18 +155,9 @@ END_TEST
 
 START_TEST(lifecycle_a_second_broker_on_the_same_socket_refuses_to_start)
 {
-  pid_t second;
-  int st;
-
   harness_start_broker();
-  second = harness_spawn("xousd", "--foreground", "--socket",
-                         harness_socket_path(), NULL);
-  ck_assert_msg(harness_wait(second, HARNESS_STOP_TIMEOUT_MS, &st),
-                "a second xousd on a live socket still runs after %d ms",
-                HARNESS_STOP_TIMEOUT_MS);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 0,
-                "the second xousd ended with %s, not a failure status",
-                status_text(st));
+  expect_refused_at_start(harness_socket_path(),
+                          "a second xousd on a live socket");
   /* The first one still owns its socket and serves. */
   ck_assert_int_eq(access(harness_socket_path(), F_OK), 0);
   expect_broker_serves();
