@@ -248,20 +248,27 @@ START_TEST(limits_the_default_server_table_holds_128_as_the_device)
 }
 END_TEST
 
-START_TEST(limits_max_servers_above_256_is_refused_at_start)
+/* Starts xousd with option set to each of the n values in bad, and
+ * expects every one refused at start with the usage status 2. */
+static void
+expect_refused_at_start(const char *option, const char *const bad[], size_t n)
 {
-  static const char *bad[] = { "257", "0", "1000", "12x" };
-
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+  for (size_t i = 0; i < n; i++) {
     pid_t p = harness_spawn("xousd", "--foreground", "--socket",
-                            harness_socket_path(), "--max-servers", bad[i],
-                            NULL);
+                            harness_socket_path(), option, bad[i], NULL);
     int st;
 
     ck_assert(harness_wait(p, BOUND_MS, &st));
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2,
-                  "--max-servers %s was accepted", bad[i]);
+                  "%s '%s' was accepted", option, bad[i]);
   }
+}
+
+START_TEST(limits_max_servers_above_256_is_refused_at_start)
+{
+  static const char *const bad[] = { "257", "0", "1000", "12x" };
+
+  expect_refused_at_start("--max-servers", bad, sizeof bad / sizeof bad[0]);
 }
 END_TEST
 
@@ -367,18 +374,9 @@ END_TEST
 
 START_TEST(limits_max_processes_past_254_or_below_1_is_refused_at_start)
 {
-  static const char *bad[] = { "255", "0", "1000", "12x", "" };
+  static const char *const bad[] = { "255", "0", "1000", "12x", "" };
 
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    pid_t p = harness_spawn("xousd", "--foreground", "--socket",
-                            harness_socket_path(), "--max-processes", bad[i],
-                            NULL);
-    int st;
-
-    ck_assert(harness_wait(p, BOUND_MS, &st));
-    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2,
-                  "--max-processes '%s' was accepted", bad[i]);
-  }
+  expect_refused_at_start("--max-processes", bad, sizeof bad / sizeof bad[0]);
 }
 END_TEST
 
