@@ -701,40 +701,43 @@ END_TEST
 
 /* ==== broker death ============================================================ */
 
+/* A Connect or TryConnect (connect) to a server that never comes, made in
+ * a thread of its own: its error and when it came back. */
 struct blocked {
+  xous_error_t (*connect)(xous_sid_t, xous_cid_t *);
   xous_error_t err;
   atomic_bool done;
   atomic_llong at;
 };
 
 static void *
-blocked_connect(void *p)
+connect_in_thread(void *p)
 {
   struct blocked *b = p;
   xous_cid_t cid;
 
-  b->err = xous_connect(sid16("rel-never-there1"), &cid);
+  b->err = b->connect(sid16("rel-never-there1"), &cid);
   atomic_store(&b->at, harness_now_ms());
   atomic_store(&b->done, true);
   return NULL;
 }
 
-static void *
-late_call(void *p)
+/* Waits up to BOUND_MS for b's call to come back; what is the failure. */
+static void
+expect_done_within_bound(struct blocked *b, const char *what)
 {
-  struct blocked *b = p;
-  xous_cid_t cid;
-
-  /* A thread whose first call comes after the broker died. */
-  b->err = xous_try_connect(sid16("rel-never-there1"), &cid);
-  atomic_store(&b->done, true);
-  return NULL;
+  for (long long t0 = harness_now_ms(); !atomic_load(&b->done);) {
+    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS, "%s", what);
+    harness_sleep_ms(1);
+  }
 }
 
 START_TEST(
     hostile_when_xousd_dies_every_blocked_call_fails_with_internal_error)
 {
-  static struct blocked b, late;
+  /* late: a thread whose first call comes after the broker died. */
+  static struct blocked b = { .connect = xous_connect },
+                        late = { .connect = xous_try_connect };
   pid_t srv, recv, hold, conn, broker;
   long long killed, worst = 0;
   xous_tid_t tid;
@@ -749,7 +752,7 @@ START_TEST(
   expect_line(recv, "ready", HARNESS_START_TIMEOUT_MS);
   expect_line(hold, "ready", HARNESS_START_TIMEOUT_MS);
   expect_line(conn, "ready", HARNESS_START_TIMEOUT_MS);
-  ck_assert_int_eq(xous_create_thread(blocked_connect, &b, STACK_SIZE, &tid),
+  ck_assert_int_eq(xous_create_thread(connect_in_thread, &b, STACK_SIZE, &tid),
                    XOUS_OK);
   harness_sleep_ms(200); /* all of them are blocked in the broker now */
   ck_assert(!atomic_load(&b.done));
@@ -782,19 +785,14 @@ START_TEST(
   }
   ck_assert_msg(harness_wait(srv, BOUND_MS, &st), "the server hangs");
   /* And this process: a blocked thread, the next call, a new thread. */
-  for (long long t0 = harness_now_ms(); !atomic_load(&b.done);) {
-    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS, "Connect still blocked");
-    harness_sleep_ms(1);
-  }
+  expect_done_within_bound(&b, "Connect still blocked");
   ck_assert_int_eq(b.err, XOUS_INTERNAL_ERROR);
   ck_assert_int_eq(xous_try_connect(sid16(VICTIM), &(xous_cid_t){ 0 }),
                    XOUS_INTERNAL_ERROR);
-  ck_assert_int_eq(xous_create_thread(late_call, &late, STACK_SIZE, &tid),
+  ck_assert_int_eq(xous_create_thread(connect_in_thread, &late, STACK_SIZE,
+                                      &tid),
                    XOUS_OK);
-  for (long long t0 = harness_now_ms(); !atomic_load(&late.done);) {
-    ck_assert_msg(harness_now_ms() - t0 < BOUND_MS, "a new thread hangs");
-    harness_sleep_ms(1);
-  }
+  expect_done_within_bound(&late, "a new thread hangs");
   ck_assert_int_eq(late.err, XOUS_INTERNAL_ERROR);
   printf("broker death: blocked calls failed within %lld ms (connect %lld "
          "ms)\n",
