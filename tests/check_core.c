@@ -82,27 +82,29 @@ START_TEST(core_a_code_outside_the_list_is_written_as_unknown_error)
 }
 END_TEST
 
-START_TEST(core_strerror_is_never_null_and_distinct_for_every_code)
+/* Asserts that text_of gives every error code a text, none of them empty
+ * and no two the same. */
+static void
+check_distinct_texts(const char *(*text_of)(xous_error_t))
 {
   for (unsigned a = 0; a < XOUS_ERROR_COUNT; a++) {
-    const char *sa = xous_strerror((xous_error_t)a);
+    const char *sa = text_of((xous_error_t)a);
     ck_assert_ptr_nonnull(sa);
     ck_assert_uint_gt(strlen(sa), 0);
     for (unsigned b = 0; b < a; b++)
-      ck_assert_str_ne(sa, xous_strerror((xous_error_t)b));
+      ck_assert_str_ne(sa, text_of((xous_error_t)b));
   }
+}
+
+START_TEST(core_strerror_is_never_null_and_distinct_for_every_code)
+{
+  check_distinct_texts(xous_strerror);
 }
 END_TEST
 
 START_TEST(core_error_name_is_never_null_and_distinct_for_every_code)
 {
-  for (unsigned a = 0; a < XOUS_ERROR_COUNT; a++) {
-    const char *sa = xous_error_name((xous_error_t)a);
-    ck_assert_ptr_nonnull(sa);
-    ck_assert_uint_gt(strlen(sa), 0);
-    for (unsigned b = 0; b < a; b++)
-      ck_assert_str_ne(sa, xous_error_name((xous_error_t)b));
-  }
+  check_distinct_texts(xous_error_name);
 }
 END_TEST
 
@@ -206,19 +208,21 @@ END_TEST
 
 /* ---- decoding ------------------------------------------------------------ */
 
+/* Every result tag the kernel writes, and one it does not know. */
+static const xous_word_t result_tags[] = {
+#define TAG_(name, num, xname) num,
+  XOUS_RESULT_MAP(TAG_)
+#undef TAG_
+      XOUS_RESULT_UNKNOWN
+};
+
 START_TEST(core_every_result_kind_round_trips_through_words_to_result)
 {
-  static const xous_word_t tags[] = {
-#define TAG_(name, num, xname) num,
-    XOUS_RESULT_MAP(TAG_)
-#undef TAG_
-        XOUS_RESULT_UNKNOWN
-  };
-  for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-    const xous_word_t r[8] = { tags[i], 11, 22, 33, 44, 55, 66, 77 };
+  for (size_t i = 0; i < sizeof(result_tags) / sizeof(result_tags[0]); i++) {
+    const xous_word_t r[8] = { result_tags[i], 11, 22, 33, 44, 55, 66, 77 };
     xous_result_t res;
     xous__words_to_result(r, &res);
-    ck_assert_uint_eq(res.kind, tags[i]);
+    ck_assert_uint_eq(res.kind, result_tags[i]);
     for (int k = 0; k < 7; k++)
       ck_assert_uint_eq(res.w[k], r[k + 1]);
   }
@@ -227,16 +231,10 @@ END_TEST
 
 START_TEST(core_result_error_is_ok_for_every_tag_but_error)
 {
-  static const xous_word_t tags[] = {
-#define TAG_(name, num, xname) num,
-    XOUS_RESULT_MAP(TAG_)
-#undef TAG_
-        XOUS_RESULT_UNKNOWN
-  };
-  for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-    if (tags[i] == XOUS_RESULT_ERROR)
+  for (size_t i = 0; i < sizeof(result_tags) / sizeof(result_tags[0]); i++) {
+    if (result_tags[i] == XOUS_RESULT_ERROR)
       continue;
-    const xous_word_t r[8] = { tags[i], XOUS_SERVER_NOT_FOUND };
+    const xous_word_t r[8] = { result_tags[i], XOUS_SERVER_NOT_FOUND };
     ck_assert_int_eq(xous__result_error(r), XOUS_OK);
   }
 }
@@ -484,23 +482,29 @@ START_TEST(core_destroy_server_puts_the_sid_in_words_1_to_4)
 }
 END_TEST
 
+/* Asserts that connect (xous_connect or xous_try_connect) makes call
+ * number with the SID in words 1 to 4 and returns the CID answered. */
+static void
+check_connect(xous_error_t (*connect)(xous_sid_t, xous_cid_t *),
+              xous_word_t number, xous_cid_t answered)
+{
+  xous_cid_t cid = 0;
+
+  rb_push(XOUS_RESULT_CONNECTION_ID, answered);
+  ck_assert_int_eq(connect(SID, &cid), XOUS_OK);
+  ck_call(0, number, SID_WORDS);
+  ck_assert_uint_eq(cid, answered);
+}
+
 START_TEST(core_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
 {
-  rb_push(XOUS_RESULT_CONNECTION_ID, 4);
-  xous_cid_t cid = 0;
-  ck_assert_int_eq(xous_connect(SID, &cid), XOUS_OK);
-  ck_call(0, XOUS_SYSCALL_CONNECT, SID_WORDS);
-  ck_assert_uint_eq(cid, 4);
+  check_connect(xous_connect, XOUS_SYSCALL_CONNECT, 4);
 }
 END_TEST
 
 START_TEST(core_try_connect_puts_the_sid_in_words_1_to_4_and_returns_the_cid)
 {
-  rb_push(XOUS_RESULT_CONNECTION_ID, 5);
-  xous_cid_t cid = 0;
-  ck_assert_int_eq(xous_try_connect(SID, &cid), XOUS_OK);
-  ck_call(0, XOUS_SYSCALL_TRY_CONNECT, SID_WORDS);
-  ck_assert_uint_eq(cid, 5);
+  check_connect(xous_try_connect, XOUS_SYSCALL_TRY_CONNECT, 5);
 }
 END_TEST
 
@@ -1099,46 +1103,47 @@ START_TEST(core_scalar_sends_a_scalar_message)
 }
 END_TEST
 
+/* Makes a BlockingScalar with a ret full of 7s against the answer queued,
+ * and asserts that it returns err with ret holding want. */
+static void
+check_blocking_scalar_ret(xous_error_t err, const xous_word_t want[5])
+{
+  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
+
+  ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), err);
+  ck_assert_mem_eq(ret, want, sizeof(ret));
+}
+
 START_TEST(core_blocking_scalar_fills_ret_from_scalar1_and_zeros_the_rest)
 {
   rb_push(XOUS_RESULT_SCALAR1, 42, 9, 9, 9, 9);
-  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
-  ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), XOUS_OK);
+  check_blocking_scalar_ret(XOUS_OK, (const xous_word_t[5]){ 42, 0, 0, 0, 0 });
   ck_call(0, XOUS_SYSCALL_SEND_MESSAGE, 3, XOUS_MSG_BLOCKING_SCALAR, 7, 1, 2,
           3, 4);
-  const xous_word_t want[5] = { 42, 0, 0, 0, 0 };
-  ck_assert_mem_eq(ret, want, sizeof(want));
 }
 END_TEST
 
 START_TEST(core_blocking_scalar_fills_ret_from_scalar2_and_zeros_the_rest)
 {
   rb_push(XOUS_RESULT_SCALAR2, 42, 43, 9, 9, 9);
-  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
-  ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), XOUS_OK);
-  const xous_word_t want[5] = { 42, 43, 0, 0, 0 };
-  ck_assert_mem_eq(ret, want, sizeof(want));
+  check_blocking_scalar_ret(XOUS_OK,
+                            (const xous_word_t[5]){ 42, 43, 0, 0, 0 });
 }
 END_TEST
 
 START_TEST(core_blocking_scalar_fills_ret_from_scalar5)
 {
   rb_push(XOUS_RESULT_SCALAR5, 41, 42, 43, 44, 45, 9, 9);
-  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
-  ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret), XOUS_OK);
-  const xous_word_t want[5] = { 41, 42, 43, 44, 45 };
-  ck_assert_mem_eq(ret, want, sizeof(want));
+  check_blocking_scalar_ret(XOUS_OK,
+                            (const xous_word_t[5]){ 41, 42, 43, 44, 45 });
 }
 END_TEST
 
 START_TEST(core_blocking_scalar_zeros_ret_on_error)
 {
   rb_push(XOUS_RESULT_ERROR, XOUS_SERVER_NOT_FOUND);
-  xous_word_t ret[5] = { 7, 7, 7, 7, 7 };
-  ck_assert_int_eq(xous_blocking_scalar(3, 7, 1, 2, 3, 4, ret),
-                   XOUS_SERVER_NOT_FOUND);
-  const xous_word_t want[5] = { 0 };
-  ck_assert_mem_eq(ret, want, sizeof(want));
+  check_blocking_scalar_ret(XOUS_SERVER_NOT_FOUND,
+                            (const xous_word_t[5]){ 0 });
 }
 END_TEST
 
