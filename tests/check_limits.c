@@ -190,61 +190,55 @@ END_TEST
 
 /* ==== system wide ============================================================ */
 
-START_TEST(limits_max_servers_256_holds_256_servers_of_many_processes)
+/* Starts n peers (8 at most) with 31 servers each (a creator is connected
+ * to each of its servers, so 32 CIDs bound what one process can create),
+ * then creates servers here until one is refused, 10 at the most: that one
+ * must be refused with ServerNotFound, as the kernel refuses it when its
+ * table is full. Returns how many were made. */
+static unsigned
+servers_left_beside_peers(int n)
 {
-  const char *args[] = { "--socket", NULL, "--max-servers", "256", NULL };
   pid_t peers[8];
   xous_sid_t sid;
   xous_cid_t cid;
-  unsigned n = 0;
+  unsigned made = 0;
   xous_error_t err = XOUS_OK;
 
-  args[1] = harness_socket_path();
-  setenv("XOUS_SOCKET", args[1], 1);
-  harness_start_broker_with(args[1], args);
-  /* 8 peers with 31 servers each (a creator is connected to each of its
-   * servers, so 32 CIDs bound what one process can create): 248. */
-  for (int i = 0; i < 8; i++) {
+  ck_assert_int_le(n, 8);
+  for (int i = 0; i < n; i++) {
     char first[16];
 
     snprintf(first, sizeof first, "%d", i * 31);
     peers[i] = harness_spawn("tests/helpers/xtest-peer", "many-servers",
                              "rel-manysrv", first, "31", NULL);
   }
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < n; i++)
     ck_assert_msg(harness_wait_line(peers[i], "ready", 10000),
                   "peer %d did not make its 31 servers", i);
-  while (n < 10 && (err = xous_create_server(&sid, &cid)) == XOUS_OK)
-    n++;
-  /* 8 more fit, past the device's 128; then the table is full, and that
-   * gives ServerNotFound, as the kernel. */
-  ck_assert_uint_eq(n, 8);
+  while (made < 10 && (err = xous_create_server(&sid, &cid)) == XOUS_OK)
+    made++;
   ck_assert_int_eq(err, XOUS_SERVER_NOT_FOUND);
+  return made;
+}
+
+START_TEST(limits_max_servers_256_holds_256_servers_of_many_processes)
+{
+  const char *args[] = { "--socket", NULL, "--max-servers", "256", NULL };
+
+  args[1] = harness_socket_path();
+  setenv("XOUS_SOCKET", args[1], 1);
+  harness_start_broker_with(args[1], args);
+  /* 8 peers with 31 servers each: 248; 8 more fit, past the device's
+   * 128. */
+  ck_assert_uint_eq(servers_left_beside_peers(8), 8);
 }
 END_TEST
 
 START_TEST(limits_the_default_server_table_holds_128_as_the_device)
 {
-  pid_t peers[4];
-  xous_sid_t sid;
-  xous_cid_t cid;
-  unsigned n = 0;
-  xous_error_t err = XOUS_OK;
-
   harness_start_broker();
-  for (int i = 0; i < 4; i++) {
-    char first[16];
-
-    snprintf(first, sizeof first, "%d", i * 31);
-    peers[i] = harness_spawn("tests/helpers/xtest-peer", "many-servers",
-                             "rel-manysrv", first, "31", NULL);
-  }
-  for (int i = 0; i < 4; i++)
-    ck_assert(harness_wait_line(peers[i], "ready", 10000));
-  while (n < 10 && (err = xous_create_server(&sid, &cid)) == XOUS_OK)
-    n++;
-  ck_assert_uint_eq(n, 4);
-  ck_assert_int_eq(err, XOUS_SERVER_NOT_FOUND);
+  /* 4 peers with 31 servers each: 124; 4 more fit. */
+  ck_assert_uint_eq(servers_left_beside_peers(4), 4);
 }
 END_TEST
 
