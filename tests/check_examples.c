@@ -265,11 +265,8 @@ START_TEST(examples_demo_image_runs_every_example_and_exits_zero)
   char *out = tool_out_path("run.out"), *text;
   const char *argv[] = { prog, "--image", image, NULL };
   pid_t pid = tool_start(out, NULL, argv);
-  int st = tool_finish(pid, "xous-run --image demo.image", BOUND_MS);
 
-  text = tool_slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-                "xous-run ended with %#x:\n%s", (unsigned)st, text);
+  text = tool_finish_ok(pid, "xous-run --image demo.image", out, BOUND_MS);
   ck_assert_msg(has_line(text, "hello-client", "hello-client: done"), "%s",
                 text);
   ck_assert_msg(has_line(text, "sleeper", "sleeper: done"), "%s", text);
@@ -342,7 +339,6 @@ START_TEST(
   struct jval root;
   size_t increments = 0, gets_called = 0, gets_served = 0;
   size_t client_starts = 0, server_steps = 0, server_ends = 0;
-  int st;
 
   harness_start_broker();
   harness_spawn("xous-names", NULL);
@@ -359,11 +355,7 @@ START_TEST(
                 "the recording ended before the example did; the machine "
                 "is too slow for --duration 4");
   /* --duration ends the recording on its own. */
-  st = tool_finish(tracer, "xousctl trace --duration", BOUND_MS);
-  text = tool_slurp(out);
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%#x: %s", (unsigned)st,
-                text);
-  free(text);
+  free(tool_finish_ok(tracer, "xousctl trace --duration", out, BOUND_MS));
 
   text = tool_slurp(file);
   ck_assert_msg(jvalid(text, &root), "%s is not valid JSON", file);

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <check.h>
 
+#include "expect.h"
 #include "harness.h"
 #include "testkit/files.h"
 #include "tool.h"
@@ -86,6 +88,17 @@ tool_finish(pid_t pid, const char *what, int bound_ms)
     ck_abort_msg("%s did not end within %d ms", what, bound_ms);
   }
   return st;
+}
+
+char *
+tool_finish_ok(pid_t pid, const char *what, const char *outfile, int bound_ms)
+{
+  int st = tool_finish(pid, what, bound_ms);
+  char *text = tool_slurp(outfile);
+
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s ended with %s:\n%s",
+                what, status_text(st), text);
+  return text;
 }
 
 bool

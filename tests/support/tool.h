@@ -24,6 +24,10 @@ pid_t tool_start(const char *outfile, const char *tmpdir,
 /* Waits up to bound_ms for pid; on a timeout kills its group and fails
  * the test, naming what. Returns the wait status. */
 int tool_finish(pid_t pid, const char *what, int bound_ms);
+/* tool_finish(), and asserts that pid exited with status 0; returns what
+ * it wrote into outfile (malloc()ed), which a failure shows. */
+char *tool_finish_ok(pid_t pid, const char *what, const char *outfile,
+                     int bound_ms);
 /* Waits up to bound_ms until the file at path holds text. */
 bool tool_wait_text(const char *path, const char *text, int bound_ms);
 
