@@ -174,6 +174,8 @@ struct xous__hidden {
   int prot;        /* the pages' protection while they are there */
   bool moved;      /* the pages are in the stash */
   bool heavy;      /* moved last time: moves again without counting */
+  bool light;      /* counted with few pages mapped, when the process */
+  long faults;     /* had taken this many page faults (none since: light) */
 };
 
 /* A PROT_NONE placeholder of len bytes, XOUS__MOVE_ALIGN aligned when

@@ -18,6 +18,8 @@
  * Linux 6.7): a server that touched one page of a 16 MiB lend pays two
  * small mprotects, not two moves. A range once moved keeps its pages
  * (they come back with it), so it moves again without being counted.
+ * One counted light stays light while the process takes no page fault
+ * (PTEs come from faults), which getrusage tells for less than a count.
  * Where the kernel cannot say, a range moves from XOUS__MOVE_MIN.
  */
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "hosted/internal.h"
@@ -95,8 +98,6 @@ many_mapped(uintptr_t addr, size_t len)
   long n;
   uint64_t pages = 0;
 
-  if (len <= (size_t)MOVE_PAGES * XOUS_PAGE_SIZE)
-    return false;
   n = fd >= 0 ? ioctl(fd, SCAN_IOCTL, &a) : -1;
   if (n < 0) {
     int expected = fd;
@@ -111,6 +112,35 @@ many_mapped(uintptr_t addr, size_t len)
     pages += (v[i].end - v[i].start) / XOUS_PAGE_SIZE;
   /* A walk that filled every region found MOVE_PAGES pages at least. */
   return pages > MOVE_PAGES || n >= SCAN_REGIONS;
+}
+
+/* The page faults the process has taken, or -1. */
+static long
+faults_so_far(void)
+{
+  struct rusage ru;
+
+  if (getrusage(RUSAGE_SELF, &ru) != 0)
+    return -1;
+  return ru.ru_minflt + ru.ru_majflt;
+}
+
+/* Whether the range of h should move: heavy once, heavy for good; light
+ * until a fault may have mapped more of it. */
+static bool
+should_move(struct xous__hidden *h, uintptr_t addr, size_t len)
+{
+  long faults;
+
+  if (h->heavy || len <= (size_t)MOVE_PAGES * XOUS_PAGE_SIZE)
+    return h->heavy;
+  faults = faults_so_far();
+  if (h->light && faults >= 0 && faults == h->faults)
+    return false;
+  h->heavy = many_mapped(addr, len);
+  h->light = !h->heavy && faults >= 0;
+  h->faults = faults; /* taken before the count: a later fault recounts */
+  return h->heavy;
 }
 
 void
@@ -148,8 +178,7 @@ xous__pages_hide(struct xous__hidden *h, uintptr_t addr, size_t len, int prot)
 {
   h->moved = false;
   h->prot = prot;
-  h->heavy = h->heavy || many_mapped(addr, len);
-  if (h->heavy) {
+  if (should_move(h, addr, len)) {
     if (h->stash == 0)
       h->stash = (uintptr_t)xous__reserve_aligned(len);
     /* What is at the stash is replaced; the range stays mapped. */
