@@ -5,6 +5,7 @@
 #ifndef XOUS_BENCH_H
 #define XOUS_BENCH_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,6 +41,11 @@ pid_t bench_broker_start(const char *xousd);
 /* Stops the broker (SIGTERM, then SIGKILL after a bound) and removes the
  * directory. Safe to call when nothing was started. */
 void bench_broker_stop(void);
+
+/* Forks a child that dies with this process (a broker, server or probe
+ * left behind by a killed benchmark would hold its broker), output
+ * flushed first so that the child does not repeat it. As fork(). */
+pid_t bench_fork(void);
 
 /* ---- the server process (server.c) ------------------------------------ */
 
@@ -84,6 +90,11 @@ struct bench_target {
   bool pass;
 };
 
+/* One row of the table: ours beside what it is held against, with goal
+ * (NULL: only reported); ratio and pass are set later. */
+struct bench_target bench_row(const char *figure, double ours,
+                              const char *unit, const char *limit_name,
+                              double limit, const char *goal);
 /* Sets each ratio where there is a limit to compare with. */
 void bench_target_ratios(struct bench_target *t, size_t n);
 /* "reported", "no limit", "PASS" or "MISS". */
@@ -93,8 +104,33 @@ void bench_print_targets(const struct bench_target *t, size_t n);
 /* The targets as the elements of a JSON array, each line led by indent. */
 void bench_json_targets(FILE *out, const char *indent,
                         const struct bench_target *t, size_t n);
+/* The whole file at path, NUL terminated (free it); NULL when it cannot
+ * be read. */
+char *bench_read_file(const char *path);
 /* qsort() order for doubles. */
 int bench_cmp_double(const void *a, const void *b);
+
+/* ---- the command line (options.c) ------------------------------------ */
+
+/* What every benchmark's command line may say. */
+struct bench_args {
+  bool quick;           /* --quick */
+  const char *json;     /* --json FILE, or NULL */
+  char xousd[1024];     /* --xousd PATH, else $XOUS_BUILDDIR/xousd */
+  const char *builddir; /* $XOUS_BUILDDIR, or "." */
+};
+
+/* The defaults, from $XOUS_BUILDDIR. */
+void bench_args_init(struct bench_args *a);
+/* Reads --quick, --json, --xousd and --help into a, and the program's own
+ * options (own: a getopt_long table ending in a zero entry, own_letters
+ * their letters; either may be NULL) through take(), which says false to
+ * a wrong one. Returns -1 to go on, else the status to end with: 0 after
+ * --help (usage on stdout), 2 after a wrong option (usage on stderr). */
+int bench_args_read(int argc, char **argv, struct bench_args *a,
+                    const struct option *own, const char *own_letters,
+                    bool (*take)(int opt, const char *arg, void *ctx),
+                    void *ctx, void (*usage)(FILE *out));
 
 /* ---- time -------------------------------------------------------------- */
 

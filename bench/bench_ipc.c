@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,40 +75,38 @@ fail(const char *what, xous_error_t err)
 
 /* ---- the operations --------------------------------------------------- */
 
+/* A BlockingScalar op(arg) to the server, whose answer must be want;
+ * what names it when it fails. */
 static bool
-sync_count(struct ctx *c, size_t expected)
+ask(struct ctx *c, enum bench_op op, size_t arg, size_t want, const char *what)
 {
   xous_word_t ret[5];
-  xous_error_t err;
+  xous_error_t err = xous_blocking_scalar(c->cid, op, arg, 0, 0, 0, ret);
 
-  err = xous_blocking_scalar(c->cid, BENCH_SYNC, 0, 0, 0, 0, ret);
   if (err != XOUS_OK)
-    return fail("sync", err);
-  if (ret[0] != expected) {
-    fprintf(stderr, "bench: the server got %lu messages of %zu\n",
-            (unsigned long)ret[0], expected);
+    return fail(what, err);
+  if (ret[0] != want) {
+    fprintf(stderr, "bench: %s answered %lu where %zu was due\n", what,
+            (unsigned long)ret[0], want);
     return false;
   }
   return true;
 }
 
+/* The server counted every message sent since the last sync. */
+static bool
+sync_count(struct ctx *c, size_t expected)
+{
+  return ask(c, BENCH_SYNC, 0, expected, "sync (messages counted)");
+}
+
 static bool
 op_ping(struct ctx *c, size_t n, size_t arg)
 {
-  xous_word_t ret[5];
-  xous_error_t err;
-
   (void)arg;
-  for (size_t i = 0; i < n; i++) {
-    err = xous_blocking_scalar(c->cid, BENCH_PING, i, 0, 0, 0, ret);
-    if (err != XOUS_OK)
-      return fail("BlockingScalar", err);
-    if (ret[0] != i + 1) {
-      fprintf(stderr, "bench: wrong answer %lu to %zu\n",
-              (unsigned long)ret[0], i);
+  for (size_t i = 0; i < n; i++)
+    if (!ask(c, BENCH_PING, i, i + 1, "BlockingScalar"))
       return false;
-    }
-  }
   return true;
 }
 
@@ -418,10 +415,9 @@ start_hogs(void)
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
   for (long i = 0; i < cpus && nhogs < MAX_HOGS; i++) {
-    pid_t pid = fork();
+    pid_t pid = bench_fork();
 
     if (pid == 0) {
-      (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
       for (volatile unsigned long spin = 0;; spin++)
         continue;
     }
@@ -450,34 +446,15 @@ targets_contended(const struct figure *f, const struct bench_limits *lim,
 {
   size_t n = 0;
 
-  t[n++] = (struct bench_target){ "BlockingScalar RTT, CPUs busy",
-                                  f[F_PING].median_ns,
-                                  "ns",
-                                  "futex_block_same, same load",
-                                  lim->futex_block_same,
-                                  0,
-                                  "<= 1.5x",
-                                  false };
-  t[n++] = (struct bench_target){ "Scalar one-way, CPUs busy",
-                                  f[F_SCALAR].median_ns,
-                                  "ns",
-                                  "futex_spin_cross, same load",
-                                  lim->futex_spin_cross,
-                                  0,
-                                  NULL,
-                                  false };
+  t[n++] = bench_row("BlockingScalar RTT, CPUs busy", f[F_PING].median_ns,
+                     "ns", "futex_block_same, same load",
+                     lim->futex_block_same, "<= 1.5x");
+  t[n++] = bench_row("Scalar one-way, CPUs busy", f[F_SCALAR].median_ns, "ns",
+                     "futex_spin_cross, same load", lim->futex_spin_cross,
+                     NULL);
   bench_target_ratios(t, n);
   t[0].pass = t[0].ratio > 0 && t[0].ratio <= 1.5;
   return n;
-}
-
-/* One row of the table: ours beside what it is held against. */
-static struct bench_target
-row(const char *figure, double ours, const char *unit, const char *limit_name,
-    double limit, const char *goal)
-{
-  return (struct bench_target){ figure, ours, unit, limit_name,
-                                limit,  0,    goal, false };
 }
 
 /* The floors of the lends (DESIGN.md): the protection changes the
@@ -497,30 +474,32 @@ targets(const struct figure *f, const struct bench_limits *lim,
   double lend_mut_16m = f[F_LEND_MUT + 3].median_ns;
   size_t n = 0;
 
-  t[n++] = row("BlockingScalar RTT", rtt, "ns", "futex_spin_cross",
-               lim->futex_spin_cross, "<= 3x");
-  t[n++] = row("BlockingScalar RTT", rtt, "ns", "futex_block_same, pinned",
-               lim->futex_block_same_pinned, NULL);
-  t[n++] = row("BlockingScalar RTT", rtt, "ns", "futex_block_same, unpinned",
-               lim->futex_block_same, NULL);
-  t[n++] = row("Scalar one-way, per msg", f[F_SCALAR].median_ns, "ns",
-               "futex_spin_cross", lim->futex_spin_cross, "<= 2x");
-  t[n++] = row("Scalar one-way rate", rate, "msg/s", "50 x 16800 msg/s",
-               SCALAR_TARGET, ">= 1x");
-  t[n++] = row("MutableLend 4 KiB RTT", f[F_LEND_MUT].median_ns, "ns",
-               "2 mprotect_pair_4k + RTT",
-               floor_of(2 * lim->mprotect_pair_4k, rtt), "<= 1.5x");
-  t[n++] = row("Lend 4 KiB RTT", f[F_LEND].median_ns, "ns",
-               "mprotect_pair_4k + RTT", floor_of(lim->mprotect_pair_4k, rtt),
-               "<= 1.5x");
-  t[n++] = row("MutableLend 16 MiB RTT", lend_mut_16m, "ns", "memcpy_16m",
-               lim->memcpy_16m, "< 0.02x");
-  t[n++] = row("MutableLend 16 MiB RTT", lend_mut_16m, "ns",
-               "2 mremap_pair_16m + RTT",
-               floor_of(2 * lim->mremap_pair_16m, rtt), NULL);
-  t[n++] = row("MutableLend 16 MiB RTT", lend_mut_16m, "ns",
-               "2 mprotect_pair_16m + RTT",
-               floor_of(2 * lim->mprotect_pair_16m, rtt), NULL);
+  t[n++] = bench_row("BlockingScalar RTT", rtt, "ns", "futex_spin_cross",
+                     lim->futex_spin_cross, "<= 3x");
+  t[n++] = bench_row("BlockingScalar RTT", rtt, "ns",
+                     "futex_block_same, pinned", lim->futex_block_same_pinned,
+                     NULL);
+  t[n++] = bench_row("BlockingScalar RTT", rtt, "ns",
+                     "futex_block_same, unpinned", lim->futex_block_same,
+                     NULL);
+  t[n++] = bench_row("Scalar one-way, per msg", f[F_SCALAR].median_ns, "ns",
+                     "futex_spin_cross", lim->futex_spin_cross, "<= 2x");
+  t[n++] = bench_row("Scalar one-way rate", rate, "msg/s", "50 x 16800 msg/s",
+                     SCALAR_TARGET, ">= 1x");
+  t[n++] = bench_row("MutableLend 4 KiB RTT", f[F_LEND_MUT].median_ns, "ns",
+                     "2 mprotect_pair_4k + RTT",
+                     floor_of(2 * lim->mprotect_pair_4k, rtt), "<= 1.5x");
+  t[n++] = bench_row("Lend 4 KiB RTT", f[F_LEND].median_ns, "ns",
+                     "mprotect_pair_4k + RTT",
+                     floor_of(lim->mprotect_pair_4k, rtt), "<= 1.5x");
+  t[n++] = bench_row("MutableLend 16 MiB RTT", lend_mut_16m, "ns",
+                     "memcpy_16m", lim->memcpy_16m, "< 0.02x");
+  t[n++] = bench_row("MutableLend 16 MiB RTT", lend_mut_16m, "ns",
+                     "2 mremap_pair_16m + RTT",
+                     floor_of(2 * lim->mremap_pair_16m, rtt), NULL);
+  t[n++] = bench_row("MutableLend 16 MiB RTT", lend_mut_16m, "ns",
+                     "2 mprotect_pair_16m + RTT",
+                     floor_of(2 * lim->mprotect_pair_16m, rtt), NULL);
   bench_target_ratios(t, n);
   t[0].pass = t[0].ratio > 0 && t[0].ratio <= 3;
   t[3].pass = t[3].ratio > 0 && t[3].ratio <= 2;
@@ -617,75 +596,72 @@ usage(FILE *out)
           "                 held against the limits under the same load\n");
 }
 
+/* The options of bench_ipc's own, beside the common ones. */
+struct own_args {
+  struct ctx *c;
+  const char *limits;
+};
+
+static bool
+take_option(int opt, const char *arg, void *p)
+{
+  struct own_args *o = p;
+
+  switch (opt) {
+  case 'l':
+    /* $XOUS_LIMITS, when set, wins over the build's default. */
+    if (getenv("XOUS_LIMITS") == NULL || getenv("XOUS_LIMITS")[0] == '\0')
+      o->limits = arg;
+    return true;
+  case 'o':
+    o->c->only = arg;
+    return true;
+  case 'c':
+    o->c->contended = true;
+    return true;
+  default:
+    return false;
+  }
+}
+
 int
 main(int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "quick", no_argument, NULL, 'q' },
-    { "json", required_argument, NULL, 'j' },
-    { "xousd", required_argument, NULL, 'x' },
+  static const struct option own[] = {
     { "limits", required_argument, NULL, 'l' },
     { "only", required_argument, NULL, 'o' },
     { "contended", no_argument, NULL, 'c' },
-    { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
   static struct figure f[F_COUNT];
   struct ctx c = { 0 };
+  struct own_args o = { &c, getenv("XOUS_LIMITS") };
   struct bench_limits lim;
   struct bench_target t[12];
-  const char *json = NULL, *limits = getenv("XOUS_LIMITS");
-  char xousd[512];
-  bool quick = false, ok;
+  struct bench_args a;
+  bool ok;
   double load_before, load_after;
   size_t nt;
-  int opt;
+  int status;
 
-  if (limits != NULL && limits[0] == '\0')
-    limits = NULL;
-  snprintf(xousd, sizeof xousd, "%s/xousd",
-           getenv("XOUS_BUILDDIR") != NULL ? getenv("XOUS_BUILDDIR") : ".");
-  while ((opt = getopt_long(argc, argv, "qj:x:l:o:ch", opts, NULL)) != -1) {
-    switch (opt) {
-    case 'q':
-      quick = true;
-      break;
-    case 'j':
-      json = optarg;
-      break;
-    case 'x':
-      snprintf(xousd, sizeof xousd, "%s", optarg);
-      break;
-    case 'l':
-      /* $XOUS_LIMITS, when set, wins over the build's default. */
-      if (getenv("XOUS_LIMITS") == NULL || getenv("XOUS_LIMITS")[0] == '\0')
-        limits = optarg;
-      break;
-    case 'o':
-      c.only = optarg;
-      break;
-    case 'c':
-      c.contended = true;
-      break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    default:
-      usage(stderr);
-      return 2;
-    }
-  }
-  c.target_ns = quick ? 30e6 : 200e6;
+  if (o.limits != NULL && o.limits[0] == '\0')
+    o.limits = NULL;
+  bench_args_init(&a);
+  status = bench_args_read(argc, argv, &a, own, "l:o:c", take_option, &o,
+                           usage);
+  if (status >= 0)
+    return status;
+  c.target_ns = a.quick ? 30e6 : 200e6;
 
   load_before = load_average();
   printf("bench_ipc: %s run%s, processes unpinned, median of %d, "
          "%ld CPUs, load %.2f\n",
-         quick ? "quick" : "full", c.contended ? ", a CPU hog per CPU" : "",
+         a.quick ? "quick" : "full", c.contended ? ", a CPU hog per CPU" : "",
          REPS, sysconf(_SC_NPROCESSORS_ONLN), load_before);
   fflush(stdout);
   if (c.contended)
     start_hogs();
-  ok = start(&c, xousd) && run_all(&c, f);
+  ok = start(&c, a.xousd) && run_all(&c, f);
   stop(&c);
   if (!ok) {
     stop_hogs();
@@ -697,9 +673,10 @@ main(int argc, char **argv)
     print_cpu(f);
     return 0;
   }
-  printf("\nrunning %s (NOPIN=1) ...\n", limits != NULL ? limits : "limits");
+  printf("\nrunning %s (NOPIN=1) ...\n",
+         o.limits != NULL ? o.limits : "limits");
   fflush(stdout);
-  bench_limits_run(limits, &lim);
+  bench_limits_run(o.limits, &lim);
   stop_hogs();
   nt = c.contended ? targets_contended(f, &lim, t) : targets(f, &lim, t);
   bench_print_targets(t, nt);
@@ -708,8 +685,8 @@ main(int argc, char **argv)
   printf("\nload average %.2f before, %.2f after: with a load above the "
          "CPU count,\nevery figure includes waiting for a CPU.\n",
          load_before, load_after);
-  if (json != NULL && !write_json(json, quick, c.contended, load_before,
-                                  load_after, f, &lim, t, nt))
+  if (a.json != NULL && !write_json(a.json, a.quick, c.contended, load_before,
+                                    load_after, f, &lim, t, nt))
     return 1;
   return 0;
 }

@@ -29,13 +29,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <xous.h>
 
 #include "tools/monotonic.h"
+#include "tools/procfs.h"
 
 #define OP_COUNT 1 /* Scalar (seq): counted and checked */
 #define OP_SYNC 2  /* BlockingScalar (sent): Scalar2(received, disorder) */
@@ -178,40 +178,6 @@ run_joiner(int report)
 }
 
 /* ---- the parent ------------------------------------------------------------- */
-
-static long
-rss_kb(pid_t pid)
-{
-  char path[64], line[256];
-  long kb = -1;
-  FILE *f;
-
-  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  f = fopen(path, "r");
-  while (f != NULL && fgets(line, sizeof line, f) != NULL)
-    if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-      break;
-  if (f != NULL)
-    fclose(f);
-  return kb;
-}
-
-static int
-count_fds(pid_t pid)
-{
-  char path[64];
-  struct dirent *e;
-  DIR *d;
-  int n = 0;
-
-  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-  d = opendir(path);
-  while (d != NULL && (e = readdir(d)) != NULL)
-    n += e->d_name[0] != '.';
-  if (d != NULL)
-    closedir(d);
-  return n;
-}
 
 static pid_t
 fork_child(void)
@@ -371,8 +337,8 @@ main(int argc, char **argv)
     return 2;
   }
   sleep_ms(50);
-  rss_idle = rss_kb(broker);
-  fds_idle = count_fds(broker);
+  rss_idle = proc_rss_kb(broker);
+  fds_idle = proc_fds(broker, NULL);
   if (pipe(report) != 0 || pipe(go) != 0)
     return 2;
 
@@ -408,8 +374,8 @@ main(int argc, char **argv)
             nprocs);
     return 1;
   }
-  rss_ready = rss_kb(broker);
-  fds_ready = count_fds(broker);
+  rss_ready = proc_rss_kb(broker);
+  fds_ready = proc_fds(broker, NULL);
 
   t0 = now_s();
   close(go[1]);
@@ -429,7 +395,7 @@ main(int argc, char **argv)
     }
   }
   t1 = now_s();
-  rss_end = rss_kb(broker);
+  rss_end = proc_rss_kb(broker);
 
   /* The rest of the PID space, and one more. */
   for (unsigned i = nprocs; i < 256 && refused == 0; i++) {

@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -203,8 +202,7 @@ start_servers(void)
   for (size_t i = 0; i < NSTD; i++) {
     pid_t pid;
 
-    fflush(NULL);
-    pid = fork();
+    pid = bench_fork();
     if (pid < 0) {
       perror("bench_servers: fork");
       return false;
@@ -212,7 +210,6 @@ start_servers(void)
     if (pid == 0) {
       int null = open("/dev/null", O_WRONLY);
 
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (null >= 0)
         dup2(null, STDOUT_FILENO);
       execl(std_paths[i], std_names[i], (char *)NULL);
@@ -276,12 +273,10 @@ boot_once(const char *xousd, double *ns)
   t0 = bench_now_ns();
   if (bench_broker_start(xousd) < 0 || !start_servers())
     goto out;
-  fflush(NULL);
-  probe = fork();
+  probe = bench_fork();
   if (probe == 0) {
     double t;
 
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
     alarm(BOUND_S);
     if (!probe_ready())
       _exit(1);
@@ -336,11 +331,9 @@ spawn_named(const char *name, unsigned limit)
   xous_error_t err;
   pid_t pid;
 
-  fflush(NULL);
-  pid = fork();
+  pid = bench_fork();
   if (pid != 0)
     return pid;
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
   err = xous_names_register(name, limit, &sid);
   if (err != XOUS_OK) {
     fail("register", err);
@@ -425,11 +418,9 @@ spawn_sleepers(size_t first)
   pid_t pid;
   size_t i;
 
-  fflush(NULL);
-  pid = fork();
+  pid = bench_fork();
   if (pid != 0)
     return pid;
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (i = 0; i < n; i++)
     if (xous_create_thread(sleeper, (void *)(uintptr_t)(first + i), STACK_SIZE,
                            &tids[i]) != XOUS_OK)
@@ -683,56 +674,27 @@ targets(const struct results *r, struct bench_target *t)
   static char labels[3][2][32];
   size_t n = 0;
 
-  t[n++] = (struct bench_target){
-    "Boot to ready", r->boot.median / 1e6, "ms", "-", 0, 0, NULL, false
-  };
+  t[n++] = bench_row("Boot to ready", r->boot.median / 1e6, "ms", "-", 0,
+                     NULL);
   for (int k = 0; k < 3; k++) {
     snprintf(labels[k][0], sizeof labels[k][0], "Sleep %u ms, overshoot",
              sleep_ms[k]);
     snprintf(labels[k][1], sizeof labels[k][1], "nanosleep %u ms, overshoot",
              sleep_ms[k]);
-    t[n++] = (struct bench_target){ labels[k][0],
-                                    r->sleep[k].median / 1e3,
-                                    "us",
-                                    labels[k][1],
-                                    r->nanosleep[k].median / 1e3,
-                                    0,
-                                    NULL,
-                                    false };
+    t[n++] = bench_row(labels[k][0], r->sleep[k].median / 1e3, "us",
+                       labels[k][1], r->nanosleep[k].median / 1e3, NULL);
   }
-  t[n++] = (struct bench_target){ "100 sleepers, overshoot",
-                                  r->concurrent.median / 1e3,
-                                  "us",
-                                  "nanosleep 10 ms, overshoot",
-                                  r->nanosleep[1].median / 1e3,
-                                  0,
-                                  NULL,
-                                  false };
-  t[n++] = (struct bench_target){ "Connect by name",
-                                  r->connect.median / 1e3,
-                                  "us",
-                                  "our BlockingScalar RTT",
-                                  r->ping.median / 1e3,
-                                  0,
-                                  NULL,
-                                  false };
-  t[n++] = (struct bench_target){ "Connect by name + give back",
-                                  r->connect_limited.median / 1e3,
-                                  "us",
-                                  "our BlockingScalar RTT",
-                                  r->ping.median / 1e3,
-                                  0,
-                                  NULL,
-                                  false };
-  t[n++] = (struct bench_target){ "Log records",
-                                  r->log_per_s,
-                                  "rec/s",
-                                  "our BlockingScalar rate",
-                                  r->ping.median > 0 ? 1e9 / r->ping.median
-                                                     : 0,
-                                  0,
-                                  NULL,
-                                  false };
+  t[n++] = bench_row("100 sleepers, overshoot", r->concurrent.median / 1e3,
+                     "us", "nanosleep 10 ms, overshoot",
+                     r->nanosleep[1].median / 1e3, NULL);
+  t[n++] = bench_row("Connect by name", r->connect.median / 1e3, "us",
+                     "our BlockingScalar RTT", r->ping.median / 1e3, NULL);
+  t[n++] = bench_row("Connect by name + give back",
+                     r->connect_limited.median / 1e3, "us",
+                     "our BlockingScalar RTT", r->ping.median / 1e3, NULL);
+  t[n++] = bench_row("Log records", r->log_per_s, "rec/s",
+                     "our BlockingScalar rate",
+                     r->ping.median > 0 ? 1e9 / r->ping.median : 0, NULL);
   bench_target_ratios(t, n);
   return n;
 }
@@ -781,20 +743,10 @@ static char *
 read_head(const char *path)
 {
   static const char mark[] = ",\n  \"servers\": {";
-  FILE *in = fopen(path, "r");
-  char *buf, *end;
-  long len;
+  char *buf = bench_read_file(path), *end;
 
-  if (in == NULL)
+  if (buf == NULL)
     return NULL;
-  if (fseek(in, 0, SEEK_END) != 0 || (len = ftell(in)) <= 0 ||
-      fseek(in, 0, SEEK_SET) != 0 || (buf = malloc((size_t)len + 1)) == NULL) {
-    fclose(in);
-    return NULL;
-  }
-  len = (long)fread(buf, 1, (size_t)len, in);
-  fclose(in);
-  buf[len] = '\0';
   if ((end = strstr(buf, mark)) != NULL)
     *end = '\0';
   else if ((end = strrchr(buf, '}')) != NULL)
@@ -873,59 +825,33 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "quick", no_argument, NULL, 'q' },
-    { "json", required_argument, NULL, 'j' },
-    { "xousd", required_argument, NULL, 'x' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
   static const struct plan full = { { 200, 100, 20 }, 10, 500, 1e9 };
   static const struct plan short_plan = { { 40, 20, 4 }, 3, 100, 2e8 };
   static struct results r;
   struct bench_target t[12];
-  const char *json = NULL, *builddir = getenv("XOUS_BUILDDIR");
-  char xousd[1024];
-  bool quick = false;
+  struct bench_args a;
   size_t nt;
-  int opt;
+  int status;
 
-  if (builddir == NULL || builddir[0] == '\0')
-    builddir = ".";
-  snprintf(xousd, sizeof xousd, "%s/xousd", builddir);
-  while ((opt = getopt_long(argc, argv, "qj:x:h", opts, NULL)) != -1) {
-    switch (opt) {
-    case 'q':
-      quick = true;
-      break;
-    case 'j':
-      json = optarg;
-      break;
-    case 'x':
-      snprintf(xousd, sizeof xousd, "%s", optarg);
-      break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    default:
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (!find_servers(builddir))
+  bench_args_init(&a);
+  status = bench_args_read(argc, argv, &a, NULL, NULL, NULL, NULL, usage);
+  if (status >= 0)
+    return status;
+  if (!find_servers(a.builddir))
     return 1;
 
   printf("\nbench_servers: %s run, the standard servers of %s, %ld CPUs\n",
-         quick ? "quick" : "full", builddir, sysconf(_SC_NPROCESSORS_ONLN));
+         a.quick ? "quick" : "full", a.builddir,
+         sysconf(_SC_NPROCESSORS_ONLN));
   printf("  boot of the standard image to ready, %d times\n", BOOTS);
   fflush(stdout);
-  if (!measure_boot(xousd, &r.boot) ||
-      !run_figures(xousd, quick ? &short_plan : &full, &r))
+  if (!measure_boot(a.xousd, &r.boot) ||
+      !run_figures(a.xousd, a.quick ? &short_plan : &full, &r))
     return 1;
   print_figures(&r);
   nt = targets(&r, t);
   bench_print_targets(t, nt);
-  if (json != NULL && !write_json(json, quick, &r, t, nt))
+  if (a.json != NULL && !write_json(a.json, a.quick, &r, t, nt))
     return 1;
   return 0;
 }

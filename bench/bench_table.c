@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
+
 struct row {
   const char *figure;
   double ours;        /* 0: not measured */
@@ -36,23 +38,9 @@ static char *
 slurp(const char *dir, const char *name)
 {
   char path[4096];
-  FILE *in;
-  char *buf;
-  long len;
 
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  in = fopen(path, "r");
-  if (in == NULL)
-    return NULL;
-  if (fseek(in, 0, SEEK_END) != 0 || (len = ftell(in)) < 0 ||
-      fseek(in, 0, SEEK_SET) != 0 || (buf = malloc((size_t)len + 1)) == NULL) {
-    fclose(in);
-    return NULL;
-  }
-  len = (long)fread(buf, 1, (size_t)len, in);
-  fclose(in);
-  buf[len] = '\0';
-  return buf;
+  return bench_read_file(path);
 }
 
 /* The number after "key": at or after from, or 0. */
@@ -208,35 +196,28 @@ main(int argc, char **argv)
   busy = slurp(dir, "results-contended.json");
   emu = slurp(dir, "results-emu.json");
   pddb = slurp(dir, "results-pddb.txt");
-#define NS(figure, compared, label, floor_label, goal, most_)                 \
+#define NS(from, figure, compared, label, floor_label, goal, most_)           \
   do {                                                                        \
     ours = limit = 0;                                                         \
-    (void)target(ipc, figure, compared, &ours, &limit);                       \
+    (void)target(from, figure, compared, &ours, &limit);                      \
     rows[n++] = (struct row){ label,       ours / 1e3, "us", floor_label,     \
                               limit / 1e3, goal,       most_ };               \
   } while (0)
-  NS("MutableLend 4 KiB RTT", "2 mprotect_pair_4k + RTT",
+  NS(ipc, "MutableLend 4 KiB RTT", "2 mprotect_pair_4k + RTT",
      "MutableLend 4 KiB round trip", "2 mprotect_pair_4k + round trip",
      "<= 1.5x", 1.5);
-  NS("MutableLend 16 MiB RTT", "memcpy_16m", "MutableLend 16 MiB round trip",
-     "memcpy_16m", "< 0.02x", 0.02);
-  NS("MutableLend 16 MiB RTT", "2 mremap_pair_16m + RTT",
+  NS(ipc, "MutableLend 16 MiB RTT", "memcpy_16m",
+     "MutableLend 16 MiB round trip", "memcpy_16m", "< 0.02x", 0.02);
+  NS(ipc, "MutableLend 16 MiB RTT", "2 mremap_pair_16m + RTT",
      "MutableLend 16 MiB round trip", "2 mremap_pair_16m + round trip", "-",
      0);
-  NS("Lend 4 KiB RTT", "mprotect_pair_4k + RTT", "Lend 4 KiB round trip",
+  NS(ipc, "Lend 4 KiB RTT", "mprotect_pair_4k + RTT", "Lend 4 KiB round trip",
      "mprotect_pair_4k + round trip", "<= 1.5x", 1.5);
-  NS("BlockingScalar RTT", "futex_spin_cross", "BlockingScalar round trip",
-     "futex_spin_cross", "<= 3x", 3);
-  ours = limit = 0;
-  (void)target(busy, "BlockingScalar RTT, CPUs busy",
-               "futex_block_same, same load", &ours, &limit);
-  rows[n++] = (struct row){ "BlockingScalar, a CPU hog per CPU",
-                            ours / 1e3,
-                            "us",
-                            "futex_block_same, same load",
-                            limit / 1e3,
-                            "<= 1.5x",
-                            1.5 };
+  NS(ipc, "BlockingScalar RTT", "futex_spin_cross",
+     "BlockingScalar round trip", "futex_spin_cross", "<= 3x", 3);
+  NS(busy, "BlockingScalar RTT, CPUs busy", "futex_block_same, same load",
+     "BlockingScalar, a CPU hog per CPU", "futex_block_same, same load",
+     "<= 1.5x", 1.5);
   {
     static const char *const ms[] = { "1ms", "10ms", "50ms" };
     static char labels[3][64], floors[3][64];
@@ -254,29 +235,24 @@ main(int argc, char **argv)
                                 2 };
     }
   }
-  rows[n++] = (struct row){ "PDDB through the server, 4 KiB read",
-                            pddb_ms(pddb, "4 KiB read", " server "),
-                            "ms",
-                            "the engine in-process",
-                            pddb_ms(pddb, "4 KiB read", " engine "),
-                            "<= 1.5x",
-                            1.5 };
-  rows[n++] = (struct row){ "PDDB through the server, 4 KiB write+sync",
-                            pddb_ms(pddb, "4 KiB write+sync", " server "),
-                            "ms",
-                            "the engine in-process",
-                            pddb_ms(pddb, "4 KiB write+sync", " engine "),
-                            "<= 1.5x",
-                            1.5 };
-  ours = limit = 0;
-  (void)target(emu, "Emulated client RTT", "native client RTT", &ours, &limit);
-  rows[n++] = (struct row){ "Emulated client round trip",
-                            ours / 1e3,
-                            "us",
-                            "native client",
-                            limit / 1e3,
-                            "<= 10x",
-                            10 };
+  {
+    static const char *const ops[] = { "4 KiB read", "4 KiB write+sync" };
+    static char labels[2][64];
+
+    for (int k = 0; k < 2; k++) {
+      snprintf(labels[k], sizeof labels[k], "PDDB through the server, %s",
+               ops[k]);
+      rows[n++] = (struct row){ labels[k],
+                                pddb_ms(pddb, ops[k], " server "),
+                                "ms",
+                                "the engine in-process",
+                                pddb_ms(pddb, ops[k], " engine "),
+                                "<= 1.5x",
+                                1.5 };
+    }
+  }
+  NS(emu, "Emulated client RTT", "native client RTT",
+     "Emulated client round trip", "native client", "<= 10x", 10);
 
   printf("\nThe performance table (DESIGN.md section 4), one run:\n");
   if (markdown)

@@ -43,6 +43,18 @@ bench_cpu_ns(pid_t pid)
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+pid_t
+bench_fork(void)
+{
+  pid_t pid;
+
+  fflush(NULL);
+  pid = fork();
+  if (pid == 0)
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+  return pid;
+}
+
 static void
 pause_ms(int ms)
 {
@@ -107,7 +119,7 @@ bench_broker_start(const char *xousd)
   snprintf(sock_path, sizeof sock_path, "%s/xousd.sock", dir);
   setenv("XOUS_SOCKET", sock_path, 1);
 
-  broker = fork();
+  broker = bench_fork();
   if (broker < 0) {
     fprintf(stderr, "bench: fork: %s\n", strerror(errno));
     broker = 0;
@@ -116,8 +128,6 @@ bench_broker_start(const char *xousd)
   if (broker == 0) {
     int null = open("/dev/null", O_WRONLY);
 
-    /* The broker must not outlive a benchmark that is killed. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (null >= 0)
       dup2(null, STDOUT_FILENO);
     /* BENCH_HOSTED: with the hosted-mode listener (bench_hosted). */

@@ -5,14 +5,14 @@
 noinst_PROGRAMS += bench/bench_ipc
 bench_programs += bench/bench_ipc
 bench_bench_ipc_SOURCES = bench/bench_ipc.c bench/bench.h bench/broker.c \
-	bench/server.c bench/limits.c bench/report.c
+	bench/server.c bench/limits.c bench/report.c bench/options.c
 bench_bench_ipc_LDADD = libxous.la
 
 # The standard servers: sleep accuracy, connect by name, boot, log rate.
 noinst_PROGRAMS += bench/bench_servers
 bench_programs += bench/bench_servers
 bench_bench_servers_SOURCES = bench/bench_servers.c bench/bench.h \
-	bench/broker.c bench/report.c
+	bench/broker.c bench/report.c bench/options.c
 bench_bench_servers_LDADD = libxous.la
 # Programs of the Xous hosted mode (TCP) beside native clients.
 noinst_PROGRAMS += bench/bench_hosted
@@ -28,7 +28,7 @@ CLEANFILES += bench/results.json
 # the benchmarks above wrote; run last by `make bench`.
 noinst_PROGRAMS += bench/bench_table
 bench_programs += bench/bench_table
-bench_bench_table_SOURCES = bench/bench_table.c
+bench_bench_table_SOURCES = bench/bench_table.c bench/bench.h bench/report.c
 CLEANFILES += bench/results-contended.json bench/results-emu.json \
 	bench/results-pddb.txt
 
@@ -64,7 +64,7 @@ bench: bench-pddb
 # The scale benchmark: 250 processes, thousands of connections, a million
 # messages. `make bench-scale BENCH_SCALE_FLAGS=--quick` for a short run.
 noinst_PROGRAMS += bench/bench_scale
-bench_bench_scale_SOURCES = bench/bench_scale.c
+bench_bench_scale_SOURCES = bench/bench_scale.c runtime/tools/procfs.h
 bench_bench_scale_LDADD = libxous.la
 BENCH_SCALE_FLAGS =
 

@@ -4,6 +4,7 @@
  * so that all results read alike on the terminal and in results.json.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "bench.h"
 
@@ -15,6 +16,14 @@ bench_target_result(const struct bench_target *t)
   if (t->limit <= 0)
     return "no limit";
   return t->pass ? "PASS" : "MISS";
+}
+
+struct bench_target
+bench_row(const char *figure, double ours, const char *unit,
+          const char *limit_name, double limit, const char *goal)
+{
+  return (struct bench_target){ figure, ours, unit, limit_name,
+                                limit,  0,    goal, false };
 }
 
 void
@@ -69,4 +78,24 @@ bench_cmp_double(const void *a, const void *b)
   double x = *(const double *)a, y = *(const double *)b;
 
   return (x > y) - (x < y);
+}
+
+char *
+bench_read_file(const char *path)
+{
+  FILE *in = fopen(path, "r");
+  char *buf;
+  long len;
+
+  if (in == NULL)
+    return NULL;
+  if (fseek(in, 0, SEEK_END) != 0 || (len = ftell(in)) < 0 ||
+      fseek(in, 0, SEEK_SET) != 0 || (buf = malloc((size_t)len + 1)) == NULL) {
+    fclose(in);
+    return NULL;
+  }
+  len = (long)fread(buf, 1, (size_t)len, in);
+  fclose(in);
+  buf[len] = '\0';
+  return buf;
 }

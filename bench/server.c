@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -100,13 +99,9 @@ serve(const char *name, enum bench_reply style)
 pid_t
 bench_server_spawn(const char *name, enum bench_reply style)
 {
-  pid_t pid;
+  pid_t pid = bench_fork();
 
-  fflush(NULL);
-  pid = fork();
   if (pid != 0)
     return pid;
-  /* A server left behind by a killed benchmark would hold its broker. */
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
   _exit(serve(name, style));
 }

@@ -52,6 +52,7 @@
 
 #include "hosted/wire.h"
 #include "tools/monotonic.h"
+#include "tools/procfs.h"
 #include "xousd/ctl.h"
 
 #define MAX_CHILDREN 65536 /* about five hours of kills, one per 300 ms */
@@ -281,55 +282,6 @@ reap(struct child *c, int timeout_ms)
 }
 
 /* ---- what the broker holds ----------------------------------------------- */
-
-static long
-rss_kb(pid_t pid)
-{
-  char path[64], line[256];
-  long kb = -1;
-  FILE *f;
-
-  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  f = fopen(path, "r");
-  while (f != NULL && fgets(line, sizeof line, f) != NULL)
-    if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-      break;
-  if (f != NULL)
-    fclose(f);
-  return kb;
-}
-
-/* Descriptors of pid, and how many of them are memory objects. */
-static int
-count_fds(pid_t pid, int *memfds)
-{
-  char path[64], link[PATH_MAX + 64], target[PATH_MAX];
-  struct dirent *e;
-  DIR *d;
-  int n = 0;
-
-  *memfds = 0;
-  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-  d = opendir(path);
-  if (d == NULL)
-    return -1;
-  while ((e = readdir(d)) != NULL) {
-    ssize_t len;
-
-    if (e->d_name[0] == '.')
-      continue;
-    n++;
-    snprintf(link, sizeof link, "%s/%s", path, e->d_name);
-    len = readlink(link, target, sizeof target - 1);
-    if (len > 0) {
-      target[len] = '\0';
-      if (strstr(target, "memfd:") != NULL || strstr(target, "/dev/shm/"))
-        (*memfds)++;
-    }
-  }
-  closedir(d);
-  return n;
-}
 
 static int
 count_shm(void)
@@ -632,8 +584,8 @@ main(int argc, char **argv)
   }
   sleep_ms(100); /* the broker closes the probe's socket meanwhile */
   shm0 = count_shm();
-  fds0 = count_fds(broker, &mem0);
-  rss0 = rss_kb(broker);
+  fds0 = proc_fds(broker, &mem0);
+  rss0 = proc_rss_kb(broker);
   printf("soak: %u s, %u servers, %u clients, seed %u\n", seconds, nservers,
          nclients, seed);
 
@@ -646,7 +598,7 @@ main(int argc, char **argv)
     client_slot[i] = (unsigned)(start_peer(false, i % nservers) - kids);
   start_relay(relay);
   sleep_ms(1000);
-  rss_warm = rss_kb(broker);
+  rss_warm = proc_rss_kb(broker);
 
   /* Kill and restart until the end, a victim every KILL_EVERY_MS. */
   t_end = now_us() + (long long)(seconds - 3) * 1000000;
@@ -682,7 +634,7 @@ main(int argc, char **argv)
     *slot = (unsigned)(start_peer(server, c->index) - kids);
   }
   sleep_ms(500);
-  rss_end = rss_kb(broker);
+  rss_end = proc_rss_kb(broker);
   order_hops = stop_relay(relay, &order_bad);
 
   /* The end: clients check their counts, then everybody leaves. */
@@ -697,9 +649,9 @@ main(int argc, char **argv)
   for (int i = 0; i < 200 && (procs_end = broker_processes()) != 0; i++)
     sleep_ms(10);
   sleep_ms(100);
-  fds_end = count_fds(broker, &mem_end);
+  fds_end = proc_fds(broker, &mem_end);
   shm_end = count_shm();
-  rss_idle = rss_kb(broker);
+  rss_idle = proc_rss_kb(broker);
 
   /* Every peer's output. */
   for (unsigned i = 0; i < nkids; i++) {
