@@ -39,6 +39,13 @@ tests_check_core_SOURCES = tests/check_core.c \
 tests_check_core_CFLAGS = $(SUITE_CFLAGS)
 tests_check_core_LDADD = runtime/core/libxous-core.la $(CHECK_LIBS)
 
+# ---- how long a wait of the direct path polls (a pure policy) ----------------
+TESTS += tests/check_wait
+check_PROGRAMS += tests/check_wait
+tests_check_wait_SOURCES = tests/check_wait.c runtime/hosted/spin.c
+tests_check_wait_CFLAGS = $(SUITE_CFLAGS)
+tests_check_wait_LDADD = $(CHECK_LIBS)
+
 # ---- the broker and the message paths ---------------------------------------
 TESTS += tests/check_processes
 check_PROGRAMS += tests/check_processes

@@ -222,15 +222,17 @@ reserve(struct conn *c, bool try_only)
   return XOUS_OK;
 }
 
-/* Waits in answer slot ans for the answer to call; XOUS_OK with the
- * result in r, or the error when the server went. */
+/* Waits in answer slot ans for the answer to call (peer: whether the
+ * server was running or asleep when it was sent); XOUS_OK with the result
+ * in r, or the error when the server went. */
 static xous_error_t
 await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
-             xous_word_t r[8])
+             int peer, xous_word_t r[8])
 {
   /* Each thread waits for its own answers: its budget is its own. */
   static _Thread_local struct xous__spin spin;
-  uint32_t state = xous__spin_while(&spin, &ans->state, XOUS_ANSWER_WAITING);
+  uint32_t state = xous__spin_while(&spin, peer, &ans->state,
+                                    XOUS_ANSWER_WAITING);
 
   for (;;) {
     /* SAFETY: the answer slot is this thread's, but the server (or a
@@ -383,6 +385,7 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   bool fresh = false;
   xous_error_t err;
   struct conn *c;
+  int peer;
 
   if (tid >= XOUS_RING_ANSWERS || pid == 0)
     return 0; /* no answer slot of our own: the broker relays it */
@@ -456,13 +459,14 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     xous__set_error(r, err);
     return 1;
   }
-  xous__page_ring_bell(c->page, pid);
+  peer = xous__page_ring_bell(c->page, pid) ? XOUS__PEER_ASLEEP
+                                            : XOUS__PEER_RUNNING;
   if (!blocking) {
     conn_put(c);
     xous__set_ok(r, XOUS_RESULT_OK);
     return 1;
   }
-  err = await_answer(c, ans, call, r);
+  err = await_answer(c, ans, call, peer, r);
   if (kept != 0)
     unhold(c, kept, err != XOUS_OK || xous__result_is_error(r));
   conn_put(c);

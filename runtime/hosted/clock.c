@@ -1,9 +1,11 @@
 /*
- * The clock of the direct path and how long it polls before it sleeps:
- * at most XOUS_SPIN_NS, and for each kind of wait only as long as its
- * recent waits say polling pays.
+ * The clock of the direct path and the polling of its waits: for as long
+ * as spin.c says from the wait's recent history (within XOUS_SPIN_NS),
+ * and not at all while the machine has no CPU to spare.
  */
+#include <fcntl.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,11 +13,8 @@
 #include "hosted/internal.h"
 #include "hosted/ring.h"
 
-/* Below this a poll cannot outlast a wake-up's cost: no poll at all. */
-#define SPIN_FLOOR_NS 2000u
-/* With no poll, every this many waits polls SPIN_FLOOR_NS to see whether
- * the peer has become quick again. */
-#define SPIN_PROBE_EVERY 32u
+/* How long a reading of the machine's load is believed. */
+#define LOAD_EVERY_NS 10000000u
 
 /* How long a caller polls for its answer, and a server for its next
  * message, before sleeping: a wake-up across cores costs far more than a
@@ -49,42 +48,62 @@ xous__now_ns(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A wait that caught its word while polling leaves room for four times
- * what it took; one that polled its whole budget in vain (the peer is
- * slow, or not running: a busy machine, where the poll only takes the
- * CPU the peer needs) halves it, down to no poll at all. */
-uint32_t
-xous__spin_while(struct xous__spin *sp, _Atomic uint32_t *word, uint32_t value)
+/* Whether more tasks are runnable than there are CPUs, from the count
+ * /proc/loadavg gives (this thread included, and the peer while it polls),
+ * read again at most every LOAD_EVERY_NS: it is a snapshot, and reading it
+ * costs three system calls. Without /proc: never. */
+bool
+xous__cpus_taken(uint64_t now)
 {
-  uint64_t most = xous__spin_ns(), budget, t0;
+  static _Atomic uint64_t read_at;
+  static atomic_bool taken;
+  static _Atomic long cpus;
+  char buf[128];
+  long running = 0, n = atomic_load_explicit(&cpus, memory_order_relaxed);
+  ssize_t len;
+  bool busy;
+  int fd;
+
+  if (now - atomic_load_explicit(&read_at, memory_order_relaxed) <
+      LOAD_EVERY_NS)
+    return atomic_load_explicit(&taken, memory_order_relaxed);
+  atomic_store_explicit(&read_at, now, memory_order_relaxed);
+  if (n == 0) {
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    atomic_store_explicit(&cpus, n, memory_order_relaxed);
+  }
+  fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+  len = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close(fd);
+  buf[len > 0 ? len : 0] = '\0';
+  /* "0.52 0.58 0.59 3/1094 12345": the fourth field is runnable/all. */
+  if (sscanf(buf, "%*s %*s %*s %ld/", &running) != 1)
+    running = 0;
+  busy = n > 0 && running > n;
+  atomic_store_explicit(&taken, busy, memory_order_relaxed);
+  return busy;
+}
+
+uint32_t
+xous__spin_while(struct xous__spin *sp, int peer, _Atomic uint32_t *word,
+                 uint32_t value)
+{
+  uint64_t most = xous__spin_ns(), ns, t0;
   uint32_t now = atomic_load_explicit(word, memory_order_acquire);
 
   if (now != value || most == 0)
     return now;
-  if (most > UINT32_MAX)
-    most = UINT32_MAX;
-  if (!sp->known) {
-    sp->budget_ns = (uint32_t)most;
-    sp->known = true;
-  }
-  budget = sp->budget_ns;
-  if (budget == 0) {
-    if (++sp->since_probe < SPIN_PROBE_EVERY)
-      return now;
-    sp->since_probe = 0;
-    budget = SPIN_FLOOR_NS;
-  }
+  ns = xous__spin_plan(sp, most, peer);
+  if (ns == 0)
+    return now;
   t0 = xous__now_ns();
-  now = xous__poll_while(word, value, budget);
-  if (now != value) {
-    budget = 4 * (xous__now_ns() - t0);
-    if (budget < SPIN_FLOOR_NS)
-      budget = SPIN_FLOOR_NS;
-  } else {
-    budget /= 2;
-    if (budget < SPIN_FLOOR_NS)
-      budget = 0;
-  }
-  sp->budget_ns = (uint32_t)(budget > most ? most : budget);
+  /* With every CPU taken a poll takes one from a task that needs it, the
+   * peer perhaps: no poll, and nothing learnt from a wait that had none. */
+  if (xous__cpus_taken(t0))
+    return now;
+  now = xous__poll_while(word, value, ns);
+  xous__spin_learn(sp, most, peer, now != value,
+                   now != value ? xous__now_ns() - t0 : ns);
   return now;
 }

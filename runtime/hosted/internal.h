@@ -16,7 +16,8 @@
  *   relayed              broker.c: one frame (wire.h) on the thread's
  *                        socket to xousd, which puts the cell in the ring
  *                        itself; the answer comes back the same way
- *   waiting              futex.c (a word of shared memory), clock.c
+ *   waiting              futex.c (a word of shared memory), clock.c and
+ *                        spin.c (how long to poll first)
  *   errors               errno.c: errno becomes a Xous error only there
  *   fork()               fork.c holds every lock across it
  */
@@ -192,25 +193,43 @@ void xous__pages_forget(struct xous__hidden *h, size_t len);
 /* In a child after fork: what pages.c knew of the parent is forgotten. */
 void xous__pages_after_fork(void);
 
-/* ---- clock.c ----------------------------------------------------------- */
+/* ---- clock.c, spin.c: how long a wait polls ----------------------------- */
 
 /* How long to poll before sleeping, at most (XOUS_SPIN_NS). */
 uint64_t xous__spin_ns(void);
 uint64_t xous__now_ns(void);
+/* Whether more tasks are runnable than the machine has CPUs (sampled at
+ * most every few milliseconds): a poll would take a CPU one of them needs. */
+bool xous__cpus_taken(uint64_t now);
+
+/* The two kinds of wait: the peer was running when it began (a poll may
+ * catch its answer soon), or asleep, so that it had to be woken. */
+enum { XOUS__PEER_RUNNING, XOUS__PEER_ASLEEP };
 
 /* What one kind of wait (a thread's answers, a server's next message)
  * learnt from its recent waits; zero-initialised. Used by one thread at a
  * time. */
 struct xous__spin {
-  uint32_t budget_ns;   /* how long the next wait polls */
-  uint32_t since_probe; /* waits without a poll since the last probe */
-  bool known;           /* budget_ns has been set */
+  uint32_t budget_ns; /* how long a wait for a running peer polls */
+  uint16_t skip[2];   /* waits of each kind left before the next probe */
+  uint8_t backoff[2]; /* log2 of each kind's interval between probes */
+  bool known;         /* budget_ns has been set */
 };
 
-/* Polls *word while it holds value, as long as sp's budget says, and
- * learns from how it went; the word as last read (still value: sleep). */
-uint32_t xous__spin_while(struct xous__spin *sp, _Atomic uint32_t *word,
-                          uint32_t value);
+/* How long the next wait of sp polls (0: none) when XOUS_SPIN_NS is most
+ * and its peer was running or asleep (XOUS__PEER_*); counts a wait that
+ * does not poll. No clock: a pure function of sp. */
+uint64_t xous__spin_plan(struct xous__spin *sp, uint64_t most, int peer);
+/* Learns from a wait that polled as xous__spin_plan said: caught, after
+ * took_ns, or in vain. */
+void xous__spin_learn(struct xous__spin *sp, uint64_t most, int peer,
+                      bool caught, uint64_t took_ns);
+
+/* Polls *word while it holds value, as long as sp's plan says for a peer
+ * of that kind, and learns from how it went; the word as last read (still
+ * value: sleep). */
+uint32_t xous__spin_while(struct xous__spin *sp, int peer,
+                          _Atomic uint32_t *word, uint32_t value);
 
 /* ---- lend.c: memory messages ------------------------------------------- */
 

@@ -19,6 +19,7 @@ libxous_la_SOURCES = $(libxous_portable) \
 	runtime/hosted/pages.c \
 	runtime/hosted/server_rings.c \
 	runtime/hosted/sigterm.c \
+	runtime/hosted/spin.c \
 	runtime/hosted/stdio.c \
 	runtime/hosted/syscall.c \
 	runtime/hosted/threads.c

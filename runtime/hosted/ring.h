@@ -42,6 +42,7 @@
 #define XOUS_HOSTED_RING_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -154,10 +155,13 @@ struct xous_server_page {
   _Atomic uint32_t faults; /* fault rules for sends exist: send every
                             * message through the broker (xousd/fault.c) */
   uint8_t pad0[XOUS_LINE - 28];
-  /* The doorbell: bumped after every message, slept on by receivers. */
+  /* The doorbell: bumped after every message, slept on by receivers;
+   * polling is 1 while a receiver polls it instead (a hint for how long
+   * a sender polls for its answer). */
   _Atomic uint32_t bell;
   _Atomic uint32_t sleepers;
-  uint8_t pad1[XOUS_LINE - 8];
+  _Atomic uint32_t polling;
+  uint8_t pad1[XOUS_LINE - 12];
   /* Queue slots in use (XOUS_QUEUE_DEPTH at most), and the futex that
    * senders waiting for a free one sleep on. */
   _Atomic uint32_t pending;
@@ -263,8 +267,8 @@ xous__cell_msg(const struct xous_cell_body *b, bool memory)
 }
 
 /* Writes an answer (tag and its values) into a caller's answer slot for
- * call, and wakes the caller if it sleeps. */
-static inline void
+ * call, and wakes the caller if it sleeps; whether it did. */
+static inline bool
 xous__ring_answer_put(struct xous_ring_answer *ans, uint32_t call,
                       uint32_t tag, const xous_word_t v[5])
 {
@@ -273,8 +277,10 @@ xous__ring_answer_put(struct xous_ring_answer *ans, uint32_t call,
     ans->w[i] = v[i];
   ans->call = call;
   if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
-                               memory_order_release) == XOUS_ANSWER_ASLEEP)
-    xous__futex_wake(&ans->state, 1);
+                               memory_order_release) != XOUS_ANSWER_ASLEEP)
+    return false;
+  xous__futex_wake(&ans->state, 1);
+  return true;
 }
 
 /* ---- the producer's and the consumer's step ------------------------------ */
@@ -383,15 +389,20 @@ xous__ring_next_key(struct xous_ring *r, unsigned pid)
 }
 
 /* Marks client pid's ring as holding cells and rings the server's bell;
- * wakes one receiver if any sleeps. */
-static inline void
+ * wakes one receiver if any sleeps. Whether the server was asleep: it
+ * had to be woken, and no receiver polls the bell. */
+static inline bool
 xous__page_ring_bell(struct xous_server_page *pg, unsigned pid)
 {
   /* SAFETY: pid < 256 always (it is ours, or the broker's table index). */
   atomic_fetch_or(&pg->ready[(pid & 0xff) / 64], 1ull << (pid % 64));
   atomic_fetch_add(&pg->bell, 1);
-  if (atomic_load(&pg->sleepers) != 0)
-    xous__futex_wake(&pg->bell, 1);
+  if (atomic_load(&pg->sleepers) == 0)
+    return false;
+  xous__futex_wake(&pg->bell, 1);
+  /* SAFETY: a hint any client can write; it only sets how long the
+   * sender polls for its answer. */
+  return atomic_load_explicit(&pg->polling, memory_order_relaxed) == 0;
 }
 
 /* Says that thread tid of the server's process waits in ReceiveMessage

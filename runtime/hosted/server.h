@@ -95,6 +95,7 @@ struct server {
   unsigned users;         /* threads inside ReceiveMessage on it */
   unsigned spinners;      /* of them, polling the bell (one is enough) */
   struct xous__spin spin; /* the poller's (the one counted in spinners) */
+  bool woke_caller;       /* the last answer had to wake its caller */
   unsigned active;
   struct xous_server_page *page;
   struct ring *rings[XOUS_RING_PIDS];

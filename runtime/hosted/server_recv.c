@@ -492,6 +492,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
   for (;;) {
     uint32_t seen;
     bool got, polls;
+    int peer;
 
     /* The page's dead word is not read: any client could write it. The
      * server ends when this process destroys it (or dies). */
@@ -547,13 +548,20 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
     }
     /* Nothing now: poll the bell a little, then sleep on it. One thread
      * of a pool polls; the others sleep at once, and leave the CPUs to
-     * the clients. */
+     * the clients. The next message's sender is taken to be the last
+     * answer's caller: asleep if the answer had to wake it. */
     polls = spin != 0 && s->spinners == 0;
     s->spinners += polls;
+    peer = s->woke_caller ? XOUS__PEER_ASLEEP : XOUS__PEER_RUNNING;
+    if (polls)
+      s->woke_caller = false;
     pthread_mutex_unlock(&xous__srv_lock);
     xous__page_receiving(s->page, xous__tid(), 1);
-    if (polls)
-      (void)xous__spin_while(&s->spin, &s->page->bell, seen);
+    if (polls) {
+      atomic_store_explicit(&s->page->polling, 1, memory_order_relaxed);
+      (void)xous__spin_while(&s->spin, peer, &s->page->bell, seen);
+      atomic_store_explicit(&s->page->polling, 0, memory_order_relaxed);
+    }
     if (atomic_load(&s->page->bell) == seen) {
       atomic_fetch_add(&s->page->sleepers, 1);
       if (atomic_load(&s->page->bell) == seen) {

@@ -53,7 +53,8 @@ answer(const struct xous__answer *a)
    * slot holds a reference); the client may scribble on it, which only
    * garbles its own answer. tid < XOUS_RING_ANSWERS was checked. */
   ans = &sl->ring->map->answers[sl->tid];
-  xous__ring_answer_put(ans, sl->call, (uint32_t)a->tag, a->v);
+  s->woke_caller = xous__ring_answer_put(ans, sl->call, (uint32_t)a->tag,
+                                         a->v);
   sl->used = false;
   xous__srv_ring_put(sl->ring);
   sl->ring = NULL;
