@@ -26,7 +26,8 @@
  * A bad message prints "BAD pid key seq why" at once.
  *
  * KINDS is a string of s (Scalar), b (BlockingScalar), l (Lend),
- * m (MutableLend), d (Send), used in turn. COUNT 0 runs until SIGUSR1.
+ * m (MutableLend), d (Send), used in turn. COUNT 0 runs until SIGUSR1,
+ * and then (but in soak mode) sends one more message of each kind.
  * At the end the client asks the server for its key and prints
  * "ok ACKED" when the server saw exactly the acknowledged messages, in
  * order, none bad; else "FAIL ...". In soak mode a failed call prints
@@ -356,7 +357,7 @@ run_client(const char *name, uint32_t key, unsigned long count,
   xous_error_t err;
   uint32_t seq = 0;
   size_t nk = strlen(kinds);
-  unsigned long sent = 0;
+  unsigned long sent = 0, until = 0;
 
   if (nk == 0)
     usage();
@@ -377,8 +378,21 @@ run_client(const char *name, uint32_t key, unsigned long count,
     }
   }
   printf("started\n");
-  while (!atomic_load(&stop) && (count == 0 || sent < count)) {
+  /* Asked to stop, a client that has no count sends one more message of
+   * each kind first (not in a soak, whose servers may be gone): so that
+   * it has talked after whatever came before the stop, however little
+   * it got to run until then. */
+  while (count == 0 || sent < count) {
     char k = kinds[sent % nk];
+
+    if (atomic_load(&stop)) {
+      if (soak || count != 0)
+        break;
+      if (until == 0)
+        until = sent + nk;
+      if (sent >= until)
+        break;
+    }
 
     err = send_one(k, key, seq + 1, &page);
     if (err == XOUS_OK) {
