@@ -9,6 +9,13 @@ runtime_tools_libjson_la_SOURCES = \
 runtime_tools_libjson_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 runtime_tools_libjson_la_LIBADD = $(JANSSON_LIBS)
 
+# --help, --version and usage errors, alike in every command (xousd,
+# xousctl, xous-run, xous-emu).
+noinst_LTLIBRARIES += runtime/tools/libcli.la
+runtime_tools_libcli_la_SOURCES = \
+	runtime/tools/cli.c \
+	runtime/tools/cli.h
+
 # The client of the broker's control socket (xousctl, xous-run and
 # libxous-test).
 noinst_LTLIBRARIES += runtime/tools/libctl.la
@@ -25,7 +32,7 @@ xousctl_SOURCES = \
 	runtime/tools/xousctl.c
 # libxous for the wire and for `xousctl time`, a call to the ticktimer.
 xousctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-xousctl_LDADD = runtime/tools/libctl.la runtime/tools/libjson.la libxous.la
+xousctl_LDADD = runtime/tools/libcli.la runtime/tools/libctl.la runtime/tools/libjson.la libxous.la
 
 # ---- xous-run: a private Xous system for some programs ------------------------
 bin_PROGRAMS += xous-run
@@ -39,4 +46,4 @@ xous_run_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"' \
 	-DXOUS_PKGDATADIR='"$(pkgdatadir)"'
 xous_run_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-xous_run_LDADD = runtime/tools/libctl.la runtime/tools/libjson.la libxous.la
+xous_run_LDADD = runtime/tools/libcli.la runtime/tools/libctl.la runtime/tools/libjson.la libxous.la

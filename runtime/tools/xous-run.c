@@ -28,6 +28,7 @@
 #include <sys/prctl.h>
 
 #include "config.h"
+#include "tools/cli.h"
 #include "tools/manifest.h"
 #include "tools/monotonic.h"
 #include "tools/run_system.h"
@@ -1120,9 +1121,7 @@ parse_options(int argc, char **argv, struct run_options *o)
     { "seed", required_argument, NULL, OPT_SEED },
     { "verbose", no_argument, NULL, 'v' },
     { "hosted", no_argument, NULL, 'H' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    XOUS_CLI_COMMON_OPTIONS,
   };
   int c;
 
@@ -1174,23 +1173,8 @@ parse_options(int argc, char **argv, struct run_options *o)
     case 'H':
       o->hosted = true;
       break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    case 'V':
-      printf("xous-run %s\n", PACKAGE_VERSION);
-      return 0;
-    case ':':
-      fprintf(stderr, "xous-run: %s needs a value\n", argv[optind - 1]);
-      usage(stderr);
-      return 2;
     default:
-      if (optopt != 0)
-        fprintf(stderr, "xous-run: unknown option -%c\n", optopt);
-      else
-        fprintf(stderr, "xous-run: unknown option %s\n", argv[optind - 1]);
-      usage(stderr);
-      return 2;
+      return xous__cli_other_option(c, "xous-run", usage, argv);
     }
   }
   return -1;

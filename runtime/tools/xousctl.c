@@ -30,6 +30,7 @@
 #include "config.h"
 #include "hosted/wire.h"
 #include "tools/chrome.h"
+#include "tools/cli.h"
 #include "tools/ctl_client.h"
 #include "tools/json.h"
 #include "tools/monotonic.h"
@@ -1246,10 +1247,8 @@ parse_options(int argc, char **argv, struct options *o)
     { "sids", no_argument, NULL, 'S' },
     { "chrome", required_argument, NULL, 'c' },
     { "duration", required_argument, NULL, 'd' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
     { "name", required_argument, NULL, 'n' },
-    { NULL, 0, NULL, 0 },
+    XOUS_CLI_COMMON_OPTIONS,
   };
   char *end;
   int c;
@@ -1283,15 +1282,8 @@ parse_options(int argc, char **argv, struct options *o)
     case 'n':
       o->name = optarg;
       break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    case 'V':
-      printf("xousctl %s\n", PACKAGE_VERSION);
-      return 0;
     default:
-      usage(stderr);
-      return EXIT_USAGE;
+      return xous__cli_other_option(c, "xousctl", usage, argv);
     }
   }
   return -1;

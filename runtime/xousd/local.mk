@@ -23,7 +23,7 @@ xousd_SOURCES = \
 xousd_CPPFLAGS = $(AM_CPPFLAGS) -DXOUS_PKGLIBEXECDIR='"$(pkglibexecdir)"'
 xousd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(SODIUM_CFLAGS) $(SYSTEMD_CFLAGS) \
 	$(JANSSON_CFLAGS)
-xousd_LDADD = runtime/hosted/libhosted-shared.la \
+xousd_LDADD = runtime/tools/libcli.la runtime/hosted/libhosted-shared.la \
 	runtime/core/libxous-core.la $(UV_LIBS) $(SODIUM_LIBS) $(SYSTEMD_LIBS) \
 	$(JANSSON_LIBS)
 

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "tools/cli.h"
 #include "xousd/broker.h"
 #include "xousd/hosted_listen.h"
 
@@ -174,9 +175,7 @@ parse_options(int argc, char **argv, const char **hosted)
     { "process-servers", required_argument, NULL, 'P' },
     { "max-processes", required_argument, NULL, 'N' },
     { "hosted", required_argument, NULL, 'H' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    XOUS_CLI_COMMON_OPTIONS,
   };
   int c;
 
@@ -230,15 +229,8 @@ parse_options(int argc, char **argv, const char **hosted)
     case 'H':
       *hosted = optarg;
       break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    case 'V':
-      printf("xousd %s\n", PACKAGE_VERSION);
-      return 0;
     default:
-      usage(stderr);
-      return 2;
+      return xous__cli_other_option(c, "xousd", usage, argv);
     }
   }
   if (xd.opt.process_servers == 0)

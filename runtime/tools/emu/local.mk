@@ -13,4 +13,4 @@ xous_emu_SOURCES = \
 	runtime/tools/emu/trace.c
 xous_emu_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime/tools
 xous_emu_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
-xous_emu_LDADD = libxous.la $(UNICORN_LIBS)
+xous_emu_LDADD = runtime/tools/libcli.la libxous.la $(UNICORN_LIBS)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "emu/emu.h"
+#include "tools/cli.h"
 
 const char *emu_program = "xous-emu";
 
@@ -30,28 +31,14 @@ static int
 parse_options(int argc, char **argv)
 {
   static const struct option longopts[] = {
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    XOUS_CLI_COMMON_OPTIONS,
   };
   int c;
 
   opterr = 0;
   /* "+": the options after the program are the guest's. */
-  while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'h':
-      usage(stdout);
-      return 0;
-    case 'V':
-      printf("xous-emu %s\n", PACKAGE_VERSION);
-      return 0;
-    default:
-      fprintf(stderr, "xous-emu: unknown option %s\n", argv[optind - 1]);
-      usage(stderr);
-      return 2;
-    }
-  }
+  if ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1)
+    return xous__cli_other_option(c, "xous-emu", usage, argv);
   if (optind >= argc) {
     fprintf(stderr, "xous-emu: no program given\n");
     usage(stderr);
