@@ -577,39 +577,6 @@ struct trace_names {
   int owner[256]; /* Xous PID, or -1 */
 };
 
-static void
-names_from_ps(struct trace_names *tn, const char *json)
-{
-  json_t *list = xous__json_parse(json), *o;
-  size_t i;
-
-  json_array_foreach(list, i, o)
-  {
-    unsigned long long pid = xous__json_u(o, "pid", 256);
-    const char *name = xous__json_s(o, "name");
-
-    if (pid < 256 && name != NULL)
-      snprintf(tn->process[pid], sizeof tn->process[pid], "%s", name);
-  }
-  json_decref(list);
-}
-
-static void
-owners_from_servers(struct trace_names *tn, const char *json)
-{
-  json_t *list = xous__json_parse(json), *o;
-  size_t i;
-
-  json_array_foreach(list, i, o)
-  {
-    unsigned long long index = xous__json_u(o, "index", 256);
-
-    if (index < 256)
-      tn->owner[index] = (int)xous__json_u(o, "owner", 0);
-  }
-  json_decref(list);
-}
-
 /* What an event teaches: a process's name, a server's owner. */
 static void
 names_learn(struct trace_names *tn, const json_t *o, const char *ev)
@@ -626,6 +593,38 @@ names_learn(struct trace_names *tn, const json_t *o, const char *ev)
     tn->owner[server] = (int)pid;
   else if (strcmp(ev, "destroy") == 0 && server < 256)
     tn->owner[server] = -1;
+}
+
+/* Learns every process's name (ps) and every server's owner (servers)
+ * from the broker; false when it did not answer. */
+static bool
+names_from_broker(int fd, char *buf, struct trace_names *tn)
+{
+  json_t *list, *o;
+  char *json;
+  size_t i;
+
+  if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
+    return false;
+  list = xous__json_parse(json);
+  /* A ps entry has the pid and name of a "process" event. */
+  json_array_foreach(list, i, o)
+  {
+    names_learn(tn, o, "process");
+  }
+  json_decref(list);
+  if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
+    return false;
+  list = xous__json_parse(json);
+  json_array_foreach(list, i, o)
+  {
+    unsigned long long index = xous__json_u(o, "index", 256);
+
+    if (index < 256)
+      tn->owner[index] = (int)xous__json_u(o, "owner", 0);
+  }
+  json_decref(list);
+  return true;
 }
 
 static const char *
@@ -770,12 +769,8 @@ run_trace(int fd, char *buf, const struct options *o)
   }
   if (ch == NULL && !o->json) {
     memset(tn->owner, 0xff, sizeof tn->owner);
-    if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
+    if (!names_from_broker(fd, buf, tn))
       return EXIT_BROKER;
-    names_from_ps(tn, json);
-    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
-      return EXIT_BROKER;
-    owners_from_servers(tn, json);
   }
   json = ask(fd, buf, XOUS_CTL_TRACE, 0);
   if (json == NULL || !answer_ok(json, "trace")) {
@@ -786,12 +781,8 @@ run_trace(int fd, char *buf, const struct options *o)
   if (ch == NULL && !o->json) {
     /* A process that joined between the first look and the subscription
      * sent its "process" event to nobody: look once more. */
-    if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
+    if (!names_from_broker(fd, buf, tn))
       return EXIT_BROKER;
-    names_from_ps(tn, json);
-    if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
-      return EXIT_BROKER;
-    owners_from_servers(tn, json);
   }
   if (ch != NULL) {
     fprintf(stderr, "xousctl: recording to %s; stop with Ctrl-C\n", o->chrome);

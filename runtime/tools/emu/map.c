@@ -43,8 +43,10 @@ push(uint32_t guest, uint8_t *host, size_t len, uint32_t perms, int device)
   return 0;
 }
 
-int
-emu_map_add(uint32_t guest, void *host, size_t len, uint32_t perms)
+/* A region the guest did not have: whole pages, within the user range,
+ * overlapping none of the table's. */
+static int
+add(uint32_t guest, uint8_t *host, size_t len, uint32_t perms, int device)
 {
   int rc = -1;
 
@@ -53,24 +55,21 @@ emu_map_add(uint32_t guest, void *host, size_t len, uint32_t perms)
     return -1;
   pthread_mutex_lock(&lock);
   if (!overlaps(guest, len))
-    rc = push(guest, host, len, perms, 0);
+    rc = push(guest, host, len, perms, device);
   pthread_mutex_unlock(&lock);
   return rc;
 }
 
 int
+emu_map_add(uint32_t guest, void *host, size_t len, uint32_t perms)
+{
+  return add(guest, host, len, perms, 0);
+}
+
+int
 emu_map_add_device(uint32_t guest, size_t len, int device)
 {
-  int rc = -1;
-
-  if (len == 0 || guest % XOUS_PAGE_SIZE != 0 || len % XOUS_PAGE_SIZE != 0 ||
-      (uint64_t)guest + len > EMU_USER_END)
-    return -1;
-  pthread_mutex_lock(&lock);
-  if (!overlaps(guest, len))
-    rc = push(guest, NULL, len, UC_PROT_READ | UC_PROT_WRITE, device);
-  pthread_mutex_unlock(&lock);
-  return rc;
+  return add(guest, NULL, len, UC_PROT_READ | UC_PROT_WRITE, device);
 }
 
 void
