@@ -30,55 +30,72 @@ check_name(const char *name, size_t *len)
   return XOUS_OK;
 }
 
-/* Lends page (holding an archive of used bytes) with opcode op as
- * xous-ipc's Buffer::lend_mut() does (offset = used, valid = the page)
- * and decodes the Return the name server wrote. Once the lend is over
- * the page is the caller's alone, so it is read in place. */
+/* The page a request is written into, mapped once its name is valid
+ * (len: the name's length). The caller unmaps it. */
 static xous_error_t
-rkyv_call(xous_range_t page, xous_word_t op, size_t used,
-          struct xous__names_return *ret)
+request_page(const char *name, size_t *len, xous_range_t *page)
 {
-  size_t ret_offset = 0, ret_valid = 0;
+  xous_error_t err = check_name(name, len);
+
+  if (err != XOUS_OK)
+    return err;
+  return xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, page);
+}
+
+/* Asks the name server op (Register, Lookup or Disconnect) about name,
+ * as Rust's xous-api-names does: the request's archive (with limit for
+ * Register, a limit of 0 meaning none, and token for Disconnect) in a
+ * page lent as xous-ipc's Buffer::lend_mut() does (offset = the archive's
+ * length, valid = the page); ret: the Return the name server wrote. Once
+ * the lend is over the page is the caller's alone, so it is read in
+ * place. */
+static xous_error_t
+rkyv_call(const char *name, xous_word_t op, unsigned limit,
+          const uint32_t token[4], struct xous__names_return *ret)
+{
+  size_t len, used = 0, ret_offset = 0, ret_valid = 0;
+  xous_range_t page;
   xous_cid_t cid;
   xous_error_t err;
 
-  err = names_cid(&cid);
+  err = request_page(name, &len, &page);
+  if (err != XOUS_OK)
+    return err;
+  if (op == XOUS_NAMES_OP_REGISTER)
+    err = xous__names_write_registration(page.addr, page.len,
+                                         (const uint8_t *)name, len,
+                                         limit != 0, limit, &used);
+  else if (op == XOUS_NAMES_OP_DISCONNECT)
+    err = xous__names_write_disconnect(page.addr, page.len,
+                                       (const uint8_t *)name, len, token,
+                                       &used);
+  else
+    err = xous__names_write_string(page.addr, page.len, (const uint8_t *)name,
+                                   len, &used);
+  if (err == XOUS_OK)
+    err = names_cid(&cid);
   if (err == XOUS_OK)
     err = xous_lend_mut(cid, op, page.addr, page.len, used, page.len,
                         &ret_offset, &ret_valid);
-  if (err != XOUS_OK)
-    return err;
   /* SAFETY: the answer's length comes from the name server: it is
    * bounded by the page, and the archive is decoded with every offset
    * checked. */
-  if (ret_offset > page.len)
-    return XOUS_INTERNAL_ERROR;
-  if (xous__names_read_return(page.addr, ret_offset, ret) != XOUS_OK)
-    return XOUS_INTERNAL_ERROR;
-  return XOUS_OK;
+  if (err == XOUS_OK &&
+      (ret_offset > page.len ||
+       xous__names_read_return(page.addr, ret_offset, ret) != XOUS_OK))
+    err = XOUS_INTERNAL_ERROR;
+  (void)xous_unmap_memory(page);
+  return err;
 }
 
 xous_error_t
 xous_names_register(const char *name, unsigned max_conns, xous_sid_t *sid)
 {
   struct xous__names_return ret;
-  xous_range_t page;
   xous_sid_t fresh;
-  size_t len, used;
   xous_error_t err;
 
-  err = check_name(name, &len);
-  if (err != XOUS_OK)
-    return err;
-  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
-  if (err != XOUS_OK)
-    return err;
-  err = xous__names_write_registration(page.addr, page.len,
-                                       (const uint8_t *)name, len,
-                                       max_conns != 0, max_conns, &used);
-  if (err == XOUS_OK)
-    err = rkyv_call(page, XOUS_NAMES_OP_REGISTER, used, &ret);
-  (void)xous_unmap_memory(page);
+  err = rkyv_call(name, XOUS_NAMES_OP_REGISTER, max_conns, NULL, &ret);
   if (err != XOUS_OK)
     return err;
   if (ret.tag != XOUS_NAMES_RETURN_SID)
@@ -109,15 +126,14 @@ raw_connect(const char *name, xous_word_t op, xous_cid_t *cid,
   xous_cid_t ns;
   xous_error_t err;
 
-  err = check_name(name, &len);
+  err = request_page(name, &len, &page);
   if (err != XOUS_OK)
     return err;
   err = names_cid(&ns);
-  if (err != XOUS_OK)
+  if (err != XOUS_OK) {
+    (void)xous_unmap_memory(page);
     return err;
-  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
-  if (err != XOUS_OK)
-    return err;
+  }
   memcpy(page.addr, name, len);
   {
     uint8_t *p = (uint8_t *)page.addr + XOUS_NAMES_CONNECT_LEN_OFFSET;
@@ -173,21 +189,9 @@ xous_names_lookup(const char *name, xous_cid_t *cid, xous_names_token_t *token,
                   bool *has_token)
 {
   struct xous__names_return ret;
-  xous_range_t page;
-  size_t len, used;
   xous_error_t err;
 
-  err = check_name(name, &len);
-  if (err != XOUS_OK)
-    return err;
-  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
-  if (err != XOUS_OK)
-    return err;
-  err = xous__names_write_string(page.addr, page.len, (const uint8_t *)name,
-                                 len, &used);
-  if (err == XOUS_OK)
-    err = rkyv_call(page, XOUS_NAMES_OP_LOOKUP, used, &ret);
-  (void)xous_unmap_memory(page);
+  err = rkyv_call(name, XOUS_NAMES_OP_LOOKUP, 0, NULL, &ret);
   if (err != XOUS_OK)
     return err;
   if (ret.tag == XOUS_NAMES_RETURN_AUTHENTICATE_REQUEST)
@@ -207,22 +211,9 @@ xous_error_t
 xous_names_disconnect(const char *name, xous_names_token_t token)
 {
   struct xous__names_return ret;
-  xous_range_t page;
-  size_t len, used;
   xous_error_t err;
 
-  err = check_name(name, &len);
-  if (err != XOUS_OK)
-    return err;
-  err = xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, &page);
-  if (err != XOUS_OK)
-    return err;
-  err = xous__names_write_disconnect(page.addr, page.len,
-                                     (const uint8_t *)name, len, token.w,
-                                     &used);
-  if (err == XOUS_OK)
-    err = rkyv_call(page, XOUS_NAMES_OP_DISCONNECT, used, &ret);
-  (void)xous_unmap_memory(page);
+  err = rkyv_call(name, XOUS_NAMES_OP_DISCONNECT, 0, token.w, &ret);
   if (err != XOUS_OK)
     return err;
   return ret.tag == XOUS_NAMES_RETURN_SUCCESS ? XOUS_OK : XOUS_ACCESS_DENIED;

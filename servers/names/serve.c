@@ -324,14 +324,24 @@ rkyv_answer(const xous_envelope_t *env, const struct xous__names_return *ret)
   (void)xous_return_memory(env->sender, m->buf, used, m->valid);
 }
 
+/* Answers with a Return that is its tag alone, or its tag and four
+ * words (a SID's). */
 static void
-fail(const xous_envelope_t *env)
+answer(const xous_envelope_t *env, uint8_t tag, const uint32_t words[4])
 {
   struct xous__names_return ret;
 
   memset(&ret, 0, sizeof ret);
-  ret.tag = XOUS_NAMES_RETURN_FAILURE;
+  ret.tag = tag;
+  if (words != NULL)
+    memcpy(ret.words, words, sizeof ret.words);
   rkyv_answer(env, &ret);
+}
+
+static void
+fail(const xous_envelope_t *env)
+{
+  answer(env, XOUS_NAMES_RETURN_FAILURE, NULL);
 }
 
 /* True when pid may be handed one more SID: it has fewer than
@@ -352,7 +362,6 @@ may_register(xous_pid_t pid)
 static void
 op_register(const xous_envelope_t *env, size_t used)
 {
-  struct xous__names_return ret;
   struct names_name name;
   struct names_entry *e;
   const uint8_t *s;
@@ -381,10 +390,7 @@ op_register(const xous_envelope_t *env, size_t used)
   e->limited = limited;
   e->limit = limit;
   names__trusted_seen(&name);
-  memset(&ret, 0, sizeof ret);
-  ret.tag = XOUS_NAMES_RETURN_SID;
-  memcpy(ret.words, sid.w, sizeof ret.words);
-  rkyv_answer(env, &ret);
+  answer(env, XOUS_NAMES_RETURN_SID, sid.w);
   /* The registrant creates the server after this answer; until then
    * the waiters stay (the main loop polls, names__recheck()). */
 }
@@ -433,7 +439,6 @@ op_lookup(const xous_envelope_t *env, size_t used)
 static void
 op_disconnect(const xous_envelope_t *env, size_t used)
 {
-  struct xous__names_return ret;
   struct names_name name;
   struct names_entry *e;
   uint32_t token[4];
@@ -452,9 +457,7 @@ op_disconnect(const xous_envelope_t *env, size_t used)
     return;
   }
   e->count--;
-  memset(&ret, 0, sizeof ret);
-  ret.tag = XOUS_NAMES_RETURN_SUCCESS;
-  rkyv_answer(env, &ret);
+  answer(env, XOUS_NAMES_RETURN_SUCCESS, NULL);
   wake_waiters(&name); /* a place is free */
 }
 

@@ -28,18 +28,30 @@ get_name(const xous_rkyv_reader_t *r, size_t at, const uint8_t **name,
   return xous__names_valid(*name, *len) ? XOUS_OK : XOUS_INVALID_STRING;
 }
 
+/* Starts an archive in buf whose root, size bytes aligned to align,
+ * begins with the name as a String; returns the root's offset. */
+static size_t
+begin_named(xous_rkyv_writer_t *w, void *buf, size_t cap, const uint8_t *name,
+            size_t len, size_t size, size_t align)
+{
+  xous_rkyv_str_t s;
+  size_t root;
+
+  xous_rkyv_writer_init(w, buf, cap);
+  s = xous_rkyv_write_str(w, name, len);
+  root = xous_rkyv_reserve(w, size, align);
+  xous_rkyv_put_str(w, root, &s);
+  return root;
+}
+
 xous_error_t
 xous__names_write_string(void *buf, size_t cap, const uint8_t *name,
                          size_t len, size_t *used)
 {
   xous_rkyv_writer_t w;
-  xous_rkyv_str_t s;
-  size_t root;
 
-  xous_rkyv_writer_init(&w, buf, cap);
-  s = xous_rkyv_write_str(&w, name, len);
-  root = xous_rkyv_reserve(&w, XOUS_RKYV_STR_SIZE, XOUS_RKYV_STR_ALIGN);
-  xous_rkyv_put_str(&w, root, &s);
+  (void)begin_named(&w, buf, cap, name, len, XOUS_RKYV_STR_SIZE,
+                    XOUS_RKYV_STR_ALIGN);
   return xous_rkyv_finish(&w, used);
 }
 
@@ -49,13 +61,8 @@ xous__names_write_registration(void *buf, size_t cap, const uint8_t *name,
                                size_t *used)
 {
   xous_rkyv_writer_t w;
-  xous_rkyv_str_t s;
-  size_t root;
+  size_t root = begin_named(&w, buf, cap, name, len, 16, 4);
 
-  xous_rkyv_writer_init(&w, buf, cap);
-  s = xous_rkyv_write_str(&w, name, len);
-  root = xous_rkyv_reserve(&w, 16, 4);
-  xous_rkyv_put_str(&w, root, &s);
   if (limited) {
     xous_rkyv_put_u8(&w, root + 8, 1);
     xous_rkyv_put_u32(&w, root + 12, limit);
@@ -68,13 +75,8 @@ xous__names_write_disconnect(void *buf, size_t cap, const uint8_t *name,
                              size_t len, const uint32_t token[4], size_t *used)
 {
   xous_rkyv_writer_t w;
-  xous_rkyv_str_t s;
-  size_t root;
+  size_t root = begin_named(&w, buf, cap, name, len, 24, 4);
 
-  xous_rkyv_writer_init(&w, buf, cap);
-  s = xous_rkyv_write_str(&w, name, len);
-  root = xous_rkyv_reserve(&w, 24, 4);
-  xous_rkyv_put_str(&w, root, &s);
   xous_rkyv_put_u32s(&w, root + 8, token, 4);
   return xous_rkyv_finish(&w, used);
 }
@@ -85,13 +87,8 @@ xous__names_write_auth_lookup(void *buf, size_t cap, const uint8_t *name,
                               const uint32_t response[8], size_t *used)
 {
   xous_rkyv_writer_t w;
-  xous_rkyv_str_t s;
-  size_t root;
+  size_t root = begin_named(&w, buf, cap, name, len, 60, 4);
 
-  xous_rkyv_writer_init(&w, buf, cap);
-  s = xous_rkyv_write_str(&w, name, len);
-  root = xous_rkyv_reserve(&w, 60, 4);
-  xous_rkyv_put_str(&w, root, &s);
   xous_rkyv_put_bytes(&w, root + 8, pubkey_id, 20);
   xous_rkyv_put_u32s(&w, root + 28, response, 8);
   return xous_rkyv_finish(&w, used);
