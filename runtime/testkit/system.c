@@ -8,9 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <xous/log.h>
@@ -19,6 +17,7 @@
 
 #include "testkit/files.h"
 #include "testkit/internal.h"
+#include "tools/ctl_client.h"
 #include "xousd/ctl.h"
 
 /* One system per process; a forked child starts without one. */
@@ -38,21 +37,6 @@ static const struct standard standards[] = {
 };
 
 /* ---- the directory --------------------------------------------------------- */
-
-static bool
-socket_accepts(const char *path)
-{
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  bool ok;
-
-  if (fd < 0)
-    return false;
-  memcpy(sa.sun_path, path, strlen(path) + 1);
-  ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-  close(fd);
-  return ok;
-}
 
 /* A test that ends without xous_test_stop() (a failed assertion calls
  * exit()) still leaves nothing: its children die with it, and this
@@ -83,7 +67,7 @@ start_broker(struct xous_test *t)
   if (err != XOUS_OK)
     return err;
   deadline = xous__test_now_ms() + XOUS__TEST_START_MS;
-  while (!socket_accepts(t->sock)) {
+  while (!xous__ctl_accepts(t->sock)) {
     if (!xous_test_running(t->broker)) {
       fprintf(stderr, "xous_test_start: xousd ended before its socket "
                       "was ready\n");

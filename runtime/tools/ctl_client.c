@@ -36,6 +36,17 @@ xous__ctl_dial(const char *path)
   return fd;
 }
 
+bool
+xous__ctl_accepts(const char *path)
+{
+  int fd = xous__ctl_dial(path);
+
+  if (fd < 0)
+    return false;
+  close(fd);
+  return true;
+}
+
 int
 xous__ctl_send(int fd, unsigned cmd, const uint64_t args[7], const char *name)
 {

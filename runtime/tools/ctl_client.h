@@ -17,6 +17,10 @@
  * errno set (ENAMETOOLONG for a path that no socket address holds). */
 int xous__ctl_dial(const char *path);
 
+/* Whether a broker accepts connections at path: one is made and closed
+ * (the broker forgets a connection that never said hello). */
+bool xous__ctl_accepts(const char *path);
+
 /* Sends request cmd with args (seven words, or NULL for none) and name
  * (NULL for none). Returns 0, or -1 when the broker closed the socket. */
 int xous__ctl_send(int fd, unsigned cmd, const uint64_t args[7],

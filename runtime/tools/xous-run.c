@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "tools/cli.h"
+#include "tools/ctl_client.h"
 #include "tools/manifest.h"
 #include "tools/monotonic.h"
 #include "tools/run_system.h"
@@ -537,21 +538,6 @@ remove_run_dir(void)
   run_dir[0] = '\0';
 }
 
-static bool
-socket_ready(void)
-{
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
-  int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  bool ok;
-
-  if (fd < 0)
-    return false;
-  memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
-  ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-  close(fd);
-  return ok;
-}
-
 /* ==== finding programs ======================================================= */
 
 static char self_dir[PATH_MAX];
@@ -860,7 +846,7 @@ start_broker(bool verbose, bool hosted)
   args[n] = NULL;
   if (spawn("xousd", ROLE_BROKER, args, false) == NULL)
     return 1;
-  while (!socket_ready()) {
+  while (!xous__ctl_accepts(sock_path)) {
     if (!any_alive(ROLE_BROKER) || got_signal || now_ms() > deadline) {
       fprintf(stderr, "xous-run: xousd did not start\n");
       return 1;
