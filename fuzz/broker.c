@@ -53,23 +53,10 @@ static char path[128];
 void
 xd_shutdown(void)
 {
-  bool again = true;
-
   if (xd.stopping)
     return;
   xd.stopping = true;
-  while (again) {
-    again = false;
-    for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
-      struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
-
-      if (!p->closing) {
-        xd_peer_close(p);
-        again = true;
-        break;
-      }
-    }
-  }
+  xd_peer_close_all();
   xd_reap();
 }
 

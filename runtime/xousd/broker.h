@@ -267,6 +267,8 @@ void xd_reply(struct xd_thread *t, const xous_word_t r[8], int fd,
               uint64_t mem_offset);
 void xd_reply_error(struct xd_thread *t, xous_error_t err);
 void xd_peer_close(struct xd_peer *p);
+/* Closes every peer (xd_reap() frees them). */
+void xd_peer_close_all(void);
 /* Frees closed peers; call when no callback holds one any more. */
 void xd_reap(void);
 

@@ -317,6 +317,28 @@ xd_peer_close(struct xd_peer *p)
   xd_list_add_tail(&doomed, &p->link);
 }
 
+void
+xd_peer_close_all(void)
+{
+  /* Closing a process closes its thread peers too (they move to the
+   * doomed list), so each pass starts again from the head of the live
+   * list. */
+  bool again = true;
+
+  while (again) {
+    again = false;
+    for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
+      struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
+
+      if (!p->closing) {
+        xd_peer_close(p);
+        again = true;
+        break;
+      }
+    }
+  }
+}
+
 static void
 on_accept(uv_poll_t *h, int status, int events)
 {

@@ -69,27 +69,6 @@ usage(FILE *out)
         out);
 }
 
-/* Closing a process closes its thread peers too (they move to the doomed
- * list), so each pass starts again from the head of the live list. */
-static void
-close_all_peers(void)
-{
-  bool again = true;
-
-  while (again) {
-    again = false;
-    for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
-      struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
-
-      if (!p->closing) {
-        xd_peer_close(p);
-        again = true;
-        break;
-      }
-    }
-  }
-}
-
 void
 xd_shutdown(void)
 {
@@ -97,7 +76,7 @@ xd_shutdown(void)
     return;
   xd.stopping = true;
   xd_log(1, "shutting down");
-  close_all_peers();
+  xd_peer_close_all();
   xd_reap();
   xd_hosted_stop();
   xd_unlisten();
