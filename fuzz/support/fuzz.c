@@ -40,39 +40,15 @@ fz_bytes(struct fz_reader *r, void *dst, size_t len)
   return k;
 }
 
-uint8_t
-fz_u8(struct fz_reader *r)
-{
-  uint8_t v;
-
-  fz_bytes(r, &v, sizeof v);
-  return v;
-}
-
-uint16_t
-fz_u16(struct fz_reader *r)
-{
-  uint16_t v;
-
-  fz_bytes(r, &v, sizeof v);
-  return v;
-}
-
-uint32_t
-fz_u32(struct fz_reader *r)
-{
-  uint32_t v;
-
-  fz_bytes(r, &v, sizeof v);
-  return v;
-}
-
 uint64_t
-fz_u64(struct fz_reader *r)
+fz_uint(struct fz_reader *r, size_t size)
 {
-  uint64_t v;
+  uint8_t b[8];
+  uint64_t v = 0;
 
-  fz_bytes(r, &v, sizeof v);
+  fz_bytes(r, b, size);
+  while (size-- > 0)
+    v = v << 8 | b[size];
   return v;
 }
 

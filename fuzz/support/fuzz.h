@@ -24,10 +24,14 @@ fz_left(const struct fz_reader *r)
 /* Copies up to len bytes into dst, zero-filling what the input lacks;
  * returns how many came from the input. */
 size_t fz_bytes(struct fz_reader *r, void *dst, size_t len);
-uint8_t fz_u8(struct fz_reader *r);
-uint16_t fz_u16(struct fz_reader *r);
-uint32_t fz_u32(struct fz_reader *r);
-uint64_t fz_u64(struct fz_reader *r);
+/* The next size (1 to 8) bytes as a little-endian number, 0 where the
+ * input lacks them; fz_u8() to fz_u64() take as many as their type. */
+uint64_t fz_uint(struct fz_reader *r, size_t size);
+
+#define fz_u8(r) ((uint8_t)fz_uint((r), 1))
+#define fz_u16(r) ((uint16_t)fz_uint((r), 2))
+#define fz_u32(r) ((uint32_t)fz_uint((r), 4))
+#define fz_u64(r) fz_uint((r), 8)
 
 /* Sends len bytes of buf on socket s (sendmsg flags: MSG_NOSIGNAL and
  * these), with a fresh memory object of pages pages attached when pages
