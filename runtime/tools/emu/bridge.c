@@ -24,6 +24,16 @@ set_error(xous_word_t r[8], xous_error_t err)
   xous__result_set(r, XOUS_RESULT_ERROR, err, 0, 0, 0, 0);
 }
 
+/* Ok, or the error err. */
+static void
+set_status(xous_word_t r[8], xous_error_t err)
+{
+  if (err != XOUS_OK)
+    set_error(r, err);
+  else
+    xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+}
+
 static int
 is_error(const xous_word_t r[8], xous_error_t err)
 {
@@ -273,7 +283,6 @@ void
 emu_syscall(const uint32_t in[8], uint32_t out[8])
 {
   xous_word_t a[8], r[8] = { 0 };
-  xous_error_t err;
   int i;
 
   for (i = 0; i < 8; i++)
@@ -311,20 +320,12 @@ emu_syscall(const uint32_t in[8], uint32_t out[8])
   case XOUS_SYSCALL_CLAIM_INTERRUPT: {
     struct xous__irq_args irq = xous__irq_args_of(a);
 
-    err = emu_irq_claim((uint32_t)irq.irq, (uint32_t)irq.handler,
-                        (uint32_t)irq.arg);
-    if (err != XOUS_OK)
-      set_error(r, err);
-    else
-      xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+    set_status(r, emu_irq_claim((uint32_t)irq.irq, (uint32_t)irq.handler,
+                                (uint32_t)irq.arg));
     break;
   }
   case XOUS_SYSCALL_FREE_INTERRUPT:
-    err = emu_irq_free((uint32_t)xous__arg1(a));
-    if (err != XOUS_OK)
-      set_error(r, err);
-    else
-      xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);
+    set_status(r, emu_irq_free((uint32_t)xous__arg1(a)));
     break;
   default:
     xous_syscall(a, r);
