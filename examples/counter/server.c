@@ -36,7 +36,7 @@ main(void)
 {
   xous_envelope_t env;
   xous_sid_t sid;
-  xous_word_t value = 0, served = 0;
+  xous_word_t value = 0, before, served = 0;
   xous_error_t err;
 
   err = xous_names_register(COUNTER_NAME, 0, &sid);
@@ -66,24 +66,17 @@ main(void)
       refuse(&env);
       continue;
     }
+    before = value;
     switch (m->id) {
     case COUNTER_INCREMENT:
       value++;
-      if (blocking)
-        xous_return_scalar1(env.sender, value);
       break;
     case COUNTER_GET:
-      if (blocking)
-        xous_return_scalar1(env.sender, value);
       break;
     case COUNTER_ADD_AND_GET:
       value += m->arg1;
-      if (blocking)
-        xous_return_scalar1(env.sender, value);
       break;
     case COUNTER_RESET:
-      if (blocking)
-        xous_return_scalar1(env.sender, value);
       value = 0;
       break;
     case COUNTER_QUIT:
@@ -102,7 +95,11 @@ main(void)
       return 0;
     default:
       refuse(&env);
-      break;
+      continue;
     }
+    /* The answer is the counter once the opcode is done, but Reset's is
+     * the value it ended. */
+    if (blocking)
+      xous_return_scalar1(env.sender, m->id == COUNTER_RESET ? before : value);
   }
 }

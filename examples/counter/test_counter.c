@@ -50,6 +50,15 @@ start_server(xous_test_t *t)
   return p;
 }
 
+/* Starts a system with the counter server and connects the test, a Xous
+ * process of the system too, to it. */
+static bool
+start_connected(xous_test_t **t, xous_cid_t *cid)
+{
+  return xous_test_start(NULL, t) == XOUS_OK && start_server(*t) != NULL &&
+         xous_names_connect(COUNTER_NAME, cid) == XOUS_OK;
+}
+
 static void
 counter_adds_what_it_is_sent(void)
 {
@@ -57,10 +66,7 @@ counter_adds_what_it_is_sent(void)
   xous_word_t ret[5];
   xous_cid_t cid;
 
-  CHECK(xous_test_start(NULL, &t) == XOUS_OK);
-  CHECK(start_server(t) != NULL);
-  /* The test is a Xous process of the system too. */
-  CHECK(xous_names_connect(COUNTER_NAME, &cid) == XOUS_OK);
+  CHECK(start_connected(&t, &cid));
   CHECK(xous_scalar(cid, COUNTER_INCREMENT, 0, 0, 0, 0) == XOUS_OK);
   CHECK(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 41, 0, 0, 0, ret) ==
         XOUS_OK);
@@ -101,9 +107,7 @@ failed_send_never_reaches_the_server(void)
   xous_word_t ret[5];
   xous_cid_t cid;
 
-  CHECK(xous_test_start(NULL, &t) == XOUS_OK);
-  CHECK(start_server(t) != NULL);
-  CHECK(xous_names_connect(COUNTER_NAME, &cid) == XOUS_OK);
+  CHECK(start_connected(&t, &cid));
   /* The first SendMessage of this process from now on fails. */
   CHECK(xous_test_fail_call(t, xous_get_process_id(),
                             XOUS_SYSCALL_SEND_MESSAGE, 1,
