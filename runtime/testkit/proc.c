@@ -257,28 +257,24 @@ xous_test_line_count(xous_test_proc_t *p)
   return n;
 }
 
-xous_error_t
-xous_test_wait_line(xous_test_proc_t *p, const char *line, uint32_t timeout_ms)
+/* Reads p's output again and again until found() finds what it looks for
+ * in it (the text, and what it looks for: ctx), or until timeout_ms have
+ * passed. */
+static xous_error_t
+poll_output(xous_test_proc_t *p, uint32_t timeout_ms,
+            bool (*found)(const char *text, const void *ctx), const void *ctx)
 {
   uint64_t deadline = xous__test_now_ms() + timeout_ms;
-  size_t want;
 
-  if (p == NULL || line == NULL)
-    return XOUS_INVALID_ARGUMENT;
-  want = strlen(line);
   for (;;) {
     char *text = xous_test_output(p);
-    const char *s;
-    size_t len;
-    bool found = false;
+    bool done;
 
     if (text == NULL)
       return XOUS_OUT_OF_MEMORY;
-    for (size_t i = 0;
-         !found && (s = xous__test_nth_line(text, i, &len)) != NULL; i++)
-      found = len == want && memcmp(s, line, len) == 0;
+    done = found(text, ctx);
     free(text);
-    if (found)
+    if (done)
       return XOUS_OK;
     if (xous__test_now_ms() >= deadline)
       return XOUS_TIMEOUT;
@@ -286,33 +282,58 @@ xous_test_wait_line(xous_test_proc_t *p, const char *line, uint32_t timeout_ms)
   }
 }
 
+/* Whether text has a line that is ctx, a string, exactly. */
+static bool
+has_line(const char *text, const void *ctx)
+{
+  const char *line = ctx, *s;
+  size_t want = strlen(line), len;
+
+  for (size_t i = 0; (s = xous__test_nth_line(text, i, &len)) != NULL; i++)
+    if (len == want && memcmp(s, line, len) == 0)
+      return true;
+  return false;
+}
+
+xous_error_t
+xous_test_wait_line(xous_test_proc_t *p, const char *line, uint32_t timeout_ms)
+{
+  if (p == NULL || line == NULL)
+    return XOUS_INVALID_ARGUMENT;
+  return poll_output(p, timeout_ms, has_line, line);
+}
+
+/* Line index of the output, asked for by xous_test_line(). */
+struct nth_line {
+  size_t index;
+  char *buf;
+  size_t size;
+};
+
+/* Copies line want->index of text, cut to fit, when text has it. */
+static bool
+copy_line(const char *text, const void *ctx)
+{
+  const struct nth_line *want = ctx;
+  size_t len;
+  const char *s = xous__test_nth_line(text, want->index, &len);
+
+  if (s == NULL)
+    return false;
+  if (len >= want->size)
+    len = want->size - 1;
+  memcpy(want->buf, s, len);
+  want->buf[len] = '\0';
+  return true;
+}
+
 xous_error_t
 xous_test_line(xous_test_proc_t *p, size_t index, char *buf, size_t size,
                uint32_t timeout_ms)
 {
-  uint64_t deadline = xous__test_now_ms() + timeout_ms;
+  struct nth_line want = { index, buf, size };
 
   if (p == NULL || buf == NULL || size == 0)
     return XOUS_INVALID_ARGUMENT;
-  for (;;) {
-    char *text = xous_test_output(p);
-    const char *s;
-    size_t len;
-
-    if (text == NULL)
-      return XOUS_OUT_OF_MEMORY;
-    s = xous__test_nth_line(text, index, &len);
-    if (s != NULL) {
-      if (len >= size)
-        len = size - 1;
-      memcpy(buf, s, len);
-      buf[len] = '\0';
-      free(text);
-      return XOUS_OK;
-    }
-    free(text);
-    if (xous__test_now_ms() >= deadline)
-      return XOUS_TIMEOUT;
-    xous__test_pause_ms(2);
-  }
+  return poll_output(p, timeout_ms, copy_line, &want);
 }
