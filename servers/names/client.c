@@ -30,13 +30,17 @@ check_name(const char *name, size_t *len)
   return XOUS_OK;
 }
 
-/* The page a request is written into, mapped once its name is valid
- * (len: the name's length). The caller unmaps it. */
+/* What a request about name needs, once the name is valid (len: its
+ * length): the connection to the name server (waiting until it exists)
+ * and a page to write the request into, which the caller unmaps. */
 static xous_error_t
-request_page(const char *name, size_t *len, xous_range_t *page)
+request_page(const char *name, size_t *len, xous_cid_t *cid,
+             xous_range_t *page)
 {
   xous_error_t err = check_name(name, len);
 
+  if (err == XOUS_OK)
+    err = names_cid(cid);
   if (err != XOUS_OK)
     return err;
   return xous_map_memory(0, 0, XOUS_PAGE_SIZE, XOUS_MEM_R | XOUS_MEM_W, page);
@@ -58,7 +62,7 @@ rkyv_call(const char *name, xous_word_t op, unsigned limit,
   xous_cid_t cid;
   xous_error_t err;
 
-  err = request_page(name, &len, &page);
+  err = request_page(name, &len, &cid, &page);
   if (err != XOUS_OK)
     return err;
   if (op == XOUS_NAMES_OP_REGISTER)
@@ -72,8 +76,6 @@ rkyv_call(const char *name, xous_word_t op, unsigned limit,
   else
     err = xous__names_write_string(page.addr, page.len, (const uint8_t *)name,
                                    len, &used);
-  if (err == XOUS_OK)
-    err = names_cid(&cid);
   if (err == XOUS_OK)
     err = xous_lend_mut(cid, op, page.addr, page.len, used, page.len,
                         &ret_offset, &ret_valid);
@@ -126,14 +128,9 @@ raw_connect(const char *name, xous_word_t op, xous_cid_t *cid,
   xous_cid_t ns;
   xous_error_t err;
 
-  err = request_page(name, &len, &page);
+  err = request_page(name, &len, &ns, &page);
   if (err != XOUS_OK)
     return err;
-  err = names_cid(&ns);
-  if (err != XOUS_OK) {
-    (void)xous_unmap_memory(page);
-    return err;
-  }
   memcpy(page.addr, name, len);
   {
     uint8_t *p = (uint8_t *)page.addr + XOUS_NAMES_CONNECT_LEN_OFFSET;
