@@ -193,6 +193,14 @@ wake_waiters(const struct names_name *name)
   }
 }
 
+/* The entry waiter i waits for, or NULL: no waiter there, or its name is
+ * in no entry. */
+static struct names_entry *
+waited_for(size_t i)
+{
+  return waiters[i].used ? names__find(&waiters[i].name) : NULL;
+}
+
 /* A BlockingConnect that waits for a place of a full name gets the place
  * of a holder that died, at the next request the name server gets (the
  * kernel tells it of no death, and it does not poll). */
@@ -200,11 +208,8 @@ static void
 wake_for_places_of_the_dead(void)
 {
   for (size_t i = 0; i < NAMES_MAX_WAITERS; i++) {
-    struct names_entry *e;
+    struct names_entry *e = waited_for(i);
 
-    if (!waiters[i].used)
-      continue;
-    e = names__find(&waiters[i].name);
     if (e != NULL && e->live && e->limited && e->count >= e->limit &&
         names__tokens_of_the_dead(e) > 0)
       wake_waiters(&e->name);
@@ -288,11 +293,8 @@ bool
 names__pending_waiters(void)
 {
   for (size_t i = 0; i < NAMES_MAX_WAITERS; i++) {
-    struct names_entry *e;
+    struct names_entry *e = waited_for(i);
 
-    if (!waiters[i].used)
-      continue;
-    e = names__find(&waiters[i].name);
     if (e != NULL && !e->live)
       return true;
   }
