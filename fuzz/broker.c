@@ -108,37 +108,26 @@ pump(void)
 static void
 drain(int *s)
 {
-  static uint8_t buf[XOUS_WIRE_CTL_MAX + 2 * XOUS_WIRE_FRAME_SIZE];
+  static union {
+    struct xous_wire_frame f;
+    uint8_t b[XOUS_WIRE_CTL_MAX + 2 * XOUS_WIRE_FRAME_SIZE];
+  } buf;
 
   while (*s >= 0) {
-    struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
-    union {
-      char b[CMSG_SPACE(sizeof(int) * 4)];
-      struct cmsghdr align;
-    } ctl;
-    struct msghdr msg = { .msg_iov = &iov,
-                          .msg_iovlen = 1,
-                          .msg_control = ctl.b,
-                          .msg_controllen = sizeof ctl.b };
-    ssize_t n = recvmsg(*s, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    int fd;
+    long n = xous__wire_recv_flags(*s, &buf.f, sizeof buf, &fd, MSG_DONTWAIT);
 
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    if (fd >= 0)
+      close(fd);
+    if (n == -EAGAIN || n == -EWOULDBLOCK)
       return;
-    if (n <= 0) {
+    /* A datagram that is no frame (-EPROTO, its fds closed) or whose fd
+     * found no room (-EMFILE) is dropped like the others. */
+    if (n == 0 || (n < 0 && n != -EPROTO && n != -EMFILE)) {
       close(*s);
       *s = -1;
       return;
     }
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL;
-         c = CMSG_NXTHDR(&msg, c))
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-             i++) {
-          int fd;
-
-          memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-          close(fd);
-        }
   }
 }
 
