@@ -192,6 +192,40 @@ xous__pddb_basis_list_write(void *page, size_t cap,
   return xous_rkyv_finish(&w, used);
 }
 
+/* ---- the head PddbDictRequest and PddbKeyRequest share --------------------- */
+
+/* basis_specified bool at 0, then the basis, dict and key names at 4, 12
+ * and 20. */
+static void
+rd_request_head(struct rd *d, bool *basis_specified,
+                struct xous__pddb_text *basis, struct xous__pddb_text *dict,
+                struct xous__pddb_text *key)
+{
+  *basis_specified = rd_bool(d, 0);
+  rd_text(d, 4, basis);
+  rd_text(d, 12, dict);
+  rd_text(d, 20, key);
+}
+
+/* Writes the three names, then reserves the root (size, align) and puts
+ * the head in it; returns where the root is. */
+static size_t
+wr_request_head(xous_rkyv_writer_t *w, size_t size, size_t align,
+                bool basis_specified, const struct xous__pddb_text *basis,
+                const struct xous__pddb_text *dict,
+                const struct xous__pddb_text *key)
+{
+  xous_rkyv_str_t b = wr_text(w, basis), d = wr_text(w, dict),
+                  k = wr_text(w, key);
+  size_t at = xous_rkyv_reserve(w, size, align);
+
+  xous_rkyv_put_u8(w, at, basis_specified);
+  xous_rkyv_put_str(w, at + 4, &b);
+  xous_rkyv_put_str(w, at + 12, &d);
+  xous_rkyv_put_str(w, at + 20, &k);
+  return at;
+}
+
 /* ---- PddbDictRequest -------------------------------------------------------- */
 
 xous_error_t
@@ -202,10 +236,7 @@ xous__pddb_dict_request_read(const void *arch, size_t used,
 
   memset(m, 0, sizeof *m);
   rd_begin(&d, arch, used, XOUS__PDDB_DICT_REQUEST_SIZE, 4);
-  m->basis_specified = rd_bool(&d, 0);
-  rd_text(&d, 4, &m->basis);
-  rd_text(&d, 12, &m->dict);
-  rd_text(&d, 20, &m->key);
+  rd_request_head(&d, &m->basis_specified, &m->basis, &m->dict, &m->key);
   m->index = rd_u32(&d, 28);
   rd_u32s(&d, 32, m->token, 4);
   m->code = rd_tag(&d, 48, XOUS__PDDB_REQ_CODES);
@@ -223,18 +254,11 @@ xous__pddb_dict_request_write(void *page, size_t cap,
                               size_t *used)
 {
   xous_rkyv_writer_t w;
-  xous_rkyv_str_t basis, dict, key;
   size_t at;
 
   xous_rkyv_writer_init(&w, page, cap);
-  basis = wr_text(&w, &m->basis);
-  dict = wr_text(&w, &m->dict);
-  key = wr_text(&w, &m->key);
-  at = xous_rkyv_reserve(&w, XOUS__PDDB_DICT_REQUEST_SIZE, 4);
-  xous_rkyv_put_u8(&w, at, m->basis_specified);
-  xous_rkyv_put_str(&w, at + 4, &basis);
-  xous_rkyv_put_str(&w, at + 12, &dict);
-  xous_rkyv_put_str(&w, at + 20, &key);
+  at = wr_request_head(&w, XOUS__PDDB_DICT_REQUEST_SIZE, 4, m->basis_specified,
+                       &m->basis, &m->dict, &m->key);
   xous_rkyv_put_u32(&w, at + 28, m->index);
   xous_rkyv_put_u32s(&w, at + 32, m->token, 4);
   xous_rkyv_put_u8(&w, at + 48, m->code);
@@ -257,10 +281,7 @@ xous__pddb_key_request_read(const void *arch, size_t used,
 
   memset(m, 0, sizeof *m);
   rd_begin(&d, arch, used, XOUS__PDDB_KEY_REQUEST_SIZE, 8);
-  m->basis_specified = rd_bool(&d, 0);
-  rd_text(&d, 4, &m->basis);
-  rd_text(&d, 12, &m->dict);
-  rd_text(&d, 20, &m->key);
+  rd_request_head(&d, &m->basis_specified, &m->basis, &m->dict, &m->key);
   m->has_token = rd_bool(&d, 28);
   if (m->has_token)
     rd_u32s(&d, 32, m->token, 3);
@@ -282,18 +303,11 @@ xous__pddb_key_request_write(void *page, size_t cap,
                              size_t *used)
 {
   xous_rkyv_writer_t w;
-  xous_rkyv_str_t basis, dict, key;
   size_t at;
 
   xous_rkyv_writer_init(&w, page, cap);
-  basis = wr_text(&w, &m->basis);
-  dict = wr_text(&w, &m->dict);
-  key = wr_text(&w, &m->key);
-  at = xous_rkyv_reserve(&w, XOUS__PDDB_KEY_REQUEST_SIZE, 8);
-  xous_rkyv_put_u8(&w, at, m->basis_specified);
-  xous_rkyv_put_str(&w, at + 4, &basis);
-  xous_rkyv_put_str(&w, at + 12, &dict);
-  xous_rkyv_put_str(&w, at + 20, &key);
+  at = wr_request_head(&w, XOUS__PDDB_KEY_REQUEST_SIZE, 8, m->basis_specified,
+                       &m->basis, &m->dict, &m->key);
   if (m->has_token) {
     xous_rkyv_put_u8(&w, at + 28, 1);
     xous_rkyv_put_u32s(&w, at + 32, m->token, 3);

@@ -153,15 +153,22 @@ password_of(const uint8_t key[XOUS__PDDB_BASIS_KEY_BYTES])
   return hex_password;
 }
 
+/* The password of a request of code that carries a key; NULL for any
+ * other request. */
+static const char *
+password_for(const struct xous__pddb_basis_request *m, uint8_t code)
+{
+  return m->code == code && m->has_key ? password_of(m->key) : NULL;
+}
+
 static uint8_t
 create_basis(struct pddb_engine *e, const char *name,
              const struct xous__pddb_basis_request *m)
 {
-  const char *pw;
+  const char *pw = password_for(m, XOUS__PDDB_REQ_CREATE);
   xous_error_t err;
 
-  if (m->code != XOUS__PDDB_REQ_CREATE || !m->has_key ||
-      (pw = password_of(m->key)) == NULL)
+  if (pw == NULL)
     return XOUS__PDDB_REQ_INTERNAL_ERROR;
   err = pddb_basis_create(e, name, pw, HEX_PASSWORD_LEN);
   if (err == XOUS_OK)
@@ -179,11 +186,10 @@ static uint8_t
 open_basis(struct pddb_engine *e, const char *name,
            const struct xous__pddb_basis_request *m)
 {
-  const char *pw;
+  const char *pw = password_for(m, XOUS__PDDB_REQ_OPEN);
   xous_error_t err;
 
-  if (m->code != XOUS__PDDB_REQ_OPEN || !m->has_key ||
-      (pw = password_of(m->key)) == NULL)
+  if (pw == NULL)
     return XOUS__PDDB_REQ_INTERNAL_ERROR;
   err = pddb_basis_unlock(e, name, pw, HEX_PASSWORD_LEN);
   if (err == XOUS_OK)

@@ -117,22 +117,49 @@ same_token(const uint32_t *a, const uint32_t *b, size_t n)
   return memcmp(a, b, n * sizeof *a) == 0;
 }
 
-/* ---- keys --------------------------------------------------------------------- */
+/* ---- a listing: one at a time of keys, one of dictionaries ----------------- */
 
-static struct {
+/* The sorted names a client goes through, by its token, until the last
+ * is taken or the client ends. */
+struct listing {
   bool active;
   uint32_t token[4];
   xous_pid_t owner;
   struct names names;
-  uint32_t next;
-} keys;
+  uint32_t next; /* the next name to give (keys) */
+};
 
 static void
-end_keys(void)
+listing_end(struct listing *l)
 {
-  names_free(&keys.names);
-  keys.active = false;
+  names_free(&l->names);
+  l->active = false;
 }
+
+/* True while the listing is under way (whoever asks, the owner may only
+ * go on with it by its token); that of a client that ended is let go. */
+static bool
+listing_live(struct listing *l)
+{
+  if (l->active && xous__pddb_process_ended(l->owner))
+    listing_end(l);
+  return l->active;
+}
+
+/* The names gathered are sorted and handed out to pid by token. */
+static void
+listing_begin(struct listing *l, const uint32_t token[4], xous_pid_t pid)
+{
+  names_sort(&l->names);
+  l->active = true;
+  memcpy(l->token, token, sizeof l->token);
+  l->owner = pid;
+  l->next = 0;
+}
+
+/* ---- keys --------------------------------------------------------------------- */
+
+static struct listing keys;
 
 void
 xous__native_key_count(struct xous__native_req *r)
@@ -144,9 +171,7 @@ xous__native_key_count(struct xous__native_req *r)
 
   if (xous__pddb_dict_request_read(r->arch, r->used, &m) != XOUS_OK)
     return;
-  if (keys.active && xous__pddb_process_ended(keys.owner))
-    end_keys();
-  if (keys.active) {
+  if (listing_live(&keys)) {
     m.code = XOUS__PDDB_REQ_ACCESS_DENIED;
   } else if (!basis_of(&m, basis, sizeof basis, &bname) ||
              !xous__native_cname(dict, sizeof dict, &m.dict)) {
@@ -154,11 +179,7 @@ xous__native_key_count(struct xous__native_req *r)
   } else {
     err = pddb_list_keys(r->e, bname, dict, names_add, &keys.names);
     if (err == XOUS_OK && !keys.names.failed) {
-      names_sort(&keys.names);
-      keys.active = true;
-      memcpy(keys.token, m.token, sizeof keys.token);
-      keys.owner = r->pid;
-      keys.next = 0;
+      listing_begin(&keys, m.token, r->pid);
       m.key_count = m.found_key_count = keys.names.n;
       m.code = XOUS__PDDB_REQ_NO_ERR;
     } else {
@@ -186,7 +207,7 @@ xous__native_list_keys(struct xous__native_req *r)
     m.retcode = XOUS_PDDB_RC_OK;
     for (;;) {
       if (keys.next == keys.names.n) {
-        end_keys();
+        listing_end(&keys);
         m.end = true;
         break;
       }
@@ -205,19 +226,7 @@ xous__native_list_keys(struct xous__native_req *r)
 
 /* ---- dictionaries --------------------------------------------------------------- */
 
-static struct {
-  bool active;
-  uint32_t token[4];
-  xous_pid_t owner;
-  struct names names;
-} dicts;
-
-static void
-end_dicts(void)
-{
-  names_free(&dicts.names);
-  dicts.active = false;
-}
+static struct listing dicts;
 
 void
 xous__native_dict_count(struct xous__native_req *r)
@@ -228,9 +237,7 @@ xous__native_dict_count(struct xous__native_req *r)
 
   if (xous__pddb_dict_request_read(r->arch, r->used, &m) != XOUS_OK)
     return;
-  if (dicts.active && xous__pddb_process_ended(dicts.owner))
-    end_dicts();
-  if (dicts.active) {
+  if (listing_live(&dicts)) {
     m.code = XOUS__PDDB_REQ_ACCESS_DENIED;
   } else {
     /* A basis that is not open lists nothing, as on the device. */
@@ -240,14 +247,11 @@ xous__native_dict_count(struct xous__native_req *r)
       names_free(&dicts.names);
       m.code = XOUS__PDDB_REQ_INTERNAL_ERROR;
     } else {
-      names_sort(&dicts.names);
       if (dicts.names.n > 0) {
-        dicts.active = true;
-        memcpy(dicts.token, m.token, sizeof dicts.token);
-        dicts.owner = r->pid;
+        listing_begin(&dicts, m.token, r->pid);
         m.index = dicts.names.n;
       } else {
-        end_dicts();
+        listing_end(&dicts);
       }
       m.code = XOUS__PDDB_REQ_NO_ERR;
     }
@@ -275,29 +279,19 @@ xous__native_dict_name(struct xous__native_req *r)
   }
   (void)xous__pddb_dict_request_write(r->page, r->cap, &m, &r->answer_used);
   if (last)
-    end_dicts();
+    listing_end(&dicts);
 }
 
 /* ---- DictBulkRead ----------------------------------------------------------------- */
 
 static struct {
-  bool active;
-  uint32_t token[4];
-  xous_pid_t owner;
+  struct listing list; /* its token is the server's, not the client's */
   bool basis_specified;
   char basis[XOUS_PDDB_MAX_BASIS_NAME + 1];
   char dict[XOUS_PDDB_MAX_DICT_NAME + 1];
-  struct names names;
-  uint32_t next, sent, total;
+  uint32_t sent, total;
   uint64_t read_limit, read_total;
 } bulk;
-
-static void
-end_bulk(void)
-{
-  names_free(&bulk.names);
-  bulk.active = false;
-}
 
 static void
 put_code(uint8_t *page, uint32_t code)
@@ -314,32 +308,30 @@ put_code(uint8_t *page, uint32_t code)
 static uint32_t
 open_bulk(struct xous__native_req *r, const struct xous__pddb_dict_request *m)
 {
+  uint32_t token[4];
   const char *bname;
   xous_error_t err;
 
   if (!basis_of(m, bulk.basis, sizeof bulk.basis, &bname) ||
       !xous__native_cname(bulk.dict, sizeof bulk.dict, &m->dict))
     return XOUS__PDDB_BULK_NOT_FOUND;
-  err = pddb_list_keys(r->e, bname, bulk.dict, names_add, &bulk.names);
-  if (err != XOUS_OK || bulk.names.failed) {
-    names_free(&bulk.names);
+  err = pddb_list_keys(r->e, bname, bulk.dict, names_add, &bulk.list.names);
+  if (err != XOUS_OK || bulk.list.names.failed) {
+    names_free(&bulk.list.names);
     return err == XOUS_NOT_FOUND || err == XOUS_INVALID_STRING
                ? XOUS__PDDB_BULK_NOT_FOUND
                : XOUS__PDDB_BULK_INTERNAL_ERROR;
   }
   /* The real server insists on a limit (it panics without one). */
   if (!m->has_bulk_limit) {
-    names_free(&bulk.names);
+    names_free(&bulk.list.names);
     return XOUS__PDDB_BULK_INTERNAL_ERROR;
   }
-  names_sort(&bulk.names);
-  bulk.active = true;
-  pddb_crypto_random(bulk.token, sizeof bulk.token);
-  bulk.owner = r->pid;
+  pddb_crypto_random(token, sizeof token);
+  listing_begin(&bulk.list, token, r->pid);
   bulk.basis_specified = m->basis_specified;
-  bulk.next = 0;
   bulk.sent = 0;
-  bulk.total = bulk.names.n;
+  bulk.total = bulk.list.names.n;
   bulk.read_limit = m->bulk_limit;
   bulk.read_total = 0;
   return 0;
@@ -373,7 +365,7 @@ pack_key(struct xous__native_req *r, const char *name, uint8_t *out,
   rec.basis = xous__native_text(found);
   rec.len = (uint32_t)len;
   rec.reserved = (uint32_t)len;
-  rec.index = bulk.next; /* the key's place, from 1 */
+  rec.index = bulk.list.next; /* the key's place, from 1 */
   ok = true;
   if (len < bulk.read_limit - bulk.read_total) {
     /* Counted before it is known to fit, as the real server does: a key
@@ -417,35 +409,33 @@ xous__native_bulk_read(struct xous__native_req *r)
   if (r->cap < XOUS__PDDB_BULK_HEADER ||
       xous__pddb_dict_request_read(r->arch, r->used, &m) != XOUS_OK)
     return;
-  if (bulk.active && xous__pddb_process_ended(bulk.owner))
-    end_bulk();
-  if (!bulk.active) {
+  if (!listing_live(&bulk.list)) {
     if ((code = open_bulk(r, &m)) != 0) {
       put_code(r->page, code);
       return;
     }
-  } else if (!same_token(m.token, bulk.token, 4)) {
+  } else if (!same_token(m.token, bulk.list.token, 4)) {
     put_code(r->page, XOUS__PDDB_BULK_BUSY);
     return;
   }
   memset(&h, 0, sizeof h);
   h.total = bulk.total;
   h.starting_key_index = bulk.sent;
-  memcpy(h.token, bulk.token, sizeof h.token);
+  memcpy(h.token, bulk.list.token, sizeof h.token);
   at = XOUS__PDDB_BULK_HEADER;
   for (;;) {
     if (r->cap - at < 4)
       break;
-    if (bulk.next == bulk.names.n) {
+    if (bulk.list.next == bulk.list.names.n) {
       finished = true;
       break;
     }
-    bulk.next++;
+    bulk.list.next++;
     /* SAFETY: the record goes to page[at + 4 .. cap], written by the
      * server only; its length word before it. */
-    if (!pack_key(r, bulk.names.v[bulk.next - 1], r->page + at + 4,
+    if (!pack_key(r, bulk.list.names.v[bulk.list.next - 1], r->page + at + 4,
                   r->cap - at - 4, &rec_len, &skip)) {
-      bulk.next--; /* did not fit: first in the next buffer */
+      bulk.list.next--; /* did not fit: first in the next buffer */
       break;
     }
     if (skip)
@@ -461,5 +451,5 @@ xous__native_bulk_read(struct xous__native_req *r)
   h.code = finished ? XOUS__PDDB_BULK_LAST : XOUS__PDDB_BULK_STREAMING;
   xous__pddb_bulk_header_write(r->page, &h);
   if (finished)
-    end_bulk();
+    listing_end(&bulk.list);
 }

@@ -673,29 +673,39 @@ cmd_format(int argc, char **argv)
 
 /* ---- the command line ----------------------------------------------------------- */
 
+static int
+cmd_sync(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  return report("sync", sync_all());
+}
+
 struct command {
   const char *name;
   int min, max; /* arguments */
   const char *args;
+  int (*run)(int argc, char **argv); /* NULL: cmd_basis() */
 };
 
 static const struct command commands[] = {
-  { "create-basis", 1, 1, "NAME" },
-  { "delete-basis", 1, 1, "NAME" },
-  { "unlock", 1, 1, "NAME" },
-  { "lock", 1, 1, "NAME" },
-  { "bases", 0, 0, "" },
-  { "ls", 0, 1, "[[BASIS:]DICT]" },
-  { "get", 2, 3, "[BASIS:]DICT KEY [FILE]" },
-  { "put", 2, 3, "[BASIS:]DICT KEY [FILE]" },
-  { "rm", 1, 2, "[BASIS:]DICT [KEY]" },
-  { "stat", 0, 2, "[[BASIS:]DICT KEY]" },
-  { "sync", 0, 0, "" },
+  { "create-basis", 1, 1, "NAME", NULL },
+  { "delete-basis", 1, 1, "NAME", NULL },
+  { "unlock", 1, 1, "NAME", NULL },
+  { "lock", 1, 1, "NAME", NULL },
+  { "bases", 0, 0, "", cmd_bases },
+  { "ls", 0, 1, "[[BASIS:]DICT]", cmd_ls },
+  { "get", 2, 3, "[BASIS:]DICT KEY [FILE]", cmd_get },
+  { "put", 2, 3, "[BASIS:]DICT KEY [FILE]", cmd_put },
+  { "rm", 1, 2, "[BASIS:]DICT [KEY]", cmd_rm },
+  { "stat", 0, 2, "[[BASIS:]DICT KEY]", cmd_stat },
+  { "sync", 0, 0, "", cmd_sync },
 };
 
-/* Checks the command and its arguments before anything is opened. */
+/* Checks the command and its arguments before anything is opened; *found
+ * is the command. */
 static int
-check_command(const char *cmd, int argc)
+check_command(const char *cmd, int argc, const struct command **found)
 {
   size_t i;
 
@@ -710,6 +720,7 @@ check_command(const char *cmd, int argc)
       return usage_error("%s takes %s, not %d argument%s", cmd,
                          c->args[0] ? c->args : "no arguments", argc,
                          argc == 1 ? "" : "s");
+    *found = c;
     return 0;
   }
   return usage_error("unknown command '%s'", cmd);
@@ -777,6 +788,7 @@ main(int argc, char **argv)
   int nunlock = 0, c, i, rc;
   uint32_t fd;
   const char *cmd;
+  const struct command *found = NULL;
   xous_error_t err;
 
   pddb_protect_process();
@@ -817,7 +829,7 @@ main(int argc, char **argv)
   cmd = argv[optind++];
   argc -= optind;
   argv += optind;
-  if ((rc = check_command(cmd, argc)) != 0)
+  if ((rc = check_command(cmd, argc, &found)) != 0)
     return rc;
   if (image != NULL && image[0] != '\0') {
     if ((err = pddb_open(image, &eng)) != XOUS_OK) {
@@ -840,20 +852,8 @@ main(int argc, char **argv)
   }
   if (rc != 0)
     ;
-  else if (strcmp(cmd, "ls") == 0)
-    rc = cmd_ls(argc, argv);
-  else if (strcmp(cmd, "bases") == 0)
-    rc = cmd_bases(argc, argv);
-  else if (strcmp(cmd, "get") == 0)
-    rc = cmd_get(argc, argv);
-  else if (strcmp(cmd, "put") == 0)
-    rc = cmd_put(argc, argv);
-  else if (strcmp(cmd, "rm") == 0)
-    rc = cmd_rm(argc, argv);
-  else if (strcmp(cmd, "stat") == 0)
-    rc = cmd_stat(argc, argv);
-  else if (strcmp(cmd, "sync") == 0)
-    rc = report("sync", sync_all());
+  else if (found->run != NULL)
+    rc = found->run(argc, argv);
   else
     rc = cmd_basis(cmd, argc, argv);
   if (eng != NULL) {
