@@ -609,7 +609,8 @@ END_TEST
 
 /* A range keeps where its pages went at a MutableLend for its next one;
  * that goes with the range: once it is unmapped (0) or sent (1), no
- * mapping of its memory object is left in the lender. */
+ * mapping of its memory object is left in the lender, and once it is
+ * made read-only (2), only the range itself maps it. */
 START_TEST(memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes)
 {
   xous_cid_t cid;
@@ -627,6 +628,11 @@ START_TEST(memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes)
                                    &valid),
                      XOUS_OK);
   ck_assert_uint_eq(((unsigned char *)r.addr)[r.len - 1], 0x33);
+  if (_i == 2) {
+    ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 0), XOUS_OK);
+    ck_assert_int_eq(mappings_of(ino), 1);
+    return;
+  }
   if (_i == 0) {
     ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
   } else {
@@ -1140,7 +1146,7 @@ memory_suite(void)
   tcase_add_test(tc, memory_sending_part_of_a_range_keeps_the_rest);
   tcase_add_loop_test(
       tc, memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes, 0,
-      2);
+      3);
   tcase_add_test(tc, memory_a_send_of_a_client_that_exited_is_still_received);
   tcase_add_test(tc, memory_bad_ranges_are_refused_by_every_memory_message);
   tcase_add_test(

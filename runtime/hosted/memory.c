@@ -384,6 +384,8 @@ heap_resize(size_t size)
   for (i = 0; i < used; i++)
     if (table[i].heap)
       e = &table[i];
+  if (e != NULL && size < heap_size)
+    drop_hidden(e); /* its stash may map what the heap just gave back */
   if (e == NULL && size != 0) {
     /* The table's entry owns a descriptor of its own. */
     int fd = dup(heap_fd);
@@ -500,6 +502,7 @@ xous__update_memory_flags(const xous_word_t a[8], xous_word_t r[8])
   }
   if (addr == e->addr && len == e->len)
     e->prot = prot;
+  drop_hidden(e); /* its stash maps the pages as they were */
   pthread_mutex_unlock(&lock);
   xous__set_ok(r, XOUS_RESULT_OK);
 }
