@@ -1,5 +1,6 @@
 /*
- * Decoding of result words shared by the syscall wrappers.
+ * What the syscall wrappers share: making a call and decoding its result
+ * words.
  */
 #include <string.h>
 
@@ -71,4 +72,26 @@ xous__expect(const xous_word_t r[8], xous_word_t tag)
     return XOUS_OK;
   xous_error_t err = xous__result_error(r);
   return err != XOUS_OK ? err : XOUS_INTERNAL_ERROR;
+}
+
+xous_error_t
+xous__call(const xous_word_t a[8], xous_word_t tag, xous_word_t r[8])
+{
+  xous_word_t own[8];
+
+  if (r == NULL)
+    r = own;
+  /* A backend that writes no result must not leave a stale tag behind. */
+  memset(r, 0, 8 * sizeof r[0]);
+  xous_syscall(a, r);
+  return xous__expect(r, tag);
+}
+
+void
+xous__call_sid(xous_word_t nr, xous_sid_t sid, xous_word_t r[8])
+{
+  const xous_word_t a[8] = { nr, sid.w[0], sid.w[1], sid.w[2], sid.w[3] };
+
+  memset(r, 0, 8 * sizeof r[0]);
+  xous_syscall(a, r);
 }

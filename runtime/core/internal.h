@@ -18,7 +18,16 @@ xous_error_t xous__thread_stack(size_t size, xous_range_t *stack);
  * can hand to another process. */
 bool xous__lendable(const void *buf, size_t len);
 
-/* Decoding helpers shared by the wrappers (decode.c). */
+/* Making a call and decoding its result, shared by the wrappers
+ * (decode.c). */
+/* Makes the call a; XOUS_OK when its result carries tag, else its error
+ * (xous__expect). r gets the result words unless it is NULL. */
+xous_error_t xous__call(const xous_word_t a[8], xous_word_t tag,
+                        xous_word_t r[8]);
+/* Makes call nr of a server named by its SID (its four words in a1..a4):
+ * CreateServerWithAddress, DestroyServer, Connect, TryConnect and the
+ * receives. */
+void xous__call_sid(xous_word_t nr, xous_sid_t sid, xous_word_t r[8]);
 xous_error_t xous__result_error(const xous_word_t r[8]);
 void xous__words_to_result(const xous_word_t r[8], xous_result_t *res);
 xous_error_t xous__decode_envelope(const xous_word_t r[8],

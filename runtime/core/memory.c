@@ -34,9 +34,8 @@ xous_unmap_memory(xous_range_t range)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_UNMAP_MEMORY,
                              (xous_word_t)range.addr, range.len };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
@@ -62,7 +61,6 @@ xous_update_memory_flags(xous_range_t range, unsigned flags, xous_pid_t pid)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_UPDATE_MEMORY_FLAGS,
                              (xous_word_t)range.addr, range.len, flags, pid };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }

@@ -62,20 +62,18 @@ xous_try_send_message(xous_cid_t cid, const xous_message_t *msg,
 xous_error_t
 xous_receive_message(xous_sid_t sid, xous_envelope_t *env)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_RECEIVE_MESSAGE, sid.w[0], sid.w[1],
-                             sid.w[2], sid.w[3] };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
+  xous_word_t r[8];
+
+  xous__call_sid(XOUS_SYSCALL_RECEIVE_MESSAGE, sid, r);
   return xous__decode_envelope(r, env);
 }
 
 xous_error_t
 xous_try_receive_message(xous_sid_t sid, xous_envelope_t *env, bool *received)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_TRY_RECEIVE_MESSAGE, sid.w[0],
-                             sid.w[1], sid.w[2], sid.w[3] };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
+  xous_word_t r[8];
+
+  xous__call_sid(XOUS_SYSCALL_TRY_RECEIVE_MESSAGE, sid, r);
   if (received != NULL)
     *received = false;
   if (xous__result_tag(r) == XOUS_RESULT_NONE)
@@ -96,27 +94,24 @@ xous_return_memory(xous_sender_t sender, xous_range_t buf, size_t offset,
                              buf.len,
                              offset,
                              valid };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
 xous_return_scalar1(xous_sender_t sender, xous_word_t a1)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_RETURN_SCALAR1, sender, a1 };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
 xous_return_scalar2(xous_sender_t sender, xous_word_t a1, xous_word_t a2)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_RETURN_SCALAR2, sender, a1, a2 };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
@@ -126,9 +121,8 @@ xous_return_scalar5(xous_sender_t sender, xous_word_t a1, xous_word_t a2,
   const xous_word_t a[8] = {
     XOUS_SYSCALL_RETURN_SCALAR5, sender, a1, a2, a3, a4, a5
   };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 /*

@@ -29,13 +29,22 @@ new_server_result(const xous_word_t r[8], xous_sid_t *sid, xous_cid_t *cid)
   return XOUS_OK;
 }
 
+/* Connect and TryConnect: the SID, answered with a CID. */
+static xous_error_t
+connect_to(xous_word_t nr, xous_sid_t sid, xous_cid_t *cid)
+{
+  xous_word_t r[8];
+
+  xous__call_sid(nr, sid, r);
+  return cid_result(r, cid);
+}
+
 xous_error_t
 xous_create_server_with_address(xous_sid_t sid, xous_cid_t *cid)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS, sid.w[0],
-                             sid.w[1], sid.w[2], sid.w[3] };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
+  xous_word_t r[8];
+
+  xous__call_sid(XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS, sid, r);
   return new_server_result(r, NULL, cid);
 }
 
@@ -44,6 +53,7 @@ xous_create_server(xous_sid_t *sid, xous_cid_t *cid)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_SERVER };
   xous_word_t r[8] = { 0 };
+
   xous_syscall(a, r);
   return new_server_result(r, sid, cid);
 }
@@ -52,9 +62,9 @@ xous_error_t
 xous_create_server_id(xous_sid_t *sid)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_CREATE_SERVER_ID };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  xous_error_t err = xous__expect(r, XOUS_RESULT_SERVER_ID);
+  xous_word_t r[8];
+  xous_error_t err = xous__call(a, XOUS_RESULT_SERVER_ID, r);
+
   if (err == XOUS_OK && sid != NULL)
     *sid = xous__result_sid(r);
   return err;
@@ -63,31 +73,22 @@ xous_create_server_id(xous_sid_t *sid)
 xous_error_t
 xous_destroy_server(xous_sid_t sid)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_DESTROY_SERVER, sid.w[0], sid.w[1],
-                             sid.w[2], sid.w[3] };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
+  xous_word_t r[8];
+
+  xous__call_sid(XOUS_SYSCALL_DESTROY_SERVER, sid, r);
   return xous__expect(r, XOUS_RESULT_OK);
 }
 
 xous_error_t
 xous_connect(xous_sid_t sid, xous_cid_t *cid)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_CONNECT, sid.w[0], sid.w[1],
-                             sid.w[2], sid.w[3] };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return cid_result(r, cid);
+  return connect_to(XOUS_SYSCALL_CONNECT, sid, cid);
 }
 
 xous_error_t
 xous_try_connect(xous_sid_t sid, xous_cid_t *cid)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_TRY_CONNECT, sid.w[0], sid.w[1],
-                             sid.w[2], sid.w[3] };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return cid_result(r, cid);
+  return connect_to(XOUS_SYSCALL_TRY_CONNECT, sid, cid);
 }
 
 xous_error_t
@@ -100,6 +101,7 @@ xous_connect_for_process(xous_pid_t pid, xous_sid_t sid, xous_cid_t *cid)
                              sid.w[2],
                              sid.w[3] };
   xous_word_t r[8] = { 0 };
+
   xous_syscall(a, r);
   return cid_result(r, cid);
 }
@@ -108,7 +110,6 @@ xous_error_t
 xous_disconnect(xous_cid_t cid)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_DISCONNECT, cid };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }

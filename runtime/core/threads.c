@@ -49,36 +49,36 @@ xous_error_t
 xous_join_thread(xous_tid_t tid, void **ret)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_JOIN_THREAD, tid };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  xous_error_t err = xous__expect(r, XOUS_RESULT_SCALAR1);
+  xous_word_t r[8];
+  xous_error_t err = xous__call(a, XOUS_RESULT_SCALAR1, r);
   if (err == XOUS_OK && ret != NULL)
     *ret = (void *)xous__result_word1(r);
   return err;
 }
 
+/* GetThreadId and GetProcessId: the one word of the result tag. No
+ * thread of a process has ID 0 (that is IRQ context) and no process has
+ * PID 0, so 0 says the call failed. */
+static xous_word_t
+id_call(xous_word_t nr, xous_word_t tag)
+{
+  const xous_word_t a[8] = { nr };
+  xous_word_t r[8];
+
+  return xous__call(a, tag, r) == XOUS_OK ? xous__result_word1(r) : 0;
+}
+
 xous_tid_t
 xous_get_thread_id(void)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_GET_THREAD_ID };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  /* No thread of a process has ID 0 (that is IRQ context): 0 is failure. */
-  return xous__expect(r, XOUS_RESULT_THREAD_ID) == XOUS_OK
-             ? xous__result_word1(r)
-             : 0;
+  return id_call(XOUS_SYSCALL_GET_THREAD_ID, XOUS_RESULT_THREAD_ID);
 }
 
 xous_pid_t
 xous_get_process_id(void)
 {
-  const xous_word_t a[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  /* PIDs are nonzero, so 0 says the call failed. */
-  return xous__expect(r, XOUS_RESULT_PROCESS_ID) == XOUS_OK
-             ? (xous_pid_t)xous__result_word1(r)
-             : 0;
+  return (xous_pid_t)id_call(XOUS_SYSCALL_GET_PROCESS_ID,
+                             XOUS_RESULT_PROCESS_ID);
 }
 
 /* Yield and WaitEvent write no result: the words come back holding the
@@ -119,9 +119,8 @@ xous_error_t
 xous_shutdown(void)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_SHUTDOWN };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
@@ -130,18 +129,16 @@ xous_claim_interrupt(unsigned irq, void (*handler)(unsigned irq, void *arg),
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_CLAIM_INTERRUPT, irq,
                              (xous_word_t)handler, (xous_word_t)arg };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
 xous_free_interrupt(unsigned irq)
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_FREE_INTERRUPT, irq };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
-  return xous__expect(r, XOUS_RESULT_OK);
+
+  return xous__call(a, XOUS_RESULT_OK, NULL);
 }
 
 xous_error_t
@@ -150,11 +147,10 @@ xous_adjust_process_limit(unsigned index, xous_word_t current,
 {
   const xous_word_t a[8] = { XOUS_SYSCALL_ADJUST_PROCESS_LIMIT, index, current,
                              proposed };
-  xous_word_t r[8] = { 0 };
-  xous_syscall(a, r);
+  xous_word_t r[8];
   /* Scalar2(index, value in force): the limit is applied only when
    * current matched, so the caller learns the value either way. */
-  xous_error_t err = xous__expect(r, XOUS_RESULT_SCALAR2);
+  xous_error_t err = xous__call(a, XOUS_RESULT_SCALAR2, r);
   if (err == XOUS_OK && limit != NULL)
     *limit = xous__result_word2(r);
   return err;
