@@ -10,8 +10,10 @@
  * XOUS_ERROR_COUNT and XOUS_SYSCALL_COUNT are written by hand in
  * <xous/types.h>. Every listed number must lie below the count and one of
  * them must equal count - 1, so the count is exactly one past the last
- * code. Duplicated numbers are caught by the switch statements below,
- * where a repeated case label does not compile.
+ * code. Duplicated numbers do not compile either: an error's slot in
+ * error_words below set twice is an override the build refuses
+ * (-Woverride-init, part of -Wextra), a syscall's repeated case label in
+ * xous_syscall_name() an error.
  */
 #define BELOW_ERROR_COUNT_(name, num, xname, text)                            \
   _Static_assert((num) < XOUS_ERROR_COUNT,                                    \
@@ -38,35 +40,33 @@ _Static_assert(0 XOUS_SYSCALL_MAP(IS_LAST_SYSCALL_),
 /* UnknownError's code is the kernel's, but it never travels as 22. */
 _Static_assert(XOUS_UNKNOWN_ERROR == 22, "UnknownError is 22");
 
+/* An error's name and text, by its code; a code the list skips has
+ * neither. */
+static const struct {
+  const char *name, *text;
+} error_words[XOUS_ERROR_COUNT] = {
+#define ERROR_WORDS_(name, num, xname, text) [num] = { xname, text },
+  XOUS_ERROR_MAP(ERROR_WORDS_)
+#undef ERROR_WORDS_
+};
+
+static bool
+listed(xous_error_t err)
+{
+  return (unsigned)err < XOUS_ERROR_COUNT && error_words[err].name != NULL;
+}
+
 const char *
 xous_strerror(xous_error_t err)
 {
-  switch (err) {
-#define TEXT_CASE_(name, num, xname, text)                                    \
-  case XOUS_##name:                                                           \
-    return text;
-    XOUS_ERROR_MAP(TEXT_CASE_)
-#undef TEXT_CASE_
-  default:
-    break;
-  }
   /* A value outside the list is what the kernel would call UnknownError. */
-  return "unknown error";
+  return listed(err) ? error_words[err].text : "unknown error";
 }
 
 const char *
 xous_error_name(xous_error_t err)
 {
-  switch (err) {
-#define NAME_CASE_(name, num, xname, text)                                    \
-  case XOUS_##name:                                                           \
-    return xname;
-    XOUS_ERROR_MAP(NAME_CASE_)
-#undef NAME_CASE_
-  default:
-    break;
-  }
-  return "UnknownError";
+  return listed(err) ? error_words[err].name : "UnknownError";
 }
 
 const char *
