@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <xous.h>
 
@@ -180,6 +181,17 @@ xous__call_number(const xous_word_t a[8])
   return a[0];
 }
 
+/* Starts the words of call nr, whose first argument is a1: the others 0
+ * until the encoder sets them. */
+static inline void
+xous__words_start(xous_word_t a[8], xous_word_t nr, xous_word_t a1)
+{
+  a[0] = nr;
+  a[1] = a1;
+  for (int i = 2; i < 8; i++)
+    a[i] = 0;
+}
+
 static inline xous_sid_t
 xous__sid_of_words(const xous_word_t w[4])
 {
@@ -250,104 +262,54 @@ xous__arg1(const xous_word_t a[8])
   return a[1];
 }
 
+/*
+ * The calls whose arguments are plain words from a1 on: one struct each,
+ * its fields in word order, read by xous__NAME_args_of() and written by
+ * xous__NAME_args_words(). A struct of words alone has no padding, so it
+ * is copied as the words it lists.
+ */
+#define XOUS__PLAIN_ARGS(name, ...)                                           \
+  struct xous__##name##_args {                                                \
+    xous_word_t __VA_ARGS__;                                                  \
+  };                                                                          \
+  _Static_assert(sizeof(struct xous__##name##_args) % sizeof(xous_word_t) ==  \
+                         0 &&                                                 \
+                     sizeof(struct xous__##name##_args) <=                    \
+                         7 * sizeof(xous_word_t),                             \
+                 "the arguments of " #name " are words a1..a7");              \
+  static inline struct xous__##name##_args xous__##name##_args_of(            \
+      const xous_word_t a[8])                                                 \
+  {                                                                           \
+    struct xous__##name##_args s;                                             \
+                                                                              \
+    memcpy(&s, &a[1], sizeof s);                                              \
+    return s;                                                                 \
+  }                                                                           \
+  static inline void                                                          \
+      xous__##name##_args_words(const struct xous__##name##_args *s,          \
+                                xous_word_t a[8])                             \
+  {                                                                           \
+    memcpy(&a[1], s, sizeof *s);                                              \
+  }
+
 /* MapMemory: phys (0: any), virt (0: the kernel picks), size, flags. */
-struct xous__map_args {
-  xous_word_t phys, virt, size, flags;
-};
-
-static inline struct xous__map_args
-xous__map_args_of(const xous_word_t a[8])
-{
-  struct xous__map_args m = { a[1], a[2], a[3], a[4] };
-
-  return m;
-}
-
-static inline void
-xous__map_args_words(const struct xous__map_args *m, xous_word_t a[8])
-{
-  a[1] = m->phys;
-  a[2] = m->virt;
-  a[3] = m->size;
-  a[4] = m->flags;
-}
+XOUS__PLAIN_ARGS(map, phys, virt, size, flags)
 
 /* UnmapMemory (addr, len), UpdateMemoryFlags (addr, len, flags, pid: 0 is
  * the caller), IncreaseHeap (len: the bytes, flags). */
-struct xous__range_args {
-  xous_word_t addr, len, flags, pid;
-};
+XOUS__PLAIN_ARGS(range, addr, len, flags, pid)
 
-static inline struct xous__range_args
-xous__range_args_of(const xous_word_t a[8])
-{
-  struct xous__range_args r = { a[1], a[2], a[3], a[4] };
-
-  return r;
-}
-
-static inline void
-xous__range_args_words(const struct xous__range_args *r, xous_word_t a[8])
-{
-  a[1] = r->addr;
-  a[2] = r->len;
-  a[3] = r->flags;
-  a[4] = r->pid;
-}
-
-struct xous__heap_args {
-  xous_word_t bytes, flags;
-};
-
-static inline struct xous__heap_args
-xous__heap_args_of(const xous_word_t a[8])
-{
-  struct xous__heap_args h = { a[1], a[2] };
-
-  return h;
-}
+/* IncreaseHeap (bytes, flags), DecreaseHeap (bytes). */
+XOUS__PLAIN_ARGS(heap, bytes, flags)
 
 /* AdjustProcessLimit: index, expected, proposed. */
-struct xous__limit_args {
-  xous_word_t index, expected, proposed;
-};
-
-static inline struct xous__limit_args
-xous__limit_args_of(const xous_word_t a[8])
-{
-  struct xous__limit_args l = { a[1], a[2], a[3] };
-
-  return l;
-}
+XOUS__PLAIN_ARGS(limit, index, expected, proposed)
 
 /* CreateThread: entry, stack base, stack size, arg1..arg4. */
-struct xous__thread_args {
-  xous_word_t entry, stack, stack_len, arg[4];
-};
-
-static inline struct xous__thread_args
-xous__thread_args_of(const xous_word_t a[8])
-{
-  struct xous__thread_args t = { a[1],
-                                 a[2],
-                                 a[3],
-                                 { a[4], a[5], a[6], a[7] } };
-
-  return t;
-}
+XOUS__PLAIN_ARGS(thread, entry, stack, stack_len, arg[4])
 
 /* ClaimInterrupt: irq, handler, arg. */
-struct xous__irq_args {
-  xous_word_t irq, handler, arg;
-};
-
-static inline struct xous__irq_args
-xous__irq_args_of(const xous_word_t a[8])
-{
-  struct xous__irq_args i = { a[1], a[2], a[3] };
-
-  return i;
-}
+XOUS__PLAIN_ARGS(irq, irq, handler, arg)
 
 /* ---- answers: ReturnScalar1/2/5, ReturnMemory, ReplyAndReceiveNext ----- */
 
@@ -451,9 +413,7 @@ xous__reply_set_type(xous_word_t a[8], xous_word_t type)
 static inline void
 xous__answer_return_words(const struct xous__answer *ans, xous_word_t a[8])
 {
-  for (int i = 0; i < 8; i++)
-    a[i] = 0;
-  a[1] = ans->sender;
+  xous__words_start(a, 0, ans->sender); /* the number comes with the tag */
   switch (ans->tag) {
   case XOUS_RESULT_SCALAR1:
     a[0] = XOUS_SYSCALL_RETURN_SCALAR1;
@@ -484,10 +444,7 @@ xous__answer_return_words(const struct xous__answer *ans, xous_word_t a[8])
 static inline void
 xous__answer_reply_words(const struct xous__answer *ans, xous_word_t a[8])
 {
-  for (int i = 0; i < 8; i++)
-    a[i] = 0;
-  a[0] = XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT;
-  a[1] = ans->sender;
+  xous__words_start(a, XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT, ans->sender);
   switch (ans->tag) {
   case XOUS_RESULT_SCALAR1:
     a[3] = ans->v[0];

@@ -91,10 +91,7 @@ xous__hosted_args_of(const xous_word_t a[8])
 static inline void
 xous__hosted_args_words(const struct xous__hosted_args *h, xous_word_t a[8])
 {
-  for (int i = 0; i < 8; i++)
-    a[i] = 0;
-  a[0] = XOUS__SYSCALL_HOSTED;
-  a[1] = h->op;
+  xous__words_start(a, XOUS__SYSCALL_HOSTED, h->op);
   switch (h->op) {
   case XOUS__PAGE_OF_SID:
     for (int i = 0; i < 4; i++)
