@@ -37,30 +37,43 @@ is_message_call(xous_word_t call)
   }
 }
 
+/* The calls one function answers whole, by number: this process's
+ * memory and threads, a server's receives and answers, and the calls
+ * that are the broker's alone. The others are sorted out below. */
+static void (*const answers[XOUS_SYSCALL_COUNT])(const xous_word_t a[8],
+                                                 xous_word_t r[8]) = {
+  [XOUS_SYSCALL_MAP_MEMORY] = xous__map_memory,
+  [XOUS_SYSCALL_UNMAP_MEMORY] = xous__unmap_memory,
+  [XOUS_SYSCALL_INCREASE_HEAP] = xous__increase_heap,
+  [XOUS_SYSCALL_DECREASE_HEAP] = xous__decrease_heap,
+  [XOUS_SYSCALL_UPDATE_MEMORY_FLAGS] = xous__update_memory_flags,
+  [XOUS_SYSCALL_CREATE_THREAD] = xous__create_thread,
+  [XOUS_SYSCALL_JOIN_THREAD] = xous__join_thread,
+  [XOUS_SYSCALL_RECEIVE_MESSAGE] = xous__direct_receive,
+  [XOUS_SYSCALL_TRY_RECEIVE_MESSAGE] = xous__direct_receive,
+  [XOUS_SYSCALL_RETURN_MEMORY] = xous__return_memory,
+  [XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT] = xous__reply_and_receive_next,
+  [XOUS_SYSCALL_CONNECT] = xous__forward,
+  [XOUS_SYSCALL_TRY_CONNECT] = xous__forward,
+  [XOUS_SYSCALL_CONNECT_FOR_PROCESS] = xous__forward,
+  [XOUS_SYSCALL_SHUTDOWN] = xous__forward,
+};
+
 void
 xous_syscall(const xous_word_t args[8], xous_word_t r[8])
 {
+  xous_word_t nr = xous__call_number(args);
+
   if (atomic_load_explicit(&xous__broker_gone, memory_order_relaxed) &&
-      is_message_call(xous__call_number(args))) {
+      is_message_call(nr)) {
     xous__set_error(r, XOUS_INTERNAL_ERROR);
     return;
   }
-  switch (xous__call_number(args)) {
-  case XOUS_SYSCALL_MAP_MEMORY:
-    xous__map_memory(args, r);
-    break;
-  case XOUS_SYSCALL_UNMAP_MEMORY:
-    xous__unmap_memory(args, r);
-    break;
-  case XOUS_SYSCALL_INCREASE_HEAP:
-    xous__increase_heap(args, r);
-    break;
-  case XOUS_SYSCALL_DECREASE_HEAP:
-    xous__decrease_heap(args, r);
-    break;
-  case XOUS_SYSCALL_UPDATE_MEMORY_FLAGS:
-    xous__update_memory_flags(args, r);
-    break;
+  if (nr < XOUS_SYSCALL_COUNT && answers[nr] != NULL) {
+    answers[nr](args, r);
+    return;
+  }
+  switch (nr) {
   case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT: {
     /* The broker keeps the tables these limits guard; the rest are this
      * process's own. */
@@ -94,12 +107,6 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     xous__result_set1(r, XOUS_RESULT_PROCESS_ID, pid);
     break;
   }
-  case XOUS_SYSCALL_CREATE_THREAD:
-    xous__create_thread(args, r);
-    break;
-  case XOUS_SYSCALL_JOIN_THREAD:
-    xous__join_thread(args, r);
-    break;
   case XOUS_SYSCALL_TERMINATE_PROCESS:
     /* The broker sees the process socket hang up: that is the death. */
     _exit((int)(xous__arg1(args) & 0xff));
@@ -119,16 +126,6 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
       xous__forward(args, r);
     break;
   }
-  case XOUS_SYSCALL_RECEIVE_MESSAGE:
-  case XOUS_SYSCALL_TRY_RECEIVE_MESSAGE:
-    xous__direct_receive(args, r);
-    break;
-  case XOUS_SYSCALL_RETURN_MEMORY:
-    xous__return_memory(args, r);
-    break;
-  case XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT:
-    xous__reply_and_receive_next(args, r);
-    break;
   case XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS:
   case XOUS_SYSCALL_CREATE_SERVER:
   case XOUS_SYSCALL_CREATE_SERVER_ID:
@@ -158,12 +155,6 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     xous__direct_return(&ans, r);
     break;
   }
-  case XOUS_SYSCALL_CONNECT:
-  case XOUS_SYSCALL_TRY_CONNECT:
-  case XOUS_SYSCALL_CONNECT_FOR_PROCESS:
-  case XOUS_SYSCALL_SHUTDOWN:
-    xous__forward(args, r);
-    break;
   default:
     xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
     break;

@@ -285,8 +285,8 @@ struct xd_process *xd_process_by_pid(unsigned pid);
 /* ---- server.c: SIDs and queues ------------------------------------------- */
 
 struct xd_server *xd_server_find(xous_sid_t sid);
-void xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
-                      bool id_only);
+/* CreateServerWithAddress, CreateServer, CreateServerId. */
+void xd_create_server(struct xd_thread *t, const xous_word_t a[8]);
 void xd_destroy_server(struct xd_thread *t, const xous_word_t a[8]);
 void xd_server_destroy(struct xd_server *s); /* owner died */
 /* Frees the relayed memory messages of client pid that the server never
@@ -308,8 +308,8 @@ void xd_adjust_limit(struct xd_thread *t, const xous_word_t a[8]);
 
 /* ---- connection.c ------------------------------------------------------- */
 
-void xd_connect(struct xd_thread *t, const xous_word_t a[8], bool try_only,
-                bool for_process);
+/* Connect, TryConnect, ConnectForProcess. */
+void xd_connect(struct xd_thread *t, const xous_word_t a[8]);
 void xd_disconnect(struct xd_thread *t, const xous_word_t a[8]);
 /* The CID of s in proc's table, made if need be (a reconnect gives the
  * same CID); 0 when the table is full. */

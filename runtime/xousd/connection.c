@@ -93,9 +93,12 @@ acts_for(const struct xd_process *proc, const struct xd_process *target)
 }
 
 void
-xd_connect(struct xd_thread *t, const xous_word_t a[8], bool try_only,
-           bool for_process)
+xd_connect(struct xd_thread *t, const xous_word_t a[8])
 {
+  /* TryConnect does not wait for the server; ConnectForProcess connects
+   * another process, named before the SID. */
+  bool try_only = xous__call_number(a) == XOUS_SYSCALL_TRY_CONNECT;
+  bool for_process = xous__call_number(a) == XOUS_SYSCALL_CONNECT_FOR_PROCESS;
   struct xous__connect_for_args cf = xous__connect_for_args_of(a);
   struct xd_process *target = t->proc;
   struct xd_server *s;

@@ -70,6 +70,25 @@ hello(struct xd_peer *p, const struct xous_wire_frame *f)
   }
 }
 
+/* The calls one function of the broker answers whole, by number; the
+ * others need more than the thread and the words (do_syscall). */
+static void (*const answers[XOUS_SYSCALL_COUNT])(struct xd_thread *t,
+                                                 const xous_word_t a[8]) = {
+  [XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS] = xd_create_server,
+  [XOUS_SYSCALL_CREATE_SERVER] = xd_create_server,
+  [XOUS_SYSCALL_CREATE_SERVER_ID] = xd_create_server,
+  [XOUS_SYSCALL_DESTROY_SERVER] = xd_destroy_server,
+  [XOUS_SYSCALL_CONNECT] = xd_connect,
+  [XOUS_SYSCALL_TRY_CONNECT] = xd_connect,
+  [XOUS_SYSCALL_CONNECT_FOR_PROCESS] = xd_connect,
+  [XOUS_SYSCALL_DISCONNECT] = xd_disconnect,
+  [XOUS_SYSCALL_RETURN_MEMORY] = xd_return,
+  [XOUS_SYSCALL_RETURN_SCALAR1] = xd_return,
+  [XOUS_SYSCALL_RETURN_SCALAR2] = xd_return,
+  [XOUS_SYSCALL_RETURN_SCALAR5] = xd_return,
+  [XOUS_SYSCALL_ADJUST_PROCESS_LIMIT] = xd_adjust_limit,
+};
+
 static void
 do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
 {
@@ -89,40 +108,14 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
     close(fd); /* only a memory message carries an object */
     fd = -1;
   }
+  if (nr < XOUS_SYSCALL_COUNT && answers[nr] != NULL) {
+    answers[nr](t, a);
+    return;
+  }
   switch (nr) {
-  case XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS:
-    xd_create_server(t, a, false, false);
-    break;
-  case XOUS_SYSCALL_CREATE_SERVER:
-    xd_create_server(t, a, true, false);
-    break;
-  case XOUS_SYSCALL_CREATE_SERVER_ID:
-    xd_create_server(t, a, true, true);
-    break;
-  case XOUS_SYSCALL_DESTROY_SERVER:
-    xd_destroy_server(t, a);
-    break;
-  case XOUS_SYSCALL_CONNECT:
-    xd_connect(t, a, false, false);
-    break;
-  case XOUS_SYSCALL_TRY_CONNECT:
-    xd_connect(t, a, true, false);
-    break;
-  case XOUS_SYSCALL_CONNECT_FOR_PROCESS:
-    xd_connect(t, a, false, true);
-    break;
-  case XOUS_SYSCALL_DISCONNECT:
-    xd_disconnect(t, a);
-    break;
   case XOUS_SYSCALL_SEND_MESSAGE:
   case XOUS_SYSCALL_TRY_SEND_MESSAGE:
     xd_send(t, a, fd, f->mem_offset);
-    break;
-  case XOUS_SYSCALL_RETURN_MEMORY:
-  case XOUS_SYSCALL_RETURN_SCALAR1:
-  case XOUS_SYSCALL_RETURN_SCALAR2:
-  case XOUS_SYSCALL_RETURN_SCALAR5:
-    xd_return(t, a);
     break;
   case XOUS__SYSCALL_HOSTED:
     xd_hosted_call(t, a);
@@ -134,9 +127,6 @@ do_syscall(struct xd_thread *t, const struct xous_wire_frame *f, int fd)
   case XOUS_SYSCALL_GET_THREAD_ID:
     xous__result_set1(r, XOUS_RESULT_THREAD_ID, t->tid);
     xd_reply(t, r, -1, 0);
-    break;
-  case XOUS_SYSCALL_ADJUST_PROCESS_LIMIT:
-    xd_adjust_limit(t, a);
     break;
   case XOUS_SYSCALL_SHUTDOWN:
     xous__result_set(r, XOUS_RESULT_OK, 0, 0, 0, 0, 0);

@@ -371,9 +371,13 @@ new_sid(struct xd_process *proc, xous_sid_t *sid)
 }
 
 void
-xd_create_server(struct xd_thread *t, const xous_word_t a[8], bool random,
-                 bool id_only)
+xd_create_server(struct xd_thread *t, const xous_word_t a[8])
 {
+  /* CreateServer and CreateServerId make the SID, CreateServerId no
+   * server; CreateServerWithAddress takes the caller's. */
+  xous_word_t nr = xous__call_number(a);
+  bool random = nr != XOUS_SYSCALL_CREATE_SERVER_WITH_ADDRESS;
+  bool id_only = nr == XOUS_SYSCALL_CREATE_SERVER_ID;
   xous_sid_t sid;
   struct xd_server *s = NULL;
   xous_word_t r[8];
