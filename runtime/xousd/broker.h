@@ -269,6 +269,8 @@ void xd_reply_error(struct xd_thread *t, xous_error_t err);
 void xd_peer_close(struct xd_peer *p);
 /* Closes every peer (xd_reap() frees them). */
 void xd_peer_close_all(void);
+/* Closes every process, and so its threads (xd_reap() frees them). */
+void xd_process_close_all(void);
 /* Frees closed peers; call when no callback holds one any more. */
 void xd_reap(void);
 

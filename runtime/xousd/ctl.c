@@ -87,16 +87,17 @@ state_of(const struct xd_process *proc)
   return xd_list_empty(&proc->threads) ? "idle" : "blocked";
 }
 
-/* Appends v to array a; false (and the array is given up) when either is
- * missing, which is what running out of memory looks like here. */
-static bool
-append(json_t *a, json_t *v)
+/* Appends v to the array *list (taking v). When either is missing, which
+ * is what running out of memory looks like here, the list is given up:
+ * *list becomes NULL, and the loops that fill it stop. */
+static void
+append(json_t **list, json_t *v)
 {
-  if (a == NULL || v == NULL || json_array_append_new(a, v) != 0) {
+  if (*list == NULL || v == NULL || json_array_append_new(*list, v) != 0) {
     json_decref(v);
-    return false;
+    json_decref(*list);
+    *list = NULL;
   }
-  return true;
 }
 
 static json_t *
@@ -114,19 +115,15 @@ list_processes(void)
       servers += xd.servers[i].used && xd.servers[i].owner == proc;
     for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++)
       conns += proc->conns[i].used;
-    if (!append(list, json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o,s:b,s:o}",
-                                "pid", (int)pid, "name", proc->name, "os_pid",
-                                (int)proc->os_pid, "state", state_of(proc),
-                                "threads", (int)count_threads(proc), "servers",
-                                (int)servers, "connections", (int)conns,
-                                "messages_sent",
-                                xd_json_u64(proc->messages_sent +
-                                            xd_direct_sent(proc)),
-                                "hosted", (int)proc->hosted, "thread_states",
-                                xd_thread_states(proc)))) {
-      json_decref(list);
-      list = NULL;
-    }
+    append(&list,
+           json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o,s:b,s:o}", "pid",
+                     (int)pid, "name", proc->name, "os_pid", (int)proc->os_pid,
+                     "state", state_of(proc), "threads",
+                     (int)count_threads(proc), "servers", (int)servers,
+                     "connections", (int)conns, "messages_sent",
+                     xd_json_u64(proc->messages_sent + xd_direct_sent(proc)),
+                     "hosted", (int)proc->hosted, "thread_states",
+                     xd_thread_states(proc)));
   }
   return list;
 }
@@ -154,15 +151,11 @@ list_servers(void)
     }
     snprintf(sid, sizeof sid, "%08x%08x%08x%08x", s->sid.w[0], s->sid.w[1],
              s->sid.w[2], s->sid.w[3]);
-    if (!append(list,
-                json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o}", "index", (int)i,
-                          "sid", sid, "owner", (int)s->owner->pid,
-                          "owner_name", s->owner->name, "queued", (int)queued,
-                          "in_use", (int)in_use, "lent", (int)s->lent,
-                          "served", xd_json_u64(served)))) {
-      json_decref(list);
-      list = NULL;
-    }
+    append(&list, json_pack("{s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:o}", "index",
+                            (int)i, "sid", sid, "owner", (int)s->owner->pid,
+                            "owner_name", s->owner->name, "queued",
+                            (int)queued, "in_use", (int)in_use, "lent",
+                            (int)s->lent, "served", xd_json_u64(served)));
   }
   return list;
 }
@@ -183,39 +176,13 @@ list_connections(void)
 
       if (!c->used)
         continue;
-      if (!append(list,
-                  json_pack("{s:i,s:i,s:i,s:b}", "pid", (int)pid, "cid",
-                            (int)(i + XOUS_FIRST_CID), "server",
-                            (int)c->server_index, "live",
-                            (int)(s->used && s->gen == c->server_gen)))) {
-        json_decref(list);
-        list = NULL;
-      }
+      append(&list, json_pack("{s:i,s:i,s:i,s:b}", "pid", (int)pid, "cid",
+                              (int)(i + XOUS_FIRST_CID), "server",
+                              (int)c->server_index, "live",
+                              (int)(s->used && s->gen == c->server_gen)));
     }
   }
   return list;
-}
-
-/* Ends every process before the broker shuts down. Closing a process
- * closes its thread peers too, which unlinks them from the peer list, so
- * the walk starts again from the head after each close. */
-static void
-close_processes(void)
-{
-  bool again = true;
-
-  while (again) {
-    again = false;
-    for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
-      struct xd_peer *q = xd_container_of(l, struct xd_peer, link);
-
-      if (q->role == XD_PEER_PROCESS && !q->closing) {
-        xd_peer_close(q);
-        again = true;
-        break;
-      }
-    }
-  }
 }
 
 /* The room a trace reader may ask for (XOUS_CTL_TRACE's w[1]). */
@@ -319,7 +286,7 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     break;
   case XOUS_CTL_SHUTDOWN:
     send_answer(p, xd_json_answer(true, NULL));
-    close_processes();
+    xd_process_close_all(); /* every process ends before the broker */
     xd_shutdown();
     return;
   case XOUS_CTL_HOSTED_ENV: {

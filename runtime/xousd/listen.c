@@ -317,12 +317,12 @@ xd_peer_close(struct xd_peer *p)
   xd_list_add_tail(&doomed, &p->link);
 }
 
-void
-xd_peer_close_all(void)
+/* Closes every peer, or every process peer only. Closing a process
+ * closes its thread peers too (they move to the doomed list), so each
+ * pass starts again from the head of the live list. */
+static void
+close_peers(bool processes_only)
 {
-  /* Closing a process closes its thread peers too (they move to the
-   * doomed list), so each pass starts again from the head of the live
-   * list. */
   bool again = true;
 
   while (again) {
@@ -330,13 +330,25 @@ xd_peer_close_all(void)
     for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
       struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
 
-      if (!p->closing) {
+      if (!p->closing && (!processes_only || p->role == XD_PEER_PROCESS)) {
         xd_peer_close(p);
         again = true;
         break;
       }
     }
   }
+}
+
+void
+xd_peer_close_all(void)
+{
+  close_peers(false);
+}
+
+void
+xd_process_close_all(void)
+{
+  close_peers(true);
 }
 
 static void
