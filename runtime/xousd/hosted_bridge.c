@@ -105,24 +105,6 @@ page_round(size_t *len)
 
 /* ---- the socket --------------------------------------------------------- */
 
-static int
-read_all(void *buf, size_t len)
-{
-  uint8_t *p = buf;
-
-  while (len > 0) {
-    ssize_t n = read(SOCK_FD, p, len);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 /* Writes one reply: its words, then len bytes of data (may be NULL for
  * none). A frame is never split by another's. */
 static void
@@ -528,7 +510,7 @@ read_call(struct call *c)
     uint8_t *payload = NULL;
     uint64_t len;
 
-    if (read_all(raw, sizeof raw) != 0)
+    if (xous__hosted_read_all(SOCK_FD, raw, sizeof raw) != 0)
       die_quietly();
     /* SAFETY: the nine words are copied out once; the payload length
      * they imply is bounded before anything is allocated. */
@@ -545,7 +527,8 @@ read_call(struct call *c)
     }
     if (len > 0) {
       payload = malloc((size_t)len);
-      if (payload == NULL || read_all(payload, (size_t)len) != 0)
+      if (payload == NULL ||
+          xous__hosted_read_all(SOCK_FD, payload, (size_t)len) != 0)
         die_quietly();
     }
     if (verdict == XOUS_HOSTED_NEW_THREAD) {

@@ -1,8 +1,11 @@
 /*
  * The payload rule of the hosted-mode protocol: which frames carry bytes
- * after their nine words, and how many.
+ * after their nine words, and how many; and moving them whole.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <xous.h>
 
@@ -120,4 +123,34 @@ xous__hosted_is_lend(const uint64_t w[8])
   return (nr == XOUS_SYSCALL_SEND_MESSAGE ||
           nr == XOUS_SYSCALL_TRY_SEND_MESSAGE) &&
          (kind == XOUS_MSG_LEND_MUT || kind == XOUS_MSG_LEND);
+}
+
+/* Moves exactly len bytes between p and the stream fd, reading or sending
+ * as often as it takes (a send never raises SIGPIPE). */
+static int
+whole(int fd, uint8_t *p, size_t len, bool out)
+{
+  while (len > 0) {
+    ssize_t n = out ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int
+xous__hosted_read_all(int fd, void *buf, size_t len)
+{
+  return whole(fd, buf, len, false);
+}
+
+int
+xous__hosted_write_all(int fd, const void *buf, size_t len)
+{
+  return whole(fd, (uint8_t *)buf, len, true); /* only read from */
 }

@@ -68,4 +68,11 @@ xous__hosted_classify(const struct xous_hosted_frame *f, uint64_t *len);
  * whatever kind but RetryCall, is followed by the lent bytes. */
 bool xous__hosted_is_lend(const uint64_t w[8]);
 
+/* Reads exactly len bytes from the blocking stream fd (a frame's header or
+ * payload): 0, or -1 when the stream ends or fails first. */
+int xous__hosted_read_all(int fd, void *buf, size_t len);
+/* Sends exactly len bytes on the stream socket fd: 0, or -1 when it fails
+ * first (a closed peer raises no SIGPIPE). */
+int xous__hosted_write_all(int fd, const void *buf, size_t len);
+
 #endif /* XOUSD_HOSTED_FRAME_H */

@@ -132,42 +132,6 @@ box_index(uint64_t tid)
 
 /* ---- the stream ------------------------------------------------------- */
 
-static int
-read_all(void *buf, size_t len)
-{
-  uint8_t *p = buf;
-
-  while (len > 0) {
-    ssize_t n = read(sock, p, len);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-static int
-write_all(const void *buf, size_t len)
-{
-  const uint8_t *p = buf;
-
-  while (len > 0) {
-    ssize_t n = send(sock, p, len, MSG_NOSIGNAL);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 static _Noreturn void
 say_connection_ended(void)
 {
@@ -214,7 +178,7 @@ reader(void *arg)
     uint64_t len;
     int i;
 
-    if (read_all(raw, sizeof raw) != 0)
+    if (xous__hosted_read_all(sock, raw, sizeof raw) != 0)
       connection_ended_in_reader();
     xous__hosted_decode(raw, &f);
     i = box_index(f.tid);
@@ -234,12 +198,13 @@ reader(void *arg)
     if (len > 0) {
       b->env_bytes = malloc((size_t)len);
       b->env_len = (size_t)len;
-      if (b->env_bytes == NULL || read_all(b->env_bytes, (size_t)len) != 0)
+      if (b->env_bytes == NULL ||
+          xous__hosted_read_all(sock, b->env_bytes, (size_t)len) != 0)
         connection_ended_in_reader();
     }
     /* A lend's bytes follow any answer but RetryCall. */
     if (b->lend != NULL && f.w[0] != XOUS_RESULT_RETRY_CALL &&
-        read_all(b->lend, b->lend_len) != 0)
+        xous__hosted_read_all(sock, b->lend, b->lend_len) != 0)
       connection_ended_in_reader();
     pthread_mutex_lock(&box_lock);
     memcpy(b->r, f.w, sizeof b->r);
@@ -276,8 +241,8 @@ call(uint64_t tid, const uint64_t w[8], const void *payload, size_t len,
     b->env_len = 0;
     pthread_mutex_unlock(&box_lock);
     pthread_mutex_lock(&write_lock);
-    if (write_all(raw, sizeof raw) != 0 ||
-        (len > 0 && write_all(payload, len) != 0))
+    if (xous__hosted_write_all(sock, raw, sizeof raw) != 0 ||
+        (len > 0 && xous__hosted_write_all(sock, payload, len) != 0))
       say_connection_ended();
     pthread_mutex_unlock(&write_lock);
     pthread_mutex_lock(&box_lock);
@@ -400,7 +365,8 @@ join(void)
     k[i] = (uint8_t)(hi << 4 | lo);
   }
   dial();
-  if (write_all(k, sizeof k) != 0 || read_all(&got, 1) != 0) {
+  if (xous__hosted_write_all(sock, k, sizeof k) != 0 ||
+      xous__hosted_read_all(sock, &got, 1) != 0) {
     printf("closed\n");
     exit(2);
   }
@@ -965,11 +931,11 @@ role_fault(int argc, char **argv)
     for (size_t i = 0; i < sizeof junk; i++)
       junk[i] = (uint8_t)(i * 37 + 11);
     memset(junk + 16, 0xff, 40);
-    write_all(junk, sizeof junk);
+    xous__hosted_write_all(sock, junk, sizeof junk);
   } else if (strcmp(argv[0], "short") == 0) {
     uint8_t raw[XOUS_HOSTED_HEADER_BYTES] = { 0 };
 
-    write_all(raw, 30); /* then silence, then the end */
+    xous__hosted_write_all(sock, raw, 30); /* then silence, then the end */
     shutdown(sock, SHUT_WR);
   } else if (strcmp(argv[0], "huge") == 0) {
     struct xous_hosted_frame f = { .tid = tid };
@@ -980,7 +946,7 @@ role_fault(int argc, char **argv)
     f.w[2] = XOUS_MSG_LEND_MUT;
     f.w[5] = (uint64_t)XOUS_HOSTED_PAYLOAD_MAX + 1;
     xous__hosted_encode(&f, raw);
-    write_all(raw, sizeof raw);
+    xous__hosted_write_all(sock, raw, sizeof raw);
   } else if (strcmp(argv[0], "bad-tid") == 0) {
     /* A TID never given: an error answer, the stream goes on. */
     uint64_t w[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
@@ -1025,7 +991,8 @@ role_bad_key(void)
 
   memset(k, 0x5a, sizeof k);
   dial();
-  if (write_all(k, sizeof k) == 0 && read_all(&got, 1) != 0) {
+  if (xous__hosted_write_all(sock, k, sizeof k) == 0 &&
+      xous__hosted_read_all(sock, &got, 1) != 0) {
     printf("closed\n");
     return 0;
   }
