@@ -28,6 +28,7 @@ xous_core_portable = \
 	runtime/core/errors.c \
 	runtime/core/helpers.c \
 	runtime/core/internal.h \
+	runtime/core/le.h \
 	runtime/core/memory.c \
 	runtime/core/messages.c \
 	runtime/core/rkyv.c \

@@ -9,6 +9,8 @@
 
 #include <xous/rkyv.h>
 
+#include "le.h"
+
 /* Above this an out-of-line length does not fit rkyv's encoding. */
 #define OUT_OF_LINE_MAX 0x3fffffffu
 
@@ -38,13 +40,6 @@ xous_rkyv_root(const xous_rkyv_reader_t *r, size_t size, size_t align,
   return XOUS_OK;
 }
 
-static uint32_t
-load_u32(const uint8_t *p)
-{
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-         (uint32_t)p[3] << 24;
-}
-
 xous_error_t
 xous_rkyv_get_u8(const xous_rkyv_reader_t *r, size_t at, uint8_t *v)
 {
@@ -67,7 +62,7 @@ xous_rkyv_get_u32s(const xous_rkyv_reader_t *r, size_t at, uint32_t *v,
   if (at % 4 != 0 || n > r->len / 4 || !in_range(r, at, n * 4))
     return XOUS_INVALID_ARGUMENT;
   for (size_t i = 0; i < n; i++)
-    v[i] = load_u32(r->buf + at + 4 * i);
+    v[i] = (uint32_t)xous__le_load(r->buf + at + 4 * i, 4);
   return XOUS_OK;
 }
 
@@ -109,8 +104,9 @@ xous_rkyv_get_str(const xous_rkyv_reader_t *r, size_t at, const uint8_t **s,
       ;
     target = at;
   } else {
-    uint32_t enc = load_u32(repr);
-    uint32_t off = load_u32(repr + 4); /* an i32, two's complement */
+    uint32_t enc = (uint32_t)xous__le_load(repr, 4);
+    uint32_t off = (uint32_t)xous__le_load(repr + 4,
+                                           4); /* an i32, two's complement */
 
     n = (enc & 0x3f) | (enc & ~(uint32_t)0xff) >> 2;
     if (n <= XOUS_RKYV_INLINE_MAX)
@@ -274,15 +270,6 @@ xous_rkyv_put_u8(xous_rkyv_writer_t *w, size_t at, uint8_t v)
     w->buf[at] = v;
 }
 
-static void
-store_u32(uint8_t *p, uint32_t v)
-{
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-
 void
 xous_rkyv_put_u32(xous_rkyv_writer_t *w, size_t at, uint32_t v)
 {
@@ -296,7 +283,7 @@ xous_rkyv_put_u32s(xous_rkyv_writer_t *w, size_t at, const uint32_t *v,
   if (n > w->cap / 4 || !writable(w, at, 4 * n))
     return;
   for (size_t i = 0; i < n; i++)
-    store_u32(w->buf + at + 4 * i, v[i]);
+    xous__le_store(w->buf + at + 4 * i, v[i], 4);
 }
 
 void
@@ -328,8 +315,8 @@ xous_rkyv_put_str(xous_rkyv_writer_t *w, size_t at, const xous_rkyv_str_t *str)
       fail(w, XOUS_INVALID_ARGUMENT);
       return;
     }
-    store_u32(p, (len & 0x3f) | 0x80 | (len & ~(uint32_t)0x3f) << 2);
-    store_u32(p + 4, ~back + 1u);
+    xous__le_store(p, (len & 0x3f) | 0x80 | (len & ~(uint32_t)0x3f) << 2, 4);
+    xous__le_store(p + 4, ~back + 1u, 4);
   }
 }
 

@@ -10,45 +10,29 @@
 #include <xous.h>
 
 #include "core/abi.h"
+#include "core/le.h"
 #include "xousd/hosted_frame.h"
 
 /* The protocol's words are 64-bit, and the codec reads them in place. */
 _Static_assert(sizeof(xous_word_t) == sizeof(uint64_t),
                "the hosted-mode protocol needs a 64-bit host");
 
-static uint64_t
-load_le(const uint8_t *p)
-{
-  uint64_t v = 0;
-
-  for (int i = 7; i >= 0; i--)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-static void
-store_le(uint8_t *p, uint64_t v)
-{
-  for (int i = 0; i < 8; i++, v >>= 8)
-    p[i] = (uint8_t)v;
-}
-
 void
 xous__hosted_decode(const uint8_t raw[XOUS_HOSTED_HEADER_BYTES],
                     struct xous_hosted_frame *f)
 {
-  f->tid = load_le(raw);
+  f->tid = xous__le_load(raw, 8);
   for (int i = 0; i < 8; i++)
-    f->w[i] = load_le(raw + 8 * (i + 1));
+    f->w[i] = xous__le_load(raw + 8 * (i + 1), 8);
 }
 
 void
 xous__hosted_encode(const struct xous_hosted_frame *f,
                     uint8_t raw[XOUS_HOSTED_HEADER_BYTES])
 {
-  store_le(raw, f->tid);
+  xous__le_store(raw, f->tid, 8);
   for (int i = 0; i < 8; i++)
-    store_le(raw + 8 * (i + 1), f->w[i]);
+    xous__le_store(raw + 8 * (i + 1), f->w[i], 8);
 }
 
 int

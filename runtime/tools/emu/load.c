@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "emu/emu.h"
 
 #define PAGE XOUS_PAGE_SIZE
@@ -169,22 +170,6 @@ out:
   return rc;
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-
-static void
-put16(uint8_t *p, uint32_t v)
-{
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-}
-
 /* The parameter block as the loader writes it (ABI.md section 4), with
  * the arguments that the device's loader never passes: "AppP" (size 8:
  * the total length and the number of blocks), "EnvB" with no variables
@@ -201,27 +186,27 @@ build_params(uint8_t *buf, size_t cap, int argc, char **argv)
     return 0;
   memset(buf, 0, cap);
   memcpy(buf, "AppP", 4);
-  put32(buf + 4, 8);
-  put32(buf + 12, 3);
+  xous__le_store(buf + 4, 8, 4);
+  xous__le_store(buf + 12, 3, 4);
   memcpy(buf + off, "EnvB", 4);
-  put32(buf + off + 4, 2);
-  put16(buf + off + 8, 0);
+  xous__le_store(buf + off + 4, 2, 4);
+  xous__le_store(buf + off + 8, 0, 2);
   off += 10;
   memcpy(buf + off, "ArgL", 4);
   args_at = off + 8;
-  put16(buf + args_at, (uint32_t)argc);
+  xous__le_store(buf + args_at, (uint32_t)argc, 2);
   off = args_at + 2;
   for (i = 0; i < (size_t)argc; i++) {
     size_t n = strlen(argv[i]);
 
     if (n > 0xffff || off + 2 + n > cap)
       return 0;
-    put16(buf + off, (uint32_t)n);
+    xous__le_store(buf + off, (uint32_t)n, 2);
     memcpy(buf + off + 2, argv[i], n);
     off += 2 + n;
   }
-  put32(buf + args_at - 4, (uint32_t)(off - args_at));
-  put32(buf + 8, (uint32_t)off);
+  xous__le_store(buf + args_at - 4, (uint32_t)(off - args_at), 4);
+  xous__le_store(buf + 8, (uint32_t)off, 4);
   return off;
 }
 
