@@ -485,30 +485,11 @@ END_TEST
 
 /* ==== relayed lends of dead clients ======================================= */
 
-/* Sends frame f with fd (or -1) on sock. */
+/* Sends frame f with fd (or -1) on sock, as libxous does. */
 static void
 send_frame(int sock, const struct xous_wire_frame *f, int fd)
 {
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct iovec iov = { .iov_base = (void *)f, .iov_len = sizeof *f };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-  if (fd >= 0) {
-    struct cmsghdr *c;
-
-    memset(&u, 0, sizeof u);
-    msg.msg_control = u.buf;
-    msg.msg_controllen = sizeof u.buf;
-    c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  ck_assert(sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof *f);
+  ck_assert(xous__wire_send(sock, f, fd) == 0);
 }
 
 static struct xous_wire_frame
