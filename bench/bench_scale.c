@@ -53,15 +53,6 @@ now_s(void)
   return (double)monotonic_ns() / 1e9;
 }
 
-static void
-sleep_ms(int ms)
-{
-  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-    continue;
-}
-
 static xous_sid_t
 server_sid(unsigned i)
 {
@@ -281,7 +272,7 @@ start_broker(const char *xousd)
     close(fd);
     if (r == 0)
       return true;
-    sleep_ms(10);
+    sleep_for_ms(10);
   }
   return false;
 }
@@ -336,7 +327,7 @@ main(int argc, char **argv)
     fprintf(stderr, "bench_scale: xousd did not start\n");
     return 2;
   }
-  sleep_ms(50);
+  sleep_for_ms(50);
   rss_idle = proc_rss_kb(broker);
   fds_idle = proc_fds(broker, NULL);
   if (pipe(report) != 0 || pipe(go) != 0)

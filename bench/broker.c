@@ -55,15 +55,6 @@ bench_fork(void)
   return pid;
 }
 
-static void
-pause_ms(int ms)
-{
-  struct timespec ts = { 0, (long)ms * 1000000 };
-
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-    continue;
-}
-
 static bool
 accepts(const char *path)
 {
@@ -149,7 +140,7 @@ bench_broker_start(const char *xousd)
       bench_broker_stop();
       return -1;
     }
-    pause_ms(5);
+    sleep_for_ms(5);
   }
   return broker;
 }
@@ -169,7 +160,7 @@ bench_broker_stop(void)
         waitpid(broker, NULL, 0);
         break;
       }
-      pause_ms(5);
+      sleep_for_ms(5);
     }
     broker = 0;
   }

@@ -5,6 +5,7 @@
 #ifndef XOUS_TOOLS_MONOTONIC_H
 #define XOUS_TOOLS_MONOTONIC_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -27,6 +28,16 @@ static inline long long
 now_ms(void)
 {
   return monotonic_ns() / 1000000;
+}
+
+/* Waits ms milliseconds, however often a signal cuts the wait short. */
+static inline void
+sleep_for_ms(long ms)
+{
+  struct timespec ts = { (time_t)(ms / 1000), (ms % 1000) * 1000000L };
+
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    continue;
 }
 
 #endif /* XOUS_TOOLS_MONOTONIC_H */

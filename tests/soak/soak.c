@@ -89,15 +89,6 @@ static const char *builddir;
 static pid_t broker;
 static unsigned next_key = 1;
 
-static void
-sleep_ms(int ms)
-{
-  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-    continue;
-}
-
 static pid_t
 spawn(const char *out, const char *const argv[])
 {
@@ -233,7 +224,7 @@ stop_relay(pid_t pids[ORDER_SENDERS + 1], unsigned *bad)
 
   kill(pids[0], SIGUSR1);
   while (waitpid(pids[0], &st, WNOHANG) == 0 && now_us() < deadline)
-    sleep_ms(10);
+    sleep_for_ms(10);
   kill(pids[0], SIGKILL);
   waitpid(pids[0], NULL, WNOHANG);
   for (unsigned i = 1; i <= ORDER_SENDERS; i++) {
@@ -277,7 +268,7 @@ reap(struct child *c, int timeout_ms)
       c->end_us = now_us();
       return;
     }
-    sleep_ms(1);
+    sleep_for_ms(1);
   }
 }
 
@@ -380,7 +371,7 @@ wait_line(const char *path, const char *line, int timeout_ms)
       return true;
     if (now_us() > deadline)
       return false;
-    sleep_ms(5);
+    sleep_for_ms(5);
   }
 }
 
@@ -431,7 +422,7 @@ soak_ticktimer(unsigned rounds, unsigned *naps)
       printf("soak: a ticktimer client did not start\n");
       ok = false;
     }
-    sleep_ms(rand() % 20); /* mid-request: some sleeps parked, some not */
+    sleep_for_ms(rand() % 20); /* mid-request: some sleeps parked, some not */
     kill(c->pid, SIGKILL);
     c->killed = true;
     reap(c, 2000);
@@ -447,7 +438,7 @@ soak_ticktimer(unsigned rounds, unsigned *naps)
     }
   }
   for (int i = 0; i < 500 && (held = slots_held("xous-ticktimer")) > 0; i++)
-    sleep_ms(10);
+    sleep_for_ms(10);
   if (held != 0) {
     printf("soak: the ticktimer holds %ld slots of dead clients\n", held);
     ok = false;
@@ -472,7 +463,7 @@ soak_broker_kill(long long *worst_us)
   cli = start_rel("pair-client", "rel-soak-pair000");
   if (!wait_line(cli->out, "running", 10000))
     return false;
-  sleep_ms(200 + rand() % 300);
+  sleep_for_ms(200 + rand() % 300);
   at = now_us();
   kill(broker, SIGKILL);
   waitpid(broker, NULL, 0);
@@ -576,13 +567,13 @@ main(int argc, char **argv)
     snprintf(out, sizeof out, "%s/xousd.txt", dir);
     broker = spawn(out, args);
     for (int i = 0; i < 500 && broker_processes() < 0; i++)
-      sleep_ms(10);
+      sleep_for_ms(10);
     if (broker_processes() != 0) {
       fprintf(stderr, "soak: xousd did not start\n");
       return 2;
     }
   }
-  sleep_ms(100); /* the broker closes the probe's socket meanwhile */
+  sleep_for_ms(100); /* the broker closes the probe's socket meanwhile */
   shm0 = count_shm();
   fds0 = proc_fds(broker, &mem0);
   rss0 = proc_rss_kb(broker);
@@ -597,7 +588,7 @@ main(int argc, char **argv)
   for (unsigned i = 0; i < nclients; i++)
     client_slot[i] = (unsigned)(start_peer(false, i % nservers) - kids);
   start_relay(relay);
-  sleep_ms(1000);
+  sleep_for_ms(1000);
   rss_warm = proc_rss_kb(broker);
 
   /* Kill and restart until the end, a victim every KILL_EVERY_MS. */
@@ -612,7 +603,7 @@ main(int argc, char **argv)
 
     next_kill += KILL_EVERY_MS * 1000;
     while (now_us() < next_kill)
-      sleep_ms(5);
+      sleep_for_ms(5);
     if (nkills == MAX_KILLS)
       break;
     at = now_us();
@@ -627,13 +618,13 @@ main(int argc, char **argv)
         if (kills[j].server == c->index)
           kills[nkills].close = true;
       nkills++;
-      sleep_ms(30); /* its clients wait in Connect meanwhile */
+      sleep_for_ms(30); /* its clients wait in Connect meanwhile */
     } else {
       client_kills++;
     }
     *slot = (unsigned)(start_peer(server, c->index) - kids);
   }
-  sleep_ms(500);
+  sleep_for_ms(500);
   rss_end = proc_rss_kb(broker);
   order_hops = stop_relay(relay, &order_bad);
 
@@ -647,8 +638,8 @@ main(int argc, char **argv)
     reap(&kids[server_slot[i]], 2000);
   }
   for (int i = 0; i < 200 && (procs_end = broker_processes()) != 0; i++)
-    sleep_ms(10);
-  sleep_ms(100);
+    sleep_for_ms(10);
+  sleep_for_ms(100);
   fds_end = proc_fds(broker, &mem_end);
   shm_end = count_shm();
   rss_idle = proc_rss_kb(broker);
@@ -776,7 +767,7 @@ main(int argc, char **argv)
     snprintf(out, sizeof out, "%s/xousd2.txt", dir);
     broker = spawn(out, args);
     for (int i = 0; i < 500 && broker_processes() < 0; i++)
-      sleep_ms(10);
+      sleep_for_ms(10);
     tt_ok = soak_ticktimer(seconds / 2 + 1, &naps);
     pair_ok = soak_broker_kill(&worst);
     printf("soak: ticktimer clients killed mid-sleep: %u, sleeps answered "
