@@ -182,12 +182,27 @@ struct xous__pddb_bulk_header {
 
 /* ---- rkyv archives: arch[0..used] ----------------------------------------- */
 
-xous_error_t xous__pddb_basis_request_read(const void *arch, size_t used,
-                                           struct xous__pddb_basis_request *m);
-xous_error_t
-xous__pddb_basis_request_write(void *page, size_t cap,
-                               const struct xous__pddb_basis_request *m,
-                               size_t *used);
+/* Each struct's pair, which share one shape:
+ *   xous_error_t xous__pddb_<name>_read(const void *arch, size_t used,
+ *                                       struct xous__pddb_<name> *m);
+ *   xous_error_t xous__pddb_<name>_write(void *page, size_t cap,
+ *                                        const struct xous__pddb_<name> *m,
+ *                                        size_t *used);
+ * for basis_request, dict_request, key_request, key_attr, key_list and
+ * key_record. */
+#define XOUS__PDDB_CODEC(name)                                                \
+  xous_error_t xous__pddb_##name##_read(const void *arch, size_t used,        \
+                                        struct xous__pddb_##name *m);         \
+  xous_error_t xous__pddb_##name##_write(void *page, size_t cap,              \
+                                         const struct xous__pddb_##name *m,   \
+                                         size_t *used)
+
+XOUS__PDDB_CODEC(basis_request);
+XOUS__PDDB_CODEC(dict_request);
+XOUS__PDDB_CODEC(key_request);
+XOUS__PDDB_CODEC(key_attr);
+XOUS__PDDB_CODEC(key_list);
+XOUS__PDDB_CODEC(key_record);
 
 /* names[0..n] (n <= 63) fill the list; the rest are empty. */
 xous_error_t xous__pddb_basis_list_read(const void *arch, size_t used,
@@ -196,38 +211,6 @@ xous_error_t xous__pddb_basis_list_read(const void *arch, size_t used,
 xous_error_t xous__pddb_basis_list_write(void *page, size_t cap,
                                          const struct xous__pddb_text *names,
                                          size_t n, uint32_t num, size_t *used);
-
-xous_error_t xous__pddb_dict_request_read(const void *arch, size_t used,
-                                          struct xous__pddb_dict_request *m);
-xous_error_t
-xous__pddb_dict_request_write(void *page, size_t cap,
-                              const struct xous__pddb_dict_request *m,
-                              size_t *used);
-
-xous_error_t xous__pddb_key_request_read(const void *arch, size_t used,
-                                         struct xous__pddb_key_request *m);
-xous_error_t
-xous__pddb_key_request_write(void *page, size_t cap,
-                             const struct xous__pddb_key_request *m,
-                             size_t *used);
-
-xous_error_t xous__pddb_key_attr_read(const void *arch, size_t used,
-                                      struct xous__pddb_key_attr *m);
-xous_error_t xous__pddb_key_attr_write(void *page, size_t cap,
-                                       const struct xous__pddb_key_attr *m,
-                                       size_t *used);
-
-xous_error_t xous__pddb_key_list_read(const void *arch, size_t used,
-                                      struct xous__pddb_key_list *m);
-xous_error_t xous__pddb_key_list_write(void *page, size_t cap,
-                                       const struct xous__pddb_key_list *m,
-                                       size_t *used);
-
-xous_error_t xous__pddb_key_record_read(const void *arch, size_t used,
-                                        struct xous__pddb_key_record *m);
-xous_error_t xous__pddb_key_record_write(void *page, size_t cap,
-                                         const struct xous__pddb_key_record *m,
-                                         size_t *used);
 
 /* ---- the hand-packed pages ------------------------------------------------ */
 
