@@ -31,12 +31,15 @@ take(struct xous__senres_reader *r, size_t n, size_t a)
   return p;
 }
 
+/* The next n-byte little-endian field, aligned on n; 0 when it is not
+ * there. */
 static uint64_t
-le(const uint8_t *p, size_t n)
+get_le(struct xous__senres_reader *r, size_t n)
 {
+  const uint8_t *p = take(r, n, n);
   uint64_t v = 0;
 
-  while (n-- > 0)
+  while (p != NULL && n-- > 0)
     v = v << 8 | p[n];
   return v;
 }
@@ -58,14 +61,6 @@ xous__senres_read_begin(struct xous__senres_reader *r, const void *buf,
   return true;
 }
 
-uint8_t
-xous__senres_get_u8(struct xous__senres_reader *r)
-{
-  const uint8_t *p = take(r, 1, 1);
-
-  return p != NULL ? p[0] : 0;
-}
-
 bool
 xous__senres_get_bool(struct xous__senres_reader *r)
 {
@@ -74,30 +69,6 @@ xous__senres_get_bool(struct xous__senres_reader *r)
   if (v > 1)
     r->failed = true;
   return v == 1;
-}
-
-uint16_t
-xous__senres_get_u16(struct xous__senres_reader *r)
-{
-  const uint8_t *p = take(r, 2, 2);
-
-  return p != NULL ? (uint16_t)le(p, 2) : 0;
-}
-
-uint32_t
-xous__senres_get_u32(struct xous__senres_reader *r)
-{
-  const uint8_t *p = take(r, 4, 4);
-
-  return p != NULL ? (uint32_t)le(p, 4) : 0;
-}
-
-uint64_t
-xous__senres_get_u64(struct xous__senres_reader *r)
-{
-  const uint8_t *p = take(r, 8, 8);
-
-  return p != NULL ? le(p, 8) : 0;
 }
 
 bool
@@ -114,14 +85,11 @@ xous__senres_get_str(struct xous__senres_reader *r, const uint8_t **s,
   return true;
 }
 
+/* An Option's tag is a bool's byte: 0 None, 1 Some. */
 bool
 xous__senres_get_some(struct xous__senres_reader *r)
 {
-  uint8_t tag = xous__senres_get_u8(r);
-
-  if (tag > 1)
-    r->failed = true;
-  return tag == 1;
+  return xous__senres_get_bool(r);
 }
 
 /* Room for n bytes at alignment a: the place, or NULL (overflow). */
@@ -149,6 +117,22 @@ put_le(struct xous__senres_writer *w, uint64_t v, size_t n)
     p[i] = (uint8_t)v;
 }
 
+/* The fixed-width fields, each as wide as its type and aligned on that. */
+#define FIXED(name, type)                                                     \
+  type xous__senres_get_##name(struct xous__senres_reader *r)                 \
+  {                                                                           \
+    return (type)get_le(r, sizeof(type));                                     \
+  }                                                                           \
+  void xous__senres_put_##name(struct xous__senres_writer *w, type v)         \
+  {                                                                           \
+    put_le(w, v, sizeof(type));                                               \
+  }
+
+FIXED(u8, uint8_t)
+FIXED(u16, uint16_t)
+FIXED(u32, uint32_t)
+FIXED(u64, uint64_t)
+
 void
 xous__senres_write_begin(struct xous__senres_writer *w, void *buf, size_t cap,
                          const char fourcc[4])
@@ -162,30 +146,6 @@ xous__senres_write_begin(struct xous__senres_writer *w, void *buf, size_t cap,
   put_le(w, XOUS__SENRES_MAGIC, 4);
   if ((p = room(w, 4, 1)) != NULL)
     memcpy(p, fourcc, 4);
-}
-
-void
-xous__senres_put_u8(struct xous__senres_writer *w, uint8_t v)
-{
-  put_le(w, v, 1);
-}
-
-void
-xous__senres_put_u16(struct xous__senres_writer *w, uint16_t v)
-{
-  put_le(w, v, 2);
-}
-
-void
-xous__senres_put_u32(struct xous__senres_writer *w, uint32_t v)
-{
-  put_le(w, v, 4);
-}
-
-void
-xous__senres_put_u64(struct xous__senres_writer *w, uint64_t v)
-{
-  put_le(w, v, 8);
 }
 
 void
