@@ -99,15 +99,11 @@ restore_broker_fds(pid_t broker)
 static bool
 control_peer(int fd)
 {
-  struct xous_wire_frame f;
+  struct xous_wire_frame f = xous__wire_frame(XOUS_WIRE_CTL);
   struct pollfd p = { .fd = fd, .events = POLLIN };
   char buf[65536];
   ssize_t n;
 
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
   f.w[0] = XOUS_CTL_PS;
   if (send(fd, &f, sizeof f, MSG_NOSIGNAL) != (ssize_t)sizeof f)
     return false;
@@ -230,35 +226,48 @@ END_TEST
 
 /* ==== standard servers and their dead clients ============================ */
 
+/* Sends the control request cmd with argument arg to the broker on a new
+ * raw connection; returns the connection. */
+static int
+ctl_send(uint64_t cmd, uint64_t arg)
+{
+  struct xous_wire_frame f = xous__wire_frame(XOUS_WIRE_CTL);
+  int fd = harness_raw_connect();
+
+  f.w[0] = cmd;
+  f.w[1] = arg;
+  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
+  return fd;
+}
+
+/* The broker's answer to the control request cmd: the JSON after the
+ * answer's frame, NUL terminated, in a buffer that the next call reuses. */
+static const char *
+ctl_text(uint64_t cmd)
+{
+  static char buf[65536];
+  struct pollfd p = { .fd = ctl_send(cmd, 0), .events = POLLIN };
+  ssize_t n;
+
+  ck_assert(poll(&p, 1, BOUND_MS) == 1);
+  n = recv(p.fd, buf, sizeof buf - 1, 0);
+  close(p.fd);
+  ck_assert(n >= (ssize_t)sizeof(struct xous_wire_frame));
+  buf[n] = '\0';
+  return buf + sizeof(struct xous_wire_frame);
+}
+
 /* A number in the broker's JSON for the first server whose owner matches
  * want ("\"owner_name\":\"NAME\"" or "\"owner\":PID,"): "in_use" and the
  * like; -1 when there is none. */
 static long
 server_figure_of(const char *want, const char *field)
 {
-  static char buf[65536];
-  struct xous_wire_frame f;
-  struct pollfd p;
+  const char *servers = ctl_text(XOUS_CTL_SERVERS), *at;
   char key[80];
-  const char *at;
-  ssize_t n;
-  int fd = harness_raw_connect();
 
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
-  f.w[0] = XOUS_CTL_SERVERS;
-  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
-  p.fd = fd;
-  p.events = POLLIN;
-  ck_assert(poll(&p, 1, BOUND_MS) == 1);
-  n = recv(fd, buf, sizeof buf - 1, 0);
-  close(fd);
-  ck_assert(n >= (ssize_t)sizeof f);
-  buf[n] = '\0';
   snprintf(key, sizeof key, "\"%s\":", field);
-  at = strstr(buf + sizeof f, want);
+  at = strstr(servers, want);
   if (at == NULL || (at = strstr(at, key)) == NULL)
     return -1;
   return strtol(at + strlen(key), NULL, 10);
@@ -384,32 +393,15 @@ END_TEST
 static long
 process_pid(const char *name)
 {
-  static char buf[65536];
-  struct xous_wire_frame f = { 0 };
-  struct pollfd p;
+  const char *ps = ctl_text(XOUS_CTL_PS), *at;
   char want[96];
-  const char *at;
-  ssize_t n;
-  int fd = harness_raw_connect();
 
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
-  f.w[0] = XOUS_CTL_PS;
-  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
-  p.fd = fd;
-  p.events = POLLIN;
-  ck_assert(poll(&p, 1, BOUND_MS) == 1);
-  n = recv(fd, buf, sizeof buf - 1, 0);
-  close(fd);
-  ck_assert(n >= (ssize_t)sizeof f);
-  buf[n] = '\0';
   snprintf(want, sizeof want, "\"name\":\"%s\"", name);
   /* {"pid":N,"name":"..." : the PID comes just before the name. */
-  at = strstr(buf + sizeof f, want);
+  at = strstr(ps, want);
   if (at == NULL)
     return -1;
-  while (at > buf + sizeof f && at[-1] != ':')
+  while (at > ps && at[-1] != ':')
     at--;
   return strtol(at, NULL, 10);
 }
@@ -503,25 +495,13 @@ answer_of(int sock)
   return f;
 }
 
-static struct xous_wire_frame
-new_frame(uint16_t type)
-{
-  struct xous_wire_frame f;
-
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = type;
-  return f;
-}
-
 /* A process made of raw frames lends a page to a server that never
  * receives, through the broker, and dies before the server took it. */
 static void
 lend_and_die(const char *name)
 {
   xous_sid_t sid = xous_sid_from_name(name);
-  struct xous_wire_frame f = new_frame(XOUS_WIRE_HELLO_PROCESS);
+  struct xous_wire_frame f = xous__wire_frame(XOUS_WIRE_HELLO_PROCESS);
   int proc = harness_raw_connect(), thread = harness_raw_connect();
   int mem = memfd_create("rel-lend", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   uint64_t pid, cid;
@@ -531,12 +511,12 @@ lend_and_die(const char *name)
   f = answer_of(proc);
   ck_assert_uint_eq(f.type, XOUS_WIRE_WELCOME);
   pid = f.w[0];
-  f = new_frame(XOUS_WIRE_HELLO_THREAD);
+  f = xous__wire_frame(XOUS_WIRE_HELLO_THREAD);
   f.tid = 2;
   f.w[0] = pid;
   send_frame(thread, &f, -1);
   ck_assert_uint_eq(answer_of(thread).type, XOUS_WIRE_WELCOME);
-  f = new_frame(XOUS_WIRE_SYSCALL);
+  f = xous__wire_frame(XOUS_WIRE_SYSCALL);
   f.tid = 2;
   f.w[0] = XOUS_SYSCALL_CONNECT;
   for (int i = 0; i < 4; i++)
@@ -547,7 +527,7 @@ lend_and_die(const char *name)
   cid = f.w[1];
   ck_assert(mem >= 0 && ftruncate(mem, 4096) == 0 &&
             fcntl(mem, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0);
-  f = new_frame(XOUS_WIRE_SYSCALL);
+  f = xous__wire_frame(XOUS_WIRE_SYSCALL);
   f.tid = 2;
   f.flags = XOUS_WIRE_F_FD;
   f.w[0] = XOUS_SYSCALL_SEND_MESSAGE;
@@ -577,7 +557,7 @@ START_TEST(
     for (long long t0 = harness_now_ms();; harness_sleep_ms(5)) {
       const char *ps = NULL;
       int fd = harness_raw_connect();
-      struct xous_wire_frame f = new_frame(XOUS_WIRE_CTL);
+      struct xous_wire_frame f = xous__wire_frame(XOUS_WIRE_CTL);
       static char buf[65536];
       ssize_t n;
 
@@ -681,14 +661,8 @@ START_TEST(
   bool dropped = false;
 
   harness_start_broker();
-  fd = harness_raw_connect();
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
-  f.w[0] = XOUS_CTL_TRACE;
-  f.w[1] = 16 << 10; /* the least room: full after some 100 events */
-  ck_assert(send(fd, &f, sizeof f, MSG_NOSIGNAL) == (ssize_t)sizeof f);
+  /* The least room: full after some 100 events. */
+  fd = ctl_send(XOUS_CTL_TRACE, 16 << 10);
   srv = harness_spawn(RPEER, "pair-server", "reliability-srv3", NULL);
   ck_assert(harness_wait_line(srv, "ready", BOUND_MS));
   /* A thousand round trips are several thousand events: far more than

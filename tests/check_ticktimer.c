@@ -36,6 +36,24 @@
 
 static atomic_int failures;
 
+/* Runs n threads of fn(arg) (30 at the most) and joins them. Returns how
+ * many ran, or -1 when one could not be made. */
+static int
+run_threads(int n, void *(*fn)(void *), void *arg)
+{
+  xous_tid_t tids[32];
+  int i;
+
+  if (n > 30)
+    n = 30;
+  for (i = 0; i < n; i++)
+    if (xous_create_thread(fn, arg, STACK_SIZE, &tids[i]) != XOUS_OK)
+      return -1;
+  for (i = 0; i < n; i++)
+    xous_join_thread(tids[i], NULL);
+  return n;
+}
+
 static void *
 sleeper(void *arg)
 {
@@ -53,17 +71,8 @@ sleeper(void *arg)
 static int
 role_sleepers(int n, int ms)
 {
-  xous_tid_t tids[32];
-  int i;
-
-  if (n > 30)
-    n = 30;
-  for (i = 0; i < n; i++)
-    if (xous_create_thread(sleeper, (void *)(uintptr_t)ms, STACK_SIZE,
-                           &tids[i]) != XOUS_OK)
-      return 3;
-  for (i = 0; i < n; i++)
-    xous_join_thread(tids[i], NULL);
+  if ((n = run_threads(n, sleeper, (void *)(uintptr_t)ms)) < 0)
+    return 3;
   printf("woke %d failures %d\n", n, atomic_load(&failures));
   return atomic_load(&failures) == 0 ? 0 : 1;
 }
@@ -101,17 +110,9 @@ incrementer(void *arg)
 static int
 role_counter(int n, int iter)
 {
-  xous_tid_t tids[32];
-  int i;
-
-  if (n > 30)
-    n = 30;
   iterations = iter;
-  for (i = 0; i < n; i++)
-    if (xous_create_thread(incrementer, NULL, STACK_SIZE, &tids[i]) != XOUS_OK)
-      return 3;
-  for (i = 0; i < n; i++)
-    xous_join_thread(tids[i], NULL);
+  if (run_threads(n, incrementer, NULL) < 0)
+    return 3;
   xous_ticktimer_mutex_free(&counter_lock);
   printf("count %ld failures %d\n", counter, atomic_load(&failures));
   return 0;

@@ -241,11 +241,11 @@ EXTRA_DIST += \
 	tests/lint-man.sh
 
 # ---- helpers: the peers the suites start ---------------------------------------
-# What the peers that fail and read arguments alike share (support/peer.h).
+# What the peers share: failing, arguments, roles (support/peer.h).
 PEER_SUPPORT = tests/support/peer.c tests/support/peer.h
 
 check_PROGRAMS += tests/helpers/hosted-peer
-tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c
+tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c $(PEER_SUPPORT)
 tests_helpers_hosted_peer_LDADD = runtime/xousd/libhosted-frame.la libxous.la
 
 check_PROGRAMS += tests/helpers/hostile-peer

@@ -76,6 +76,7 @@
 #include <xous.h>
 #include <xous/names.h>
 
+#include "../support/peer.h"
 #include "tools/monotonic.h"
 #include "xousd/hosted_frame.h"
 
@@ -83,7 +84,7 @@
 #define HELLO_NAME "hello-example-sv"
 #define UPPER_NAME "upper-example-sv"
 
-static const char *prog = "hosted-peer";
+const char *const peer_prog = "hosted-peer";
 static double started_ns;
 static int sock = -1;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -116,7 +117,7 @@ usage(void)
   fprintf(stderr,
           "usage: %s ROLE ARGS... (see the comment at the top of "
           "tests/helpers/hosted-peer.c)\n",
-          prog);
+          peer_prog);
   exit(64);
 }
 
@@ -186,12 +187,12 @@ reader(void *arg)
     b = i >= 0 ? &boxes[i] : NULL;
     if (b == NULL || !b->waiting) {
       fprintf(stderr, "%s: an answer for tid %llu, which asked nothing\n",
-              prog, (unsigned long long)f.tid);
+              peer_prog, (unsigned long long)f.tid);
       exit(3);
     }
     pthread_mutex_unlock(&box_lock);
     if (xous__hosted_envelope_payload(f.w, &len) != 0) {
-      fprintf(stderr, "%s: an envelope of %llu bytes\n", prog,
+      fprintf(stderr, "%s: an envelope of %llu bytes\n", peer_prog,
               (unsigned long long)len);
       exit(3);
     }
@@ -287,7 +288,7 @@ new_tid(void)
 
   call_words(XOUS_HOSTED_FAKE_TID + k, w, r);
   if (r[0] != XOUS_RESULT_THREAD_ID || box_index(r[1]) < 0 || r[1] >= 64) {
-    fprintf(stderr, "%s: CreateThread answered %llu %llu\n", prog,
+    fprintf(stderr, "%s: CreateThread answered %llu %llu\n", peer_prog,
             (unsigned long long)r[0], (unsigned long long)r[1]);
     exit(1);
   }
@@ -319,7 +320,7 @@ dial(void)
 
   if (server == NULL || (colon = strrchr(server, ':')) == NULL ||
       (size_t)(colon - server) >= sizeof host) {
-    fprintf(stderr, "%s: XOUS_SERVER must be HOST:PORT\n", prog);
+    fprintf(stderr, "%s: XOUS_SERVER must be HOST:PORT\n", peer_prog);
     exit(64);
   }
   memcpy(host, server, (size_t)(colon - server));
@@ -329,12 +330,12 @@ dial(void)
     host[strlen(host) - 1] = '\0';
   }
   if (getaddrinfo(host, colon + 1, &hints, &ai) != 0) {
-    fprintf(stderr, "%s: cannot resolve %s\n", prog, server);
+    fprintf(stderr, "%s: cannot resolve %s\n", peer_prog, server);
     exit(64);
   }
   sock = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0 || connect(sock, ai->ai_addr, ai->ai_addrlen) != 0) {
-    fprintf(stderr, "%s: cannot connect to %s: %s\n", prog, server,
+    fprintf(stderr, "%s: cannot connect to %s: %s\n", peer_prog, server,
             strerror(errno));
     exit(2);
   }
@@ -354,7 +355,7 @@ join(void)
     fprintf(stderr,
             "%s: needs XOUS_PROCESS_KEY (32 hex digits) and "
             "XOUS_PID\n",
-            prog);
+            peer_prog);
     exit(64);
   }
   for (int i = 0; i < 16; i++) {
@@ -371,7 +372,7 @@ join(void)
     exit(2);
   }
   if (got != (uint8_t)atoi(pid)) {
-    fprintf(stderr, "%s: PID %u, expected %s\n", prog, got, pid);
+    fprintf(stderr, "%s: PID %u, expected %s\n", peer_prog, got, pid);
     exit(1);
   }
   pthread_create(&t, NULL, reader, NULL);
@@ -386,7 +387,7 @@ sid_words(const char *name, uint64_t w[4])
   xous_sid_t sid;
 
   if (strlen(name) != 16) {
-    fprintf(stderr, "%s: a name must be 16 bytes: '%s'\n", prog, name);
+    fprintf(stderr, "%s: a name must be 16 bytes: '%s'\n", peer_prog, name);
     exit(64);
   }
   sid = xous_sid_from_name(name);
@@ -402,7 +403,7 @@ connect_to(uint64_t tid, const char *name)
   sid_words(name, &w[1]);
   call_words(tid, w, r);
   if (r[0] != XOUS_RESULT_CONNECTION_ID) {
-    fprintf(stderr, "%s: connect: %s\n", prog, result_name(r));
+    fprintf(stderr, "%s: connect: %s\n", peer_prog, result_name(r));
     exit(1);
   }
   return r[1];
@@ -443,7 +444,7 @@ scalar(uint64_t tid, uint64_t cid, uint64_t id, uint64_t a1)
 
   call_words(tid, w, r);
   if (r[0] == XOUS_RESULT_ERROR) {
-    fprintf(stderr, "%s: scalar: %s\n", prog, result_name(r));
+    fprintf(stderr, "%s: scalar: %s\n", peer_prog, result_name(r));
     exit(1);
   }
 }
@@ -572,7 +573,7 @@ role_echo_server(int argc, char **argv)
   memcpy(&w[1], sid, sizeof sid);
   call_words(tid, w, r);
   if (r[0] != XOUS_RESULT_NEW_SERVER_ID) {
-    fprintf(stderr, "%s: create server: %s\n", prog, result_name(r));
+    fprintf(stderr, "%s: create server: %s\n", peer_prog, result_name(r));
     return 1;
   }
   printf("ready\n");
@@ -584,7 +585,7 @@ role_echo_server(int argc, char **argv)
     uint64_t a[8], e[8];
 
     if (r[0] != XOUS_RESULT_MESSAGE_ENVELOPE) {
-      fprintf(stderr, "%s: receive: %s\n", prog, result_name(r));
+      fprintf(stderr, "%s: receive: %s\n", peer_prog, result_name(r));
       return 1;
     }
     memcpy(e, r, sizeof e);
@@ -594,7 +595,7 @@ role_echo_server(int argc, char **argv)
         call(tid, a, bytes, a[0] == XOUS_SYSCALL_RETURN_MEMORY ? len : 0, NULL,
              r, NULL, NULL);
         if (r[0] == XOUS_RESULT_ERROR)
-          fprintf(stderr, "%s: reply: %s\n", prog, result_name(r));
+          fprintf(stderr, "%s: reply: %s\n", peer_prog, result_name(r));
       }
       free(bytes);
       bytes = NULL;
@@ -1063,10 +1064,7 @@ role_bench(int argc, char **argv)
 }
 
 /* The roles that join the system first, by name. */
-static const struct {
-  const char *name;
-  int (*run)(int argc, char **argv);
-} roles[] = {
+static const struct peer_role roles[] = {
   { "pid", role_pid },           { "echo-server", role_echo_server },
   { "client", role_client },     { "blocked-client", role_blocked_client },
   { "threads", role_threads },   { "hello", role_hello },
@@ -1079,20 +1077,15 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-  const char *role;
+  const struct peer_role *role;
 
   started_ns = now_ns();
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc < 2)
-    usage();
-  role = argv[1];
-  argc -= 2;
-  argv += 2;
-  if (strcmp(role, "bad-key") == 0)
+  if (argc >= 2 && strcmp(argv[1], "bad-key") == 0)
     return role_bad_key();
+  if (argc < 2 || (role = peer_find_role(roles, sizeof roles / sizeof roles[0],
+                                         argv[1])) == NULL)
+    usage();
   join();
-  for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-    if (strcmp(role, roles[i].name) == 0)
-      return roles[i].run(argc, argv);
-  usage();
+  return role->run(argc - 2, argv + 2);
 }

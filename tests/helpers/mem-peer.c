@@ -323,10 +323,7 @@ role_lend(int argc, char **argv)
   return 0;
 }
 
-static const struct role {
-  const char *name;
-  int (*run)(int argc, char **argv);
-} roles[] = {
+static const struct peer_role roles[] = {
   { "server", role_server },
   { "stuck", role_stuck },
   { "lend", role_lend },
@@ -335,13 +332,11 @@ static const struct role {
 int
 main(int argc, char **argv)
 {
-  size_t i;
+  const struct peer_role *role;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc < 2)
+  if (argc < 2 || (role = peer_find_role(roles, sizeof roles / sizeof roles[0],
+                                         argv[1])) == NULL)
     usage();
-  for (i = 0; i < sizeof roles / sizeof roles[0]; i++)
-    if (strcmp(argv[1], roles[i].name) == 0)
-      return roles[i].run(argc - 2, argv + 2);
-  usage();
+  return role->run(argc - 2, argv + 2);
 }

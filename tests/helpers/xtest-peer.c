@@ -73,6 +73,20 @@ create_named_server(const char *name)
   return sid;
 }
 
+/* The server of a role whose only argument is its NAME16: made, and
+ * "ready" said. */
+static xous_sid_t
+serve_named(int argc, char **argv)
+{
+  xous_sid_t sid;
+
+  if (argc != 1)
+    usage();
+  sid = create_named_server(argv[0]);
+  printf("ready\n");
+  return sid;
+}
+
 static xous_cid_t
 connect_named(const char *name)
 {
@@ -194,10 +208,7 @@ role_echo_server(int argc, char **argv)
 {
   xous_sid_t sid;
 
-  if (argc != 1)
-    usage();
-  sid = create_named_server(argv[0]);
-  printf("ready\n");
+  sid = serve_named(argc, argv);
   echo_loop(sid);
 }
 
@@ -208,10 +219,7 @@ role_rr_server(int argc, char **argv)
   xous_sid_t sid;
   xous_error_t err;
 
-  if (argc != 1)
-    usage();
-  sid = create_named_server(argv[0]);
-  printf("ready\n");
+  sid = serve_named(argc, argv);
   err = xous_receive_message(sid, &env);
   for (;;) {
     xous_word_t reply[5] = { 0 };
@@ -340,10 +348,7 @@ role_sleeper_server(int argc, char **argv)
 {
   xous_sid_t sid;
 
-  if (argc != 1)
-    usage();
-  sid = create_named_server(argv[0]);
-  printf("ready\n");
+  sid = serve_named(argc, argv);
   for (;;) {
     xous_envelope_t env;
     xous_error_t err = xous_receive_message(sid, &env);
@@ -516,10 +521,7 @@ role_shutdown(int argc, char **argv)
   return err == XOUS_OK ? 0 : 1;
 }
 
-static const struct role {
-  const char *name;
-  int (*run)(int argc, char **argv);
-} roles[] = {
+static const struct peer_role roles[] = {
   { "pid", role_pid },
   { "echo-server", role_echo_server },
   { "rr-server", role_rr_server },
@@ -535,7 +537,7 @@ static const struct role {
 int
 main(int argc, char **argv)
 {
-  size_t i;
+  const struct peer_role *role;
 
   if (argc >= 2 && strcmp(argv[1], "--stdio-default") == 0) {
     argv[1] = argv[0];
@@ -543,10 +545,8 @@ main(int argc, char **argv)
     argc--;
   } else
     setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc < 2)
+  if (argc < 2 || (role = peer_find_role(roles, sizeof roles / sizeof roles[0],
+                                         argv[1])) == NULL)
     usage();
-  for (i = 0; i < sizeof roles / sizeof roles[0]; i++)
-    if (strcmp(argv[1], roles[i].name) == 0)
-      return roles[i].run(argc - 2, argv + 2);
-  usage();
+  return role->run(argc - 2, argv + 2);
 }

@@ -307,10 +307,7 @@ ctl_text(unsigned cmd)
       close(fd);
     return NULL;
   }
-  memset(&f, 0, sizeof f);
-  f.magic = XOUS_WIRE_MAGIC;
-  f.version = XOUS_WIRE_VERSION;
-  f.type = XOUS_WIRE_CTL;
+  f = xous__wire_frame(XOUS_WIRE_CTL);
   f.w[0] = cmd;
   p.fd = fd;
   p.events = POLLIN;

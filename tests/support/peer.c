@@ -40,3 +40,12 @@ peer_name_arg(const char *name)
   memcpy(n, name, 16);
   return xous_sid_from_name(n);
 }
+
+const struct peer_role *
+peer_find_role(const struct peer_role *roles, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(name, roles[i].name) == 0)
+      return &roles[i];
+  return NULL;
+}

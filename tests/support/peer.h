@@ -7,6 +7,8 @@
 #ifndef XOUS_TEST_PEER_H
 #define XOUS_TEST_PEER_H
 
+#include <stddef.h>
+
 #include <xous.h>
 
 extern const char *const peer_prog;
@@ -18,5 +20,16 @@ _Noreturn void peer_fail(const char *what, xous_error_t err);
 unsigned long long peer_number_arg(const char *s);
 /* The SID of a 16-byte name given as an argument; exits 64 otherwise. */
 xous_sid_t peer_name_arg(const char *name);
+
+/* A role of a helper program: its name on the command line, and what
+ * runs it with the arguments after the name. */
+struct peer_role {
+  const char *name;
+  int (*run)(int argc, char **argv);
+};
+
+/* The role of the n in roles called name, or NULL. */
+const struct peer_role *peer_find_role(const struct peer_role *roles, size_t n,
+                                       const char *name);
 
 #endif /* XOUS_TEST_PEER_H */
