@@ -155,11 +155,11 @@ assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
 }
 
 /* One run of xous-run in a test: its own TMPDIR, what /dev/shm held
- * before, the program, the file its output goes to, its process (group)
- * and, once it ended, its output. */
+ * before, the program, the hello server most runs start, the file its
+ * output goes to, its process (group) and, once it ended, its output. */
 struct xrun {
   const char *tmp;
-  char *shm, *prog, *out, *text;
+  char *shm, *prog, *hello, *out, *text;
   pid_t pid;
 };
 
@@ -169,6 +169,7 @@ xrun_prepare(void)
   struct xrun r = { run_tmpdir(),
                     dir_entries("/dev/shm", "xous"),
                     tool_build_path("xous-run"),
+                    tool_build_path("examples/hello/hello-server"),
                     tool_out_path("run.out"),
                     NULL,
                     0 };
@@ -214,6 +215,13 @@ xrun_run(struct xrun *r, const char *const argv[], const char *what, int code)
   xrun_expect_exit(r, xrun_finish(r, what), code);
 }
 
+/* Waits until the running xous-run printed text; fails saying what. */
+static void
+xrun_wait_text(const struct xrun *r, const char *text, const char *what)
+{
+  ck_assert_msg(tool_wait_text(r->out, text, BOUND_MS), "%s", what);
+}
+
 /* Sends SIGINT to target (the run's group, -r->pid, as Ctrl-C does, or
  * xous-run alone, r->pid); the run must end with 128 + SIGINT. */
 static void
@@ -230,6 +238,7 @@ xrun_done(struct xrun *r)
   assert_nothing_left(r->pid, r->tmp, r->shm);
   free(r->shm);
   free(r->prog);
+  free(r->hello);
   free(r->out);
   free(r->text);
 }
@@ -380,11 +389,10 @@ END_TEST
 START_TEST(tools_xous_run_exits_with_the_first_programs_status)
 {
   struct xrun r = xrun_prepare();
-  char *server = tool_build_path("examples/hello/hello-server");
   /* The first program fails once the server (second) has started. */
   const char *argv[] = {
     r.prog, "--no-servers", "/bin/sh", "-c", "sleep 0.3; echo failing; exit 7",
-    "--",   server,         NULL
+    "--",   r.hello,        NULL
   };
 
   xrun_run(&r, argv, "xous-run", 7);
@@ -397,7 +405,6 @@ START_TEST(tools_xous_run_exits_with_the_first_programs_status)
                   "no prefixed line in:\n%s", r.text);
   }
   xrun_done(&r);
-  free(server);
 }
 END_TEST
 
@@ -405,13 +412,11 @@ START_TEST(
     tools_xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory)
 {
   struct xrun r = xrun_prepare();
-  char *server = tool_build_path("examples/hello/hello-server");
-  const char *argv[] = { r.prog, server, NULL };
+  const char *argv[] = { r.prog, r.hello, NULL };
   char *inside;
 
   xrun_start(&r, argv);
-  ck_assert_msg(tool_wait_text(r.out, "serving", BOUND_MS),
-                "the server did not start");
+  xrun_wait_text(&r, "serving", "the server did not start");
   inside = dir_entries(r.tmp, NULL);
   ck_assert_msg(inside[0] != '\0', "xous-run made no directory in TMPDIR");
   free(inside);
@@ -420,39 +425,34 @@ START_TEST(
   ck_assert_msg(strstr(r.text, "killed by signal") == NULL,
                 "Ctrl-C reported as a crash:\n%s", r.text);
   xrun_done(&r);
-  free(server);
 }
 END_TEST
 
 START_TEST(tools_xous_run_cleans_up_when_a_process_crashes)
 {
   struct xrun r = xrun_prepare();
-  char *server = tool_build_path("examples/hello/hello-server");
   /* The server runs on; the other program dies of SIGKILL, which leaves
    * only a server: the run ends with the crash's status. */
-  const char *argv[] = { r.prog,    "--no-servers", server,          ":",
+  const char *argv[] = { r.prog,    "--no-servers", r.hello,         ":",
                          "/bin/sh", "-c",           "kill -KILL $$", NULL };
 
   xrun_run(&r, argv, "xous-run", 128 + SIGKILL);
   ck_assert_msg(strstr(r.text, "sh was killed by signal 9") != NULL,
                 "the crash was not reported:\n%s", r.text);
   xrun_done(&r);
-  free(server);
 }
 END_TEST
 
 START_TEST(tools_xous_run_reports_a_first_program_killed_by_a_signal)
 {
   struct xrun r = xrun_prepare();
-  char *server = tool_build_path("examples/hello/hello-server");
   const char *argv[] = {
     r.prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
-    "--",   server,         NULL
+    "--",   r.hello,        NULL
   };
 
   xrun_run(&r, argv, "xous-run", 128 + SIGKILL);
   xrun_done(&r);
-  free(server);
 }
 END_TEST
 
@@ -586,8 +586,8 @@ START_TEST(tools_xous_run_children_print_line_by_line)
                          NULL };
 
   xrun_start(&r, argv);
-  ck_assert_msg(tool_wait_text(r.out, "| ready\n", BOUND_MS),
-                "the server's line did not come out while it ran");
+  xrun_wait_text(&r, "| ready\n",
+                 "the server's line did not come out while it ran");
   xrun_interrupt(&r, r.pid);
   xrun_done(&r);
   free(peer);
@@ -597,17 +597,14 @@ END_TEST
 START_TEST(tools_xous_run_socket_lets_xousctl_reach_the_run)
 {
   struct xrun r = xrun_prepare();
-  char *server = tool_build_path("examples/hello/hello-server");
   char *sock = tool_out_path("run.sock"), *ps;
-  const char *argv[] = {
-    r.prog, "--no-servers", "--socket", sock, server, NULL
-  };
+  const char *argv[] = { r.prog, "--no-servers", "--socket",
+                         sock,   r.hello,        NULL };
   const char *ctl[] = { NULL, "--socket", sock, "ps", NULL };
   int st;
 
   xrun_start(&r, argv);
-  ck_assert_msg(tool_wait_text(r.out, "serving", BOUND_MS),
-                "the server did not start");
+  xrun_wait_text(&r, "serving", "the server did not start");
   ctl[0] = tool_build_path("xousctl");
   st = run_tool(&ps, ctl);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
@@ -619,7 +616,6 @@ START_TEST(tools_xous_run_socket_lets_xousctl_reach_the_run)
   free((char *)ctl[0]);
   free(ps);
   free(sock);
-  free(server);
 }
 END_TEST
 
@@ -661,24 +657,9 @@ run_split_argv(const char *prog, const char *const argv[], char **out,
   pid_t pid;
   int st;
 
-  fflush(NULL);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if (pid == 0) {
-    int o = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int e = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int devnull = open("/dev/null", O_RDONLY);
-
-    if (o < 0 || e < 0 || devnull < 0)
-      _exit(126);
-    dup2(devnull, STDIN_FILENO);
-    dup2(o, STDOUT_FILENO);
-    dup2(e, STDERR_FILENO);
-    /* No broker: a program that tried to reach one would say so. */
-    setenv("XOUS_SOCKET", "/nonexistent/xousd.sock", 1);
-    execv(prog, (char *const *)argv);
-    _exit(127);
-  }
+  /* No broker: a program that tried to reach one would say so. */
+  setenv("XOUS_SOCKET", "/nonexistent/xousd.sock", 1);
+  pid = tool_start_split(prog, argv, out_file, err_file);
   st = tool_finish(pid, prog, BOUND_MS);
   *out = slurp(out_file);
   *err = slurp(err_file);

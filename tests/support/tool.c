@@ -3,6 +3,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,13 @@ tool_slurp(const char *path)
   return text;
 }
 
-pid_t
-tool_start(const char *outfile, const char *tmpdir, const char *const argv[])
+/* Starts prog with argv, its output into outfile and its errors into
+ * errfile (or outfile when NULL), its input from /dev/null when
+ * null_stdin, in a new process group, with TMPDIR set to tmpdir when that
+ * is not NULL. */
+static pid_t
+start(const char *prog, const char *const argv[], const char *outfile,
+      const char *errfile, bool null_stdin, const char *tmpdir)
 {
   pid_t pid;
 
@@ -61,20 +67,38 @@ tool_start(const char *outfile, const char *tmpdir, const char *const argv[])
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
     int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int efd = errfile != NULL
+                  ? open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                  : fd;
+    int in = null_stdin ? open("/dev/null", O_RDONLY) : STDIN_FILENO;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     setpgid(0, 0);
-    if (fd < 0)
+    if (fd < 0 || efd < 0 || in < 0)
       _exit(126);
+    dup2(in, STDIN_FILENO);
     dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
+    dup2(efd, STDERR_FILENO);
     if (tmpdir != NULL)
       setenv("TMPDIR", tmpdir, 1);
-    execv(argv[0], (char *const *)argv);
+    execv(prog, (char *const *)argv);
     _exit(127);
   }
   setpgid(pid, pid); /* either side may win the race; both say the same */
   return pid;
+}
+
+pid_t
+tool_start(const char *outfile, const char *tmpdir, const char *const argv[])
+{
+  return start(argv[0], argv, outfile, NULL, false, tmpdir);
+}
+
+pid_t
+tool_start_split(const char *prog, const char *const argv[],
+                 const char *outfile, const char *errfile)
+{
+  return start(prog, argv, outfile, errfile, true, NULL);
 }
 
 int

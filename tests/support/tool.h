@@ -21,6 +21,11 @@ char *tool_slurp(const char *path);
  * process group, with TMPDIR set to tmpdir when that is not NULL. */
 pid_t tool_start(const char *outfile, const char *tmpdir,
                  const char *const argv[]);
+/* Starts prog with argv (argv[0] its name, as the program is to see it)
+ * as tool_start() does, but with standard error into errfile of its own,
+ * standard input from /dev/null and TMPDIR as it is. */
+pid_t tool_start_split(const char *prog, const char *const argv[],
+                       const char *outfile, const char *errfile);
 /* Waits up to bound_ms for pid; on a timeout kills its group and fails
  * the test, naming what. Returns the wait status. */
 int tool_finish(pid_t pid, const char *what, int bound_ms);
