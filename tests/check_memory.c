@@ -63,6 +63,16 @@ map_pages(size_t pages)
   return r;
 }
 
+/* map_pages(), every byte set to byte. */
+static xous_range_t
+map_pages_filled(size_t pages, int byte)
+{
+  xous_range_t r = map_pages(pages);
+
+  memset(r.addr, byte, r.len);
+  return r;
+}
+
 /* ---- a second mapping of a range's memory object ----------------------------- */
 
 /* Walks /proc/self/maps: the inode and file offset of the mapping at p
@@ -338,9 +348,8 @@ START_TEST(memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent)
   xous_error_t err;
 
   start_mem_server(name16("mem-fill", 1), &cid);
-  r = map_pages(4);
+  r = map_pages_filled(4, 'a');
   p = r.addr;
-  memset(p, 'a', r.len);
   err = xous_lend_mut(cid, MEM_FILL, p, r.len, 0x5a, 3, &off, &valid);
   ck_assert_msg(err == XOUS_OK, "lend_mut: %s", xous_error_name(err));
   ck_assert_uint_eq(off, 0x5a);
@@ -512,8 +521,7 @@ START_TEST(memory_an_immutable_lend_is_mapped_read_only_in_the_server)
   pid_t srv;
 
   srv = start_mem_server(name16("mem-ro", 1), &cid);
-  r = map_pages(1);
-  memset(r.addr, 'q', r.len);
+  r = map_pages_filled(1, 'q');
   ck_assert_int_eq(xous_lend(cid, MEM_RO_WRITE, r.addr, r.len, 0, 0, NULL,
                              &valid),
                    XOUS_OK);
@@ -534,8 +542,7 @@ START_TEST(memory_offset_and_valid_travel_both_ways)
   char want[128];
 
   srv = start_mem_server(name16("mem-words", 1), &cid);
-  r = map_pages(1);
-  memset(r.addr, 1, r.len);
+  r = map_pages_filled(1, 1);
   ck_assert_int_eq(xous_lend(cid, MEM_ECHO, r.addr, r.len, 17, 42, &off,
                              &valid),
                    XOUS_OK);
@@ -569,9 +576,8 @@ START_TEST(memory_send_moves_the_pages_to_the_server_which_unmaps_them)
   pid_t srv;
 
   srv = start_mem_server(name16("mem-send", 1), &cid);
-  r = map_pages(2);
+  r = map_pages_filled(2, 2);
   p = r.addr;
-  memset(p, 2, r.len);
   ck_assert_int_eq(xous_send(cid, MEM_SEND, p, r.len, 0, r.len), XOUS_OK);
   ck_assert_msg(probe_read_faults(p), "the sender can still read sent pages");
   ck_assert_msg(probe_read_faults(p + PAGE),
@@ -593,9 +599,8 @@ START_TEST(memory_sending_part_of_a_range_keeps_the_rest)
   pid_t srv;
 
   srv = start_mem_server(name16("mem-send", 2), &cid);
-  r = map_pages(3);
+  r = map_pages_filled(3, 1);
   p = r.addr;
-  memset(p, 1, r.len);
   ck_assert_int_eq(xous_send(cid, MEM_SEND, p + PAGE, PAGE, 0, 0), XOUS_OK);
   expect_line(srv, "unmap NoError", BOUND_MS);
   ck_assert(!probe_write_faults(p, 7));

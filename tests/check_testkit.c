@@ -55,6 +55,29 @@ start(bool virtual_time)
   return t;
 }
 
+/* The system of a test of the "real clock" and "virtual time" cases: each
+ * starts with one of its own and stops it at its end. */
+static xous_test_t *sys;
+
+static void
+start_real_clock(void)
+{
+  sys = start(false);
+}
+
+static void
+start_virtual_time(void)
+{
+  sys = start(true);
+}
+
+static void
+stop_system(void)
+{
+  xous_test_stop(sys);
+  sys = NULL;
+}
+
 static xous_test_proc_t *
 counter_server(xous_test_t *t)
 {
@@ -165,8 +188,7 @@ END_TEST
 
 START_TEST(testkit_spawned_server_answers_once_its_name_is_registered)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *p = counter_server(t);
+  xous_test_proc_t *p = counter_server(sys);
   xous_word_t ret[5];
   xous_cid_t cid;
   xous_pid_t pid = 0;
@@ -181,31 +203,26 @@ START_TEST(testkit_spawned_server_answers_once_its_name_is_registered)
   ck_assert_int_eq(xous_test_line(p, 0, line, sizeof line, BOUND_MS), XOUS_OK);
   ck_assert_msg(strstr(line, "registered") != NULL, "line: %s", line);
   ck_assert_int_gt(xous_test_os_pid(p), 0);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_wait_name_times_out_for_a_name_nobody_registers)
 {
-  xous_test_t *t = start(false);
-
-  ck_assert_int_eq(xous_test_wait_name(t, "nobody-has-this", 20),
+  ck_assert_int_eq(xous_test_wait_name(sys, "nobody-has-this", 20),
                    XOUS_TIMEOUT);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_killed_server_gives_its_waiting_client_an_error)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *server = counter_server(t), *client = NULL;
+  xous_test_proc_t *server = counter_server(sys), *client = NULL;
   const char *argv[] = { client_path, NULL };
   char line[256];
   int code = -1;
 
   /* A paused server cannot answer: the client is left in its call. */
   ck_assert_int_eq(xous_test_pause(server), XOUS_OK);
-  ck_assert_int_eq(xous_test_spawn(t, argv, &client), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &client), XOUS_OK);
   ck_assert_int_eq(xous_test_line(client, 0, line, sizeof line, BOUND_MS),
                    XOUS_OK);
   ck_assert_int_eq(xous_test_kill(server), XOUS_OK);
@@ -217,19 +234,17 @@ START_TEST(testkit_killed_server_gives_its_waiting_client_an_error)
                    XOUS_OK);
   ck_assert_msg(strstr(line, "did not answer") != NULL, "line: %s", line);
   ck_assert_int_eq(xous_test_kill(server), XOUS_PROCESS_TERMINATED);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_wait_reports_the_exit_status)
 {
-  xous_test_t *t = start(false);
   const char *argv[] = { "sh", "-c", "echo one; echo two; exit 3", NULL };
   xous_test_proc_t *p = NULL;
   int code = -1;
   char *out;
 
-  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &p), XOUS_OK);
   ck_assert_int_eq(xous_test_wait(p, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 3);
   ck_assert(!xous_test_running(p));
@@ -238,18 +253,15 @@ START_TEST(testkit_wait_reports_the_exit_status)
   out = xous_test_output(p);
   ck_assert_str_eq(out, "one\ntwo\n");
   free(out);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_spawn_of_a_missing_program_is_not_found)
 {
-  xous_test_t *t = start(false);
   const char *argv[] = { "/nonexistent/program", NULL };
   xous_test_proc_t *p = NULL;
 
-  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_NOT_FOUND);
-  xous_test_stop(t);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &p), XOUS_NOT_FOUND);
 }
 END_TEST
 
@@ -257,68 +269,61 @@ END_TEST
 
 START_TEST(testkit_virtual_hour_long_sleep_ends_on_advance)
 {
-  xous_test_t *t = start(true);
   const char *argv[] = { sleeper_path, "3600000", NULL };
   xous_test_proc_t *p = NULL;
   uint64_t now = 1;
   int code = -1;
 
-  ck_assert_int_eq(xous_test_elapsed_ms(t, &now), XOUS_OK);
+  ck_assert_int_eq(xous_test_elapsed_ms(sys, &now), XOUS_OK);
   ck_assert_uint_eq(now, 0);
-  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &p), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(p, "start 0", BOUND_MS), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 1, BOUND_MS), XOUS_OK);
   /* One millisecond short: nothing falls due. */
-  ck_assert_int_eq(xous_test_advance_ms(t, 3599999), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, 0), XOUS_OK);
+  ck_assert_int_eq(xous_test_advance_ms(sys, 3599999), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 1, 0), XOUS_OK);
   ck_assert(xous_test_running(p));
-  ck_assert_int_eq(xous_test_advance_ms(t, 1), XOUS_OK);
+  ck_assert_int_eq(xous_test_advance_ms(sys, 1), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(p, "woke 3600000", BOUND_MS), XOUS_OK);
   ck_assert_int_eq(xous_test_wait(p, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 0);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_advance_wakes_only_the_sleeps_that_fall_due)
 {
-  xous_test_t *t = start(true);
   const char *a[] = { sleeper_path, "200", NULL };
   const char *b[] = { sleeper_path, "300", NULL };
   const char *c[] = { sleeper_path, "--cond", "250", NULL };
   xous_test_proc_t *pa = NULL, *pb = NULL, *pc = NULL;
   uint64_t now = 0;
 
-  ck_assert_int_eq(xous_test_spawn(t, a, &pa), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
-  ck_assert_int_eq(xous_test_spawn(t, b, &pb), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 2, BOUND_MS), XOUS_OK);
-  ck_assert_int_eq(xous_test_spawn(t, c, &pc), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 3, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, a, &pa), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 1, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, b, &pb), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 2, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, c, &pc), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 3, BOUND_MS), XOUS_OK);
 
-  ck_assert_int_eq(xous_test_advance_ms(t, 220), XOUS_OK);
+  ck_assert_int_eq(xous_test_advance_ms(sys, 220), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(pa, "woke 220", BOUND_MS), XOUS_OK);
   ck_assert_int_eq(xous_test_wait(pa, BOUND_MS, NULL), XOUS_OK);
   ck_assert(xous_test_running(pb));
   ck_assert(xous_test_running(pc));
-  ck_assert_int_eq(xous_test_advance_ms(t, 30), XOUS_OK);
+  ck_assert_int_eq(xous_test_advance_ms(sys, 30), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(pc, "timed out 250", BOUND_MS),
                    XOUS_OK);
   ck_assert(xous_test_running(pb));
-  ck_assert_int_eq(xous_test_advance_ms(t, 50), XOUS_OK);
+  ck_assert_int_eq(xous_test_advance_ms(sys, 50), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(pb, "woke 300", BOUND_MS), XOUS_OK);
-  ck_assert_int_eq(xous_test_elapsed_ms(t, &now), XOUS_OK);
+  ck_assert_int_eq(xous_test_elapsed_ms(sys, &now), XOUS_OK);
   ck_assert_uint_eq(now, 300);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_advance_without_virtual_time_is_unavailable)
 {
-  xous_test_t *t = start(false);
-
-  ck_assert_int_eq(xous_test_advance_ms(t, 10), XOUS_UNAVAILABLE);
-  xous_test_stop(t);
+  ck_assert_int_eq(xous_test_advance_ms(sys, 10), XOUS_UNAVAILABLE);
 }
 END_TEST
 
@@ -326,13 +331,12 @@ END_TEST
 
 START_TEST(testkit_fail_call_fails_the_nth_direct_send_only)
 {
-  xous_test_t *t = start(false);
   xous_word_t ret[5];
   xous_cid_t cid;
 
-  counter_server(t);
+  counter_server(sys);
   ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
-  ck_assert_int_eq(xous_test_fail_call(t, xous_get_process_id(),
+  ck_assert_int_eq(xous_test_fail_call(sys, xous_get_process_id(),
                                        XOUS_SYSCALL_SEND_MESSAGE, 2,
                                        XOUS_SERVER_QUEUE_FULL),
                    XOUS_OK);
@@ -347,55 +351,48 @@ START_TEST(testkit_fail_call_fails_the_nth_direct_send_only)
                    XOUS_OK);
   /* The failed call never reached the server. */
   ck_assert_uint_eq(ret[0], 2);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_fail_call_of_any_process_fails_every_connect)
 {
-  xous_test_t *t = start(false);
   xous_cid_t cid;
 
-  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_TRY_CONNECT, 0,
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, XOUS_SYSCALL_TRY_CONNECT, 0,
                                        XOUS_ACCESS_DENIED),
                    XOUS_OK);
   for (int i = 0; i < 3; i++)
     ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
                                       &cid),
                      XOUS_ACCESS_DENIED);
-  ck_assert_int_eq(xous_test_clear_faults(t), XOUS_OK);
+  ck_assert_int_eq(xous_test_clear_faults(sys), XOUS_OK);
   ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
                                     &cid),
                    XOUS_OK);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_fail_call_refuses_a_rule_without_an_error)
 {
-  xous_test_t *t = start(false);
-
-  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_CONNECT, 1, XOUS_OK),
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, XOUS_SYSCALL_CONNECT, 1,
+                                       XOUS_OK),
                    XOUS_INVALID_ARGUMENT);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_terminate_is_an_orderly_exit)
 {
-  xous_test_t *t = start(true);
   const char *argv[] = { sleeper_path, "3600000", NULL };
   xous_test_proc_t *p = NULL;
   int code = -1;
 
-  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 1, BOUND_MS), XOUS_OK);
   ck_assert_int_eq(xous_test_terminate(p), XOUS_OK);
   ck_assert_int_eq(xous_test_wait(p, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 128 + 15);
   /* Its atexit handler ran: libxous turned SIGTERM into exit(). */
   ck_assert_int_eq(xous_test_wait_line(p, "exit", BOUND_MS), XOUS_OK);
-  xous_test_stop(t);
 }
 END_TEST
 
@@ -416,46 +413,41 @@ xousctl(xous_test_t *t, const char *a, const char *b, const char *c,
 
 START_TEST(testkit_xousctl_time_advance_moves_the_virtual_clock)
 {
-  xous_test_t *t = start(true);
   const char *argv[] = { sleeper_path, "1500", NULL };
   xous_test_proc_t *p = NULL, *ctl;
   int code = -1;
 
-  ck_assert_int_eq(xous_test_spawn(t, argv, &p), XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_sleepers(t, 1, BOUND_MS), XOUS_OK);
-  ctl = xousctl(t, "time", "advance", "1500", NULL, NULL);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &p), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_sleepers(sys, 1, BOUND_MS), XOUS_OK);
+  ctl = xousctl(sys, "time", "advance", "1500", NULL, NULL);
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 0);
   ck_assert_int_eq(xous_test_wait_line(ctl, "1500", 0), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(p, "woke 1500", BOUND_MS), XOUS_OK);
-  ctl = xousctl(t, "time", NULL, NULL, NULL, NULL);
+  ctl = xousctl(sys, "time", NULL, NULL, NULL, NULL);
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(xous_test_wait_line(ctl, "1500", 0), XOUS_OK);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_xousctl_time_advance_refuses_a_real_clock)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *ctl = xousctl(t, "time", "advance", "10", NULL, NULL);
+  xous_test_proc_t *ctl = xousctl(sys, "time", "advance", "10", NULL, NULL);
   int code = -1;
 
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 1);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_xousctl_fail_sets_and_lists_rules)
 {
-  xous_test_t *t = start(false);
   xous_test_proc_t *ctl;
   xous_cid_t cid;
   char *out;
   int code = -1;
 
-  ctl = xousctl(t, "fail", "0", "TryConnect", "1", "AccessDenied");
+  ctl = xousctl(sys, "fail", "0", "TryConnect", "1", "AccessDenied");
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 0);
   ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
@@ -464,7 +456,7 @@ START_TEST(testkit_xousctl_fail_sets_and_lists_rules)
   ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
                                     &cid),
                    XOUS_OK);
-  ctl = xousctl(t, "--json", "fail", NULL, NULL, NULL);
+  ctl = xousctl(sys, "--json", "fail", NULL, NULL, NULL);
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 0);
   out = xous_test_output(ctl);
@@ -472,21 +464,19 @@ START_TEST(testkit_xousctl_fail_sets_and_lists_rules)
                     strstr(out, "\"fired\":1") != NULL,
                 "%s", out);
   free(out);
-  ctl = xousctl(t, "fail", "0", "NoSuchCall", "1", "AccessDenied");
+  ctl = xousctl(sys, "fail", "0", "NoSuchCall", "1", "AccessDenied");
   ck_assert_int_eq(xous_test_wait(ctl, BOUND_MS, &code), XOUS_OK);
   ck_assert_int_eq(code, 2);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_injected_failures_are_in_the_trace)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *trace = xousctl(t, "--json", "trace", NULL, NULL, NULL);
+  xous_test_proc_t *trace = xousctl(sys, "--json", "trace", NULL, NULL, NULL);
   bool seen = false;
   xous_cid_t cid;
 
-  ck_assert_int_eq(xous_test_fail_call(t, 0, XOUS_SYSCALL_TRY_CONNECT, 0,
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, XOUS_SYSCALL_TRY_CONNECT, 0,
                                        XOUS_ACCESS_DENIED),
                    XOUS_OK);
   /* Until the trace has subscribed, failures go unrecorded: keep failing. */
@@ -502,14 +492,12 @@ START_TEST(testkit_injected_failures_are_in_the_trace)
     free(out);
   }
   ck_assert(seen);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_trace_shows_what_a_server_received_from_whom)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *server = counter_server(t);
+  xous_test_proc_t *server = counter_server(sys);
   const char *fault[] = { "\"ev\":\"fault\"", "\"syscall\":25,", NULL };
   xous_pid_t server_pid = 0, me = xous_get_process_id();
   xous_word_t ret[5];
@@ -518,35 +506,33 @@ START_TEST(testkit_trace_shows_what_a_server_received_from_whom)
 
   ck_assert_int_eq(xous_test_pid(server, BOUND_MS, &server_pid), XOUS_OK);
   ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
-  ck_assert_int_eq(xous_test_trace_start(t), XOUS_OK);
+  ck_assert_int_eq(xous_test_trace_start(sys), XOUS_OK);
   ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 3, 0, 0, 0,
                                         ret),
                    XOUS_OK);
-  ck_assert_int_eq(xous_test_wait_received(t, server_pid, COUNTER_ADD_AND_GET,
-                                           me, BOUND_MS),
+  ck_assert_int_eq(xous_test_wait_received(sys, server_pid,
+                                           COUNTER_ADD_AND_GET, me, BOUND_MS),
                    XOUS_OK);
   /* Nobody sent opcode 77. */
-  ck_assert_int_eq(xous_test_wait_received(t, server_pid, 77, 0, 0),
+  ck_assert_int_eq(xous_test_wait_received(sys, server_pid, 77, 0, 0),
                    XOUS_TIMEOUT);
-  ck_assert_int_eq(xous_test_fail_call(t, me, XOUS_SYSCALL_TRY_CONNECT, 1,
+  ck_assert_int_eq(xous_test_fail_call(sys, me, XOUS_SYSCALL_TRY_CONNECT, 1,
                                        XOUS_ACCESS_DENIED),
                    XOUS_OK);
   ck_assert_int_eq(xous_try_connect(xous_sid_from_name("ticktimer-server"),
                                     &cid),
                    XOUS_ACCESS_DENIED);
-  ck_assert_int_eq(xous_test_wait_trace(t, fault, BOUND_MS), XOUS_OK);
-  text = xous_test_trace(t);
+  ck_assert_int_eq(xous_test_wait_trace(sys, fault, BOUND_MS), XOUS_OK);
+  text = xous_test_trace(sys);
   ck_assert_ptr_nonnull(strstr(text, "\"ev\":\"reply\""));
   free(text);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(
     testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *server = counter_server(t), *client = NULL;
+  xous_test_proc_t *server = counter_server(sys), *client = NULL;
   const char *argv[] = { client_path, NULL };
   const char *dropped[] = { "\"ev\":\"drop\"", NULL };
   xous_pid_t server_pid = 0;
@@ -554,11 +540,11 @@ START_TEST(
   int code = -1;
 
   ck_assert_int_eq(xous_test_pid(server, BOUND_MS, &server_pid), XOUS_OK);
-  ck_assert_int_eq(xous_test_trace_start(t), XOUS_OK);
-  ck_assert_int_eq(xous_test_drop_answers(t, server_pid), XOUS_OK);
-  ck_assert_int_eq(xous_test_spawn(t, argv, &client), XOUS_OK);
+  ck_assert_int_eq(xous_test_trace_start(sys), XOUS_OK);
+  ck_assert_int_eq(xous_test_drop_answers(sys, server_pid), XOUS_OK);
+  ck_assert_int_eq(xous_test_spawn(sys, argv, &client), XOUS_OK);
   /* The server answered the client's get; the answer went nowhere. */
-  ck_assert_int_eq(xous_test_wait_trace(t, dropped, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_trace(sys, dropped, BOUND_MS), XOUS_OK);
   ck_assert(xous_test_running(client));
   ck_assert_int_eq(xous_test_kill(server), XOUS_OK);
   ck_assert_int_eq(xous_test_wait(client, BOUND_MS, &code), XOUS_OK);
@@ -566,14 +552,12 @@ START_TEST(
   ck_assert_int_eq(xous_test_line(client, 1, line, sizeof line, BOUND_MS),
                    XOUS_OK);
   ck_assert_msg(strstr(line, "did not answer") != NULL, "line: %s", line);
-  xous_test_stop(t);
 }
 END_TEST
 
 START_TEST(testkit_delayed_answers_still_arrive)
 {
-  xous_test_t *t = start(false);
-  xous_test_proc_t *server = counter_server(t);
+  xous_test_proc_t *server = counter_server(sys);
   const char *delayed[] = { "\"ev\":\"delay\"", "\"ms\":50", NULL };
   xous_pid_t server_pid = 0;
   xous_word_t ret[5];
@@ -581,21 +565,20 @@ START_TEST(testkit_delayed_answers_still_arrive)
 
   ck_assert_int_eq(xous_test_pid(server, BOUND_MS, &server_pid), XOUS_OK);
   ck_assert_int_eq(xous_names_connect(COUNTER_NAME, &cid), XOUS_OK);
-  ck_assert_int_eq(xous_test_trace_start(t), XOUS_OK);
-  ck_assert_int_eq(xous_test_delay_answers(t, server_pid, 50), XOUS_OK);
+  ck_assert_int_eq(xous_test_trace_start(sys), XOUS_OK);
+  ck_assert_int_eq(xous_test_delay_answers(sys, server_pid, 50), XOUS_OK);
   ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 4, 0, 0, 0,
                                         ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 4);
   /* The broker traced the delay before the answer; the trace reader
    * may take a moment to read it. */
-  ck_assert_int_eq(xous_test_wait_trace(t, delayed, BOUND_MS), XOUS_OK);
-  ck_assert_int_eq(xous_test_delay_answers(t, server_pid, 0), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_trace(sys, delayed, BOUND_MS), XOUS_OK);
+  ck_assert_int_eq(xous_test_delay_answers(sys, server_pid, 0), XOUS_OK);
   ck_assert_int_eq(xous_blocking_scalar(cid, COUNTER_ADD_AND_GET, 1, 0, 0, 0,
                                         ret),
                    XOUS_OK);
   ck_assert_uint_eq(ret[0], 5);
-  xous_test_stop(t);
 }
 END_TEST
 
@@ -640,37 +623,50 @@ testkit_suite(void)
 {
   Suite *s = suite_create("testkit");
   TCase *tc = tcase_create("testkit");
+  TCase *real = tcase_create("real clock");
+  TCase *virt = tcase_create("virtual time");
 
+  /* Tests that start and stop their systems themselves. */
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, testkit_stop_leaves_no_process_socket_or_directory);
   tcase_add_test(tc, testkit_a_second_system_follows_the_first_in_one_process);
   tcase_add_test(tc, testkit_start_twice_is_refused);
   tcase_add_test(tc, testkit_a_test_that_exits_without_stop_leaves_nothing);
   tcase_add_test(tc, testkit_no_names_starts_without_the_name_server);
-  tcase_add_test(tc,
-                 testkit_spawned_server_answers_once_its_name_is_registered);
-  tcase_add_test(tc, testkit_wait_name_times_out_for_a_name_nobody_registers);
-  tcase_add_test(tc, testkit_killed_server_gives_its_waiting_client_an_error);
-  tcase_add_test(tc, testkit_wait_reports_the_exit_status);
-  tcase_add_test(tc, testkit_spawn_of_a_missing_program_is_not_found);
-  tcase_add_test(tc, testkit_virtual_hour_long_sleep_ends_on_advance);
-  tcase_add_test(tc, testkit_advance_wakes_only_the_sleeps_that_fall_due);
-  tcase_add_test(tc, testkit_advance_without_virtual_time_is_unavailable);
-  tcase_add_test(tc, testkit_fail_call_fails_the_nth_direct_send_only);
-  tcase_add_test(tc, testkit_fail_call_of_any_process_fails_every_connect);
-  tcase_add_test(tc, testkit_fail_call_refuses_a_rule_without_an_error);
   tcase_add_test(tc, testkit_same_seed_makes_the_same_sids_and_tokens);
-  tcase_add_test(tc, testkit_terminate_is_an_orderly_exit);
-  tcase_add_test(tc, testkit_xousctl_time_advance_moves_the_virtual_clock);
-  tcase_add_test(tc, testkit_xousctl_time_advance_refuses_a_real_clock);
-  tcase_add_test(tc, testkit_xousctl_fail_sets_and_lists_rules);
-  tcase_add_test(tc, testkit_injected_failures_are_in_the_trace);
-  tcase_add_test(tc, testkit_trace_shows_what_a_server_received_from_whom);
-  tcase_add_test(
-      tc,
-      testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies);
-  tcase_add_test(tc, testkit_delayed_answers_still_arrive);
   suite_add_tcase(s, tc);
+
+  tcase_set_timeout(real, 60);
+  tcase_add_checked_fixture(real, start_real_clock, stop_system);
+  tcase_add_test(real,
+                 testkit_spawned_server_answers_once_its_name_is_registered);
+  tcase_add_test(real,
+                 testkit_wait_name_times_out_for_a_name_nobody_registers);
+  tcase_add_test(real,
+                 testkit_killed_server_gives_its_waiting_client_an_error);
+  tcase_add_test(real, testkit_wait_reports_the_exit_status);
+  tcase_add_test(real, testkit_spawn_of_a_missing_program_is_not_found);
+  tcase_add_test(real, testkit_advance_without_virtual_time_is_unavailable);
+  tcase_add_test(real, testkit_fail_call_fails_the_nth_direct_send_only);
+  tcase_add_test(real, testkit_fail_call_of_any_process_fails_every_connect);
+  tcase_add_test(real, testkit_fail_call_refuses_a_rule_without_an_error);
+  tcase_add_test(real, testkit_xousctl_time_advance_refuses_a_real_clock);
+  tcase_add_test(real, testkit_xousctl_fail_sets_and_lists_rules);
+  tcase_add_test(real, testkit_injected_failures_are_in_the_trace);
+  tcase_add_test(real, testkit_trace_shows_what_a_server_received_from_whom);
+  tcase_add_test(
+      real,
+      testkit_dropped_answers_leave_the_client_waiting_until_the_server_dies);
+  tcase_add_test(real, testkit_delayed_answers_still_arrive);
+  suite_add_tcase(s, real);
+
+  tcase_set_timeout(virt, 60);
+  tcase_add_checked_fixture(virt, start_virtual_time, stop_system);
+  tcase_add_test(virt, testkit_virtual_hour_long_sleep_ends_on_advance);
+  tcase_add_test(virt, testkit_advance_wakes_only_the_sleeps_that_fall_due);
+  tcase_add_test(virt, testkit_terminate_is_an_orderly_exit);
+  tcase_add_test(virt, testkit_xousctl_time_advance_moves_the_virtual_clock);
+  suite_add_tcase(s, virt);
   return s;
 }
 

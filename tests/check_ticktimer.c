@@ -496,6 +496,24 @@ stand_in_ticktimer(void *arg)
   return NULL;
 }
 
+/* Asks for the version with si's stand-in answering in a thread of its
+ * own; returns what xous_ticktimer_version() returned, once the stand-in
+ * has ended. */
+static xous_error_t
+version_from_stand_in(struct stand_in *si, char *version, size_t size,
+                      size_t *len)
+{
+  xous_tid_t tid;
+  xous_error_t err;
+
+  ck_assert_int_eq(xous_create_thread(stand_in_ticktimer, si, STACK_SIZE,
+                                      &tid),
+                   XOUS_OK);
+  err = xous_ticktimer_version(version, size, len);
+  ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
+  return err;
+}
+
 START_TEST(
     ticktimer_version_client_sends_what_rust_sends_and_decodes_the_answer)
 {
@@ -504,18 +522,13 @@ START_TEST(
   struct stand_in si = { 0 };
   char version[64];
   size_t len = 0;
-  xous_tid_t tid;
 
   ck_assert_int_eq(xous_create_server_with_address(xous_sid_from_name(
                                                        XOUS_TICKTIMER_NAME),
                                                    NULL),
                    XOUS_OK);
-  ck_assert_int_eq(xous_create_thread(stand_in_ticktimer, &si, STACK_SIZE,
-                                      &tid),
+  ck_assert_int_eq(version_from_stand_in(&si, version, sizeof version, &len),
                    XOUS_OK);
-  ck_assert_int_eq(xous_ticktimer_version(version, sizeof version, &len),
-                   XOUS_OK);
-  ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
   ck_assert_uint_eq(si.len, XOUS_PAGE_SIZE);
   ck_assert_uint_eq(si.offset, 8);
   ck_assert_uint_eq(si.valid, XOUS_PAGE_SIZE);
@@ -525,12 +538,8 @@ START_TEST(
 
   /* A String that points outside the answer is refused, not read. */
   si.answer = 1;
-  ck_assert_int_eq(xous_create_thread(stand_in_ticktimer, &si, STACK_SIZE,
-                                      &tid),
-                   XOUS_OK);
-  ck_assert_int_eq(xous_ticktimer_version(version, sizeof version, &len),
+  ck_assert_int_eq(version_from_stand_in(&si, version, sizeof version, &len),
                    XOUS_INTERNAL_ERROR);
-  ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
 }
 END_TEST
 

@@ -215,6 +215,18 @@ xrun_run(struct xrun *r, const char *const argv[], const char *what, int code)
   xrun_expect_exit(r, xrun_finish(r, what), code);
 }
 
+/* Runs xous-run --no-servers /bin/sh -c script -- <the hello server>:
+ * the shell first, whose end ends the run; it must exit with status
+ * code. */
+static void
+xrun_shell_first(struct xrun *r, const char *script, int code)
+{
+  const char *argv[] = { r->prog, "--no-servers", "/bin/sh", "-c",
+                         script,  "--",           r->hello,  NULL };
+
+  xrun_run(r, argv, "xous-run", code);
+}
+
 /* Waits until the running xous-run printed text; fails saying what. */
 static void
 xrun_wait_text(const struct xrun *r, const char *text, const char *what)
@@ -389,13 +401,9 @@ END_TEST
 START_TEST(tools_xous_run_exits_with_the_first_programs_status)
 {
   struct xrun r = xrun_prepare();
-  /* The first program fails once the server (second) has started. */
-  const char *argv[] = {
-    r.prog, "--no-servers", "/bin/sh", "-c", "sleep 0.3; echo failing; exit 7",
-    "--",   r.hello,        NULL
-  };
 
-  xrun_run(&r, argv, "xous-run", 7);
+  /* The first program fails once the server (second) has started. */
+  xrun_shell_first(&r, "sleep 0.3; echo failing; exit 7", 7);
   {
     const char *line = strstr(r.text, " | failing\n");
 
@@ -446,12 +454,8 @@ END_TEST
 START_TEST(tools_xous_run_reports_a_first_program_killed_by_a_signal)
 {
   struct xrun r = xrun_prepare();
-  const char *argv[] = {
-    r.prog, "--no-servers", "/bin/sh", "-c", "sleep 0.2; kill -KILL $$",
-    "--",   r.hello,        NULL
-  };
 
-  xrun_run(&r, argv, "xous-run", 128 + SIGKILL);
+  xrun_shell_first(&r, "sleep 0.2; kill -KILL $$", 128 + SIGKILL);
   xrun_done(&r);
 }
 END_TEST
