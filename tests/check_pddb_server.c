@@ -527,11 +527,25 @@ role_soaker(unsigned first)
   return 0;
 }
 
+/* Asserts that got, len bytes read back from key k<i>, is what the soak
+ * wrote there. */
+static void
+soak_expect_key(unsigned i, const uint8_t *got, size_t len)
+{
+  static uint8_t want[20000];
+
+  ck_assert_uint_eq(len, soak_len(i));
+  soak_fill(want, len, i);
+  for (size_t j = 0; j < len; j++)
+    ck_assert_msg(got[j] == want[j], "key %u damaged at %zu of %zu", i, j,
+                  len);
+}
+
 /* Checks keys 0..n-1 in e. */
 static void
 soak_check_image(unsigned n)
 {
-  static uint8_t want[20000], got[20000];
+  static uint8_t got[20000];
   struct pddb_engine *e;
   unsigned i;
 
@@ -542,15 +556,11 @@ soak_check_image(unsigned n)
     size_t len;
 
     snprintf(key, sizeof key, "k%u", i);
-    soak_fill(want, soak_len(i), i);
     ck_assert_msg(pddb_key_open(e, NULL, "soak", key, 0, 0, &h) == XOUS_OK,
-                  "acknowledged key %u lost", i);
+                  "acknowledged key %u of %u lost", i, n);
     ck_assert_int_eq(pddb_key_read(e, 0, h, 0, got, sizeof got, &len),
                      XOUS_OK);
-    ck_assert_uint_eq(len, soak_len(i));
-    for (size_t j = 0; j < len; j++)
-      ck_assert_msg(got[j] == want[j], "key %u of %u damaged at %zu of %zu", i,
-                    n, j, len);
+    soak_expect_key(i, got, len);
     pddb_key_close(e, 0, h);
   }
   ck_assert_int_eq(pddb_close(e), XOUS_OK);
@@ -558,7 +568,7 @@ soak_check_image(unsigned n)
 
 START_TEST(pddb_server_killed_at_random_keeps_every_acknowledged_sync)
 {
-  static uint8_t want[20000], got[20000];
+  static uint8_t got[20000];
   unsigned round, next = 0, i;
   xous_pddb_t db;
   char first[16];
@@ -608,12 +618,10 @@ START_TEST(pddb_server_killed_at_random_keeps_every_acknowledged_sync)
     size_t len;
 
     snprintf(key, sizeof key, "k%u", i);
-    soak_fill(want, soak_len(i), i);
     ck_assert_int_eq(xous_pddb_open(&db, NULL, "soak", key, 0, &h), XOUS_OK);
     ck_assert_int_eq(xous_pddb_read(&db, h, 0, got, sizeof got, &len),
                      XOUS_OK);
-    ck_assert_uint_eq(len, soak_len(i));
-    ck_assert_msg(memcmp(got, want, len) == 0, "key %u damaged", i);
+    soak_expect_key(i, got, len);
     ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
   }
   xous_pddb_disconnect(&db);
