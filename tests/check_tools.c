@@ -156,25 +156,35 @@ assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
 
 /* One run of xous-run in a test: its own TMPDIR, what /dev/shm held
  * before, the program, the hello server most runs start, the file its
- * output goes to, its process (group) and, once it ended, its output. */
+ * output goes to, its process (group) and, once it ended, its output;
+ * and the paths the test made for it, freed with it. */
 struct xrun {
   const char *tmp;
   char *shm, *prog, *hello, *out, *text;
   pid_t pid;
+  char *kept[4];
+  int nkept;
 };
 
 static struct xrun
 xrun_prepare(void)
 {
-  struct xrun r = { run_tmpdir(),
-                    dir_entries("/dev/shm", "xous"),
-                    tool_build_path("xous-run"),
-                    tool_build_path("examples/hello/hello-server"),
-                    tool_out_path("run.out"),
-                    NULL,
-                    0 };
+  struct xrun r = { .tmp = run_tmpdir(),
+                    .shm = dir_entries("/dev/shm", "xous"),
+                    .prog = tool_build_path("xous-run"),
+                    .hello = tool_build_path("examples/hello/hello-server"),
+                    .out = tool_out_path("run.out") };
 
   return r;
+}
+
+/* p, a malloc()ed path of the test's, kept to be freed by xrun_done(). */
+static char *
+xrun_keep(struct xrun *r, char *p)
+{
+  ck_assert_int_lt(r->nkept, 4);
+  r->kept[r->nkept++] = p;
+  return p;
 }
 
 /* Starts xous-run with argv (argv[0] is r->prog) in r's TMPDIR. */
@@ -253,6 +263,8 @@ xrun_done(struct xrun *r)
   free(r->hello);
   free(r->out);
   free(r->text);
+  for (int i = 0; i < r->nkept; i++)
+    free(r->kept[i]);
 }
 
 /* Runs a tool to its end; returns its wait status and its output. */
@@ -463,9 +475,9 @@ END_TEST
 START_TEST(tools_xous_run_runs_an_image_with_paths_relative_to_it)
 {
   struct xrun r = xrun_prepare();
-  char *image = tool_out_path("demo.image");
-  char *hello = tool_build_path("examples/hello");
-  char *link = tool_out_path("hello");
+  char *image = xrun_keep(&r, tool_out_path("demo.image"));
+  char *hello = xrun_keep(&r, tool_build_path("examples/hello"));
+  char *link = xrun_keep(&r, tool_out_path("hello"));
   FILE *f;
   const char *argv[] = { r.prog, "--no-servers", "--image", image, NULL };
 
@@ -485,17 +497,16 @@ START_TEST(tools_xous_run_runs_an_image_with_paths_relative_to_it)
                         NULL,
                 "unexpected output:\n%s", r.text);
   xrun_done(&r);
-  free(hello);
-  free(link);
-  free(image);
 }
 END_TEST
 
 START_TEST(tools_xous_run_ends_when_the_client_ends_and_stops_the_server)
 {
   struct xrun r = xrun_prepare();
-  char *server = tool_build_path("examples/counter/counter-server");
-  char *client = tool_build_path("examples/counter/counter-client");
+  char *server = xrun_keep(&r,
+                           tool_build_path("examples/counter/counter-server"));
+  char *client = xrun_keep(&r,
+                           tool_build_path("examples/counter/counter-client"));
   /* The counter server serves until told to quit; this client does not
    * tell it. */
   const char *argv[] = { r.prog, server, "--", client, NULL };
@@ -508,8 +519,6 @@ START_TEST(tools_xous_run_ends_when_the_client_ends_and_stops_the_server)
                     strstr(r.text, "exited with status") == NULL,
                 "a stopped server was reported:\n%s", r.text);
   xrun_done(&r);
-  free(server);
-  free(client);
 }
 END_TEST
 
@@ -530,7 +539,8 @@ END_TEST
 START_TEST(tools_xous_run_after_starts_a_program_once_its_name_is_registered)
 {
   struct xrun r = xrun_prepare();
-  char *peer = tool_build_path("tests/helpers/names-peer"), *script;
+  char *peer = xrun_keep(&r, tool_build_path("tests/helpers/names-peer")),
+       *script;
 
   /* The server registers late; the client looks the name up without
    * waiting, and the name allows one connection only, so the client gets
@@ -550,15 +560,14 @@ START_TEST(tools_xous_run_after_starts_a_program_once_its_name_is_registered)
                 r.text);
   xrun_done(&r);
   free(script);
-  free(peer);
 }
 END_TEST
 
 START_TEST(tools_xous_run_image_keywords_after_and_until)
 {
   struct xrun r = xrun_prepare();
-  char *peer = tool_build_path("tests/helpers/names-peer");
-  char *image = tool_out_path("keywords.image");
+  char *peer = xrun_keep(&r, tool_build_path("tests/helpers/names-peer"));
+  char *image = xrun_keep(&r, tool_out_path("keywords.image"));
   const char *argv[] = { r.prog, "--image", image, NULL };
   FILE *f = fopen(image, "w");
 
@@ -573,15 +582,13 @@ START_TEST(tools_xous_run_image_keywords_after_and_until)
   ck_assert_msg(strstr(r.text, "names-peer | NoError\n") != NULL,
                 "the `after` line started too early:\n%s", r.text);
   xrun_done(&r);
-  free(image);
-  free(peer);
 }
 END_TEST
 
 START_TEST(tools_xous_run_children_print_line_by_line)
 {
   struct xrun r = xrun_prepare();
-  char *peer = tool_build_path("tests/helpers/xtest-peer");
+  char *peer = xrun_keep(&r, tool_build_path("tests/helpers/xtest-peer"));
   /* The peer leaves its stdout as libxous makes it: on a pipe, only
    * XOUS_LINE_BUFFERED brings "ready" out while it still runs. */
   const char *argv[] = { r.prog,        "--no-servers",
@@ -594,14 +601,13 @@ START_TEST(tools_xous_run_children_print_line_by_line)
                  "the server's line did not come out while it ran");
   xrun_interrupt(&r, r.pid);
   xrun_done(&r);
-  free(peer);
 }
 END_TEST
 
 START_TEST(tools_xous_run_socket_lets_xousctl_reach_the_run)
 {
   struct xrun r = xrun_prepare();
-  char *sock = tool_out_path("run.sock"), *ps;
+  char *sock = xrun_keep(&r, tool_out_path("run.sock")), *ps;
   const char *argv[] = { r.prog, "--no-servers", "--socket",
                          sock,   r.hello,        NULL };
   const char *ctl[] = { NULL, "--socket", sock, "ps", NULL };
@@ -609,7 +615,7 @@ START_TEST(tools_xous_run_socket_lets_xousctl_reach_the_run)
 
   xrun_start(&r, argv);
   xrun_wait_text(&r, "serving", "the server did not start");
-  ctl[0] = tool_build_path("xousctl");
+  ctl[0] = xrun_keep(&r, tool_build_path("xousctl"));
   st = run_tool(&ps, ctl);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
                     strstr(ps, "hello-server") != NULL,
@@ -617,16 +623,15 @@ START_TEST(tools_xous_run_socket_lets_xousctl_reach_the_run)
   xrun_interrupt(&r, r.pid);
   ck_assert_msg(access(sock, F_OK) != 0, "the socket is still there");
   xrun_done(&r);
-  free((char *)ctl[0]);
   free(ps);
-  free(sock);
 }
 END_TEST
 
 START_TEST(tools_xous_run_shell_runs_a_shell_inside_the_system)
 {
   struct xrun r = xrun_prepare();
-  char *ctl = tool_build_path("xousctl"), *shell = tool_out_path("shell.sh");
+  char *ctl = xrun_keep(&r, tool_build_path("xousctl")),
+       *shell = xrun_keep(&r, tool_out_path("shell.sh"));
   const char *argv[] = { r.prog, "--no-servers", "--shell", NULL };
   FILE *f = fopen(shell, "w");
 
@@ -644,8 +649,6 @@ START_TEST(tools_xous_run_shell_runs_a_shell_inside_the_system)
   ck_assert_msg(strstr(r.text, "asked\n") != NULL, "the shell said:\n%s",
                 r.text);
   xrun_done(&r);
-  free(shell);
-  free(ctl);
 }
 END_TEST
 
