@@ -33,6 +33,7 @@
 #include "support/harness.h"
 #include "support/mem_protocol.h"
 #include "support/probe.h"
+#include "support/shm.h"
 
 #define MEM_PEER "tests/helpers/mem-peer"
 #define BOUND_MS 2000
@@ -288,24 +289,6 @@ static int
 memory_objects_of(pid_t pid)
 {
   return objects_of(pid, false);
-}
-
-/* Entries of /dev/shm that libxous would have made (its fallback names
- * them xous-...); other programs' entries come and go on their own. */
-static int
-dev_shm_entries(void)
-{
-  DIR *d = opendir("/dev/shm");
-  struct dirent *de;
-  int n = 0;
-
-  if (d == NULL)
-    return 0; /* no /dev/shm: nothing can be left there */
-  while ((de = readdir(d)) != NULL)
-    if (strncmp(de->d_name, "xous", 4) == 0)
-      n++;
-  closedir(d);
-  return n;
 }
 
 /* Waits (bounded) until the broker holds exactly want memory objects;
@@ -922,7 +905,7 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   xous_cid_t cid;
 
   ck_assert_int_eq(broker_objects_settle(0), 0);
-  shm_before = dev_shm_entries();
+  shm_before = shm_xous_entries();
   direct_before = objects_of(harness_broker_pid(), true);
   srv = start_mem_server(held, &cid);
   jam = harness_spawn(MEM_PEER, "stuck", stuck, NULL);
@@ -952,11 +935,11 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   during = broker_objects_settle(0);
   ck_assert_msg(during == 0, "the broker still holds %d memory objects",
                 during);
-  ck_assert_int_eq(dev_shm_entries(), shm_before);
+  ck_assert_int_eq(shm_xous_entries(), shm_before);
   harness_kill(srv, SIGKILL);
   ck_assert(harness_wait(srv, BOUND_MS, NULL));
   ck_assert_int_eq(broker_objects_settle(0), 0);
-  ck_assert_int_eq(dev_shm_entries(), shm_before);
+  ck_assert_int_eq(shm_xous_entries(), shm_before);
   /* The servers' pages and their clients' rings went with them. */
   ck_assert_int_eq(direct_objects_settle(direct_before), direct_before);
   harness_assert_broker_alive();

@@ -21,6 +21,8 @@ tests_support_libtest_support_la_SOURCES = \
 	tests/support/procfs.h \
 	tests/support/raw.c \
 	tests/support/raw.h \
+	tests/support/shm.c \
+	tests/support/shm.h \
 	tests/support/tool.c \
 	tests/support/tool.h \
 	runtime/testkit/files.c \

@@ -2,7 +2,8 @@
 # mode (CI, under a minute); `make soak SOAK_SECONDS=600` the long one.
 
 noinst_PROGRAMS += tests/soak/soak
-tests_soak_soak_SOURCES = tests/soak/soak.c runtime/tools/procfs.h
+tests_soak_soak_SOURCES = tests/soak/soak.c runtime/tools/procfs.h \
+	tests/support/shm.c tests/support/shm.h
 SOAK_SECONDS = 25
 SOAK_FLAGS =
 

@@ -50,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../support/shm.h"
 #include "hosted/wire.h"
 #include "tools/monotonic.h"
 #include "tools/procfs.h"
@@ -273,21 +274,6 @@ reap(struct child *c, int timeout_ms)
 }
 
 /* ---- what the broker holds ----------------------------------------------- */
-
-static int
-count_shm(void)
-{
-  DIR *d = opendir("/dev/shm");
-  struct dirent *e;
-  int n = 0;
-
-  if (d == NULL)
-    return 0;
-  while ((e = readdir(d)) != NULL)
-    n += strncmp(e->d_name, "xous", 4) == 0;
-  closedir(d);
-  return n;
-}
 
 /* The JSON text of control request cmd (after the frame), or NULL. */
 static const char *
@@ -571,7 +557,7 @@ main(int argc, char **argv)
     }
   }
   sleep_for_ms(100); /* the broker closes the probe's socket meanwhile */
-  shm0 = count_shm();
+  shm0 = shm_xous_entries();
   fds0 = proc_fds(broker, &mem0);
   rss0 = proc_rss_kb(broker);
   printf("soak: %u s, %u servers, %u clients, seed %u\n", seconds, nservers,
@@ -638,7 +624,7 @@ main(int argc, char **argv)
     sleep_for_ms(10);
   sleep_for_ms(100);
   fds_end = proc_fds(broker, &mem_end);
-  shm_end = count_shm();
+  shm_end = shm_xous_entries();
   rss_idle = proc_rss_kb(broker);
 
   /* Every peer's output. */
