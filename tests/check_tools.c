@@ -1435,6 +1435,42 @@ START_TEST(tools_xousctl_trace_text_names_processes_servers_and_kinds)
 }
 END_TEST
 
+START_TEST(tools_xousctl_trace_begins_with_the_processes_and_servers_there)
+{
+  char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out"),
+       *text;
+  const char *argv[] = { prog,     "--socket", harness_socket_path(),
+                         "--json", "trace",    NULL };
+  char line[64];
+  pid_t server, tracer;
+  int st;
+
+  harness_start_broker();
+  setenv("XOUS_NAME", "named-echo", 1);
+  server = harness_peer("echo-server", "trace-existing-1", NULL);
+  unsetenv("XOUS_NAME");
+  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  tracer = tool_start(out, NULL, argv);
+  /* A process that was there before the trace, and may end before it
+   * could be asked for, is named by the trace itself. */
+  ck_assert_msg(tool_wait_text(out, "\"ev\":\"server\"", BOUND_MS),
+                "no server in the trace");
+  kill(tracer, SIGINT);
+  st = tool_finish(tracer, "xousctl trace", BOUND_MS);
+  text = slurp(out);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
+  ck_assert_msg(strstr(text, "\"ev\":\"process\"") != NULL &&
+                    strstr(text,
+                           "\"name\":\"named-echo\",\"existing\":true") !=
+                        NULL &&
+                    strstr(text, "\"server\":0,\"existing\":true") != NULL,
+                "the processes and servers there are not in:\n%s", text);
+  free(text);
+  free(out);
+  free(prog);
+}
+END_TEST
+
 START_TEST(tools_xousctl_without_a_broker_says_how_to_start_one)
 {
   char *prog = tool_build_path("xousctl"), *text, *sock;
@@ -1518,6 +1554,8 @@ main(void)
   tcase_add_test(ctl, tools_xousctl_trace_of_four_clients_nests_and_flows);
   tcase_add_test(ctl,
                  tools_xousctl_trace_text_names_processes_servers_and_kinds);
+  tcase_add_test(
+      ctl, tools_xousctl_trace_begins_with_the_processes_and_servers_there);
   tcase_add_test(ctl, tools_xousctl_without_a_broker_says_how_to_start_one);
 
   return harness_run(s);

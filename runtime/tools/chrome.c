@@ -483,6 +483,11 @@ chrome_event(struct chrome *ch, const char *json)
     on_receive(ch, m, pid, tid, ns);
   } else if (strcmp(ev, "reply") == 0 && m != NULL && m->used) {
     on_reply(ch, m, pid, tid, ns);
+  } else if (json_is_true(json_object_get(o, "existing"))) {
+    /* What was there when the recording began: a track's name, no
+     * marker. */
+    if (strcmp(ev, "process") == 0 && name != NULL)
+      name_process(ch, pid, name);
   } else if (strcmp(ev, "process") == 0) {
     if (name != NULL)
       name_process(ch, pid, name);

@@ -595,38 +595,6 @@ names_learn(struct trace_names *tn, const json_t *o, const char *ev)
     tn->owner[server] = -1;
 }
 
-/* Learns every process's name (ps) and every server's owner (servers)
- * from the broker; false when it did not answer. */
-static bool
-names_from_broker(int fd, char *buf, struct trace_names *tn)
-{
-  json_t *list, *o;
-  char *json;
-  size_t i;
-
-  if ((json = ask(fd, buf, XOUS_CTL_PS, 0)) == NULL)
-    return false;
-  list = xous__json_parse(json);
-  /* A ps entry has the pid and name of a "process" event. */
-  json_array_foreach(list, i, o)
-  {
-    names_learn(tn, o, "process");
-  }
-  json_decref(list);
-  if ((json = ask(fd, buf, XOUS_CTL_SERVERS, 0)) == NULL)
-    return false;
-  list = xous__json_parse(json);
-  json_array_foreach(list, i, o)
-  {
-    unsigned long long index = xous__json_u(o, "index", 256);
-
-    if (index < 256)
-      tn->owner[index] = (int)xous__json_u(o, "owner", 0);
-  }
-  json_decref(list);
-  return true;
-}
-
 static const char *
 message_kind(unsigned long long kind)
 {
@@ -688,6 +656,10 @@ print_event(struct trace_names *tn, const char *json)
   ts = xous__json_u(o, "ts", 0);
   ev = ev != NULL ? ev : "?";
   names_learn(tn, o, ev);
+  if (json_is_true(json_object_get(o, "existing"))) {
+    json_decref(o); /* what was there when the trace began: names only */
+    return;
+  }
   printf("%llu.%06llu %-8s", ts / 1000000, ts % 1000000, ev);
   /* Every other member, in the broker's order. */
   json_object_foreach(o, key, val)
@@ -767,22 +739,14 @@ run_trace(int fd, char *buf, const struct options *o)
     }
     chrome_processes(ch, json);
   }
-  if (ch == NULL && !o->json) {
-    memset(tn->owner, 0xff, sizeof tn->owner);
-    if (!names_from_broker(fd, buf, tn))
-      return EXIT_BROKER;
-  }
+  /* The names of the processes and the owners of the servers that are
+   * there already come first in the trace, as "existing" events. */
+  memset(tn->owner, 0xff, sizeof tn->owner);
   json = ask(fd, buf, XOUS_CTL_TRACE, 0);
   if (json == NULL || !answer_ok(json, "trace")) {
     if (ch != NULL)
       chrome_close(ch);
     return EXIT_BROKER;
-  }
-  if (ch == NULL && !o->json) {
-    /* A process that joined between the first look and the subscription
-     * sent its "process" event to nobody: look once more. */
-    if (!names_from_broker(fd, buf, tn))
-      return EXIT_BROKER;
   }
   if (ch != NULL) {
     fprintf(stderr, "xousctl: recording to %s; stop with Ctrl-C\n", o->chrome);

@@ -238,26 +238,53 @@ kill_process(uint64_t xous_pid)
   return json_pack("{s:b,s:i}", "ok", 1, "pid", (int)proc->pid);
 }
 
+/* While set, trace events go to this subscriber only. */
+static struct xd_peer *only_reader;
+
+/* Makes p a trace reader (it is none yet). */
 static json_t *
 subscribe(struct xd_peer *p, uint64_t want)
 {
-  if (!p->trace) {
-    /* Room for a few thousand events while the reader is descheduled:
-     * past what the socket holds, events are dropped, never waited for.
-     * SO_SNDBUFFORCE works only with CAP_NET_ADMIN; else the system's
-     * wmem_max caps the request. */
-    int room = (int)(want == 0               ? TRACE_ROOM_MAX
-                     : want < TRACE_ROOM_MIN ? TRACE_ROOM_MIN
-                     : want > TRACE_ROOM_MAX ? TRACE_ROOM_MAX
-                                             : want);
+  /* Room for a few thousand events while the reader is descheduled:
+   * past what the socket holds, events are dropped, never waited for.
+   * SO_SNDBUFFORCE works only with CAP_NET_ADMIN; else the system's
+   * wmem_max caps the request. */
+  int room = (int)(want == 0               ? TRACE_ROOM_MAX
+                   : want < TRACE_ROOM_MIN ? TRACE_ROOM_MIN
+                   : want > TRACE_ROOM_MAX ? TRACE_ROOM_MAX
+                                           : want);
 
-    if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) < 0)
-      (void)setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
-    p->trace = true;
-    xd_tracing++;
-    xd_direct_trace_update();
-  }
+  if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof room) < 0)
+    (void)setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
+  p->trace = true;
+  xd_tracing++;
+  xd_direct_trace_update();
   return xd_json_answer(true, NULL);
+}
+
+/* A new subscriber first hears, after its answer, of every process and
+ * server there is, as "process" and "server" events marked "existing":
+ * a process that joins while it subscribes, and is gone before it could
+ * ask ps, still has a name in its trace. */
+static void
+tell_what_is_there(struct xd_peer *p)
+{
+  only_reader = p;
+  for (unsigned pid = 0; pid < XOUSD_MAX_PIDS; pid++) {
+    const struct xd_process *proc = xd.procs[pid];
+
+    if (proc != NULL)
+      xd_trace("{s:s,s:i,s:s,s:b}", "ev", "process", "pid", (int)pid, "name",
+               proc->name, "existing", 1);
+  }
+  for (unsigned i = 0; i < XOUSD_MAX_SERVERS; i++) {
+    const struct xd_server *s = &xd.servers[i];
+
+    if (s->used)
+      xd_trace("{s:s,s:i,s:i,s:b}", "ev", "server", "pid", (int)s->owner->pid,
+               "server", (int)i, "existing", 1);
+  }
+  only_reader = NULL;
 }
 
 static json_t *
@@ -319,7 +346,12 @@ xd_ctl(struct xd_peer *p, const struct xous_wire_frame *f)
     answer = xd_json_answer(true, NULL);
     break;
   case XOUS_CTL_TRACE:
-    answer = subscribe(p, f->w[1]);
+    if (!p->trace) {
+      send_answer(p, subscribe(p, f->w[1]));
+      tell_what_is_there(p);
+      return;
+    }
+    answer = xd_json_answer(true, NULL);
     break;
   default:
     answer = xd_json_answer(false, "unknown request");
@@ -399,7 +431,8 @@ xd_trace_emit(const char *json, size_t len)
   for (struct xd_link *l = xd.peers.next; l != &xd.peers; l = l->next) {
     struct xd_peer *p = xd_container_of(l, struct xd_peer, link);
 
-    if (!p->trace || p->closing || p->trace_paused)
+    if (!p->trace || p->closing || p->trace_paused ||
+        (only_reader != NULL && p != only_reader))
       continue;
     if (p->trace_stalled && !tell_dropped(p)) {
       p->trace_dropped++;
