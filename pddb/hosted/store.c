@@ -7,6 +7,15 @@
  * pddb(7): rollback journal (DELETE), synchronous FULL, secure_delete ON,
  * one row per 8 KiB SQLite page (a row of 4 KiB and its header cannot
  * share one, so the file takes 8 KiB and a little more per page).
+ *
+ * Reads share one read transaction, begun by the first read after a
+ * write and ended by the next write's begin: a read alone would be a
+ * transaction of its own, whose locking and change check (three fcntl
+ * locks, a stat of the file and of the journal, a read of the header)
+ * cost more than the read. Holding the shared lock keeps out no one:
+ * lock_image() keeps every other process out of the image already, and
+ * the only writer is this connection, whose cache its writes keep
+ * current.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -288,11 +297,22 @@ pddb_store_pages(const struct pddb_store *s)
   return s->pages;
 }
 
+/* Begins the read transaction that reads share, when none is open (a
+ * write's own serves its reads too). Should it fail, the read is a
+ * transaction of its own, as without it. */
+static void
+hold_reads(struct pddb_store *s)
+{
+  if (sqlite3_get_autocommit(s->db))
+    (void)exec(s->db, "BEGIN DEFERRED");
+}
+
 xous_error_t
 pddb_store_read(struct pddb_store *s, uint32_t nr, uint8_t *buf)
 {
   xous_error_t err = XOUS_STORAGE_ERROR;
 
+  hold_reads(s);
   sqlite3_bind_int64(s->read, 1, nr);
   if (sqlite3_step(s->read) == SQLITE_ROW &&
       sqlite3_column_bytes(s->read, 0) == PDDB_PAGE_SIZE) {
@@ -312,6 +332,7 @@ pddb_store_scan(struct pddb_store *s, size_t head,
   xous_error_t err = XOUS_OK;
   int rc;
 
+  hold_reads(s);
   if (sqlite3_prepare_v2(s->db,
                          "SELECT id, substr(data, 1, ?1) FROM pages "
                          "ORDER BY id",
@@ -336,6 +357,9 @@ pddb_store_scan(struct pddb_store *s, size_t head,
 xous_error_t
 pddb_store_begin(struct pddb_store *s)
 {
+  /* The reads' transaction ends first: it holds only a shared lock. */
+  if (!sqlite3_get_autocommit(s->db) && exec(s->db, "COMMIT") != XOUS_OK)
+    return XOUS_STORAGE_ERROR;
   return exec(s->db, "BEGIN IMMEDIATE");
 }
 
