@@ -103,6 +103,14 @@ struct pddb_engine {
   void *progress_ctx;
   uint8_t page[PDDB_PAGE_SIZE];
   uint8_t plain[DATA_BYTES];
+  /* The read-ahead (pddb_key_read_ahead()): the first bytes of the key
+   * of one handle, plaintext as the dirty pages are, for one read. */
+  struct {
+    bool valid;
+    uint32_t owner, h;
+    size_t len;
+    uint8_t bytes[PDDB_AHEAD_BYTES];
+  } ahead;
 };
 
 /* ---- little helpers ---------------------------------------------------------- */
@@ -186,6 +194,19 @@ name_ok(const char *s, size_t max)
   while (n <= max && s[n] != '\0')
     n++;
   return pddb_name_valid(s, n, max);
+}
+
+/* Forgets the read-ahead: whatever changes a key, or ends a handle or a
+ * basis, calls this first, so that no read is served stale bytes and no
+ * plaintext outlives its handle or its basis. */
+static void
+ahead_drop(struct pddb_engine *e)
+{
+  if (!e->ahead.valid)
+    return;
+  pddb_wipe(e->ahead.bytes, e->ahead.len);
+  e->ahead.valid = false;
+  e->ahead.len = 0;
 }
 
 static xous_error_t
@@ -409,6 +430,7 @@ forget_basis(struct pddb_engine *e, unsigned slot)
   struct basis *b = &e->bases[slot];
   uint32_t i;
 
+  ahead_drop(e);
   drop_dirty_of(e, slot, 0, 0, true);
   drop_stages_of(e, slot);
   pddb_secure_free(b->key, PDDB_KEY_BYTES);
@@ -1574,6 +1596,7 @@ drop_pages(struct pddb_engine *e, unsigned slot, uint64_t objid, uint32_t from,
   uint64_t nr;
   xous_error_t err;
 
+  ahead_drop(e);
   drop_dirty_of(e, slot, objid, from, false);
   for (i = from; i < last; i++)
     if (hmap_del(&b->vmap, 0, objid, i, &nr) &&
@@ -1844,13 +1867,44 @@ resolve(struct pddb_engine *e, uint32_t owner, uint32_t h, unsigned *slot,
   return settle(e, hd, *slot, *k);
 }
 
+/* Copies len bytes of key k at offset (within its length) into buf. */
+static xous_error_t
+read_bytes(struct pddb_engine *e, unsigned slot, const struct key_ent *k,
+           uint64_t offset, uint8_t *buf, size_t len)
+{
+  size_t done = 0;
+  xous_error_t err = XOUS_OK;
+
+  while (done < len && err == XOUS_OK) {
+    uint64_t pos = offset + done, v;
+    uint32_t index = (uint32_t)(pos / DATA_BYTES);
+    size_t in = (size_t)(pos % DATA_BYTES);
+    size_t chunk = DATA_BYTES - in < len - done ? DATA_BYTES - in : len - done;
+
+    if (hmap_get(&e->dirty, DIRTY_TAG(slot), k->objid, index, &v)) {
+      memcpy(buf + done, (uint8_t *)(uintptr_t)v + in, chunk);
+    } else if (hmap_get(&e->bases[slot].vmap, 0, k->objid, index, &v)) {
+      /* A whole page is opened where it goes; a part, through plain. */
+      uint8_t *to = chunk == DATA_BYTES ? buf + done : e->plain;
+
+      err = load_page(e, &e->bases[slot], (uint32_t)v, k->objid, index, to);
+      if (err == XOUS_OK && to == e->plain)
+        memcpy(buf + done, e->plain + in, chunk);
+    } else {
+      memset(buf + done, 0, chunk);
+    }
+    done += chunk;
+  }
+  pddb_wipe(e->plain, DATA_BYTES);
+  return err;
+}
+
 xous_error_t
 pddb_key_read(struct pddb_engine *e, uint32_t owner, uint32_t h,
               uint64_t offset, void *buf, size_t len, size_t *got)
 {
   struct key_ent *k;
   unsigned slot;
-  size_t done = 0;
   xous_error_t err = resolve(e, owner, h, &slot, &k);
 
   *got = 0;
@@ -1860,27 +1914,45 @@ pddb_key_read(struct pddb_engine *e, uint32_t owner, uint32_t h,
     return XOUS_OK;
   if (len > k->len - offset)
     len = (size_t)(k->len - offset);
-  while (done < len) {
-    uint64_t pos = offset + done, v;
-    uint32_t index = (uint32_t)(pos / DATA_BYTES);
-    size_t in = (size_t)(pos % DATA_BYTES);
-    size_t chunk = DATA_BYTES - in < len - done ? DATA_BYTES - in : len - done;
-
-    if (hmap_get(&e->dirty, DIRTY_TAG(slot), k->objid, index, &v)) {
-      memcpy((uint8_t *)buf + done, (uint8_t *)(uintptr_t)v + in, chunk);
-    } else if (hmap_get(&e->bases[slot].vmap, 0, k->objid, index, &v)) {
-      if ((err = load_page(e, &e->bases[slot], (uint32_t)v, k->objid, index,
-                           e->plain)) != XOUS_OK)
-        return err;
-      memcpy((uint8_t *)buf + done, e->plain + in, chunk);
-    } else {
-      memset((uint8_t *)buf + done, 0, chunk);
-    }
-    done += chunk;
+  /* Nothing changed the key since its read-ahead (that would have
+   * dropped it), so its bytes are the key's. */
+  if (e->ahead.valid && e->ahead.h == h && e->ahead.owner == owner &&
+      offset + len <= e->ahead.len) {
+    memcpy(buf, e->ahead.bytes + offset, len);
+    ahead_drop(e);
+  } else if ((err = read_bytes(e, slot, k, offset, buf, len)) != XOUS_OK) {
+    return err;
   }
-  pddb_wipe(e->plain, DATA_BYTES);
-  *got = done;
+  *got = len;
   return XOUS_OK;
+}
+
+void
+pddb_key_read_ahead(struct pddb_engine *e, uint32_t owner, uint32_t h)
+{
+  struct handle *hd;
+  struct key_ent *k;
+  unsigned slot;
+  bool failed = e->failed;
+  size_t n;
+
+  ahead_drop(e);
+  /* A key opened to be emptied keeps its value until its first use,
+   * which this is not; nor is a write still arriving. */
+  if (resolve_handle(e, owner, h, &hd, &slot, &k) != XOUS_OK || hd->truncate ||
+      hd->staged > 0 || k->len == 0)
+    return;
+  n = k->len < PDDB_AHEAD_BYTES ? (size_t)k->len : PDDB_AHEAD_BYTES;
+  if (read_bytes(e, slot, k, 0, e->ahead.bytes, n) != XOUS_OK) {
+    /* The read itself will meet the damage, and say so then. */
+    pddb_wipe(e->ahead.bytes, n);
+    e->failed = failed;
+    return;
+  }
+  e->ahead.valid = true;
+  e->ahead.owner = owner;
+  e->ahead.h = h;
+  e->ahead.len = n;
 }
 
 /* The cached page (slot, objid, index), made from the image if needed. */
@@ -1950,6 +2022,7 @@ put_bytes(struct pddb_engine *e, unsigned slot, struct key_ent *k,
   size_t done = 0;
   xous_error_t err;
 
+  ahead_drop(e);
   while (done < len) {
     uint64_t pos = offset + done;
     uint32_t index = (uint32_t)(pos / DATA_BYTES);
@@ -2073,6 +2146,7 @@ pddb_key_truncate(struct pddb_engine *e, uint32_t owner, uint32_t h,
     return err;
   if (len > XOUS_PDDB_MAX_VALUE)
     return XOUS_INVALID_ARGUMENT;
+  ahead_drop(e);
   if (len < k->len) {
     keep = (uint32_t)((len + DATA_BYTES - 1) / DATA_BYTES);
     if ((err = drop_pages(e, slot, k->objid, keep, k->len)) != XOUS_OK)
@@ -2118,6 +2192,8 @@ pddb_key_close(struct pddb_engine *e, uint32_t owner, uint32_t h)
 
   if (hd == NULL)
     return XOUS_INVALID_ARGUMENT;
+  if (e->ahead.h == h && e->ahead.owner == owner)
+    ahead_drop(e);
   /* A key opened to be emptied and closed unwritten is empty now; a write
    * whose last part never came is dropped. */
   if (resolve_handle(e, owner, h, NULL, &slot, &k) == XOUS_OK)
@@ -2134,6 +2210,8 @@ pddb_close_owner(struct pddb_engine *e, uint32_t owner)
 
   /* The owner went away: what it had not finished writing is dropped,
    * and keys it meant to empty keep their values. */
+  if (e->ahead.owner == owner)
+    ahead_drop(e);
   for (i = 0; i < MAX_HANDLES; i++)
     if (e->handles[i].used && e->handles[i].owner == owner) {
       drop_stage(e, &e->handles[i]);

@@ -78,6 +78,15 @@ xous_error_t pddb_key_open(struct pddb_engine *e, const char *basis,
 xous_error_t pddb_key_read(struct pddb_engine *e, uint32_t owner, uint32_t h,
                            uint64_t offset, void *buf, size_t len,
                            size_t *got);
+/* Reads the first PDDB_AHEAD_BYTES of the key of handle h (fewer when
+ * it is shorter) for the read that usually follows an open, so that a
+ * server can do it between answering the open and receiving the read;
+ * the next pddb_key_read() of h within them is a copy. Kept for one read
+ * only, and wiped at once when a key changes, h closes or its basis
+ * goes. Does nothing for a handle opened to empty its key, or when the
+ * read fails (the read will fail itself). */
+#define PDDB_AHEAD_BYTES 4096u
+void pddb_key_read_ahead(struct pddb_engine *e, uint32_t owner, uint32_t h);
 /* Writes all len bytes, or (OutOfMemory: the image is full) none. A key
  * opened with XOUS_PDDB_TRUNCATE is emptied by its first write, read,
  * stat or close, so that until then it keeps its old value. */

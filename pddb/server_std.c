@@ -420,8 +420,12 @@ free_slot(void)
   return -1;
 }
 
+/* OpenKeyStd; *ahead gets the handle of a key opened only to be read
+ * (no create, truncate or append: what std's File::open sends), whose
+ * first bytes are worth reading ahead once the open is answered, or 0. */
 static unsigned
-open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
+open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap,
+         uint32_t *ahead)
 {
   struct xous__senres_reader r;
   struct xous__senres_writer w;
@@ -486,6 +490,8 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap)
   else if (pddb_key_stat(e, pid, h, &len, &bname) != XOUS_OK)
     len = 0;
   fds[slot] = (struct std_fd){ true, pid, fd, h, append ? len : 0, len };
+  if (!create_file && !create_new && !append && !truncate && len > 0)
+    *ahead = h;
   xous__senres_write_begin(&w, page, cap, "KyOR");
   xous__senres_put_u16(&w, fd);
   xous__senres_put_u64(&w, len);
@@ -614,15 +620,17 @@ serve_scalar(struct pddb_engine *e, const xous_envelope_t *env, unsigned op,
     return;
   }
   if (op == XOUS_PDDB_CLOSE_KEY_STD) {
-    if (f != NULL) {
-      (void)pddb_key_close(e, pid, f->handle);
-      f->used = false;
-    }
+    /* The answer does not wait for the close: it cannot fail, and the
+     * caller's next request is served after it all the same. */
     if (blocking) {
       if (f != NULL)
         (void)xous_return_scalar2(env->sender, 0, 0);
       else
         (void)xous_return_scalar1(env->sender, XOUS_PDDB_RC_UNEXPECTED_EOF);
+    }
+    if (f != NULL) {
+      (void)pddb_key_close(e, pid, f->handle);
+      f->used = false;
     }
     return;
   }
@@ -685,6 +693,7 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
   struct xous__senres_reader r;
   struct std_fd *f;
   size_t cap, valid, got = 0, offset;
+  uint32_t ahead = 0;
   char basis[XOUS_PDDB_MAX_BASIS_NAME + 1], dict[XOUS_PDDB_MAX_DICT_NAME + 1];
   bool has;
   uint8_t *page;
@@ -749,7 +758,7 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
       rc = list_reply(e, page, cap, "LiKR", 2, has ? basis : NULL, dict);
     break;
   case XOUS_PDDB_OPEN_KEY_STD:
-    rc = open_key(e, pid, page, cap);
+    rc = open_key(e, pid, page, cap, &ahead);
     break;
   case XOUS_PDDB_READ_KEY_STD:
   case XOUS_PDDB_WRITE_KEY_STD:
@@ -805,5 +814,8 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
     break;
   }
   (void)xous_return_memory(env->sender, mm->buf, rc, valid);
+  /* While the caller takes the answer and asks for the read. */
+  if (ahead != 0 && rc == 0)
+    pddb_key_read_ahead(e, pid, ahead);
   return true;
 }

@@ -311,6 +311,68 @@ START_TEST(pddb_engine_handles_of_a_locked_basis_fail)
 }
 END_TEST
 
+/* pddb_key_read_ahead(): the next read of the handle gets the key's
+ * bytes as they are then, whatever changed them in between. */
+START_TEST(pddb_engine_read_ahead_gives_the_bytes_of_the_key_as_they_are_now)
+{
+  struct pddb_engine *e = fresh("ahead.img");
+  static uint8_t v[10000], r[10000];
+  uint32_t h, h2;
+  size_t got;
+
+  ck_assert_int_eq(pddb_basis_create(e, "b", "pw", 2), XOUS_OK);
+  fill(v, sizeof v, 3);
+  put(e, "b", "d", "k", v, sizeof v); /* in the cache, not synced */
+  ck_assert_int_eq(pddb_key_open(e, "b", "d", "k", 0, 7, &h), XOUS_OK);
+  /* Past what was read ahead, across it, and only its owner's. */
+  pddb_key_read_ahead(e, 7, h);
+  ck_assert_int_eq(pddb_key_read(e, 8, h, 0, r, 100, &got),
+                   XOUS_INVALID_ARGUMENT);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 5000, r, 100, &got), XOUS_OK);
+  ck_assert(got == 100 && memcmp(r, v + 5000, 100) == 0);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 0, r, sizeof r, &got), XOUS_OK);
+  ck_assert(got == sizeof v && memcmp(r, v, sizeof v) == 0);
+  ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  pddb_key_read_ahead(e, 7, h);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 10, r, 4000, &got), XOUS_OK);
+  ck_assert(got == 4000 && memcmp(r, v + 10, 4000) == 0);
+  /* Written through another handle, then shortened. */
+  pddb_key_read_ahead(e, 7, h);
+  ck_assert_int_eq(pddb_key_open(e, "b", "d", "k", 0, 9, &h2), XOUS_OK);
+  ck_assert_int_eq(pddb_key_write(e, 9, h2, 1, "xyz", 3), XOUS_OK);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 0, r, 8, &got), XOUS_OK);
+  memcpy(v + 1, "xyz", 3);
+  ck_assert(got == 8 && memcmp(r, v, 8) == 0);
+  pddb_key_read_ahead(e, 7, h);
+  ck_assert_int_eq(pddb_key_truncate(e, 9, h2, 2), XOUS_OK);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 0, r, 8, &got), XOUS_OK);
+  ck_assert(got == 2 && memcmp(r, v, 2) == 0);
+  ck_assert_int_eq(pddb_key_close(e, 9, h2), XOUS_OK);
+  /* A handle opened to empty the key reads nothing ahead, and leaves the
+   * value until its first use. */
+  ck_assert_int_eq(pddb_key_open(e, "b", "d", "k", XOUS_PDDB_TRUNCATE, 9, &h2),
+                   XOUS_OK);
+  pddb_key_read_ahead(e, 9, h2);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 0, r, 8, &got), XOUS_OK);
+  ck_assert_uint_eq(got, 2);
+  ck_assert_int_eq(pddb_key_read(e, 9, h2, 0, r, 8, &got), XOUS_OK);
+  ck_assert_uint_eq(got, 0);
+  ck_assert_int_eq(pddb_key_close(e, 9, h2), XOUS_OK);
+  /* Deleted, or its basis locked: nothing. */
+  put(e, "b", "d", "k", v, sizeof v);
+  pddb_key_read_ahead(e, 7, h);
+  ck_assert_int_eq(pddb_key_delete(e, "b", "d", "k"), XOUS_OK);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 0, r, 8, &got), XOUS_NOT_FOUND);
+  ck_assert_int_eq(pddb_key_close(e, 7, h), XOUS_OK);
+  put(e, "b", "d", "k", v, sizeof v);
+  ck_assert_int_eq(pddb_key_open(e, "b", "d", "k", 0, 7, &h), XOUS_OK);
+  pddb_key_read_ahead(e, 7, h);
+  ck_assert_int_eq(pddb_basis_lock(e, "b"), XOUS_OK);
+  ck_assert_int_eq(pddb_key_read(e, 7, h, 0, r, 8, &got), XOUS_UNAVAILABLE);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+END_TEST
+
 START_TEST(pddb_engine_rejects_bad_names)
 {
   struct pddb_engine *e = fresh("names.img");
@@ -370,6 +432,57 @@ scalar(sqlite3 *db, const char *sql)
   sqlite3_finalize(st);
   return v;
 }
+
+/* A hash (FNV-1a) of every page of the image, through db. */
+static uint64_t
+image_hash(sqlite3 *db)
+{
+  uint64_t h = 14695981039346656037u;
+  sqlite3_stmt *st;
+  int rc;
+
+  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT data FROM pages", -1, &st,
+                                      NULL),
+                   SQLITE_OK);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const uint8_t *p = sqlite3_column_blob(st, 0);
+    int i, n = sqlite3_column_bytes(st, 0);
+
+    for (i = 0; i < n; i++)
+      h = (h ^ p[i]) * 1099511628211u;
+  }
+  ck_assert_int_eq(rc, SQLITE_DONE); /* never busy */
+  sqlite3_finalize(st);
+  return h;
+}
+
+/* Reads share one SQLite transaction between writes: it holds back no
+ * commit of the engine's, and no other reader of the image. */
+START_TEST(pddb_engine_reads_hold_back_no_commit_and_no_other_reader)
+{
+  const char *path = image_path("held.img");
+  struct pddb_engine *e = fresh("held.img");
+  char journal[600], buf[8];
+  uint64_t before;
+  sqlite3 *db;
+
+  put(e, NULL, "d", "k", "one", 3);
+  ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  ck_assert_int_eq(get(e, NULL, "d", "k", buf, sizeof buf), 3);
+  ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  before = image_hash(db);
+  put(e, NULL, "d", "k", "two", 3);
+  ck_assert_int_eq(pddb_sync(e), XOUS_OK);
+  ck_assert(image_hash(db) != before);
+  sqlite3_close(db);
+  snprintf(journal, sizeof journal, "%s-journal", path);
+  ck_assert_int_eq(access(journal, F_OK), -1);
+  ck_assert_int_eq(get(e, NULL, "d", "k", buf, sizeof buf), 3);
+  ck_assert_int_eq(memcmp(buf, "two", 3), 0);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+END_TEST
 
 /* The SQLite structure of an image and the number of its pages that fail
  * the randomness bounds (150 < chi-square < 400: about 5 standard
@@ -674,6 +787,10 @@ pddb_suite(void)
   tcase_add_test(tc, pddb_engine_fills_every_free_page_and_loses_no_key);
   tcase_add_test(tc, pddb_engine_refuses_a_write_to_a_full_image_and_goes_on);
   tcase_add_test(tc, pddb_engine_handles_of_a_locked_basis_fail);
+  tcase_add_test(
+      tc, pddb_engine_read_ahead_gives_the_bytes_of_the_key_as_they_are_now);
+  tcase_add_test(tc,
+                 pddb_engine_reads_hold_back_no_commit_and_no_other_reader);
   tcase_add_test(tc, pddb_engine_rejects_bad_names);
   tcase_add_test(tc, pddb_deniability_images_with_0_1_3_bases_look_alike);
   tcase_add_test(tc, pddb_deniability_check_catches_a_plain_page);

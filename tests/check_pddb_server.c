@@ -415,6 +415,122 @@ START_TEST(pddb_server_wipes_the_key_of_a_locked_basis)
 }
 END_TEST
 
+/* Reads what handle h holds, from its start, into buf (NUL ended). */
+static xous_error_t
+read_all(xous_pddb_t *db, uint32_t h, char *buf, size_t size)
+{
+  size_t got = 0;
+  xous_error_t err = xous_pddb_read(db, h, 0, buf, size - 1, &got);
+
+  buf[got] = '\0';
+  return err;
+}
+
+/* What the server keeps between requests (the reads' SQLite transaction,
+ * the first bytes of a key opened to be read) never answers a read with
+ * bytes a change has replaced: another process's write, an emptying
+ * open, a delete. And a sync still reaches the image at once. */
+START_TEST(pddb_server_reads_what_changed_since_the_open_and_nothing_stale)
+{
+  char buf[64], path[1100];
+  xous_pddb_t db;
+  struct pddb_engine *e;
+  uint32_t h, h2;
+  size_t got;
+  pid_t w;
+
+  start();
+  connect_db(&db);
+  put(&db, NULL, "d", "k", "first value");
+  ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
+  ck_assert_str_eq(get(&db, NULL, "d", "k"), "first value");
+  /* Opened to be read, then written by another process. */
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", 0, &h), XOUS_OK);
+  w = harness_spawn(SELF, "writer", "k", NULL);
+  ck_assert(harness_wait_line(w, "written", BOUND_MS));
+  ck_assert_int_eq(read_all(&db, h, buf, sizeof buf), XOUS_OK);
+  ck_assert_str_eq(buf, "keptt value");
+  /* Synced: on the image for whoever opens a copy of it, no journal
+   * left beside it, while the server goes on reading. */
+  ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
+  ck_assert_str_eq(get(&db, NULL, "d", "k"), "keptt value");
+  snprintf(path, sizeof path, "%s-journal", image);
+  ck_assert_int_eq(access(path, F_OK), -1);
+  snprintf(path, sizeof path, "cp '%s' '%s.copy'", image, image);
+  ck_assert_int_eq(system(path), 0);
+  snprintf(path, sizeof path, "%s.copy", image);
+  ck_assert_int_eq(pddb_open(path, &e), XOUS_OK);
+  ck_assert_int_eq(pddb_key_open(e, NULL, "d", "k", 0, 0, &h2), XOUS_OK);
+  ck_assert_int_eq(pddb_key_read(e, 0, h2, 0, buf, sizeof buf, &got), XOUS_OK);
+  ck_assert_uint_eq(got, 11);
+  ck_assert_int_eq(memcmp(buf, "keptt value", 11), 0);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+  /* Emptied and written shorter through another handle. */
+  ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", 0, &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", XOUS_PDDB_TRUNCATE,
+                                  &h2),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_pddb_write(&db, h2, 0, "new", 3), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_close(&db, h2), XOUS_OK);
+  ck_assert_int_eq(read_all(&db, h, buf, sizeof buf), XOUS_OK);
+  ck_assert_str_eq(buf, "new");
+  /* Deleted: a handle opened before reads nothing. */
+  ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_open(&db, NULL, "d", "k", 0, &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_delete_key(&db, NULL, "d", "k"), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_read(&db, h, 0, buf, sizeof buf, &got),
+                   XOUS_UNAVAILABLE);
+  ck_assert_uint_eq(got, 0);
+  ck_assert_ptr_null(get(&db, NULL, "d", "k"));
+  (void)xous_pddb_close(&db, h);
+  xous_pddb_disconnect(&db);
+  harness_kill(w, SIGKILL);
+}
+END_TEST
+
+/* A value read through the server is in its memory only until the read
+ * that takes it, its handle's close or its basis's lock. */
+START_TEST(pddb_server_keeps_no_value_after_its_read_or_its_basis_lock)
+{
+  static const char value[] = "a value that must not outlive its handle 9731";
+  const struct needle v[] = { { value, sizeof value - 1 } };
+  xous_pddb_t db;
+  xous_pddb_stat_t st;
+  char buf[128];
+  uint32_t h;
+
+  start();
+  connect_db(&db);
+  ck_assert_int_eq(xous_pddb_create_basis(&db, "vault", VAULT_PW), XOUS_OK);
+  put(&db, "vault", "d", "k", value);
+  ck_assert_int_eq(xous_pddb_sync(&db), XOUS_OK);
+  ck_assert_uint_eq(found_in_memory(server, v, 1), 0u);
+  ck_assert_str_eq(get(&db, "vault", "d", "k"), value);
+  ck_assert_uint_eq(found_in_memory(server, v, 1), 0u);
+  /* Opened to be read: its first bytes are read ahead (the control: the
+   * search finds them once a later request is answered), and go with
+   * the basis. */
+  ck_assert_int_eq(xous_pddb_open(&db, "vault", "d", "k", 0, &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_stat(&db, h, &st), XOUS_OK);
+  ck_assert_uint_eq(found_in_memory(server, v, 1), 1u);
+  ck_assert_int_eq(xous_pddb_lock_basis(&db, "vault"), XOUS_OK);
+  ck_assert_uint_eq(found_in_memory(server, v, 1), 0u);
+  ck_assert_int_eq(read_all(&db, h, buf, sizeof buf), XOUS_UNAVAILABLE);
+  (void)xous_pddb_close(&db, h);
+  /* And with the handle's close. */
+  ck_assert_int_eq(xous_pddb_unlock_basis(&db, "vault", VAULT_PW), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_open(&db, "vault", "d", "k", 0, &h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_stat(&db, h, &st), XOUS_OK);
+  ck_assert_uint_eq(found_in_memory(server, v, 1), 1u);
+  ck_assert_int_eq(xous_pddb_close(&db, h), XOUS_OK);
+  ck_assert_int_eq(xous_pddb_list_bases(&db, buf, sizeof buf, &(size_t){ 0 }),
+                   XOUS_OK);
+  ck_assert_uint_eq(found_in_memory(server, v, 1), 0u);
+  xous_pddb_disconnect(&db);
+}
+END_TEST
+
 /* ==== crash soak against the server ======================================= */
 
 #define SOAK_ROUNDS 12
@@ -1461,6 +1577,10 @@ server_suite(void)
   tcase_add_test(tc, pddb_server_stores_and_finds_through_the_client_api);
   tcase_add_test(tc, pddb_server_keeps_what_a_killed_client_wrote);
   tcase_add_test(tc, pddb_server_wipes_the_key_of_a_locked_basis);
+  tcase_add_test(
+      tc, pddb_server_reads_what_changed_since_the_open_and_nothing_stale);
+  tcase_add_test(tc,
+                 pddb_server_keeps_no_value_after_its_read_or_its_basis_lock);
   tcase_add_test(tc,
                  pddb_server_killed_at_random_keeps_every_acknowledged_sync);
   tcase_add_test(tc, pddb_server_frees_the_handles_of_a_dead_client);
