@@ -74,6 +74,8 @@ struct handle {
   uint8_t slot;
   uint32_t epoch, owner, seq;
   uint64_t objid;
+  /* Where its key was last found in its basis's arrays: a hint. */
+  uint32_t dict_at, key_at;
   /* The parts of a write still arriving (pddb_key_write_part()): staged
    * bytes from stage_at on, in plain heap, wiped when dropped. */
   uint8_t *stage;
@@ -1770,6 +1772,27 @@ handle_of(struct pddb_engine *e, uint32_t owner, uint32_t h)
   return hd;
 }
 
+/* The key of handle hd in basis b: where it was found last time when it
+ * is still there (an objid is a key's alone in its basis), else searched
+ * for, since the arrays move as keys come and go. */
+static struct key_ent *
+handle_key(struct basis *b, struct handle *hd)
+{
+  uint32_t i, j;
+
+  if (hd->dict_at < b->ndicts && hd->key_at < b->dicts[hd->dict_at].nkeys &&
+      b->dicts[hd->dict_at].keys[hd->key_at].objid == hd->objid)
+    return &b->dicts[hd->dict_at].keys[hd->key_at];
+  for (i = 0; i < b->ndicts; i++)
+    for (j = 0; j < b->dicts[i].nkeys; j++)
+      if (b->dicts[i].keys[j].objid == hd->objid) {
+        hd->dict_at = i;
+        hd->key_at = j;
+        return &b->dicts[i].keys[j];
+      }
+  return NULL;
+}
+
 /* The key behind handle h of owner; *hdp (may be NULL) gets the handle. */
 static xous_error_t
 resolve_handle(struct pddb_engine *e, uint32_t owner, uint32_t h,
@@ -1790,7 +1813,7 @@ resolve_handle(struct pddb_engine *e, uint32_t owner, uint32_t h,
   if (!b->open || hd->epoch != b->epoch)
     return XOUS_UNAVAILABLE;
   *slot = hd->slot;
-  *k = key_by_objid(b, hd->objid, NULL);
+  *k = handle_key(b, hd);
   return *k != NULL ? XOUS_OK : XOUS_NOT_FOUND;
 }
 
