@@ -1398,23 +1398,33 @@ START_TEST(tools_xousctl_trace_of_four_clients_nests_and_flows)
 }
 END_TEST
 
+/* An echo server of the SID named sid_name whose process is named
+ * "named-echo", started and serving. */
+static void
+named_echo_server(const char *sid_name)
+{
+  char line[64];
+  pid_t server;
+
+  setenv("XOUS_NAME", "named-echo", 1);
+  server = harness_peer("echo-server", sid_name, NULL);
+  unsetenv("XOUS_NAME");
+  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+}
+
 START_TEST(tools_xousctl_trace_text_names_processes_servers_and_kinds)
 {
   char *prog = tool_build_path("xousctl"), *out = tool_out_path("trace.out"),
        *text;
   const char *argv[] = { prog, "--socket", harness_socket_path(), "trace",
                          NULL };
-  char line[64];
-  pid_t server, tracer;
+  pid_t tracer;
   long long end;
   bool seen = false;
   int st;
 
   harness_start_broker();
-  setenv("XOUS_NAME", "named-echo", 1);
-  server = harness_peer("echo-server", "trace-text-echo1", NULL);
-  unsetenv("XOUS_NAME");
-  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  named_echo_server("trace-text-echo1");
   tracer = tool_start(out, NULL, argv);
   /* The tracer subscribes at its own pace: call until a call shows. */
   end = harness_now_ms() + BOUND_MS;
@@ -1447,15 +1457,11 @@ START_TEST(tools_xousctl_trace_begins_with_the_processes_and_servers_there)
        *text;
   const char *argv[] = { prog,     "--socket", harness_socket_path(),
                          "--json", "trace",    NULL };
-  char line[64];
-  pid_t server, tracer;
+  pid_t tracer;
   int st;
 
   harness_start_broker();
-  setenv("XOUS_NAME", "named-echo", 1);
-  server = harness_peer("echo-server", "trace-existing-1", NULL);
-  unsetenv("XOUS_NAME");
-  ck_assert(harness_wait_nth_line(server, 0, line, sizeof line, BOUND_MS));
+  named_echo_server("trace-existing-1");
   tracer = tool_start(out, NULL, argv);
   /* A process that was there before the trace, and may end before it
    * could be asked for, is named by the trace itself. */
