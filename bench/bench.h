@@ -101,9 +101,6 @@ void bench_target_ratios(struct bench_target *t, size_t n);
 const char *bench_target_result(const struct bench_target *t);
 /* The table on stdout, one line per target. */
 void bench_print_targets(const struct bench_target *t, size_t n);
-/* The targets as the elements of a JSON array, each line led by indent. */
-void bench_json_targets(FILE *out, const char *indent,
-                        const struct bench_target *t, size_t n);
 /* The whole file at path, NUL terminated (free it); NULL when it cannot
  * be read. */
 char *bench_read_file(const char *path);

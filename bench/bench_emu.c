@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "results.h"
 
 #define SPIN_ROUNDS 50000000ul /* 200 M guest instructions */
 
@@ -80,22 +81,14 @@ write_json(const char *path, double native, double emulated)
                             0,
                             "<= 10x",
                             false };
-  FILE *out = fopen(path, "w");
 
-  if (out == NULL) {
-    perror(path);
-    return false;
-  }
   bench_target_ratios(&t, 1);
   t.pass = t.ratio > 0 && t.ratio <= 10;
   bench_print_targets(&t, 1);
-  fprintf(out,
-          "{\n  \"native_rtt_ns\": %.0f,\n  \"emulated_rtt_ns\": %.0f,\n"
-          "  \"targets\": [\n",
-          native, emulated);
-  bench_json_targets(out, "    ", &t, 1);
-  fprintf(out, "  ]\n}\n");
-  return fclose(out) == 0;
+  return bench_json_write(path,
+                          json_pack("{s:f, s:f, s:o}", "native_rtt_ns", native,
+                                    "emulated_rtt_ns", emulated, "targets",
+                                    bench_targets_json(&t, 1)));
 }
 
 static bool

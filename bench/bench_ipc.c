@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "results.h"
 
 #define REPS 5
 #define KIB ((size_t)1024)
@@ -526,35 +527,31 @@ write_json(const char *path, bool quick, bool contended, double load_before,
            const struct bench_limits *lim, const struct bench_target *t,
            size_t n)
 {
-  FILE *out = fopen(path, "w");
+  json_t *figures = json_object();
+  json_t *limits = lim->present ? json_loads(lim->raw, 0, NULL) : NULL;
+  /* JSON has no infinity: a run without the Scalar figure has no rate. */
+  json_t *rate = f[F_SCALAR].done && f[F_SCALAR].median_ns > 0
+                     ? json_real(1e9 / f[F_SCALAR].median_ns)
+                     : json_null();
 
-  if (out == NULL) {
-    fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
-    return false;
-  }
-  fprintf(out,
-          "{\n  \"quick\": %s,\n  \"contended\": %s,\n  \"reps\": %d,\n"
-          "  \"cpus\": %ld,\n"
-          "  \"load_before\": %.2f,\n  \"load_after\": %.2f,\n"
-          "  \"figures\": {\n",
-          quick ? "true" : "false", contended ? "true" : "false", REPS,
-          sysconf(_SC_NPROCESSORS_ONLN), load_before, load_after);
-  for (int i = 0; i < F_COUNT; i++)
+  for (int i = 0; figures != NULL && i < F_COUNT; i++)
     if (f[i].done)
-      fprintf(out,
-              "    \"%s\": {\"median_ns\": %.0f, \"min_ns\": %.0f, "
-              "\"iterations\": %zu, \"cpu_ns_per_op\": {\"client\": %.0f, "
-              "\"broker\": %.0f, \"server\": %.0f}}%s\n",
-              f[i].key, f[i].median_ns, f[i].min_ns, f[i].iters,
-              f[i].cpu_client, f[i].cpu_broker, f[i].cpu_server,
-              i + 1 < F_COUNT && f[i + 1].done ? "," : "");
-  fprintf(out, "  },\n  \"scalar_msgs_per_s\": %.0f,\n",
-          1e9 / f[F_SCALAR].median_ns);
-  fprintf(out, "  \"limits\": %s,\n  \"targets\": [\n",
-          lim->present ? lim->raw : "null");
-  bench_json_targets(out, "    ", t, n);
-  fprintf(out, "  ]\n}\n");
-  return fclose(out) == 0;
+      json_object_set_new(figures, f[i].key,
+                          json_pack("{s:f, s:f, s:I, s:{s:f, s:f, s:f}}",
+                                    "median_ns", f[i].median_ns, "min_ns",
+                                    f[i].min_ns, "iterations",
+                                    (json_int_t)f[i].iters, "cpu_ns_per_op",
+                                    "client", f[i].cpu_client, "broker",
+                                    f[i].cpu_broker, "server",
+                                    f[i].cpu_server));
+  return bench_json_write(
+      path, json_pack("{s:b, s:b, s:i, s:I, s:f, s:f, s:o, s:o, s:o, s:o}",
+                      "quick", quick, "contended", contended, "reps", REPS,
+                      "cpus", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN),
+                      "load_before", load_before, "load_after", load_after,
+                      "figures", figures, "scalar_msgs_per_s", rate, "limits",
+                      limits != NULL ? limits : json_null(), "targets",
+                      bench_targets_json(t, n)));
 }
 
 /* ---- main ------------------------------------------------------------- */

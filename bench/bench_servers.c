@@ -42,6 +42,7 @@
 #include <xous/ticktimer.h>
 
 #include "bench.h"
+#include "results.h"
 
 #define BOOTS 5
 #define BOUND_S 10 /* no single step may take longer */
@@ -726,42 +727,17 @@ print_figures(const struct results *r)
          r->log_page_records);
 }
 
-static void
-json_stats(FILE *out, const char *key, const struct stats *s, bool last)
+static json_t *
+json_stats(const struct stats *s)
 {
-  fprintf(out,
-          "    \"%s\": {\"median_us\": %.1f, \"p99_us\": %.1f, "
-          "\"max_us\": %.1f, \"n\": %zu}%s\n",
-          key, s->median / 1e3, s->p99 / 1e3, s->max / 1e3, s->n,
-          last ? "" : ",");
+  return json_pack("{s:f, s:f, s:f, s:I}", "median_us", s->median / 1e3,
+                   "p99_us", s->p99 / 1e3, "max_us", s->max / 1e3, "n",
+                   (json_int_t)s->n);
 }
 
-/* Reads path (bench_ipc's results) into a buffer without its closing
- * brace and without a "servers" member of an earlier run. Returns NULL
- * when there is no such file or it is not an object. */
-static char *
-read_head(const char *path)
-{
-  static const char mark[] = ",\n  \"servers\": {";
-  char *buf = bench_read_file(path), *end;
-
-  if (buf == NULL)
-    return NULL;
-  if ((end = strstr(buf, mark)) != NULL)
-    *end = '\0';
-  else if ((end = strrchr(buf, '}')) != NULL)
-    *end = '\0';
-  while (end != NULL && end > buf && strchr(" \n\t", end[-1]) != NULL)
-    *--end = '\0';
-  if (end == NULL || buf[0] != '{' || end == buf + 1) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
-}
-
-/* Adds the figures to the JSON object in path as its member "servers",
- * so that one results file holds every benchmark's figures. */
+/* Adds the figures to the JSON object in path (bench_ipc's results) as
+ * its member "servers", so that one results file holds every
+ * benchmark's figures. */
 static bool
 write_json(const char *path, bool quick, const struct results *r,
            const struct bench_target *t, size_t n)
@@ -772,37 +748,24 @@ write_json(const char *path, bool quick, const struct results *r,
   static const char *const nanosleeps[] = { "nanosleep_1ms_overshoot",
                                             "nanosleep_10ms_overshoot",
                                             "nanosleep_50ms_overshoot" };
-  char *head = read_head(path);
-  FILE *out = fopen(path, "w");
+  json_t *o = json_pack("{s:b, s:o, s:i, s:o, s:o, s:o, s:o, s:f, s:f, s:o}",
+                        "quick", quick, "boot_to_ready", json_stats(&r->boot),
+                        "concurrent_sleepers", SLEEPERS,
+                        "concurrent_sleep_10ms_overshoot",
+                        json_stats(&r->concurrent), "names_connect",
+                        json_stats(&r->connect),
+                        "names_connect_token_and_disconnect",
+                        json_stats(&r->connect_limited), "blocking_scalar_rtt",
+                        json_stats(&r->ping), "log_records_per_s",
+                        r->log_per_s, "log_records_per_s_mapped_page",
+                        r->log_page_per_s, "targets",
+                        bench_targets_json(t, n));
 
-  if (out == NULL) {
-    fprintf(stderr, "bench_servers: %s: %s\n", path, strerror(errno));
-    free(head);
-    return false;
+  for (int k = 0; o != NULL && k < 3; k++) {
+    json_object_set_new(o, sleeps[k], json_stats(&r->sleep[k]));
+    json_object_set_new(o, nanosleeps[k], json_stats(&r->nanosleep[k]));
   }
-  fprintf(out, "%s%s  \"servers\": {\n    \"quick\": %s,\n",
-          head != NULL ? head : "{", head != NULL ? ",\n" : "\n",
-          quick ? "true" : "false");
-  free(head);
-  json_stats(out, "boot_to_ready", &r->boot, false);
-  for (int k = 0; k < 3; k++) {
-    json_stats(out, sleeps[k], &r->sleep[k], false);
-    json_stats(out, nanosleeps[k], &r->nanosleep[k], false);
-  }
-  fprintf(out, "    \"concurrent_sleepers\": %d,\n", SLEEPERS);
-  json_stats(out, "concurrent_sleep_10ms_overshoot", &r->concurrent, false);
-  json_stats(out, "names_connect", &r->connect, false);
-  json_stats(out, "names_connect_token_and_disconnect", &r->connect_limited,
-             false);
-  json_stats(out, "blocking_scalar_rtt", &r->ping, false);
-  fprintf(out,
-          "    \"log_records_per_s\": %.0f,\n"
-          "    \"log_records_per_s_mapped_page\": %.0f,\n"
-          "    \"targets\": [\n",
-          r->log_per_s, r->log_page_per_s);
-  bench_json_targets(out, "      ", t, n);
-  fprintf(out, "    ]\n  }\n}\n");
-  return fclose(out) == 0;
+  return bench_json_set_member(path, "servers", o);
 }
 
 /* ---- main --------------------------------------------------------------- */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "results.h"
 
 struct row {
   const char *figure;
@@ -34,52 +35,45 @@ struct row {
   double most;        /* the largest ratio that meets it */
 };
 
-static char *
-slurp(const char *dir, const char *name)
+static json_t *
+read_json(const char *dir, const char *name)
 {
   char path[4096];
 
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  return bench_read_file(path);
+  return bench_json_read(path);
 }
 
-/* The number after "key": at or after from, or 0. */
 static double
-number_after(const char *from, const char *key)
+number(const json_t *o, const char *key)
 {
-  char pat[128];
-  const char *p;
-
-  if (from == NULL)
-    return 0;
-  snprintf(pat, sizeof pat, "\"%s\": ", key);
-  p = strstr(from, pat);
-  return p != NULL ? strtod(p + strlen(pat), NULL) : 0;
+  return json_number_value(json_object_get(o, key));
 }
 
-/* Of the target row of figure against compared_with: its "ours" and
- * "limit" (ns as the benchmark wrote them). */
 static bool
-target(const char *json, const char *figure, const char *compared,
+string_is(const json_t *o, const char *key, const char *want)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+
+  return s != NULL && strcmp(s, want) == 0;
+}
+
+/* Of the target row of figure against compared_with in results: its
+ * "ours" and "limit" (ns as the benchmark wrote them). */
+static bool
+target(const json_t *results, const char *figure, const char *compared,
        double *ours, double *limit)
 {
-  char pat[256];
-  const char *p;
+  size_t i;
+  json_t *t;
 
-  if (json == NULL)
-    return false;
-  snprintf(pat, sizeof pat, "{\"figure\": \"%s\", ", figure);
-  for (p = strstr(json, pat); p != NULL; p = strstr(p + 1, pat)) {
-    const char *end = strchr(p, '}');
-    char with[256];
-
-    snprintf(with, sizeof with, "\"compared_with\": \"%s\"", compared);
-    if (end == NULL)
-      return false;
-    if (strstr(p, with) == NULL || strstr(p, with) > end)
+  json_array_foreach(json_object_get(results, "targets"), i, t)
+  {
+    if (!string_is(t, "figure", figure) ||
+        !string_is(t, "compared_with", compared))
       continue;
-    *ours = number_after(p, "ours");
-    *limit = number_after(p, "limit");
+    *ours = number(t, "ours");
+    *limit = number(t, "limit");
     return true;
   }
   return false;
@@ -87,16 +81,10 @@ target(const char *json, const char *figure, const char *compared,
 
 /* The median of a "servers" statistic, in us. */
 static double
-servers_median(const char *json, const char *key)
+servers_median(const json_t *results, const char *key)
 {
-  const char *s = json != NULL ? strstr(json, "\"servers\": {") : NULL;
-  char pat[128];
-
-  if (s == NULL)
-    return 0;
-  snprintf(pat, sizeof pat, "\"%s\": {", key);
-  s = strstr(s, pat);
-  return s != NULL ? number_after(s, "median_us") : 0;
+  return number(json_object_get(json_object_get(results, "servers"), key),
+                "median_us");
 }
 
 /* The milliseconds after word on the bench_pddb line that starts with
@@ -125,8 +113,9 @@ pddb_ms(const char *text, const char *what, const char *word)
 
 static bool markdown;
 
-static void
-put_row(FILE *json, const struct row *r, bool last)
+/* Prints r and returns it as a JSON object. */
+static json_t *
+put_row(const struct row *r)
 {
   double ratio = r->ours > 0 && r->floor_value > 0 ? r->ours / r->floor_value
                                                    : 0;
@@ -158,25 +147,23 @@ put_row(FILE *json, const struct row *r, bool last)
   else
     printf("%-42s %12s  %-32s %12s %9s  %-8s %s\n", r->figure, ours, r->floor,
            floor, rs, r->target, result);
-  if (json != NULL)
-    fprintf(json,
-            "    {\"figure\": \"%s\", \"ours\": %.2f, \"unit\": \"%s\", "
-            "\"floor\": \"%s\", \"floor_value\": %.2f, \"ratio\": %.4f, "
-            "\"target\": \"%s\", \"result\": \"%s\"}%s\n",
-            r->figure, r->ours, r->unit, r->floor, r->floor_value, ratio,
-            r->target, result, last ? "" : ",");
+  return json_pack("{s:s, s:f, s:s, s:s, s:f, s:f, s:s, s:s}", "figure",
+                   r->figure, "ours", r->ours, "unit", r->unit, "floor",
+                   r->floor, "floor_value", r->floor_value, "ratio", ratio,
+                   "target", r->target, "result", result);
 }
 
 int
 main(int argc, char **argv)
 {
   const char *dir;
-  char *ipc, *busy, *emu, *pddb;
+  json_t *ipc, *busy, *emu, *table;
+  char *pddb;
   struct row rows[12];
   size_t n = 0;
   double ours, limit;
-  char path[4096], *head, *cut;
-  FILE *out;
+  char path[4096];
+  bool written;
 
   if (argc > 1 && strcmp(argv[1], "--help") == 0) {
     printf("usage: bench_table [--markdown] [DIR]\n");
@@ -192,10 +179,11 @@ main(int argc, char **argv)
     return 2;
   }
   dir = argc > 1 ? argv[1] : "bench";
-  ipc = slurp(dir, "results.json");
-  busy = slurp(dir, "results-contended.json");
-  emu = slurp(dir, "results-emu.json");
-  pddb = slurp(dir, "results-pddb.txt");
+  ipc = read_json(dir, "results.json");
+  busy = read_json(dir, "results-contended.json");
+  emu = read_json(dir, "results-emu.json");
+  snprintf(path, sizeof path, "%s/results-pddb.txt", dir);
+  pddb = bench_read_file(path);
 #define NS(from, figure, compared, label, floor_label, goal, most_)           \
   do {                                                                        \
     ours = limit = 0;                                                         \
@@ -261,35 +249,15 @@ main(int argc, char **argv)
   else
     printf("%-42s %12s  %-32s %12s %9s  %-8s %s\n", "figure", "ours", "floor",
            "floor", "ratio", "target", "");
+  table = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(table, put_row(&rows[i]));
   /* The table goes into results.json, in place of an earlier one. */
   snprintf(path, sizeof path, "%s/results.json", dir);
-  head = ipc != NULL ? strdup(ipc) : NULL;
-  if (head != NULL && (cut = strstr(head, ",\n  \"table\": [")) != NULL)
-    *cut = '\0';
-  else if (head != NULL && (cut = strrchr(head, '}')) != NULL)
-    *cut = '\0';
-  while (head != NULL && *head != '\0' &&
-         strchr(" \n\t", head[strlen(head) - 1]) != NULL)
-    head[strlen(head) - 1] = '\0';
-  out = fopen(path, "w");
-  if (out == NULL) {
-    fprintf(stderr, "bench_table: %s: %s\n", path, strerror(errno));
-  } else {
-    fprintf(out, "%s%s  \"table\": [\n",
-            head != NULL && head[0] == '{' ? head : "{",
-            head != NULL && head[0] == '{' && head[1] != '\0' ? ",\n" : "\n");
-  }
-  for (size_t i = 0; i < n; i++)
-    put_row(out, &rows[i], i + 1 == n);
-  if (out != NULL) {
-    fprintf(out, "  ]\n}\n");
-    if (fclose(out) != 0)
-      out = NULL;
-  }
-  free(head);
-  free(ipc);
-  free(busy);
-  free(emu);
+  written = bench_json_set_member(path, "table", table);
+  json_decref(ipc);
+  json_decref(busy);
+  json_decref(emu);
   free(pddb);
-  return out != NULL ? 0 : 1;
+  return written ? 0 : 1;
 }

@@ -2,18 +2,24 @@
 # `make bench` builds the benchmarks and runs them against a private xousd;
 # figures go to stdout and bench/results.json. A missed target is a figure,
 # not a failure.
+# The results files, written and read through jansson.
+bench_results = bench/results.c bench/results.h
+
 noinst_PROGRAMS += bench/bench_ipc
 bench_programs += bench/bench_ipc
 bench_bench_ipc_SOURCES = bench/bench_ipc.c bench/bench.h bench/broker.c \
-	bench/server.c bench/limits.c bench/report.c bench/options.c
-bench_bench_ipc_LDADD = libxous.la
+	bench/server.c bench/limits.c bench/report.c bench/options.c \
+	$(bench_results)
+bench_bench_ipc_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+bench_bench_ipc_LDADD = libxous.la $(JANSSON_LIBS)
 
 # The standard servers: sleep accuracy, connect by name, boot, log rate.
 noinst_PROGRAMS += bench/bench_servers
 bench_programs += bench/bench_servers
 bench_bench_servers_SOURCES = bench/bench_servers.c bench/bench.h \
-	bench/broker.c bench/report.c bench/options.c
-bench_bench_servers_LDADD = libxous.la
+	bench/broker.c bench/report.c bench/options.c $(bench_results)
+bench_bench_servers_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+bench_bench_servers_LDADD = libxous.la $(JANSSON_LIBS)
 # Programs of the Xous hosted mode (TCP) beside native clients.
 noinst_PROGRAMS += bench/bench_hosted
 bench_programs += bench/bench_hosted
@@ -28,7 +34,10 @@ CLEANFILES += bench/results.json
 # the benchmarks above wrote; run last by `make bench`.
 noinst_PROGRAMS += bench/bench_table
 bench_programs += bench/bench_table
-bench_bench_table_SOURCES = bench/bench_table.c bench/bench.h bench/report.c
+bench_bench_table_SOURCES = bench/bench_table.c bench/bench.h bench/report.c \
+	$(bench_results)
+bench_bench_table_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+bench_bench_table_LDADD = $(JANSSON_LIBS)
 CLEANFILES += bench/results-contended.json bench/results-emu.json \
 	bench/results-pddb.txt
 
@@ -77,8 +86,9 @@ bench-scale: bench/bench_scale xousd
 # client beside a native one.
 noinst_PROGRAMS += bench/bench_emu
 bench_bench_emu_SOURCES = bench/bench_emu.c bench/bench.h bench/broker.c \
-	bench/server.c bench/report.c
-bench_bench_emu_LDADD = libxous.la
+	bench/server.c bench/report.c $(bench_results)
+bench_bench_emu_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+bench_bench_emu_LDADD = libxous.la $(JANSSON_LIBS)
 
 .PHONY: bench-emu
 bench-emu: bench/bench_emu xousd xous-emu

@@ -1,7 +1,8 @@
 /*
  * The comparison table every benchmark prints and writes: one figure of
  * ours beside the figure it is compared with, their ratio and the target,
- * so that all results read alike on the terminal and in results.json.
+ * so that all results read alike on the terminal and in results.json
+ * (results.c writes them there).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,22 +55,6 @@ bench_print_targets(const struct bench_target *t, size_t n)
            t[i].limit_name, limit, ratio, t[i].goal != NULL ? t[i].goal : "-",
            bench_target_result(&t[i]));
   }
-}
-
-void
-bench_json_targets(FILE *out, const char *indent, const struct bench_target *t,
-                   size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    fprintf(out,
-            "%s{\"figure\": \"%s\", \"ours\": %.0f, \"unit\": \"%s\", "
-            "\"compared_with\": \"%s\", \"limit\": %.0f, \"ratio\": %.4f, "
-            "\"target\": %s%s%s, \"result\": \"%s\"}%s\n",
-            indent, t[i].figure, t[i].ours, t[i].ours_unit, t[i].limit_name,
-            t[i].limit, t[i].ratio, t[i].goal != NULL ? "\"" : "",
-            t[i].goal != NULL ? t[i].goal : "null",
-            t[i].goal != NULL ? "\"" : "", bench_target_result(&t[i]),
-            i + 1 < n ? "," : "");
 }
 
 int

@@ -399,6 +399,103 @@ START_TEST(tools_json_checker_tells_valid_from_invalid)
 }
 END_TEST
 
+/* ==== bench_table =========================================================== */
+
+static void
+put_text(const char *dir, const char *name, const char *text)
+{
+  char path[4096];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  f = fopen(path, "w");
+  ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+  fputs(text, f);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The table row of figure whose floor is floor, or NULL. */
+static const struct jval *
+table_row(const struct jval *table, const char *figure, const char *floor)
+{
+  for (size_t i = 0; table != NULL && i < table->count; i++)
+    if (jis(jget(&table->items[i], "figure"), figure) &&
+        jis(jget(&table->items[i], "floor"), floor))
+      return &table->items[i];
+  return NULL;
+}
+
+START_TEST(tools_bench_table_gathers_every_benchmark_file_into_one_table)
+{
+  const char *dir = harness_dir();
+  char *table_bin = tool_build_path("bench/bench_table");
+  char *out = tool_out_path("table.out"), *text, path[4096];
+  const char *argv[] = { table_bin, dir, NULL };
+  static const struct {
+    const char *figure, *floor;
+    double ratio; /* 0: none */
+    const char *result;
+  } want[] = {
+    { "MutableLend 4 KiB round trip", "2 mprotect_pair_4k + round trip", 1.5,
+      "met" },
+    { "Lend 4 KiB round trip", "mprotect_pair_4k + round trip", 3.0,
+      "missed" },
+    { "Ticktimer sleep 1ms, overshoot", "nanosleep 1ms, overshoot", 0.5,
+      "met" },
+    { "PDDB through the server, 4 KiB read", "the engine in-process", 5.5,
+      "missed" },
+    { "BlockingScalar, a CPU hog per CPU", "futex_block_same, same load", 0,
+      "not measured" },
+    { "Emulated client round trip", "native client", 0, "not measured" },
+  };
+  struct jval root;
+  const struct jval *table, *row;
+
+  put_text(dir, "results.json",
+           "{\"quick\": true, \"targets\": ["
+           "{\"figure\": \"MutableLend 4 KiB RTT\", \"ours\": 6000, "
+           "\"compared_with\": \"2 mprotect_pair_4k + RTT\", \"limit\": 4000},"
+           "{\"figure\": \"Lend 4 KiB RTT\", \"ours\": 9000, "
+           "\"compared_with\": \"mprotect_pair_4k + RTT\", \"limit\": 3000}],"
+           " \"servers\": {\"sleep_1ms_overshoot\": {\"median_us\": 40},"
+           " \"nanosleep_1ms_overshoot\": {\"median_us\": 80}},"
+           " \"table\": [\"of an earlier run\"]}");
+  /* A benchmark that died half way leaves a file that is not JSON. */
+  put_text(dir, "results-contended.json", "{\"targets\": [{\"figure\"");
+  put_text(dir, "results-pddb.txt",
+           "4 KiB read        engine    0.010 ms  server    0.055 ms  "
+           "ratio 5.50 (target <= 1.5)\n");
+  ck_assert_int_eq(WEXITSTATUS(tool_finish(tool_start(out, NULL, argv),
+                                           "bench_table", 10000)),
+                   0);
+
+  snprintf(path, sizeof path, "%s/results.json", dir);
+  text = tool_slurp(path);
+  ck_assert_msg(jvalid(text, &root), "results.json is not JSON: %s", text);
+  /* What the benchmarks wrote is kept; the table replaces the old one. */
+  ck_assert_ptr_nonnull(jget(&root, "quick"));
+  ck_assert_int_eq(jget(&root, "quick")->type, J_BOOL);
+  ck_assert_ptr_nonnull(jget(&root, "targets"));
+  table = jget(&root, "table");
+  ck_assert_ptr_nonnull(table);
+  ck_assert_int_eq(table->type, J_ARR);
+  ck_assert_uint_eq(table->count, 12);
+
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    row = table_row(table, want[i].figure, want[i].floor);
+    ck_assert_msg(row != NULL, "no row %s", want[i].figure);
+    ck_assert_msg(jis(jget(row, "result"), want[i].result), "%s: not %s",
+                  want[i].figure, want[i].result);
+    if (want[i].ratio > 0)
+      ck_assert_double_eq_tol(jget(row, "ratio")->num, want[i].ratio, 1e-9);
+  }
+  jfree(&root);
+  free(text);
+  free(out);
+  free(table_bin);
+}
+END_TEST
+
 /* ==== xous-run ============================================================== */
 
 START_TEST(tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names)
@@ -1524,6 +1621,8 @@ main(void)
   TCase *ctl = harness_case(s, "xousctl", 60, false);
 
   tcase_add_test(run, tools_json_checker_tells_valid_from_invalid);
+  tcase_add_test(
+      run, tools_bench_table_gathers_every_benchmark_file_into_one_table);
   tcase_add_test(run,
                  tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names);
   tcase_add_test(run, tools_xous_run_exits_with_the_first_programs_status);
