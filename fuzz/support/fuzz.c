@@ -1,7 +1,6 @@
 /*
  * The shared fuzz helpers (fuzz.h).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <xous.h>
 
 #include "hosted/wire.h"
+#include "tools/procfs.h"
 #include "fuzz.h"
 
 void
@@ -55,17 +55,9 @@ fz_uint(struct fz_reader *r, size_t size)
 int
 fz_open_fds(void)
 {
-  DIR *d = opendir("/proc/self/fd");
-  struct dirent *e;
-  int n = 0;
+  int n = proc_fds(getpid(), NULL);
 
-  if (d == NULL)
-    return -1;
-  while ((e = readdir(d)) != NULL)
-    if (e->d_name[0] != '.')
-      n++;
-  closedir(d);
-  return n - 1; /* the directory's own descriptor */
+  return n < 0 ? -1 : n - 1; /* the directory's own descriptor */
 }
 
 void
