@@ -17,6 +17,7 @@
 #include "hosted/wire.h"
 #include "testkit/internal.h"
 #include "tools/ctl_client.h"
+#include "tools/monotonic.h"
 #include "xousd/ctl.h"
 
 #define DATAGRAM (XOUS_WIRE_FRAME_SIZE + XOUS_WIRE_CTL_MAX)
@@ -213,13 +214,8 @@ xous_test_wait_trace(xous_test_t *t, const char *const fragments[],
 
   if (tr == NULL || fragments == NULL)
     return XOUS_INVALID_ARGUMENT;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += timeout_ms / 1000u;
-  deadline.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
-  if (deadline.tv_nsec >= 1000000000L) {
-    deadline.tv_sec++;
-    deadline.tv_nsec -= 1000000000L;
-  }
+  /* tr->grew has the default clock. */
+  deadline = clock_after_ns(CLOCK_REALTIME, (uint64_t)timeout_ms * 1000000u);
   pthread_mutex_lock(&tr->lock);
   for (;;) {
     if (tr->text != NULL && find_line(tr->text, tr->len, fragments)) {

@@ -30,6 +30,23 @@ now_ms(void)
   return monotonic_ns() / 1000000;
 }
 
+/* The time on clock ns nanoseconds from now, as the absolute deadline of
+ * a pthread_cond_timedwait() on a condition variable of that clock. */
+static inline struct timespec
+clock_after_ns(clockid_t clock, uint64_t ns)
+{
+  struct timespec ts;
+
+  clock_gettime(clock, &ts);
+  ts.tv_sec += (time_t)(ns / 1000000000u);
+  ts.tv_nsec += (long)(ns % 1000000000u);
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  return ts;
+}
+
 /* Waits ms milliseconds, however often a signal cuts the wait short. */
 static inline void
 sleep_for_ms(long ms)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "emu/emu.h"
+#include "tools/monotonic.h"
 
 #define CONSOLE_PHYS 0xf0007000u
 #define TICKTIMER_PHYS 0xf0012000u
@@ -189,18 +190,12 @@ alarm_thread(void *arg)
     if (!enabled || !claimed) {
       pthread_cond_wait(&changed, &lock);
     } else if (now < target && !pending) {
-      struct timespec ts;
       uint64_t left = target - now;
+      struct timespec ts;
 
-      clock_gettime(CLOCK_MONOTONIC, &ts);
       if (left > 3600u * 1000u)
         left = 3600u * 1000u;
-      ts.tv_sec += (time_t)(left / 1000u);
-      ts.tv_nsec += (long)(left % 1000u) * 1000000L;
-      if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-      }
+      ts = clock_after_ns(CLOCK_MONOTONIC, left * 1000000u);
       pthread_cond_timedwait(&changed, &lock, &ts);
     } else {
       /* Level triggered, as the hardware: the handler must acknowledge

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../platform.h"
+#include "tools/monotonic.h"
 
 /* Linux lets a timer fire this late to gather wake-ups (50 us by default,
  * for every nanosleep and timed futex wait of a thread): the alarm asks
@@ -35,19 +36,11 @@ alarm_thread(void *arg)
     if (deadline == TT_NEVER) {
       pthread_cond_wait(&changed, &lock);
     } else if (now < deadline) {
-      struct timespec ts;
-      uint64_t left = deadline - now;
-
       /* changed uses CLOCK_MONOTONIC, the clock tt_clock_ns() reads; the
        * wait may end early (a signal, a new deadline): the loop looks at
        * the clock again before it answers anything. */
-      clock_gettime(CLOCK_MONOTONIC, &ts);
-      ts.tv_sec += (time_t)(left / 1000000000u);
-      ts.tv_nsec += (long)(left % 1000000000u);
-      if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-      }
+      struct timespec ts = clock_after_ns(CLOCK_MONOTONIC, deadline - now);
+
       pthread_cond_timedwait(&changed, &lock, &ts);
     } else {
       /* Due: the server's lock comes before ours (tt_alarm_due() sets
