@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,10 +29,7 @@ xous__test_now_ms(void)
 void
 xous__test_pause_ms(unsigned ms)
 {
-  struct timespec ts = { ms / 1000u, (long)(ms % 1000u) * 1000000L };
-
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-    continue;
+  sleep_for_ms((long)ms);
 }
 
 /* The caller's environment with extra added (replacing equal names), in
@@ -103,18 +99,8 @@ xous__test_spawn_env(struct xous_test *t, const char *const argv[],
   parent = getpid();
   pid = fork();
   if (pid == 0) {
-    sigset_t none;
-
-    /* Only async-signal-safe calls here: the caller may have threads. The
-     * child dies with the thread that forked it. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-      _exit(127);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    if (dup2(fd, STDOUT_FILENO) >= 0)
+    /* Only async-signal-safe calls here: the caller may have threads. */
+    if (xous__test_child_setup(parent, fd) == 0)
       execvpe(argv[0], (char *const *)argv, env);
     child_errno = errno;
     if (write(ready[1], &child_errno, sizeof child_errno) < 0) {
@@ -257,83 +243,19 @@ xous_test_line_count(xous_test_proc_t *p)
   return n;
 }
 
-/* Reads p's output again and again until found() finds what it looks for
- * in it (the text, and what it looks for: ctx), or until timeout_ms have
- * passed. */
-static xous_error_t
-poll_output(xous_test_proc_t *p, uint32_t timeout_ms,
-            bool (*found)(const char *text, const void *ctx), const void *ctx)
-{
-  uint64_t deadline = xous__test_now_ms() + timeout_ms;
-
-  for (;;) {
-    char *text = xous_test_output(p);
-    bool done;
-
-    if (text == NULL)
-      return XOUS_OUT_OF_MEMORY;
-    done = found(text, ctx);
-    free(text);
-    if (done)
-      return XOUS_OK;
-    if (xous__test_now_ms() >= deadline)
-      return XOUS_TIMEOUT;
-    xous__test_pause_ms(2);
-  }
-}
-
-/* Whether text has a line that is ctx, a string, exactly. */
-static bool
-has_line(const char *text, const void *ctx)
-{
-  const char *line = ctx, *s;
-  size_t want = strlen(line), len;
-
-  for (size_t i = 0; (s = xous__test_nth_line(text, i, &len)) != NULL; i++)
-    if (len == want && memcmp(s, line, len) == 0)
-      return true;
-  return false;
-}
-
 xous_error_t
 xous_test_wait_line(xous_test_proc_t *p, const char *line, uint32_t timeout_ms)
 {
   if (p == NULL || line == NULL)
     return XOUS_INVALID_ARGUMENT;
-  return poll_output(p, timeout_ms, has_line, line);
-}
-
-/* Line index of the output, asked for by xous_test_line(). */
-struct nth_line {
-  size_t index;
-  char *buf;
-  size_t size;
-};
-
-/* Copies line want->index of text, cut to fit, when text has it. */
-static bool
-copy_line(const char *text, const void *ctx)
-{
-  const struct nth_line *want = ctx;
-  size_t len;
-  const char *s = xous__test_nth_line(text, want->index, &len);
-
-  if (s == NULL)
-    return false;
-  if (len >= want->size)
-    len = want->size - 1;
-  memcpy(want->buf, s, len);
-  want->buf[len] = '\0';
-  return true;
+  return xous__test_wait_file_line(p->out, line, timeout_ms);
 }
 
 xous_error_t
 xous_test_line(xous_test_proc_t *p, size_t index, char *buf, size_t size,
                uint32_t timeout_ms)
 {
-  struct nth_line want = { index, buf, size };
-
   if (p == NULL || buf == NULL || size == 0)
     return XOUS_INVALID_ARGUMENT;
-  return poll_output(p, timeout_ms, copy_line, &want);
+  return xous__test_wait_file_nth_line(p->out, index, buf, size, timeout_ms);
 }

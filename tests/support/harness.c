@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -58,10 +57,7 @@ harness_now_ms(void)
 void
 harness_sleep_ms(int ms)
 {
-  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-    continue;
+  sleep_for_ms(ms);
 }
 
 static const char *
@@ -81,6 +77,15 @@ find_child(pid_t pid)
     if (children[i].pid == pid)
       return &children[i];
   return NULL;
+}
+
+/* The file that holds pid's stdout, or NULL when pid is not a child. */
+static const char *
+output_path(pid_t pid)
+{
+  struct child *c = find_child(pid);
+
+  return c != NULL ? c->out : NULL;
 }
 
 static void
@@ -187,16 +192,8 @@ harness_spawn_argv(const char *prog, const char *const argv[])
     ck_abort_msg("harness: fork: %s", strerror(errno));
   }
   if (pid == 0) {
-    sigset_t all;
-
     /* Only async-signal-safe calls here: the parent may have threads. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-      _exit(127);
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    if (dup2(out, STDOUT_FILENO) < 0)
+    if (xous__test_child_setup(parent, out) != 0)
       _exit(127);
     execv(path, (char *const *)args);
     _exit(127);
@@ -275,8 +272,7 @@ harness_kill(pid_t pid, int sig)
 char *
 harness_output(pid_t pid)
 {
-  struct child *c = find_child(pid);
-  char *text = xous__test_file_text(c != NULL ? c->out : NULL);
+  char *text = xous__test_file_text(output_path(pid));
 
   ck_assert_ptr_nonnull(text);
   return text;
@@ -295,53 +291,23 @@ harness_line_count(pid_t pid)
 bool
 harness_wait_line(pid_t pid, const char *line, int timeout_ms)
 {
-  long long deadline = harness_now_ms() + timeout_ms;
-  size_t want = strlen(line);
+  xous_error_t err = xous__test_wait_file_line(output_path(pid), line,
+                                               (uint32_t)timeout_ms);
 
-  for (;;) {
-    char *text = harness_output(pid);
-    const char *p;
-    size_t i, len;
-    bool found = false;
-
-    for (i = 0; (p = xous__test_nth_line(text, i, &len)) != NULL; i++)
-      if (len == want && memcmp(p, line, len) == 0) {
-        found = true;
-        break;
-      }
-    free(text);
-    if (found)
-      return true;
-    if (harness_now_ms() >= deadline)
-      return false;
-    harness_sleep_ms(2);
-  }
+  ck_assert_int_ne(err, XOUS_OUT_OF_MEMORY);
+  return err == XOUS_OK;
 }
 
 bool
 harness_wait_nth_line(pid_t pid, size_t index, char *buf, size_t size,
                       int timeout_ms)
 {
-  long long deadline = harness_now_ms() + timeout_ms;
+  xous_error_t err = xous__test_wait_file_nth_line(output_path(pid), index,
+                                                   buf, size,
+                                                   (uint32_t)timeout_ms);
 
-  for (;;) {
-    char *text = harness_output(pid);
-    size_t len;
-    const char *p = xous__test_nth_line(text, index, &len);
-
-    if (p != NULL) {
-      if (len >= size)
-        len = size - 1;
-      memcpy(buf, p, len);
-      buf[len] = '\0';
-      free(text);
-      return true;
-    }
-    free(text);
-    if (harness_now_ms() >= deadline)
-      return false;
-    harness_sleep_ms(2);
-  }
+  ck_assert_int_ne(err, XOUS_OUT_OF_MEMORY);
+  return err == XOUS_OK;
 }
 
 /* ---- raw sockets ---------------------------------------------------------- */

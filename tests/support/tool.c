@@ -128,17 +128,8 @@ tool_finish_ok(pid_t pid, const char *what, const char *outfile, int bound_ms)
 bool
 tool_wait_text(const char *path, const char *text, int bound_ms)
 {
-  long long end = harness_now_ms() + bound_ms;
+  xous_error_t err = xous__test_wait_file_text(path, text, (uint32_t)bound_ms);
 
-  for (;;) {
-    char *s = tool_slurp(path);
-    bool found = strstr(s, text) != NULL;
-
-    free(s);
-    if (found)
-      return true;
-    if (harness_now_ms() >= end)
-      return false;
-    harness_sleep_ms(20);
-  }
+  ck_assert_int_ne(err, XOUS_OUT_OF_MEMORY);
+  return err == XOUS_OK;
 }
