@@ -132,6 +132,28 @@ name_object(void)
   return last_object;
 }
 
+/* Caller holds lock: records [addr, addr+len), mapped from fd at offset
+ * (the entry owns fd), naming the object when it is ours to lend on; NULL
+ * when out of memory. */
+static struct entry *
+add_mapping(uintptr_t addr, size_t len, int fd, uint64_t offset, int prot,
+            int kind)
+{
+  struct entry *e = add_entry();
+
+  if (e == NULL)
+    return NULL;
+  e->addr = addr;
+  e->len = len;
+  e->fd = fd;
+  e->fd_offset = offset;
+  e->prot = prot;
+  e->kind = kind;
+  if (kind == XOUS__MAP_OWNED)
+    e->object = name_object();
+  return e;
+}
+
 /* Caller holds lock: whether any range of object is still mapped. */
 static bool
 object_mapped(uint32_t object)
@@ -291,7 +313,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   pthread_mutex_lock(&lock);
-  e = add_entry();
+  e = add_mapping((uintptr_t)p, size, fd, 0, prot, XOUS__MAP_OWNED);
   if (e == NULL) {
     mapped -= size;
     pthread_mutex_unlock(&lock);
@@ -300,13 +322,7 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, XOUS_OUT_OF_MEMORY);
     return;
   }
-  e->addr = (uintptr_t)p;
-  e->len = size;
-  e->fd = fd;
-  e->prot = prot;
-  e->kind = XOUS__MAP_OWNED;
   e->counted = 1;
-  e->object = name_object();
   pthread_mutex_unlock(&lock);
   xous__result_set_range(r, (xous_word_t)p, size);
 }
@@ -390,17 +406,15 @@ heap_resize(size_t size)
     /* The table's entry owns a descriptor of its own. */
     int fd = dup(heap_fd);
 
-    if (fd < 0 || (e = add_entry()) == NULL) {
+    if (fd >= 0)
+      e = add_mapping(heap_base, size, fd, 0, PROT_READ | PROT_WRITE,
+                      XOUS__MAP_OWNED);
+    if (e == NULL) {
       if (fd >= 0)
         close(fd);
       return XOUS_OUT_OF_MEMORY;
     }
-    e->addr = heap_base;
-    e->fd = fd;
-    e->prot = PROT_READ | PROT_WRITE;
-    e->kind = XOUS__MAP_OWNED;
     e->heap = 1;
-    e->object = name_object();
   }
   if (e != NULL)
     e->len = size;
@@ -671,22 +685,15 @@ xous__span_adopt(int fd, uint64_t offset, size_t len, int prot, int kind,
     return 0;
   }
   pthread_mutex_lock(&lock);
-  e = add_entry();
+  /* Sent to us (XOUS__MAP_OWNED), the object is ours to lend on. */
+  e = add_mapping((uintptr_t)p, len, fd, offset, prot, kind);
   if (e == NULL) {
     pthread_mutex_unlock(&lock);
     munmap(p, len);
     close(fd);
     return 0;
   }
-  e->addr = (uintptr_t)p;
-  e->len = len;
-  e->fd = fd;
-  e->fd_offset = offset;
-  e->prot = prot;
-  e->kind = kind;
   e->sender = sender;
-  if (kind == XOUS__MAP_OWNED)
-    e->object = name_object(); /* sent to us: ours to lend on */
   pthread_mutex_unlock(&lock);
   return (uintptr_t)p;
 }
@@ -698,14 +705,8 @@ xous__span_adopt_window(uintptr_t addr, size_t len, int fd, uint64_t offset,
   struct entry *e;
 
   pthread_mutex_lock(&lock);
-  e = add_entry();
+  e = add_mapping(addr, len, fd, offset, prot, XOUS__MAP_BORROWED);
   if (e != NULL) {
-    e->addr = addr;
-    e->len = len;
-    e->fd = fd;
-    e->fd_offset = offset;
-    e->prot = prot;
-    e->kind = XOUS__MAP_BORROWED;
     e->sender = sender;
     e->window = window;
   }
