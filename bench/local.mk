@@ -74,7 +74,6 @@ bench: bench-pddb
 # messages. `make bench-scale BENCH_SCALE_FLAGS=--quick` for a short run.
 noinst_PROGRAMS += bench/bench_scale
 bench_bench_scale_SOURCES = bench/bench_scale.c runtime/tools/procfs.h
-bench_bench_scale_LDADD = libxous.la
 BENCH_SCALE_FLAGS =
 
 .PHONY: bench-scale

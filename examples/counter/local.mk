@@ -5,9 +5,7 @@ counterexecdir = $(pkglibexecdir)/examples/counter
 counterexec_PROGRAMS = examples/counter/counter-server \
 	examples/counter/counter-client
 examples_counter_counter_server_SOURCES = $(examples_counter_counter_server_portable)
-examples_counter_counter_server_LDADD = libxous.la
 examples_counter_counter_client_SOURCES = $(examples_counter_counter_client_portable)
-examples_counter_counter_client_LDADD = libxous.la
 nobase_dist_pkgdata_DATA += \
 	examples/counter/README.md \
 	examples/counter/client.c \

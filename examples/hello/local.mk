@@ -3,9 +3,7 @@
 helloexecdir = $(pkglibexecdir)/examples/hello
 helloexec_PROGRAMS = examples/hello/hello-server examples/hello/hello-client
 examples_hello_hello_server_SOURCES = $(examples_hello_hello_server_portable)
-examples_hello_hello_server_LDADD = libxous.la
 examples_hello_hello_client_SOURCES = $(examples_hello_hello_client_portable)
-examples_hello_hello_client_LDADD = libxous.la
 nobase_dist_pkgdata_DATA += \
 	examples/hello/README.md \
 	examples/hello/client.c \

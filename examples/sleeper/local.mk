@@ -4,7 +4,6 @@
 sleeperexecdir = $(pkglibexecdir)/examples/sleeper
 sleeperexec_PROGRAMS = examples/sleeper/sleeper
 examples_sleeper_sleeper_SOURCES = $(examples_sleeper_sleeper_portable)
-examples_sleeper_sleeper_LDADD = libxous.la
 nobase_dist_pkgdata_DATA += \
 	examples/sleeper/README.md \
 	examples/sleeper/sleeper.c

@@ -3,9 +3,7 @@
 upperexecdir = $(pkglibexecdir)/examples/upper
 upperexec_PROGRAMS = examples/upper/upper-server examples/upper/upper-client
 examples_upper_upper_server_SOURCES = $(examples_upper_upper_server_portable)
-examples_upper_upper_server_LDADD = libxous.la
 examples_upper_upper_client_SOURCES = $(examples_upper_upper_client_portable)
-examples_upper_upper_client_LDADD = libxous.la
 nobase_dist_pkgdata_DATA += \
 	examples/upper/README.md \
 	examples/upper/client.c \

@@ -5,5 +5,4 @@
 pkglibexec_PROGRAMS += xous-log
 xous_log_SOURCES = $(xous_log_portable) \
 	servers/log/hosted/terminal.c
-xous_log_LDADD = libxous.la
 EXTRA_DIST += $(xous_log_device)

@@ -4,5 +4,4 @@
 pkglibexec_PROGRAMS += xous-names
 xous_names_SOURCES = $(xous_names_portable) \
 	servers/names/hosted/say.c
-xous_names_LDADD = libxous.la
 EXTRA_DIST += $(xous_names_device)

@@ -7,5 +7,4 @@ xous_ticktimer_SOURCES = $(xous_ticktimer_portable) \
 	servers/ticktimer/hosted/alarm.c \
 	servers/ticktimer/hosted/clock.c \
 	servers/ticktimer/hosted/say.c
-xous_ticktimer_LDADD = libxous.la
 EXTRA_DIST += $(xous_ticktimer_device)

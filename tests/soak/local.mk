@@ -4,6 +4,8 @@
 noinst_PROGRAMS += tests/soak/soak
 tests_soak_soak_SOURCES = tests/soak/soak.c runtime/tools/procfs.h \
 	tests/support/shm.c tests/support/shm.h
+# No libxous: it watches the broker and the peers from outside.
+tests_soak_soak_LDADD =
 SOAK_SECONDS = 25
 SOAK_FLAGS =
 
