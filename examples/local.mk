@@ -3,6 +3,7 @@
 # every example builds for the device too.
 #
 # The programs go to $(pkglibexecdir)/examples/NAME and their sources,
-# READMEs and the demo image to $(pkgdatadir)/examples, so that xous-run
-# with no program runs the demo from an install as from the build tree.
+# READMEs and the demo image to $(pkgdatadir)/examples (nobase_: at their
+# path in the tree), so that xous-run with no program runs the demo from
+# an install as from the build tree.
 nobase_dist_pkgdata_DATA += examples/demo.image

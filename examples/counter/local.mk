@@ -1,8 +1,7 @@
 # Build fragment for examples/counter: a server found by name, through the
 # name server, and its test as a user would write one (libxous-test).
 
-counterexecdir = $(pkglibexecdir)/examples/counter
-counterexec_PROGRAMS = examples/counter/counter-server \
+nobase_pkglibexec_PROGRAMS += examples/counter/counter-server \
 	examples/counter/counter-client
 examples_counter_counter_server_SOURCES = $(examples_counter_counter_server_portable)
 examples_counter_counter_client_SOURCES = $(examples_counter_counter_client_portable)

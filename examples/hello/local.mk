@@ -1,7 +1,7 @@
 # Build fragment for examples/hello: a server and a client, one scalar.
 
-helloexecdir = $(pkglibexecdir)/examples/hello
-helloexec_PROGRAMS = examples/hello/hello-server examples/hello/hello-client
+nobase_pkglibexec_PROGRAMS += examples/hello/hello-server \
+	examples/hello/hello-client
 examples_hello_hello_server_SOURCES = $(examples_hello_hello_server_portable)
 examples_hello_hello_client_SOURCES = $(examples_hello_hello_client_portable)
 nobase_dist_pkgdata_DATA += \

@@ -1,7 +1,7 @@
 # Build fragment for examples/upper: a mutable lend, upper-cased in place.
 
-upperexecdir = $(pkglibexecdir)/examples/upper
-upperexec_PROGRAMS = examples/upper/upper-server examples/upper/upper-client
+nobase_pkglibexec_PROGRAMS += examples/upper/upper-server \
+	examples/upper/upper-client
 examples_upper_upper_server_SOURCES = $(examples_upper_upper_server_portable)
 examples_upper_upper_client_SOURCES = $(examples_upper_upper_client_portable)
 nobase_dist_pkgdata_DATA += \
