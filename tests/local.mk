@@ -246,36 +246,28 @@ EXTRA_DIST += \
 # What the peers share: failing, arguments, roles (support/peer.h).
 PEER_SUPPORT = tests/support/peer.c tests/support/peer.h
 
+# Peers of one file each: automake builds NAME from NAME.c.
+check_PROGRAMS += \
+	tests/helpers/hostile-peer \
+	tests/helpers/names-peer \
+	tests/helpers/reliability-peer \
+	tests/helpers/ring-vandal \
+	tests/helpers/xtest-sleeper
+
 check_PROGRAMS += tests/helpers/hosted-peer
 tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c $(PEER_SUPPORT)
 tests_helpers_hosted_peer_LDADD = runtime/xousd/libhosted-frame.la libxous.la
 
-check_PROGRAMS += tests/helpers/hostile-peer
-tests_helpers_hostile_peer_SOURCES = tests/helpers/hostile-peer.c
-
 check_PROGRAMS += tests/helpers/mem-peer
 tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c $(PEER_SUPPORT) \
 	tests/support/mem_protocol.h tests/support/probe.c tests/support/probe.h
-
-check_PROGRAMS += tests/helpers/names-peer
-tests_helpers_names_peer_SOURCES = tests/helpers/names-peer.c
 
 check_PROGRAMS += tests/helpers/order-peer
 tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c $(PEER_SUPPORT)
 
 # No libxous: a plain binary that another user can run from the build tree.
 check_PROGRAMS += tests/helpers/rel-dial
-tests_helpers_rel_dial_SOURCES = tests/helpers/rel-dial.c
 tests_helpers_rel_dial_LDADD =
-
-check_PROGRAMS += tests/helpers/reliability-peer
-tests_helpers_reliability_peer_SOURCES = tests/helpers/reliability-peer.c
-
-check_PROGRAMS += tests/helpers/ring-vandal
-tests_helpers_ring_vandal_SOURCES = tests/helpers/ring-vandal.c
 
 check_PROGRAMS += tests/helpers/xtest-peer
 tests_helpers_xtest_peer_SOURCES = tests/helpers/xtest-peer.c $(PEER_SUPPORT)
-
-check_PROGRAMS += tests/helpers/xtest-sleeper
-tests_helpers_xtest_sleeper_SOURCES = tests/helpers/xtest-sleeper.c
