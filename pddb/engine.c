@@ -1224,6 +1224,24 @@ pddb_free_pages(const struct pddb_engine *e)
 
 /* ---- secret bases --------------------------------------------------------------- */
 
+/* Whether name and a password of pwlen bytes may name and open a basis. */
+static bool
+basis_args_ok(const char *name, size_t pwlen)
+{
+  return name_ok(name, XOUS_PDDB_MAX_BASIS_NAME) &&
+         pwlen <= XOUS_PDDB_MAX_PASSWORD;
+}
+
+/* Checks a create or an unlock of name before its key is derived: a
+ * failed store, or a name or password no basis may have, refuse it. */
+static xous_error_t
+check_basis_call(const struct pddb_engine *e, const char *name, size_t pwlen)
+{
+  if (e->failed)
+    return XOUS_STORAGE_ERROR;
+  return basis_args_ok(name, pwlen) ? XOUS_OK : XOUS_INVALID_STRING;
+}
+
 static xous_error_t
 derive_into(struct pddb_engine *e, const char *name, const void *pw,
             size_t pwlen, uint8_t *key)
@@ -1243,8 +1261,7 @@ xous_error_t
 pddb_derive_key(struct pddb_engine *e, const char *name, const void *pw,
                 size_t pwlen, uint8_t key[PDDB_KEY_BYTES])
 {
-  if (!name_ok(name, XOUS_PDDB_MAX_BASIS_NAME) ||
-      pwlen > XOUS_PDDB_MAX_PASSWORD)
+  if (!basis_args_ok(name, pwlen))
     return XOUS_INVALID_STRING;
   return derive_into(e, name, pw, pwlen, key);
 }
@@ -1261,17 +1278,15 @@ keys_equal(const uint8_t *a, const uint8_t *b)
   return diff == 0;
 }
 
-/* Derives the key of name into a new slot and loads it. On success the
- * slot is open; otherwise it is wiped. */
+/* Takes a free slot for the basis name and derives its key into it. On
+ * success the slot is open and holds nothing yet; otherwise it is wiped. */
 static xous_error_t
-try_basis(struct pddb_engine *e, const char *name, const void *pw,
+take_slot(struct pddb_engine *e, const char *name, const void *pw,
           size_t pwlen, int *slot_out)
 {
   int slot = free_slot(e);
   struct basis *b;
   xous_error_t err;
-
-  size_t pending = e->npending;
 
   if (slot < 0)
     return XOUS_OUT_OF_MEMORY;
@@ -1282,10 +1297,27 @@ try_basis(struct pddb_engine *e, const char *name, const void *pw,
   strcpy(b->name, name);
   b->open = true;
   b->epoch = ++e->epoch;
-  err = derive_into(e, name, pw, pwlen, b->key);
-  if (err == XOUS_OK)
-    err = load_basis(e, (unsigned)slot);
-  if (err != XOUS_OK) {
+  if ((err = derive_into(e, name, pw, pwlen, b->key)) != XOUS_OK) {
+    forget_basis(e, (unsigned)slot);
+    return err;
+  }
+  *slot_out = slot;
+  return XOUS_OK;
+}
+
+/* Derives the key of name into a new slot and loads it. On success the
+ * slot is open; otherwise it is wiped. */
+static xous_error_t
+try_basis(struct pddb_engine *e, const char *name, const void *pw,
+          size_t pwlen, int *slot_out)
+{
+  size_t pending = e->npending;
+  xous_error_t err;
+  int slot;
+
+  if ((err = take_slot(e, name, pw, pwlen, &slot)) != XOUS_OK)
+    return err;
+  if ((err = load_basis(e, (unsigned)slot)) != XOUS_OK) {
     /* Pages a failed scan queued for freeing are not ours to free. */
     e->npending = pending;
     forget_basis(e, (unsigned)slot);
@@ -1302,11 +1334,8 @@ pddb_basis_create(struct pddb_engine *e, const char *name, const void *pw,
   xous_error_t err;
   int slot;
 
-  if (e->failed)
-    return XOUS_STORAGE_ERROR;
-  if (!name_ok(name, XOUS_PDDB_MAX_BASIS_NAME) ||
-      pwlen > XOUS_PDDB_MAX_PASSWORD)
-    return XOUS_INVALID_STRING;
+  if ((err = check_basis_call(e, name, pwlen)) != XOUS_OK)
+    return err;
   if (find_basis(e, name) >= 0)
     return XOUS_SERVER_EXISTS;
   err = try_basis(e, name, pw, pwlen, &slot);
@@ -1317,19 +1346,8 @@ pddb_basis_create(struct pddb_engine *e, const char *name, const void *pw,
   if (err != XOUS_NOT_FOUND && err != XOUS_INVALID_CODING)
     return err;
   /* try_basis() wiped the slot: start it again, empty. */
-  slot = free_slot(e);
-  if (slot < 0)
-    return XOUS_OUT_OF_MEMORY;
-  memset(&e->bases[slot], 0, sizeof e->bases[slot]);
-  if ((e->bases[slot].key = pddb_secure_alloc(PDDB_KEY_BYTES)) == NULL)
-    return XOUS_OUT_OF_MEMORY;
-  strcpy(e->bases[slot].name, name);
-  e->bases[slot].open = true;
-  e->bases[slot].epoch = ++e->epoch;
-  if ((err = derive_into(e, name, pw, pwlen, e->bases[slot].key)) != XOUS_OK) {
-    forget_basis(e, (unsigned)slot);
+  if ((err = take_slot(e, name, pw, pwlen, &slot)) != XOUS_OK)
     return err;
-  }
   e->bases[slot].next_objid = OBJ_FIRST_KEY;
   e->bases[slot].catalog_dirty = true;
   e->bases[slot].order = ++e->order;
@@ -1346,11 +1364,8 @@ pddb_basis_unlock(struct pddb_engine *e, const char *name, const void *pw,
   xous_error_t err;
   int slot;
 
-  if (e->failed)
-    return XOUS_STORAGE_ERROR;
-  if (!name_ok(name, XOUS_PDDB_MAX_BASIS_NAME) ||
-      pwlen > XOUS_PDDB_MAX_PASSWORD)
-    return XOUS_INVALID_STRING;
+  if ((err = check_basis_call(e, name, pwlen)) != XOUS_OK)
+    return err;
   if (strcmp(name, XOUS_PDDB_SYSTEM_BASIS) == 0)
     return XOUS_OK;
   if ((slot = find_basis(e, name)) >= 0) {
@@ -1377,16 +1392,24 @@ pddb_basis_unlock(struct pddb_engine *e, const char *name, const void *pw,
   return err;
 }
 
+/* The slot of the open basis name, which must not be the System basis
+ * (only secret bases are locked or deleted). */
+static xous_error_t
+secret_slot(struct pddb_engine *e, const char *name, int *slot)
+{
+  if (name == NULL || (*slot = find_basis(e, name)) < 0)
+    return XOUS_NOT_FOUND;
+  return *slot == SYSTEM ? XOUS_ACCESS_DENIED : XOUS_OK;
+}
+
 xous_error_t
 pddb_basis_lock(struct pddb_engine *e, const char *name)
 {
   int slot;
   xous_error_t err;
 
-  if (name == NULL || (slot = find_basis(e, name)) < 0)
-    return XOUS_NOT_FOUND;
-  if (slot == SYSTEM)
-    return XOUS_ACCESS_DENIED;
+  if ((err = secret_slot(e, name, &slot)) != XOUS_OK)
+    return err;
   /* Nothing written is lost: it goes to the image before the key goes. */
   err = pddb_sync(e);
   forget_basis(e, (unsigned)slot);
@@ -1401,10 +1424,8 @@ pddb_basis_delete(struct pddb_engine *e, const char *name)
   int slot;
   xous_error_t err;
 
-  if (name == NULL || (slot = find_basis(e, name)) < 0)
-    return XOUS_NOT_FOUND;
-  if (slot == SYSTEM)
-    return XOUS_ACCESS_DENIED;
+  if ((err = secret_slot(e, name, &slot)) != XOUS_OK)
+    return err;
   if ((err = pddb_sync(e)) != XOUS_OK)
     return err;
   b = &e->bases[slot];
@@ -1471,6 +1492,18 @@ given(const char *s)
   return s != NULL && s[0] != '\0';
 }
 
+/* Checks dict and finds where it is looked for: the slot of basis when
+ * given, else -1 (the union of the open bases). */
+static xous_error_t
+dict_scope(struct pddb_engine *e, const char *basis, const char *dict,
+           int *slot)
+{
+  if (!name_ok(dict, XOUS_PDDB_MAX_DICT_NAME))
+    return XOUS_INVALID_STRING;
+  *slot = -1;
+  return given(basis) ? named_slot(e, basis, slot) : XOUS_OK;
+}
+
 xous_error_t
 pddb_list_dicts(struct pddb_engine *e, const char *basis, pddb_name_fn fn,
                 void *ctx)
@@ -1513,11 +1546,9 @@ pddb_list_keys(struct pddb_engine *e, const char *basis, const char *dict,
   int slot;
   xous_error_t err;
 
-  if (!name_ok(dict, XOUS_PDDB_MAX_DICT_NAME))
-    return XOUS_INVALID_STRING;
-  if (given(basis)) {
-    if ((err = named_slot(e, basis, &slot)) != XOUS_OK)
-      return err;
+  if ((err = dict_scope(e, basis, dict, &slot)) != XOUS_OK)
+    return err;
+  if (slot >= 0) {
     order[0] = (unsigned)slot;
     n = 1;
   } else {
@@ -1551,12 +1582,11 @@ lookup(struct pddb_engine *e, const char *basis, const char *dict,
   unsigned order[XOUS_PDDB_MAX_OPEN_BASES], n, i;
   xous_error_t err;
 
-  if (!name_ok(dict, XOUS_PDDB_MAX_DICT_NAME) ||
-      (key != NULL && !name_ok(key, XOUS_PDDB_MAX_KEY_NAME)))
+  if (key != NULL && !name_ok(key, XOUS_PDDB_MAX_KEY_NAME))
     return XOUS_INVALID_STRING;
-  if (given(basis)) {
-    if ((err = named_slot(e, basis, slot)) != XOUS_OK)
-      return err;
+  if ((err = dict_scope(e, basis, dict, slot)) != XOUS_OK)
+    return err;
+  if (*slot >= 0) {
     *k = key_in(dict_in(&e->bases[*slot], dict), key);
     return *k != NULL ? XOUS_OK : XOUS_NOT_FOUND;
   }
@@ -1652,11 +1682,9 @@ pddb_dict_delete(struct pddb_engine *e, const char *basis, const char *dict)
 
   if (e->failed)
     return XOUS_STORAGE_ERROR;
-  if (!name_ok(dict, XOUS_PDDB_MAX_DICT_NAME))
-    return XOUS_INVALID_STRING;
-  if (given(basis)) {
-    if ((err = named_slot(e, basis, &slot)) != XOUS_OK)
-      return err;
+  if ((err = dict_scope(e, basis, dict, &slot)) != XOUS_OK)
+    return err;
+  if (slot >= 0) {
     d = dict_in(&e->bases[slot], dict);
   } else {
     n = ordered(e, order);
@@ -1691,12 +1719,9 @@ pddb_dict_create(struct pddb_engine *e, const char *basis, const char *dict)
 
   if (e->failed)
     return XOUS_STORAGE_ERROR;
-  if (!name_ok(dict, XOUS_PDDB_MAX_DICT_NAME))
-    return XOUS_INVALID_STRING;
-  if (given(basis)) {
-    if ((err = named_slot(e, basis, &slot)) != XOUS_OK)
-      return err;
-  } else {
+  if ((err = dict_scope(e, basis, dict, &slot)) != XOUS_OK)
+    return err;
+  if (slot < 0) {
     /* As new keys: in the most recently unlocked basis. */
     (void)ordered(e, order);
     slot = (int)order[0];
