@@ -186,6 +186,18 @@ pddb_name_valid(const char *s, size_t len, size_t max)
   return true;
 }
 
+bool
+pddb_name_copy(char *dst, size_t cap, const void *s, size_t n)
+{
+  /* A NUL inside would make the name another, shorter one. */
+  if (n >= cap || (n > 0 && memchr(s, '\0', n) != NULL))
+    return false;
+  if (n > 0)
+    memcpy(dst, s, n);
+  dst[n] = '\0';
+  return true;
+}
+
 static bool
 name_ok(const char *s, size_t max)
 {
@@ -1442,6 +1454,15 @@ pddb_basis_delete(struct pddb_engine *e, const char *name)
   return err;
 }
 
+const char *
+pddb_latest_basis(struct pddb_engine *e)
+{
+  unsigned order[XOUS_PDDB_MAX_OPEN_BASES];
+
+  (void)ordered(e, order); /* the System basis at least */
+  return e->bases[order[0]].name;
+}
+
 xous_error_t
 pddb_list_bases(struct pddb_engine *e, pddb_name_fn fn, void *ctx)
 {
@@ -1504,6 +1525,18 @@ dict_scope(struct pddb_engine *e, const char *basis, const char *dict,
   return given(basis) ? named_slot(e, basis, slot) : XOUS_OK;
 }
 
+/* The slots a scope looks in, into out: the slot dict_scope() found, or
+ * (-1) every open one, most recently unlocked first. Returns how many. */
+static unsigned
+scope_order(struct pddb_engine *e, int slot,
+            unsigned out[XOUS_PDDB_MAX_OPEN_BASES])
+{
+  if (slot < 0)
+    return ordered(e, out);
+  out[0] = (unsigned)slot;
+  return 1;
+}
+
 xous_error_t
 pddb_list_dicts(struct pddb_engine *e, const char *basis, pddb_name_fn fn,
                 void *ctx)
@@ -1548,12 +1581,7 @@ pddb_list_keys(struct pddb_engine *e, const char *basis, const char *dict,
 
   if ((err = dict_scope(e, basis, dict, &slot)) != XOUS_OK)
     return err;
-  if (slot >= 0) {
-    order[0] = (unsigned)slot;
-    n = 1;
-  } else {
-    n = ordered(e, order);
-  }
+  n = scope_order(e, slot, order);
   for (i = 0; i < n; i++) {
     struct basis *b = &e->bases[order[i]];
     struct dict_ent *d = dict_in(b, dict);
@@ -1601,6 +1629,31 @@ lookup(struct pddb_engine *e, const char *basis, const char *dict,
   /* New keys go to the most recently unlocked basis. */
   *slot = (int)order[0];
   return XOUS_NOT_FOUND;
+}
+
+bool
+pddb_basis_is_open(struct pddb_engine *e, const char *name)
+{
+  return name != NULL && find_basis(e, name) >= 0;
+}
+
+bool
+pddb_exists(struct pddb_engine *e, const char *basis, const char *dict,
+            const char *key)
+{
+  unsigned order[XOUS_PDDB_MAX_OPEN_BASES], n, i;
+  int slot;
+  struct dict_ent *d;
+
+  if (dict_scope(e, basis, dict, &slot) != XOUS_OK ||
+      (key != NULL && !name_ok(key, XOUS_PDDB_MAX_KEY_NAME)))
+    return false;
+  n = scope_order(e, slot, order);
+  for (i = 0; i < n; i++)
+    if ((d = dict_in(&e->bases[order[i]], dict)) != NULL &&
+        (key == NULL || key_in(d, key) != NULL))
+      return true;
+  return false;
 }
 
 static struct key_ent *

@@ -65,11 +65,22 @@ xous_error_t pddb_basis_delete(struct pddb_engine *e, const char *name);
 /* Open bases, most recently unlocked first, the System basis last. */
 xous_error_t pddb_list_bases(struct pddb_engine *e, pddb_name_fn fn,
                              void *ctx);
+/* The most recently unlocked open basis, where new keys go (the System
+ * basis when no other is open). */
+const char *pddb_latest_basis(struct pddb_engine *e);
 /* basis NULL: the union of the open bases. */
 xous_error_t pddb_list_dicts(struct pddb_engine *e, const char *basis,
                              pddb_name_fn fn, void *ctx);
 xous_error_t pddb_list_keys(struct pddb_engine *e, const char *basis,
                             const char *dict, pddb_name_fn fn, void *ctx);
+
+/* Whether the basis name is open; whether dict is a dictionary of basis
+ * (NULL: of any open basis) and, unless key is NULL, key one of its keys:
+ * what a listing would show, answered without one. False for a name no
+ * basis, dictionary or key may have. */
+bool pddb_basis_is_open(struct pddb_engine *e, const char *name);
+bool pddb_exists(struct pddb_engine *e, const char *basis, const char *dict,
+                 const char *key);
 
 /* owner tells clients apart: a handle works only for its owner. */
 xous_error_t pddb_key_open(struct pddb_engine *e, const char *basis,
@@ -133,5 +144,9 @@ xous_error_t pddb_derive_key(struct pddb_engine *e, const char *name,
 
 /* True when s (len bytes) is a valid name of at most max bytes. */
 bool pddb_name_valid(const char *s, size_t len, size_t max);
+/* Copies a name of n bytes taken from a message into dst (cap bytes) as a
+ * C string; false when it does not fit or holds a NUL. Whether it is a
+ * valid name is for the call it is given to. */
+bool pddb_name_copy(char *dst, size_t cap, const void *s, size_t n);
 
 #endif /* PDDB_ENGINE_H */

@@ -65,13 +65,7 @@ static char *hex_password;
 bool
 xous__native_cname(char *dst, size_t cap, const struct xous__pddb_text *t)
 {
-  /* A NUL inside would make the name another, shorter one. */
-  if (t->len >= cap || (t->len > 0 && memchr(t->s, '\0', t->len) != NULL))
-    return false;
-  if (t->len > 0)
-    memcpy(dst, t->s, t->len);
-  dst[t->len] = '\0';
-  return true;
+  return pddb_name_copy(dst, cap, t->s, t->len);
 }
 
 struct xous__pddb_text
@@ -101,19 +95,6 @@ xous__native_open_bases(struct pddb_engine *e, struct xous__native_bases *b)
 {
   b->n = 0;
   (void)pddb_list_bases(e, add_basis, b);
-}
-
-bool
-xous__native_basis_open(struct pddb_engine *e, const char *name)
-{
-  struct xous__native_bases b;
-  size_t i;
-
-  xous__native_open_bases(e, &b);
-  for (i = 0; i < b.n; i++)
-    if (strcmp(b.names[i], name) == 0)
-      return true;
-  return false;
 }
 
 /* ListBasis: the open bases in the order the real server keeps them,

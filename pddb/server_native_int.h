@@ -78,7 +78,5 @@ bool xous__native_cname(char *dst, size_t cap,
                         const struct xous__pddb_text *t);
 /* The text of a C string. */
 struct xous__pddb_text xous__native_text(const char *s);
-/* True when the basis called name is open. */
-bool xous__native_basis_open(struct pddb_engine *e, const char *name);
 
 #endif /* PDDB_SERVER_NATIVE_INT_H */

@@ -93,25 +93,6 @@ free_slot(struct pddb_engine *e)
   return -1;
 }
 
-static void
-has_name(const char *name, uint64_t len, const char *basis, void *ctx)
-{
-  const char **want = ctx;
-
-  (void)len;
-  (void)basis;
-  if (*want != NULL && strcmp(name, *want) == 0)
-    *want = NULL;
-}
-
-static bool
-dict_exists(struct pddb_engine *e, const char *basis, const char *dict)
-{
-  const char *want = dict;
-
-  return pddb_list_dicts(e, basis, has_name, &want) == XOUS_OK && want == NULL;
-}
-
 /* ---- KeyRequest --------------------------------------------------------------- */
 
 static uint8_t
@@ -142,12 +123,13 @@ request_token(struct xous__native_req *r, struct xous__pddb_key_request *m)
   bname = m->basis_specified ? t.basis : NULL;
   /* A named basis that is not open: the real server's dict_add fails
    * with NotFound, which it answers NotMounted. */
-  if (bname != NULL && !xous__native_basis_open(r->e, bname))
+  if (bname != NULL && !pddb_basis_is_open(r->e, bname))
     return m->create_dict ? XOUS__PDDB_REQ_NOT_MOUNTED
                           : XOUS__PDDB_REQ_NOT_FOUND;
   /* The engine makes a dictionary with its first key; create_key alone
    * makes no dictionary. */
-  if (m->create_key && !m->create_dict && !dict_exists(r->e, bname, t.dict))
+  if (m->create_key && !m->create_dict &&
+      !pddb_exists(r->e, bname, t.dict, NULL))
     return XOUS__PDDB_REQ_NOT_FOUND;
   if ((slot = free_slot(r->e)) < 0)
     return XOUS__PDDB_REQ_INTERNAL_ERROR;

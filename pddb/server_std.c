@@ -40,47 +40,6 @@ struct path {
   char rest[XOUS_PDDB_MAX_DICT_NAME + 1 + XOUS_PDDB_MAX_KEY_NAME + 1];
 };
 
-static bool
-copy_name(char *dst, size_t cap, const uint8_t *s, size_t n)
-{
-  /* A NUL inside would make the name another, shorter one. */
-  if (n >= cap || memchr(s, '\0', n) != NULL)
-    return false;
-  memcpy(dst, s, n);
-  dst[n] = '\0';
-  return true;
-}
-
-/* The latest basis: the first that pddb_list_bases() names. */
-struct first {
-  char name[XOUS_PDDB_MAX_BASIS_NAME + 1];
-  bool got;
-};
-
-static void
-take_first(const char *name, uint64_t len, const char *basis, void *ctx)
-{
-  struct first *f = ctx;
-
-  (void)len;
-  (void)basis;
-  if (!f->got && strlen(name) <= XOUS_PDDB_MAX_BASIS_NAME) {
-    strcpy(f->name, name);
-    f->got = true;
-  }
-}
-
-static bool
-latest_basis(struct pddb_engine *e, char *out)
-{
-  struct first f = { "", false };
-
-  if (pddb_list_bases(e, take_first, &f) != XOUS_OK || !f.got)
-    return false;
-  strcpy(out, f.name);
-  return true;
-}
-
 /* split_basis_and_dict of the real server; false for an invalid path. */
 static bool
 split_path(struct pddb_engine *e, const uint8_t *s, size_t n, struct path *p)
@@ -95,28 +54,29 @@ split_path(struct pddb_engine *e, const uint8_t *s, size_t n, struct path *p)
     if (colon == NULL) {
       if (n > 0) {
         p->has_basis = true;
-        if (!copy_name(p->basis, sizeof p->basis, s, n))
+        if (!pddb_name_copy(p->basis, sizeof p->basis, s, n))
           return false;
       }
     } else {
       bn = (size_t)(colon - s);
       if (bn > 0) {
         p->has_basis = true;
-        if (!copy_name(p->basis, sizeof p->basis, s, bn))
+        if (!pddb_name_copy(p->basis, sizeof p->basis, s, bn))
           return false;
       } else {
-        p->has_basis = latest_basis(e, p->basis);
+        p->has_basis = true;
+        strcpy(p->basis, pddb_latest_basis(e));
       }
       s += bn + 1, n -= bn + 1;
       if (n > 0) {
         p->has_rest = true;
-        if (!copy_name(p->rest, sizeof p->rest, s, n))
+        if (!pddb_name_copy(p->rest, sizeof p->rest, s, n))
           return false;
       }
     }
   } else {
     p->has_rest = true;
-    if (!copy_name(p->rest, sizeof p->rest, s, n))
+    if (!pddb_name_copy(p->rest, sizeof p->rest, s, n))
       return false;
   }
   if (p->has_basis && p->basis[0] != '\0' &&
@@ -233,7 +193,7 @@ get_opt_basis(struct xous__senres_reader *r, char *out, bool *has)
   if (!*has)
     return true;
   return xous__senres_get_str(r, &s, &n) &&
-         copy_name(out, XOUS_PDDB_MAX_BASIS_NAME + 1, s, n);
+         pddb_name_copy(out, XOUS_PDDB_MAX_BASIS_NAME + 1, s, n);
 }
 
 /* ListPathStd: the keys of a dict (2, or 3 when a dict of that name
@@ -247,50 +207,15 @@ struct path_list {
 };
 
 static void
-has_name(const char *name, uint64_t len, const char *basis, void *ctx)
-{
-  const char **want = ctx;
-
-  (void)len;
-  (void)basis;
-  if (*want != NULL && strcmp(name, *want) == 0)
-    *want = NULL;
-}
-
-static bool
-dict_exists(struct pddb_engine *e, const char *basis, const char *dict)
-{
-  const char *want = dict;
-
-  if (pddb_list_dicts(e, basis, has_name, &want) != XOUS_OK)
-    return false;
-  return want == NULL;
-}
-
-static bool
-key_exists(struct pddb_engine *e, const char *basis, const char *dict,
-           const char *key)
-{
-  const char *want = key;
-
-  if (pddb_list_keys(e, basis, dict, has_name, &want) != XOUS_OK)
-    return false;
-  return want == NULL;
-}
-
-static void
 path_key(const char *name, uint64_t len, const char *basis, void *ctx)
 {
   struct path_list *l = ctx;
-  char full[XOUS_PDDB_MAX_DICT_NAME + 1 + XOUS_PDDB_MAX_KEY_NAME + 1];
-  size_t n = strlen(name);
 
   (void)len;
   (void)basis;
+  xous__senres_put_str(l->w, name, strlen(name));
   /* A key that is also a dict's full name is a DictKey. */
-  memcpy(full, name, n + 1);
-  xous__senres_put_str(l->w, name, n);
-  xous__senres_put_u8(l->w, dict_exists(l->e, l->basis, full) ? 3 : 2);
+  xous__senres_put_u8(l->w, pddb_exists(l->e, l->basis, name, NULL) ? 3 : 2);
   l->count++;
 }
 
@@ -309,7 +234,7 @@ path_child(const char *name, uint64_t len, const char *basis, void *ctx)
     return;
   tail = name + l->dict_len + 1;
   if (*tail == '\0' || strchr(tail, ':') != NULL ||
-      key_exists(l->e, l->basis, l->dict, tail))
+      pddb_exists(l->e, l->basis, l->dict, tail))
     return;
   xous__senres_put_str(l->w, tail, strlen(tail));
   xous__senres_put_u8(l->w, 1);
@@ -365,11 +290,10 @@ stat_path(struct pddb_engine *e, uint8_t *page, size_t cap, struct path *p)
     return 0;
   }
   if (p->has_basis && !p->has_rest) {
-    const char *want = p->basis;
+    bool open = pddb_basis_is_open(e, p->basis);
 
-    (void)pddb_list_bases(e, has_name, &want);
-    xous__senres_put_u8(&w, want == NULL ? 0 : 4);
-    if (want == NULL)
+    xous__senres_put_u8(&w, open ? 0 : 4);
+    if (open)
       xous__senres_put_u64(&w, 0);
     return 0;
   }
@@ -377,9 +301,9 @@ stat_path(struct pddb_engine *e, uint8_t *page, size_t cap, struct path *p)
     xous__senres_put_u8(&w, 1);
     return 0;
   }
-  is_dict = dict_exists(e, basis_of(p), p->rest);
+  is_dict = pddb_exists(e, basis_of(p), p->rest, NULL);
   if (split_key(p, &dict, &key))
-    is_key = key_exists(e, basis_of(p), dict, key);
+    is_key = pddb_exists(e, basis_of(p), dict, key);
   kind = is_dict ? (is_key ? 3 : 1) : (is_key ? 2 : 4);
   xous__senres_put_u8(&w, kind);
   xous__senres_put_u64(&w, 0);
@@ -465,7 +389,7 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap,
   if (!split_key(&p, &dict, &key))
     return XOUS_PDDB_RC_ACCESS_DENIED;
   bname = basis_of(&p);
-  if (create_new && key_exists(e, bname, dict, key))
+  if (create_new && pddb_exists(e, bname, dict, key))
     return XOUS_PDDB_RC_DISK_FULL;
   if (create_file || create_new)
     flags |= XOUS_PDDB_CREATE;
@@ -695,6 +619,7 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
   size_t cap, valid, got = 0, offset;
   uint32_t ahead = 0;
   char basis[XOUS_PDDB_MAX_BASIS_NAME + 1], dict[XOUS_PDDB_MAX_DICT_NAME + 1];
+  const char *latest;
   bool has;
   uint8_t *page;
   struct path p;
@@ -752,7 +677,7 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
   case XOUS_PDDB_LIST_KEY_STD:
     if (!xous__senres_read_begin(&r, page, cap, "LiKQ") ||
         !get_opt_basis(&r, basis, &has) || !xous__senres_get_str(&r, &s, &n) ||
-        !copy_name(dict, sizeof dict, s, n))
+        !pddb_name_copy(dict, sizeof dict, s, n))
       rc = XOUS_PDDB_RC_INTERNAL_ERROR;
     else
       rc = list_reply(e, page, cap, "LiKR", 2, has ? basis : NULL, dict);
@@ -783,11 +708,9 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
     break;
   case XOUS_PDDB_LATEST_BASIS_STD:
     /* The name's bytes, unframed; the offset word carries its length. */
-    if (latest_basis(e, basis)) {
-      n = strlen(basis) < cap ? strlen(basis) : cap;
-      memcpy(page, basis, n);
-      offset = n;
-    }
+    latest = pddb_latest_basis(e);
+    offset = strlen(latest) < cap ? strlen(latest) : cap;
+    memcpy(page, latest, offset);
     (void)xous_return_memory(env->sender, mm->buf, offset, mm->valid);
     return true;
   case XOUS_PDDB_LIST_PATH_STD:

@@ -396,6 +396,56 @@ START_TEST(pddb_engine_rejects_bad_names)
 }
 END_TEST
 
+/* The questions the servers ask before a call: whether a basis, a
+ * dictionary or a key is there, and which basis new keys go to. */
+START_TEST(pddb_engine_says_what_is_there_and_where_new_keys_go)
+{
+  struct pddb_engine *e = fresh("there.img");
+
+  put(e, NULL, "d", "k", "system", 6);
+  ck_assert_str_eq(pddb_latest_basis(e), XOUS_PDDB_SYSTEM_BASIS);
+  ck_assert_int_eq(pddb_basis_create(e, "one", "p1", 2), XOUS_OK);
+  ck_assert_str_eq(pddb_latest_basis(e), "one");
+  put(e, "one", "only", "x", "1", 1);
+  ck_assert(pddb_basis_is_open(e, "one"));
+  ck_assert(pddb_basis_is_open(e, XOUS_PDDB_SYSTEM_BASIS));
+  ck_assert(!pddb_basis_is_open(e, "two"));
+  ck_assert(!pddb_basis_is_open(e, NULL));
+  /* Named, a basis answers for itself; unnamed, the union answers. */
+  ck_assert(pddb_exists(e, NULL, "only", NULL));
+  ck_assert(pddb_exists(e, "one", "only", NULL));
+  ck_assert(!pddb_exists(e, XOUS_PDDB_SYSTEM_BASIS, "only", NULL));
+  ck_assert(pddb_exists(e, XOUS_PDDB_SYSTEM_BASIS, "d", NULL));
+  ck_assert(!pddb_exists(e, "one", "d", NULL));
+  ck_assert(pddb_exists(e, NULL, "only", "x"));
+  ck_assert(pddb_exists(e, NULL, "d", "k"));
+  ck_assert(!pddb_exists(e, "one", "d", "k"));
+  ck_assert(!pddb_exists(e, NULL, "only", "y"));
+  ck_assert(!pddb_exists(e, "two", "only", "x"));
+  ck_assert(!pddb_exists(e, NULL, "", "x"));
+  /* A locked basis's names are gone with it. */
+  ck_assert_int_eq(pddb_basis_lock(e, "one"), XOUS_OK);
+  ck_assert(!pddb_basis_is_open(e, "one"));
+  ck_assert(!pddb_exists(e, NULL, "only", NULL));
+  ck_assert(!pddb_exists(e, NULL, "only", "x"));
+  ck_assert_str_eq(pddb_latest_basis(e), XOUS_PDDB_SYSTEM_BASIS);
+  ck_assert_int_eq(pddb_close(e), XOUS_OK);
+}
+END_TEST
+
+START_TEST(pddb_engine_copies_a_name_only_when_it_fits_and_holds_no_nul)
+{
+  char dst[4];
+
+  ck_assert(pddb_name_copy(dst, sizeof dst, "abc", 3));
+  ck_assert_str_eq(dst, "abc");
+  ck_assert(pddb_name_copy(dst, sizeof dst, NULL, 0));
+  ck_assert_str_eq(dst, "");
+  ck_assert(!pddb_name_copy(dst, sizeof dst, "abcd", 4));
+  ck_assert(!pddb_name_copy(dst, sizeof dst, "a\0b", 3));
+}
+END_TEST
+
 /* ==== deniability ============================================================ */
 
 /* Chi-square of the byte histogram of a 4096-byte page against uniform,
@@ -792,6 +842,9 @@ pddb_suite(void)
   tcase_add_test(tc,
                  pddb_engine_reads_hold_back_no_commit_and_no_other_reader);
   tcase_add_test(tc, pddb_engine_rejects_bad_names);
+  tcase_add_test(tc, pddb_engine_says_what_is_there_and_where_new_keys_go);
+  tcase_add_test(tc,
+                 pddb_engine_copies_a_name_only_when_it_fits_and_holds_no_nul);
   tcase_add_test(tc, pddb_deniability_images_with_0_1_3_bases_look_alike);
   tcase_add_test(tc, pddb_deniability_check_catches_a_plain_page);
   tcase_add_test(tc, pddb_wrong_password_and_missing_basis_answer_alike);
