@@ -24,18 +24,36 @@ same_text(const struct xous__pddb_text *a, const struct xous__pddb_text *b)
     abort();
 }
 
+/* Reads a into *m, writes *m and reads that back into *m2; false when a
+ * does not decode (nothing to compare). What the codec wrote must read. */
+#define REREAD(name)                                                          \
+  static bool reread_##name(const uint8_t *a, size_t n,                       \
+                            struct xous__pddb_##name *m,                      \
+                            struct xous__pddb_##name *m2)                     \
+  {                                                                           \
+    size_t used;                                                              \
+                                                                              \
+    if (xous__pddb_##name##_read(a, n, m) != XOUS_OK)                         \
+      return false;                                                           \
+    if (xous__pddb_##name##_write(again, sizeof again, m, &used) !=           \
+            XOUS_OK ||                                                        \
+        xous__pddb_##name##_read(again, used, m2) != XOUS_OK)                 \
+      abort();                                                                \
+    return true;                                                              \
+  }
+REREAD(basis_request)
+REREAD(dict_request)
+REREAD(key_request)
+REREAD(key_attr)
+REREAD(key_list)
+
 static void
 basis_request(const uint8_t *a, size_t n)
 {
   struct xous__pddb_basis_request m, m2;
-  size_t used;
 
-  if (xous__pddb_basis_request_read(a, n, &m) != XOUS_OK)
+  if (!reread_basis_request(a, n, &m, &m2))
     return;
-  if (xous__pddb_basis_request_write(again, sizeof again, &m, &used) !=
-          XOUS_OK ||
-      xous__pddb_basis_request_read(again, used, &m2) != XOUS_OK)
-    abort();
   same_text(&m.name, &m2.name);
   if (m.code != m2.code || m.has_policy != m2.has_policy ||
       m.policy != m2.policy || m.sleeps != m2.sleeps ||
@@ -67,14 +85,9 @@ static void
 dict_request(const uint8_t *a, size_t n)
 {
   struct xous__pddb_dict_request m, m2;
-  size_t used;
 
-  if (xous__pddb_dict_request_read(a, n, &m) != XOUS_OK)
+  if (!reread_dict_request(a, n, &m, &m2))
     return;
-  if (xous__pddb_dict_request_write(again, sizeof again, &m, &used) !=
-          XOUS_OK ||
-      xous__pddb_dict_request_read(again, used, &m2) != XOUS_OK)
-    abort();
   same_text(&m.basis, &m2.basis);
   same_text(&m.dict, &m2.dict);
   same_text(&m.key, &m2.key);
@@ -89,14 +102,9 @@ static void
 key_request(const uint8_t *a, size_t n)
 {
   struct xous__pddb_key_request m, m2;
-  size_t used;
 
-  if (xous__pddb_key_request_read(a, n, &m) != XOUS_OK)
+  if (!reread_key_request(a, n, &m, &m2))
     return;
-  if (xous__pddb_key_request_write(again, sizeof again, &m, &used) !=
-          XOUS_OK ||
-      xous__pddb_key_request_read(again, used, &m2) != XOUS_OK)
-    abort();
   same_text(&m.basis, &m2.basis);
   same_text(&m.dict, &m2.dict);
   same_text(&m.key, &m2.key);
@@ -114,13 +122,9 @@ static void
 key_attr(const uint8_t *a, size_t n)
 {
   struct xous__pddb_key_attr m, m2;
-  size_t used;
 
-  if (xous__pddb_key_attr_read(a, n, &m) != XOUS_OK)
+  if (!reread_key_attr(a, n, &m, &m2))
     return;
-  if (xous__pddb_key_attr_write(again, sizeof again, &m, &used) != XOUS_OK ||
-      xous__pddb_key_attr_read(again, used, &m2) != XOUS_OK)
-    abort();
   same_text(&m.dict, &m2.dict);
   same_text(&m.basis, &m2.basis);
   if (m.len != m2.len || m.reserved != m2.reserved || m.age != m2.age ||
@@ -133,13 +137,8 @@ static void
 key_list(const uint8_t *a, size_t n)
 {
   static struct xous__pddb_key_list m, m2;
-  size_t used;
 
-  if (xous__pddb_key_list_read(a, n, &m) != XOUS_OK)
-    return;
-  if (xous__pddb_key_list_write(again, sizeof again, &m, &used) != XOUS_OK ||
-      xous__pddb_key_list_read(again, used, &m2) != XOUS_OK ||
-      memcmp(&m, &m2, sizeof m) != 0)
+  if (reread_key_list(a, n, &m, &m2) && memcmp(&m, &m2, sizeof m) != 0)
     abort();
 }
 
