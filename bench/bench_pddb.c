@@ -30,6 +30,9 @@
 #include "../pddb/senres.h"
 #include "tools/monotonic.h"
 
+/* Every image's pages, and the rounds of each engine figure. */
+enum { PAGES = 8192, ROUNDS = 20 };
+
 static double
 now(void)
 {
@@ -303,7 +306,6 @@ messages_alone(xous_pddb_t *db, int rounds)
 static void
 server_figures(const char *dir, unsigned char *big, size_t bigsz)
 {
-  enum { PAGES = 8192 };
   char sock[160], img[160], eimg[160];
   struct stat st;
   pid_t broker, names, server;
@@ -362,17 +364,54 @@ out:
   unlink(eimg);
 }
 
+/* An engine figure beside the raw work of one of its rounds: raw_pages
+ * SQLite blobs written in one transaction (or read) and raw_aead bytes
+ * sealed (or opened). Round i is on key i % keys of its size. */
+struct figure {
+  const char *what;
+  size_t len;
+  bool write;
+  int keys;
+  unsigned raw_pages;
+  size_t raw_aead;
+};
+
+static const struct figure figures[] = {
+  /* A 4 KiB write: the data page and the catalog. */
+  { "4 KiB write+sync", 4096, true, ROUNDS, 2, 8192 },
+  { "1 MiB write+sync", 1 << 20, true, 4, 264, 1 << 20 },
+  { "4 KiB read", 4096, false, ROUNDS, 1, 4096 },
+  { "1 MiB read", 1 << 20, false, 4, 264, 1 << 20 },
+};
+
+static void
+engine_figure(const struct figure *f, const struct side *eng,
+              unsigned char *buf)
+{
+  double sum_p = 0, sum_r = 0;
+  char key[16];
+  int i;
+
+  for (i = 0; i < ROUNDS; i++) {
+    snprintf(key, sizeof key, "%c%d", f->len > 4096 ? 'm' : 'k', i % f->keys);
+    sum_p += f->write ? put_sync(eng, key, buf, f->len)
+                      : get(eng, key, buf, f->len);
+    sum_r += (f->write ? raw_write(f->raw_pages, PAGES)
+                       : raw_read(f->raw_pages, PAGES)) +
+             aead(f->raw_aead, !f->write);
+  }
+  line(f->what, sum_p / ROUNDS, sum_r / ROUNDS, (double)f->len);
+}
+
 int
 main(void)
 {
   char dir[] = "/tmp/bench-pddb-XXXXXX", img[128], rawp[128];
-  enum { PAGES = 8192, ROUNDS = 20 };
   static unsigned char big[1 << 20];
   struct pddb_engine *e;
-  double t, sum_p, sum_r;
-  uint32_t h;
-  size_t got;
-  int i;
+  struct side eng;
+  double t;
+  size_t i;
 
   if (sodium_init() < 0 || mkdtemp(dir) == NULL)
     return 1;
@@ -394,63 +433,9 @@ main(void)
   t = now();
   pddb_basis_unlock(e, "bench", "pw", 2);
   printf("%-28s %10.2f ms\n", "basis unlock", (now() - t) * 1e3);
-
-  /* 4 KiB keys: one write + sync. Raw: one transaction of 2 blobs (the
-   * data page and the catalog) + sealing 8 KiB. */
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "k%d", i);
-    t = now();
-    pddb_key_open(e, "bench", "d", key, XOUS_PDDB_CREATE, 0, &h);
-    pddb_key_write(e, 0, h, 0, big, 4096);
-    pddb_sync(e);
-    pddb_key_close(e, 0, h);
-    sum_p += now() - t;
-    sum_r += raw_write(2, PAGES) + aead(8192, 0);
-  }
-  line("4 KiB write+sync", sum_p / ROUNDS, sum_r / ROUNDS, 4096);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "m%d", i % 4);
-    t = now();
-    pddb_key_open(e, "bench", "d", key, XOUS_PDDB_CREATE, 0, &h);
-    pddb_key_write(e, 0, h, 0, big, sizeof big);
-    pddb_sync(e);
-    pddb_key_close(e, 0, h);
-    sum_p += now() - t;
-    sum_r += raw_write(264, PAGES) + aead(sizeof big, 0);
-  }
-  line("1 MiB write+sync", sum_p / ROUNDS, sum_r / ROUNDS, sizeof big);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "k%d", i);
-    t = now();
-    pddb_key_open(e, "bench", "d", key, 0, 0, &h);
-    pddb_key_read(e, 0, h, 0, big, 4096, &got);
-    pddb_key_close(e, 0, h);
-    sum_p += now() - t;
-    sum_r += raw_read(1, PAGES) + aead(4096, 1);
-  }
-  line("4 KiB read", sum_p / ROUNDS, sum_r / ROUNDS, 4096);
-  sum_p = sum_r = 0;
-  for (i = 0; i < ROUNDS; i++) {
-    char key[16];
-
-    snprintf(key, sizeof key, "m%d", i % 4);
-    t = now();
-    pddb_key_open(e, "bench", "d", key, 0, 0, &h);
-    pddb_key_read(e, 0, h, 0, big, sizeof big, &got);
-    pddb_key_close(e, 0, h);
-    sum_p += now() - t;
-    sum_r += raw_read(264, PAGES) + aead(sizeof big, 1);
-  }
-  line("1 MiB read", sum_p / ROUNDS, sum_r / ROUNDS, sizeof big);
+  eng = (struct side){ e, NULL };
+  for (i = 0; i < sizeof figures / sizeof figures[0]; i++)
+    engine_figure(&figures[i], &eng, big);
   t = now();
   aead(64u << 20, 0);
   printf("%-28s %10.1f MB/s\n", "raw AEAD seal",
