@@ -337,25 +337,27 @@ oldest_head(struct server *s, uint64_t *order)
   unsigned best = XOUS_RING_PIDS;
 
   /* SAFETY: the ready bits are hints: a bit set for nothing costs a look,
-   * and a bit a peer cleared is found again by the sweep on every wait. */
-  for (unsigned pid = 0; pid < XOUS_RING_PIDS; pid++) {
-    uint64_t bits = atomic_load_explicit(&s->page->ready[pid / 64],
+   * and a bit a peer cleared is found again by the sweep on every wait.
+   * Each word is read once and only its set bits are visited: a bit set
+   * after the read is seen by the next look, as the bell says. */
+  for (unsigned w = 0; w < XOUS_RING_PIDS / 64; w++) {
+    uint64_t bits = atomic_load_explicit(&s->page->ready[w],
                                          memory_order_acquire);
-    struct ring *r;
-    uint64_t o;
 
-    if ((bits & (1ull << (pid % 64))) == 0) {
-      if (bits == 0)
-        pid += 63 - pid % 64; /* skip the rest of an empty word at once */
-      continue;
-    }
-    r = ring_with_head(s, pid);
-    if (r == NULL)
-      continue;
-    o = head_order(r);
-    if (best == XOUS_RING_PIDS || o < *order) {
-      best = pid;
-      *order = o;
+    while (bits != 0) {
+      unsigned pid = w * 64 + (unsigned)__builtin_ctzll(bits);
+      struct ring *r;
+      uint64_t o;
+
+      bits &= bits - 1;
+      r = ring_with_head(s, pid);
+      if (r == NULL)
+        continue;
+      o = head_order(r);
+      if (best == XOUS_RING_PIDS || o < *order) {
+        best = pid;
+        *order = o;
+      }
     }
   }
   return best;
