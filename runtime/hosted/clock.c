@@ -51,19 +51,24 @@ xous__now_ns(void)
 /* Whether more tasks are runnable than there are CPUs, from the count
  * /proc/loadavg gives (this thread included, and the peer while it polls),
  * read again at most every LOAD_EVERY_NS: it is a snapshot, and reading it
- * costs three system calls. Without /proc: never. */
+ * costs three system calls. Timed by the coarse clock, which is read
+ * without the TSC and is fine enough for that. Without /proc: never. */
 bool
-xous__cpus_taken(uint64_t now)
+xous__cpus_taken(void)
 {
   static _Atomic uint64_t read_at;
   static atomic_bool taken;
   static _Atomic long cpus;
+  struct timespec ts;
   char buf[128];
   long running = 0, n = atomic_load_explicit(&cpus, memory_order_relaxed);
+  uint64_t now;
   ssize_t len;
   bool busy;
   int fd;
 
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
   if (now - atomic_load_explicit(&read_at, memory_order_relaxed) <
       LOAD_EVERY_NS)
     return atomic_load_explicit(&taken, memory_order_relaxed);
@@ -89,7 +94,7 @@ uint32_t
 xous__spin_while(struct xous__spin *sp, int peer, _Atomic uint32_t *word,
                  uint32_t value)
 {
-  uint64_t most = xous__spin_ns(), ns, t0;
+  uint64_t most = xous__spin_ns(), ns, took;
   uint32_t now = atomic_load_explicit(word, memory_order_acquire);
 
   if (now != value || most == 0)
@@ -97,13 +102,11 @@ xous__spin_while(struct xous__spin *sp, int peer, _Atomic uint32_t *word,
   ns = xous__spin_plan(sp, most, peer);
   if (ns == 0)
     return now;
-  t0 = xous__now_ns();
   /* With every CPU taken a poll takes one from a task that needs it, the
    * peer perhaps: no poll, and nothing learnt from a wait that had none. */
-  if (xous__cpus_taken(t0))
+  if (xous__cpus_taken())
     return now;
-  now = xous__poll_while(word, value, ns);
-  xous__spin_learn(sp, most, peer, now != value,
-                   now != value ? xous__now_ns() - t0 : ns);
+  now = xous__poll_while(word, value, ns, &took);
+  xous__spin_learn(sp, most, peer, now != value, now != value ? took : ns);
   return now;
 }

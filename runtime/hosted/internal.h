@@ -200,7 +200,7 @@ uint64_t xous__spin_ns(void);
 uint64_t xous__now_ns(void);
 /* Whether more tasks are runnable than the machine has CPUs (sampled at
  * most every few milliseconds): a poll would take a CPU one of them needs. */
-bool xous__cpus_taken(uint64_t now);
+bool xous__cpus_taken(void);
 
 /* The two kinds of wait: the peer was running when it began (a poll may
  * catch its answer soon), or asleep, so that it had to be woken. */

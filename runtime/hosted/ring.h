@@ -222,10 +222,13 @@ void *xous__map_object(int fd, size_t size, uint32_t magic);
 
 /* ---- futex.c: waiting on a word of shared memory ---------------------- */
 
-/* Polls *word for at most ns while it holds value (a wake-up across cores
- * costs far more than a short poll when the peer acts at once); returns
- * the word's last value. */
-uint32_t xous__poll_while(_Atomic uint32_t *word, uint32_t value, uint64_t ns);
+/* Polls *word for about ns at most while it holds value (a wake-up across
+ * cores costs far more than a short poll when the peer acts at once);
+ * returns the word's last value, and in *took_ns how long it polled until
+ * the word changed (0: within the first few looks, before the clock was
+ * read). */
+uint32_t xous__poll_while(_Atomic uint32_t *word, uint32_t value, uint64_t ns,
+                          uint64_t *took_ns);
 
 /* Sleeps while *word == expected, at most timeout_ns (0: no limit).
  * Returns when woken, on timeout, or at once when the word differs. */
