@@ -155,31 +155,34 @@ struct xous_server_page {
   _Atomic uint32_t faults; /* fault rules for sends exist: send every
                             * message through the broker (xousd/fault.c) */
   uint8_t pad0[XOUS_LINE - 28];
-  /* The doorbell: bumped after every message, slept on by receivers;
-   * polling is 1 while a receiver polls it instead (a hint for how long
-   * a sender polls for its answer). */
+  /* The doorbell: bumped after every message, slept on by receivers. */
   _Atomic uint32_t bell;
   _Atomic uint32_t sleepers;
-  _Atomic uint32_t polling;
-  uint8_t pad1[XOUS_LINE - 12];
+  uint8_t pad1[XOUS_LINE - 8];
   /* Queue slots in use (XOUS_QUEUE_DEPTH at most), and the futex that
    * senders waiting for a free one sleep on. */
   _Atomic uint32_t pending;
   _Atomic uint32_t space;
   _Atomic uint32_t space_waiters;
-  _Atomic uint32_t served;
-  uint8_t pad2[XOUS_LINE - 16];
+  uint8_t pad2[XOUS_LINE - 12];
   /* Hints: bit p is set when the ring of client PID p may hold cells. */
   _Atomic uint64_t ready[XOUS_RING_PIDS / 64];
   uint8_t pad3[XOUS_LINE - 32];
   /* ring_gen[p]: the generation of p's ring, 0 when it has none. A hint:
    * the server asks the broker before it believes a change. */
   _Atomic uint32_t ring_gen[XOUS_RING_PIDS];
-  /* Bit t is set while the server's thread t waits in ReceiveMessage,
-   * for xousctl ps: shown, never used (any client can write it). On a
-   * line of its own, away from the senders' words. */
+  /* Written by the server alone, on a line away from the senders' words,
+   * which the server would otherwise pull away from a sender on every
+   * message and every wait. Bit t of receivers is set while the server's
+   * thread t waits in ReceiveMessage, and served counts the messages it
+   * took, both for xousctl: shown, never used (any client can write
+   * them). polling is 1 while a receiver polls the bell rather than
+   * sleeping on it: a hint, read by a sender that had to wake a receiver,
+   * for how long it polls for its answer. */
   _Atomic uint64_t receivers;
-  uint8_t pad4[XOUS_LINE - 8];
+  _Atomic uint32_t served;
+  _Atomic uint32_t polling;
+  uint8_t pad4[XOUS_LINE - 16];
 };
 
 #define XOUS_RING_BYTES                                                       \
