@@ -213,6 +213,16 @@ lend_finish(void)
   xous_join_thread(call.tid, NULL);
 }
 
+/* Has the server of cid return the lend it holds (MEM_RELEASE), and
+ * waits for the lender's call to come back without an error. */
+static void
+lend_release(xous_cid_t cid)
+{
+  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+  lend_finish();
+  ck_assert_int_eq(call.err, XOUS_OK);
+}
+
 /* Receives one message on sid in this process, bounded. */
 static void
 receive_bounded(xous_sid_t sid, xous_envelope_t *env)
@@ -249,11 +259,14 @@ lent_pages(const char *name, xous_sid_t sid, const char *pages,
 
 /* ---- counting memory objects ------------------------------------------------ */
 
-/* Descriptors of pid that name a memory object (memfd or /dev/shm): the
- * objects of messages when direct is false, the broker's rings and server
- * pages of the direct path when it is true. */
+/* The memory objects a process can hold: those of messages, or the
+ * broker's rings and server pages of the direct path. */
+enum objects { MESSAGE_OBJECTS, DIRECT_OBJECTS };
+
+/* Descriptors of pid that name a memory object (memfd or /dev/shm) of the
+ * given kind. */
 static int
-objects_of(pid_t pid, bool direct)
+objects_of(pid_t pid, enum objects kind)
 {
   char path[64], target[256];
   struct dirent *de;
@@ -278,41 +291,23 @@ objects_of(pid_t pid, bool direct)
         strncmp(target, "/dev/shm/", 9) != 0)
       continue;
     if ((strncmp(target, "/memfd:xous-ring", 16) == 0 ||
-         strncmp(target, "/memfd:xous-server", 18) == 0) == direct)
+         strncmp(target, "/memfd:xous-server", 18) == 0) ==
+        (kind == DIRECT_OBJECTS))
       n++;
   }
   closedir(d);
   return n;
 }
 
+/* Waits (bounded) until the broker holds exactly want objects of the
+ * kind objects_of counts; returns how many it holds at the end. */
 static int
-memory_objects_of(pid_t pid)
-{
-  return objects_of(pid, false);
-}
-
-/* Waits (bounded) until the broker holds exactly want memory objects;
- * returns how many it holds at the end. */
-static int
-broker_objects_settle(int want)
+broker_objects_settle(enum objects kind, int want)
 {
   long long deadline = harness_now_ms() + BOUND_MS;
   int n;
 
-  while ((n = memory_objects_of(harness_broker_pid())) != want &&
-         harness_now_ms() < deadline)
-    harness_sleep_ms(5);
-  return n;
-}
-
-/* The same for the rings and server pages of the direct path. */
-static int
-direct_objects_settle(int want)
-{
-  long long deadline = harness_now_ms() + BOUND_MS;
-  int n;
-
-  while ((n = objects_of(harness_broker_pid(), true)) != want &&
+  while ((n = objects_of(harness_broker_pid(), kind)) != want &&
          harness_now_ms() < deadline)
     harness_sleep_ms(5);
   return n;
@@ -364,9 +359,7 @@ START_TEST(memory_a_server_write_reaches_the_lender_pages_before_the_return)
                 "before the return (a copy?): '%.16s'",
                 (const char *)q);
   ck_assert(!atomic_load(&call.done));
-  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
-  lend_finish();
-  ck_assert_int_eq(call.err, XOUS_OK);
+  lend_release(cid);
   ck_assert_uint_eq(call.ret_valid, 7);
   ck_assert_mem_eq(r.addr, HOLD_MARK, sizeof HOLD_MARK);
   munmap(q, r.len);
@@ -387,10 +380,8 @@ START_TEST(memory_a_lender_write_during_a_lend_is_seen_by_the_server)
   lend_start(cid, XOUS_MSG_LEND, MEM_HOLD, r.addr, r.len);
   expect_line(srv, "holding 120", BOUND_MS);
   q[0] = 'y'; /* while the server holds the lend */
-  ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
+  lend_release(cid);
   expect_line(srv, "saw 121", BOUND_MS);
-  lend_finish();
-  ck_assert_int_eq(call.err, XOUS_OK);
   munmap(q, r.len);
 }
 END_TEST
@@ -441,9 +432,7 @@ START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
                   "reading the last page did not fault");
     ck_assert_msg(probe_write_faults(p + 5, 'z'),
                   "writing a mutably lent page did not fault");
-    ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
-    lend_finish();
-    ck_assert_int_eq(call.err, XOUS_OK);
+    lend_release(cid);
     ck_assert_msg(!probe_read_faults(p),
                   "the range still faults after the return");
     ck_assert_msg(!probe_write_faults(p + PAGE, 'c'),
@@ -478,9 +467,7 @@ START_TEST(memory_the_server_loses_access_after_return_memory)
     ck_assert_msg(harness_wait_nth_line(srv, 1 + 4 * i, (char[64]){ 0 }, 64,
                                         BOUND_MS),
                   "no holding line");
-    ck_assert_int_eq(xous_scalar(cid, MEM_RELEASE, 0, 0, 0, 0), XOUS_OK);
-    lend_finish();
-    ck_assert_int_eq(call.err, XOUS_OK);
+    lend_release(cid);
     ck_assert_msg(harness_wait_nth_line(srv, 4 + 4 * i, (char[64]){ 0 }, 64,
                                         BOUND_MS),
                   "the server did not report its access after the return");
@@ -904,9 +891,9 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   pid_t srv, jam, c1, c2, c3;
   xous_cid_t cid;
 
-  ck_assert_int_eq(broker_objects_settle(0), 0);
+  ck_assert_int_eq(broker_objects_settle(MESSAGE_OBJECTS, 0), 0);
   shm_before = shm_xous_entries();
-  direct_before = objects_of(harness_broker_pid(), true);
+  direct_before = objects_of(harness_broker_pid(), DIRECT_OBJECTS);
   srv = start_mem_server(held, &cid);
   jam = harness_spawn(MEM_PEER, "stuck", stuck, NULL);
   expect_line(jam, "ready", BOUND_MS);
@@ -918,7 +905,7 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   expect_line(c3, "send NoError 0 0", BOUND_MS);
   /* Two messages wait in the stuck server's queue; their objects went
    * from the clients to the server directly, past the broker. */
-  during = broker_objects_settle(0);
+  during = broker_objects_settle(MESSAGE_OBJECTS, 0);
   ck_assert_msg(during == 0,
                 "the broker holds %d memory objects while two "
                 "messages are queued",
@@ -932,16 +919,17 @@ START_TEST(memory_death_mid_lend_or_send_leaves_no_memory_object_behind)
   ck_assert(harness_wait(jam, BOUND_MS, NULL));
   expect_line(c2, "lend ServerNotFound 0 0", BOUND_MS);
 
-  during = broker_objects_settle(0);
+  during = broker_objects_settle(MESSAGE_OBJECTS, 0);
   ck_assert_msg(during == 0, "the broker still holds %d memory objects",
                 during);
   ck_assert_int_eq(shm_xous_entries(), shm_before);
   harness_kill(srv, SIGKILL);
   ck_assert(harness_wait(srv, BOUND_MS, NULL));
-  ck_assert_int_eq(broker_objects_settle(0), 0);
+  ck_assert_int_eq(broker_objects_settle(MESSAGE_OBJECTS, 0), 0);
   ck_assert_int_eq(shm_xous_entries(), shm_before);
   /* The servers' pages and their clients' rings went with them. */
-  ck_assert_int_eq(direct_objects_settle(direct_before), direct_before);
+  ck_assert_int_eq(broker_objects_settle(DIRECT_OBJECTS, direct_before),
+                   direct_before);
   harness_assert_broker_alive();
 }
 END_TEST
