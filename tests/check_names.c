@@ -186,11 +186,20 @@ lend_rkyv(xous_word_t op, const void *archive, size_t used, struct answer *a)
   return a->page[a->offset - XOUS_NAMES_RETURN_SIZE];
 }
 
+/* The little-endian 32-bit word at p + at, as rkyv lays words out. */
 static uint32_t
 word_at(const uint8_t *p, size_t at)
 {
   return (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 |
          (uint32_t)p[at + 2] << 16 | (uint32_t)p[at + 3] << 24;
+}
+
+/* Writes w at p + at as word_at reads it: the bytes an archive must hold. */
+static void
+put_word_at(uint8_t *p, size_t at, uint32_t w)
+{
+  for (int b = 0; b < 4; b++)
+    p[at + (size_t)b] = (uint8_t)(w >> (8 * b));
 }
 
 /* The raw connect page: name at 0, its length at 64. */
@@ -767,8 +776,7 @@ START_TEST(names_rkyv_returns_are_48_bytes_with_the_variant_at_4)
   memset(want, 0, sizeof want);
   want[0] = 2;
   for (int i = 0; i < 4; i++)
-    for (int b = 0; b < 4; b++)
-      want[4 + 4 * i + b] = (uint8_t)(ret.words[i] >> (8 * b));
+    put_word_at(want, 4 + 4 * (size_t)i, ret.words[i]);
   ck_assert_mem_eq(buf, want, 48);
 
   /* CID((7, Some(token))): cid at 4, the Option's tag at 8, words at 12. */
@@ -785,8 +793,8 @@ START_TEST(names_rkyv_returns_are_48_bytes_with_the_variant_at_4)
   want[0] = 3;
   want[4] = 7;
   want[8] = 1;
-  want[12] = 0xdd, want[13] = 0xcc, want[14] = 0xbb, want[15] = 0xaa;
-  want[24] = 0x44, want[25] = 0x33, want[26] = 0x22, want[27] = 0x11;
+  put_word_at(want, 12, 0xaabbccdd);
+  put_word_at(want, 24, 0x11223344);
   ck_assert_mem_eq(buf, want, 48);
   ck_assert_int_eq(xous__names_read_return(buf, used, &back), XOUS_OK);
   ck_assert_uint_eq(back.cid, 7);
@@ -826,8 +834,8 @@ START_TEST(names_rkyv_returns_are_48_bytes_with_the_variant_at_4)
   memset(want, 0, sizeof want);
   memcpy(want, "nobody-here", 11);
   want[16] = 0x8b;
-  want[20] = 0xf0, want[21] = 0xff, want[22] = 0xff, want[23] = 0xff;
-  want[44] = 1, want[45] = 2, want[46] = 3, want[47] = 4;
+  put_word_at(want, 20, 0xfffffff0); /* -16 */
+  put_word_at(want, 44, 0x04030201);
   ck_assert_mem_eq(buf, want, 60);
   ck_assert_int_eq(xous__names_read_return(buf, used, &back), XOUS_OK);
   ck_assert_uint_eq(back.tag, 0);
