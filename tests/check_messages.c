@@ -56,6 +56,32 @@ expect_scalar_lines(pid_t pid, size_t skip, unsigned long first, size_t n)
   free(out);
 }
 
+/* Asserts that the server of cid (an xtest-peer echo-server or rr-server)
+ * answers id 2 with a Scalar2 of w1 and w2 and id 5 with a Scalar5 of the
+ * four words and 5, and that xous_blocking_scalar gives them as sent,
+ * zeros past the reply's own words. */
+static void
+expect_scalar2_and_scalar5(xous_cid_t cid, xous_word_t w1, xous_word_t w2,
+                           xous_word_t w3, xous_word_t w4)
+{
+  xous_word_t ret[5] = { 9, 9, 9, 9, 9 };
+  xous_error_t err;
+
+  err = xous_blocking_scalar(cid, 2, w1, w2, w3, w4, ret);
+  ck_assert_msg(err == XOUS_OK, "id 2: %s", xous_error_name(err));
+  ck_assert_uint_eq(ret[0], w1);
+  ck_assert_uint_eq(ret[1], w2);
+  ck_assert_uint_eq(ret[2], 0);
+  ck_assert_uint_eq(ret[4], 0);
+  err = xous_blocking_scalar(cid, 5, w1, w2, w3, w4, ret);
+  ck_assert_msg(err == XOUS_OK, "id 5: %s", xous_error_name(err));
+  ck_assert_uint_eq(ret[0], w1);
+  ck_assert_uint_eq(ret[1], w2);
+  ck_assert_uint_eq(ret[2], w3);
+  ck_assert_uint_eq(ret[3], w4);
+  ck_assert_uint_eq(ret[4], 5);
+}
+
 /* ==== scalar messages ====================================================== */
 
 START_TEST(messages_blocking_scalar_returns_the_sum_from_a_server_process)
@@ -88,7 +114,6 @@ START_TEST(
   const xous_word_t w2 = (xous_word_t)0x99aabbccddeeff00ull;
   xous_message_t m;
   xous_result_t res;
-  xous_word_t ret[5];
   xous_error_t err;
   xous_cid_t cid;
 
@@ -118,17 +143,7 @@ START_TEST(
   ck_assert_uint_eq(res.w[3], 44);
   ck_assert_uint_eq(res.w[4], 5);
 
-  /* The helper gives the same words, zeros past the reply's own. */
-  err = xous_blocking_scalar(cid, 2, w1, w2, 3, 4, ret);
-  ck_assert_msg(err == XOUS_OK, "blocking_scalar: %s", xous_error_name(err));
-  ck_assert_uint_eq(ret[0], w1);
-  ck_assert_uint_eq(ret[1], w2);
-  ck_assert_uint_eq(ret[2], 0);
-  err = xous_blocking_scalar(cid, 5, 1, 2, 3, 4, ret);
-  ck_assert_msg(err == XOUS_OK, "blocking_scalar: %s", xous_error_name(err));
-  ck_assert_uint_eq(ret[0], 1);
-  ck_assert_uint_eq(ret[3], 4);
-  ck_assert_uint_eq(ret[4], 5);
+  expect_scalar2_and_scalar5(cid, w1, w2, 3, 4);
 }
 END_TEST
 
@@ -235,16 +250,7 @@ START_TEST(messages_reply_and_receive_next_serves_a_sequence_of_calls)
     err = xous_scalar(cid, 7, i, 0, 0, 0);
     ck_assert_msg(err == XOUS_OK, "scalar %u: %s", i, xous_error_name(err));
   }
-  err = xous_blocking_scalar(cid, 2, 11, 22, 0, 0, ret);
-  ck_assert_msg(err == XOUS_OK, "scalar2 call: %s", xous_error_name(err));
-  ck_assert_uint_eq(ret[0], 11);
-  ck_assert_uint_eq(ret[1], 22);
-  ck_assert_uint_eq(ret[2], 0);
-  err = xous_blocking_scalar(cid, 5, 11, 22, 33, 44, ret);
-  ck_assert_msg(err == XOUS_OK, "scalar5 call: %s", xous_error_name(err));
-  ck_assert_uint_eq(ret[0], 11);
-  ck_assert_uint_eq(ret[3], 44);
-  ck_assert_uint_eq(ret[4], 5);
+  expect_scalar2_and_scalar5(cid, 11, 22, 33, 44);
   expect_scalar_lines(srv, 1, 0, 50);
 }
 END_TEST
