@@ -100,14 +100,24 @@ is_lend(const xous_envelope_t *env)
          env->body.kind == XOUS_MSG_LEND_MUT;
 }
 
+/* Gives the memory of a memory message back: a lend returns to its
+ * lender with offset and valid, the pages of a send are the server's to
+ * unmap. */
+static void
+give_back(const xous_envelope_t *env, size_t offset, size_t valid)
+{
+  if (is_lend(env))
+    xous_return_memory(env->sender, env->body.memory.buf, offset, valid);
+  else
+    xous_unmap_memory(env->body.memory.buf);
+}
+
 /* Ends a message nobody asked for more: no lender stays blocked. */
 static void
 dismiss(const xous_envelope_t *env)
 {
-  if (is_lend(env))
-    xous_return_memory(env->sender, env->body.memory.buf, 0, 0);
-  else if (env->body.kind == XOUS_MSG_SEND)
-    xous_unmap_memory(env->body.memory.buf);
+  if (is_lend(env) || env->body.kind == XOUS_MSG_SEND)
+    give_back(env, 0, 0);
   else if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
     xous_return_scalar1(env->sender, 0);
 }
@@ -191,10 +201,7 @@ serve(const xous_envelope_t *env)
     printf("echo kind=%d len=%zu offset=%zu valid=%zu sum=%lu\n",
            (int)env->body.kind, m->buf.len, m->offset, m->valid,
            sum_of(&m->buf));
-    if (is_lend(env))
-      xous_return_memory(env->sender, m->buf, m->offset + 1000, m->valid + 1);
-    else
-      xous_unmap_memory(m->buf);
+    give_back(env, m->offset + 1000, m->valid + 1);
     return;
   case MEM_FILL:
     if (env->body.kind != XOUS_MSG_LEND_MUT)
@@ -218,10 +225,7 @@ serve(const xous_envelope_t *env)
     bool faulted = faults(m->buf.addr, true);
 
     printf("ro-write %s\n", faulted ? "faulted" : "succeeded");
-    if (is_lend(env))
-      xous_return_memory(env->sender, m->buf, 0, faulted ? 1 : 0);
-    else
-      xous_unmap_memory(m->buf);
+    give_back(env, 0, faulted ? 1 : 0);
     return;
   }
   case MEM_SEND:
