@@ -250,7 +250,6 @@ PEER_SUPPORT = tests/support/peer.c tests/support/peer.h
 check_PROGRAMS += \
 	tests/helpers/hostile-peer \
 	tests/helpers/names-peer \
-	tests/helpers/reliability-peer \
 	tests/helpers/ring-vandal \
 	tests/helpers/xtest-sleeper
 
@@ -264,6 +263,10 @@ tests_helpers_mem_peer_SOURCES = tests/helpers/mem-peer.c $(PEER_SUPPORT) \
 
 check_PROGRAMS += tests/helpers/order-peer
 tests_helpers_order_peer_SOURCES = tests/helpers/order-peer.c $(PEER_SUPPORT)
+
+check_PROGRAMS += tests/helpers/reliability-peer
+tests_helpers_reliability_peer_SOURCES = tests/helpers/reliability-peer.c \
+	$(PEER_SUPPORT)
 
 # No libxous: a plain binary that another user can run from the build tree.
 check_PROGRAMS += tests/helpers/rel-dial

@@ -1083,9 +1083,8 @@ main(int argc, char **argv)
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 2 && strcmp(argv[1], "bad-key") == 0)
     return role_bad_key();
-  if (argc < 2 || (role = peer_find_role(roles, sizeof roles / sizeof roles[0],
-                                         argv[1])) == NULL)
-    usage();
+  role = peer_role_of(roles, sizeof roles / sizeof roles[0], argc, argv,
+                      usage);
   join();
   return role->run(argc - 2, argv + 2);
 }

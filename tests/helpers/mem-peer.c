@@ -45,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <xous.h>
 #include <xous/buffer.h>
@@ -248,13 +247,7 @@ role_server(int argc, char **argv)
   xous_sid_t sid;
   xous_error_t err;
 
-  if (argc != 1)
-    usage();
-  sid = peer_name_arg(argv[0]);
-  err = xous_create_server_with_address(sid, NULL);
-  if (err != XOUS_OK)
-    peer_fail("create_server_with_address", err);
-  printf("ready\n");
+  sid = peer_serve_named(argc, argv, usage);
   for (;;) {
     xous_envelope_t env;
 
@@ -270,16 +263,7 @@ role_server(int argc, char **argv)
 static int
 role_stuck(int argc, char **argv)
 {
-  xous_error_t err;
-
-  if (argc != 1)
-    usage();
-  err = xous_create_server_with_address(peer_name_arg(argv[0]), NULL);
-  if (err != XOUS_OK)
-    peer_fail("create_server_with_address", err);
-  printf("ready\n");
-  for (;;)
-    pause();
+  peer_never_receive(argc, argv, usage);
 }
 
 /* Lends (or sends) PAGES pages filled with 'a' with the given id and
@@ -306,9 +290,7 @@ role_lend(int argc, char **argv)
   else
     usage();
   len = peer_number_arg(argv[3]) * XOUS_PAGE_SIZE;
-  err = xous_connect(peer_name_arg(argv[0]), &cid);
-  if (err != XOUS_OK)
-    peer_fail("connect", err);
+  cid = peer_connect(argv[0]);
   err = xous_map_memory(0, 0, len, XOUS_MEM_R | XOUS_MEM_W, &r);
   if (err != XOUS_OK)
     peer_fail("map_memory", err);
@@ -339,8 +321,7 @@ main(int argc, char **argv)
   const struct peer_role *role;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc < 2 || (role = peer_find_role(roles, sizeof roles / sizeof roles[0],
-                                         argv[1])) == NULL)
-    usage();
+  role = peer_role_of(roles, sizeof roles / sizeof roles[0], argc, argv,
+                      usage);
   return role->run(argc - 2, argv + 2);
 }

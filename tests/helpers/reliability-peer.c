@@ -26,13 +26,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <xous.h>
 #include <xous/ticktimer.h>
 
-static const char *prog = "reliability-peer";
+#include "../support/peer.h"
+
+const char *const peer_prog = "reliability-peer";
 
 static _Noreturn void
 usage(void)
@@ -44,41 +44,32 @@ usage(void)
           "       %s nap\n"
           "       %s pair-server NAME16\n"
           "       %s pair-client NAME16\n",
-          prog, prog, prog, prog, prog, prog);
+          peer_prog, peer_prog, peer_prog, peer_prog, peer_prog, peer_prog);
   exit(64);
 }
 
-static xous_sid_t
-name_arg(const char *name)
-{
-  if (strlen(name) != 16) {
-    fprintf(stderr, "%s: a name must be 16 bytes: '%s'\n", prog, name);
-    exit(64);
-  }
-  return xous_sid_from_name(name);
-}
-
 static int
-role_join(void)
+role_join(int argc, char **argv)
 {
   xous_cid_t cid;
-  xous_error_t err = xous_try_connect(name_arg("reliability-none"), &cid);
+  xous_error_t err;
+
+  (void)argv;
+  if (argc != 0)
+    usage();
+  err = xous_try_connect(peer_name_arg("reliability-none"), &cid);
 
   printf("%s\n", xous_error_name(err));
   return 0;
 }
 
 static int
-role_pair_server(const char *name)
+role_pair_server(int argc, char **argv)
 {
-  xous_sid_t sid = name_arg(name);
-  xous_error_t err = xous_create_server_with_address(sid, NULL);
+  xous_sid_t sid;
+  xous_error_t err;
 
-  if (err != XOUS_OK) {
-    fprintf(stderr, "%s: create_server: %s\n", prog, xous_error_name(err));
-    return 1;
-  }
-  printf("ready\n");
+  sid = peer_serve_named(argc, argv, usage);
   for (;;) {
     xous_envelope_t env;
 
@@ -97,16 +88,15 @@ role_pair_server(const char *name)
 }
 
 static int
-role_pair_client(const char *name)
+role_pair_client(int argc, char **argv)
 {
   xous_cid_t cid;
-  xous_error_t err = xous_connect(name_arg(name), &cid);
+  xous_error_t err;
   xous_word_t i;
 
-  if (err != XOUS_OK) {
-    fprintf(stderr, "%s: connect: %s\n", prog, xous_error_name(err));
-    return 1;
-  }
+  if (argc != 1)
+    usage();
+  cid = peer_connect(argv[0]);
   for (i = 1;; i++) {
     xous_word_t ret[5] = { 0 };
 
@@ -114,7 +104,7 @@ role_pair_client(const char *name)
     if (err != XOUS_OK)
       break;
     if (ret[0] != i + 1) {
-      fprintf(stderr, "%s: call %llu answered %llu\n", prog,
+      fprintf(stderr, "%s: call %llu answered %llu\n", peer_prog,
               (unsigned long long)i, (unsigned long long)ret[0]);
       return 1;
     }
@@ -135,19 +125,20 @@ sleep_forever(void *arg)
 }
 
 static int
-role_sleepers(const char *count)
+role_sleepers(int argc, char **argv)
 {
-  int n = atoi(count);
+  unsigned long long n;
 
-  for (int i = 0; i < n; i++) {
+  if (argc != 1)
+    usage();
+  n = peer_number_arg(argv[0]);
+  for (unsigned long long i = 0; i < n; i++) {
     xous_tid_t tid;
     xous_error_t err = xous_create_thread(sleep_forever, NULL, 64 * 1024,
                                           &tid);
 
-    if (err != XOUS_OK) {
-      fprintf(stderr, "%s: create_thread: %s\n", prog, xous_error_name(err));
-      return 1;
-    }
+    if (err != XOUS_OK)
+      peer_fail("create_thread", err);
   }
   printf("started\n");
   sleep_forever(NULL);
@@ -155,41 +146,37 @@ role_sleepers(const char *count)
 }
 
 static int
-role_deaf_server(const char *name)
+role_deaf_server(int argc, char **argv)
 {
-  xous_error_t err = xous_create_server_with_address(name_arg(name), NULL);
-
-  if (err != XOUS_OK) {
-    fprintf(stderr, "%s: create_server: %s\n", prog, xous_error_name(err));
-    return 1;
-  }
-  printf("ready\n");
-  for (;;)
-    pause();
+  peer_never_receive(argc, argv, usage);
 }
 
 static int
-role_nap(void)
+role_nap(int argc, char **argv)
 {
+  (void)argv;
+  if (argc != 0)
+    usage();
   printf("%s\n", xous_error_name(xous_ticktimer_sleep_ms(1)));
   return 0;
 }
 
+static const struct peer_role roles[] = {
+  { "join", role_join },
+  { "sleepers", role_sleepers },
+  { "deaf-server", role_deaf_server },
+  { "nap", role_nap },
+  { "pair-server", role_pair_server },
+  { "pair-client", role_pair_client },
+};
+
 int
 main(int argc, char **argv)
 {
+  const struct peer_role *role;
+
   setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc == 2 && strcmp(argv[1], "join") == 0)
-    return role_join();
-  if (argc == 3 && strcmp(argv[1], "sleepers") == 0)
-    return role_sleepers(argv[2]);
-  if (argc == 3 && strcmp(argv[1], "deaf-server") == 0)
-    return role_deaf_server(argv[2]);
-  if (argc == 2 && strcmp(argv[1], "nap") == 0)
-    return role_nap();
-  if (argc == 3 && strcmp(argv[1], "pair-server") == 0)
-    return role_pair_server(argv[2]);
-  if (argc == 3 && strcmp(argv[1], "pair-client") == 0)
-    return role_pair_client(argv[2]);
-  usage();
+  role = peer_role_of(roles, sizeof roles / sizeof roles[0], argc, argv,
+                      usage);
+  return role->run(argc - 2, argv + 2);
 }

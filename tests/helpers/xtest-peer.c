@@ -62,42 +62,6 @@ usage(void)
   exit(64);
 }
 
-static xous_sid_t
-create_named_server(const char *name)
-{
-  xous_sid_t sid = peer_name_arg(name);
-  xous_error_t err = xous_create_server_with_address(sid, NULL);
-
-  if (err != XOUS_OK)
-    peer_fail("create_server_with_address", err);
-  return sid;
-}
-
-/* The server of a role whose only argument is its NAME16: made, and
- * "ready" said. */
-static xous_sid_t
-serve_named(int argc, char **argv)
-{
-  xous_sid_t sid;
-
-  if (argc != 1)
-    usage();
-  sid = create_named_server(argv[0]);
-  printf("ready\n");
-  return sid;
-}
-
-static xous_cid_t
-connect_named(const char *name)
-{
-  xous_cid_t cid = 0;
-  xous_error_t err = xous_connect(peer_name_arg(name), &cid);
-
-  if (err != XOUS_OK)
-    peer_fail("connect", err);
-  return cid;
-}
-
 /* ---- the echo protocol ---------------------------------------------------- */
 
 /* The one message an echo server may hold unanswered (id 3). */
@@ -208,7 +172,7 @@ role_echo_server(int argc, char **argv)
 {
   xous_sid_t sid;
 
-  sid = serve_named(argc, argv);
+  sid = peer_serve_named(argc, argv, usage);
   echo_loop(sid);
 }
 
@@ -219,7 +183,7 @@ role_rr_server(int argc, char **argv)
   xous_sid_t sid;
   xous_error_t err;
 
-  sid = serve_named(argc, argv);
+  sid = peer_serve_named(argc, argv, usage);
   err = xous_receive_message(sid, &env);
   for (;;) {
     xous_word_t reply[5] = { 0 };
@@ -292,7 +256,7 @@ role_pool_server(int argc, char **argv)
   pool_size = (unsigned)peer_number_arg(argv[1]);
   if (pool_size < 1 || pool_size > MAX_POOL)
     usage();
-  pool_sid = create_named_server(argv[0]);
+  pool_sid = peer_create_server(argv[0]);
   for (i = 0; i < pool_size; i++) {
     xous_error_t err = xous_create_thread(pool_thread, NULL, STACK_SIZE,
                                           &tids[i]);
@@ -321,9 +285,9 @@ role_slow_server(int argc, char **argv)
 
   if (argc != 1 && argc != 2)
     usage();
-  sid = create_named_server(argv[0]);
+  sid = peer_create_server(argv[0]);
   if (argc == 2)
-    ctl = create_named_server(argv[1]);
+    ctl = peer_create_server(argv[1]);
   else {
     /* A server with a random SID that nobody knows: waiting on it is
      * waiting forever. */
@@ -348,7 +312,7 @@ role_sleeper_server(int argc, char **argv)
 {
   xous_sid_t sid;
 
-  sid = serve_named(argc, argv);
+  sid = peer_serve_named(argc, argv, usage);
   for (;;) {
     xous_envelope_t env;
     xous_error_t err = xous_receive_message(sid, &env);
@@ -378,7 +342,7 @@ role_many_servers(int argc, char **argv)
     xous_sid_t sid;
 
     snprintf(name, sizeof name, "%s%05u", argv[0], (unsigned)(i % 100000));
-    sid = create_named_server(name);
+    sid = peer_create_server(name);
     if (i == from)
       first = sid;
   }
@@ -404,7 +368,7 @@ role_client(int argc, char **argv)
 
   if (argc < 2)
     usage();
-  cid = connect_named(argv[0]);
+  cid = peer_connect(argv[0]);
   if (strcmp(argv[1], "call") == 0) {
     xous_word_t a[4] = { 0 }, ret[5] = { 0 };
     int i;
@@ -475,7 +439,7 @@ role_blocked_client(int argc, char **argv)
     id = peer_number_arg(argv[1]);
   if (argc >= 3)
     arg = peer_number_arg(argv[2]);
-  cid = connect_named(argv[0]);
+  cid = peer_connect(argv[0]);
   printf("connected\n");
   err = xous_blocking_scalar(cid, id, arg, 0, 0, 0, ret);
   printf("%s\n", xous_error_name(err));
@@ -545,8 +509,7 @@ main(int argc, char **argv)
     argc--;
   } else
     setvbuf(stdout, NULL, _IOLBF, 0);
-  if (argc < 2 || (role = peer_find_role(roles, sizeof roles / sizeof roles[0],
-                                         argv[1])) == NULL)
-    usage();
+  role = peer_role_of(roles, sizeof roles / sizeof roles[0], argc, argv,
+                      usage);
   return role->run(argc - 2, argv + 2);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "peer.h"
 
@@ -41,11 +42,57 @@ peer_name_arg(const char *name)
   return xous_sid_from_name(n);
 }
 
-const struct peer_role *
-peer_find_role(const struct peer_role *roles, size_t n, const char *name)
+xous_sid_t
+peer_create_server(const char *name)
 {
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(name, roles[i].name) == 0)
+  xous_sid_t sid = peer_name_arg(name);
+  xous_error_t err = xous_create_server_with_address(sid, NULL);
+
+  if (err != XOUS_OK)
+    peer_fail("create_server_with_address", err);
+  return sid;
+}
+
+xous_cid_t
+peer_connect(const char *name)
+{
+  xous_cid_t cid = 0;
+  xous_error_t err = xous_connect(peer_name_arg(name), &cid);
+
+  if (err != XOUS_OK)
+    peer_fail("connect", err);
+  return cid;
+}
+
+xous_sid_t
+peer_serve_named(int argc, char **argv, void (*usage)(void))
+{
+  xous_sid_t sid;
+
+  if (argc != 1) {
+    usage();
+    exit(64); /* a usage that printed and returned */
+  }
+  sid = peer_create_server(argv[0]);
+  printf("ready\n");
+  return sid;
+}
+
+void
+peer_never_receive(int argc, char **argv, void (*usage)(void))
+{
+  peer_serve_named(argc, argv, usage);
+  for (;;)
+    pause();
+}
+
+const struct peer_role *
+peer_role_of(const struct peer_role *roles, size_t n, int argc, char **argv,
+             void (*usage)(void))
+{
+  for (size_t i = 0; argc >= 2 && i < n; i++)
+    if (strcmp(argv[1], roles[i].name) == 0)
       return &roles[i];
-  return NULL;
+  usage();
+  exit(64); /* a usage that printed and returned */
 }

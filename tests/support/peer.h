@@ -20,6 +20,18 @@ _Noreturn void peer_fail(const char *what, xous_error_t err);
 unsigned long long peer_number_arg(const char *s);
 /* The SID of a 16-byte name given as an argument; exits 64 otherwise. */
 xous_sid_t peer_name_arg(const char *name);
+/* Makes the server of a 16-byte name given as an argument; its SID. Exits
+ * as peer_name_arg does, or 1 when the broker refuses. */
+xous_sid_t peer_create_server(const char *name);
+/* Connects to the server of a 16-byte name given as an argument, waiting
+ * for it to be made; the CID. Exits as peer_create_server does. */
+xous_cid_t peer_connect(const char *name);
+/* The server of a role whose only argument is its NAME16: made, and
+ * "ready" said; usage (then exit 64) for other arguments. */
+xous_sid_t peer_serve_named(int argc, char **argv, void (*usage)(void));
+/* The same server, which then never receives: what is sent to it stays
+ * queued until the process is killed. */
+_Noreturn void peer_never_receive(int argc, char **argv, void (*usage)(void));
 
 /* A role of a helper program: its name on the command line, and what
  * runs it with the arguments after the name. */
@@ -28,8 +40,10 @@ struct peer_role {
   int (*run)(int argc, char **argv);
 };
 
-/* The role of the n in roles called name, or NULL. */
-const struct peer_role *peer_find_role(const struct peer_role *roles, size_t n,
-                                       const char *name);
+/* The role of the n in roles that argv[1] names; when argv names none,
+ * calls usage, which says how the program is run, and exits 64. */
+const struct peer_role *peer_role_of(const struct peer_role *roles, size_t n,
+                                     int argc, char **argv,
+                                     void (*usage)(void));
 
 #endif /* XOUS_TEST_PEER_H */
