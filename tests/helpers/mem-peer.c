@@ -318,10 +318,5 @@ static const struct peer_role roles[] = {
 int
 main(int argc, char **argv)
 {
-  const struct peer_role *role;
-
-  setvbuf(stdout, NULL, _IOLBF, 0);
-  role = peer_role_of(roles, sizeof roles / sizeof roles[0], argc, argv,
-                      usage);
-  return role->run(argc - 2, argv + 2);
+  return peer_main(roles, sizeof roles / sizeof roles[0], argc, argv, usage);
 }

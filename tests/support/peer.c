@@ -96,3 +96,14 @@ peer_role_of(const struct peer_role *roles, size_t n, int argc, char **argv,
   usage();
   exit(64); /* a usage that printed and returned */
 }
+
+int
+peer_main(const struct peer_role *roles, size_t n, int argc, char **argv,
+          void (*usage)(void))
+{
+  const struct peer_role *role;
+
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  role = peer_role_of(roles, n, argc, argv, usage);
+  return role->run(argc - 2, argv + 2);
+}

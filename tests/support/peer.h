@@ -45,5 +45,10 @@ struct peer_role {
 const struct peer_role *peer_role_of(const struct peer_role *roles, size_t n,
                                      int argc, char **argv,
                                      void (*usage)(void));
+/* The whole main of a helper whose output is followed line by line: stdout
+ * line buffered, then the role of argv run with the arguments after its
+ * name (peer_role_of); its exit status. */
+int peer_main(const struct peer_role *roles, size_t n, int argc, char **argv,
+              void (*usage)(void));
 
 #endif /* XOUS_TEST_PEER_H */
