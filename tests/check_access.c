@@ -265,38 +265,32 @@ can_play_another_user(const char **why)
 
 /* The tests of a private broker on <dir>/xous/xousd.sock, which must
  * still be alive at the end; the two other-uid ones only when other. */
-static Suite *
-access_suite(bool other)
-{
-  Suite *s = suite_create("access");
-  TCase *tc = harness_case(s, "socket", 30, false);
-
-  tcase_add_checked_fixture(tc, setup_private_broker,
-                            harness_assert_broker_alive);
-  tcase_add_test(tc, access_the_socket_directory_is_0700_and_the_socket_0600);
-  if (other) {
-    tcase_add_test(tc, access_another_uid_is_stopped_by_the_private_directory);
-    tcase_add_test(
-        tc,
-        access_another_uid_that_reaches_the_socket_is_refused_by_the_broker);
-  }
-
-  tc = harness_case(s, "memory", 30, false);
-  tcase_add_checked_fixture(tc, setup_private_broker,
-                            harness_assert_broker_alive);
-  tcase_add_test(tc,
-                 access_a_lent_page_is_reachable_only_until_it_is_returned);
-  tcase_add_test(tc, access_pages_sent_away_leave_the_sender);
-  return s;
-}
-
 int
 main(void)
 {
   const char *why = NULL;
   bool other = can_play_another_user(&why);
 
-  if (harness_run(access_suite(other)) != EXIT_SUCCESS)
+  /* The tests as another user run only where this process can play one. */
+  const struct harness_case cases[] = {
+    { "socket", 30, HARNESS_NOTHING,
+      .tests =
+          other
+              ? HARNESS_TESTS(
+                    access_the_socket_directory_is_0700_and_the_socket_0600,
+                    access_another_uid_is_stopped_by_the_private_directory,
+                    access_another_uid_that_reaches_the_socket_is_refused_by_the_broker)
+              : HARNESS_TESTS(
+                    access_the_socket_directory_is_0700_and_the_socket_0600),
+      .setup = setup_private_broker, .teardown = harness_assert_broker_alive },
+    { "memory", 30, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          access_a_lent_page_is_reachable_only_until_it_is_returned,
+          access_pages_sent_away_leave_the_sender),
+      .setup = setup_private_broker, .teardown = harness_assert_broker_alive },
+  };
+
+  if (harness_run(harness_suite("access", cases)) != EXIT_SUCCESS)
     return EXIT_FAILURE;
   if (!other) {
     printf("SKIP: the other-uid tests: %s\n", why);

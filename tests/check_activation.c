@@ -285,31 +285,24 @@ START_TEST(activation_variables_for_another_process_are_not_taken)
 }
 END_TEST
 
-static Suite *
-activation_suite(void)
-{
-  Suite *s = suite_create("activation");
-  TCase *tc = harness_case(s, "activation", 60, false);
-
-#ifdef XOUS_HAVE_SYSTEMD
-  tcase_add_test(
-      tc, activation_clients_reach_xousd_through_the_socket_handed_over);
-  tcase_add_test(tc,
-                 activation_a_restarted_xousd_serves_the_same_socket_again);
-  tcase_add_test(
-      tc, activation_a_socket_of_the_wrong_kind_is_refused_with_the_fix);
-  tcase_add_test(
-      tc, activation_another_socket_path_on_the_command_line_is_refused);
-#else
-  tcase_add_test(
-      tc, activation_without_libsystemd_a_socket_handed_over_is_refused);
-#endif
-  tcase_add_test(tc, activation_variables_for_another_process_are_not_taken);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(activation_suite());
+  const TTest *const tests[] = {
+#ifdef XOUS_HAVE_SYSTEMD
+    activation_clients_reach_xousd_through_the_socket_handed_over,
+    activation_a_restarted_xousd_serves_the_same_socket_again,
+    activation_a_socket_of_the_wrong_kind_is_refused_with_the_fix,
+    activation_another_socket_path_on_the_command_line_is_refused,
+#else
+    activation_without_libsystemd_a_socket_handed_over_is_refused,
+#endif
+    activation_variables_for_another_process_are_not_taken,
+    NULL,
+  };
+  const struct harness_case cases[] = {
+    { "activation", 60, HARNESS_NOTHING, .tests = tests },
+  };
+
+  return harness_run(harness_suite("activation", cases));
 }

@@ -611,51 +611,27 @@ END_TEST
 
 /* ==== the suite =========================================================== */
 
-static Suite *
-direct_suite(void)
-{
-  Suite *s = suite_create("direct");
-  TCase *tc = harness_case(s, "vandals", 90, false);
-
-  tcase_add_test(
-      tc,
-      direct_a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients);
-  tcase_add_test(
-      tc, direct_a_vandal_that_rewrites_ring_generations_only_delays_others);
-  tcase_add_test(
-      tc, direct_a_vandal_that_marks_the_server_dead_only_delays_others);
-  tcase_add_test(
-      tc, direct_a_vandal_that_marks_the_server_full_only_delays_others);
-  tcase_add_test(
-      tc,
-      direct_a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out);
-  tcase_add_test(
-      tc,
-      direct_malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors);
-  tcase_add_test(
-      tc,
-      direct_a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it);
-
-  tc = harness_case(s, "promises", 60, false);
-  tcase_add_test(
-      tc,
-      direct_a_client_that_exits_right_after_sending_still_has_its_messages_delivered);
-  tcase_add_test(
-      tc,
-      direct_a_reused_pid_never_receives_answers_meant_for_the_dead_process);
-  tcase_add_test(tc,
-                 direct_the_queue_is_128_messages_for_all_clients_together);
-  tcase_add_test(
-      tc,
-      direct_a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent);
-  tcase_add_test(
-      tc,
-      direct_a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(direct_suite());
+  const struct harness_case cases[] = {
+    { "vandals", 90, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          direct_a_client_that_scribbles_on_its_ring_cannot_stop_or_fool_other_clients,
+          direct_a_vandal_that_rewrites_ring_generations_only_delays_others,
+          direct_a_vandal_that_marks_the_server_dead_only_delays_others,
+          direct_a_vandal_that_marks_the_server_full_only_delays_others,
+          direct_a_vandal_that_scribbles_on_the_page_header_cannot_keep_new_clients_out,
+          direct_malformed_objects_on_the_socket_are_dropped_and_leak_no_descriptors,
+          direct_a_lend_of_a_file_that_shrinks_under_the_server_cannot_crash_it) },
+    { "promises", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          direct_a_client_that_exits_right_after_sending_still_has_its_messages_delivered,
+          direct_a_reused_pid_never_receives_answers_meant_for_the_dead_process,
+          direct_the_queue_is_128_messages_for_all_clients_together,
+          direct_a_server_takes_messages_of_all_its_clients_in_the_order_they_were_sent,
+          direct_a_client_that_stamps_its_cells_with_lies_moves_only_its_own_messages) },
+  };
+
+  return harness_run(harness_suite("direct", cases));
 }

@@ -615,30 +615,24 @@ build_rv32(void)
   return true;
 }
 
-static Suite *
-emu_suite(void)
-{
-  Suite *s = suite_create("emu");
-  TCase *tc = harness_case(s, "mixed", 60, false);
-
-  tcase_add_test(tc, emu_guest_client_gets_answers_from_native_server);
-  tcase_add_test(tc, emu_guest_server_answers_native_client);
-  tcase_add_test(tc,
-                 emu_guest_server_writes_into_mutable_lend_of_native_client);
-  tcase_add_test(tc, emu_guest_fault_ends_only_the_guest);
-  tcase_add_test(tc, emu_passes_arguments_in_argl_after_unpadded_blocks);
-  tcase_add_test(tc, emu_interrupt_handler_has_a_tls_block_of_its_own);
-  tcase_add_test(tc, emu_abi_every_syscall_puts_the_words_where_abi_md_says);
-  tcase_add_test(tc, emu_abi_shutdown_is_call_23_with_no_arguments);
-  tcase_add_test(tc,
-                 emu_xous_run_mixes_native_and_rv32_processes_in_one_image);
-  return s;
-}
-
 int
 main(void)
 {
+  const struct harness_case cases[] = {
+    { "mixed", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          emu_guest_client_gets_answers_from_native_server,
+          emu_guest_server_answers_native_client,
+          emu_guest_server_writes_into_mutable_lend_of_native_client,
+          emu_guest_fault_ends_only_the_guest,
+          emu_passes_arguments_in_argl_after_unpadded_blocks,
+          emu_interrupt_handler_has_a_tls_block_of_its_own,
+          emu_abi_every_syscall_puts_the_words_where_abi_md_says,
+          emu_abi_shutdown_is_call_23_with_no_arguments,
+          emu_xous_run_mixes_native_and_rv32_processes_in_one_image) },
+  };
+
   if (!build_rv32())
     return 77;
-  return harness_run(emu_suite());
+  return harness_run(harness_suite("emu", cases));
 }

@@ -436,33 +436,25 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-examples_suite(void)
-{
-  Suite *s = suite_create("examples");
-  TCase *tc = harness_case(s, "counter", 60, false);
-
-  tcase_add_test(tc, examples_counter_counts_every_increment_of_two_clients);
-  tcase_add_test(tc,
-                 examples_counter_add_and_reset_answer_with_the_right_values);
-  tcase_add_test(tc, examples_counter_client_waits_until_the_server_registers);
-  tcase_add_test(tc, examples_counter_server_refuses_a_name_that_is_taken);
-
-  tc = harness_case(s, "sleeper", 60, false);
-  tcase_add_test(
-      tc, examples_sleeper_logs_each_level_with_its_pid_on_the_log_server);
-
-  tc = harness_case(s, "xous-run and xousctl", 60, false);
-  tcase_add_test(tc, examples_json_reader_tells_valid_from_invalid);
-  tcase_add_test(tc, examples_demo_image_runs_every_example_and_exits_zero);
-  tcase_add_test(
-      tc,
-      examples_chrome_trace_of_the_counter_example_has_its_processes_and_flows);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(examples_suite());
+  const struct harness_case cases[] = {
+    { "counter", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          examples_counter_counts_every_increment_of_two_clients,
+          examples_counter_add_and_reset_answer_with_the_right_values,
+          examples_counter_client_waits_until_the_server_registers,
+          examples_counter_server_refuses_a_name_that_is_taken) },
+    { "sleeper", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          examples_sleeper_logs_each_level_with_its_pid_on_the_log_server) },
+    { "xous-run and xousctl", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          examples_json_reader_tells_valid_from_invalid,
+          examples_demo_image_runs_every_example_and_exits_zero,
+          examples_chrome_trace_of_the_counter_example_has_its_processes_and_flows) },
+  };
+
+  return harness_run(harness_suite("examples", cases));
 }

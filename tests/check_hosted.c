@@ -778,85 +778,55 @@ END_TEST
 
 /* ==== the suite =========================================================== */
 
-/* A case whose tests start on a broker with the hosted listener. */
-static TCase *
-listener_case(Suite *s, const char *name)
-{
-  TCase *tc = harness_case(s, name, 60, false);
-
-  tcase_add_checked_fixture(tc, start_broker, NULL);
-  return tc;
-}
-
-static Suite *
-hosted_suite(void)
-{
-  Suite *s = suite_create("hosted");
-  TCase *tc = listener_case(s, "pairings");
-
-  tcase_add_test(
-      tc, hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind);
-  tcase_add_test(tc, hosted_a_c_server_sees_the_hosted_clients_reserved_pid);
-  tcase_add_test(
-      tc, hosted_a_hosted_mutable_lend_comes_back_changed_by_the_c_server);
-  tcase_add_test(tc,
-                 hosted_a_hosted_borrow_comes_back_with_its_original_bytes);
-  tcase_add_test(tc, hosted_a_hosted_peer_drives_the_hello_example);
-  tcase_add_test(
-      tc, hosted_a_hosted_peer_finds_the_counter_example_through_xous_names);
-  tcase_add_test(tc, hosted_a_c_client_calls_a_hosted_server);
-  tcase_add_test(tc,
-                 hosted_c_lends_to_a_hosted_server_come_back_as_it_wrote_them);
-  tcase_add_test(tc,
-                 hosted_a_hosted_server_answers_with_reply_and_receive_next);
-  tcase_add_test(tc, hosted_two_hosted_programs_talk_through_the_broker);
-  tcase_add_test(tc, hosted_threads_get_their_own_tids_and_answers);
-  tcase_add_test(tc, hosted_a_hosted_program_gets_28_tids_and_no_more);
-  tcase_add_test(tc,
-                 hosted_memory_calls_are_answered_as_a_hosted_client_expects);
-  tcase_add_test(
-      tc, hosted_a_connect_to_a_missing_server_is_answered_once_it_exists);
-
-  tc = listener_case(s, "processes");
-  tcase_add_test(tc, hosted_a_hosted_program_is_a_process_in_ps_marked_hosted);
-  tcase_add_test(
-      tc, hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none);
-  tcase_add_test(
-      tc,
-      hosted_killing_a_reserved_pid_before_it_connects_ends_the_reservation);
-  tcase_add_test(
-      tc, hosted_terminate_process_is_never_answered_and_ends_the_process);
-  tcase_add_test(
-      tc, hosted_c_callers_of_a_hosted_server_that_dies_get_server_not_found);
-  tcase_add_test(
-      tc, hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error);
-  tcase_add_test(tc, hosted_shutdown_from_a_hosted_program_ends_the_system);
-
-  /* These start their broker (or xous-run) themselves. */
-  tc = harness_case(s, "starting", 60, false);
-  tcase_add_test(tc, hosted_the_listener_takes_loopback_addresses_only);
-  tcase_add_test(tc,
-                 hosted_a_broker_without_the_listener_says_how_to_start_it);
-  tcase_add_test(tc,
-                 hosted_xous_run_starts_a_hosted_program_beside_c_programs);
-  tcase_add_test(tc, hosted_an_image_line_hosted_starts_a_hosted_program);
-  tcase_add_test(tc, hosted_xous_run_ends_when_only_a_hosted_server_is_left);
-
-  tc = listener_case(s, "faults");
-  tcase_add_test(tc, hosted_garbage_on_the_socket_closes_only_that_connection);
-  tcase_add_test(tc, hosted_a_frame_cut_short_closes_only_that_connection);
-  tcase_add_test(tc,
-                 hosted_a_payload_over_the_limit_closes_only_that_connection);
-  tcase_add_test(
-      tc,
-      hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on);
-  tcase_add_test(
-      tc, hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(hosted_suite());
+  /* The cases but "starting" start on a broker with the hosted listener;
+   * the tests of "starting" start their broker (or xous-run) themselves. */
+  const struct harness_case cases[] = {
+    { "pairings", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          hosted_a_hosted_client_calls_a_c_server_with_every_scalar_kind,
+          hosted_a_c_server_sees_the_hosted_clients_reserved_pid,
+          hosted_a_hosted_mutable_lend_comes_back_changed_by_the_c_server,
+          hosted_a_hosted_borrow_comes_back_with_its_original_bytes,
+          hosted_a_hosted_peer_drives_the_hello_example,
+          hosted_a_hosted_peer_finds_the_counter_example_through_xous_names,
+          hosted_a_c_client_calls_a_hosted_server,
+          hosted_c_lends_to_a_hosted_server_come_back_as_it_wrote_them,
+          hosted_a_hosted_server_answers_with_reply_and_receive_next,
+          hosted_two_hosted_programs_talk_through_the_broker,
+          hosted_threads_get_their_own_tids_and_answers,
+          hosted_a_hosted_program_gets_28_tids_and_no_more,
+          hosted_memory_calls_are_answered_as_a_hosted_client_expects,
+          hosted_a_connect_to_a_missing_server_is_answered_once_it_exists),
+      .setup = start_broker },
+    { "processes", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          hosted_a_hosted_program_is_a_process_in_ps_marked_hosted,
+          hosted_a_key_is_good_for_one_connection_and_a_wrong_one_for_none,
+          hosted_killing_a_reserved_pid_before_it_connects_ends_the_reservation,
+          hosted_terminate_process_is_never_answered_and_ends_the_process,
+          hosted_c_callers_of_a_hosted_server_that_dies_get_server_not_found,
+          hosted_a_hosted_caller_of_a_c_server_that_dies_wakes_with_an_error,
+          hosted_shutdown_from_a_hosted_program_ends_the_system),
+      .setup = start_broker },
+    { "starting", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          hosted_the_listener_takes_loopback_addresses_only,
+          hosted_a_broker_without_the_listener_says_how_to_start_it,
+          hosted_xous_run_starts_a_hosted_program_beside_c_programs,
+          hosted_an_image_line_hosted_starts_a_hosted_program,
+          hosted_xous_run_ends_when_only_a_hosted_server_is_left) },
+    { "faults", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          hosted_garbage_on_the_socket_closes_only_that_connection,
+          hosted_a_frame_cut_short_closes_only_that_connection,
+          hosted_a_payload_over_the_limit_closes_only_that_connection,
+          hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on,
+          hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded),
+      .setup = start_broker },
+  };
+
+  return harness_run(harness_suite("hosted", cases));
 }

@@ -809,51 +809,29 @@ END_TEST
 
 /* ==== the suite =============================================================== */
 
-static Suite *
-hostile_suite(void)
-{
-  Suite *s = suite_create("hostile");
-  TCase *tc = harness_case(s, "hostile client", 30, false);
-
-  tcase_add_checked_fixture(tc, setup_victim, teardown_victim);
-  tcase_add_test(
-      tc,
-      hostile_truncated_oversized_and_garbage_frames_are_refused_while_others_talk);
-  tcase_add_test(
-      tc,
-      hostile_unknown_syscall_numbers_get_unhandled_syscall_while_others_talk);
-  tcase_add_test(
-      tc, hostile_forged_sender_words_never_answer_another_clients_message);
-  tcase_add_test(
-      tc, hostile_a_stolen_sender_word_answers_nothing_from_another_process);
-  tcase_add_test(
-      tc, hostile_wrong_pids_cids_and_sids_get_errors_while_others_talk);
-  tcase_add_test(tc, hostile_guessed_sids_find_no_server);
-  tcase_add_test(
-      tc, hostile_lends_of_unmapped_unaligned_or_forged_memory_are_refused);
-  tcase_add_test(
-      tc, hostile_a_lender_scribbling_over_its_lent_pages_harms_nobody_else);
-  tcase_add_test(
-      tc,
-      hostile_returning_memory_never_lent_twice_or_with_a_wrong_length_fails);
-  tcase_add_test(
-      tc,
-      hostile_flooding_a_server_gives_server_queue_full_and_others_get_through);
-  tcase_add_test(tc,
-                 hostile_connect_for_process_fills_no_table_past_its_32_slots);
-  tcase_add_test(
-      tc,
-      hostile_a_hostile_name_server_client_meets_every_limit_while_others_talk);
-
-  tc = harness_case(s, "broker death", 30, false);
-  tcase_add_test(
-      tc,
-      hostile_when_xousd_dies_every_blocked_call_fails_with_internal_error);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(hostile_suite());
+  const struct harness_case cases[] = {
+    { "hostile client", 30, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          hostile_truncated_oversized_and_garbage_frames_are_refused_while_others_talk,
+          hostile_unknown_syscall_numbers_get_unhandled_syscall_while_others_talk,
+          hostile_forged_sender_words_never_answer_another_clients_message,
+          hostile_a_stolen_sender_word_answers_nothing_from_another_process,
+          hostile_wrong_pids_cids_and_sids_get_errors_while_others_talk,
+          hostile_guessed_sids_find_no_server,
+          hostile_lends_of_unmapped_unaligned_or_forged_memory_are_refused,
+          hostile_a_lender_scribbling_over_its_lent_pages_harms_nobody_else,
+          hostile_returning_memory_never_lent_twice_or_with_a_wrong_length_fails,
+          hostile_flooding_a_server_gives_server_queue_full_and_others_get_through,
+          hostile_connect_for_process_fills_no_table_past_its_32_slots,
+          hostile_a_hostile_name_server_client_meets_every_limit_while_others_talk),
+      .setup = setup_victim, .teardown = teardown_victim },
+    { "broker death", 30, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          hostile_when_xousd_dies_every_blocked_call_fails_with_internal_error) },
+  };
+
+  return harness_run(harness_suite("hostile", cases));
 }

@@ -189,30 +189,20 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-lifecycle_suite(void)
-{
-  Suite *s = suite_create("lifecycle");
-  TCase *tc;
-
-  tc = harness_case(s, "lifecycle", 30, false);
-  tcase_add_test(tc,
-                 lifecycle_sigterm_stops_the_broker_and_removes_its_socket);
-  tcase_add_test(
-      tc, lifecycle_shutdown_makes_the_broker_exit_and_remove_its_socket);
-  tcase_add_test(tc,
-                 lifecycle_the_default_socket_lives_in_a_private_directory);
-  tcase_add_test(tc, lifecycle_an_open_xous_socket_directory_is_made_private);
-  tcase_add_test(
-      tc, lifecycle_a_socket_in_a_directory_others_can_enter_is_refused);
-  tcase_add_test(
-      tc, lifecycle_a_second_broker_on_the_same_socket_refuses_to_start);
-  tcase_add_test(tc, lifecycle_a_stale_socket_file_is_cleaned_at_start);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(lifecycle_suite());
+  const struct harness_case cases[] = {
+    { "lifecycle", 30, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          lifecycle_sigterm_stops_the_broker_and_removes_its_socket,
+          lifecycle_shutdown_makes_the_broker_exit_and_remove_its_socket,
+          lifecycle_the_default_socket_lives_in_a_private_directory,
+          lifecycle_an_open_xous_socket_directory_is_made_private,
+          lifecycle_a_socket_in_a_directory_others_can_enter_is_refused,
+          lifecycle_a_second_broker_on_the_same_socket_refuses_to_start,
+          lifecycle_a_stale_socket_file_is_cleaned_at_start) },
+  };
+
+  return harness_run(harness_suite("lifecycle", cases));
 }

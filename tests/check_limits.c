@@ -374,44 +374,27 @@ START_TEST(limits_max_processes_past_254_or_below_1_is_refused_at_start)
 }
 END_TEST
 
-static Suite *
-limits_suite(void)
-{
-  Suite *s = suite_create("limits");
-  TCase *tc = harness_case(s, "per process", 30, true);
-
-  tcase_add_test(
-      tc, limits_a_process_owns_at_most_32_servers_then_gets_out_of_memory);
-  tcase_add_test(
-      tc,
-      limits_the_server_limit_can_be_lowered_and_raised_back_but_not_past_32);
-  tcase_add_test(
-      tc,
-      limits_the_connection_limit_can_be_lowered_and_then_gives_out_of_memory);
-  tcase_add_test(
-      tc,
-      limits_threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available);
-  tcase_add_test(
-      tc, limits_map_memory_stops_at_the_mapped_limit_with_out_of_memory);
-  tcase_add_test(tc, limits_an_unknown_limit_index_gives_invalid_limit);
-  tcase_add_test(
-      tc,
-      limits_the_64th_process_is_refused_with_out_of_memory_as_on_the_device);
-
-  tc = harness_case(s, "system", 30, false);
-  tcase_add_test(tc,
-                 limits_max_servers_256_holds_256_servers_of_many_processes);
-  tcase_add_test(tc, limits_the_default_server_table_holds_128_as_the_device);
-  tcase_add_test(tc, limits_max_servers_above_256_is_refused_at_start);
-  tcase_add_test(
-      tc, limits_max_processes_254_fills_the_8_bit_pid_space_then_refuses);
-  tcase_add_test(tc,
-                 limits_max_processes_past_254_or_below_1_is_refused_at_start);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(limits_suite());
+  const struct harness_case cases[] = {
+    { "per process", 30, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          limits_a_process_owns_at_most_32_servers_then_gets_out_of_memory,
+          limits_the_server_limit_can_be_lowered_and_raised_back_but_not_past_32,
+          limits_the_connection_limit_can_be_lowered_and_then_gives_out_of_memory,
+          limits_threads_stop_at_the_devices_29_or_the_lowered_limit_with_thread_not_available,
+          limits_map_memory_stops_at_the_mapped_limit_with_out_of_memory,
+          limits_an_unknown_limit_index_gives_invalid_limit,
+          limits_the_64th_process_is_refused_with_out_of_memory_as_on_the_device) },
+    { "system", 30, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          limits_max_servers_256_holds_256_servers_of_many_processes,
+          limits_the_default_server_table_holds_128_as_the_device,
+          limits_max_servers_above_256_is_refused_at_start,
+          limits_max_processes_254_fills_the_8_bit_pid_space_then_refuses,
+          limits_max_processes_past_254_or_below_1_is_refused_at_start) },
+  };
+
+  return harness_run(harness_suite("limits", cases));
 }

@@ -383,36 +383,28 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-log_suite(void)
-{
-  Suite *s = suite_create("log");
-  TCase *unit = tcase_create("format");
-  TCase *tc;
-
-  tcase_add_test(unit, log_format_handles_the_common_conversions);
-  tcase_add_test(unit, log_format_never_writes_past_the_buffer);
-  suite_add_tcase(s, unit);
-
-  /* The broker each test starts must outlive whatever the test sent. */
-  tc = harness_case(s, "server", 30, false);
-  tcase_add_checked_fixture(tc, NULL, harness_assert_broker_alive);
-  tcase_add_test(tc, log_records_at_each_level_appear_with_the_sender_pid);
-  tcase_add_test(tc, log_level_warn_drops_info_debug_and_trace);
-  tcase_add_test(tc, log_the_pid_shown_is_the_senders_own);
-  tcase_add_test(tc, log_a_multiline_record_cannot_pass_for_another_process);
-  tcase_add_test(tc,
-                 log_bad_records_get_an_error_and_the_server_keeps_serving);
-  tcase_add_test(tc, log_long_text_is_cut_to_one_record);
-  tcase_add_test(tc, log_an_unknown_log_level_is_a_usage_error);
-  tcase_add_test(tc, log_panic_output_prints_as_the_real_log_server_does);
-  return s;
-}
-
 int
 main(int argc, char **argv)
 {
+  const struct harness_case cases[] = {
+    { "format", 0, HARNESS_UNIT,
+      .tests = HARNESS_TESTS(log_format_handles_the_common_conversions,
+                             log_format_never_writes_past_the_buffer) },
+    /* The broker each test starts must outlive whatever the test sent. */
+    { "server", 30, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          log_records_at_each_level_appear_with_the_sender_pid,
+          log_level_warn_drops_info_debug_and_trace,
+          log_the_pid_shown_is_the_senders_own,
+          log_a_multiline_record_cannot_pass_for_another_process,
+          log_bad_records_get_an_error_and_the_server_keeps_serving,
+          log_long_text_is_cut_to_one_record,
+          log_an_unknown_log_level_is_a_usage_error,
+          log_panic_output_prints_as_the_real_log_server_does),
+      .teardown = harness_assert_broker_alive },
+  };
+
   if (argc > 1)
     return run_role(argc, argv);
-  return harness_run(log_suite());
+  return harness_run(harness_suite("log", cases));
 }

@@ -1098,57 +1098,39 @@ END_TEST
 
 /* ==== the suite ================================================================= */
 
-static Suite *
-memory_suite(void)
-{
-  Suite *s = suite_create("memory");
-  TCase *tc = harness_case(s, "memory", 30, true);
-
-  tcase_add_test(
-      tc, memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent);
-  tcase_add_test(
-      tc, memory_a_server_write_reaches_the_lender_pages_before_the_return);
-  tcase_add_test(tc,
-                 memory_a_lender_write_during_a_lend_is_seen_by_the_server);
-  tcase_add_loop_test(
-      tc, memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return,
-      0, sizeof prot_cases / sizeof prot_cases[0]);
-  tcase_add_test(tc, memory_the_server_loses_access_after_return_memory);
-  tcase_add_test(tc,
-                 memory_an_immutable_lend_is_mapped_read_only_in_the_server);
-  tcase_add_test(tc, memory_offset_and_valid_travel_both_ways);
-  tcase_add_test(tc,
-                 memory_send_moves_the_pages_to_the_server_which_unmaps_them);
-  tcase_add_test(tc, memory_sending_part_of_a_range_keeps_the_rest);
-  tcase_add_loop_test(
-      tc, memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes, 0,
-      3);
-  tcase_add_test(tc, memory_a_send_of_a_client_that_exited_is_still_received);
-  tcase_add_test(tc, memory_bad_ranges_are_refused_by_every_memory_message);
-  tcase_add_test(
-      tc, memory_return_memory_refuses_what_was_not_lent_and_returns_once);
-  tcase_add_test(tc, memory_map_and_unmap_refuse_bad_ranges);
-  tcase_add_test(
-      tc, memory_stack_static_and_malloc_buffers_are_bounced_and_copied_back);
-  tcase_add_test(
-      tc,
-      memory_a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back);
-  tcase_add_test(
-      tc, memory_a_client_killed_mid_lend_lets_the_server_return_quietly);
-  tcase_add_test(tc,
-                 memory_death_mid_lend_or_send_leaves_no_memory_object_behind);
-  tcase_add_test(tc, memory_the_heap_grows_by_new_parts_up_to_its_maximum);
-  tcase_add_test(tc,
-                 memory_update_memory_flags_to_read_only_makes_writes_fault);
-  tcase_add_test(tc,
-                 memory_a_page_buffer_round_trips_through_the_server_helpers);
-  tcase_add_test(tc, memory_a_server_refuses_a_valid_past_the_lent_buffer);
-  tcase_add_test(tc, memory_the_upper_example_upper_cases_a_string_in_place);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(memory_suite());
+  const struct harness_case cases[] = {
+    { "memory", 30, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent,
+          memory_a_server_write_reaches_the_lender_pages_before_the_return,
+          memory_a_lender_write_during_a_lend_is_seen_by_the_server,
+          memory_the_server_loses_access_after_return_memory,
+          memory_an_immutable_lend_is_mapped_read_only_in_the_server,
+          memory_offset_and_valid_travel_both_ways,
+          memory_send_moves_the_pages_to_the_server_which_unmaps_them,
+          memory_sending_part_of_a_range_keeps_the_rest,
+          memory_a_send_of_a_client_that_exited_is_still_received,
+          memory_bad_ranges_are_refused_by_every_memory_message,
+          memory_return_memory_refuses_what_was_not_lent_and_returns_once,
+          memory_map_and_unmap_refuse_bad_ranges,
+          memory_stack_static_and_malloc_buffers_are_bounced_and_copied_back,
+          memory_a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back,
+          memory_a_client_killed_mid_lend_lets_the_server_return_quietly,
+          memory_death_mid_lend_or_send_leaves_no_memory_object_behind,
+          memory_the_heap_grows_by_new_parts_up_to_its_maximum,
+          memory_update_memory_flags_to_read_only_makes_writes_fault,
+          memory_a_page_buffer_round_trips_through_the_server_helpers,
+          memory_a_server_refuses_a_valid_past_the_lent_buffer,
+          memory_the_upper_example_upper_cases_a_string_in_place),
+      .loops = HARNESS_LOOPS(
+          { memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return,
+            sizeof prot_cases / sizeof prot_cases[0] },
+          { memory_a_range_once_mutably_lent_leaves_no_mapping_when_it_goes,
+            3 }) },
+  };
+
+  return harness_run(harness_suite("memory", cases));
 }

@@ -359,33 +359,21 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-messages_suite(void)
-{
-  Suite *s = suite_create("messages");
-  TCase *tc;
-
-  tc = harness_case(s, "messages", 30, true);
-  tcase_add_test(
-      tc, messages_blocking_scalar_returns_the_sum_from_a_server_process);
-  tcase_add_test(
-      tc,
-      messages_blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word);
-  tcase_add_test(tc, messages_a_server_sees_the_pid_of_the_calling_process);
-  tcase_add_test(tc, messages_scalars_arrive_in_the_order_they_were_sent);
-  tcase_add_test(tc,
-                 messages_try_receive_message_gives_nothing_then_the_message);
-  tcase_add_test(tc,
-                 messages_reply_and_receive_next_serves_a_sequence_of_calls);
-  tcase_add_test(tc, messages_a_pool_of_server_threads_all_serve_one_sid);
-  tcase_add_test(
-      tc,
-      messages_try_send_message_gives_server_queue_full_after_128_queued_messages);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(messages_suite());
+  const struct harness_case cases[] = {
+    { "messages", 30, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          messages_blocking_scalar_returns_the_sum_from_a_server_process,
+          messages_blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word,
+          messages_a_server_sees_the_pid_of_the_calling_process,
+          messages_scalars_arrive_in_the_order_they_were_sent,
+          messages_try_receive_message_gives_nothing_then_the_message,
+          messages_reply_and_receive_next_serves_a_sequence_of_calls,
+          messages_a_pool_of_server_threads_all_serve_one_sid,
+          messages_try_send_message_gives_server_queue_full_after_128_queued_messages) },
+  };
+
+  return harness_run(harness_suite("messages", cases));
 }

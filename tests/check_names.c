@@ -1434,71 +1434,54 @@ END_TEST
 
 /* ==== the suite ======================================================================= */
 
-static Suite *
-names_suite(void)
-{
-  Suite *s = suite_create("names");
-  TCase *tc;
-
-  tc = harness_case(s, "lookup", 60, true);
-  tcase_add_test(tc, names_register_then_connect_by_name_and_call);
-  tcase_add_test(tc, names_utf8_names_beyond_ascii_register_and_connect);
-  tcase_add_test(
-      tc, names_blocking_lookup_completes_when_the_server_registers_later);
-  tcase_add_test(tc,
-                 names_try_lookup_of_a_missing_name_gives_server_not_found);
-  tcase_add_test(tc, names_a_taken_name_gives_server_exists);
-  tcase_add_test(tc, names_a_name_whose_server_ended_is_freed);
-  tcase_add_test(tc,
-                 names_a_registrant_that_ends_before_serving_frees_the_name);
-
-  tc = harness_case(s, "secrecy", 60, true);
-  tcase_add_test(tc,
-                 names_sid_secrecy_no_answer_holds_the_sid_and_guesses_fail);
-  tcase_add_test(tc, names_a_client_can_list_nothing);
-
-  tc = harness_case(s, "limits", 60, true);
-  tcase_add_test(
-      tc, names_limit_of_two_denies_the_third_until_a_token_is_returned);
-  tcase_add_test(tc, names_a_made_up_token_frees_nothing);
-  tcase_add_test(tc, names_unregister_only_with_the_sid);
-
-  tc = harness_case(s, "trusted", 60, true);
-  tcase_add_test(tc,
-                 names_trusted_init_done_once_every_trusted_name_registered);
-  tcase_add_test(tc, names_trusted_init_done_at_once_without_trusted_names);
-  tcase_add_test(tc, names_bad_command_lines_are_refused);
-
-  tc = harness_case(s, "wire", 60, true);
-  tcase_add_test(
-      tc, names_server_register_answers_a_fresh_sid_and_failure_when_taken);
-  tcase_add_test(tc,
-                 names_server_lookup_answers_a_cid_or_an_authenticate_request);
-  tcase_add_test(tc, names_server_raw_connects_answer_in_place);
-  tcase_add_test(tc,
-                 names_server_unregister_and_trusted_init_done_answer_scalar1);
-  tcase_add_test(tc, names_server_disconnect_gives_a_place_back_for_its_token);
-  tcase_add_test(
-      tc, names_server_authenticated_lookup_fails_and_the_server_serves_on);
-  tcase_add_test(tc,
-                 names_client_requests_are_byte_identical_to_the_rust_clients);
-
-  tc = harness_case(s, "malformed", 60, true);
-  tcase_add_test(
-      tc, names_malformed_requests_get_errors_and_the_server_keeps_serving);
-
-  tc = harness_case(s, "unit", 60, false);
-  tcase_add_test(tc, names_rkyv_registrations_match_the_worked_examples);
-  tcase_add_test(tc, names_rkyv_strings_of_every_length_encode_as_rkyv_does);
-  tcase_add_test(tc, names_rkyv_returns_are_48_bytes_with_the_variant_at_4);
-  tcase_add_test(tc, names_rkyv_reader_refuses_hostile_archives);
-  tcase_add_test(tc, names_client_api_refuses_bad_names_before_sending);
-  tcase_add_test(tc, names_utf8_check_accepts_utf8_and_refuses_the_rest);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(names_suite());
+  const struct harness_case cases[] = {
+    { "lookup", 60, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          names_register_then_connect_by_name_and_call,
+          names_utf8_names_beyond_ascii_register_and_connect,
+          names_blocking_lookup_completes_when_the_server_registers_later,
+          names_try_lookup_of_a_missing_name_gives_server_not_found,
+          names_a_taken_name_gives_server_exists,
+          names_a_name_whose_server_ended_is_freed,
+          names_a_registrant_that_ends_before_serving_frees_the_name) },
+    { "secrecy", 60, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          names_sid_secrecy_no_answer_holds_the_sid_and_guesses_fail,
+          names_a_client_can_list_nothing) },
+    { "limits", 60, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          names_limit_of_two_denies_the_third_until_a_token_is_returned,
+          names_a_made_up_token_frees_nothing,
+          names_unregister_only_with_the_sid) },
+    { "trusted", 60, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          names_trusted_init_done_once_every_trusted_name_registered,
+          names_trusted_init_done_at_once_without_trusted_names,
+          names_bad_command_lines_are_refused) },
+    { "wire", 60, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          names_server_register_answers_a_fresh_sid_and_failure_when_taken,
+          names_server_lookup_answers_a_cid_or_an_authenticate_request,
+          names_server_raw_connects_answer_in_place,
+          names_server_unregister_and_trusted_init_done_answer_scalar1,
+          names_server_disconnect_gives_a_place_back_for_its_token,
+          names_server_authenticated_lookup_fails_and_the_server_serves_on,
+          names_client_requests_are_byte_identical_to_the_rust_clients) },
+    { "malformed", 60, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          names_malformed_requests_get_errors_and_the_server_keeps_serving) },
+    { "unit", 60, HARNESS_NOTHING,
+      .tests =
+          HARNESS_TESTS(names_rkyv_registrations_match_the_worked_examples,
+                        names_rkyv_strings_of_every_length_encode_as_rkyv_does,
+                        names_rkyv_returns_are_48_bytes_with_the_variant_at_4,
+                        names_rkyv_reader_refuses_hostile_archives,
+                        names_client_api_refuses_bad_names_before_sending,
+                        names_utf8_check_accepts_utf8_and_refuses_the_rest) },
+  };
+
+  return harness_run(harness_suite("names", cases));
 }

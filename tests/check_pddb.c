@@ -823,41 +823,32 @@ START_TEST(pddb_format_makes_a_file_of_the_size_asked)
 }
 END_TEST
 
-static Suite *
-pddb_suite(void)
-{
-  Suite *s = suite_create("pddb");
-  TCase *tc = harness_case(s, "engine", 120, false);
-
-  tcase_add_test(
-      tc, pddb_engine_union_view_prefers_the_most_recently_unlocked_basis);
-  tcase_add_test(tc, pddb_engine_keys_seek_read_write_truncate_and_persist);
-  tcase_add_test(
-      tc, pddb_engine_deletes_keys_dicts_and_bases_and_frees_their_pages);
-  tcase_add_test(tc, pddb_engine_fills_every_free_page_and_loses_no_key);
-  tcase_add_test(tc, pddb_engine_refuses_a_write_to_a_full_image_and_goes_on);
-  tcase_add_test(tc, pddb_engine_handles_of_a_locked_basis_fail);
-  tcase_add_test(
-      tc, pddb_engine_read_ahead_gives_the_bytes_of_the_key_as_they_are_now);
-  tcase_add_test(tc,
-                 pddb_engine_reads_hold_back_no_commit_and_no_other_reader);
-  tcase_add_test(tc, pddb_engine_rejects_bad_names);
-  tcase_add_test(tc, pddb_engine_says_what_is_there_and_where_new_keys_go);
-  tcase_add_test(tc,
-                 pddb_engine_copies_a_name_only_when_it_fits_and_holds_no_nul);
-  tcase_add_test(tc, pddb_deniability_images_with_0_1_3_bases_look_alike);
-  tcase_add_test(tc, pddb_deniability_check_catches_a_plain_page);
-  tcase_add_test(tc, pddb_wrong_password_and_missing_basis_answer_alike);
-  tcase_add_test(tc, pddb_crash_kill_9_during_writes_loses_nothing_synced);
-  tcase_add_test(tc, pddb_format_makes_a_file_of_the_size_asked);
-  return s;
-}
-
 int
 main(int argc, char **argv)
 {
+  const struct harness_case cases[] = {
+    { "engine", 120, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          pddb_engine_union_view_prefers_the_most_recently_unlocked_basis,
+          pddb_engine_keys_seek_read_write_truncate_and_persist,
+          pddb_engine_deletes_keys_dicts_and_bases_and_frees_their_pages,
+          pddb_engine_fills_every_free_page_and_loses_no_key,
+          pddb_engine_refuses_a_write_to_a_full_image_and_goes_on,
+          pddb_engine_handles_of_a_locked_basis_fail,
+          pddb_engine_read_ahead_gives_the_bytes_of_the_key_as_they_are_now,
+          pddb_engine_reads_hold_back_no_commit_and_no_other_reader,
+          pddb_engine_rejects_bad_names,
+          pddb_engine_says_what_is_there_and_where_new_keys_go,
+          pddb_engine_copies_a_name_only_when_it_fits_and_holds_no_nul,
+          pddb_deniability_images_with_0_1_3_bases_look_alike,
+          pddb_deniability_check_catches_a_plain_page,
+          pddb_wrong_password_and_missing_basis_answer_alike,
+          pddb_crash_kill_9_during_writes_loses_nothing_synced,
+          pddb_format_makes_a_file_of_the_size_asked) },
+  };
+
   pddb_system_cheap_kdf();
   if (argc == 4 && strcmp(argv[1], "writer") == 0)
     return role_writer(argv[2], (unsigned)atoi(argv[3]));
-  return harness_run(pddb_suite());
+  return harness_run(harness_suite("pddb", cases));
 }

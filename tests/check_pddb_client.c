@@ -404,28 +404,20 @@ START_TEST(
 }
 END_TEST
 
-static Suite *
-client_suite(void)
-{
-  Suite *s = suite_create("pddb-client");
-  TCase *tc = harness_case(s, "wire", 60, false);
-
-  tcase_add_test(tc, pddb_client_opens_reads_and_closes_as_rust_std_does);
-  tcase_add_test(tc, pddb_client_creates_and_writes_as_rust_std_does);
-  tcase_add_test(
-      tc,
-      pddb_client_deletes_and_lists_as_rust_std_and_the_real_server_expect);
-  tcase_add_test(tc, pddb_client_refuses_names_a_std_path_cannot_carry);
-  tcase_add_test(
-      tc,
-      pddb_client_sends_the_password_in_the_desktop_extension_and_wipes_it);
-  return s;
-}
-
 int
 main(int argc, char **argv)
 {
+  const struct harness_case cases[] = {
+    { "wire", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          pddb_client_opens_reads_and_closes_as_rust_std_does,
+          pddb_client_creates_and_writes_as_rust_std_does,
+          pddb_client_deletes_and_lists_as_rust_std_and_the_real_server_expect,
+          pddb_client_refuses_names_a_std_path_cannot_carry,
+          pddb_client_sends_the_password_in_the_desktop_extension_and_wipes_it) },
+  };
+
   if (argc == 2 && strcmp(argv[1], "stand-in") == 0)
     return role_stand_in();
-  return harness_run(client_suite());
+  return harness_run(harness_suite("pddb-client", cases));
 }

@@ -1568,50 +1568,34 @@ START_TEST(pddb_server_xous_pddb_says_what_is_wrong_with_an_image)
 }
 END_TEST
 
-static Suite *
-server_suite(void)
-{
-  Suite *s = suite_create("pddb-server");
-  TCase *tc = harness_case(s, "server", 60, false);
-
-  tcase_add_test(tc, pddb_server_stores_and_finds_through_the_client_api);
-  tcase_add_test(tc, pddb_server_keeps_what_a_killed_client_wrote);
-  tcase_add_test(tc, pddb_server_wipes_the_key_of_a_locked_basis);
-  tcase_add_test(
-      tc, pddb_server_reads_what_changed_since_the_open_and_nothing_stale);
-  tcase_add_test(tc,
-                 pddb_server_keeps_no_value_after_its_read_or_its_basis_lock);
-  tcase_add_test(tc,
-                 pddb_server_killed_at_random_keeps_every_acknowledged_sync);
-  tcase_add_test(tc, pddb_server_frees_the_handles_of_a_dead_client);
-  tcase_add_test(tc, pddb_server_syncs_when_stopped_with_sigterm);
-  tcase_add_test(tc, pddb_server_command_works_on_a_running_server);
-  tcase_add_test(
-      tc, pddb_server_notes_keeps_notes_in_a_secret_basis_through_the_server);
-  tcase_add_test(tc, pddb_server_command_keeps_no_password_or_key_at_a_prompt);
-  tcase_add_test(
-      tc,
-      pddb_server_command_restores_the_terminal_after_ctrl_c_at_the_prompt);
-  tcase_add_test(
-      tc,
-      pddb_server_command_restores_the_terminal_after_sigterm_at_the_prompt);
-  tcase_add_test(
-      tc,
-      pddb_server_command_restores_the_terminal_while_stopped_at_the_prompt);
-  tcase_add_test(tc, pddb_server_command_without_a_server_says_so_and_returns);
-  tcase_add_test(tc, pddb_server_xous_pddb_says_what_is_wrong_with_an_image);
-  tcase_add_test(
-      tc, pddb_server_keeps_the_old_value_when_a_writer_dies_before_writing);
-  tcase_add_test(tc, pddb_server_keeps_an_empty_dictionary_the_client_made);
-  tcase_add_test(tc, pddb_server_wipes_the_password_from_the_lent_page);
-  tcase_add_test(
-      tc, pddb_server_command_refuses_a_value_over_8_mib_and_keeps_the_old);
-  return s;
-}
-
 int
 main(int argc, char **argv)
 {
+  const struct harness_case cases[] = {
+    { "server", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          pddb_server_stores_and_finds_through_the_client_api,
+          pddb_server_keeps_what_a_killed_client_wrote,
+          pddb_server_wipes_the_key_of_a_locked_basis,
+          pddb_server_reads_what_changed_since_the_open_and_nothing_stale,
+          pddb_server_keeps_no_value_after_its_read_or_its_basis_lock,
+          pddb_server_killed_at_random_keeps_every_acknowledged_sync,
+          pddb_server_frees_the_handles_of_a_dead_client,
+          pddb_server_syncs_when_stopped_with_sigterm,
+          pddb_server_command_works_on_a_running_server,
+          pddb_server_notes_keeps_notes_in_a_secret_basis_through_the_server,
+          pddb_server_command_keeps_no_password_or_key_at_a_prompt,
+          pddb_server_command_restores_the_terminal_after_ctrl_c_at_the_prompt,
+          pddb_server_command_restores_the_terminal_after_sigterm_at_the_prompt,
+          pddb_server_command_restores_the_terminal_while_stopped_at_the_prompt,
+          pddb_server_command_without_a_server_says_so_and_returns,
+          pddb_server_xous_pddb_says_what_is_wrong_with_an_image,
+          pddb_server_keeps_the_old_value_when_a_writer_dies_before_writing,
+          pddb_server_keeps_an_empty_dictionary_the_client_made,
+          pddb_server_wipes_the_password_from_the_lent_page,
+          pddb_server_command_refuses_a_value_over_8_mib_and_keeps_the_old) },
+  };
+
   pddb_system_cheap_kdf();
   if (argc == 3 && strcmp(argv[1], "writer") == 0)
     return role_writer(argv[2]);
@@ -1625,5 +1609,5 @@ main(int argc, char **argv)
     return role_opener(argv[2], argc == 4);
   if (argc >= 3 && strcmp(argv[1], "in-userns") == 0)
     return role_in_userns(argv + 2);
-  return harness_run(server_suite());
+  return harness_run(harness_suite("pddb-server", cases));
 }

@@ -397,30 +397,21 @@ START_TEST(pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
 }
 END_TEST
 
-static Suite *
-wire_suite(void)
-{
-  Suite *s = suite_create("pddb-wire");
-  TCase *tc = tcase_create("senres"), *ts;
-
-  tcase_add_test(
-      tc, pddb_wire_senres_writer_makes_the_bytes_rust_std_sends_for_an_open);
-  tcase_add_test(
-      tc,
-      pddb_wire_senres_reader_takes_back_every_field_and_rejects_a_short_record);
-  suite_add_tcase(s, tc);
-  ts = harness_case(s, "server", 60, false);
-  tcase_add_test(
-      ts, pddb_wire_std_file_calls_open_write_seek_read_and_close_a_key);
-  tcase_add_test(ts, pddb_wire_std_lists_stats_and_deletes_as_the_real_server);
-  tcase_add_test(
-      ts, pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer);
-  return s;
-}
-
 int
 main(void)
 {
+  const struct harness_case cases[] = {
+    { "senres", 0, HARNESS_UNIT,
+      .tests = HARNESS_TESTS(
+          pddb_wire_senres_writer_makes_the_bytes_rust_std_sends_for_an_open,
+          pddb_wire_senres_reader_takes_back_every_field_and_rejects_a_short_record) },
+    { "server", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          pddb_wire_std_file_calls_open_write_seek_read_and_close_a_key,
+          pddb_wire_std_lists_stats_and_deletes_as_the_real_server,
+          pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer) },
+  };
+
   pddb_system_cheap_kdf();
-  return harness_run(wire_suite());
+  return harness_run(harness_suite("pddb-wire", cases));
 }

@@ -993,46 +993,32 @@ START_TEST(pddb_wire_native_a_key_callback_hears_of_a_closing_basis)
 }
 END_TEST
 
-static Suite *
-native_suite(void)
-{
-  Suite *s = suite_create("pddb-wire-native");
-  TCase *tc = tcase_create("codec"), *ts;
-
-  tcase_add_test(
-      tc,
-      pddb_wire_native_codec_reads_and_rewrites_a_basis_request_byte_for_byte);
-  tcase_add_test(
-      tc, pddb_wire_native_codec_reads_and_rewrites_key_and_dict_requests);
-  tcase_add_test(
-      tc, pddb_wire_native_codec_writes_a_bulk_record_as_rkyv_lays_it_out);
-  tcase_add_test(tc,
-                 pddb_wire_native_codec_refuses_what_rkyv_would_not_accept);
-  suite_add_tcase(s, tc);
-  ts = harness_case(s, "server", 60, false);
-  tcase_add_test(ts, pddb_wire_native_bases_list_create_open_latest_and_close);
-  tcase_add_test(ts,
-                 pddb_wire_native_key_request_write_read_attributes_and_drop);
-  tcase_add_test(
-      ts, pddb_wire_native_keys_of_a_secret_basis_vanish_when_it_closes);
-  tcase_add_test(ts, pddb_wire_native_delete_key_and_dict);
-  tcase_add_test(ts, pddb_wire_native_key_listing_counts_then_packs_names);
-  tcase_add_test(ts, pddb_wire_native_dict_listing_by_index);
-  tcase_add_test(ts, pddb_wire_native_bulk_read_streams_records_until_last);
-  tcase_add_test(ts, pddb_wire_native_hostile_requests_come_back_unanswered);
-  tcase_add_test(ts,
-                 pddb_wire_native_device_opcodes_answer_without_the_hardware);
-  tcase_add_test(ts,
-                 pddb_wire_native_dict_bulk_delete_removes_the_listed_keys);
-  tcase_add_test(ts,
-                 pddb_wire_native_basis_monitor_answers_when_the_bases_change);
-  tcase_add_test(ts, pddb_wire_native_a_key_callback_hears_of_a_closing_basis);
-  return s;
-}
-
 int
 main(void)
 {
+  const struct harness_case cases[] = {
+    { "codec", 0, HARNESS_UNIT,
+      .tests = HARNESS_TESTS(
+          pddb_wire_native_codec_reads_and_rewrites_a_basis_request_byte_for_byte,
+          pddb_wire_native_codec_reads_and_rewrites_key_and_dict_requests,
+          pddb_wire_native_codec_writes_a_bulk_record_as_rkyv_lays_it_out,
+          pddb_wire_native_codec_refuses_what_rkyv_would_not_accept) },
+    { "server", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          pddb_wire_native_bases_list_create_open_latest_and_close,
+          pddb_wire_native_key_request_write_read_attributes_and_drop,
+          pddb_wire_native_keys_of_a_secret_basis_vanish_when_it_closes,
+          pddb_wire_native_delete_key_and_dict,
+          pddb_wire_native_key_listing_counts_then_packs_names,
+          pddb_wire_native_dict_listing_by_index,
+          pddb_wire_native_bulk_read_streams_records_until_last,
+          pddb_wire_native_hostile_requests_come_back_unanswered,
+          pddb_wire_native_device_opcodes_answer_without_the_hardware,
+          pddb_wire_native_dict_bulk_delete_removes_the_listed_keys,
+          pddb_wire_native_basis_monitor_answers_when_the_bases_change,
+          pddb_wire_native_a_key_callback_hears_of_a_closing_basis) },
+  };
+
   pddb_system_cheap_kdf();
-  return harness_run(native_suite());
+  return harness_run(harness_suite("pddb-wire-native", cases));
 }

@@ -282,35 +282,22 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-processes_suite(void)
-{
-  Suite *s = suite_create("processes");
-  TCase *tc;
-
-  tc = harness_case(s, "processes", 30, true);
-  tcase_add_test(
-      tc, processes_get_process_id_gives_each_process_its_own_pid_from_2_up);
-  tcase_add_test(
-      tc, processes_create_thread_and_join_thread_return_each_threads_value);
-  tcase_add_test(tc, processes_threads_nobody_joins_do_not_use_the_tids_up);
-  tcase_add_test(
-      tc,
-      processes_join_thread_on_the_calling_thread_gives_thread_not_available);
-  tcase_add_test(
-      tc,
-      processes_system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop);
-
-  tc = harness_case(s, "death", 30, true);
-  tcase_add_test(
-      tc, processes_a_server_killed_with_sigkill_fails_its_blocked_clients);
-  tcase_add_test(
-      tc, processes_a_client_killed_mid_call_does_not_disturb_the_server);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(processes_suite());
+  const struct harness_case cases[] = {
+    { "processes", 30, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          processes_get_process_id_gives_each_process_its_own_pid_from_2_up,
+          processes_create_thread_and_join_thread_return_each_threads_value,
+          processes_threads_nobody_joins_do_not_use_the_tids_up,
+          processes_join_thread_on_the_calling_thread_gives_thread_not_available,
+          processes_system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop) },
+    { "death", 30, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          processes_a_server_killed_with_sigkill_fails_its_blocked_clients,
+          processes_a_client_killed_mid_call_does_not_disturb_the_server) },
+  };
+
+  return harness_run(harness_suite("processes", cases));
 }

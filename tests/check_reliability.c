@@ -829,68 +829,40 @@ END_TEST
 
 /* ==== the suite =============================================================== */
 
-static Suite *
-reliability_suite(void)
-{
-  Suite *s = suite_create("reliability");
-  TCase *tc = harness_case(s, "joining", 60, false);
-
-  tcase_add_test(
-      tc,
-      reliability_xousd_closes_silent_connections_and_a_new_process_still_joins);
-  tcase_add_test(
-      tc,
-      reliability_xousd_out_of_descriptors_lets_a_process_in_past_silent_ones);
-  tcase_add_test(
-      tc,
-      reliability_xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers);
-  tcase_add_test(
-      tc,
-      reliability_a_process_whose_hello_goes_unanswered_fails_with_internal_error);
-
-  tc = harness_case(s, "descriptors", 60, false);
-  tcase_add_test(
-      tc,
-      reliability_a_server_out_of_descriptors_takes_the_waiting_message_later);
-
-  tc = harness_case(s, "pddb", 240, false);
-  tcase_add_test(
-      tc,
-      reliability_a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so);
-
-  tc = harness_case(s, "dead clients", 60, false);
-  tcase_add_test(
-      tc, reliability_the_ticktimer_lets_go_of_the_sleeps_of_dead_clients);
-  tcase_add_test(
-      tc,
-      reliability_no_process_fills_the_name_servers_table_and_live_names_resolve);
-  tcase_add_test(
-      tc,
-      reliability_a_name_with_a_limit_of_two_takes_new_clients_after_two_died);
-
-  tc = harness_case(s, "relayed lends", 60, false);
-  tcase_add_test(
-      tc,
-      reliability_a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns);
-
-  tc = harness_case(s, "memory", 60, false);
-  tcase_add_test(
-      tc, reliability_memory_lent_out_cannot_be_unmapped_until_it_comes_back);
-
-  tc = harness_case(s, "tracing", 60, false);
-  tcase_add_test(
-      tc,
-      reliability_a_trace_subscriber_that_never_reads_loses_events_not_speed);
-
-  tc = harness_case(s, "broker death", 60, false);
-  tcase_add_test(
-      tc,
-      reliability_a_busy_direct_pair_stops_with_internal_error_when_xousd_dies);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(reliability_suite());
+  const struct harness_case cases[] = {
+    { "joining", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_xousd_closes_silent_connections_and_a_new_process_still_joins,
+          reliability_xousd_out_of_descriptors_lets_a_process_in_past_silent_ones,
+          reliability_xousd_out_of_descriptors_refuses_a_process_at_once_and_recovers,
+          reliability_a_process_whose_hello_goes_unanswered_fails_with_internal_error) },
+    { "descriptors", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_a_server_out_of_descriptors_takes_the_waiting_message_later) },
+    { "pddb", 240, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_a_damaged_page_of_a_pddb_image_costs_what_it_held_and_says_so) },
+    { "dead clients", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_the_ticktimer_lets_go_of_the_sleeps_of_dead_clients,
+          reliability_no_process_fills_the_name_servers_table_and_live_names_resolve,
+          reliability_a_name_with_a_limit_of_two_takes_new_clients_after_two_died) },
+    { "relayed lends", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_a_dead_clients_unfetched_lend_leaves_xousd_when_its_pid_returns) },
+    { "memory", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_memory_lent_out_cannot_be_unmapped_until_it_comes_back) },
+    { "tracing", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_a_trace_subscriber_that_never_reads_loses_events_not_speed) },
+    { "broker death", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          reliability_a_busy_direct_pair_stops_with_internal_error_when_xousd_dies) },
+  };
+
+  return harness_run(harness_suite("reliability", cases));
 }

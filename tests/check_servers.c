@@ -268,36 +268,23 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-servers_suite(void)
-{
-  Suite *s = suite_create("servers");
-  TCase *tc;
-
-  tc = harness_case(s, "servers", 30, true);
-  tcase_add_test(tc,
-                 servers_create_server_with_address_twice_gives_server_exists);
-  tcase_add_test(tc,
-                 servers_a_name_held_by_another_process_gives_server_exists);
-  tcase_add_test(
-      tc,
-      servers_try_connect_to_a_missing_server_gives_server_not_found_at_once);
-  tcase_add_test(tc, servers_connect_waits_until_the_server_appears);
-  tcase_add_test(tc, servers_the_first_connection_of_a_process_gets_cid_2);
-  tcase_add_test(tc, servers_connecting_again_returns_the_same_cid);
-  tcase_add_test(tc,
-                 servers_disconnect_invalidates_the_cid_and_frees_its_slot);
-  tcase_add_test(tc, servers_the_33rd_connection_gives_out_of_memory);
-  tcase_add_test(
-      tc,
-      servers_receive_message_on_another_process_server_gives_server_not_found);
-  tcase_add_test(
-      tc, servers_destroy_server_wakes_blocked_clients_with_server_not_found);
-  return s;
-}
-
 int
 main(void)
 {
-  return harness_run(servers_suite());
+  const struct harness_case cases[] = {
+    { "servers", 30, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          servers_create_server_with_address_twice_gives_server_exists,
+          servers_a_name_held_by_another_process_gives_server_exists,
+          servers_try_connect_to_a_missing_server_gives_server_not_found_at_once,
+          servers_connect_waits_until_the_server_appears,
+          servers_the_first_connection_of_a_process_gets_cid_2,
+          servers_connecting_again_returns_the_same_cid,
+          servers_disconnect_invalidates_the_cid_and_frees_its_slot,
+          servers_the_33rd_connection_gives_out_of_memory,
+          servers_receive_message_on_another_process_server_gives_server_not_found,
+          servers_destroy_server_wakes_blocked_clients_with_server_not_found) },
+  };
+
+  return harness_run(harness_suite("servers", cases));
 }

@@ -168,7 +168,7 @@ elapsed(void)
 
 static pid_t server;
 
-/* After harness_case()'s broker: the server. */
+/* After the case's broker (HARNESS_BROKER): the server. */
 static void
 start_server(void)
 {
@@ -662,47 +662,34 @@ END_TEST
 
 /* ==== the suite ============================================================= */
 
-static Suite *
-ticktimer_suite(void)
-{
-  Suite *s = suite_create("ticktimer");
-  TCase *tc = harness_case(s, "server", 90, true);
-
-  tcase_add_checked_fixture(tc, start_server, NULL);
-  tcase_add_test(tc, ticktimer_elapsed_ms_grows_by_at_least_the_time_slept);
-  tcase_add_test(tc, ticktimer_sleep_50_ms_answers_after_at_least_50_ms);
-  tcase_add_test(tc, ticktimer_short_sleeps_never_end_early_on_either_clock);
-  tcase_add_test(
-      tc,
-      ticktimer_a_sleeper_is_answered_only_once_every_earlier_deadline_was);
-  tcase_add_test(tc, ticktimer_sleep_0_ms_answers_at_once);
-  tcase_add_test(tc,
-                 ticktimer_two_hundred_sleepers_in_eight_processes_all_wake);
-  tcase_add_test(tc, ticktimer_a_client_is_served_while_another_sleeps);
-  tcase_add_test(tc, ticktimer_version_is_a_string_starting_with_v);
-  tcase_add_test(
-      tc,
-      ticktimer_mutex_keeps_every_update_of_eight_threads_in_two_processes);
-  tcase_add_test(tc, ticktimer_unlocking_a_free_mutex_is_refused);
-  tcase_add_test(tc, ticktimer_cond_wait_with_a_timeout_times_out);
-  tcase_add_test(tc, ticktimer_notify_wakes_a_waiter_that_waits_forever);
-  tcase_add_test(tc, ticktimer_notify_with_nobody_waiting_wakes_nobody);
-  tcase_add_test(tc,
-                 ticktimer_only_the_server_itself_may_send_recalculate_sleep);
-  tcase_add_test(
-      tc, ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used);
-
-  tc = harness_case(s, "client", 90, true);
-  tcase_add_test(
-      tc,
-      ticktimer_version_client_sends_what_rust_sends_and_decodes_the_answer);
-  return s;
-}
-
 int
 main(int argc, char **argv)
 {
+  const struct harness_case cases[] = {
+    { "server", 90, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          ticktimer_elapsed_ms_grows_by_at_least_the_time_slept,
+          ticktimer_sleep_50_ms_answers_after_at_least_50_ms,
+          ticktimer_short_sleeps_never_end_early_on_either_clock,
+          ticktimer_a_sleeper_is_answered_only_once_every_earlier_deadline_was,
+          ticktimer_sleep_0_ms_answers_at_once,
+          ticktimer_two_hundred_sleepers_in_eight_processes_all_wake,
+          ticktimer_a_client_is_served_while_another_sleeps,
+          ticktimer_version_is_a_string_starting_with_v,
+          ticktimer_mutex_keeps_every_update_of_eight_threads_in_two_processes,
+          ticktimer_unlocking_a_free_mutex_is_refused,
+          ticktimer_cond_wait_with_a_timeout_times_out,
+          ticktimer_notify_wakes_a_waiter_that_waits_forever,
+          ticktimer_notify_with_nobody_waiting_wakes_nobody,
+          ticktimer_only_the_server_itself_may_send_recalculate_sleep,
+          ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used),
+      .setup = start_server },
+    { "client", 90, HARNESS_BROKER,
+      .tests = HARNESS_TESTS(
+          ticktimer_version_client_sends_what_rust_sends_and_decodes_the_answer) },
+  };
+
   if (argc > 1)
     return run_role(argc, argv);
-  return harness_run(ticktimer_suite());
+  return harness_run(harness_suite("ticktimer", cases));
 }

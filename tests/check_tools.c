@@ -1616,58 +1616,43 @@ END_TEST
 int
 main(void)
 {
-  Suite *s = suite_create("tools");
-  TCase *run = harness_case(s, "xous-run", 60, false);
-  TCase *ctl = harness_case(s, "xousctl", 60, false);
+  const struct harness_case cases[] = {
+    { "xous-run", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          tools_json_checker_tells_valid_from_invalid,
+          tools_bench_table_gathers_every_benchmark_file_into_one_table,
+          tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names,
+          tools_xous_run_exits_with_the_first_programs_status,
+          tools_xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory,
+          tools_xous_run_cleans_up_when_a_process_crashes,
+          tools_xous_run_reports_a_first_program_killed_by_a_signal,
+          tools_xous_run_runs_an_image_with_paths_relative_to_it,
+          tools_xous_run_ends_when_the_client_ends_and_stops_the_server,
+          tools_xous_run_until_ends_the_run_when_that_program_ends,
+          tools_xous_run_after_starts_a_program_once_its_name_is_registered,
+          tools_xous_run_image_keywords_after_and_until,
+          tools_xous_run_children_print_line_by_line,
+          tools_xous_run_socket_lets_xousctl_reach_the_run,
+          tools_xous_run_shell_runs_a_shell_inside_the_system) },
+    { "xousctl", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          tools_every_program_has_help_on_stdout_version_and_says_what_was_wrong,
+          tools_every_program_says_first_what_was_wrong_with_its_arguments,
+          tools_xousctl_ps_tells_what_each_thread_waits_in,
+          tools_xousctl_ps_lists_the_hello_server,
+          tools_xousctl_ps_keeps_utf8_process_names,
+          tools_xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving,
+          tools_xousctl_ps_counts_each_message_a_process_sent_once,
+          tools_xousctl_servers_hides_sids_unless_asked,
+          tools_xousctl_conns_shows_a_connection_to_the_server,
+          tools_xousctl_kill_kills_a_process,
+          tools_xousctl_shutdown_stops_the_broker,
+          tools_xousctl_trace_chrome_records_valid_json_with_messages,
+          tools_xousctl_trace_of_four_clients_nests_and_flows,
+          tools_xousctl_trace_text_names_processes_servers_and_kinds,
+          tools_xousctl_trace_begins_with_the_processes_and_servers_there,
+          tools_xousctl_without_a_broker_says_how_to_start_one) },
+  };
 
-  tcase_add_test(run, tools_json_checker_tells_valid_from_invalid);
-  tcase_add_test(
-      run, tools_bench_table_gathers_every_benchmark_file_into_one_table);
-  tcase_add_test(run,
-                 tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names);
-  tcase_add_test(run, tools_xous_run_exits_with_the_first_programs_status);
-  tcase_add_test(
-      run,
-      tools_xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory);
-  tcase_add_test(run, tools_xous_run_cleans_up_when_a_process_crashes);
-  tcase_add_test(run,
-                 tools_xous_run_reports_a_first_program_killed_by_a_signal);
-  tcase_add_test(run, tools_xous_run_runs_an_image_with_paths_relative_to_it);
-  tcase_add_test(
-      run, tools_xous_run_ends_when_the_client_ends_and_stops_the_server);
-  tcase_add_test(run,
-                 tools_xous_run_until_ends_the_run_when_that_program_ends);
-  tcase_add_test(
-      run, tools_xous_run_after_starts_a_program_once_its_name_is_registered);
-  tcase_add_test(run, tools_xous_run_image_keywords_after_and_until);
-  tcase_add_test(run, tools_xous_run_children_print_line_by_line);
-  tcase_add_test(run, tools_xous_run_socket_lets_xousctl_reach_the_run);
-  tcase_add_test(run, tools_xous_run_shell_runs_a_shell_inside_the_system);
-
-  tcase_add_test(
-      ctl,
-      tools_every_program_has_help_on_stdout_version_and_says_what_was_wrong);
-  tcase_add_test(
-      ctl, tools_every_program_says_first_what_was_wrong_with_its_arguments);
-  tcase_add_test(ctl, tools_xousctl_ps_tells_what_each_thread_waits_in);
-  tcase_add_test(ctl, tools_xousctl_ps_lists_the_hello_server);
-  tcase_add_test(ctl, tools_xousctl_ps_keeps_utf8_process_names);
-  tcase_add_test(
-      ctl, tools_xousctl_ps_shows_the_host_pid_and_an_idle_server_receiving);
-  tcase_add_test(ctl,
-                 tools_xousctl_ps_counts_each_message_a_process_sent_once);
-  tcase_add_test(ctl, tools_xousctl_servers_hides_sids_unless_asked);
-  tcase_add_test(ctl, tools_xousctl_conns_shows_a_connection_to_the_server);
-  tcase_add_test(ctl, tools_xousctl_kill_kills_a_process);
-  tcase_add_test(ctl, tools_xousctl_shutdown_stops_the_broker);
-  tcase_add_test(ctl,
-                 tools_xousctl_trace_chrome_records_valid_json_with_messages);
-  tcase_add_test(ctl, tools_xousctl_trace_of_four_clients_nests_and_flows);
-  tcase_add_test(ctl,
-                 tools_xousctl_trace_text_names_processes_servers_and_kinds);
-  tcase_add_test(
-      ctl, tools_xousctl_trace_begins_with_the_processes_and_servers_there);
-  tcase_add_test(ctl, tools_xousctl_without_a_broker_says_how_to_start_one);
-
-  return harness_run(s);
+  return harness_run(harness_suite("tools", cases));
 }

@@ -574,16 +574,38 @@ case_teardown(void)
   harness_cleanup();
 }
 
-TCase *
-harness_case(Suite *s, const char *name, int timeout, bool with_broker)
+static void
+add_case(Suite *s, const struct harness_case *c)
 {
-  TCase *tc = tcase_create(name);
+  TCase *tc = tcase_create(c->name);
+  const TTest *const *t;
+  const struct harness_loop *l;
 
-  if (with_broker)
+  /* Check runs set-ups in the order they were added, teardowns in the
+   * reverse: the harness's fixture goes first, so that it wraps the
+   * case's own. */
+  if (c->start == HARNESS_BROKER)
     tcase_add_checked_fixture(tc, case_setup_broker, case_teardown_broker);
-  else
+  else if (c->start == HARNESS_NOTHING)
     tcase_add_checked_fixture(tc, NULL, case_teardown);
-  tcase_set_timeout(tc, timeout);
+  if (c->setup != NULL || c->teardown != NULL)
+    tcase_add_checked_fixture(tc, c->setup, c->teardown);
+  if (c->timeout > 0)
+    tcase_set_timeout(tc, c->timeout);
+  for (t = c->tests; t != NULL && *t != NULL; t++)
+    tcase_add_test(tc, *t);
+  for (l = c->loops; l != NULL && l->test != NULL; l++)
+    tcase_add_loop_test(tc, l->test, 0, l->end);
   suite_add_tcase(s, tc);
-  return tc;
+}
+
+Suite *
+harness_suite_of(const char *name, const struct harness_case *cases, size_t n)
+{
+  Suite *s = suite_create(name);
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    add_case(s, &cases[i]);
+  return s;
 }

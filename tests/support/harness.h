@@ -48,13 +48,50 @@ void harness_global_cleanup(void);
  * per test (libxous joins the broker once per process), the root directory
  * made before and removed after. Returns the exit status for main. */
 int harness_run(Suite *s);
-/* Adds to s the test case name, with a timeout of timeout seconds: each of
- * its tests starts with a broker (with_broker; it must still be alive at
- * the end) or with nothing, and ends with harness_cleanup(). A fixture
- * the suite adds to the case runs inside that one (Check runs teardowns
- * in reverse): its set-up after the broker started, its teardown before
- * harness_cleanup(). */
-TCase *harness_case(Suite *s, const char *name, int timeout, bool with_broker);
+
+/* ---- a suite as a table of its cases, in its main() ---------------------- */
+
+/* What each test of a case starts with. */
+enum harness_start {
+  HARNESS_UNIT,    /* tests of code alone: no fixture of the harness */
+  HARNESS_NOTHING, /* nothing (the test starts what it needs) */
+  HARNESS_BROKER,  /* a broker, which must still be alive at the end */
+};
+
+/* A loop test: run once for each _i from 0 to end - 1. */
+struct harness_loop {
+  const TTest *test;
+  int end;
+};
+
+/* One test case: its name; its timeout in seconds (0: Check's default);
+ * what each test starts with, and but for HARNESS_UNIT each ends with
+ * harness_cleanup(); a fixture of the suite's own (either part may be
+ * NULL), which runs inside the harness's: its set-up after the broker
+ * started, its teardown before harness_cleanup(); its tests in the order
+ * they run (an array that ends with NULL, as HARNESS_TESTS makes), then
+ * its loop tests (ended by a NULL test, as HARNESS_LOOPS makes, or NULL). */
+struct harness_case {
+  const char *name;
+  int timeout;
+  enum harness_start start;
+  const TTest *const *tests;
+  SFun setup;
+  SFun teardown;
+  const struct harness_loop *loops;
+};
+
+#define HARNESS_TESTS(...) ((const TTest *const[]){ __VA_ARGS__, NULL })
+#define HARNESS_LOOPS(...)                                                    \
+  ((const struct harness_loop[]){ __VA_ARGS__, { NULL, 0 } })
+
+/* The suite name made of the n cases, in their order. The tables may go
+ * once it returns: Check keeps only the tests, names and fixtures. */
+Suite *harness_suite_of(const char *name, const struct harness_case *cases,
+                        size_t n);
+/* harness_suite(name, cases): the suite of every case of the array cases. */
+#define harness_suite(name, cases)                                            \
+  harness_suite_of((name), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* ---- the test's directory and broker ------------------------------------- */
 
