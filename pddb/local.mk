@@ -29,7 +29,7 @@ pddb_pddb_SOURCES = \
 	pddb/tool/term.c \
 	pddb/tool/term.h
 pddb_pddb_CFLAGS = $(PDDB_HOST_CFLAGS) $(BSD_CFLAGS)
-pddb_pddb_LDADD = $(PDDB_ENGINE_LIBS) $(BSD_LIBS)
+pddb_pddb_LDADD = runtime/tools/libcli.la $(PDDB_ENGINE_LIBS) $(BSD_LIBS)
 
 # The server tests alone, crash soak included (kill -9 of xous-pddb during
 # writes; also part of make check): `make soak-pddb`, to run them again.

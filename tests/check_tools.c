@@ -871,6 +871,8 @@ START_TEST(tools_every_program_says_first_what_was_wrong_with_its_arguments)
     { "xous-pddb", { "xous-pddb", "a", "b" }, "one IMAGE only" },
     { "pddb/pddb", { "pddb" }, "no command given" },
     { "pddb/pddb", { "pddb", "frob" }, "unknown command 'frob'" },
+    { "pddb/pddb", { "pddb", "--frob" }, "unknown option --frob" },
+    { "pddb/pddb", { "pddb", "--image" }, "--image needs a value" },
     { "xous-names",
       { "xous-names", "stray" },
       "unknown argument (try --help): stray" },

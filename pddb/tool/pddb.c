@@ -15,10 +15,10 @@
 #include <xous.h>
 #include <xous/names.h>
 #include <xous/pddb.h>
-#include <xous/version.h>
 
 #include "../engine.h"
 #include "term.h"
+#include "tools/cli.h"
 #include "tools/monotonic.h"
 
 #define CHUNK (256u * 1024u)
@@ -44,6 +44,9 @@ print_usage(FILE *f)
       "          lock NAME | bases | ls [[BASIS:]DICT] |\n"
       "          get [BASIS:]DICT KEY [FILE] | put [BASIS:]DICT KEY [FILE] |\n"
       "          rm [BASIS:]DICT [KEY] | stat [[BASIS:]DICT KEY] | sync\n");
+  fputs("Without --image (or PDDB_IMAGE), the command goes to the running "
+        "xous-pddb server.\nSee pddb(1).\n",
+        f);
 }
 
 /* A usage error: what was wrong, then the usage. */
@@ -762,15 +765,6 @@ connect_server(void)
   return 1;
 }
 
-static int
-help(void)
-{
-  print_usage(stdout);
-  printf("Without --image (or PDDB_IMAGE), the command goes to the running "
-         "xous-pddb server.\nSee pddb(1).\n");
-  return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -779,9 +773,7 @@ main(int argc, char **argv)
     { "unlock", required_argument, NULL, 'u' },
     { "password-fd", required_argument, NULL, 'p' },
     { "json", no_argument, NULL, 'j' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    XOUS_CLI_COMMON_OPTIONS,
   };
   const char *image = getenv("PDDB_IMAGE");
   char *unlocks[XOUS_PDDB_MAX_OPEN_BASES];
@@ -813,15 +805,8 @@ main(int argc, char **argv)
     case 'j':
       json = 1;
       break;
-    case 'h':
-      return help();
-    case 'V':
-      printf("pddb %s\n", xous_version_string());
-      return 0;
-    case ':':
-      return usage_error("%s needs a value", argv[optind - 1]);
     default:
-      return usage_error("unknown option %s", argv[optind - 1]);
+      return xous__cli_other_option(c, "pddb", print_usage, argv);
     }
   }
   if (optind >= argc)

@@ -1,5 +1,5 @@
 /*
- * What every command (xousd, xous-run, xousctl, xous-emu) does with
+ * What every command (xousd, xous-run, xousctl, xous-emu, pddb) does with
  * --help, --version and an option it does not know, said in one place so
  * that they all answer alike.
  */

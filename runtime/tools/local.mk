@@ -10,7 +10,7 @@ runtime_tools_libjson_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 runtime_tools_libjson_la_LIBADD = $(JANSSON_LIBS)
 
 # --help, --version and usage errors, alike in every command (xousd,
-# xousctl, xous-run, xous-emu).
+# xousctl, xous-run, xous-emu, pddb).
 noinst_LTLIBRARIES += runtime/tools/libcli.la
 runtime_tools_libcli_la_SOURCES = \
 	runtime/tools/cli.c \
