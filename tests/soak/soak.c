@@ -147,10 +147,10 @@ server_name(unsigned i, char name[17])
   snprintf(name, 17, "rel-soak-srv%04u", i % 10000);
 }
 
+/* The next slot of kids, cleared, with the file its output goes to. */
 static struct child *
-start_peer(bool server, unsigned index)
+new_child(void)
 {
-  char peer[PATH_MAX], name[17], key[16];
   struct child *c;
 
   if (nkids == MAX_CHILDREN) {
@@ -159,10 +159,19 @@ start_peer(bool server, unsigned index)
   }
   c = &kids[nkids++];
   memset(c, 0, sizeof *c);
+  snprintf(c->out, sizeof c->out, "%s/out-%u.txt", dir, nkids);
+  return c;
+}
+
+static struct child *
+start_peer(bool server, unsigned index)
+{
+  char peer[PATH_MAX], name[17], key[16];
+  struct child *c = new_child();
+
   c->server = server;
   c->index = index;
   snprintf(peer, sizeof peer, "%s/tests/helpers/hostile-peer", builddir);
-  snprintf(c->out, sizeof c->out, "%s/out-%u.txt", dir, nkids);
   server_name(index, name);
   c->start_us = now_us();
   if (server) {
@@ -365,18 +374,11 @@ static struct child *
 start_rel(const char *role, const char *arg)
 {
   char peer[PATH_MAX];
-  struct child *c;
+  struct child *c = new_child();
   const char *argv[] = { peer, role, arg, NULL };
 
-  if (nkids == MAX_CHILDREN) {
-    fprintf(stderr, "soak: too many children\n");
-    exit(2);
-  }
-  c = &kids[nkids++];
-  memset(c, 0, sizeof *c);
   c->index = UINT32_MAX;
   snprintf(peer, sizeof peer, "%s/tests/helpers/reliability-peer", builddir);
-  snprintf(c->out, sizeof c->out, "%s/out-%u.txt", dir, nkids);
   c->start_us = now_us();
   c->pid = spawn(c->out, argv);
   return c;
