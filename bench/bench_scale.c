@@ -34,6 +34,7 @@
 
 #include <xous.h>
 
+#include "bench.h"
 #include "tools/monotonic.h"
 #include "tools/procfs.h"
 
@@ -170,23 +171,19 @@ run_joiner(int report)
 
 /* ---- the parent ------------------------------------------------------------- */
 
+/* A child that dies with this process, remembered to be killed at the
+ * end. */
 static pid_t
 fork_child(void)
 {
-  pid_t parent = getpid();
-  pid_t pid = fork();
+  pid_t pid = bench_fork();
 
   if (pid < 0) {
     perror("bench_scale: fork");
     exit(2);
   }
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-      _exit(1);
-  } else {
+  if (pid > 0)
     kids[nkids++] = pid;
-  }
   return pid;
 }
 

@@ -46,12 +46,17 @@ bench_cpu_ns(pid_t pid)
 pid_t
 bench_fork(void)
 {
+  pid_t parent = getpid();
   pid_t pid;
 
   fflush(NULL);
   pid = fork();
-  if (pid == 0)
+  if (pid == 0) {
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* A parent that died before the prctl() sent no signal. */
+    if (getppid() != parent)
+      _exit(1);
+  }
   return pid;
 }
 

@@ -73,7 +73,8 @@ bench: bench-pddb
 # The scale benchmark: 250 processes, thousands of connections, a million
 # messages. `make bench-scale BENCH_SCALE_FLAGS=--quick` for a short run.
 noinst_PROGRAMS += bench/bench_scale
-bench_bench_scale_SOURCES = bench/bench_scale.c runtime/tools/procfs.h
+bench_bench_scale_SOURCES = bench/bench_scale.c bench/bench.h \
+	bench/broker.c runtime/tools/procfs.h
 BENCH_SCALE_FLAGS =
 
 .PHONY: bench-scale
