@@ -40,22 +40,34 @@
 #define STEP_NS 10
 #define STEPS_PER_US (1000 / STEP_NS)
 
+/* The two slices of a message: the caller's, from its send, and the
+ * server's, from its receive. */
+enum side { CALL, SERVE };
+
+static const char *const side_names[] = { "call", "serve" };
+
+/* One side of a message: the thread it is on, when it began there, and
+ * whether its slice is written. */
+struct msg_side {
+  unsigned pid, tid;
+  unsigned long long ns;
+  bool done;
+};
+
 struct open_msg {
   bool used, received, blocking;
-  bool call_done, serve_done; /* their slices are written */
   unsigned server;
   unsigned long long key;
   unsigned kind;
   unsigned long long id, flow;
-  unsigned client_pid, client_tid, server_pid, server_tid;
-  unsigned long long send_ns, recv_ns;
+  struct msg_side side[2]; /* by enum side */
 };
 
-/* What a thread is in the middle of. */
+/* What a thread is in the middle of: its blocking call, unanswered
+ * (CALL), and the message it received and holds (SERVE). */
 struct thread_state {
   bool named;
-  struct open_msg *call;  /* its blocking call, unanswered */
-  struct open_msg *serve; /* the message it received and holds */
+  struct open_msg *holds[2];
 };
 
 struct chrome {
@@ -225,7 +237,7 @@ slice(struct chrome *ch, unsigned pid, unsigned tid, unsigned long long ns,
   emit(ch, "X", pid, tid, ns,
        json_pack("{s:f,s:s,s:s,s:{s:i,s:o,s:i}}", "dur", (double)dur / 1000.0,
                  "cat", cat, "name", name, "args", "server", (int)m->server,
-                 "id", xous__json_u64(m->id), "from", (int)m->client_pid));
+                 "id", xous__json_u64(m->id), "from", (int)m->side[CALL].pid));
 }
 
 /* One point of a flow arrow; "e" binds it to the slice around ns. */
@@ -266,32 +278,42 @@ counters(struct chrome *ch, unsigned server, unsigned long long ns)
                  (int)ch->lends));
 }
 
-/* The caller's slice of a blocking call, ended at end_ns. */
+/* m begins on side s at pid/tid: a blocking message is held there until
+ * it ends, any other is a slice of its own at once. */
 static void
-end_call(struct chrome *ch, struct open_msg *m, unsigned long long end_ns)
+begin_side(struct chrome *ch, struct open_msg *m, enum side s, unsigned pid,
+           unsigned tid, unsigned long long ns)
 {
-  struct thread_state *t = thread_of(ch, m->client_pid, m->client_tid);
+  struct thread_state *t = thread_of(ch, pid, tid);
+  struct msg_side *d = &m->side[s];
 
-  if (m->call_done)
-    return;
-  slice(ch, m->client_pid, m->client_tid, m->send_ns, end_ns, "call", m);
-  m->call_done = true;
-  if (t != NULL && t->call == m)
-    t->call = NULL;
+  d->pid = pid;
+  d->tid = tid;
+  d->ns = ns;
+  if (m->blocking) {
+    if (t != NULL)
+      t->holds[s] = m;
+  } else {
+    slice(ch, pid, tid, ns, ns + 2, side_names[s], m);
+    d->done = true;
+  }
 }
 
-/* The server thread's slice of a message it received, ended at end_ns. */
+/* The slice of m on side s, ended at end_ns (the server's only once m
+ * was received). */
 static void
-end_serve(struct chrome *ch, struct open_msg *m, unsigned long long end_ns)
+end_side(struct chrome *ch, struct open_msg *m, enum side s,
+         unsigned long long end_ns)
 {
-  struct thread_state *t = thread_of(ch, m->server_pid, m->server_tid);
+  struct msg_side *d = &m->side[s];
+  struct thread_state *t = thread_of(ch, d->pid, d->tid);
 
-  if (m->serve_done || !m->received)
+  if (d->done || (s == SERVE && !m->received))
     return;
-  slice(ch, m->server_pid, m->server_tid, m->recv_ns, end_ns, "serve", m);
-  m->serve_done = true;
-  if (t != NULL && t->serve == m)
-    t->serve = NULL;
+  slice(ch, d->pid, d->tid, d->ns, end_ns, side_names[s], m);
+  d->done = true;
+  if (t != NULL && t->holds[s] == m)
+    t->holds[s] = NULL;
 }
 
 static void
@@ -310,33 +332,23 @@ forget(struct chrome *ch, struct open_msg *m)
 static void
 abandon(struct chrome *ch, struct open_msg *m, unsigned long long ns)
 {
-  end_call(ch, m, ns);
-  end_serve(ch, m, ns);
+  end_side(ch, m, CALL, ns);
+  end_side(ch, m, SERVE, ns);
   forget(ch, m);
 }
 
-/* A thread's next send: a call it still had open was answered before
- * (a thread in a blocking call sends nothing). */
+/* A thread's next send (CALL) or receive (SERVE) ends what it held on
+ * that side: a call it still had open was answered before (a thread in a
+ * blocking call sends nothing), and it is done with the message it
+ * received (any answer to it comes later, as a slice of its own). */
 static void
-caller_moves_on(struct chrome *ch, unsigned pid, unsigned tid,
-                unsigned long long ns)
+moves_on(struct chrome *ch, unsigned pid, unsigned tid, enum side s,
+         unsigned long long ns)
 {
   struct thread_state *t = thread_of(ch, pid, tid);
 
-  if (t != NULL && t->call != NULL)
-    end_call(ch, t->call, ns - 1);
-}
-
-/* A server thread's next receive: it is done with the message it held
- * (any answer to it comes later, as a slice of its own). */
-static void
-server_moves_on(struct chrome *ch, unsigned pid, unsigned tid,
-                unsigned long long ns)
-{
-  struct thread_state *t = thread_of(ch, pid, tid);
-
-  if (t != NULL && t->serve != NULL)
-    end_serve(ch, t->serve, ns - 1);
+  if (t != NULL && t->holds[s] != NULL)
+    end_side(ch, t->holds[s], s, ns - 1);
 }
 
 static void
@@ -344,8 +356,6 @@ on_send(struct chrome *ch, struct open_msg *m, const json_t *o, unsigned pid,
         unsigned tid, unsigned server, unsigned long long key,
         unsigned long long ns)
 {
-  struct thread_state *t = thread_of(ch, pid, tid);
-
   if (m->used)
     abandon(ch, m, ns - 1);
   memset(m, 0, sizeof *m);
@@ -356,19 +366,10 @@ on_send(struct chrome *ch, struct open_msg *m, const json_t *o, unsigned pid,
   m->blocking = m->kind == 1 || m->kind == 2 || m->kind == 5;
   m->id = xous__json_u(o, "id", 0);
   m->flow = ++ch->seq;
-  m->client_pid = pid;
-  m->client_tid = tid;
-  m->send_ns = ns;
   ch->queued[server]++;
   if (m->blocking && is_lend(m->kind))
     ch->lends++;
-  if (m->blocking) {
-    if (t != NULL)
-      t->call = m;
-  } else {
-    slice(ch, pid, tid, ns, ns + 2, "call", m);
-    m->call_done = true;
-  }
+  begin_side(ch, m, CALL, pid, tid, ns);
   flow(ch, "s", "message", pid, tid, ns + 1, m->flow);
   counters(ch, server, ns);
 }
@@ -377,21 +378,13 @@ static void
 on_receive(struct chrome *ch, struct open_msg *m, unsigned pid, unsigned tid,
            unsigned long long ns)
 {
-  struct thread_state *t = thread_of(ch, pid, tid);
-
   m->received = true;
-  m->server_pid = pid;
-  m->server_tid = tid;
-  m->recv_ns = ns;
   if (ch->queued[m->server] > 0)
     ch->queued[m->server]--;
+  begin_side(ch, m, SERVE, pid, tid, ns);
   if (m->blocking) {
-    if (t != NULL)
-      t->serve = m;
     flow(ch, "t", "message", pid, tid, ns + 1, m->flow);
   } else {
-    slice(ch, pid, tid, ns, ns + 2, "serve", m);
-    m->serve_done = true;
     flow(ch, "f", "message", pid, tid, ns + 1, m->flow);
     m->used = false;
   }
@@ -406,41 +399,43 @@ static void
 on_reply(struct chrome *ch, struct open_msg *m, unsigned pid, unsigned tid,
          unsigned long long ns)
 {
-  bool same_thread = m->received && m->server_pid == pid &&
-                     m->server_tid == tid && !m->serve_done;
+  struct msg_side *serve = &m->side[SERVE], *call = &m->side[CALL];
+  bool same_thread = m->received && serve->pid == pid && serve->tid == tid &&
+                     !serve->done;
 
   if (!m->received) {
     m->received = true;
-    m->recv_ns = ns;
+    serve->ns = ns;
     if (ch->queued[m->server] > 0)
       ch->queued[m->server]--;
   }
   if (same_thread) {
     flow(ch, "f", "message", pid, tid, ns + 1, m->flow);
-    end_serve(ch, m, ns + 2);
+    end_side(ch, m, SERVE, ns + 2);
   } else {
-    struct thread_state *t = thread_of(ch, m->server_pid, m->server_tid);
+    struct thread_state *t = thread_of(ch, serve->pid, serve->tid);
+    const struct open_msg *own = t != NULL ? t->holds[CALL] : NULL;
     unsigned long long end = ns - 1;
 
     /* The thread that received it ends its slice now, before a call of
      * its own that is still open, so that the two nest. */
-    if (t != NULL && t->call != NULL && t->call->send_ns <= end &&
-        t->call->send_ns > m->recv_ns)
-      end = t->call->send_ns - 1;
-    end_serve(ch, m, end);
-    m->server_pid = pid;
-    m->server_tid = tid;
-    m->recv_ns = ns;
-    m->serve_done = false;
+    if (own != NULL && own->side[CALL].ns <= end &&
+        own->side[CALL].ns > serve->ns)
+      end = own->side[CALL].ns - 1;
+    end_side(ch, m, SERVE, end);
+    serve->pid = pid;
+    serve->tid = tid;
+    serve->ns = ns;
+    serve->done = false;
     flow(ch, "f", "message", pid, tid, ns + 1, m->flow);
-    end_serve(ch, m, ns + 2);
+    end_side(ch, m, SERVE, ns + 2);
   }
-  if (!m->call_done) {
+  if (!call->done) {
     unsigned long long answer = ++ch->seq;
 
     flow(ch, "s", "answer", pid, tid, ns + 1, answer);
-    flow(ch, "f", "answer", m->client_pid, m->client_tid, ns + 1, answer);
-    end_call(ch, m, ns + 2);
+    flow(ch, "f", "answer", call->pid, call->tid, ns + 1, answer);
+    end_side(ch, m, CALL, ns + 2);
   }
   forget(ch, m);
   counters(ch, m->server, ns);
@@ -476,10 +471,10 @@ chrome_event(struct chrome *ch, const char *json)
     name_thread(ch, pid, tid);
 
   if (strcmp(ev, "send") == 0 && m != NULL) {
-    caller_moves_on(ch, pid, tid, ns);
+    moves_on(ch, pid, tid, CALL, ns);
     on_send(ch, m, o, pid, tid, server, key, ns);
   } else if (strcmp(ev, "receive") == 0 && m != NULL && m->used) {
-    server_moves_on(ch, pid, tid, ns);
+    moves_on(ch, pid, tid, SERVE, ns);
     on_receive(ch, m, pid, tid, ns);
   } else if (strcmp(ev, "reply") == 0 && m != NULL && m->used) {
     on_reply(ch, m, pid, tid, ns);
@@ -500,7 +495,7 @@ chrome_event(struct chrome *ch, const char *json)
     for (unsigned n = 0; n < MAX_OPEN; n++) {
       struct open_msg *x = &ch->msgs[n];
 
-      if (x->used && x->received && x->server_pid == pid)
+      if (x->used && x->received && x->side[SERVE].pid == pid)
         abandon(ch, x, ns);
     }
     /* Its PID may come back as another process, with threads of its
