@@ -479,7 +479,7 @@ START_TEST(tools_bench_table_gathers_every_benchmark_file_into_one_table)
   table = jget(&root, "table");
   ck_assert_ptr_nonnull(table);
   ck_assert_int_eq(table->type, J_ARR);
-  ck_assert_uint_eq(table->count, 12);
+  ck_assert_uint_eq(table->count, 13);
 
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     row = table_row(table, want[i].figure, want[i].floor);
