@@ -53,7 +53,10 @@
 
 #define XOUS_RING_MAGIC 0x58524e47u /* 'XRNG' */
 #define XOUS_PAGE_MAGIC 0x58535650u /* 'XSVP' */
-#define XOUS_RING_VERSION 1
+/* Bumped whenever the layout of a ring or of the server page changes
+ * (2: the server page's polling and served words moved to the line the
+ * server alone writes). */
+#define XOUS_RING_VERSION 2
 #define XOUS_RING_CELLS XOUS_QUEUE_DEPTH /* one queue's worth */
 #define XOUS_RING_ANSWERS 34             /* by client TID, 0..33 */
 #define XOUS_RING_PIDS 256               /* clients are told apart by PID */
