@@ -181,10 +181,14 @@ advance_virtual(const xous_envelope_t *env)
       (void)xous_return_scalar5(env->sender, XOUS_UNAVAILABLE, 0, 0, 0, 0);
     return;
   }
-  /* The clock is kept in nanoseconds; the opcode speaks milliseconds. */
-  target = ms > (TT_NEVER - 1 - now) / 1000000u ? TT_NEVER - 1
-                                                : now + ms * 1000000u;
-  while ((next = tt_earliest(&state)) <= target) {
+  /* The clock is kept in nanoseconds; the opcode speaks milliseconds.
+   * The target stops short of TT_NEVER whatever the clock reads, and a
+   * table with nothing timed (TT_NEVER) ends the walk: a clock already
+   * at the end must not make it go round for ever. */
+  target = now >= TT_NEVER - 1 || ms > (TT_NEVER - 1 - now) / 1000000u
+               ? TT_NEVER - 1
+               : now + ms * 1000000u;
+  while ((next = tt_earliest(&state)) != TT_NEVER && next <= target) {
     (void)tt_clock_set(next);
     expire();
   }
