@@ -60,6 +60,34 @@ waits_to_next_poll(struct xous__spin *sp, int peer)
   return n;
 }
 
+/* n probes of the peer in vain, each after the waits that lead to it. */
+static void
+probes_in_vain(struct xous__spin *sp, int peer, int n)
+{
+  for (int i = 0; i < n; i++)
+    (void)waits_to_next_poll(sp, peer);
+}
+
+/* The waits up to the next poll, which catches an answer that took ns. */
+static void
+next_poll_answered_after(struct xous__spin *sp, int peer, uint64_t took)
+{
+  while (answered_after(sp, peer, took) == 0)
+    continue;
+}
+
+/* No poll left, and the probes of a running and of a sleeping peer both
+ * at their rarest: one in 256 waits. */
+static void
+probes_at_their_rarest(struct xous__spin *sp)
+{
+  run_dry(sp);
+  for (int k = 0; k < 9; k++) {
+    (void)waits_to_next_poll(sp, RUNNING);
+    (void)waits_to_next_poll(sp, ASLEEP);
+  }
+}
+
 /* ---- a running peer ------------------------------------------------------ */
 
 START_TEST(wait_polls_not_at_all_when_xous_spin_ns_is_0)
@@ -149,10 +177,8 @@ START_TEST(wait_a_caught_probe_brings_the_poll_back_at_once)
   struct xous__spin sp = { 0 };
 
   run_dry(&sp);
-  for (int i = 0; i < 5; i++)
-    (void)waits_to_next_poll(&sp, RUNNING);
-  while (answered_after(&sp, RUNNING, 500) == 0)
-    continue;
+  probes_in_vain(&sp, RUNNING, 5);
+  next_poll_answered_after(&sp, RUNNING, 500);
   ck_assert_uint_eq(xous__spin_plan(&sp, MOST, RUNNING), 2000);
 }
 END_TEST
@@ -201,10 +227,8 @@ START_TEST(
   struct xous__spin sp = { 0 };
 
   run_dry(&sp);
-  for (int i = 0; i < 8; i++)
-    (void)waits_to_next_poll(&sp, RUNNING);
-  while (answered_after(&sp, ASLEEP, 65000) == 0)
-    continue;
+  probes_in_vain(&sp, RUNNING, 8);
+  next_poll_answered_after(&sp, ASLEEP, 65000);
   ck_assert_uint_eq(xous__spin_plan(&sp, MOST, RUNNING), MOST);
 }
 END_TEST
@@ -214,8 +238,7 @@ START_TEST(
 {
   struct xous__spin sp = { 0 };
 
-  for (int i = 0; i < 8; i++)
-    (void)waits_to_next_poll(&sp, ASLEEP);
+  probes_in_vain(&sp, ASLEEP, 8);
   answered_after(&sp, RUNNING, 500);
   ck_assert_uint_eq(xous__spin_plan(&sp, MOST, ASLEEP), 4 * MOST);
 }
@@ -265,13 +288,8 @@ START_TEST(wait_two_sides_that_both_sleep_come_back_to_polling)
   struct xous__spin *side[] = { &p.caller, &p.server };
   int n = 0;
 
-  for (int i = 0; i < 2; i++) {
-    run_dry(side[i]);
-    for (int k = 0; k < 9; k++) {
-      (void)waits_to_next_poll(side[i], RUNNING);
-      (void)waits_to_next_poll(side[i], ASLEEP);
-    }
-  }
+  for (int i = 0; i < 2; i++)
+    probes_at_their_rarest(side[i]);
   while (!round_trip(&p)) {
     n++;
     ck_assert_int_lt(n, 2 * 256);
@@ -286,11 +304,7 @@ START_TEST(wait_a_slow_peer_costs_one_probe_in_256_waits)
   struct xous__spin sp = { 0 };
   unsigned polls[2] = { 0, 0 };
 
-  run_dry(&sp);
-  for (int k = 0; k < 9; k++) {
-    (void)waits_to_next_poll(&sp, RUNNING);
-    (void)waits_to_next_poll(&sp, ASLEEP);
-  }
+  probes_at_their_rarest(&sp);
   for (int i = 0; i < 256 * 10; i++)
     for (int peer = 0; peer < 2; peer++)
       polls[peer] += poll_in_vain(&sp, peer) != 0;
