@@ -248,10 +248,15 @@ PEER_SUPPORT = tests/support/peer.c tests/support/peer.h
 
 # Peers of one file each: automake builds NAME from NAME.c.
 check_PROGRAMS += \
-	tests/helpers/hostile-peer \
-	tests/helpers/names-peer \
 	tests/helpers/ring-vandal \
 	tests/helpers/xtest-sleeper
+
+check_PROGRAMS += tests/helpers/hostile-peer
+tests_helpers_hostile_peer_SOURCES = tests/helpers/hostile-peer.c \
+	$(PEER_SUPPORT)
+
+check_PROGRAMS += tests/helpers/names-peer
+tests_helpers_names_peer_SOURCES = tests/helpers/names-peer.c $(PEER_SUPPORT)
 
 check_PROGRAMS += tests/helpers/hosted-peer
 tests_helpers_hosted_peer_SOURCES = tests/helpers/hosted-peer.c $(PEER_SUPPORT)

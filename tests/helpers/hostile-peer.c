@@ -49,6 +49,10 @@
 
 #include "tools/monotonic.h"
 
+#include "../support/peer.h"
+
+const char *const peer_prog = "hostile-peer";
+
 #define STACK_SIZE (128 * 1024)
 #define MAX_KEYS 4096
 #define MAX_HELD 512
@@ -215,11 +219,7 @@ run_server(const char *name)
     xous_envelope_t env;
     const xous_scalar_msg_t *s = &env.body.scalar;
 
-    err = xous_receive_message(sid, &env);
-    if (err != XOUS_OK) {
-      printf("receive %s\n", xous_error_name(err));
-      return 1;
-    }
+    peer_receive(sid, &env);
     messages++;
     switch (env.body.kind) {
     case XOUS_MSG_SCALAR:

@@ -244,18 +244,7 @@ serve(const xous_envelope_t *env)
 static int
 role_server(int argc, char **argv)
 {
-  xous_sid_t sid;
-  xous_error_t err;
-
-  sid = peer_serve_named(argc, argv, usage);
-  for (;;) {
-    xous_envelope_t env;
-
-    err = xous_receive_message(sid, &env);
-    if (err != XOUS_OK)
-      peer_fail("receive_message", err);
-    serve(&env);
-  }
+  peer_serve_forever(argc, argv, usage, serve);
 }
 
 /* A server that never receives: what is sent to it stays queued in the

@@ -35,6 +35,9 @@
 #include <xous/names.h>
 
 #include "../../servers/names/wire.h"
+#include "../support/peer.h"
+
+const char *const peer_prog = "names-peer";
 
 static int
 serve(const char *name, unsigned limit)
@@ -54,11 +57,7 @@ serve(const char *name, unsigned limit)
   for (;;) {
     const xous_scalar_msg_t *m = &env.body.scalar;
 
-    err = xous_receive_message(sid, &env);
-    if (err != XOUS_OK) {
-      printf("receive %s\n", xous_error_name(err));
-      return 1;
-    }
+    peer_receive(sid, &env);
     if (env.body.kind != XOUS_MSG_BLOCKING_SCALAR)
       continue;
     switch (m->id) {

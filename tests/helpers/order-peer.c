@@ -83,12 +83,10 @@ run_collector(char **argv)
     if (err != XOUS_OK)
       peer_fail("scalar to the first sender", err);
     do {
-      if ((err = xous_receive_message(done, &env)) != XOUS_OK)
-        peer_fail("receive_message", err);
+      peer_receive(done, &env);
     } while (env.body.kind != XOUS_MSG_SCALAR || env.body.scalar.id != DONE);
     for (unsigned long n = 0; n < batch; n++) {
-      if ((err = xous_receive_message(collector, &env)) != XOUS_OK)
-        peer_fail("receive_message", err);
+      peer_receive(collector, &env);
       if (env.body.scalar.arg1 != v + n)
         printf("BAD want %lu got %lu from %lu\n", (unsigned long)(v + n),
                (unsigned long)env.body.scalar.arg1,
@@ -130,8 +128,7 @@ main(int argc, char **argv)
     xous_envelope_t env;
     const xous_scalar_msg_t *m = &env.body.scalar;
 
-    if ((err = xous_receive_message(self, &env)) != XOUS_OK)
-      peer_fail("receive_message", err);
+    peer_receive(self, &env);
     if (env.body.kind != XOUS_MSG_SCALAR)
       continue;
     if (m->id == QUIT)

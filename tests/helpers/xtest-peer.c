@@ -155,11 +155,10 @@ echo_loop(xous_sid_t sid)
   for (;;) {
     xous_envelope_t env;
     xous_word_t reply[5];
-    xous_error_t err = xous_receive_message(sid, &env);
+    xous_error_t err;
     unsigned n;
 
-    if (err != XOUS_OK)
-      peer_fail("receive_message", err);
+    peer_receive(sid, &env);
     n = echo_reply(&env, reply);
     err = send_reply(env.sender, reply, n);
     if (err != XOUS_OK)
@@ -219,10 +218,9 @@ pool_thread(void *arg)
   for (;;) {
     xous_envelope_t env;
     const xous_scalar_msg_t *s = &env.body.scalar;
-    xous_error_t err = xous_receive_message(pool_sid, &env);
+    xous_error_t err;
 
-    if (err != XOUS_OK)
-      peer_fail("receive_message", err);
+    peer_receive(pool_sid, &env);
     if (env.body.kind != XOUS_MSG_BLOCKING_SCALAR) {
       xous_word_t reply[5];
 
@@ -296,13 +294,17 @@ role_slow_server(int argc, char **argv)
       peer_fail("create_server", err);
   }
   printf("ready\n");
-  err = xous_receive_message(ctl, &env);
-  if (err != XOUS_OK)
-    peer_fail("receive_message", err);
+  peer_receive(ctl, &env);
   if (env.body.kind == XOUS_MSG_BLOCKING_SCALAR)
     xous_return_scalar1(env.sender, 0);
   printf("draining\n");
   echo_loop(sid);
+}
+
+static void
+say_received(const xous_envelope_t *env)
+{
+  printf("received %llu\n", (unsigned long long)env->sender);
 }
 
 /* Receives BlockingScalars and never answers them; prints
@@ -310,17 +312,7 @@ role_slow_server(int argc, char **argv)
 static int
 role_sleeper_server(int argc, char **argv)
 {
-  xous_sid_t sid;
-
-  sid = peer_serve_named(argc, argv, usage);
-  for (;;) {
-    xous_envelope_t env;
-    xous_error_t err = xous_receive_message(sid, &env);
-
-    if (err != XOUS_OK)
-      peer_fail("receive_message", err);
-    printf("received %llu\n", (unsigned long long)env.sender);
-  }
+  peer_serve_forever(argc, argv, usage, say_received);
 }
 
 /* Creates COUNT servers named PREFIX11 followed by five digits, from
@@ -350,10 +342,8 @@ role_many_servers(int argc, char **argv)
   for (;;) {
     xous_envelope_t env;
     xous_word_t reply[5];
-    xous_error_t err = xous_receive_message(first, &env);
 
-    if (err != XOUS_OK)
-      peer_fail("receive_message", err);
+    peer_receive(first, &env);
     send_reply(env.sender, reply, echo_reply(&env, reply));
   }
 }

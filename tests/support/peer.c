@@ -79,6 +79,29 @@ peer_serve_named(int argc, char **argv, void (*usage)(void))
 }
 
 void
+peer_receive(xous_sid_t sid, xous_envelope_t *env)
+{
+  xous_error_t err = xous_receive_message(sid, env);
+
+  if (err != XOUS_OK)
+    peer_fail("receive_message", err);
+}
+
+void
+peer_serve_forever(int argc, char **argv, void (*usage)(void),
+                   void (*serve)(const xous_envelope_t *env))
+{
+  xous_sid_t sid = peer_serve_named(argc, argv, usage);
+
+  for (;;) {
+    xous_envelope_t env;
+
+    peer_receive(sid, &env);
+    serve(&env);
+  }
+}
+
+void
 peer_never_receive(int argc, char **argv, void (*usage)(void))
 {
   peer_serve_named(argc, argv, usage);

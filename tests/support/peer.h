@@ -32,6 +32,13 @@ xous_sid_t peer_serve_named(int argc, char **argv, void (*usage)(void));
 /* The same server, which then never receives: what is sent to it stays
  * queued until the process is killed. */
 _Noreturn void peer_never_receive(int argc, char **argv, void (*usage)(void));
+/* The next message sid receives, into env; a failed receive is said and
+ * exits 1 (peer_fail). */
+void peer_receive(xous_sid_t sid, xous_envelope_t *env);
+/* The same server, which hands every message it receives to serve, until
+ * a receive fails (peer_receive). */
+_Noreturn void peer_serve_forever(int argc, char **argv, void (*usage)(void),
+                                  void (*serve)(const xous_envelope_t *env));
 
 /* A role of a helper program: its name on the command line, and what
  * runs it with the arguments after the name. */
