@@ -119,13 +119,16 @@ struct bench_args {
 
 /* The defaults, from $XOUS_BUILDDIR. */
 void bench_args_init(struct bench_args *a);
+/* From tools/cli.h, a desktop header: the rv32 benchmarks use this one. */
+struct xous_cli_option;
 /* Reads --quick, --json, --xousd and --help into a, and the program's own
- * options (own: a getopt_long table ending in a zero entry, own_letters
- * their letters; either may be NULL) through take(), which says false to
- * a wrong one. Returns -1 to go on, else the status to end with: 0 after
+ * options (own: a table as xous__cli_read() takes, ending in a NULL name,
+ * own_letters their letters; either may be NULL): those stored in their
+ * places there, the program's own through take(), which says false to a
+ * wrong one. Returns -1 to go on, else the status to end with: 0 after
  * --help (usage on stdout), 2 after a wrong option (usage on stderr). */
 int bench_args_read(int argc, char **argv, struct bench_args *a,
-                    const struct option *own, const char *own_letters,
+                    const struct xous_cli_option *own, const char *own_letters,
                     bool (*take)(int opt, const char *arg, void *ctx),
                     void *ctx, void (*usage)(FILE *out));
 

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "tools/cli.h"
 #include "results.h"
 
 #define REPS 5
@@ -593,46 +594,33 @@ usage(FILE *out)
           "                 held against the limits under the same load\n");
 }
 
-/* The options of bench_ipc's own, beside the common ones. */
-struct own_args {
-  struct ctx *c;
-  const char *limits;
-};
-
+/* --limits, bench_ipc's own option that is not stored as it is; p is
+ * where the path goes. */
 static bool
 take_option(int opt, const char *arg, void *p)
 {
-  struct own_args *o = p;
+  const char **limits = p;
 
-  switch (opt) {
-  case 'l':
-    /* $XOUS_LIMITS, when set, wins over the build's default. */
-    if (getenv("XOUS_LIMITS") == NULL || getenv("XOUS_LIMITS")[0] == '\0')
-      o->limits = arg;
-    return true;
-  case 'o':
-    o->c->only = arg;
-    return true;
-  case 'c':
-    o->c->contended = true;
-    return true;
-  default:
+  if (opt != 'l')
     return false;
-  }
+  /* $XOUS_LIMITS, when set, wins over the build's default. */
+  if (getenv("XOUS_LIMITS") == NULL || getenv("XOUS_LIMITS")[0] == '\0')
+    *limits = arg;
+  return true;
 }
 
 int
 main(int argc, char **argv)
 {
-  static const struct option own[] = {
-    { "limits", required_argument, NULL, 'l' },
-    { "only", required_argument, NULL, 'o' },
-    { "contended", no_argument, NULL, 'c' },
-    { NULL, 0, NULL, 0 }
-  };
   static struct figure f[F_COUNT];
   struct ctx c = { 0 };
-  struct own_args o = { &c, getenv("XOUS_LIMITS") };
+  const struct xous_cli_option own[] = {
+    { "limits", 'l', XOUS_CLI_OWN_VALUE, NULL },
+    { "only", 'o', XOUS_CLI_TEXT, &c.only },
+    { "contended", 'c', XOUS_CLI_SET, &c.contended },
+    { NULL, 0, XOUS_CLI_OWN, NULL }
+  };
+  const char *limits = getenv("XOUS_LIMITS");
   struct bench_limits lim;
   struct bench_target t[12];
   struct bench_args a;
@@ -641,10 +629,10 @@ main(int argc, char **argv)
   size_t nt;
   int status;
 
-  if (o.limits != NULL && o.limits[0] == '\0')
-    o.limits = NULL;
+  if (limits != NULL && limits[0] == '\0')
+    limits = NULL;
   bench_args_init(&a);
-  status = bench_args_read(argc, argv, &a, own, "l:o:c", take_option, &o,
+  status = bench_args_read(argc, argv, &a, own, "l:o:c", take_option, &limits,
                            usage);
   if (status >= 0)
     return status;
@@ -670,10 +658,9 @@ main(int argc, char **argv)
     print_cpu(f);
     return 0;
   }
-  printf("\nrunning %s (NOPIN=1) ...\n",
-         o.limits != NULL ? o.limits : "limits");
+  printf("\nrunning %s (NOPIN=1) ...\n", limits != NULL ? limits : "limits");
   fflush(stdout);
-  bench_limits_run(o.limits, &lim);
+  bench_limits_run(limits, &lim);
   stop_hogs();
   nt = c.contended ? targets_contended(f, &lim, t) : targets(f, &lim, t);
   bench_print_targets(t, nt);

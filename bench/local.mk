@@ -11,7 +11,7 @@ bench_bench_ipc_SOURCES = bench/bench_ipc.c bench/bench.h bench/broker.c \
 	bench/server.c bench/limits.c bench/report.c bench/options.c \
 	$(bench_results)
 bench_bench_ipc_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-bench_bench_ipc_LDADD = libxous.la $(JANSSON_LIBS)
+bench_bench_ipc_LDADD = runtime/tools/libcli.la libxous.la $(JANSSON_LIBS)
 
 # The standard servers: sleep accuracy, connect by name, boot, log rate.
 noinst_PROGRAMS += bench/bench_servers
@@ -19,7 +19,7 @@ bench_programs += bench/bench_servers
 bench_bench_servers_SOURCES = bench/bench_servers.c bench/bench.h \
 	bench/broker.c bench/report.c bench/options.c $(bench_results)
 bench_bench_servers_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-bench_bench_servers_LDADD = libxous.la $(JANSSON_LIBS)
+bench_bench_servers_LDADD = runtime/tools/libcli.la libxous.la $(JANSSON_LIBS)
 # Programs of the Xous hosted mode (TCP) beside native clients.
 noinst_PROGRAMS += bench/bench_hosted
 bench_programs += bench/bench_hosted

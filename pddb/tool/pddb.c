@@ -27,7 +27,7 @@
 static struct pddb_engine *eng; /* image mode */
 static xous_pddb_t db;          /* server mode */
 static int password_fd = -1;
-static int json;
+static bool json;
 static bool put_failed; /* image mode: close without syncing */
 
 static void
@@ -765,20 +765,49 @@ connect_server(void)
   return 1;
 }
 
+/* The --unlock bases, in the order given. */
+struct unlocks {
+  char *names[XOUS_PDDB_MAX_OPEN_BASES];
+  int n;
+};
+
+/* The options that are not stored as they are: --unlock and
+ * --password-fd, and --help, --version and the wrong ones. */
+static int
+own_option(int c, char **argv, void *ctx)
+{
+  struct unlocks *u = ctx;
+  uint32_t fd;
+
+  switch (c) {
+  case 'u':
+    if (u->n == XOUS_PDDB_MAX_OPEN_BASES - 1)
+      return usage_error("at most %d --unlock", u->n);
+    u->names[u->n++] = optarg;
+    return -1;
+  case 'p':
+    if (!parse_count(optarg, 1u << 20, &fd))
+      return usage_error("--password-fd %s: not a file descriptor", optarg);
+    password_fd = (int)fd;
+    return -1;
+  default:
+    return xous__cli_other_option(c, "pddb", print_usage, argv);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "image", required_argument, NULL, 'i' },
-    { "unlock", required_argument, NULL, 'u' },
-    { "password-fd", required_argument, NULL, 'p' },
-    { "json", no_argument, NULL, 'j' },
-    XOUS_CLI_COMMON_OPTIONS,
-  };
   const char *image = getenv("PDDB_IMAGE");
-  char *unlocks[XOUS_PDDB_MAX_OPEN_BASES];
-  int nunlock = 0, c, i, rc;
-  uint32_t fd;
+  const struct xous_cli_option opts[] = {
+    { "image", 'i', XOUS_CLI_TEXT, &image },
+    { "unlock", 'u', XOUS_CLI_OWN_VALUE, NULL },
+    { "password-fd", 'p', XOUS_CLI_OWN_VALUE, NULL },
+    { "json", 'j', XOUS_CLI_SET, &json },
+    XOUS_CLI_HELP_VERSION,
+  };
+  struct unlocks unlocks = { { NULL }, 0 };
+  int i, rc;
   const char *cmd;
   const struct command *found = NULL;
   xous_error_t err;
@@ -787,28 +816,9 @@ main(int argc, char **argv)
   if (argc > 1 && strcmp(argv[1], "format") == 0)
     return cmd_format(argc - 1, argv + 1);
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+:i:u:p:jhV", opts, NULL)) != -1) {
-    switch (c) {
-    case 'i':
-      image = optarg;
-      break;
-    case 'u':
-      if (nunlock == XOUS_PDDB_MAX_OPEN_BASES - 1)
-        return usage_error("at most %d --unlock", nunlock);
-      unlocks[nunlock++] = optarg;
-      break;
-    case 'p':
-      if (!parse_count(optarg, 1u << 20, &fd))
-        return usage_error("--password-fd %s: not a file descriptor", optarg);
-      password_fd = (int)fd;
-      break;
-    case 'j':
-      json = 1;
-      break;
-    default:
-      return xous__cli_other_option(c, "pddb", print_usage, argv);
-    }
-  }
+  rc = xous__cli_read(argc, argv, "+:i:u:p:jhV", opts, own_option, &unlocks);
+  if (rc >= 0)
+    return rc;
   if (optind >= argc)
     return usage_error("no command given");
   cmd = argv[optind++];
@@ -830,8 +840,8 @@ main(int argc, char **argv)
     return 1;
   }
   rc = 0;
-  for (i = 0; i < nunlock && rc == 0; i++) {
-    char *one[1] = { unlocks[i] };
+  for (i = 0; i < unlocks.n && rc == 0; i++) {
+    char *one[1] = { unlocks.names[i] };
 
     rc = cmd_basis("unlock", 1, one);
   }

@@ -9,8 +9,8 @@ runtime_tools_libjson_la_SOURCES = \
 runtime_tools_libjson_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 runtime_tools_libjson_la_LIBADD = $(JANSSON_LIBS)
 
-# --help, --version and usage errors, alike in every command (xousd,
-# xousctl, xous-run, xous-emu, pddb).
+# The reading of options, --help, --version and usage errors, alike in
+# every command (xousd, xousctl, xous-run, xous-emu, pddb, the benchmarks).
 noinst_LTLIBRARIES += runtime/tools/libcli.la
 runtime_tools_libcli_la_SOURCES = \
 	runtime/tools/cli.c \

@@ -1091,79 +1091,50 @@ await_end(bool keep_going)
 
 /* ==== main ================================================================== */
 
+/* The options that are not stored as they are: --seed, and --help,
+ * --version and the wrong ones. */
+static int
+own_option(int c, char **argv, void *ctx)
+{
+  char *end;
+  unsigned long long seed;
+
+  (void)ctx;
+  if (c != OPT_SEED)
+    return xous__cli_other_option(c, "xous-run", usage, argv);
+  errno = 0;
+  seed = strtoull(optarg, &end, 10);
+  if (errno != 0 || *end != '\0' || end == optarg || seed == 0) {
+    fprintf(stderr, "xous-run: --seed takes a number above 0\n");
+    return 2;
+  }
+  /* Read by xousd and the PDDB (test-only: see xous_test(3)). */
+  setenv("XOUS_SEED", optarg, 1);
+  return -1;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int
 parse_options(int argc, char **argv, struct run_options *o)
 {
-  static const struct option longopts[] = {
-    { "image", required_argument, NULL, 'i' },
-    { "until", required_argument, NULL, 'u' },
-    { "after", required_argument, NULL, 'a' },
-    { "socket", required_argument, NULL, 's' },
-    { "shell", no_argument, NULL, 'S' },
-    { "no-servers", no_argument, NULL, 'n' },
-    { "keep-going", no_argument, NULL, 'k' },
-    { "virtual-time", no_argument, NULL, OPT_VIRTUAL_TIME },
-    { "seed", required_argument, NULL, OPT_SEED },
-    { "verbose", no_argument, NULL, 'v' },
-    { "hosted", no_argument, NULL, 'H' },
-    XOUS_CLI_COMMON_OPTIONS,
+  const struct xous_cli_option options[] = {
+    { "image", 'i', XOUS_CLI_TEXT, &o->image },
+    { "until", 'u', XOUS_CLI_TEXT, &o->until },
+    { "after", 'a', XOUS_CLI_TEXT, &o->after },
+    { "socket", 's', XOUS_CLI_TEXT, &o->socket },
+    { "shell", 'S', XOUS_CLI_SET, &o->shell },
+    { "no-servers", 'n', XOUS_CLI_SET, &o->no_servers },
+    { "keep-going", 'k', XOUS_CLI_SET, &o->keep_going },
+    { "virtual-time", OPT_VIRTUAL_TIME, XOUS_CLI_SET, &virtual_time },
+    { "seed", OPT_SEED, XOUS_CLI_OWN_VALUE, NULL },
+    { "verbose", 'v', XOUS_CLI_SET, &o->verbose },
+    { "hosted", 'H', XOUS_CLI_SET, &o->hosted },
+    XOUS_CLI_HELP_VERSION,
   };
-  int c;
 
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+:i:u:a:s:SnkvhV", longopts, NULL)) !=
-         -1) {
-    switch (c) {
-    case 'i':
-      o->image = optarg;
-      break;
-    case 'u':
-      o->until = optarg;
-      break;
-    case 'a':
-      o->after = optarg;
-      break;
-    case 's':
-      o->socket = optarg;
-      break;
-    case 'S':
-      o->shell = true;
-      break;
-    case 'n':
-      o->no_servers = true;
-      break;
-    case 'k':
-      o->keep_going = true;
-      break;
-    case OPT_VIRTUAL_TIME:
-      virtual_time = true;
-      break;
-    case OPT_SEED: {
-      char *end;
-      unsigned long long seed;
-
-      errno = 0;
-      seed = strtoull(optarg, &end, 10);
-      if (errno != 0 || *end != '\0' || end == optarg || seed == 0) {
-        fprintf(stderr, "xous-run: --seed takes a number above 0\n");
-        return 2;
-      }
-      /* Read by xousd and the PDDB (test-only: see xous_test(3)). */
-      setenv("XOUS_SEED", optarg, 1);
-      break;
-    }
-    case 'v':
-      o->verbose = true;
-      break;
-    case 'H':
-      o->hosted = true;
-      break;
-    default:
-      return xous__cli_other_option(c, "xous-run", usage, argv);
-    }
-  }
-  return -1;
+  return xous__cli_read(argc, argv, "+:i:u:a:s:SnkvhV", options, own_option,
+                        NULL);
 }
 
 /* Children print line by line (libxous honours it, see xous(3)), so that

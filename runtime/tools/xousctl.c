@@ -1192,56 +1192,44 @@ static const struct command {
   { "fail", fail_arguments, run_fail },
 };
 
+/* The options that are not stored as they are: --duration, and --help,
+ * --version and the wrong ones. */
+static int
+own_option(int c, char **argv, void *ctx)
+{
+  struct options *o = ctx;
+  char *end;
+
+  if (c != 'd')
+    return xous__cli_other_option(c, "xousctl", usage, argv);
+  o->duration = strtod(optarg, &end);
+  if (*end != '\0' || end == optarg || !(o->duration > 0)) {
+    fprintf(stderr, "xousctl: --duration takes a positive number of "
+                    "seconds\n");
+    return EXIT_USAGE;
+  }
+  return -1;
+}
+
 /* Reads the options into o; returns -1 to go on, else the exit status. */
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-  static const struct option longopts[] = {
-    { "socket", required_argument, NULL, 's' },
-    { "json", no_argument, NULL, 'j' },
-    { "sids", no_argument, NULL, 'S' },
-    { "chrome", required_argument, NULL, 'c' },
-    { "duration", required_argument, NULL, 'd' },
-    { "name", required_argument, NULL, 'n' },
-    XOUS_CLI_COMMON_OPTIONS,
+  const struct xous_cli_option options[] = {
+    { "socket", 's', XOUS_CLI_TEXT, &o->socket },
+    { "json", 'j', XOUS_CLI_SET, &o->json },
+    { "sids", 'S', XOUS_CLI_SET, &o->sids },
+    { "chrome", 'c', XOUS_CLI_TEXT, &o->chrome },
+    { "duration", 'd', XOUS_CLI_OWN_VALUE, NULL },
+    { "name", 'n', XOUS_CLI_TEXT, &o->name },
+    XOUS_CLI_HELP_VERSION,
   };
-  char *end;
-  int c;
 
   /* Names are UTF-8, whatever the user's locale: tables count their
    * columns as UTF-8 text. */
   if (setlocale(LC_CTYPE, "") == NULL || MB_CUR_MAX == 1)
     setlocale(LC_CTYPE, "C.UTF-8");
-  while ((c = getopt_long(argc, argv, "s:jc:d:n:hV", longopts, NULL)) != -1) {
-    switch (c) {
-    case 's':
-      o->socket = optarg;
-      break;
-    case 'j':
-      o->json = true;
-      break;
-    case 'S':
-      o->sids = true;
-      break;
-    case 'c':
-      o->chrome = optarg;
-      break;
-    case 'd':
-      o->duration = strtod(optarg, &end);
-      if (*end != '\0' || end == optarg || !(o->duration > 0)) {
-        fprintf(stderr, "xousctl: --duration takes a positive number of "
-                        "seconds\n");
-        return EXIT_USAGE;
-      }
-      break;
-    case 'n':
-      o->name = optarg;
-      break;
-    default:
-      return xous__cli_other_option(c, "xousctl", usage, argv);
-    }
-  }
-  return -1;
+  return xous__cli_read(argc, argv, "s:jc:d:n:hV", options, own_option, o);
 }
 
 /* The options that go with one command only; false after saying so. */

@@ -140,78 +140,73 @@ parse_count(const char *s, long max, unsigned *out)
   return true;
 }
 
+/* The options that are not stored as they are: the counts, and --help,
+ * --version and the wrong ones. */
+static int
+own_option(int c, char **argv, void *ctx)
+{
+  (void)ctx;
+  switch (c) {
+  case 'C':
+    if (!parse_count(optarg, XOUS_MAX_CONNECTIONS, &xd.opt.max_connections)) {
+      fprintf(stderr, "xousd: --max-connections takes 1..%d\n",
+              XOUS_MAX_CONNECTIONS);
+      return 2;
+    }
+    return -1;
+  case 'N':
+    /* PID 1 is the broker and PIDs are 8 bits: 254 others at most. */
+    if (!parse_count(optarg, XOUSD_MAX_PIDS - 2, &xd.opt.max_processes)) {
+      fprintf(stderr,
+              "xousd: --max-processes takes 1..%d (the device "
+              "allows %d; PIDs are 8 bits)\n",
+              XOUSD_MAX_PIDS - 2, XOUS_MAX_PROCESSES);
+      return 2;
+    }
+    return -1;
+  case 'S':
+  case 'P':
+    /* Above 256 two servers would share a sender word's index bits. */
+    if (!parse_count(optarg, XOUSD_MAX_SERVERS,
+                     c == 'S' ? &xd.opt.max_servers
+                              : &xd.opt.process_servers)) {
+      fprintf(stderr,
+              "xousd: --%s takes 1..%d (the sender word has 8 "
+              "bits of server index)\n",
+              c == 'S' ? "max-servers" : "process-servers", XOUSD_MAX_SERVERS);
+      return 2;
+    }
+    return -1;
+  default:
+    return xous__cli_other_option(c, "xousd", usage, argv);
+  }
+}
+
 /* Reads the options into xd.opt (and the hosted-mode address into
  * *hosted); returns -1 to go on, else the exit status. */
 static int
 parse_options(int argc, char **argv, const char **hosted)
 {
-  static const struct option longopts[] = {
-    { "foreground", no_argument, NULL, 'f' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "socket", required_argument, NULL, 's' },
-    { "max-connections", required_argument, NULL, 'C' },
-    { "max-servers", required_argument, NULL, 'S' },
-    { "process-servers", required_argument, NULL, 'P' },
-    { "max-processes", required_argument, NULL, 'N' },
-    { "hosted", required_argument, NULL, 'H' },
-    XOUS_CLI_COMMON_OPTIONS,
+  const struct xous_cli_option options[] = {
+    { "foreground", 'f', XOUS_CLI_SET, &xd.opt.foreground },
+    { "verbose", 'v', XOUS_CLI_COUNT, &xd.opt.verbose },
+    { "socket", 's', XOUS_CLI_TEXT, &xd.opt.socket_path },
+    { "max-connections", 'C', XOUS_CLI_OWN_VALUE, NULL },
+    { "max-servers", 'S', XOUS_CLI_OWN_VALUE, NULL },
+    { "process-servers", 'P', XOUS_CLI_OWN_VALUE, NULL },
+    { "max-processes", 'N', XOUS_CLI_OWN_VALUE, NULL },
+    { "hosted", 'H', XOUS_CLI_TEXT, hosted },
+    XOUS_CLI_HELP_VERSION,
   };
-  int c;
+  int status;
 
   xd.opt.max_connections = XOUS_MAX_CONNECTIONS;
   xd.opt.max_servers = XOUS_MAX_SERVERS;
   xd.opt.process_servers = 0; /* XOUSD_PROCESS_SERVERS, within max */
   xd.opt.max_processes = XOUS_MAX_PROCESSES;
-  while ((c = getopt_long(argc, argv, "fvs:hV", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'f':
-      xd.opt.foreground = true;
-      break;
-    case 'v':
-      xd.opt.verbose++;
-      break;
-    case 's':
-      xd.opt.socket_path = optarg;
-      break;
-    case 'C':
-      if (!parse_count(optarg, XOUS_MAX_CONNECTIONS,
-                       &xd.opt.max_connections)) {
-        fprintf(stderr, "xousd: --max-connections takes 1..%d\n",
-                XOUS_MAX_CONNECTIONS);
-        return 2;
-      }
-      break;
-    case 'N':
-      /* PID 1 is the broker and PIDs are 8 bits: 254 others at most. */
-      if (!parse_count(optarg, XOUSD_MAX_PIDS - 2, &xd.opt.max_processes)) {
-        fprintf(stderr,
-                "xousd: --max-processes takes 1..%d (the device "
-                "allows %d; PIDs are 8 bits)\n",
-                XOUSD_MAX_PIDS - 2, XOUS_MAX_PROCESSES);
-        return 2;
-      }
-      break;
-    case 'S':
-    case 'P':
-      /* Above 256 two servers would share a sender word's index bits. */
-      if (!parse_count(optarg, XOUSD_MAX_SERVERS,
-                       c == 'S' ? &xd.opt.max_servers
-                                : &xd.opt.process_servers)) {
-        fprintf(stderr,
-                "xousd: --%s takes 1..%d (the sender word has 8 "
-                "bits of server index)\n",
-                c == 'S' ? "max-servers" : "process-servers",
-                XOUSD_MAX_SERVERS);
-        return 2;
-      }
-      break;
-    case 'H':
-      *hosted = optarg;
-      break;
-    default:
-      return xous__cli_other_option(c, "xousd", usage, argv);
-    }
-  }
+  status = xous__cli_read(argc, argv, "fvs:hV", options, own_option, NULL);
+  if (status >= 0)
+    return status;
   if (xd.opt.process_servers == 0)
     xd.opt.process_servers = XOUSD_PROCESS_SERVERS;
   if (xd.opt.process_servers > xd.opt.max_servers)

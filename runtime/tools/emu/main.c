@@ -26,19 +26,28 @@ usage(FILE *f)
              "  -V, --version  the version\n");
 }
 
+/* xous-emu has --help and --version only: any option ends the reading. */
+static int
+own_option(int c, char **argv, void *ctx)
+{
+  (void)ctx;
+  return xous__cli_other_option(c, "xous-emu", usage, argv);
+}
+
 /* Returns -1 to go on with argv[optind], else the exit status. */
 static int
 parse_options(int argc, char **argv)
 {
-  static const struct option longopts[] = {
-    XOUS_CLI_COMMON_OPTIONS,
+  static const struct xous_cli_option options[] = {
+    XOUS_CLI_HELP_VERSION,
   };
-  int c;
+  int status;
 
   opterr = 0;
   /* "+": the options after the program are the guest's. */
-  if ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1)
-    return xous__cli_other_option(c, "xous-emu", usage, argv);
+  status = xous__cli_read(argc, argv, "+hV", options, own_option, NULL);
+  if (status >= 0)
+    return status;
   if (optind >= argc) {
     fprintf(stderr, "xous-emu: no program given\n");
     usage(stderr);
