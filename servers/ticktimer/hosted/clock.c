@@ -14,20 +14,12 @@
 #include <time.h>
 
 #include "../platform.h"
+#include "tools/monotonic.h"
 
 /* Both set once, by the server's main thread, before the alarm runs; the
  * virtual clock is moved by the main thread only. */
 static int mode = -1;        /* -1 unknown, 0 real, 1 virtual */
 static uint64_t virtual_now; /* ns */
-
-static uint64_t
-monotonic_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 bool
 tt_clock_virtual(void)
@@ -59,10 +51,10 @@ tt_clock_ns(void)
   if (tt_clock_virtual())
     return virtual_now;
   if (!started) {
-    start = monotonic_ns();
+    start = (uint64_t)monotonic_ns();
     started = 1;
   }
-  return monotonic_ns() - start;
+  return (uint64_t)monotonic_ns() - start;
 }
 
 uint64_t
