@@ -142,61 +142,70 @@ password_for(const struct xous__pddb_basis_request *m, uint8_t code)
   return m->code == code && m->has_key ? password_of(m->key) : NULL;
 }
 
+/* An engine error and the code the real server answers it with. */
+struct answer {
+  xous_error_t err;
+  uint8_t code;
+};
+
+/* The code of err in answers (ending in XOUS_OK's); any other error is
+ * an internal one. */
 static uint8_t
-create_basis(struct pddb_engine *e, const char *name,
-             const struct xous__pddb_basis_request *m)
+code_of(xous_error_t err, const struct answer *answers)
 {
-  const char *pw = password_for(m, XOUS__PDDB_REQ_CREATE);
+  for (; answers->err != XOUS_OK; answers++)
+    if (answers->err == err)
+      return answers->code;
+  return err == XOUS_OK ? answers->code : XOUS__PDDB_REQ_INTERNAL_ERROR;
+}
+
+/* CreateBasis (made, then locked again) or
+ * OpenBasis, with the password made from the request's key. */
+static uint8_t
+create_or_open_basis(struct pddb_engine *e, const char *name,
+                     const struct xous__pddb_basis_request *m, bool create)
+{
+  static const struct answer created[] = {
+    { XOUS_SERVER_EXISTS, XOUS__PDDB_REQ_DUPLICATE_ENTRY },
+    { XOUS_OUT_OF_MEMORY, XOUS__PDDB_REQ_NO_FREE_SPACE },
+    { XOUS_OK, XOUS__PDDB_REQ_NO_ERR },
+  };
+  /* A wrong key and a basis that is not there look the same. */
+  static const struct answer opened[] = {
+    { XOUS_NOT_FOUND, XOUS__PDDB_REQ_ACCESS_DENIED },
+    { XOUS_INVALID_STRING, XOUS__PDDB_REQ_ACCESS_DENIED },
+    { XOUS_OK, XOUS__PDDB_REQ_NO_ERR },
+  };
+  const char *pw = password_for(m, create ? XOUS__PDDB_REQ_CREATE
+                                          : XOUS__PDDB_REQ_OPEN);
   xous_error_t err;
 
   if (pw == NULL)
     return XOUS__PDDB_REQ_INTERNAL_ERROR;
+  if (!create)
+    return code_of(pddb_basis_unlock(e, name, pw, HEX_PASSWORD_LEN), opened);
   err = pddb_basis_create(e, name, pw, HEX_PASSWORD_LEN);
   if (err == XOUS_OK)
     err = pddb_basis_lock(e, name);
-  if (err == XOUS_OK)
-    return XOUS__PDDB_REQ_NO_ERR;
-  if (err == XOUS_SERVER_EXISTS)
-    return XOUS__PDDB_REQ_DUPLICATE_ENTRY;
-  if (err == XOUS_OUT_OF_MEMORY)
-    return XOUS__PDDB_REQ_NO_FREE_SPACE;
-  return XOUS__PDDB_REQ_INTERNAL_ERROR;
-}
-
-static uint8_t
-open_basis(struct pddb_engine *e, const char *name,
-           const struct xous__pddb_basis_request *m)
-{
-  const char *pw = password_for(m, XOUS__PDDB_REQ_OPEN);
-  xous_error_t err;
-
-  if (pw == NULL)
-    return XOUS__PDDB_REQ_INTERNAL_ERROR;
-  err = pddb_basis_unlock(e, name, pw, HEX_PASSWORD_LEN);
-  if (err == XOUS_OK)
-    return XOUS__PDDB_REQ_NO_ERR;
-  /* A wrong key and a basis that is not there look the same. */
-  if (err == XOUS_NOT_FOUND || err == XOUS_INVALID_STRING)
-    return XOUS__PDDB_REQ_ACCESS_DENIED;
-  return XOUS__PDDB_REQ_INTERNAL_ERROR;
+  return code_of(err, created);
 }
 
 static uint8_t
 close_or_delete_basis(struct pddb_engine *e, const char *name, bool delete,
                       uint8_t code)
 {
-  xous_error_t err;
+  static const struct answer closed[] = {
+    { XOUS_NOT_FOUND, XOUS__PDDB_REQ_NOT_FOUND },
+    { XOUS_OK, XOUS__PDDB_REQ_NO_ERR },
+  };
 
   /* The real server tells the keys' callbacks first, whatever follows. */
   xous__native_notify_keys(e);
   if (code != (delete ? XOUS__PDDB_REQ_DELETE : XOUS__PDDB_REQ_CLOSE))
     return XOUS__PDDB_REQ_INTERNAL_ERROR;
-  err = delete ? pddb_basis_delete(e, name) : pddb_basis_lock(e, name);
-  if (err == XOUS_OK)
-    return XOUS__PDDB_REQ_NO_ERR;
-  if (err == XOUS_NOT_FOUND)
-    return XOUS__PDDB_REQ_NOT_FOUND;
-  return XOUS__PDDB_REQ_INTERNAL_ERROR;
+  return code_of(delete ? pddb_basis_delete(e, name)
+                        : pddb_basis_lock(e, name),
+                 closed);
 }
 
 /* LatestBasis, CreateBasis, OpenBasis, CloseBasis, DeleteBasis: a
@@ -224,10 +233,8 @@ basis_request(struct xous__native_req *r, unsigned op)
     (void)xous__pddb_basis_request_write(r->page, r->cap, &m, &r->answer_used);
     return;
   case OP_CREATE_BASIS:
-    m.code = create_basis(r->e, name, &m);
-    break;
   case OP_OPEN_BASIS:
-    m.code = open_basis(r->e, name, &m);
+    m.code = create_or_open_basis(r->e, name, &m, op == OP_CREATE_BASIS);
     break;
   default:
     m.code = close_or_delete_basis(r->e, name, op == OP_DELETE_BASIS, m.code);
