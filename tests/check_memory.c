@@ -74,6 +74,24 @@ map_pages_filled(size_t pages, int byte)
   return r;
 }
 
+/* What most tests start with: mem-peer's server on a fresh name, connected
+ * to, and pages of the test's own to lend or send it. */
+struct lender {
+  pid_t srv;
+  xous_cid_t cid;
+  xous_range_t r;
+  unsigned char *p; /* r.addr */
+};
+
+static struct lender
+lender_start(const char *name, xous_range_t r)
+{
+  struct lender t = { .r = r, .p = r.addr };
+
+  t.srv = start_mem_server(name, &t.cid);
+  return t;
+}
+
 /* ---- a second mapping of a range's memory object ----------------------------- */
 
 /* Walks /proc/self/maps: the inode and file offset of the mapping at p
@@ -242,12 +260,12 @@ receive_bounded(xous_sid_t sid, xous_envelope_t *env)
   }
 }
 
-/* Makes the server sid (named name) and has a mem-peer lend it pages
- * pages mutably (message id 5); *env gets the lend. Returns the peer. */
+/* Makes the server named name and has a mem-peer lend it pages pages
+ * mutably (message id 5); *env gets the lend. Returns the peer. */
 static pid_t
-lent_pages(const char *name, xous_sid_t sid, const char *pages,
-           xous_envelope_t *env)
+lent_pages(const char *name, const char *pages, xous_envelope_t *env)
 {
+  xous_sid_t sid = xous_sid_from_name(name);
   pid_t client;
 
   ck_assert_int_eq(xous_create_server_with_address(sid, NULL), XOUS_OK);
@@ -319,39 +337,31 @@ broker_objects_settle(enum objects kind, int want)
 
 START_TEST(memory_mutable_lend_leaves_the_server_bytes_at_the_address_lent)
 {
-  xous_cid_t cid;
-  xous_range_t r;
   size_t off = 0, valid = 0, i;
-  unsigned char *p;
   xous_error_t err;
+  struct lender t = lender_start(name16("mem-fill", 1),
+                                 map_pages_filled(4, 'a'));
 
-  start_mem_server(name16("mem-fill", 1), &cid);
-  r = map_pages_filled(4, 'a');
-  p = r.addr;
-  err = xous_lend_mut(cid, MEM_FILL, p, r.len, 0x5a, 3, &off, &valid);
+  err = xous_lend_mut(t.cid, MEM_FILL, t.p, t.r.len, 0x5a, 3, &off, &valid);
   ck_assert_msg(err == XOUS_OK, "lend_mut: %s", xous_error_name(err));
   ck_assert_uint_eq(off, 0x5a);
-  ck_assert_uint_eq(valid, r.len);
-  for (i = 0; i < r.len; i++)
-    ck_assert_msg(p[i] == 0x5a, "byte %zu is %#x, not the server's 0x5a", i,
-                  p[i]);
-  ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
+  ck_assert_uint_eq(valid, t.r.len);
+  for (i = 0; i < t.r.len; i++)
+    ck_assert_msg(t.p[i] == 0x5a, "byte %zu is %#x, not the server's 0x5a", i,
+                  t.p[i]);
+  ck_assert_int_eq(xous_unmap_memory(t.r), XOUS_OK);
 }
 END_TEST
 
 START_TEST(memory_a_server_write_reaches_the_lender_pages_before_the_return)
 {
-  xous_cid_t cid;
-  xous_range_t r;
   unsigned char *q;
-  pid_t srv;
+  struct lender t = lender_start(name16("mem-share", 1), map_pages(2));
 
-  srv = start_mem_server(name16("mem-share", 1), &cid);
-  r = map_pages(2);
-  q = second_mapping(r.addr, r.len);
-  memset(r.addr, 'a', r.len);
-  lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, r.addr, r.len);
-  expect_line(srv, "holding 104",
+  q = second_mapping(t.r.addr, t.r.len);
+  memset(t.r.addr, 'a', t.r.len);
+  lend_start(t.cid, XOUS_MSG_LEND_MUT, MEM_HOLD, t.r.addr, t.r.len);
+  expect_line(t.srv, "holding 104",
               BOUND_MS); /* 'h' of the mark the server wrote */
   /* The lend is still held: only shared pages can show the mark yet. */
   ck_assert_msg(memcmp(q, HOLD_MARK, sizeof HOLD_MARK) == 0,
@@ -359,30 +369,26 @@ START_TEST(memory_a_server_write_reaches_the_lender_pages_before_the_return)
                 "before the return (a copy?): '%.16s'",
                 (const char *)q);
   ck_assert(!atomic_load(&call.done));
-  lend_release(cid);
+  lend_release(t.cid);
   ck_assert_uint_eq(call.ret_valid, 7);
-  ck_assert_mem_eq(r.addr, HOLD_MARK, sizeof HOLD_MARK);
-  munmap(q, r.len);
+  ck_assert_mem_eq(t.r.addr, HOLD_MARK, sizeof HOLD_MARK);
+  munmap(q, t.r.len);
 }
 END_TEST
 
 START_TEST(memory_a_lender_write_during_a_lend_is_seen_by_the_server)
 {
-  xous_cid_t cid;
-  xous_range_t r;
   unsigned char *q;
-  pid_t srv;
+  struct lender t = lender_start(name16("mem-share", 2), map_pages(1));
 
-  srv = start_mem_server(name16("mem-share", 2), &cid);
-  r = map_pages(1);
-  q = second_mapping(r.addr, r.len);
-  ((unsigned char *)r.addr)[0] = 'x';
-  lend_start(cid, XOUS_MSG_LEND, MEM_HOLD, r.addr, r.len);
-  expect_line(srv, "holding 120", BOUND_MS);
+  q = second_mapping(t.r.addr, t.r.len);
+  ((unsigned char *)t.r.addr)[0] = 'x';
+  lend_start(t.cid, XOUS_MSG_LEND, MEM_HOLD, t.r.addr, t.r.len);
+  expect_line(t.srv, "holding 120", BOUND_MS);
   q[0] = 'y'; /* while the server holds the lend */
-  lend_release(cid);
-  expect_line(srv, "saw 121", BOUND_MS);
-  munmap(q, r.len);
+  lend_release(t.cid);
+  expect_line(t.srv, "saw 121", BOUND_MS);
+  munmap(q, t.r.len);
 }
 END_TEST
 
@@ -398,54 +404,49 @@ static const struct {
 
 START_TEST(memory_a_mutable_lend_makes_the_lender_range_fault_until_the_return)
 {
-  xous_cid_t cid;
-  xous_range_t r;
-  unsigned char *p;
   size_t last;
-  pid_t srv;
+  struct lender t = lender_start(name16("mem-prot", 1 + _i),
+                                 map_pages(prot_cases[_i].pages));
 
-  srv = start_mem_server(name16("mem-prot", 1 + _i), &cid);
-  r = map_pages(prot_cases[_i].pages);
-  p = r.addr;
-  last = r.len - 1;
+  last = t.r.len - 1;
   if (prot_cases[_i].every_page)
-    memset(p, 'f', r.len);
-  p[last] = 'e';
+    memset(t.p, 'f', t.r.len);
+  t.p[last] = 'e';
   for (int round = 0; round < 3; round++) {
     xous_word_t hold = prot_cases[_i].every_page || round == 1 ? MEM_HOLD_PAGES
                                                                : MEM_HOLD;
     char line[64];
 
-    ck_assert(!probe_write_faults(p + PAGE, 'b'));
-    lend_start(cid, XOUS_MSG_LEND_MUT, hold, p, r.len);
+    ck_assert(!probe_write_faults(t.p + PAGE, 'b'));
+    lend_start(t.cid, XOUS_MSG_LEND_MUT, hold, t.p, t.r.len);
     /* Four lines a round: holding, release, returned, after-return. */
-    ck_assert_msg(harness_wait_nth_line(srv, 1 + 4 * (size_t)round, line,
+    ck_assert_msg(harness_wait_nth_line(t.srv, 1 + 4 * (size_t)round, line,
                                         sizeof line, BOUND_MS),
                   "no holding line");
     ck_assert_str_eq(line, "holding 104");
     /* Another thread of the lender (this one) touches the lent range. */
-    ck_assert_msg(probe_read_faults(p),
+    ck_assert_msg(probe_read_faults(t.p),
                   "reading a mutably lent page did not fault");
-    ck_assert_msg(probe_read_faults(p + PAGE + 17),
+    ck_assert_msg(probe_read_faults(t.p + PAGE + 17),
                   "reading the second lent page did not fault");
-    ck_assert_msg(probe_read_faults(p + last),
+    ck_assert_msg(probe_read_faults(t.p + last),
                   "reading the last page did not fault");
-    ck_assert_msg(probe_write_faults(p + 5, 'z'),
+    ck_assert_msg(probe_write_faults(t.p + 5, 'z'),
                   "writing a mutably lent page did not fault");
-    lend_release(cid);
-    ck_assert_msg(!probe_read_faults(p),
+    lend_release(t.cid);
+    ck_assert_msg(!probe_read_faults(t.p),
                   "the range still faults after the return");
-    ck_assert_msg(!probe_write_faults(p + PAGE, 'c'),
+    ck_assert_msg(!probe_write_faults(t.p + PAGE, 'c'),
                   "the range is not writable after the return");
-    ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
-    if (hold == MEM_HOLD_PAGES && r.len / 2 > PAGE)
-      ck_assert_mem_eq(p + r.len / 2, HOLD_MARK, sizeof HOLD_MARK);
-    ck_assert_int_eq(p[last], 'e');
-    ck_assert_msg(harness_wait_nth_line(srv, 4 + 4 * (size_t)round, line,
+    ck_assert_mem_eq(t.p, HOLD_MARK, sizeof HOLD_MARK);
+    if (hold == MEM_HOLD_PAGES && t.r.len / 2 > PAGE)
+      ck_assert_mem_eq(t.p + t.r.len / 2, HOLD_MARK, sizeof HOLD_MARK);
+    ck_assert_int_eq(t.p[last], 'e');
+    ck_assert_msg(harness_wait_nth_line(t.srv, 4 + 4 * (size_t)round, line,
                                         sizeof line, BOUND_MS),
                   "the server did not report its access after the return");
     ck_assert_str_eq(line, "after-return faulted");
-    memset(p, 'h', sizeof HOLD_MARK); /* what the server's next look sees */
+    memset(t.p, 'h', sizeof HOLD_MARK); /* what the server's next look sees */
   }
 }
 END_TEST
@@ -540,44 +541,37 @@ END_TEST
 
 START_TEST(memory_send_moves_the_pages_to_the_server_which_unmaps_them)
 {
-  xous_cid_t cid;
-  xous_range_t r;
-  unsigned char *p;
-  pid_t srv;
+  struct lender t = lender_start(name16("mem-send", 1),
+                                 map_pages_filled(2, 2));
 
-  srv = start_mem_server(name16("mem-send", 1), &cid);
-  r = map_pages_filled(2, 2);
-  p = r.addr;
-  ck_assert_int_eq(xous_send(cid, MEM_SEND, p, r.len, 0, r.len), XOUS_OK);
-  ck_assert_msg(probe_read_faults(p), "the sender can still read sent pages");
-  ck_assert_msg(probe_read_faults(p + PAGE),
+  ck_assert_int_eq(xous_send(t.cid, MEM_SEND, t.p, t.r.len, 0, t.r.len),
+                   XOUS_OK);
+  ck_assert_msg(probe_read_faults(t.p),
+                "the sender can still read sent pages");
+  ck_assert_msg(probe_read_faults(t.p + PAGE),
                 "the second sent page is readable");
-  ck_assert_int_eq(xous_unmap_memory(r), XOUS_BAD_ADDRESS);
-  expect_line(srv, "send len=8192 sum=16384", BOUND_MS);
-  expect_line(srv, "send-write ok", BOUND_MS);
-  expect_line(srv, "unmap NoError", BOUND_MS);
-  expect_line(srv, "unmap-again BadAddress", BOUND_MS);
-  expect_line(srv, "after-unmap faulted", BOUND_MS);
+  ck_assert_int_eq(xous_unmap_memory(t.r), XOUS_BAD_ADDRESS);
+  expect_line(t.srv, "send len=8192 sum=16384", BOUND_MS);
+  expect_line(t.srv, "send-write ok", BOUND_MS);
+  expect_line(t.srv, "unmap NoError", BOUND_MS);
+  expect_line(t.srv, "unmap-again BadAddress", BOUND_MS);
+  expect_line(t.srv, "after-unmap faulted", BOUND_MS);
 }
 END_TEST
 
 START_TEST(memory_sending_part_of_a_range_keeps_the_rest)
 {
-  xous_cid_t cid;
-  xous_range_t r;
-  unsigned char *p;
-  pid_t srv;
+  struct lender t = lender_start(name16("mem-send", 2),
+                                 map_pages_filled(3, 1));
 
-  srv = start_mem_server(name16("mem-send", 2), &cid);
-  r = map_pages_filled(3, 1);
-  p = r.addr;
-  ck_assert_int_eq(xous_send(cid, MEM_SEND, p + PAGE, PAGE, 0, 0), XOUS_OK);
-  expect_line(srv, "unmap NoError", BOUND_MS);
-  ck_assert(!probe_write_faults(p, 7));
-  ck_assert(probe_read_faults(p + PAGE));
-  ck_assert(!probe_write_faults(p + 2 * PAGE, 7));
-  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, PAGE }), XOUS_OK);
-  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 2 * PAGE, PAGE }),
+  ck_assert_int_eq(xous_send(t.cid, MEM_SEND, t.p + PAGE, PAGE, 0, 0),
+                   XOUS_OK);
+  expect_line(t.srv, "unmap NoError", BOUND_MS);
+  ck_assert(!probe_write_faults(t.p, 7));
+  ck_assert(probe_read_faults(t.p + PAGE));
+  ck_assert(!probe_write_faults(t.p + 2 * PAGE, 7));
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ t.p, PAGE }), XOUS_OK);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ t.p + 2 * PAGE, PAGE }),
                    XOUS_OK);
 }
 END_TEST
@@ -637,14 +631,11 @@ START_TEST(memory_bad_ranges_are_refused_by_every_memory_message)
 {
   static const xous_msg_kind_t kinds[] = { XOUS_MSG_LEND, XOUS_MSG_LEND_MUT,
                                            XOUS_MSG_SEND };
-  xous_cid_t cid;
-  xous_range_t r, gone;
-  unsigned char *p, *foreign;
+  xous_range_t gone;
+  unsigned char *foreign;
   size_t i;
+  struct lender t = lender_start(name16("mem-errors", 1), map_pages(2));
 
-  start_mem_server(name16("mem-errors", 1), &cid);
-  r = map_pages(2);
-  p = r.addr;
   gone = map_pages(1);
   ck_assert_int_eq(xous_unmap_memory(gone), XOUS_OK);
   foreign = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
@@ -653,37 +644,36 @@ START_TEST(memory_bad_ranges_are_refused_by_every_memory_message)
   for (i = 0; i < 3; i++) {
     xous_msg_kind_t k = kinds[i];
 
-    ck_assert_int_eq(raw_memory(cid, k, p + 1, PAGE), XOUS_BAD_ALIGNMENT);
-    ck_assert_int_eq(raw_memory(cid, k, p, 100), XOUS_BAD_ALIGNMENT);
-    ck_assert_int_eq(raw_memory(cid, k, gone.addr, PAGE), XOUS_BAD_ADDRESS);
-    ck_assert_int_eq(raw_memory(cid, k, foreign, PAGE), XOUS_BAD_ADDRESS);
+    ck_assert_int_eq(raw_memory(t.cid, k, t.p + 1, PAGE), XOUS_BAD_ALIGNMENT);
+    ck_assert_int_eq(raw_memory(t.cid, k, t.p, 100), XOUS_BAD_ALIGNMENT);
+    ck_assert_int_eq(raw_memory(t.cid, k, gone.addr, PAGE), XOUS_BAD_ADDRESS);
+    ck_assert_int_eq(raw_memory(t.cid, k, foreign, PAGE), XOUS_BAD_ADDRESS);
     /* Past the end of the range: not all of it is ours. */
-    ck_assert_int_eq(raw_memory(cid, k, p + PAGE, 2 * PAGE), XOUS_BAD_ADDRESS);
+    ck_assert_int_eq(raw_memory(t.cid, k, t.p + PAGE, 2 * PAGE),
+                     XOUS_BAD_ADDRESS);
   }
   /* A mutable lend that failed leaves the pages to the lender. */
-  ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_LEND_MUT, p, r.len),
+  ck_assert_int_eq(raw_memory(t.cid + 7, XOUS_MSG_LEND_MUT, t.p, t.r.len),
                    XOUS_SERVER_NOT_FOUND);
-  ck_assert(!probe_write_faults(p, 1));
-  ck_assert(!probe_write_faults(p + PAGE, 1));
+  ck_assert(!probe_write_faults(t.p, 1));
+  ck_assert(!probe_write_faults(t.p + PAGE, 1));
   /* A send that failed leaves them too. */
-  ck_assert_int_eq(raw_memory(cid + 7, XOUS_MSG_SEND, p, r.len),
+  ck_assert_int_eq(raw_memory(t.cid + 7, XOUS_MSG_SEND, t.p, t.r.len),
                    XOUS_SERVER_NOT_FOUND);
-  ck_assert(!probe_write_faults(p, 1));
+  ck_assert(!probe_write_faults(t.p, 1));
   /* And the server still serves. */
-  ck_assert_int_eq(raw_memory(cid, XOUS_MSG_LEND, p, r.len), XOUS_OK);
+  ck_assert_int_eq(raw_memory(t.cid, XOUS_MSG_LEND, t.p, t.r.len), XOUS_OK);
   munmap(foreign, PAGE);
 }
 END_TEST
 
 START_TEST(memory_return_memory_refuses_what_was_not_lent_and_returns_once)
 {
-  const char *name = name16("mem-return", 1);
-  xous_sid_t sid = xous_sid_from_name(name);
   xous_envelope_t env;
   xous_range_t got;
   pid_t client;
 
-  client = lent_pages(name, sid, "2", &env);
+  client = lent_pages(name16("mem-return", 1), "2", &env);
   got = env.body.memory.buf;
   ck_assert_uint_eq(got.len, 2 * PAGE);
   /* Wrong size, wrong address: BadAddress, and the lend is still ours. */
@@ -808,26 +798,20 @@ END_TEST
 START_TEST(
     memory_a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back)
 {
-  xous_cid_t cid;
-  xous_range_t r;
-  unsigned char *p;
-  pid_t srv;
+  struct lender t = lender_start(name16("mem-death", 1), map_pages(2));
 
-  srv = start_mem_server(name16("mem-death", 1), &cid);
-  r = map_pages(2);
-  p = r.addr;
-  lend_start(cid, XOUS_MSG_LEND_MUT, MEM_HOLD, p, r.len);
-  expect_line(srv, "holding 104", BOUND_MS);
-  ck_assert(probe_read_faults(p));
-  harness_kill(srv, SIGKILL);
-  ck_assert(harness_wait(srv, BOUND_MS, NULL));
+  lend_start(t.cid, XOUS_MSG_LEND_MUT, MEM_HOLD, t.p, t.r.len);
+  expect_line(t.srv, "holding 104", BOUND_MS);
+  ck_assert(probe_read_faults(t.p));
+  harness_kill(t.srv, SIGKILL);
+  ck_assert(harness_wait(t.srv, BOUND_MS, NULL));
   lend_finish();
   ck_assert_msg(call.err == XOUS_SERVER_NOT_FOUND, "the lender got %s",
                 xous_error_name(call.err));
-  ck_assert_msg(!probe_read_faults(p), "the lender's pages still fault");
-  ck_assert(!probe_write_faults(p + PAGE, 9));
-  ck_assert_mem_eq(p, HOLD_MARK, sizeof HOLD_MARK);
-  ck_assert_int_eq(xous_unmap_memory(r), XOUS_OK);
+  ck_assert_msg(!probe_read_faults(t.p), "the lender's pages still fault");
+  ck_assert(!probe_write_faults(t.p + PAGE, 9));
+  ck_assert_mem_eq(t.p, HOLD_MARK, sizeof HOLD_MARK);
+  ck_assert_int_eq(xous_unmap_memory(t.r), XOUS_OK);
 }
 END_TEST
 
@@ -838,7 +822,7 @@ START_TEST(memory_a_client_killed_mid_lend_lets_the_server_return_quietly)
   xous_envelope_t env;
   pid_t client;
 
-  client = lent_pages(name, sid, "1", &env);
+  client = lent_pages(name, "1", &env);
   harness_kill(client, SIGKILL);
   ck_assert(harness_wait(client, BOUND_MS, NULL));
   /* The pages stay usable while the server holds them. */
