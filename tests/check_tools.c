@@ -160,6 +160,19 @@ assert_nothing_left(pid_t group, const char *tmpdir, const char *shm_before)
   free(shm);
 }
 
+/* Fails unless text holds every one of the strings after what, saying
+ * what, the string it lacks and the whole text. */
+#define expect_all(text, what, ...)                                           \
+  expect_all_of((text), (what), (const char *const[]){ __VA_ARGS__, NULL })
+
+static void
+expect_all_of(const char *text, const char *what, const char *const want[])
+{
+  for (size_t i = 0; want[i] != NULL; i++)
+    ck_assert_msg(strstr(text, want[i]) != NULL, "%s: no \"%s\" in:\n%s", what,
+                  want[i], text);
+}
+
 /* One run of xous-run in a test: its own TMPDIR, what /dev/shm held
  * before, the program, the hello server most runs start, the file its
  * output goes to, its process (group) and, once it ended, its output;
@@ -504,11 +517,11 @@ START_TEST(tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names)
   const char *argv[] = { r.prog, NULL };
 
   xrun_run(&r, argv, "xous-run", 0);
-  ck_assert_msg(strstr(r.text, "hello-server | hello-server: pid ") != NULL,
-                "no prefixed server line in:\n%s", r.text);
-  ck_assert_msg(strstr(r.text, "hello-client | hello-client: 1 + 2 + 3 + 4 = "
-                               "10\n") != NULL,
-                "no prefixed client line in:\n%s", r.text);
+  expect_all(r.text, "no prefixed server line",
+             "hello-server | hello-server: pid ");
+  expect_all(r.text, "no prefixed client line",
+             "hello-client | hello-client: 1 + 2 + 3 + 4 = "
+             "10\n");
   xrun_done(&r);
 }
 END_TEST
@@ -560,8 +573,8 @@ START_TEST(tools_xous_run_cleans_up_when_a_process_crashes)
                          "/bin/sh", "-c",           "kill -KILL $$", NULL };
 
   xrun_run(&r, argv, "xous-run", 128 + SIGKILL);
-  ck_assert_msg(strstr(r.text, "sh was killed by signal 9") != NULL,
-                "the crash was not reported:\n%s", r.text);
+  expect_all(r.text, "the crash was not reported",
+             "sh was killed by signal 9");
   xrun_done(&r);
 }
 END_TEST
@@ -595,10 +608,8 @@ START_TEST(tools_xous_run_runs_an_image_with_paths_relative_to_it)
         f);
   fclose(f);
   xrun_run(&r, argv, "xous-run --image", 0);
-  ck_assert_msg(strstr(r.text, "| setting up\n") != NULL &&
-                    strstr(r.text, "hello-client | hello-client: done\n") !=
-                        NULL,
-                "unexpected output:\n%s", r.text);
+  expect_all(r.text, "unexpected output", "| setting up\n",
+             "hello-client | hello-client: done\n");
   xrun_done(&r);
 }
 END_TEST
@@ -615,9 +626,8 @@ START_TEST(tools_xous_run_ends_when_the_client_ends_and_stops_the_server)
   const char *argv[] = { r.prog, server, "--", client, NULL };
 
   xrun_run(&r, argv, "xous-run server -- client", 0);
-  ck_assert_msg(strstr(r.text, "counter-client | counter-client: added 10") !=
-                    NULL,
-                "the client did not run to its end:\n%s", r.text);
+  expect_all(r.text, "the client did not run to its end",
+             "counter-client | counter-client: added 10");
   ck_assert_msg(strstr(r.text, "killed by signal") == NULL &&
                     strstr(r.text, "exited with status") == NULL,
                 "a stopped server was reported:\n%s", r.text);
@@ -657,10 +667,10 @@ START_TEST(tools_xous_run_after_starts_a_program_once_its_name_is_registered)
 
     xrun_run(&r, argv, "xous-run --after", 0);
   }
-  ck_assert_msg(strstr(r.text, "names-peer | NoError ") != NULL,
-                "the client started before the name was there, or found "
-                "its place taken:\n%s",
-                r.text);
+  expect_all(r.text,
+             "the client started before the name was there, or found "
+             "its place taken",
+             "names-peer | NoError ");
   xrun_done(&r);
   free(script);
 }
@@ -682,8 +692,8 @@ START_TEST(tools_xous_run_image_keywords_after_and_until)
           peer, peer);
   fclose(f);
   xrun_run(&r, argv, "xous-run --image", 0);
-  ck_assert_msg(strstr(r.text, "names-peer | NoError\n") != NULL,
-                "the `after` line started too early:\n%s", r.text);
+  expect_all(r.text, "the `after` line started too early",
+             "names-peer | NoError\n");
   xrun_done(&r);
 }
 END_TEST
@@ -749,8 +759,7 @@ START_TEST(tools_xous_run_shell_runs_a_shell_inside_the_system)
   xrun_start(&r, argv);
   unsetenv("SHELL");
   xrun_expect_exit(&r, xrun_finish(&r, "xous-run --shell"), 3);
-  ck_assert_msg(strstr(r.text, "asked\n") != NULL, "the shell said:\n%s",
-                r.text);
+  expect_all(r.text, "the shell said", "asked\n");
   xrun_done(&r);
 }
 END_TEST
@@ -910,15 +919,11 @@ START_TEST(tools_xousctl_ps_lists_the_hello_server)
   hello_system();
   text = xousctl_ok("ps", "--json", NULL);
   ck_assert_msg(json_valid(text), "not JSON: %s", text);
-  ck_assert_msg(strstr(text, "\"name\":\"hello-server\"") != NULL &&
-                    strstr(text, "\"threads\":") != NULL &&
-                    strstr(text, "\"state\":") != NULL,
-                "%s", text);
+  expect_all(text, "ps --json", "\"name\":\"hello-server\"",
+             "\"threads\":", "\"state\":");
   free(text);
   text = xousctl_ok("ps", NULL);
-  ck_assert_msg(strstr(text, "PID") != NULL && strstr(text, "THREADS") &&
-                    strstr(text, "hello-server") != NULL,
-                "%s", text);
+  expect_all(text, "ps", "PID", "THREADS", "hello-server");
   free(text);
 }
 END_TEST
@@ -1086,10 +1091,8 @@ START_TEST(tools_xousctl_ps_tells_what_each_thread_waits_in)
            ticktimer);
   ck_assert_msg(strstr(ps, line) != NULL, "no '%s' in:\n%s", line, ps);
   ck_assert_msg(strstr(ps, "tid 2   connecting") != NULL, "%s", ps);
-  ck_assert_msg(strstr(ps, " sleeping ") != NULL &&
-                    strstr(ps, " calling ") != NULL &&
-                    strstr(ps, " connecting ") != NULL,
-                "the STATE column: %s", ps);
+  expect_all(ps, "the STATE column", " sleeping ", " calling ",
+             " connecting ");
   free(ps);
 }
 END_TEST
@@ -1302,22 +1305,14 @@ START_TEST(tools_xousctl_trace_chrome_records_valid_json_with_messages)
   free(text);
   text = slurp(file);
   ck_assert_msg(json_valid(text), "not valid JSON:\n%s", text);
-  ck_assert_msg(strstr(text, "\"traceEvents\":[") != NULL, "%s", text);
   /* Tracks named after the processes; a blocking call on the client, its
    * handling on the server, and the flow from send to receive to reply. */
-  ck_assert_msg(strstr(text, "\"name\":\"process_name\",\"args\":{\"name\":"
-                             "\"hello-client\"}") != NULL,
-                "%s", text);
-  ck_assert_msg(strstr(text, "\"cat\":\"call\",\"name\":\"BlockingScalar") !=
-                    NULL,
-                "%s", text);
-  ck_assert_msg(strstr(text, "\"cat\":\"serve\",\"name\":\"BlockingScalar") !=
-                    NULL,
-                "%s", text);
-  ck_assert_msg(strstr(text, "{\"ph\":\"s\"") != NULL &&
-                    strstr(text, "{\"ph\":\"t\"") != NULL &&
-                    strstr(text, "{\"ph\":\"f\"") != NULL,
-                "no flow events:\n%s", text);
+  expect_all(text, "the Chrome trace", "\"traceEvents\":[",
+             "\"name\":\"process_name\",\"args\":{\"name\":\"hello-client\"}",
+             "\"cat\":\"call\",\"name\":\"BlockingScalar",
+             "\"cat\":\"serve\",\"name\":\"BlockingScalar");
+  expect_all(text, "no flow events", "{\"ph\":\"s\"", "{\"ph\":\"t\"",
+             "{\"ph\":\"f\"");
   free(text);
   free(file);
   free(out);
@@ -1540,10 +1535,8 @@ START_TEST(tools_xousctl_trace_text_names_processes_servers_and_kinds)
   st = tool_finish(tracer, "xousctl trace", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(seen, "no BlockingScalar in the text trace:\n%s", text);
-  ck_assert_msg(strstr(text, "server=named-echo#") != NULL &&
-                    strstr(text, "pid=named-echo(") != NULL &&
-                    strstr(text, "pid=xtest-peer(") != NULL,
-                "numbers without names in:\n%s", text);
+  expect_all(text, "numbers without names", "server=named-echo#",
+             "pid=named-echo(", "pid=xtest-peer(");
   free(text);
   free(out);
   free(prog);
@@ -1570,12 +1563,9 @@ START_TEST(tools_xousctl_trace_begins_with_the_processes_and_servers_there)
   st = tool_finish(tracer, "xousctl trace", BOUND_MS);
   text = slurp(out);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
-  ck_assert_msg(strstr(text, "\"ev\":\"process\"") != NULL &&
-                    strstr(text,
-                           "\"name\":\"named-echo\",\"existing\":true") !=
-                        NULL &&
-                    strstr(text, "\"server\":0,\"existing\":true") != NULL,
-                "the processes and servers there are not in:\n%s", text);
+  expect_all(text, "the processes and servers there before the trace",
+             "\"ev\":\"process\"", "\"name\":\"named-echo\",\"existing\":true",
+             "\"server\":0,\"existing\":true");
   free(text);
   free(out);
   free(prog);
@@ -1594,11 +1584,8 @@ START_TEST(tools_xousctl_without_a_broker_says_how_to_start_one)
     st = run_tool(&text, argv);
   }
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%#x", (unsigned)st);
-  ck_assert_msg(strstr(text, "cannot reach xousd at ") != NULL &&
-                    strstr(text, sock) != NULL &&
-                    strstr(text, "is it running?") != NULL &&
-                    strstr(text, "xous-run") != NULL,
-                "%s", text);
+  expect_all(text, "xousctl without a broker", "cannot reach xousd at ", sock,
+             "is it running?", "xous-run");
   free(text);
   {
     const char *argv[] = { prog, "--socket", sock, "frobnicate", NULL };

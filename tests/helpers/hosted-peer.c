@@ -463,16 +463,26 @@ send_memory(uint64_t tid, uint64_t cid, unsigned kind, uint64_t id,
   call(tid, w, buf, len, kind == XOUS_MSG_SEND ? NULL : back, r, NULL, NULL);
 }
 
+/* A call without arguments, from a new thread: *r its answer; the
+ * thread's TID. */
+static uint64_t
+call_alone(uint64_t number, uint64_t r[8])
+{
+  uint64_t tid = new_tid(), w[8] = { number };
+
+  call_words(tid, w, r);
+  return tid;
+}
+
 /* ---- roles -------------------------------------------------------------- */
 
 static int
 role_pid(int argc, char **argv)
 {
-  uint64_t tid = new_tid(), w[8] = { XOUS_SYSCALL_GET_PROCESS_ID }, r[8];
+  uint64_t r[8], tid = call_alone(XOUS_SYSCALL_GET_PROCESS_ID, r);
 
   (void)argc;
   (void)argv;
-  call_words(tid, w, r);
   printf("pid %llu tid %llu\n", (unsigned long long)r[1],
          (unsigned long long)tid);
   return 0;
@@ -1004,11 +1014,11 @@ role_bad_key(void)
 static int
 role_shutdown(int argc, char **argv)
 {
-  uint64_t tid = new_tid(), w[8] = { XOUS_SYSCALL_SHUTDOWN }, r[8];
+  uint64_t r[8];
 
   (void)argc;
   (void)argv;
-  call_words(tid, w, r);
+  call_alone(XOUS_SYSCALL_SHUTDOWN, r);
   printf("shutdown %s\n", result_name(r));
   return 0;
 }
