@@ -100,6 +100,15 @@ static const uint8_t count_notes[68] = {
     ck_assert_mem_eq(out_, (want), sizeof(want));                             \
   } while (0)
 
+/* The text t is s, and no more. */
+static void
+expect_text(struct xous__pddb_text t, const char *s)
+{
+  ck_assert_uint_eq(t.len, strlen(s));
+  if (t.len > 0)
+    ck_assert_mem_eq(t.s, s, t.len);
+}
+
 /* ---- the codec alone -------------------------------------------------------- */
 
 START_TEST(
@@ -110,8 +119,7 @@ START_TEST(
   ck_assert_int_eq(xous__pddb_basis_request_read(open_secrets,
                                                  sizeof open_secrets, &m),
                    XOUS_OK);
-  ck_assert_uint_eq(m.name.len, 7);
-  ck_assert_mem_eq(m.name.s, "secrets", 7);
+  expect_text(m.name, "secrets");
   ck_assert_uint_eq(m.code, XOUS__PDDB_REQ_OPEN);
   ck_assert(!m.has_policy);
   ck_assert(m.has_key);
@@ -121,8 +129,7 @@ START_TEST(
   ck_assert_int_eq(xous__pddb_basis_request_read(create_long,
                                                  sizeof create_long, &m),
                    XOUS_OK);
-  ck_assert_uint_eq(m.name.len, 14);
-  ck_assert_mem_eq(m.name.s, "a-longer-basis", 14);
+  expect_text(m.name, "a-longer-basis");
   ck_assert_uint_eq(m.code, XOUS__PDDB_REQ_CREATE);
   ck_assert(m.has_policy);
   ck_assert_uint_eq(m.policy, 1);
@@ -142,9 +149,9 @@ START_TEST(pddb_wire_native_codec_reads_and_rewrites_key_and_dict_requests)
                                                &k),
                    XOUS_OK);
   ck_assert(!k.basis_specified);
-  ck_assert_uint_eq(k.basis.len, 0);
-  ck_assert_mem_eq(k.dict.s, "notes", 5);
-  ck_assert_mem_eq(k.key.s, "today", 5);
+  expect_text(k.basis, "");
+  expect_text(k.dict, "notes");
+  expect_text(k.key, "today");
   ck_assert(!k.has_token && !k.has_alloc_hint && !k.has_cb_sid);
   ck_assert(k.create_dict && k.create_key);
   ck_assert_uint_eq(k.result, XOUS__PDDB_REQ_UNINIT);
@@ -214,39 +221,38 @@ START_TEST(pddb_wire_native_codec_writes_a_bulk_record_as_rkyv_lays_it_out)
 }
 END_TEST
 
+/* get_today with the n bytes at at replaced by those of with: the reader
+ * must refuse it. */
+static void
+expect_get_today_refused_with(size_t at, const char *with, size_t n)
+{
+  struct xous__pddb_key_request k;
+  uint8_t bad[sizeof get_today];
+
+  memcpy(bad, get_today, sizeof bad);
+  memcpy(bad + at, with, n);
+  ck_assert_int_eq(xous__pddb_key_request_read(bad, sizeof bad, &k),
+                   XOUS_INVALID_ARGUMENT);
+}
+
 START_TEST(pddb_wire_native_codec_refuses_what_rkyv_would_not_accept)
 {
   struct xous__pddb_basis_request b;
   struct xous__pddb_key_request k;
   struct xous__pddb_buf pb;
-  uint8_t bad[sizeof get_today], page[24] = { 0 };
+  uint8_t page[24] = { 0 };
 
   /* A bool that is 2, a code past the last variant, an Option tag of 2,
    * one byte short (the root is then misplaced), a String pointing
    * outside the archive, text that is not UTF-8. */
-  memcpy(bad, get_today, sizeof bad);
-  bad[44] = 2;
-  ck_assert_int_eq(xous__pddb_key_request_read(bad, sizeof bad, &k),
-                   XOUS_INVALID_ARGUMENT);
-  memcpy(bad, get_today, sizeof bad);
-  bad[84] = 13;
-  ck_assert_int_eq(xous__pddb_key_request_read(bad, sizeof bad, &k),
-                   XOUS_INVALID_ARGUMENT);
-  memcpy(bad, get_today, sizeof bad);
-  bad[28] = 2;
-  ck_assert_int_eq(xous__pddb_key_request_read(bad, sizeof bad, &k),
-                   XOUS_INVALID_ARGUMENT);
+  expect_get_today_refused_with(44, "\x02", 1);
+  expect_get_today_refused_with(84, "\x0d", 1);
+  expect_get_today_refused_with(28, "\x02", 1);
   ck_assert_int_eq(xous__pddb_key_request_read(get_today + 1,
                                                sizeof get_today - 1, &k),
                    XOUS_INVALID_ARGUMENT);
-  memcpy(bad, get_today, sizeof bad);
-  memcpy(bad + 12, "\x8e\0\0\0\x40\0\0\0", 8);
-  ck_assert_int_eq(xous__pddb_key_request_read(bad, sizeof bad, &k),
-                   XOUS_INVALID_ARGUMENT);
-  memcpy(bad, get_today, sizeof bad);
-  bad[12] = 0xc0;
-  ck_assert_int_eq(xous__pddb_key_request_read(bad, sizeof bad, &k),
-                   XOUS_INVALID_ARGUMENT);
+  expect_get_today_refused_with(12, "\x8e\0\0\0\x40\0\0\0", 8);
+  expect_get_today_refused_with(12, "\xc0", 1);
   ck_assert_int_eq(xous__pddb_basis_request_read(open_secrets, 59, &b),
                    XOUS_INVALID_ARGUMENT);
   /* A PddbBuf asking for more than its 4072 data bytes. */
@@ -294,6 +300,16 @@ pg(void)
   return page.page;
 }
 
+/* Lends the len bytes of req for op and expects them back as many, with
+ * the answer's code, the byte at at, set to code. */
+static void
+expect_code(xous_word_t op, const void *req, size_t len, size_t at,
+            uint8_t code)
+{
+  ck_assert_uint_eq(lend(op, req, len, NULL), len);
+  ck_assert_uint_eq(pg()[at], code);
+}
+
 /* A PddbBasisList answer: names, in order, then empty Strings. */
 static void
 expect_basis_list(size_t used, const char *const *names, uint32_t num)
@@ -332,14 +348,12 @@ START_TEST(pddb_wire_native_bases_list_create_open_latest_and_close)
   ck_assert_mem_eq(pg(), want, sizeof want);
   expect_basis_list(lend(2, req, sizeof req, NULL), system_only, 1);
   /* Made again: DuplicateEntry (11). */
-  ck_assert_uint_eq(lend(4, create, sizeof create, NULL), sizeof want);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_DUPLICATE_ENTRY);
+  expect_code(4, create, sizeof create, 8, XOUS__PDDB_REQ_DUPLICATE_ENTRY);
 
   /* OpenBasis with another key: AccessDenied (9), nothing opens. */
   memcpy(req, open_secrets, sizeof open_secrets);
   req[25] ^= 1;
-  ck_assert_uint_eq(lend(5, req, sizeof open_secrets, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_ACCESS_DENIED);
+  expect_code(5, req, sizeof open_secrets, 8, XOUS__PDDB_REQ_ACCESS_DENIED);
   /* With its key: NoErr, the rest as sent. */
   memcpy(want, open_secrets, sizeof want);
   want[8] = XOUS__PDDB_REQ_NO_ERR;
@@ -362,13 +376,10 @@ START_TEST(pddb_wire_native_bases_list_create_open_latest_and_close)
   /* CloseBasis: code Close (2) -> NoErr; again -> NotFound (7). */
   memcpy(req, open_secrets, sizeof open_secrets);
   req[8] = XOUS__PDDB_REQ_CLOSE;
-  ck_assert_uint_eq(lend(6, req, sizeof open_secrets, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
-  ck_assert_uint_eq(lend(6, req, sizeof open_secrets, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(6, req, sizeof open_secrets, 8, XOUS__PDDB_REQ_NO_ERR);
+  expect_code(6, req, sizeof open_secrets, 8, XOUS__PDDB_REQ_NOT_FOUND);
   /* A request whose code is not the opcode's: InternalError (8). */
-  ck_assert_uint_eq(lend(5, req, sizeof open_secrets, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_INTERNAL_ERROR);
+  expect_code(5, req, sizeof open_secrets, 8, XOUS__PDDB_REQ_INTERNAL_ERROR);
   /* The System basis is latest again. */
   ck_assert_uint_eq(lend(3, latest, sizeof latest, NULL), 60);
   ck_assert_mem_eq(pg(), ".System\xff", 8);
@@ -492,8 +503,7 @@ START_TEST(pddb_wire_native_key_request_write_read_attributes_and_drop)
   ck_assert_mem_eq(pg() + 24, "hello", 5);
   /* Without the create flags a missing key is NotFound (7). */
   memcpy(req + 20, "nothere\xff", 8);
-  ck_assert_uint_eq(lend(15, req, sizeof req, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(15, req, sizeof req, 84, XOUS__PDDB_REQ_NOT_FOUND);
   ck_assert_uint_eq(pg()[28], 0);
 
   /* KeyDrop: BlockingScalar(t0, t1, t2) -> Scalar1(Ok 1), then BasisLost
@@ -526,34 +536,28 @@ START_TEST(pddb_wire_native_keys_of_a_secret_basis_vanish_when_it_closes)
   start();
   memcpy(basis, open_secrets, sizeof basis);
   basis[8] = XOUS__PDDB_REQ_CREATE;
-  ck_assert_uint_eq(lend(4, basis, sizeof basis, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
-  ck_assert_uint_eq(lend(5, open_secrets, sizeof open_secrets, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  expect_code(4, basis, sizeof basis, 8, XOUS__PDDB_REQ_NO_ERR);
+  expect_code(5, open_secrets, sizeof open_secrets, 8, XOUS__PDDB_REQ_NO_ERR);
   /* A new key goes to the most recently opened basis. */
   get_key(get_today, sizeof get_today, token);
   ck_assert_uint_eq(key_io(17, token, 0, "hidden", 6, &rc), 6);
   ck_assert_uint_eq(rc, XOUS_PDDB_RC_OK);
   basis[8] = XOUS__PDDB_REQ_CLOSE;
-  ck_assert_uint_eq(lend(6, basis, sizeof basis, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  expect_code(6, basis, sizeof basis, 8, XOUS__PDDB_REQ_NO_ERR);
   /* Its token reads BasisLost; a KeyRequest finds nothing. */
   (void)key_io(16, token, 0, NULL, 6, &rc);
   ck_assert_uint_eq(rc, XOUS_PDDB_RC_BASIS_LOST);
   memcpy(req, get_today, sizeof req);
   req[44] = req[45] = 0;
-  ck_assert_uint_eq(lend(15, req, sizeof req, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(15, req, sizeof req, 84, XOUS__PDDB_REQ_NOT_FOUND);
   /* A basis named that is not open: NotFound, or NotMounted (5) when the
    * dictionary was to be made. */
   memcpy(req, get_today, sizeof req);
   req[0] = 1;
   memcpy(req + 4, "secrets\xff", 8);
-  ck_assert_uint_eq(lend(15, req, sizeof req, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NOT_MOUNTED);
+  expect_code(15, req, sizeof req, 84, XOUS__PDDB_REQ_NOT_MOUNTED);
   req[44] = 0;
-  ck_assert_uint_eq(lend(15, req, sizeof req, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(15, req, sizeof req, 84, XOUS__PDDB_REQ_NOT_FOUND);
   /* Opened again, the key is there. */
   ck_assert_uint_eq(lend(5, open_secrets, sizeof open_secrets, NULL), 60);
   req[44] = req[45] = 0;
@@ -574,10 +578,8 @@ START_TEST(pddb_wire_native_delete_key_and_dict)
   ck_assert_uint_eq(key_io(17, token, 0, "x", 1, &rc), 1);
   /* DeleteKey: the same PddbKeyRequest; NoErr, then NotFound. The real
    * server keeps a token when no basis was named: it reads BasisLost. */
-  ck_assert_uint_eq(lend(8, get_today, sizeof get_today, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NO_ERR);
-  ck_assert_uint_eq(lend(8, get_today, sizeof get_today, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(8, get_today, sizeof get_today, 84, XOUS__PDDB_REQ_NO_ERR);
+  expect_code(8, get_today, sizeof get_today, 84, XOUS__PDDB_REQ_NOT_FOUND);
   (void)key_io(16, token, 0, NULL, 1, &rc);
   ck_assert_uint_eq(rc, XOUS_PDDB_RC_BASIS_LOST);
   /* DeleteDict: key "" (all 0xff); with the basis named, the dictionary's
@@ -588,10 +590,8 @@ START_TEST(pddb_wire_native_delete_key_and_dict)
   req[0] = 1;
   memcpy(req + 4, ".System\xff", 8);
   memset(req + 20, 0xff, 8);
-  ck_assert_uint_eq(lend(9, req, sizeof req, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NO_ERR);
-  ck_assert_uint_eq(lend(9, req, sizeof req, NULL), 88);
-  ck_assert_uint_eq(pg()[84], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(9, req, sizeof req, 84, XOUS__PDDB_REQ_NO_ERR);
+  expect_code(9, req, sizeof req, 84, XOUS__PDDB_REQ_NOT_FOUND);
   (void)key_io(16, token, 0, NULL, 1, &rc);
   ck_assert_uint_eq(rc, XOUS_PDDB_RC_BASIS_LOST);
 }
@@ -635,14 +635,13 @@ START_TEST(pddb_wire_native_key_listing_counts_then_packs_names)
   ck_assert_uint_eq(lend(11, count_notes, sizeof count_notes, NULL), 68);
   ck_assert_mem_eq(pg(), want, sizeof want);
   /* A second count while one is open: AccessDenied (9). */
-  ck_assert_uint_eq(lend(11, count_notes, sizeof count_notes, NULL), 68);
-  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_ACCESS_DENIED);
+  expect_code(11, count_notes, sizeof count_notes, 48,
+              XOUS__PDDB_REQ_ACCESS_DENIED);
   /* ListKeyV2: PddbKeyList { token, data: [0; 4064], retcode: Uninit,
    * end: false }, 4084 bytes: token at 0, data at 16, retcode at 4080,
    * end at 4081. Another token: AccessDenied (3). */
   memset(list, 0, sizeof list);
-  ck_assert_uint_eq(lend(45, list, sizeof list, NULL), sizeof list);
-  ck_assert_uint_eq(pg()[4080], XOUS_PDDB_RC_ACCESS_DENIED);
+  expect_code(45, list, sizeof list, 4080, XOUS_PDDB_RC_ACCESS_DENIED);
   memcpy(list, list_token, 16);
   ck_assert_uint_eq(lend(45, list, sizeof list, NULL), sizeof list);
   ck_assert_mem_eq(pg(), list_token, 16);
@@ -651,12 +650,10 @@ START_TEST(pddb_wire_native_key_listing_counts_then_packs_names)
   ck_assert_uint_eq(pg()[4081], 1);
   /* The session is over: the next ListKeyV2 is AccessDenied, a new count
    * works. A dictionary that is not there: NotFound. */
-  ck_assert_uint_eq(lend(45, list, sizeof list, NULL), sizeof list);
-  ck_assert_uint_eq(pg()[4080], XOUS_PDDB_RC_ACCESS_DENIED);
+  expect_code(45, list, sizeof list, 4080, XOUS_PDDB_RC_ACCESS_DENIED);
   memcpy(want, count_notes, sizeof want);
   memcpy(want + 12, "none\xff\xff\xff\xff", 8);
-  ck_assert_uint_eq(lend(11, want, sizeof want, NULL), 68);
-  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_NOT_FOUND);
+  expect_code(11, want, sizeof want, 48, XOUS__PDDB_REQ_NOT_FOUND);
 }
 END_TEST
 
@@ -676,19 +673,16 @@ START_TEST(pddb_wire_native_dict_listing_by_index)
   want[48] = XOUS__PDDB_REQ_NO_ERR;
   ck_assert_uint_eq(lend(13, req, sizeof req, NULL), 68);
   ck_assert_mem_eq(pg(), want, sizeof want);
-  ck_assert_uint_eq(lend(13, req, sizeof req, NULL), 68);
-  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_ACCESS_DENIED);
+  expect_code(13, req, sizeof req, 48, XOUS__PDDB_REQ_ACCESS_DENIED);
   req[28] = 1; /* past the end: InternalError */
-  ck_assert_uint_eq(lend(14, req, sizeof req, NULL), 68);
-  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_INTERNAL_ERROR);
+  expect_code(14, req, sizeof req, 48, XOUS__PDDB_REQ_INTERNAL_ERROR);
   req[28] = 0;
   memcpy(want, req, sizeof want);
   memcpy(want + 12, "notes\xff\xff\xff", 8);
   want[48] = XOUS__PDDB_REQ_NO_ERR;
   ck_assert_uint_eq(lend(14, req, sizeof req, NULL), 68);
   ck_assert_mem_eq(pg(), want, sizeof want);
-  ck_assert_uint_eq(lend(14, req, sizeof req, NULL), 68);
-  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_ACCESS_DENIED);
+  expect_code(14, req, sizeof req, 48, XOUS__PDDB_REQ_ACCESS_DENIED);
 }
 END_TEST
 
@@ -728,7 +722,7 @@ START_TEST(pddb_wire_native_bulk_read_streams_records_until_last)
   memcpy(&len, pg() + 36 + 52, 4);
   ck_assert_int_eq(xous__pddb_key_record_read(pg() + 36 + 52 + 4, len, &rec),
                    XOUS_OK);
-  ck_assert_mem_eq(rec.name.s, "z", 1);
+  expect_text(rec.name, "z");
   ck_assert(rec.has_data);
   ck_assert_mem_eq(rec.data, "z", 1);
 
@@ -745,8 +739,7 @@ START_TEST(pddb_wire_native_bulk_read_streams_records_until_last)
   ck_assert_uint_eq(rec.len, 5);
   /* A dictionary that is not there: NotFound (4) in the first word only. */
   memcpy(req + 12, "none\xff\xff\xff\xff", 8);
-  ck_assert_uint_eq(lend(52, req, sizeof req, NULL), sizeof req);
-  ck_assert_uint_eq(pg()[0], XOUS__PDDB_BULK_NOT_FOUND);
+  expect_code(52, req, sizeof req, 0, XOUS__PDDB_BULK_NOT_FOUND);
   ck_assert_mem_eq(pg() + 4, req + 4, sizeof req - 4);
 }
 END_TEST
@@ -865,20 +858,17 @@ START_TEST(pddb_wire_native_dict_bulk_delete_removes_the_listed_keys)
   start();
   make_keys(names, 3);
   delete_list(req, "notes", some, sizeof some);
-  ck_assert_uint_eq(lend(55, req, sizeof req, NULL), sizeof req);
-  ck_assert_uint_eq(pg()[3820], XOUS_PDDB_RC_OK);
+  expect_code(55, req, sizeof req, 3820, XOUS_PDDB_RC_OK);
   ck_assert_mem_eq(pg() + 20, some, sizeof some);
   /* Only b is left. */
-  ck_assert_uint_eq(lend(11, count_notes, sizeof count_notes, NULL), 68);
-  ck_assert_uint_eq(pg()[60], 1);
+  expect_code(11, count_notes, sizeof count_notes, 60, 1);
   memset(list, 0, sizeof list);
   memcpy(list, list_token, 16);
   ck_assert_uint_eq(lend(45, list, sizeof list, NULL), sizeof list);
   ck_assert_mem_eq(pg() + 16, left, sizeof left);
   /* No such dictionary: AccessDenied (3). */
   delete_list(req, "none", some, sizeof some);
-  ck_assert_uint_eq(lend(55, req, sizeof req, NULL), sizeof req);
-  ck_assert_uint_eq(pg()[3820], XOUS_PDDB_RC_ACCESS_DENIED);
+  expect_code(55, req, sizeof req, 3820, XOUS_PDDB_RC_ACCESS_DENIED);
   /* Names of 255 bytes chained until one runs past the list's end:
    * InternalError (5), and nothing is deleted. */
   delete_list(req, "notes", some, 0);
@@ -886,10 +876,8 @@ START_TEST(pddb_wire_native_dict_bulk_delete_removes_the_listed_keys)
     req[20 + i] = 255;
     memset(req + 21 + i, 'b', i + 256 <= 3800 ? 255 : 3800 - i - 1);
   }
-  ck_assert_uint_eq(lend(55, req, sizeof req, NULL), sizeof req);
-  ck_assert_uint_eq(pg()[3820], XOUS_PDDB_RC_INTERNAL_ERROR);
-  ck_assert_uint_eq(lend(11, count_notes, sizeof count_notes, NULL), 68);
-  ck_assert_uint_eq(pg()[48], XOUS__PDDB_REQ_NO_ERR);
+  expect_code(55, req, sizeof req, 3820, XOUS_PDDB_RC_INTERNAL_ERROR);
+  expect_code(11, count_notes, sizeof count_notes, 48, XOUS__PDDB_REQ_NO_ERR);
   ck_assert_uint_eq(pg()[60], 1);
 }
 END_TEST
@@ -929,11 +917,9 @@ START_TEST(pddb_wire_native_basis_monitor_answers_when_the_bases_change)
   for (i = 0; i < 2000 && !__atomic_load_n(&monitor_done, __ATOMIC_SEQ_CST);
        i++) {
     basis[8] = XOUS__PDDB_REQ_OPEN;
-    ck_assert_uint_eq(lend(5, basis, sizeof basis, NULL), 60);
-    ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+    expect_code(5, basis, sizeof basis, 8, XOUS__PDDB_REQ_NO_ERR);
     basis[8] = XOUS__PDDB_REQ_CLOSE;
-    ck_assert_uint_eq(lend(6, basis, sizeof basis, NULL), 60);
-    ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+    expect_code(6, basis, sizeof basis, 8, XOUS__PDDB_REQ_NO_ERR);
   }
   ck_assert_int_eq(xous_join_thread(tid, NULL), XOUS_OK);
   ck_assert(monitor_done);
@@ -963,8 +949,7 @@ START_TEST(pddb_wire_native_a_key_callback_hears_of_a_closing_basis)
   memcpy(basis, open_secrets, sizeof basis);
   basis[8] = XOUS__PDDB_REQ_CREATE;
   ck_assert_uint_eq(lend(4, basis, sizeof basis, NULL), 60);
-  ck_assert_uint_eq(lend(5, open_secrets, sizeof open_secrets, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  expect_code(5, open_secrets, sizeof open_secrets, 8, XOUS__PDDB_REQ_NO_ERR);
   /* Pddb::get(..., Some(callback)): cb_sid Some (tag at 64, the SID's
    * words at 68). */
   memcpy(req, get_today, sizeof req);
@@ -973,8 +958,7 @@ START_TEST(pddb_wire_native_a_key_callback_hears_of_a_closing_basis)
   get_key(req, sizeof req, token);
   /* Closing a basis: first CbOp::Change (0) with the token, a Scalar. */
   basis[8] = XOUS__PDDB_REQ_CLOSE;
-  ck_assert_uint_eq(lend(6, basis, sizeof basis, NULL), 60);
-  ck_assert_uint_eq(pg()[8], XOUS__PDDB_REQ_NO_ERR);
+  expect_code(6, basis, sizeof basis, 8, XOUS__PDDB_REQ_NO_ERR);
   for (i = 0; i < 20000 && !got; i++) {
     ck_assert_int_eq(xous_try_receive_message(sid, &env, &got), XOUS_OK);
     if (!got)
