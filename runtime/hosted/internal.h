@@ -171,12 +171,12 @@ void xous__memory_after_fork(void);
 
 /* Where a hidden range's pages went; zero-initialised. */
 struct xous__hidden {
-  uintptr_t stash; /* ours, the pages when moved, else mapped but empty */
-  int prot;        /* the pages' protection while they are there */
-  bool moved;      /* the pages are in the stash */
-  bool heavy;      /* moved last time: moves again without counting */
-  bool light;      /* counted with few pages mapped, when the process */
-  long faults;     /* had taken this many page faults (none since: light) */
+  uintptr_t stash;  /* ours, the pages when moved, else mapped but empty */
+  int prot;         /* the pages' protection while they are there */
+  bool moved;       /* the pages are in the stash */
+  bool heavy;       /* moved last time: moves again without counting */
+  bool light;       /* counted with few pages mapped, hidden fast since */
+  uint64_t fast_ns; /* the fastest hide since the count (light), or 0 */
 };
 
 /* A PROT_NONE placeholder of len bytes, XOUS__MOVE_ALIGN aligned when
