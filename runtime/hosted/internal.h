@@ -129,17 +129,21 @@ xous_error_t xous__span_find(uintptr_t addr, size_t len,
                              struct xous__span *span);
 /* Forgets and unmaps a range that moved away with a Send. */
 void xous__span_release(uintptr_t addr, size_t len);
-/* Counts a lend of a range of ours while it waits for its return: such a
- * mapping cannot be unmapped (ShareViolation), as on the device. */
-void xous__span_lending(uintptr_t addr, size_t len, bool lending);
 struct xous__hidden; /* pages.c, below */
-/* The stash [addr, addr+len) used at its last mutable lend, moved into *h
- * (zeroed when there is none), and back after the lend: a range keeps
- * its stash, which goes with it when it is unmapped or sent. */
-void xous__span_take_hidden(uintptr_t addr, size_t len,
-                            struct xous__hidden *h);
-void xous__span_keep_hidden(uintptr_t addr, size_t len,
-                            struct xous__hidden *h);
+/* For a message of kind (XOUS_MSG_*) of [addr, addr+len), in one look-up:
+ * the range's span; XOUS_OK or the error to give the caller (BadAlignment,
+ * BadAddress, ShareViolation for a borrowed range that may not go so).
+ * A lend is counted while it waits for its return: such a mapping cannot
+ * be unmapped (ShareViolation), as on the device. A mutable lend takes
+ * into *h the stash its range used at its last mutable lend (zeroed when
+ * there is none). */
+xous_error_t xous__span_lend_begin(uintptr_t addr, size_t len, int kind,
+                                   struct xous__span *span,
+                                   struct xous__hidden *h);
+/* After the return of a lend that xous__span_lend_begin counted: counted
+ * no more, and *h kept for the next lend (a range keeps its stash, which
+ * goes with it when it is unmapped or sent). */
+void xous__span_lend_end(uintptr_t addr, size_t len, struct xous__hidden *h);
 /* Maps len bytes of a memory object received in a message; the table owns
  * fd from here on. Returns the address, or 0 when it cannot be mapped. */
 uintptr_t xous__span_adopt(int fd, uint64_t offset, size_t len, int prot,

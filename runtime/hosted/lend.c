@@ -77,41 +77,35 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* does not decode */
     return;
   }
-  err = xous__span_find(addr, len, &span);
-  /* Memory lent to us may be lent on, within what we were allowed; it can
-   * never be moved away. */
-  if (err == XOUS_OK && span.kind == XOUS__MAP_BORROWED &&
-      (m.kind == XOUS_MSG_SEND ||
-       (m.kind == XOUS_MSG_LEND_MUT && (span.prot & PROT_WRITE) == 0)))
-    err = XOUS_SHARE_VIOLATION;
+  /* One look-up finds the range, checks that it may go (memory lent to
+   * us may be lent on, within what we were allowed, never moved away),
+   * counts a lend and takes the stash of its last mutable lend. */
+  err = xous__span_lend_begin(addr, len, m.kind, &span, &hidden);
   if (err != XOUS_OK) {
     xous__set_error(r, err);
     return;
   }
   /* While mutably lent, the lender cannot touch the pages, as on the
    * device: a use-after-lend bug faults here too. */
-  if (m.kind == XOUS_MSG_LEND_MUT) {
-    xous__span_take_hidden(addr, len, &hidden);
-    if (xous__pages_hide(&hidden, addr, len, span.prot) != 0) {
-      xous__pages_forget(&hidden, len);
-      xous__set_error(r, xous__errno_to_xous(errno));
-      return;
-    }
+  if (m.kind == XOUS_MSG_LEND_MUT &&
+      xous__pages_hide(&hidden, addr, len, span.prot) != 0) {
+    err = xous__errno_to_xous(errno);
+    xous__pages_forget(&hidden, len);
+    xous__span_lend_end(addr, len, &hidden);
+    xous__set_error(r, err);
+    return;
   }
   off = span.fd_offset;
-  if (m.kind != XOUS_MSG_SEND)
-    xous__span_lending(addr, len, true);
   if (!xous__direct_send_memory(&m, span.fd, off, span.object, r)) {
     xous__broker_call(a, span.fd, r, &off, &got_fd);
     if (got_fd >= 0)
       close(got_fd);
   }
-  if (m.kind != XOUS_MSG_SEND)
-    xous__span_lending(addr, len, false);
-  if (m.kind == XOUS_MSG_LEND_MUT) {
+  if (m.kind == XOUS_MSG_LEND_MUT)
     (void)xous__pages_show(&hidden, addr, len, span.prot);
-    xous__span_keep_hidden(addr, len, &hidden); /* for the next lend */
-  }
+  /* Uncounted, with the stash kept for the next lend. */
+  if (m.kind != XOUS_MSG_SEND)
+    xous__span_lend_end(addr, len, &hidden);
   if (m.kind == XOUS_MSG_SEND && !xous__result_is_error(r))
     xous__span_release(addr, len); /* the pages moved */
 }

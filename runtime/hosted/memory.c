@@ -595,56 +595,70 @@ xous__thread_stack(size_t size, xous_range_t *stack)
   return XOUS_OK;
 }
 
-void
-xous__span_lending(uintptr_t addr, size_t len, bool lending)
+xous_error_t
+xous__span_lend_begin(uintptr_t addr, size_t len, int kind,
+                      struct xous__span *span, struct xous__hidden *h)
 {
   struct entry *e;
-
-  pthread_mutex_lock(&lock);
-  e = find(addr, len);
-  if (e != NULL && lending)
-    e->lent++;
-  else if (e != NULL && e->lent > 0)
-    e->lent--;
-  pthread_mutex_unlock(&lock);
-}
-
-void
-xous__span_take_hidden(uintptr_t addr, size_t len, struct xous__hidden *h)
-{
-  struct entry *e;
+  xous_error_t err = XOUS_OK;
 
   *h = (struct xous__hidden){ 0 };
+  if (len == 0 || (addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0)
+    return XOUS_BAD_ALIGNMENT;
   pthread_mutex_lock(&lock);
   e = find(addr, len);
-  if (e != NULL && e->hidden_addr == addr && e->hidden_len == len) {
+  if (e == NULL)
+    err = XOUS_BAD_ADDRESS;
+  /* Memory lent to us may be lent on, within what we were allowed; it can
+   * never be moved away. */
+  else if (e->kind == XOUS__MAP_BORROWED &&
+           (kind == XOUS_MSG_SEND ||
+            (kind == XOUS_MSG_LEND_MUT && (e->prot & PROT_WRITE) == 0)))
+    err = XOUS_SHARE_VIOLATION;
+  if (err != XOUS_OK) {
+    pthread_mutex_unlock(&lock);
+    return err;
+  }
+  span->fd = e->fd;
+  span->fd_offset = e->fd_offset + (addr - e->addr);
+  span->prot = e->prot;
+  span->kind = e->kind;
+  span->object = e->kind == XOUS__MAP_OWNED ? e->object : 0;
+  if (kind != XOUS_MSG_SEND)
+    e->lent++;
+  if (kind == XOUS_MSG_LEND_MUT && e->hidden_addr == addr &&
+      e->hidden_len == len) {
     *h = e->hidden;
     e->hidden = (struct xous__hidden){ 0 };
     e->hidden_addr = 0;
     e->hidden_len = 0;
   }
   pthread_mutex_unlock(&lock);
+  return XOUS_OK;
 }
 
 void
-xous__span_keep_hidden(uintptr_t addr, size_t len, struct xous__hidden *h)
+xous__span_lend_end(uintptr_t addr, size_t len, struct xous__hidden *h)
 {
   struct entry *e;
+  /* Nothing to keep, or the pages are still there. */
+  bool keep = h->stash != 0 && !h->moved;
 
-  if (h->stash == 0 || h->moved)
-    return; /* nothing to keep, or the pages are still there */
   pthread_mutex_lock(&lock);
   e = find(addr, len);
-  if (e != NULL) {
+  if (e != NULL && e->lent > 0)
+    e->lent--;
+  if (keep && e != NULL) {
     drop_hidden(e); /* another range's, or another thread's */
     e->hidden = *h;
     e->hidden_addr = addr;
     e->hidden_len = len;
-  } else {
+  } else if (keep) {
     xous__pages_forget(h, len); /* the range went meanwhile */
   }
   pthread_mutex_unlock(&lock);
-  *h = (struct xous__hidden){ 0 };
+  if (keep)
+    *h = (struct xous__hidden){ 0 };
 }
 
 void
