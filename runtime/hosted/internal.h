@@ -181,6 +181,7 @@ struct xous__hidden {
   bool heavy;       /* moved last time: moves again without counting */
   bool light;       /* counted with few pages mapped, hidden fast since */
   uint64_t fast_ns; /* the fastest hide since the count (light), or 0 */
+  unsigned slow;    /* hides in a row since slower than that (light) */
 };
 
 /* A PROT_NONE placeholder of len bytes, XOUS__MOVE_ALIGN aligned when

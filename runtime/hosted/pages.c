@@ -18,12 +18,13 @@
  * Linux 6.7): a server that touched one page of a 16 MiB lend pays two
  * small mprotects, not two moves. A range once moved keeps its pages
  * (they come back with it), so it moves again without being counted.
- * One counted light stays light until the mprotect that hides it is
- * slow (SLOW_HIDE_NS): an mprotect costs a PTE rewritten per mapped page,
- * so a range that gained many pages since its count (they come from
- * faults) shows it there, and is counted at its next hide. Timing the
- * call reads the clock, which needs no system call; asking the kernel for
- * the process's page faults would cost a getrusage per lend.
+ * One counted light stays light until the mprotects that hide it are
+ * slow (SLOW_HIDE_NS, SLOW_HIDES): an mprotect costs a PTE rewritten per
+ * mapped page, so a range that gained many pages since its count (they
+ * come from faults) shows it there, and is counted at its next hide.
+ * Timing the calls reads the clock, which needs no system call; asking
+ * the kernel for the process's page faults would cost a getrusage per
+ * lend.
  * Where the kernel cannot say, a range moves from XOUS__MOVE_MIN.
  */
 #include <errno.h>
@@ -54,6 +55,9 @@
  * each time; a late call (preempted, interrupted) only brings a count
  * forward. */
 #define SLOW_HIDE_NS 2000
+/* Slow hides in a row before a count: a range that gained pages is slow
+ * at every hide, a call that was merely late seldom twice. */
+#define SLOW_HIDES 2
 
 /* PAGEMAP_SCAN (linux/fs.h from 6.7), for older headers. */
 struct scan_region {
@@ -138,6 +142,7 @@ should_move(struct xous__hidden *h, uintptr_t addr, size_t len)
   h->heavy = many_mapped(addr, len);
   h->light = !h->heavy;
   h->fast_ns = 0; /* the hides from here say what light costs */
+  h->slow = 0;
   return h->heavy;
 }
 
@@ -197,7 +202,9 @@ xous__pages_hide(struct xous__hidden *h, uintptr_t addr, size_t len, int prot)
   took = xous__now_ns() - t0;
   if (h->fast_ns == 0 || took < h->fast_ns)
     h->fast_ns = took;
-  else if (took > 2 * h->fast_ns + SLOW_HIDE_NS)
+  if (took <= 2 * h->fast_ns + SLOW_HIDE_NS)
+    h->slow = 0;
+  else if (++h->slow >= SLOW_HIDES)
     h->light = false; /* counted again at the next hide */
   return rc;
 }
