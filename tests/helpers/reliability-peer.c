@@ -63,27 +63,26 @@ role_join(int argc, char **argv)
   return 0;
 }
 
+/* A BlockingScalar answered with arg1 + 1; a caller that died before its
+ * answer is no reason to stop. */
+static xous_error_t
+answer_plus_one(const xous_envelope_t *env)
+{
+  xous_error_t err;
+
+  if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
+    return XOUS_OK;
+  err = xous_return_scalar1(env->sender, env->body.scalar.arg1 + 1);
+  if (err == XOUS_PROCESS_TERMINATED || err == XOUS_SERVER_NOT_FOUND)
+    return XOUS_OK;
+  return err;
+}
+
 static int
 role_pair_server(int argc, char **argv)
 {
-  xous_sid_t sid;
-  xous_error_t err;
-
-  sid = peer_serve_named(argc, argv, usage);
-  for (;;) {
-    xous_envelope_t env;
-
-    err = xous_receive_message(sid, &env);
-    if (err != XOUS_OK)
-      break;
-    if (env.body.kind == XOUS_MSG_BLOCKING_SCALAR) {
-      err = xous_return_scalar1(env.sender, env.body.scalar.arg1 + 1);
-      if (err != XOUS_OK && err != XOUS_PROCESS_TERMINATED &&
-          err != XOUS_SERVER_NOT_FOUND)
-        break;
-    }
-  }
-  printf("%s\n", xous_error_name(err));
+  printf("%s\n", xous_error_name(
+                     peer_serve_until(argc, argv, usage, answer_plus_one)));
   return 0;
 }
 

@@ -350,6 +350,48 @@ role_many_servers(int argc, char **argv)
 
 /* ---- clients -------------------------------------------------------------- */
 
+/* "client NAME16 calls COUNT": COUNT BlockingScalars, each of which must
+ * be answered with its arg1 + arg2. */
+static int
+client_calls(xous_cid_t cid, xous_word_t n)
+{
+  xous_word_t ret[5];
+
+  for (xous_word_t i = 0; i < n; i++) {
+    xous_error_t err = xous_blocking_scalar(cid, 1, i, 1, 0, 0, ret);
+
+    if (err != XOUS_OK)
+      peer_fail("blocking_scalar", err);
+    if (ret[0] != i + 1) {
+      printf("call %llu answered %llu\n", (unsigned long long)i,
+             (unsigned long long)ret[0]);
+      return 1;
+    }
+  }
+  printf("calls %llu\n", (unsigned long long)n);
+  return 0;
+}
+
+/* "client NAME16 scalars COUNT": COUNT Scalars, then one BlockingScalar
+ * whose answer it prints. */
+static int
+client_scalars(xous_cid_t cid, xous_word_t n)
+{
+  xous_word_t ret[5];
+  xous_error_t err;
+
+  for (xous_word_t i = 0; i < n; i++) {
+    err = xous_scalar(cid, 7, i, 0, 0, 0);
+    if (err != XOUS_OK)
+      peer_fail("scalar", err);
+  }
+  err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
+  if (err != XOUS_OK)
+    peer_fail("blocking_scalar", err);
+  printf("sum %llu\n", (unsigned long long)ret[0]);
+  return 0;
+}
+
 static int
 role_client(int argc, char **argv)
 {
@@ -375,42 +417,10 @@ role_client(int argc, char **argv)
            (unsigned long long)ret[4]);
     return err == XOUS_OK ? 0 : 1;
   }
-  if (strcmp(argv[1], "calls") == 0) {
-    xous_word_t i, n, ret[5];
-
-    if (argc != 3)
-      usage();
-    n = peer_number_arg(argv[2]);
-    for (i = 0; i < n; i++) {
-      err = xous_blocking_scalar(cid, 1, i, 1, 0, 0, ret);
-      if (err != XOUS_OK)
-        peer_fail("blocking_scalar", err);
-      if (ret[0] != i + 1) {
-        printf("call %llu answered %llu\n", (unsigned long long)i,
-               (unsigned long long)ret[0]);
-        return 1;
-      }
-    }
-    printf("calls %llu\n", (unsigned long long)n);
-    return 0;
-  }
-  if (strcmp(argv[1], "scalars") == 0) {
-    xous_word_t i, n, ret[5];
-
-    if (argc != 3)
-      usage();
-    n = peer_number_arg(argv[2]);
-    for (i = 0; i < n; i++) {
-      err = xous_scalar(cid, 7, i, 0, 0, 0);
-      if (err != XOUS_OK)
-        peer_fail("scalar", err);
-    }
-    err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
-    if (err != XOUS_OK)
-      peer_fail("blocking_scalar", err);
-    printf("sum %llu\n", (unsigned long long)ret[0]);
-    return 0;
-  }
+  if (argc == 3 && strcmp(argv[1], "calls") == 0)
+    return client_calls(cid, peer_number_arg(argv[2]));
+  if (argc == 3 && strcmp(argv[1], "scalars") == 0)
+    return client_scalars(cid, peer_number_arg(argv[2]));
   usage();
 }
 

@@ -101,6 +101,20 @@ peer_serve_forever(int argc, char **argv, void (*usage)(void),
   }
 }
 
+xous_error_t
+peer_serve_until(int argc, char **argv, void (*usage)(void),
+                 xous_error_t (*serve)(const xous_envelope_t *env))
+{
+  xous_sid_t sid = peer_serve_named(argc, argv, usage);
+  xous_envelope_t env;
+  xous_error_t err;
+
+  while ((err = xous_receive_message(sid, &env)) == XOUS_OK &&
+         (err = serve(&env)) == XOUS_OK)
+    continue;
+  return err;
+}
+
 void
 peer_never_receive(int argc, char **argv, void (*usage)(void))
 {

@@ -39,6 +39,11 @@ void peer_receive(xous_sid_t sid, xous_envelope_t *env);
  * a receive fails (peer_receive). */
 _Noreturn void peer_serve_forever(int argc, char **argv, void (*usage)(void),
                                   void (*serve)(const xous_envelope_t *env));
+/* The same server, which hands every message it receives to serve until a
+ * receive fails or serve returns an error: that error. */
+xous_error_t
+peer_serve_until(int argc, char **argv, void (*usage)(void),
+                 xous_error_t (*serve)(const xous_envelope_t *env));
 
 /* A role of a helper program: its name on the command line, and what
  * runs it with the arguments after the name. */
