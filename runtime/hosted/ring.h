@@ -55,8 +55,8 @@
 #define XOUS_PAGE_MAGIC 0x58535650u /* 'XSVP' */
 /* Bumped whenever the layout of a ring or of the server page changes
  * (2: the server page's polling and served words moved to the line the
- * server alone writes). */
-#define XOUS_RING_VERSION 2
+ * server alone writes; 3: the queue count moved to the bell's line). */
+#define XOUS_RING_VERSION 3
 #define XOUS_RING_CELLS XOUS_QUEUE_DEPTH /* one queue's worth */
 #define XOUS_RING_ANSWERS 34             /* by client TID, 0..33 */
 #define XOUS_RING_PIDS 256               /* clients are told apart by PID */
@@ -158,19 +158,21 @@ struct xous_server_page {
   _Atomic uint32_t faults; /* fault rules for sends exist: send every
                             * message through the broker (xousd/fault.c) */
   uint8_t pad0[XOUS_LINE - 28];
-  /* The doorbell: bumped after every message, slept on by receivers. */
+  /* The doorbell: bumped after every message, slept on by receivers.
+   * Beside it, the queue slots in use (XOUS_QUEUE_DEPTH at most), and the
+   * futex that senders waiting for a free one sleep on: a sender counts
+   * its slot and rings the bell, so the two words move to it as one line,
+   * and back to the server, which reads the bell and gives the slot back,
+   * as one. */
   _Atomic uint32_t bell;
   _Atomic uint32_t sleepers;
-  uint8_t pad1[XOUS_LINE - 8];
-  /* Queue slots in use (XOUS_QUEUE_DEPTH at most), and the futex that
-   * senders waiting for a free one sleep on. */
   _Atomic uint32_t pending;
   _Atomic uint32_t space;
   _Atomic uint32_t space_waiters;
-  uint8_t pad2[XOUS_LINE - 12];
+  uint8_t pad1[XOUS_LINE - 20];
   /* Hints: bit p is set when the ring of client PID p may hold cells. */
   _Atomic uint64_t ready[XOUS_RING_PIDS / 64];
-  uint8_t pad3[XOUS_LINE - 32];
+  uint8_t pad2[XOUS_LINE - 32];
   /* ring_gen[p]: the generation of p's ring, 0 when it has none. A hint:
    * the server asks the broker before it believes a change. */
   _Atomic uint32_t ring_gen[XOUS_RING_PIDS];
@@ -185,7 +187,7 @@ struct xous_server_page {
   _Atomic uint64_t receivers;
   _Atomic uint32_t served;
   _Atomic uint32_t polling;
-  uint8_t pad4[XOUS_LINE - 16];
+  uint8_t pad3[XOUS_LINE - 16];
 };
 
 #define XOUS_RING_BYTES                                                       \
@@ -345,7 +347,10 @@ xous__ring_push(struct xous_ring *r, uint32_t kind, uint32_t token,
   c->key = key;
   c->body = *body;
   c->order = order;
-  atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+  /* Sequentially consistent, as is the look at the ready bit after it
+   * (xous__page_ring_bell): a server that clears the bit and then looks
+   * at the ring sees this cell, or the sender sees the bit cleared. */
+  atomic_store_explicit(&c->seq, pos + 1, memory_order_seq_cst);
   return 0;
 }
 
@@ -404,7 +409,18 @@ static inline bool
 xous__page_ring_bell(struct xous_server_page *pg, unsigned pid)
 {
   /* SAFETY: pid < 256 always (it is ours, or the broker's table index). */
-  atomic_fetch_or(&pg->ready[(pid & 0xff) / 64], 1ull << (pid % 64));
+  _Atomic uint64_t *ready = &pg->ready[(pid & 0xff) / 64];
+  uint64_t bit = 1ull << (pid % 64);
+
+  /* A bit that is set already is not written again: the server keeps the
+   * bit of a busy client's ring set while it is empty (server_recv.c),
+   * and the word then stays in both sides' caches instead of moving to
+   * the sender and back on every message. The load is ordered after the
+   * cell's publication (xous__ring_push), as the server's clearing of the
+   * bit is before its last look at the ring: one of the two sees the
+   * other. */
+  if ((atomic_load(ready) & bit) == 0)
+    atomic_fetch_or(ready, bit);
   atomic_fetch_add(&pg->bell, 1);
   if (atomic_load(&pg->sleepers) == 0)
     return false;

@@ -19,6 +19,9 @@
 
 #define RECHECK_NS 20000000u /* how often a client's hints may cost a call */
 #define RECHECK_NEW_NS 1000000u /* the same for a generation not seen yet */
+/* Looks in a row that find a ring empty before its ready bit is cleared
+ * (server_recv.c, ring_with_head). */
+#define KEEP_BIT_LOOKS 4u
 
 /* Objects that came ahead of their cells: each thread of a client sends
  * its object, then its cell, so no more than one per thread can be ahead
@@ -73,7 +76,8 @@ struct ring {
   } stash[STASH];
   unsigned nstash;
   struct kept *kept[XOUS_KEPT_OBJECTS + 1]; /* by the client's number */
-  uint32_t notes_seen; /* the ring's notes word when the socket was read */
+  uint32_t notes_seen;  /* the ring's notes word when the socket was read */
+  unsigned empty_looks; /* looks in a row that found it empty */
 };
 
 struct slot {

@@ -31,6 +31,11 @@
 pthread_mutex_t xous__srv_lock = PTHREAD_MUTEX_INITIALIZER;
 struct server *xous__srv_table[XOUS_RING_PIDS];
 
+/* The server xous__srv_find_sid found last: a receiving thread asks for
+ * the same one on every ReceiveMessage, and the table is XOUS_RING_PIDS
+ * entries long. Cleared when that server is freed. */
+static struct server *last_found;
+
 static void
 server_free(struct server *s)
 {
@@ -40,16 +45,21 @@ server_free(struct server *s)
   for (unsigned p = 0; p < XOUS_RING_PIDS; p++)
     xous__srv_ring_put(s->rings[p]);
   munmap(s->page, XOUS_SERVER_PAGE_BYTES);
+  if (last_found == s)
+    last_found = NULL;
   free(s);
 }
 
 struct server *
 xous__srv_find_sid(xous_sid_t sid)
 {
+  if (last_found != NULL && !last_found->dead &&
+      xous_sid_eq(last_found->sid, sid))
+    return last_found;
   for (unsigned i = 0; i < XOUS_RING_PIDS; i++)
     if (xous__srv_table[i] != NULL && !xous__srv_table[i]->dead &&
         xous_sid_eq(xous__srv_table[i]->sid, sid))
-      return xous__srv_table[i];
+      return last_found = xous__srv_table[i];
   return NULL;
 }
 
@@ -304,13 +314,24 @@ ring_with_head(struct server *s, unsigned pid)
       atomic_fetch_and(word, ~bit);
     return NULL;
   }
-  if (xous__ring_peek(r->map, r->pos))
+  if (xous__ring_peek(r->map, r->pos)) {
+    r->empty_looks = 0;
     return r;
+  }
   if (later)
     return NULL; /* the broker may know of a newer ring: keep the bit */
+  /* An empty ring keeps its bit for a few looks: its client most likely
+   * sends again soon, and then finds the bit set and need not write it
+   * (xous__page_ring_bell), so the word moves between us on no message
+   * of a client that waits for each answer. */
+  if (++r->empty_looks < KEEP_BIT_LOOKS)
+    return NULL;
+  r->empty_looks = 0;
   atomic_fetch_and(word, ~bit);
-  /* A cell may have come between the look and the clear. */
-  if (!xous__ring_peek(r->map, r->pos))
+  /* A cell may have come between the look and the clear: looked at in
+   * the order of the clear (sequentially consistent, as the sender's
+   * publication and its look at the bit are). */
+  if (atomic_load(&r->map->cells[r->pos % XOUS_RING_CELLS].seq) != r->pos + 1)
     return NULL;
   atomic_fetch_or(word, bit);
   return r;
