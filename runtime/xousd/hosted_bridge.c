@@ -13,9 +13,10 @@
  * we lend on (the server maps those pages), and what comes back is
  * written to the socket.
  *
- * Threads: a pool whose threads take turns at the socket (see the pool
- * below); a blocked call blocks only the thread making it. Replies go out
- * whole, one frame at a time, under one lock.
+ * Threads: a pool whose threads take turns at the socket, each making
+ * and answering the call it read (see the pool below); a blocked call
+ * blocks only the thread making it. Replies go out whole, one frame at a
+ * time, under one lock.
  *
  * Lifetimes:
  *  1. The process lives as long as the TCP connection: at its end (or at
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -472,31 +474,132 @@ refuse(const struct xous_hosted_frame *f, const uint8_t *payload, size_t len,
 
 /* ---- the pool -------------------------------------------------------- */
 
-/* The threads take turns at the socket: one reads a call, hands the
- * socket to another and makes the call itself, so a call costs no hand-
- * over from a reader to a worker, and a blocked call blocks only its own
- * thread. A thread is added when none waits for its turn, up to one per
- * TID given plus the reader: each TID has one call at a time, so that is
- * enough, and it keeps us within our XOUS_MAX_THREADS threads (each of
- * ours has a libxous TID of its own). */
+/* The thread that reads a call makes it and answers it, and then reads
+ * the next, so that a round trip wakes one thread of ours for the
+ * request (the client's write wakes it in its read, as it would wake a
+ * reader of its own) and the same one for the server's answer; none is
+ * woken to hand the socket on. While the reader makes its call the
+ * others may read: the socket is in an epoll set of ours, armed
+ * (EPOLLONESHOT) only while no thread holds it, and they wait in
+ * epoll_wait, which wakes one of them when a frame comes, none when the
+ * reader takes the socket back first. A thread is added when none is
+ * left waiting, up to one per TID given plus SPARE: each TID has one
+ * call at a time, so one more to read is enough, and it keeps us within
+ * our XOUS_MAX_THREADS threads (each of ours has a libxous TID of its
+ * own). The first SPARE + 1 are started, and introduced to the broker,
+ * before the connection comes, so that making a thread is not in the way
+ * of the program's first calls. */
+#define SPARE 2
 static unsigned
 pool_cap(void)
 {
   unsigned given;
 
   pthread_mutex_lock(&table_lock);
-  given = next_tid - 2;
+  given = next_tid - 1; /* TID 1 and those from CreateThread */
   pthread_mutex_unlock(&table_lock);
-  return given + 1 < XOUS_MAX_THREADS ? given + 1 : XOUS_MAX_THREADS;
+  return given + SPARE < XOUS_MAX_THREADS ? given + SPARE : XOUS_MAX_THREADS;
 }
 
+static int frames = -1; /* the epoll set of the socket */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t pool_turn = PTHREAD_COND_INITIALIZER;
-static bool reading;     /* a thread holds the socket */
-static unsigned waiting; /* threads waiting for their turn at it */
-static unsigned threads = 1;
+static bool reading = true;  /* a thread holds the socket; the first does */
+static unsigned idle;        /* threads waiting for a frame */
+static unsigned threads = 1; /* of the pool, started or starting */
 
 static void *pool_main(void *arg);
+
+/* Starts a thread of the pool, counted in threads already. */
+static void
+pool_add(void)
+{
+  pthread_t t;
+
+  if (pthread_create(&t, NULL, pool_main, NULL) == 0) {
+    pthread_detach(t);
+    return;
+  }
+  pthread_mutex_lock(&pool_lock);
+  threads--;
+  pthread_mutex_unlock(&pool_lock);
+}
+
+/* Sets what wakes a waiting thread: a frame (EPOLLIN), or nothing but
+ * the connection's end. Always EPOLLONESHOT: whatever woke one thread
+ * wakes no other until the socket is let go again. */
+static void
+arm(int op, uint32_t events)
+{
+  struct epoll_event ev = { .events = events | EPOLLONESHOT };
+
+  if (epoll_ctl(frames, op, SOCK_FD, &ev) != 0)
+    die_quietly();
+}
+
+/* Lets the socket go while this thread makes its call: the next frame
+ * wakes a waiting thread. True when none is waiting, and a thread may
+ * be added (counted in threads already). */
+static bool
+let_go(void)
+{
+  bool grow;
+
+  pthread_mutex_lock(&pool_lock);
+  reading = false;
+  arm(EPOLL_CTL_MOD, EPOLLIN);
+  grow = idle == 0 && threads < pool_cap();
+  if (grow)
+    threads++;
+  pthread_mutex_unlock(&pool_lock);
+  return grow;
+}
+
+/* Takes the socket back after a call, unless another thread took it
+ * meanwhile. Returns whether it did. */
+static bool
+take_back(void)
+{
+  bool mine;
+
+  pthread_mutex_lock(&pool_lock);
+  mine = !reading;
+  if (mine) {
+    reading = true;
+    arm(EPOLL_CTL_MOD, 0);
+  }
+  pthread_mutex_unlock(&pool_lock);
+  return mine;
+}
+
+/* Waits until this thread holds the socket: a frame came while no thread
+ * held it. */
+static void
+wait_turn(void)
+{
+  bool mine = false;
+
+  while (!mine) {
+    struct epoll_event ev;
+    int n;
+
+    pthread_mutex_lock(&pool_lock);
+    idle++;
+    pthread_mutex_unlock(&pool_lock);
+    do
+      n = epoll_wait(frames, &ev, 1, -1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+      die_quietly();
+    pthread_mutex_lock(&pool_lock);
+    idle--;
+    /* Woken for nothing when the holder took it back first. */
+    if (!reading) {
+      reading = true;
+      mine = true;
+    }
+    pthread_mutex_unlock(&pool_lock);
+  }
+}
 
 /* Reads frames until one is a call for a thread of ours to make;
  * CreateThread and refusals are answered on the way. */
@@ -559,36 +662,21 @@ read_call(struct call *c)
 static void *
 pool_main(void *arg)
 {
-  (void)arg;
+  bool mine = arg != NULL; /* the first thread starts with the socket */
+
+  /* Our thread socket to the broker now, not at our first call. */
+  xous__thread_attach(xous__tid());
   for (;;) {
     struct call c;
-    pthread_t t;
 
-    pthread_mutex_lock(&pool_lock);
-    waiting++;
-    while (reading)
-      pthread_cond_wait(&pool_turn, &pool_lock);
-    waiting--;
-    reading = true;
-    pthread_mutex_unlock(&pool_lock);
-
+    if (!mine)
+      wait_turn();
     read_call(&c);
-
-    /* The socket to the next thread, a new one if none waits, while
-     * this one makes its call. */
-    pthread_mutex_lock(&pool_lock);
-    reading = false;
-    if (waiting > 0)
-      pthread_cond_signal(&pool_turn);
-    else if (threads < pool_cap() &&
-             pthread_create(&t, NULL, pool_main, NULL) == 0) {
-      pthread_detach(t);
-      threads++;
-    }
-    pthread_mutex_unlock(&pool_lock);
-
+    if (let_go())
+      pool_add();
     run_call(&c);
     free(c.payload);
+    mine = take_back();
   }
   return NULL;
 }
@@ -661,14 +749,29 @@ main(int argc, char **argv)
       return 2;
     }
     /* Join the broker now, so that the process exists before its
-     * program's first call. */
+     * program's first call, and start the pool's first threads, which
+     * wait for the connection's first frames. */
     if (xous_get_process_id() == 0)
       return 1;
+    frames = epoll_create1(EPOLL_CLOEXEC);
+    if (frames < 0)
+      return 1;
+    xous__thread_attach(xous__tid());
+    /* What a first wait for an answer would look up (the CPUs, the
+     * load), looked up now. */
+    (void)xous__spin_ns();
+    (void)xous__cpus_taken();
+    pthread_mutex_lock(&pool_lock);
+    threads += SPARE;
+    pthread_mutex_unlock(&pool_lock);
+    for (unsigned i = 0; i < SPARE; i++)
+      pool_add();
     /* The hand-over socket: the connection comes on it once the program
      * has shown its key; its end without one is the reservation's. */
     if (type == SOCK_SEQPACKET && take_connection() != 0)
       return 0;
   }
-  pool_main(NULL);
+  arm(EPOLL_CTL_ADD, 0);
+  pool_main(&frames);
   return 0;
 }
