@@ -88,6 +88,12 @@ static bool have_mark;
 
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Held while a received lend's pages are read or written here. Their
+ * order is already the message's (a return follows the envelope, and
+ * pages returned can come back mapped at the same address in the next
+ * envelope), but it runs through the server and the kernel's mappings,
+ * which ThreadSanitizer does not see: the lock shows it. */
+static pthread_mutex_t lent_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned next_tid = 2;
 static struct held held[MAX_HELD];
 
@@ -265,6 +271,7 @@ reply_envelope(uint64_t tid, xous_word_t r[8])
     hold(e.sender, addr, mapped, e.kind);
   /* The program sees the length its lender lent, when another hosted
    * program lent it; the pages stay whole here. */
+  pthread_mutex_lock(&lent_lock);
   e.msg.mem.len = marked_length((const uint8_t *)addr, mapped);
   {
     xous_word_t words[8];
@@ -272,6 +279,7 @@ reply_envelope(uint64_t tid, xous_word_t r[8])
     xous__envelope_words(&e, words);
     reply(tid, words, (const void *)addr, (size_t)e.msg.mem.len);
   }
+  pthread_mutex_unlock(&lent_lock);
   if (e.kind == XOUS_MSG_SEND) {
     /* A Move: the program has the bytes; ours can go. */
     xous_range_t range = { (void *)addr, mapped };
@@ -294,9 +302,12 @@ return_memory(struct call *wk, struct xous__answer ans, bool and_receive)
   }
   /* SAFETY: at most the length lent is copied, whatever the frame said;
    * a Borrow's pages are read-only here, and its bytes are dropped. */
-  if (h.kind == XOUS_MSG_LEND_MUT && wk->payload != NULL)
+  if (h.kind == XOUS_MSG_LEND_MUT && wk->payload != NULL) {
+    pthread_mutex_lock(&lent_lock);
     memcpy((void *)h.addr, wk->payload,
            wk->payload_len < h.len ? wk->payload_len : h.len);
+    pthread_mutex_unlock(&lent_lock);
+  }
   ans.addr = h.addr;
   ans.len = h.len;
   if (and_receive)
