@@ -45,7 +45,7 @@ atomic_int xous__broker_gone;
 static atomic_uint watch_gen;
 static pthread_key_t sock_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
-static _Thread_local int thread_sock = -1;
+static XOUS__THREAD_LOCAL int thread_sock = -1;
 
 static void make_key(void);
 

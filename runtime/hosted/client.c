@@ -54,7 +54,7 @@ struct conn {
 
 static pthread_rwlock_t conn_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct conn *conns[XOUS_MAX_CONNECTIONS];
-static _Thread_local uint32_t call_number;
+static XOUS__THREAD_LOCAL uint32_t call_number;
 
 static void
 conn_put(struct conn *c)
@@ -230,7 +230,7 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
              int peer, xous_word_t r[8])
 {
   /* Each thread waits for its own answers: its budget is its own. */
-  static _Thread_local struct xous__spin spin;
+  static XOUS__THREAD_LOCAL struct xous__spin spin;
   uint32_t state = xous__spin_while(&spin, peer, &ans->state,
                                     XOUS_ANSWER_WAITING);
 

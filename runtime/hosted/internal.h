@@ -36,6 +36,14 @@
 #include "hosted/calls.h"
 #include "hosted/wire.h"
 
+/* The library's own thread-local words, read on every message: the
+ * initial-exec model finds them at a fixed offset from the thread
+ * pointer, where a shared library's default calls __tls_get_addr on each
+ * use. The few bytes come out of the static TLS that the dynamic loader
+ * keeps in reserve, which a dlopen of the library is also given. */
+#define XOUS__THREAD_LOCAL                                                    \
+  _Thread_local __attribute__((tls_model("initial-exec")))
+
 /* ---- broker.c: the sockets to xousd and the calls on them --------------- */
 
 /* The Xous PID of this process, joining the broker on first use; 0 when

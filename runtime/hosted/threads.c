@@ -29,7 +29,7 @@ struct slot {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ended = PTHREAD_COND_INITIALIZER;
 static struct slot slots[TID_LIMIT];
-static _Thread_local xous_tid_t my_tid;
+static XOUS__THREAD_LOCAL xous_tid_t my_tid;
 static unsigned thread_limit = XOUS_MAX_THREADS; /* XOUS_LIMIT_THREADS */
 
 /* Caller holds lock. */
