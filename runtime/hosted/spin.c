@@ -5,11 +5,16 @@
  *
  * A poll pays when the peer is running and answers soon: then it saves
  * a futex wake-up each way. A wait whose peer was running polls for four
- * times what its last caught answer took, and halves that after a poll
- * in vain (the peer is slow, or not getting a CPU), down to none. A wait
- * whose peer was asleep cannot be answered before the peer has woken,
- * which costs more than a whole poll on a VM: it sleeps at once, and a
- * poll it could not have won says nothing against polling.
+ * times what its last caught answer took, but for no less than three
+ * quarters of the poll before it: a slow answer among quick ones (a PDDB
+ * read between its open and its close) is still caught after two quick
+ * ones, where a poll set by the last answer alone would sleep on every
+ * slow one, and after a run of quick answers the poll is theirs again. It
+ * halves after a poll in vain (the peer is slow, or not getting a CPU),
+ * down to none. A wait whose peer was asleep cannot be answered before
+ * the peer has woken, which costs more than a whole poll on a VM: it
+ * sleeps at once, and a poll it could not have won says nothing against
+ * polling.
  *
  * Polling must be able to come back, or two peers that both sleep stay
  * that way (each answer comes late, so no poll ever catches one). While
@@ -79,6 +84,8 @@ xous__spin_learn(struct xous__spin *sp, uint64_t most, int peer, bool caught,
   }
   if (caught) {
     budget = 4 * took_ns;
+    if (budget < sp->budget_ns / 4 * 3)
+      budget = sp->budget_ns / 4 * 3;
     if (budget < SPIN_FLOOR_NS)
       budget = SPIN_FLOOR_NS;
     sp->budget_ns = (uint32_t)(budget > most ? most : budget);
