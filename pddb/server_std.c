@@ -40,7 +40,23 @@ struct path {
   char rest[XOUS_PDDB_MAX_DICT_NAME + 1 + XOUS_PDDB_MAX_KEY_NAME + 1];
 };
 
-/* split_basis_and_dict of the real server; false for an invalid path. */
+/* Copies the n bytes of s to dst (cap bytes) and says the name is there;
+ * false for one the engine could not hold. */
+static bool
+take_name(char *dst, size_t cap, bool *has, const uint8_t *s, size_t n)
+{
+  *has = true;
+  return pddb_name_copy(dst, cap, s, n);
+}
+
+static bool
+ends_in_colon(bool has, const char *name)
+{
+  return has && name[0] != '\0' && name[strlen(name) - 1] == ':';
+}
+
+/* split_basis_and_dict of the real server; false for an invalid path:
+ * ":basis:rest", ":basis", "::rest" (the latest basis) or "rest". */
 static bool
 split_path(struct pddb_engine *e, const uint8_t *s, size_t n, struct path *p)
 {
@@ -48,43 +64,26 @@ split_path(struct pddb_engine *e, const uint8_t *s, size_t n, struct path *p)
   size_t bn;
 
   memset(p, 0, sizeof *p);
-  if (n > 0 && s[0] == ':') {
+  if (n == 0 || s[0] != ':') {
+    if (!take_name(p->rest, sizeof p->rest, &p->has_rest, s, n))
+      return false;
+  } else {
     s++, n--;
     colon = memchr(s, ':', n);
-    if (colon == NULL) {
-      if (n > 0) {
-        p->has_basis = true;
-        if (!pddb_name_copy(p->basis, sizeof p->basis, s, n))
-          return false;
-      }
-    } else {
-      bn = (size_t)(colon - s);
-      if (bn > 0) {
-        p->has_basis = true;
-        if (!pddb_name_copy(p->basis, sizeof p->basis, s, bn))
-          return false;
-      } else {
-        p->has_basis = true;
-        strcpy(p->basis, pddb_latest_basis(e));
-      }
-      s += bn + 1, n -= bn + 1;
-      if (n > 0) {
-        p->has_rest = true;
-        if (!pddb_name_copy(p->rest, sizeof p->rest, s, n))
-          return false;
-      }
+    bn = colon != NULL ? (size_t)(colon - s) : n;
+    if (bn > 0 && !take_name(p->basis, sizeof p->basis, &p->has_basis, s, bn))
+      return false;
+    if (colon != NULL && bn == 0) {
+      p->has_basis = true;
+      strcpy(p->basis, pddb_latest_basis(e));
     }
-  } else {
-    p->has_rest = true;
-    if (!pddb_name_copy(p->rest, sizeof p->rest, s, n))
+    if (colon != NULL && n > bn + 1 &&
+        !take_name(p->rest, sizeof p->rest, &p->has_rest, s + bn + 1,
+                   n - bn - 1))
       return false;
   }
-  if (p->has_basis && p->basis[0] != '\0' &&
-      p->basis[strlen(p->basis) - 1] == ':')
-    return false;
-  if (p->has_rest && p->rest[0] != '\0' && p->rest[strlen(p->rest) - 1] == ':')
-    return false;
-  return true;
+  return !ends_in_colon(p->has_basis, p->basis) &&
+         !ends_in_colon(p->has_rest, p->rest);
 }
 
 static const char *
@@ -139,10 +138,25 @@ retcode(xous_error_t err)
 
 /* ---- names and lists ---------------------------------------------------- */
 
+/* A list answer being written: the names so far, and for ListPathStd
+ * (see path_key) what it lists and the kind byte after each name. */
 struct list_out {
   struct xous__senres_writer *w;
   uint32_t count;
+  int kind; /* the byte put_name() writes after a name; -1: none */
+  struct pddb_engine *e;
+  const char *basis, *dict;
+  size_t dict_len;
 };
+
+static void
+put_entry(struct list_out *l, const char *name, int kind)
+{
+  xous__senres_put_str(l->w, name, strlen(name));
+  if (kind >= 0)
+    xous__senres_put_u8(l->w, (uint8_t)kind);
+  l->count++;
+}
 
 static void
 put_name(const char *name, uint64_t len, const char *basis, void *ctx)
@@ -151,8 +165,7 @@ put_name(const char *name, uint64_t len, const char *basis, void *ctx)
 
   (void)len;
   (void)basis;
-  xous__senres_put_str(l->w, name, strlen(name));
-  l->count++;
+  put_entry(l, name, l->kind);
 }
 
 static unsigned
@@ -160,7 +173,7 @@ list_reply(struct pddb_engine *e, uint8_t *page, size_t cap,
            const char *fourcc, int what, const char *basis, const char *dict)
 {
   struct xous__senres_writer w;
-  struct list_out l = { &w, 0 };
+  struct list_out l = { &w, 0, -1, NULL, NULL, NULL, 0 };
   size_t at;
   xous_error_t err;
 
@@ -198,31 +211,21 @@ get_opt_basis(struct xous__senres_reader *r, char *out, bool *has)
 
 /* ListPathStd: the keys of a dict (2, or 3 when a dict of that name
  * exists too) and its child dicts (1), or the bases (0). */
-struct path_list {
-  struct xous__senres_writer *w;
-  uint32_t count;
-  struct pddb_engine *e;
-  const char *basis, *dict;
-  size_t dict_len;
-};
-
 static void
 path_key(const char *name, uint64_t len, const char *basis, void *ctx)
 {
-  struct path_list *l = ctx;
+  struct list_out *l = ctx;
 
   (void)len;
   (void)basis;
-  xous__senres_put_str(l->w, name, strlen(name));
   /* A key that is also a dict's full name is a DictKey. */
-  xous__senres_put_u8(l->w, pddb_exists(l->e, l->basis, name, NULL) ? 3 : 2);
-  l->count++;
+  put_entry(l, name, pddb_exists(l->e, l->basis, name, NULL) ? 3 : 2);
 }
 
 static void
 path_child(const char *name, uint64_t len, const char *basis, void *ctx)
 {
-  struct path_list *l = ctx;
+  struct list_out *l = ctx;
   const char *tail;
 
   (void)len;
@@ -236,21 +239,7 @@ path_child(const char *name, uint64_t len, const char *basis, void *ctx)
   if (*tail == '\0' || strchr(tail, ':') != NULL ||
       pddb_exists(l->e, l->basis, l->dict, tail))
     return;
-  xous__senres_put_str(l->w, tail, strlen(tail));
-  xous__senres_put_u8(l->w, 1);
-  l->count++;
-}
-
-static void
-path_basis(const char *name, uint64_t len, const char *basis, void *ctx)
-{
-  struct path_list *l = ctx;
-
-  (void)len;
-  (void)basis;
-  xous__senres_put_str(l->w, name, strlen(name));
-  xous__senres_put_u8(l->w, 0);
-  l->count++;
+  put_entry(l, tail, 1);
 }
 
 static unsigned
@@ -258,13 +247,13 @@ list_path(struct pddb_engine *e, uint8_t *page, size_t cap,
           const struct path *p)
 {
   struct xous__senres_writer w;
-  struct path_list l = { &w, 0, e, basis_of(p), p->rest, strlen(p->rest) };
+  struct list_out l = { &w, 0, 0, e, basis_of(p), p->rest, strlen(p->rest) };
   size_t at;
 
   xous__senres_write_begin(&w, page, cap, "PthR");
   at = xous__senres_reserve_u32(&w);
   if (!p->has_basis && !p->has_rest) {
-    (void)pddb_list_bases(e, path_basis, &l);
+    (void)pddb_list_bases(e, put_name, &l);
   } else {
     if (p->rest[0] != '\0')
       (void)pddb_list_keys(e, l.basis, p->rest, path_key, &l);
@@ -479,18 +468,27 @@ count_one(const char *name, uint64_t len, const char *basis, void *ctx)
   ++*(uint32_t *)ctx;
 }
 
+/* Reads a request of fourcc that is a path alone into *p; false on a
+ * bad record or a path the engine could not hold. */
+static bool
+read_path(struct pddb_engine *e, uint8_t *page, size_t cap, const char *fourcc,
+          struct path *p)
+{
+  struct xous__senres_reader r;
+  const uint8_t *s;
+  size_t n;
+
+  return xous__senres_read_begin(&r, page, cap, fourcc) &&
+         xous__senres_get_str(&r, &s, &n) && split_path(e, s, n, p);
+}
+
 static unsigned
 delete_dict(struct pddb_engine *e, uint8_t *page, size_t cap)
 {
-  struct xous__senres_reader r;
   struct path p;
-  const uint8_t *s;
-  size_t n;
   uint32_t keys = 0;
 
-  if (!xous__senres_read_begin(&r, page, cap, "RmDQ") ||
-      !xous__senres_get_str(&r, &s, &n) || !split_path(e, s, n, &p) ||
-      !p.has_rest)
+  if (!read_path(e, page, cap, "RmDQ", &p) || !p.has_rest)
     return XOUS_PDDB_RC_INTERNAL_ERROR;
   /* The real server removes only an empty dict. */
   if (pddb_list_keys(e, basis_of(&p), p.rest, count_one, &keys) == XOUS_OK &&
@@ -506,14 +504,9 @@ delete_dict(struct pddb_engine *e, uint8_t *page, size_t cap)
 static unsigned
 create_dict(struct pddb_engine *e, uint8_t *page, size_t cap)
 {
-  struct xous__senres_reader r;
   struct path p;
-  const uint8_t *s;
-  size_t n;
 
-  if (!xous__senres_read_begin(&r, page, cap, "NuDQ") ||
-      !xous__senres_get_str(&r, &s, &n) || !split_path(e, s, n, &p) ||
-      !p.has_rest)
+  if (!read_path(e, page, cap, "NuDQ", &p) || !p.has_rest)
     return XOUS_PDDB_RC_INTERNAL_ERROR;
   if (pddb_dict_create(e, basis_of(&p), p.rest) != XOUS_OK)
     return XOUS_PDDB_RC_INTERNAL_ERROR;
@@ -715,10 +708,8 @@ xous__pddb_std_serve(struct pddb_engine *e, const xous_envelope_t *env)
     return true;
   case XOUS_PDDB_LIST_PATH_STD:
   case XOUS_PDDB_STAT_PATH_STD:
-    if (!xous__senres_read_begin(&r, page, cap,
-                                 op == XOUS_PDDB_LIST_PATH_STD ? "PthQ"
-                                                               : "StaQ") ||
-        !xous__senres_get_str(&r, &s, &n) || !split_path(e, s, n, &p))
+    if (!read_path(e, page, cap,
+                   op == XOUS_PDDB_LIST_PATH_STD ? "PthQ" : "StaQ", &p))
       rc = XOUS_PDDB_RC_INTERNAL_ERROR;
     else if (op == XOUS_PDDB_LIST_PATH_STD)
       rc = list_path(e, page, cap, &p);
