@@ -555,6 +555,17 @@ xous__adjust_limit(const xous_word_t a[8], xous_word_t r[8])
   xous__result_set2(r, XOUS_RESULT_SCALAR2, index, value);
 }
 
+/* What a lend of addr.. needs of the mapping e that holds it. Under lock. */
+static void
+describe_span(const struct entry *e, uintptr_t addr, struct xous__span *span)
+{
+  span->fd = e->fd;
+  span->fd_offset = e->fd_offset + (addr - e->addr);
+  span->prot = e->prot;
+  span->kind = e->kind;
+  span->object = e->kind == XOUS__MAP_OWNED ? e->object : 0;
+}
+
 xous_error_t
 xous__span_find(uintptr_t addr, size_t len, struct xous__span *span)
 {
@@ -568,11 +579,7 @@ xous__span_find(uintptr_t addr, size_t len, struct xous__span *span)
     pthread_mutex_unlock(&lock);
     return XOUS_BAD_ADDRESS;
   }
-  span->fd = e->fd;
-  span->fd_offset = e->fd_offset + (addr - e->addr);
-  span->prot = e->prot;
-  span->kind = e->kind;
-  span->object = e->kind == XOUS__MAP_OWNED ? e->object : 0;
+  describe_span(e, addr, span);
   pthread_mutex_unlock(&lock);
   return XOUS_OK;
 }
@@ -619,11 +626,7 @@ xous__span_lend_begin(uintptr_t addr, size_t len, int kind,
     pthread_mutex_unlock(&lock);
     return err;
   }
-  span->fd = e->fd;
-  span->fd_offset = e->fd_offset + (addr - e->addr);
-  span->prot = e->prot;
-  span->kind = e->kind;
-  span->object = e->kind == XOUS__MAP_OWNED ? e->object : 0;
+  describe_span(e, addr, span);
   if (kind != XOUS_MSG_SEND)
     e->lent++;
   if (kind == XOUS_MSG_LEND_MUT && e->hidden_addr == addr &&
