@@ -660,6 +660,92 @@ START_TEST(ticktimer_only_the_server_itself_may_send_recalculate_sleep)
 }
 END_TEST
 
+/* ---- the message kinds of the real ticktimer ---------------------------- */
+
+/* Sends a BlockingScalar and returns its raw result. */
+static xous_result_t
+raw_blocking(xous_cid_t cid, xous_word_t id, xous_word_t a1, xous_word_t a2)
+{
+  xous_message_t msg = { .kind = XOUS_MSG_BLOCKING_SCALAR,
+                         .scalar = { id, a1, a2, 0x33, 0x44 } };
+  xous_result_t res;
+
+  ck_assert_int_eq(xous_send_message(cid, &msg, &res), XOUS_OK);
+  return res;
+}
+
+static void
+raw_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1, xous_word_t a2)
+{
+  xous_message_t msg = { .kind = XOUS_MSG_SCALAR,
+                         .scalar = { id, a1, a2, 0, 0 } };
+  xous_result_t res;
+
+  ck_assert_int_eq(xous_send_message(cid, &msg, &res), XOUS_OK);
+}
+
+static void
+assert_scalar5(xous_result_t res, xous_word_t value, xous_word_t key)
+{
+  ck_assert_uint_eq(res.kind, XOUS_RESULT_SCALAR5);
+  ck_assert_uint_eq(res.w[0], value);
+  ck_assert_uint_eq(res.w[1], key);
+  ck_assert_uint_eq(res.w[3], 0x33);
+  ck_assert_uint_eq(res.w[4], 0x44);
+}
+
+START_TEST(ticktimer_answers_come_as_the_real_servers_result_kinds)
+{
+  xous_cid_t cid;
+  xous_result_t res;
+
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME), &cid),
+                   XOUS_OK);
+  res = raw_blocking(cid, XOUS_TICKTIMER_ELAPSED_MS, 0, 0);
+  ck_assert_uint_eq(res.kind, XOUS_RESULT_SCALAR2);
+  ck_assert_uint_eq(res.w[1] & ~(xous_word_t)0x0fffffffu, 0);
+  /* Deferred answers are Scalar1. */
+  res = raw_blocking(cid, XOUS_TICKTIMER_SLEEP_MS, 1, 0);
+  ck_assert_uint_eq(res.kind, XOUS_RESULT_SCALAR1);
+  ck_assert_uint_eq(res.w[0], 0);
+  res = raw_blocking(cid, XOUS_TICKTIMER_WAIT_FOR_CONDITION, 0x51, 1);
+  ck_assert_uint_eq(res.kind, XOUS_RESULT_SCALAR1);
+  ck_assert_uint_eq(res.w[0], XOUS_TICKTIMER_TIMED_OUT);
+  /* Answers at once are Scalar5 of the request, the value for its id. */
+  assert_scalar5(raw_blocking(cid, XOUS_TICKTIMER_UNLOCK_MUTEX, 0x52, 0), 0,
+                 0x52);
+  assert_scalar5(raw_blocking(cid, XOUS_TICKTIMER_LOCK_MUTEX, 0x52, 0), 0,
+                 0x52);
+  res = raw_blocking(cid, XOUS_TICKTIMER_NOTIFY_CONDITION, 0x53, 0);
+  assert_scalar5(res, 0, 0x53);
+  ck_assert_uint_eq(res.w[2], 0);
+  assert_server_alive();
+}
+END_TEST
+
+START_TEST(ticktimer_lock_and_wait_sent_as_scalars_are_skipped)
+{
+  xous_cid_t cid;
+  xous_result_t res;
+
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_TICKTIMER_NAME), &cid),
+                   XOUS_OK);
+  /* UnlockMutex is served as a Scalar: it stores a token. */
+  raw_scalar(cid, XOUS_TICKTIMER_UNLOCK_MUTEX, 0x61, 0);
+  /* A LockMutex Scalar is skipped, so it takes no token... */
+  raw_scalar(cid, XOUS_TICKTIMER_LOCK_MUTEX, 0x61, 0);
+  /* ...and the BlockingScalar after it gets the token at once. */
+  assert_scalar5(raw_blocking(cid, XOUS_TICKTIMER_LOCK_MUTEX, 0x61, 0), 0,
+                 0x61);
+  /* A WaitForCondition Scalar is skipped: no waiter to notify. */
+  raw_scalar(cid, XOUS_TICKTIMER_WAIT_FOR_CONDITION, 0x62, 0);
+  raw_scalar(cid, XOUS_TICKTIMER_SLEEP_MS, 1000000, 0);
+  res = raw_blocking(cid, XOUS_TICKTIMER_NOTIFY_CONDITION, 0x62, 0);
+  assert_scalar5(res, 0, 0x62);
+  assert_server_alive();
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -682,7 +768,9 @@ main(int argc, char **argv)
           ticktimer_notify_wakes_a_waiter_that_waits_forever,
           ticktimer_notify_with_nobody_waiting_wakes_nobody,
           ticktimer_only_the_server_itself_may_send_recalculate_sleep,
-          ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used),
+          ticktimer_get_version_answers_an_rkyv_version_string_of_offset_used,
+          ticktimer_answers_come_as_the_real_servers_result_kinds,
+          ticktimer_lock_and_wait_sent_as_scalars_are_skipped),
       .setup = start_server },
     { "client", 90, HARNESS_BROKER,
       .tests = HARNESS_TESTS(

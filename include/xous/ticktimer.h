@@ -8,20 +8,27 @@
  * Rust's std for Xous uses directly, so the same clients work unchanged:
  *
  *  op  name               kind            arguments        answer
- *   0  ElapsedMs          BlockingScalar  -                Scalar2(ms low 32 bits, ms high 32 bits)
+ *   0  ElapsedMs          BlockingScalar  -                Scalar2(ms low 32 bits, ms high 28 bits)
  *   1  SleepMs            BlockingScalar  arg1 = ms        Scalar1(0) once ms have passed
  *   2  RecalculateSleep   Scalar          (the server's own alarm; others are ignored)
  *   3  SuspendResume      -               (not on the desktop; ignored)
  *   4  PingWdt            Scalar          -                none (Scalar1(0) if blocking)
  *   5  GetVersion         MutableLend     rkyv VersionString rkyv VersionString, offset = its length
- *   6  LockMutex          BlockingScalar  arg1 = key       Scalar1(0) when a token is available
- *   7  UnlockMutex        Scalar or BS    arg1 = key       Scalar1(1 woke a waiter, 0 token stored)
+ *   6  LockMutex          BlockingScalar  arg1 = key       Scalar5(0, args) at once if a token is
+ *                                                          stored, else Scalar1(0) when one comes
+ *   7  UnlockMutex        Scalar or BS    arg1 = key       Scalar5(1 woke a waiter / 0 token stored, args)
  *   8  WaitForCondition   BlockingScalar  arg1 = key,      Scalar1(0 notified, 1 timed out)
  *                                         arg2 = ms (0 = forever)
- *   9  NotifyCondition    Scalar or BS    arg1 = key,      Scalar1(number woken)
+ *   9  NotifyCondition    Scalar or BS    arg1 = key,      Scalar5(number woken, args)
  *                                         arg2 = count (0 = all)
  *  10  FreeMutex          Scalar or BS    arg1 = key       Scalar1(number of waiters released)
  *  11  FreeCondition      Scalar or BS    arg1 = key       Scalar1(number of waiters released)
+ *
+ * As the real ticktimer's legacy replies, an answer given at once to
+ * LockMutex, UnlockMutex or NotifyCondition is Scalar5 of the request with
+ * the value in place of the id ("args": arg1..arg4 unchanged); deferred
+ * answers are Scalar1. Only a BlockingScalar is served for SleepMs,
+ * LockMutex and WaitForCondition: sent as a Scalar they are skipped.
  *
  * Keys are words chosen by the client (the address of its mutex or condvar)
  * and are private to the sending process: the server keys every mutex and

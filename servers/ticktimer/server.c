@@ -60,6 +60,20 @@ answer(const xous_envelope_t *env, xous_word_t value)
   }
 }
 
+/* Answers a non-deferred scalar request as the real ticktimer does: its
+ * reply goes back through the legacy return path as Scalar5 of the
+ * message, with value in place of the id and the arguments unchanged. A
+ * Scalar gets nothing. */
+static void
+answer5(const xous_envelope_t *env, xous_word_t value)
+{
+  const xous_scalar_msg_t *s = &env->body.scalar;
+
+  if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
+    (void)xous_return_scalar5(env->sender, value, s->arg1, s->arg2, s->arg3,
+                              s->arg4);
+}
+
 /* Answers a parked request and forgets it. A client that died meanwhile
  * makes the reply fail; there is nothing else to do for it. */
 static void
@@ -147,9 +161,10 @@ elapsed_ms(const xous_envelope_t *env)
 {
   uint64_t ms = tt_clock_ms();
 
+  /* The real ticktimer keeps 28 bits of the high word. */
   if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
     (void)xous_return_scalar2(env->sender, (xous_word_t)(ms & 0xffffffffu),
-                              (xous_word_t)(ms >> 32));
+                              (xous_word_t)((ms >> 32) & 0x0fffffffu));
 }
 
 static void
@@ -257,7 +272,7 @@ lock_mutex(const xous_envelope_t *env)
   if (env->body.kind != XOUS_MSG_BLOCKING_SCALAR)
     return;
   if (tt_token_take(&state, pid, key))
-    (void)xous_return_scalar1(env->sender, 0);
+    answer5(env, 0);
   else
     park(env, TT_MUTEX, key, TT_NEVER);
 }
@@ -272,9 +287,9 @@ unlock_mutex(const xous_envelope_t *env)
 
   if (w != NULL) {
     wake(w, 0);
-    answer(env, 1);
+    answer5(env, 1);
   } else if (tt_token_put(&state, pid, key)) {
-    answer(env, 0);
+    answer5(env, 0);
   } else {
     answer(env, XOUS_OUT_OF_MEMORY);
   }
@@ -325,7 +340,11 @@ notify_condition(const xous_envelope_t *env)
   xous_pid_t pid = xous_sender_pid(env->sender);
   xous_word_t key = env->body.scalar.arg1, count = env->body.scalar.arg2;
 
-  answer(env, release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED, count));
+  xous_word_t n = release_all(TT_COND, pid, key, XOUS_TICKTIMER_NOTIFIED,
+                              count);
+
+  if (env->body.kind == XOUS_MSG_BLOCKING_SCALAR)
+    answer5(env, n);
 }
 
 static void
