@@ -381,6 +381,40 @@ START_TEST(log_an_unknown_log_level_is_a_usage_error)
 }
 END_TEST
 
+START_TEST(log_served_lends_come_back_with_offset_and_valid_as_sent)
+{
+  static const char text[] = "raw one\nXXXX";
+  xous_range_t page;
+  xous_cid_t cid;
+  size_t off = 1, valid = 0;
+  char *out;
+
+  start("info");
+  ck_assert_int_eq(xous_connect(xous_sid_from_name(XOUS_LOG_NAME), &cid),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, XOUS_PAGE_SIZE,
+                                   XOUS_MEM_R | XOUS_MEM_W, &page),
+                   XOUS_OK);
+  memcpy(page.addr, text, sizeof text - 1);
+  /* StandardOutput prints valid bytes from offset 0 and answers, as the
+   * real server, with offset and valid unchanged. */
+  ck_assert_int_eq(xous_lend(cid, XOUS_LOG_OP_STDOUT, page.addr, page.len, 0,
+                             8, &off, &valid),
+                   XOUS_OK);
+  ck_assert_uint_eq(off, 0);
+  ck_assert_uint_eq(valid, 8);
+  expect_line("raw one");
+  /* So does a LogRecord, sent with offset and valid None as Rust's log
+   * crate sends it. */
+  ck_assert_int_eq(xous_log(XOUS_LOG_WARN, "check", "after"), XOUS_OK);
+  expect_line(line_of("WARN", "check", "after"));
+  out = harness_output(server);
+  ck_assert_ptr_null(strstr(out, "XXXX"));
+  free(out);
+  ck_assert_int_eq(xous_unmap_memory(page), XOUS_OK);
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -400,7 +434,8 @@ main(int argc, char **argv)
           log_bad_records_get_an_error_and_the_server_keeps_serving,
           log_long_text_is_cut_to_one_record,
           log_an_unknown_log_level_is_a_usage_error,
-          log_panic_output_prints_as_the_real_log_server_does),
+          log_panic_output_prints_as_the_real_log_server_does,
+          log_served_lends_come_back_with_offset_and_valid_as_sent),
       .teardown = harness_assert_broker_alive },
   };
 

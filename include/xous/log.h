@@ -11,8 +11,10 @@
  *   1  StandardOutput  Lend          raw bytes, valid = their count
  *   2  StandardError   Lend          raw bytes, valid = their count
  *
- * The server answers a lend with offset = XOUS_OK, or a Xous error code
- * when it rejected the message (InvalidArgument: a length out of bounds,
+ * The server answers a lend it served with offset and valid as they were
+ * sent (the real log server's answer; the client sends offset 0, which
+ * reads as XOUS_OK), or with offset a Xous error code and valid 0 when
+ * it rejected the message (InvalidArgument: a length out of bounds,
  * an unknown level, a buffer too small). The sender's PID is taken from
  * the message envelope, never from the payload.
  */

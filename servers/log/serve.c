@@ -14,7 +14,11 @@
 /* One record at a time: the entry is large for a stack. */
 static struct log_entry entry;
 
-/* Gives a lent buffer back with status in offset, or frees moved pages. */
+/* Gives a lent buffer back, or frees moved pages. A served lend comes
+ * back with offset and valid as they were sent, as from the real log
+ * server (a client that sends offset 0 reads it as XOUS_OK); a rejected
+ * one with the error in offset and valid 0, where the real server would
+ * stop. */
 static void
 finish(const xous_envelope_t *env, xous_error_t status)
 {
@@ -23,7 +27,11 @@ finish(const xous_envelope_t *env, xous_error_t status)
   switch (m->kind) {
   case XOUS_MSG_LEND:
   case XOUS_MSG_LEND_MUT:
-    (void)xous_return_memory(env->sender, m->memory.buf, (size_t)status, 0);
+    if (status == XOUS_OK)
+      (void)xous_return_memory(env->sender, m->memory.buf, m->memory.offset,
+                               m->memory.valid);
+    else
+      (void)xous_return_memory(env->sender, m->memory.buf, (size_t)status, 0);
     break;
   case XOUS_MSG_SEND:
     (void)xous_unmap_memory(m->memory.buf);
