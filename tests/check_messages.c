@@ -106,6 +106,47 @@ START_TEST(messages_blocking_scalar_returns_the_sum_from_a_server_process)
 }
 END_TEST
 
+/* A process forked after its parent's first call is a process of its own
+ * that calls servers as any other: the locks its runtime held across the
+ * fork are free in it (before, the child's first call on a connection
+ * waited forever for the table of connections). */
+START_TEST(messages_a_process_forked_after_its_parents_calls_reaches_a_server)
+{
+  const char *name = "xtest-echo-srv09";
+  xous_word_t ret[5] = { 0 };
+  xous_error_t err;
+  xous_cid_t cid;
+  pid_t child;
+  int st;
+
+  start_peer_server("echo-server", name);
+  cid = connect_to(name);
+  err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
+  ck_assert_msg(err == XOUS_OK, "parent: %s", xous_error_name(err));
+  child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) {
+    /* A child that hangs is not left behind; the case timeout says so. */
+    alarm(60);
+    if (xous_try_connect(sid16(name), &cid) != XOUS_OK)
+      _exit(2);
+    if (xous_blocking_scalar(cid, 1, 5, 6, 7, 8, ret) != XOUS_OK)
+      _exit(3);
+    _exit(ret[0] == 26 ? 0 : 4);
+  }
+  ck_assert_int_eq(waitpid(child, &st, 0), child);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                "the forked child ended with %#x (signal 14: its call never "
+                "came back)",
+                (unsigned)st);
+  /* The parent's own connection is as it was. */
+  err = xous_blocking_scalar(cid, 1, 1, 1, 1, 1, ret);
+  ck_assert_msg(err == XOUS_OK, "parent after the fork: %s",
+                xous_error_name(err));
+  ck_assert_uint_eq(ret[0], 4);
+}
+END_TEST
+
 START_TEST(
     messages_blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word)
 {
@@ -366,6 +407,7 @@ main(void)
     { "messages", 30, HARNESS_BROKER,
       .tests = HARNESS_TESTS(
           messages_blocking_scalar_returns_the_sum_from_a_server_process,
+          messages_a_process_forked_after_its_parents_calls_reaches_a_server,
           messages_blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word,
           messages_a_server_sees_the_pid_of_the_calling_process,
           messages_scalars_arrive_in_the_order_they_were_sent,

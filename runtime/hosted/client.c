@@ -522,6 +522,18 @@ xous__direct_fork_unlock(void)
   pthread_rwlock_unlock(&conn_lock);
 }
 
+/* In the child, the table's lock is made anew rather than unlocked: a
+ * glibc rwlock knows its writer by thread id, the child's one thread has
+ * another id than the parent's forking thread, and its unlock would be
+ * taken for a reader's and leave the lock held for good (every later
+ * call on a connection then waited forever in the child). The child has
+ * no other thread that could hold it. */
+void
+xous__direct_fork_child_unlock(void)
+{
+  pthread_rwlock_init(&conn_lock, NULL);
+}
+
 /* The child is a new process: the parent's rings are not its own. */
 void
 xous__direct_after_fork(void)

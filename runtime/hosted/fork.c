@@ -33,7 +33,11 @@ after_fork_parent(void)
 static void
 after_fork_child(void)
 {
-  after_fork_parent();
+  xous__direct_server_fork_unlock();
+  xous__direct_fork_child_unlock();
+  xous__memory_fork_unlock();
+  xous__threads_fork_unlock();
+  xous__broker_fork_unlock();
   xous__broker_after_fork();
   xous__sigterm_after_fork();
   xous__threads_after_fork();

@@ -269,6 +269,8 @@ void xous__direct_disconnect(xous_word_t cid);
 void xous__direct_forget(uint32_t object);
 void xous__direct_fork_lock(void);
 void xous__direct_fork_unlock(void);
+/* The child's counterpart of xous__direct_fork_unlock(). */
+void xous__direct_fork_child_unlock(void);
 void xous__direct_after_fork(void);
 
 /* ---- server_*.c: the server's half (the rest in server.h) -------------- */
