@@ -38,9 +38,14 @@ enum bench_reply {
  * `xousd --foreground` there and waits (bounded) until it accepts
  * connections. Returns the OS pid, or -1 with a message on stderr. */
 pid_t bench_broker_start(const char *xousd);
-/* Stops the broker (SIGTERM, then SIGKILL after a bound) and removes the
- * directory. Safe to call when nothing was started. */
+/* Leaves the broker, then stops it (SIGTERM, then SIGKILL after a bound)
+ * and removes the directory. Safe to call when nothing was started. */
 void bench_broker_stop(void);
+
+/* In libxous (runtime/hosted/broker.c): this process leaves its broker on
+ * purpose, so that the broker's end is not reported as a lost connection.
+ * A benchmark calls it before it stops a broker it has talked to. */
+void xous__hosted_leave(void);
 
 /* Forks a child that dies with this process (a broker, server or probe
  * left behind by a killed benchmark would hold its broker), output

@@ -31,6 +31,9 @@
 #include "../pddb/senres.h"
 #include "tools/monotonic.h"
 
+/* In libxous (runtime/hosted/broker.c): leaves the broker on purpose. */
+void xous__hosted_leave(void);
+
 /* Every image's pages, and the rounds of each engine figure. */
 enum { PAGES = 8192, ROUNDS = 20 };
 
@@ -385,6 +388,9 @@ out:
   waitpid(server, NULL, 0);
   kill(names, SIGTERM);
   waitpid(names, NULL, 0);
+  /* Left first: a broker that ends under a connected process is, to
+   * that process, a lost connection, and its runtime says so. */
+  xous__hosted_leave();
   kill(broker, SIGTERM);
   waitpid(broker, NULL, 0);
   pddb_close(e);

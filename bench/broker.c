@@ -155,6 +155,9 @@ bench_broker_stop(void)
 {
   double deadline = bench_now_ns() + STOP_TIMEOUT_NS;
 
+  /* Left first: a broker that ends under a connected process is, to
+   * that process, a lost connection, and its runtime says so. */
+  xous__hosted_leave();
   if (broker > 0) {
     kill(broker, SIGTERM);
     while (waitpid(broker, NULL, WNOHANG) == 0) {
