@@ -740,6 +740,23 @@ START_TEST(memory_map_and_unmap_refuse_bad_ranges)
 }
 END_TEST
 
+/* The device's user area ends at 0xff00_0000: a fixed address at or past
+ * it, or a range that reaches into it, is refused as on the device. */
+START_TEST(memory_map_memory_into_the_kernel_area_gives_bad_address)
+{
+  const unsigned rw = XOUS_MEM_R | XOUS_MEM_W;
+  xous_range_t out = { NULL, 0 };
+
+  ck_assert_int_eq(xous_map_memory(0, 0xff000000u, PAGE, rw, &out),
+                   XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(xous_map_memory(0, 0xfffff000u, PAGE, rw, &out),
+                   XOUS_BAD_ADDRESS);
+  ck_assert_int_eq(xous_map_memory(0, 0xff000000u - PAGE, 2 * PAGE, rw, &out),
+                   XOUS_BAD_ADDRESS);
+  ck_assert_ptr_null(out.addr);
+}
+END_TEST
+
 /* ==== buffers that are not whole pages ========================================= */
 
 static unsigned char static_buf[300];
@@ -1100,6 +1117,7 @@ main(void)
           memory_bad_ranges_are_refused_by_every_memory_message,
           memory_return_memory_refuses_what_was_not_lent_and_returns_once,
           memory_map_and_unmap_refuse_bad_ranges,
+          memory_map_memory_into_the_kernel_area_gives_bad_address,
           memory_stack_static_and_malloc_buffers_are_bounced_and_copied_back,
           memory_a_server_killed_mid_lend_fails_the_lender_and_gives_its_pages_back,
           memory_a_client_killed_mid_lend_lets_the_server_return_quietly,

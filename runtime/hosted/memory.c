@@ -244,6 +244,17 @@ check_range(uintptr_t addr, size_t len, xous_word_t r[8])
   return 0;
 }
 
+/* Whether a fixed range reaches into [0xff00_0000, 4 GiB): the device's
+ * kernel area, where MapMemory answers BadAddress. The desktop's own
+ * addresses lie above 4 GiB and stay usable. */
+static bool
+in_kernel_area(uintptr_t virt, size_t size)
+{
+  const uint64_t start = UINT64_C(0xff000000), end = UINT64_C(1) << 32;
+
+  return virt != 0 && (uint64_t)virt < end && (uint64_t)virt + size > start;
+}
+
 void
 xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
 {
@@ -263,6 +274,10 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   }
   if (flags > XOUS_MEM_ALL) {
     xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+    return;
+  }
+  if (in_kernel_area(virt, size)) {
+    xous__set_error(r, XOUS_BAD_ADDRESS);
     return;
   }
   if (m.phys != 0) {
