@@ -265,6 +265,17 @@ START_TEST(testkit_spawn_of_a_missing_program_is_not_found)
 }
 END_TEST
 
+/* A child spawned without a handle is still the system's: it runs, and
+ * joins the broker as any other. */
+START_TEST(testkit_spawn_without_a_handle_still_starts_the_program)
+{
+  const char *argv[] = { server_path, NULL };
+
+  ck_assert_int_eq(xous_test_spawn(sys, argv, NULL), XOUS_OK);
+  ck_assert_int_eq(xous_test_wait_name(sys, COUNTER_NAME, BOUND_MS), XOUS_OK);
+}
+END_TEST
+
 /* ---- virtual time ---------------------------------------------------------- */
 
 START_TEST(testkit_virtual_hour_long_sleep_ends_on_advance)
@@ -646,6 +657,8 @@ testkit_suite(void)
                  testkit_killed_server_gives_its_waiting_client_an_error);
   tcase_add_test(real, testkit_wait_reports_the_exit_status);
   tcase_add_test(real, testkit_spawn_of_a_missing_program_is_not_found);
+  tcase_add_test(real,
+                 testkit_spawn_without_a_handle_still_starts_the_program);
   tcase_add_test(real, testkit_advance_without_virtual_time_is_unavailable);
   tcase_add_test(real, testkit_fail_call_fails_the_nth_direct_send_only);
   tcase_add_test(real, testkit_fail_call_of_any_process_fails_every_connect);
