@@ -39,7 +39,7 @@ async_start(struct async *a, void (*fn)(struct async *))
 bool
 async_wait_flag(atomic_bool *flag, int timeout_ms)
 {
-  long long deadline = harness_now_ms() + timeout_ms;
+  long long deadline = harness_now_ms() + harness_bound_ms(timeout_ms);
 
   while (!atomic_load(flag)) {
     if (harness_now_ms() >= deadline)

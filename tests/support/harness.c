@@ -223,10 +223,23 @@ harness_spawn(const char *prog, ...)
   return harness_spawn_argv(prog, argv);
 }
 
+int
+harness_bound_ms(int ms)
+{
+  const char *env = getenv("CK_TIMEOUT_MULTIPLIER");
+  double k = env != NULL ? strtod(env, NULL) : 1.0;
+
+  if (!(k > 1.0) || ms <= 0)
+    return ms;
+  if (k > 100.0)
+    k = 100.0;
+  return (double)ms * k > 2e9 ? 2000000000 : (int)((double)ms * k);
+}
+
 bool
 harness_wait(pid_t pid, int timeout_ms, int *status)
 {
-  long long deadline = harness_now_ms() + timeout_ms;
+  long long deadline = harness_now_ms() + harness_bound_ms(timeout_ms);
   struct child *c = find_child(pid);
 
   for (;;) {
@@ -296,7 +309,8 @@ bool
 harness_wait_line(pid_t pid, const char *line, int timeout_ms)
 {
   xous_error_t err = xous__test_wait_file_line(output_path(pid), line,
-                                               (uint32_t)timeout_ms);
+                                               (uint32_t)harness_bound_ms(
+                                                   timeout_ms));
 
   ck_assert_int_ne(err, XOUS_OUT_OF_MEMORY);
   return err == XOUS_OK;
@@ -306,9 +320,9 @@ bool
 harness_wait_nth_line(pid_t pid, size_t index, char *buf, size_t size,
                       int timeout_ms)
 {
-  xous_error_t err = xous__test_wait_file_nth_line(output_path(pid), index,
-                                                   buf, size,
-                                                   (uint32_t)timeout_ms);
+  xous_error_t err =
+      xous__test_wait_file_nth_line(output_path(pid), index, buf, size,
+                                    (uint32_t)harness_bound_ms(timeout_ms));
 
   ck_assert_int_ne(err, XOUS_OUT_OF_MEMORY);
   return err == XOUS_OK;

@@ -131,6 +131,13 @@ pid_t harness_spawn_argv(const char *prog, const char *const argv[]);
 /* harness_peer(role, ...): harness_spawn(HARNESS_PEER, role, ...). */
 #define harness_peer(...) harness_spawn(HARNESS_PEER, __VA_ARGS__)
 
+/* A wait's bound of ms stretched by $CK_TIMEOUT_MULTIPLIER (when above 1),
+ * as Check stretches each case's timeout: a bound only ends a hang, and a
+ * run that asks for more time (a sanitizer, valgrind, a loaded machine)
+ * gives it to the waits inside a test as well as to the test. Every wait
+ * of the harness, its line waits, tool.h's and async.h's apply it. */
+int harness_bound_ms(int ms);
+
 /* Waits up to timeout_ms for pid to end. Returns true with *status (may be
  * NULL) set as by waitpid() when it did; false when it is still running. */
 bool harness_wait(pid_t pid, int timeout_ms, int *status);

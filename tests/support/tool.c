@@ -128,7 +128,9 @@ tool_finish_ok(pid_t pid, const char *what, const char *outfile, int bound_ms)
 bool
 tool_wait_text(const char *path, const char *text, int bound_ms)
 {
-  xous_error_t err = xous__test_wait_file_text(path, text, (uint32_t)bound_ms);
+  xous_error_t err = xous__test_wait_file_text(path, text,
+                                               (uint32_t)harness_bound_ms(
+                                                   bound_ms));
 
   ck_assert_int_ne(err, XOUS_OUT_OF_MEMORY);
   return err == XOUS_OK;
