@@ -625,8 +625,10 @@ xous__span_lend_begin(uintptr_t addr, size_t len, int kind,
   xous_error_t err = XOUS_OK;
 
   *h = (struct xous__hidden){ 0 };
+  /* The kernel's lend refuses a range off the page grid as BadAlignment,
+   * its move (send_memory) as BadAddress. */
   if (len == 0 || (addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0)
-    return XOUS_BAD_ALIGNMENT;
+    return kind == XOUS_MSG_SEND ? XOUS_BAD_ADDRESS : XOUS_BAD_ALIGNMENT;
   pthread_mutex_lock(&lock);
   e = find(addr, len);
   if (e == NULL)
