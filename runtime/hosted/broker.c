@@ -89,6 +89,16 @@ xous__broker_after_fork(void)
 }
 
 void
+xous__hosted_expect_end(void)
+{
+  /* Marked as already reported: the watcher and a call that finds the
+   * socket closed stay silent. Nothing is unmapped or closed here, so a
+   * thread still blocked in a call gets InternalError when the broker
+   * ends, as with any lost broker. */
+  atomic_store(&broker_lost, 1);
+}
+
+void
 xous__hosted_leave(void)
 {
   pthread_once(&key_once, make_key);

@@ -64,6 +64,10 @@ bool xous__broker_alive(void);
  * broker XOUS_SOCKET names then: for libxous-test, whose caller joins one
  * private system after another. Call it with no other Xous thread busy. */
 void xous__hosted_leave(void);
+/* The caller is about to end this process's broker itself: its end is not
+ * reported as a lost connection. Safe with other threads blocked in calls
+ * (unlike xous__hosted_leave), which then fail with InternalError. */
+void xous__hosted_expect_end(void);
 /* Non-zero once the process's watcher thread saw the broker die: a load
  * cheap enough for every message call. */
 extern atomic_int xous__broker_gone;

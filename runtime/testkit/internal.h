@@ -72,8 +72,9 @@ bool xous__test_has_server(struct xous_test *t, xous_sid_t sid);
 /* Ends the trace subscription of t, if any, and frees what it kept. */
 void xous__trace_stop(struct xous_test *t);
 
-/* ---- in libxous (runtime/hosted/channel.c) ---------------------------------- */
+/* ---- in libxous (runtime/hosted/broker.c) ----------------------------------- */
 
 void xous__hosted_leave(void);
+void xous__hosted_expect_end(void);
 
 #endif /* XOUS_TESTKIT_INTERNAL_H */

@@ -218,11 +218,13 @@ xous_test_stop(xous_test_t *t)
   for (p = t->procs; p != NULL; p = p->next)
     if (p != t->broker)
       end_process(p);
-  /* This process leaves before the broker ends: after, its runtime's
-   * watcher may see the hang-up first and report a lost connection. */
-  xous__hosted_leave();
+  /* The broker's end is expected, not a lost connection to report; the
+   * leave comes after it, when no thread of this process can still be
+   * blocked in a call on the old system's rings. */
+  xous__hosted_expect_end();
   if (t->broker != NULL)
     end_process(t->broker);
+  xous__hosted_leave();
   xous__test_remove_tree(t->dir);
   for (p = t->procs; p != NULL; p = next) {
     next = p->next;
