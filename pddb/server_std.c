@@ -345,7 +345,7 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap,
   struct path p;
   const uint8_t *s;
   size_t n;
-  bool create_file, create_new, append, truncate;
+  bool create_file, create_path, create_new, append, truncate;
   char *dict, *key;
   unsigned flags = 0;
   uint32_t h;
@@ -361,7 +361,7 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap,
       !xous__senres_get_str(&r, &s, &n))
     return XOUS_PDDB_RC_INTERNAL_ERROR;
   create_file = xous__senres_get_bool(&r);
-  (void)xous__senres_get_bool(&r); /* create_path: dicts come with keys */
+  create_path = xous__senres_get_bool(&r);
   create_new = xous__senres_get_bool(&r);
   append = xous__senres_get_bool(&r);
   truncate = xous__senres_get_bool(&r);
@@ -378,6 +378,17 @@ open_key(struct pddb_engine *e, xous_pid_t pid, uint8_t *page, size_t cap,
   if (!split_key(&p, &dict, &key))
     return XOUS_PDDB_RC_ACCESS_DENIED;
   bname = basis_of(&p);
+  /* As the real server: a missing dictionary is made only with
+   * create_path (std's File::create does not set it), and then even when
+   * the key is not to be made, whose open fails all the same. */
+  if (!pddb_exists(e, bname, dict, NULL)) {
+    if (!create_path)
+      return XOUS_PDDB_RC_BASIS_LOST;
+    if (!create_file && !create_new) {
+      (void)pddb_dict_create(e, bname, dict);
+      return XOUS_PDDB_RC_BASIS_LOST;
+    }
+  }
   if (create_new && pddb_exists(e, bname, dict, key))
     return XOUS_PDDB_RC_DISK_FULL;
   if (create_file || create_new)

@@ -125,8 +125,10 @@ request(const char *fourcc, const char *s)
     xous__senres_put_str(&w, s, strlen(s));
 }
 
+/* An OpenKeyStd record; create_path asks for a missing dictionary. */
 static void
-open_key(const char *path, bool create, bool truncate, bool append)
+open_key_in(const char *path, bool create, bool create_path, bool truncate,
+            bool append)
 {
   struct xous__senres_writer w;
 
@@ -134,12 +136,41 @@ open_key(const char *path, bool create, bool truncate, bool append)
   xous__senres_write_begin(&w, page.page, page.len, "KyOQ");
   xous__senres_put_str(&w, path, strlen(path));
   xous__senres_put_u8(&w, create);
-  xous__senres_put_u8(&w, 0);
+  xous__senres_put_u8(&w, create_path);
   xous__senres_put_u8(&w, 0);
   xous__senres_put_u8(&w, append);
   xous__senres_put_u8(&w, truncate);
   xous__senres_put_u64(&w, 0);
   xous__senres_put_u8(&w, 0);
+}
+
+/* An open as std's File::open and File::create send it: create_path
+ * unset. */
+static void
+open_key(const char *path, bool create, bool truncate, bool append)
+{
+  open_key_in(path, create, false, truncate, append);
+}
+
+/* Makes dictionary path with CreateDictStd (std's create_dir). */
+static void
+make_dict(const char *path)
+{
+  request("NuDQ", path);
+  ck_assert_uint_eq(lend(XOUS_PDDB_CREATE_DICT_STD, 0, NULL), 0);
+}
+
+/* The kind byte StatPathStd answers for path. */
+static unsigned
+stat_kind(const char *path)
+{
+  struct xous__senres_reader r;
+
+  request("StaQ", path);
+  ck_assert_uint_eq(lend(XOUS_PDDB_STAT_PATH_STD, 0, NULL), 0);
+  ck_assert_msg(xous__senres_read_begin(&r, page.page, page.len, "StaR"),
+                "no StaR record in the answer");
+  return xous__senres_get_u8(&r);
 }
 
 static struct xous__senres_reader
@@ -171,6 +202,7 @@ START_TEST(pddb_wire_std_file_calls_open_write_seek_read_and_close_a_key)
   uint16_t fd;
 
   start();
+  make_dict("notes");
   memset(page.page, 0, page.len);
   memcpy(page.page, open_request, sizeof open_request);
   ck_assert_uint_eq(lend(XOUS_PDDB_OPEN_KEY_STD, 0, NULL), 0);
@@ -267,6 +299,7 @@ START_TEST(pddb_wire_std_lists_stats_and_deletes_as_the_real_server)
   size_t off;
 
   start();
+  make_dict("notes");
   open_key("notes:today", true, true, false);
   ck_assert_uint_eq(lend(XOUS_PDDB_OPEN_KEY_STD, 0, NULL), 0);
 
@@ -340,12 +373,39 @@ START_TEST(pddb_wire_std_lists_stats_and_deletes_as_the_real_server)
 }
 END_TEST
 
+START_TEST(pddb_wire_std_open_makes_a_missing_dict_only_with_create_path)
+{
+  start();
+  /* File::create in a dictionary that is not there: BasisLost, and no
+   * dictionary is left behind. */
+  open_key("fresh:k", true, false, false);
+  ck_assert_uint_eq(lend(XOUS_PDDB_OPEN_KEY_STD, 0, NULL),
+                    XOUS_PDDB_RC_BASIS_LOST);
+  ck_assert_uint_eq(stat_kind("fresh"), 4);
+  /* create_path without create_file makes the dictionary, and the open
+   * of the key that is not there still fails. */
+  open_key_in("fresh:k", false, true, false, false);
+  ck_assert_uint_eq(lend(XOUS_PDDB_OPEN_KEY_STD, 0, NULL),
+                    XOUS_PDDB_RC_BASIS_LOST);
+  ck_assert_uint_eq(stat_kind("fresh"), 1);
+  ck_assert_uint_eq(stat_kind("fresh:k"), 4);
+  /* Both make dictionary and key; now File::create finds the one. */
+  open_key_in("other:k", true, true, false, false);
+  ck_assert_uint_eq(lend(XOUS_PDDB_OPEN_KEY_STD, 0, NULL), 0);
+  ck_assert_uint_eq(stat_kind("other:k"), 2);
+  open_key("fresh:k", true, false, false);
+  ck_assert_uint_eq(lend(XOUS_PDDB_OPEN_KEY_STD, 0, NULL), 0);
+  ck_assert_uint_eq(stat_kind("fresh:k"), 2);
+}
+END_TEST
+
 START_TEST(pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer)
 {
   xous_word_t ret[5];
   uint8_t *p;
 
   start();
+  make_dict("a");
   /* A path length far past the page. */
   open_key("a:b", true, false, false);
   p = page.page;
@@ -409,6 +469,7 @@ main(void)
       .tests = HARNESS_TESTS(
           pddb_wire_std_file_calls_open_write_seek_read_and_close_a_key,
           pddb_wire_std_lists_stats_and_deletes_as_the_real_server,
+          pddb_wire_std_open_makes_a_missing_dict_only_with_create_path,
           pddb_wire_hostile_records_and_unknown_opcodes_get_an_error_answer) },
   };
 
