@@ -284,10 +284,17 @@ xous_pddb_open(xous_pddb_t *db, const char *basis, const char *dict,
   err = open_once(db, basis, dict, key, flags, handle, &rc);
   /* The real server makes no dictionary for a key (create_path is not
    * what std sends): a missing one is made first, and the open asked
-   * again. */
+   * again. A refused CreateDictStd is asked again too: another client may
+   * have made the dictionary in between. */
   if (err == XOUS_OK && rc == XOUS_PDDB_RC_BASIS_LOST &&
-      (flags & XOUS_PDDB_CREATE) && create_dict(db, basis, dict) == XOUS_OK)
-    err = open_once(db, basis, dict, key, flags, handle, &rc);
+      (flags & XOUS_PDDB_CREATE)) {
+    xous_error_t made = create_dict(db, basis, dict);
+
+    if (made == XOUS_OK || made == XOUS_NOT_FOUND)
+      err = open_once(db, basis, dict, key, flags, handle, &rc);
+    else
+      err = made;
+  }
   if (err != XOUS_OK)
     return err;
   switch (rc) {
