@@ -63,7 +63,7 @@ fuzz_pddb_sources = fuzz/pddb.c $(fuzz_kernel) $(xous_pddb_portable) \
 	servers/names/wire.c
 fuzz_pddb_flags = $(SQLITE_CFLAGS) $(SODIUM_CFLAGS) $(PDDB_HOST_LIBS)
 fuzz_senres_sources = fuzz/senres.c pddb/senres.c
-fuzz_pddb_client_sources = fuzz/pddb_client.c $(fuzz_support) \
+fuzz_pddb_client_sources = fuzz/pddb_client.c $(fuzz_support) pddb/client.c \
 	runtime/hosted/wire.c \
 	pddb/senres.c
 fuzz_pddb_native_sources = fuzz/pddb_native.c \
