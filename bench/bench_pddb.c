@@ -10,6 +10,7 @@
  * taken in turn so that the machine's load weighs on both, and the
  * medians compared; the target is at most 1.5.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,44 @@ spawn(const char *prog, const char *a1, const char *a2, const char *a3)
     _exit(127);
   }
   return pid;
+}
+
+static void
+stop(pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill(pid, SIGTERM);
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* Whether pid has ended (and is reaped, *pid then -1). */
+static bool
+ended(pid_t *pid)
+{
+  if (*pid > 0 && waitpid(*pid, NULL, WNOHANG) == 0)
+    return false;
+  *pid = -1;
+  return true;
+}
+
+/* Waits, at most 30 s, for the broker's socket and then the server's
+ * name, while both processes live: a plain connect would wait for the
+ * name for ever if the server never came up. */
+static bool
+server_up(const char *sock, pid_t *broker, pid_t *server, xous_pddb_t *db)
+{
+  struct stat st;
+
+  for (int i = 0; i < 3000; i++) {
+    if (ended(broker) || ended(server))
+      return false;
+    if (stat(sock, &st) == 0 && xous_pddb_try_connect(db) == XOUS_OK)
+      return true;
+    usleep(10000);
+  }
+  return false;
 }
 
 /* One side of a comparison: the engine in this process, or the server
@@ -338,13 +377,11 @@ static void
 server_figures(const char *dir, unsigned char *big, size_t bigsz)
 {
   char sock[160], img[160], eimg[160];
-  struct stat st;
   pid_t broker, names, server;
   struct pddb_engine *e = NULL;
   xous_pddb_t db;
   struct side eng, srv;
   double t;
-  int i;
 
   snprintf(sock, sizeof sock, "%s/xousd.sock", dir);
   snprintf(img, sizeof img, "%s/srv.img", dir);
@@ -356,14 +393,14 @@ server_figures(const char *dir, unsigned char *big, size_t bigsz)
     return;
   setenv("XOUS_SOCKET", sock, 1);
   broker = spawn("xousd", "--foreground", "--socket", sock);
-  for (i = 0; i < 500 && stat(sock, &st) != 0; i++)
-    usleep(10000);
   names = spawn("xous-names", NULL, NULL, NULL);
   server = spawn("xous-pddb", img, NULL, NULL);
-  if (clock_getcpuclockid(server, &server_clock) != 0)
+  if (server <= 0 || clock_getcpuclockid(server, &server_clock) != 0)
     server_clock = CLOCK_PROCESS_CPUTIME_ID;
-  if (stat(sock, &st) != 0 || xous_pddb_connect(&db) != XOUS_OK) {
-    printf("server figures: the server did not start\n");
+  if (!server_up(sock, &broker, &server, &db)) {
+    printf("server figures: the broker or xous-pddb did not start "
+           "(XOUS_BUILDDIR=%s)\n",
+           getenv("XOUS_BUILDDIR") != NULL ? getenv("XOUS_BUILDDIR") : ".");
     goto out;
   }
   printf("through xous-pddb (client API over IPC) beside the engine in "
@@ -384,15 +421,12 @@ server_figures(const char *dir, unsigned char *big, size_t bigsz)
   compare("1 MiB read", &eng, &srv, 40, bigsz, false, big);
   xous_pddb_disconnect(&db);
 out:
-  kill(server, SIGTERM);
-  waitpid(server, NULL, 0);
-  kill(names, SIGTERM);
-  waitpid(names, NULL, 0);
+  stop(server);
+  stop(names);
   /* Left first: a broker that ends under a connected process is, to
    * that process, a lost connection, and its runtime says so. */
   xous__hosted_leave();
-  kill(broker, SIGTERM);
-  waitpid(broker, NULL, 0);
+  stop(broker);
   pddb_close(e);
   unlink(img);
   unlink(eimg);
