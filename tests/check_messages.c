@@ -344,6 +344,71 @@ START_TEST(messages_a_pool_of_server_threads_all_serve_one_sid)
 }
 END_TEST
 
+/* ==== answers of the wrong kind =========================================== */
+
+/* Receives the next message of sid, of the given kind. */
+static xous_envelope_t
+receive_kind(xous_sid_t sid, xous_msg_kind_t kind)
+{
+  xous_envelope_t env;
+
+  ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
+  ck_assert_int_eq(env.body.kind, kind);
+  return env;
+}
+
+START_TEST(
+    messages_an_answer_of_the_wrong_kind_gives_double_free_and_the_right_one_lands)
+{
+  struct async *lender = &async_calls[0], *caller = &async_calls[1];
+  xous_envelope_t env;
+  xous_range_t page;
+  xous_sid_t sid;
+  xous_cid_t cid;
+
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, XOUS_PAGE_SIZE,
+                                   XOUS_MEM_R | XOUS_MEM_W, &page),
+                   XOUS_OK);
+  /* A lend answered with a scalar: the kernel's return_result says
+   * DoubleFree; the lend still waits for its ReturnMemory. */
+  lender->cid = cid;
+  lender->msg.kind = XOUS_MSG_LEND_MUT;
+  lender->msg.memory = (xous_memory_msg_t){ 7, page, 1, 2 };
+  async_start(lender, async_send_message);
+  env = receive_kind(sid, XOUS_MSG_LEND_MUT);
+  ck_assert_int_eq(xous_return_scalar1(env.sender, 5), XOUS_DOUBLE_FREE);
+  ck_assert_int_eq(xous_return_scalar2(env.sender, 5, 6), XOUS_DOUBLE_FREE);
+  ck_assert_int_eq(xous_return_scalar5(env.sender, 1, 2, 3, 4, 5),
+                   XOUS_DOUBLE_FREE);
+  ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 3, 4),
+                   XOUS_OK);
+  ck_assert(async_wait(lender, BOUND_MS));
+  ck_assert_int_eq(lender->err, XOUS_OK);
+  ck_assert_uint_eq(lender->res.kind, XOUS_RESULT_MEMORY_RETURNED);
+  ck_assert_uint_eq(lender->res.w[0], 3);
+  ck_assert_uint_eq(lender->res.w[1], 4);
+  /* Once answered, either kind of answer finds nothing waiting. */
+  ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 3, 4),
+                   XOUS_DOUBLE_FREE);
+  ck_assert_int_eq(xous_return_scalar1(env.sender, 5), XOUS_DOUBLE_FREE);
+
+  /* A BlockingScalar answered with ReturnMemory: DoubleFree as the
+   * kernel's return_memory says; the scalar answer still lands. */
+  caller->cid = cid;
+  caller->id = 8;
+  async_start(caller, async_blocking_scalar);
+  env = receive_kind(sid, XOUS_MSG_BLOCKING_SCALAR);
+  ck_assert_int_eq(xous_return_memory(env.sender, page, 0, 0),
+                   XOUS_DOUBLE_FREE);
+  ck_assert_int_eq(xous_return_scalar1(env.sender, 9), XOUS_OK);
+  ck_assert(async_wait(caller, BOUND_MS));
+  ck_assert_int_eq(caller->err, XOUS_OK);
+  ck_assert_uint_eq(caller->ret[0], 9);
+  ck_assert_int_eq(xous_return_scalar1(env.sender, 9), XOUS_DOUBLE_FREE);
+}
+END_TEST
+
 /* ==== queue limits =========================================================== */
 
 START_TEST(
@@ -419,6 +484,7 @@ main(void)
           messages_try_receive_message_gives_nothing_then_the_message,
           messages_reply_and_receive_next_serves_a_sequence_of_calls,
           messages_a_pool_of_server_threads_all_serve_one_sid,
+          messages_an_answer_of_the_wrong_kind_gives_double_free_and_the_right_one_lands,
           messages_try_send_message_gives_server_queue_full_after_128_queued_messages) },
   };
 

@@ -37,9 +37,12 @@ answer(const struct xous__answer *a)
     pthread_mutex_unlock(&xous__srv_lock);
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
   }
+  /* A reply of the wrong kind gets the kernel's DoubleFree; the kernel
+   * also drops the message, stranding its caller, where this keeps it for
+   * the right answer. */
   if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR)) {
     pthread_mutex_unlock(&xous__srv_lock);
-    return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
+    return XOUS_DOUBLE_FREE;
   }
   if (memory && a->len != sl->len) {
     pthread_mutex_unlock(&xous__srv_lock);

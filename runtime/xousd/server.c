@@ -315,8 +315,11 @@ answer(struct xd_thread *t, const struct xous__answer *ans)
   if (err != XOUS_OK)
     return err;
   sl = &s->slots[n];
+  /* A reply of the wrong kind gets the kernel's DoubleFree; the kernel
+   * also drops the message, stranding its caller, where this keeps it for
+   * the right answer. */
   if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR))
-    return XOUS_INVALID_ARGUMENT; /* a lend needs ReturnMemory, and back */
+    return XOUS_DOUBLE_FREE;
   if (memory && xous__is_memory(sl->kind) && sl->msg.mem.len != ans->len)
     return XOUS_BAD_ADDRESS; /* not the length that was lent */
   xd_trace("{s:s,s:i,s:i,s:i,s:i,s:I}", "ev", "reply", "pid",
