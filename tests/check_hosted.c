@@ -610,12 +610,41 @@ START_TEST(
                     "bad-tid ThreadNotAvailable");
   expect_line(p, "after NoError", BOUND_MS);
   p = hosted_saying("zero", (const char *[]){ "fault", "zero-lend", NULL },
-                    "zero-lend InvalidArgument");
+                    "zero-lend UnhandledSyscall");
   expect_line(p, "after NoError", BOUND_MS);
   p = hosted_saying("unknown",
                     (const char *[]){ "fault", "unknown-call", NULL },
                     "unknown UnhandledSyscall");
   expect_line(p, "after NoError", BOUND_MS);
+}
+END_TEST
+
+START_TEST(
+    hosted_frames_for_memory_nobody_holds_get_an_error_and_the_stream_goes_on)
+{
+  pid_t p;
+
+  c_echo_server(C_SERVER);
+  /* Nothing waits for a memory answer from that sender: DoubleFree, as
+   * the kernel's return_memory answers when the slot holds no lend. */
+  p = hosted_saying("stray-ret",
+                    (const char *[]){ "fault", "stray-return", NULL },
+                    "stray-return DoubleFree");
+  expect_line(p, "after NoError", BOUND_MS);
+  p = hosted_saying("stray-rep",
+                    (const char *[]){ "fault", "stray-reply", NULL },
+                    "stray-reply DoubleFree");
+  expect_line(p, "after NoError", BOUND_MS);
+  /* A CID never connected: ServerNotFound, a Borrow's bytes back whole. */
+  p = hosted_saying("lend-no",
+                    (const char *[]){ "fault", "lend-nowhere", NULL },
+                    "lend-nowhere ServerNotFound bytes whole");
+  expect_line(p, "after NoError", BOUND_MS);
+  p = hosted_saying("move-no",
+                    (const char *[]){ "fault", "move-nowhere", NULL },
+                    "move-nowhere ServerNotFound bytes whole");
+  expect_line(p, "after NoError", BOUND_MS);
+  harness_assert_broker_alive();
 }
 END_TEST
 
@@ -824,6 +853,7 @@ main(void)
           hosted_a_frame_cut_short_closes_only_that_connection,
           hosted_a_payload_over_the_limit_closes_only_that_connection,
           hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on,
+          hosted_frames_for_memory_nobody_holds_get_an_error_and_the_stream_goes_on,
           hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded),
       .setup = start_broker },
   };

@@ -297,7 +297,9 @@ return_memory(struct call *wk, struct xous__answer ans, bool and_receive)
   xous_word_t a[8], r[8] = { 0 };
 
   if (!unhold(ans.sender, &h)) {
-    reply_error(wk->tid, XOUS_BAD_ADDRESS); /* nothing was lent with it */
+    /* No lend waits for this answer: the kernel's return_memory says
+     * DoubleFree, for an empty slot as for a BlockingScalar's. */
+    reply_error(wk->tid, XOUS_DOUBLE_FREE);
     return;
   }
   /* SAFETY: at most the length lent is copied, whatever the frame said;
@@ -334,7 +336,8 @@ send_memory(struct call *wk, struct xous__send_args m)
   xous_error_t err;
 
   if (len == 0) {
-    reply_error(wk->tid, XOUS_INVALID_ARGUMENT); /* no such memory range */
+    /* A range of nothing does not decode, as the kernel's from_args. */
+    reply_error(wk->tid, XOUS_UNHANDLED_SYSCALL);
     return;
   }
   page_round(&mapped);

@@ -44,8 +44,9 @@
  *   counter ADD                finds examples/counter through xous-names
  *                              (BlockingConnect, as Rust std does),
  *                              adds ADD and prints "counter VALUE"
- *   fault garbage|short|huge|bad-tid|zero-lend|unknown-call
- *                              breaks the protocol (see fault())
+ *   fault garbage|short|huge|bad-tid|zero-lend|unknown-call|
+ *         stray-return|stray-reply|lend-nowhere|move-nowhere
+ *                              breaks the protocol (see role_fault())
  *   bad-key                    shows a wrong key: "closed" when the
  *                              listener closes the connection
  *   shutdown                   Shutdown: "shutdown ERR"
@@ -976,6 +977,57 @@ role_fault(int argc, char **argv)
 
     call(tid, w, NULL, 0, none, r, NULL, NULL);
     printf("zero-lend %s\n", result_name(r));
+    call_words(tid, g, r);
+    printf("after %s\n", result_name(r));
+    return 0;
+  } else if (strcmp(argv[0], "stray-return") == 0 ||
+             strcmp(argv[0], "stray-reply") == 0) {
+    /* A ReturnMemory, or a ReplyAndReceiveNext with memory, for a lend
+     * nobody made: its payload is still read, an error comes back, and
+     * the stream goes on. */
+    uint64_t w[8] = { XOUS_SYSCALL_RETURN_MEMORY, 0x02010005, 0x1000, 100 },
+             g[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
+    uint8_t bytes[100];
+
+    if (strcmp(argv[0], "stray-reply") == 0) {
+      uint64_t rr[8] = { XOUS_SYSCALL_REPLY_AND_RECEIVE_NEXT,
+                         0x02010005,
+                         7,
+                         0x1000,
+                         100,
+                         0,
+                         0,
+                         XOUS_HOSTED_REPLY_MEMORY };
+
+      memcpy(w, rr, sizeof w);
+    }
+    memset(bytes, 0x5a, sizeof bytes);
+    call(tid, w, bytes, sizeof bytes, NULL, r, NULL, NULL);
+    printf("%s %s\n", argv[0], result_name(r));
+    call_words(tid, g, r);
+    printf("after %s\n", result_name(r));
+    return 0;
+  } else if (strcmp(argv[0], "lend-nowhere") == 0 ||
+             strcmp(argv[0], "move-nowhere") == 0) {
+    /* A Borrow or a Move of 100 bytes on a CID never connected: an error;
+     * the Borrow's bytes come back as they went, the Move's not at all. */
+    bool lend = strcmp(argv[0], "lend-nowhere") == 0;
+    uint64_t w[8] = { XOUS_SYSCALL_SEND_MESSAGE,
+                      30,
+                      lend ? XOUS_MSG_LEND : XOUS_MSG_SEND,
+                      1,
+                      0x1000,
+                      100 },
+             g[8] = { XOUS_SYSCALL_GET_PROCESS_ID };
+    uint8_t bytes[100], back[100];
+
+    for (size_t i = 0; i < sizeof bytes; i++)
+      bytes[i] = (uint8_t)(i * 7 + 1);
+    memset(back, 0, sizeof back);
+    call(tid, w, bytes, sizeof bytes, lend ? back : NULL, r, NULL, NULL);
+    printf("%s %s%s\n", argv[0], result_name(r),
+           !lend || memcmp(back, bytes, sizeof back) == 0 ? " bytes whole"
+                                                          : " bytes changed");
     call_words(tid, g, r);
     printf("after %s\n", result_name(r));
     return 0;
