@@ -693,10 +693,10 @@ give_back_held(struct fz_reader *in)
 static void
 run_sweep(void)
 {
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   if (xous__srv_table[INDEX] != NULL)
     xous__srv_sweep(xous__srv_table[INDEX]);
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
 }
 
 static void
@@ -818,13 +818,13 @@ run(const uint8_t *data, size_t size)
     fprintf(stderr, "ring: DestroyServer refused with nothing lent\n");
     abort();
   }
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   for (unsigned i = 0; i < XOUS_RING_PIDS; i++)
     if (xous__srv_table[i] != NULL) {
       fprintf(stderr, "ring: server %u outlived DestroyServer\n", i);
       abort();
     }
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
   objects_free();
 }
 

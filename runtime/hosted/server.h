@@ -4,7 +4,7 @@
  * server_rings.c (the clients' rings and the objects on their sockets) and
  * server_reply.c (answers to direct messages, returns to the broker).
  *
- * One mutex, xous__srv_lock, guards everything below; nothing sleeps while
+ * One lock, xous__srv_lock, guards everything below; nothing sleeps while
  * holding it.
  */
 #ifndef XOUS_HOSTED_DIRECT_SERVER_H
@@ -119,8 +119,34 @@ struct taken {
   unsigned kind, pid;
 };
 
-extern pthread_mutex_t xous__srv_lock;
+/* The lock: a futex word of this process, 0 free, 1 held, 2 held and
+ * waited for. Taking and giving it back are one atomic each when no other
+ * thread of the process wants it, as when one thread receives and answers,
+ * where a pthread mutex pair costs some 57 instructions, taken twice per
+ * message. */
+extern _Atomic uint32_t xous__srv_lock;
 extern struct server *xous__srv_table[XOUS_RING_PIDS]; /* by broker index */
+
+/* Waits for the lock held by another thread (server_recv.c). */
+void xous__srv_lock_wait(void);
+
+static inline void
+xous__srv_take(void)
+{
+  uint32_t v = 0;
+
+  if (!atomic_compare_exchange_strong_explicit(&xous__srv_lock, &v, 1,
+                                               memory_order_acquire,
+                                               memory_order_relaxed))
+    xous__srv_lock_wait();
+}
+
+static inline void
+xous__srv_give(void)
+{
+  if (atomic_exchange_explicit(&xous__srv_lock, 0, memory_order_release) == 2)
+    xous__futex_wake(&xous__srv_lock, 1);
+}
 
 /* ---- server_rings.c -------------------------------------------------------- */
 

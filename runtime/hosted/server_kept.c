@@ -167,9 +167,9 @@ xous__srv_window_put(struct window *w)
 void
 xous__srv_window_return(void *window)
 {
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   xous__srv_window_put(window);
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
 }
 
 void

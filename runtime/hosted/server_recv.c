@@ -16,7 +16,7 @@
  *     broker says that it changed (the client died or its PID was
  *     reused) and the messages left in it are delivered; an unanswered
  *     message keeps it mapped until answered.
- *  3. One mutex guards all of it; nothing sleeps while holding it.
+ *  3. One lock guards all of it; nothing sleeps while holding it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,8 +28,21 @@
 
 #include "hosted/server.h"
 
-pthread_mutex_t xous__srv_lock = PTHREAD_MUTEX_INITIALIZER;
+_Atomic uint32_t xous__srv_lock;
 struct server *xous__srv_table[XOUS_RING_PIDS];
+
+void
+xous__srv_lock_wait(void)
+{
+  /* Mark it waited for, and sleep until it is given back. */
+  uint32_t v = atomic_exchange_explicit(&xous__srv_lock, 2,
+                                        memory_order_acquire);
+
+  while (v != 0) {
+    xous__futex_wait(&xous__srv_lock, 2, 0);
+    v = atomic_exchange_explicit(&xous__srv_lock, 2, memory_order_acquire);
+  }
+}
 
 /* The server xous__srv_find_sid found last: a receiving thread asks for
  * the same one on every ReceiveMessage, and the table is XOUS_RING_PIDS
@@ -74,13 +87,13 @@ server_enter(xous_sid_t sid, xous_error_t *err)
   unsigned index;
   void *page;
 
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   s = xous__srv_find_sid(sid);
   if (s != NULL) {
     s->users++;
     return s;
   }
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
   *err = xous__hosted_object(&h, &ans, XOUS_SERVER_PAGE_BYTES, 0, &page);
   if (*err != XOUS_OK)
     return NULL;
@@ -94,7 +107,7 @@ server_enter(xous_sid_t sid, xous_error_t *err)
   s->sid = sid;
   s->index = index;
   s->page = page;
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   if (xous__srv_table[index] != NULL && !xous__srv_table[index]->dead) {
     /* Another thread was quicker (or the index is ours already). */
     server_free(s);
@@ -521,7 +534,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
      * server ends when this process destroys it (or dies). */
     if (s->dead) {
       xous__srv_leave(s);
-      pthread_mutex_unlock(&xous__srv_lock);
+      xous__srv_give();
       xous__set_error(r, XOUS_SERVER_NOT_FOUND);
       return;
     }
@@ -535,7 +548,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       atomic_fetch_add_explicit(&s->page->served, 1, memory_order_relaxed);
       if (!t.fetch) {
         xous__srv_leave(s);
-        pthread_mutex_unlock(&xous__srv_lock);
+        xous__srv_give();
         if (traced)
           xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env.msg.id,
                       t.pid);
@@ -547,25 +560,25 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
         return;
       }
       /* Still inside s (users counts us), so it stays while unlocked. */
-      pthread_mutex_unlock(&xous__srv_lock);
+      xous__srv_give();
       if (traced)
         xous__event(XOUS__EV_RECEIVE, index, t.key, t.kind, t.env.msg.id,
                     t.pid);
       if (fetch(t.env.sender, r)) {
-        pthread_mutex_lock(&xous__srv_lock);
+        xous__srv_take();
         xous__srv_leave(s);
-        pthread_mutex_unlock(&xous__srv_lock);
+        xous__srv_give();
         return;
       }
       /* A cell that named nothing the broker holds: not a message. */
-      pthread_mutex_lock(&xous__srv_lock);
+      xous__srv_take();
       continue;
     }
     if (try_only) {
       xous__srv_sweep(
           s); /* as before a sleep: what a lost hint hid is seen next */
       xous__srv_leave(s);
-      pthread_mutex_unlock(&xous__srv_lock);
+      xous__srv_give();
       xous__set_ok(r, XOUS_RESULT_NONE);
       return;
     }
@@ -578,7 +591,7 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
     peer = s->woke_caller ? XOUS__PEER_ASLEEP : XOUS__PEER_RUNNING;
     if (polls)
       s->woke_caller = false;
-    pthread_mutex_unlock(&xous__srv_lock);
+    xous__srv_give();
     xous__page_receiving(s->page, xous__tid(), 1);
     if (polls) {
       atomic_store_explicit(&s->page->polling, 1, memory_order_relaxed);
@@ -588,19 +601,19 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
     if (atomic_load(&s->page->bell) == seen) {
       atomic_fetch_add(&s->page->sleepers, 1);
       if (atomic_load(&s->page->bell) == seen) {
-        pthread_mutex_lock(&xous__srv_lock);
+        xous__srv_take();
         xous__srv_sweep(s);
-        pthread_mutex_unlock(&xous__srv_lock);
+        xous__srv_give();
         xous__futex_wait(&s->page->bell, seen, 100000000);
       }
       atomic_fetch_sub(&s->page->sleepers, 1);
     }
     xous__page_receiving(s->page, xous__tid(), 0);
-    pthread_mutex_lock(&xous__srv_lock);
+    xous__srv_take();
     s->spinners -= polls;
     if (atomic_load(&s->page->bell) == seen && !xous__broker_alive()) {
       xous__srv_leave(s);
-      pthread_mutex_unlock(&xous__srv_lock);
+      xous__srv_give();
       xous__set_error(r, XOUS_INTERNAL_ERROR);
       return;
     }
@@ -616,7 +629,7 @@ xous__direct_server_open(xous_sid_t sid)
   if (s == NULL)
     return;
   xous__srv_leave(s);
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
 }
 
 void
@@ -639,13 +652,13 @@ xous__direct_receive(const xous_word_t a[8], xous_word_t r[8])
 void
 xous__direct_server_fork_lock(void)
 {
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
 }
 
 void
 xous__direct_server_fork_unlock(void)
 {
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
 }
 
 /* The child owns none of the parent's servers. */

@@ -12,9 +12,9 @@
 /* Answers a direct blocking message: a BlockingScalar with tag Scalar1/2/5,
  * a lend with MemoryReturned (its len the length given back). XOUS_OK;
  * XOUS_NOT_FOUND when the sender word is not one of ours (the broker's,
- * or nobody's: the broker decides); or the error. */
+ * or nobody's: the broker decides); or the error. Lock held. */
 static xous_error_t
-answer(const struct xous__answer *a)
+answer_locked(const struct xous__answer *a)
 {
   unsigned idx = xous__sender_index(a->sender);
   unsigned token = xous__sender_token(a->sender);
@@ -26,28 +26,19 @@ answer(const struct xous__answer *a)
 
   if (xous__token_broker(token) || token == 0 || !xous__sender_fits(a->sender))
     return XOUS_NOT_FOUND;
-  pthread_mutex_lock(&xous__srv_lock);
   s = xous__srv_table[idx];
-  if (s == NULL || s->dead) {
-    pthread_mutex_unlock(&xous__srv_lock);
+  if (s == NULL || s->dead)
     return XOUS_NOT_FOUND;
-  }
   sl = &s->slots[n];
-  if (!sl->used || sl->gen != gen || sl->pid != xous__sender_pid(a->sender)) {
-    pthread_mutex_unlock(&xous__srv_lock);
+  if (!sl->used || sl->gen != gen || sl->pid != xous__sender_pid(a->sender))
     return XOUS_DOUBLE_FREE; /* nothing waits for this answer */
-  }
   /* A reply of the wrong kind gets the kernel's DoubleFree; the kernel
    * also drops the message, stranding its caller, where this keeps it for
    * the right answer. */
-  if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR)) {
-    pthread_mutex_unlock(&xous__srv_lock);
+  if (memory != (sl->kind != XOUS_MSG_BLOCKING_SCALAR))
     return XOUS_DOUBLE_FREE;
-  }
-  if (memory && a->len != sl->len) {
-    pthread_mutex_unlock(&xous__srv_lock);
+  if (memory && a->len != sl->len)
     return XOUS_BAD_ADDRESS; /* not the length that was lent */
-  }
   /* Traced, the broker hears of the answer before the caller can wake and
    * send again, so that the trace has the two in their order. */
   if (atomic_load_explicit(&s->page->trace, memory_order_relaxed))
@@ -67,8 +58,18 @@ answer(const struct xous__answer *a)
     xous__futex_wake(&s->page->bell, 1);
   }
   xous__page_release(s->page);
-  pthread_mutex_unlock(&xous__srv_lock);
   return XOUS_OK;
+}
+
+static xous_error_t
+answer(const struct xous__answer *a)
+{
+  xous_error_t err;
+
+  xous__srv_take();
+  err = answer_locked(a);
+  xous__srv_give();
+  return err;
 }
 
 bool
@@ -85,7 +86,7 @@ xous_sender_waiting(xous_sender_t sender)
    * every parked request would cost a round trip each. Kept. */
   if (xous__token_broker(token) || token == 0 || !xous__sender_fits(sender))
     return true;
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   s = xous__srv_table[idx];
   sl = s != NULL ? &s->slots[n] : NULL;
   /* SAFETY: gone is set by the broker and may be scribbled on by the
@@ -94,7 +95,7 @@ xous_sender_waiting(xous_sender_t sender)
   waiting = sl != NULL && !s->dead && sl->used && sl->gen == gen &&
             sl->pid == xous__sender_pid(sender) &&
             (atomic_load(&sl->ring->map->gone) & XOUS_RING_CLIENT_GONE) == 0;
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
   return waiting;
 }
 
@@ -115,11 +116,11 @@ xous_process_stamp(xous_pid_t pid, uint64_t *stamp)
   return XOUS_OK;
 }
 
-void
-xous__direct_return(const struct xous__answer *ans, xous_word_t r[8])
+/* The result of an answer, as the call that gave it returns it; a sender
+ * word not ours goes to the broker. */
+static void
+answered(const struct xous__answer *ans, xous_error_t err, xous_word_t r[8])
 {
-  xous_error_t err = answer(ans);
-
   if (err == XOUS_NOT_FOUND) {
     xous_word_t a[8];
 
@@ -133,20 +134,33 @@ xous__direct_return(const struct xous__answer *ans, xous_word_t r[8])
 }
 
 void
+xous__direct_return(const struct xous__answer *ans, xous_word_t r[8])
+{
+  answered(ans, answer(ans), r);
+}
+
+void
 xous__direct_reply_and_receive(const struct xous__answer *ans,
                                xous_word_t r[8])
 {
   unsigned idx = xous__sender_index(ans->sender);
   struct server *s;
+  xous_error_t err;
 
-  xous__direct_return(ans, r);
-  if (xous__result_is_error(r))
-    return;
+  /* A direct answer and the receive after it take the lock once. */
+  xous__srv_take();
+  err = answer_locked(ans);
+  if (err != XOUS_OK) {
+    xous__srv_give();
+    answered(ans, err, r);
+    if (xous__result_is_error(r))
+      return;
+    xous__srv_take();
+  }
   /* The server the answer came from is the one to receive on next. */
-  pthread_mutex_lock(&xous__srv_lock);
   s = xous__srv_table[idx];
   if (s == NULL || s->dead) {
-    pthread_mutex_unlock(&xous__srv_lock);
+    xous__srv_give();
     xous__set_error(r, XOUS_SERVER_NOT_FOUND);
     return;
   }
@@ -160,11 +174,11 @@ xous__direct_holds_lends(xous_sid_t sid)
   struct server *s;
   bool lent = false;
 
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   s = xous__srv_find_sid(sid);
   for (unsigned n = 0; s != NULL && n < XOUS_QUEUE_DEPTH && !lent; n++)
     lent = s->slots[n].used && s->slots[n].kind != XOUS_MSG_BLOCKING_SCALAR;
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
   return lent;
 }
 
@@ -174,7 +188,7 @@ xous__direct_destroyed(xous_sid_t sid)
 {
   struct server *s;
 
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   for (unsigned i = 0; i < XOUS_RING_PIDS; i++) {
     s = xous__srv_table[i];
     if (s != NULL && xous_sid_eq(s->sid, sid)) {
@@ -183,5 +197,5 @@ xous__direct_destroyed(xous_sid_t sid)
       xous__srv_leave(s);
     }
   }
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
 }

@@ -258,11 +258,11 @@ xous__srv_ring_of(struct server *s, unsigned pid, bool *later)
     *later = true;
     return NULL;
   }
-  pthread_mutex_unlock(&xous__srv_lock);
+  xous__srv_give();
   err = xous__hosted_object(&h, &ans, XOUS_RING_BYTES, XOUS_RING_MAGIC, &map);
   if (err != XOUS_OK)
     map = NULL;
-  pthread_mutex_lock(&xous__srv_lock);
+  xous__srv_take();
   if (map == NULL && err != XOUS_PROCESS_NOT_FOUND &&
       err != XOUS_SERVER_NOT_FOUND) {
     /* The broker could not hand the ring over (it, or this process, is
