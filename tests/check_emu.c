@@ -122,6 +122,14 @@ START_TEST(emu_interrupt_handler_has_a_tls_block_of_its_own)
 }
 END_TEST
 
+START_TEST(emu_blocking_scalar_gives_each_answer_kind_and_zeros_on_error)
+{
+  harness_start_broker();
+  conformance((const char *[]){ "answers", NULL }, 0);
+  harness_assert_broker_alive();
+}
+END_TEST
+
 START_TEST(emu_guest_fault_ends_only_the_guest)
 {
   harness_start_broker();
@@ -627,6 +635,7 @@ main(void)
           emu_guest_fault_ends_only_the_guest,
           emu_passes_arguments_in_argl_after_unpadded_blocks,
           emu_interrupt_handler_has_a_tls_block_of_its_own,
+          emu_blocking_scalar_gives_each_answer_kind_and_zeros_on_error,
           emu_abi_every_syscall_puts_the_words_where_abi_md_says,
           emu_abi_shutdown_is_call_23_with_no_arguments,
           emu_xous_run_mixes_native_and_rv32_processes_in_one_image) },

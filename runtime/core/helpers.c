@@ -6,15 +6,28 @@
 
 #include "internal.h"
 
+/* The error an answer carries, as xous__result_error() decodes it, kept
+ * inline so that r can stay in registers. */
+static inline xous_error_t
+answer_error(const xous_word_t r[8])
+{
+  return r[0] == XOUS_RESULT_ERROR ? xous__error_from_word(r[1]) : XOUS_OK;
+}
+
+/* Both scalar kinds go straight to the backend with their words by value
+ * (SendMessage's words as xous__send_args_words lays them out: CID, kind,
+ * id, the four arguments), which on the device keeps them in registers;
+ * xous_send_message() would take them through a message, a word array and
+ * a result. */
 xous_error_t
 xous_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1, xous_word_t a2,
             xous_word_t a3, xous_word_t a4)
 {
-  const xous_message_t msg = {
-    .kind = XOUS_MSG_SCALAR,
-    .scalar = { .id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4 },
-  };
-  return xous_send_message(cid, &msg, NULL);
+  xous_word_t r[8];
+
+  xous__syscall_by_value(r, XOUS_SYSCALL_SEND_MESSAGE, cid, XOUS_MSG_SCALAR,
+                         id, a1, a2, a3, a4);
+  return answer_error(r);
 }
 
 xous_error_t
@@ -22,20 +35,13 @@ xous_blocking_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1,
                      xous_word_t a2, xous_word_t a3, xous_word_t a4,
                      xous_word_t ret[5])
 {
-  const xous_message_t msg = {
-    .kind = XOUS_MSG_BLOCKING_SCALAR,
-    .scalar = { .id = id, .arg1 = a1, .arg2 = a2, .arg3 = a3, .arg4 = a4 },
-  };
-  if (ret != NULL)
-    memset(ret, 0, 5 * sizeof(ret[0]));
+  xous_word_t r[8];
+  xous_error_t err = XOUS_OK;
+  int n = 0;
 
-  xous_result_t res;
-  xous_error_t err = xous_send_message(cid, &msg, &res);
-  if (err != XOUS_OK)
-    return err;
-
-  int n;
-  switch (res.kind) {
+  xous__syscall_by_value(r, XOUS_SYSCALL_SEND_MESSAGE, cid,
+                         XOUS_MSG_BLOCKING_SCALAR, id, a1, a2, a3, a4);
+  switch (r[0]) {
   case XOUS_RESULT_SCALAR1:
     n = 1;
     break;
@@ -46,12 +52,24 @@ xous_blocking_scalar(xous_cid_t cid, xous_word_t id, xous_word_t a1,
     n = 5;
     break;
   default:
-    /* A BlockingScalar is answered only with ReturnScalar1/2/5. */
-    return XOUS_INTERNAL_ERROR;
+    /* A BlockingScalar is answered only with ReturnScalar1/2/5; an Error
+     * that claims NoError is no answer either. */
+    err = answer_error(r);
+    if (err == XOUS_OK)
+      err = XOUS_INTERNAL_ERROR;
+    break;
   }
-  if (ret != NULL)
-    memcpy(ret, res.w, (size_t)n * sizeof(ret[0]));
-  return XOUS_OK;
+  /* The words the answer has, the rest 0 (all 0 on an error). Written
+   * one by one rather than by memset and memcpy, so that r stays in
+   * registers. */
+  if (ret != NULL) {
+    ret[0] = n >= 1 ? r[1] : 0;
+    ret[1] = n >= 2 ? r[2] : 0;
+    ret[2] = n >= 5 ? r[3] : 0;
+    ret[3] = n >= 5 ? r[4] : 0;
+    ret[4] = n >= 5 ? r[5] : 0;
+  }
+  return err;
 }
 
 /*

@@ -18,6 +18,31 @@ xous_error_t xous__thread_stack(size_t size, xous_range_t *stack);
  * can hand to another process. */
 bool xous__lendable(const void *buf, size_t len);
 
+/* Makes a call whose eight words the caller has at hand, as
+ * xous_syscall() would, for the message helpers (Scalar, BlockingScalar).
+ * The device build (XOUS_INLINE_ECALL, runtime/riscv/cross.mk) makes the
+ * ecall inline, so that the words go from the caller's registers to the
+ * kernel and back without a store; elsewhere the words are the array
+ * xous_syscall() takes. Not for CreateThread or ClaimInterrupt, whose
+ * words the device's xous_syscall() rewrites. */
+#ifdef XOUS_INLINE_ECALL
+#include "riscv/ecall.h"
+#define xous__syscall_by_value xous__ecall
+#else
+static inline void
+xous__syscall_by_value(xous_word_t r[8], xous_word_t w0, xous_word_t w1,
+                       xous_word_t w2, xous_word_t w3, xous_word_t w4,
+                       xous_word_t w5, xous_word_t w6, xous_word_t w7)
+{
+  const xous_word_t a[8] = { w0, w1, w2, w3, w4, w5, w6, w7 };
+
+  /* A backend that writes no result must not leave a stale tag behind. */
+  for (int i = 0; i < 8; i++)
+    r[i] = 0;
+  xous_syscall(a, r);
+}
+#endif
+
 /* Making a call and decoding its result, shared by the wrappers
  * (decode.c). */
 /* Makes the call a; XOUS_OK when its result carries tag, else its error

@@ -28,7 +28,9 @@ WARN_CFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes \
   -Wmissing-prototypes -Wno-unused-parameter $(WERROR)
 XCFLAGS := $(ARCH_FLAGS) -std=c11 -ffunction-sections -fdata-sections \
   $(OPT_CFLAGS) $(WARN_CFLAGS) -I$(top)/include $(CFLAGS)
-LIB_CPPFLAGS := -I$(top)/runtime
+# XOUS_INLINE_ECALL: the core's message helpers make their ecall inline
+# (runtime/core/internal.h, runtime/riscv/ecall.h).
+LIB_CPPFLAGS := -I$(top)/runtime -DXOUS_INLINE_ECALL
 XLDFLAGS := $(ARCH_FLAGS) -nostartfiles -T $(top)/runtime/riscv/xous.ld \
   -Wl,--gc-sections $(LDFLAGS)
 

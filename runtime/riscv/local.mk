@@ -8,6 +8,7 @@
 EXTRA_DIST += \
 	runtime/riscv/cross.mk \
 	runtime/riscv/crt0.S \
+	runtime/riscv/ecall.h \
 	runtime/riscv/heap.c \
 	runtime/riscv/internal.h \
 	runtime/riscv/start.c \

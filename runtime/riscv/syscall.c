@@ -1,13 +1,11 @@
 /*
- * xous_syscall() on rv32 Xous: the whole bare-metal word-moving layer.
- *
- * a0 = syscall number and a1..a7 = the seven argument words go in; the
- * kernel answers a0 = result tag and a1..a7 = seven result words
- * (ABI.md section 1). The kernel restores every other register, so the
- * ecall clobbers exactly a0..a7, which are all operands here.
+ * xous_syscall() on rv32 Xous: the whole bare-metal word-moving layer,
+ * the ecall of riscv/ecall.h with the two calls whose words the device
+ * needs to rewrite (CreateThread's entry, ClaimInterrupt's handler).
  */
 #include <xous.h>
 
+#include "riscv/ecall.h"
 #include "riscv/internal.h"
 
 /* The handlers behind xous__irq_trampoline, by IRQ number (crt0.S). */
@@ -18,22 +16,14 @@ xous_syscall(const xous_word_t args[8], xous_word_t result[8])
 {
   void (*old_handler)(unsigned, void *) = NULL;
   bool claim = false;
-
-  register xous_word_t a0 __asm__("a0") = args[0];
-  register xous_word_t a1 __asm__("a1") = args[1];
-  register xous_word_t a2 __asm__("a2") = args[2];
-  register xous_word_t a3 __asm__("a3") = args[3];
-  register xous_word_t a4 __asm__("a4") = args[4];
-  register xous_word_t a5 __asm__("a5") = args[5];
-  register xous_word_t a6 __asm__("a6") = args[6];
-  register xous_word_t a7 __asm__("a7") = args[7];
+  xous_word_t a1 = args[1], a2 = args[2], a5 = args[5], irq = args[1];
 
   /* New threads start with gp = tp = 0: they enter through the
    * trampoline, which sets both before the caller's entry runs. The real
    * entry rides in argument word a5 (arg2), which xous_create_thread()
    * leaves 0; a raw CreateThread that uses arg2 goes to the kernel as it
    * is, and its entry must set gp and tp itself. */
-  if (a0 == XOUS_SYSCALL_CREATE_THREAD && a5 == 0) {
+  if (args[0] == XOUS_SYSCALL_CREATE_THREAD && a5 == 0) {
     a5 = a1;
     a1 = (xous_word_t)xous__thread_trampoline;
   }
@@ -41,30 +31,17 @@ xous_syscall(const xous_word_t args[8], xous_word_t result[8])
   /* An interrupt handler starts with only a0, a1, sp and ra set: it
    * enters through a trampoline that sets gp and finds the handler by
    * IRQ number. Put back if the kernel refuses the claim. */
-  if (a0 == XOUS_SYSCALL_CLAIM_INTERRUPT && a1 < XOUS_IRQ_MAX && a2 != 0) {
+  if (args[0] == XOUS_SYSCALL_CLAIM_INTERRUPT && a1 < XOUS_IRQ_MAX &&
+      a2 != 0) {
     claim = true;
     old_handler = xous__irq_handlers[a1];
     xous__irq_handlers[a1] = (void (*)(unsigned, void *))a2;
     a2 = (xous_word_t)xous__irq_trampoline;
   }
 
-  /* "memory": a lend or a receive changes what the pages hold. */
-  __asm__ volatile("ecall"
-                   : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4),
-                     "+r"(a5), "+r"(a6), "+r"(a7)
-                   :
-                   : "memory");
-
-  if (claim && a0 != XOUS_RESULT_OK)
-    xous__irq_handlers[args[1]] = old_handler;
-  result[0] = a0;
-  result[1] = a1;
-  result[2] = a2;
-  result[3] = a3;
-  result[4] = a4;
-  result[5] = a5;
-  result[6] = a6;
-  result[7] = a7;
+  xous__ecall(result, args[0], a1, a2, args[3], args[4], a5, args[6], args[7]);
+  if (claim && result[0] != XOUS_RESULT_OK)
+    xous__irq_handlers[irq] = old_handler; /* args may be result */
 }
 
 /* The kernel does not say when a client died: a parked request is kept

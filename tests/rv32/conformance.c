@@ -10,7 +10,11 @@
  *                EnvB block of odd size (the blocks are not padded);
  *   irq-tls      an interrupt handler (the emulated TICKTIMER's alarm,
  *                IRQ 8) that uses errno and a thread-local of its own, as
- *                on the device where interrupt context starts with tp 0.
+ *                on the device where interrupt context starts with tp 0;
+ *   answers      the words a BlockingScalar gives back for each kind of
+ *                answer (from a server thread of its own) and for an
+ *                error, every word of ret written, with the ecall made
+ *                inline by the message helpers.
  * Every run also checks that a0 at entry was the .eh_frame address.
  *
  * It expects the native hello server (examples/hello) to be running and
@@ -108,6 +112,88 @@ check_irq_tls(void)
   return errno == 7 && handler_count == 100 ? 0 : 44;
 }
 
+/* The server of "answers": each id its own kind of answer. */
+static xous_sid_t answers_sid;
+
+static void *
+answer(void *arg)
+{
+  xous_envelope_t env;
+
+  (void)arg;
+  for (;;) {
+    if (xous_receive_message(answers_sid, &env) != XOUS_OK)
+      return (void *)1;
+    switch (env.body.scalar.id) {
+    case 1:
+      (void)xous_return_scalar1(env.sender, 26);
+      break;
+    case 2:
+      (void)xous_return_scalar2(env.sender, 11, 12);
+      break;
+    case 5:
+      (void)xous_return_scalar5(env.sender, 1, 2, 3, 4, 5);
+      break;
+    default: /* a Scalar: the end */
+      return (void *)(uintptr_t)(env.body.kind == XOUS_MSG_SCALAR ? 0 : 2);
+    }
+  }
+}
+
+/* ret after a BlockingScalar of id, which starts as all ones: want, and
+ * the call's error err. */
+static int
+answered(xous_cid_t cid, xous_word_t id, xous_error_t err,
+         const xous_word_t want[5])
+{
+  xous_word_t ret[5];
+
+  memset(ret, 0xff, sizeof ret);
+  if (xous_blocking_scalar(cid, id, 5, 6, 7, 8, ret) != err)
+    return 1;
+  return memcmp(ret, want, sizeof ret) == 0 ? 0 : 1;
+}
+
+static int
+check_answers(void)
+{
+  xous_cid_t cid, gone;
+  xous_tid_t tid;
+  void *joined = (void *)99;
+
+  answers_sid = xous_sid_from_name("emu-answers-srv!");
+  if (xous_create_server_with_address(answers_sid, &cid) != XOUS_OK ||
+      xous_create_thread(answer, NULL, 0, &tid) != XOUS_OK)
+    return 50;
+  if (answered(cid, 1, XOUS_OK, (const xous_word_t[5]){ 26 }) != 0)
+    return 51;
+  if (answered(cid, 2, XOUS_OK, (const xous_word_t[5]){ 11, 12 }) != 0)
+    return 52;
+  if (answered(cid, 5, XOUS_OK, (const xous_word_t[5]){ 1, 2, 3, 4, 5 }) != 0)
+    return 53;
+  if (xous_scalar(cid, 9, 0, 0, 0, 0) != XOUS_OK)
+    return 54;
+  if (xous_join_thread(tid, &joined) != XOUS_OK || joined != NULL)
+    return 55;
+  /* An error: every word of ret 0, and a Scalar to nowhere fails too. */
+  if (xous_connect(answers_sid, &gone) != XOUS_OK ||
+      xous_disconnect(gone) != XOUS_OK)
+    return 56;
+  {
+    xous_word_t ret[5];
+    xous_error_t err;
+
+    memset(ret, 0xff, sizeof ret);
+    err = xous_blocking_scalar(gone, 1, 5, 6, 7, 8, ret);
+    if (err == XOUS_OK || ret[0] != 0 || ret[1] != 0 || ret[2] != 0 ||
+        ret[3] != 0 || ret[4] != 0)
+      return 57;
+    if (xous_scalar(gone, 1, 0, 0, 0, 0) != err)
+      return 58;
+  }
+  return 0;
+}
+
 static void *
 twice(void *arg)
 {
@@ -135,6 +221,8 @@ main(int argc, char **argv)
     return check_args(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "irq-tls") == 0)
     return check_irq_tls();
+  if (argc >= 2 && strcmp(argv[1], "answers") == 0)
+    return check_answers();
   if (argc < 1 || argv[0] == NULL)
     return 9; /* xous-emu passes the program's own name */
   if (xous_get_process_id() < 2)
