@@ -265,6 +265,66 @@ START_TEST(
 }
 END_TEST
 
+/* ---- what a wait that slept says ------------------------------------------ */
+
+/* A wait of kind peer that did not poll, or polled in vain, and slept;
+ * its word changed took after it began. Whether it polled. */
+static bool
+slept_after(struct xous__spin *sp, int peer, uint64_t took)
+{
+  uint64_t ns = xous__spin_plan(sp, MOST, peer);
+
+  if (ns != 0)
+    xous__spin_learn(sp, MOST, peer, false, ns);
+  xous__spin_learn_slept(sp, MOST, peer, took);
+  return ns != 0;
+}
+
+START_TEST(wait_a_quick_answer_to_a_wait_that_slept_brings_the_next_probe_near)
+{
+  for (int peer = 0; peer < 2; peer++) {
+    struct xous__spin sp = { 0 };
+    int n = 1;
+
+    probes_at_their_rarest(&sp);
+    /* Answered within a probe across a wake-up, two wake-ups included. */
+    while (!slept_after(&sp, peer, 2 * 65000)) {
+      n++;
+      ck_assert_int_le(n, 9);
+    }
+  }
+}
+END_TEST
+
+START_TEST(wait_a_slow_answer_to_a_wait_that_slept_leaves_the_probes_rare)
+{
+  for (int peer = 0; peer < 2; peer++) {
+    struct xous__spin sp = { 0 };
+    int n = 1;
+
+    probes_at_their_rarest(&sp);
+    while (!slept_after(&sp, peer, 4 * MOST + 1))
+      n++;
+    ck_assert_int_eq(n, 256);
+  }
+}
+END_TEST
+
+START_TEST(wait_a_wait_that_slept_leaves_the_poll_for_a_running_peer_as_it_was)
+{
+  struct xous__spin sp = { 0 };
+  uint64_t before;
+
+  answered_after(&sp, RUNNING, 3000);
+  before = xous__spin_plan(&sp, MOST, RUNNING);
+  for (int i = 0; i < 100; i++) {
+    xous__spin_learn_slept(&sp, MOST, RUNNING, 1000);
+    xous__spin_learn_slept(&sp, MOST, ASLEEP, 1000);
+  }
+  ck_assert_uint_eq(xous__spin_plan(&sp, MOST, RUNNING), before);
+}
+END_TEST
+
 /* ---- two sides ------------------------------------------------------------ */
 
 /* A caller and a server in a loop of round trips, as bench_ipc runs them:
@@ -320,6 +380,50 @@ START_TEST(wait_two_sides_that_both_sleep_come_back_to_polling)
 }
 END_TEST
 
+/* As side_waits, but a wait that slept also learns how long it took: its
+ * peer's answer and then its own wake-up, as clock.c times it. */
+static bool
+side_waits_and_sleeps(struct xous__spin *sp, bool peer_asleep, uint64_t took)
+{
+  bool caught = side_waits(sp, peer_asleep, took);
+
+  if (!caught)
+    xous__spin_learn_slept(sp, MOST, peer_asleep ? ASLEEP : RUNNING,
+                           took + WAKE_NS);
+  return caught;
+}
+
+static bool
+round_trip_learning_sleeps(struct pair *p)
+{
+  p->caller_asleep = !side_waits_and_sleeps(&p->caller, p->server_asleep,
+                                            (p->server_asleep ? WAKE_NS : 0) +
+                                                400);
+  p->server_asleep = !side_waits_and_sleeps(&p->server, p->caller_asleep,
+                                            (p->caller_asleep ? WAKE_NS : 0) +
+                                                100);
+  return !p->caller_asleep && !p->server_asleep;
+}
+
+START_TEST(wait_after_a_run_of_slept_waits_an_idle_pair_polls_again)
+{
+  /* The worst start, as above: both asleep for so long that every probe
+   * is at its rarest. Each round trip both sides sleep on is quick. */
+  struct pair p = { .caller_asleep = true, .server_asleep = true };
+  struct xous__spin *side[] = { &p.caller, &p.server };
+  int n = 0;
+
+  for (int i = 0; i < 2; i++)
+    probes_at_their_rarest(side[i]);
+  while (!round_trip_learning_sleeps(&p)) {
+    n++;
+    ck_assert_int_lt(n, 16);
+  }
+  for (int i = 0; i < 10000; i++)
+    ck_assert(round_trip_learning_sleeps(&p));
+}
+END_TEST
+
 START_TEST(wait_a_slow_peer_costs_one_probe_in_256_waits)
 {
   struct xous__spin sp = { 0 };
@@ -371,9 +475,19 @@ wait_suite(void)
       tc,
       wait_an_answer_caught_from_a_running_peer_makes_probes_frequent_again);
 
+  tc = tcase_create("slept");
+  suite_add_tcase(s, tc);
+  tcase_add_test(
+      tc, wait_a_quick_answer_to_a_wait_that_slept_brings_the_next_probe_near);
+  tcase_add_test(
+      tc, wait_a_slow_answer_to_a_wait_that_slept_leaves_the_probes_rare);
+  tcase_add_test(
+      tc, wait_a_wait_that_slept_leaves_the_poll_for_a_running_peer_as_it_was);
+
   tc = tcase_create("pair");
   suite_add_tcase(s, tc);
   tcase_add_test(tc, wait_two_sides_that_both_sleep_come_back_to_polling);
+  tcase_add_test(tc, wait_after_a_run_of_slept_waits_an_idle_pair_polls_again);
   tcase_add_test(tc, wait_a_slow_peer_costs_one_probe_in_256_waits);
   return s;
 }

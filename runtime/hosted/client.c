@@ -269,6 +269,8 @@ await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
       if (ans->call == call) {
         uint32_t tag = ans->tag;
 
+        xous__spin_woke(&spin, peer); /* a wait that slept: how long */
+
         if (tag == XOUS_RESULT_ERROR) {
           /* Refused by the server's library (a bad memory object). */
           xous_error_t err = xous__error_from_word(ans->w[0]);

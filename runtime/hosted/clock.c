@@ -97,16 +97,32 @@ xous__spin_while(struct xous__spin *sp, int peer, _Atomic uint32_t *word,
   uint64_t most = xous__spin_ns(), ns, took;
   uint32_t now = atomic_load_explicit(word, memory_order_acquire);
 
+  sp->since = 0;
   if (now != value || most == 0)
     return now;
   ns = xous__spin_plan(sp, most, peer);
-  if (ns == 0)
-    return now;
   /* With every CPU taken a poll takes one from a task that needs it, the
-   * peer perhaps: no poll, and nothing learnt from a wait that had none. */
-  if (xous__cpus_taken())
+   * peer perhaps: no poll, and nothing learnt from a wait that had none
+   * but how long it slept. */
+  if (ns == 0 || xous__cpus_taken()) {
+    sp->since = xous__now_ns();
     return now;
+  }
   now = xous__poll_while(word, value, ns, &took);
   xous__spin_learn(sp, most, peer, now != value, now != value ? took : ns);
+  /* A poll in vain lasted about ns: the wait began that long ago. */
+  if (now == value)
+    sp->since = xous__now_ns() - ns;
   return now;
+}
+
+void
+xous__spin_woke(struct xous__spin *sp, int peer)
+{
+  uint64_t since = sp->since;
+
+  if (since == 0)
+    return;
+  sp->since = 0;
+  xous__spin_learn_slept(sp, xous__spin_ns(), peer, xous__now_ns() - since);
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -68,6 +69,13 @@ xous__poll_while(_Atomic uint32_t *word, uint32_t value, uint64_t ns,
    * first CLOCK_EVERY are over, and the time of those is estimated from
    * the looks timed after them. A poll that ends before is reported as
    * taking no time. */
+  /* From the second reading on, each reading also yields the CPU: the
+   * peer may be queued on ours (two tasks that hand work to each other
+   * often end up on one CPU, and then the one that polls keeps the other
+   * from running; sleeping would hand the CPU over, but at the cost of a
+   * wake-up each way). A yield lets it run at once, and the two runnable
+   * tasks are soon spread over the CPUs by the scheduler. With no other
+   * task on the CPU it is a system call and returns. */
   for (i = 1;; i++) {
     cpu_relax();
     now = atomic_load_explicit(word, memory_order_acquire);
@@ -79,6 +87,8 @@ xous__poll_while(_Atomic uint32_t *word, uint32_t value, uint64_t ns,
         t0 = t;
       else if (t - t0 > ns)
         return now;
+      else
+        (void)sched_yield();
     }
   }
   if (t0 != 0 && i > CLOCK_EVERY) {

@@ -227,6 +227,7 @@ enum { XOUS__PEER_RUNNING, XOUS__PEER_ASLEEP };
  * learnt from its recent waits; zero-initialised. Used by one thread at a
  * time. */
 struct xous__spin {
+  uint64_t since;     /* when the wait now going to sleep began, or 0 */
   uint32_t budget_ns; /* how long a wait for a running peer polls */
   uint16_t skip[2];   /* waits of each kind left before the next probe */
   uint8_t backoff[2]; /* log2 of each kind's interval between probes */
@@ -242,11 +243,19 @@ uint64_t xous__spin_plan(struct xous__spin *sp, uint64_t most, int peer);
 void xous__spin_learn(struct xous__spin *sp, uint64_t most, int peer,
                       bool caught, uint64_t took_ns);
 
+/* Learns from a wait that slept (its poll, if any, in vain) and whose
+ * word changed took_ns after the wait began. */
+void xous__spin_learn_slept(struct xous__spin *sp, uint64_t most, int peer,
+                            uint64_t took_ns);
+
 /* Polls *word while it holds value, as long as sp's plan says for a peer
  * of that kind, and learns from how it went; the word as last read (still
  * value: sleep). */
 uint32_t xous__spin_while(struct xous__spin *sp, int peer,
                           _Atomic uint32_t *word, uint32_t value);
+/* After xous__spin_while said sleep, once the word has changed: learns
+ * how long the wait took in all (nothing when the poll caught it). */
+void xous__spin_woke(struct xous__spin *sp, int peer);
 
 /* ---- lend.c: memory messages ------------------------------------------- */
 

@@ -608,6 +608,8 @@ xous__srv_receive_on(struct server *s, bool try_only, xous_word_t r[8])
       }
       atomic_fetch_sub(&s->page->sleepers, 1);
     }
+    if (polls && atomic_load(&s->page->bell) != seen)
+      xous__spin_woke(&s->spin, peer); /* a wait that slept: how long */
     xous__page_receiving(s->page, xous__tid(), 0);
     xous__srv_take();
     s->spinners -= polls;

@@ -24,6 +24,13 @@
  * peer running, so that the next waits on both sides can be caught; the
  * interval between probes doubles after each, up to one in 256 waits, and
  * starts again at every wait caught from a running peer.
+ *
+ * A wait that slept says how soon its word changed. When that was within
+ * a probe across a wake-up, a probe could have caught it: the peer is
+ * quick, and only the sleeping made the wait long. Each such wait halves
+ * the waits left before the next probe of its kind, so that an idle pair
+ * that fell asleep probes again within a few messages rather than within
+ * hundreds; a peer slower than that leaves the intervals as they were.
  */
 #include "hosted/internal.h"
 
@@ -100,4 +107,13 @@ xous__spin_learn(struct xous__spin *sp, uint64_t most, int peer, bool caught,
     if (sp->budget_ns < SPIN_FLOOR_NS)
       sp->budget_ns = 0;
   }
+}
+
+void
+xous__spin_learn_slept(struct xous__spin *sp, uint64_t most, int peer,
+                       uint64_t took_ns)
+{
+  if (most == 0 || took_ns > SPIN_WAKE_PROBE * most)
+    return;
+  sp->skip[peer] /= 2;
 }
