@@ -106,6 +106,34 @@ START_TEST(messages_blocking_scalar_returns_the_sum_from_a_server_process)
 }
 END_TEST
 
+/* A connection's last user keeps nothing of it past Disconnect: the next
+ * call on the CID fails as on a CID never connected, and a new connection
+ * to the same server is answered. */
+START_TEST(messages_a_call_after_disconnect_fails_and_a_new_connection_works)
+{
+  const char *name = "xtest-echo-srv10";
+  xous_word_t ret[5];
+  xous_error_t err;
+  xous_cid_t cid;
+
+  start_peer_server("echo-server", name);
+  cid = connect_to(name);
+  err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
+  ck_assert_msg(err == XOUS_OK, "before: %s", xous_error_name(err));
+  ck_assert_int_eq(xous_disconnect(cid), XOUS_OK);
+  err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
+  ck_assert_msg(err == XOUS_SERVER_NOT_FOUND, "after Disconnect: %s",
+                xous_error_name(err));
+  err = xous_scalar(cid, 1, 0, 0, 0, 0);
+  ck_assert_msg(err == XOUS_SERVER_NOT_FOUND, "a Scalar after: %s",
+                xous_error_name(err));
+  cid = connect_to(name);
+  err = xous_blocking_scalar(cid, 1, 1, 2, 3, 4, ret);
+  ck_assert_msg(err == XOUS_OK, "reconnected: %s", xous_error_name(err));
+  ck_assert_uint_eq(ret[0], 10);
+}
+END_TEST
+
 /* A process forked after its parent's first call is a process of its own
  * that calls servers as any other: the locks its runtime held across the
  * fork are free in it (before, the child's first call on a connection
@@ -477,6 +505,7 @@ main(void)
     { "messages", 30, HARNESS_BROKER,
       .tests = HARNESS_TESTS(
           messages_blocking_scalar_returns_the_sum_from_a_server_process,
+          messages_a_call_after_disconnect_fails_and_a_new_connection_works,
           messages_a_process_forked_after_its_parents_calls_reaches_a_server,
           messages_blocking_scalar_answered_with_scalar1_scalar2_and_scalar5_keeps_every_word,
           messages_a_server_sees_the_pid_of_the_calling_process,

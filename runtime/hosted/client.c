@@ -9,9 +9,13 @@
  * Lifetimes:
  *  1. A connection's mappings are made on its first message and dropped
  *     on Disconnect, when the server is found gone, or in a forked child.
- *  2. A sender holds a reference from lookup to the end of its call, so
- *     the mappings it uses cannot go away under it; the table holds one
- *     more. The lock guards only the table, never a wait.
+ *  2. The table holds a reference, and so does each thread for the
+ *     connection it used last (its cache), which it uses while the table
+ *     has not changed since, with no lock nor atomic count: the mappings a
+ *     sender uses cannot go away under it, since only the sender's own
+ *     thread lets its cached reference go (at its next look-up of another
+ *     CID or after a change, or when it ends). The lock guards only the
+ *     table, never a wait.
  *  3. The server keeps up to XOUS_KEPT_OBJECTS of our memory objects for
  *     later lends (ring.h); which, is recorded here. A number is given to
  *     another object only when no lend of its object is under way, and an
@@ -82,7 +86,18 @@ push_give(struct conn *c)
 
 static pthread_rwlock_t conn_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct conn *conns[XOUS_MAX_CONNECTIONS];
+/* Bumped (under conn_lock, written) whenever an entry of conns changes:
+ * a thread's cached connection is the table's while this is unchanged. */
+static _Atomic unsigned conns_epoch;
 static XOUS__THREAD_LOCAL uint32_t call_number;
+/* This thread's cache: the connection it used last, with a reference of
+ * its own, and the table's epoch when it was looked up. The key's
+ * destructor lets the reference go when the thread ends. */
+static XOUS__THREAD_LOCAL struct conn *cached;
+static XOUS__THREAD_LOCAL unsigned cached_epoch;
+static pthread_key_t cached_key;
+static pthread_once_t cached_once = PTHREAD_ONCE_INIT;
+static atomic_bool cached_key_made;
 
 static void
 conn_put(struct conn *c)
@@ -94,6 +109,34 @@ conn_put(struct conn *c)
   if (atomic_load(&c->sock) >= 0)
     close(atomic_load(&c->sock));
   free(c);
+}
+
+static void
+cached_drop(void *p)
+{
+  conn_put(p);
+}
+
+static void
+cached_key_make(void)
+{
+  if (pthread_key_create(&cached_key, cached_drop) == 0)
+    atomic_store(&cached_key_made, true);
+}
+
+/* Makes c (with a reference the caller gives up) this thread's cached
+ * connection as of epoch, letting the one before go. */
+static void
+cache_set(struct conn *c, unsigned epoch)
+{
+  struct conn *old = cached;
+
+  (void)pthread_once(&cached_once, cached_key_make);
+  cached = c;
+  cached_epoch = epoch;
+  if (atomic_load_explicit(&cached_key_made, memory_order_relaxed))
+    (void)pthread_setspecific(cached_key, c);
+  conn_put(old);
 }
 
 /* Our end of the ring's object socket, asked for on first use (the
@@ -161,14 +204,18 @@ conn_dead(const struct conn *c)
           XOUS_RING_SERVER_GONE) != 0;
 }
 
-/* The connection behind cid, with a reference the caller puts back; made
- * if need be. NULL with *err set when there is none. */
+/* The connection behind cid, made if need be; NULL with *err set when
+ * there is none. It is this thread's cached one: valid, with no reference
+ * to put back, until this thread's next look-up. */
 static struct conn *
 conn_get(xous_word_t cid, xous_error_t *err)
 {
   unsigned i = (unsigned)(cid - XOUS_FIRST_CID);
-  struct conn *c, *fresh = NULL, *old = NULL;
+  unsigned epoch = atomic_load_explicit(&conns_epoch, memory_order_acquire);
+  struct conn *c = cached, *fresh = NULL, *old = NULL;
 
+  if (c != NULL && c->cid == cid && cached_epoch == epoch && !conn_dead(c))
+    return c;
   if (cid < XOUS_FIRST_CID || i >= XOUS_MAX_CONNECTIONS) {
     *err = XOUS_SERVER_NOT_FOUND;
     return NULL;
@@ -177,7 +224,9 @@ conn_get(xous_word_t cid, xous_error_t *err)
   c = conns[i];
   if (c != NULL && !conn_dead(c)) {
     atomic_fetch_add(&c->refs, 1);
+    epoch = atomic_load_explicit(&conns_epoch, memory_order_relaxed);
     pthread_rwlock_unlock(&conn_lock);
+    cache_set(c, epoch);
     return c;
   }
   pthread_rwlock_unlock(&conn_lock);
@@ -188,15 +237,21 @@ conn_get(xous_word_t cid, xous_error_t *err)
     old = c;
     conns[i] = fresh;
     fresh = NULL;
+    atomic_fetch_add_explicit(&conns_epoch, 1, memory_order_release);
   }
   c = conns[i];
   if (c != NULL)
     atomic_fetch_add(&c->refs, 1);
+  epoch = atomic_load_explicit(&conns_epoch, memory_order_relaxed);
   pthread_rwlock_unlock(&conn_lock);
   conn_put(old);
   conn_put(fresh); /* another thread was quicker */
-  if (c == NULL && *err == XOUS_OK)
-    *err = XOUS_SERVER_NOT_FOUND;
+  if (c == NULL) {
+    if (*err == XOUS_OK)
+      *err = XOUS_SERVER_NOT_FOUND;
+    return NULL;
+  }
+  cache_set(c, epoch);
   return c;
 }
 
@@ -211,6 +266,7 @@ xous__direct_disconnect(xous_word_t cid)
   pthread_rwlock_wrlock(&conn_lock);
   c = conns[i];
   conns[i] = NULL;
+  atomic_fetch_add_explicit(&conns_epoch, 1, memory_order_release);
   pthread_rwlock_unlock(&conn_lock);
   conn_put(c);
 }
@@ -425,13 +481,10 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   }
   /* SAFETY: a hint any client can write; believing it only sends this
    * message the slow way, where the broker checks its fault rules. */
-  if (atomic_load_explicit(&c->page->faults, memory_order_relaxed)) {
-    conn_put(c);
+  if (atomic_load_explicit(&c->page->faults, memory_order_relaxed))
     return 0;
-  }
   err = reserve(c, try_only);
   if (err != XOUS_OK) {
-    conn_put(c);
     xous__set_error(r, err);
     return 1;
   }
@@ -484,21 +537,18 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     xous__page_release(c->page);
     if (ans != NULL)
       atomic_store(&ans->state, XOUS_ANSWER_IDLE);
-    conn_put(c);
     xous__set_error(r, err);
     return 1;
   }
   peer = xous__page_ring_bell(c->page, pid) ? XOUS__PEER_ASLEEP
                                             : XOUS__PEER_RUNNING;
   if (!blocking) {
-    conn_put(c);
     xous__set_ok(r, XOUS_RESULT_OK);
     return 1;
   }
   err = await_answer(c, ans, call, peer, r);
   if (kept != 0)
     unhold(c, kept, err != XOUS_OK || xous__result_is_error(r));
-  conn_put(c);
   if (err != XOUS_OK)
     xous__set_error(r, err);
   return 1;
@@ -567,6 +617,13 @@ xous__direct_fork_child_unlock(void)
 void
 xous__direct_after_fork(void)
 {
+  /* The forking thread's cache is the child's one thread's: its reference
+   * is the parent's, and the connection, if still in the table, is freed
+   * below; one that was not stays mapped in the child. */
+  cached = NULL;
+  if (atomic_load(&cached_key_made))
+    (void)pthread_setspecific(cached_key, NULL);
+  atomic_fetch_add(&conns_epoch, 1);
   for (unsigned i = 0; i < XOUS_MAX_CONNECTIONS; i++) {
     struct conn *c = conns[i];
 
