@@ -383,11 +383,24 @@ START_TEST(testkit_fail_call_of_any_process_fails_every_connect)
 }
 END_TEST
 
-START_TEST(testkit_fail_call_refuses_a_rule_without_an_error)
+START_TEST(testkit_fail_call_refuses_no_error_and_unlisted_calls_or_errors)
 {
   ck_assert_int_eq(xous_test_fail_call(sys, 0, XOUS_SYSCALL_CONNECT, 1,
                                        XOUS_OK),
                    XOUS_INVALID_ARGUMENT);
+  /* 1 and 47 are no call of the ABI's; 40 is past its last error. */
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, 1, 1, XOUS_ACCESS_DENIED),
+                   XOUS_INVALID_ARGUMENT);
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, 47, 1, XOUS_ACCESS_DENIED),
+                   XOUS_INVALID_ARGUMENT);
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, XOUS_SYSCALL_CONNECT, 1,
+                                       XOUS_ERROR_COUNT),
+                   XOUS_INVALID_ARGUMENT);
+  /* The last of each is a rule. */
+  ck_assert_int_eq(xous_test_fail_call(sys, 0, XOUS_SYSCALL_PLATFORM_SPECIFIC,
+                                       1, XOUS_SECURITY_ERROR),
+                   XOUS_OK);
+  ck_assert_int_eq(xous_test_clear_faults(sys), XOUS_OK);
 }
 END_TEST
 
@@ -662,7 +675,8 @@ testkit_suite(void)
   tcase_add_test(real, testkit_advance_without_virtual_time_is_unavailable);
   tcase_add_test(real, testkit_fail_call_fails_the_nth_direct_send_only);
   tcase_add_test(real, testkit_fail_call_of_any_process_fails_every_connect);
-  tcase_add_test(real, testkit_fail_call_refuses_a_rule_without_an_error);
+  tcase_add_test(
+      real, testkit_fail_call_refuses_no_error_and_unlisted_calls_or_errors);
   tcase_add_test(real, testkit_xousctl_time_advance_refuses_a_real_clock);
   tcase_add_test(real, testkit_xousctl_fail_sets_and_lists_rules);
   tcase_add_test(real, testkit_injected_failures_are_in_the_trace);

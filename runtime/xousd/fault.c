@@ -47,8 +47,10 @@ xd_fault_sends(void)
 xous_error_t
 xd_fault_add(unsigned pid, uint64_t syscall, uint64_t nth, uint64_t err)
 {
-  if (pid > 255 || syscall > 0xffff || nth > UINT32_MAX || err == 0 ||
-      err > 0xffff)
+  /* A rule names a call the ABI lists and fails it with an error the ABI
+   * lists: any other would never match, or reach its caller as another. */
+  if (pid > 255 || xous_syscall_name(syscall) == NULL || nth > UINT32_MAX ||
+      err == 0 || err >= XOUS_ERROR_COUNT)
     return XOUS_INVALID_ARGUMENT;
   for (unsigned i = 0; i < MAX_FAULTS; i++) {
     struct fault *f = &faults[i];
