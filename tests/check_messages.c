@@ -496,6 +496,44 @@ START_TEST(
 }
 END_TEST
 
+START_TEST(
+    messages_a_received_blocking_message_keeps_its_queue_slot_until_answered)
+{
+  enum { HELD = 3 };
+  xous_envelope_t env[HELD];
+  xous_message_t m = scalar_msg(XOUS_MSG_SCALAR, 7, 0, 0, 0, 0);
+  xous_sid_t sid;
+  xous_cid_t cid;
+  unsigned queued = 0;
+  xous_error_t err;
+
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  for (int i = 0; i < HELD; i++) {
+    async_calls[i].cid = cid;
+    async_calls[i].id = 8;
+    async_start(&async_calls[i], async_blocking_scalar);
+    ck_assert_int_eq(xous_receive_message(sid, &env[i]), XOUS_OK);
+    ck_assert_int_eq(env[i].body.kind, XOUS_MSG_BLOCKING_SCALAR);
+  }
+  /* Received and unanswered, each still holds one of the 128 slots, as a
+   * WaitingReturnScalar entry of the kernel's queue does. */
+  while ((err = xous_try_send_message(cid, &m, NULL)) == XOUS_OK)
+    queued++;
+  ck_assert_int_eq(err, XOUS_SERVER_QUEUE_FULL);
+  ck_assert_uint_eq(queued, XOUS_QUEUE_DEPTH - HELD);
+  /* An answer gives its slot back. */
+  ck_assert_int_eq(xous_return_scalar1(env[0].sender, 1), XOUS_OK);
+  ck_assert(async_wait(&async_calls[0], BOUND_MS));
+  ck_assert_int_eq(xous_try_send_message(cid, &m, NULL), XOUS_OK);
+  ck_assert_int_eq(xous_try_send_message(cid, &m, NULL),
+                   XOUS_SERVER_QUEUE_FULL);
+  for (int i = 1; i < HELD; i++) {
+    ck_assert_int_eq(xous_return_scalar1(env[i].sender, 1), XOUS_OK);
+    ck_assert(async_wait(&async_calls[i], BOUND_MS));
+  }
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -514,7 +552,8 @@ main(void)
           messages_reply_and_receive_next_serves_a_sequence_of_calls,
           messages_a_pool_of_server_threads_all_serve_one_sid,
           messages_an_answer_of_the_wrong_kind_gives_double_free_and_the_right_one_lands,
-          messages_try_send_message_gives_server_queue_full_after_128_queued_messages) },
+          messages_try_send_message_gives_server_queue_full_after_128_queued_messages,
+          messages_a_received_blocking_message_keeps_its_queue_slot_until_answered) },
   };
 
   return harness_run(harness_suite("messages", cases));

@@ -266,6 +266,37 @@ START_TEST(servers_destroy_server_wakes_blocked_clients_with_server_not_found)
 }
 END_TEST
 
+START_TEST(
+    servers_destroy_server_with_memory_lent_out_gives_server_queue_full_until_it_returns)
+{
+  struct async *lender = &async_calls[0];
+  xous_envelope_t env;
+  xous_range_t page;
+  xous_sid_t sid;
+  xous_cid_t cid;
+
+  ck_assert_int_eq(xous_create_server(&sid, &cid), XOUS_OK);
+  ck_assert_int_eq(xous_map_memory(0, 0, XOUS_PAGE_SIZE,
+                                   XOUS_MEM_R | XOUS_MEM_W, &page),
+                   XOUS_OK);
+  lender->cid = cid;
+  lender->msg.kind = XOUS_MSG_LEND_MUT;
+  lender->msg.memory = (xous_memory_msg_t){ 1, page, 0, 0 };
+  async_start(lender, async_send_message);
+  ck_assert_int_eq(xous_receive_message(sid, &env), XOUS_OK);
+  ck_assert_int_eq(env.body.kind, XOUS_MSG_LEND_MUT);
+  /* The kernel's Server::destroy refuses while a lend is out, and the
+   * server stays as it was. */
+  ck_assert_int_eq(xous_destroy_server(sid), XOUS_SERVER_QUEUE_FULL);
+  ck_assert_int_eq(xous_return_memory(env.sender, env.body.memory.buf, 0, 0),
+                   XOUS_OK);
+  ck_assert(async_wait(lender, BOUND_MS));
+  ck_assert_int_eq(lender->err, XOUS_OK);
+  ck_assert_int_eq(xous_destroy_server(sid), XOUS_OK);
+  ck_assert_int_eq(xous_try_connect(sid, &cid), XOUS_SERVER_NOT_FOUND);
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -283,7 +314,8 @@ main(void)
           servers_disconnect_invalidates_the_cid_and_frees_its_slot,
           servers_the_33rd_connection_gives_out_of_memory,
           servers_receive_message_on_another_process_server_gives_server_not_found,
-          servers_destroy_server_wakes_blocked_clients_with_server_not_found) },
+          servers_destroy_server_wakes_blocked_clients_with_server_not_found,
+          servers_destroy_server_with_memory_lent_out_gives_server_queue_full_until_it_returns) },
   };
 
   return harness_run(harness_suite("servers", cases));
