@@ -600,6 +600,25 @@ START_TEST(hosted_a_payload_over_the_limit_closes_only_that_connection)
 }
 END_TEST
 
+START_TEST(hosted_a_call_under_tid_0_closes_only_that_connection)
+{
+  expect_closed_and_others_fine("tid-zero");
+}
+END_TEST
+
+START_TEST(hosted_a_call_under_a_tid_past_32_bits_closes_only_that_connection)
+{
+  expect_closed_and_others_fine("tid-wide");
+}
+END_TEST
+
+START_TEST(
+    hosted_a_made_up_tid_asking_for_more_than_a_tid_closes_only_that_connection)
+{
+  expect_closed_and_others_fine("made-up-tid");
+}
+END_TEST
+
 START_TEST(
     hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on)
 {
@@ -852,6 +871,9 @@ main(void)
           hosted_garbage_on_the_socket_closes_only_that_connection,
           hosted_a_frame_cut_short_closes_only_that_connection,
           hosted_a_payload_over_the_limit_closes_only_that_connection,
+          hosted_a_call_under_tid_0_closes_only_that_connection,
+          hosted_a_call_under_a_tid_past_32_bits_closes_only_that_connection,
+          hosted_a_made_up_tid_asking_for_more_than_a_tid_closes_only_that_connection,
           hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on,
           hosted_frames_for_memory_nobody_holds_get_an_error_and_the_stream_goes_on,
           hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded),

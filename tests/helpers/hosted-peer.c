@@ -44,8 +44,9 @@
  *   counter ADD                finds examples/counter through xous-names
  *                              (BlockingConnect, as Rust std does),
  *                              adds ADD and prints "counter VALUE"
- *   fault garbage|short|huge|bad-tid|zero-lend|unknown-call|
- *         stray-return|stray-reply|lend-nowhere|move-nowhere
+ *   fault garbage|short|huge|tid-zero|tid-wide|made-up-tid|bad-tid|
+ *         zero-lend|unknown-call|stray-return|stray-reply|lend-nowhere|
+ *         move-nowhere
  *                              breaks the protocol (see role_fault())
  *   bad-key                    shows a wrong key: "closed" when the
  *                              listener closes the connection
@@ -935,7 +936,11 @@ role_fault(int argc, char **argv)
     usage();
   tid = new_tid();
   end_expected = strcmp(argv[0], "garbage") == 0 ||
-                 strcmp(argv[0], "short") == 0 || strcmp(argv[0], "huge") == 0;
+                 strcmp(argv[0], "short") == 0 ||
+                 strcmp(argv[0], "huge") == 0 ||
+                 strcmp(argv[0], "tid-zero") == 0 ||
+                 strcmp(argv[0], "tid-wide") == 0 ||
+                 strcmp(argv[0], "made-up-tid") == 0;
   if (strcmp(argv[0], "garbage") == 0) {
     /* Bytes that are no frame: a huge lend length among them. */
     uint8_t junk[256];
@@ -957,6 +962,21 @@ role_fault(int argc, char **argv)
     f.w[1] = 2;
     f.w[2] = XOUS_MSG_LEND_MUT;
     f.w[5] = (uint64_t)XOUS_HOSTED_PAYLOAD_MAX + 1;
+    xous__hosted_encode(&f, raw);
+    xous__hosted_write_all(sock, raw, sizeof raw);
+  } else if (strcmp(argv[0], "tid-zero") == 0 ||
+             strcmp(argv[0], "tid-wide") == 0 ||
+             strcmp(argv[0], "made-up-tid") == 0) {
+    /* A call under TID 0, a TID past 32 bits, or a made-up TID asking for
+     * anything but a TID: frames no client sends. */
+    struct xous_hosted_frame f = { .tid = 0 };
+    uint8_t raw[XOUS_HOSTED_HEADER_BYTES];
+
+    if (strcmp(argv[0], "tid-wide") == 0)
+      f.tid = (uint64_t)1 << 32 | tid;
+    else if (strcmp(argv[0], "made-up-tid") == 0)
+      f.tid = XOUS_HOSTED_FAKE_TID + 77;
+    f.w[0] = XOUS_SYSCALL_GET_PROCESS_ID;
     xous__hosted_encode(&f, raw);
     xous__hosted_write_all(sock, raw, sizeof raw);
   } else if (strcmp(argv[0], "bad-tid") == 0) {
