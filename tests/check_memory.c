@@ -967,6 +967,9 @@ START_TEST(memory_the_heap_grows_by_new_parts_up_to_its_maximum)
   ck_assert_ptr_eq(again.addr, base);
   ck_assert_uint_eq(again.len, 3 * PAGE);
   ck_assert_int_eq(xous_increase_heap(100, 0, &part), XOUS_BAD_ALIGNMENT);
+  /* Flags MemoryFlags::from_bits refuses: the call does not decode. */
+  ck_assert_int_eq(xous_increase_heap(PAGE, XOUS_MEM_ALL + 1, &part),
+                   XOUS_UNHANDLED_SYSCALL);
 
   /* 512 KiB is the device's maximum. */
   size = 512 * 1024 - 3 * PAGE;
@@ -975,6 +978,12 @@ START_TEST(memory_the_heap_grows_by_new_parts_up_to_its_maximum)
   ck_assert_int_eq(xous_increase_heap(size, 0, &part), XOUS_OK);
   ck_assert_int_eq(xous_increase_heap(PAGE, 0, &part), XOUS_OUT_OF_MEMORY);
 
+  /* Past the heap: OutOfMemory, as the kernel; to 0 (the kernel panics):
+   * BadAddress. Neither changes the heap. */
+  ck_assert_int_eq(xous_decrease_heap(size + 4 * PAGE, &down),
+                   XOUS_OUT_OF_MEMORY);
+  ck_assert_int_eq(xous_decrease_heap(size + 3 * PAGE, &down),
+                   XOUS_BAD_ADDRESS);
   ck_assert_int_eq(xous_decrease_heap(size, &down), XOUS_OK);
   ck_assert_ptr_eq(down.addr, base);
   ck_assert_uint_eq(down.len, 3 * PAGE);
@@ -999,6 +1008,11 @@ START_TEST(memory_update_memory_flags_to_read_only_makes_writes_fault)
   ck_assert(!probe_write_faults(p, 3));
   ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R, 77),
                    XOUS_PROCESS_NOT_CHILD);
+  /* The kernel takes no PID at all, the caller's own included. */
+  ck_assert_int_eq(xous_update_memory_flags(r, XOUS_MEM_R,
+                                            xous_get_process_id()),
+                   XOUS_PROCESS_NOT_CHILD);
+  ck_assert(!probe_write_faults(p, 4));
   ck_assert_int_eq(xous_update_memory_flags((xous_range_t){ p + 1, PAGE },
                                             XOUS_MEM_R, 0),
                    XOUS_BAD_ALIGNMENT);

@@ -444,6 +444,11 @@ xous__increase_heap(const xous_word_t a[8], xous_word_t r[8])
   size_t old;
   xous_error_t err = XOUS_OK;
 
+  if (xous__heap_args_of(a).flags > XOUS_MEM_ALL) {
+    /* MemoryFlags::from_bits refuses them: the call does not decode. */
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+    return;
+  }
   if ((bytes & (PAGE - 1)) != 0) {
     xous__set_error(r, XOUS_BAD_ALIGNMENT);
     return;
@@ -484,7 +489,9 @@ xous__decrease_heap(const xous_word_t a[8], xous_word_t r[8])
     return;
   }
   pthread_mutex_lock(&lock);
-  if (bytes >= heap_size)
+  if (bytes > heap_size)
+    err = XOUS_OUT_OF_MEMORY; /* past the heap, as the kernel refuses it */
+  else if (bytes == heap_size)
     err = XOUS_BAD_ADDRESS; /* the kernel panics here; we refuse */
   else
     err = heap_resize(heap_size - bytes);
@@ -506,12 +513,13 @@ xous__update_memory_flags(const xous_word_t a[8], xous_word_t r[8])
   struct entry *e;
   int prot;
 
-  if (u.pid != 0 && u.pid != xous__pid()) {
-    xous__set_error(r, XOUS_PROCESS_NOT_CHILD);
+  if (flags > XOUS_MEM_ALL) {
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* it does not decode */
     return;
   }
-  if (flags > XOUS_MEM_ALL) {
-    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+  if (u.pid != 0) {
+    /* The kernel changes no flags for a named process, its own included. */
+    xous__set_error(r, XOUS_PROCESS_NOT_CHILD);
     return;
   }
   if (check_range(addr, len, r) != 0)
