@@ -724,6 +724,137 @@ START_TEST(hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded)
 }
 END_TEST
 
+/* ---- raw bytes ---------------------------------------------------------- */
+
+/* Connects to the listener of the reservation reserve() put in our
+ * environment. */
+static int
+dial_reserved(void)
+{
+  const char *server = getenv("XOUS_SERVER");
+  struct sockaddr_in sa = { .sin_family = AF_INET };
+  struct timeval tv = { harness_bound_ms(BOUND_MS) / 1000 + 1, 0 };
+  int fd;
+
+  ck_assert_ptr_nonnull(server);
+  sa.sin_port = htons((uint16_t)atoi(strchr(server, ':') + 1));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  /* Every read below is bounded: a listener that says nothing fails. */
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+/* Sends n bytes, or fails. */
+static void
+send_all(int fd, const void *buf, size_t n)
+{
+  ck_assert_int_eq(send(fd, buf, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+/* Reads exactly n bytes, or fails. */
+static void
+recv_all(int fd, void *buf, size_t n)
+{
+  uint8_t *p = buf;
+
+  while (n > 0) {
+    ssize_t got = recv(fd, p, n, 0);
+
+    ck_assert_msg(got > 0, "the listener sent %zu bytes fewer than due", n);
+    p += got;
+    n -= (size_t)got;
+  }
+}
+
+/* Sends a frame of nine words, each as 8 little-endian bytes. */
+static void
+send_words(int fd, const uint64_t w[9])
+{
+  uint8_t raw[72];
+
+  for (int i = 0; i < 72; i++)
+    raw[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8)));
+  send_all(fd, raw, sizeof raw);
+}
+
+/* Reads a frame of nine words. */
+static void
+recv_words(int fd, uint64_t w[9])
+{
+  uint8_t raw[72];
+
+  recv_all(fd, raw, sizeof raw);
+  for (int i = 0; i < 9; i++) {
+    w[i] = 0;
+    for (int b = 7; b >= 0; b--)
+      w[i] = w[i] << 8 | raw[8 * i + b];
+  }
+}
+
+/* The answer frame is tid, tag, w1, then zeros. */
+static void
+expect_words(const uint64_t got[9], uint64_t tid, uint64_t tag, uint64_t w1)
+{
+  ck_assert_uint_eq(got[0], tid);
+  ck_assert_uint_eq(got[1], tag);
+  ck_assert_uint_eq(got[2], w1);
+  for (int i = 3; i < 9; i++)
+    ck_assert_msg(got[i] == 0, "word %d of the answer is %llu", i,
+                  (unsigned long long)got[i]);
+}
+
+START_TEST(hosted_the_handshake_and_first_calls_are_the_bytes_of_the_protocol)
+{
+  unsigned pid = reserve("raw-bytes");
+  const char *hex = getenv("XOUS_PROCESS_KEY");
+  uint8_t key[16], pid_byte = 0;
+  uint64_t w[9], tid;
+  int fd;
+
+  for (int i = 0; i < 16; i++) {
+    unsigned v;
+
+    ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
+    key[i] = (uint8_t)v;
+  }
+  fd = dial_reserved();
+  /* The 16 raw key bytes in, one byte out: the PID. */
+  send_all(fd, key, sizeof key);
+  recv_all(fd, &pid_byte, 1);
+  ck_assert_uint_eq(pid_byte, pid);
+  /* CreateThread under a made-up TID: ThreadID(n), tagged with it. */
+  memset(w, 0, sizeof w);
+  w[0] = 65536;
+  w[1] = XOUS_SYSCALL_CREATE_THREAD;
+  send_words(fd, w);
+  recv_words(fd, w);
+  tid = w[2];
+  ck_assert_uint_ge(tid, 2);
+  ck_assert_uint_le(tid, 29);
+  expect_words(w, 65536, XOUS_RESULT_THREAD_ID, tid);
+  /* Calls under that TID: ProcessID(pid), ThreadID(tid). */
+  memset(w, 0, sizeof w);
+  w[0] = tid;
+  w[1] = XOUS_SYSCALL_GET_PROCESS_ID;
+  send_words(fd, w);
+  recv_words(fd, w);
+  expect_words(w, tid, XOUS_RESULT_PROCESS_ID, pid);
+  memset(w, 0, sizeof w);
+  w[0] = tid;
+  w[1] = XOUS_SYSCALL_GET_THREAD_ID;
+  send_words(fd, w);
+  recv_words(fd, w);
+  expect_words(w, tid, XOUS_RESULT_THREAD_ID, tid);
+  /* The end of the stream is the end of the process. */
+  close(fd);
+  expect_gone(pid);
+  harness_assert_broker_alive();
+}
+END_TEST
+
 /* ==== the system ======================================================== */
 
 START_TEST(hosted_shutdown_from_a_hosted_program_ends_the_system)
@@ -876,6 +1007,7 @@ main(void)
           hosted_a_made_up_tid_asking_for_more_than_a_tid_closes_only_that_connection,
           hosted_frames_the_kernel_would_reject_get_an_error_and_the_stream_goes_on,
           hosted_frames_for_memory_nobody_holds_get_an_error_and_the_stream_goes_on,
+          hosted_the_handshake_and_first_calls_are_the_bytes_of_the_protocol,
           hosted_a_silent_connection_is_closed_and_unshown_keys_are_bounded),
       .setup = start_broker },
   };
