@@ -23,6 +23,9 @@
 #include "support/async.h"
 #include "support/expect.h"
 #include "support/harness.h"
+#include "support/procfs.h"
+#include "support/raw.h"
+#include "xousd/ctl.h"
 
 /* A generous bound for anything that should happen at once. */
 #define BOUND_MS 2000
@@ -187,6 +190,77 @@ START_TEST(lifecycle_a_stale_socket_file_is_cleaned_at_start)
 }
 END_TEST
 
+/* ==== descriptors over a long life ========================================== */
+
+/* The broker's descriptor count once it is down to at most target, or its
+ * count when the bound ran out: closes reach it on its next turn. */
+static int
+broker_fds_down_to(pid_t broker, int target)
+{
+  long long t0 = harness_now_ms();
+  int n;
+
+  while ((n = procfs_fd_count(broker)) > target &&
+         harness_now_ms() - t0 < harness_bound_ms(BOUND_MS))
+    harness_sleep_ms(10);
+  return n;
+}
+
+/* One of each way a connection comes and goes without a process behind
+ * it: a connect that says nothing, a hello that goes, a control request,
+ * a frame cut short. */
+static void
+connect_and_leave_raw(void)
+{
+  struct xous_wire_frame f = raw_frame(XOUS_WIRE_CTL);
+  struct raw_session s;
+  int fd;
+
+  close(harness_raw_connect());
+
+  s = raw_session("lc-fd-churn");
+  raw_close(&s);
+
+  fd = harness_raw_connect();
+  f.w[0] = XOUS_CTL_PS;
+  ck_assert_int_eq(raw_send(fd, &f, sizeof f), 0);
+  ck_assert_int_eq(raw_recv(fd, &f, harness_bound_ms(RAW_BOUND_MS)), 1);
+  close(fd);
+
+  fd = harness_raw_connect();
+  raw_send(fd, &f, sizeof f / 2);
+  close(fd);
+}
+
+START_TEST(lifecycle_connects_and_disconnects_leave_the_broker_its_descriptors)
+{
+  pid_t broker = harness_start_broker(), client;
+  int before, after, st;
+
+  start_peer_server("echo-server", "xtest-lc-fds-srv");
+  before = procfs_fd_count(broker);
+  for (int round = 0; round < 200; round++) {
+    connect_and_leave_raw();
+    if (round % 10 != 0)
+      continue;
+    /* A real process: its hello, its threads, its direct ring. */
+    client = harness_peer("client", "xtest-lc-fds-srv", "scalars", "3", NULL);
+    ck_assert_msg(harness_wait(client, harness_bound_ms(BOUND_MS), &st),
+                  "a client of the echo server still runs after %d ms",
+                  harness_bound_ms(BOUND_MS));
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+                  "a client of the echo server ended with %s",
+                  status_text(st));
+  }
+  after = broker_fds_down_to(broker, before);
+  ck_assert_msg(after <= before,
+                "xousd holds %d descriptors after 200 rounds of connects "
+                "and disconnects, %d before them",
+                after, before);
+  harness_assert_broker_alive();
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -202,6 +276,11 @@ main(void)
           lifecycle_a_socket_in_a_directory_others_can_enter_is_refused,
           lifecycle_a_second_broker_on_the_same_socket_refuses_to_start,
           lifecycle_a_stale_socket_file_is_cleaned_at_start) },
+    /* 200 rounds of connections and 20 processes: a case of its own, so
+     * that a slow run does not take the time of the tests above. */
+    { "descriptors", 60, HARNESS_NOTHING,
+      .tests = HARNESS_TESTS(
+          lifecycle_connects_and_disconnects_leave_the_broker_its_descriptors) },
   };
 
   return harness_run(harness_suite("lifecycle", cases));
