@@ -526,6 +526,29 @@ START_TEST(tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names)
 }
 END_TEST
 
+START_TEST(tools_xous_run_with_a_tmpdir_too_long_for_a_socket_still_runs)
+{
+  struct xrun r = xrun_prepare();
+  const char *argv[] = { r.prog, NULL };
+  static char tmp[4096];
+  size_t len;
+
+  /* Past 80 bytes a socket path in TMPDIR/xous-run.XXXXXX no longer fits
+   * sun_path's 108: xous-run makes its directory in /tmp instead. */
+  len = (size_t)snprintf(tmp, sizeof tmp, "%s/", r.tmp);
+  while (len < 120)
+    tmp[len++] = 'd';
+  tmp[len] = '\0';
+  ck_assert_int_eq(mkdir(tmp, 0700), 0);
+  r.tmp = tmp;
+  xrun_run(&r, argv, "xous-run", 0);
+  expect_all(r.text, "no prefixed client line",
+             "hello-client | hello-client: 1 + 2 + 3 + 4 = "
+             "10\n");
+  xrun_done(&r);
+}
+END_TEST
+
 START_TEST(tools_xous_run_exits_with_the_first_programs_status)
 {
   struct xrun r = xrun_prepare();
@@ -1611,6 +1634,7 @@ main(void)
           tools_json_checker_tells_valid_from_invalid,
           tools_bench_table_gathers_every_benchmark_file_into_one_table,
           tools_xous_run_demo_exits_zero_and_prefixes_lines_with_names,
+          tools_xous_run_with_a_tmpdir_too_long_for_a_socket_still_runs,
           tools_xous_run_exits_with_the_first_programs_status,
           tools_xous_run_on_ctrl_c_stops_its_children_quietly_and_removes_its_directory,
           tools_xous_run_cleans_up_when_a_process_crashes,

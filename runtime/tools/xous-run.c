@@ -464,12 +464,27 @@ stop_everything(void)
 
 /* ==== the run directory ===================================================== */
 
+/* Where the directory of our own is made: $TMPDIR, unless it is unset,
+ * empty, or too long for a socket path in it (sun_path holds 107 bytes and
+ * a terminating NUL): then /tmp, so that a long TMPDIR still runs. */
+static const char *
+run_dir_base(void)
+{
+  const char *tmp = getenv("TMPDIR");
+  size_t room = sizeof((struct sockaddr_un *)0)->sun_path -
+                sizeof "/xous-run.XXXXXX/xousd.sock";
+
+  if (tmp == NULL || tmp[0] == '\0' || strlen(tmp) > room)
+    return "/tmp";
+  return tmp;
+}
+
 /* The broker's socket: the user's path (--socket), else one in a fresh
  * directory of our own. */
 static int
 make_run_dir(const char *socket_path)
 {
-  const char *tmp = getenv("TMPDIR");
+  const char *tmp = run_dir_base();
 
   if (socket_path != NULL) {
     own_socket = true;
@@ -484,8 +499,6 @@ make_run_dir(const char *socket_path)
     }
     return 0;
   }
-  if (tmp == NULL || tmp[0] == '\0')
-    tmp = "/tmp";
   if ((size_t)snprintf(run_dir, sizeof run_dir, "%s/xous-run.XXXXXX", tmp) >=
       sizeof run_dir - 16) {
     fprintf(stderr, "xous-run: TMPDIR is too long\n");
