@@ -17,6 +17,11 @@
  * for every nanosleep and timed futex wait of a thread): the alarm asks
  * for the least, so that it comes at the deadline and not a slack after. */
 #define ALARM_TIMER_SLACK_NS 1ul
+/* A timer's expiry reaches its thread a wake-up late (tens of us on a VM,
+ * more than the rest of a sleep's answer): the alarm's timer goes off this
+ * long before the deadline, and the thread waits out the rest awake, on
+ * the clock, so that the answers go at the deadline itself. */
+#define ALARM_EARLY_NS 100000u
 
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -35,13 +40,24 @@ alarm_thread(void *arg)
 
     if (deadline == TT_NEVER) {
       pthread_cond_wait(&changed, &lock);
-    } else if (now < deadline) {
+    } else if (now < deadline && deadline - now > ALARM_EARLY_NS) {
       /* changed uses CLOCK_MONOTONIC, the clock tt_clock_ns() reads; the
        * wait may end early (a signal, a new deadline): the loop looks at
        * the clock again before it answers anything. */
-      struct timespec ts = clock_after_ns(CLOCK_MONOTONIC, deadline - now);
+      struct timespec ts = clock_after_ns(CLOCK_MONOTONIC,
+                                          deadline - now - ALARM_EARLY_NS);
 
       pthread_cond_timedwait(&changed, &lock, &ts);
+    } else if (now < deadline) {
+      /* The last ALARM_EARLY_NS, awake. A nearer deadline set meanwhile is
+       * within them too: it is answered when these are over, at most
+       * ALARM_EARLY_NS late. */
+      uint64_t until = deadline;
+
+      pthread_mutex_unlock(&lock);
+      while (tt_clock_ns() < until)
+        continue;
+      pthread_mutex_lock(&lock);
     } else {
       /* Due: the server's lock comes before ours (tt_alarm_due() sets
        * the next deadline), so ours is let go first. */
