@@ -649,6 +649,9 @@ START_TEST(memory_bad_ranges_are_refused_by_every_memory_message)
                                                : XOUS_BAD_ALIGNMENT;
 
     ck_assert_int_eq(raw_memory(t.cid, k, t.p + 1, PAGE), off_grid);
+    /* No address or no length: the words do not decode. */
+    ck_assert_int_eq(raw_memory(t.cid, k, NULL, PAGE), XOUS_UNHANDLED_SYSCALL);
+    ck_assert_int_eq(raw_memory(t.cid, k, t.p, 0), XOUS_UNHANDLED_SYSCALL);
     ck_assert_int_eq(raw_memory(t.cid, k, t.p, 100), off_grid);
     ck_assert_int_eq(raw_memory(t.cid, k, gone.addr, PAGE), XOUS_BAD_ADDRESS);
     ck_assert_int_eq(raw_memory(t.cid, k, foreign, PAGE), XOUS_BAD_ADDRESS);
@@ -689,6 +692,14 @@ START_TEST(memory_return_memory_refuses_what_was_not_lent_and_returns_once)
                                                       PAGE },
                                       0, 0),
                    XOUS_BAD_ADDRESS);
+  /* No address or no length: the words do not decode, and the lend is
+   * still ours. */
+  ck_assert_int_eq(xous_return_memory(env.sender,
+                                      (xous_range_t){ NULL, got.len }, 0, 0),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_return_memory(env.sender,
+                                      (xous_range_t){ got.addr, 0 }, 0, 0),
+                   XOUS_UNHANDLED_SYSCALL);
   /* A sender word that names no lend: nothing to return. */
   ck_assert_int_eq(xous_return_memory(env.sender ^ 1, got, 0, 0),
                    XOUS_DOUBLE_FREE);
@@ -712,8 +723,9 @@ START_TEST(memory_map_and_unmap_refuse_bad_ranges)
   unsigned char *p;
   size_t i;
 
+  /* A size of 0 does not decode (MemoryAddress::new(size) is None). */
   ck_assert_int_eq(xous_map_memory(0, 0, 0, XOUS_MEM_R | XOUS_MEM_W, &out),
-                   XOUS_BAD_ALIGNMENT);
+                   XOUS_UNHANDLED_SYSCALL);
   ck_assert_int_eq(xous_map_memory(0, 0, 100, XOUS_MEM_R | XOUS_MEM_W, &out),
                    XOUS_BAD_ALIGNMENT);
   ck_assert_int_eq(xous_map_memory(0, 0x60000001, PAGE,
@@ -725,8 +737,17 @@ START_TEST(memory_map_and_unmap_refuse_bad_ranges)
     ck_assert_msg(p[i] == 0, "mapped memory is not zeroed at %zu", i);
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + 1, PAGE }),
                    XOUS_BAD_ALIGNMENT);
+  /* A range of address or length 0 does not decode (MemoryRange::new). */
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p, 0 }),
-                   XOUS_BAD_ALIGNMENT);
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_unmap_memory((xous_range_t){ NULL, PAGE }),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_update_memory_flags((xous_range_t){ p, 0 }, XOUS_MEM_R,
+                                            0),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_update_memory_flags((xous_range_t){ NULL, PAGE },
+                                            XOUS_MEM_R, 0),
+                   XOUS_UNHANDLED_SYSCALL);
   /* A hole in the middle; the rest stays usable. */
   ck_assert_int_eq(xous_unmap_memory((xous_range_t){ p + PAGE, PAGE }),
                    XOUS_OK);

@@ -30,6 +30,14 @@
 /* How long a call must stay blocked to count as blocked. */
 #define BLOCKED_MS 300
 
+/* A handler that is never called: the desktop has no interrupts. */
+static void
+irq_handler(unsigned irq, void *arg)
+{
+  (void)irq;
+  (void)arg;
+}
+
 /* ==== servers and connections ============================================== */
 
 START_TEST(servers_create_server_with_address_twice_gives_server_exists)
@@ -297,6 +305,25 @@ START_TEST(
 }
 END_TEST
 
+START_TEST(servers_words_that_do_not_decode_give_unhandled_syscall)
+{
+  xous_sid_t sid;
+  xous_cid_t cid = 99;
+
+  ck_assert_int_eq(xous_create_server(&sid, NULL), XOUS_OK);
+  /* PID::new(0) is None: ConnectForProcess to PID 0 does not decode. */
+  ck_assert_int_eq(xous_connect_for_process(0, sid, &cid),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_uint_eq(cid, 99);
+  /* Nor does ClaimInterrupt without a handler; with one, the desktop has
+   * no interrupt to give. */
+  ck_assert_int_eq(xous_claim_interrupt(3, NULL, NULL),
+                   XOUS_UNHANDLED_SYSCALL);
+  ck_assert_int_eq(xous_claim_interrupt(3, irq_handler, NULL),
+                   XOUS_INTERRUPT_NOT_FOUND);
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -315,7 +342,8 @@ main(void)
           servers_the_33rd_connection_gives_out_of_memory,
           servers_receive_message_on_another_process_server_gives_server_not_found,
           servers_destroy_server_wakes_blocked_clients_with_server_not_found,
-          servers_destroy_server_with_memory_lent_out_gives_server_queue_full_until_it_returns) },
+          servers_destroy_server_with_memory_lent_out_gives_server_queue_full_until_it_returns,
+          servers_words_that_do_not_decode_give_unhandled_syscall) },
   };
 
   return harness_run(harness_suite("servers", cases));

@@ -73,7 +73,7 @@ xous__send_memory(const xous_word_t a[8], xous_word_t r[8])
   uint64_t off;
   int got_fd;
 
-  if (len == 0) {
+  if (addr == 0 || len == 0) {
     xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* does not decode */
     return;
   }
@@ -115,8 +115,13 @@ xous__return_memory(const xous_word_t a[8], xous_word_t r[8])
 {
   struct xous__answer ans = xous__answer_of_return(a);
   void *window;
-  xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len, &window);
+  xous_error_t err;
 
+  if (ans.addr == 0 || ans.len == 0) {
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* no range: no decode */
+    return;
+  }
+  err = xous__span_return(ans.sender, ans.addr, ans.len, &window);
   if (err == XOUS_BAD_ADDRESS) {
     xous__set_error(r, err);
     return;

@@ -233,11 +233,16 @@ cut(struct entry *e, uintptr_t addr, size_t len)
 static int
 check_range(uintptr_t addr, size_t len, xous_word_t r[8])
 {
-  if (len == 0 || (addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0) {
+  if (addr == 0 || len == 0) {
+    /* MemoryRange::new refuses either: the call does not decode. */
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+    return -1;
+  }
+  if ((addr & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0) {
     xous__set_error(r, XOUS_BAD_ALIGNMENT);
     return -1;
   }
-  if (addr == 0 || addr + len < addr) {
+  if (addr + len < addr) {
     xous__set_error(r, XOUS_BAD_ADDRESS);
     return -1;
   }
@@ -268,12 +273,14 @@ xous__map_memory(const xous_word_t a[8], xous_word_t r[8])
   void *p;
   int fd, prot;
 
-  if (size == 0 || (size & (PAGE - 1)) != 0 || (virt & (PAGE - 1)) != 0) {
-    xous__set_error(r, XOUS_BAD_ALIGNMENT);
+  if (size == 0 || flags > XOUS_MEM_ALL) {
+    /* A size of 0 or flags MemoryFlags::from_bits refuses: the call does
+     * not decode. */
+    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
     return;
   }
-  if (flags > XOUS_MEM_ALL) {
-    xous__set_error(r, XOUS_UNHANDLED_SYSCALL);
+  if ((size & (PAGE - 1)) != 0 || (virt & (PAGE - 1)) != 0) {
+    xous__set_error(r, XOUS_BAD_ALIGNMENT);
     return;
   }
   if (in_kernel_area(virt, size)) {

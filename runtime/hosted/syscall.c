@@ -112,7 +112,11 @@ xous_syscall(const xous_word_t args[8], xous_word_t r[8])
     _exit((int)(xous__arg1(args) & 0xff));
   case XOUS_SYSCALL_CLAIM_INTERRUPT:
   case XOUS_SYSCALL_FREE_INTERRUPT:
-    xous__set_error(r, XOUS_INTERRUPT_NOT_FOUND); /* no IRQs here */
+    if (xous__call_number(args) == XOUS_SYSCALL_CLAIM_INTERRUPT &&
+        args[2] == 0)
+      xous__set_error(r, XOUS_UNHANDLED_SYSCALL); /* no handler: no decode */
+    else
+      xous__set_error(r, XOUS_INTERRUPT_NOT_FOUND); /* no IRQs here */
     break;
   case XOUS_SYSCALL_SEND_MESSAGE:
   case XOUS_SYSCALL_TRY_SEND_MESSAGE: {

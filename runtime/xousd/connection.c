@@ -104,6 +104,11 @@ xd_connect(struct xd_thread *t, const xous_word_t a[8])
   struct xd_server *s;
   xous_sid_t sid = for_process ? cf.sid : xous__sid_arg(a);
 
+  if (for_process && cf.pid == 0) {
+    /* PID::new refuses 0: the call does not decode. */
+    xd_reply_error(t, XOUS_UNHANDLED_SYSCALL);
+    return;
+  }
   if (for_process) {
     target = xd_process_by_pid((unsigned)(cf.pid <= 0xff ? cf.pid : 0));
     if (target == NULL) {
