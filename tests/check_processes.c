@@ -280,6 +280,22 @@ START_TEST(processes_a_client_killed_mid_call_does_not_disturb_the_server)
 }
 END_TEST
 
+START_TEST(
+    processes_process_stamp_is_steady_for_a_live_pid_and_0_for_a_free_one)
+{
+  uint64_t a = 0, b = 0, none = 1;
+
+  ck_assert_int_eq(xous_process_stamp(xous_get_process_id(), &a), XOUS_OK);
+  ck_assert_uint_ne(a, 0);
+  ck_assert_int_eq(xous_process_stamp(xous_get_process_id(), &b), XOUS_OK);
+  ck_assert_uint_eq(a, b);
+  ck_assert_int_eq(xous_process_stamp(250, &none), XOUS_OK);
+  ck_assert_uint_eq(none, 0);
+  /* Out-parameters may be NULL. */
+  ck_assert_int_eq(xous_process_stamp(xous_get_process_id(), NULL), XOUS_OK);
+}
+END_TEST
+
 /* ==== the suite ============================================================= */
 
 int
@@ -292,7 +308,8 @@ main(void)
           processes_create_thread_and_join_thread_return_each_threads_value,
           processes_threads_nobody_joins_do_not_use_the_tids_up,
           processes_join_thread_on_the_calling_thread_gives_thread_not_available,
-          processes_system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop) },
+          processes_system_calls_of_the_device_answer_unhandled_syscall_on_the_desktop,
+          processes_process_stamp_is_steady_for_a_live_pid_and_0_for_a_free_one) },
     { "death", 30, HARNESS_BROKER,
       .tests = HARNESS_TESTS(
           processes_a_server_killed_with_sigkill_fails_its_blocked_clients,

@@ -112,7 +112,8 @@ xous_process_stamp(xous_pid_t pid, uint64_t *stamp)
     close(fd);
   if (xous__result_is_error(r))
     return xous__result_error(r);
-  *stamp = xous__result_word1(r);
+  if (stamp != NULL) /* an out-parameter may be NULL */
+    *stamp = xous__result_word1(r);
   return XOUS_OK;
 }
 
