@@ -296,16 +296,18 @@ void xous__direct_server_open(xous_sid_t sid);
 /* ReturnScalar1/2/5 and ReturnMemory (decoded): answered here when the message came
  * directly, else by the broker. */
 void xous__direct_return(const struct xous__answer *ans, xous_word_t r[8]);
-/* The answer of ReplyAndReceiveNext, then a ReceiveMessage on the server
- * the message came to. */
+/* The same for a lend whose pages are window (of a kept object, from
+ * xous__span_return; NULL for none): the window is out of reach before the
+ * answer, and both are recorded under one hold of the server's lock. */
+void xous__direct_return_window(const struct xous__answer *ans, void *window,
+                                xous_word_t r[8]);
+/* The answer of ReplyAndReceiveNext (its window as above), then a
+ * ReceiveMessage on the server the message came to. */
 void xous__direct_reply_and_receive(const struct xous__answer *ans,
-                                    xous_word_t r[8]);
+                                    void *window, xous_word_t r[8]);
 /* Whether a server of ours has memory lent to it now (DestroyServer must
  * refuse then). */
 bool xous__direct_holds_lends(xous_sid_t sid);
-/* Puts a returned window of a kept object (xous__span_return) out of
- * reach until its next lend. */
-void xous__srv_window_return(void *window);
 void xous__direct_destroyed(xous_sid_t sid);
 void xous__direct_server_fork_lock(void);
 void xous__direct_server_fork_unlock(void);

@@ -126,19 +126,18 @@ xous__return_memory(const xous_word_t a[8], xous_word_t r[8])
     xous__set_error(r, err);
     return;
   }
-  if (window != NULL)
-    xous__srv_window_return(window); /* out of reach before the answer */
-  /* Unmapped (or never ours): the answer goes to the lender. */
-  xous__direct_return(&ans, r);
+  /* Unmapped (or never ours, or a window out of reach again): the answer
+   * goes to the lender. */
+  xous__direct_return_window(&ans, window, r);
 }
 
 void
 xous__reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
 {
   struct xous__answer ans = xous__answer_of_reply(a);
+  void *window = NULL;
 
   if (xous__answer_is_memory(&ans)) {
-    void *window;
     xous_error_t err = xous__span_return(ans.sender, ans.addr, ans.len,
                                          &window);
 
@@ -146,8 +145,6 @@ xous__reply_and_receive_next(const xous_word_t a[8], xous_word_t r[8])
       xous__set_error(r, err);
       return;
     }
-    if (window != NULL)
-      xous__srv_window_return(window);
   }
-  xous__direct_reply_and_receive(&ans, r);
+  xous__direct_reply_and_receive(&ans, window, r);
 }

@@ -42,6 +42,7 @@ struct window {
   uint64_t offset, len;
   int prot;
   bool lent;
+  bool show; /* lent while still out of reach: shown outside the lock */
   struct xous__hidden hidden;
 };
 
@@ -176,17 +177,24 @@ void xous__srv_keep(struct ring *r, unsigned n, int fd, uint32_t key);
 /* Lets kept object n go (its mappings and fd, now or after its last
  * return). Lock held. */
 void xous__srv_let_go(struct ring *r, unsigned n);
-/* The window of kept object n for [offset, offset+len) with prot, made
- * reachable and marked lent; NULL with *err set, or with XOUS_OK when
- * every window is lent (then *fd is a descriptor of the object to map as
- * for a single message). Lock held. */
+/* The window of kept object n for [offset, offset+len) with prot, marked
+ * lent (to be made reachable by xous__srv_adopt_window, outside the lock);
+ * NULL with *err set, or with XOUS_OK when every window is lent (then *fd
+ * is a descriptor of the object to map as for a single message). Lock
+ * held. */
 struct window *xous__srv_window_lend(struct ring *r, unsigned n,
                                      uint64_t offset, uint64_t len, int prot,
                                      int *fd, xous_error_t *err);
 /* Puts lent window w out of reach again (a return). Lock held. */
 void xous__srv_window_put(struct window *w);
-/* Gives envelope r the address of window w and records the lend in the
- * memory table; on failure the lend goes back to its sender. */
+/* A return of lent window w in two steps: out of reach without the lock
+ * (only the lend's holder touches a lent window; 0 or -1), then, lock
+ * held, no longer lent (unmapped when it could not be put out of reach). */
+int xous__srv_window_hide(struct window *w);
+void xous__srv_window_unlend(struct window *w, bool hidden);
+/* Makes window w reachable, gives envelope r its address and records the
+ * lend in the memory table; on failure the lend goes back to its sender.
+ * Lock not held. */
 void xous__srv_adopt_window(struct window *w, xous_word_t r[8]);
 
 /* ---- server_recv.c ------------------------------------------------------- */

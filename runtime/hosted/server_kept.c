@@ -7,7 +7,9 @@
  *
  * Lifetimes: an object is kept until its client lets it go (a note),
  * gives its number to another object, or its ring goes; one that is lent
- * then is freed at its last return. Everything is under xous__srv_lock.
+ * then is freed at its last return. Everything is under xous__srv_lock,
+ * but the protection changes of a lent window, which only the lend's
+ * holder touches: they are made outside it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ window_unmap(struct window *w)
     munmap((void *)w->addr, w->len);
   }
   w->addr = 0;
+  w->show = false;
   w->hidden = (struct xous__hidden){ 0 };
 }
 
@@ -92,6 +95,7 @@ window_map(struct kept *k, struct window *w, uint64_t offset, uint64_t len,
   w->offset = offset;
   w->len = len;
   w->prot = prot;
+  w->show = false;
   w->hidden = (struct xous__hidden){ 0 };
   return true;
 }
@@ -113,16 +117,15 @@ xous__srv_window_lend(struct ring *r, unsigned n, uint64_t offset,
     *err = XOUS_BAD_ADDRESS;
     return NULL;
   }
-  for (unsigned i = 0; i < KEPT_WINDOWS; i++) {
+  /* A window of the same range, out of reach since its last return: it
+   * is made reachable by the receiving thread once the lock is let go. */
+  for (unsigned i = 0; w == NULL && i < KEPT_WINDOWS; i++) {
     struct window *c = &k->windows[i];
 
     if (c->addr != 0 && !c->lent && c->offset == offset && c->len == len &&
         c->prot == prot) {
-      if (xous__pages_show(&c->hidden, c->addr, len, prot) == 0) {
-        w = c;
-        break;
-      }
-      window_unmap(c); /* cannot be given back: map it anew */
+      w = c;
+      w->show = true;
     }
   }
   for (unsigned i = 0; w == NULL && i < KEPT_WINDOWS; i++)
@@ -150,26 +153,55 @@ xous__srv_window_lend(struct ring *r, unsigned n, uint64_t offset,
   return w;
 }
 
+int
+xous__srv_window_hide(struct window *w)
+{
+  if (w->addr == 0)
+    return -1; /* it could not be mapped anew: nothing to hide */
+  return xous__pages_hide(&w->hidden, w->addr, w->len, w->prot);
+}
+
 void
-xous__srv_window_put(struct window *w)
+xous__srv_window_unlend(struct window *w, bool hidden)
 {
   struct kept *k = w->obj;
 
   /* Out of reach until the next lend; if it cannot be, it goes. */
-  if (xous__pages_hide(&w->hidden, w->addr, w->len, w->prot) != 0)
+  if (!hidden)
     window_unmap(w);
   w->lent = false;
+  w->show = false;
   k->lent--;
   if (k->let_go && k->lent == 0)
     kept_free(k);
 }
 
 void
-xous__srv_window_return(void *window)
+xous__srv_window_put(struct window *w)
 {
+  /* A window never shown is out of reach still. */
+  xous__srv_window_unlend(w, w->show || xous__srv_window_hide(w) == 0);
+}
+
+/* Makes lent window w reachable, outside the lock; when its pages cannot
+ * be given back, maps it anew (lock held for that). Whether it is. */
+static bool
+window_show(struct window *w)
+{
+  uint64_t offset = w->offset, len = w->len;
+  int prot = w->prot;
+  bool ok;
+
+  if (!w->show)
+    return true;
+  w->show = false;
+  if (xous__pages_show(&w->hidden, w->addr, len, prot) == 0)
+    return true;
   xous__srv_take();
-  xous__srv_window_put(window);
+  window_unmap(w);
+  ok = window_map(w->obj, w, offset, len, prot);
   xous__srv_give();
+  return ok;
 }
 
 void
@@ -177,15 +209,15 @@ xous__srv_adopt_window(struct window *w, xous_word_t r[8])
 {
   struct xous__envelope e = xous__envelope_of(r);
 
-  if (!xous__span_adopt_window(w->addr, w->len, w->obj->fd, w->offset, w->prot,
+  if (!window_show(w) ||
+      !xous__span_adopt_window(w->addr, w->len, w->obj->fd, w->offset, w->prot,
                                e.sender, w)) {
     struct xous__answer ret = { .sender = e.sender,
                                 .tag = XOUS_RESULT_MEMORY_RETURNED,
                                 .len = e.msg.mem.len };
     xous_word_t res[8];
 
-    xous__srv_window_return(w);
-    xous__direct_return(&ret, res);
+    xous__direct_return_window(&ret, w, res);
     xous__set_error(r, XOUS_OUT_OF_MEMORY);
     return;
   }

@@ -140,8 +140,33 @@ xous__direct_return(const struct xous__answer *ans, xous_word_t r[8])
   answered(ans, answer(ans), r);
 }
 
+/* The window of a returned lend, out of reach, and the lock taken: the
+ * protection change is made before the lock, which no other thread then
+ * waits for across a system call. */
+static void
+take_returning(struct window *w)
+{
+  bool hidden = w == NULL || xous__srv_window_hide(w) == 0;
+
+  xous__srv_take();
+  if (w != NULL)
+    xous__srv_window_unlend(w, hidden);
+}
+
 void
-xous__direct_reply_and_receive(const struct xous__answer *ans,
+xous__direct_return_window(const struct xous__answer *ans, void *window,
+                           xous_word_t r[8])
+{
+  xous_error_t err;
+
+  take_returning(window);
+  err = answer_locked(ans);
+  xous__srv_give();
+  answered(ans, err, r);
+}
+
+void
+xous__direct_reply_and_receive(const struct xous__answer *ans, void *window,
                                xous_word_t r[8])
 {
   unsigned idx = xous__sender_index(ans->sender);
@@ -149,7 +174,7 @@ xous__direct_reply_and_receive(const struct xous__answer *ans,
   xous_error_t err;
 
   /* A direct answer and the receive after it take the lock once. */
-  xous__srv_take();
+  take_returning(window);
   err = answer_locked(ans);
   if (err != XOUS_OK) {
     xous__srv_give();
