@@ -93,13 +93,3 @@ xous__error_word(xous_error_t err)
     return XOUS_UNKNOWN_ERROR_WORD;
   return (xous_word_t)err;
 }
-
-xous_error_t
-xous__error_from_word(xous_word_t w)
-{
-  /* Every word the kernel does not know, 0xffffffff included, decodes as
-   * UnknownError, as Error::from_usize does. 22 itself is UnknownError. */
-  if (w >= XOUS_ERROR_COUNT)
-    return XOUS_UNKNOWN_ERROR;
-  return (xous_error_t)w;
-}

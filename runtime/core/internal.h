@@ -61,7 +61,17 @@ xous_error_t xous__decode_envelope(const xous_word_t r[8],
 xous_error_t xous__expect(const xous_word_t r[8], xous_word_t tag);
 /* Encodes an error code into a result word (22 becomes 0xffffffff). */
 xous_word_t xous__error_word(xous_error_t err);
-/* Decodes an error word (unknown values become XOUS_UNKNOWN_ERROR). */
-xous_error_t xous__error_from_word(xous_word_t w);
+/* Decodes an error word (unknown values become XOUS_UNKNOWN_ERROR).
+ * Inline, so that a message helper that decodes an answer stays a leaf
+ * function on the device, with nothing to save on its stack. */
+static inline xous_error_t
+xous__error_from_word(xous_word_t w)
+{
+  /* Every word the kernel does not know, 0xffffffff included, decodes as
+   * UnknownError, as Error::from_usize does. 22 itself is UnknownError. */
+  if (w >= XOUS_ERROR_COUNT)
+    return XOUS_UNKNOWN_ERROR;
+  return (xous_error_t)w;
+}
 
 #endif /* XOUS_CORE_INTERNAL_H */
