@@ -24,6 +24,7 @@ struct emu_cpu {
   int cause;         /* a non-ecall exception, or 0 */
   uint64_t bad_addr; /* the address of an invalid access */
   int bad_type;      /* its UC_MEM_* type */
+  uint32_t ecall_pc; /* the pc after the last ecall checked, or 0 */
 };
 
 static const char *const reg_names[32] = {
@@ -85,29 +86,57 @@ sync_memory(struct emu_cpu *cpu)
   cpu->mapped = now;
   cpu->nmapped = n;
   cpu->gen = gen;
+  cpu->ecall_pc = 0; /* the code may be other code now */
+}
+
+/* The pc and the registers of an ecall's words, a0..a7, for the batch
+ * calls: read as one, the words written back as one. */
+static int ecall_regs[9] = {
+  UC_RISCV_REG_PC, UC_RISCV_REG_A0, UC_RISCV_REG_A1,
+  UC_RISCV_REG_A2, UC_RISCV_REG_A3, UC_RISCV_REG_A4,
+  UC_RISCV_REG_A5, UC_RISCV_REG_A6, UC_RISCV_REG_A7
+};
+
+/* unicorn has already stepped past the ecall (ABI.md section 5): the word
+ * before pc must be that ecall. Checked once per pc: the pc of the last
+ * ecall found there is kept, since a guest makes its calls from a few
+ * places (the message helpers, xous_syscall()) over and over. */
+static bool
+is_ecall_before(struct emu_cpu *cpu, uint32_t pc)
+{
+  uint32_t word = 0;
+
+  if (pc == cpu->ecall_pc)
+    return true;
+  if (pc < 4 || uc_mem_read(cpu->uc, pc - 4, &word, 4) != UC_ERR_OK ||
+      word != ECALL)
+    return false;
+  cpu->ecall_pc = pc;
+  return true;
 }
 
 static void
 on_interrupt(uc_engine *uc, uint32_t intno, void *user)
 {
   struct emu_cpu *cpu = user;
-  uint32_t in[8], out[8], word = 0, pc;
+  uint32_t in[9], out[8]; /* in: the pc, then the eight words */
+  void *in_p[9], *out_p[8];
   int i;
 
-  pc = get(cpu, UC_RISCV_REG_PC);
-  /* unicorn has already stepped past the ecall (ABI.md section 5):
-   * the word before pc must be that ecall. */
-  if (intno != CAUSE_ECALL_U || pc < 4 ||
-      uc_mem_read(uc, pc - 4, &word, 4) != UC_ERR_OK || word != ECALL) {
+  /* One call each way: unicorn's per-register call costs as much again
+   * as the register itself. */
+  for (i = 0; i < 9; i++)
+    in_p[i] = &in[i];
+  uc_reg_read_batch(uc, ecall_regs, in_p, 9);
+  if (intno != CAUSE_ECALL_U || !is_ecall_before(cpu, in[0])) {
     cpu->cause = intno == CAUSE_ECALL_U ? -1 : (int)intno;
     uc_emu_stop(uc);
     return;
   }
+  emu_syscall(&in[1], out);
   for (i = 0; i < 8; i++)
-    in[i] = get(cpu, UC_RISCV_REG_A0 + i);
-  emu_syscall(in, out);
-  for (i = 0; i < 8; i++)
-    emu_cpu_set(cpu, UC_RISCV_REG_A0 + i, out[i]);
+    out_p[i] = &out[i];
+  uc_reg_write_batch(uc, &ecall_regs[1], out_p, 8);
   if (emu_map_generation() != cpu->gen)
     uc_emu_stop(uc);
 }

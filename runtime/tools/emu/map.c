@@ -1,9 +1,12 @@
 /*
  * The table of guest memory: which guest pages show which host pages.
  * Shared by every guest thread (each has its own CPU), hence the lock; a
- * CPU compares the generation to learn that it must remap.
+ * CPU compares the generation to learn that it must remap. The generation
+ * is also an atomic, changed under the lock and read without it, since a
+ * CPU reads it after every ecall.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "emu/emu.h"
@@ -11,7 +14,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct emu_region *table;
 static size_t used, cap;
-static unsigned generation = 1;
+static atomic_uint generation = 1;
 
 static int
 overlaps(uint32_t guest, size_t len)
@@ -132,15 +135,14 @@ emu_map_find_free(uint32_t base, size_t len)
   return found;
 }
 
+/* Acquire: a CPU that sees a new generation goes on to take the lock and
+ * the table (emu_map_snapshot) anyway; one that sees the old one while
+ * another thread changes the table remaps at its next ecall or fault, as
+ * it would have with the lock. */
 unsigned
 emu_map_generation(void)
 {
-  unsigned g;
-
-  pthread_mutex_lock(&lock);
-  g = generation;
-  pthread_mutex_unlock(&lock);
-  return g;
+  return atomic_load_explicit(&generation, memory_order_acquire);
 }
 
 /* A CPU maps from a copy, so that it does not hold the lock meanwhile. */
@@ -158,7 +160,7 @@ emu_map_snapshot(struct emu_region **out, unsigned *gen)
   } else {
     n = 0;
   }
-  *gen = generation;
+  *gen = atomic_load_explicit(&generation, memory_order_relaxed);
   pthread_mutex_unlock(&lock);
   return n;
 }
