@@ -305,71 +305,87 @@ reserve(struct conn *c, bool try_only)
   return XOUS_OK;
 }
 
-/* Waits in answer slot ans for the answer to call (peer: whether the
- * server was running or asleep when it was sent); XOUS_OK with the result
- * in r, or the error when the server went. */
+/* The answer in slot ans, which holds the call number we wait for: XOUS_OK
+ * with the result in r, or the error of a refused message. */
+static xous_error_t
+answer_take(struct xous_ring_answer *ans, xous_word_t r[8])
+{
+  /* SAFETY: the slot is this thread's, but the server (or a broken one)
+   * writes it: the words are copied once, and any tag that is not one of
+   * an answer's is a Scalar5. */
+  uint32_t tag = ans->tag;
+  struct xous__answer got = { 0 };
+
+  /* Written only after a sleep: a caller that polled leaves the line as
+   * the server wrote it. */
+  if (atomic_load_explicit(&ans->state, memory_order_relaxed) !=
+      XOUS_ANSWER_IDLE)
+    atomic_store_explicit(&ans->state, XOUS_ANSWER_IDLE, memory_order_relaxed);
+  if (tag == XOUS_RESULT_ERROR) {
+    /* Refused by the server's library (a bad memory object). */
+    xous_error_t err = xous__error_from_word(ans->w[0]);
+
+    return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
+  }
+  got.tag = tag == XOUS_RESULT_SCALAR1 || tag == XOUS_RESULT_SCALAR2 ||
+                    tag == XOUS_RESULT_MEMORY_RETURNED
+                ? tag
+                : XOUS_RESULT_SCALAR5;
+  for (int k = 0; k < 5; k++)
+    got.v[k] = (xous_word_t)ans->w[k];
+  xous__result_set_answer(r, &got);
+  return XOUS_OK;
+}
+
+/* Waits in answer slot ans for the answer to call, which held before
+ * (peer: whether the server was running or asleep when it was sent);
+ * XOUS_OK with the result in r, or the error when the server went. */
 static xous_error_t
 await_answer(struct conn *c, struct xous_ring_answer *ans, uint32_t call,
-             int peer, xous_word_t r[8])
+             uint32_t before, int peer, xous_word_t r[8])
 {
   /* Each thread waits for its own answers: its budget is its own. */
   static XOUS__THREAD_LOCAL struct xous__spin spin;
-  uint32_t state = xous__spin_while(&spin, peer, &ans->state,
-                                    XOUS_ANSWER_WAITING);
+  /* SAFETY: call and state are the server's words too (or a broken
+   * one's): only our own call number is an answer, and every value of
+   * state is handled. */
+  uint32_t got = xous__spin_while(&spin, peer, &ans->call, before);
+  bool slept = false;
 
   for (;;) {
-    /* SAFETY: the answer slot is this thread's, but the server (or a
-     * broken one) writes it: every value of state is handled, the words
-     * are copied once, and a wrong call number is not our answer. */
-    if (state == XOUS_ANSWER_READY) {
-      if (ans->call == call) {
-        uint32_t tag = ans->tag;
+    uint32_t state = XOUS_ANSWER_IDLE;
 
+    if (got == call) {
+      if (slept)
         xous__spin_woke(&spin, peer); /* a wait that slept: how long */
-
-        if (tag == XOUS_RESULT_ERROR) {
-          /* Refused by the server's library (a bad memory object). */
-          xous_error_t err = xous__error_from_word(ans->w[0]);
-
-          atomic_store_explicit(&ans->state, XOUS_ANSWER_IDLE,
-                                memory_order_relaxed);
-          return err == XOUS_OK ? XOUS_INTERNAL_ERROR : err;
-        }
-        struct xous__answer got = { 0 };
-
-        got.tag = tag == XOUS_RESULT_SCALAR1 || tag == XOUS_RESULT_SCALAR2 ||
-                          tag == XOUS_RESULT_MEMORY_RETURNED
-                      ? tag
-                      : XOUS_RESULT_SCALAR5;
-        for (int k = 0; k < 5; k++)
-          got.v[k] = (xous_word_t)ans->w[k];
-        xous__result_set_answer(r, &got);
-        atomic_store_explicit(&ans->state, XOUS_ANSWER_IDLE,
-                              memory_order_relaxed);
-        return XOUS_OK;
-      }
-      atomic_store(&ans->state, XOUS_ANSWER_WAITING);
+      return answer_take(ans, r);
     }
-    state = XOUS_ANSWER_WAITING;
     if (atomic_compare_exchange_strong(&ans->state, &state,
                                        XOUS_ANSWER_ASLEEP) ||
         state == XOUS_ANSWER_ASLEEP) {
+      /* Asleep, as the server sees before it looks whether to wake us:
+       * a last look at call, in that order. */
+      got = atomic_load(&ans->call);
+      if (got == call)
+        continue;
       if (conn_dead(c)) {
         atomic_store(&ans->state, XOUS_ANSWER_IDLE);
         return XOUS_SERVER_NOT_FOUND;
       }
       /* Bounded, so that a death the broker could not tell us about is
        * still seen within the 100 ms the device's behaviour allows. */
+      slept = true;
       xous__futex_wait(&ans->state, XOUS_ANSWER_ASLEEP, 50000000);
-      state = atomic_load_explicit(&ans->state, memory_order_acquire);
-      if (state != XOUS_ANSWER_READY && !xous__broker_alive()) {
+      got = atomic_load_explicit(&ans->call, memory_order_acquire);
+      if (got != call && !xous__broker_alive()) {
         /* No kernel, no answer: as every other call now, InternalError. */
         atomic_store(&ans->state, XOUS_ANSWER_IDLE);
         return XOUS_INTERNAL_ERROR;
       }
-    } else if (state != XOUS_ANSWER_READY) {
-      state = XOUS_ANSWER_WAITING; /* a stray value: start over */
-      atomic_store(&ans->state, state);
+    } else {
+      /* READY from a wake-up, or a stray value: start over. */
+      atomic_store(&ans->state, XOUS_ANSWER_IDLE);
+      got = atomic_load_explicit(&ans->call, memory_order_acquire);
     }
   }
 }
@@ -465,7 +481,7 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   xous_pid_t pid = xous__pid();
   struct xous_ring_answer *ans = NULL;
   struct xous_cell_body body;
-  uint32_t call = 0, key, flags = 0;
+  uint32_t call = 0, before = 0, key, flags = 0;
   unsigned kept = 0;
   bool fresh = false;
   xous_error_t err;
@@ -491,11 +507,17 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   /* Our address means nothing there: the offset in the object does. */
   body = xous__cell_body(&m->msg, fd >= 0, fd_offset);
   if (blocking) {
-    call = ++call_number;
     ans = &c->ring->answers[tid];
-    ans->id = (uint32_t)m->msg.id; /* what we wait for, for xousctl ps */
-    atomic_store_explicit(&ans->state, XOUS_ANSWER_WAITING,
-                          memory_order_relaxed);
+    /* SAFETY: the slot's call is the server's word (or a thread's before
+     * us with our TID): ours must differ from it, or a stale answer would
+     * pass for ours. The line is written only where the id changes (what
+     * we wait for, for xousctl ps). */
+    before = atomic_load_explicit(&ans->call, memory_order_relaxed);
+    call = ++call_number;
+    if (call == before)
+      call = ++call_number;
+    if (ans->id != (uint32_t)m->msg.id)
+      ans->id = (uint32_t)m->msg.id;
   }
   /* While a trace is recorded, the broker hears of the message before
    * the server can: the send comes first in the trace. */
@@ -535,8 +557,6 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     if (kept != 0)
       unhold(c, kept, true);
     xous__page_release(c->page);
-    if (ans != NULL)
-      atomic_store(&ans->state, XOUS_ANSWER_IDLE);
     xous__set_error(r, err);
     return 1;
   }
@@ -546,7 +566,7 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     xous__set_ok(r, XOUS_RESULT_OK);
     return 1;
   }
-  err = await_answer(c, ans, call, peer, r);
+  err = await_answer(c, ans, call, before, peer, r);
   if (kept != 0)
     unhold(c, kept, err != XOUS_OK || xous__result_is_error(r));
   if (err != XOUS_OK)

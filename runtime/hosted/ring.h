@@ -55,8 +55,10 @@
 #define XOUS_PAGE_MAGIC 0x58535650u /* 'XSVP' */
 /* Bumped whenever the layout of a ring or of the server page changes
  * (2: the server page's polling and served words moved to the line the
- * server alone writes; 3: the queue count moved to the bell's line). */
-#define XOUS_RING_VERSION 3
+ * server alone writes; 3: the queue count moved to the bell's line; 4: an
+ * answer is there when its call number is, and a caller writes its state
+ * only to sleep). */
+#define XOUS_RING_VERSION 4
 #define XOUS_RING_CELLS XOUS_QUEUE_DEPTH /* one queue's worth */
 #define XOUS_RING_ANSWERS 34             /* by client TID, 0..33 */
 #define XOUS_RING_PIDS 256               /* clients are told apart by PID */
@@ -106,21 +108,29 @@ struct xous_ring_cell {
   uint64_t order; /* the monotonic clock (ns) when it was claimed */
 };
 
-/* The answer slot of one client thread: state is its futex. */
+/* The answer slot of one client thread. The answer is there once call
+ * holds the number of the call it answers (written last, after tag and
+ * w), so that a caller that polls only reads the slot's line, and the
+ * line moves once each way per round trip. state is the futex a caller
+ * that stops polling sleeps on: it says so (ASLEEP) and looks at call
+ * once more; the server, after writing call, wakes it if it says so. */
 enum xous_answer_state {
   XOUS_ANSWER_IDLE = 0,
-  XOUS_ANSWER_WAITING = 1, /* the caller polls */
+  XOUS_ANSWER_WAITING = 1, /* not written since layout 4: shown as a wait */
   XOUS_ANSWER_ASLEEP = 2,  /* the caller sleeps: wake it */
-  XOUS_ANSWER_READY = 3,
+  XOUS_ANSWER_READY = 3,   /* the server woke it */
 };
 
 struct xous_ring_answer {
   _Atomic uint32_t state;
-  uint32_t call; /* the call number this answers */
-  uint32_t tag;  /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or
-                         * ERROR (w[0] the error) for a refused message */
-  uint32_t id;   /* the waiting call's message id (low 32 bits), written
-                  * by the caller for xousctl ps: shown, never used */
+  /* The call number this answers. */
+  _Atomic uint32_t call;
+  /* XOUS_RESULT_SCALAR1/2/5, MEMORY_RETURNED, or ERROR (w[0] the error)
+   * for a refused message. */
+  uint32_t tag;
+  /* The waiting call's message id (low 32 bits), written by the caller
+   * when it changes, for xousctl ps: shown, never used. */
+  uint32_t id;
   uint64_t w[5]; /* the answer's values (struct xous__answer's v) */
   uint64_t pad2;
 };
@@ -286,10 +296,13 @@ xous__ring_answer_put(struct xous_ring_answer *ans, uint32_t call,
   ans->tag = tag;
   for (int i = 0; i < 5; i++)
     ans->w[i] = v[i];
-  ans->call = call;
-  if (atomic_exchange_explicit(&ans->state, XOUS_ANSWER_READY,
-                               memory_order_release) != XOUS_ANSWER_ASLEEP)
+  /* Sequentially consistent, as is the caller's ASLEEP before its last
+   * look at call: the caller sees the answer, or we see it asleep. */
+  atomic_store_explicit(&ans->call, call, memory_order_seq_cst);
+  if (atomic_load_explicit(&ans->state, memory_order_seq_cst) !=
+      XOUS_ANSWER_ASLEEP)
     return false;
+  atomic_store_explicit(&ans->state, XOUS_ANSWER_READY, memory_order_relaxed);
   xous__futex_wake(&ans->state, 1);
   return true;
 }
