@@ -57,7 +57,25 @@ struct conn {
   unsigned index;                      /* the server's, for traces */
   struct held held[XOUS_KEPT_OBJECTS]; /* under push_lock */
   uint64_t lends;                      /* a clock for held[].used */
+#ifdef __SANITIZE_THREAD__
+  /* ThreadSanitizer cannot see that an answer comes after the sends that
+   * led to it: their server is another process, whose atomics it does
+   * not see. This word, released by every send and acquired by every
+   * answer, stands for that order (one of our threads gives a ticktimer
+   * mutex back, the server then answers another's LockMutex). */
+  _Atomic uint32_t sanitizer_order;
+#endif
 };
+
+#ifdef __SANITIZE_THREAD__
+#define ORDER_SENT(c)                                                         \
+  atomic_fetch_add_explicit(&(c)->sanitizer_order, 1, memory_order_release)
+#define ORDER_ANSWERED(c)                                                     \
+  (void)atomic_load_explicit(&(c)->sanitizer_order, memory_order_acquire)
+#else
+#define ORDER_SENT(c) ((void)0)
+#define ORDER_ANSWERED(c) ((void)0)
+#endif
 
 static void
 push_take(struct conn *c)
@@ -527,6 +545,7 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
   err = XOUS_OK;
   if (fd >= 0 && conn_sock(c) < 0)
     err = conn_dead(c) ? XOUS_SERVER_NOT_FOUND : XOUS_OUT_OF_MEMORY;
+  ORDER_SENT(c); /* before the server can see the message */
   push_take(c);
   /* A lend of our own memory: the server keeps the object, which then
    * crosses the socket only the first time. */
@@ -567,6 +586,7 @@ direct_send(const struct xous__send_args *m, int fd, uint64_t fd_offset,
     return 1;
   }
   err = await_answer(c, ans, call, before, peer, r);
+  ORDER_ANSWERED(c);
   if (kept != 0)
     unhold(c, kept, err != XOUS_OK || xous__result_is_error(r));
   if (err != XOUS_OK)
